@@ -1,0 +1,206 @@
+/**
+ * The only reader of the process environment. `loadConfig` validates every variable once at start-up
+ * and throws a ConfigError whose one-line message names the variable, what was expected and what was given.
+ */
+import path from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly given: string | undefined,
+  ) {
+    super(`${variable} must be ${expected}; got ${given === undefined ? 'nothing' : JSON.stringify(given)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface EmbeddedConfig {
+  /** Data directory of the embedded PostgreSQL. @default ".data/pg" (relative to the working directory) */
+  dataDir: string;
+  /** Port of the embedded PostgreSQL. @default 54329 */
+  port: number;
+}
+
+export interface DemoConfig {
+  /** Seed of the demo-data generator. @default 42 */
+  seed: number;
+  /** Scale of the demo data (1 ≈ the real database). @default 1 */
+  scale: number;
+  /** Business day the demo data is built around (YYYY-MM-DD); undefined means today. */
+  asOf: string | undefined;
+  /** Whether the live simulator writes new activity into Django. @default true when embedded, else false */
+  simulator: boolean;
+  /** Milliseconds between simulator ticks. @default 3000 */
+  simulatorIntervalMs: number;
+}
+
+export interface SyncConfig {
+  /** Whether the sync worker runs inside the server. @default true */
+  enabled: boolean;
+  /** Milliseconds between sync cycles. @default 2000 */
+  intervalMs: number;
+  /** How far back the updated_at watermark re-reads, to catch rows committed out of order. @default 60000 */
+  overlapMs: number;
+  /** Milliseconds between per-loan count/sum reconciliations. @default 300000 */
+  reconcileIntervalMs: number;
+  /** Sync lag above which /health/ready reports "degraded". @default 120000 */
+  maxLagMs: number;
+}
+
+export interface Config {
+  /** Django database URL; undefined together with metricsDatabaseUrl means "embedded". */
+  djangoDatabaseUrl: string | undefined;
+  metricsDatabaseUrl: string | undefined;
+  /** True when both databases live in an embedded PostgreSQL started by this process. */
+  embeddedMode: boolean;
+  host: string;
+  /** @default 4000 */
+  port: number;
+  /** IANA zone of business dates. @default "Africa/Lagos" */
+  businessTz: string;
+  /** @default "info" */
+  logLevel: LogLevel;
+  /** @default 10 */
+  djangoPoolSize: number;
+  /** @default 10 */
+  metricsPoolSize: number;
+  embedded: EmbeddedConfig;
+  demo: DemoConfig;
+  sync: SyncConfig;
+  graphql: {
+    /** Maximum page size of a connection. @default 500 */
+    maxPageSize: number;
+    /** Maximum query complexity (graphql-query-complexity estimate). @default 50000 */
+    maxComplexity: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `a number from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const lower = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  throw new ConfigError(name, 'one of true, false, 1, 0, yes, no, on, off', raw);
+}
+
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'a postgres:// or postgresql:// URL', redactUrl(raw));
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(name, 'a postgres:// or postgresql:// URL', redactUrl(raw));
+  }
+  if (parsed.pathname.length <= 1) {
+    throw new ConfigError(name, 'a URL that names a database (postgres://host/dbname)', redactUrl(raw));
+  }
+  return raw;
+}
+
+/** Hides a password before a URL is echoed in an error or a log line. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: raw });
+  } catch {
+    throw new ConfigError(name, 'an IANA time zone such as Africa/Lagos', raw);
+  }
+  return raw;
+}
+
+function isoDate(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw);
+  if (!valid) throw new ConfigError(name, 'a calendar date YYYY-MM-DD', raw);
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const djangoDatabaseUrl = postgresUrl(env, 'DJANGO_DATABASE_URL');
+  const metricsDatabaseUrl = postgresUrl(env, 'METRICS_DATABASE_URL');
+  if ((djangoDatabaseUrl === undefined) !== (metricsDatabaseUrl === undefined)) {
+    const missing = djangoDatabaseUrl === undefined ? 'DJANGO_DATABASE_URL' : 'METRICS_DATABASE_URL';
+    throw new ConfigError(missing, 'set together with the other database URL (or neither, for the embedded PostgreSQL)', undefined);
+  }
+  const embeddedMode = djangoDatabaseUrl === undefined;
+  const syncIntervalMs = integer(env, 'SYNC_INTERVAL_MS', 2000, 100, 86_400_000);
+  return {
+    djangoDatabaseUrl,
+    metricsDatabaseUrl,
+    embeddedMode,
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    businessTz: timeZone(env, 'BUSINESS_TZ', 'Africa/Lagos'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    djangoPoolSize: integer(env, 'DJANGO_POOL_SIZE', 10, 1, 500),
+    metricsPoolSize: integer(env, 'METRICS_POOL_SIZE', 10, 1, 500),
+    embedded: {
+      dataDir: path.resolve(text(env, 'EMBEDDED_PG_DATA_DIR') ?? '.data/pg'),
+      port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    },
+    demo: {
+      seed: integer(env, 'DEMO_SEED', 42, 0, 2 ** 31 - 1),
+      scale: decimal(env, 'DEMO_SCALE', 1, 0.001, 100),
+      asOf: isoDate(env, 'DEMO_AS_OF'),
+      simulator: bool(env, 'SIMULATOR_ENABLED', embeddedMode),
+      simulatorIntervalMs: integer(env, 'SIMULATOR_INTERVAL_MS', 3000, 100, 3_600_000),
+    },
+    sync: {
+      enabled: bool(env, 'SYNC_ENABLED', true),
+      intervalMs: syncIntervalMs,
+      overlapMs: integer(env, 'SYNC_OVERLAP_MS', 60_000, 0, 86_400_000),
+      reconcileIntervalMs: integer(env, 'SYNC_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
+      maxLagMs: integer(env, 'SYNC_MAX_LAG_MS', 120_000, 1000, 86_400_000),
+    },
+    graphql: {
+      maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', 500, 1, 10_000),
+      maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
+    },
+  };
+}

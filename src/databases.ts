@@ -1,0 +1,76 @@
+/**
+ * Opens the two databases the gateway works with: Django (read-only pool) and seedsmetrics (read/write
+ * pool), starting an embedded PostgreSQL that holds both when no URL is configured.
+ */
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { djangoSchema } from '../drizzle/django/schema';
+import { metricsSchema } from '../drizzle/metrics/schema';
+import type { Config } from './config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
+import { createPool, type ObservedPool } from './pg-pool';
+
+export type DjangoSchema = typeof djangoSchema;
+export type MetricsSchema = typeof metricsSchema;
+
+/**
+ * The Django side exposes reads only: the type offers no insert/update/delete, and the connection runs with
+ * default_transaction_read_only=on, so even raw SQL cannot write.
+ */
+export type DjangoReader = Pick<NodePgDatabase<DjangoSchema>, 'select' | 'selectDistinct' | 'selectDistinctOn' | 'execute' | '$with' | 'with'>;
+
+export interface Databases {
+  django: { pool: ObservedPool; db: DjangoReader; url: string };
+  metrics: { pool: ObservedPool; db: NodePgDatabase<MetricsSchema>; url: string };
+  /** Present only in embedded mode. */
+  embedded?: EmbeddedPostgres;
+  /** Ends both pools, then stops the embedded server if this process started it. */
+  close(): Promise<void>;
+}
+
+export const EMBEDDED_DJANGO_DB = 'django';
+export const EMBEDDED_METRICS_DB = 'seedsmetrics';
+
+export interface DatabaseUrls {
+  djangoUrl: string;
+  metricsUrl: string;
+}
+
+export function openDatabases(
+  urls: DatabaseUrls,
+  options: { djangoPoolSize?: number; metricsPoolSize?: number; onError?: (error: Error) => void } = {},
+): Omit<Databases, 'embedded'> {
+  const djangoPool = createPool({ url: urls.djangoUrl, max: options.djangoPoolSize, readOnly: true, applicationName: 'seedsmetrics-gateway/django', onError: options.onError });
+  const metricsPool = createPool({ url: urls.metricsUrl, max: options.metricsPoolSize, applicationName: 'seedsmetrics-gateway/metrics', onError: options.onError });
+  return {
+    django: { pool: djangoPool, db: drizzle(djangoPool, { schema: djangoSchema }), url: urls.djangoUrl },
+    metrics: { pool: metricsPool, db: drizzle(metricsPool, { schema: metricsSchema }), url: urls.metricsUrl },
+    close: async () => {
+      await Promise.all([djangoPool.end(), metricsPool.end()]);
+    },
+  };
+}
+
+export async function createDatabases(config: Config, onLog?: (message: string) => void): Promise<Databases> {
+  let embedded: EmbeddedPostgres | undefined;
+  let urls: DatabaseUrls;
+  if (config.djangoDatabaseUrl !== undefined && config.metricsDatabaseUrl !== undefined) {
+    urls = { djangoUrl: config.djangoDatabaseUrl, metricsUrl: config.metricsDatabaseUrl };
+  } else {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.embedded.dataDir,
+      port: config.embedded.port,
+      databases: [EMBEDDED_DJANGO_DB, EMBEDDED_METRICS_DB],
+      onLog,
+    });
+    urls = { djangoUrl: embedded.url(EMBEDDED_DJANGO_DB), metricsUrl: embedded.url(EMBEDDED_METRICS_DB) };
+  }
+  const opened = openDatabases(urls, { djangoPoolSize: config.djangoPoolSize, metricsPoolSize: config.metricsPoolSize, onError: (e) => onLog?.(`pool error: ${e.message}`) });
+  return {
+    ...opened,
+    embedded,
+    close: async () => {
+      await opened.close();
+      await embedded?.stop();
+    },
+  };
+}
