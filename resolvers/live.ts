@@ -1,0 +1,3 @@
+/** The resolver classes of live feeds: subscriptions and their history queries (owned by the live-feeds work). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const liveResolvers: Function[] = [];
