@@ -1,0 +1,128 @@
+/**
+ * Assembles the whole system from a Config: databases (embedded or configured) → migrations → demo data
+ * (embedded only) → schema → HTTP/WebSocket server → event bridge → sync worker → simulator; and takes it
+ * down in the reverse order, each resource stopped by its one owner.
+ */
+import type { Config } from './config';
+import { createContextFactory } from './context';
+import { createDatabases, EMBEDDED_DJANGO_DB, type Databases } from './databases';
+import { applyDjangoFixture } from './django-fixture';
+import { configureBusinessClock } from './engine/clock';
+import { startEventBridge } from './events/bridge';
+import { createAppPubSub } from './events/pubsub';
+import type { Logger } from './logger';
+import { migrateMetrics } from './migrate';
+import { buildAppSchema } from './schema';
+import { checkReadiness } from './readiness';
+import { ensureDemoData } from './seed/demo';
+import { startGatewayServer, type GatewayServer } from './server';
+import { startSimulator } from './simulator';
+import { SyncWorker } from './sync/worker';
+
+export interface App {
+  config: Config;
+  dbs: Databases;
+  server: GatewayServer;
+  worker: SyncWorker | undefined;
+  /** Stops everything in order; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+type Stopper = { name: string; stop: () => Promise<void> };
+
+export async function startApp(config: Config, log: Logger): Promise<App> {
+  // Everything started is pushed here, so a failure half-way still stops what did start (in reverse order).
+  const stoppers: Stopper[] = [];
+  const stopAll = async (): Promise<void> => {
+    while (stoppers.length > 0) {
+      const next = stoppers.pop()!;
+      try {
+        await next.stop();
+        log.debug({ component: next.name }, 'stopped');
+      } catch (error) {
+        log.error({ err: error, component: next.name }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    const dbs = await createDatabases(config, (message) => log.trace({ component: 'postgres' }, message.trim()));
+    stoppers.push({ name: 'databases', stop: () => dbs.close() });
+    await migrateMetrics(dbs.metrics.url);
+    await configureBusinessClock(dbs.metrics.pool, { businessTz: config.businessTz });
+
+    if (dbs.embedded) {
+      const djangoWriterUrl = dbs.embedded.url(EMBEDDED_DJANGO_DB);
+      await applyDjangoFixture(djangoWriterUrl);
+      const demo = await ensureDemoData({
+        djangoWriterUrl,
+        metricsPool: dbs.metrics.pool,
+        scale: config.demo.scale,
+        seed: config.demo.seed,
+        asOf: config.demo.asOf,
+        log: log.child({ component: 'demo' }),
+      });
+      log.info({ demo }, 'demo data ready');
+    }
+
+    const pubSub = createAppPubSub();
+    const schema = await buildAppSchema({ pubSub });
+    const contextFactory = createContextFactory({ django: dbs.django, metrics: dbs.metrics, maxPageSize: config.graphql.maxPageSize });
+
+    let worker: SyncWorker | undefined;
+    if (config.sync.enabled) {
+      worker = new SyncWorker({
+        djangoPool: dbs.django.pool,
+        metricsPool: dbs.metrics.pool,
+        businessTz: config.businessTz,
+        intervalMs: config.sync.intervalMs,
+        overlapMs: config.sync.overlapMs,
+        reconcileIntervalMs: config.sync.reconcileIntervalMs,
+        log: log.child({ component: 'sync' }),
+      });
+    }
+
+    const bridge = await startEventBridge({ metricsUrl: dbs.metrics.url, pubSub, log: log.child({ component: 'events' }) });
+    stoppers.push({ name: 'event bridge', stop: () => bridge.stop() });
+
+    const server = await startGatewayServer({
+      schema,
+      contextFactory,
+      log,
+      host: config.host,
+      port: config.port,
+      maxComplexity: config.graphql.maxComplexity,
+      readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs }),
+    });
+    // The HTTP server is stopped first (pushed last): in-flight requests drain before anything below goes away.
+    if (worker) {
+      const running = worker;
+      stoppers.splice(1, 0, { name: 'sync worker', stop: () => running.stop() });
+      running.start();
+    }
+    stoppers.push({ name: 'http server', stop: () => server.stop() });
+
+    if (dbs.embedded && config.demo.simulator) {
+      const simulator = startSimulator({
+        djangoWriterUrl: dbs.embedded.url(EMBEDDED_DJANGO_DB),
+        intervalMs: config.demo.simulatorIntervalMs,
+        seed: config.demo.seed,
+        log: log.child({ component: 'simulator' }),
+      });
+      stoppers.push({ name: 'simulator', stop: () => simulator.stop() });
+    }
+
+    log.info({ url: `${server.url}/graphql`, embedded: Boolean(dbs.embedded) }, 'gateway ready');
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      dbs,
+      server,
+      worker,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Serves GraphiQL offline: the page and its assets (GraphiQL, React, graphql-ws browser builds) come from
+ * node_modules through this server, never from a CDN, and the analysts' example operations
+ * (test/operations/*.graphql) open as tabs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import { repoRoot } from './paths';
+
+const ASSETS: Record<string, string> = {
+  'graphiql.min.css': 'graphiql/graphiql.min.css',
+  'graphiql.min.js': 'graphiql/graphiql.min.js',
+  'react.production.min.js': 'react/umd/react.production.min.js',
+  'react-dom.production.min.js': 'react-dom/umd/react-dom.production.min.js',
+  'graphql-ws.min.js': 'graphql-ws/umd/graphql-ws.min.js',
+};
+
+export const PLAYGROUND_ASSET_PATH = '/graphiql/assets';
+
+export interface ExampleOperation {
+  name: string;
+  query: string;
+}
+
+/** Reads the example operations once at start-up (they ship with the repository). */
+export function loadExampleOperations(dir = path.join(repoRoot, 'test/operations')): ExampleOperation[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => ({ name: file.replace(/\.graphql$/, ''), query: fs.readFileSync(path.join(dir, file), 'utf8') }));
+}
+
+/** Embeds JSON in an inline script without letting "</script>" or U+2028 end it early. */
+function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function renderPlayground(graphqlPath: string, examples: ExampleOperation[]): string {
+  const tabs = examples.map((example) => ({ query: example.query, headers: '' }));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Seeds Metrics GraphQL</title>
+<link rel="stylesheet" href="${PLAYGROUND_ASSET_PATH}/graphiql.min.css">
+<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="${PLAYGROUND_ASSET_PATH}/react.production.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PATH}/react-dom.production.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PATH}/graphql-ws.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PATH}/graphiql.min.js"></script>
+<script>
+  (function () {
+    var path = ${inlineJson(graphqlPath)};
+    var httpUrl = window.location.origin + path;
+    var wsUrl = httpUrl.replace(/^http/, 'ws');
+    var fetcher = GraphiQL.createFetcher({ url: httpUrl, wsClient: graphqlWs.createClient({ url: wsUrl, lazy: true }) });
+    var tabs = ${inlineJson(tabs)};
+    var root = ReactDOM.createRoot(document.getElementById('graphiql'));
+    root.render(React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      defaultEditorToolsVisibility: true,
+      defaultTabs: tabs.length > 0 ? tabs : undefined,
+      shouldPersistHeaders: false
+    }));
+  })();
+</script>
+</body>
+</html>`;
+}
+
+/**
+ * Finds a file inside an installed package. Packages with an "exports" map hide their UMD builds from
+ * require.resolve, so resolve the package directory through its package.json location instead.
+ */
+function resolveAsset(modulePath: string): string {
+  const [scopeOrName, ...rest] = modulePath.split('/');
+  const packageName = scopeOrName!;
+  let packageDir: string;
+  try {
+    packageDir = path.dirname(require.resolve(`${packageName}/package.json`));
+  } catch {
+    packageDir = path.join(repoRoot, 'node_modules', packageName);
+  }
+  const file = path.join(packageDir, ...rest);
+  if (!fs.existsSync(file)) throw new Error(`GraphiQL asset ${modulePath} is missing: run npm ci`);
+  return file;
+}
+
+/** Express router: the assets, and the page for browsers that GET the GraphQL path asking for HTML. */
+export function playgroundRouter(graphqlPath: string): express.Router {
+  const router = express.Router();
+  const page = renderPlayground(graphqlPath, loadExampleOperations());
+  for (const [name, modulePath] of Object.entries(ASSETS)) {
+    const file = resolveAsset(modulePath);
+    router.get(`${PLAYGROUND_ASSET_PATH}/${name}`, (_req, res) => {
+      res.sendFile(file, { maxAge: '1d' });
+    });
+  }
+  router.get(graphqlPath, (req, res, next) => {
+    const wantsPage = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+    if (!wantsPage || typeof req.query.query === 'string') {
+      next();
+      return;
+    }
+    res.type('html').send(page);
+  });
+  return router;
+}

@@ -1,0 +1,115 @@
+/**
+ * One http.Server for everything a client talks to: Apollo Server 5 on /graphql (HTTP), graphql-ws on the
+ * same path (WebSocket), GraphiQL for browsers, health and Prometheus endpoints. Shutdown drains HTTP first,
+ * then disposes the WebSocket server (Apollo's drain plugins), so in-flight requests finish.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { AppContext, Viewer } from './context';
+import { viewerFromRequest } from './auth';
+import { createFormatError } from './errors';
+import { attachGraphqlWs } from './events/ws-server';
+import { complexityPlugin } from './complexity';
+import type { Logger } from './logger';
+import { playgroundRouter } from './playground';
+import { httpMetrics } from './observability';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface ReadinessReport {
+  status: 'ok' | 'degraded' | 'unavailable';
+  [part: string]: unknown;
+}
+
+export interface ServerOptions {
+  schema: GraphQLSchema;
+  contextFactory: (viewer: Viewer | null) => AppContext;
+  log: Logger;
+  host: string;
+  port: number;
+  /** Maximum estimated query complexity; see src/complexity.ts. */
+  maxComplexity: number;
+  /** Answers GET /health/ready: 200 unless status is 'unavailable'. */
+  readiness: () => Promise<ReadinessReport>;
+  /** Bytes a WebSocket client may leave unread before it is closed. @default 4 MiB */
+  maxWsBufferedBytes?: number;
+}
+
+export interface GatewayServer {
+  httpServer: http.Server;
+  /** http://host:port, known after listen. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startGatewayServer(options: ServerOptions): Promise<GatewayServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const ws = attachGraphqlWs({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema: options.schema,
+    contextFactory: options.contextFactory,
+    maxBufferedBytes: options.maxWsBufferedBytes,
+    log: options.log.child({ component: 'graphql-ws' }),
+  });
+  const disposeWs: ApolloServerPlugin<AppContext> = {
+    async serverWillStart() {
+      return {
+        async drainServer() {
+          await ws.dispose();
+        },
+      };
+    },
+  };
+  const apollo = new ApolloServer<AppContext>({
+    schema: options.schema,
+    introspection: true,
+    formatError: createFormatError(options.log.child({ component: 'graphql' })),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      disposeWs,
+      ApolloServerPluginLandingPageDisabled(),
+      complexityPlugin(options.schema, options.maxComplexity),
+    ],
+  });
+  await apollo.start();
+
+  app.use(httpMetrics());
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const report = await options.readiness();
+    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+  });
+  app.use(playgroundRouter(GRAPHQL_PATH));
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => options.contextFactory(viewerFromRequest(req)),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  return {
+    httpServer,
+    port: address.port,
+    url: `http://${shownHost}:${address.port}`,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const urls = {
+  DJANGO_DATABASE_URL: 'postgres://reader:secret@db.internal:5432/savings',
+  METRICS_DATABASE_URL: 'postgres://gateway@db.internal:5432/seedsmetrics',
+};
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults and embedded mode when no URL is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      embeddedMode: true,
+      port: 4000,
+      businessTz: 'Africa/Lagos',
+      logLevel: 'info',
+      djangoPoolSize: 10,
+      metricsPoolSize: 10,
+      embedded: { dataDir: path.resolve('.data/pg'), port: 54329 },
+      demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
+      sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, reconcileIntervalMs: 300000, maxLagMs: 120000 },
+      graphql: { maxPageSize: 500, maxComplexity: 50000 },
+    });
+  });
+
+  it('uses both URLs and turns the simulator off against real databases', () => {
+    const config = loadConfig({ ...urls, PORT: '8080', BUSINESS_TZ: 'UTC', SYNC_INTERVAL_MS: '5000', LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({ embeddedMode: false, port: 8080, businessTz: 'UTC', logLevel: 'debug', djangoDatabaseUrl: urls.DJANGO_DATABASE_URL });
+    expect(config.sync.intervalMs).toBe(5000);
+    expect(config.demo.simulator).toBe(false);
+  });
+
+  it.each([
+    [{ DJANGO_DATABASE_URL: urls.DJANGO_DATABASE_URL }, 'METRICS_DATABASE_URL must be set together with the other database URL (or neither, for the embedded PostgreSQL); got nothing'],
+    [{ METRICS_DATABASE_URL: urls.METRICS_DATABASE_URL }, 'DJANGO_DATABASE_URL must be set together with the other database URL (or neither, for the embedded PostgreSQL); got nothing'],
+    [{ ...urls, DJANGO_DATABASE_URL: 'mysql://u:pw@h/db' }, 'DJANGO_DATABASE_URL must be a postgres:// or postgresql:// URL; got "mysql://u:***@h/db"'],
+    [{ ...urls, METRICS_DATABASE_URL: 'not a url' }, 'METRICS_DATABASE_URL must be a postgres:// or postgresql:// URL; got "not a url"'],
+    [{ ...urls, METRICS_DATABASE_URL: 'postgres://h:5432' }, 'METRICS_DATABASE_URL must be a URL that names a database (postgres://host/dbname); got "postgres://h:5432"'],
+    [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535; got "abc"'],
+    [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535; got "70000"'],
+    [{ BUSINESS_TZ: 'Mars/Olympus' }, 'BUSINESS_TZ must be an IANA time zone such as Africa/Lagos; got "Mars/Olympus"'],
+    [{ SYNC_INTERVAL_MS: '10' }, 'SYNC_INTERVAL_MS must be an integer from 100 to 86400000; got "10"'],
+    [{ SYNC_INTERVAL_MS: '2s' }, 'SYNC_INTERVAL_MS must be an integer from 100 to 86400000; got "2s"'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"'],
+    [{ DJANGO_POOL_SIZE: '0' }, 'DJANGO_POOL_SIZE must be an integer from 1 to 500; got "0"'],
+    [{ METRICS_POOL_SIZE: '1.5' }, 'METRICS_POOL_SIZE must be an integer from 1 to 500; got "1.5"'],
+    [{ EMBEDDED_PG_PORT: '80' }, 'EMBEDDED_PG_PORT must be an integer from 1024 to 65535; got "80"'],
+    [{ DEMO_SCALE: '-1' }, 'DEMO_SCALE must be a number from 0.001 to 100; got "-1"'],
+    [{ DEMO_AS_OF: '2025-02-30' }, 'DEMO_AS_OF must be a calendar date YYYY-MM-DD; got "2025-02-30"'],
+    [{ SIMULATOR_ENABLED: 'maybe' }, 'SIMULATOR_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "maybe"'],
+    [{ SYNC_ENABLED: '2' }, 'SYNC_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "2"'],
+    [{ GRAPHQL_MAX_PAGE_SIZE: '0' }, 'GRAPHQL_MAX_PAGE_SIZE must be an integer from 1 to 10000; got "0"'],
+  ])('rejects %j with one line naming the variable', (env, message) => {
+    const error = errorOf(env as Record<string, string>);
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('never echoes a password', () => {
+    const error = errorOf({ ...urls, DJANGO_DATABASE_URL: 'mysql://reader:hunter2@h/db' });
+    expect(error.message).not.toContain('hunter2');
+  });
+});
