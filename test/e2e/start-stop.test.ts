@@ -1,0 +1,110 @@
+/**
+ * `npm start` from nothing: the process starts an embedded PostgreSQL, migrates, seeds demo data, syncs and
+ * answers /health/ready; SIGTERM stops it with exit code 0 and leaves no postgres process behind.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../../src/paths';
+import { freePort } from '../support/free-port';
+
+function postgresProcessesUsing(dataDir: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes(dataDir) && /postgres/.test(line));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('npm start on an embedded PostgreSQL', () => {
+  let child: ChildProcess | undefined;
+  let dataDir: string;
+  let output = '';
+
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (dataDir) fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  it('becomes ready with demo data in both databases, then stops cleanly on SIGTERM', async () => {
+    dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-start-')), 'pg');
+    const [port, pgPort] = [await freePort(), await freePort()];
+    child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        EMBEDDED_PG_DATA_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(pgPort),
+        DEMO_SCALE: '0.01',
+        DEMO_AS_OF: '2025-12-10',
+        SIMULATOR_ENABLED: 'false',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    const ready = await waitFor(
+      '/health/ready 200',
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+        return response.status === 200 ? ((await response.json()) as Record<string, { ok?: boolean }>) : undefined;
+      },
+      110_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- process output ---\n${output}`);
+    });
+    expect(ready).toMatchObject({ status: expect.stringMatching(/^(ok|degraded)$/), django: { ok: true }, metrics: { ok: true } });
+
+    const loans = await waitFor(
+      'synced loans visible through GraphQL',
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ loans(first: 1) { totalCount } }' }),
+        });
+        const body = (await response.json()) as { data?: { loans: { totalCount: number } } };
+        return body.data && body.data.loans.totalCount > 0 ? body.data.loans.totalCount : undefined;
+      },
+      60_000,
+    );
+    expect(loans).toBeGreaterThan(50);
+    expect(postgresProcessesUsing(dataDir).length).toBeGreaterThan(0);
+
+    const exitCode = await new Promise<number | null>((resolve) => {
+      child!.once('exit', (code) => resolve(code));
+      child!.kill('SIGTERM');
+    });
+    expect(exitCode).toBe(0);
+    expect(postgresProcessesUsing(dataDir)).toEqual([]);
+    expect(output).toContain('"msg":"stopped"');
+  }, 180_000);
+
+  it('refuses a bad configuration with exit code 1 and one line naming the variable', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const bad = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH, PORT: 'eighty' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      bad.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      bad.once('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('Configuration error: PORT must be an integer from 0 to 65535; got "eighty"\n');
+  }, 60_000);
+});
