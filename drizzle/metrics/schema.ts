@@ -438,12 +438,25 @@ export const parChanges = pgTable(
   (t) => [index('idx_par_changes_scope').on(t.scope, t.scopeKey, t.changeId)],
 );
 
-/** The business clock (D1): an offset the demo can advance, so "today" never comes from the wall clock alone. */
+/**
+ * The business clock (D1), a singleton row (id 1, created by the migration). SQL `business_today()` reads it:
+ * `pinned_date` when set (tests pin "today" this way), else the wall-clock date in `business_tz` plus
+ * `offset_days` (the demo advances it). See src/engine/clock.ts.
+ */
 export const businessClock = pgTable(
   'business_clock',
   {
     id: smallint('id').primaryKey().default(1),
     offsetDays: integer('offset_days').notNull().default(0),
+    /** IANA zone whose local date is "today" (BUSINESS_TZ). */
+    businessTz: text('business_tz').notNull().default('Africa/Lagos'),
+    /** When set, business_today() is exactly this date (offset_days ignored). */
+    pinnedDate: date('pinned_date', { mode: 'string' }),
+    /**
+     * D5: holidays stay out of the business-day count (upstream behaviour). Turning this on makes every
+     * business-day count skip company holidays of the `holiday` table; nothing else has to change.
+     */
+    excludeHolidays: boolean('exclude_holidays').notNull().default(false),
     lastRecomputeDate: date('last_recompute_date', { mode: 'string' }),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },

@@ -1,0 +1,46 @@
+/**
+ * TypeScript entry points of the SQL engine (drizzle/metrics/migrations/0002_engine_functions.sql). Each call is
+ * one statement and runs in the caller's transaction when given a checked-out client, so the sync worker can
+ * upsert rows, recompute and advance its watermark atomically. Computed fields, loan_dpd_daily, dpd_transitions
+ * and par_changes are all written by the SQL functions; nothing here does arithmetic.
+ */
+import type pg from 'pg';
+import { assertIsoDate } from './clock';
+
+type Executor = pg.ClientBase | pg.Pool;
+
+/**
+ * Recomputes every computed field of `loanIds` as of business date `asOf` ('YYYY-MM-DD'), writes their DPD
+ * snapshot, appends bucket moves and PAR changes of their scopes. Returns the number of loans updated
+ * (unknown ids are ignored).
+ */
+export async function recomputeLoans(client: Executor, loanIds: readonly string[], asOf: string): Promise<number> {
+  assertIsoDate(asOf, 'recomputeLoans(asOf)');
+  if (!Array.isArray(loanIds) || loanIds.some((id) => typeof id !== 'string')) {
+    throw new TypeError(`recomputeLoans(loanIds) must be an array of loan id strings; got ${JSON.stringify(loanIds)}`);
+  }
+  if (loanIds.length === 0) return 0;
+  const { rows } = await client.query<{ n: number }>(`SELECT recompute_loans($1::varchar[], $2::date) AS n`, [loanIds, asOf]);
+  return rows[0]!.n;
+}
+
+/**
+ * Recomputes every open loan (status not Closed/Rejected/Cancelled, plus loans never computed) as of `asOf`
+ * and refreshes PAR for every scope: the start-up and after-midnight path. Returns the number of loans updated.
+ */
+export async function recomputeOpenLoans(client: Executor, asOf: string): Promise<number> {
+  assertIsoDate(asOf, 'recomputeOpenLoans(asOf)');
+  const { rows } = await client.query<{ n: number }>(`SELECT recompute_open_loans($1::date) AS n`, [asOf]);
+  return rows[0]!.n;
+}
+
+/** The session setting that makes the repayments trigger stand aside (the sync recomputes once per batch). */
+export const SKIP_REPAYMENT_TRIGGER_SETTING = 'seedsmetrics.skip_repayment_trigger';
+
+/**
+ * Inside an open transaction on `client`: turns the repayments trigger off until commit or rollback
+ * (SET LOCAL), for callers that write many repayments and then call recomputeLoans themselves.
+ */
+export async function skipRepaymentTriggerInTransaction(client: pg.ClientBase): Promise<void> {
+  await client.query(`SELECT set_config($1, 'on', true)`, [SKIP_REPAYMENT_TRIGGER_SETTING]);
+}
