@@ -1,0 +1,90 @@
+/** Customers' base fields, read live from Django ajo_ajouser, and the Django-only customer filters. */
+import { dateText, Params, type Queryable } from './sql';
+
+export interface DjangoCustomerRow {
+  id: string;
+  /** TRIM(first_name || ' ' || last_name), falling back to the phone number when either part is NULL (§1.2). */
+  name: string;
+  phone: string;
+  dob: string | null;
+  gender: string | null;
+  state: string | null;
+  lga: string | null;
+  address: string | null;
+  /** Verified (BVN and onboarding verified), Partial (BVN only) or Pending (§1.2). */
+  kycStatus: string;
+  /** The managing agent (ajo_ajouser.user_id), if any. */
+  agentId: string | null;
+}
+
+const KYC_STATUS_SQL = `(CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END)`;
+
+const CUSTOMER_COLUMNS = `c.id::text AS "id",
+  COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number) AS "name",
+  c.phone_number AS "phone", ${dateText('c.dob')} AS "dob", c.gender AS "gender", c.state AS "state", c.lga AS "lga",
+  c.address AS "address",
+  ${KYC_STATUS_SQL} AS "kycStatus",
+  c.user_id::text AS "agentId"`;
+
+export async function fetchDjangoCustomers(db: Queryable, ids: readonly string[]): Promise<DjangoCustomerRow[]> {
+  const { rows } = await db.query<DjangoCustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE c.id = ANY($1::bigint[])`, [ids]);
+  return rows;
+}
+
+/**
+ * Ids of customers whose phone contains the given text (case-sensitive substring, §4.7). The phone is a
+ * Django-only column, so this runs in Django first and the id set is passed on to seedsmetrics.
+ */
+export async function fetchCustomerIdsByPhone(db: Queryable, phoneParts: readonly string[]): Promise<{ phone: string; id: string }[]> {
+  const { rows } = await db.query<{ phone: string; id: string }>(
+    `SELECT p.part AS "phone", c.id::text AS "id"
+       FROM unnest($1::text[]) AS p(part)
+       JOIN ajo_ajouser c ON strpos(c.phone_number, p.part) > 0
+      ORDER BY c.id`,
+    [phoneParts],
+  );
+  return rows;
+}
+
+export interface CustomerListFilter {
+  ids?: readonly string[];
+  /** Case-sensitive substring of the phone number. */
+  phone?: string;
+  /** Case-insensitive substring of the name. */
+  name?: string;
+  states?: readonly string[];
+  kycStatuses?: readonly string[];
+}
+
+function customerWhere(filter: CustomerListFilter, params: Params): string[] {
+  const where: string[] = [];
+  if (filter.ids !== undefined) where.push(`c.id = ANY(${params.add(filter.ids)}::bigint[])`);
+  if (filter.phone !== undefined) where.push(`strpos(c.phone_number, ${params.add(filter.phone)}) > 0`);
+  if (filter.name !== undefined) where.push(`strpos(lower(COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number)), lower(${params.add(filter.name)})) > 0`);
+  if (filter.states !== undefined) where.push(`c.state = ANY(${params.add(filter.states)}::text[])`);
+  if (filter.kycStatuses !== undefined) where.push(`${KYC_STATUS_SQL} = ANY(${params.add(filter.kycStatuses)}::text[])`);
+  return where;
+}
+
+/** One page of customers in id order (keyset on the bigint id, never OFFSET); returns up to `limit` rows. */
+export async function fetchDjangoCustomerPage(
+  db: Queryable,
+  args: { filter: CustomerListFilter; direction: 'ASC' | 'DESC'; afterId: string | null; limit: number },
+): Promise<DjangoCustomerRow[]> {
+  const params = new Params();
+  const where = customerWhere(args.filter, params);
+  if (args.afterId !== null) where.push(`c.id ${args.direction === 'ASC' ? '>' : '<'} ${params.add(args.afterId)}::bigint`);
+  const { rows } = await db.query<DjangoCustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY c.id ${args.direction} LIMIT ${params.add(args.limit)}`,
+    params.values,
+  );
+  return rows;
+}
+
+export async function countDjangoCustomers(db: Queryable, filter: CustomerListFilter): Promise<number> {
+  const params = new Params();
+  const where = customerWhere(filter, params);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM ajo_ajouser c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`, params.values);
+  return rows[0]!.n;
+}

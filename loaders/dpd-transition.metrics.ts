@@ -1,0 +1,134 @@
+/**
+ * Request-time SQL over seedsmetrics dpd_transitions (the durable log of D7): rows by id for live events, a
+ * keyset page for history and `since` replay, and the check that subscription filters name known places.
+ * Filtering is written once in SQL (pages) and once in TypeScript (live events); both take a DpdTransitionFilter.
+ */
+import type DataLoader from 'dataloader';
+import { keyedLoader } from './keyed';
+import { timestampText, type Queryable } from './sql';
+
+/** The D7 buckets, in order of severity (index = rank). */
+export const DPD_BUCKETS = ['0', '1-6', '7-30', '31-60', '61-90', '90+'] as const;
+export type DpdBucketLabel = (typeof DPD_BUCKETS)[number];
+
+export type TransitionDirection = 'WORSENING' | 'IMPROVING';
+
+/** A filter already validated: every list is either undefined (no constraint) or non-empty. */
+export interface DpdTransitionFilter {
+  officerIds?: readonly string[];
+  branches?: readonly string[];
+  regions?: readonly string[];
+  fromBuckets?: readonly DpdBucketLabel[];
+  toBuckets?: readonly DpdBucketLabel[];
+  direction?: TransitionDirection;
+}
+
+/** One dpd_transitions row: ids as decimal strings, money as an exact decimal string. */
+export interface DpdTransitionRow {
+  id: string;
+  loanId: string;
+  officerId: string;
+  branch: string | null;
+  region: string | null;
+  transitionDate: string;
+  fromBucket: string;
+  toBucket: string;
+  dpdBefore: number;
+  dpdAfter: number;
+  outstandingBalance: string;
+  /** ISO-8601 UTC. */
+  createdAt: string;
+}
+
+const COLUMNS = `transition_id::text AS id, loan_id AS "loanId", officer_id AS "officerId", branch, region,
+  transition_date::text AS "transitionDate", from_dpd_bucket AS "fromBucket", to_dpd_bucket AS "toBucket",
+  dpd_before AS "dpdBefore", dpd_after AS "dpdAfter", outstanding_balance::text AS "outstandingBalance",
+  ${timestampText('created_at')} AS "createdAt"`;
+
+const BUCKET_RANK = `ARRAY['0','1-6','7-30','31-60','61-90','90+']::text[]`;
+
+/** Rows by id (one statement per batch). */
+export async function fetchDpdTransitionsByIds(db: Queryable, ids: readonly string[]): Promise<DpdTransitionRow[]> {
+  const { rows } = await db.query<DpdTransitionRow>(`SELECT ${COLUMNS} FROM dpd_transitions WHERE transition_id = ANY($1::bigint[])`, [ids]);
+  return rows;
+}
+
+/** A per-context loader of transitions by id (missing → null). */
+export function dpdTransitionByIdLoader(db: Queryable): DataLoader<string, DpdTransitionRow | null> {
+  return keyedLoader<string, DpdTransitionRow>((ids) => fetchDpdTransitionsByIds(db, ids), (row) => row.id);
+}
+
+/**
+ * Up to `limit` transitions with id > afterId that match the filter, in id order (keyset: never OFFSET).
+ * `afterId` '0' starts at the beginning.
+ */
+export async function fetchDpdTransitionsAfter(db: Queryable, filter: DpdTransitionFilter, afterId: string, limit: number): Promise<DpdTransitionRow[]> {
+  const { rows } = await db.query<DpdTransitionRow>(
+    `SELECT ${COLUMNS} FROM dpd_transitions
+      WHERE transition_id > $1::bigint
+        AND ($2::text[] IS NULL OR officer_id = ANY($2::text[]))
+        AND ($3::text[] IS NULL OR branch = ANY($3::text[]))
+        AND ($4::text[] IS NULL OR region = ANY($4::text[]))
+        AND ($5::text[] IS NULL OR from_dpd_bucket = ANY($5::text[]))
+        AND ($6::text[] IS NULL OR to_dpd_bucket = ANY($6::text[]))
+        AND ($7::text IS NULL
+             OR ($7::text = 'WORSENING' AND array_position(${BUCKET_RANK}, to_dpd_bucket) > array_position(${BUCKET_RANK}, from_dpd_bucket))
+             OR ($7::text = 'IMPROVING' AND array_position(${BUCKET_RANK}, to_dpd_bucket) < array_position(${BUCKET_RANK}, from_dpd_bucket)))
+      ORDER BY transition_id
+      LIMIT $8`,
+    [afterId, filter.officerIds ?? null, filter.branches ?? null, filter.regions ?? null, filter.fromBuckets ?? null, filter.toBuckets ?? null, filter.direction ?? null, limit],
+  );
+  return rows;
+}
+
+function bucketRank(bucket: string): number {
+  return (DPD_BUCKETS as readonly string[]).indexOf(bucket);
+}
+
+/** The same predicate as fetchDpdTransitionsAfter's WHERE clause, for a live event's row. */
+export function matchesDpdTransitionFilter(row: DpdTransitionRow, filter: DpdTransitionFilter): boolean {
+  if (filter.officerIds && !filter.officerIds.includes(row.officerId)) return false;
+  if (filter.branches && (row.branch === null || !filter.branches.includes(row.branch))) return false;
+  if (filter.regions && (row.region === null || !filter.regions.includes(row.region))) return false;
+  if (filter.fromBuckets && !(filter.fromBuckets as readonly string[]).includes(row.fromBucket)) return false;
+  if (filter.toBuckets && !(filter.toBuckets as readonly string[]).includes(row.toBucket)) return false;
+  if (filter.direction === 'WORSENING' && !(bucketRank(row.toBucket) > bucketRank(row.fromBucket))) return false;
+  if (filter.direction === 'IMPROVING' && !(bucketRank(row.toBucket) < bucketRank(row.fromBucket))) return false;
+  return true;
+}
+
+export type PlaceKind = 'officerId' | 'branch' | 'region';
+
+/** The named officers, branches and regions that no seedsmetrics officer row carries (one statement). */
+export async function fetchUnknownPlaces(
+  db: Queryable,
+  places: { officerIds?: readonly string[]; branches?: readonly string[]; regions?: readonly string[] },
+): Promise<{ kind: PlaceKind; value: string }[]> {
+  const { rows } = await db.query<{ kind: PlaceKind; value: string }>(
+    `SELECT 'officerId' AS kind, v AS value FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n)
+        WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.officer_id = u.v)
+     UNION ALL
+     SELECT 'branch', v FROM unnest($2::text[]) WITH ORDINALITY AS u(v, n)
+        WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.branch = u.v)
+     UNION ALL
+     SELECT 'region', v FROM unnest($3::text[]) WITH ORDINALITY AS u(v, n)
+        WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.region = u.v)`,
+    [places.officerIds ?? [], places.branches ?? [], places.regions ?? []],
+  );
+  return rows;
+}
+
+/** The per-context loaders of this table (created with every context, so each event reads fresh rows). */
+export interface DpdTransitionLoaders {
+  byId: DataLoader<string, DpdTransitionRow | null>;
+  after(filter: DpdTransitionFilter, afterId: string, limit: number): Promise<DpdTransitionRow[]>;
+  unknownPlaces(places: { officerIds?: readonly string[]; branches?: readonly string[]; regions?: readonly string[] }): Promise<{ kind: PlaceKind; value: string }[]>;
+}
+
+export function createDpdTransitionLoaders(db: Queryable): DpdTransitionLoaders {
+  return {
+    byId: dpdTransitionByIdLoader(db),
+    after: (filter, afterId, limit) => fetchDpdTransitionsAfter(db, filter, afterId, limit),
+    unknownPlaces: (places) => fetchUnknownPlaces(db, places),
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * createLoaders: the per-request set of DataLoaders (and list fetchers) over both databases. Batch functions live
+ * at module scope in one file per entity and database; this file only binds them to a request, so one request
+ * never sees another's cache. Every list that loads rows by a foreign key or a page primes the by-id loader.
+ */
+import type DataLoader from 'dataloader';
+import type { ObservedPool } from '../src/pg-pool';
+import { DEFAULT_BUSINESS_TZ } from './business-date';
+import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers, countDjangoCustomers, type CustomerListFilter, type DjangoCustomerRow } from './customer.django';
+import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
+import { groupedLoader, keyedLoader, LoaderFamily, primeAll } from './keyed';
+import type { KeysetPosition, SortDirection } from './keyset';
+import { filterSignature, type LoanFilter } from './loan-filter';
+import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
+import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
+import { fetchLoanMetrics, type LoanMetricsRow } from './loan.metrics';
+import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
+import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
+import { countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
+import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
+import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
+import { fetchTransitionsByLoan, type TransitionRow } from './transition.metrics';
+
+export interface LoaderDeps {
+  django: { pool: ObservedPool };
+  metrics: { pool: ObservedPool };
+  /** IANA zone of business dates ("today" in summaries). @default "Africa/Lagos" */
+  businessTz?: string;
+}
+
+/** A loan list question without its parent: the same question asked by many parents shares one statement. */
+export type LoanListArgs = Omit<LoanPageArgs, 'resolvedCustomerIds'>;
+
+/** The part of a loader the resolvers use for derived views (ids or counts over a family's rows). */
+export interface KeyLoader<K, V> {
+  load(key: K): Promise<V>;
+}
+
+export interface Loaders {
+  /** Officer base fields from Django, by user id. */
+  officer: DataLoader<string, DjangoOfficerRow | null>;
+  /** Curated hierarchy from seedsmetrics, by officer id. */
+  officerHierarchy: DataLoader<string, OfficerHierarchyRow | null>;
+  /** §4.4 metrics by officer id; `wave` restricts the loans. */
+  officerPortfolio(wave: string | null): DataLoader<string, OfficerPortfolioRow | null>;
+  /** A keyset page of officers from seedsmetrics (first + 1 rows); primes officerHierarchy. */
+  officerPage(args: { filter: OfficerFilter; sort: OfficerSortKey; direction: SortDirection; after: KeysetPosition | null; first: number }): Promise<OfficerPageRow[]>;
+  officerCount(filter: OfficerFilter): Promise<number>;
+  /** Customer ids of an officer's loans (first + 1 per officer). */
+  officerCustomerIds(args: { afterId: string | null; first: number }): KeyLoader<string, string[]>;
+  /** Customer base fields from Django, by customer id. */
+  customer: DataLoader<string, DjangoCustomerRow | null>;
+  /** A keyset page of customers from Django (limit rows); primes customer. */
+  customerPage(args: { filter: CustomerListFilter; direction: SortDirection; afterId: string | null; limit: number }): Promise<DjangoCustomerRow[]>;
+  customerCount(filter: CustomerListFilter): Promise<number>;
+  /** Django ids of customers whose phone contains the key. */
+  customerIdsByPhone: KeyLoader<string, string[]>;
+  /** Loan base fields from Django, by loan id. */
+  loan: DataLoader<string, DjangoLoanRow | null>;
+  /** Loan computed fields from seedsmetrics, by loan id (null when not synced yet). */
+  loanMetrics: DataLoader<string, LoanMetricsRow | null>;
+  /** Pages of loans per parent id ('' for the root list); primes loanMetrics. */
+  loanPages(parent: LoanParent | null, args: LoanListArgs): DataLoader<string, LoanPageRow[]>;
+  /** Loan counts per parent id ('' for the root list). */
+  loanCounts(parent: LoanParent | null, filter: LoanFilter): KeyLoader<string, number>;
+  loanSummary(filter: LoanFilter, period: RepaymentPeriod): Promise<LoanSummaryRow>;
+  repayments: DataLoader<string, RepaymentRow[]>;
+  dpdHistory(last: number): DataLoader<string, DpdSnapshotRow[]>;
+  transitions: DataLoader<string, TransitionRow[]>;
+  /** §4.6 top-risk loans per officer id; primes loanMetrics. */
+  topRiskLoans(limit: number): DataLoader<string, TopRiskRow[]>;
+}
+
+function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
+  const cache = new Map<string, Promise<T>>();
+  return (key, make) => {
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = make();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+}
+
+export function createLoaders(deps: LoaderDeps): Loaders {
+  const django = deps.django.pool;
+  const metrics = deps.metrics.pool;
+  const businessTz = deps.businessTz ?? DEFAULT_BUSINESS_TZ;
+
+  const officer = keyedLoader((ids: readonly string[]) => fetchDjangoOfficers(django, ids, businessTz), (r) => r.id);
+  const officerHierarchy = keyedLoader((ids: readonly string[]) => fetchOfficerHierarchy(metrics, ids), (r) => r.officerId);
+  const customer = keyedLoader((ids: readonly string[]) => fetchDjangoCustomers(django, ids), (r) => r.id);
+  const customerIdsByPhone = groupedLoader(
+    (parts: readonly string[]) => fetchCustomerIdsByPhone(django, parts),
+    (r) => r.phone,
+  );
+  const loan = keyedLoader((ids: readonly string[]) => fetchDjangoLoans(django, ids), (r) => r.id);
+  const loanMetrics = keyedLoader((ids: readonly string[]) => fetchLoanMetrics(metrics, ids), (r) => r.loanId);
+
+  /** The customer ids a phone filter stands for (Django first), or undefined when the filter has no phone. */
+  const resolvePhone = async (filter: LoanFilter): Promise<readonly string[] | undefined> => {
+    if (filter.customerPhone === undefined) return undefined;
+    const rows = await customerIdsByPhone.load(filter.customerPhone);
+    return rows.map((r) => r.id);
+  };
+
+  const officerPortfolio = new LoaderFamily((wave: string | null) =>
+    keyedLoader((ids: readonly string[]) => fetchOfficerPortfolios(metrics, ids, wave), (r) => r.officerId),
+  );
+  const officerCustomerIds = new LoaderFamily((args: { afterId: string | null; first: number }) =>
+    groupedLoader((ids: readonly string[]) => fetchOfficerCustomerPages(metrics, ids, args), (r) => r.parentId),
+  );
+  const loanPages = new LoaderFamily(({ parent, args }: { parent: LoanParent | null; args: LoanListArgs }) =>
+    groupedLoader(
+      async (parentIds: readonly string[]) => {
+        const rows = await fetchLoanPages(metrics, parent, parentIds, { ...args, resolvedCustomerIds: await resolvePhone(args.filter) });
+        primeAll(loanMetrics, rows, (r) => r.loanId);
+        return rows;
+      },
+      (r) => r.parentId,
+    ),
+  );
+  const loanCounts = new LoaderFamily(({ parent, filter }: { parent: LoanParent | null; filter: LoanFilter }) =>
+    keyedLoader(
+      async (parentIds: readonly string[]) => countLoans(metrics, parent, parentIds, filter, await resolvePhone(filter)),
+      (r) => r.parentId,
+    ),
+  );
+  const dpdHistory = new LoaderFamily((last: number) => groupedLoader((ids: readonly string[]) => fetchDpdHistory(metrics, ids, last), (r) => r.loanId));
+  const topRiskLoans = new LoaderFamily((limit: number) =>
+    groupedLoader(
+      async (ids: readonly string[]) => {
+        const rows = await fetchTopRiskLoans(metrics, ids, limit);
+        primeAll(loanMetrics, rows, (r) => r.loanId);
+        return rows;
+      },
+      (r) => r.parentId,
+    ),
+  );
+  const summaries = memo<LoanSummaryRow>();
+  const officerCounts = memo<number>();
+  const customerCounts = memo<number>();
+
+  return {
+    officer,
+    officerHierarchy,
+    officerPortfolio: (wave) => officerPortfolio.forArgs(String(wave), wave),
+    officerPage: async (args) => {
+      const rows = await fetchOfficerPage(metrics, args);
+      primeAll(officerHierarchy, rows, (r) => r.officerId);
+      return rows;
+    },
+    officerCount: (filter) => officerCounts(filterSignature(filter), () => countOfficers(metrics, filter)),
+    officerCustomerIds: (args) => {
+      const loader = officerCustomerIds.forArgs(filterSignature(args), args);
+      return { load: async (id: string) => (await loader.load(id)).map((r) => r.customerId) };
+    },
+    customer,
+    customerPage: async (args) => {
+      const rows = await fetchDjangoCustomerPage(django, args);
+      primeAll(customer, rows, (r) => r.id);
+      return rows;
+    },
+    customerCount: (filter) => customerCounts(filterSignature(filter), () => countDjangoCustomers(django, filter)),
+    customerIdsByPhone: { load: async (part: string) => (await customerIdsByPhone.load(part)).map((r) => r.id) },
+    loan,
+    loanMetrics,
+    loanPages: (parent, args) => loanPages.forArgs(filterSignature({ parent, args }), { parent, args }),
+    loanCounts: (parent, filter) => {
+      const loader = loanCounts.forArgs(filterSignature({ parent, filter }), { parent, filter });
+      return { load: async (id: string) => (await loader.load(id))?.count ?? 0 };
+    },
+    loanSummary: (filter, period) =>
+      summaries(filterSignature({ filter, period }), async () => fetchLoanSummary(metrics, filter, period, businessTz, await resolvePhone(filter))),
+    repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId),
+    dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
+    transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId),
+    topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The loan filter grammar of §4.7 as a typed value, and its translation into one SQL condition over seedsmetrics
+ * `loans` (aliased `l`). Every value is a bound parameter; thresholds are named once (D14).
+ */
+import type { Params } from './sql';
+import { visibleOfficerSql } from './visible-officers';
+
+/** A set of text values plus, optionally, "NULL or empty" (the upstream `__MISSING__` sentinel). */
+export interface TextSet {
+  values?: readonly string[];
+  missing?: boolean;
+}
+
+export type LoanBehaviour = 'active' | 'inactive' | 'overdue_15d';
+export type RotType = 'early' | 'late';
+export type DelayType = 'risky';
+
+export interface LoanFilter {
+  ids?: readonly string[];
+  officerIds?: readonly string[];
+  customerIds?: readonly string[];
+  /** Case-sensitive substring of the customer's phone; resolved to customer ids in Django before this filter runs. */
+  customerPhone?: string;
+  branches?: readonly string[];
+  regions?: readonly string[];
+  channels?: readonly string[];
+  /** Normalised statuses (Active, Closed, ...). */
+  statuses?: readonly string[];
+  djangoStatuses?: TextSet;
+  performanceStatuses?: TextSet;
+  loanTypes?: TextSet;
+  verificationStatuses?: TextSet;
+  waves?: readonly string[];
+  verticalLeadEmails?: readonly string[];
+  dpdMin?: number;
+  dpdMax?: number;
+  dpdBuckets?: readonly string[];
+  quiet?: boolean;
+  behaviour?: LoanBehaviour;
+  rotType?: RotType;
+  delayType?: DelayType;
+  fimrTagged?: boolean;
+  earlyIndicatorTagged?: boolean;
+  disbursedFrom?: string;
+  disbursedTo?: string;
+  /** Restrict to loans of officers in VISIBLE_UT (§1.8). */
+  visibleOfficersOnly?: boolean;
+}
+
+/** Named thresholds of §4.5/§4.7 (one constant each, D14). */
+export const THRESHOLDS = {
+  /** Outstanding above which a loan counts as "live" for activity tiles and averages. */
+  liveOutstanding: '2000',
+  /** Days without a repayment from which a loan is quiet. */
+  quietDays: 6,
+  /** DPD above which a loan is at risk of termination (ROT). */
+  rotDpd: 4,
+  /** Loan age below which ROT is "early". */
+  earlyRotAgeDays: 7,
+  /** Overdue-15 behaviour: DPD strictly above 15 (the upstream drilldown rule). */
+  overdueBehaviourDpd: 15,
+  /** Repayment delay rate below which a loan is "risky". */
+  riskyDelayRate: 60,
+} as const;
+
+function textSetSql(column: string, set: TextSet, params: Params): string | null {
+  const parts: string[] = [];
+  if (set.values !== undefined && set.values.length > 0) parts.push(`${column} = ANY(${params.add(set.values)}::text[])`);
+  if (set.missing === true) parts.push(`(${column} IS NULL OR ${column} = '')`);
+  if (parts.length === 0) return set.values !== undefined ? 'false' : null;
+  return `(${parts.join(' OR ')})`;
+}
+
+function anyText(column: string, values: readonly string[], params: Params): string {
+  return `${column} = ANY(${params.add(values)}::text[])`;
+}
+
+/**
+ * The conditions of a filter over `loans l`. `resolvedCustomerIds` is the id set the customer-phone pre-step found
+ * in Django (required when `customerPhone` is set). Returns [] when nothing filters.
+ */
+export function loanFilterSql(filter: LoanFilter, params: Params, resolvedCustomerIds?: readonly string[]): string[] {
+  const where: string[] = [];
+  const f = filter;
+  if (f.ids !== undefined) where.push(anyText('l.loan_id', f.ids, params));
+  if (f.officerIds !== undefined) where.push(anyText('l.officer_id', f.officerIds, params));
+  if (f.customerIds !== undefined) where.push(anyText('l.customer_id', f.customerIds, params));
+  if (f.customerPhone !== undefined) {
+    if (resolvedCustomerIds === undefined) throw new Error('customerPhone must be resolved in Django before the seedsmetrics query');
+    where.push(anyText('l.customer_id', resolvedCustomerIds, params));
+  }
+  if (f.branches !== undefined) where.push(anyText('l.branch', f.branches, params));
+  if (f.regions !== undefined) where.push(anyText('l.region', f.regions, params));
+  if (f.channels !== undefined) where.push(anyText('l.channel', f.channels, params));
+  if (f.statuses !== undefined) where.push(anyText('l.status', f.statuses, params));
+  for (const [column, set] of [
+    ['l.django_status', f.djangoStatuses],
+    ['l.performance_status', f.performanceStatuses],
+    ['l.loan_type', f.loanTypes],
+    ['l.verification_status', f.verificationStatuses],
+  ] as const) {
+    if (set === undefined) continue;
+    const condition = textSetSql(column, set, params);
+    if (condition !== null) where.push(condition);
+  }
+  if (f.waves !== undefined) where.push(anyText('l.wave', f.waves, params));
+  if (f.verticalLeadEmails !== undefined) where.push(anyText('l.vertical_lead_email', f.verticalLeadEmails, params));
+  if (f.dpdMin !== undefined) where.push(`l.current_dpd >= ${params.add(f.dpdMin)}::int`);
+  if (f.dpdMax !== undefined) where.push(`l.current_dpd <= ${params.add(f.dpdMax)}::int`);
+  if (f.dpdBuckets !== undefined) where.push(anyText('l.dpd_bucket', f.dpdBuckets, params));
+  if (f.quiet === true) where.push(`(l.days_since_last_repayment >= ${THRESHOLDS.quietDays} OR l.days_since_last_repayment IS NULL)`);
+  if (f.quiet === false) where.push(`l.days_since_last_repayment < ${THRESHOLDS.quietDays}`);
+  if (f.behaviour === 'active') {
+    where.push(`(l.total_outstanding > ${THRESHOLDS.liveOutstanding} AND COALESCE(l.days_since_last_repayment, 0) < ${THRESHOLDS.quietDays})`);
+  } else if (f.behaviour === 'inactive') {
+    where.push(`(l.total_outstanding <= ${THRESHOLDS.liveOutstanding} OR COALESCE(l.days_since_last_repayment, 0) >= ${THRESHOLDS.quietDays})`);
+  } else if (f.behaviour === 'overdue_15d') {
+    where.push(`l.current_dpd > ${THRESHOLDS.overdueBehaviourDpd}`);
+  }
+  if (f.rotType === 'early') where.push(`(l.loan_age < ${THRESHOLDS.earlyRotAgeDays} AND l.current_dpd > ${THRESHOLDS.rotDpd})`);
+  if (f.rotType === 'late') where.push(`(l.loan_age >= ${THRESHOLDS.earlyRotAgeDays} AND l.current_dpd > ${THRESHOLDS.rotDpd})`);
+  if (f.delayType === 'risky') {
+    where.push(`(l.status = 'Active' AND l.total_outstanding > ${THRESHOLDS.liveOutstanding} AND l.repayment_delay_rate IS NOT NULL AND l.repayment_delay_rate < ${THRESHOLDS.riskyDelayRate})`);
+  }
+  if (f.fimrTagged !== undefined) where.push(f.fimrTagged ? 'l.fimr_tagged' : 'NOT l.fimr_tagged');
+  if (f.earlyIndicatorTagged !== undefined) where.push(f.earlyIndicatorTagged ? 'l.early_indicator_tagged' : 'NOT l.early_indicator_tagged');
+  if (f.disbursedFrom !== undefined) where.push(`l.disbursement_date >= ${params.add(f.disbursedFrom)}::date`);
+  if (f.disbursedTo !== undefined) where.push(`l.disbursement_date <= ${params.add(f.disbursedTo)}::date`);
+  if (f.visibleOfficersOnly === true) {
+    where.push(`EXISTS (SELECT 1 FROM officers vo WHERE vo.officer_id = l.officer_id AND ${visibleOfficerSql('vo')})`);
+  }
+  return where;
+}
+
+/** A stable text form of a filter, used to share one loader between parents that ask the same question. */
+export function filterSignature(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}

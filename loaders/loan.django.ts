@@ -1,0 +1,52 @@
+/**
+ * Loans' base fields, read live from Django loans_ajoloan. Django money is float8: every amount is cast to
+ * numeric(15,2) and sent as text inside SQL, so no binary float ever reaches JavaScript.
+ */
+import { dateText, timestampText, type Queryable } from './sql';
+
+export interface DjangoLoanRow {
+  id: string;
+  officerId: string | null;
+  customerId: string;
+  amount: string;
+  repaymentAmount: string;
+  /** interest_rate / 100: Django stores a percent, the domain uses the fraction (§1.3). */
+  interestRate: string;
+  fee: string;
+  tenorDays: number;
+  disbursedAt: string | null;
+  firstDueDate: string | null;
+  maturityDate: string | null;
+  /** Normalised status (§1.7): Active, Closed, Defaulted, Rejected or Cancelled. */
+  status: string;
+  djangoStatus: string;
+  performanceStatus: string | null;
+  loanType: string;
+  verificationStatus: string | null;
+  isDisbursed: boolean;
+}
+
+/** §1.7 normalisation of the raw Django status; anything unlisted (NULL included) is Active. */
+export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
+  WHEN ${raw} IN ('COMPLETED', 'CLOSED') THEN 'Closed'
+  WHEN ${raw} IN ('PAST_MATURITY', 'DEFAULTED') THEN 'Defaulted'
+  WHEN ${raw} IN ('DECLINED_BY_SUPERVISOR', 'REJECTED') THEN 'Rejected'
+  WHEN ${raw} = 'NOT_TAKEN' THEN 'Cancelled'
+  ELSE 'Active' END`;
+
+export async function fetchDjangoLoans(db: Queryable, ids: readonly string[]): Promise<DjangoLoanRow[]> {
+  const { rows } = await db.query<DjangoLoanRow>(
+    `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
+            l.amount::numeric(15,2)::text AS "amount", l.repayment_amount::numeric(15,2)::text AS "repaymentAmount",
+            round(l.interest_rate::numeric / 100, 4)::text AS "interestRate", l.processing_fee::numeric(15,2)::text AS "fee",
+            l.tenor_in_days AS "tenorDays", ${timestampText('l.date_disbursed')} AS "disbursedAt",
+            ${dateText('l.start_date')} AS "firstDueDate", ${dateText('l.end_date')} AS "maturityDate",
+            ${NORMALISED_STATUS_SQL('l.status')} AS "status", l.status AS "djangoStatus",
+            l.performance_status AS "performanceStatus", l.loan_type AS "loanType",
+            l.verification_stage AS "verificationStatus", l.is_disbursed AS "isDisbursed"
+       FROM loans_ajoloan l
+      WHERE l.id = ANY($1::bigint[])`,
+    [ids],
+  );
+  return rows;
+}

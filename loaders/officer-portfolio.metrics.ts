@@ -1,0 +1,140 @@
+/**
+ * The officer metrics of §4.4, raw and calculated, computed in one seedsmetrics statement for a whole page of
+ * officers. All arithmetic is numeric (exact); ratios are rounded to 8 places only when returned, and the
+ * integer scores (riskScore, dqi) truncate the unrounded values as §4.4 defines.
+ */
+import { Params, type Queryable } from './sql';
+
+export interface OfficerPortfolioRow {
+  officerId: string;
+  // raw metrics
+  firstMiss: number;
+  disbursed: number;
+  dpd1to6Balance: string;
+  amountDue7d: string;
+  movedTo7to30: string;
+  feesCollected: string;
+  interestCollected: string;
+  feesDue: string;
+  overdue15d: string;
+  totalPortfolio: string;
+  par30Amount: string;
+  par60Amount: string;
+  par90Amount: string;
+  activeLoansCount: number;
+  avgTimelinessScore: string;
+  avgRepaymentHealth: string;
+  avgDaysSinceLastRepayment: string;
+  avgLoanAge: string;
+  // calculated metrics
+  fimr: string;
+  slippage: string;
+  roll: string;
+  frr: string;
+  ayr: string;
+  yield: string;
+  porr: string;
+  par15: string;
+  par30: string;
+  par60: string;
+  par90: string;
+  onTimeRate: string;
+  channelPurity: string;
+  repaymentDelayRate: string;
+  riskScoreNorm: string;
+  riskScore: number;
+  riskBand: string;
+  dqi: number;
+}
+
+/** `num / den`, 0 when the denominator is not positive (§4.4: division guarded). */
+const ratio = (num: string, den: string): string => `(CASE WHEN ${den} > 0 THEN ${num} / ${den} ELSE 0 END)`;
+
+/**
+ * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
+ * The loans' out3 = principal + interest + fees outstanding; "live" loans have out3 > 2000.
+ */
+export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
+  const params = new Params();
+  const ids = params.add(officerIds);
+  const waveParam = params.add(wave);
+  const { rows } = await db.query<OfficerPortfolioRow>(
+    `WITH lo AS (
+       SELECT p.officer_id, l.loan_id, l.fimr_tagged, l.current_dpd, l.principal_outstanding, l.fee_amount, l.loan_amount,
+              l.interest_rate, l.total_repayments, l.timeliness_score, l.repayment_health, l.days_since_last_repayment, l.loan_age,
+              (COALESCE(l.principal_outstanding, 0) + COALESCE(l.interest_outstanding, 0) + COALESCE(l.fees_outstanding, 0)) AS out3
+         FROM unnest(${ids}::text[]) AS p(officer_id)
+         LEFT JOIN loans l ON l.officer_id = p.officer_id AND (${waveParam}::text IS NULL OR l.wave = ${waveParam}::text)
+     ),
+     raw AS (
+       SELECT officer_id,
+              count(loan_id) FILTER (WHERE fimr_tagged)::int AS first_miss,
+              count(DISTINCT loan_id)::int AS disbursed,
+              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 1 AND 6), 0) AS dpd1to6_bal,
+              COALESCE(sum(out3) FILTER (WHERE loan_id IS NOT NULL), 0) AS amount_due_7d,
+              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 7 AND 30), 0) AS moved_to_7to30,
+              COALESCE(sum(total_repayments * fee_amount / (loan_amount * (1 + interest_rate) + fee_amount))
+                FILTER (WHERE fee_amount IS NOT NULL AND interest_rate IS NOT NULL AND loan_amount * (1 + interest_rate) + fee_amount > 0), 0) AS fees_collected,
+              COALESCE(sum(total_repayments * loan_amount * interest_rate / (loan_amount * (1 + interest_rate) + fee_amount))
+                FILTER (WHERE fee_amount IS NOT NULL AND interest_rate IS NOT NULL AND loan_amount * (1 + interest_rate) + fee_amount > 0), 0) AS interest_collected,
+              COALESCE(sum(fee_amount), 0) AS fees_due,
+              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 15), 0) AS overdue15d,
+              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 30), 0) AS par30_amount,
+              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 60), 0) AS par60_amount,
+              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 90), 0) AS par90_amount,
+              COALESCE(sum(principal_outstanding), 0) AS total_portfolio,
+              count(*) FILTER (WHERE out3 > 2000)::int AS active_loans,
+              COALESCE(avg(timeliness_score) FILTER (WHERE out3 > 2000), 0) AS avg_timeliness,
+              COALESCE(avg(repayment_health) FILTER (WHERE out3 > 2000), 0) AS avg_health,
+              COALESCE(avg(days_since_last_repayment) FILTER (WHERE out3 > 2000), 0) AS avg_dslr,
+              COALESCE(avg(loan_age) FILTER (WHERE out3 > 2000), 0) AS avg_age
+         FROM lo GROUP BY officer_id
+     ),
+     calc AS (
+       SELECT raw.*,
+              ${ratio('first_miss::numeric', 'disbursed')} AS fimr,
+              ${ratio('dpd1to6_bal', 'amount_due_7d')} AS slippage,
+              ${ratio('moved_to_7to30', 'dpd1to6_bal')} AS roll,
+              ${ratio('fees_collected', 'fees_due')} AS frr,
+              ${ratio('(interest_collected + fees_collected)', 'total_portfolio')} AS ayr,
+              ${ratio('overdue15d', 'total_portfolio')} AS porr,
+              ${ratio('par30_amount', 'total_portfolio')} AS par30,
+              ${ratio('par60_amount', 'total_portfolio')} AS par60,
+              ${ratio('par90_amount', 'total_portfolio')} AS par90,
+              CASE WHEN avg_age > 0 THEN (1 - (avg_dslr / avg_age) / 0.25) * 100 ELSE 0 END AS rdr
+         FROM raw
+     ),
+     scored AS (
+       SELECT calc.*,
+              GREATEST(0, 1 - slippage) AS on_time,
+              LEAST(1, GREATEST(0,
+                1 - 0.20 * porr - 0.15 * fimr - 0.10 * roll
+                  - (CASE WHEN rdr <= 100 THEN LEAST(0.40, (1 - rdr / 100) * 0.40) ELSE 0 END)
+                  - 0.15 * (1 - LEAST(ayr, 1)))) AS risk_norm
+         FROM calc
+     )
+     SELECT officer_id AS "officerId", first_miss AS "firstMiss", disbursed AS "disbursed",
+            dpd1to6_bal::numeric(15,2)::text AS "dpd1to6Balance", amount_due_7d::numeric(15,2)::text AS "amountDue7d",
+            moved_to_7to30::numeric(15,2)::text AS "movedTo7to30", round(fees_collected, 2)::text AS "feesCollected",
+            round(interest_collected, 2)::text AS "interestCollected", fees_due::numeric(15,2)::text AS "feesDue",
+            overdue15d::numeric(15,2)::text AS "overdue15d", total_portfolio::numeric(15,2)::text AS "totalPortfolio",
+            par30_amount::numeric(15,2)::text AS "par30Amount", par60_amount::numeric(15,2)::text AS "par60Amount",
+            par90_amount::numeric(15,2)::text AS "par90Amount", active_loans AS "activeLoansCount",
+            round(avg_timeliness, 2)::text AS "avgTimelinessScore", round(avg_health, 2)::text AS "avgRepaymentHealth",
+            round(avg_dslr, 2)::text AS "avgDaysSinceLastRepayment", round(avg_age, 2)::text AS "avgLoanAge",
+            round(fimr, 8)::text AS "fimr", round(slippage, 8)::text AS "slippage", round(roll, 8)::text AS "roll",
+            round(frr, 8)::text AS "frr", round(ayr, 8)::text AS "ayr",
+            round(interest_collected + fees_collected, 2)::text AS "yield",
+            round(porr, 8)::text AS "porr", round(porr, 8)::text AS "par15", round(par30, 8)::text AS "par30",
+            round(par60, 8)::text AS "par60", round(par90, 8)::text AS "par90",
+            round(on_time, 8)::text AS "onTimeRate", '1.00000000' AS "channelPurity",
+            round(rdr, 2)::text AS "repaymentDelayRate", round(risk_norm, 8)::text AS "riskScoreNorm",
+            trunc(risk_norm * 100)::int AS "riskScore",
+            CASE WHEN trunc(risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(risk_norm * 100) >= 60 THEN 'Watch'
+                 WHEN trunc(risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS "riskBand",
+            LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS "dqi"
+       FROM scored`,
+    params.values,
+  );
+  return rows;
+}

@@ -1,0 +1,113 @@
+/** Officers' curated hierarchy (D12) and officer lists, read from seedsmetrics `officers`. */
+import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
+import { Params, type Queryable } from './sql';
+import { visibleOfficerSql } from './visible-officers';
+
+export interface OfficerHierarchyRow {
+  officerId: string;
+  region: string;
+  branch: string;
+  supervisorName: string | null;
+  supervisorEmail: string | null;
+  verticalLeadName: string | null;
+  verticalLeadEmail: string | null;
+}
+
+const HIERARCHY_COLUMNS = `o.officer_id AS "officerId", o.region AS "region", o.branch AS "branch",
+  o.supervisor_name AS "supervisorName", o.supervisor_email AS "supervisorEmail",
+  o.vertical_lead_name AS "verticalLeadName", o.vertical_lead_email AS "verticalLeadEmail"`;
+
+export async function fetchOfficerHierarchy(db: Queryable, ids: readonly string[]): Promise<OfficerHierarchyRow[]> {
+  const { rows } = await db.query<OfficerHierarchyRow>(`SELECT ${HIERARCHY_COLUMNS} FROM officers o WHERE o.officer_id = ANY($1::text[])`, [ids]);
+  return rows;
+}
+
+export interface OfficerFilter {
+  ids?: readonly string[];
+  regions?: readonly string[];
+  branches?: readonly string[];
+  userTypes?: readonly string[];
+  /** Case-insensitive substring of the e-mail or the name (§4.7 `officer_email`). */
+  search?: string;
+  verticalLeadEmails?: readonly string[];
+  supervisorEmails?: readonly string[];
+  employmentStatuses?: readonly string[];
+  /** Include user types outside VISIBLE_UT (§1.8). @default false */
+  includeAllUserTypes?: boolean;
+}
+
+/** The whitelist of officer sort keys. */
+export const OFFICER_SORTS = {
+  name: { expr: 'o.officer_name', kind: 'text', nullable: false },
+  region: { expr: 'o.region', kind: 'text', nullable: false },
+  branch: { expr: 'o.branch', kind: 'text', nullable: false },
+  hireDate: { expr: 'o.hire_date', kind: 'date', nullable: true },
+  id: { expr: 'o.officer_id', kind: 'text', nullable: false },
+} as const satisfies Record<string, SortSpec>;
+
+export type OfficerSortKey = keyof typeof OFFICER_SORTS;
+
+function officerWhere(filter: OfficerFilter, params: Params): string[] {
+  const where: string[] = [];
+  if (filter.includeAllUserTypes !== true) where.push(visibleOfficerSql('o'));
+  if (filter.ids !== undefined) where.push(`o.officer_id = ANY(${params.add(filter.ids)}::text[])`);
+  if (filter.regions !== undefined) where.push(`o.region = ANY(${params.add(filter.regions)}::text[])`);
+  if (filter.branches !== undefined) where.push(`o.branch = ANY(${params.add(filter.branches)}::text[])`);
+  if (filter.userTypes !== undefined) where.push(`o.user_type = ANY(${params.add(filter.userTypes)}::text[])`);
+  if (filter.verticalLeadEmails !== undefined) where.push(`o.vertical_lead_email = ANY(${params.add(filter.verticalLeadEmails)}::text[])`);
+  if (filter.supervisorEmails !== undefined) where.push(`o.supervisor_email = ANY(${params.add(filter.supervisorEmails)}::text[])`);
+  if (filter.employmentStatuses !== undefined) where.push(`o.employment_status = ANY(${params.add(filter.employmentStatuses)}::text[])`);
+  if (filter.search !== undefined) {
+    const needle = params.add(filter.search);
+    where.push(`(strpos(lower(COALESCE(o.officer_email, '')), lower(${needle})) > 0 OR strpos(lower(o.officer_name), lower(${needle})) > 0)`);
+  }
+  return where;
+}
+
+export interface OfficerPageRow extends OfficerHierarchyRow {
+  sortKey: string | null;
+}
+
+/** One keyset page of officers (first + 1 rows), with their hierarchy so the by-id hierarchy loader can be primed. */
+export async function fetchOfficerPage(
+  db: Queryable,
+  args: { filter: OfficerFilter; sort: OfficerSortKey; direction: SortDirection; after: KeysetPosition | null; first: number },
+): Promise<OfficerPageRow[]> {
+  const spec: SortSpec = OFFICER_SORTS[args.sort];
+  const params = new Params();
+  const where = officerWhere(args.filter, params);
+  if (args.after !== null) where.push(afterSql(spec, args.direction, 'o.officer_id', args.after, params));
+  const { rows } = await db.query<OfficerPageRow>(
+    `SELECT ${HIERARCHY_COLUMNS}, ${sortKeySql(spec)} AS "sortKey"
+       FROM officers o ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${orderBySql(spec, args.direction, 'o.officer_id')} LIMIT ${params.add(args.first + 1)}::int`,
+    params.values,
+  );
+  return rows;
+}
+
+export async function countOfficers(db: Queryable, filter: OfficerFilter): Promise<number> {
+  const params = new Params();
+  const where = officerWhere(filter, params);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM officers o ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`, params.values);
+  return rows[0]!.n;
+}
+
+/** Distinct customers of each officer's loans, keyset on the customer id (first + 1 per officer). */
+export async function fetchOfficerCustomerPages(
+  db: Queryable,
+  officerIds: readonly string[],
+  args: { afterId: string | null; first: number },
+): Promise<{ parentId: string; customerId: string }[]> {
+  const { rows } = await db.query<{ parentId: string; customerId: string }>(
+    `SELECT p.parent_id AS "parentId", x.customer_id AS "customerId"
+       FROM unnest($1::text[]) WITH ORDINALITY AS p(parent_id, ord)
+       CROSS JOIN LATERAL (
+         SELECT DISTINCT l.customer_id FROM loans l
+          WHERE l.officer_id = p.parent_id AND ($2::text IS NULL OR l.customer_id > $2::text)
+          ORDER BY l.customer_id LIMIT $3::int) x
+      ORDER BY p.ord, x.customer_id`,
+    [officerIds, args.afterId, args.first + 1],
+  );
+  return rows;
+}

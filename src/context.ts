@@ -1,0 +1,35 @@
+/**
+ * The per-request GraphQL context: who is asking (so authorisation can be added without touching resolvers),
+ * fresh loaders (no cache shared between requests or between live events) and the page-size limit.
+ */
+import type { Databases } from './databases';
+import { createLoaders, type Loaders } from '../loaders';
+
+export interface Viewer {
+  id: string;
+  roles: string[];
+}
+
+export interface AppContext {
+  viewer: Viewer | null;
+  loaders: Loaders;
+  /** Largest `first` a connection accepts. */
+  maxPageSize: number;
+}
+
+export interface ContextDeps {
+  django: Databases['django'];
+  metrics: Databases['metrics'];
+  maxPageSize: number;
+  /** IANA zone of business dates. @default "Africa/Lagos" */
+  businessTz?: string;
+}
+
+/** Returns a function that builds one context; call it once per request (or per live event). */
+export function createContextFactory(deps: ContextDeps): (viewer: Viewer | null) => AppContext {
+  return (viewer) => ({
+    viewer,
+    loaders: createLoaders({ django: deps.django, metrics: deps.metrics, businessTz: deps.businessTz }),
+    maxPageSize: deps.maxPageSize,
+  });
+}

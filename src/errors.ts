@@ -1,0 +1,83 @@
+/**
+ * Errors the API shows its callers: bad arguments become BAD_USER_INPUT GraphQLErrors that name the argument,
+ * what was expected and what arrived; anything else is masked as INTERNAL_SERVER_ERROR and logged with its cause.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** Codes of errors caused by the caller; formatError passes them through unchanged. */
+export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+]);
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+
+/** Shows an arrived value compactly: strings quoted, objects as JSON, undefined as "nothing". */
+export function describeValue(got: unknown): string {
+  if (got === undefined) return 'nothing';
+  if (typeof got === 'string') return JSON.stringify(got.length > 100 ? `${got.slice(0, 100)}…` : got);
+  try {
+    const json = JSON.stringify(got);
+    return json.length > 100 ? `${json.slice(0, 100)}…` : json;
+  } catch {
+    return String(got);
+  }
+}
+
+/**
+ * A caller error about one argument: `<argument> must be <expected>; got <value>`.
+ * extensions: { code: 'BAD_USER_INPUT', argument }.
+ */
+export function badUserInput(argument: string, expected: string, got: unknown): GraphQLError {
+  return new GraphQLError(`${argument} must be ${expected}; got ${describeValue(got)}`, {
+    extensions: { code: 'BAD_USER_INPUT', argument },
+  });
+}
+
+/** Where formatError reports the cause of a masked error. */
+export interface ErrorLogger {
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+function originalOf(error: unknown): unknown {
+  // Apollo and graphql-js wrap resolver errors in a GraphQLError whose originalError is the thrown value.
+  if (error instanceof GraphQLError && error.originalError !== undefined) return error.originalError;
+  return error;
+}
+
+/**
+ * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass unchanged; every
+ * other error is replaced by { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }
+ * (no SQL, stack or host) and its cause is logged.
+ */
+export function createFormatError(log: ErrorLogger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) return formatted;
+    const cause = originalOf(error);
+    log.error(
+      {
+        err: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack, code: (cause as { code?: unknown }).code } : cause,
+        path: formatted.path,
+        code,
+      },
+      'unexpected error while executing a GraphQL operation',
+    );
+    const masked: GraphQLFormattedError = { message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return formatted.path === undefined ? masked : { ...masked, path: formatted.path, locations: formatted.locations };
+  };
+}
+
+/** formatError with a logger writing one JSON line to stderr (for callers without a logger of their own). */
+export const formatError = createFormatError({
+  error: (fields, message) => {
+    process.stderr.write(`${JSON.stringify({ level: 'error', msg: message, ...fields })}\n`);
+  },
+});
