@@ -236,11 +236,11 @@ export const repayments = pgTable(
     paidAt: tstz('paid_at'),
     /** New: Django updated_at of the row last copied. */
     djangoUpdatedAt: tstz('django_updated_at'),
-    /** New: D3 in one place. */
+    /** New: D3 in one place (a REVERSAL marking excludes the row even if is_reversed was not set). */
     isCounted: boolean('is_counted')
       .notNull()
       .generatedAlwaysAs(
-        sql`payment_date IS NOT NULL AND payment_amount > 0 AND is_reversed IS NOT TRUE AND applied_to_loan IS NOT FALSE`,
+        sql`payment_date IS NOT NULL AND payment_amount > 0 AND is_reversed IS NOT TRUE AND applied_to_loan IS NOT FALSE AND marked_as IS DISTINCT FROM 'REVERSAL'`,
       ),
     createdAt: created(),
     updatedAt: updated(),

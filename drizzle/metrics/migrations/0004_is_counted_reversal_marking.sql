@@ -1,0 +1,2 @@
+ALTER TABLE "repayments" drop column "is_counted";--> statement-breakpoint
+ALTER TABLE "repayments" ADD COLUMN "is_counted" boolean GENERATED ALWAYS AS (payment_date IS NOT NULL AND payment_amount > 0 AND is_reversed IS NOT TRUE AND applied_to_loan IS NOT FALSE AND marked_as IS DISTINCT FROM 'REVERSAL') STORED NOT NULL;
