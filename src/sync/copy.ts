@@ -1,0 +1,303 @@
+/**
+ * Copies one Django table into seedsmetrics (D11): keyset pages of new-or-changed rows, each page written in
+ * ONE seedsmetrics transaction that upserts the rows, records rejects, recomputes the loans it touched
+ * (with the repayment trigger skipped, so each loan is recomputed once) and advances the watermark.
+ * A bad row never aborts its batch: rows that break a constraint are retried one by one under savepoints
+ * and the failing ones are rejected with PostgreSQL's message.
+ */
+import type pg from 'pg';
+import type { DjangoReader, LoanSourceRow, OfficerSourceRow, RepaymentSourceRow, ScheduleSourceRow, SourceRow, SyncEntity } from './django-reader';
+import type { RecomputeSteps } from './recompute';
+import {
+  insertUnknownOfficers,
+  recordRejects,
+  replaceSchedules,
+  upsertCustomers,
+  upsertHolidays,
+  upsertLoans,
+  upsertOfficers,
+  upsertRepayments,
+  type Reject,
+} from './upsert';
+import { maxId, maxTime, windowStart, writeWatermark, type Watermark } from './watermarks';
+
+export interface CopyContext {
+  reader: DjangoReader;
+  /** The worker's dedicated seedsmetrics connection (it holds the advisory lock). */
+  client: pg.ClientBase;
+  recompute: RecomputeSteps;
+  /** Business date the touched loans are recomputed at. */
+  asOf: string;
+  overlapMs: number;
+  batchSize: number;
+  /** Called once per reject the first time it is reported. */
+  onReject(entity: string, reject: Reject): void;
+}
+
+export interface CopyStats {
+  rowsRead: number;
+  rowsWritten: number;
+  loansRecomputed: number;
+  /** Rejects reported for the first time. */
+  rejects: number;
+  /** Newest Django updated_at among the rows read (UTC ISO text). */
+  newestChangeAt: string | null;
+  /** Id of a repayment whose loan is missing everywhere: the watermark waits below it for the next cycle. */
+  heldAt: string | null;
+  watermark: Watermark;
+}
+
+/** What writing one batch did, inside its transaction. */
+export interface BatchOutcome {
+  written: number;
+  touchedLoans: Set<string>;
+  rejects: Reject[];
+  /** Rows that are fine now: a reject they had is cleared. */
+  fixedIds: string[];
+  heldAt: string | null;
+}
+
+export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new Set(), rejects: [], fixedIds: [], heldAt: null });
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity violation): the row is at fault, not the system. */
+function isRowError(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/**
+ * Writes `rows` with `write` under a savepoint; if a row breaks a constraint, rolls back and writes them one by
+ * one, rejecting each failing row with the database's message. Other errors propagate (the batch rolls back).
+ */
+async function writeResilient<R extends SourceRow>(
+  client: pg.ClientBase,
+  rows: readonly R[],
+  write: (rows: readonly R[]) => Promise<void>,
+  rejects: Reject[],
+): Promise<R[]> {
+  if (rows.length === 0) return [];
+  await client.query('SAVEPOINT sync_batch');
+  try {
+    await write(rows);
+    await client.query('RELEASE SAVEPOINT sync_batch');
+    return [...rows];
+  } catch (error) {
+    if (!isRowError(error)) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT sync_batch');
+  }
+  const written: R[] = [];
+  for (const row of rows) {
+    await client.query('SAVEPOINT sync_row');
+    try {
+      await write([row]);
+      await client.query('RELEASE SAVEPOINT sync_row');
+      written.push(row);
+    } catch (error) {
+      if (!isRowError(error)) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT sync_row');
+      rejects.push({ id: row.id, reason: `rejected by seedsmetrics: ${error.message} (SQLSTATE ${error.code})`, version: row.updated_at });
+    }
+  }
+  return written;
+}
+
+/**
+ * Writes loans with what they need first: their officers (inactive ones as placeholders with
+ * is_active_in_django = false, unknown ones as 'Unknown officer <id>') and customers. Loans outside the
+ * population are skipped (not disbursed) or rejected (everything else), never written.
+ */
+async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourceRow[], outcome: BatchOutcome): Promise<void> {
+  const ok: LoanSourceRow[] = [];
+  for (const row of rows) {
+    if (!row.is_disbursed) continue;
+    const reason = row.reject_reason ?? (row.customer === null ? `borrower ${row.customer_id} does not exist in Django` : null);
+    if (reason !== null) outcome.rejects.push({ id: row.id, reason, version: row.updated_at });
+    else ok.push(row);
+  }
+  const officers = new Map<string, OfficerSourceRow>();
+  const unknownOfficers = new Set<string>();
+  const customers = new Map<string, LoanSourceRow['customer'] & { id: string; updated_at: string }>();
+  for (const row of ok) {
+    if (row.officer !== null) officers.set(row.officer_id!, { ...row.officer, id: row.officer_id!, updated_at: row.updated_at });
+    else unknownOfficers.add(row.officer_id!);
+    customers.set(row.customer_id, { ...row.customer!, id: row.customer_id, updated_at: row.updated_at });
+  }
+  await upsertOfficers(client, [...officers.values()], true);
+  await insertUnknownOfficers(client, [...unknownOfficers]);
+  await upsertCustomers(client, [...customers.values()]);
+  const written = await writeResilient(
+    client,
+    ok,
+    async (batch) => {
+      for (const loan of await upsertLoans(client, batch)) {
+        outcome.touchedLoans.add(loan.loanId);
+        outcome.written += 1;
+      }
+    },
+    outcome.rejects,
+  );
+  outcome.fixedIds.push(...written.map((r) => r.id));
+}
+
+/** Why a repayment is kept but never counted (D3), or null when it is a normal row. */
+function uncountedReason(row: RepaymentSourceRow): string | null {
+  if (row.paid_at === null) return 'paid_date is NULL: kept, never counted';
+  if (!isPositiveDecimal(row.payment_amount!)) return `repayment_amount must be > 0; got ${row.raw_amount}: kept, never counted`;
+  return null;
+}
+
+/** Sign test on exact decimal text (no float conversion of money): true for 0.01, false for 0.00 and -5.00. */
+export function isPositiveDecimal(value: string): boolean {
+  return !value.startsWith('-') && /[1-9]/.test(value);
+}
+
+/**
+ * Writes repayments. A repayment whose loan is not in seedsmetrics pulls that loan from Django first (it may
+ * have been committed after this cycle's loan pages); if the loan exists in Django but is outside the
+ * population, the repayment is rejected; if it does not exist at all, the watermark holds below it.
+ */
+export async function writeRepayments(ctx: CopyContext, rows: readonly RepaymentSourceRow[], pulledLoans: readonly LoanSourceRow[], outcome: BatchOutcome): Promise<void> {
+  const { client } = ctx;
+  if (pulledLoans.length > 0) {
+    const loanOutcome: BatchOutcome = { written: 0, touchedLoans: outcome.touchedLoans, rejects: [], fixedIds: [], heldAt: null };
+    await writeLoans(client, pulledLoans, loanOutcome);
+    for (const reject of await recordRejects(client, 'loans', loanOutcome.rejects, loanOutcome.fixedIds)) ctx.onReject('loans', reject);
+  }
+  const loanIds = [...new Set(rows.map((r) => r.loan_id))];
+  const { rows: present } = await client.query<{ loan_id: string }>('SELECT loan_id FROM loans WHERE loan_id = ANY($1::text[])', [loanIds]);
+  const local = new Set(present.map((r) => r.loan_id));
+  const inDjango = new Map(pulledLoans.map((l) => [l.id, l]));
+  const copyable: RepaymentSourceRow[] = [];
+  for (const row of rows) {
+    if (!local.has(row.loan_id)) {
+      const loan = inDjango.get(row.loan_id);
+      if (loan === undefined) {
+        if (outcome.heldAt === null || BigInt(row.id) < BigInt(outcome.heldAt)) outcome.heldAt = row.id;
+        continue;
+      }
+      const why = loan.is_disbursed ? (loan.reject_reason ?? 'it was rejected') : 'it is not disbursed';
+      outcome.rejects.push({ id: row.id, reason: `loan ${row.loan_id} is not synced (${why}): repayment not copied`, version: row.updated_at });
+      continue;
+    }
+    if (row.payment_amount === null) {
+      outcome.rejects.push({ id: row.id, reason: `repayment_amount cannot be stored as numeric(15,2); got ${row.raw_amount}: not copied`, version: row.updated_at });
+      continue;
+    }
+    const reason = uncountedReason(row);
+    if (reason !== null) outcome.rejects.push({ id: row.id, reason, version: row.updated_at });
+    copyable.push(row);
+  }
+  const written = await writeResilient(
+    client,
+    copyable,
+    async (batch) => {
+      const result = await upsertRepayments(client, batch);
+      outcome.written += result.written;
+      for (const id of result.loanIds) outcome.touchedLoans.add(id);
+    },
+    outcome.rejects,
+  );
+  outcome.fixedIds.push(...written.filter((r) => uncountedReason(r) === null).map((r) => r.id));
+}
+
+/** Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped. */
+export async function inBatchTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    // The worker recomputes the touched loans itself, once per batch (D9); the trigger would do it per statement.
+    await client.query(`SET LOCAL seedsmetrics.skip_repayment_trigger = 'on'`);
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Rows of a page that the keyset selected (schedules carry their loans' other instalments too). */
+function pageRows(entity: SyncEntity, rows: readonly SourceRow[]): SourceRow[] {
+  return entity === 'loan_schedule' ? (rows as ScheduleSourceRow[]).filter((r) => r.in_page) : [...rows];
+}
+
+/** Loan ids the repayments of a page refer to that seedsmetrics does not have (read before the transaction). */
+async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[]): Promise<LoanSourceRow[]> {
+  const ids = [...new Set(rows.map((r) => r.loan_id))];
+  if (ids.length === 0) return [];
+  const { rows: missing } = await ctx.client.query<{ id: string }>(
+    `SELECT id FROM unnest($1::text[]) AS id WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = id)`,
+    [ids],
+  );
+  return missing.length === 0 ? [] : ctx.reader.loansByIds(missing.map((r) => r.id));
+}
+
+/** Copies every new or changed row of one entity, page by page; returns what it did and the final watermark. */
+export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Watermark): Promise<CopyStats> {
+  const stats: CopyStats = { rowsRead: 0, rowsWritten: 0, loansRecomputed: 0, rejects: 0, newestChangeAt: null, heldAt: null, watermark: start };
+  const since = windowStart(start, ctx.overlapMs);
+  let afterId = '0';
+  for (;;) {
+    const rows: SourceRow[] = await ctx.reader.page(entity, { afterId, maxId: start.maxId, since, limit: ctx.batchSize });
+    const selected = pageRows(entity, rows);
+    const complete = selected.length < ctx.batchSize;
+    const pulled = entity === 'repayments' ? await missingLoans(ctx, rows as RepaymentSourceRow[]) : [];
+    for (const row of selected) stats.newestChangeAt = maxTime(stats.newestChangeAt, row.updated_at);
+    stats.rowsRead += selected.length;
+    const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : afterId;
+    if (rows.length === 0) {
+      // Nothing to write: only the updated_at watermark may move (the scan is complete).
+      const mark: Watermark = { maxId: stats.watermark.maxId, maxUpdatedAt: stats.heldAt === null ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt };
+      if (mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) {
+        await inBatchTransaction(ctx.client, () => writeWatermark(ctx.client, entity, mark));
+        stats.watermark = mark;
+      }
+      return stats;
+    }
+
+    const outcome = emptyOutcome();
+    const next = await inBatchTransaction(ctx.client, async () => {
+      switch (entity) {
+        case 'officers':
+          outcome.written += (await upsertOfficers(ctx.client, rows as OfficerSourceRow[])).length;
+          break;
+        case 'customers':
+          outcome.written += (await upsertCustomers(ctx.client, rows as never)).length;
+          break;
+        case 'loans':
+          await writeLoans(ctx.client, rows as LoanSourceRow[], outcome);
+          break;
+        case 'repayments':
+          await writeRepayments(ctx, rows as RepaymentSourceRow[], pulled, outcome);
+          break;
+        case 'loan_schedule':
+          outcome.written += await replaceSchedules(ctx.client, rows as ScheduleSourceRow[], ctx.asOf);
+          break;
+        case 'holiday':
+          outcome.written += await upsertHolidays(ctx.client, rows as never);
+          break;
+      }
+      const reported = await recordRejects(ctx.client, entity, outcome.rejects, outcome.fixedIds);
+      const recomputed = await ctx.recompute.loans(ctx.client, [...outcome.touchedLoans].sort(), ctx.asOf);
+
+      // The id watermark moves to the end of the page unless a repayment waits for its loan; the updated_at
+      // watermark moves only once the whole scan is done (a later page may hold older changes) and nothing waits.
+      if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
+      const idCeiling = stats.heldAt === null ? lastId : (BigInt(stats.heldAt) - 1n).toString();
+      const mark: Watermark = {
+        maxId: stats.heldAt === null ? maxId(stats.watermark.maxId, lastId) : maxId(stats.watermark.maxId, minId(idCeiling, lastId)),
+        maxUpdatedAt: complete && stats.heldAt === null ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt,
+      };
+      if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) await writeWatermark(ctx.client, entity, mark);
+      return { mark, reported, recomputed };
+    });
+    for (const reject of next.reported) ctx.onReject(entity, reject);
+    stats.rejects += next.reported.length;
+    stats.rowsWritten += outcome.written;
+    stats.loansRecomputed += next.recomputed;
+    stats.watermark = next.mark;
+    if (complete) return stats;
+    afterId = lastId;
+  }
+}
+
+const minId = (a: string, b: string): string => (BigInt(a) <= BigInt(b) ? a : b);

@@ -1,0 +1,291 @@
+/**
+ * Every read the sync makes from Django: keyset pages of new-or-changed rows per table, rows by id, and the
+ * per-loan repayment aggregates of reconciliation. Rows leave Django already shaped like seedsmetrics rows
+ * (names, statuses, business dates in BUSINESS_TZ, money as exact decimal strings), so the write side only
+ * inserts. Timestamps travel as UTC ISO strings with microseconds: exact and comparable as text.
+ */
+import type pg from 'pg';
+
+/** The Django tables the worker copies, in the order a cycle copies them (parents before children). */
+export const SYNC_ENTITIES = ['officers', 'customers', 'loans', 'repayments', 'loan_schedule', 'holiday'] as const;
+export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+
+/** Where a page starts: ids above `afterId`, limited to rows newer than the id watermark or changed since `since`. */
+export interface PageRequest {
+  afterId: string;
+  /** The id watermark: every row with a larger id is new. */
+  maxId: string;
+  /** Rows whose updated_at is at or after this instant are re-read (watermark minus overlap); null = ids only. */
+  since: string | null;
+  limit: number;
+}
+
+/** Fields every copied row carries. */
+export interface SourceRow {
+  id: string;
+  /** UTC ISO-8601 with microseconds, e.g. 2025-11-05T09:30:00.123456Z. */
+  updated_at: string;
+}
+
+export const utcText = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Exact money from a Django float8: 2-dp decimal text, NULL when it is NaN, infinite or too large for numeric(15,2). */
+const money = (column: string): string => `CASE WHEN abs(${column}) < 1e13 THEN round(${column}::numeric, 2)::text END`;
+
+/** A business date (D1): the calendar date of a timestamptz in the business time zone ($1 of every query). */
+const businessDate = (column: string): string => `(${column} AT TIME ZONE $1::text)::date::text`;
+
+/** Keyset page predicate; its four parameters start at `$first` ($1 is the time zone in queries that need it). */
+const pageWhere = (alias: string, updatedColumn = 'updated_at', first = 2): string =>
+  `${alias}.id > $${first}::bigint AND (${alias}.id > $${first + 1}::bigint OR ${alias}.${updatedColumn} >= $${first + 2}::timestamptz) ` +
+  `ORDER BY ${alias}.id LIMIT $${first + 3}`;
+
+export interface OfficerSourceRow extends SourceRow {
+  is_active: boolean;
+  officer_name: string;
+  officer_phone: string | null;
+  officer_email: string;
+  user_branch: string | null;
+  user_type: string | null;
+  employment_status: string;
+  hire_date: string;
+}
+
+const OFFICER_COLUMNS = `
+  u.id::text AS id, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
+  left(COALESCE(u.username, u.email), 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
+  left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
+  CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END AS employment_status,
+  ${businessDate('u.date_joined')} AS hire_date`;
+
+export interface CustomerSourceRow extends SourceRow {
+  customer_name: string;
+  customer_phone: string;
+  date_of_birth: string | null;
+  gender: string | null;
+  state: string | null;
+  lga: string | null;
+  address: string | null;
+  kyc_status: string;
+}
+
+/** §1.2: the name falls back to the phone when either name part is NULL; KYC from the two verification flags. */
+const CUSTOMER_COLUMNS = `
+  c.id::text AS id, ${utcText('c.updated_at')} AS updated_at,
+  left(COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number), 255) AS customer_name,
+  left(c.phone_number, 20) AS customer_phone, c.dob::text AS date_of_birth, left(c.gender, 20) AS gender,
+  c.state AS state, c.lga AS lga, c.address AS address,
+  CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END AS kyc_status`;
+
+export interface LoanSourceRow extends SourceRow {
+  /** False for loans outside the population of §1.8 that are skipped silently (not disbursed). */
+  is_disbursed: boolean;
+  /** Why the loan cannot be copied (NULL agent, date or maturity, unknown tenor, negative amounts); null when fine. */
+  reject_reason: string | null;
+  customer_id: string;
+  officer_id: string | null;
+  loan_amount: string | null;
+  repayment_amount: string | null;
+  interest_rate: string | null;
+  fee_amount: string | null;
+  loan_term_days: number;
+  disbursement_date: string | null;
+  first_payment_due_date: string | null;
+  maturity_date: string | null;
+  status: string;
+  django_status: string;
+  performance_status: string | null;
+  loan_type: string | null;
+  verification_status: string | null;
+  /** The officer as Django knows it (for a placeholder officer row); null fields when the user does not exist. */
+  officer_exists: boolean;
+  officer: Omit<OfficerSourceRow, 'id' | 'updated_at'> | null;
+  /** The customer as Django knows it (for a placeholder customer row when the customer sync has not seen it yet). */
+  customer: Omit<CustomerSourceRow, 'id' | 'updated_at'> | null;
+}
+
+/** Each clause names what was expected and what arrived; all failing clauses are reported together. */
+const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
+    CASE WHEN l.agent_id IS NULL THEN 'agent_id is NULL (a loan needs an officer)' END,
+    CASE WHEN l.date_disbursed IS NULL THEN 'date_disbursed is NULL (a disbursed loan needs its date)' END,
+    CASE WHEN l.end_date IS NULL THEN 'end_date is NULL (a loan needs its maturity date)' END,
+    CASE WHEN l.tenor_in_days IS NULL OR l.tenor_in_days <= 0 THEN 'tenor_in_days must be a positive number of instalments; got ' || COALESCE(l.tenor_in_days::text, 'NULL') || ' (tenor ' || COALESCE(l.tenor, 'NULL') || ')' END,
+    CASE WHEN NOT (l.amount >= 0 AND l.amount < 1e13) THEN 'amount must be from 0 to 1e13; got ' || l.amount::text END,
+    CASE WHEN NOT (l.repayment_amount >= 0 AND l.repayment_amount < 1e13) THEN 'repayment_amount must be from 0 to 1e13; got ' || l.repayment_amount::text END,
+    CASE WHEN NOT (l.processing_fee >= 0 AND l.processing_fee < 1e13) THEN 'processing_fee must be from 0 to 1e13; got ' || l.processing_fee::text END,
+    CASE WHEN NOT (l.interest_rate >= 0) THEN 'interest_rate must be ≥ 0; got ' || l.interest_rate::text END
+  ), '')`;
+
+/** §1.7: the normalised status of a raw Django status. */
+const NORMALISED_STATUS = `CASE
+    WHEN l.status IN ('COMPLETED', 'CLOSED') THEN 'Closed'
+    WHEN l.status IN ('PAST_MATURITY', 'DEFAULTED') THEN 'Defaulted'
+    WHEN l.status IN ('DECLINED_BY_SUPERVISOR', 'REJECTED') THEN 'Rejected'
+    WHEN l.status = 'NOT_TAKEN' THEN 'Cancelled'
+    ELSE 'Active' END`;
+
+const LOAN_COLUMNS = `
+  l.id::text AS id, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
+  l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
+  ${money('l.amount')} AS loan_amount, ${money('l.repayment_amount')} AS repayment_amount,
+  CASE WHEN l.interest_rate >= 0 AND l.interest_rate < 1e13 THEN round(l.interest_rate::numeric / 100, 4)::text END AS interest_rate,
+  ${money('l.processing_fee')} AS fee_amount, l.tenor_in_days AS loan_term_days,
+  ${businessDate('l.date_disbursed')} AS disbursement_date, l.start_date::text AS first_payment_due_date,
+  l.end_date::text AS maturity_date, ${NORMALISED_STATUS} AS status, l.status AS django_status,
+  l.performance_status, l.loan_type, l.verification_stage AS verification_status,
+  u.id IS NOT NULL AS officer_exists,
+  CASE WHEN u.id IS NOT NULL THEN json_build_object(${['is_active', 'officer_name', 'officer_phone', 'officer_email', 'user_branch', 'user_type', 'employment_status', 'hire_date']
+    .map((k) => `'${k}', u_${k}`)
+    .join(', ')}) END AS officer,
+  CASE WHEN c.id IS NOT NULL THEN json_build_object(${['customer_name', 'customer_phone', 'date_of_birth', 'gender', 'state', 'lga', 'address', 'kyc_status']
+    .map((k) => `'${k}', c_${k}`)
+    .join(', ')}) END AS customer`;
+
+/** The officer and customer columns under prefixed names, so the loan query can nest them. */
+const prefixed = (columns: string, prefix: string): string => columns.replace(/ AS (\w+)/g, ` AS ${prefix}$1`);
+
+const LOAN_FROM = `
+  FROM loans_ajoloan l
+  LEFT JOIN LATERAL (SELECT ${prefixed(OFFICER_COLUMNS, 'u_')}, u.id FROM accounts_customuser u WHERE u.id = l.agent_id) u ON true
+  LEFT JOIN LATERAL (SELECT ${prefixed(CUSTOMER_COLUMNS, 'c_')}, c.id FROM ajo_ajouser c WHERE c.id = l.borrower_id) c ON true`;
+
+export interface RepaymentSourceRow extends SourceRow {
+  loan_id: string;
+  /** Business date of paid_date in BUSINESS_TZ (D1); null when paid_date is NULL. */
+  payment_date: string | null;
+  paid_at: string | null;
+  /** Null when the float cannot be stored (NaN, infinite, ≥ 1e13); such rows are rejected, not copied. */
+  payment_amount: string | null;
+  raw_amount: string;
+  payment_method: string;
+  payment_reference: string | null;
+  marked_as: string | null;
+  applied_to_loan: boolean | null;
+}
+
+const REPAYMENT_COLUMNS = `
+  r.id::text AS id, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
+  ${businessDate('r.paid_date')} AS payment_date, ${utcText('r.paid_date')} AS paid_at,
+  ${money('r.repayment_amount')} AS payment_amount, r.repayment_amount::text AS raw_amount,
+  left(COALESCE(r.repayment_type, 'TRANSFER'), 50) AS payment_method, left(r.repayment_ref::text, 100) AS payment_reference,
+  r.marked_as, r.applied_to_loan`;
+
+export interface ScheduleSourceRow extends SourceRow {
+  loan_id: string;
+  installment_number: number;
+  due_date: string | null;
+  total_due: string | null;
+  amount_paid: string | null;
+  fully_paid: boolean;
+  payment_date: string | null;
+  /** True for the rows the keyset page selected; the others are their loans' remaining rows. */
+  in_page: boolean;
+}
+
+const SCHEDULE_COLUMNS = `
+  s.id::text AS id, ${utcText('s.date_modified')} AS updated_at, s.loan_id::text AS loan_id,
+  row_number() OVER (PARTITION BY s.loan_id ORDER BY s.due_date NULLS LAST, s.id)::int AS installment_number,
+  s.due_date::text AS due_date, ${money('s.due_amount')} AS total_due, ${money('s.paid_amount')} AS amount_paid,
+  s.fully_paid, ${businessDate('s.paid_date')} AS payment_date`;
+
+export interface HolidaySourceRow extends SourceRow {
+  date: string | null;
+  name: string | null;
+  type: string;
+  agent_id: string | null;
+  branch_id: string | null;
+  created_by_id: string | null;
+  salary_waver: boolean;
+  created_at: string;
+}
+
+const HOLIDAY_COLUMNS = `
+  h.id::text AS id, ${utcText('h.updated_at')} AS updated_at, h.date::text AS date, h.name, h.type,
+  h.agent_id::text AS agent_id, h.branch_id::text AS branch_id, h.created_by_id::text AS created_by_id,
+  h.salary_waver, ${utcText('h.created_at')} AS created_at`;
+
+export interface SourceRowByEntity {
+  officers: OfficerSourceRow;
+  customers: CustomerSourceRow;
+  loans: LoanSourceRow;
+  repayments: RepaymentSourceRow;
+  loan_schedule: ScheduleSourceRow;
+  holiday: HolidaySourceRow;
+}
+
+/** Reads Django through its read-only pool. Every method is one statement. */
+export class DjangoReader {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly businessTz: string,
+  ) {}
+
+  /** Runs one statement; `$1` is always the business time zone, the given params follow from `$2`. */
+  private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const result = await this.pool.query(sql, [this.businessTz, ...params]);
+    return result.rows as T[];
+  }
+
+  /** Runs one statement that needs no business time zone. */
+  private async plain<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.pool.query(sql, params);
+    return result.rows as T[];
+  }
+
+  /** One keyset page (never OFFSET) of the rows of `entity` that are new (id above the watermark) or changed since `since`. */
+  page<E extends SyncEntity>(entity: E, request: PageRequest): Promise<SourceRowByEntity[E][]> {
+    const params = [request.afterId, request.maxId, request.since, request.limit];
+    switch (entity) {
+      case 'officers':
+        return this.rows(`SELECT ${OFFICER_COLUMNS} FROM accounts_customuser u WHERE ${pageWhere('u')}`, params);
+      case 'customers':
+        return this.plain(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE ${pageWhere('c', 'updated_at', 1)}`, params);
+      case 'loans':
+        return this.rows(`SELECT ${LOAN_COLUMNS} ${LOAN_FROM} WHERE ${pageWhere('l')}`, params);
+      case 'repayments':
+        return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE ${pageWhere('r')}`, params);
+      case 'loan_schedule':
+        // The page picks the changed schedule rows; the result carries every row of their loans, numbered per loan.
+        return this.rows(
+          `WITH changed AS (SELECT s.id, s.loan_id FROM loans_ajoloanschedule s WHERE ${pageWhere('s', 'date_modified')})
+           SELECT * FROM (SELECT ${SCHEDULE_COLUMNS}, (s.id IN (SELECT id FROM changed)) AS in_page
+                          FROM loans_ajoloanschedule s WHERE s.loan_id IN (SELECT loan_id FROM changed)) all_rows
+           ORDER BY (NOT in_page), id::bigint`,
+          params,
+        );
+      case 'holiday':
+        return this.plain(`SELECT ${HOLIDAY_COLUMNS} FROM loans_holiday h WHERE ${pageWhere('h', 'updated_at', 1)}`, params);
+      default:
+        throw new Error(`unknown sync entity ${String(entity)}`);
+    }
+  }
+
+  /** Loans by id, whatever their state (the caller decides what to skip or reject). */
+  loansByIds(ids: readonly string[]): Promise<LoanSourceRow[]> {
+    return this.rows(`SELECT ${LOAN_COLUMNS} ${LOAN_FROM} WHERE l.id = ANY($2::bigint[]) ORDER BY l.id`, [ids]);
+  }
+
+  /** Every repayment of the given loans (reconciliation re-copies them whole). */
+  repaymentsOfLoans(loanIds: readonly string[]): Promise<RepaymentSourceRow[]> {
+    return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE r.ajo_loan_id = ANY($2::bigint[]) ORDER BY r.id`, [loanIds]);
+  }
+
+  /**
+   * Per loan: number, exact sum and newest change of every storable repayment (all rows, counted or not), for
+   * the reconciliation that compares them with the copy. One aggregate over the table.
+   */
+  repaymentTotalsPerLoan(): Promise<Array<{ loan_id: string; n: number; total: string; last_change: string }>> {
+    return this.plain(
+      `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(round(r.repayment_amount::numeric, 2))::text AS total,
+              max(${utcText('r.updated_at')}) AS last_change
+       FROM loans_ajoloanrepayment r WHERE abs(r.repayment_amount) < 1e13
+       GROUP BY r.ajo_loan_id`,
+    );
+  }
+
+  /** Ids of every Django holiday (the mirror drops the others at reconciliation). */
+  async holidayIds(): Promise<string[]> {
+    const rows = await this.plain<{ id: string }>(`SELECT id::text AS id FROM loans_holiday`);
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Periodic repair of drift (D11, D3): compares, per loan, the number, exact sum and newest change of Django's
+ * repayments with the seedsmetrics copy in two statements (one aggregate per database), then re-copies the
+ * repayments of every loan that differs, deletes copies Django no longer has, and recomputes those loans, in
+ * one transaction per chunk of loans. Holidays deleted in Django leave the mirror too.
+ */
+import { emptyOutcome, inBatchTransaction, writeRepayments, type CopyContext } from './copy';
+import { deleteVanishedRepayments, recordRejects } from './upsert';
+
+export interface ReconcileResult {
+  /** Loans compared (every loan in seedsmetrics). */
+  loansChecked: number;
+  /** Loans whose repayments differed and were re-copied and recomputed. */
+  loansRepaired: string[];
+  repaymentsWritten: number;
+  repaymentsDeleted: number;
+  holidaysDeleted: number;
+  loansRecomputed: number;
+  rejects: number;
+}
+
+/** Loans re-copied per transaction. */
+const REPAIR_CHUNK = 200;
+
+/** The loans whose copy differs from Django (count, sum or newest updated_at of their repayments). */
+export async function findDriftingLoans(ctx: Pick<CopyContext, 'reader' | 'client'>): Promise<{ checked: number; drifting: string[] }> {
+  const totals = await ctx.reader.repaymentTotalsPerLoan();
+  const { rows } = await ctx.client.query<{ loan_id: string; drifting: boolean }>(
+    `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, total numeric, last_change text)),
+          mine AS (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total, max(django_updated_at) AS last_change
+                   FROM repayments GROUP BY loan_id)
+     SELECT l.loan_id,
+            (COALESCE(dj.n, 0), COALESCE(dj.total, 0), dj.last_change::timestamptz)
+              IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.total, 0), mine.last_change) AS drifting
+     FROM loans l LEFT JOIN dj ON dj.loan_id = l.loan_id LEFT JOIN mine ON mine.loan_id = l.loan_id`,
+    [JSON.stringify(totals)],
+  );
+  return { checked: rows.length, drifting: rows.filter((r) => r.drifting).map((r) => r.loan_id).sort() };
+}
+
+export async function reconcile(ctx: CopyContext): Promise<ReconcileResult> {
+  const { checked, drifting } = await findDriftingLoans(ctx);
+  const result: ReconcileResult = { loansChecked: checked, loansRepaired: drifting, repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, loansRecomputed: 0, rejects: 0 };
+  for (let i = 0; i < drifting.length; i += REPAIR_CHUNK) {
+    const loanIds = drifting.slice(i, i + REPAIR_CHUNK);
+    const rows = await ctx.reader.repaymentsOfLoans(loanIds);
+    const outcome = emptyOutcome();
+    const reported = await inBatchTransaction(ctx.client, async () => {
+      await writeRepayments(ctx, rows, [], outcome);
+      result.repaymentsDeleted += await deleteVanishedRepayments(ctx.client, loanIds, rows.map((r) => r.id));
+      const reported = await recordRejects(ctx.client, 'repayments', outcome.rejects, outcome.fixedIds);
+      // Every drifting loan is recomputed, including those that only lost rows (no upsert touched them).
+      result.loansRecomputed += await ctx.recompute.loans(ctx.client, loanIds, ctx.asOf);
+      return reported;
+    });
+    for (const reject of reported) ctx.onReject('repayments', reject);
+    result.rejects += reported.length;
+    result.repaymentsWritten += outcome.written;
+  }
+  const holidayIds = await ctx.reader.holidayIds();
+  const deleted = await ctx.client.query(`DELETE FROM holiday WHERE NOT (id = ANY($1::bigint[]))`, [holidayIds]);
+  result.holidaysDeleted = deleted.rowCount ?? 0;
+  return result;
+}

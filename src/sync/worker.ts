@@ -1,0 +1,374 @@
+/**
+ * The sync worker (D11): every `intervalMs` it copies new and changed Django rows into seedsmetrics entity by
+ * entity (parents first, so a new loan and its repayments land in the same cycle), recomputes open loans at
+ * start-up and whenever the business date changes (D9), reconciles per-loan totals every
+ * `reconcileIntervalMs`, and records each cycle in sync_runs / sync_tracking. One worker runs at a time:
+ * it holds a session advisory lock on its own seedsmetrics connection, which is also the connection every
+ * batch transaction runs on, so losing the connection loses the lock and nothing else.
+ */
+import type pg from 'pg';
+import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
+import type { Logger } from '../logger';
+import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
+import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
+import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
+import { reconcile, type ReconcileResult } from './reconcile';
+import { engineRecompute, type RecomputeSteps } from './recompute';
+import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, type EntityRunStats } from './watermarks';
+
+/** The subset of a pino logger the worker uses. */
+export type SyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export interface SyncWorkerOptions {
+  /** Django pool; read-only (default_transaction_read_only=on). */
+  djangoPool: pg.Pool;
+  /** seedsmetrics pool; the worker keeps one of its connections for the advisory lock and the batch transactions. */
+  metricsPool: pg.Pool;
+  /** IANA zone of business dates (D1): payment and disbursement dates are taken in this zone. */
+  businessTz: string;
+  /** Milliseconds between cycles. @default 2000 */
+  intervalMs?: number;
+  /** How far back the updated_at watermark re-reads, to catch rows committed out of order. @default 60000 */
+  overlapMs?: number;
+  /** Milliseconds between reconciliations (the first cycle always reconciles). @default 300000 */
+  reconcileIntervalMs?: number;
+  /** Lag above which health() reports "degraded". @default 120000 */
+  maxLagMs?: number;
+  /** Source of "today"; @default the engine's business_today() */
+  clock?: BusinessClock;
+  /** The engine calls; @default recompute_loans / recompute_open_loans */
+  recompute?: RecomputeSteps;
+  /** Rows per keyset page and transaction. @default 1000 */
+  batchSize?: number;
+  /** What a worker does while another holds the lock: wait (poll every intervalMs) or fail with SyncLockBusyError. @default "wait" */
+  onLockBusy?: 'wait' | 'fail';
+  log: SyncLogger;
+}
+
+export interface EntityReport {
+  rowsRead: number;
+  rowsWritten: number;
+  loansRecomputed: number;
+  rejects: number;
+  maxId: string;
+  maxUpdatedAt: string | null;
+  /** Id of a repayment waiting for its loan (the id watermark stays below it). */
+  heldAt: string | null;
+}
+
+export interface CycleReport {
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  /** Business date the cycle recomputed at. */
+  asOf: string;
+  /** Loans recomputed by recompute_open_loans this cycle (start-up or a new business date), else null. */
+  openLoansRecomputed: number | null;
+  entities: Record<SyncEntity, EntityReport>;
+  rowsRead: number;
+  rowsWritten: number;
+  loansRecomputed: number;
+  /** Rejects reported for the first time this cycle. */
+  rejects: number;
+  /** Newest Django updated_at among the rows read this cycle (UTC ISO), null when nothing was read. */
+  newestChangeAt: string | null;
+  reconciliation: ReconcileResult | null;
+}
+
+export interface SyncHealth {
+  status: 'ok' | 'degraded' | 'starting';
+  /** When the last cycle finished (ISO), successful or not. */
+  lastCycleAt: string | null;
+  lastCycleMs: number | null;
+  /**
+   * How stale seedsmetrics may be: now − the newest Django change known to be copied. A successful cycle has
+   * copied every change committed before it started, so that instant counts as "seen" even when Django was
+   * quiet (otherwise a quiet night would read as lag). null before the first successful cycle.
+   */
+  lagMs: number | null;
+  /** Newest Django updated_at the worker has copied (ISO). */
+  newestChangeAt: string | null;
+  rowsLastCycle: number;
+  errorsLastCycle: number;
+  lastError: string | null;
+}
+
+const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 1000 };
+
+export class SyncWorker {
+  private readonly reader: DjangoReader;
+  private readonly clock: BusinessClock;
+  private readonly recompute: RecomputeSteps;
+  private readonly intervalMs: number;
+  private readonly overlapMs: number;
+  private readonly reconcileIntervalMs: number;
+  private readonly maxLagMs: number;
+  private readonly batchSize: number;
+  private readonly log: SyncLogger;
+  private readonly createdAt = Date.now();
+
+  /** The dedicated connection holding the advisory lock; null when not held. */
+  private client: pg.PoolClient | null = null;
+  /** Cycles run one after another, whoever asks (timer, runOnce, reconcileNow). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private waitingLogged = false;
+  private openLoansRecomputedFor: string | null = null;
+  private lastReconcileAt = 0;
+
+  private lastCycleAt: Date | null = null;
+  private lastCycleMs: number | null = null;
+  private lastSuccessStartedAt: number | null = null;
+  private newestChangeAt: string | null = null;
+  private rowsLastCycle = 0;
+  private errorsLastCycle = 0;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: SyncWorkerOptions) {
+    this.reader = new DjangoReader(options.djangoPool, options.businessTz);
+    this.clock = options.clock ?? sqlBusinessClock(options.metricsPool);
+    this.recompute = options.recompute ?? engineRecompute;
+    this.intervalMs = options.intervalMs ?? DEFAULTS.intervalMs;
+    this.overlapMs = options.overlapMs ?? DEFAULTS.overlapMs;
+    this.reconcileIntervalMs = options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs;
+    this.maxLagMs = options.maxLagMs ?? DEFAULTS.maxLagMs;
+    this.batchSize = options.batchSize ?? DEFAULTS.batchSize;
+    this.log = options.log;
+  }
+
+  /** Runs one cycle now (after any cycle in progress) and resolves with its report; rejects with its error. */
+  runOnce(): Promise<CycleReport> {
+    return this.enqueue(() => this.cycle(false));
+  }
+
+  /** Runs one cycle that reconciles whatever the interval says. */
+  reconcileNow(): Promise<CycleReport> {
+    return this.enqueue(() => this.cycle(true));
+  }
+
+  /** Starts the periodic loop (first cycle immediately). Errors are logged and retried next interval. */
+  start(): void {
+    if (this.running || this.stopping) return;
+    this.running = true;
+    const tick = async (): Promise<void> => {
+      this.timer = null;
+      try {
+        await this.runOnce();
+      } catch (error) {
+        if (this.stopping) return;
+        if (error instanceof SyncLockBusyError) {
+          this.log.error({ err: error }, `${error.message}; this worker exits`);
+          this.running = false;
+          return;
+        }
+        this.log.error({ err: error }, 'sync cycle failed; retrying next interval');
+      }
+      if (!this.stopping) this.timer = setTimeout(() => void tick(), this.intervalMs);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+  }
+
+  /** Stops the loop, waits for the running cycle, and closes the lock connection (releasing the lock). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.wake?.();
+    await this.queue.catch(() => undefined);
+    this.dropConnection();
+    this.running = false;
+  }
+
+  health(maxLagMs: number = this.maxLagMs): SyncHealth {
+    const now = Date.now();
+    const lagMs = this.lastSuccessStartedAt === null ? null : Math.max(0, now - this.lastSuccessStartedAt);
+    let status: SyncHealth['status'];
+    if (lagMs === null) status = now - this.createdAt > maxLagMs ? 'degraded' : 'starting';
+    else status = lagMs > maxLagMs ? 'degraded' : 'ok';
+    return {
+      status,
+      lastCycleAt: this.lastCycleAt?.toISOString() ?? null,
+      lastCycleMs: this.lastCycleMs,
+      lagMs,
+      newestChangeAt: this.newestChangeAt,
+      rowsLastCycle: this.rowsLastCycle,
+      errorsLastCycle: this.errorsLastCycle,
+      lastError: this.lastError,
+    };
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    if (this.stopping) return Promise.reject(new Error('the sync worker is stopped'));
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The lock connection, acquiring the lock first if needed (waiting or failing per onLockBusy). */
+  private async lockedClient(): Promise<pg.PoolClient> {
+    if (this.client) return this.client;
+    const client = await this.options.metricsPool.connect();
+    client.on('error', (error) => {
+      // The connection died between cycles (e.g. terminated): the lock went with it.
+      this.log.warn({ err: error }, 'sync lock connection lost');
+      if (this.client === client) this.dropConnection();
+    });
+    try {
+      for (;;) {
+        if (await tryLock(client)) {
+          this.client = client;
+          this.waitingLogged = false;
+          this.log.info({ lock: SYNC_LOCK_NAME, key: SYNC_LOCK_KEY }, 'sync worker holds the advisory lock');
+          return client;
+        }
+        const holder = await lockHolder(client);
+        const busy = new SyncLockBusyError(holder.pid, holder.database);
+        if (this.options.onLockBusy === 'fail') throw busy;
+        if (!this.waitingLogged) this.log.warn({ lock: SYNC_LOCK_NAME, holderPid: holder.pid }, `${busy.message}; waiting for it`);
+        this.waitingLogged = true;
+        await this.sleep(this.intervalMs);
+        if (this.stopping) throw new Error(`the sync worker stopped while waiting for the advisory lock "${SYNC_LOCK_NAME}"`);
+      }
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+  }
+
+  /** Destroys the lock connection (never returned to the pool: it would keep the session lock). */
+  private dropConnection(): void {
+    const client = this.client;
+    this.client = null;
+    if (client) {
+      try {
+        client.release(true);
+      } catch {
+        // already released
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private async cycle(forceReconcile: boolean): Promise<CycleReport> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    let client: pg.PoolClient | null = null;
+    let rejects = 0;
+    try {
+      client = await this.lockedClient();
+      const asOf = await this.clock.today();
+      let openLoansRecomputed: number | null = null;
+      if (asOf !== this.openLoansRecomputedFor) {
+        const locked = client;
+        openLoansRecomputed = await inBatchTransaction(locked, () => this.recompute.openLoans(locked, asOf));
+        this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
+        this.openLoansRecomputedFor = asOf;
+      }
+      const ctx: CopyContext = {
+        reader: this.reader,
+        client,
+        recompute: this.recompute,
+        asOf,
+        overlapMs: this.overlapMs,
+        batchSize: this.batchSize,
+        onReject: (entity, reject) => {
+          this.log.warn({ entity, djangoId: reject.id, reason: reject.reason }, 'Django row rejected by the sync');
+        },
+      };
+      const marks = await readWatermarks(client);
+      const entities = {} as Record<SyncEntity, EntityReport>;
+      const tracking = new Map<string, EntityRunStats>();
+      let newestChangeAt: string | null = null;
+      for (const entity of SYNC_ENTITIES) {
+        const e0 = performance.now();
+        const stats: CopyStats = await copyEntity(ctx, entity, marks.get(entity) ?? NO_WATERMARK);
+        entities[entity] = {
+          rowsRead: stats.rowsRead,
+          rowsWritten: stats.rowsWritten,
+          loansRecomputed: stats.loansRecomputed,
+          rejects: stats.rejects,
+          maxId: stats.watermark.maxId,
+          maxUpdatedAt: stats.watermark.maxUpdatedAt,
+          heldAt: stats.heldAt,
+        };
+        if (stats.heldAt !== null) this.log.info({ entity, repaymentId: stats.heldAt }, 'repayment waits for its loan; retried next cycle');
+        tracking.set(entity, { durationMs: performance.now() - e0, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten, errors: stats.rejects, maxId: stats.watermark.maxId });
+        newestChangeAt = maxTime(newestChangeAt, stats.newestChangeAt);
+        rejects += stats.rejects;
+      }
+      let reconciliation: ReconcileResult | null = null;
+      if (forceReconcile || Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs) {
+        reconciliation = await reconcile(ctx);
+        this.lastReconcileAt = Date.now();
+        rejects += reconciliation.rejects;
+        if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0) {
+          this.log.warn({ loans: reconciliation.loansRepaired.slice(0, 20), repaired: reconciliation.loansRepaired.length, deleted: reconciliation.repaymentsDeleted }, 'reconciliation repaired drift');
+        }
+      }
+      const finishedAt = new Date();
+      const sum = (key: 'rowsRead' | 'rowsWritten' | 'loansRecomputed'): number => Object.values(entities).reduce((n, e) => n + e[key], 0);
+      const report: CycleReport = {
+        startedAt,
+        finishedAt,
+        durationMs: performance.now() - t0,
+        asOf,
+        openLoansRecomputed,
+        entities,
+        rowsRead: sum('rowsRead'),
+        rowsWritten: sum('rowsWritten') + (reconciliation ? reconciliation.repaymentsWritten + reconciliation.repaymentsDeleted : 0),
+        loansRecomputed: sum('loansRecomputed') + (reconciliation?.loansRecomputed ?? 0),
+        rejects,
+        newestChangeAt,
+        reconciliation,
+      };
+      await writeTracking(client, tracking);
+      await this.recordRun(client, report, null);
+      this.lastSuccessStartedAt = startedAt.getTime();
+      this.newestChangeAt = maxTime(this.newestChangeAt, newestChangeAt);
+      this.finish(report.durationMs, report.rowsWritten, rejects, null);
+      return report;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Whatever failed, start the next cycle on a fresh connection: a broken one must not keep (or lose) the lock silently.
+      if (!(error instanceof SyncLockBusyError)) this.dropConnection();
+      this.finish(performance.now() - t0, 0, rejects + 1, message);
+      await this.recordRun(this.options.metricsPool, null, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private finish(durationMs: number, rows: number, errors: number, error: string | null): void {
+    this.lastCycleAt = new Date();
+    this.lastCycleMs = Math.round(durationMs);
+    this.rowsLastCycle = rows;
+    this.errorsLastCycle = errors;
+    this.lastError = error;
+  }
+
+  /** One sync_runs row per cycle (kind 'cycle', or 'reconcile' when the cycle reconciled). */
+  private async recordRun(db: Pick<pg.ClientBase, 'query'>, report: CycleReport | null, failure: { startedAt: Date; message: string; errors: number } | null): Promise<void> {
+    await db.query(
+      `INSERT INTO sync_runs (kind, started_at, finished_at, rows_read, rows_written, loans_recomputed, errors_count, newest_django_change_at, error_message)
+       VALUES ($1, $2, now(), $3, $4, $5, $6, $7::timestamptz, $8)`,
+      report
+        ? [report.reconciliation ? 'reconcile' : 'cycle', report.startedAt, report.rowsRead, report.rowsWritten, report.loansRecomputed, report.rejects, report.newestChangeAt, null]
+        : ['cycle', failure!.startedAt, 0, 0, 0, failure!.errors, null, failure!.message],
+    );
+  }
+}

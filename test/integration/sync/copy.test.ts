@@ -1,0 +1,56 @@
+import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+beforeEach(async () => {
+  h = await syncHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('a new loan and its repayments', () => {
+  it('arrive in the same cycle, mapped field by field, and the loan is recomputed once', async () => {
+    await h.django.user(7);
+    await h.django.customer(11, { first_name: 'Ada', last_name: 'Obi', gender: 'F', state: 'Lagos' });
+    await h.django.loan(100, 7, 11);
+    await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1001, 100, 20000, '2025-11-20T10:00:00+01:00', { repayment_type: null });
+    const recompute = recordingRecompute();
+    const report = await h.worker({ recompute }).runOnce();
+
+    expect(recompute.openCalls).toEqual([TODAY]);
+    // loans batch touches 100, repayments batch touches 100 again: one recompute per batch transaction
+    expect(recompute.calls).toEqual([
+      { loanIds: ['100'], asOf: TODAY },
+      { loanIds: ['100'], asOf: TODAY },
+    ]);
+    expect(report.entities.loans).toMatchObject({ rowsRead: 1, rowsWritten: 1, maxId: '100' });
+    expect(report.entities.repayments).toMatchObject({ rowsRead: 2, rowsWritten: 2, maxId: '1001', heldAt: null });
+
+    expect(await h.rows(`SELECT officer_id, officer_name, officer_phone, officer_email, region, branch, employment_status, hire_date::text,
+        user_type, is_active_in_django, hierarchy_curated FROM officers`)).toEqual([
+      { officer_id: '7', officer_name: 'officer7', officer_phone: '0800007', officer_email: 'officer7@example.com', region: 'Lagos',
+        branch: 'Lagos Island', employment_status: 'Active', hire_date: '2025-01-15', user_type: 'STAFF_AGENT', is_active_in_django: true,
+        hierarchy_curated: false },
+    ]);
+    expect(await h.rows(`SELECT customer_id, customer_name, customer_phone, gender, state, kyc_status FROM customers`)).toEqual([
+      { customer_id: '11', customer_name: 'Ada Obi', customer_phone: '07000011', gender: 'F', state: 'Lagos', kyc_status: 'Verified' },
+    ]);
+    expect(await h.rows(`SELECT loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, repayment_amount,
+        interest_rate, fee_amount, loan_term_days, disbursement_date::text, first_payment_due_date::text, maturity_date::text, channel,
+        status, django_status, performance_status, loan_type, verification_status, wave FROM loans`)).toEqual([
+      { loan_id: '100', customer_id: '11', customer_name: 'Ada Obi', officer_id: '7', officer_name: 'officer7', region: 'Lagos',
+        branch: 'Lagos Island', loan_amount: '100000.00', repayment_amount: '132000.00', interest_rate: '0.3000', fee_amount: '2000.00',
+        loan_term_days: 30, disbursement_date: '2025-11-03', first_payment_due_date: '2025-11-04', maturity_date: '2025-12-15',
+        channel: 'AJO', status: 'Active', django_status: 'OPEN', performance_status: 'PERFORMING', loan_type: 'AJO',
+        verification_status: 'APPROVED', wave: 'Wave 2' },
+    ]);
+    expect(await h.rows(`SELECT repayment_id, loan_id, payment_date::text, payment_amount, principal_paid, payment_method, is_reversed,
+        marked_as, applied_to_loan, is_counted FROM repayments ORDER BY repayment_id`)).toEqual([
+      { repayment_id: '1000', loan_id: '100', payment_date: '2025-11-04', payment_amount: '20000.00', principal_paid: '20000.00',
+        payment_method: 'AGENT_DEBIT', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: true },
+      { repayment_id: '1001', loan_id: '100', payment_date: '2025-11-20', payment_amount: '20000.00', principal_paid: '20000.00',
+        payment_method: 'TRANSFER', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: true },
+    ]);
+  });
+});
