@@ -5,7 +5,7 @@
  */
 import type DataLoader from 'dataloader';
 import { keyedLoader } from './keyed';
-import { timestampText, type Queryable } from './sql';
+import { dateText, timestampText, type Queryable } from './sql';
 
 /** The D7 buckets, in order of severity (index = rank). */
 export const DPD_BUCKETS = ['0', '1-6', '7-30', '31-60', '61-90', '90+'] as const;
@@ -41,7 +41,7 @@ export interface DpdTransitionRow {
 }
 
 const COLUMNS = `transition_id::text AS id, loan_id AS "loanId", officer_id AS "officerId", branch, region,
-  transition_date::text AS "transitionDate", from_dpd_bucket AS "fromBucket", to_dpd_bucket AS "toBucket",
+  ${dateText('transition_date')} AS "transitionDate", from_dpd_bucket AS "fromBucket", to_dpd_bucket AS "toBucket",
   dpd_before AS "dpdBefore", dpd_after AS "dpdAfter", outstanding_balance::text AS "outstandingBalance",
   ${timestampText('created_at')} AS "createdAt"`;
 

@@ -4,7 +4,7 @@
  */
 import type DataLoader from 'dataloader';
 import { keyedLoader } from './keyed';
-import { timestampText, type Queryable } from './sql';
+import { dateText, timestampText, type Queryable } from './sql';
 
 export const PAR_SCOPES = ['PORTFOLIO', 'REGION', 'BRANCH', 'OFFICER'] as const;
 export type ParScopeName = (typeof PAR_SCOPES)[number];
@@ -45,7 +45,7 @@ export interface ParChangeRow {
   createdAt: string;
 }
 
-const COLUMNS = `change_id::text AS id, scope, scope_key AS key, business_date::text AS "businessDate",
+const COLUMNS = `change_id::text AS id, scope, scope_key AS key, ${dateText('business_date')} AS "businessDate",
   portfolio_before::text AS "portfolioBefore", portfolio_after::text AS "portfolioAfter",
   par15_before::text AS "par15Before", par15_after::text AS "par15After",
   par30_before::text AS "par30Before", par30_after::text AS "par30After",

@@ -1,0 +1,67 @@
+/**
+ * Turns the arguments of the live feeds into validated filters, or BAD_USER_INPUT errors that name the
+ * argument, what was expected and what arrived: an empty list, an officer, branch or region that no seedsmetrics
+ * officer carries, a malformed event id. Shared by the subscriptions and their history queries.
+ */
+import type { DpdTransitionFilter, DpdTransitionLoaders, PlaceKind } from '../loaders/dpd-transition.metrics';
+import { badUserInput } from '../src/errors';
+import type { DpdTransitionFilterInput } from './dpd-transition.type';
+import { parseIds } from './ids';
+
+const EVENT_ID = /^(0|[1-9]\d{0,17})$/;
+
+/** An event id (`since`, `after`): undefined when absent; '0' means "from the first event". */
+export function parseEventId(argument: string, raw: unknown): string | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !EVENT_ID.test(raw)) {
+    throw badUserInput(argument, 'an event id: the id of the last event seen, digits such as "1024" ("0" for all)', raw);
+  }
+  return raw;
+}
+
+/** A list argument: undefined when absent; an empty list is refused (it would silently match nothing). */
+export function nonEmptyList<T>(argument: string, values: readonly T[] | null | undefined): readonly T[] | undefined {
+  if (values === null || values === undefined) return undefined;
+  if (values.length === 0) throw badUserInput(argument, 'a non-empty list (leave it out to match every value)', values);
+  return values;
+}
+
+const PLACE_ARGUMENT: Record<PlaceKind, { argument: string; expected: string }> = {
+  officerId: { argument: 'officerIds', expected: 'ids of officers known to seedsmetrics' },
+  branch: { argument: 'branches', expected: 'branches of officers known to seedsmetrics' },
+  region: { argument: 'regions', expected: 'regions of officers known to seedsmetrics' },
+};
+
+/** Refuses officers, branches and regions that no seedsmetrics officer carries (one statement, none if no list). */
+export async function checkPlacesKnown(
+  loaders: Pick<DpdTransitionLoaders, 'unknownPlaces'>,
+  places: { officerIds?: readonly string[]; branches?: readonly string[]; regions?: readonly string[] },
+  argumentOf: (listName: string) => string,
+): Promise<void> {
+  if (!places.officerIds && !places.branches && !places.regions) return;
+  const unknown = await loaders.unknownPlaces(places);
+  const first = unknown[0];
+  if (first === undefined) return;
+  const { argument, expected } = PLACE_ARGUMENT[first.kind];
+  const values = unknown.filter((u) => u.kind === first.kind).map((u) => u.value);
+  throw badUserInput(argumentOf(argument), expected, values);
+}
+
+/** The validated filter of dpdTransitioned / dpdTransitions. */
+export async function parseDpdTransitionFilter(input: DpdTransitionFilterInput | null | undefined, loaders: Pick<DpdTransitionLoaders, 'unknownPlaces'>): Promise<DpdTransitionFilter> {
+  if (input === null || input === undefined) return {};
+  const officerIds = parseIds('filter.officerIds', nonEmptyList('filter.officerIds', input.officerIds));
+  const branches = nonEmptyList('filter.branches', input.branches);
+  const regions = nonEmptyList('filter.regions', input.regions);
+  const fromBuckets = nonEmptyList('filter.fromBuckets', input.fromBuckets);
+  const toBuckets = nonEmptyList('filter.toBuckets', input.toBuckets);
+  await checkPlacesKnown(loaders, { officerIds, branches, regions }, (list) => `filter.${list}`);
+  return {
+    ...(officerIds && { officerIds }),
+    ...(branches && { branches }),
+    ...(regions && { regions }),
+    ...(fromBuckets && { fromBuckets }),
+    ...(toBuckets && { toBuckets }),
+    ...(input.direction && { direction: input.direction }),
+  };
+}

@@ -1,0 +1,61 @@
+/** DPD transitions: the live feed (lossless with `since`) and its history, keyset-paged by event id. */
+import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { matchesDpdTransitionFilter, type DpdTransitionRow } from '../loaders/dpd-transition.metrics';
+import type { AppContext } from '../src/context';
+import { liveFeedRequest } from '../src/events/live-feed';
+import { liveLoadersOf } from '../src/events/live-loaders';
+import type { LiveEnvelope } from '../src/events/live-transport';
+import { TOPICS } from '../src/events/pubsub';
+import { parseDpdTransitionFilter, parseEventId } from './dpd-transition.args';
+import { DpdTransition, DpdTransitionConnection, DpdTransitionFilterInput } from './dpd-transition.type';
+import { pageInfo, pageOf, parseFirst } from './pagination';
+
+interface DpdTransitionedArgs {
+  filter?: DpdTransitionFilterInput | null;
+  since?: string | null;
+}
+
+@Resolver(() => DpdTransition)
+export class DpdTransitionResolver {
+  @Subscription(() => DpdTransition, {
+    description:
+      'Each DPD bucket move as it commits. With `since` (the last id seen) the missed moves are replayed first, in order, then the feed continues live with no gap and no duplicate.',
+    topics: TOPICS.DPD_TRANSITION,
+    topicId: ({ args, context }: { args: DpdTransitionedArgs; context: AppContext }) =>
+      liveFeedRequest<DpdTransitionRow, AppContext>(context, async () => {
+        const since = parseEventId('since', args.since);
+        const filter = await parseDpdTransitionFilter(args.filter, liveLoadersOf(context).dpdTransitions);
+        return {
+          since,
+          replayPage: (page, afterId, limit) => liveLoadersOf(page).dpdTransitions.after(filter, afterId, limit),
+          load: (event, id) => liveLoadersOf(event).dpdTransitions.byId.load(id),
+          matches: (row) => matchesDpdTransitionFilter(row, filter),
+        };
+      }),
+  })
+  dpdTransitioned(
+    @Root() envelope: LiveEnvelope<DpdTransitionRow>,
+    @Arg('filter', () => DpdTransitionFilterInput, { nullable: true }) _filter: DpdTransitionFilterInput | null,
+    @Arg('since', () => ID, { nullable: true, description: 'The id of the last transition seen; "0" replays all.' }) _since: string | null,
+  ): DpdTransition {
+    return DpdTransition.fromRow(envelope.row);
+  }
+
+  @Query(() => DpdTransitionConnection, { description: 'DPD transitions in id order (oldest first), filtered like dpdTransitioned.' })
+  async dpdTransitions(
+    @Ctx() context: AppContext,
+    @Arg('filter', () => DpdTransitionFilterInput, { nullable: true }) filterInput: DpdTransitionFilterInput | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => ID, { nullable: true, description: 'An event id (a previous endCursor).' }) after: string | null,
+  ): Promise<DpdTransitionConnection> {
+    const size = parseFirst('first', first, context.maxPageSize);
+    const afterId = parseEventId('after', after);
+    const loaders = liveLoadersOf(context).dpdTransitions;
+    const filter = await parseDpdTransitionFilter(filterInput, loaders);
+    const page = pageOf(await loaders.after(filter, afterId ?? '0', size + 1), size);
+    return Object.assign(new DpdTransitionConnection(), {
+      nodes: page.rows.map((row) => DpdTransition.fromRow(row)),
+      pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, afterId !== undefined),
+    });
+  }
+}

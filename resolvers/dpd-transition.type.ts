@@ -1,0 +1,99 @@
+/** GraphQL types of DPD transitions (D7): the event payload, its filter and its history connection. */
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { DpdTransitionRow } from '../loaders/dpd-transition.metrics';
+import { DpdBucket } from './enums';
+import { PageInfo } from './pagination';
+import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
+
+export enum TransitionDirection {
+  WORSENING = 'WORSENING',
+  IMPROVING = 'IMPROVING',
+}
+registerEnumType(TransitionDirection, {
+  name: 'TransitionDirection',
+  description: 'WORSENING: the loan moved to a later (more delinquent) bucket; IMPROVING: to an earlier one.',
+});
+
+@InputType({ description: 'Which DPD transitions to deliver; every list given must be non-empty, and lists combine with AND.' })
+export class DpdTransitionFilterInput {
+  @Field(() => [ID], { nullable: true, description: "Officers' Django user ids." })
+  officerIds?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Branches as recorded on the transition (curated hierarchy, D12).' })
+  branches?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Regions as recorded on the transition (curated hierarchy, D12).' })
+  regions?: string[] | null;
+
+  @Field(() => [DpdBucket], { nullable: true })
+  fromBuckets?: DpdBucket[] | null;
+
+  @Field(() => [DpdBucket], { nullable: true })
+  toBuckets?: DpdBucket[] | null;
+
+  @Field(() => TransitionDirection, { nullable: true })
+  direction?: TransitionDirection | null;
+}
+
+@ObjectType({ description: 'A loan moved from one DPD bucket to another (D7); the row of dpd_transitions, re-read when delivered.' })
+export class DpdTransition {
+  @Field(() => ID, { description: 'Increasing event id; pass the last one seen as `since` to resume without gaps.' })
+  id: string;
+
+  @Field(() => DateTimeScalar, { description: 'When the recompute that moved the loan committed.' })
+  at: string;
+
+  @Field(() => DateScalar, { description: 'The business date of the move.' })
+  businessDate: string;
+
+  @Field(() => DpdBucket)
+  fromBucket: DpdBucket;
+
+  @Field(() => DpdBucket)
+  toBucket: DpdBucket;
+
+  @Field(() => Int)
+  dpdBefore: number;
+
+  @Field(() => Int)
+  dpdAfter: number;
+
+  @Field(() => DecimalScalar, { description: "The loan's actual outstanding after the move." })
+  actualOutstanding: string;
+
+  @Field(() => String, { nullable: true, description: 'Branch of the loan when it moved.' })
+  branch: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Region of the loan when it moved.' })
+  region: string | null;
+
+  /** For the nested loan and officer fields. */
+  loanId: string;
+  officerId: string;
+
+  static fromRow(row: DpdTransitionRow): DpdTransition {
+    return Object.assign(new DpdTransition(), {
+      id: row.id,
+      at: row.createdAt,
+      businessDate: row.transitionDate,
+      fromBucket: row.fromBucket as DpdBucket,
+      toBucket: row.toBucket as DpdBucket,
+      dpdBefore: row.dpdBefore,
+      dpdAfter: row.dpdAfter,
+      actualOutstanding: row.outstandingBalance,
+      branch: row.branch,
+      region: row.region,
+      loanId: row.loanId,
+      officerId: row.officerId,
+    });
+  }
+}
+
+@ObjectType({ description: 'A page of DPD transitions in id order. Cursors are event ids: endCursor can be passed as `since`.' })
+export class DpdTransitionConnection {
+  @Field(() => [DpdTransition])
+  nodes: DpdTransition[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}

@@ -1,0 +1,163 @@
+/**
+ * NOTIFY → PubSub. The engine's triggers NOTIFY the highest new id of dpd_transitions (channel dpd_transition)
+ * and par_changes (channel par_change) at commit; the payload is only a wake-up. For each feed the bridge reads
+ * the ids after the last one it delivered, up to the notified id, from the table in order, and publishes each
+ * id once. After a dropped LISTEN connection it re-LISTENs and catches up from the last delivered id to the
+ * table's current maximum, so no event is lost; a malformed payload is logged and skipped.
+ *
+ * Ordering relies on the engine's contract: one writer (advisory lock) appends, so ids commit in order.
+ */
+import type pg from 'pg';
+import type { Logger } from '../logger';
+import { PgListener, type ReconnectOptions } from './pg-listener';
+import { TOPICS, type AppPubSub } from './pubsub';
+
+/** A durable event table and how it is announced. Identifiers are constants, never input. */
+interface FeedSpec {
+  name: 'dpd' | 'par';
+  channel: string;
+  table: string;
+  idColumn: string;
+  topic: (typeof TOPICS)[keyof typeof TOPICS];
+}
+
+export const FEEDS: readonly FeedSpec[] = [
+  { name: 'dpd', channel: 'dpd_transition', table: 'dpd_transitions', idColumn: 'transition_id', topic: TOPICS.DPD_TRANSITION },
+  { name: 'par', channel: 'par_change', table: 'par_changes', idColumn: 'change_id', topic: TOPICS.PAR_CHANGE },
+];
+
+/** Rows read per catch-up statement. */
+const PAGE_SIZE = 1000;
+
+/** A NOTIFY payload we accept: a positive bigint in decimal. */
+const ID_PAYLOAD = /^[1-9]\d{0,18}$/;
+
+export interface EventBridgeOptions {
+  metricsUrl: string;
+  pubSub: AppPubSub;
+  log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** Back-off of the LISTEN connection. @default { initialMs: 100, maxMs: 5000 } */
+  reconnect?: ReconnectOptions;
+  /** application_name of the LISTEN connection. @default "seedsmetrics-gateway/listener" */
+  applicationName?: string;
+}
+
+export interface EventBridge {
+  stop(): Promise<void>;
+  /** The last id published per feed ('0' when the table was empty at start and nothing came since). */
+  lastDelivered(): { dpd: string; par: string };
+}
+
+/** Delivers one feed's ids in order; at most one read runs at a time. */
+class FeedPump {
+  /** Undefined until the first connection has read the table's maximum (ids up to it predate this instance). */
+  last: bigint | undefined;
+  private target = 0n;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly spec: FeedSpec,
+    private readonly client: () => pg.Client | undefined,
+    private readonly pubSub: AppPubSub,
+    private readonly log: EventBridgeOptions['log'],
+  ) {}
+
+  /** Asks for every id up to `upTo` to be delivered. */
+  request(upTo: bigint): void {
+    if (upTo > this.target) this.target = upTo;
+    this.kick();
+  }
+
+  /** Resolves when no read is running; rethrows the failure of the run it waited for. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    if (this.running || this.last === undefined || this.last >= this.target) return;
+    const run = this.run();
+    this.running = run;
+    run.then(
+      () => {
+        this.running = undefined;
+        // A notification may have raised the target while the last page was being read.
+        if (this.client()) this.kick();
+      },
+      (error: unknown) => {
+        this.running = undefined;
+        this.log.warn({ err: error, feed: this.spec.name }, 'reading new events failed; reconnecting to catch up');
+        // Not retried here (that could spin on a dead connection): ending the connection makes the listener
+        // reconnect with back-off, and its catch-up resumes from `last`.
+        this.client()?.end().catch(() => undefined);
+      },
+    );
+  }
+
+  private async run(): Promise<void> {
+    const { table, idColumn, topic } = this.spec;
+    while (this.last !== undefined && this.last < this.target) {
+      const client = this.client();
+      if (!client) return; // the reconnect catches up
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT ${idColumn}::text AS id FROM ${table} WHERE ${idColumn} > $1::bigint AND ${idColumn} <= $2::bigint ORDER BY ${idColumn} LIMIT ${PAGE_SIZE}`,
+        [this.last.toString(), this.target.toString()],
+      );
+      if (rows.length === 0) {
+        this.last = this.target;
+        return;
+      }
+      for (const row of rows) {
+        this.pubSub.publish(topic, { id: row.id });
+        this.last = BigInt(row.id);
+      }
+    }
+  }
+}
+
+/** Connects the LISTEN client and starts publishing; rejects when the first connection or read fails. */
+export async function startEventBridge(options: EventBridgeOptions): Promise<EventBridge> {
+  const { log } = options;
+  let listener: PgListener | undefined = undefined;
+  const current = () => listener?.current();
+  const pumps = new Map(FEEDS.map((spec) => [spec.channel, new FeedPump(spec, current, options.pubSub, log)]));
+
+  listener = new PgListener({
+    url: options.metricsUrl,
+    channels: FEEDS.map((feed) => feed.channel),
+    log,
+    reconnect: options.reconnect,
+    applicationName: options.applicationName,
+    onNotification(channel, payload) {
+      const pump = pumps.get(channel);
+      if (!pump) return;
+      if (payload === undefined || !ID_PAYLOAD.test(payload)) {
+        log.warn({ channel, payload }, 'malformed NOTIFY payload skipped (expected a positive integer id)');
+        return;
+      }
+      pump.request(BigInt(payload));
+    },
+    async onConnected(client, { reconnect }) {
+      for (const spec of FEEDS) {
+        const { rows } = await client.query<{ max: string }>(`SELECT coalesce(max(${spec.idColumn}), 0)::text AS max FROM ${spec.table}`);
+        const max = BigInt(rows[0]!.max);
+        const pump = pumps.get(spec.channel)!;
+        if (pump.last === undefined) pump.last = max;
+        if (reconnect) log.info({ feed: spec.name, from: pump.last.toString(), to: max.toString() }, 'catching up after reconnect');
+        pump.request(max);
+      }
+      for (const pump of pumps.values()) await pump.idle();
+    },
+  });
+  await listener.start();
+
+  return {
+    async stop() {
+      await listener.stop();
+      for (const pump of pumps.values()) await pump.idle().catch(() => undefined);
+    },
+    lastDelivered() {
+      const [dpd, par] = FEEDS.map((spec) => (pumps.get(spec.channel)!.last ?? 0n).toString());
+      return { dpd: dpd!, par: par! };
+    },
+  };
+}

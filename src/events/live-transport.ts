@@ -1,0 +1,38 @@
+/**
+ * What a subscription resolver needs from the WebSocket transport that runs it, carried on the subscription's
+ * context under a symbol (so the context type stays the API's AppContext):
+ * - a context per published event, created once per event and shared by every subscriber of this instance, so
+ *   nested fields batch across subscribers and no event sees rows cached for an earlier one;
+ * - a fresh context for each page of replayed rows;
+ * - the backlog check that closes a client which does not keep up.
+ * Each event delivered to the executor travels in a LiveEnvelope with the context its fields must resolve in.
+ */
+import type { RowEvent } from './pubsub';
+
+export const LIVE_TRANSPORT: unique symbol = Symbol('seedsmetrics.liveTransport');
+
+export interface LiveTransport<C extends object = object> {
+  /** The context for one published event (same loaders for every subscriber; this subscriber's viewer). */
+  eventContext(event: RowEvent): C;
+  /** A new context (fresh loaders), for one page of replayed rows. */
+  freshContext(): C;
+  /**
+   * Reports how many published events wait for this subscription. Returns false when the client is over its
+   * bound and has been closed: the caller stops buffering.
+   */
+  acceptBacklog(pendingEvents: number): boolean;
+}
+
+/** The transport of a subscription's context, if the operation runs over the WebSocket transport. */
+export function transportOf<C extends object>(context: unknown): LiveTransport<C> | undefined {
+  if (typeof context !== 'object' || context === null) return undefined;
+  return (context as { [LIVE_TRANSPORT]?: LiveTransport<C> })[LIVE_TRANSPORT];
+}
+
+/** One event on its way to the executor: the row to show and the context its nested fields resolve in. */
+export class LiveEnvelope<Row> {
+  constructor(
+    readonly row: Row,
+    readonly context: object,
+  ) {}
+}

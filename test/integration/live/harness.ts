@@ -1,0 +1,186 @@
+/**
+ * A live-feeds instance for tests: schema + HTTP server with graphql-ws on 127.0.0.1 (port 0) + event bridge,
+ * over a test database pair; plus helpers to insert event rows, collect subscription messages and wait for
+ * conditions with a timeout (never a fixed sleep as an assertion).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createContextFactory, type AppContext, type Viewer } from '../../../src/context';
+import { startEventBridge, type EventBridge } from '../../../src/events/bridge';
+import type { ReconnectOptions } from '../../../src/events/pg-listener';
+import { createAppPubSub, type AppPubSub } from '../../../src/events/pubsub';
+import { attachGraphqlWs, type GraphqlWsServer } from '../../../src/events/ws-server';
+import { buildAppSchema } from '../../../src/schema';
+import type { TestDatabases } from '../../support/databases';
+import { createDpdTransitionLoaders } from '../../../loaders/dpd-transition.metrics';
+import { createParChangeLoaders } from '../../../loaders/par-change.metrics';
+
+export interface LogEntry {
+  level: 'info' | 'warn' | 'error' | 'debug';
+  fields: Record<string, unknown>;
+  message: string;
+}
+
+/** A logger that records what it is told (the bridge and the ws server take Pick<Logger, ...>). */
+export function recordingLog(): { entries: LogEntry[]; info: LogFn; warn: LogFn; error: LogFn; debug: LogFn } {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogEntry['level']): LogFn =>
+    (fields: unknown, message?: unknown) => {
+      entries.push({ level, fields: (typeof fields === 'object' && fields !== null ? fields : {}) as Record<string, unknown>, message: String(message ?? fields) });
+    };
+  return { entries, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+}
+type LogFn = (fields: unknown, message?: unknown) => void;
+
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface LiveInstance {
+  url: string;
+  pubSub: AppPubSub;
+  bridge: EventBridge;
+  ws: GraphqlWsServer;
+  httpServer: http.Server;
+  log: ReturnType<typeof recordingLog>;
+  contexts: { created: number };
+  client(): Client;
+  stop(): Promise<void>;
+}
+
+export async function startLiveInstance(
+  dbs: TestDatabases,
+  options: { maxBufferedBytes?: number; maxPendingEvents?: number; reconnect?: ReconnectOptions; applicationName?: string } = {},
+): Promise<LiveInstance> {
+  const log = recordingLog();
+  const pubSub = createAppPubSub();
+  const schema = await buildAppSchema({ pubSub });
+  const base = createContextFactory({ django: dbs.django, metrics: dbs.metrics, maxPageSize: 500 });
+  const contexts = { created: 0 };
+  const contextFactory = (viewer: Viewer | null): AppContext => {
+    contexts.created += 1;
+    const context = base(viewer);
+    // Until createLoaders includes them: the live loaders, bound the same way per context.
+    const loaders = context.loaders as unknown as Record<string, unknown>;
+    loaders.dpdTransitions ??= createDpdTransitionLoaders(dbs.metrics.pool);
+    loaders.parChanges ??= createParChangeLoaders(dbs.metrics.pool);
+    return context;
+  };
+  const httpServer = http.createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, ...options });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const bridge = await startEventBridge({ metricsUrl: dbs.metricsUrl, pubSub, log, reconnect: options.reconnect, applicationName: options.applicationName });
+  const url = `ws://127.0.0.1:${port}/graphql`;
+  const clients: Client[] = [];
+  return {
+    url,
+    pubSub,
+    bridge,
+    ws,
+    httpServer,
+    log,
+    contexts,
+    client() {
+      const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await ws.dispose();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await bridge.stop();
+    },
+  };
+}
+
+/** Collects what one subscription receives. */
+export interface Collected<T> {
+  values: T[];
+  errors: unknown[];
+  completed: boolean;
+  stop(): void;
+}
+
+export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}): Collected<T> {
+  const collected: Collected<T> = {
+    values: [],
+    errors: [],
+    completed: false,
+    stop: () => undefined,
+  };
+  collected.stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors) collected.errors.push(result.errors);
+        if (result.data) collected.values.push(result.data as T);
+      },
+      error: (error) => collected.errors.push(error),
+      complete: () => {
+        collected.completed = true;
+      },
+    },
+  );
+  return collected;
+}
+
+export interface TransitionSpec {
+  loanId?: string;
+  officerId?: string;
+  branch?: string | null;
+  region?: string | null;
+  from?: string;
+  to?: string;
+  dpdBefore?: number;
+  dpdAfter?: number;
+  outstanding?: string;
+}
+
+/** Appends transitions in one statement (one NOTIFY, as the engine does); returns their ids in order. */
+export async function insertTransitions(dbs: TestDatabases, specs: TransitionSpec[]): Promise<string[]> {
+  const values: unknown[] = [];
+  const tuples = specs.map((s, i) => {
+    values.push(s.loanId ?? '9001', s.officerId ?? '501', s.branch === undefined ? 'YABA' : s.branch, s.region === undefined ? 'Crystal' : s.region, s.from ?? '1-6', s.to ?? '7-30', s.dpdBefore ?? 6, s.dpdAfter ?? 7, s.outstanding ?? '12500.50');
+    const p = (k: number) => `$${i * 9 + k}`;
+    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, DATE '2025-12-10', ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
+  });
+  const { rows } = await dbs.metrics.pool.query<{ id: string }>(
+    `INSERT INTO dpd_transitions (loan_id, officer_id, branch, region, transition_date, from_dpd_bucket, to_dpd_bucket, dpd_before, dpd_after, outstanding_balance)
+     VALUES ${tuples.join(', ')} RETURNING transition_id::text AS id`,
+    values,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Officers the filters can name: 501 YABA/Crystal, 502 EPE/Crystal, 503 AGEGE/Jade. */
+export async function seedOfficers(dbs: TestDatabases): Promise<void> {
+  await dbs.metrics.pool.query(
+    `INSERT INTO officers (officer_id, officer_name, region, branch) VALUES
+       ('501', 'Ada Obi', 'Crystal', 'YABA'), ('502', 'Bola Ade', 'Crystal', 'EPE'), ('503', 'Chidi Eze', 'Jade', 'AGEGE')`,
+  );
+}
+
+export const DPD_SUBSCRIPTION = `subscription Dpd($filter: DpdTransitionFilterInput, $since: ID) {
+  dpdTransitioned(filter: $filter, since: $since) { id fromBucket toBucket dpdBefore dpdAfter actualOutstanding branch region }
+}`;
+
+export interface DpdEvent {
+  dpdTransitioned: { id: string; fromBucket: string; toBucket: string; dpdBefore: number; dpdAfter: number; actualOutstanding: string; branch: string | null; region: string | null };
+}
+
+export function ids(collected: Collected<DpdEvent>): string[] {
+  return collected.values.map((v) => v.dpdTransitioned.id);
+}
