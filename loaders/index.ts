@@ -16,7 +16,7 @@ import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
 import { fetchLoanMetrics, type LoanMetricsRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
-import { countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
+import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan, type TransitionRow } from './transition.metrics';
@@ -24,7 +24,7 @@ import { fetchTransitionsByLoan, type TransitionRow } from './transition.metrics
 export interface LoaderDeps {
   django: { pool: ObservedPool };
   metrics: { pool: ObservedPool };
-  /** IANA zone of business dates ("today" in summaries). @default "Africa/Lagos" */
+  /** IANA zone in which Django timestamps become business dates (hire dates). @default "Africa/Lagos" */
   businessTz?: string;
 }
 
@@ -48,6 +48,8 @@ export interface Loaders {
   officerCount(filter: OfficerFilter): Promise<number>;
   /** Customer ids of an officer's loans (first + 1 per officer). */
   officerCustomerIds(args: { afterId: string | null; first: number }): KeyLoader<string, string[]>;
+  /** Distinct customers of an officer's loans. */
+  officerCustomerCount: KeyLoader<string, number>;
   /** Customer base fields from Django, by customer id. */
   customer: DataLoader<string, DjangoCustomerRow | null>;
   /** A keyset page of customers from Django (limit rows); primes customer. */
@@ -138,6 +140,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       (r) => r.parentId,
     ),
   );
+  const officerCustomerCounts = keyedLoader((ids: readonly string[]) => countOfficerCustomers(metrics, ids), (r) => r.officerId);
   const summaries = memo<LoanSummaryRow>();
   const officerCounts = memo<number>();
   const customerCounts = memo<number>();
@@ -156,6 +159,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       const loader = officerCustomerIds.forArgs(filterSignature(args), args);
       return { load: async (id: string) => (await loader.load(id)).map((r) => r.customerId) };
     },
+    officerCustomerCount: {
+      load: async (id: string) => (await officerCustomerCounts.load(id))?.count ?? 0,
+    },
     customer,
     customerPage: async (args) => {
       const rows = await fetchDjangoCustomerPage(django, args);
@@ -172,7 +178,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       return { load: async (id: string) => (await loader.load(id))?.count ?? 0 };
     },
     loanSummary: (filter, period) =>
-      summaries(filterSignature({ filter, period }), async () => fetchLoanSummary(metrics, filter, period, businessTz, await resolvePhone(filter))),
+      summaries(filterSignature({ filter, period }), async () => fetchLoanSummary(metrics, filter, period, await resolvePhone(filter))),
     repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId),
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId),

@@ -2,7 +2,7 @@
  * Lists of loans chosen in seedsmetrics, which holds every filterable and sortable column: one indexed keyset
  * statement per page (or per page of parents, window-limited per parent), its total count and its summary (§4.6).
  */
-import { businessTodaySql } from './business-date';
+import { BUSINESS_TODAY_SQL } from './business-date';
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
 import { LOAN_METRICS_COLUMNS, type LoanMetricsRow } from './loan.metrics';
@@ -171,16 +171,14 @@ export async function fetchLoanSummary(
   db: Queryable,
   filter: LoanFilter,
   period: RepaymentPeriod,
-  businessTz: string,
   resolvedCustomerIds?: readonly string[],
 ): Promise<LoanSummaryRow> {
   const params = new Params();
-  const today = businessTodaySql(params, businessTz);
   const where = loanFilterSql(filter, params, resolvedCustomerIds);
   const [from, to] = periodBoundsSql(period);
   const pct = (num: string, den: string): string => `CASE WHEN ${den} > 0 THEN round(${num} * 100.0 / ${den}, 2) ELSE 0 END`;
   const { rows } = await db.query<LoanSummaryRow>(
-    `WITH t AS (SELECT ${today} AS d),
+    `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS d),
      b AS (SELECT t.d, ${from} AS p_from, ${to} AS p_to FROM t),
      f AS (SELECT l.* FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}),
      r AS (

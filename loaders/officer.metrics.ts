@@ -111,3 +111,13 @@ export async function fetchOfficerCustomerPages(
   );
   return rows;
 }
+
+/** Number of distinct customers of each officer's loans. */
+export async function countOfficerCustomers(db: Queryable, officerIds: readonly string[]): Promise<{ officerId: string; count: number }[]> {
+  const { rows } = await db.query<{ officerId: string; count: number }>(
+    `SELECT l.officer_id AS "officerId", count(DISTINCT l.customer_id)::int AS "count"
+       FROM loans l WHERE l.officer_id = ANY($1::text[]) GROUP BY l.officer_id`,
+    [officerIds],
+  );
+  return rows;
+}

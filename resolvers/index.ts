@@ -1,6 +1,18 @@
 /** The query-side resolver classes of the schema (owned by the GraphQL API work). */
 import type { NonEmptyArray } from 'type-graphql';
+import { CustomerConnectionResolver, LoanConnectionResolver, OfficerConnectionResolver } from './connection.resolver';
+import { CustomerResolver } from './customer.resolver';
+import { LoanResolver } from './loan.resolver';
 import { MetaResolver } from './meta.resolver';
+import { OfficerResolver } from './officer.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const coreResolvers: NonEmptyArray<Function> = [MetaResolver];
+export const coreResolvers: NonEmptyArray<Function> = [
+  MetaResolver,
+  OfficerResolver,
+  CustomerResolver,
+  LoanResolver,
+  LoanConnectionResolver,
+  OfficerConnectionResolver,
+  CustomerConnectionResolver,
+];

@@ -1,0 +1,54 @@
+/** Builds customer connections: the root list (keyset on the Django id, live in Django) and an officer's customers. */
+import type { AppContext } from '../src/context';
+import { CustomerConnection, CustomerEdge, type CustomerListQuestion } from './connections.type';
+import { Customer } from './customer.type';
+import { SortDirection } from './enums';
+import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
+
+function connection(question: CustomerListQuestion, order: string, customers: readonly Customer[], hasNextPage: boolean, hadAfter: boolean): CustomerConnection {
+  const edges = customers.map((node) => Object.assign(new CustomerEdge(), { cursor: encodeCursor(order, { value: null, id: node.id }), node }));
+  return Object.assign(new CustomerConnection(), {
+    question,
+    edges,
+    nodes: [...customers],
+    pageInfo: pageInfo(
+      edges.map((e) => e.cursor),
+      hasNextPage,
+      hadAfter,
+    ),
+  });
+}
+
+export async function rootCustomerConnection(
+  ctx: AppContext,
+  question: Extract<CustomerListQuestion, { kind: 'root' }>,
+  args: { direction: SortDirection; first?: number | null; after?: string | null },
+): Promise<CustomerConnection> {
+  const order = `customer:id:${args.direction}`;
+  const first = parseFirst('first', args.first, ctx.maxPageSize);
+  const after = decodeCursor('after', args.after, order, 'text');
+  const rows = await ctx.loaders.customerPage({ filter: question.filter, direction: args.direction, afterId: after?.id ?? null, limit: first + 1 });
+  const page = pageOf(rows, first);
+  return connection(
+    question,
+    order,
+    page.rows.map((r) => new Customer(r)),
+    page.hasNextPage,
+    after !== null,
+  );
+}
+
+export async function officerCustomerConnection(ctx: AppContext, officerId: string, args: { first?: number | null; after?: string | null }): Promise<CustomerConnection> {
+  const order = `officer-customer:id:${SortDirection.ASC}`;
+  const first = parseFirst('first', args.first, ctx.maxPageSize);
+  const after = decodeCursor('after', args.after, order, 'text');
+  const ids = await ctx.loaders.officerCustomerIds({ afterId: after?.id ?? null, first }).load(officerId);
+  const page = pageOf(ids, first);
+  const rows = await ctx.loaders.customer.loadMany(page.rows);
+  const customers: Customer[] = [];
+  for (const row of rows) {
+    if (row instanceof Error) throw row;
+    if (row !== null) customers.push(new Customer(row));
+  }
+  return connection({ kind: 'officer', officerId }, order, customers, page.hasNextPage, after !== null);
+}

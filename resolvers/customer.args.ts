@@ -1,0 +1,33 @@
+/** Customer list filters as a GraphQL input, validated into the loaders' CustomerListFilter. */
+import { Field, ID, InputType } from 'type-graphql';
+import type { CustomerListFilter } from '../loaders/customer.django';
+import { parseIds } from './ids';
+
+@InputType({ description: 'Customer filters, applied live in Django.' })
+export class CustomerFilterInput {
+  @Field(() => [ID], { nullable: true })
+  ids?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Case-sensitive substring of the phone number.' })
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the name.' })
+  name?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  states?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Verified, Partial or Pending.' })
+  kycStatuses?: string[] | null;
+}
+
+export function parseCustomerFilter(argument: string, input: CustomerFilterInput | null | undefined): CustomerListFilter {
+  const f = input ?? new CustomerFilterInput();
+  return {
+    ids: parseIds(`${argument}.ids`, f.ids),
+    phone: f.phone ?? undefined,
+    name: f.name ?? undefined,
+    states: f.states ?? undefined,
+    kycStatuses: f.kycStatuses ?? undefined,
+  };
+}

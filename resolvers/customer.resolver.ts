@@ -1,0 +1,49 @@
+/** Customer queries (one customer, list) and the customer's loans. */
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../src/context';
+import { CustomerConnection, LoanConnection } from './connections.type';
+import { CustomerFilterInput, parseCustomerFilter } from './customer.args';
+import { rootCustomerConnection } from './customer-list';
+import { Customer } from './customer.type';
+import { LoanOrderField, SortDirection } from './enums';
+import { parseId } from './ids';
+import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
+import { loanConnection } from './loan-list';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer, { nullable: true, description: 'A customer by Django id; null when Django has no such customer.' })
+  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Customer | null> {
+    const row = await ctx.loaders.customer.load(parseId('id', id));
+    return row === null ? null : new Customer(row);
+  }
+
+  @Query(() => CustomerConnection, { description: 'Customers, read live from Django, by id.' })
+  customers(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput | null,
+    @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC }) direction: SortDirection = SortDirection.ASC,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<CustomerConnection> {
+    return rootCustomerConnection(ctx, { kind: 'root', filter: parseCustomerFilter('filter', filter) }, { direction, first, after });
+  }
+
+  @FieldResolver(() => LoanConnection, { description: "The customer's synced loans, newest disbursement first." })
+  loans(
+    @Root() customer: Customer,
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LoanConnection> {
+    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
+    return loanConnection(
+      ctx,
+      { parent: 'customer', parentId: customer.id, ...parsed },
+      { orderBy, first, after },
+      { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC },
+    );
+  }
+}

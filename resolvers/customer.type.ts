@@ -1,0 +1,54 @@
+/** Customer (borrower): base fields live from Django ajo_ajouser. */
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { DjangoCustomerRow } from '../loaders/customer.django';
+import { DateScalar } from './scalars';
+
+@ObjectType({ description: 'A borrower.' })
+export class Customer {
+  constructor(readonly base: DjangoCustomerRow) {}
+
+  @Field(() => ID)
+  get id(): string {
+    return this.base.id;
+  }
+
+  @Field(() => String, { description: 'First and last name; the phone number when either is missing.' })
+  get name(): string {
+    return this.base.name;
+  }
+
+  @Field(() => String)
+  get phone(): string {
+    return this.base.phone;
+  }
+
+  @Field(() => DateScalar, { nullable: true })
+  get dob(): string | null {
+    return this.base.dob;
+  }
+
+  @Field(() => String, { nullable: true })
+  get gender(): string | null {
+    return this.base.gender;
+  }
+
+  @Field(() => String, { nullable: true })
+  get state(): string | null {
+    return this.base.state;
+  }
+
+  @Field(() => String, { nullable: true })
+  get lga(): string | null {
+    return this.base.lga;
+  }
+
+  @Field(() => String, { nullable: true })
+  get address(): string | null {
+    return this.base.address;
+  }
+
+  @Field(() => String, { description: 'Verified (BVN and onboarding verified), Partial (BVN only) or Pending.' })
+  get kycStatus(): string {
+    return this.base.kycStatus;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Builds a loan connection: validates the page arguments, asks the loaders for the page (chosen in seedsmetrics),
+ * then for the loans' base fields (Django) — both batched across every parent that asks the same question.
+ */
+import type { AppContext } from '../src/context';
+import { LOAN_SORTS } from '../loaders/loan-page.metrics';
+import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
+import type { LoanOrderField, SortDirection } from './enums';
+import type { LoanOrder } from './loan.args';
+import { Loan } from './loan.type';
+import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
+
+export interface PageArgs<O> {
+  orderBy?: O | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Drops ids Django no longer knows (deleted since the last sync): a node always has its base fields. */
+export async function loadLoans(ctx: AppContext, ids: readonly string[]): Promise<Map<string, Loan>> {
+  const rows = await ctx.loaders.loan.loadMany(ids);
+  const loans = new Map<string, Loan>();
+  for (const row of rows) {
+    if (row instanceof Error) throw row;
+    if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders));
+  }
+  return loans;
+}
+
+export async function loanConnection(
+  ctx: AppContext,
+  question: LoanListQuestion,
+  args: PageArgs<LoanOrder>,
+  defaultOrder: { field: LoanOrderField; direction: SortDirection },
+): Promise<LoanConnection> {
+  const sort = args.orderBy?.field ?? defaultOrder.field;
+  const direction = args.orderBy?.direction ?? defaultOrder.direction;
+  const order = `loan:${sort}:${direction}`;
+  const first = parseFirst('first', args.first, ctx.maxPageSize);
+  const after = decodeCursor('after', args.after, order, LOAN_SORTS[sort].kind);
+  const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first }).load(question.parentId);
+  const page = pageOf(rows, first);
+  const loans = await loadLoans(
+    ctx,
+    page.rows.map((r) => r.loanId),
+  );
+  const edges: LoanEdge[] = [];
+  for (const row of page.rows) {
+    const node = loans.get(row.loanId);
+    if (node === undefined) continue;
+    edges.push(Object.assign(new LoanEdge(), { cursor: encodeCursor(order, { value: row.sortKey, id: row.loanId }), node }));
+  }
+  return Object.assign(new LoanConnection(), {
+    question,
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: pageInfo(
+      edges.map((e) => e.cursor),
+      page.hasNextPage,
+      after !== null,
+    ),
+  });
+}

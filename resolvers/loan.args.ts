@@ -1,0 +1,182 @@
+/**
+ * The loan filter grammar of §4.7 as typed GraphQL inputs (lists instead of comma strings, `missing: true` instead
+ * of `__MISSING__`), and its validation into the loaders' LoanFilter. Bad values become BAD_USER_INPUT errors
+ * that name the argument path.
+ */
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { badUserInput } from '../src/errors';
+import type { LoanFilter, TextSet } from '../loaders/loan-filter';
+import type { RepaymentPeriod as PeriodKey } from '../loaders/loan-page.metrics';
+import { DelayType, DpdBucket, LoanBehaviour, LoanOrderField, LoanStatus, RepaymentPeriod, RotType, SortDirection, Wave } from './enums';
+import { parseIds } from './ids';
+import { DateScalar } from './scalars';
+
+@InputType({ description: 'A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel).' })
+export class TextSetFilter {
+  @Field(() => [String], { nullable: true })
+  values?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  missing?: boolean | null;
+}
+
+@InputType({ description: 'Loan filters (§4.7). Every given condition must hold; lists match any of their values.' })
+export class LoanFilterInput {
+  @Field(() => [ID], { nullable: true })
+  ids?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  officerIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  customerIds?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: "Case-sensitive substring of the customer's phone (matched live in Django)." })
+  customerPhone?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  branches?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  regions?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  channels?: string[] | null;
+
+  @Field(() => [LoanStatus], { nullable: true, description: 'Normalised statuses.' })
+  statuses?: LoanStatus[] | null;
+
+  @Field(() => TextSetFilter, { nullable: true, description: 'Raw Django statuses (OPEN, PAST_MATURITY, ...).' })
+  djangoStatuses?: TextSetFilter | null;
+
+  @Field(() => TextSetFilter, { nullable: true })
+  performanceStatuses?: TextSetFilter | null;
+
+  @Field(() => TextSetFilter, { nullable: true })
+  loanTypes?: TextSetFilter | null;
+
+  @Field(() => TextSetFilter, { nullable: true })
+  verificationStatuses?: TextSetFilter | null;
+
+  @Field(() => [Wave], { nullable: true })
+  waves?: Wave[] | null;
+
+  @Field(() => [String], { nullable: true })
+  verticalLeadEmails?: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Minimum current DPD (inclusive).' })
+  dpdMin?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Maximum current DPD (inclusive).' })
+  dpdMax?: number | null;
+
+  @Field(() => [DpdBucket], { nullable: true })
+  dpdBuckets?: DpdBucket[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: no counted repayment for 6+ days or never; false: paid within 5 days.' })
+  quiet?: boolean | null;
+
+  @Field(() => LoanBehaviour, { nullable: true })
+  behaviour?: LoanBehaviour | null;
+
+  @Field(() => RotType, { nullable: true })
+  rotType?: RotType | null;
+
+  @Field(() => DelayType, { nullable: true })
+  delayType?: DelayType | null;
+
+  @Field(() => Boolean, { nullable: true })
+  fimrTagged?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  earlyIndicatorTagged?: boolean | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Disbursed on or after this date.' })
+  disbursedFrom?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Disbursed on or before this date.' })
+  disbursedTo?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only loans of officers in the dashboard-visible user types (§1.8). Defaults to true on Query.loans, false elsewhere.',
+  })
+  visibleOfficersOnly?: boolean | null;
+
+  @Field(() => RepaymentPeriod, { nullable: true, description: "Window of the summary's repayment totals (default TODAY); it does not filter loans." })
+  period?: RepaymentPeriod | null;
+}
+
+@InputType()
+export class LoanOrder {
+  @Field(() => LoanOrderField)
+  field: LoanOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  direction: SortDirection;
+}
+
+function list<T>(value: T[] | null | undefined): T[] | undefined {
+  return value === null || value === undefined ? undefined : value;
+}
+
+function textSet(value: TextSetFilter | null | undefined): TextSet | undefined {
+  if (value === null || value === undefined) return undefined;
+  return { values: list(value.values), missing: value.missing ?? undefined };
+}
+
+function nonNegative(argument: string, value: number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value < 0) throw badUserInput(argument, 'a non-negative integer', value);
+  return value;
+}
+
+/**
+ * Validates a filter input into the loaders' LoanFilter and the summary period. `argument` is the path the input
+ * arrived under (e.g. "filter").
+ */
+export function parseLoanFilter(argument: string, input: LoanFilterInput | null | undefined, defaults: { visibleOfficersOnly: boolean }): { filter: LoanFilter; period: PeriodKey } {
+  const f = input ?? new LoanFilterInput();
+  const dpdMin = nonNegative(`${argument}.dpdMin`, f.dpdMin);
+  const dpdMax = nonNegative(`${argument}.dpdMax`, f.dpdMax);
+  if (dpdMin !== undefined && dpdMax !== undefined && dpdMin > dpdMax) {
+    throw badUserInput(`${argument}.dpdMin`, `at most ${argument}.dpdMax (${dpdMax})`, dpdMin);
+  }
+  const from = f.disbursedFrom ?? undefined;
+  const to = f.disbursedTo ?? undefined;
+  if (from !== undefined && to !== undefined && from > to) {
+    throw badUserInput(`${argument}.disbursedFrom`, `a date on or before ${argument}.disbursedTo (${to})`, from);
+  }
+  if (f.customerPhone !== null && f.customerPhone !== undefined && f.customerPhone.trim() === '') {
+    throw badUserInput(`${argument}.customerPhone`, 'a non-empty part of a phone number', f.customerPhone);
+  }
+  const filter: LoanFilter = {
+    ids: parseIds(`${argument}.ids`, f.ids),
+    officerIds: parseIds(`${argument}.officerIds`, f.officerIds),
+    customerIds: parseIds(`${argument}.customerIds`, f.customerIds),
+    customerPhone: f.customerPhone?.trim() ?? undefined,
+    branches: list(f.branches),
+    regions: list(f.regions),
+    channels: list(f.channels),
+    statuses: list(f.statuses),
+    djangoStatuses: textSet(f.djangoStatuses),
+    performanceStatuses: textSet(f.performanceStatuses),
+    loanTypes: textSet(f.loanTypes),
+    verificationStatuses: textSet(f.verificationStatuses),
+    waves: list(f.waves),
+    verticalLeadEmails: list(f.verticalLeadEmails),
+    dpdMin,
+    dpdMax,
+    dpdBuckets: list(f.dpdBuckets),
+    quiet: f.quiet ?? undefined,
+    behaviour: f.behaviour ?? undefined,
+    rotType: f.rotType ?? undefined,
+    delayType: f.delayType ?? undefined,
+    fimrTagged: f.fimrTagged ?? undefined,
+    earlyIndicatorTagged: f.earlyIndicatorTagged ?? undefined,
+    disbursedFrom: from,
+    disbursedTo: to,
+    visibleOfficersOnly: f.visibleOfficersOnly ?? defaults.visibleOfficersOnly,
+  };
+  return { filter, period: f.period ?? RepaymentPeriod.TODAY };
+}

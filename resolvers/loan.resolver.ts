@@ -1,0 +1,111 @@
+/** Loan queries (one loan, lists, FIMR and early-indicator drilldowns) and the loan's relations. */
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../src/context';
+import { LoanConnection } from './connections.type';
+import { Customer } from './customer.type';
+import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirection } from './enums';
+import { parseId } from './ids';
+import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
+import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
+import { loanConnection } from './loan-list';
+import { Loan } from './loan.type';
+import { Officer } from './officer.type';
+import { parseBoundedInt } from './pagination';
+
+const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC };
+const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
+/** FIMR drilldown default (§6 row 3): open and past-maturity loans only, unless the caller picks statuses. */
+const FIMR_DEFAULT_DJANGO_STATUSES = ['OPEN', 'PAST_MATURITY'];
+/** Early-indicators drilldown population (§6 row 4): DPD 1-30. */
+const EARLY_INDICATOR_DPD: [number, number] = [1, 30];
+
+@Resolver(() => Loan)
+export class LoanResolver {
+  @Query(() => Loan, { nullable: true, description: 'A loan by its Django id; null when Django has no such loan.' })
+  async loan(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Loan | null> {
+    const row = await ctx.loaders.loan.load(parseId('id', id));
+    return row === null ? null : new Loan(row, ctx.loaders);
+  }
+
+  @Query(() => LoanConnection, {
+    description: 'Loans matching a filter (§4.7), by default of dashboard-visible officers only, newest disbursement first. Lists show synced loans.',
+  })
+  loans(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LoanConnection> {
+    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: true });
+    return loanConnection(ctx, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
+  }
+
+  @Query(() => LoanConnection, {
+    description: 'FIMR drilldown (§6 row 3): FIMR-tagged loans; raw Django status OPEN or PAST_MATURITY unless filter.djangoStatuses says otherwise.',
+  })
+  fimrLoans(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LoanConnection> {
+    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
+    parsed.filter.fimrTagged = true;
+    parsed.filter.djangoStatuses ??= { values: FIMR_DEFAULT_DJANGO_STATUSES };
+    return loanConnection(ctx, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
+  }
+
+  @Query(() => LoanConnection, { description: 'Early-indicators drilldown (§6 row 4): loans with DPD 1-30, optionally one band; highest DPD first.' })
+  earlyIndicatorLoans(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
+    @Arg('band', () => EarlyIndicatorBand, { nullable: true }) band?: EarlyIndicatorBand | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LoanConnection> {
+    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
+    const [low, high] = band ? EARLY_INDICATOR_BANDS[band] : EARLY_INDICATOR_DPD;
+    // The band narrows the caller's DPD range; an empty intersection simply matches nothing.
+    parsed.filter.dpdMin = Math.max(low, parsed.filter.dpdMin ?? low);
+    parsed.filter.dpdMax = Math.min(high, parsed.filter.dpdMax ?? high);
+    return loanConnection(ctx, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DPD_DESC);
+  }
+
+  @FieldResolver(() => Officer, { nullable: true, description: 'The loan officer (Django agent).' })
+  async officer(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<Officer | null> {
+    if (loan.base.officerId === null) return null;
+    const row = await ctx.loaders.officer.load(loan.base.officerId);
+    return row === null ? null : new Officer(row, ctx.loaders);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'The borrower.' })
+  async customer(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<Customer | null> {
+    const row = await ctx.loaders.customer.load(loan.base.customerId);
+    return row === null ? null : new Customer(row);
+  }
+
+  @FieldResolver(() => [Repayment], { description: 'Every repayment seedsmetrics holds for the loan, newest first, counted or not.' })
+  async repayments(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<Repayment[]> {
+    const rows = await ctx.loaders.repayments.load(loan.base.id);
+    return rows.map((r) => Object.assign(new Repayment(), r));
+  }
+
+  @FieldResolver(() => [DpdSnapshot], { description: 'Daily DPD snapshots, newest first.' })
+  async dpdHistory(
+    @Root() loan: Loan,
+    @Ctx() ctx: AppContext,
+    @Arg('last', () => Int, { defaultValue: 30, description: 'How many snapshot days (1-366).' }) last: number,
+  ): Promise<DpdSnapshot[]> {
+    const rows = await ctx.loaders.dpdHistory(parseBoundedInt('last', last, 1, 366)).load(loan.base.id);
+    return rows.map((r) => Object.assign(new DpdSnapshot(), r));
+  }
+
+  @FieldResolver(() => [LoanTransition], { description: 'DPD bucket transitions, newest first.' })
+  async transitions(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<LoanTransition[]> {
+    const rows = await ctx.loaders.transitions.load(loan.base.id);
+    return rows.map((r) => Object.assign(new LoanTransition(), r));
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Loan: base fields live from Django (loans_ajoloan), computed fields from seedsmetrics `loans`. A loan seedsmetrics
+ * has not synced yet shows its base fields with every computed field null (`synced: false`), never an error.
+ */
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { Loaders } from '../loaders';
+import type { DjangoLoanRow } from '../loaders/loan.django';
+import type { LoanMetricsRow } from '../loaders/loan.metrics';
+import { LoanStatus, Wave } from './enums';
+import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
+
+@ObjectType({ description: 'A loan. Base fields are read live from Django; computed fields come from seedsmetrics and are null until the loan is synced.' })
+export class Loan {
+  constructor(
+    readonly base: DjangoLoanRow,
+    private readonly loaders: Loaders,
+  ) {}
+
+  private async computed<K extends keyof LoanMetricsRow>(key: K): Promise<LoanMetricsRow[K] | null> {
+    const row = await this.loaders.loanMetrics.load(this.base.id);
+    return row === null ? null : row[key];
+  }
+
+  @Field(() => ID)
+  get id(): string {
+    return this.base.id;
+  }
+
+  // Base fields (Django, live).
+  @Field(() => DecimalScalar, { description: 'Principal (Django amount).' })
+  get amount(): string {
+    return this.base.amount;
+  }
+
+  @Field(() => DecimalScalar, { description: 'Contractual total to repay (Django repayment_amount).' })
+  get repaymentAmount(): string {
+    return this.base.repaymentAmount;
+  }
+
+  @Field(() => DecimalScalar, { description: 'Flat interest rate over the tenor as a fraction (Django percent / 100), e.g. "0.3000".' })
+  get interestRate(): string {
+    return this.base.interestRate;
+  }
+
+  @Field(() => DecimalScalar, { description: 'Processing fee.' })
+  get fee(): string {
+    return this.base.fee;
+  }
+
+  @Field(() => Int, { description: 'Number of business-day instalments (Django tenor_in_days).' })
+  get tenorDays(): number {
+    return this.base.tenorDays;
+  }
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  get disbursedAt(): string | null {
+    return this.base.disbursedAt;
+  }
+
+  @Field(() => DateScalar, { nullable: true, description: 'First repayment due date (Django start_date).' })
+  get firstDueDate(): string | null {
+    return this.base.firstDueDate;
+  }
+
+  @Field(() => DateScalar, { nullable: true, description: 'Maturity (Django end_date).' })
+  get maturityDate(): string | null {
+    return this.base.maturityDate;
+  }
+
+  @Field(() => LoanStatus)
+  get status(): string {
+    return this.base.status;
+  }
+
+  @Field(() => String, { description: 'Raw Django status (OPEN, PAST_MATURITY, COMPLETED, ...).' })
+  get djangoStatus(): string {
+    return this.base.djangoStatus;
+  }
+
+  @Field(() => String, { nullable: true })
+  get performanceStatus(): string | null {
+    return this.base.performanceStatus;
+  }
+
+  @Field(() => String)
+  get loanType(): string {
+    return this.base.loanType;
+  }
+
+  @Field(() => String, { nullable: true })
+  get verificationStatus(): string | null {
+    return this.base.verificationStatus;
+  }
+
+  @Field(() => Boolean)
+  get isDisbursed(): boolean {
+    return this.base.isDisbursed;
+  }
+
+  // Computed fields and curated hierarchy (seedsmetrics).
+  @Field(() => Boolean, { description: 'Whether seedsmetrics has this loan (when false, every computed field is null).' })
+  async synced(): Promise<boolean> {
+    return (await this.loaders.loanMetrics.load(this.base.id)) !== null;
+  }
+
+  @Field(() => DateScalar, { nullable: true, description: 'Business date the computed fields were computed for.' })
+  computedAsOf(): Promise<string | null> {
+    return this.computed('computedAsOf');
+  }
+
+  @Field(() => String, { nullable: true, description: 'Curated region (D12), copied from the officer.' })
+  region(): Promise<string | null> {
+    return this.computed('region');
+  }
+
+  @Field(() => String, { nullable: true, description: 'Curated branch (D12).' })
+  branch(): Promise<string | null> {
+    return this.computed('branch');
+  }
+
+  @Field(() => String, { nullable: true })
+  verticalLeadName(): Promise<string | null> {
+    return this.computed('verticalLeadName');
+  }
+
+  @Field(() => String, { nullable: true })
+  verticalLeadEmail(): Promise<string | null> {
+    return this.computed('verticalLeadEmail');
+  }
+
+  @Field(() => String, { nullable: true })
+  channel(): Promise<string | null> {
+    return this.computed('channel');
+  }
+
+  @Field(() => Wave, { nullable: true })
+  wave(): Promise<string | null> {
+    return this.computed('wave');
+  }
+
+  @Field(() => Int, { nullable: true, description: 'Business-day DPD (D5).' })
+  currentDpd(): Promise<number | null> {
+    return this.computed('currentDpd');
+  }
+
+  @Field(() => Int, { nullable: true, description: 'DPD on the previous snapshot date (D6).' })
+  previousDpd(): Promise<number | null> {
+    return this.computed('previousDpd');
+  }
+
+  @Field(() => Int, { nullable: true, description: 'currentDpd − (previousDpd or 0).' })
+  dpdChange(): Promise<number | null> {
+    return this.computed('dpdChange');
+  }
+
+  @Field(() => Int, { nullable: true, description: 'True running maximum of DPD (D6).' })
+  maxDpdEver(): Promise<number | null> {
+    return this.computed('maxDpdEver');
+  }
+
+  @Field(() => String, { nullable: true, description: 'DPD bucket: 0, 1-6, 7-30, 31-60, 61-90 or 90+ (D7).' })
+  dpdBucket(): Promise<string | null> {
+    return this.computed('dpdBucket');
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  firstPaymentMissed(): Promise<boolean | null> {
+    return this.computed('firstPaymentMissed');
+  }
+
+  @Field(() => DateScalar, { nullable: true })
+  firstPaymentReceivedDate(): Promise<string | null> {
+    return this.computed('firstPaymentReceivedDate');
+  }
+
+  @Field(() => DateScalar, { nullable: true })
+  lastPaymentDate(): Promise<string | null> {
+    return this.computed('lastPaymentDate');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  principalOutstanding(): Promise<string | null> {
+    return this.computed('principalOutstanding');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  interestOutstanding(): Promise<string | null> {
+    return this.computed('interestOutstanding');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  feesOutstanding(): Promise<string | null> {
+    return this.computed('feesOutstanding');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  totalOutstanding(): Promise<string | null> {
+    return this.computed('totalOutstanding');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Missed repayments: amount in arrears.' })
+  actualOutstanding(): Promise<string | null> {
+    return this.computed('actualOutstanding');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  totalPrincipalPaid(): Promise<string | null> {
+    return this.computed('totalPrincipalPaid');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  totalInterestPaid(): Promise<string | null> {
+    return this.computed('totalInterestPaid');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  totalFeesPaid(): Promise<string | null> {
+    return this.computed('totalFeesPaid');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Sum of counted repayments (D3).' })
+  totalRepayments(): Promise<string | null> {
+    return this.computed('totalRepayments');
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  fimrTagged(): Promise<boolean | null> {
+    return this.computed('fimrTagged');
+  }
+
+  @Field(() => Boolean, { nullable: true, description: 'DPD between 1 and 6.' })
+  earlyIndicatorTagged(): Promise<boolean | null> {
+    return this.computed('earlyIndicatorTagged');
+  }
+
+  @Field(() => Int, { nullable: true, description: 'Null when no repayment was ever counted.' })
+  daysSinceLastRepayment(): Promise<number | null> {
+    return this.computed('daysSinceLastRepayment');
+  }
+
+  @Field(() => Int, { nullable: true })
+  daysSinceDue(): Promise<number | null> {
+    return this.computed('daysSinceDue');
+  }
+
+  @Field(() => Int, { nullable: true })
+  loanAge(): Promise<number | null> {
+    return this.computed('loanAge');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  dailyRepaymentAmount(): Promise<string | null> {
+    return this.computed('dailyRepaymentAmount');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  repaymentDaysPaid(): Promise<string | null> {
+    return this.computed('repaymentDaysPaid');
+  }
+
+  @Field(() => Int, { nullable: true })
+  repaymentDaysDueToday(): Promise<number | null> {
+    return this.computed('repaymentDaysDueToday');
+  }
+
+  @Field(() => Int, { nullable: true })
+  realLoanTenureDays(): Promise<number | null> {
+    return this.computed('realLoanTenureDays');
+  }
+
+  @Field(() => Int, { nullable: true })
+  businessDaysSinceDisbursement(): Promise<number | null> {
+    return this.computed('businessDaysSinceDisbursement');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'Intended real-number formula (D10); 100 is best, may be negative.' })
+  repaymentDelayRate(): Promise<string | null> {
+    return this.computed('repaymentDelayRate');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  timelinessScore(): Promise<string | null> {
+    return this.computed('timelinessScore');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true })
+  repaymentHealth(): Promise<string | null> {
+    return this.computed('repaymentHealth');
+  }
+}

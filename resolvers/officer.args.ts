@@ -1,0 +1,60 @@
+/** Officer list filters and order as GraphQL inputs, validated into the loaders' OfficerFilter. */
+import { Field, ID, InputType } from 'type-graphql';
+import type { OfficerFilter } from '../loaders/officer.metrics';
+import { OfficerOrderField, SortDirection } from './enums';
+import { parseIds } from './ids';
+
+@InputType({ description: 'Officer filters (§4.7); by default only the dashboard-visible user types (§1.8).' })
+export class OfficerFilterInput {
+  @Field(() => [ID], { nullable: true })
+  ids?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  regions?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  branches?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  userTypes?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the e-mail or the name.' })
+  search?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  verticalLeadEmails?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  supervisorEmails?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  employmentStatuses?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Include user types outside the dashboard-visible set (default false).' })
+  includeAllUserTypes?: boolean | null;
+}
+
+@InputType()
+export class OfficerOrder {
+  @Field(() => OfficerOrderField)
+  field: OfficerOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  direction: SortDirection;
+}
+
+export function parseOfficerFilter(argument: string, input: OfficerFilterInput | null | undefined): OfficerFilter {
+  const f = input ?? new OfficerFilterInput();
+  const list = <T>(v: T[] | null | undefined): T[] | undefined => (v === null || v === undefined ? undefined : v);
+  return {
+    ids: parseIds(`${argument}.ids`, f.ids),
+    regions: list(f.regions),
+    branches: list(f.branches),
+    userTypes: list(f.userTypes),
+    search: f.search ?? undefined,
+    verticalLeadEmails: list(f.verticalLeadEmails),
+    supervisorEmails: list(f.supervisorEmails),
+    employmentStatuses: list(f.employmentStatuses),
+    includeAllUserTypes: f.includeAllUserTypes ?? false,
+  };
+}

@@ -1,0 +1,115 @@
+/** Officer queries (one officer, lists) and the officer's loans, customers, portfolio metrics and riskiest loans. */
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../src/context';
+import { OFFICER_SORTS } from '../loaders/officer.metrics';
+import { CustomerConnection, LoanConnection, OfficerConnection, OfficerEdge, TopRiskLoan } from './connections.type';
+import { officerCustomerConnection } from './customer-list';
+import { LoanOrderField, OfficerOrderField, SortDirection, Wave } from './enums';
+import { parseId } from './ids';
+import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
+import { loadLoans, loanConnection } from './loan-list';
+import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
+import { Officer } from './officer.type';
+import { decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
+import { OfficerPortfolio } from './portfolio.type';
+
+/** §4.6: top-risk loans default to 20, at most 100. */
+export const TOP_RISK_MAX = 100;
+
+@Resolver(() => Officer)
+export class OfficerResolver {
+  @Query(() => Officer, { nullable: true, description: 'An officer by Django user id; null when Django has no such user.' })
+  async officer(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Officer | null> {
+    const row = await ctx.loaders.officer.load(parseId('id', id));
+    return row === null ? null : new Officer(row, ctx.loaders);
+  }
+
+  @Query(() => OfficerConnection, { description: 'Officers known to seedsmetrics (synced active Django users), by name unless ordered otherwise.' })
+  async officers(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => OfficerFilterInput, { nullable: true }) filter?: OfficerFilterInput | null,
+    @Arg('orderBy', () => OfficerOrder, { nullable: true }) orderBy?: OfficerOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<OfficerConnection> {
+    const parsedFilter = parseOfficerFilter('filter', filter);
+    const sort = orderBy?.field ?? OfficerOrderField.NAME;
+    const direction = orderBy?.direction ?? SortDirection.ASC;
+    const order = `officer:${sort}:${direction}`;
+    const size = parseFirst('first', first, ctx.maxPageSize);
+    const position = decodeCursor('after', after, order, OFFICER_SORTS[sort].kind);
+    const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, after: position, first: size });
+    const page = pageOf(rows, size);
+    const bases = await ctx.loaders.officer.loadMany(page.rows.map((r) => r.officerId));
+    const edges: OfficerEdge[] = [];
+    page.rows.forEach((row, i) => {
+      const base = bases[i];
+      if (base instanceof Error) throw base;
+      // An officer Django no longer has is left out: a node always has its base fields.
+      if (base === null || base === undefined) return;
+      edges.push(Object.assign(new OfficerEdge(), { cursor: encodeCursor(order, { value: row.sortKey, id: row.officerId }), node: new Officer(base, ctx.loaders) }));
+    });
+    return Object.assign(new OfficerConnection(), {
+      filter: parsedFilter,
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: pageInfo(
+        edges.map((e) => e.cursor),
+        page.hasNextPage,
+        position !== null,
+      ),
+    });
+  }
+
+  @FieldResolver(() => LoanConnection, { description: "The officer's synced loans (every status and user type unless filtered), newest disbursement first." })
+  loans(
+    @Root() officer: Officer,
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<LoanConnection> {
+    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
+    return loanConnection(
+      ctx,
+      { parent: 'officer', parentId: officer.id, ...parsed },
+      { orderBy, first, after },
+      { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC },
+    );
+  }
+
+  @FieldResolver(() => CustomerConnection, { description: "Customers of the officer's synced loans, by id." })
+  customers(
+    @Root() officer: Officer,
+    @Ctx() ctx: AppContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<CustomerConnection> {
+    return officerCustomerConnection(ctx, officer.id, { first, after });
+  }
+
+  @FieldResolver(() => OfficerPortfolio, { description: 'Portfolio metrics of §4.4 over the officer\'s loans (optionally one wave).' })
+  async portfolio(@Root() officer: Officer, @Ctx() ctx: AppContext, @Arg('wave', () => Wave, { nullable: true }) wave?: Wave | null): Promise<OfficerPortfolio> {
+    const row = await ctx.loaders.officerPortfolio(wave ?? null).load(officer.id);
+    if (row === null) throw new Error(`officer portfolio query returned no row for officer ${officer.id}`);
+    return Object.assign(new OfficerPortfolio(), row);
+  }
+
+  @FieldResolver(() => [TopRiskLoan], { description: 'The riskiest Active loans (§4.6), highest score first.' })
+  async topRiskLoans(
+    @Root() officer: Officer,
+    @Ctx() ctx: AppContext,
+    @Arg('limit', () => Int, { defaultValue: 20, description: 'How many loans (1-100).' }) limit: number,
+  ): Promise<TopRiskLoan[]> {
+    const rows = await ctx.loaders.topRiskLoans(parseBoundedInt('limit', limit, 1, TOP_RISK_MAX)).load(officer.id);
+    const loans = await loadLoans(
+      ctx,
+      rows.map((r) => r.loanId),
+    );
+    return rows.flatMap((r) => {
+      const loan = loans.get(r.loanId);
+      return loan === undefined ? [] : [Object.assign(new TopRiskLoan(), { loan, riskScore: r.riskScore, riskCategory: r.riskCategory })];
+    });
+  }
+}

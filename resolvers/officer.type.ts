@@ -1,0 +1,88 @@
+/**
+ * Officer: base fields live from Django accounts_customuser; region, branch, supervisor and vertical lead from the
+ * curated hierarchy in seedsmetrics `officers` (D12), falling back to Django's user_branch and 'Unassigned'.
+ */
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { Loaders } from '../loaders';
+import type { DjangoOfficerRow } from '../loaders/officer.django';
+import type { OfficerHierarchyRow } from '../loaders/officer.metrics';
+import { DateScalar } from './scalars';
+
+export const UNASSIGNED = 'Unassigned';
+
+@ObjectType({ description: 'A loan officer (agent): any Django user that loans reference.' })
+export class Officer {
+  constructor(
+    readonly base: DjangoOfficerRow,
+    private readonly loaders: Loaders,
+  ) {}
+
+  private hierarchy(): Promise<OfficerHierarchyRow | null> {
+    return this.loaders.officerHierarchy.load(this.base.id);
+  }
+
+  @Field(() => ID)
+  get id(): string {
+    return this.base.id;
+  }
+
+  @Field(() => String, { description: 'Django username, or the e-mail when there is none.' })
+  get name(): string {
+    return this.base.name;
+  }
+
+  @Field(() => String)
+  get email(): string {
+    return this.base.email;
+  }
+
+  @Field(() => String, { nullable: true })
+  get phone(): string | null {
+    return this.base.phone;
+  }
+
+  @Field(() => String, { nullable: true })
+  get userType(): string | null {
+    return this.base.userType;
+  }
+
+  @Field(() => String, { description: 'Active when Django performance_status is Active, otherwise Inactive.' })
+  get employmentStatus(): string {
+    return this.base.employmentStatus;
+  }
+
+  @Field(() => DateScalar, { nullable: true, description: 'Django date_joined as a business date.' })
+  get hireDate(): string | null {
+    return this.base.hireDate;
+  }
+
+  @Field(() => String, { description: "Curated region (D12); 'Unassigned' when the officer has none yet." })
+  async region(): Promise<string> {
+    return (await this.hierarchy())?.region ?? UNASSIGNED;
+  }
+
+  @Field(() => String, { description: "Curated branch (D12); Django's user_branch, then 'Unassigned', when none is curated." })
+  async branch(): Promise<string> {
+    return (await this.hierarchy())?.branch ?? this.base.userBranch ?? UNASSIGNED;
+  }
+
+  @Field(() => String, { nullable: true })
+  async supervisorName(): Promise<string | null> {
+    return (await this.hierarchy())?.supervisorName ?? null;
+  }
+
+  @Field(() => String, { nullable: true })
+  async supervisorEmail(): Promise<string | null> {
+    return (await this.hierarchy())?.supervisorEmail ?? null;
+  }
+
+  @Field(() => String, { nullable: true })
+  async verticalLeadName(): Promise<string | null> {
+    return (await this.hierarchy())?.verticalLeadName ?? null;
+  }
+
+  @Field(() => String, { nullable: true })
+  async verticalLeadEmail(): Promise<string | null> {
+    return (await this.hierarchy())?.verticalLeadEmail ?? null;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Relay cursor connections: opaque cursors (base64url of the order, the sort value and the id), validated on the
+ * way back in, and the `first` bounds. A cursor only works with the order it was issued for.
+ */
+import { Field, ObjectType } from 'type-graphql';
+import { badUserInput } from '../src/errors';
+import { SORT_VALUE_PATTERN, type KeysetPosition, type SortValueKind } from '../loaders/keyset';
+import { isDjangoId } from './ids';
+
+/** @default 50 */
+export const DEFAULT_PAGE_SIZE = 50;
+
+@ObjectType({ description: 'Where a page sits in its list (Relay).' })
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage: boolean;
+
+  @Field(() => Boolean, { description: 'True when the page was asked with `after` (a page precedes it).' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+interface CursorBody {
+  o: string;
+  v: string | null;
+  i: string;
+}
+
+export function encodeCursor(order: string, position: KeysetPosition): string {
+  const body: CursorBody = { o: order, v: position.value, i: position.id };
+  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+}
+
+const CURSOR_EXPECTED = 'a cursor returned by this list for the same orderBy';
+
+/** The position a cursor stands for, or BAD_USER_INPUT when it is malformed or issued for another order. */
+export function decodeCursor(argument: string, raw: string | null | undefined, order: string, kind: SortValueKind): KeysetPosition | null {
+  if (raw === null || raw === undefined) return null;
+  let body: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(raw)) throw new Error('not base64url');
+    body = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw badUserInput(argument, CURSOR_EXPECTED, raw);
+  }
+  const b = body as Partial<CursorBody> | null;
+  const valueOk = b !== null && typeof b === 'object' && (b.v === null || (typeof b.v === 'string' && SORT_VALUE_PATTERN[kind].test(b.v)));
+  if (!valueOk || b.o !== order || !isDjangoId(b.i)) throw badUserInput(argument, CURSOR_EXPECTED, raw);
+  return { value: b.v ?? null, id: b.i! };
+}
+
+/** `first` within 1..max (default 50, capped to max when max is smaller). */
+export function parseFirst(argument: string, first: number | null | undefined, max: number): number {
+  if (first === null || first === undefined) return Math.min(DEFAULT_PAGE_SIZE, max);
+  if (!Number.isInteger(first) || first < 1 || first > max) throw badUserInput(argument, `an integer from 1 to ${max}`, first);
+  return first;
+}
+
+/** An integer argument within bounds. */
+export function parseBoundedInt(argument: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw badUserInput(argument, `an integer from ${min} to ${max}`, value);
+  return value;
+}
+
+/** Splits the first + 1 rows a page query returns into the page and whether more follow. */
+export function pageOf<R>(rows: readonly R[], first: number): { rows: R[]; hasNextPage: boolean } {
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+export function pageInfo(cursors: readonly string[], hasNextPage: boolean, hadAfter: boolean): PageInfo {
+  return Object.assign(new PageInfo(), {
+    hasNextPage,
+    hasPreviousPage: hadAfter,
+    startCursor: cursors[0] ?? null,
+    endCursor: cursors[cursors.length - 1] ?? null,
+  });
+}

@@ -1,0 +1,114 @@
+/** An officer's portfolio metrics (§4.4, PAR per D8), computed in seedsmetrics in one statement per page of officers. */
+import { Field, Int, ObjectType } from 'type-graphql';
+import { DecimalScalar } from './scalars';
+
+@ObjectType({ description: 'Officer metrics of §4.4 over all the officer\'s loans (every status); ratios are exact decimals rounded to 8 places, 0 when the denominator is 0.' })
+export class OfficerPortfolio {
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding (also "PAR15 mid-month").' })
+  totalPortfolio: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 15.' })
+  overdue15d: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 30.' })
+  par30Amount: string;
+
+  @Field(() => DecimalScalar)
+  par60Amount: string;
+
+  @Field(() => DecimalScalar)
+  par90Amount: string;
+
+  @Field(() => DecimalScalar, { description: 'overdue15d / totalPortfolio (D8).' })
+  par15: string;
+
+  @Field(() => DecimalScalar)
+  par30: string;
+
+  @Field(() => DecimalScalar)
+  par60: string;
+
+  @Field(() => DecimalScalar)
+  par90: string;
+
+  @Field(() => DecimalScalar, { description: 'Portfolio at risk ratio: overdue15d / totalPortfolio.' })
+  porr: string;
+
+  @Field(() => Int, { description: 'Loans with FIMR.' })
+  firstMiss: number;
+
+  @Field(() => Int, { description: 'Distinct loans (the dashboard also calls it active loans).' })
+  disbursed: number;
+
+  @Field(() => Int, { description: 'Loans whose principal + interest + fees outstanding exceeds 2000.' })
+  activeLoansCount: number;
+
+  @Field(() => DecimalScalar)
+  dpd1to6Balance: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ principal + interest + fees outstanding.' })
+  amountDue7d: string;
+
+  @Field(() => DecimalScalar)
+  movedTo7to30: string;
+
+  @Field(() => DecimalScalar)
+  feesCollected: string;
+
+  @Field(() => DecimalScalar)
+  interestCollected: string;
+
+  @Field(() => DecimalScalar)
+  feesDue: string;
+
+  @Field(() => DecimalScalar)
+  avgTimelinessScore: string;
+
+  @Field(() => DecimalScalar)
+  avgRepaymentHealth: string;
+
+  @Field(() => DecimalScalar)
+  avgDaysSinceLastRepayment: string;
+
+  @Field(() => DecimalScalar)
+  avgLoanAge: string;
+
+  @Field(() => DecimalScalar, { description: 'firstMiss / disbursed.' })
+  fimr: string;
+
+  @Field(() => DecimalScalar, { description: 'D0-6 slippage: dpd1to6Balance / amountDue7d.' })
+  slippage: string;
+
+  @Field(() => DecimalScalar, { description: 'movedTo7to30 / dpd1to6Balance.' })
+  roll: string;
+
+  @Field(() => DecimalScalar, { description: 'Fee recovery rate: feesCollected / feesDue.' })
+  frr: string;
+
+  @Field(() => DecimalScalar, { description: 'Annualised yield ratio: (interest + fees collected) / totalPortfolio.' })
+  ayr: string;
+
+  @Field(() => DecimalScalar, { description: 'interestCollected + feesCollected.' })
+  yield: string;
+
+  @Field(() => DecimalScalar, { description: 'max(0, 1 − slippage).' })
+  onTimeRate: string;
+
+  @Field(() => DecimalScalar)
+  channelPurity: string;
+
+  @Field(() => DecimalScalar, { description: 'Officer repayment delay rate: (1 − (avg days since last repayment / avg loan age) / 0.25) × 100.' })
+  repaymentDelayRate: string;
+
+  @Field(() => DecimalScalar)
+  riskScoreNorm: string;
+
+  @Field(() => Int, { description: 'trunc(riskScoreNorm × 100).' })
+  riskScore: number;
+
+  @Field(() => String, { description: 'Green (≥ 80), Watch (≥ 60), Amber (≥ 40) or Red.' })
+  riskBand: string;
+
+  @Field(() => Int, { description: 'Data quality index 0-100.' })
+  dqi: number;
+}
