@@ -76,6 +76,8 @@ export interface Config {
     maxPageSize: number;
     /** Maximum query complexity (graphql-query-complexity estimate). @default 50000 */
     maxComplexity: number;
+    /** DataLoader batching; off only to benchmark naive one-query-per-row resolvers. @default true */
+    batching: boolean;
   };
 }
 
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphql: {
       maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', 500, 1, 10_000),
       maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
+      batching: bool(env, 'GRAPHQL_BATCHING', true),
     },
   };
 }

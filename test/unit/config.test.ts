@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       embedded: { dataDir: path.resolve('.data/pg'), port: 54329 },
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, reconcileIntervalMs: 300000, maxLagMs: 120000 },
-      graphql: { maxPageSize: 500, maxComplexity: 50000 },
+      graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true },
     });
   });
 
@@ -59,6 +59,7 @@ describe('loadConfig', () => {
     [{ DEMO_AS_OF: '2025-02-30' }, 'DEMO_AS_OF must be a calendar date YYYY-MM-DD; got "2025-02-30"'],
     [{ SIMULATOR_ENABLED: 'maybe' }, 'SIMULATOR_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "maybe"'],
     [{ SYNC_ENABLED: '2' }, 'SYNC_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "2"'],
+    [{ GRAPHQL_BATCHING: 'nope' }, 'GRAPHQL_BATCHING must be one of true, false, 1, 0, yes, no, on, off; got "nope"'],
     [{ GRAPHQL_MAX_PAGE_SIZE: '0' }, 'GRAPHQL_MAX_PAGE_SIZE must be an integer from 1 to 10000; got "0"'],
   ])('rejects %j with one line naming the variable', (env, message) => {
     const error = errorOf(env as Record<string, string>);
