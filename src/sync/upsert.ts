@@ -202,24 +202,33 @@ export async function deleteVanishedRepayments(db: Queryable, loanIds: readonly 
 }
 
 /**
- * Replaces the schedule of each loan in `rows` that exists locally (the rows are every instalment of those
- * loans, numbered in due-date order). payment_status per §1.5 as of the business date `asOf`.
+ * Replaces the schedule of each loan in `rows` that exists locally and whose instalments differ (the rows are
+ * every instalment of those loans, numbered in due-date order, so a replace is exact). payment_status per
+ * §1.5 as of the business date `asOf`. Returns the number of instalment rows written.
  */
 export async function replaceSchedules(db: Queryable, rows: readonly ScheduleSourceRow[], asOf: string): Promise<number> {
   if (rows.length === 0) return 0;
-  const loanIds = [...new Set(rows.map((r) => r.loan_id))];
-  await db.query(`DELETE FROM loan_schedule WHERE loan_id = ANY($1::text[])`, [loanIds]);
-  const result = await db.query(
-    `INSERT INTO loan_schedule (loan_id, installment_number, due_date, total_due, amount_paid, payment_status, payment_date,
-        django_schedule_id, django_updated_at)
-     SELECT r.loan_id, r.installment_number, r.due_date::date, r.total_due::numeric, r.amount_paid::numeric,
-            CASE WHEN r.fully_paid THEN 'Paid' WHEN r.amount_paid::numeric > 0 THEN 'Partial'
-                 WHEN r.due_date::date < $2::date THEN 'Overdue' ELSE 'Pending' END,
-            r.payment_date::date, r.id, r.updated_at::timestamptz
+  const incoming = `SELECT r.loan_id::varchar AS loan_id, r.installment_number, r.due_date::date AS due_date, r.total_due::numeric(15,2) AS total_due,
+            r.amount_paid::numeric(15,2) AS amount_paid,
+            (CASE WHEN r.fully_paid THEN 'Paid' WHEN r.amount_paid::numeric > 0 THEN 'Partial'
+                 WHEN r.due_date::date < $2::date THEN 'Overdue' ELSE 'Pending' END)::varchar AS payment_status,
+            r.payment_date::date AS payment_date, r.id::varchar AS django_schedule_id, r.updated_at::timestamptz AS django_updated_at
      FROM jsonb_to_recordset($1::jsonb) AS r(id text, updated_at text, loan_id text, installment_number int, due_date text,
                                               total_due text, amount_paid text, fully_paid boolean, payment_date text)
-     WHERE EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = r.loan_id)`,
-    [json(rows), asOf],
+     WHERE EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = r.loan_id)`;
+  const columns = 'loan_id, installment_number, due_date, total_due, amount_paid, payment_status, payment_date, django_schedule_id, django_updated_at';
+  const { rows: changed } = await db.query<{ loan_id: string }>(
+    `WITH incoming AS (${incoming}),
+          current AS (SELECT ${columns} FROM loan_schedule WHERE loan_id IN (SELECT loan_id FROM incoming))
+     SELECT DISTINCT loan_id FROM ((SELECT * FROM incoming EXCEPT SELECT * FROM current) UNION ALL (SELECT * FROM current EXCEPT SELECT * FROM incoming)) diff`,
+    [JSON.stringify(rows), asOf],
+  );
+  if (changed.length === 0) return 0;
+  const loanIds = changed.map((r) => r.loan_id);
+  await db.query(`DELETE FROM loan_schedule WHERE loan_id = ANY($1::text[])`, [loanIds]);
+  const result = await db.query(
+    `INSERT INTO loan_schedule (${columns}) SELECT * FROM (${incoming}) i WHERE i.loan_id = ANY($3::text[])`,
+    [JSON.stringify(rows), asOf, loanIds],
   );
   return result.rowCount ?? 0;
 }

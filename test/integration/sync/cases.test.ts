@@ -1,0 +1,249 @@
+/** The sync cases of issue 3 item 1, one small Django scenario each, copy logic only (recompute recorded, not run). */
+import { memoryLogger, recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+beforeEach(async () => {
+  h = await syncHarness();
+  await h.django.user(7);
+  await h.django.customer(11);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const repaymentRows = () =>
+  h.rows(`SELECT repayment_id, loan_id, payment_date::text, payment_amount, is_reversed, marked_as, applied_to_loan, is_counted
+          FROM repayments ORDER BY repayment_id::bigint`);
+
+it('an edited repayment (amount changed, updated_at bumped) is rewritten and its loan recomputed', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
+  const recompute = recordingRecompute();
+  const worker = h.worker({ recompute });
+  await worker.runOnce();
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 15000.5, updated_at = now() WHERE id = 1000`);
+  recompute.calls.length = 0;
+  const report = await worker.runOnce();
+  expect(report.entities.repayments).toMatchObject({ rowsRead: 1, rowsWritten: 1 });
+  expect(recompute.calls).toEqual([{ loanIds: ['100'], asOf: TODAY }]);
+  expect(await repaymentRows()).toEqual([
+    { repayment_id: '1000', loan_id: '100', payment_date: '2025-11-04', payment_amount: '15000.50', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: true },
+  ]);
+});
+
+it('a reversal (marked_as REVERSAL) and a payment not applied to the loan are kept but not counted', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 100, 20000, '2025-11-05T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET marked_as = 'REVERSAL', applied_to_loan = false, updated_at = now() WHERE id = 1001`);
+  await h.django.repayment(1002, 100, 5000, '2025-11-06T10:00:00+01:00', { applied_to_loan: false });
+  await worker.runOnce();
+  expect(await repaymentRows()).toEqual([
+    { repayment_id: '1000', loan_id: '100', payment_date: '2025-11-04', payment_amount: '20000.00', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: true },
+    { repayment_id: '1001', loan_id: '100', payment_date: '2025-11-05', payment_amount: '20000.00', is_reversed: true, marked_as: 'REVERSAL', applied_to_loan: false, is_counted: false },
+    { repayment_id: '1002', loan_id: '100', payment_date: '2025-11-06', payment_amount: '5000.00', is_reversed: false, marked_as: null, applied_to_loan: false, is_counted: false },
+  ]);
+});
+
+it('NULL dates and amounts ≤ 0 are kept, never counted, and reported once', async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 20000, null);
+  await h.django.repayment(1001, 100, -500, '2025-11-05T10:00:00+01:00');
+  await h.django.repayment(1002, 100, 0, '2025-11-05T10:00:00+01:00');
+  await h.django.repayment(1003, 100, 0.001, '2025-11-05T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  const first = await worker.runOnce();
+  const second = await worker.runOnce();
+  expect(first.rejects).toBe(4);
+  expect(second.rejects).toBe(0);
+  expect(await repaymentRows()).toEqual([
+    { repayment_id: '1000', loan_id: '100', payment_date: null, payment_amount: '20000.00', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: false },
+    { repayment_id: '1001', loan_id: '100', payment_date: '2025-11-05', payment_amount: '-500.00', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: false },
+    { repayment_id: '1002', loan_id: '100', payment_date: '2025-11-05', payment_amount: '0.00', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: false },
+    { repayment_id: '1003', loan_id: '100', payment_date: '2025-11-05', payment_amount: '0.00', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: false },
+  ]);
+  expect(await h.rows(`SELECT entity, django_id, reason, seen_count FROM sync_rejects ORDER BY django_id`)).toEqual([
+    { entity: 'repayments', django_id: '1000', reason: 'paid_date is NULL: kept, never counted', seen_count: 1 },
+    { entity: 'repayments', django_id: '1001', reason: 'repayment_amount must be > 0; got -500: kept, never counted', seen_count: 1 },
+    { entity: 'repayments', django_id: '1002', reason: 'repayment_amount must be > 0; got 0: kept, never counted', seen_count: 1 },
+    { entity: 'repayments', django_id: '1003', reason: 'repayment_amount must be > 0; got 0.001: kept, never counted', seen_count: 1 },
+  ]);
+  const reported = lines.filter((l) => l.msg === 'Django row rejected by the sync').map((l) => l.djangoId);
+  expect(reported).toEqual(['1000', '1001', '1002', '1003']);
+
+  // Django edits the row and it is still bad: one more sighting. Then it is fixed: the reject goes away.
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = -600, updated_at = now() + interval '1 second' WHERE id = 1001`);
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET paid_date = '2025-11-07T10:00:00+01:00', updated_at = now() + interval '1 second' WHERE id = 1000`);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT django_id, reason, seen_count FROM sync_rejects ORDER BY django_id`)).toEqual([
+    { django_id: '1001', reason: 'repayment_amount must be > 0; got -600: kept, never counted', seen_count: 2 },
+    { django_id: '1002', reason: 'repayment_amount must be > 0; got 0: kept, never counted', seen_count: 1 },
+    { django_id: '1003', reason: 'repayment_amount must be > 0; got 0.001: kept, never counted', seen_count: 1 },
+  ]);
+});
+
+it('a loan whose officer is inactive or missing is still synced, with a placeholder officer', async () => {
+  await h.django.user(8, { is_active: false, username: 'gone', user_branch: 'Abuja Central' });
+  await h.django.loan(100, 8, 11);
+  // A loan whose agent does not exist in Django (the FK is deferred; Django's data has such rows).
+  await h.django.query(`SET session_replication_role = replica`);
+  await h.django.query(`INSERT INTO loans_ajoloan (id, agent_id, borrower_id, amount, repayment_amount, interest_rate, is_disbursed, date_disbursed, start_date, end_date)
+                        VALUES (101, 999, 11, 50000, 57500, 15, true, '2025-10-01T09:00:00+01:00', '2025-10-02', '2025-11-12')`);
+  await h.django.query(`SET session_replication_role = origin`);
+  await h.worker({ recompute: recordingRecompute() }).runOnce();
+  expect(await h.rows(`SELECT officer_id, officer_name, region, branch, employment_status, is_active_in_django FROM officers ORDER BY officer_id`)).toEqual([
+    { officer_id: '7', officer_name: 'officer7', region: 'Lagos', branch: 'Lagos Island', employment_status: 'Active', is_active_in_django: true },
+    { officer_id: '8', officer_name: 'gone', region: 'FCT', branch: 'Abuja Central', employment_status: 'Active', is_active_in_django: false },
+    { officer_id: '999', officer_name: 'Unknown officer 999', region: 'Unassigned', branch: 'Unassigned', employment_status: 'Inactive', is_active_in_django: false },
+  ]);
+  expect(await h.rows(`SELECT loan_id, officer_id, officer_name, region, branch, wave FROM loans ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', officer_id: '8', officer_name: 'gone', region: 'FCT', branch: 'Abuja Central', wave: 'Wave 2' },
+    { loan_id: '101', officer_id: '999', officer_name: 'Unknown officer 999', region: 'Unassigned', branch: 'Unassigned', wave: 'Wave 1' },
+  ]);
+});
+
+it('bad loans do not abort their batch: each is rejected once with its reason, the others are copied', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, null, 11);
+  await h.django.loan(102, 7, 11, { amount: -5, end_date: null });
+  await h.django.loan(103, 7, 11, { tenor_in_days: 0, tenor: 'SOMETIME' });
+  await h.django.loan(104, 7, 11, { interest_rate: 100000 }); // fits Django, not numeric(5,4): caught by the row-by-row retry
+  await h.django.loan(105, 7, 11, { is_disbursed: false }); // outside the population: skipped silently
+  await h.django.loan(106, 7, 11);
+  const worker = h.worker({ recompute: recordingRecompute(), batchSize: 10 });
+  const report = await worker.runOnce();
+  expect(report.entities.loans).toMatchObject({ rowsRead: 7, rowsWritten: 2, rejects: 4, maxId: '106' });
+  expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id`)).toEqual([{ loan_id: '100' }, { loan_id: '106' }]);
+  expect(await h.rows(`SELECT django_id, reason, seen_count FROM sync_rejects WHERE entity = 'loans' ORDER BY django_id`)).toEqual([
+    { django_id: '101', reason: 'agent_id is NULL (a loan needs an officer)', seen_count: 1 },
+    { django_id: '102', reason: 'end_date is NULL (a loan needs its maturity date); amount must be from 0 to 1e13; got -5', seen_count: 1 },
+    { django_id: '103', reason: 'tenor_in_days must be a positive number of instalments; got 0 (tenor SOMETIME)', seen_count: 1 },
+    { django_id: '104', reason: 'rejected by seedsmetrics: numeric field overflow (SQLSTATE 22003)', seen_count: 1 },
+  ]);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT count(*)::int AS n, sum(seen_count)::int AS seen FROM sync_rejects`)).toEqual([{ n: 4, seen: 4 }]);
+});
+
+it("a payment at 00:30 in Lagos is dated that Lagos day (D1), not the UTC day before", async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 4400, '2025-12-09T23:30:00Z'); // 00:30 on 10 December in Lagos (UTC+1)
+  await h.django.repayment(1001, 100, 4400, '2025-12-09T22:59:59Z'); // 23:59:59 on 9 December in Lagos
+  await h.worker({ recompute: recordingRecompute() }).runOnce();
+  expect(await h.rows(`SELECT repayment_id, payment_date::text, paid_at FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', payment_date: '2025-12-10', paid_at: new Date('2025-12-09T23:30:00Z') },
+    { repayment_id: '1001', payment_date: '2025-12-09', paid_at: new Date('2025-12-09T22:59:59Z') },
+  ]);
+});
+
+it('curated hierarchy is taken on insert and never overwritten by a re-sync (D12)', async () => {
+  await h.dbs.metrics.pool.query(
+    `INSERT INTO officer_hierarchy (officer_email, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name)
+     VALUES ('OFFICER9@example.com', 'Emerald', 'YABA', 'sup@example.com', 'Sup', 'vl@example.com', 'Vee Ell')`,
+  );
+  await h.django.user(9, { user_branch: 'Ogun Main' });
+  await h.django.loan(100, 9, 11);
+  await h.django.loan(101, 7, 11);
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  // An operator curates officer 7 by hand after its first sync.
+  await h.dbs.metrics.pool.query(`UPDATE officers SET region = 'Jade', branch = 'EPE', hierarchy_curated = true WHERE officer_id = '7'`);
+  await h.dbs.metrics.pool.query(`UPDATE loans SET region = 'Jade', branch = 'EPE' WHERE officer_id = '7'`);
+  await h.django.query(`UPDATE accounts_customuser SET user_branch = 'Oyo North', username = 'renamed', updated_at = now() WHERE id IN (7, 9)`);
+  await h.django.query(`UPDATE loans_ajoloan SET amount = 90000, updated_at = now() WHERE id IN (100, 101)`);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT officer_id, officer_name, region, branch, supervisor_name, vertical_lead_name, hierarchy_curated FROM officers ORDER BY officer_id`)).toEqual([
+    { officer_id: '7', officer_name: 'renamed', region: 'Jade', branch: 'EPE', supervisor_name: null, vertical_lead_name: null, hierarchy_curated: true },
+    { officer_id: '9', officer_name: 'renamed', region: 'Emerald', branch: 'YABA', supervisor_name: 'Sup', vertical_lead_name: 'Vee Ell', hierarchy_curated: true },
+  ]);
+  expect(await h.rows(`SELECT loan_id, officer_name, region, branch, vertical_lead_name, loan_amount FROM loans ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', officer_name: 'renamed', region: 'Emerald', branch: 'YABA', vertical_lead_name: 'Vee Ell', loan_amount: '90000.00' },
+    { loan_id: '101', officer_name: 'renamed', region: 'Jade', branch: 'EPE', vertical_lead_name: null, loan_amount: '90000.00' },
+  ]);
+});
+
+it('the overlap window picks up a row committed late with an older updated_at and a lower id', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1005, 100, 1000, '2025-11-04T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute(), overlapMs: 60_000 });
+  await worker.runOnce();
+  // A transaction that started 20 s ago took id 1004 and commits only now: below the id watermark, older than the updated_at one.
+  await h.django.repayment(1004, 100, 2000, '2025-11-04T11:00:00+01:00', { updated_at: new Date(Date.now() - 20_000) });
+  // Too old for the window: not seen by the incremental scan (reconciliation is what catches it).
+  await h.django.repayment(1003, 100, 3000, '2025-11-04T12:00:00+01:00', { updated_at: new Date(Date.now() - 3_600_000) });
+  const report = await worker.runOnce();
+  expect(report.entities.repayments).toMatchObject({ rowsWritten: 1, maxId: '1005' });
+  expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1004' }, { repayment_id: '1005' }]);
+  const repaired = await worker.reconcileNow();
+  expect(repaired.reconciliation).toMatchObject({ loansChecked: 1, loansRepaired: ['100'], repaymentsWritten: 1, repaymentsDeleted: 0 });
+  expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1003' }, { repayment_id: '1004' }, { repayment_id: '1005' }]);
+});
+
+it('is idempotent: a second cycle writes nothing, recomputes nothing and duplicates nothing', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
+  await h.django.schedule(1, 100, { due_date: '2025-11-04', due_amount: 4400, paid_amount: 4400, fully_paid: true });
+  await h.django.schedule(2, 100, { due_date: '2025-11-05', due_amount: 4400 });
+  await h.django.holiday(1);
+  const recompute = recordingRecompute();
+  const worker = h.worker({ recompute });
+  const first = await worker.runOnce();
+  expect(first.rowsWritten).toBe(1 + 1 + 1 + 1 + 2 + 1);
+  recompute.calls.length = 0;
+  const second = await worker.runOnce();
+  expect(second.rowsWritten).toBe(0);
+  expect(second.rowsRead).toBe(7); // the overlap window re-reads the last minute's rows; the upserts see nothing changed
+  expect(recompute.calls).toEqual([]);
+  expect(await h.rows(`SELECT (SELECT count(*) FROM officers)::int AS officers, (SELECT count(*) FROM customers)::int AS customers,
+      (SELECT count(*) FROM loans)::int AS loans, (SELECT count(*) FROM repayments)::int AS repayments,
+      (SELECT count(*) FROM loan_schedule)::int AS schedules, (SELECT count(*) FROM holiday)::int AS holidays,
+      (SELECT count(*) FROM sync_runs)::int AS runs`)).toEqual([{ officers: 1, customers: 1, loans: 1, repayments: 1, schedules: 2, holidays: 1, runs: 2 }]);
+  expect(await h.rows(`SELECT installment_number, due_date::text, total_due, amount_paid, payment_status, django_schedule_id FROM loan_schedule ORDER BY installment_number`)).toEqual([
+    { installment_number: 1, due_date: '2025-11-04', total_due: '4400.00', amount_paid: '4400.00', payment_status: 'Paid', django_schedule_id: '1' },
+    { installment_number: 2, due_date: '2025-11-05', total_due: '4400.00', amount_paid: '0.00', payment_status: 'Overdue', django_schedule_id: '2' },
+  ]);
+});
+
+it('a repayment whose loan was committed late (below both loan watermarks) pulls the loan into the same batch', async () => {
+  await h.django.loan(100, 7, 11);
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  await h.django.loan(50, 7, 11, { updated_at: new Date(Date.now() - 3_600_000) });
+  await h.django.repayment(1000, 50, 1000, '2025-11-04T10:00:00+01:00');
+  const report = await worker.runOnce();
+  expect(report.entities.loans.rowsWritten).toBe(0);
+  expect(report.entities.repayments).toMatchObject({ rowsWritten: 1, heldAt: null, maxId: '1000' });
+  expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id`)).toEqual([{ loan_id: '100' }, { loan_id: '50' }]);
+});
+
+it('a repayment whose loan Django does not have holds the id watermark below it until the loan appears', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.query(`SET session_replication_role = replica`);
+  await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 555, 1000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1002, 100, 1000, '2025-11-04T10:00:00+01:00');
+  await h.django.query(`SET session_replication_role = origin`);
+  const worker = h.worker({ recompute: recordingRecompute() });
+  const first = await worker.runOnce();
+  expect(first.entities.repayments).toMatchObject({ heldAt: '1001', maxId: '1000', maxUpdatedAt: null });
+  expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1000' }, { repayment_id: '1002' }]);
+  await h.django.loan(555, 7, 11, { updated_at: new Date(Date.now() - 3_600_000) });
+  const second = await worker.runOnce();
+  expect(second.entities.repayments).toMatchObject({ heldAt: null, maxId: '1002' });
+  expect(await h.rows(`SELECT repayment_id, loan_id FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', loan_id: '100' }, { repayment_id: '1001', loan_id: '555' }, { repayment_id: '1002', loan_id: '100' },
+  ]);
+});
+
+it('recomputes open loans at start-up and again when the business date changes', async () => {
+  let today = '2025-12-10';
+  const recompute = recordingRecompute();
+  const worker = h.worker({ recompute, clock: { today: async () => today } });
+  await worker.runOnce();
+  await worker.runOnce();
+  today = '2025-12-11';
+  await worker.runOnce();
+  expect(recompute.openCalls).toEqual(['2025-12-10', '2025-12-11']);
+});
