@@ -1,0 +1,58 @@
+/** Parses `npm run db:seed` arguments; every error names the flag, what was expected and what arrived. */
+import { parseIsoDay } from './calendar';
+
+export interface SeedCliArgs {
+  scale: number;
+  seed: number;
+  asOf: string | undefined;
+  djangoUrl: string | undefined;
+  hierarchyOut: string | undefined;
+}
+
+export const SEED_USAGE = 'usage: npm run db:seed -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--django-url URL] [--hierarchy-out FILE]';
+
+export function parseSeedArgs(argv: readonly string[], defaults: { scale: number; seed: number; asOf: string | undefined }): SeedCliArgs {
+  const args: SeedCliArgs = { scale: defaults.scale, seed: defaults.seed, asOf: defaults.asOf, djangoUrl: undefined, hierarchyOut: undefined };
+  for (let i = 0; i < argv.length; i += 1) {
+    const raw = argv[i];
+    const eq = raw.indexOf('=');
+    const flag = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      const v = eq > 0 ? raw.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value; ${SEED_USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--scale': {
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`--scale must be a positive number such as 1, 0.05 or 10; got ${JSON.stringify(v)}`);
+        args.scale = Number(v);
+        break;
+      }
+      case '--seed': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) > 2 ** 32 - 1) throw new Error(`--seed must be an integer from 0 to 4294967295; got ${JSON.stringify(v)}`);
+        args.seed = Number(v);
+        break;
+      }
+      case '--as-of': {
+        const v = value();
+        parseIsoDay(v, '--as-of');
+        args.asOf = v;
+        break;
+      }
+      case '--django-url': {
+        const v = value();
+        if (!/^postgres(ql)?:\/\/.+\/[^/]+/.test(v)) throw new Error(`--django-url must be a postgres:// URL naming a database; got ${JSON.stringify(v.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@'))}`);
+        args.djangoUrl = v;
+        break;
+      }
+      case '--hierarchy-out':
+        args.hierarchyOut = value();
+        break;
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(raw)}; ${SEED_USAGE}`);
+    }
+  }
+  return args;
+}

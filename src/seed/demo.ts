@@ -1,0 +1,97 @@
+/**
+ * Demo data for `npm start` in embedded mode and for `npm run db:seed`: generate (pure) → write into Django with
+ * COPY (one transaction) → import the generated hierarchy sheet into seedsmetrics.
+ */
+import pg from 'pg';
+import type { Logger } from '../logger';
+import { importHierarchyCsv, type HierarchyImportResult } from '../hierarchy/import';
+import { todayIn } from './calendar';
+import { generateDemoData, type DemoDataset, type DemoManifest } from './generate';
+import { writeDemoData, type WriteResult } from './write';
+
+/** Zone of the default as-of day. */
+export const DEMO_TIME_ZONE = 'Africa/Lagos';
+
+export interface SeedDjangoOptions {
+  /** A connection URL allowed to write the Django database (the gateway's own Django pool is read-only). */
+  djangoWriterUrl: string;
+  scale: number;
+  seed: number;
+  /** YYYY-MM-DD; default today in Africa/Lagos. */
+  asOf?: string;
+}
+
+export interface SeedDjangoResult {
+  dataset: DemoDataset;
+  write: WriteResult;
+  generateMs: number;
+}
+
+/** Generates the dataset and writes it into an empty Django database (DjangoNotEmptyError otherwise). */
+export async function seedDjango(options: SeedDjangoOptions): Promise<SeedDjangoResult> {
+  const asOf = options.asOf ?? todayIn(DEMO_TIME_ZONE);
+  const started = performance.now();
+  const dataset = generateDemoData({ scale: options.scale, seed: options.seed, asOf });
+  const generateMs = Math.round(performance.now() - started);
+  const client = new pg.Client({ connectionString: options.djangoWriterUrl, application_name: 'seedsmetrics-gateway/demo-seed' });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const write = await writeDemoData(client, dataset);
+    return { dataset, write, generateMs };
+  } finally {
+    await client.end();
+  }
+}
+
+export interface EnsureDemoDataOptions extends SeedDjangoOptions {
+  metricsPool: pg.Pool;
+  log: Logger;
+}
+
+export type EnsureDemoDataResult =
+  | { seeded: false; reason: string }
+  | {
+      seeded: true;
+      asOf: string;
+      scale: number;
+      seed: number;
+      rows: Record<string, number>;
+      generateMs: number;
+      writeMs: number;
+      hierarchy: { imported: number; rejected: number };
+      manifest: DemoManifest;
+    };
+
+/** Seeds Django and imports the hierarchy when Django has no users yet; otherwise leaves everything alone. */
+export async function ensureDemoData(options: EnsureDemoDataOptions): Promise<EnsureDemoDataResult> {
+  const { log } = options;
+  const probe = new pg.Client({ connectionString: options.djangoWriterUrl, application_name: 'seedsmetrics-gateway/demo-probe' });
+  probe.on('error', () => undefined);
+  await probe.connect();
+  let hasUsers: boolean;
+  try {
+    hasUsers = (await probe.query<{ has: boolean }>('SELECT EXISTS (SELECT 1 FROM accounts_customuser) AS has')).rows[0].has;
+  } finally {
+    await probe.end();
+  }
+  if (hasUsers) {
+    log.debug('Django already has users; demo data left as it is');
+    return { seeded: false, reason: 'the Django database already has users' };
+  }
+  log.info({ scale: options.scale, seed: options.seed, asOf: options.asOf ?? 'today' }, 'seeding demo data');
+  const { dataset, write, generateMs } = await seedDjango(options);
+  const hierarchy: HierarchyImportResult = await importHierarchyCsv(options.metricsPool, dataset.hierarchyCsv);
+  if (hierarchy.rejected.length > 0) log.warn({ rejected: hierarchy.rejected.slice(0, 5) }, 'some hierarchy lines were rejected');
+  return {
+    seeded: true,
+    asOf: dataset.options.asOf,
+    scale: options.scale,
+    seed: options.seed,
+    rows: write.rows,
+    generateMs,
+    writeMs: write.ms,
+    hierarchy: { imported: hierarchy.imported, rejected: hierarchy.rejected.length },
+    manifest: dataset.manifest,
+  };
+}

@@ -1,0 +1,870 @@
+/**
+ * Pure, deterministic generation of a demo Django database (no I/O, no wall clock, no Math.random): the same
+ * seed, scale and as-of day always give the same rows, the same hierarchy CSV and the same manifest.
+ *
+ * Shape at scale 1 follows DOMAIN.md §7: ~6,900 users with the §7 user-type mix (plus inactive ones), ~18,000
+ * customers, ~17,900 disbursed loans (54 % under STAFF_AGENT officers, ~45 % under officers without a type),
+ * ~465,000 repayments, 1,015 holidays. Every loan gets a repayment behaviour (on time, stopped paying k business
+ * days ago, partial payer, paid off, ...) so that business-day DPD (D5) spreads over every bucket; special rows
+ * (reversals, not-applied, NULL paid_date, non-positive amounts, a 00:30 Lagos payment) are sprinkled on top and
+ * guaranteed at any scale. The manifest names example loan ids per case, classified from the generated rows.
+ */
+import { businessDaysBetween, isBusinessDay, lagosDayOf, lagosTimestamp, nextBusinessDay, nthBusinessDay, parseIsoDay, SECONDS_PER_DAY, dayOfWeek, daysFromCivil, civilFromDays, type Day } from './calendar';
+import { buildHierarchyCsv } from './hierarchy-csv';
+import { divRound } from './money';
+import { Prng, WeightedTable } from './prng';
+import { BRANCHES, FIRST_NAMES, FIXED_HOLIDAYS, LAST_NAMES, LEAVE_NAMES, MOVEABLE_HOLIDAYS, PHONE_PREFIXES, STATES_AND_LGAS, STREETS, USER_TYPE_MIX, type Branch } from './reference-data';
+import type { CustomerRow, HolidayRow, LoanRow, RepaymentRow, UserRow } from './rows';
+
+export interface DemoOptions {
+  /** Any positive number; 1 ≈ the real database, 0.01 for tests, 10 for load tests. */
+  scale: number;
+  /** Seed of the pseudo-random generator (an integer). */
+  seed: number;
+  /** The business day (YYYY-MM-DD, Africa/Lagos) the data is built around; nothing happens after it. */
+  asOf: string;
+}
+
+/** Loan-level cases the metrics must handle; the manifest lists example Django loan ids for each. */
+export const DEMO_CASES = [
+  'current',
+  'dpd_1_6',
+  'dpd_7_30',
+  'dpd_31_60',
+  'dpd_61_90',
+  'dpd_90_plus',
+  'fimr_late_first_payment',
+  'fimr_no_payment',
+  'not_yet_due',
+  'past_maturity',
+  'fully_paid',
+  'overpaid',
+  'zero_interest',
+  'null_start_date',
+  'reversed_repayment',
+  'not_applied_repayment',
+  'null_paid_date_repayment',
+  'non_positive_amount_repayment',
+  'payment_at_0030_lagos',
+  'recovery_repayment',
+  'staff_agent_officer',
+  'no_type_officer',
+  'inactive_officer',
+  'hidden_user_type_officer',
+  'null_agent',
+  'not_disbursed',
+] as const;
+export type DemoCase = (typeof DEMO_CASES)[number];
+
+/** Case name → up to MANIFEST_EXAMPLES Django loan ids (ascending). */
+export type DemoManifest = Record<DemoCase, number[]>;
+export const MANIFEST_EXAMPLES = 5;
+
+export interface DemoDataset {
+  options: DemoOptions;
+  users: UserRow[];
+  customers: CustomerRow[];
+  loans: LoanRow[];
+  repayments: RepaymentRow[];
+  holidays: HolidayRow[];
+  /** The curated officer hierarchy sheet (CSV text, header first). */
+  hierarchyCsv: string;
+  manifest: DemoManifest;
+}
+
+/** Officer types hidden from the dashboard (DOMAIN.md §1.8 VISIBLE_UT excludes them). */
+export const HIDDEN_USER_TYPES: readonly string[] = ['RECOVERY_AGENT', 'LOTTO_AGENT', 'lite', 'LIBERTY_RETAIL', 'PHARMACIST', 'KEY_ACCOUNT'];
+
+// Independent PRNG streams, so a change in one part does not reshuffle the others.
+const STREAM = { users: 1, customers: 2, loans: 3, payments: 4, specials: 5, holidays: 6, hierarchy: 7, status: 8 } as const;
+
+const DISBURSEMENT_WINDOW_DAYS = 400;
+/** Mean age in days of the exponentially distributed part of the disbursements. */
+const RECENCY_DAYS = 110;
+const TENORS: ReadonlyArray<readonly [number, number]> = [[30, 10], [60, 25], [90, 30], [120, 20], [180, 15]];
+const TENOR_LABEL: Record<number, string> = { 30: 'ONE_MONTH', 60: 'TWO_MONTHS', 90: 'THREE_MONTHS', 120: 'FOUR_MONTHS', 180: 'SIX_MONTHS' };
+const RATES: Record<number, readonly number[]> = { 30: [10, 12, 15], 60: [18, 20, 24], 90: [25, 27, 30], 120: [32, 36], 180: [45, 48] };
+const AMOUNTS_NAIRA: ReadonlyArray<readonly [number, number]> = [
+  [20000, 8], [30000, 10], [50000, 18], [75000, 12], [100000, 16], [150000, 10], [200000, 9], [250000, 5], [300000, 5], [500000, 5], [1000000, 2],
+];
+const REPAYMENT_CHANNELS: ReadonlyArray<readonly [string | null, number]> = [
+  ['AGENT_DEBIT', 55], ['TRANSFER', 24], ['ESCROW_DEBIT', 12], [null, 5], ['CASH', 1.5], ['CARD', 1], ['USSD', 1], ['DIRECT_DEBIT', 0.5],
+];
+
+type Behaviour =
+  | { kind: 'none' }
+  | { kind: 'on_time' }
+  | { kind: 'late_start'; lateDays: number }
+  | { kind: 'gap'; missedDays: number }
+  | { kind: 'partial'; fraction: number }
+  | { kind: 'paid_off'; earlyAfterDays: number | null; extraKobo: number }
+  | { kind: 'past_maturity'; fraction: number; recovery: boolean };
+
+type Pattern = 'daily' | 'weekly' | 'every2' | 'every3';
+
+interface UserDraft {
+  row: UserRow;
+  branch: Branch | null;
+  firstLoanAt: number | null;
+}
+
+interface CustomerDraft {
+  row: CustomerRow;
+  managerDraft: UserDraft | null;
+  firstLoanAt: number | null;
+}
+
+interface LoanDraft {
+  index: number;
+  row: LoanRow;
+  officer: UserDraft | null;
+  customer: CustomerDraft;
+  d1: Day | null;
+  maturity: Day | null;
+  events: RepaymentDraft[];
+  /** Crafted to guarantee a case at every scale: no random special rows on it. */
+  forced: boolean;
+}
+
+interface RepaymentDraft {
+  loan: LoanDraft;
+  seq: number;
+  row: RepaymentRow;
+}
+
+interface ForcedLoan {
+  tenor: number;
+  daysAgo: number;
+  behaviour: Behaviour;
+  zeroInterest?: boolean;
+  nullStartDate?: boolean;
+}
+
+/** One crafted loan per case that random draws could miss at small scales. */
+const FORCED_LOANS: readonly ForcedLoan[] = [
+  { tenor: 60, daysAgo: 30, behaviour: { kind: 'on_time' } },
+  { tenor: 60, daysAgo: 40, behaviour: { kind: 'gap', missedDays: 3 } },
+  { tenor: 90, daysAgo: 60, behaviour: { kind: 'gap', missedDays: 15 } },
+  { tenor: 120, daysAgo: 120, behaviour: { kind: 'gap', missedDays: 45 } },
+  { tenor: 180, daysAgo: 150, behaviour: { kind: 'gap', missedDays: 75 } },
+  { tenor: 180, daysAgo: 220, behaviour: { kind: 'gap', missedDays: 110 } },
+  { tenor: 60, daysAgo: 30, behaviour: { kind: 'late_start', lateDays: 3 } },
+  { tenor: 30, daysAgo: 12, behaviour: { kind: 'none' } },
+  { tenor: 30, daysAgo: 120, behaviour: { kind: 'past_maturity', fraction: 0.5, recovery: false } },
+  { tenor: 60, daysAgo: 200, behaviour: { kind: 'past_maturity', fraction: 0.4, recovery: true } },
+  { tenor: 30, daysAgo: 100, behaviour: { kind: 'paid_off', earlyAfterDays: null, extraKobo: 0 } },
+  { tenor: 30, daysAgo: 90, behaviour: { kind: 'paid_off', earlyAfterDays: null, extraKobo: 250000 } },
+  { tenor: 60, daysAgo: 20, behaviour: { kind: 'on_time' }, zeroInterest: true },
+  { tenor: 60, daysAgo: 25, behaviour: { kind: 'on_time' }, nullStartDate: true },
+  { tenor: 30, daysAgo: 0, behaviour: { kind: 'none' } },
+];
+
+const scaled = (base: number, scale: number, minimum: number): number => Math.max(minimum, Math.round(base * scale));
+
+/** A bijection on [0, 10^7): distinct indexes always give distinct 7-digit numbers. */
+const permute7 = (n: number): number => (n * 7654321 + 1234567) % 10_000_000;
+
+function phoneNumber(index: number): string {
+  return PHONE_PREFIXES[index % PHONE_PREFIXES.length] + String(permute7(index)).padStart(7, '0');
+}
+
+const titleCase = (text: string): string => text.toLowerCase().replace(/(^|[\s-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
+
+export function validateDemoOptions(options: DemoOptions): void {
+  if (typeof options.scale !== 'number' || !Number.isFinite(options.scale) || options.scale <= 0) {
+    throw new Error(`scale must be a positive number; got ${JSON.stringify(options.scale)}`);
+  }
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 2 ** 32 - 1) {
+    throw new Error(`seed must be an integer from 0 to 4294967295; got ${JSON.stringify(options.seed)}`);
+  }
+  parseIsoDay(options.asOf, 'asOf');
+}
+
+export function generateDemoData(options: DemoOptions): DemoDataset {
+  validateDemoOptions(options);
+  const { scale, seed } = options;
+  const asOf = parseIsoDay(options.asOf, 'asOf');
+  /** Nothing happens after this moment (as-of day, 22:00 Lagos). */
+  const asOfEnd = lagosTimestamp(asOf, 22 * 3600);
+
+  // ---- users ---------------------------------------------------------------------------------------------
+  const up = new Prng(seed, STREAM.users);
+  const branchTable = new WeightedTable(BRANCHES, BRANCHES.map((b) => (b.vertical.startsWith('Key') ? 0.4 : b.vertical === 'Wealth' ? 0.6 : 1)));
+  const userDrafts: UserDraft[] = [];
+  let emailSeq = 0;
+  let customerUserIdSeq = 0;
+  const addUser = (userType: string | null, isActive: boolean): UserDraft => {
+    const first = up.pick(FIRST_NAMES);
+    const last = up.pick(LAST_NAMES);
+    emailSeq += 1;
+    const isOfficer = userType === 'STAFF_AGENT' || userType === 'AGENT' || userType === 'AJO_AGENT' || userType === 'DMO_AGENT' || userType === 'PROSPER_AGENT' || userType === 'RECOVERY_AGENT';
+    const domain = userType === 'STAFF_AGENT' ? 'seedsfinance.ng' : up.pick(['gmail.com', 'gmail.com', 'gmail.com', 'yahoo.com', 'outlook.com']);
+    const branch = isOfficer || up.chance(0.45) ? branchTable.pick(up) : null;
+    const hasCustomerUserId = userType === 'STAFF_AGENT' || userType === 'AGENT' || up.chance(0.6);
+    let customerUserId: number | null = null;
+    if (hasCustomerUserId) {
+      customerUserIdSeq += 1;
+      customerUserId = 100_000 + customerUserIdSeq * 3 + up.int(0, 2);
+    }
+    const joinedDay = asOf - up.int(30, 1100);
+    const dateJoined = lagosTimestamp(joinedDay, up.int(8 * 3600, 18 * 3600));
+    const performanceStatus = !isActive ? 'Inactive' : up.weighted<string | null>([['Active', 90], ['Inactive', 4], ['Suspended', 2], [null, 4]]);
+    const row: UserRow = {
+      id: 0,
+      email: `${first}.${last}${emailSeq}@${domain}`.toLowerCase(),
+      username: up.chance(0.9) ? `${first} ${last}` : null,
+      userPhone: up.chance(0.96) ? phoneNumber(emailSeq) : null,
+      userBranch: branch ? `${titleCase(branch.name)} ${branch.state}` : null,
+      userType,
+      performanceStatus,
+      accountType: userType === 'KEY_ACCOUNT' ? 'KEY_ACCOUNT' : 'REGULAR',
+      kycLevel: up.chance(0.8) ? up.int(0, 3) : null,
+      isActive,
+      dateJoined,
+      customerUserId,
+      lastLogin: up.chance(0.7) ? lagosTimestamp(asOf - up.int(0, 60), up.int(7 * 3600, 21 * 3600)) : null,
+      updatedAt: dateJoined,
+    };
+    const draft: UserDraft = { row, branch, firstLoanAt: null };
+    userDrafts.push(draft);
+    return draft;
+  };
+  const usersByType = new Map<string | null, { active: UserDraft[]; inactive: UserDraft[] }>();
+  for (const [userType, base] of USER_TYPE_MIX) {
+    const active: UserDraft[] = [];
+    const inactive: UserDraft[] = [];
+    const activeCount = scaled(base, scale, 1);
+    // A few deactivated users of every sizeable type; the lending types always have one (their loans stay in Django).
+    const inactiveCount = scaled(base * 0.02, scale, userType === 'STAFF_AGENT' || userType === null ? 1 : 0);
+    for (let i = 0; i < activeCount; i += 1) active.push(addUser(userType, true));
+    for (let i = 0; i < inactiveCount; i += 1) inactive.push(addUser(userType, false));
+    usersByType.set(userType, { active, inactive });
+  }
+
+  // Officer pools: who lends how much (DOMAIN.md §7 loan concentration).
+  const staff = usersByType.get('STAFF_AGENT')!;
+  const staffTable = new WeightedTable([...staff.active, ...staff.inactive], [...staff.active.map(() => 0.3 + up.next() * 1.7), ...staff.inactive.map(() => 0.5)]);
+  const noType = usersByType.get(null)!;
+  const noTypeLenders = [...noType.active.filter(() => up.chance(0.35)), ...noType.inactive];
+  if (noTypeLenders.length === 0) noTypeLenders.push(noType.active[0]);
+  const noTypeTable = new WeightedTable(noTypeLenders, noTypeLenders.map(() => 0.2 + up.next() * 1.8));
+  // The few loans of other types start with the hidden ones, so they exist at every scale.
+  const otherLenders: UserDraft[] = [];
+  for (const userType of ['LOTTO_AGENT', 'lite', 'RECOVERY_AGENT', 'AGENT', 'AJO_AGENT', 'DMO_AGENT', 'PROSPER_AGENT', 'MERCHANT', 'PERSONAL', 'KEY_ACCOUNT']) {
+    const pool = usersByType.get(userType);
+    if (pool && pool.active.length > 0) otherLenders.push(pool.active[0]);
+  }
+
+  // ---- customers -------------------------------------------------------------------------------------------
+  const cp = new Prng(seed, STREAM.customers);
+  const customerCount = scaled(18_000, scale, 10);
+  const stateTable = new WeightedTable(STATES_AND_LGAS, [70, 10, 8, 9, 1.5, 1.5]);
+  const customerDrafts: CustomerDraft[] = [];
+  for (let i = 0; i < customerCount; i += 1) {
+    const [state, lgas] = stateTable.pick(cp);
+    const lga = cp.pick(lgas);
+    const bvnVerified = cp.chance(0.86);
+    const createdAt = lagosTimestamp(asOf - cp.int(1, DISBURSEMENT_WINDOW_DAYS + 200), cp.int(7 * 3600, 20 * 3600));
+    customerDrafts.push({
+      row: {
+        id: 0,
+        userId: null,
+        // A few half-empty names: the gateway then falls back to the phone number (DOMAIN.md §1.2).
+        firstName: cp.chance(0.01) ? null : cp.pick(FIRST_NAMES),
+        lastName: cp.chance(0.01) ? null : cp.pick(LAST_NAMES),
+        phoneNumber: phoneNumber(3_000_000 + i),
+        dob: cp.chance(0.95) ? asOf - cp.int(19 * 365, 60 * 365) : null,
+        gender: cp.weighted<string | null>([['Female', 58], ['Male', 40], [null, 2]]),
+        state,
+        lga,
+        address: cp.chance(0.93) ? `${cp.int(1, 250)} ${cp.pick(STREETS)}, ${lga}` : null,
+        bvnVerified,
+        onboardingVerified: bvnVerified && cp.chance(0.85),
+        onboardingComplete: cp.chance(0.9),
+        createdAt,
+        updatedAt: createdAt,
+      },
+      managerDraft: null,
+      firstLoanAt: null,
+    });
+  }
+  const freshCustomers = cp.shuffled(customerDrafts);
+  let nextFresh = 0;
+  const usedCustomers: CustomerDraft[] = [];
+  const pickCustomer = (prng: Prng): CustomerDraft => {
+    // Most loans go to a new borrower; about one in eight is a repeat loan (and the rest of the customers never borrow).
+    if ((usedCustomers.length > 0 && prng.chance(0.12)) || nextFresh >= freshCustomers.length) return prng.pick(usedCustomers.length > 0 ? usedCustomers : freshCustomers);
+    const customer = freshCustomers[nextFresh];
+    nextFresh += 1;
+    usedCustomers.push(customer);
+    return customer;
+  };
+
+  // ---- loans and repayments --------------------------------------------------------------------------------
+  const lp = new Prng(seed, STREAM.loans);
+  const pp = new Prng(seed, STREAM.payments);
+  const disbursedCount = scaled(17_900, scale, FORCED_LOANS.length + 4);
+  const otherCount = Math.max(otherLenders.length, Math.round(30 * scale));
+  const staffCount = Math.round((disbursedCount - otherCount) * 0.543);
+  const loanDrafts: LoanDraft[] = [];
+  const amountTable = new WeightedTable(AMOUNTS_NAIRA.map(([a]) => a), AMOUNTS_NAIRA.map(([, w]) => w));
+  const tenorTable = new WeightedTable(TENORS.map(([t]) => t), TENORS.map(([, w]) => w));
+
+  const drawDisbursementDay = (): Day => {
+    // Growth: most loans are recent (exponential decay with age, truncated to the window), plus a uniform floor.
+    const u = lp.next();
+    const tail = 1 - Math.exp(-DISBURSEMENT_WINDOW_DAYS / RECENCY_DAYS);
+    const ago = lp.chance(0.15) ? Math.floor(u * (DISBURSEMENT_WINDOW_DAYS + 1)) : Math.floor(-RECENCY_DAYS * Math.log(1 - u * tail));
+    let day = asOf - Math.min(DISBURSEMENT_WINDOW_DAYS, ago);
+    while (!isBusinessDay(day)) day -= 1;
+    return day;
+  };
+
+  const chooseBehaviour = (d1: Day, maturity: Day): Behaviour => {
+    if (d1 > asOf) return { kind: 'none' };
+    const elapsed = businessDaysBetween(d1, Math.min(asOf, maturity));
+    if (maturity < asOf) {
+      const pick = lp.weighted<string>([['paid', 62], ['over', 5], ['past', 30], ['late', 3]]);
+      if (pick === 'paid') return { kind: 'paid_off', earlyAfterDays: null, extraKobo: 0 };
+      if (pick === 'over') return { kind: 'paid_off', earlyAfterDays: null, extraKobo: lp.int(1, 20) * 50_000 };
+      if (pick === 'late') return { kind: 'late_start', lateDays: lp.int(1, 4) };
+      return { kind: 'past_maturity', fraction: 0.15 + lp.next() * 0.8, recovery: lp.chance(0.4) };
+    }
+    const pick = lp.weighted<string>([
+      ['on_time', 55], ['late', 5], ['none', 2.5], ['gap1', 11], ['gap7', 10], ['gap31', 5], ['gap61', 2.5], ['gap90', 2], ['partial', 5], ['early', 2],
+    ]);
+    const gap = (min: number, max: number): Behaviour => (elapsed < min ? { kind: 'on_time' } : { kind: 'gap', missedDays: lp.int(min, Math.min(max, elapsed)) });
+    switch (pick) {
+      case 'late':
+        return { kind: 'late_start', lateDays: lp.int(1, 5) };
+      case 'none':
+        return { kind: 'none' };
+      case 'gap1':
+        return gap(1, 6);
+      case 'gap7':
+        return gap(7, 30);
+      case 'gap31':
+        return gap(31, 60);
+      case 'gap61':
+        return gap(61, 90);
+      case 'gap90':
+        return gap(91, 200);
+      case 'partial':
+        return { kind: 'partial', fraction: 0.4 + lp.next() * 0.5 };
+      case 'early':
+        return elapsed > 3 ? { kind: 'paid_off', earlyAfterDays: lp.int(1, elapsed - 1), extraKobo: 0 } : { kind: 'on_time' };
+      default:
+        return { kind: 'on_time' };
+    }
+  };
+
+  const channelTable = new WeightedTable(REPAYMENT_CHANNELS.map(([c]) => c), REPAYMENT_CHANNELS.map(([, w]) => w));
+
+  /** Turns per-business-day amounts into payment events grouped by the borrower's habit. */
+  const addPayments = (loan: LoanDraft, days: readonly Day[], perDayKobo: readonly number[], pattern: Pattern, markedAs: string | null): void => {
+    let groupAmount = 0;
+    let groupSize = 0;
+    const every = pattern === 'every2' ? 2 : pattern === 'every3' ? 3 : 1;
+    for (let i = 0; i < days.length; i += 1) {
+      groupAmount += perDayKobo[i];
+      groupSize += 1;
+      const last = i === days.length - 1;
+      const close = last || (pattern === 'weekly' ? dayOfWeek(days[i]) === 5 : groupSize >= every);
+      if (!close) continue;
+      if (groupAmount > 0) {
+        const paidAt = lagosTimestamp(days[i], pp.int(7 * 3600, 20 * 3600));
+        loan.events.push({
+          loan,
+          seq: loan.events.length,
+          row: {
+            id: 0,
+            loanId: 0,
+            agentId: loan.officer ? 0 : null,
+            borrowerId: 0,
+            paidDate: paidAt,
+            amountKobo: groupAmount,
+            repaymentType: channelTable.pick(pp),
+            healthInsuranceKobo: pp.chance(0.1) ? 5_000 : 0,
+            markedAs,
+            appliedToLoan: pp.chance(0.9) ? true : null,
+            loanAmountKobo: loan.row.amountKobo,
+            repaymentRef: pp.uuid(),
+            settlementStatus: pp.chance(0.97) ? 'SETTLED' : 'PENDING',
+            createdAt: paidAt + pp.int(1, 90),
+            updatedAt: 0,
+          },
+        });
+      }
+      groupAmount = 0;
+      groupSize = 0;
+    }
+  };
+
+  /** The first `count` business days starting at `start` (a business day), never after as-of. */
+  const businessDays = (start: Day, count: number): Day[] => {
+    const days: Day[] = [];
+    let d = start;
+    while (days.length < count && d <= asOf) {
+      if (isBusinessDay(d)) days.push(d);
+      d += 1;
+    }
+    return days;
+  };
+
+  const applyBehaviour = (loan: LoanDraft, behaviour: Behaviour, d1: Day, maturity: Day): void => {
+    const { row } = loan;
+    const daily = row.dailyRepaymentAmountKobo;
+    const term = row.tenorInDays;
+    const total = row.repaymentAmountKobo;
+    const pattern = pp.weighted<Pattern>([['daily', 30], ['weekly', 33], ['every2', 20], ['every3', 17]]);
+    const elapsed = businessDaysBetween(d1, Math.min(asOf, maturity));
+    const uniform = (days: Day[], each: number): number[] => days.map(() => each);
+    switch (behaviour.kind) {
+      case 'none':
+        return;
+      case 'on_time': {
+        const days = businessDays(d1, Math.min(elapsed, term));
+        addPayments(loan, days, uniform(days, daily), pattern, null);
+        return;
+      }
+      case 'late_start': {
+        // First payment a few business days after it was due, then catches up: FIMR but not delinquent.
+        const start = nthBusinessDay(d1, behaviour.lateDays + 1);
+        const days = businessDays(start, Math.min(elapsed, term) - behaviour.lateDays);
+        if (days.length === 0) return;
+        const owed = Math.min(elapsed, term) * daily;
+        const amounts = uniform(days, daily);
+        amounts[0] += owed - days.length * daily;
+        if (Math.min(elapsed, term) >= term) amounts[amounts.length - 1] += total - term * daily;
+        addPayments(loan, days, amounts, 'daily', null);
+        return;
+      }
+      case 'gap': {
+        const paidDays = Math.max(0, elapsed - behaviour.missedDays);
+        const days = businessDays(d1, paidDays);
+        addPayments(loan, days, uniform(days, daily), pattern, null);
+        return;
+      }
+      case 'partial': {
+        const each = Math.max(100, Math.round((daily * behaviour.fraction) / 100) * 100);
+        const days = businessDays(d1, elapsed);
+        addPayments(loan, days, uniform(days, each), pattern, null);
+        return;
+      }
+      case 'paid_off': {
+        const n = behaviour.earlyAfterDays ?? term;
+        const days = businessDays(d1, behaviour.earlyAfterDays === null ? term : n + 1);
+        if (days.length === 0) return;
+        const amounts = uniform(days, daily);
+        // The last payment settles the exact balance (plus any overpayment).
+        amounts[amounts.length - 1] = total - daily * (days.length - 1) + behaviour.extraKobo;
+        addPayments(loan, days, amounts, behaviour.earlyAfterDays === null ? pattern : 'daily', null);
+        return;
+      }
+      case 'past_maturity': {
+        const days = businessDays(d1, Math.max(1, Math.floor(term * behaviour.fraction)));
+        addPayments(loan, days, uniform(days, daily), pattern, null);
+        if (behaviour.recovery && maturity + 3 < asOf) {
+          // Collections recovered part of the balance after maturity.
+          const recoveryDays: Day[] = [];
+          const recoveries = pp.int(1, 3);
+          for (let k = 0; k < recoveries; k += 1) {
+            let day = pp.int(maturity + 1, asOf);
+            while (!isBusinessDay(day)) day -= 1;
+            if (day > maturity && !recoveryDays.includes(day)) recoveryDays.push(day);
+          }
+          recoveryDays.sort((a, b) => a - b);
+          addPayments(loan, recoveryDays, recoveryDays.map(() => daily * pp.int(2, 10)), 'daily', 'RECOVERY');
+        }
+        return;
+      }
+    }
+  };
+
+  const makeLoan = (officer: UserDraft | null, forced: ForcedLoan | null): LoanDraft => {
+    const tenor = forced?.tenor ?? tenorTable.pick(lp);
+    let d0: Day;
+    if (forced) {
+      d0 = asOf - forced.daysAgo;
+      while (!isBusinessDay(d0)) d0 -= 1;
+    } else {
+      d0 = drawDisbursementDay();
+    }
+    const disbursedAt = lagosTimestamp(d0, lp.int(8 * 3600, 17 * 3600));
+    const amountNaira = amountTable.pick(lp);
+    const zeroInterest = forced ? forced.zeroInterest === true : lp.chance(0.015);
+    const rate = zeroInterest ? 0 : lp.pick(RATES[tenor]);
+    const feeKobo = lp.chance(0.1) ? 0 : amountNaira * lp.pick([1, 2]);
+    // R = L × (1 + r/100) + F, in kobo: L naira × (100 + r) is exact.
+    const repaymentKobo = amountNaira * (100 + rate) + feeKobo;
+    const dailyKobo = divRound(repaymentKobo, tenor);
+    const d1 = nextBusinessDay(d0);
+    const maturity = nthBusinessDay(d1, tenor);
+    const customer = pickCustomer(lp);
+    const nullStart = forced ? forced.nullStartDate === true : lp.chance(0.003);
+    const loan: LoanDraft = {
+      index: loanDrafts.length,
+      forced: forced !== null,
+      officer,
+      customer,
+      d1: nullStart ? null : d1,
+      maturity,
+      events: [],
+      row: {
+        id: 0,
+        agentId: officer ? 0 : null,
+        borrowerId: 0,
+        borrowerFullName: null,
+        borrowerPhoneNumber: customer.row.phoneNumber,
+        amountKobo: amountNaira * 100,
+        amountDisbursedKobo: amountNaira * 100 - feeKobo,
+        repaymentAmountKobo: repaymentKobo,
+        dailyRepaymentAmountKobo: dailyKobo,
+        interestRate: rate,
+        interestAmountKobo: amountNaira * rate,
+        processingFeeKobo: feeKobo,
+        nemFeeKobo: lp.chance(0.3) ? 50_000 : 0,
+        tenor: TENOR_LABEL[tenor],
+        tenorInDays: tenor,
+        repaymentType: lp.chance(0.97) ? 'DAILY' : 'WEEKLY',
+        isDisbursed: true,
+        dateDisbursed: disbursedAt,
+        startDate: nullStart ? null : d1,
+        endDate: maturity,
+        actualEndDate: null,
+        dateCompleted: null,
+        status: 'ACTIVE',
+        performanceStatus: null,
+        loanType: lp.weighted([['AJO', 85], ['BNPL', 8], ['PROSPER', 4], ['DMO', 3]]),
+        verificationStage: lp.weighted<string | null>([['DISBURSED', 80], ['APPROVED', 12], [null, 8]]),
+        totalPaidKobo: 0,
+        totalOutstandingKobo: 0,
+        countOfRecordedRepayments: 0,
+        createdAt: disbursedAt - lp.int(3600, 3 * SECONDS_PER_DAY),
+        updatedAt: disbursedAt,
+      },
+    };
+    if (customer.row.firstName !== null && customer.row.lastName !== null) loan.row.borrowerFullName = `${customer.row.firstName} ${customer.row.lastName}`;
+    const behaviour = forced?.behaviour ?? chooseBehaviour(d1, maturity);
+    applyBehaviour(loan, behaviour, d1, maturity);
+    loanDrafts.push(loan);
+    return loan;
+  };
+
+  for (const forced of FORCED_LOANS) makeLoan(staffTable.pick(lp), forced);
+  for (let i = 0; i < otherCount; i += 1) makeLoan(otherLenders[i % otherLenders.length], null);
+  for (let i = FORCED_LOANS.length; i < staffCount; i += 1) makeLoan(staffTable.pick(lp), null);
+  while (loanDrafts.length < disbursedCount) makeLoan(noTypeTable.pick(lp), null);
+  // Disbursed loans without an officer: Django has them, the sync must skip them.
+  for (let i = 0, n = scaled(10, scale, 2); i < n; i += 1) makeLoan(null, null);
+
+  // Applications that were never disbursed (declined, not taken, pending): no dates, no repayments.
+  for (let i = 0, n = scaled(500, scale, 3); i < n; i += 1) {
+    const officer = lp.chance(0.55) ? staffTable.pick(lp) : noTypeTable.pick(lp);
+    const createdAt = lagosTimestamp(asOf - lp.int(0, DISBURSEMENT_WINDOW_DAYS), lp.int(8 * 3600, 18 * 3600));
+    const amountNaira = amountTable.pick(lp);
+    const tenor = tenorTable.pick(lp);
+    const rate = lp.pick(RATES[tenor]);
+    const repaymentKobo = amountNaira * (100 + rate);
+    const customer = pickCustomer(lp);
+    loanDrafts.push({
+      index: loanDrafts.length,
+      forced: false,
+      officer,
+      customer,
+      d1: null,
+      maturity: null,
+      events: [],
+      row: {
+        id: 0, agentId: 0, borrowerId: 0,
+        borrowerFullName: customer.row.firstName && customer.row.lastName ? `${customer.row.firstName} ${customer.row.lastName}` : null,
+        borrowerPhoneNumber: customer.row.phoneNumber,
+        amountKobo: amountNaira * 100, amountDisbursedKobo: 0, repaymentAmountKobo: repaymentKobo, dailyRepaymentAmountKobo: divRound(repaymentKobo, tenor),
+        interestRate: rate, interestAmountKobo: amountNaira * rate, processingFeeKobo: 0, nemFeeKobo: 0,
+        tenor: TENOR_LABEL[tenor], tenorInDays: tenor, repaymentType: 'DAILY', isDisbursed: false, dateDisbursed: null,
+        startDate: null, endDate: null, actualEndDate: null, dateCompleted: null,
+        status: lp.weighted([['OPEN_TO_SUPERVISOR', 25], ['APPROVED', 10], ['DECLINED_BY_SUPERVISOR', 25], ['REJECTED', 20], ['NOT_TAKEN', 15], ['PENDING', 5]]),
+        performanceStatus: null, loanType: 'AJO', verificationStage: lp.pick(['PENDING', 'SUPERVISOR_REVIEW', 'REJECTED', null]),
+        totalPaidKobo: 0, totalOutstandingKobo: 0, countOfRecordedRepayments: 0,
+        createdAt, updatedAt: createdAt + lp.int(600, 2 * SECONDS_PER_DAY),
+      },
+    });
+  }
+
+  // ---- special repayment rows ------------------------------------------------------------------------------
+  const sp = new Prng(seed, STREAM.specials);
+  const extraRows: RepaymentDraft[] = [];
+  const special = { reversed: 0, notApplied: 0, nullPaid: 0, nonPositive: 0, lagos0030: 0 };
+  const extra = (event: RepaymentDraft, patch: Partial<RepaymentRow>): RepaymentDraft => {
+    const draft: RepaymentDraft = { loan: event.loan, seq: 1_000_000 + extraRows.length, row: { ...event.row, repaymentRef: sp.uuid(), ...patch } };
+    extraRows.push(draft);
+    return draft;
+  };
+  const sameDayLater = (ts: number): number => Math.min(ts + sp.int(300, 7200), asOfEnd);
+  type SpecialKind = keyof typeof special;
+  const applySpecial = (event: RepaymentDraft, kind: SpecialKind): void => {
+    const r = event.row;
+    switch (kind) {
+      case 'reversed': {
+        if (r.markedAs !== null || r.paidDate === null) return;
+        // The payment bounced and was reversed a day or two later; most borrowers pay again.
+        r.markedAs = 'REVERSAL';
+        r.appliedToLoan = sp.chance(0.5) ? false : true;
+        r.updatedAt = Math.min(r.createdAt + sp.int(SECONDS_PER_DAY / 2, 2 * SECONDS_PER_DAY), asOfEnd);
+        if (sp.chance(0.6)) {
+          const at = sameDayLater(r.paidDate);
+          extra(event, { markedAs: null, appliedToLoan: true, paidDate: at, createdAt: at + 30, updatedAt: 0 });
+        }
+        break;
+      }
+      case 'notApplied': {
+        if (r.paidDate === null) return;
+        // A duplicate posting the ledger did not apply to the loan.
+        const at = sameDayLater(r.paidDate);
+        extra(event, { markedAs: null, appliedToLoan: false, paidDate: at, createdAt: at + 20, updatedAt: 0 });
+        break;
+      }
+      case 'nullPaid':
+        extra(event, { paidDate: null, appliedToLoan: null, markedAs: null, createdAt: sameDayLater(r.createdAt), updatedAt: 0 });
+        break;
+      case 'nonPositive':
+        extra(event, { amountKobo: sp.chance(0.6) ? 0 : -r.amountKobo, appliedToLoan: null, markedAs: null, createdAt: sameDayLater(r.createdAt), updatedAt: 0 });
+        break;
+      case 'lagos0030': {
+        if (r.paidDate === null) return;
+        // Paid at 00:30 in Lagos = 23:30 UTC the day before: the UTC date is the previous day (DOMAIN.md §8.11).
+        const day = lagosDayOf(r.paidDate);
+        r.paidDate = lagosTimestamp(day, 30 * 60);
+        r.createdAt = r.paidDate + sp.int(1, 60);
+        break;
+      }
+    }
+    special[kind] += 1;
+  };
+  const candidates: RepaymentDraft[] = [];
+  for (const loan of loanDrafts) {
+    if (loan.forced) continue;
+    for (const event of loan.events) {
+      candidates.push(event);
+      const roll = sp.next();
+      if (roll < 0.002) applySpecial(event, 'reversed');
+      else if (roll < 0.003) applySpecial(event, 'notApplied');
+      else if (roll < 0.0032) applySpecial(event, 'nullPaid');
+      else if (roll < 0.0034) applySpecial(event, 'nonPositive');
+      else if (roll < 0.0054) applySpecial(event, 'lagos0030');
+      else if (roll < 0.0064 && event.row.markedAs === null) event.row.markedAs = 'BACKDATED';
+    }
+  }
+  // Guarantee every special kind at tiny scales.
+  for (const kind of Object.keys(special) as SpecialKind[]) {
+    let guard = 0;
+    while (special[kind] < 3 && candidates.length > 0 && guard < 1000) {
+      applySpecial(sp.pick(candidates), kind);
+      guard += 1;
+    }
+  }
+  for (const draft of extraRows) draft.loan.events.push(draft);
+
+  // ---- loan totals and statuses from what was actually paid ----------------------------------------------------
+  const stp = new Prng(seed, STREAM.status);
+  const counts = (r: RepaymentRow): boolean => r.paidDate !== null && r.amountKobo > 0 && r.markedAs !== 'REVERSAL' && r.appliedToLoan !== false;
+  for (const loan of loanDrafts) {
+    const { row } = loan;
+    for (const event of loan.events) if (event.row.updatedAt === 0) event.row.updatedAt = event.row.createdAt;
+    if (!row.isDisbursed) continue;
+    let paid = 0;
+    let valid = 0;
+    let lastPaid: number | null = null;
+    for (const event of loan.events) {
+      if (!counts(event.row)) continue;
+      paid += event.row.amountKobo;
+      valid += 1;
+      if (lastPaid === null || event.row.paidDate! > lastPaid) lastPaid = event.row.paidDate!;
+    }
+    row.totalPaidKobo = paid;
+    row.totalOutstandingKobo = Math.max(0, row.repaymentAmountKobo - paid);
+    row.countOfRecordedRepayments = valid;
+    const activityAt = loan.events.reduce((max, e) => Math.max(max, e.row.updatedAt), row.dateDisbursed ?? row.createdAt);
+    row.updatedAt = activityAt;
+    const dpd = computeDpd(loan, paid, asOf);
+    if (paid >= row.repaymentAmountKobo && lastPaid !== null) {
+      row.status = stp.chance(0.8) ? 'COMPLETED' : 'CLOSED';
+      row.performanceStatus = stp.chance(0.9) ? 'PERFORMING' : null;
+      row.dateCompleted = lastPaid + stp.int(60, 3600);
+      row.actualEndDate = lagosDayOf(lastPaid);
+      row.updatedAt = Math.max(row.updatedAt, row.dateCompleted);
+    } else if (loan.maturity !== null && loan.maturity < asOf) {
+      row.status = stp.chance(0.7) ? 'PAST_MATURITY' : 'DEFAULTED';
+      row.performanceStatus = dpd > 60 && stp.chance(0.4) ? 'LOST' : stp.pick(['PAST_MATURITY', 'OWED_BALANCE', 'DEFAULTED']);
+    } else {
+      row.status = stp.chance(0.75) ? 'ACTIVE' : 'OPEN';
+      row.performanceStatus = stp.chance(0.05) ? null : dpd >= 30 && stp.chance(0.5) ? 'DEFAULTED' : 'PERFORMING';
+    }
+  }
+
+  // ---- officers join before their first loan; customers register before theirs ------------------------------
+  for (const loan of loanDrafts) {
+    const at = loan.row.createdAt;
+    if (loan.officer && (loan.officer.firstLoanAt === null || at < loan.officer.firstLoanAt)) loan.officer.firstLoanAt = at;
+    const customer = loan.customer;
+    if (customer.firstLoanAt === null || at < customer.firstLoanAt) {
+      customer.firstLoanAt = at;
+      customer.managerDraft = loan.officer;
+    }
+  }
+  for (const user of userDrafts) {
+    if (user.firstLoanAt !== null && user.row.dateJoined > user.firstLoanAt - 7 * SECONDS_PER_DAY) {
+      user.row.dateJoined = user.firstLoanAt - up.int(7, 120) * SECONDS_PER_DAY;
+    }
+    user.row.updatedAt = Math.max(user.row.dateJoined, user.row.lastLogin ?? 0);
+  }
+  for (const customer of customerDrafts) {
+    if (customer.firstLoanAt !== null && customer.row.createdAt > customer.firstLoanAt - SECONDS_PER_DAY) {
+      customer.row.createdAt = customer.firstLoanAt - cp.int(1, 45) * SECONDS_PER_DAY;
+    }
+    customer.row.updatedAt = customer.row.createdAt + (customer.row.onboardingComplete ? cp.int(600, 3 * SECONDS_PER_DAY) : 0);
+  }
+
+  // ---- ids in creation order, like Django's identity columns ----------------------------------------------
+  const users = assignIds(userDrafts, (d) => d.row.dateJoined, (d) => d.row);
+  const customers = assignIds(customerDrafts, (d) => d.row.createdAt, (d) => d.row);
+  for (const customer of customerDrafts) customer.row.userId = customer.managerDraft ? customer.managerDraft.row.id : null;
+  const loans = assignIds(loanDrafts, (d) => d.row.createdAt, (d) => d.row);
+  const allEvents: RepaymentDraft[] = [];
+  for (const loan of loanDrafts) {
+    loan.row.agentId = loan.officer ? loan.officer.row.id : null;
+    loan.row.borrowerId = loan.customer.row.id;
+    for (const event of loan.events) {
+      event.row.loanId = loan.row.id;
+      event.row.agentId = loan.row.agentId;
+      event.row.borrowerId = loan.row.borrowerId;
+      allEvents.push(event);
+    }
+  }
+  allEvents.sort((a, b) => a.row.createdAt - b.row.createdAt || a.loan.row.id - b.loan.row.id || a.seq - b.seq);
+  const repayments = allEvents.map((event, i) => {
+    event.row.id = i + 1;
+    return event.row;
+  });
+
+  const holidays = generateHolidays(new Prng(seed, STREAM.holidays), scale, asOf, staff.active.map((d) => d.row));
+  const hierarchyCsv = buildHierarchyCsv(new Prng(seed, STREAM.hierarchy), scale, [...staff.active, ...staff.inactive, ...usersByType.get('AGENT')!.active, ...usersByType.get('AGENT')!.inactive].map((d) => ({ user: d.row, branch: d.branch })));
+  const manifest = buildManifest(loanDrafts, asOf);
+  return { options: { ...options }, users, customers, loans, repayments, holidays, hierarchyCsv, manifest };
+}
+
+function assignIds<D, R extends { id: number }>(drafts: D[], at: (d: D) => number, row: (d: D) => R): R[] {
+  const order = drafts.map((d, i) => ({ d, i, at: at(d) }));
+  order.sort((a, b) => a.at - b.at || a.i - b.i);
+  return order.map(({ d }, i) => {
+    const r = row(d);
+    r.id = i + 1;
+    return r;
+  });
+}
+
+/** Business-day DPD of DOMAIN.md D5 with P = the loan's counted payments, evaluated on `asOf`. */
+function computeDpd(loan: LoanDraft, paidKobo: number, asOf: Day): number {
+  const { row } = loan;
+  const total = row.repaymentAmountKobo;
+  const term = row.tenorInDays;
+  if (loan.d1 === null || term <= 0 || total <= 0 || paidKobo >= total) return 0;
+  const end = Math.min(asOf, loan.maturity ?? asOf);
+  if (end < loan.d1) return 0;
+  const due = businessDaysBetween(loan.d1, end);
+  const daysPaid = divRound(paidKobo * term, total);
+  return Math.max(0, due - daysPaid);
+}
+
+function buildManifest(loans: readonly LoanDraft[], asOf: Day): DemoManifest {
+  const manifest = Object.fromEntries(DEMO_CASES.map((c) => [c, [] as number[]])) as DemoManifest;
+  const add = (c: DemoCase, id: number): void => {
+    manifest[c].push(id);
+  };
+  const counted = (r: RepaymentRow): boolean => r.paidDate !== null && r.amountKobo > 0 && r.markedAs !== 'REVERSAL' && r.appliedToLoan !== false;
+  for (const loan of loans) {
+    const { row } = loan;
+    const id = row.id;
+    if (!row.isDisbursed) {
+      add('not_disbursed', id);
+      continue;
+    }
+    if (loan.officer === null) add('null_agent', id);
+    else {
+      const officer = loan.officer.row;
+      if (!officer.isActive) add('inactive_officer', id);
+      if (officer.userType === 'STAFF_AGENT') add('staff_agent_officer', id);
+      if (officer.userType === null) add('no_type_officer', id);
+      if (officer.userType !== null && HIDDEN_USER_TYPES.includes(officer.userType)) add('hidden_user_type_officer', id);
+    }
+    if (row.interestRate === 0 && row.repaymentAmountKobo > 0) add('zero_interest', id);
+    if (row.startDate === null) add('null_start_date', id);
+    let paid = 0;
+    let firstPaidDay: Day | null = null;
+    for (const e of loan.events) {
+      const r = e.row;
+      if (r.markedAs === 'REVERSAL') add('reversed_repayment', id);
+      else if (r.appliedToLoan === false) add('not_applied_repayment', id);
+      if (r.paidDate === null) add('null_paid_date_repayment', id);
+      else if ((r.paidDate + 3600) % SECONDS_PER_DAY === 30 * 60) add('payment_at_0030_lagos', id);
+      if (r.amountKobo <= 0) add('non_positive_amount_repayment', id);
+      if (r.markedAs === 'RECOVERY') add('recovery_repayment', id);
+      if (counted(r)) {
+        paid += r.amountKobo;
+        const day = lagosDayOf(r.paidDate!);
+        if (firstPaidDay === null || day < firstPaidDay) firstPaidDay = day;
+      }
+    }
+    const total = row.repaymentAmountKobo;
+    if (paid > total) add('overpaid', id);
+    else if (paid === total) add('fully_paid', id);
+    if (loan.d1 === null) continue;
+    if (loan.d1 > asOf) add('not_yet_due', id);
+    if (loan.d1 < asOf && firstPaidDay === null) add('fimr_no_payment', id);
+    if (loan.d1 < asOf && firstPaidDay !== null && firstPaidDay > loan.d1) add('fimr_late_first_payment', id);
+    if (paid < total && loan.maturity !== null && loan.maturity < asOf) add('past_maturity', id);
+    const dpd = computeDpd(loan, paid, asOf);
+    if (dpd === 0 && paid > 0 && paid < total && loan.d1 <= asOf && loan.maturity !== null && loan.maturity >= asOf) add('current', id);
+    else if (dpd >= 1 && dpd <= 6) add('dpd_1_6', id);
+    else if (dpd >= 7 && dpd <= 30) add('dpd_7_30', id);
+    else if (dpd >= 31 && dpd <= 60) add('dpd_31_60', id);
+    else if (dpd >= 61 && dpd <= 90) add('dpd_61_90', id);
+    else if (dpd > 90) add('dpd_90_plus', id);
+  }
+  for (const c of DEMO_CASES) {
+    manifest[c] = [...new Set(manifest[c])].sort((a, b) => a - b).slice(0, MANIFEST_EXAMPLES);
+  }
+  return manifest;
+}
+
+function generateHolidays(prng: Prng, scale: number, asOf: Day, staff: readonly UserRow[]): HolidayRow[] {
+  const from = asOf - 560;
+  const to = asOf + 60;
+  // Public holidays in the window; company rows repeat them per branch, as the real table does.
+  const publicDays: Array<readonly [Day, string]> = [];
+  const { year: lastYear } = civilFromDays(to);
+  for (let year = civilFromDays(from).year; year <= lastYear; year += 1) {
+    for (const [month, day, name] of FIXED_HOLIDAYS) publicDays.push([daysFromCivil(year, month, day), name]);
+  }
+  for (const [date, name] of MOVEABLE_HOLIDAYS) publicDays.push([parseIsoDay(date), name]);
+  const inWindow = publicDays.filter(([d]) => d >= from && d <= to).sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+  const drafts: Array<{ row: HolidayRow }> = [];
+  const companyCount = scaled(107, scale, 1);
+  for (let i = 0; i < companyCount; i += 1) {
+    const [date, name] = inWindow[i % inWindow.length];
+    const createdAt = lagosTimestamp(date - prng.int(10, 60), prng.int(9 * 3600, 17 * 3600));
+    drafts.push({ row: { id: 0, date, name, type: 'company', agentId: null, branchId: i < inWindow.length ? null : (i % 44) + 1, createdById: null, salaryWaver: false, createdAt, updatedAt: createdAt } });
+  }
+  const agentCount = scaled(908, scale, 1);
+  const waivers = new Set(prng.shuffled(Array.from({ length: agentCount }, (_, i) => i)).slice(0, scaled(30, scale, 1)));
+  for (let i = 0; i < agentCount; i += 1) {
+    let date = prng.int(from, Math.min(to, asOf + 30));
+    while (!isBusinessDay(date)) date += 1;
+    const agent = staff.length > 0 ? prng.pick(staff) : null;
+    const createdAt = Math.min(lagosTimestamp(date - prng.int(1, 30), prng.int(9 * 3600, 17 * 3600)), lagosTimestamp(asOf, 12 * 3600));
+    drafts.push({
+      row: { id: 0, date, name: prng.pick(LEAVE_NAMES), type: 'agent', agentId: agent ? agent.id : null, branchId: null, createdById: staff.length > 0 ? prng.pick(staff).id : null, salaryWaver: waivers.has(i), createdAt, updatedAt: createdAt },
+    });
+  }
+  return assignIds(drafts, (d) => d.row.createdAt, (d) => d.row);
+}
