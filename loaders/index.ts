@@ -8,6 +8,7 @@ import type { ObservedPool } from '../src/pg-pool';
 import { DEFAULT_BUSINESS_TZ } from './business-date';
 import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers, countDjangoCustomers, type CustomerListFilter, type DjangoCustomerRow } from './customer.django';
 import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
+import { createDpdTransitionLoaders, type DpdTransitionLoaders } from './dpd-transition.metrics';
 import { groupedLoader, keyedLoader, LoaderFamily, primeAll } from './keyed';
 import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
@@ -18,6 +19,7 @@ import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
 import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
+import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan, type TransitionRow } from './transition.metrics';
 
@@ -71,6 +73,10 @@ export interface Loaders {
   transitions: DataLoader<string, TransitionRow[]>;
   /** §4.6 top-risk loans per officer id; primes loanMetrics. */
   topRiskLoans(limit: number): DataLoader<string, TopRiskRow[]>;
+  /** Live feeds: DPD transitions by id, history/replay pages, filter checks (owned by the live-feeds work). */
+  dpdTransitions: DpdTransitionLoaders;
+  /** Live feeds: PAR changes by id and history/replay pages. */
+  parChanges: ParChangeLoaders;
 }
 
 function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
@@ -183,5 +189,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId),
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
+    dpdTransitions: createDpdTransitionLoaders(metrics),
+    parChanges: createParChangeLoaders(metrics),
   };
 }

@@ -1,5 +1,5 @@
 /** DPD transitions: the live feed (lossless with `since`) and its history, keyset-paged by event id. */
-import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { matchesDpdTransitionFilter, type DpdTransitionRow } from '../loaders/dpd-transition.metrics';
 import type { AppContext } from '../src/context';
 import { liveFeedRequest } from '../src/events/live-feed';
@@ -8,6 +8,9 @@ import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
 import { parseDpdTransitionFilter, parseEventId } from './dpd-transition.args';
 import { DpdTransition, DpdTransitionConnection, DpdTransitionFilterInput } from './dpd-transition.type';
+import { isDjangoId } from './ids';
+import { Loan } from './loan.type';
+import { Officer } from './officer.type';
 import { pageInfo, pageOf, parseFirst } from './pagination';
 
 interface DpdTransitionedArgs {
@@ -57,5 +60,19 @@ export class DpdTransitionResolver {
       nodes: page.rows.map((row) => DpdTransition.fromRow(row)),
       pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, afterId !== undefined),
     });
+  }
+
+  @FieldResolver(() => Loan, { nullable: true, description: 'The loan as it is now (read when the event is delivered); null if Django no longer has it.' })
+  async loan(@Root() transition: DpdTransition, @Ctx() context: AppContext): Promise<Loan | null> {
+    if (!isDjangoId(transition.loanId)) return null;
+    const row = await context.loaders.loan.load(transition.loanId);
+    return row === null ? null : new Loan(row, context.loaders);
+  }
+
+  @FieldResolver(() => Officer, { nullable: true, description: 'The officer the transition was recorded under, as the officer is now.' })
+  async officer(@Root() transition: DpdTransition, @Ctx() context: AppContext): Promise<Officer | null> {
+    if (!isDjangoId(transition.officerId)) return null;
+    const row = await context.loaders.officer.load(transition.officerId);
+    return row === null ? null : new Officer(row, context.loaders);
   }
 }

@@ -14,8 +14,6 @@ import { createAppPubSub, type AppPubSub } from '../../../src/events/pubsub';
 import { attachGraphqlWs, type GraphqlWsServer } from '../../../src/events/ws-server';
 import { buildAppSchema } from '../../../src/schema';
 import type { TestDatabases } from '../../support/databases';
-import { createDpdTransitionLoaders } from '../../../loaders/dpd-transition.metrics';
-import { createParChangeLoaders } from '../../../loaders/par-change.metrics';
 
 export interface LogEntry {
   level: 'info' | 'warn' | 'error' | 'debug';
@@ -67,12 +65,7 @@ export async function startLiveInstance(
   const contexts = { created: 0 };
   const contextFactory = (viewer: Viewer | null): AppContext => {
     contexts.created += 1;
-    const context = base(viewer);
-    // Until createLoaders includes them: the live loaders, bound the same way per context.
-    const loaders = context.loaders as unknown as Record<string, unknown>;
-    loaders.dpdTransitions ??= createDpdTransitionLoaders(dbs.metrics.pool);
-    loaders.parChanges ??= createParChangeLoaders(dbs.metrics.pool);
-    return context;
+    return base(viewer);
   };
   const httpServer = http.createServer((_req, res) => {
     res.statusCode = 404;
