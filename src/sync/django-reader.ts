@@ -283,6 +283,36 @@ export class DjangoReader {
     );
   }
 
+  /** Per loan: number and exact sum of the repayments that count (D3), for validation. */
+  countedTotalsPerLoan(): Promise<Array<{ loan_id: string; n: number; total: string }>> {
+    return this.plain(
+      `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(r.amount)::text AS total
+       FROM (SELECT ajo_loan_id, CASE WHEN abs(repayment_amount) < 1e13 THEN round(repayment_amount::numeric, 2) END AS amount,
+                    paid_date, marked_as, applied_to_loan FROM loans_ajoloanrepayment) r
+       WHERE r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE
+       GROUP BY r.ajo_loan_id`,
+    );
+  }
+
+  /** Highest id of each copied table ('0' when empty). */
+  async maxIds(): Promise<Record<SyncEntity, string>> {
+    const rows = await this.plain<Record<SyncEntity, string>>(
+      `SELECT (SELECT COALESCE(max(id), 0) FROM accounts_customuser)::text AS officers,
+              (SELECT COALESCE(max(id), 0) FROM ajo_ajouser)::text AS customers,
+              (SELECT COALESCE(max(id), 0) FROM loans_ajoloan)::text AS loans,
+              (SELECT COALESCE(max(id), 0) FROM loans_ajoloanrepayment)::text AS repayments,
+              (SELECT COALESCE(max(id), 0) FROM loans_ajoloanschedule)::text AS loan_schedule,
+              (SELECT COALESCE(max(id), 0) FROM loans_holiday)::text AS holiday`,
+    );
+    return rows[0]!;
+  }
+
+  /** Ids of the loans in the population (§1.8) that pass every check of the copy. */
+  async eligibleLoanIds(): Promise<string[]> {
+    const rows = await this.plain<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l WHERE l.is_disbursed AND ${LOAN_REJECT_REASON} IS NULL`);
+    return rows.map((r) => r.id);
+  }
+
   /** Ids of every Django holiday (the mirror drops the others at reconciliation). */
   async holidayIds(): Promise<string[]> {
     const rows = await this.plain<{ id: string }>(`SELECT id::text AS id FROM loans_holiday`);

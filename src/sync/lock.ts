@@ -6,8 +6,8 @@ import type pg from 'pg';
 
 /** The lock's name as operators see it in messages; the key is derived from it once, here. */
 export const SYNC_LOCK_NAME = 'seedsmetrics.sync_worker';
-/** Fixed key of pg_advisory_lock(bigint) for SYNC_LOCK_NAME. */
-export const SYNC_LOCK_KEY = 7_301_002;
+/** Fixed key of pg_advisory_lock(bigint) for SYNC_LOCK_NAME (7_301_001 serialises migrations, 7_301_002 the engine recomputes). */
+export const SYNC_LOCK_KEY = 7_301_003;
 
 /** Raised when another worker holds the lock and this one was told not to wait. */
 export class SyncLockBusyError extends Error {

@@ -1,0 +1,123 @@
+/**
+ * Automated data validation (issue 3 item 4): compares seedsmetrics with Django and with a from-scratch
+ * recompute, and lists every difference. Read-only in effect: the recompute runs inside a transaction that
+ * is always rolled back.
+ */
+import type pg from 'pg';
+import { DjangoReader, SYNC_ENTITIES } from './django-reader';
+import { engineRecompute, type RecomputeSteps } from './recompute';
+
+export interface Mismatch {
+  /** Which comparison found it. */
+  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'computed_field' | 'never_computed';
+  /** What differs: a loan id, or an entity name for watermarks. */
+  key: string;
+  /** The compared quantity or column (count, sum, max_id, a loans column). */
+  field: string;
+  /** The value of the source of truth: Django, or the recompute. */
+  expected: string | null;
+  /** The value stored in seedsmetrics. */
+  actual: string | null;
+}
+
+export interface ValidateOptions {
+  /** Django pool (read-only). */
+  djangoPool: pg.Pool;
+  metricsPool: pg.Pool;
+  /** @default the engine's recompute_loans */
+  recompute?: Pick<RecomputeSteps, 'loans'>;
+}
+
+/** Columns that say when a row was written, not what it holds. */
+const BOOKKEEPING_COLUMNS = ['updated_at', 'created_at'];
+
+export async function validate(options: ValidateOptions): Promise<Mismatch[]> {
+  // The time zone only shapes rows the copy reads; validation's Django queries do not use it.
+  const reader = new DjangoReader(options.djangoPool, 'UTC');
+  const mismatches: Mismatch[] = [];
+  mismatches.push(...(await compareCountedRepayments(reader, options.metricsPool)));
+  mismatches.push(...(await compareWatermarks(reader, options.metricsPool)));
+  mismatches.push(...(await findMissingLoans(reader, options.metricsPool)));
+  mismatches.push(...(await compareWithRecompute(options.metricsPool, options.recompute ?? engineRecompute)));
+  return mismatches;
+}
+
+/** Per loan in seedsmetrics: number and sum of counted repayments against Django's (D3). */
+async function compareCountedRepayments(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+  const totals = await reader.countedTotalsPerLoan();
+  const { rows } = await metrics.query<{ loan_id: string; field: string; expected: string; actual: string }>(
+    `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, total numeric)),
+          mine AS (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total FROM repayments WHERE is_counted GROUP BY loan_id),
+          compared AS (
+            SELECT l.loan_id, COALESCE(dj.n, 0) AS dj_n, COALESCE(mine.n, 0) AS my_n, COALESCE(dj.total, 0) AS dj_total, COALESCE(mine.total, 0) AS my_total
+            FROM loans l LEFT JOIN dj ON dj.loan_id = l.loan_id LEFT JOIN mine ON mine.loan_id = l.loan_id)
+     SELECT loan_id, 'count' AS field, dj_n::text AS expected, my_n::text AS actual FROM compared WHERE dj_n <> my_n
+     UNION ALL
+     SELECT loan_id, 'sum', dj_total::text, my_total::text FROM compared WHERE dj_total <> my_total
+     ORDER BY 1, 2`,
+    [JSON.stringify(totals)],
+  );
+  return rows.map((r) => ({ check: 'counted_repayments', key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual }));
+}
+
+/** Each entity's id watermark against Django's highest id (a lower watermark means rows are not copied yet). */
+async function compareWatermarks(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+  const djangoMax = await reader.maxIds();
+  const { rows } = await metrics.query<{ entity: string; max_id: string }>(`SELECT entity, max_id::text AS max_id FROM sync_watermarks`);
+  const marks = new Map(rows.map((r) => [r.entity, r.max_id]));
+  const mismatches: Mismatch[] = [];
+  for (const entity of SYNC_ENTITIES) {
+    const actual = marks.get(entity) ?? '0';
+    if (actual !== djangoMax[entity]) mismatches.push({ check: 'watermark', key: entity, field: 'max_id', expected: djangoMax[entity], actual });
+  }
+  return mismatches;
+}
+
+/** Django loans in the population that seedsmetrics neither has nor reports as rejected. */
+async function findMissingLoans(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+  const ids = await reader.eligibleLoanIds();
+  const { rows } = await metrics.query<{ id: string }>(
+    `SELECT id FROM unnest($1::text[]) AS id
+     WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = id)
+       AND NOT EXISTS (SELECT 1 FROM sync_rejects r WHERE r.entity = 'loans' AND r.django_id = id)
+     ORDER BY id::bigint`,
+    [ids],
+  );
+  return rows.map((r) => ({ check: 'missing_loan', key: r.id, field: 'loan_id', expected: r.id, actual: null }));
+}
+
+/**
+ * Every stored column of every loan against a recompute of the same loans as of the date they were computed
+ * at, inside a transaction that is rolled back (so the check writes nothing, snapshots and events included).
+ */
+async function compareWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeSteps, 'loans'>): Promise<Mismatch[]> {
+  const client = await metrics.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`CREATE TEMP TABLE validate_stored ON COMMIT DROP AS SELECT * FROM loans`);
+    const { rows: groups } = await client.query<{ as_of: string | null; loan_ids: string[] }>(
+      `SELECT computed_as_of::text AS as_of, array_agg(loan_id ORDER BY loan_id) AS loan_ids FROM loans GROUP BY computed_as_of ORDER BY 1`,
+    );
+    const mismatches: Mismatch[] = [];
+    for (const group of groups) {
+      if (group.as_of === null) {
+        for (const id of group.loan_ids) mismatches.push({ check: 'never_computed', key: id, field: 'computed_as_of', expected: null, actual: null });
+        continue;
+      }
+      await recompute.loans(client, group.loan_ids, group.as_of);
+    }
+    const { rows } = await client.query<{ loan_id: string; field: string; expected: string | null; actual: string | null }>(
+      `SELECT s.loan_id, k.key AS field, (to_jsonb(l) -> k.key) #>> '{}' AS expected, k.value #>> '{}' AS actual
+       FROM validate_stored s JOIN loans l ON l.loan_id = s.loan_id
+       CROSS JOIN LATERAL jsonb_each(to_jsonb(s) - $1::text[]) AS k
+       WHERE s.computed_as_of IS NOT NULL AND k.value IS DISTINCT FROM to_jsonb(l) -> k.key
+       ORDER BY s.loan_id, k.key`,
+      [BOOKKEEPING_COLUMNS],
+    );
+    mismatches.push(...rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual })));
+    return mismatches;
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}

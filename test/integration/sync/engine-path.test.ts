@@ -1,0 +1,92 @@
+/** The full path: Django rows → worker → the engine's recompute in the same transaction; reconciliation and validation. */
+import { recomputeLoans } from '../../../src/engine/recompute';
+import { validate } from '../../../src/sync/validate';
+import { syncHarness, TODAY, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+beforeEach(async () => {
+  h = await syncHarness();
+  await h.django.user(7);
+  await h.django.customer(11);
+  // DOMAIN.md §3.9 loan A: 100,000 at 30 % + 2,000 fee over 30 instalments, D1 2025-11-04, maturity 2025-12-15.
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 100, 20000, '2025-11-20T10:00:00+01:00');
+  await h.django.repayment(1002, 100, 20000, '2025-12-08T10:00:00+01:00');
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const loanA = () =>
+  h.rows(`SELECT total_repayments, counted_repayments_count, repayment_days_due_today, current_dpd, actual_outstanding, dpd_bucket, computed_as_of::text
+          FROM loans WHERE loan_id = '100'`);
+
+it('computes loan A of §3.9 in the batch that copied it', async () => {
+  const report = await h.worker().runOnce();
+  expect(report.asOf).toBe(TODAY);
+  // days due BD(11-04, 12-10) = 27; days paid 60,000 × 30 / 132,000 = 13.64 → 14; DPD 27 − 14 = 13;
+  // arrears 132,000 / 30 × 27 − 60,000 = 58,800.
+  expect(await loanA()).toEqual([
+    { total_repayments: '60000.00', counted_repayments_count: 3, repayment_days_due_today: 27, current_dpd: 13, actual_outstanding: '58800.00', dpd_bucket: '7-30', computed_as_of: TODAY },
+  ]);
+  expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([]);
+});
+
+it('a repayment deleted in Django disappears at reconciliation and its loan is recomputed (D3)', async () => {
+  const worker = h.worker();
+  await worker.runOnce();
+  await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1002`);
+  const report = await worker.reconcileNow();
+  expect(report.reconciliation).toEqual({ loansChecked: 1, loansRepaired: ['100'], repaymentsWritten: 0, repaymentsDeleted: 1, holidaysDeleted: 0, loansRecomputed: 1, rejects: 0 });
+  expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1000' }, { repayment_id: '1001' }]);
+  // days paid 40,000 × 30 / 132,000 = 9.09 → 9; DPD 27 − 9 = 18; arrears 4,400 × 27 − 40,000 = 78,800.
+  expect(await loanA()).toEqual([
+    { total_repayments: '40000.00', counted_repayments_count: 2, repayment_days_due_today: 27, current_dpd: 18, actual_outstanding: '78800.00', dpd_bucket: '7-30', computed_as_of: TODAY },
+  ]);
+  // A second reconciliation finds nothing to repair.
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansChecked: 1, loansRepaired: [], repaymentsDeleted: 0 });
+});
+
+it('a reversal arriving later lowers the totals in the same cycle', async () => {
+  const worker = h.worker();
+  await worker.runOnce();
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET marked_as = 'REVERSAL', applied_to_loan = false, updated_at = now() WHERE id = 1002`);
+  await worker.runOnce();
+  expect(await loanA()).toEqual([
+    { total_repayments: '40000.00', counted_repayments_count: 2, repayment_days_due_today: 27, current_dpd: 18, actual_outstanding: '78800.00', dpd_bucket: '7-30', computed_as_of: TODAY },
+  ]);
+});
+
+describe('validate()', () => {
+  it('lists an injected computed-field difference, a missing copy and an unsynced row, and nothing once repaired', async () => {
+    const worker = h.worker();
+    await worker.runOnce();
+    const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool };
+    expect(await validate(options)).toEqual([]);
+
+    await h.dbs.metrics.pool.query(`UPDATE loans SET current_dpd = 99 WHERE loan_id = '100'`);
+    await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1001`);
+    await h.django.repayment(1003, 100, 1234.5, '2025-12-09T10:00:00+01:00');
+    expect(await validate(options)).toEqual([
+      // Django now counts 1000, 1002, 1003 = 3 rows and 41,234.50; the copy still has 1000, 1001, 1002 = 60,000.
+      { check: 'counted_repayments', key: '100', field: 'sum', expected: '41234.50', actual: '60000.00' },
+      { check: 'watermark', key: 'repayments', field: 'max_id', expected: '1003', actual: '1002' },
+      { check: 'computed_field', key: '100', field: 'current_dpd', expected: '13', actual: '99' },
+    ]);
+    // validate() wrote nothing: the injected value is still there and no recompute left a trace.
+    expect(await h.rows(`SELECT current_dpd FROM loans`)).toEqual([{ current_dpd: 99 }]);
+
+    await recomputeLoans(h.dbs.metrics.pool, ['100'], TODAY);
+    await worker.reconcileNow();
+    expect(await validate(options)).toEqual([]);
+  });
+
+  it('reports Django loans that were never copied nor rejected', async () => {
+    await h.worker().runOnce();
+    await h.django.loan(50, 7, 11, { updated_at: new Date(Date.now() - 3_600_000) });
+    expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([
+      { check: 'missing_loan', key: '50', field: 'loan_id', expected: '50', actual: null },
+    ]);
+  });
+});
