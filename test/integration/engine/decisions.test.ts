@@ -253,3 +253,26 @@ describe('D5 holiday switch', () => {
     expect(await withHolidays(true)).toMatchObject({ repayment_days_due_today: 7, current_dpd: 7, business_days_since_disbursement: 7 });
   });
 });
+
+describe('absurd contract data never aborts a batch', () => {
+  it('clamps values beyond their column ranges and still computes the other loans of the batch', async () => {
+    await resetEngineTables(dbs.metrics.pool);
+    await withoutRepaymentTrigger(dbs.metrics.pool, async (client) => {
+      await insertLoans(client, [
+        // R = RA = 0.01, T = 1,000, P = 1,000,000: days_paid = 10^11 > numeric(10,2)
+        { id: 'X1', amount: '1', rate: null, fee: null, term: 1000, ra: '0.01', d0: '2025-12-01', d1: '2025-12-02', maturity: '2026-12-31' },
+        // disbursed yesterday, a payment dated 1990: (1 − ((13127 + 0)/2 / 1)/0.25)·100 ≈ −2.6 million < numeric(8,2)
+        { id: 'X2', amount: '1000', rate: null, fee: null, term: 10, ra: '1000', d0: '2025-12-09', d1: '2025-12-10', maturity: '2025-12-31' },
+        { id: 'X3', amount: '30000', rate: null, fee: null, term: 30, ra: '30000', d0: '2025-11-30', d1: '2025-12-01', maturity: '2026-01-09' },
+      ]);
+      await insertRepayments(client, [
+        { id: 'p1', loan: 'X1', date: '2025-12-05', amount: '1000000' },
+        { id: 'p2', loan: 'X2', date: '1990-01-01', amount: '1000' },
+      ]);
+      expect(await recomputeLoans(client, ['X1', 'X2', 'X3'], AS_OF)).toBe(3);
+    });
+    expect(await loanRow(dbs.metrics.pool, 'X1')).toMatchObject({ repayment_days_paid: '99999999.99', current_dpd: 0, total_outstanding: '0.00' });
+    expect(await loanRow(dbs.metrics.pool, 'X2')).toMatchObject({ repayment_delay_rate: '-999999.99', days_since_last_repayment: 13127 });
+    expect(await loanRow(dbs.metrics.pool, 'X3')).toMatchObject({ current_dpd: 8, computed_as_of: AS_OF });
+  });
+});
