@@ -4,6 +4,7 @@
  */
 import type { AppContext } from '../src/context';
 import { LOAN_SORTS } from '../loaders/loan-page.metrics';
+import type { LoanMetricsRow } from '../loaders/loan.metrics';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import type { LoanOrderField, SortDirection } from './enums';
 import type { LoanOrder } from './loan.args';
@@ -16,14 +17,17 @@ export interface PageArgs<O> {
   after?: string | null;
 }
 
-/** Drops ids Django no longer knows (deleted since the last sync): a node always has its base fields. */
-export async function loadLoans(ctx: AppContext, ids: readonly string[]): Promise<Map<string, Loan>> {
-  const rows = await ctx.loaders.loan.loadMany(ids);
+/**
+ * Loan nodes for seedsmetrics rows: base fields from Django (one batch), computed fields from the rows themselves.
+ * Ids Django no longer knows (deleted since the last sync) are dropped: a node always has its base fields.
+ */
+export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetricsRow[]): Promise<Map<string, Loan>> {
+  const rows = await ctx.loaders.loan.loadMany(metricsRows.map((r) => r.loanId));
   const loans = new Map<string, Loan>();
-  for (const row of rows) {
+  rows.forEach((row, i) => {
     if (row instanceof Error) throw row;
-    if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders));
-  }
+    if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders, metricsRows[i]));
+  });
   return loans;
 }
 
@@ -40,10 +44,7 @@ export async function loanConnection(
   const after = decodeCursor('after', args.after, order, LOAN_SORTS[sort].kind);
   const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first }).load(question.parentId);
   const page = pageOf(rows, first);
-  const loans = await loadLoans(
-    ctx,
-    page.rows.map((r) => r.loanId),
-  );
+  const loans = await loadLoans(ctx, page.rows);
   const edges: LoanEdge[] = [];
   for (const row of page.rows) {
     const node = loans.get(row.loanId);

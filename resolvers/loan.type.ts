@@ -11,14 +11,21 @@ import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
 @ObjectType({ description: 'A loan. Base fields are read live from Django; computed fields come from seedsmetrics and are null until the loan is synced.' })
 export class Loan {
+  /**
+   * @param metrics the seedsmetrics row when the caller already has it (a page, a top-risk list: null = not synced);
+   * undefined makes the computed fields load it through the request's loader.
+   */
   constructor(
     readonly base: DjangoLoanRow,
     private readonly loaders: Loaders,
+    private readonly metrics?: LoanMetricsRow | null,
   ) {}
 
-  private async computed<K extends keyof LoanMetricsRow>(key: K): Promise<LoanMetricsRow[K] | null> {
-    const row = await this.loaders.loanMetrics.load(this.base.id);
-    return row === null ? null : row[key];
+  // Computed fields are getters, not methods: type-graphql then resolves them as plain properties, which keeps a page
+  // of thousands of loans cheap; the value is synchronous when the row came with the page.
+  private computed<K extends keyof LoanMetricsRow>(key: K): LoanMetricsRow[K] | null | Promise<LoanMetricsRow[K] | null> {
+    if (this.metrics !== undefined) return this.metrics === null ? null : this.metrics[key];
+    return this.loaders.loanMetrics.load(this.base.id).then((row) => (row === null ? null : row[key]));
   }
 
   @Field(() => ID)
@@ -99,192 +106,193 @@ export class Loan {
 
   // Computed fields and curated hierarchy (seedsmetrics).
   @Field(() => Boolean, { description: 'Whether seedsmetrics has this loan (when false, every computed field is null).' })
-  async synced(): Promise<boolean> {
-    return (await this.loaders.loanMetrics.load(this.base.id)) !== null;
+  get synced(): boolean | Promise<boolean> {
+    if (this.metrics !== undefined) return this.metrics !== null;
+    return this.loaders.loanMetrics.load(this.base.id).then((row) => row !== null);
   }
 
   @Field(() => DateScalar, { nullable: true, description: 'Business date the computed fields were computed for.' })
-  computedAsOf(): Promise<string | null> {
+  get computedAsOf(): string | null | Promise<string | null> {
     return this.computed('computedAsOf');
   }
 
   @Field(() => String, { nullable: true, description: 'Curated region (D12), copied from the officer.' })
-  region(): Promise<string | null> {
+  get region(): string | null | Promise<string | null> {
     return this.computed('region');
   }
 
   @Field(() => String, { nullable: true, description: 'Curated branch (D12).' })
-  branch(): Promise<string | null> {
+  get branch(): string | null | Promise<string | null> {
     return this.computed('branch');
   }
 
   @Field(() => String, { nullable: true })
-  verticalLeadName(): Promise<string | null> {
+  get verticalLeadName(): string | null | Promise<string | null> {
     return this.computed('verticalLeadName');
   }
 
   @Field(() => String, { nullable: true })
-  verticalLeadEmail(): Promise<string | null> {
+  get verticalLeadEmail(): string | null | Promise<string | null> {
     return this.computed('verticalLeadEmail');
   }
 
   @Field(() => String, { nullable: true })
-  channel(): Promise<string | null> {
+  get channel(): string | null | Promise<string | null> {
     return this.computed('channel');
   }
 
   @Field(() => Wave, { nullable: true })
-  wave(): Promise<string | null> {
+  get wave(): string | null | Promise<string | null> {
     return this.computed('wave');
   }
 
   @Field(() => Int, { nullable: true, description: 'Business-day DPD (D5).' })
-  currentDpd(): Promise<number | null> {
+  get currentDpd(): number | null | Promise<number | null> {
     return this.computed('currentDpd');
   }
 
   @Field(() => Int, { nullable: true, description: 'DPD on the previous snapshot date (D6).' })
-  previousDpd(): Promise<number | null> {
+  get previousDpd(): number | null | Promise<number | null> {
     return this.computed('previousDpd');
   }
 
   @Field(() => Int, { nullable: true, description: 'currentDpd − (previousDpd or 0).' })
-  dpdChange(): Promise<number | null> {
+  get dpdChange(): number | null | Promise<number | null> {
     return this.computed('dpdChange');
   }
 
   @Field(() => Int, { nullable: true, description: 'True running maximum of DPD (D6).' })
-  maxDpdEver(): Promise<number | null> {
+  get maxDpdEver(): number | null | Promise<number | null> {
     return this.computed('maxDpdEver');
   }
 
   @Field(() => String, { nullable: true, description: 'DPD bucket: 0, 1-6, 7-30, 31-60, 61-90 or 90+ (D7).' })
-  dpdBucket(): Promise<string | null> {
+  get dpdBucket(): string | null | Promise<string | null> {
     return this.computed('dpdBucket');
   }
 
   @Field(() => Boolean, { nullable: true })
-  firstPaymentMissed(): Promise<boolean | null> {
+  get firstPaymentMissed(): boolean | null | Promise<boolean | null> {
     return this.computed('firstPaymentMissed');
   }
 
   @Field(() => DateScalar, { nullable: true })
-  firstPaymentReceivedDate(): Promise<string | null> {
+  get firstPaymentReceivedDate(): string | null | Promise<string | null> {
     return this.computed('firstPaymentReceivedDate');
   }
 
   @Field(() => DateScalar, { nullable: true })
-  lastPaymentDate(): Promise<string | null> {
+  get lastPaymentDate(): string | null | Promise<string | null> {
     return this.computed('lastPaymentDate');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  principalOutstanding(): Promise<string | null> {
+  get principalOutstanding(): string | null | Promise<string | null> {
     return this.computed('principalOutstanding');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  interestOutstanding(): Promise<string | null> {
+  get interestOutstanding(): string | null | Promise<string | null> {
     return this.computed('interestOutstanding');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  feesOutstanding(): Promise<string | null> {
+  get feesOutstanding(): string | null | Promise<string | null> {
     return this.computed('feesOutstanding');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  totalOutstanding(): Promise<string | null> {
+  get totalOutstanding(): string | null | Promise<string | null> {
     return this.computed('totalOutstanding');
   }
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Missed repayments: amount in arrears.' })
-  actualOutstanding(): Promise<string | null> {
+  get actualOutstanding(): string | null | Promise<string | null> {
     return this.computed('actualOutstanding');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  totalPrincipalPaid(): Promise<string | null> {
+  get totalPrincipalPaid(): string | null | Promise<string | null> {
     return this.computed('totalPrincipalPaid');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  totalInterestPaid(): Promise<string | null> {
+  get totalInterestPaid(): string | null | Promise<string | null> {
     return this.computed('totalInterestPaid');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  totalFeesPaid(): Promise<string | null> {
+  get totalFeesPaid(): string | null | Promise<string | null> {
     return this.computed('totalFeesPaid');
   }
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Sum of counted repayments (D3).' })
-  totalRepayments(): Promise<string | null> {
+  get totalRepayments(): string | null | Promise<string | null> {
     return this.computed('totalRepayments');
   }
 
   @Field(() => Boolean, { nullable: true })
-  fimrTagged(): Promise<boolean | null> {
+  get fimrTagged(): boolean | null | Promise<boolean | null> {
     return this.computed('fimrTagged');
   }
 
   @Field(() => Boolean, { nullable: true, description: 'DPD between 1 and 6.' })
-  earlyIndicatorTagged(): Promise<boolean | null> {
+  get earlyIndicatorTagged(): boolean | null | Promise<boolean | null> {
     return this.computed('earlyIndicatorTagged');
   }
 
   @Field(() => Int, { nullable: true, description: 'Null when no repayment was ever counted.' })
-  daysSinceLastRepayment(): Promise<number | null> {
+  get daysSinceLastRepayment(): number | null | Promise<number | null> {
     return this.computed('daysSinceLastRepayment');
   }
 
   @Field(() => Int, { nullable: true })
-  daysSinceDue(): Promise<number | null> {
+  get daysSinceDue(): number | null | Promise<number | null> {
     return this.computed('daysSinceDue');
   }
 
   @Field(() => Int, { nullable: true })
-  loanAge(): Promise<number | null> {
+  get loanAge(): number | null | Promise<number | null> {
     return this.computed('loanAge');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  dailyRepaymentAmount(): Promise<string | null> {
+  get dailyRepaymentAmount(): string | null | Promise<string | null> {
     return this.computed('dailyRepaymentAmount');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  repaymentDaysPaid(): Promise<string | null> {
+  get repaymentDaysPaid(): string | null | Promise<string | null> {
     return this.computed('repaymentDaysPaid');
   }
 
   @Field(() => Int, { nullable: true })
-  repaymentDaysDueToday(): Promise<number | null> {
+  get repaymentDaysDueToday(): number | null | Promise<number | null> {
     return this.computed('repaymentDaysDueToday');
   }
 
   @Field(() => Int, { nullable: true })
-  realLoanTenureDays(): Promise<number | null> {
+  get realLoanTenureDays(): number | null | Promise<number | null> {
     return this.computed('realLoanTenureDays');
   }
 
   @Field(() => Int, { nullable: true })
-  businessDaysSinceDisbursement(): Promise<number | null> {
+  get businessDaysSinceDisbursement(): number | null | Promise<number | null> {
     return this.computed('businessDaysSinceDisbursement');
   }
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Intended real-number formula (D10); 100 is best, may be negative.' })
-  repaymentDelayRate(): Promise<string | null> {
+  get repaymentDelayRate(): string | null | Promise<string | null> {
     return this.computed('repaymentDelayRate');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  timelinessScore(): Promise<string | null> {
+  get timelinessScore(): string | null | Promise<string | null> {
     return this.computed('timelinessScore');
   }
 
   @Field(() => DecimalScalar, { nullable: true })
-  repaymentHealth(): Promise<string | null> {
+  get repaymentHealth(): string | null | Promise<string | null> {
     return this.computed('repaymentHealth');
   }
 }

@@ -103,10 +103,7 @@ export class OfficerResolver {
     @Arg('limit', () => Int, { defaultValue: 20, description: 'How many loans (1-100).' }) limit: number,
   ): Promise<TopRiskLoan[]> {
     const rows = await ctx.loaders.topRiskLoans(parseBoundedInt('limit', limit, 1, TOP_RISK_MAX)).load(officer.id);
-    const loans = await loadLoans(
-      ctx,
-      rows.map((r) => r.loanId),
-    );
+    const loans = await loadLoans(ctx, rows);
     return rows.flatMap((r) => {
       const loan = loans.get(r.loanId);
       return loan === undefined ? [] : [Object.assign(new TopRiskLoan(), { loan, riskScore: r.riskScore, riskCategory: r.riskCategory })];

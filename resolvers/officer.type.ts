@@ -57,32 +57,32 @@ export class Officer {
   }
 
   @Field(() => String, { description: "Curated region (D12); 'Unassigned' when the officer has none yet." })
-  async region(): Promise<string> {
-    return (await this.hierarchy())?.region ?? UNASSIGNED;
+  get region(): Promise<string> {
+    return this.hierarchy().then((h) => h?.region ?? UNASSIGNED);
   }
 
   @Field(() => String, { description: "Curated branch (D12); Django's user_branch, then 'Unassigned', when none is curated." })
-  async branch(): Promise<string> {
-    return (await this.hierarchy())?.branch ?? this.base.userBranch ?? UNASSIGNED;
+  get branch(): Promise<string> {
+    return this.hierarchy().then((h) => h?.branch ?? this.base.userBranch ?? UNASSIGNED);
   }
 
   @Field(() => String, { nullable: true })
-  async supervisorName(): Promise<string | null> {
-    return (await this.hierarchy())?.supervisorName ?? null;
+  get supervisorName(): Promise<string | null> {
+    return this.hierarchy().then((h) => h?.supervisorName ?? null);
   }
 
   @Field(() => String, { nullable: true })
-  async supervisorEmail(): Promise<string | null> {
-    return (await this.hierarchy())?.supervisorEmail ?? null;
+  get supervisorEmail(): Promise<string | null> {
+    return this.hierarchy().then((h) => h?.supervisorEmail ?? null);
   }
 
   @Field(() => String, { nullable: true })
-  async verticalLeadName(): Promise<string | null> {
-    return (await this.hierarchy())?.verticalLeadName ?? null;
+  get verticalLeadName(): Promise<string | null> {
+    return this.hierarchy().then((h) => h?.verticalLeadName ?? null);
   }
 
   @Field(() => String, { nullable: true })
-  async verticalLeadEmail(): Promise<string | null> {
-    return (await this.hierarchy())?.verticalLeadEmail ?? null;
+  get verticalLeadEmail(): Promise<string | null> {
+    return this.hierarchy().then((h) => h?.verticalLeadEmail ?? null);
   }
 }
