@@ -2,6 +2,7 @@
  * A fingerprint of the Django demo data computed by PostgreSQL itself: md5 over every row's text of every table,
  * ordered by id. Two databases seeded with the same seed, scale and as-of day give the same value.
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { DJANGO_TABLES } from './write';
 
@@ -29,7 +30,6 @@ export async function djangoTableChecksums(pool: pg.Pool): Promise<Record<string
 /** One md5 over all Django tables (see djangoTableChecksums). */
 export async function djangoChecksum(pool: pg.Pool): Promise<string> {
   const tables = await djangoTableChecksums(pool);
-  const { createHash } = await import('node:crypto');
   return createHash('md5')
     .update(DJANGO_TABLES.map((table) => `${table}:${tables[table]}`).join('\n'))
     .digest('hex');

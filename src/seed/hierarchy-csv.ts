@@ -42,12 +42,16 @@ export function buildHierarchyCsv(prng: Prng, scale: number, officers: ReadonlyA
     const lead = leads.get(branch.vertical)!;
     return [email, customerUserId, branch.vertical, branch.name, supervisor.email, supervisor.name, lead.email, lead.name];
   };
+  let caseVariants = 0;
   for (const { user, branch } of officers) {
     if (!prng.chance(0.915)) continue;
     let email = user.email;
     const roll = prng.next();
-    if (roll < 0.03) email = email.toUpperCase();
+    // Keep at least one differently-cased e-mail even in a tiny sheet: the importer must match case-insensitively.
+    const lastChance = caseVariants === 0 && rows.length === Math.min(officers.length, 3) - 1;
+    if (roll < 0.03 || lastChance) email = email.toUpperCase();
     else if (roll < 0.06) email = email.replace(/(^|\.)([a-z])/g, (_m, dot: string, c: string) => dot + c.toUpperCase());
+    if (email !== user.email) caseVariants += 1;
     rows.push(rowFor(email, user.customerUserId === null ? '' : String(user.customerUserId), branch ?? prng.pick(BRANCHES)));
   }
   const strangers = Math.max(1, Math.round(8 * scale));

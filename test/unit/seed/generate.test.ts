@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { businessDaysBetween, formatTimestampUtc, lagosTimestamp, nthBusinessDay, parseIsoDay, todayIn } from '../../../src/seed/calendar';
+import { parseSeedArgs } from '../../../src/seed/cli-args';
+import { DEMO_CASES, generateDemoData, type DemoDataset } from '../../../src/seed/generate';
+import { validateHierarchyCsv } from '../../../src/hierarchy/import';
+import { divRound, koboToNaira } from '../../../src/seed/money';
+import { Prng } from '../../../src/seed/prng';
+import { customerEncoding, holidayEncoding, loanEncoding, repaymentEncoding, userEncoding } from '../../../src/seed/rows';
+
+function fingerprint(d: DemoDataset): string {
+  const hash = createHash('md5');
+  for (const row of d.users) hash.update(userEncoding.encode(row) + '\n');
+  for (const row of d.customers) hash.update(customerEncoding.encode(row) + '\n');
+  for (const row of d.loans) hash.update(loanEncoding.encode(row) + '\n');
+  for (const row of d.repayments) hash.update(repaymentEncoding.encode(row) + '\n');
+  for (const row of d.holidays) hash.update(holidayEncoding.encode(row) + '\n');
+  hash.update(d.hierarchyCsv);
+  return hash.digest('hex');
+}
+
+describe('calendar and money helpers', () => {
+  it('counts business days as DOMAIN.md §3.9 does', () => {
+    expect(businessDaysBetween(parseIsoDay('2025-11-04'), parseIsoDay('2025-12-10'))).toBe(27);
+    expect(businessDaysBetween(parseIsoDay('2025-10-02'), parseIsoDay('2025-11-12'))).toBe(30);
+    expect(businessDaysBetween(parseIsoDay('2025-12-06'), parseIsoDay('2025-12-07'))).toBe(0); // a weekend
+    expect(businessDaysBetween(parseIsoDay('2025-12-10'), parseIsoDay('2025-12-09'))).toBe(0);
+    // Loan A of §3.9: 30 instalments from 11-04 end on the maturity date 12-15.
+    expect(nthBusinessDay(parseIsoDay('2025-11-04'), 30)).toBe(parseIsoDay('2025-12-15'));
+  });
+
+  it('places 00:30 Lagos time at 23:30 UTC the day before', () => {
+    expect(formatTimestampUtc(lagosTimestamp(parseIsoDay('2025-11-20'), 30 * 60))).toBe('2025-11-19 23:30:00+00');
+  });
+
+  it('rejects impossible dates, naming what arrived', () => {
+    expect(() => parseIsoDay('2025-02-30', 'asOf')).toThrow('asOf must be a calendar date YYYY-MM-DD; got "2025-02-30"');
+  });
+
+  it('takes today in the given zone, not the host zone', () => {
+    expect(todayIn('Africa/Lagos', new Date('2025-11-19T23:30:00Z'))).toBe('2025-11-20');
+  });
+
+  it('keeps money in exact kobo', () => {
+    expect(koboToNaira(13_200_000)).toBe('132000.00');
+    expect(koboToNaira(191_667)).toBe('1916.67');
+    expect(koboToNaira(-5)).toBe('-0.05');
+    expect(divRound(5_750_000, 30)).toBe(191_667); // 191,666.67 → 191,667
+    expect(divRound(5, 2)).toBe(3); // ties away from zero
+    expect(divRound(2 ** 52 + 1, 3)).toBe(1501199875790166);
+  });
+
+  it('draws the same sequence from the same seed and another from another seed', () => {
+    const a = new Prng(42);
+    const b = new Prng(42);
+    const c = new Prng(43);
+    const seqA = Array.from({ length: 5 }, () => a.nextUint32());
+    expect(Array.from({ length: 5 }, () => b.nextUint32())).toEqual(seqA);
+    expect(Array.from({ length: 5 }, () => c.nextUint32())).not.toEqual(seqA);
+    expect(new Prng(1).uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('generateDemoData', () => {
+  const options = { scale: 0.02, seed: 42, asOf: '2025-11-20' };
+  const first = generateDemoData(options);
+
+  it('is deterministic: same options, same rows, sheet and manifest', () => {
+    const again = generateDemoData(options);
+    expect(fingerprint(again)).toBe(fingerprint(first));
+    expect(again.manifest).toEqual(first.manifest);
+  });
+
+  it('changes with the seed and with the as-of day', () => {
+    expect(fingerprint(generateDemoData({ ...options, seed: 43 }))).not.toBe(fingerprint(first));
+    expect(fingerprint(generateDemoData({ ...options, asOf: '2025-11-21' }))).not.toBe(fingerprint(first));
+  });
+
+  it('scales the population and finds an example of every case even at scale 0.02', () => {
+    expect(first.users.length).toBeGreaterThan(120);
+    expect(first.users.length).toBeLessThan(180);
+    expect(first.customers.length).toBe(360);
+    expect(first.loans.filter((l) => l.isDisbursed).length).toBe(358 + 2); // 17,900 × 0.02 plus 2 without an officer
+    for (const c of DEMO_CASES) expect([c, first.manifest[c].length > 0]).toEqual([c, true]);
+  });
+
+  it('never dates anything after the as-of day', () => {
+    const end = lagosTimestamp(parseIsoDay('2025-11-21'), 0);
+    expect(first.repayments.every((r) => (r.paidDate ?? 0) < end && r.createdAt < end && r.updatedAt < end)).toBe(true);
+    expect(first.loans.every((l) => (l.dateDisbursed ?? 0) < end && l.updatedAt < end)).toBe(true);
+  });
+
+  it('numbers repayments in time order, as Django does', () => {
+    const created = first.repayments.map((r) => r.createdAt);
+    expect(created).toEqual([...created].sort((a, b) => a - b));
+    expect(first.repayments.map((r) => r.id)).toEqual(first.repayments.map((_, i) => i + 1));
+  });
+
+  it('writes a hierarchy sheet that validates, with case-variant e-mails and strangers like the real one', () => {
+    const { rows, rejected } = validateHierarchyCsv(first.hierarchyCsv);
+    expect(rejected).toEqual([]);
+    const emails = new Set(first.users.map((u) => u.email));
+    const lines = first.hierarchyCsv.split('\n').slice(1, -1).map((l) => l.split(',')[0]);
+    expect(lines.some((e) => e !== e.toLowerCase() && emails.has(e.toLowerCase()))).toBe(true);
+    expect(rows.filter((r) => !emails.has(r.officerEmail)).length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.region)).size).toBeGreaterThan(3);
+  });
+
+  it('rejects a bad scale, seed or as-of day', () => {
+    expect(() => generateDemoData({ ...options, scale: 0 })).toThrow('scale must be a positive number; got 0');
+    expect(() => generateDemoData({ ...options, seed: -1 })).toThrow('seed must be an integer from 0 to 4294967295; got -1');
+    expect(() => generateDemoData({ ...options, asOf: '20-11-2025' })).toThrow('asOf must be a calendar date YYYY-MM-DD; got "20-11-2025"');
+  });
+});
+
+describe('parseSeedArgs', () => {
+  const defaults = { scale: 1, seed: 42, asOf: undefined };
+  it('reads every flag, in both --flag value and --flag=value forms', () => {
+    expect(parseSeedArgs(['--scale', '0.05', '--seed=7', '--as-of', '2025-11-20', '--django-url', 'postgres://u@h/db', '--hierarchy-out', 'x.csv'], defaults)).toEqual({
+      scale: 0.05, seed: 7, asOf: '2025-11-20', djangoUrl: 'postgres://u@h/db', hierarchyOut: 'x.csv',
+    });
+    expect(parseSeedArgs([], defaults)).toEqual({ ...defaults, djangoUrl: undefined, hierarchyOut: undefined });
+  });
+  it('names the flag, what was expected and what arrived', () => {
+    expect(() => parseSeedArgs(['--scale', '-1'], defaults)).toThrow('--scale must be a positive number such as 1, 0.05 or 10; got "-1"');
+    expect(() => parseSeedArgs(['--seed', 'x'], defaults)).toThrow('--seed must be an integer from 0 to 4294967295; got "x"');
+    expect(() => parseSeedArgs(['--as-of', '2025-13-01'], defaults)).toThrow('--as-of must be a calendar date YYYY-MM-DD; got "2025-13-01"');
+    expect(() => parseSeedArgs(['--django-url', 'mysql://u:secret@h/db'], defaults)).toThrow('--django-url must be a postgres:// URL naming a database; got "mysql://u:***@h/db"');
+    expect(() => parseSeedArgs(['--scale'], defaults)).toThrow(/^--scale needs a value/);
+    expect(() => parseSeedArgs(['--bogus'], defaults)).toThrow(/^unknown argument "--bogus"/);
+  });
+});
