@@ -44,3 +44,24 @@ export const SKIP_REPAYMENT_TRIGGER_SETTING = 'seedsmetrics.skip_repayment_trigg
 export async function skipRepaymentTriggerInTransaction(client: pg.ClientBase): Promise<void> {
   await client.query(`SELECT set_config($1, 'on', true)`, [SKIP_REPAYMENT_TRIGGER_SETTING]);
 }
+
+/** What recomputeIfNewBusinessDay did. */
+export interface DailyRecompute {
+  /** The business date the open loans were recomputed as of. */
+  asOf: string;
+  /** Number of loans recomputed. */
+  loans: number;
+}
+
+/**
+ * The start-up and after-midnight path: when business_today() differs from the date of the last daily recompute,
+ * recomputes every open loan as of today and records the date (same transaction); else does nothing and returns
+ * null. Cheap enough to call every sync cycle; concurrent callers run it once per business day.
+ */
+export async function recomputeIfNewBusinessDay(client: Executor): Promise<DailyRecompute | null> {
+  const { rows } = await client.query<{ loans: number | null; as_of: string }>(
+    `SELECT recompute_if_new_business_day() AS loans, business_today()::text AS as_of`,
+  );
+  const { loans, as_of: asOf } = rows[0]!;
+  return loans === null ? null : { asOf, loans };
+}
