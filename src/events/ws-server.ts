@@ -10,7 +10,7 @@
  * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged.
  */
 import type http from 'node:http';
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { viewerFromRequest } from '../auth';
@@ -49,14 +49,15 @@ export interface GraphqlWsServer {
   dispose(): Promise<void>;
 }
 
-/** graphql-js's subscribe, except that each event executes in the context its envelope carries. */
-async function subscribeWithEventContexts(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const stream = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in stream)) return stream;
-  const source = stream[Symbol.asyncIterator]();
+/**
+ * graphql-js's subscribe, split so that its two halves run where graphql-ws expects them: the source stream is
+ * created in onSubscribe (so a subscribe resolver's error — bad input — is sent as the protocol's `error`
+ * message rather than `next` + `complete`), and each event then executes in the context its envelope carries.
+ */
+function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>): AsyncIterableIterator<ExecutionResult> {
   const executeEvent = async (payload: unknown): Promise<ExecutionResult> =>
     execute({ ...args, rootValue: payload, contextValue: payload instanceof LiveEnvelope ? payload.context : args.contextValue });
-  const mapped: AsyncIterableIterator<ExecutionResult> = {
+  return {
     [Symbol.asyncIterator]() {
       return this;
     },
@@ -74,7 +75,27 @@ async function subscribeWithEventContexts(args: ExecutionArgs): Promise<AsyncIte
       throw error;
     },
   };
-  return mapped;
+}
+
+/** The error with `extensions.code` set (graphql-js's own errors carry none). */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/**
+ * Errors coded as Apollo Server codes them over HTTP: parse and validation errors are coded where they arise
+ * (onSubscribe); an uncoded error without a path did not come from a resolver, so it is graphql-js refusing the
+ * variables, a caller error too (BAD_USER_INPUT). Resolver failures (they have a path) are left to be masked.
+ */
+function codeCallerErrors(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => (error.extensions.code === undefined && error.path === undefined ? withCode(error, 'BAD_USER_INPUT') : error));
 }
 
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
@@ -84,6 +105,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const formatError = createFormatError(log);
   // One context per published event of this server: every subscriber of that event shares its loaders.
   const eventContexts = new WeakMap<RowEvent, AppContext>();
+  // Source streams created in onSubscribe, picked up by subscribe (graphql-ws passes the same args object).
+  const sourceStreams = new WeakMap<ExecutionArgs, AsyncIterator<unknown>>();
 
   const closeSlowConsumer = (socket: WebSocket, reason: string): void => {
     if (socket.readyState !== socket.OPEN) return;
@@ -120,18 +143,38 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const server = useServer(
     {
       schema: options.schema,
-      context: (ctx) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+          throw error;
+        }
+        const invalid = validate(options.schema, document);
+        if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         const viewer = viewerFromRequest(ctx.extra.request);
-        const context = options.contextFactory(viewer);
-        return Object.assign(context, { [LIVE_TRANSPORT]: transportFor(viewer, ctx.extra.socket) });
+        const contextValue = Object.assign(options.contextFactory(viewer), { [LIVE_TRANSPORT]: transportFor(viewer, ctx.extra.socket) });
+        const args: ExecutionArgs = { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+          const stream = await createSourceEventStream(args);
+          if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
+          sourceStreams.set(args, stream[Symbol.asyncIterator]());
+        }
+        return args;
       },
-      subscribe: subscribeWithEventContexts,
+      subscribe: (args) => {
+        const source = sourceStreams.get(args);
+        if (source === undefined) throw new Error('subscription without a source stream (onSubscribe creates it)');
+        sourceStreams.delete(args);
+        return eventResults(args, source);
+      },
       onNext: (ctx, _id, _payload, _args, result) => {
         overBound(ctx.extra.socket, 0);
         if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
+        return { ...result, errors: codeCallerErrors(result.errors).map((error) => formatError(error.toJSON(), error)) };
       },
-      onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error)),
+      onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) => codeCallerErrors(errors).map((error) => formatError(error.toJSON(), error)),
     },
     wss,
     options.keepAliveMs,

@@ -1,0 +1,173 @@
+/**
+ * The graphql-transport-ws messages a client sees: their order for replay, live events, complete and queries;
+ * the exact `error` payloads for bad input; and the close frame a slow client gets.
+ */
+import { TOPICS } from '../../../src/events/pubsub';
+import { SLOW_CONSUMER_CLOSE_CODE } from '../../../src/events/ws-server';
+import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { DPD_SUBSCRIPTION, insertTransitions, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from './harness';
+import { RawClient } from './raw-client';
+
+let dbs: TestDatabases;
+let live: LiveInstance;
+const clients: RawClient[] = [];
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  await seedOfficers(dbs);
+  live = await startLiveInstance(dbs);
+});
+
+afterAll(async () => {
+  for (const client of clients) await client.close();
+  await live?.stop();
+  await dbs?.drop();
+});
+
+async function connect(url = live.url): Promise<RawClient> {
+  const client = await RawClient.connect(url);
+  clients.push(client);
+  return client;
+}
+
+const subscribers = () => live.pubSub.subscriberCount(TOPICS.DPD_TRANSITION);
+
+function next(id: string, transitionId: string, branch = 'YABA') {
+  return {
+    id,
+    type: 'next',
+    payload: {
+      data: {
+        dpdTransitioned: { id: transitionId, fromBucket: 'DPD_1_6', toBucket: 'DPD_7_30', dpdBefore: 6, dpdAfter: 7, actualOutstanding: '12500.50', branch, region: 'Crystal' },
+      },
+    },
+  };
+}
+
+test('message order: ack, replayed next, live next; nothing after complete; a query gets next then complete', async () => {
+  const [r1, r2] = await insertTransitions(dbs, [{}, {}]);
+  const client = await connect();
+  const base = subscribers();
+  client.subscribe('s1', DPD_SUBSCRIPTION, { since: r1 });
+  await waitUntil(() => subscribers() === base + 1, 'the subscription to be live');
+  const [r3] = await insertTransitions(dbs, [{}]);
+  await client.waitFor((m) => m.id === 's1' && (m.payload as { data?: { dpdTransitioned?: { id: string } } }).data?.dpdTransitioned?.id === r3, 'the live event');
+  client.send({ id: 's1', type: 'complete' });
+  await waitUntil(() => subscribers() === base, 'the server to end the subscription');
+  const [r4] = await insertTransitions(dbs, [{}]);
+  await waitUntil(() => live.bridge.lastDelivered().dpd === r4, 'the bridge to publish the event after complete');
+  client.subscribe('q1', `{ dpdTransitions(first: 1, after: "${r3}") { nodes { id } } }`);
+  await client.waitFor((m) => m.id === 'q1' && m.type === 'complete', 'the query to complete');
+  expect(client.messages).toEqual([
+    { type: 'connection_ack' },
+    next('s1', r2!),
+    next('s1', r3!),
+    { id: 'q1', type: 'next', payload: { data: { dpdTransitions: { nodes: [{ id: r4 }] } } } },
+    { id: 'q1', type: 'complete' },
+  ]);
+});
+
+describe('bad input on subscribe gets an `error` message naming what was expected and what arrived', () => {
+  const cases: [string, string, Record<string, unknown>, unknown[]][] = [
+    [
+      'unknown branch',
+      DPD_SUBSCRIPTION,
+      { filter: { branches: ['YABA', 'NOWHERE'] } },
+      [
+        {
+          message: 'filter.branches must be branches of officers known to seedsmetrics; got ["NOWHERE"]',
+          locations: [{ line: 2, column: 3 }],
+          path: ['dpdTransitioned'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'filter.branches' },
+        },
+      ],
+    ],
+    [
+      'unknown region',
+      DPD_SUBSCRIPTION,
+      { filter: { regions: ['Atlantis'] } },
+      [
+        {
+          message: 'filter.regions must be regions of officers known to seedsmetrics; got ["Atlantis"]',
+          locations: [{ line: 2, column: 3 }],
+          path: ['dpdTransitioned'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'filter.regions' },
+        },
+      ],
+    ],
+    [
+      'unknown bucket',
+      DPD_SUBSCRIPTION,
+      { filter: { fromBuckets: ['DPD_7_14'] } },
+      [
+        {
+          message: 'Variable "$filter" got invalid value "DPD_7_14" at "filter.fromBuckets[0]"; Value "DPD_7_14" does not exist in "DpdBucket" enum. Did you mean the enum value "DPD_7_30", "DPD_1_6", "DPD_31_60", or "DPD_61_90"?',
+          locations: [{ line: 1, column: 18 }],
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    ],
+    [
+      'malformed since',
+      DPD_SUBSCRIPTION,
+      { since: 'yesterday' },
+      [
+        {
+          message: 'since must be an event id: the id of the last event seen, digits such as "1024" ("0" for all); got "yesterday"',
+          locations: [{ line: 2, column: 3 }],
+          path: ['dpdTransitioned'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'since' },
+        },
+      ],
+    ],
+    [
+      'empty list',
+      DPD_SUBSCRIPTION,
+      { filter: { officerIds: [] } },
+      [
+        {
+          message: 'filter.officerIds must be a non-empty list (leave it out to match every value); got []',
+          locations: [{ line: 2, column: 3 }],
+          path: ['dpdTransitioned'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'filter.officerIds' },
+        },
+      ],
+    ],
+    [
+      'PAR keys of another scope',
+      'subscription { parChanged(scope: BRANCH, keys: ["YABA", "Crystal"]) { id } }',
+      {},
+      [
+        {
+          message: 'keys must be branches of officers known to seedsmetrics; got ["Crystal"]',
+          locations: [{ line: 1, column: 16 }],
+          path: ['parChanged'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'keys' },
+        },
+      ],
+    ],
+    [
+      'unknown field',
+      'subscription { dpdTransitioned { id nope } }',
+      {},
+      [
+        {
+          message: 'Cannot query field "nope" on type "DpdTransition".',
+          locations: [{ line: 1, column: 37 }],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    ],
+  ];
+
+  test.each(cases)('%s', async (_name, query, variables, payload) => {
+    const client = await connect();
+    client.subscribe('bad', query, variables);
+    await client.waitFor((m) => m.id === 'bad', 'the error message');
+    expect(client.of('bad')).toEqual([{ id: 'bad', type: 'error', payload }]);
+    // The connection stays usable.
+    client.subscribe('ok', '{ apiVersion }');
+    await client.waitFor((m) => m.id === 'ok' && m.type === 'complete', 'a query on the same socket');
+    expect(client.closed).toBeUndefined();
+  });
+});
