@@ -106,7 +106,7 @@ async function writeResilient<R extends SourceRow>(
  * is_active_in_django = false, unknown ones as 'Unknown officer <id>') and customers. Loans outside the
  * population are skipped (not disbursed) or rejected (everything else), never written.
  */
-async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourceRow[], outcome: BatchOutcome): Promise<void> {
+export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourceRow[], outcome: BatchOutcome): Promise<void> {
   const ok: LoanSourceRow[] = [];
   for (const row of rows) {
     if (!row.is_disbursed) continue;
@@ -277,7 +277,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
           break;
       }
       const reported = await recordRejects(ctx.client, entity, outcome.rejects, outcome.fixedIds);
-      const recomputed = await ctx.recompute.loans(ctx.client, [...outcome.touchedLoans].sort(), ctx.asOf);
+      const recomputed = outcome.touchedLoans.size === 0 ? 0 : await ctx.recompute.loans(ctx.client, [...outcome.touchedLoans].sort(), ctx.asOf);
 
       // The id watermark moves to the end of the page unless a repayment waits for its loan; the updated_at
       // watermark moves only once the whole scan is done (a later page may hold older changes) and nothing waits.

@@ -2,12 +2,15 @@
  * Periodic repair of drift (D11, D3): compares, per loan, the number, exact sum and newest change of Django's
  * repayments with the seedsmetrics copy in two statements (one aggregate per database), then re-copies the
  * repayments of every loan that differs, deletes copies Django no longer has, and recomputes those loans, in
- * one transaction per chunk of loans. Holidays deleted in Django leave the mirror too.
+ * one transaction per chunk of loans. Loans Django has but the copy missed (committed later than the overlap
+ * window) are copied first; holidays deleted in Django leave the mirror.
  */
-import { emptyOutcome, inBatchTransaction, writeRepayments, type CopyContext } from './copy';
+import { emptyOutcome, inBatchTransaction, writeLoans, writeRepayments, type CopyContext } from './copy';
 import { deleteVanishedRepayments, recordRejects } from './upsert';
 
 export interface ReconcileResult {
+  /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
+  loansAdded: string[];
   /** Loans compared (every loan in seedsmetrics). */
   loansChecked: number;
   /** Loans whose repayments differed and were re-copied and recomputed. */
@@ -38,9 +41,37 @@ export async function findDriftingLoans(ctx: Pick<CopyContext, 'reader' | 'clien
   return { checked: rows.length, drifting: rows.filter((r) => r.drifting).map((r) => r.loan_id).sort() };
 }
 
+/** Copies the Django loans of the population that seedsmetrics has neither copied nor rejected; returns their ids. */
+async function addMissingLoans(ctx: CopyContext, result: ReconcileResult): Promise<void> {
+  const eligible = await ctx.reader.eligibleLoanIds();
+  const { rows: missing } = await ctx.client.query<{ id: string }>(
+    `SELECT id FROM unnest($1::text[]) AS id
+     WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = id)
+       AND NOT EXISTS (SELECT 1 FROM sync_rejects r WHERE r.entity = 'loans' AND r.django_id = id)`,
+    [eligible],
+  );
+  for (let i = 0; i < missing.length; i += REPAIR_CHUNK) {
+    const loans = await ctx.reader.loansByIds(missing.slice(i, i + REPAIR_CHUNK).map((r) => r.id));
+    const outcome = emptyOutcome();
+    const reported = await inBatchTransaction(ctx.client, async () => {
+      await writeLoans(ctx.client, loans, outcome);
+      const reported = await recordRejects(ctx.client, 'loans', outcome.rejects, outcome.fixedIds);
+      result.loansRecomputed += await ctx.recompute.loans(ctx.client, [...outcome.touchedLoans].sort(), ctx.asOf);
+      return reported;
+    });
+    for (const reject of reported) ctx.onReject('loans', reject);
+    result.rejects += reported.length;
+    result.loansAdded.push(...[...outcome.touchedLoans].sort());
+  }
+}
+
 export async function reconcile(ctx: CopyContext): Promise<ReconcileResult> {
+  const result: ReconcileResult = { loansAdded: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, loansRecomputed: 0, rejects: 0 };
+  // Missing loans first, so their repayments are compared (and copied) just below.
+  await addMissingLoans(ctx, result);
   const { checked, drifting } = await findDriftingLoans(ctx);
-  const result: ReconcileResult = { loansChecked: checked, loansRepaired: drifting, repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, loansRecomputed: 0, rejects: 0 };
+  result.loansChecked = checked;
+  result.loansRepaired = drifting;
   for (let i = 0; i < drifting.length; i += REPAIR_CHUNK) {
     const loanIds = drifting.slice(i, i + REPAIR_CHUNK);
     const rows = await ctx.reader.repaymentsOfLoans(loanIds);

@@ -177,7 +177,7 @@ it('the overlap window picks up a row committed late with an older updated_at an
   expect(report.entities.repayments).toMatchObject({ rowsWritten: 1, maxId: '1005' });
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1004' }, { repayment_id: '1005' }]);
   const repaired = await worker.reconcileNow();
-  expect(repaired.reconciliation).toMatchObject({ loansChecked: 1, loansRepaired: ['100'], repaymentsWritten: 1, repaymentsDeleted: 0 });
+  expect(repaired.reconciliation).toMatchObject({ loansAdded: [], loansChecked: 1, loansRepaired: ['100'], repaymentsWritten: 1, repaymentsDeleted: 0 });
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1003' }, { repayment_id: '1004' }, { repayment_id: '1005' }]);
 });
 

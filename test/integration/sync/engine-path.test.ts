@@ -38,7 +38,7 @@ it('a repayment deleted in Django disappears at reconciliation and its loan is r
   await worker.runOnce();
   await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1002`);
   const report = await worker.reconcileNow();
-  expect(report.reconciliation).toEqual({ loansChecked: 1, loansRepaired: ['100'], repaymentsWritten: 0, repaymentsDeleted: 1, holidaysDeleted: 0, loansRecomputed: 1, rejects: 0 });
+  expect(report.reconciliation).toEqual({ loansAdded: [], loansChecked: 1, loansRepaired: ['100'], repaymentsWritten: 0, repaymentsDeleted: 1, holidaysDeleted: 0, loansRecomputed: 1, rejects: 0 });
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1000' }, { repayment_id: '1001' }]);
   // days paid 40,000 × 30 / 132,000 = 9.09 → 9; DPD 27 − 9 = 18; arrears 4,400 × 27 − 40,000 = 78,800.
   expect(await loanA()).toEqual([
@@ -83,10 +83,20 @@ describe('validate()', () => {
   });
 
   it('reports Django loans that were never copied nor rejected', async () => {
-    await h.worker().runOnce();
+    const worker = h.worker();
+    await worker.runOnce();
     await h.django.loan(50, 7, 11, { updated_at: new Date(Date.now() - 3_600_000) });
-    expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([
-      { check: 'missing_loan', key: '50', field: 'loan_id', expected: '50', actual: null },
+    await h.django.repayment(1003, 50, 500, '2025-12-09T10:00:00+01:00', { updated_at: new Date(Date.now() - 3_600_000) });
+    await h.dbs.metrics.pool.query(`UPDATE sync_watermarks SET max_id = 1003 WHERE entity = 'repayments'`); // as if seen past
+    const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool };
+    expect(await validate(options)).toEqual([{ check: 'missing_loan', key: '50', field: 'loan_id', expected: '50', actual: null }]);
+    // Reconciliation copies the loan, then its repayments (found by the per-loan comparison), and recomputes it.
+    const report = await worker.reconcileNow();
+    expect(report.reconciliation).toMatchObject({ loansAdded: ['50'], loansChecked: 2, loansRepaired: ['50'], repaymentsWritten: 1 });
+    expect(await h.rows(`SELECT loan_id, total_repayments, computed_as_of::text FROM loans ORDER BY loan_id`)).toEqual([
+      { loan_id: '100', total_repayments: '60000.00', computed_as_of: TODAY },
+      { loan_id: '50', total_repayments: '500.00', computed_as_of: TODAY },
     ]);
+    expect(await validate(options)).toEqual([]);
   });
 });

@@ -1,0 +1,149 @@
+/** One worker at a time (advisory lock), and a worker killed in the middle of a batch loses and duplicates nothing. */
+import type pg from 'pg';
+import { recomputeLoans } from '../../../src/engine/recompute';
+import { SyncLockBusyError, SYNC_LOCK_KEY } from '../../../src/sync/lock';
+import type { RecomputeSteps } from '../../../src/sync/recompute';
+import { validate } from '../../../src/sync/validate';
+import { syncHarness, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+beforeEach(async () => {
+  h = await syncHarness();
+  await h.django.user(7);
+  await h.django.customer(11);
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11, { amount: 50000, repayment_amount: 57500, interest_rate: 15, processing_fee: 0 });
+  for (let i = 0; i < 5; i += 1) {
+    await h.django.repayment(1000 + i, 100, 1000 + i, `2025-11-${10 + i}T10:00:00+01:00`);
+    await h.django.repayment(2000 + i, 101, 500.25, `2025-11-${10 + i}T10:00:00+01:00`);
+  }
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The copy as it should be after any successful catch-up: exact counts and sums per loan, computed totals included. */
+async function expectExactCopy(): Promise<void> {
+  expect(await h.rows(`SELECT loan_id, count(*)::int AS n, sum(payment_amount)::text AS total, count(DISTINCT repayment_id)::int AS distinct_ids
+                       FROM repayments GROUP BY loan_id ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', n: 5, total: '5010.00', distinct_ids: 5 },
+    { loan_id: '101', n: 5, total: '2501.25', distinct_ids: 5 },
+  ]);
+  expect(await h.rows(`SELECT loan_id, total_repayments FROM loans ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', total_repayments: '5010.00' },
+    { loan_id: '101', total_repayments: '2501.25' },
+  ]);
+  expect(await h.rows(`SELECT entity, max_id::text FROM sync_watermarks WHERE entity IN ('loans', 'repayments') ORDER BY entity`)).toEqual([
+    { entity: 'loans', max_id: '101' },
+    { entity: 'repayments', max_id: '2004' },
+  ]);
+  expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([]);
+}
+
+describe('the advisory lock', () => {
+  it('makes a second worker fail with a message naming the lock, or wait until the first one stops', async () => {
+    const first = h.worker();
+    await first.runOnce();
+    const holderPid = (await h.rows<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [SYNC_LOCK_KEY]))[0]!.pid;
+
+    const failing = h.worker({ onLockBusy: 'fail' });
+    const error = await failing.runOnce().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncLockBusyError);
+    expect((error as Error).message).toBe(
+      `another sync worker holds the advisory lock "seedsmetrics.sync_worker" (pg_advisory_lock(7301003)) on database ` +
+        `"${new URL(h.dbs.metricsUrl).pathname.slice(1)}" (backend pid ${holderPid}); only one worker may run at a time`,
+    );
+
+    let attempts = 0;
+    const stopCounting = h.dbs.metrics.pool.onStatement((sql) => {
+      if (sql.includes('pg_try_advisory_lock')) attempts += 1;
+    });
+    const waiting = h.worker({ intervalMs: 50 });
+    let finished = false;
+    const run = waiting.runOnce().then((report) => {
+      finished = true;
+      return report;
+    });
+    await waitFor('three lock attempts by the waiting worker', () => attempts >= 3);
+    expect(finished).toBe(false);
+    await first.stop();
+    const report = await run;
+    stopCounting();
+    expect(report.rowsWritten).toBe(0); // the first worker had copied everything
+    expect(waiting.health().status).toBe('ok');
+  });
+});
+
+describe('killing the worker in the middle of a batch', () => {
+  it('an error after the upsert and before commit leaves nothing half-done; a fresh worker catches up exactly', async () => {
+    let batches = 0;
+    const failOnRepayments: RecomputeSteps = {
+      loans: async (client, loanIds, asOf) => {
+        batches += 1;
+        const copied = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM repayments`);
+        if (copied.rows[0]!.n > 0) throw new Error('injected crash after the upsert, before commit');
+        return recomputeLoans(client, loanIds, asOf);
+      },
+      openLoans: async () => 0,
+    };
+    const crashing = h.worker({ recompute: failOnRepayments, batchSize: 4 });
+    await expect(crashing.runOnce()).rejects.toThrow('injected crash after the upsert, before commit');
+    expect(batches).toBe(2); // the loans batch committed, the first repayments batch did not
+    expect(await h.rows(`SELECT count(*)::int AS n FROM repayments`)).toEqual([{ n: 0 }]);
+    expect(await h.rows(`SELECT entity, max_id::text FROM sync_watermarks ORDER BY entity`)).toEqual([
+      { entity: 'customers', max_id: '11' },
+      { entity: 'loans', max_id: '101' },
+      { entity: 'officers', max_id: '7' },
+    ]);
+    expect(crashing.health()).toMatchObject({ status: 'starting', errorsLastCycle: 1, lastError: 'injected crash after the upsert, before commit' });
+    expect(await h.rows(`SELECT kind, errors_count, error_message FROM sync_runs`)).toEqual([
+      { kind: 'cycle', errors_count: 1, error_message: 'injected crash after the upsert, before commit' },
+    ]);
+    await crashing.stop();
+
+    const fresh = h.worker({ batchSize: 4 });
+    await fresh.runOnce();
+    await expectExactCopy();
+  });
+
+  it('a backend terminated mid-transaction releases the lock; a fresh worker (or the same one) catches up exactly', async () => {
+    let killed = false;
+    const killMidBatch: RecomputeSteps = {
+      loans: async (client, loanIds, asOf) => {
+        const copied = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM repayments`);
+        if (!killed && copied.rows[0]!.n >= 8) {
+          killed = true;
+          // Another session kills this worker's connection while its repayments batch is uncommitted.
+          const pid = (client as pg.ClientBase & { processID: number }).processID;
+          await h.dbs.metrics.pool.query(`SELECT pg_terminate_backend($1)`, [pid]);
+        }
+        return recomputeLoans(client, loanIds, asOf);
+      },
+      openLoans: async () => 0,
+    };
+    const doomed = h.worker({ recompute: killMidBatch, batchSize: 4, onLockBusy: 'fail' });
+    await expect(doomed.runOnce()).rejects.toThrow();
+    expect(killed).toBe(true);
+    // Nothing of the killed batch is visible: the first batch (4 rows) committed before, the second did not.
+    expect(await h.rows(`SELECT count(*)::int AS n FROM repayments`)).toEqual([{ n: 4 }]);
+
+    // The lock died with the connection: another worker can take over at once and finish the job.
+    const fresh = h.worker({ batchSize: 4, onLockBusy: 'fail' });
+    await fresh.runOnce();
+    await expectExactCopy();
+    await fresh.stop();
+
+    // The killed worker itself reconnects and re-acquires the lock on its next cycle, with nothing to do.
+    const again = await doomed.runOnce();
+    expect(again.rowsWritten).toBe(0);
+    await expectExactCopy();
+  });
+});
