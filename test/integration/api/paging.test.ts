@@ -1,0 +1,171 @@
+/**
+ * Keyset paging with opaque cursors: walking a whole list page by page yields every row exactly once, in the
+ * order direct SQL gives (ties broken by id, NULL sort values last), and rows inserted behind the cursor
+ * neither repeat nor shift what follows.
+ */
+import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+  await seedPortfolio(api.dbs, { officers: 6, loansPerOfficer: 12, customers: 25 });
+  // Some loans without a DPD or an arrears amount, so NULL sort values must page correctly too.
+  await api.dbs.metrics.pool.query(`UPDATE loans SET current_dpd = NULL, actual_outstanding = NULL WHERE loan_id IN ('1003', '2004', '3005', '4006', '5007')`);
+});
+afterAll(async () => {
+  await api.dbs.drop();
+});
+
+interface Page {
+  edges: { cursor: string; node: { id: string } }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+async function walk(field: string, direction: string, pageSize: number, filter: Record<string, unknown> = {}): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const data: { loans: Page } = await api.data(
+      `query ($after: String, $first: Int, $order: LoanOrder, $filter: LoanFilterInput) {
+         loans(first: $first, after: $after, orderBy: $order, filter: $filter) {
+           edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
+      { after, first: pageSize, order: { field, direction }, filter },
+    );
+    pages += 1;
+    const page = data.loans;
+    expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+    expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
+    expect(page.pageInfo.endCursor).toBe(page.edges[page.edges.length - 1]?.cursor ?? null);
+    ids.push(...page.edges.map((e) => e.node.id));
+    if (!page.pageInfo.hasNextPage) break;
+    expect(page.edges).toHaveLength(pageSize);
+    after = page.pageInfo.endCursor;
+    if (pages > 100) throw new Error('paging does not end');
+  }
+  return { ids, pages };
+}
+
+const COLUMN: Record<string, string> = {
+  DISBURSEMENT_DATE: 'disbursement_date',
+  CURRENT_DPD: 'current_dpd',
+  ACTUAL_OUTSTANDING: 'actual_outstanding',
+  LOAN_AMOUNT: 'loan_amount',
+  CUSTOMER_NAME: 'customer_name',
+  ID: 'loan_id',
+};
+
+describe('keyset paging through every loan', () => {
+  it.each([
+    ['DISBURSEMENT_DATE', 'DESC', 7],
+    ['DISBURSEMENT_DATE', 'ASC', 10],
+    ['CURRENT_DPD', 'DESC', 5],
+    ['CURRENT_DPD', 'ASC', 9],
+    ['ACTUAL_OUTSTANDING', 'DESC', 11],
+    ['LOAN_AMOUNT', 'ASC', 8],
+    ['CUSTOMER_NAME', 'ASC', 13],
+    ['ID', 'DESC', 20],
+  ])('by %s %s, %i per page: no duplicates, no gaps, the order of direct SQL', async (field, direction, size) => {
+    const { ids, pages } = await walk(field, direction, size);
+    const { rows } = await api.dbs.metrics.pool.query<{ loan_id: string }>(
+      `SELECT loan_id FROM loans ORDER BY ${COLUMN[field]} ${direction} NULLS LAST, loan_id ${direction}`,
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(rows.map((r) => r.loan_id));
+    expect(pages).toBe(Math.max(1, Math.ceil(rows.length / size)));
+  });
+
+  it('is stable under ties: disbursement dates repeat every 5 loans and the id decides within a date', async () => {
+    const { ids } = await walk('DISBURSEMENT_DATE', 'DESC', 4);
+    const { rows } = await api.dbs.metrics.pool.query<{ loan_id: string; d: string }>(`SELECT loan_id, disbursement_date::text AS d FROM loans`);
+    const dateOf = new Map(rows.map((r) => [r.loan_id, r.d]));
+    for (let i = 1; i < ids.length; i += 1) {
+      const [a, b] = [ids[i - 1]!, ids[i]!];
+      if (dateOf.get(a) === dateOf.get(b)) expect(a > b).toBe(true);
+    }
+    expect(new Set(rows.map((r) => r.d)).size).toBeLessThan(rows.length / 4);
+  });
+
+  it('rows inserted behind the cursor are not repeated and do not shift the rest', async () => {
+    const first: { loans: Page } = await api.data(`{ loans(first: 10, orderBy: { field: LOAN_AMOUNT, direction: DESC }) { edges { cursor node { id } } pageInfo { endCursor hasNextPage } } }`);
+    const seen = first.loans.edges.map((e) => e.node.id);
+    // A new, larger loan sorts before everything already seen.
+    await api.dbs.metrics.pool.query(`
+      INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, disbursement_date, maturity_date, loan_term_days, channel, status)
+      VALUES ('999999', '1', 'First1 Last1', '1', 'Officer 0001', 'Sapphire', 'EPE', 9999999, '2025-11-01', '2025-12-12', 30, 'AJO', 'Active')`);
+    try {
+      const rest: { loans: Page } = await api.data(`query ($after: String) { loans(first: 500, after: $after, orderBy: { field: LOAN_AMOUNT, direction: DESC }) { edges { node { id } } } }`, {
+        after: first.loans.pageInfo.endCursor,
+      });
+      const later = rest.loans.edges.map((e) => e.node.id);
+      expect(later).not.toContain('999999');
+      expect(later.filter((id) => seen.includes(id))).toEqual([]);
+      expect(seen.length + later.length).toBe(72);
+    } finally {
+      await api.dbs.metrics.pool.query(`DELETE FROM loans WHERE loan_id = '999999'`);
+    }
+  });
+
+  it('pages a filtered list and its totalCount agrees', async () => {
+    const { ids } = await walk('CURRENT_DPD', 'DESC', 6, { dpdMin: 10, regions: ['Ruby'] });
+    const { rows } = await api.dbs.metrics.pool.query<{ loan_id: string }>(
+      `SELECT loan_id FROM loans WHERE current_dpd >= 10 AND region = 'Ruby' ORDER BY current_dpd DESC, loan_id DESC`,
+    );
+    expect(ids).toEqual(rows.map((r) => r.loan_id));
+    const count = await api.data<{ loans: { totalCount: number } }>(`{ loans(filter: { dpdMin: 10, regions: ["Ruby"] }) { totalCount } }`);
+    expect(count.loans.totalCount).toBe(rows.length);
+  });
+});
+
+describe('other lists page the same way', () => {
+  it('officers by name and by hire date', async () => {
+    for (const order of ['{ field: NAME, direction: ASC }', '{ field: HIRE_DATE, direction: DESC }']) {
+      const ids: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const data: { officers: Page } = await api.data(
+          `query ($after: String) { officers(first: 4, after: $after, orderBy: ${order}) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        ids.push(...data.officers.edges.map((e) => e.node.id));
+        if (!data.officers.pageInfo.hasNextPage) break;
+        after = data.officers.pageInfo.endCursor;
+      }
+      expect([...ids].sort()).toEqual(['1', '2', '3', '4', '5', '6']);
+      expect(ids).toEqual(order.includes('NAME') ? ['1', '2', '3', '4', '5', '6'] : ['6', '5', '4', '3', '2', '1']);
+    }
+  });
+
+  it('customers in both directions, and an officer\'s customers', async () => {
+    for (const direction of ['ASC', 'DESC']) {
+      const ids: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const data: { customers: Page & { totalCount: number } } = await api.data(
+          `query ($after: String) { customers(first: 7, after: $after, direction: ${direction}) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        expect(data.customers.totalCount).toBe(25);
+        ids.push(...data.customers.edges.map((e) => e.node.id));
+        if (!data.customers.pageInfo.hasNextPage) break;
+        after = data.customers.pageInfo.endCursor;
+      }
+      const expected = Array.from({ length: 25 }, (_, i) => String(i + 1));
+      expect(ids).toEqual(direction === 'ASC' ? expected : expected.reverse());
+    }
+    const { rows } = await api.dbs.metrics.pool.query<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM loans WHERE officer_id = '2' ORDER BY customer_id`);
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: { officer: { customers: Page & { totalCount: number } } } = await api.data(
+        `query ($after: String) { officer(id: "2") { customers(first: 5, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        { after },
+      );
+      expect(data.officer.customers.totalCount).toBe(rows.length);
+      ids.push(...data.officer.customers.edges.map((e) => e.node.id));
+      if (!data.officer.customers.pageInfo.hasNextPage) break;
+      after = data.officer.customers.pageInfo.endCursor;
+    }
+    expect(ids).toEqual(rows.map((r) => r.customer_id));
+  });
+});
