@@ -1,0 +1,140 @@
+/**
+ * Caller errors are BAD_USER_INPUT GraphQLErrors naming the argument, what was expected and what arrived;
+ * unexpected errors are masked (no SQL, stack or host) and logged with their cause. Operations run through a
+ * real Apollo Server (executeOperation) with the API's formatError, as the HTTP server does.
+ */
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { AppContext } from '../../../src/context';
+import { createFormatError } from '../../../src/errors';
+import { encodeCursor } from '../../../resolvers/pagination';
+import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+let server: ApolloServer<AppContext>;
+const logged: { fields: Record<string, unknown>; message: string }[] = [];
+
+beforeAll(async () => {
+  api = await createApiHarness();
+  await seedPortfolio(api.dbs, { officers: 2, loansPerOfficer: 5, customers: 4 });
+  server = new ApolloServer<AppContext>({
+    schema: api.schema,
+    formatError: createFormatError({ error: (fields, message) => logged.push({ fields, message }) }),
+    includeStacktraceInErrorResponses: false,
+  });
+  await server.start();
+});
+afterAll(async () => {
+  await server.stop();
+  await api.dbs.drop();
+});
+
+async function errorsOf(query: string, variables?: Record<string, unknown>): Promise<readonly GraphQLFormattedError[]> {
+  const response = await server.executeOperation({ query, variables }, { contextValue: api.newContext() });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  return response.body.singleResult.errors ?? [];
+}
+
+async function singleError(query: string, variables?: Record<string, unknown>): Promise<{ message: string; code: unknown; argument: unknown }> {
+  const errors = await errorsOf(query, variables);
+  expect(errors).toHaveLength(1);
+  return { message: errors[0]!.message, code: errors[0]!.extensions?.code, argument: errors[0]!.extensions?.argument };
+}
+
+const badInput = (message: string, argument?: string) => ({ message, code: 'BAD_USER_INPUT', argument });
+
+describe('bad arguments give BAD_USER_INPUT naming the argument, what was expected and what arrived', () => {
+  it.each([
+    ['{ loan(id: "abc") { id } }', badInput('id must be a positive integer id such as "17533"; got "abc"', 'id')],
+    ['{ loan(id: "0") { id } }', badInput('id must be a positive integer id such as "17533"; got "0"', 'id')],
+    ['{ officer(id: "-5") { id } }', badInput('id must be a positive integer id such as "17533"; got "-5"', 'id')],
+    ['{ customer(id: "99999999999999999999") { id } }', badInput('id must be a positive integer id such as "17533"; got "99999999999999999999"', 'id')],
+    ['{ loans(first: 0) { totalCount } }', badInput('first must be an integer from 1 to 500; got 0', 'first')],
+    ['{ loans(first: 501) { totalCount } }', badInput('first must be an integer from 1 to 500; got 501', 'first')],
+    ['{ officers(first: 1000) { totalCount } }', badInput('first must be an integer from 1 to 500; got 1000', 'first')],
+    ['{ loans(after: "not a cursor") { totalCount } }', badInput('after must be a cursor returned by this list for the same orderBy; got "not a cursor"', 'after')],
+    ['{ loans(filter: { dpdMin: 10, dpdMax: 5 }) { totalCount } }', badInput('filter.dpdMin must be at most filter.dpdMax (5); got 10', 'filter.dpdMin')],
+    ['{ loans(filter: { dpdMax: -1 }) { totalCount } }', badInput('filter.dpdMax must be a non-negative integer; got -1', 'filter.dpdMax')],
+    [
+      '{ loans(filter: { disbursedFrom: "2025-12-01", disbursedTo: "2025-11-01" }) { totalCount } }',
+      badInput('filter.disbursedFrom must be a date on or before filter.disbursedTo (2025-11-01); got "2025-12-01"', 'filter.disbursedFrom'),
+    ],
+    ['{ loans(filter: { officerIds: ["1", "x1"] }) { totalCount } }', badInput('filter.officerIds[1] must be a positive integer id such as "17533"; got "x1"', 'filter.officerIds[1]')],
+    ['{ loans(filter: { customerPhone: "  " }) { totalCount } }', badInput('filter.customerPhone must be a non-empty part of a phone number; got "  "', 'filter.customerPhone')],
+    ['{ officer(id: "1") { topRiskLoans(limit: 101) { riskScore } } }', badInput('limit must be an integer from 1 to 100; got 101', 'limit')],
+    ['{ loan(id: "1001") { dpdHistory(last: 0) { date } } }', badInput('last must be an integer from 1 to 366; got 0', 'last')],
+    ['{ officer(id: "1") { loans(first: 600) { totalCount } } }', badInput('first must be an integer from 1 to 500; got 600', 'first')],
+  ])('%s', async (query, expected) => {
+    expect(await singleError(query)).toEqual(expected);
+  });
+
+  it('a cursor issued for another order, or tampered with, is refused', async () => {
+    const page = await api.data<{ loans: { pageInfo: { endCursor: string } } }>(`{ loans(first: 2) { pageInfo { endCursor } } }`);
+    const cursor = page.loans.pageInfo.endCursor;
+    expect(await singleError(`query ($after: String) { loans(after: $after, orderBy: { field: CURRENT_DPD }) { totalCount } }`, { after: cursor })).toEqual(
+      badInput(`after must be a cursor returned by this list for the same orderBy; got "${cursor}"`, 'after'),
+    );
+    const tampered = encodeCursor('loan:disbursementDate:DESC', { value: "2025-11-03'; DROP TABLE loans; --", id: '1001' });
+    expect((await singleError(`query ($after: String) { loans(after: $after) { totalCount } }`, { after: tampered })).message).toBe(
+      `after must be a cursor returned by this list for the same orderBy; got "${tampered.slice(0, 100)}…"`,
+    );
+    const badId = encodeCursor('loan:disbursementDate:DESC', { value: '2025-11-03', id: '1 OR 1=1' });
+    expect((await singleError(`query ($after: String) { loans(after: $after) { totalCount } }`, { after: badId })).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('an unknown enum value is refused with the value and the enum named (BAD_USER_INPUT as a variable)', async () => {
+    expect(await singleError(`query ($order: LoanOrder) { loans(orderBy: $order) { totalCount } }`, { order: { field: 'RISKINESS' } })).toEqual({
+      message: 'Variable "$order" got invalid value "RISKINESS" at "order.field"; Value "RISKINESS" does not exist in "LoanOrderField" enum.',
+      code: 'BAD_USER_INPUT',
+      argument: undefined,
+    });
+    expect(await singleError(`{ loans(orderBy: { field: RISKINESS }) { totalCount } }`)).toEqual({
+      message: 'Value "RISKINESS" does not exist in "LoanOrderField" enum.',
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      argument: undefined,
+    });
+  });
+
+  it('an impossible date is refused by the Date scalar', async () => {
+    expect(await singleError(`query ($from: Date) { loans(filter: { disbursedFrom: $from }) { totalCount } }`, { from: '2025-02-30' })).toEqual({
+      message: 'Variable "$from" got invalid value "2025-02-30"; Date must be a calendar date as YYYY-MM-DD; got "2025-02-30"',
+      code: 'BAD_USER_INPUT',
+      argument: undefined,
+    });
+  });
+
+  it('nothing is logged for caller errors', () => {
+    expect(logged).toEqual([]);
+  });
+});
+
+describe('unexpected errors are masked and logged with their cause', () => {
+  it('a missing table: the response says only "Internal server error", the log has the PostgreSQL error', async () => {
+    await api.dbs.metrics.pool.query('ALTER TABLE loan_dpd_daily RENAME TO loan_dpd_daily_gone');
+    try {
+      const response = await server.executeOperation({ query: '{ loan(id: "1001") { id amount dpdHistory { date } } }' }, { contextValue: api.newContext() });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      const { data, errors } = response.body.singleResult;
+      expect(errors).toEqual([
+        { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: ['loan', 'dpdHistory'], locations: [{ line: 1, column: 32 }] },
+      ]);
+      expect(data).toEqual({ loan: null });
+      const text = JSON.stringify(response.body.singleResult);
+      for (const leak of ['SELECT', 'loan_dpd_daily', 'relation', 'stack', '127.0.0.1', 'localhost', 'postgres']) expect(text).not.toContain(leak);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.message).toBe('unexpected error while executing a GraphQL operation');
+      expect(logged[0]!.fields.err).toMatchObject({ message: 'relation "loan_dpd_daily" does not exist', code: '42P01' });
+    } finally {
+      await api.dbs.metrics.pool.query('ALTER TABLE loan_dpd_daily_gone RENAME TO loan_dpd_daily');
+    }
+  });
+
+  it('a closed pool', async () => {
+    logged.length = 0;
+    await api.dbs.django.pool.end();
+    const errors = await errorsOf('{ loan(id: "1001") { id } }');
+    expect(errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: ['loan'], locations: [{ line: 1, column: 3 }] }]);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.fields.err).toMatchObject({ message: 'Cannot use a pool after calling end on the pool' });
+  });
+});
