@@ -28,6 +28,11 @@ export interface ValidateOptions {
   recompute?: Pick<RecomputeSteps, 'loans'>;
 }
 
+/** One line per mismatch, for operators: what was compared, where, and both values. */
+export function formatMismatch(m: Mismatch): string {
+  return `${m.check} ${m.key} ${m.field}: expected ${m.expected ?? 'nothing'} (Django or recompute), seedsmetrics has ${m.actual ?? 'nothing'}`;
+}
+
 /** Columns that say when a row was written, not what it holds. */
 const BOOKKEEPING_COLUMNS = ['updated_at', 'created_at'];
 

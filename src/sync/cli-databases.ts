@@ -1,0 +1,28 @@
+/**
+ * The databases a sync command line works on: the configured URLs, or (embedded mode) an embedded PostgreSQL
+ * this process starts on EMBEDDED_PG_DATA_DIR. A running `npm start` already owns that directory, so next to
+ * it set DJANGO_DATABASE_URL and METRICS_DATABASE_URL (the embedded server's URLs) instead.
+ */
+import type { Config } from '../config';
+import { createDatabases, openDatabases, type Databases } from '../databases';
+import { configureBusinessClock } from '../engine/clock';
+import { migrateMetrics } from '../migrate';
+
+export async function openCliDatabases(config: Config, onLog: (message: string) => void): Promise<Pick<Databases, 'django' | 'metrics' | 'close'>> {
+  const dbs =
+    config.djangoDatabaseUrl !== undefined && config.metricsDatabaseUrl !== undefined
+      ? openDatabases(
+          { djangoUrl: config.djangoDatabaseUrl, metricsUrl: config.metricsDatabaseUrl },
+          { djangoPoolSize: config.djangoPoolSize, metricsPoolSize: config.metricsPoolSize, onError: (e) => onLog(`pool error: ${e.message}`) },
+        )
+      : await createDatabases(config, onLog);
+  try {
+    // Idempotent and serialised by its own lock: a standalone run brings the schema and the clock zone up first.
+    await migrateMetrics(dbs.metrics.url);
+    await configureBusinessClock(dbs.metrics.pool, { businessTz: config.businessTz });
+  } catch (error) {
+    await dbs.close();
+    throw error;
+  }
+  return dbs;
+}
