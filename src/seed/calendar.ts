@@ -102,14 +102,25 @@ export function lagosDayOf(timestamp: number): Day {
   return Math.floor((timestamp + LAGOS_OFFSET_SECONDS) / SECONDS_PER_DAY);
 }
 
+const clockCache: string[] = [];
+
+/** `HH:MM:SS` of a second of the day (cached: the writer formats millions of timestamps). */
+function clock(secondOfDay: number): string {
+  let text = clockCache[secondOfDay];
+  if (text === undefined) {
+    const hh = Math.floor(secondOfDay / 3600);
+    const mm = Math.floor((secondOfDay % 3600) / 60);
+    const ss = secondOfDay % 60;
+    text = `${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}:${ss < 10 ? '0' : ''}${ss}`;
+    clockCache[secondOfDay] = text;
+  }
+  return text;
+}
+
 /** `YYYY-MM-DD HH:MM:SS+00`, the form PostgreSQL reads unambiguously into timestamptz. */
 export function formatTimestampUtc(timestamp: number): string {
   const days = Math.floor(timestamp / SECONDS_PER_DAY);
-  const rest = timestamp - days * SECONDS_PER_DAY;
-  const hh = Math.floor(rest / 3600);
-  const mm = Math.floor((rest % 3600) / 60);
-  const ss = rest % 60;
-  return `${formatDay(days)} ${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}:${ss < 10 ? '0' : ''}${ss}+00`;
+  return `${formatDay(days)} ${clock(timestamp - days * SECONDS_PER_DAY)}+00`;
 }
 
 /** Today's calendar date in a time zone (the demo's default as-of day); the only wall-clock read of the generator's callers. */

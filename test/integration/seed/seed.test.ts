@@ -201,6 +201,29 @@ describe('the seeded Django database', () => {
   });
 });
 
+describe('writeDemoData', () => {
+  it('verifies every foreign key before committing and writes nothing when one dangles', async () => {
+    const fresh = await createTestDatabases();
+    try {
+      const broken = generateDemoData({ scale: 0.01, seed: 7, asOf: AS_OF });
+      broken.repayments[0].loanId = 999_999;
+      broken.holidays[broken.holidays.length - 1].agentId = 888_888;
+      const client = await fresh.djangoWriter.connect();
+      try {
+        await expect(writeDemoData(client, broken)).rejects.toThrow(
+          'demo data has dangling foreign keys (loans_ajoloanrepayment.ajo_loan_id → loans_ajoloan, loans_holiday.agent_id → accounts_customuser); nothing was written',
+        );
+      } finally {
+        client.release();
+      }
+      const { rows } = await fresh.djangoWriter.query<{ n: number }>('SELECT (SELECT count(*) FROM accounts_customuser) + (SELECT count(*) FROM loans_ajoloanrepayment) AS n');
+      expect(Number(rows[0].n)).toBe(0);
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+
 describe('djangoChecksum', () => {
   it('is equal for two databases seeded alike, whatever the session time zone, and differs for another seed', async () => {
     const [twinA, twinB, other] = await Promise.all([createTestDatabases(), createTestDatabases(), createTestDatabases()]);
