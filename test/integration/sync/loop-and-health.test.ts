@@ -1,0 +1,59 @@
+/** The periodic loop as the server runs it, and the health operators read (sync_runs, sync_tracking, health()). */
+import { recordingRecompute, syncHarness, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+beforeEach(async () => {
+  h = await syncHarness();
+  await h.django.user(7);
+  await h.django.customer(11);
+  await h.django.loan(100, 7, 11);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+it('start() copies new Django rows within a few cycles; stop() waits for the running cycle and releases the lock', async () => {
+  const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100 });
+  worker.start();
+  await waitFor('a first cycle', async () => (await h.rows(`SELECT 1 FROM sync_runs`)).length >= 1);
+  expect(await h.rows(`SELECT loan_id FROM loans`)).toEqual([{ loan_id: '100' }]);
+  await h.django.repayment(1000, 100, 123.45, '2025-12-01T10:00:00+01:00');
+  await waitFor('the new repayment', async () => (await h.rows(`SELECT 1 FROM repayments WHERE repayment_id = '1000'`)).length === 1);
+  await worker.stop();
+  const runs = await h.rows<{ runs: number; failed: number }>(`SELECT count(*)::int AS runs, count(error_message)::int AS failed FROM sync_runs`);
+  expect(runs[0]!.runs).toBeGreaterThanOrEqual(2);
+  expect(runs[0]!.failed).toBe(0);
+  expect(await h.rows(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7301003`)).toEqual([{ n: 0 }]);
+  const tracking = await h.rows<{ entity_type: string; last_synced_record_id: string; sync_count: number }>(
+    `SELECT entity_type, last_synced_record_id, sync_count FROM sync_tracking ORDER BY entity_type`,
+  );
+  expect(tracking.map((t) => [t.entity_type, t.last_synced_record_id])).toEqual([
+    ['customers', '11'], ['holiday', '0'], ['loan_schedule', '0'], ['loans', '100'], ['officers', '7'], ['repayments', '1000'],
+  ]);
+  expect(tracking.every((t) => t.sync_count === runs[0]!.runs)).toBe(true);
+});
+
+it('health() is starting before the first cycle, ok after it, degraded past maxLagMs, and reports the last cycle', async () => {
+  await h.django.repayment(1000, 100, -5, '2025-12-01T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute() });
+  expect(worker.health()).toEqual({ status: 'starting', lastCycleAt: null, lastCycleMs: null, lagMs: null, newestChangeAt: null, rowsLastCycle: 0, errorsLastCycle: 0, lastError: null });
+  const before = Date.now();
+  const report = await worker.runOnce();
+  const health = worker.health();
+  expect(health).toMatchObject({ status: 'ok', rowsLastCycle: 4, errorsLastCycle: 1, lastError: null, newestChangeAt: report.newestChangeAt });
+  expect(Date.parse(health.lastCycleAt!)).toBeGreaterThanOrEqual(before);
+  expect(health.lagMs).toBeGreaterThanOrEqual(0);
+  await waitFor('a millisecond to pass', async () => Date.now() > report.startedAt.getTime() + 2);
+  expect(worker.health(1).status).toBe('degraded');
+  expect(await h.rows(`SELECT kind, rows_read, rows_written, errors_count, newest_django_change_at IS NOT NULL AS has_newest FROM sync_runs`)).toEqual([
+    { kind: 'reconcile', rows_read: 4, rows_written: 4, errors_count: 1, has_newest: true },
+  ]);
+});
