@@ -49,7 +49,8 @@ async function main(): Promise<void> {
         await pool.end();
       }
     } else {
-      console.log(`import it with: node -r @swc-node/register src/cli/import-hierarchy.ts ${path.relative(process.cwd(), hierarchyOut)}`);
+      const relative = path.relative(process.cwd(), hierarchyOut);
+      console.log(`import it with: node -r @swc-node/register src/cli/import-hierarchy.ts ${relative.startsWith('..') ? hierarchyOut : relative}`);
     }
     console.log(`manifest (case → example Django loan ids): ${JSON.stringify(dataset.manifest)}`);
   } finally {
