@@ -1,0 +1,39 @@
+/** Cursors are opaque, round-trip exactly, and are refused when malformed or issued for another order. */
+import { GraphQLError } from 'graphql';
+import { decodeCursor, encodeCursor, parseFirst } from '../../../resolvers/pagination';
+
+describe('cursors', () => {
+  it('round-trip the sort value and the id, NULL included', () => {
+    const order = 'loan:currentDpd:DESC';
+    expect(decodeCursor('after', encodeCursor(order, { value: '13', id: '1001' }), order, 'int')).toEqual({ value: '13', id: '1001' });
+    expect(decodeCursor('after', encodeCursor(order, { value: null, id: '7' }), order, 'int')).toEqual({ value: null, id: '7' });
+    expect(decodeCursor('after', null, order, 'int')).toBeNull();
+  });
+
+  it.each([
+    ['garbage', 'not base64url JSON'],
+    [Buffer.from('{"o":"loan:currentDpd:DESC","v":"13"}').toString('base64url'), 'no id'],
+    [encodeCursor('loan:currentDpd:ASC', { value: '13', id: '1' }), 'another direction'],
+    [encodeCursor('loan:currentDpd:DESC', { value: '13.5', id: '1' }), 'a value that is not an integer'],
+    [encodeCursor('loan:currentDpd:DESC', { value: '13', id: '01' }), 'an id that is not a Django id'],
+  ])('refuses %s (%s)', (raw) => {
+    let error: unknown;
+    try {
+      decodeCursor('after', raw, 'loan:currentDpd:DESC', 'int');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect((error as GraphQLError).message).toBe(`after must be a cursor returned by this list for the same orderBy; got ${JSON.stringify(raw)}`);
+    expect((error as GraphQLError).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
+  });
+});
+
+describe('first', () => {
+  it('defaults to 50 (or the maximum when smaller) and accepts 1..max', () => {
+    expect(parseFirst('first', undefined, 500)).toBe(50);
+    expect(parseFirst('first', null, 20)).toBe(20);
+    expect(parseFirst('first', 500, 500)).toBe(500);
+    expect(() => parseFirst('first', 0, 500)).toThrow('first must be an integer from 1 to 500; got 0');
+  });
+});

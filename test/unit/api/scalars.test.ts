@@ -1,0 +1,39 @@
+/** The Decimal, Date and DateTime scalars: exact text out, validated input in, errors that say what was expected. */
+import { Kind } from 'graphql';
+import { DateScalar, DateTimeScalar, DecimalScalar, isCalendarDate } from '../../../resolvers/scalars';
+
+describe('Decimal', () => {
+  it('serialises decimal strings unchanged and refuses binary floats', () => {
+    expect(DecimalScalar.serialize('132000.00')).toBe('132000.00');
+    expect(DecimalScalar.serialize('-0.33333333')).toBe('-0.33333333');
+    expect(() => DecimalScalar.serialize(0.1)).toThrow('Decimal cannot represent 0.1');
+  });
+
+  it('accepts decimal strings and plain JSON numbers as input, and refuses the rest', () => {
+    expect(DecimalScalar.parseValue('1250.50')).toBe('1250.50');
+    expect(DecimalScalar.parseValue(12.5)).toBe('12.5');
+    expect(() => DecimalScalar.parseValue('1e5')).toThrow('Decimal must be a decimal number as a string such as "1250.50" (up to 20 digits each side of the point); got "1e5"');
+    expect(() => DecimalScalar.parseValue(1e21)).toThrow('got 1e+21');
+    expect(() => DecimalScalar.parseValue('12,5')).toThrow('got "12,5"');
+    expect(DecimalScalar.parseLiteral({ kind: Kind.FLOAT, value: '0.1' })).toBe('0.1');
+  });
+});
+
+describe('Date', () => {
+  it('accepts real calendar dates only', () => {
+    expect(DateScalar.parseValue('2024-02-29')).toBe('2024-02-29');
+    expect(() => DateScalar.parseValue('2025-02-29')).toThrow('Date must be a calendar date as YYYY-MM-DD; got "2025-02-29"');
+    expect(() => DateScalar.parseValue('2025-13-01')).toThrow('got "2025-13-01"');
+    expect(() => DateScalar.parseValue('10/12/2025')).toThrow('got "10/12/2025"');
+    expect(isCalendarDate('2025-12-10')).toBe(true);
+    expect(() => DateScalar.parseLiteral({ kind: Kind.INT, value: '20251210' })).toThrow('Date must be a calendar date as YYYY-MM-DD; got "IntValue"');
+  });
+});
+
+describe('DateTime', () => {
+  it('accepts ISO-8601 instants with a zone', () => {
+    expect(DateTimeScalar.parseValue('2025-12-10T08:30:00.000Z')).toBe('2025-12-10T08:30:00.000Z');
+    expect(DateTimeScalar.parseValue('2025-12-10T09:30:00+01:00')).toBe('2025-12-10T09:30:00+01:00');
+    expect(() => DateTimeScalar.parseValue('2025-12-10 08:30')).toThrow('DateTime must be an ISO-8601 date-time with a zone');
+  });
+});
