@@ -1,0 +1,151 @@
+/**
+ * A closed-loop HTTP load generator: `concurrency` workers, each sending one POST after another on its own
+ * keep-alive socket, until a time limit or a request count is reached. Latencies are measured with
+ * process.hrtime per request and kept whole, so percentiles are exact (autocannon's histogram rounds to
+ * whole milliseconds, too coarse for sub-millisecond point lookups), and every request body can differ
+ * (a different loan or officer id each time). A response that is not 200, or whose JSON carries GraphQL
+ * `errors`, counts as an error and its latency is not recorded.
+ */
+import http from 'node:http';
+
+export interface LoadOptions {
+  url: string;
+  /** Body of the i-th request (JSON text). */
+  body: (i: number) => string;
+  concurrency: number;
+  /** Stop after this many milliseconds of measurement. */
+  durationMs: number;
+  /** Stop after this many measured requests. */
+  maxRequests: number;
+  /** Requests sent (and not measured) first, at the same concurrency. */
+  warmupRequests: number;
+}
+
+export interface LatencyStats {
+  count: number;
+  errors: number;
+  /** First error text seen, to make failures diagnosable. */
+  firstError: string | null;
+  elapsedMs: number;
+  /** Completed requests per second over the measured window. */
+  rps: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+export function summarise(latencies: number[], errors: number, firstError: string | null, elapsedMs: number): LatencyStats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (n: number): number => Math.round(n * 1000) / 1000;
+  return {
+    count: sorted.length,
+    errors,
+    firstError,
+    elapsedMs: Math.round(elapsedMs),
+    rps: round(sorted.length / (elapsedMs / 1000)),
+    meanMs: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted[sorted.length - 1] ?? NaN),
+  };
+}
+
+function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function failure(status: number, text: string): string | null {
+  if (status !== 200) return `HTTP ${status}: ${text.slice(0, 300)}`;
+  // Cheap test first; parse only when the word appears.
+  if (text.includes('"errors"')) {
+    const parsed = JSON.parse(text) as { errors?: unknown[] };
+    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) return `GraphQL errors: ${JSON.stringify(parsed.errors).slice(0, 300)}`;
+  }
+  return null;
+}
+
+/** Sends one request and returns the parsed JSON (for correctness checks and statement counts). */
+export async function postJson(url: string, body: string): Promise<unknown> {
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    const { status, text } = await post(agent, new URL(url), body);
+    const problem = failure(status, text);
+    if (problem) throw new Error(`${url}: ${problem}`);
+    return JSON.parse(text);
+  } finally {
+    agent.destroy();
+  }
+}
+
+export async function runLoad(options: LoadOptions): Promise<LatencyStats> {
+  const url = new URL(options.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  let next = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+  const latencies: number[] = [];
+  try {
+    // Warm-up: same path, results thrown away.
+    let warm = 0;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (warm < options.warmupRequests) {
+          warm += 1;
+          const { status, text } = await post(agent, url, options.body(next++));
+          const problem = failure(status, text);
+          if (problem) throw new Error(`warm-up request to ${options.url} failed: ${problem}`);
+        }
+      }),
+    );
+    const started = performance.now();
+    const deadline = started + options.durationMs;
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (sent < options.maxRequests && performance.now() < deadline) {
+          sent += 1;
+          const body = options.body(next++);
+          const t0 = process.hrtime.bigint();
+          try {
+            const { status, text } = await post(agent, url, body);
+            const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+            const problem = failure(status, text);
+            if (problem) {
+              errors += 1;
+              firstError ??= problem;
+            } else {
+              latencies.push(elapsed);
+            }
+          } catch (error) {
+            errors += 1;
+            firstError ??= String(error);
+          }
+        }
+      }),
+    );
+    return summarise(latencies, errors, firstError, performance.now() - started);
+  } finally {
+    agent.destroy();
+  }
+}

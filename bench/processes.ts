@@ -1,0 +1,153 @@
+/**
+ * Child processes of a bench run: the gateway (`src/index.ts`, exactly what `npm run dev` runs, so its RSS is
+ * its own) and the SQL JSON server of variants b and c. Each is started with an explicit environment, waited
+ * for with a timeout, and stopped by its own pid (SIGTERM, then SIGKILL after a grace period).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface Child {
+  name: string;
+  url: string;
+  pid: number;
+  /** Resident set size now, in MiB (from /proc). */
+  rssMiB(): number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function rssMiBOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Math.round((Number(match[1]) / 1024) * 10) / 10;
+}
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.get(url, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', () => resolve(0));
+    request.setTimeout(2000, () => {
+      request.destroy();
+      resolve(0);
+    });
+  });
+}
+
+function stopper(child: ChildProcess, name: string): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+      }, 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (!child.kill('SIGTERM')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).catch(() => {
+      throw new Error(`could not stop ${name}`);
+    });
+}
+
+function spawnLogged(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+  fs.mkdirSync(logDir, { recursive: true });
+  const log = fs.openSync(path.join(logDir, `${name}.log`), 'w');
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', log] });
+  child.stdout!.on('data', (chunk: Buffer) => fs.writeSync(log, chunk));
+  return child;
+}
+
+export interface GatewayEnv {
+  djangoUrl: string;
+  metricsUrl: string;
+  /** GRAPHQL_BATCHING: false for variant d. */
+  batching: boolean;
+  syncEnabled: boolean;
+  syncIntervalMs?: number;
+  poolSize: number;
+}
+
+export async function startGateway(name: string, options: GatewayEnv, logDir: string): Promise<Child> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    DJANGO_DATABASE_URL: options.djangoUrl,
+    METRICS_DATABASE_URL: options.metricsUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SYNC_ENABLED: String(options.syncEnabled),
+    SYNC_INTERVAL_MS: String(options.syncIntervalMs ?? 2000),
+    SYNC_RECONCILE_INTERVAL_MS: '86400000',
+    SIMULATOR_ENABLED: 'false',
+    GRAPHQL_BATCHING: String(options.batching),
+    DJANGO_POOL_SIZE: String(options.poolSize),
+    METRICS_POOL_SIZE: String(options.poolSize),
+  };
+  const child = spawnLogged(name, [...(process.env.BENCH_DEV_PRELOAD ? ['-r', process.env.BENCH_DEV_PRELOAD] : []), '-r', '@swc-node/register', 'src/index.ts'], env, logDir);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up; see ${path.join(logDir, `${name}.log`)}`);
+    if ((await get(`${base}/health/live`)) === 200) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not answer ${base}/health/live within 120 s; see ${path.join(logDir, `${name}.log`)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { name, url: `${base}/graphql`, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, name) };
+}
+
+export async function startSqlServer(options: { djangoUrl: string; metricsUrl: string; poolSize: number }, logDir: string): Promise<Child> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    BENCH_DJANGO_URL: options.djangoUrl,
+    BENCH_METRICS_URL: options.metricsUrl,
+    BENCH_POOL_SIZE: String(options.poolSize),
+    PORT: '0',
+  };
+  const child = spawnLogged('sql-server', ['-r', '@swc-node/register', 'bench/sql-server.ts'], env, logDir);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the SQL server did not start within 60 s')), 60_000);
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const match = /listening (http:\/\/\S+)/.exec(buffer);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the SQL server exited with code ${code}; see ${path.join(logDir, 'sql-server.log')}`));
+    });
+  });
+  return { name: 'sql-server', url, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, 'sql-server') };
+}

@@ -1,0 +1,192 @@
+/** Machine description, target checks and the printed / Markdown tables of a bench run. */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { BuildRecord } from './dataset';
+import type { LatencyStats } from './load';
+import { OPERATION_NAMES, type OperationName } from './operations';
+import type { StatementReport } from './statements';
+import type { SubscriptionFigures } from './subscriptions';
+import type { SyncFigures } from './sync-cycle';
+
+export const VARIANTS = ['a', 'b', 'c', 'd'] as const;
+export type Variant = (typeof VARIANTS)[number];
+export const VARIANT_LABELS: Record<Variant, string> = {
+  a: 'gateway (GraphQL, batched)',
+  b: 'raw SQL (floor)',
+  c: 'FDW design (views)',
+  d: 'naive resolvers (batching off)',
+};
+export const CONCURRENCIES = [1, 16] as const;
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  loadAverageAtStart: number[];
+  node: string;
+  postgres: string;
+  platform: string;
+}
+
+export function machineInfo(postgresVersion: string): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
+    node: process.version,
+    postgres: postgresVersion,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+export function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface MemoryFigures {
+  loadMs: number;
+  concurrency: number;
+  requests: number;
+  errors: number;
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+  growthPct: number;
+  /** RSS every 15 s during the load. */
+  samplesMiB: number[];
+}
+
+export type LatencyTable = Record<OperationName, Record<`c${(typeof CONCURRENCIES)[number]}`, Partial<Record<Variant, LatencyStats>>>>;
+
+export interface BenchResult {
+  date: string;
+  commit: string;
+  mode: 'full' | 'quick';
+  machine: MachineInfo;
+  dataset: BuildRecord & { cached: boolean; fdwSetupMs: number };
+  sync: SyncFigures | null;
+  statements: StatementReport | null;
+  latency: LatencyTable;
+  correctness: string[];
+  memory: MemoryFigures | null;
+  subscriptions: SubscriptionFigures | null;
+  targets: TargetCheck[];
+  notes: string[];
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+const fmt = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+const ratio = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined || y === undefined || y === 0 ? undefined : x / y);
+
+const LIST_OPS: OperationName[] = ['officersList', 'loansPage', 'fimrDrilldown', 'dashboard'];
+const POINT_OPS: OperationName[] = ['officerById', 'loanById'];
+
+export function checkTargets(result: Omit<BenchResult, 'targets'>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const p50 = (op: OperationName, v: Variant): number | undefined => result.latency[op]?.c1?.[v]?.p50Ms;
+  for (const op of OPERATION_NAMES) {
+    const r = ratio(p50(op, 'a'), p50(op, 'b'));
+    checks.push({ target: `${op}: gateway p50 ≤ 1.5× raw SQL (c=1)`, measured: `${fmt(r)}×`, met: r === undefined ? null : r <= 1.5 });
+  }
+  for (const op of [...LIST_OPS, ...POINT_OPS]) {
+    const want = POINT_OPS.includes(op) ? 20 : 5;
+    const r = ratio(p50(op, 'c'), p50(op, 'a'));
+    checks.push({ target: `${op}: gateway ≥ ${want}× faster than the FDW design (p50, c=1)`, measured: `${fmt(r, 1)}×`, met: r === undefined ? null : r >= want });
+  }
+  const naive = ratio(p50('loansPage', 'd'), p50('loansPage', 'a'));
+  checks.push({ target: 'loansPage: gateway ≥ 10× faster than naive resolvers (p50, c=1)', measured: `${fmt(naive, 1)}×`, met: naive === undefined ? null : naive >= 10 });
+  if (result.statements) {
+    const grows = result.statements.pageSizes.filter((p) => p.counts[0] !== p.counts[1]);
+    checks.push({
+      target: 'statement count independent of page size',
+      measured: result.statements.pageSizes.map((p) => `${p.operation} ${p.counts[0]}/${p.counts[1]}`).join(', '),
+      met: grows.length === 0,
+    });
+  }
+  if (result.subscriptions) {
+    const missed = result.subscriptions.notifyToClient.missed + result.subscriptions.djangoCommitToClient.missed;
+    checks.push({ target: '0 missed events', measured: String(missed), met: missed === 0 });
+  }
+  if (result.memory) checks.push({ target: 'RSS growth < 10% after warm-up', measured: `${fmt(result.memory.growthPct, 1)}%`, met: result.memory.growthPct < 10 });
+  checks.push({ target: 'initial sync + full recompute < 60 s', measured: `${fmt(result.dataset.initialSyncMs / 1000, 1)} s`, met: result.dataset.initialSyncMs < 60_000 });
+  if (result.sync) {
+    checks.push({
+      target: 'incremental cycle (new repayments) < 1 s, only their loans recomputed',
+      measured: `${result.sync.incrementalCycleMs} ms, ${result.sync.incrementalLoansRecomputed} loans for ${result.sync.distinctLoans}`,
+      met: result.sync.incrementalCycleMs < 1000 && result.sync.incrementalLoansRecomputed <= result.sync.distinctLoans,
+    });
+  }
+  return checks;
+}
+
+/** The latency table as Markdown (also printed at the end of a run). */
+export function markdownTables(result: BenchResult): string {
+  const lines: string[] = [];
+  for (const c of CONCURRENCIES) {
+    lines.push(`#### Concurrency ${c} (latency ms p50 / p95 / p99, throughput req/s)`, '');
+    lines.push(`| operation | ${VARIANTS.map((v) => `${v}: ${VARIANT_LABELS[v]}`).join(' | ')} | a/b | a/c | a/d |`);
+    lines.push(`|---|${VARIANTS.map(() => '---').join('|')}|---|---|---|`);
+    for (const op of OPERATION_NAMES) {
+      const row = result.latency[op]?.[`c${c}`] ?? {};
+      const cell = (v: Variant): string => {
+        const s = row[v];
+        if (!s) return '—';
+        const err = s.errors > 0 ? ` (${s.errors} err)` : '';
+        return `${fmt(s.p50Ms)} / ${fmt(s.p95Ms)} / ${fmt(s.p99Ms)} · ${fmt(s.rps, 0)}/s${err}`;
+      };
+      const r = (x: Variant, y: Variant): string => fmt(ratio(row[x]?.p50Ms, row[y]?.p50Ms), 3);
+      lines.push(`| ${op} | ${VARIANTS.map(cell).join(' | ')} | ${r('a', 'b')} | ${r('a', 'c')} | ${r('a', 'd')} |`);
+    }
+    lines.push('');
+  }
+  if (result.statements) {
+    lines.push('#### SQL statements per operation (Django + seedsmetrics)', '');
+    lines.push('| operation | a: batched | d: batching off |', '|---|---|---|');
+    for (const op of OPERATION_NAMES) {
+      const s = result.statements.perOperation[op];
+      lines.push(`| ${op} | ${s.batched.total} (${s.batched.django} + ${s.batched.metrics}) | ${s.unbatched.total} (${s.unbatched.django} + ${s.unbatched.metrics}) |`);
+    }
+    lines.push('', '| operation (a) | page sizes | statements |', '|---|---|---|');
+    for (const p of result.statements.pageSizes) lines.push(`| ${p.operation} | ${p.sizes[0]} → ${p.sizes[1]} | ${p.counts[0]} → ${p.counts[1]} |`);
+    lines.push('');
+  }
+  lines.push('#### Targets', '', '| target | measured | met |', '|---|---|---|');
+  for (const t of result.targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function printSummary(result: BenchResult): void {
+  const out: string[] = ['', `=== bench ${result.mode} · scale ${result.dataset.key.scale} · ${result.date} · ${result.commit} ===`];
+  const d = result.dataset;
+  out.push(`dataset: ${JSON.stringify(d.rows)}; initial sync + full recompute ${d.initialSyncMs} ms${d.cached ? ` (measured when built, ${d.builtAt})` : ''}`);
+  if (result.sync) {
+    const s = result.sync;
+    out.push(`sync: start-up cycle ${s.startupCycleMs} ms; full recompute ${s.fullRecomputeMs} ms (${s.fullRecomputeLoans} loans); incremental ${s.incrementalCycleMs} ms for ${s.newRepayments} repayments → ${s.incrementalLoansRecomputed} loans recomputed`);
+  }
+  out.push('', markdownTables(result));
+  if (result.memory) {
+    const m = result.memory;
+    out.push(`memory: RSS ${m.rssBeforeMiB} → ${m.rssAfterMiB} MiB (${fmt(m.growthPct, 1)}%) over ${Math.round(m.loadMs / 1000)} s, ${m.requests} requests, ${m.errors} errors`);
+  }
+  if (result.subscriptions) {
+    const s = result.subscriptions;
+    out.push(
+      `subscriptions: ${s.connectedSubscribers}/${s.subscribers} subscribers; NOTIFY → client p50 ${s.notifyToClient.p50Ms} ms p99 ${s.notifyToClient.p99Ms} ms (missed ${s.notifyToClient.missed}); ` +
+        `Django commit → client p50 ${s.djangoCommitToClient.p50Ms} ms p99 ${s.djangoCommitToClient.p99Ms} ms (missed ${s.djangoCommitToClient.missed})`,
+    );
+  }
+  for (const c of result.correctness) out.push(`check: ${c}`);
+  for (const n of result.notes) out.push(`note: ${n}`);
+  console.log(out.join('\n'));
+}

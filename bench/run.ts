@@ -1,0 +1,313 @@
+/**
+ * `npm run bench [-- --scale N] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions]`
+ *
+ * One run, one machine, comparable numbers (issue 6): dataset (cached) → engine figures → statement counts →
+ * latency of six operations × four variants × concurrency 1 and 16 → gateway RSS under five minutes of mixed
+ * load → 1,000 graphql-ws subscribers → bench/results/<date>-scale<N>.json (+ .md) and a printed table.
+ * Everything runs on its own embedded PostgreSQL (port 54339, data under .data/bench) and on loopback.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
+import { postJson, runLoad, type LatencyStats } from './load';
+import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
+import { startGateway, startSqlServer, type Child } from './processes';
+import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type Variant } from './report';
+import { countStatements } from './statements';
+import { measureSubscriptions } from './subscriptions';
+import { measureSync } from './sync-cycle';
+
+interface Args {
+  scale: number;
+  seed: number;
+  asOf: string;
+  quick: boolean;
+  rebuild: boolean;
+  skipMemory: boolean;
+  skipSubscriptions: boolean;
+  pgPort: number;
+}
+
+const USAGE = 'usage: npm run bench -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions] [--pg-port N]';
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { scale: NaN, seed: 42, asOf: '2025-12-10', quick: false, rebuild: false, skipMemory: false, skipSubscriptions: false, pgPort: BENCH_PG_PORT };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
+      return v;
+    };
+    if (flag === '--scale') {
+      const v = value();
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`--scale must be a positive number such as 1 or 10; got ${JSON.stringify(v)}`);
+      args.scale = Number(v);
+    } else if (flag === '--seed') {
+      const v = value();
+      if (!/^\d+$/.test(v)) throw new Error(`--seed must be a non-negative integer; got ${JSON.stringify(v)}`);
+      args.seed = Number(v);
+    } else if (flag === '--as-of') {
+      const v = value();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new Error(`--as-of must be a date YYYY-MM-DD; got ${JSON.stringify(v)}`);
+      args.asOf = v;
+    } else if (flag === '--pg-port') {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) < 1024 || Number(v) > 65535) throw new Error(`--pg-port must be a port from 1024 to 65535; got ${JSON.stringify(v)}`);
+      args.pgPort = Number(v);
+    } else if (flag === '--quick') args.quick = true;
+    else if (flag === '--rebuild') args.rebuild = true;
+    else if (flag === '--skip-memory') args.skipMemory = true;
+    else if (flag === '--skip-subscriptions') args.skipSubscriptions = true;
+    else throw new Error(`unknown argument ${JSON.stringify(flag)}; ${USAGE}`);
+  }
+  if (Number.isNaN(args.scale)) args.scale = args.quick ? 0.05 : 1;
+  return args;
+}
+
+/** How long and how hard each phase runs. */
+interface Profile {
+  durationMs: number;
+  maxRequests: number;
+  warmupRequests: number;
+  memoryWarmupMs: number;
+  memoryLoadMs: number;
+  memoryConcurrency: number;
+  subscribers: number;
+  transitions: number;
+  djangoCommits: number;
+  newRepayments: number;
+  sampleSize: number;
+}
+
+const FULL: Profile = {
+  durationMs: 6000,
+  maxRequests: 5000,
+  warmupRequests: 32,
+  memoryWarmupMs: 20_000,
+  memoryLoadMs: 300_000,
+  memoryConcurrency: 8,
+  subscribers: 1000,
+  transitions: 100,
+  djangoCommits: 20,
+  newRepayments: 1000,
+  sampleSize: 500,
+};
+const QUICK: Profile = {
+  durationMs: 1500,
+  maxRequests: 300,
+  warmupRequests: 16,
+  memoryWarmupMs: 3000,
+  memoryLoadMs: 15_000,
+  memoryConcurrency: 4,
+  subscribers: 50,
+  transitions: 10,
+  djangoCommits: 3,
+  newRepayments: 100,
+  sampleSize: 100,
+};
+
+const POOL_SIZE = 16;
+const log = (line: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+function ids(value: unknown, path: string[]): string[] {
+  let node: unknown = value;
+  for (const key of path) node = (node as Record<string, unknown> | null)?.[key];
+  return Array.isArray(node) ? node.map((n) => String((n as Record<string, unknown>).id ?? (n as Record<string, unknown>).loan_id ?? (n as Record<string, unknown>).officer_id)) : [];
+}
+
+/** Same rows from every variant for the first parameters of each list operation (a, b, c); mismatches are reported, not fatal. */
+async function checkSameRows(urls: Record<Variant, (op: OperationName) => string>, body: Record<Variant, (op: OperationName) => string>): Promise<string[]> {
+  const notes: string[] = [];
+  const lists: Array<[OperationName, string[], string[]]> = [
+    ['loansPage', ['data', 'loans', 'nodes'], ['data', 'nodes']],
+    ['fimrDrilldown', ['data', 'fimrLoans', 'nodes'], ['data', 'nodes']],
+    ['officersList', ['data', 'officers', 'nodes'], ['data', 'nodes']],
+  ];
+  for (const [op, gqlPath, sqlPath] of lists) {
+    const [a, b, c] = await Promise.all((['a', 'b', 'c'] as const).map((v) => postJson(urls[v](op), body[v](op))));
+    const ia = ids(a, gqlPath);
+    const ib = ids(b, sqlPath);
+    const ic = ids(c, sqlPath);
+    const same = (x: string[], y: string[]): boolean => x.length === y.length && x.every((id, k) => id === y[k]);
+    notes.push(`${op}: a returned ${ia.length} rows; b ${same(ia, ib) ? 'same rows' : `DIFFERENT rows (${ib.length})`}; c ${same(ia, ic) ? 'same rows' : `different rows (${ic.length})${op === 'officersList' ? ' — expected: officers_live keeps only the six officer user types' : ''}`}`);
+  }
+  return notes;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const profile = args.quick ? QUICK : FULL;
+  const started = Date.now();
+  const notes: string[] = [];
+  const logDir = path.join(BENCH_ROOT, 'logs');
+  log(`mode ${args.quick ? 'quick' : 'full'}, scale ${args.scale}, seed ${args.seed}, as of ${args.asOf}`);
+
+  const db = await openBenchDatabase({ scale: args.scale, seed: args.seed, asOf: args.asOf }, { rebuild: args.rebuild, port: args.pgPort, log });
+  const children: Child[] = [];
+  const stopChild = async (child: Child | undefined): Promise<void> => {
+    if (!child) return;
+    await child.stop();
+    children.splice(children.indexOf(child), 1);
+  };
+  try {
+    const urls = { djangoUrl: db.djangoUrl, metricsUrl: db.metricsUrl };
+    const metricsPool = new pg.Pool({ connectionString: db.metricsUrl, max: 2 });
+    metricsPool.on('error', () => undefined);
+    const pgVersion = (await metricsPool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+    const machine = machineInfo(pgVersion);
+    log(`machine: ${machine.cpus} cpus (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}, PostgreSQL ${pgVersion}, load ${machine.loadAverageAtStart.join(' ')}`);
+
+    log('engine: start-up cycle, full recompute, incremental cycle');
+    const sync = await measureSync(urls, args.asOf, profile.newRepayments);
+    log(`engine: full recompute ${sync.fullRecomputeMs} ms (${sync.fullRecomputeLoans} loans); incremental ${sync.incrementalCycleMs} ms → ${sync.incrementalLoansRecomputed} loans`);
+    await metricsPool.query('ANALYZE loans');
+
+    const samples: Samples = await sampleParams(metricsPool, profile.sampleSize);
+    await metricsPool.end();
+    if (samples.officerIds.length === 0 || samples.loanIds.length === 0 || samples.loanBranches.length === 0 || samples.fimrBranches.length === 0) {
+      throw new Error(`the dataset gave no parameters to benchmark with: ${JSON.stringify({ officers: samples.officerIds.length, loans: samples.loanIds.length })}`);
+    }
+
+    log('statement counts (in-process)');
+    const statements = await countStatements(
+      urls,
+      (name) => paramsFor(name, samples, 0),
+      (name, size) => withPageSize(name, paramsFor(name, samples, 0), size),
+      [10, 100],
+    );
+    if (!statements.batchingSwitchEffective) notes.push('createContextFactory ignored { batching: false }: variant d statement counts equal a (the switch is missing)');
+
+    log('starting the SQL server and the gateways (a: batched, d: batching off)');
+    const sqlServer = await startSqlServer({ ...urls, poolSize: POOL_SIZE }, logDir);
+    children.push(sqlServer);
+    const gatewayA = await startGateway('gateway-a', { ...urls, batching: true, syncEnabled: false, poolSize: POOL_SIZE }, logDir);
+    children.push(gatewayA);
+    let gatewayD: Child | undefined = await startGateway('gateway-d', { ...urls, batching: false, syncEnabled: false, poolSize: POOL_SIZE }, logDir);
+    children.push(gatewayD);
+
+    const urlOf: Record<Variant, (op: OperationName) => string> = {
+      a: () => gatewayA.url,
+      b: (op) => `${sqlServer.url}/raw/${op}`,
+      c: (op) => `${sqlServer.url}/fdw/${op}`,
+      d: () => gatewayD!.url,
+    };
+    const bodyOf = (v: Variant, op: OperationName, i: number): string => (v === 'a' || v === 'd' ? graphqlBody(op, paramsFor(op, samples, i)) : JSON.stringify(paramsFor(op, samples, i)));
+    const correctness = await checkSameRows(urlOf, { a: (op) => bodyOf('a', op, 0), b: (op) => bodyOf('b', op, 0), c: (op) => bodyOf('c', op, 0), d: (op) => bodyOf('d', op, 0) });
+    for (const line of correctness) log(`check: ${line}`);
+
+    const latency = {} as LatencyTable;
+    for (const op of OPERATION_NAMES) {
+      latency[op] = { c1: {}, c16: {} };
+      for (const c of CONCURRENCIES) {
+        for (const v of VARIANTS) {
+          const stats: LatencyStats = await runLoad({
+            url: urlOf[v](op),
+            body: (i) => bodyOf(v, op, i),
+            concurrency: c,
+            durationMs: profile.durationMs,
+            maxRequests: profile.maxRequests,
+            warmupRequests: Math.min(profile.warmupRequests, c * 2),
+          }).catch((error: unknown) => {
+            notes.push(`${op} ${v} c=${c} failed: ${String(error)}`);
+            return undefined as unknown as LatencyStats;
+          });
+          if (!stats) continue;
+          latency[op][`c${c}`][v] = stats;
+          log(`${op.padEnd(14)} c=${String(c).padEnd(2)} ${v}: p50 ${stats.p50Ms} ms p95 ${stats.p95Ms} p99 ${stats.p99Ms} · ${stats.rps} req/s · n=${stats.count}${stats.errors ? ` · ${stats.errors} errors: ${stats.firstError}` : ''}`);
+        }
+      }
+    }
+    await stopChild(gatewayD);
+    gatewayD = undefined;
+    await stopChild(sqlServer);
+
+    let memory: MemoryFigures | null = null;
+    if (!args.skipMemory) {
+      log(`memory: warm-up ${profile.memoryWarmupMs / 1000} s, then ${profile.memoryLoadMs / 1000} s of mixed load on gateway a`);
+      const mixed = (i: number): string => {
+        const op = OPERATION_NAMES[i % OPERATION_NAMES.length]!;
+        return graphqlBody(op, paramsFor(op, samples, Math.floor(i / OPERATION_NAMES.length)));
+      };
+      await runLoad({ url: gatewayA.url, body: mixed, concurrency: profile.memoryConcurrency, durationMs: profile.memoryWarmupMs, maxRequests: Number.MAX_SAFE_INTEGER, warmupRequests: 0 });
+      const rssBeforeMiB = gatewayA.rssMiB();
+      const samplesMiB: number[] = [];
+      const sampler = setInterval(() => samplesMiB.push(gatewayA.rssMiB()), 15_000);
+      const load = await runLoad({ url: gatewayA.url, body: mixed, concurrency: profile.memoryConcurrency, durationMs: profile.memoryLoadMs, maxRequests: Number.MAX_SAFE_INTEGER, warmupRequests: 0 });
+      clearInterval(sampler);
+      const rssAfterMiB = gatewayA.rssMiB();
+      memory = {
+        loadMs: profile.memoryLoadMs,
+        concurrency: profile.memoryConcurrency,
+        requests: load.count,
+        errors: load.errors,
+        rssBeforeMiB,
+        rssAfterMiB,
+        growthPct: Math.round(((rssAfterMiB - rssBeforeMiB) / rssBeforeMiB) * 1000) / 10,
+        samplesMiB,
+      };
+      log(`memory: RSS ${rssBeforeMiB} → ${rssAfterMiB} MiB (${memory.growthPct}%), ${load.count} requests`);
+    }
+    await stopChild(gatewayA);
+
+    let subscriptions = null;
+    if (!args.skipSubscriptions) {
+      log(`subscriptions: ${profile.subscribers} subscribers on a gateway with its sync worker at 2 s`);
+      const gatewayS = await startGateway('gateway-s', { ...urls, batching: true, syncEnabled: true, syncIntervalMs: 2000, poolSize: POOL_SIZE }, logDir);
+      children.push(gatewayS);
+      // Let the worker's start-up cycle (full recompute) finish before measuring.
+      await new Promise((r) => setTimeout(r, args.quick ? 3000 : 8000));
+      try {
+        subscriptions = await measureSubscriptions({
+          wsUrl: gatewayS.url.replace(/^http/, 'ws'),
+          djangoUrl: db.djangoUrl,
+          metricsUrl: db.metricsUrl,
+          asOf: args.asOf,
+          subscribers: profile.subscribers,
+          transitions: profile.transitions,
+          transitionSpacingMs: 30,
+          djangoCommits: profile.djangoCommits,
+          djangoSpacingMs: 700,
+          log,
+        });
+      } catch (error) {
+        notes.push(`subscriptions failed: ${String(error)}`);
+      }
+      await stopChild(gatewayS);
+    }
+
+    const date = new Date().toISOString().slice(0, 10);
+    const partial: Omit<BenchResult, 'targets'> = {
+      date,
+      commit: gitCommit(),
+      mode: args.quick ? 'quick' : 'full',
+      machine,
+      dataset: { ...db.record, cached: !db.built, fdwSetupMs: db.fdwSetupMs },
+      sync,
+      statements,
+      latency,
+      correctness,
+      memory,
+      subscriptions,
+      notes: [...notes, `total bench time ${Math.round((Date.now() - started) / 1000)} s`],
+    };
+    const result: BenchResult = { ...partial, targets: checkTargets(partial) };
+    const resultsDir = path.resolve('bench/results');
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const base = path.join(resultsDir, `${date}-scale${args.scale}${args.quick ? '-quick' : ''}`);
+    fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(`${base}.md`, `${markdownTables(result)}\n`);
+    printSummary(result);
+    log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
+  } finally {
+    for (const child of [...children].reverse()) await child.stop().catch(() => undefined);
+    await db.server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

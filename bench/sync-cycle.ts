@@ -1,0 +1,76 @@
+/**
+ * Engine figures of a run, on the working copy: the worker's start-up cycle (full recompute of open loans at the
+ * pinned business date, plus its first reconciliation), then one incremental cycle after N new repayments were
+ * committed into Django for N distinct open loans (target: under 1 s, recomputing only those loans).
+ */
+import pg from 'pg';
+import { silentLogger } from '../src/logger';
+import { createPool } from '../src/pg-pool';
+import { SyncWorker } from '../src/sync/worker';
+
+export interface SyncFigures {
+  startupCycleMs: number;
+  startupOpenLoansRecomputed: number | null;
+  /** recompute_open_loans alone, timed directly (ms). */
+  fullRecomputeMs: number;
+  fullRecomputeLoans: number;
+  newRepayments: number;
+  distinctLoans: number;
+  incrementalCycleMs: number;
+  incrementalRowsWritten: number;
+  incrementalLoansRecomputed: number;
+}
+
+/** Inserts one repayment (a day's instalment, paid on the business date) for each of `count` open loans. */
+export async function insertRepayments(djangoUrl: string, count: number, asOf: string): Promise<{ inserted: number; loans: number }> {
+  const client = new pg.Client({ connectionString: djangoUrl, application_name: 'bench/django-writer' });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      `INSERT INTO loans_ajoloanrepayment (ajo_loan_id, agent_id, borrower_id, paid_date, repayment_amount, repayment_type, created_at, updated_at)
+       SELECT l.id, l.agent_id, l.borrower_id, ($2::date + time '10:00') AT TIME ZONE 'Africa/Lagos',
+              GREATEST(500, round((l.repayment_amount / GREATEST(l.tenor_in_days, 1))::numeric, 2))::float8, 'AGENT_DEBIT', now(), now()
+         FROM (SELECT id, agent_id, borrower_id, repayment_amount, tenor_in_days FROM loans_ajoloan
+                WHERE is_disbursed AND status IN ('OPEN', 'ACTIVE') AND agent_id IS NOT NULL
+                ORDER BY md5(id::text) LIMIT $1) l`,
+      [count, asOf],
+    );
+    return { inserted: rowCount ?? 0, loans: rowCount ?? 0 };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function measureSync(urls: { djangoUrl: string; metricsUrl: string }, asOf: string, newRepayments: number): Promise<SyncFigures> {
+  const djangoPool = createPool({ url: urls.djangoUrl, max: 4, readOnly: true, applicationName: 'bench/sync' });
+  const metricsPool = createPool({ url: urls.metricsUrl, max: 4, applicationName: 'bench/sync' });
+  try {
+    const worker = new SyncWorker({ djangoPool, metricsPool, businessTz: 'Africa/Lagos', reconcileIntervalMs: 86_400_000, log: silentLogger() });
+    try {
+      const startup = await worker.runOnce();
+      const fullStarted = performance.now();
+      const full = await metricsPool.query<{ n: number }>(`SELECT recompute_open_loans($1::date) AS n`, [asOf]);
+      const fullRecomputeMs = Math.round(performance.now() - fullStarted);
+      const inserted = await insertRepayments(urls.djangoUrl, newRepayments, asOf);
+      const started = performance.now();
+      const incremental = await worker.runOnce();
+      const incrementalCycleMs = Math.round(performance.now() - started);
+      return {
+        startupCycleMs: startup.durationMs,
+        startupOpenLoansRecomputed: startup.openLoansRecomputed,
+        fullRecomputeMs,
+        fullRecomputeLoans: Number(full.rows[0]!.n),
+        newRepayments: inserted.inserted,
+        distinctLoans: inserted.loans,
+        incrementalCycleMs,
+        incrementalRowsWritten: incremental.rowsWritten,
+        incrementalLoansRecomputed: incremental.loansRecomputed,
+      };
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await Promise.all([djangoPool.end(), metricsPool.end()]);
+  }
+}
