@@ -122,8 +122,12 @@ describe('the live simulator', () => {
     expect(after.repayment).toBeGreaterThanOrEqual(before.repayment + 6);
     await simulator.stop();
     simulator = undefined;
-    const { rows } = await dbs.djangoWriter.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/simulator' AND datname = current_database()");
-    expect(Number(rows[0].n)).toBe(0);
+    // The server notices the closed socket a moment after pool.end() resolves: wait for it, with a limit.
+    const sessions = async (): Promise<number> =>
+      Number((await dbs.djangoWriter.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/simulator' AND datname = current_database()")).rows[0].n);
+    let open = await sessions();
+    for (const until = Date.now() + 10_000; open > 0 && Date.now() < until; open = await sessions()) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(open).toBe(0);
   });
 
   it('explains a missing connection', () => {
