@@ -25,8 +25,12 @@ export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 
 /** @default 4 MiB */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/** @default 1000 */
-export const DEFAULT_MAX_PENDING_EVENTS = 1000;
+/**
+ * A pending entry is a reference to the event object every subscriber shares (a few bytes), so the bound can be
+ * generous: a midnight recompute may append thousands of transitions in one statement.
+ * @default 100000
+ */
+export const DEFAULT_MAX_PENDING_EVENTS = 100_000;
 
 export interface GraphqlWsOptions {
   httpServer: http.Server;
@@ -37,7 +41,7 @@ export interface GraphqlWsOptions {
   contextFactory: (viewer: Viewer | null) => AppContext;
   /** Unsent bytes a socket may hold before the client is closed as a slow consumer. @default 4 MiB */
   maxBufferedBytes?: number;
-  /** Events a subscription may have waiting before the client is closed as a slow consumer. @default 1000 */
+  /** Events a subscription may have waiting before the client is closed as a slow consumer. @default 100000 */
   maxPendingEvents?: number;
   /** Ping interval; a client that misses a pong for this long is terminated. @default 12000 */
   keepAliveMs?: number;

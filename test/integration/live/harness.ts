@@ -56,7 +56,7 @@ export interface LiveInstance {
 
 export async function startLiveInstance(
   dbs: TestDatabases,
-  options: { maxBufferedBytes?: number; maxPendingEvents?: number; reconnect?: ReconnectOptions; applicationName?: string } = {},
+  options: { maxBufferedBytes?: number; maxPendingEvents?: number; keepAliveMs?: number; reconnect?: ReconnectOptions; applicationName?: string } = {},
 ): Promise<LiveInstance> {
   const log = recordingLog();
   const pubSub = createAppPubSub();
@@ -71,7 +71,7 @@ export async function startLiveInstance(
     res.statusCode = 404;
     res.end();
   });
-  const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, ...options });
+  const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, maxBufferedBytes: options.maxBufferedBytes, maxPendingEvents: options.maxPendingEvents, keepAliveMs: options.keepAliveMs });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const port = (httpServer.address() as AddressInfo).port;
   const bridge = await startEventBridge({ metricsUrl: dbs.metricsUrl, pubSub, log, reconnect: options.reconnect, applicationName: options.applicationName });
