@@ -177,3 +177,16 @@ export interface DpdEvent {
 export function ids(collected: Collected<DpdEvent>): string[] {
   return collected.values.map((v) => v.dpdTransitioned.id);
 }
+
+/** Django rows for the nested fields: officers 501 (ada) and 502 (bola), borrower 1, loans 9001 (501) and 9002 (502). */
+export async function seedDjango(dbs: TestDatabases): Promise<void> {
+  await dbs.djangoWriter.query(
+    `INSERT INTO accounts_customuser (id, email, username, user_type, performance_status) VALUES
+       (501, 'ada@example.com', 'ada', 'MERCHANT', 'Active'), (502, 'bola@example.com', 'bola', 'MERCHANT', 'Active')`,
+  );
+  await dbs.djangoWriter.query(`INSERT INTO ajo_ajouser (id, first_name, last_name, phone_number) VALUES (1, 'Tunde', 'Bello', '08030000001')`);
+  await dbs.djangoWriter.query(
+    `INSERT INTO loans_ajoloan (id, agent_id, borrower_id, amount, repayment_amount, status, is_disbursed) VALUES
+       (9001, 501, 1, 50000, 65000, 'OPEN', true), (9002, 502, 1, 80000, 104000, 'OPEN', true)`,
+  );
+}
