@@ -11,7 +11,10 @@ import path from 'node:path';
 
 export interface Child {
   name: string;
+  /** The endpoint requests go to (…/graphql for a gateway). */
   url: string;
+  /** http://127.0.0.1:PORT */
+  baseUrl: string;
   pid: number;
   /** Resident set size now, in MiB (from /proc). */
   rssMiB(): number;
@@ -37,18 +40,39 @@ export function rssMiBOf(pid: number): number {
   return Math.round((Number(match[1]) / 1024) * 10) / 10;
 }
 
-function get(url: string): Promise<number> {
+function getText(url: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
     const request = http.get(url, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
     });
-    request.on('error', () => resolve(0));
-    request.setTimeout(2000, () => {
+    request.on('error', () => resolve({ status: 0, text: '' }));
+    request.setTimeout(5000, () => {
       request.destroy();
-      resolve(0);
+      resolve({ status: 0, text: '' });
     });
   });
+}
+
+async function get(url: string): Promise<number> {
+  return (await getText(url)).status;
+}
+
+/** Waits until the gateway's sync worker has finished a cycle (its start-up cycle recomputes every open loan). */
+export async function waitForSyncCycle(gateway: Child, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { text } = await getText(`${gateway.baseUrl}/health/ready`);
+    try {
+      const body = JSON.parse(text) as { sync?: { lastCycleAt?: string | null; lastError?: string | null } };
+      if (body.sync?.lastCycleAt) return true;
+    } catch {
+      // not ready yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 function stopper(child: ChildProcess, name: string): () => Promise<void> {
@@ -108,7 +132,7 @@ export async function startGateway(name: string, options: GatewayEnv, logDir: st
     DJANGO_POOL_SIZE: String(options.poolSize),
     METRICS_POOL_SIZE: String(options.poolSize),
   };
-  const child = spawnLogged(name, [...(process.env.BENCH_DEV_PRELOAD ? ['-r', process.env.BENCH_DEV_PRELOAD] : []), '-r', '@swc-node/register', 'src/index.ts'], env, logDir);
+  const child = spawnLogged(name, ['-r', '@swc-node/register', 'src/index.ts'], env, logDir);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -120,7 +144,7 @@ export async function startGateway(name: string, options: GatewayEnv, logDir: st
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { name, url: `${base}/graphql`, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, name) };
+  return { name, url: `${base}/graphql`, baseUrl: base, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, name) };
 }
 
 export async function startSqlServer(options: { djangoUrl: string; metricsUrl: string; poolSize: number }, logDir: string): Promise<Child> {
@@ -149,5 +173,5 @@ export async function startSqlServer(options: { djangoUrl: string; metricsUrl: s
       reject(new Error(`the SQL server exited with code ${code}; see ${path.join(logDir, 'sql-server.log')}`));
     });
   });
-  return { name: 'sql-server', url, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, 'sql-server') };
+  return { name: 'sql-server', url, baseUrl: url, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, 'sql-server') };
 }

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { postJson, runLoad, type LatencyStats } from './load';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
-import { startGateway, startSqlServer, type Child } from './processes';
+import { startGateway, startSqlServer, waitForSyncCycle, type Child } from './processes';
 import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type Variant } from './report';
 import { countStatements } from './statements';
 import { measureSubscriptions } from './subscriptions';
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
       const gatewayS = await startGateway('gateway-s', { ...urls, batching: true, syncEnabled: true, syncIntervalMs: 2000, poolSize: POOL_SIZE }, logDir);
       children.push(gatewayS);
       // Let the worker's start-up cycle (full recompute) finish before measuring.
-      await new Promise((r) => setTimeout(r, args.quick ? 3000 : 8000));
+      if (!(await waitForSyncCycle(gatewayS, 180_000))) notes.push('the subscription gateway reported no finished sync cycle within 180 s');
       try {
         subscriptions = await measureSubscriptions({
           wsUrl: gatewayS.url.replace(/^http/, 'ws'),

@@ -21,6 +21,8 @@ const pools: SqlPools = {
   django: createPool({ url: required('BENCH_DJANGO_URL'), max: poolSize, readOnly: true, applicationName: 'bench/sql-server' }),
   metrics: createPool({ url: required('BENCH_METRICS_URL'), max: poolSize, applicationName: 'bench/sql-server' }),
 };
+// A bound on any one statement, so a pathological FDW plan shows up as an error instead of stalling the run.
+for (const pool of [pools.django, pools.metrics]) pool.on('connect', (client) => void client.query('SET statement_timeout = 60000').catch(() => undefined));
 const routes = new Map<string, SqlHandler>();
 for (const name of OPERATION_NAMES) {
   routes.set(`/raw/${name}`, RAW[name as OperationName]);
