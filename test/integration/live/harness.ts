@@ -190,3 +190,31 @@ export async function seedDjango(dbs: TestDatabases): Promise<void> {
        (9001, 501, 1, 50000, 65000, 'OPEN', true), (9002, 502, 1, 80000, 104000, 'OPEN', true)`,
   );
 }
+
+export interface ParSpec {
+  scope: 'PORTFOLIO' | 'REGION' | 'BRANCH' | 'OFFICER';
+  key: string;
+  /** PAR15 before/after; the other amounts follow from it (PAR30 = half, PAR60 = a quarter, PAR90 = 0). */
+  par15Before?: string;
+  par15After?: string;
+}
+
+/** Appends PAR changes in one statement (portfolio 100000.00 before and after); returns their ids in order. */
+export async function insertParChanges(dbs: TestDatabases, specs: ParSpec[]): Promise<string[]> {
+  const values: unknown[] = [];
+  const tuples = specs.map((s, i) => {
+    values.push(s.scope, s.key, s.par15Before ?? '10000.00', s.par15After ?? '25000.00');
+    const p = (k: number) => `$${i * 4 + k}::numeric`;
+    const t = (k: number) => `$${i * 4 + k}`;
+    return `(${t(1)}, ${t(2)}, DATE '2025-12-10', 100000.00, 100000.00, ${p(3)}, ${p(4)}, ${p(3)} / 2, ${p(4)} / 2, ${p(3)} / 4, ${p(4)} / 4, 0, 0,
+             ${p(3)} / 100000, ${p(4)} / 100000, ${p(3)} / 200000, ${p(4)} / 200000, ${p(3)} / 400000, ${p(4)} / 400000, 0, 0)`;
+  });
+  const { rows } = await dbs.metrics.pool.query<{ id: string }>(
+    `INSERT INTO par_changes (scope, scope_key, business_date, portfolio_before, portfolio_after, par15_before, par15_after,
+        par30_before, par30_after, par60_before, par60_after, par90_before, par90_after,
+        ratio15_before, ratio15_after, ratio30_before, ratio30_after, ratio60_before, ratio60_after, ratio90_before, ratio90_after)
+     VALUES ${tuples.join(', ')} RETURNING change_id::text AS id`,
+    values,
+  );
+  return rows.map((r) => r.id);
+}
