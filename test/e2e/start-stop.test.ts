@@ -14,10 +14,14 @@ function postgresProcessesUsing(dataDir: string): string[] {
   return out.split('\n').filter((line) => line.includes(dataDir) && /postgres/.test(line));
 }
 
+/** Polls until probe returns a value; a probe that throws a "process exited" error ends the wait at once. */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe().catch(() => undefined);
+    const value = await probe().catch((error: Error) => {
+      if (error.message.startsWith('the process exited')) throw error;
+      return undefined;
+    });
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -35,7 +39,9 @@ describe('npm start on an embedded PostgreSQL', () => {
   });
 
   it('becomes ready with demo data in both databases, then stops cleanly on SIGTERM', async () => {
-    dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-start-')), 'pg');
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-start-'));
+    fs.chmodSync(parent, 0o755); // PostgreSQL runs as the OS user "postgres", which must reach the data dir
+    dataDir = path.join(parent, 'pg');
     const [port, pgPort] = [await freePort(), await freePort()];
     child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
       cwd: repoRoot,
@@ -59,6 +65,7 @@ describe('npm start on an embedded PostgreSQL', () => {
     const ready = await waitFor(
       '/health/ready 200',
       async () => {
+        if (child!.exitCode !== null) throw new Error(`the process exited with code ${child!.exitCode}`);
         const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
         return response.status === 200 ? ((await response.json()) as Record<string, { ok?: boolean }>) : undefined;
       },
