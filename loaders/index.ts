@@ -16,7 +16,9 @@ import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type L
 import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
 import { fetchLoanMetrics, type LoanMetricsRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
+import { fetchBranches, type BranchFilter, type BranchRow, type BranchSortKey } from './branch.metrics';
 import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
+import { fetchPortfolioKpis, type PortfolioKpiRow } from './portfolio-kpi.metrics';
 import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
@@ -71,6 +73,10 @@ export interface Loaders {
   repayments: DataLoader<string, RepaymentRow[]>;
   dpdHistory(last: number): DataLoader<string, DpdSnapshotRow[]>;
   transitions: DataLoader<string, TransitionRow[]>;
+  /** Credit health by branch (§4.6), one statement. */
+  branches(filter: BranchFilter, sort: BranchSortKey, direction: SortDirection): Promise<BranchRow[]>;
+  /** Portfolio KPIs (§4.5), one statement. */
+  portfolioKpis(wave: string | null, regions: readonly string[] | null): Promise<PortfolioKpiRow>;
   /** §4.6 top-risk loans per officer id; primes loanMetrics. */
   topRiskLoans(limit: number): DataLoader<string, TopRiskRow[]>;
   /** Live feeds: DPD transitions by id, history/replay pages, filter checks (owned by the live-feeds work). */
@@ -148,6 +154,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   );
   const officerCustomerCounts = keyedLoader((ids: readonly string[]) => countOfficerCustomers(metrics, ids), (r) => r.officerId);
   const summaries = memo<LoanSummaryRow>();
+  const branchLists = memo<BranchRow[]>();
+  const kpis = memo<PortfolioKpiRow>();
   const officerCounts = memo<number>();
   const customerCounts = memo<number>();
 
@@ -189,6 +197,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId),
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
+    branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
+    portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
     dpdTransitions: createDpdTransitionLoaders(metrics),
     parChanges: createParChangeLoaders(metrics),
   };

@@ -51,19 +51,16 @@ export interface OfficerPortfolioRow {
 const ratio = (num: string, den: string): string => `(CASE WHEN ${den} > 0 THEN ${num} / ${den} ELSE 0 END)`;
 
 /**
- * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
- * The loans' out3 = principal + interest + fees outstanding; "live" loans have out3 > 2000.
+ * The §4.4 metrics as a WITH chain ending in `scored` (one row per officer of `officerSource`, a query returning
+ * officer ids). `waveParam` is a bound parameter restricting the loans (NULL = all waves). Shared by the per-officer
+ * loader and the portfolio KPIs, so both compute the metrics the same way.
  */
-export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
-  const params = new Params();
-  const ids = params.add(officerIds);
-  const waveParam = params.add(wave);
-  const { rows } = await db.query<OfficerPortfolioRow>(
-    `WITH lo AS (
+export function officerMetricsChain(officerSource: string, waveParam: string): string {
+  return `lo AS (
        SELECT p.officer_id, l.loan_id, l.fimr_tagged, l.current_dpd, l.principal_outstanding, l.fee_amount, l.loan_amount,
               l.interest_rate, l.total_repayments, l.timeliness_score, l.repayment_health, l.days_since_last_repayment, l.loan_age,
               (COALESCE(l.principal_outstanding, 0) + COALESCE(l.interest_outstanding, 0) + COALESCE(l.fees_outstanding, 0)) AS out3
-         FROM unnest(${ids}::text[]) AS p(officer_id)
+         FROM (${officerSource}) AS p(officer_id)
          LEFT JOIN loans l ON l.officer_id = p.officer_id AND (${waveParam}::text IS NULL OR l.wave = ${waveParam}::text)
      ),
      raw AS (
@@ -112,8 +109,11 @@ export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly
                   - (CASE WHEN rdr <= 100 THEN LEAST(0.40, (1 - rdr / 100) * 0.40) ELSE 0 END)
                   - 0.15 * (1 - LEAST(ayr, 1)))) AS risk_norm
          FROM calc
-     )
-     SELECT officer_id AS "officerId", first_miss AS "firstMiss", disbursed AS "disbursed",
+     )`;
+}
+
+/** The select list of OfficerPortfolioRow over `scored`. */
+export const OFFICER_PORTFOLIO_COLUMNS = `officer_id AS "officerId", first_miss AS "firstMiss", disbursed AS "disbursed",
             dpd1to6_bal::numeric(15,2)::text AS "dpd1to6Balance", amount_due_7d::numeric(15,2)::text AS "amountDue7d",
             moved_to_7to30::numeric(15,2)::text AS "movedTo7to30", round(fees_collected, 2)::text AS "feesCollected",
             round(interest_collected, 2)::text AS "interestCollected", fees_due::numeric(15,2)::text AS "feesDue",
@@ -132,8 +132,19 @@ export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly
             trunc(risk_norm * 100)::int AS "riskScore",
             CASE WHEN trunc(risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(risk_norm * 100) >= 60 THEN 'Watch'
                  WHEN trunc(risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS "riskBand",
-            LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS "dqi"
-       FROM scored`,
+            LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS "dqi"`;
+
+/**
+ * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
+ * The loans' out3 = principal + interest + fees outstanding; "live" loans have out3 > 2000.
+ */
+export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
+  const params = new Params();
+  const ids = params.add(officerIds);
+  const waveParam = params.add(wave);
+  const { rows } = await db.query<OfficerPortfolioRow>(
+    `WITH ${officerMetricsChain(`SELECT unnest(${ids}::text[])`, waveParam)}
+     SELECT ${OFFICER_PORTFOLIO_COLUMNS} FROM scored`,
     params.values,
   );
   return rows;

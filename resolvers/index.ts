@@ -5,6 +5,7 @@ import { CustomerResolver } from './customer.resolver';
 import { LoanResolver } from './loan.resolver';
 import { MetaResolver } from './meta.resolver';
 import { OfficerResolver } from './officer.resolver';
+import { PortfolioResolver } from './portfolio.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const coreResolvers: NonEmptyArray<Function> = [
@@ -15,4 +16,5 @@ export const coreResolvers: NonEmptyArray<Function> = [
   LoanConnectionResolver,
   OfficerConnectionResolver,
   CustomerConnectionResolver,
+  PortfolioResolver,
 ];

@@ -25,6 +25,8 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   TopRiskLoans: [{ officerId: '3', limit: 5 }],
   CustomerById: [{ id: '4' }],
   CustomersPage: [{}, { filter: { phone: '09010' }, first: 3 }],
+  PortfolioKpis: [{}, { wave: 'WAVE_1', regions: ['Ruby'] }],
+  Branches: [{}, { filter: { regions: ['Sapphire'] }, orderBy: { field: 'BRANCH', direction: 'ASC' } }],
 };
 
 let api: ApiHarness;
@@ -63,7 +65,7 @@ describe.each(files)('%s', (file) => {
       const root = Object.values(result.data ?? {})[0] as Record<string, unknown> | null;
       expect(root).not.toBeNull();
       // Lists come back non-empty on the seeded data (so a silently empty result fails).
-      const list = (root!.nodes ?? root!.edges ?? root!.topRiskLoans ?? root!.loans) as unknown;
+      const list = (root!.nodes ?? root!.edges ?? root!.topRiskLoans ?? root!.loans ?? root!.branches) as unknown;
       if (list !== undefined) expect(Array.isArray(list) ? list.length : (list as { nodes: unknown[] }).nodes.length).toBeGreaterThan(0);
     }
   });

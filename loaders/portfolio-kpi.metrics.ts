@@ -1,0 +1,99 @@
+/**
+ * Portfolio KPIs (§4.5, GET /metrics/portfolio) in one seedsmetrics statement: officer-level aggregates over the
+ * §4.4 metrics of every dashboard-visible officer, plus loan-level tiles over their Active loans.
+ */
+import { officerMetricsChain } from './officer-portfolio.metrics';
+import { Params, type Queryable } from './sql';
+import { visibleOfficerSql } from './visible-officers';
+
+export interface PortfolioKpiRow {
+  totalOfficers: number;
+  totalLoans: number;
+  totalPortfolio: string;
+  totalOverdue15d: string;
+  avgDqi: number;
+  avgAyr: string;
+  avgRiskScore: number;
+  topOfficerId: string | null;
+  topOfficerAyr: string | null;
+  watchlistCount: number;
+  watchlistPortfolio: string;
+  avgRepaymentDelayRate: string;
+  atRiskOfficersCount: number;
+  atRiskOfficersPercentage: string;
+  activeLoansCount: number;
+  activeLoansVolume: string;
+  inactiveLoansCount: number;
+  inactiveLoansVolume: string;
+  earlyRotCount: number;
+  earlyRotVolume: string;
+  lateRotCount: number;
+  lateRotVolume: string;
+  avgDaysPastDue: string;
+  avgTimelinessScore: string;
+  actualOverdue15d: string;
+  totalDpdLoansCount: number;
+  totalDpdActualOutstanding: string;
+}
+
+/** `wave` restricts every loan; `regions` restricts only the DPD tile (as upstream). */
+export async function fetchPortfolioKpis(db: Queryable, wave: string | null, regions: readonly string[] | null): Promise<PortfolioKpiRow> {
+  const params = new Params();
+  const waveParam = params.add(wave);
+  const regionsParam = params.add(regions);
+  const { rows } = await db.query<PortfolioKpiRow>(
+    `WITH ${officerMetricsChain(`SELECT o.officer_id FROM officers o WHERE ${visibleOfficerSql('o')}`, waveParam)},
+     officer_kpi AS (
+       SELECT count(*)::int AS total_officers, COALESCE(sum(disbursed), 0)::int AS total_loans,
+              COALESCE(sum(total_portfolio), 0) AS total_portfolio, COALESCE(sum(overdue15d), 0) AS total_overdue15d,
+              COALESCE(trunc(avg(LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100))))), 0)::int AS avg_dqi,
+              COALESCE(avg(ayr), 0) AS avg_ayr, COALESCE(trunc(avg(trunc(risk_norm * 100))), 0)::int AS avg_risk,
+              count(*) FILTER (WHERE trunc(risk_norm * 100) < 40)::int AS watchlist,
+              COALESCE(sum(total_portfolio) FILTER (WHERE trunc(risk_norm * 100) < 40), 0) AS watchlist_portfolio,
+              COALESCE(avg(rdr) FILTER (WHERE rdr <> 0), 0) AS avg_rdr,
+              count(*) FILTER (WHERE avg_dslr > 10 AND avg_age > 14)::int AS at_risk_officers
+         FROM scored
+     ),
+     top_officer AS (SELECT officer_id, ayr FROM scored WHERE ayr > 0 ORDER BY ayr DESC, officer_id LIMIT 1),
+     vl AS (
+       SELECT l.* FROM loans l JOIN officers o ON o.officer_id = l.officer_id
+        WHERE ${visibleOfficerSql('o')} AND (${waveParam}::text IS NULL OR l.wave = ${waveParam}::text)
+     ),
+     loan_kpi AS (
+       SELECT count(*) FILTER (WHERE upper(status) = 'ACTIVE' AND total_outstanding > 2000 AND days_since_last_repayment < 6)::int AS active_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE upper(status) = 'ACTIVE' AND total_outstanding > 2000 AND days_since_last_repayment < 6), 0) AS active_v,
+              count(*) FILTER (WHERE upper(status) = 'ACTIVE' AND (total_outstanding <= 2000 OR days_since_last_repayment > 5))::int AS inactive_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE upper(status) = 'ACTIVE' AND (total_outstanding <= 2000 OR days_since_last_repayment > 5)), 0) AS inactive_v,
+              count(*) FILTER (WHERE upper(status) = 'ACTIVE' AND loan_age < 7 AND current_dpd > 4)::int AS early_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE upper(status) = 'ACTIVE' AND loan_age < 7 AND current_dpd > 4), 0) AS early_v,
+              count(*) FILTER (WHERE upper(status) = 'ACTIVE' AND loan_age >= 7 AND current_dpd > 4)::int AS late_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE upper(status) = 'ACTIVE' AND loan_age >= 7 AND current_dpd > 4), 0) AS late_v,
+              COALESCE(avg(current_dpd) FILTER (WHERE upper(status) = 'ACTIVE' AND total_outstanding > 2000), 0) AS avg_dpd,
+              COALESCE(avg(timeliness_score) FILTER (WHERE upper(status) = 'ACTIVE' AND total_outstanding > 2000), 0) AS avg_timeliness,
+              COALESCE(sum((COALESCE(principal_outstanding, 0) + COALESCE(interest_outstanding, 0) + COALESCE(fees_outstanding, 0))
+                           * LEAST(1, GREATEST(0, loan_age::numeric / NULLIF(loan_term_days, 0))))
+                FILTER (WHERE upper(status) = 'ACTIVE' AND current_dpd >= 15), 0) AS actual_overdue15d,
+              count(*) FILTER (WHERE status IN ('Active', 'Defaulted') AND current_dpd > 0
+                               AND (${regionsParam}::text[] IS NULL OR region = ANY(${regionsParam}::text[])))::int AS dpd_n,
+              COALESCE(sum(actual_outstanding) FILTER (WHERE status IN ('Active', 'Defaulted') AND current_dpd > 0
+                               AND (${regionsParam}::text[] IS NULL OR region = ANY(${regionsParam}::text[]))), 0) AS dpd_v
+         FROM vl
+     )
+     SELECT k.total_officers AS "totalOfficers", k.total_loans AS "totalLoans", k.total_portfolio::numeric(15,2)::text AS "totalPortfolio",
+            k.total_overdue15d::numeric(15,2)::text AS "totalOverdue15d", k.avg_dqi AS "avgDqi", round(k.avg_ayr, 8)::text AS "avgAyr",
+            k.avg_risk AS "avgRiskScore", t.officer_id AS "topOfficerId", round(t.ayr, 8)::text AS "topOfficerAyr",
+            k.watchlist AS "watchlistCount", k.watchlist_portfolio::numeric(15,2)::text AS "watchlistPortfolio",
+            round(k.avg_rdr, 2)::text AS "avgRepaymentDelayRate", k.at_risk_officers AS "atRiskOfficersCount",
+            (CASE WHEN k.total_officers > 0 THEN round(k.at_risk_officers * 100.0 / k.total_officers, 2) ELSE 0 END)::text AS "atRiskOfficersPercentage",
+            lk.active_n AS "activeLoansCount", lk.active_v::numeric(15,2)::text AS "activeLoansVolume",
+            lk.inactive_n AS "inactiveLoansCount", lk.inactive_v::numeric(15,2)::text AS "inactiveLoansVolume",
+            lk.early_n AS "earlyRotCount", lk.early_v::numeric(15,2)::text AS "earlyRotVolume",
+            lk.late_n AS "lateRotCount", lk.late_v::numeric(15,2)::text AS "lateRotVolume",
+            round(lk.avg_dpd, 2)::text AS "avgDaysPastDue", round(lk.avg_timeliness, 2)::text AS "avgTimelinessScore",
+            round(lk.actual_overdue15d, 2)::text AS "actualOverdue15d", lk.dpd_n AS "totalDpdLoansCount",
+            lk.dpd_v::numeric(15,2)::text AS "totalDpdActualOutstanding"
+       FROM officer_kpi k CROSS JOIN loan_kpi lk LEFT JOIN top_officer t ON true`,
+    params.values,
+  );
+  return rows[0]!;
+}

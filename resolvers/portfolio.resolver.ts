@@ -1,0 +1,50 @@
+/** Portfolio-wide KPIs (§4.5) and credit health by branch (§4.6): one seedsmetrics statement each. */
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../src/context';
+import { SortDirection, Wave } from './enums';
+import { Officer } from './officer.type';
+import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, PortfolioKpis } from './portfolio-kpi.type';
+
+@Resolver(() => PortfolioKpis)
+export class PortfolioResolver {
+  @Query(() => PortfolioKpis, { description: 'KPI strip (§4.5) over the dashboard-visible officers; `regions` narrows only the DPD tile.' })
+  async portfolioKpis(
+    @Ctx() ctx: AppContext,
+    @Arg('wave', () => Wave, { nullable: true }) wave?: Wave | null,
+    @Arg('regions', () => [String], { nullable: true }) regions?: string[] | null,
+  ): Promise<PortfolioKpis> {
+    const row = await ctx.loaders.portfolioKpis(wave ?? null, regions ?? null);
+    return Object.assign(new PortfolioKpis(), row);
+  }
+
+  @FieldResolver(() => Officer, { nullable: true, description: 'The officer with the highest AYR (> 0).' })
+  async topOfficer(@Root() kpis: PortfolioKpis, @Ctx() ctx: AppContext): Promise<Officer | null> {
+    if (kpis.topOfficerId === null) return null;
+    const row = await ctx.loaders.officer.load(kpis.topOfficerId);
+    return row === null ? null : new Officer(row, ctx.loaders);
+  }
+
+  @Query(() => BranchList, { description: 'Credit health by branch (§4.6) over every loan, grouped by branch and region.' })
+  async branches(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => BranchFilterInput, { nullable: true }) filter?: BranchFilterInput | null,
+    @Arg('orderBy', () => BranchOrder, { nullable: true }) orderBy?: BranchOrder | null,
+  ): Promise<BranchList> {
+    const f = filter ?? new BranchFilterInput();
+    const rows = await ctx.loaders.branches(
+      { branches: f.branches ?? undefined, regions: f.regions ?? undefined, channels: f.channels ?? undefined, waves: f.waves ?? undefined },
+      orderBy?.field ?? BranchOrderField.BRANCH,
+      orderBy?.direction ?? SortDirection.ASC,
+    );
+    const first = rows[0];
+    return Object.assign(new BranchList(), {
+      branches: rows.map((r) => Object.assign(new BranchMetrics(), r)),
+      summary: Object.assign(new BranchSummary(), {
+        totalBranches: rows.length,
+        totalPortfolio: first?.summaryTotalPortfolio ?? '0.00',
+        totalOverdue15d: first?.summaryTotalOverdue15d ?? '0.00',
+        avgPar15Ratio: first?.summaryPar15Ratio ?? '0.00000000',
+      }),
+    });
+  }
+}
