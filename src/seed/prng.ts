@@ -82,19 +82,25 @@ export class Prng {
 
   /** A random (version 4 layout) UUID drawn from this generator. */
   uuid(): string {
-    const a = this.nextUint32();
-    const b = this.nextUint32();
-    const c = this.nextUint32();
-    const d = this.nextUint32();
-    const h = (n: number, shift: number) => HEX[(n >>> shift) & 0xff];
-    return (
-      h(a, 24) + h(a, 16) + h(a, 8) + h(a, 0) + '-' + h(b, 24) + h(b, 16) + '-' + HEX[0x40 | ((b >>> 8) & 0x0f)] + h(b, 0) + '-' +
-      HEX[0x80 | ((c >>> 24) & 0x3f)] + h(c, 16) + '-' + h(c, 8) + h(c, 0) + h(d, 24) + h(d, 16) + h(d, 8) + h(d, 0)
-    );
+    // Built from char codes in one go: a flat string, not a rope of 20 pieces (it matters for ~470,000 rows).
+    const codes = UUID_CODES;
+    let k = 0;
+    for (let word = 0; word < 4; word += 1) {
+      const n = this.nextUint32();
+      for (let shift = 28; shift >= 0; shift -= 4) {
+        if (k === 8 || k === 13 || k === 18 || k === 23) codes[k++] = 45; // '-'
+        codes[k++] = HEX_CODES[(n >>> shift) & 0xf];
+      }
+    }
+    codes[14] = 52; // version 4
+    codes[19] = HEX_CODES[8 | (parseInt(String.fromCharCode(codes[19]), 16) & 0x3)]; // variant 10xx
+    return String.fromCharCode.apply(null, codes);
   }
 }
 
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const UUID_CODES: number[] = new Array<number>(36).fill(48);
+
 
 /** Cumulative-weight table for repeated weighted picks among many items (binary search). */
 export class WeightedTable<T> {

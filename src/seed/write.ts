@@ -75,6 +75,24 @@ export async function danglingForeignKeys(client: pg.ClientBase): Promise<string
 }
 
 /**
+ * Drops the non-unique indexes that back no constraint on the Django tables and returns their exact definitions
+ * (pg_get_indexdef), to be re-run after the load inside the same transaction: names and definitions come back
+ * unchanged, and nobody else sees the tables without them.
+ */
+async function dropPlainIndexes(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i
+      WHERE i.indrelid::regclass::text = ANY($1) AND NOT i.indisunique AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+      ORDER BY 1`,
+    [DJANGO_TABLES],
+  );
+  if (rows.length > 0) await client.query(`DROP INDEX ${rows.map((r) => r.name).join(', ')}`);
+  return rows.map((r) => r.definition);
+}
+
+/**
  * Writes the dataset through `client` in one transaction. Refuses (DjangoNotEmptyError, nothing written) when any
  * Django table already has rows; the tables are locked first so two seeders cannot both find them empty.
  *
@@ -91,11 +109,14 @@ export async function writeDemoData(client: pg.ClientBase, dataset: DemoDataset)
     if (nonEmpty.length > 0) throw new DjangoNotEmptyError(nonEmpty);
     const superuser = (await client.query<{ on: string }>("SELECT current_setting('is_superuser') AS on")).rows[0].on === 'on';
     if (superuser) await client.query("SET LOCAL session_replication_role = 'replica'");
+    // Plain secondary indexes are rebuilt once after the load (a sorted build) instead of growing row by row.
+    const rebuild = await dropPlainIndexes(client);
     await copyRows(client, userEncoding, dataset.users);
     await copyRows(client, customerEncoding, dataset.customers);
     await copyRows(client, loanEncoding, dataset.loans);
     await copyRows(client, repaymentEncoding, dataset.repayments);
     await copyRows(client, holidayEncoding, dataset.holidays);
+    for (const definition of rebuild) await client.query(definition);
     // Rows carry explicit ids; move each identity sequence past them so the next insert does not collide.
     await client.query(
       DJANGO_TABLES.map((table) => `SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT max(id) FROM ${table}), 0) + 1, false)`).join(' UNION ALL '),

@@ -218,6 +218,12 @@ describe('writeDemoData', () => {
       }
       const { rows } = await fresh.djangoWriter.query<{ n: number }>('SELECT (SELECT count(*) FROM accounts_customuser) + (SELECT count(*) FROM loans_ajoloanrepayment) AS n');
       expect(Number(rows[0].n)).toBe(0);
+      // Indexes dropped for the load come back identical, whether the load committed (dbs) or rolled back (fresh).
+      const indexes = async (t: TestDatabases) => (await t.djangoWriter.query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1")).rows;
+      const seededIndexes = await indexes(dbs);
+      expect(seededIndexes.length).toBeGreaterThan(15);
+      expect(seededIndexes).toContainEqual({ indexname: 'loans_ajoloanrepayment_ajo_loan_id_idx', indexdef: 'CREATE INDEX loans_ajoloanrepayment_ajo_loan_id_idx ON public.loans_ajoloanrepayment USING btree (ajo_loan_id)' });
+      expect(await indexes(fresh)).toEqual(seededIndexes);
     } finally {
       await fresh.drop();
     }
