@@ -1,0 +1,115 @@
+/**
+ * End to end with the clients users use: the whole gateway (startApp: sync worker, engine, event bridge,
+ * Apollo Server + graphql-ws on one port) and @apollo/client with GraphQLWsLink. A repayment written into the
+ * Django database flows through sync → recompute → NOTIFY → bridge → subscription, and the client receives the
+ * DPD transition with its nested loan and officer, read fresh after the repayment.
+ */
+import { ApolloClient, gql, InMemoryCache } from '@apollo/client';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { App } from '../../../src/app';
+import { pinBusinessDate } from '../../../src/engine/clock';
+import { startTestApp } from '../../support/app';
+import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { waitUntil } from '../../integration/live/harness';
+
+let dbs: TestDatabases;
+let app: App | undefined;
+let wsClient: Client | undefined;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  await pinBusinessDate(dbs.metrics.pool, '2025-12-10');
+  // DOMAIN.md §3.9 loan A: 100,000 at 30 % + 2,000 fee over 30 instalments, D1 2025-11-04; 40,000 paid → DPD 18.
+  const w = dbs.djangoWriter;
+  await w.query(`INSERT INTO accounts_customuser (id, email, username, user_type, performance_status) VALUES (7, 'officer7@example.com', 'officer7', 'STAFF_AGENT', 'Active')`);
+  await w.query(`INSERT INTO ajo_ajouser (id, first_name, last_name, phone_number) VALUES (11, 'Ada', 'Customer11', '07000011')`);
+  await w.query(
+    `INSERT INTO loans_ajoloan (id, agent_id, borrower_id, amount, amount_disbursed, repayment_amount, interest_rate, processing_fee, tenor_in_days,
+       is_disbursed, date_disbursed, start_date, end_date, status, performance_status, verification_stage)
+     VALUES (100, 7, 11, 100000, 100000, 132000, 30, 2000, 30, true, '2025-11-03T10:00:00+01:00', '2025-11-04', '2025-12-15', 'OPEN', 'PERFORMING', 'APPROVED')`,
+  );
+  await w.query(
+    `INSERT INTO loans_ajoloanrepayment (id, ajo_loan_id, repayment_amount, paid_date, repayment_type) VALUES
+       (1000, 100, 20000, '2025-11-04T10:00:00+01:00', 'AGENT_DEBIT'), (1001, 100, 20000, '2025-11-20T10:00:00+01:00', 'AGENT_DEBIT')`,
+  );
+  app = await startTestApp(dbs);
+});
+
+afterAll(async () => {
+  await wsClient?.dispose();
+  await app?.stop();
+  await dbs?.drop();
+});
+
+const DPD_TRANSITIONED = gql`
+  subscription LoanMoves($filter: DpdTransitionFilterInput, $since: ID) {
+    dpdTransitioned(filter: $filter, since: $since) {
+      id
+      fromBucket
+      toBucket
+      dpdBefore
+      dpdAfter
+      actualOutstanding
+      loan {
+        id
+        amount
+        currentDpd
+        dpdBucket
+      }
+      officer {
+        id
+        name
+      }
+    }
+  }
+`;
+
+test('a repayment in Django reaches an Apollo Client subscriber as a DPD transition with loan and officer', async () => {
+  await waitUntil(async () => {
+    const { rows } = await dbs.metrics.pool.query(`SELECT 1 FROM loans WHERE loan_id = '100' AND current_dpd = 18 AND computed_as_of IS NOT NULL`);
+    return rows.length === 1;
+  }, 'the first sync to compute loan 100 (DPD 18)', 30000);
+
+  const url = `${app!.server.url.replace('http', 'ws')}/graphql`;
+  wsClient = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = new ApolloClient({ link: new GraphQLWsLink(wsClient), cache: new InMemoryCache() });
+  const received: unknown[] = [];
+  const errors: unknown[] = [];
+  let connected = false;
+  wsClient.on('connected', () => {
+    connected = true;
+  });
+  // since "0": whatever commits before the subscription is live is replayed, so the test need not know when it is.
+  const subscription = client.subscribe({ query: DPD_TRANSITIONED, variables: { filter: { direction: 'IMPROVING' }, since: '0' } }).subscribe({
+    next: (result) => received.push(result.data),
+    error: (error) => errors.push(error),
+  });
+  await waitUntil(() => connected, 'the WebSocket connection');
+  expect(received).toEqual([]);
+
+  // 60,000 more → 100,000 paid → days paid 22.7 → 23; DPD 27 − 23 = 4 (bucket 1-6); arrears 4,400 × 27 − 100,000 = 18,800.
+  await dbs.djangoWriter.query(
+    `INSERT INTO loans_ajoloanrepayment (id, ajo_loan_id, repayment_amount, paid_date, repayment_type) VALUES (1002, 100, 60000, '2025-12-09T10:00:00+01:00', 'AGENT_DEBIT')`,
+  );
+  await waitUntil(() => received.length === 1 || errors.length > 0, 'the transition on the Apollo Client subscription', 30000);
+  expect(errors).toEqual([]);
+  const { rows } = await dbs.metrics.pool.query<{ id: string }>(`SELECT transition_id::text AS id FROM dpd_transitions WHERE loan_id = '100'`);
+  expect(received).toEqual([
+    {
+      dpdTransitioned: {
+        __typename: 'DpdTransition',
+        id: rows[0]!.id,
+        fromBucket: 'DPD_7_30',
+        toBucket: 'DPD_1_6',
+        dpdBefore: 18,
+        dpdAfter: 4,
+        actualOutstanding: '18800.00',
+        loan: { __typename: 'Loan', id: '100', amount: '100000.00', currentDpd: 4, dpdBucket: '1-6' },
+        officer: { __typename: 'Officer', id: '7', name: 'officer7' },
+      },
+    },
+  ]);
+  subscription.unsubscribe();
+});
