@@ -82,3 +82,62 @@ export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: B
   );
   return rows;
 }
+
+export interface VerticalLeadRow {
+  name: string;
+  email: string;
+  branches: number;
+  activeOfficers: number;
+  loans: number;
+  outstanding: string;
+  dailyTarget: string;
+  avgDpd: string;
+  maxDpd: number;
+  dpd0: number;
+  dpd1To6: number;
+  dpd7To14: number;
+  dpd15To21: number;
+  dpdOver21: number;
+  quietLoans: number;
+  quietValue: string;
+}
+
+/** Name and e-mail a loan without a vertical lead is grouped under (§4.6). */
+export const UNASSIGNED_VERTICAL_LEAD = { name: 'Unassigned Vertical Lead', email: 'N/A' };
+
+/**
+ * Credit health per vertical lead (§4.6, GET /vertical-leads/metrics) in one statement, every loan and status.
+ * DPD bands follow D14 (7-14 and 15-21 no longer overlap); "quiet" is the one §4.7 definition used everywhere
+ * (no counted repayment for 6+ days, or never).
+ */
+export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): Promise<VerticalLeadRow[]> {
+  const params = new Params();
+  const where: string[] = [];
+  if (filter.branches !== undefined) where.push(`l.branch = ANY(${params.add(filter.branches)}::text[])`);
+  if (filter.regions !== undefined) where.push(`l.region = ANY(${params.add(filter.regions)}::text[])`);
+  if (filter.channels !== undefined) where.push(`l.channel = ANY(${params.add(filter.channels)}::text[])`);
+  if (filter.waves !== undefined) where.push(`l.wave = ANY(${params.add(filter.waves)}::text[])`);
+  const name = params.add(UNASSIGNED_VERTICAL_LEAD.name);
+  const email = params.add(UNASSIGNED_VERTICAL_LEAD.email);
+  const quiet = '(l.days_since_last_repayment >= 6 OR l.days_since_last_repayment IS NULL)';
+  const { rows } = await db.query<VerticalLeadRow>(
+    `SELECT COALESCE(NULLIF(l.vertical_lead_name, ''), ${name}::text) AS "name",
+            COALESCE(NULLIF(l.vertical_lead_email, ''), ${email}::text) AS "email",
+            count(DISTINCT l.branch)::int AS "branches", count(DISTINCT l.officer_id)::int AS "activeOfficers",
+            count(*)::int AS "loans", COALESCE(sum(l.total_outstanding), 0)::numeric(15,2)::text AS "outstanding",
+            COALESCE(sum(l.daily_repayment_amount) FILTER (WHERE l.django_status IN ('OPEN', 'PAST_MATURITY')), 0)::numeric(15,2)::text AS "dailyTarget",
+            COALESCE(round(avg(l.current_dpd), 2), 0)::text AS "avgDpd", COALESCE(max(l.max_dpd_ever), 0) AS "maxDpd",
+            count(*) FILTER (WHERE l.current_dpd = 0)::int AS "dpd0",
+            count(*) FILTER (WHERE l.current_dpd BETWEEN 1 AND 6)::int AS "dpd1To6",
+            count(*) FILTER (WHERE l.current_dpd BETWEEN 7 AND 14)::int AS "dpd7To14",
+            count(*) FILTER (WHERE l.current_dpd BETWEEN 15 AND 21)::int AS "dpd15To21",
+            count(*) FILTER (WHERE l.current_dpd > 21)::int AS "dpdOver21",
+            count(*) FILTER (WHERE ${quiet})::int AS "quietLoans",
+            COALESCE(sum(l.total_outstanding) FILTER (WHERE ${quiet}), 0)::numeric(15,2)::text AS "quietValue"
+       FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      GROUP BY 1, 2
+      ORDER BY 1, 2`,
+    params.values,
+  );
+  return rows;
+}

@@ -99,20 +99,24 @@ export function matchesDpdTransitionFilter(row: DpdTransitionRow, filter: DpdTra
 
 export type PlaceKind = 'officerId' | 'branch' | 'region';
 
-/** The named officers, branches and regions that no seedsmetrics officer row carries (one statement). */
+/**
+ * The named officers, branches and regions seedsmetrics does not know (one statement). A branch or region is
+ * known when an officer or a loan carries it: transitions and PAR keys take them from the loan, which keeps its
+ * own copy of the curated hierarchy.
+ */
 export async function fetchUnknownPlaces(
   db: Queryable,
   places: { officerIds?: readonly string[]; branches?: readonly string[]; regions?: readonly string[] },
 ): Promise<{ kind: PlaceKind; value: string }[]> {
   const { rows } = await db.query<{ kind: PlaceKind; value: string }>(
-    `SELECT 'officerId' AS kind, v AS value FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n)
+    `SELECT 'officerId' AS kind, u.v AS value FROM unnest($1::text[]) AS u(v)
         WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.officer_id = u.v)
      UNION ALL
-     SELECT 'branch', v FROM unnest($2::text[]) WITH ORDINALITY AS u(v, n)
-        WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.branch = u.v)
+     SELECT 'branch', u.v FROM unnest($2::text[]) AS u(v)
+        WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.branch = u.v) AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.branch = u.v)
      UNION ALL
-     SELECT 'region', v FROM unnest($3::text[]) WITH ORDINALITY AS u(v, n)
-        WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.region = u.v)`,
+     SELECT 'region', u.v FROM unnest($3::text[]) AS u(v)
+        WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE o.region = u.v) AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.region = u.v)`,
     [places.officerIds ?? [], places.branches ?? [], places.regions ?? []],
   );
   return rows;

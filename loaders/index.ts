@@ -16,7 +16,7 @@ import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type L
 import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
 import { fetchLoanMetrics, type LoanMetricsRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
-import { fetchBranches, type BranchFilter, type BranchRow, type BranchSortKey } from './branch.metrics';
+import { fetchBranches, fetchVerticalLeads, type BranchFilter, type BranchRow, type BranchSortKey, type VerticalLeadRow } from './branch.metrics';
 import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
 import { fetchPortfolioKpis, type PortfolioKpiRow } from './portfolio-kpi.metrics';
 import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
@@ -75,6 +75,8 @@ export interface Loaders {
   transitions: DataLoader<string, TransitionRow[]>;
   /** Credit health by branch (§4.6), one statement. */
   branches(filter: BranchFilter, sort: BranchSortKey, direction: SortDirection): Promise<BranchRow[]>;
+  /** Credit health per vertical lead (§4.6), one statement. */
+  verticalLeads(filter: BranchFilter): Promise<VerticalLeadRow[]>;
   /** Portfolio KPIs (§4.5), one statement. */
   portfolioKpis(wave: string | null, regions: readonly string[] | null): Promise<PortfolioKpiRow>;
   /** §4.6 top-risk loans per officer id; primes loanMetrics. */
@@ -156,6 +158,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const summaries = memo<LoanSummaryRow>();
   const branchLists = memo<BranchRow[]>();
   const kpis = memo<PortfolioKpiRow>();
+  const leadLists = memo<VerticalLeadRow[]>();
   const officerCounts = memo<number>();
   const customerCounts = memo<number>();
 
@@ -198,6 +201,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId),
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
     branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
+    verticalLeads: (filter) => leadLists(filterSignature(filter), () => fetchVerticalLeads(metrics, filter)),
     portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
     dpdTransitions: createDpdTransitionLoaders(metrics),
     parChanges: createParChangeLoaders(metrics),

@@ -182,3 +182,54 @@ export class BranchFilterInput {
   @Field(() => [Wave], { nullable: true })
   waves?: Wave[] | null;
 }
+
+@ObjectType({ description: 'Credit health of one vertical lead\'s loans (every status); DPD bands per D14.' })
+export class VerticalLeadMetrics {
+  @Field(() => String, { description: "'Unassigned Vertical Lead' for loans without one." })
+  name: string;
+
+  @Field(() => String, { description: "'N/A' for loans without one." })
+  email: string;
+
+  @Field(() => Int)
+  branches: number;
+
+  @Field(() => Int, { description: 'Distinct officers.' })
+  activeOfficers: number;
+
+  @Field(() => Int)
+  loans: number;
+
+  @Field(() => DecimalScalar, { description: 'Σ total outstanding.' })
+  outstanding: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of OPEN and PAST_MATURITY loans.' })
+  dailyTarget: string;
+
+  @Field(() => DecimalScalar)
+  avgDpd: string;
+
+  @Field(() => Int)
+  maxDpd: number;
+
+  @Field(() => Int)
+  dpd0: number;
+
+  @Field(() => Int)
+  dpd1To6: number;
+
+  @Field(() => Int)
+  dpd7To14: number;
+
+  @Field(() => Int)
+  dpd15To21: number;
+
+  @Field(() => Int)
+  dpdOver21: number;
+
+  @Field(() => Int, { description: 'Loans without a counted repayment for 6+ days, or never paid.' })
+  quietLoans: number;
+
+  @Field(() => DecimalScalar)
+  quietValue: string;
+}

@@ -1,9 +1,10 @@
 /** Portfolio-wide KPIs (§4.5) and credit health by branch (§4.6): one seedsmetrics statement each. */
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
+import type { BranchFilter } from '../loaders/branch.metrics';
 import { SortDirection, Wave } from './enums';
 import { Officer } from './officer.type';
-import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, PortfolioKpis } from './portfolio-kpi.type';
+import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, PortfolioKpis, VerticalLeadMetrics } from './portfolio-kpi.type';
 
 @Resolver(() => PortfolioKpis)
 export class PortfolioResolver {
@@ -30,9 +31,8 @@ export class PortfolioResolver {
     @Arg('filter', () => BranchFilterInput, { nullable: true }) filter?: BranchFilterInput | null,
     @Arg('orderBy', () => BranchOrder, { nullable: true }) orderBy?: BranchOrder | null,
   ): Promise<BranchList> {
-    const f = filter ?? new BranchFilterInput();
     const rows = await ctx.loaders.branches(
-      { branches: f.branches ?? undefined, regions: f.regions ?? undefined, channels: f.channels ?? undefined, waves: f.waves ?? undefined },
+      branchFilter(filter),
       orderBy?.field ?? BranchOrderField.BRANCH,
       orderBy?.direction ?? SortDirection.ASC,
     );
@@ -47,4 +47,15 @@ export class PortfolioResolver {
       }),
     });
   }
+
+  @Query(() => [VerticalLeadMetrics], { description: 'Credit health per vertical lead (§4.6), by name.' })
+  async verticalLeads(@Ctx() ctx: AppContext, @Arg('filter', () => BranchFilterInput, { nullable: true }) filter?: BranchFilterInput | null): Promise<VerticalLeadMetrics[]> {
+    const rows = await ctx.loaders.verticalLeads(branchFilter(filter));
+    return rows.map((r) => Object.assign(new VerticalLeadMetrics(), r));
+  }
+}
+
+function branchFilter(input: BranchFilterInput | null | undefined): BranchFilter {
+  const f = input ?? new BranchFilterInput();
+  return { branches: f.branches ?? undefined, regions: f.regions ?? undefined, channels: f.channels ?? undefined, waves: f.waves ?? undefined };
 }

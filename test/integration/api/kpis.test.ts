@@ -87,3 +87,26 @@ describe('branches', () => {
     expect(empty.branches).toEqual({ branches: [], summary: { totalBranches: 0, totalPortfolio: '0.00', avgPar15Ratio: '0.00000000' } });
   });
 });
+
+describe('verticalLeads', () => {
+  it('groups every loan by vertical lead, unassigned ones together, with D14 bands and quiet loans', async () => {
+    await api.dbs.metrics.pool.query(`
+      UPDATE loans SET vertical_lead_name = 'Lead B', vertical_lead_email = 'lb@seeds.test' WHERE loan_id IN ('201', '202');
+      UPDATE loans SET vertical_lead_name = '', vertical_lead_email = '' WHERE loan_id = '301';
+      UPDATE loans SET django_status = 'PAST_MATURITY', daily_repayment_amount = 300, max_dpd_ever = 40 WHERE loan_id = '201';
+      UPDATE loans SET django_status = 'OPEN', daily_repayment_amount = 150 WHERE loan_id = '202';`);
+    const { result, counts } = await countStatements({ django: api.dbs.django.pool, metrics: api.dbs.metrics.pool }, () =>
+      api.data<{ verticalLeads: unknown[] }>(`{ verticalLeads { name email branches activeOfficers loans outstanding dailyTarget avgDpd maxDpd
+        dpd0 dpd1To6 dpd7To14 dpd15To21 dpdOver21 quietLoans quietValue } }`),
+    );
+    expect(counts).toEqual({ django: 0, metrics: 1 });
+    expect(result.verticalLeads).toEqual([
+      // 201 (DPD 35, quiet: 20 days) and 202 (DPD 5, paid 2 days ago).
+      { name: 'Lead B', email: 'lb@seeds.test', branches: 1, activeOfficers: 1, loans: 2, outstanding: '13600.00', dailyTarget: '450.00', avgDpd: '20.00',
+        maxDpd: 40, dpd0: 0, dpd1To6: 1, dpd7To14: 0, dpd15To21: 0, dpdOver21: 1, quietLoans: 1, quietValue: '9000.00' },
+      // 101 (DPD 20, quiet), 102 (DPD 0) and 301 (DPD 16, quiet; empty lead counts as none).
+      { name: 'Unassigned Vertical Lead', email: 'N/A', branches: 2, activeOfficers: 2, loans: 3, outstanding: '22000.00', dailyTarget: '0.00', avgDpd: '12.00',
+        maxDpd: 0, dpd0: 1, dpd1To6: 0, dpd7To14: 0, dpd15To21: 2, dpdOver21: 0, quietLoans: 2, quietValue: '20500.00' },
+    ]);
+  });
+});

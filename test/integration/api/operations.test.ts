@@ -27,6 +27,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   CustomersPage: [{}, { filter: { phone: '09010' }, first: 3 }],
   PortfolioKpis: [{}, { wave: 'WAVE_1', regions: ['Ruby'] }],
   Branches: [{}, { filter: { regions: ['Sapphire'] }, orderBy: { field: 'BRANCH', direction: 'ASC' } }],
+  VerticalLeads: [{}, { filter: { waves: ['WAVE_2'] } }],
 };
 
 let api: ApiHarness;
@@ -62,10 +63,11 @@ describe.each(files)('%s', (file) => {
     for (const variables of VARIABLES[name] ?? [{}]) {
       const result = await api.run(source, variables);
       expect(result.errors).toBeUndefined();
-      const root = Object.values(result.data ?? {})[0] as Record<string, unknown> | null;
+      const root = Object.values(result.data ?? {})[0] as Record<string, unknown> | unknown[] | null;
       expect(root).not.toBeNull();
       // Lists come back non-empty on the seeded data (so a silently empty result fails).
-      const list = (root!.nodes ?? root!.edges ?? root!.topRiskLoans ?? root!.loans ?? root!.branches) as unknown;
+      const record = root as Record<string, unknown>;
+      const list = (Array.isArray(root) ? root : (record.nodes ?? record.edges ?? record.topRiskLoans ?? record.loans ?? record.branches)) as unknown;
       if (list !== undefined) expect(Array.isArray(list) ? list.length : (list as { nodes: unknown[] }).nodes.length).toBeGreaterThan(0);
     }
   });
