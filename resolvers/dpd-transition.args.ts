@@ -1,7 +1,7 @@
 /**
  * Turns the arguments of the live feeds into validated filters, or BAD_USER_INPUT errors that name the
- * argument, what was expected and what arrived: an empty list, an officer, branch or region that no seedsmetrics
- * officer carries, a malformed event id. Shared by the subscriptions and their history queries.
+ * argument, what was expected and what arrived: an empty list, an officer, branch or region seedsmetrics does not
+ * know, a malformed event id. Shared by the subscriptions and their history queries.
  */
 import type { DpdTransitionFilter, DpdTransitionLoaders, PlaceKind } from '../loaders/dpd-transition.metrics';
 import { badUserInput } from '../src/errors';
@@ -28,11 +28,11 @@ export function nonEmptyList<T>(argument: string, values: readonly T[] | null | 
 
 const PLACE_ARGUMENT: Record<PlaceKind, { argument: string; expected: string }> = {
   officerId: { argument: 'officerIds', expected: 'ids of officers known to seedsmetrics' },
-  branch: { argument: 'branches', expected: 'branches of officers known to seedsmetrics' },
-  region: { argument: 'regions', expected: 'regions of officers known to seedsmetrics' },
+  branch: { argument: 'branches', expected: 'branches known to seedsmetrics (of an officer or a loan)' },
+  region: { argument: 'regions', expected: 'regions known to seedsmetrics (of an officer or a loan)' },
 };
 
-/** Refuses officers, branches and regions that no seedsmetrics officer carries (one statement, none if no list). */
+/** Refuses officers, branches and regions seedsmetrics does not know (one statement; none when no list is given). */
 export async function checkPlacesKnown(
   loaders: Pick<DpdTransitionLoaders, 'unknownPlaces'>,
   places: { officerIds?: readonly string[]; branches?: readonly string[]; regions?: readonly string[] },

@@ -60,6 +60,7 @@ class FeedPump {
     private readonly client: () => pg.Client | undefined,
     private readonly pubSub: AppPubSub,
     private readonly log: EventBridgeOptions['log'],
+    private readonly stopping: () => boolean,
   ) {}
 
   /** Asks for every id up to `upTo` to be delivered. */
@@ -85,6 +86,7 @@ class FeedPump {
       },
       (error: unknown) => {
         this.running = undefined;
+        if (this.stopping()) return; // the connection was ended on purpose
         this.log.warn({ err: error, feed: this.spec.name }, 'reading new events failed; reconnecting to catch up');
         // Not retried here (that could spin on a dead connection): ending the connection makes the listener
         // reconnect with back-off, and its catch-up resumes from `last`.
@@ -118,8 +120,9 @@ class FeedPump {
 export async function startEventBridge(options: EventBridgeOptions): Promise<EventBridge> {
   const { log } = options;
   let listener: PgListener | undefined = undefined;
+  let stopping = false;
   const current = () => listener?.current();
-  const pumps = new Map(FEEDS.map((spec) => [spec.channel, new FeedPump(spec, current, options.pubSub, log)]));
+  const pumps = new Map(FEEDS.map((spec) => [spec.channel, new FeedPump(spec, current, options.pubSub, log, () => stopping)]));
 
   listener = new PgListener({
     url: options.metricsUrl,
@@ -152,6 +155,7 @@ export async function startEventBridge(options: EventBridgeOptions): Promise<Eve
 
   return {
     async stop() {
+      stopping = true;
       await listener.stop();
       for (const pump of pumps.values()) await pump.idle().catch(() => undefined);
     },

@@ -75,7 +75,7 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
       { filter: { branches: ['YABA', 'NOWHERE'] } },
       [
         {
-          message: 'filter.branches must be branches of officers known to seedsmetrics; got ["NOWHERE"]',
+          message: 'filter.branches must be branches known to seedsmetrics (of an officer or a loan); got ["NOWHERE"]',
           locations: [{ line: 2, column: 3 }],
           path: ['dpdTransitioned'],
           extensions: { code: 'BAD_USER_INPUT', argument: 'filter.branches' },
@@ -88,7 +88,7 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
       { filter: { regions: ['Atlantis'] } },
       [
         {
-          message: 'filter.regions must be regions of officers known to seedsmetrics; got ["Atlantis"]',
+          message: 'filter.regions must be regions known to seedsmetrics (of an officer or a loan); got ["Atlantis"]',
           locations: [{ line: 2, column: 3 }],
           path: ['dpdTransitioned'],
           extensions: { code: 'BAD_USER_INPUT', argument: 'filter.regions' },
@@ -139,7 +139,7 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
       {},
       [
         {
-          message: 'keys must be branches of officers known to seedsmetrics; got ["Crystal"]',
+          message: 'keys must be branches known to seedsmetrics (of an officer or a loan); got ["Crystal"]',
           locations: [{ line: 1, column: 16 }],
           path: ['parChanged'],
           extensions: { code: 'BAD_USER_INPUT', argument: 'keys' },
