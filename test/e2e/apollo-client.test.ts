@@ -1,0 +1,91 @@
+/**
+ * The dashboard's point of view: @apollo/client (real InMemoryCache, HttpLink) against the running gateway,
+ * with the typed documents generated from test/operations. Paging follows cursors to the end; a refetch of one
+ * loan updates every cached query that shows it, because the cache normalises Loan by id.
+ */
+import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import type { App } from '../../src/app';
+import { DashboardDocument, LoanByIdDocument, LoansPageDocument, OfficerByIdDocument, type LoansPageQuery } from '../__generated__/graphql';
+import { startTestApp } from '../support/app';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { buildDemoWorld } from '../support/demo-world';
+
+let dbs: TestDatabases;
+let app: App;
+let client: ApolloClient;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  await buildDemoWorld(dbs);
+  // The worker runs only when asked (runOnce), so every step of the test is deterministic.
+  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000' });
+  client = new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache: new InMemoryCache() });
+}, 180_000);
+
+afterAll(async () => {
+  client?.stop();
+  await app?.stop();
+  await dbs?.drop();
+});
+
+it('loads the dashboard: officers with portfolio metrics and their loans with computed fields', async () => {
+  const { data, error } = await client.query({ query: DashboardDocument, variables: { first: 5, loansFirst: 10 } });
+  expect(error).toBeUndefined();
+  const officers = data!.officers.nodes;
+  expect(officers.length).toBeGreaterThan(0);
+  const { rows } = await dbs.metrics.pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM loans WHERE officer_id = $1`,
+    [officers[0]!.id],
+  );
+  expect(officers[0]!.loans.totalCount).toBe(Number(rows[0]!.n));
+});
+
+it('pages through every loan with cursors: no duplicate, no gap, totalCount agrees', async () => {
+  const seen: string[] = [];
+  let after: string | null | undefined = undefined;
+  let totalCount = -1;
+  for (let page = 0; page < 100; page += 1) {
+    const result = await client.query({ query: LoansPageDocument, variables: { first: 25, after, filter: { visibleOfficersOnly: false } } });
+    const loans: LoansPageQuery['loans'] = result.data!.loans;
+    totalCount = loans.totalCount;
+    seen.push(...loans.edges.map((edge) => edge.node.id));
+    if (!loans.pageInfo.hasNextPage) break;
+    after = loans.pageInfo.endCursor;
+  }
+  const { rows } = await dbs.metrics.pool.query<{ n: string }>('SELECT count(*) AS n FROM loans');
+  expect(totalCount).toBe(Number(rows[0]!.n));
+  expect(seen).toHaveLength(totalCount);
+  expect(new Set(seen).size).toBe(totalCount);
+});
+
+it('refetching one loan after a repayment updates the cached page that shows it (normalised cache)', async () => {
+  const page = await client.query({ query: LoansPageDocument, variables: { first: 10, filter: { visibleOfficersOnly: false, dpdMin: 1 } } });
+  const loan = page.data!.loans.edges[0]!.node;
+  expect(loan.currentDpd).toBeGreaterThan(0);
+
+  // A repayment lands in Django; one sync cycle copies it and recomputes the loan.
+  await dbs.djangoWriter.query(
+    `INSERT INTO loans_ajoloanrepayment (ajo_loan_id, paid_date, repayment_amount, repayment_type, updated_at)
+     VALUES ($1, $2::date + time '10:00' AT TIME ZONE 'Africa/Lagos', 1000000, 'TRANSFER', now())`,
+    [loan.id, '2025-12-10'],
+  );
+  await app.worker!.runOnce();
+
+  const refetched = await client.query({ query: LoanByIdDocument, variables: { id: loan.id }, fetchPolicy: 'network-only' });
+  expect(refetched.data!.loan!.currentDpd).toBe(0);
+  expect(refetched.data!.loan!.totalOutstanding).toBe('0.00');
+
+  // The page query, answered from the cache alone, now shows the fresh values of the same Loan entity.
+  const fromCache = client.readQuery({ query: LoansPageDocument, variables: { first: 10, filter: { visibleOfficersOnly: false, dpdMin: 1 } } });
+  const cached = fromCache!.loans.edges.map((edge) => edge.node).find((node) => node.id === loan.id)!;
+  expect(cached.currentDpd).toBe(0);
+  expect(cached.totalRepayments).toBe(refetched.data!.loan!.totalRepayments);
+});
+
+it('resolves an officer by id with typed variables, and null for an unknown id', async () => {
+  const { rows } = await dbs.metrics.pool.query<{ officer_id: string; officer_name: string }>('SELECT officer_id, officer_name FROM officers ORDER BY officer_id LIMIT 1');
+  const found = await client.query({ query: OfficerByIdDocument, variables: { id: rows[0]!.officer_id } });
+  expect(found.data!.officer!.id).toBe(rows[0]!.officer_id);
+  const missing = await client.query({ query: OfficerByIdDocument, variables: { id: '999999999' } });
+  expect(missing.data!.officer).toBeNull();
+});
