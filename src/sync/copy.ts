@@ -32,6 +32,8 @@ export interface CopyContext {
   batchSize: number;
   /** Called once per reject the first time it is reported. */
   onReject(entity: string, reject: Reject): void;
+  /** Versions (id → Django updated_at) of this entity's rows this worker has committed and need not rewrite. */
+  seen: Map<string, string>;
 }
 
 export interface CopyStats {
@@ -55,9 +57,11 @@ export interface BatchOutcome {
   /** Rows that are fine now: a reject they had is cleared. */
   fixedIds: string[];
   heldAt: string | null;
+  /** Repayments not written because their loan is missing everywhere (retried next cycle). */
+  heldIds: Set<string>;
 }
 
-export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new Set(), rejects: [], fixedIds: [], heldAt: null });
+export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new Set(), rejects: [], fixedIds: [], heldAt: null, heldIds: new Set() });
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity violation): the row is at fault, not the system. */
 function isRowError(error: unknown): error is Error & { code: string } {
@@ -159,7 +163,7 @@ export function isPositiveDecimal(value: string): boolean {
 export async function writeRepayments(ctx: CopyContext, rows: readonly RepaymentSourceRow[], pulledLoans: readonly LoanSourceRow[], outcome: BatchOutcome): Promise<void> {
   const { client } = ctx;
   if (pulledLoans.length > 0) {
-    const loanOutcome: BatchOutcome = { written: 0, touchedLoans: outcome.touchedLoans, rejects: [], fixedIds: [], heldAt: null };
+    const loanOutcome: BatchOutcome = { ...emptyOutcome(), touchedLoans: outcome.touchedLoans };
     await writeLoans(client, pulledLoans, loanOutcome);
     for (const reject of await recordRejects(client, 'loans', loanOutcome.rejects, loanOutcome.fixedIds)) ctx.onReject('loans', reject);
   }
@@ -173,6 +177,7 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
       const loan = inDjango.get(row.loan_id);
       if (loan === undefined) {
         if (outcome.heldAt === null || BigInt(row.id) < BigInt(outcome.heldAt)) outcome.heldAt = row.id;
+        outcome.heldIds.add(row.id);
         continue;
       }
       const why = loan.is_disbursed ? (loan.reject_reason ?? 'it was rejected') : 'it is not disbursed';
@@ -231,73 +236,118 @@ async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[
   return missing.length === 0 ? [] : ctx.reader.loansByIds(missing.map((r) => r.id));
 }
 
-/** Copies every new or changed row of one entity, page by page; returns what it did and the final watermark. */
+/**
+ * Copies every new or changed row of one entity, page by page; returns what it did and the final watermark.
+ *
+ * Two refinements keep steady-state cycles cheap without weakening D11:
+ * - rows of the overlap window that this worker already committed in the same version (`ctx.seen`: id →
+ *   updated_at) are read but not written again, so re-reading the last minute of changes costs one Django
+ *   page, not a rewrite;
+ * - during an entity's first complete scan (no updated_at watermark yet: the initial sync) loans are not
+ *   recomputed page by page; the scan's last page recomputes every loan once, in its transaction. A crash in
+ *   the middle leaves the initial scan unfinished, so the resumed scan ends with the same full recompute.
+ */
 export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Watermark): Promise<CopyStats> {
   const stats: CopyStats = { rowsRead: 0, rowsWritten: 0, loansRecomputed: 0, rejects: 0, newestChangeAt: null, heldAt: null, watermark: start };
   const since = windowStart(start, ctx.overlapMs);
+  const initialScan = start.maxUpdatedAt === null;
+  const deferredLoans = new Set<string>();
   let afterId = '0';
   for (;;) {
     const rows: SourceRow[] = await ctx.reader.page(entity, { afterId, maxId: start.maxId, since, limit: ctx.batchSize });
     const selected = pageRows(entity, rows);
     const complete = selected.length < ctx.batchSize;
-    const pulled = entity === 'repayments' ? await missingLoans(ctx, rows as RepaymentSourceRow[]) : [];
     for (const row of selected) stats.newestChangeAt = maxTime(stats.newestChangeAt, row.updated_at);
     stats.rowsRead += selected.length;
     const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : afterId;
-    if (rows.length === 0) {
-      // Nothing to write: only the updated_at watermark may move (the scan is complete).
-      const mark: Watermark = { maxId: stats.watermark.maxId, maxUpdatedAt: stats.heldAt === null ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt };
-      if (mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) {
-        await inBatchTransaction(ctx.client, () => writeWatermark(ctx.client, entity, mark));
-        stats.watermark = mark;
-      }
-      return stats;
-    }
+    // Schedules are replaced per loan and compared first, so they need no version filter.
+    const fresh = entity === 'loan_schedule' ? rows : rows.filter((r) => ctx.seen.get(r.id) !== r.updated_at);
+    const pulled = entity === 'repayments' ? await missingLoans(ctx, fresh as RepaymentSourceRow[]) : [];
 
     const outcome = emptyOutcome();
-    const next = await inBatchTransaction(ctx.client, async () => {
+    const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputed: number }> => {
       switch (entity) {
         case 'officers':
-          outcome.written += (await upsertOfficers(ctx.client, rows as OfficerSourceRow[])).length;
+          outcome.written += (await upsertOfficers(ctx.client, fresh as OfficerSourceRow[])).length;
           break;
         case 'customers':
-          outcome.written += (await upsertCustomers(ctx.client, rows as never)).length;
+          outcome.written += (await upsertCustomers(ctx.client, fresh as never)).length;
           break;
         case 'loans':
-          await writeLoans(ctx.client, rows as LoanSourceRow[], outcome);
+          await writeLoans(ctx.client, fresh as LoanSourceRow[], outcome);
           break;
         case 'repayments':
-          await writeRepayments(ctx, rows as RepaymentSourceRow[], pulled, outcome);
+          await writeRepayments(ctx, fresh as RepaymentSourceRow[], pulled, outcome);
           break;
         case 'loan_schedule':
-          outcome.written += await replaceSchedules(ctx.client, rows as ScheduleSourceRow[], ctx.asOf);
+          outcome.written += await replaceSchedules(ctx.client, fresh as ScheduleSourceRow[], ctx.asOf);
           break;
         case 'holiday':
-          outcome.written += await upsertHolidays(ctx.client, rows as never);
+          outcome.written += await upsertHolidays(ctx.client, fresh as never);
           break;
       }
       const reported = await recordRejects(ctx.client, entity, outcome.rejects, outcome.fixedIds);
-      const recomputed = outcome.touchedLoans.size === 0 ? 0 : await ctx.recompute.loans(ctx.client, [...outcome.touchedLoans].sort(), ctx.asOf);
+      let recomputeNow = [...outcome.touchedLoans];
+      if (initialScan) {
+        for (const id of outcome.touchedLoans) deferredLoans.add(id);
+        recomputeNow = complete && finishesInitialLoad() ? await allLoanIds(ctx.client) : [];
+      }
+      const recomputed = recomputeNow.length === 0 ? 0 : await ctx.recompute.loans(ctx.client, recomputeNow.sort(), ctx.asOf);
 
-      // The id watermark moves to the end of the page unless a repayment waits for its loan; the updated_at
-      // watermark moves only once the whole scan is done (a later page may hold older changes) and nothing waits.
-      if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
-      const idCeiling = stats.heldAt === null ? lastId : (BigInt(stats.heldAt) - 1n).toString();
-      const mark: Watermark = {
-        maxId: stats.heldAt === null ? maxId(stats.watermark.maxId, lastId) : maxId(stats.watermark.maxId, minId(idCeiling, lastId)),
-        maxUpdatedAt: complete && stats.heldAt === null ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt,
-      };
+      const mark = nextMark(outcome.heldAt);
       if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) await writeWatermark(ctx.client, entity, mark);
       return { mark, reported, recomputed };
-    });
-    for (const reject of next.reported) ctx.onReject(entity, reject);
-    stats.rejects += next.reported.length;
+    };
+    // The id watermark moves to the end of the page unless a repayment waits for its loan; the updated_at
+    // watermark moves only once the whole scan is done (a later page may hold older changes) and nothing waits.
+    const nextMark = (batchHeldAt: string | null): Watermark => {
+      const heldAt = batchHeldAt !== null && (stats.heldAt === null || BigInt(batchHeldAt) < BigInt(stats.heldAt)) ? batchHeldAt : stats.heldAt;
+      const idCeiling = heldAt === null ? lastId : minId((BigInt(heldAt) - 1n).toString(), lastId);
+      return {
+        maxId: maxId(stats.watermark.maxId, idCeiling),
+        // A held repayment does not hold this back: ids from the held one up are re-read through the id watermark.
+        maxUpdatedAt: complete ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt,
+      };
+    };
+    // The initial load of loans or repayments ends with a recompute of every loan if it copied anything, now or
+    // in pages committed before a crash (then the id watermark had already moved).
+    const finishesInitialLoad = (): boolean => (entity === 'loans' || entity === 'repayments') && (deferredLoans.size > 0 || start.maxId !== '0');
+    let done: { mark: Watermark; reported: Reject[]; recomputed: number };
+    if (fresh.length > 0 || (initialScan && complete && finishesInitialLoad())) {
+      done = await inBatchTransaction(ctx.client, write);
+    } else {
+      // Every row of the page is already copied in this version: only the watermark may move.
+      const mark = nextMark(null);
+      if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) {
+        await inBatchTransaction(ctx.client, () => writeWatermark(ctx.client, entity, mark));
+      }
+      done = { mark, reported: [], recomputed: 0 };
+    }
+    if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
+    for (const row of fresh) if (!outcome.heldIds.has(row.id)) ctx.seen.set(row.id, row.updated_at);
+    for (const reject of done.reported) ctx.onReject(entity, reject);
+    stats.rejects += done.reported.length;
     stats.rowsWritten += outcome.written;
-    stats.loansRecomputed += next.recomputed;
-    stats.watermark = next.mark;
-    if (complete) return stats;
+    stats.loansRecomputed += done.recomputed;
+    stats.watermark = done.mark;
+    if (complete) {
+      forgetBefore(ctx.seen, windowStart(stats.watermark, ctx.overlapMs));
+      return stats;
+    }
     afterId = lastId;
   }
+}
+
+async function allLoanIds(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ loan_id: string }>('SELECT loan_id FROM loans');
+  return rows.map((r) => r.loan_id);
+}
+
+/** Drops versions older than the next re-read window: they will not be read again. */
+function forgetBefore(seen: Map<string, string>, windowStartIso: string | null): void {
+  if (windowStartIso === null) return;
+  const cutoff = windowStartIso.replace('Z', '000Z'); // ms ISO → the microsecond form rows carry
+  for (const [id, version] of seen) if (version < cutoff) seen.delete(id);
 }
 
 const minId = (a: string, b: string): string => (BigInt(a) <= BigInt(b) ? a : b);

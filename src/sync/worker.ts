@@ -117,6 +117,8 @@ export class SyncWorker {
   private wake: (() => void) | null = null;
   private waitingLogged = false;
   private openLoansRecomputedFor: string | null = null;
+  /** Per entity: versions this worker committed inside the current overlap window (see copyEntity). */
+  private readonly seen = new Map<SyncEntity, Map<string, string>>();
   private lastReconcileAt = 0;
 
   private lastCycleAt: Date | null = null;
@@ -178,6 +180,10 @@ export class SyncWorker {
     this.timer = null;
     this.wake?.();
     await this.queue.catch(() => undefined);
+    if (this.client) {
+      // Unlock explicitly: a destroyed connection releases the lock too, but only once the server notices.
+      await this.client.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]).catch(() => undefined);
+    }
     this.dropConnection();
     this.running = false;
   }
@@ -280,7 +286,7 @@ export class SyncWorker {
         this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
         this.openLoansRecomputedFor = asOf;
       }
-      const ctx: CopyContext = {
+      const ctx: Omit<CopyContext, 'seen'> = {
         reader: this.reader,
         client,
         recompute: this.recompute,
@@ -297,7 +303,7 @@ export class SyncWorker {
       let newestChangeAt: string | null = null;
       for (const entity of SYNC_ENTITIES) {
         const e0 = performance.now();
-        const stats: CopyStats = await copyEntity(ctx, entity, marks.get(entity) ?? NO_WATERMARK);
+        const stats: CopyStats = await copyEntity({ ...ctx, seen: this.seenVersions(entity) }, entity, marks.get(entity) ?? NO_WATERMARK);
         entities[entity] = {
           rowsRead: stats.rowsRead,
           rowsWritten: stats.rowsWritten,
@@ -314,7 +320,7 @@ export class SyncWorker {
       }
       let reconciliation: ReconcileResult | null = null;
       if (forceReconcile || Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs) {
-        reconciliation = await reconcile(ctx);
+        reconciliation = await reconcile({ ...ctx, seen: new Map() });
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
         if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0) {
@@ -351,6 +357,12 @@ export class SyncWorker {
       await this.recordRun(this.options.metricsPool, null, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
       throw error;
     }
+  }
+
+  private seenVersions(entity: SyncEntity): Map<string, string> {
+    let versions = this.seen.get(entity);
+    if (!versions) this.seen.set(entity, (versions = new Map()));
+    return versions;
   }
 
   private finish(durationMs: number, rows: number, errors: number, error: string | null): void {
