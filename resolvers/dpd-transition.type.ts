@@ -40,7 +40,7 @@ export class DpdTransition {
   @Field(() => ID, { description: 'Increasing event id; pass the last one seen as `since` to resume without gaps.' })
   id: string;
 
-  @Field(() => DateTimeScalar, { description: 'When the recompute that moved the loan committed.' })
+  @Field(() => DateTimeScalar, { description: 'When the recompute that moved the loan ran (start of its transaction).' })
   at: string;
 
   @Field(() => DateScalar, { description: 'The business date of the move.' })
