@@ -112,4 +112,19 @@ test('a repayment in Django reaches an Apollo Client subscriber as a DPD transit
     },
   ]);
   subscription.unsubscribe();
+
+  // The same event in the history, over HTTP (Apollo Server), with the nested loan read through that request's loaders.
+  const response = await fetch(`${app!.server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ dpdTransitions(filter: { officerIds: ["7"] }) { nodes { id toBucket loan { id currentDpd } } pageInfo { endCursor hasNextPage } } }' }),
+  });
+  expect(await response.json()).toEqual({
+    data: {
+      dpdTransitions: {
+        nodes: [{ id: rows[0]!.id, toBucket: 'DPD_1_6', loan: { id: '100', currentDpd: 4 } }],
+        pageInfo: { endCursor: rows[0]!.id, hasNextPage: false },
+      },
+    },
+  });
 });
