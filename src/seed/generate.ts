@@ -303,8 +303,9 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   // ---- loans and repayments --------------------------------------------------------------------------------
   const lp = new Prng(seed, STREAM.loans);
   const pp = new Prng(seed, STREAM.payments);
-  const disbursedCount = scaled(17_900, scale, FORCED_LOANS.length + 4);
   const otherCount = Math.max(otherLenders.length, Math.round(30 * scale));
+  // Room for the crafted loans, one per other lender and a couple under officers without a type, at any scale.
+  const disbursedCount = Math.max(Math.round(17_900 * scale), FORCED_LOANS.length + otherCount + 2);
   const staffCount = Math.round((disbursedCount - otherCount) * 0.543);
   const loanDrafts: LoanDraft[] = [];
   const amountTable = new WeightedTable(AMOUNTS_NAIRA.map(([a]) => a), AMOUNTS_NAIRA.map(([, w]) => w));
@@ -551,7 +552,8 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     return loan;
   };
 
-  for (const forced of FORCED_LOANS) makeLoan(staffTable.pick(lp), forced);
+  // The first crafted loan belongs to a deactivated officer, so that case exists at every scale.
+  FORCED_LOANS.forEach((forced, i) => makeLoan(i === 0 && staff.inactive.length > 0 ? staff.inactive[0] : staffTable.pick(lp), forced));
   for (let i = 0; i < otherCount; i += 1) makeLoan(otherLenders[i % otherLenders.length], null);
   for (let i = FORCED_LOANS.length; i < staffCount; i += 1) makeLoan(staffTable.pick(lp), null);
   while (loanDrafts.length < disbursedCount) makeLoan(noTypeTable.pick(lp), null);

@@ -83,6 +83,13 @@ describe('generateDemoData', () => {
     for (const c of DEMO_CASES) expect([c, first.manifest[c].length > 0]).toEqual([c, true]);
   });
 
+  it('has every case at the smallest scale the configuration allows, whatever the seed', () => {
+    for (const seed of [1, 2, 3]) {
+      const tiny = generateDemoData({ scale: 0.001, seed, asOf: '2026-02-02' });
+      expect([seed, DEMO_CASES.filter((c) => tiny.manifest[c].length === 0)]).toEqual([seed, []]);
+    }
+  });
+
   it('never dates anything after the as-of day', () => {
     const end = lagosTimestamp(parseIsoDay('2025-11-21'), 0);
     expect(first.repayments.every((r) => (r.paidDate ?? 0) < end && r.createdAt < end && r.updatedAt < end)).toBe(true);
