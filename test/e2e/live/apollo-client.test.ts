@@ -66,7 +66,22 @@ const DPD_TRANSITIONED = gql`
   }
 `;
 
-test('a repayment in Django reaches an Apollo Client subscriber as a DPD transition with loan and officer', async () => {
+const PAR_CHANGED = gql`
+  subscription OfficerPar($keys: [String!], $since: ID) {
+    parChanged(scope: OFFICER, keys: $keys, since: $since) {
+      scope
+      key
+      portfolioBefore
+      portfolioAfter
+      par15Before
+      par15After
+      ratioBefore
+      ratioAfter
+    }
+  }
+`;
+
+test('a repayment in Django reaches Apollo Client subscribers as a DPD transition with loan and officer, and as a PAR change', async () => {
   await waitUntil(async () => {
     const { rows } = await dbs.metrics.pool.query(`SELECT 1 FROM loans WHERE loan_id = '100' AND current_dpd = 18 AND computed_as_of IS NOT NULL`);
     return rows.length === 1;
@@ -77,6 +92,8 @@ test('a repayment in Django reaches an Apollo Client subscriber as a DPD transit
   const client = new ApolloClient({ link: new GraphQLWsLink(wsClient), cache: new InMemoryCache() });
   const received: unknown[] = [];
   const errors: unknown[] = [];
+  const parReceived: unknown[] = [];
+  const { rows: parBefore } = await dbs.metrics.pool.query<{ max: string }>(`SELECT coalesce(max(change_id), 0)::text AS max FROM par_changes`);
   let connected = false;
   wsClient.on('connected', () => {
     connected = true;
@@ -86,6 +103,9 @@ test('a repayment in Django reaches an Apollo Client subscriber as a DPD transit
     next: (result) => received.push(result.data),
     error: (error) => errors.push(error),
   });
+  const parSubscription = client
+    .subscribe({ query: PAR_CHANGED, variables: { keys: ['7'], since: parBefore[0]!.max } })
+    .subscribe({ next: (result) => parReceived.push(result.data), error: (error) => errors.push(error) });
   await waitUntil(() => connected, 'the WebSocket connection');
   expect(received).toEqual([]);
 
@@ -112,6 +132,27 @@ test('a repayment in Django reaches an Apollo Client subscriber as a DPD transit
     },
   ]);
   subscription.unsubscribe();
+
+  // The officer's PAR moved too. Principal paid = P × L / R: 40,000 → 30,303.03, 100,000 → 75,757.58 (D4);
+  // principal outstanding 69,696.97 → 24,242.42; PAR15 was all of it (DPD 18 ≥ 15) and is now 0.
+  await waitUntil(() => parReceived.length === 1 || errors.length > 0, 'the PAR change of officer 7', 30000);
+  expect(errors).toEqual([]);
+  expect(parReceived).toEqual([
+    {
+      parChanged: {
+        __typename: 'ParChange',
+        scope: 'OFFICER',
+        key: '7',
+        portfolioBefore: '69696.97',
+        portfolioAfter: '24242.42',
+        par15Before: '69696.97',
+        par15After: '0.00',
+        ratioBefore: '1.00000000',
+        ratioAfter: '0.00000000',
+      },
+    },
+  ]);
+  parSubscription.unsubscribe();
 
   // The same event in the history, over HTTP (Apollo Server), with the nested loan read through that request's loaders.
   const response = await fetch(`${app!.server.url}/graphql`, {
