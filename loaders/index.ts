@@ -169,6 +169,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     officerPage: async (args) => {
       const rows = await fetchOfficerPage(metrics, args);
       primeAll(officerHierarchy, rows, (r) => r.officerId);
+      // A page sorted on a metric computed every metric of its officers (over all waves) already.
+      const portfolios = rows.flatMap((r) => (r.portfolio === undefined ? [] : [r.portfolio]));
+      primeAll(officerPortfolio.forArgs(String(null), null), portfolios, (r) => r.officerId);
       return rows;
     },
     officerCount: (filter) => officerCounts(filterSignature(filter), () => countOfficers(metrics, filter)),

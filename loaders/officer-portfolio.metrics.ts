@@ -112,27 +112,29 @@ export function officerMetricsChain(officerSource: string, waveParam: string): s
      )`;
 }
 
-/** The select list of OfficerPortfolioRow over `scored`. */
-export const OFFICER_PORTFOLIO_COLUMNS = `officer_id AS "officerId", first_miss AS "firstMiss", disbursed AS "disbursed",
-            dpd1to6_bal::numeric(15,2)::text AS "dpd1to6Balance", amount_due_7d::numeric(15,2)::text AS "amountDue7d",
-            moved_to_7to30::numeric(15,2)::text AS "movedTo7to30", round(fees_collected, 2)::text AS "feesCollected",
-            round(interest_collected, 2)::text AS "interestCollected", fees_due::numeric(15,2)::text AS "feesDue",
-            overdue15d::numeric(15,2)::text AS "overdue15d", total_portfolio::numeric(15,2)::text AS "totalPortfolio",
-            par30_amount::numeric(15,2)::text AS "par30Amount", par60_amount::numeric(15,2)::text AS "par60Amount",
-            par90_amount::numeric(15,2)::text AS "par90Amount", active_loans AS "activeLoansCount",
-            round(avg_timeliness, 2)::text AS "avgTimelinessScore", round(avg_health, 2)::text AS "avgRepaymentHealth",
-            round(avg_dslr, 2)::text AS "avgDaysSinceLastRepayment", round(avg_age, 2)::text AS "avgLoanAge",
-            round(fimr, 8)::text AS "fimr", round(slippage, 8)::text AS "slippage", round(roll, 8)::text AS "roll",
-            round(frr, 8)::text AS "frr", round(ayr, 8)::text AS "ayr",
-            round(interest_collected + fees_collected, 2)::text AS "yield",
-            round(porr, 8)::text AS "porr", round(porr, 8)::text AS "par15", round(par30, 8)::text AS "par30",
-            round(par60, 8)::text AS "par60", round(par90, 8)::text AS "par90",
-            round(on_time, 8)::text AS "onTimeRate", '1.00000000' AS "channelPurity",
-            round(rdr, 2)::text AS "repaymentDelayRate", round(risk_norm, 8)::text AS "riskScoreNorm",
-            trunc(risk_norm * 100)::int AS "riskScore",
-            CASE WHEN trunc(risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(risk_norm * 100) >= 60 THEN 'Watch'
-                 WHEN trunc(risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS "riskBand",
-            LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS "dqi"`;
+/** The select list of OfficerPortfolioRow over `scored`; `q` qualifies its columns (e.g. "s.") when joined. */
+export function officerPortfolioColumns(q = ''): string {
+  return `${q}officer_id AS "officerId", ${q}first_miss AS "firstMiss", ${q}disbursed AS "disbursed",
+            ${q}dpd1to6_bal::numeric(15,2)::text AS "dpd1to6Balance", ${q}amount_due_7d::numeric(15,2)::text AS "amountDue7d",
+            ${q}moved_to_7to30::numeric(15,2)::text AS "movedTo7to30", round(${q}fees_collected, 2)::text AS "feesCollected",
+            round(${q}interest_collected, 2)::text AS "interestCollected", ${q}fees_due::numeric(15,2)::text AS "feesDue",
+            ${q}overdue15d::numeric(15,2)::text AS "overdue15d", ${q}total_portfolio::numeric(15,2)::text AS "totalPortfolio",
+            ${q}par30_amount::numeric(15,2)::text AS "par30Amount", ${q}par60_amount::numeric(15,2)::text AS "par60Amount",
+            ${q}par90_amount::numeric(15,2)::text AS "par90Amount", ${q}active_loans AS "activeLoansCount",
+            round(${q}avg_timeliness, 2)::text AS "avgTimelinessScore", round(${q}avg_health, 2)::text AS "avgRepaymentHealth",
+            round(${q}avg_dslr, 2)::text AS "avgDaysSinceLastRepayment", round(${q}avg_age, 2)::text AS "avgLoanAge",
+            round(${q}fimr, 8)::text AS "fimr", round(${q}slippage, 8)::text AS "slippage", round(${q}roll, 8)::text AS "roll",
+            round(${q}frr, 8)::text AS "frr", round(${q}ayr, 8)::text AS "ayr",
+            round(${q}interest_collected + ${q}fees_collected, 2)::text AS "yield",
+            round(${q}porr, 8)::text AS "porr", round(${q}porr, 8)::text AS "par15", round(${q}par30, 8)::text AS "par30",
+            round(${q}par60, 8)::text AS "par60", round(${q}par90, 8)::text AS "par90",
+            round(${q}on_time, 8)::text AS "onTimeRate", '1.00000000' AS "channelPurity",
+            round(${q}rdr, 2)::text AS "repaymentDelayRate", round(${q}risk_norm, 8)::text AS "riskScoreNorm",
+            trunc(${q}risk_norm * 100)::int AS "riskScore",
+            CASE WHEN trunc(${q}risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(${q}risk_norm * 100) >= 60 THEN 'Watch'
+                 WHEN trunc(${q}risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS "riskBand",
+            LEAST(100, GREATEST(0, trunc((0.50 * ${q}risk_norm + 0.35 * ${q}on_time + 0.15 * (1 - ${q}fimr)) * 100)))::int AS "dqi"`;
+}
 
 /**
  * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
@@ -144,7 +146,7 @@ export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly
   const waveParam = params.add(wave);
   const { rows } = await db.query<OfficerPortfolioRow>(
     `WITH ${officerMetricsChain(`SELECT unnest(${ids}::text[])`, waveParam)}
-     SELECT ${OFFICER_PORTFOLIO_COLUMNS} FROM scored`,
+     SELECT ${officerPortfolioColumns()} FROM scored`,
     params.values,
   );
   return rows;

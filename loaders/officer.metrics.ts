@@ -1,5 +1,6 @@
 /** Officers' curated hierarchy (D12) and officer lists, read from seedsmetrics `officers`. */
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
+import { officerMetricsChain, officerPortfolioColumns, type OfficerPortfolioRow } from './officer-portfolio.metrics';
 import { Params, type Queryable } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
@@ -45,7 +46,31 @@ export const OFFICER_SORTS = {
   id: { expr: 'o.officer_id', kind: 'text', nullable: false },
 } as const satisfies Record<string, SortSpec>;
 
-export type OfficerSortKey = keyof typeof OFFICER_SORTS;
+/**
+ * Sorts on the §4.4 metrics (over all waves). The page query then computes the metrics of every officer the filter
+ * selects, in the same single statement, and returns the page's metrics with it. Values are rounded to 12 places
+ * so the cursor carries them exactly.
+ */
+export const OFFICER_METRIC_SORTS = {
+  riskScore: { expr: 'trunc(s.risk_norm * 100)::int', kind: 'int', nullable: false },
+  dqi: { expr: 'LEAST(100, GREATEST(0, trunc((0.50 * s.risk_norm + 0.35 * s.on_time + 0.15 * (1 - s.fimr)) * 100)))::int', kind: 'int', nullable: false },
+  porr: { expr: 'round(s.porr, 12)', kind: 'numeric', nullable: false },
+  fimr: { expr: 'round(s.fimr, 12)', kind: 'numeric', nullable: false },
+  ayr: { expr: 'round(s.ayr, 12)', kind: 'numeric', nullable: false },
+  totalPortfolio: { expr: 's.total_portfolio', kind: 'numeric', nullable: false },
+  overdue15d: { expr: 's.overdue15d', kind: 'numeric', nullable: false },
+  repaymentDelayRate: { expr: 'round(s.rdr, 12)', kind: 'numeric', nullable: false },
+} as const satisfies Record<string, SortSpec>;
+
+export type OfficerSortKey = keyof typeof OFFICER_SORTS | keyof typeof OFFICER_METRIC_SORTS;
+
+export function isMetricSort(sort: OfficerSortKey): sort is keyof typeof OFFICER_METRIC_SORTS {
+  return sort in OFFICER_METRIC_SORTS;
+}
+
+export function officerSortSpec(sort: OfficerSortKey): SortSpec {
+  return isMetricSort(sort) ? OFFICER_METRIC_SORTS[sort] : OFFICER_SORTS[sort];
+}
 
 function officerWhere(filter: OfficerFilter, params: Params): string[] {
   const where: string[] = [];
@@ -66,6 +91,8 @@ function officerWhere(filter: OfficerFilter, params: Params): string[] {
 
 export interface OfficerPageRow extends OfficerHierarchyRow {
   sortKey: string | null;
+  /** Present when the page was sorted on a metric: the officer's §4.4 metrics over all waves. */
+  portfolio?: OfficerPortfolioRow;
 }
 
 /** One keyset page of officers (first + 1 rows), with their hierarchy so the by-id hierarchy loader can be primed. */
@@ -73,6 +100,7 @@ export async function fetchOfficerPage(
   db: Queryable,
   args: { filter: OfficerFilter; sort: OfficerSortKey; direction: SortDirection; after: KeysetPosition | null; first: number },
 ): Promise<OfficerPageRow[]> {
+  if (isMetricSort(args.sort)) return fetchOfficerPageByMetric(db, { ...args, sort: args.sort });
   const spec: SortSpec = OFFICER_SORTS[args.sort];
   const params = new Params();
   const where = officerWhere(args.filter, params);
@@ -84,6 +112,29 @@ export async function fetchOfficerPage(
     params.values,
   );
   return rows;
+}
+
+async function fetchOfficerPageByMetric(
+  db: Queryable,
+  args: { filter: OfficerFilter; sort: keyof typeof OFFICER_METRIC_SORTS; direction: SortDirection; after: KeysetPosition | null; first: number },
+): Promise<OfficerPageRow[]> {
+  const spec: SortSpec = OFFICER_METRIC_SORTS[args.sort];
+  const params = new Params();
+  const where = officerWhere(args.filter, params);
+  const allWaves = params.add(null);
+  const keyset = args.after === null ? 'true' : afterSql(spec, args.direction, 's.officer_id', args.after, params);
+  const { rows } = await db.query<OfficerHierarchyRow & OfficerPortfolioRow & { sortKey: string | null }>(
+    `WITH ${officerMetricsChain(`SELECT o.officer_id FROM officers o ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`, allWaves)}
+     SELECT ${HIERARCHY_COLUMNS}, ${sortKeySql(spec)} AS "sortKey", ${officerPortfolioColumns('s.')}
+       FROM scored s JOIN officers o ON o.officer_id = s.officer_id
+      WHERE ${keyset}
+      ORDER BY ${orderBySql(spec, args.direction, 's.officer_id')} LIMIT ${params.add(args.first + 1)}::int`,
+    params.values,
+  );
+  return rows.map((row) => {
+    const { officerId, region, branch, supervisorName, supervisorEmail, verticalLeadName, verticalLeadEmail, sortKey, ...metrics } = row;
+    return { officerId, region, branch, supervisorName, supervisorEmail, verticalLeadName, verticalLeadEmail, sortKey, portfolio: { officerId, ...metrics } };
+  });
 }
 
 export async function countOfficers(db: Queryable, filter: OfficerFilter): Promise<number> {

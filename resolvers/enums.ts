@@ -61,8 +61,19 @@ export enum OfficerOrderField {
   BRANCH = 'branch',
   HIRE_DATE = 'hireDate',
   ID = 'id',
+  RISK_SCORE = 'riskScore',
+  DQI = 'dqi',
+  PORR = 'porr',
+  FIMR = 'fimr',
+  AYR = 'ayr',
+  TOTAL_PORTFOLIO = 'totalPortfolio',
+  OVERDUE_15D = 'overdue15d',
+  REPAYMENT_DELAY_RATE = 'repaymentDelayRate',
 }
-registerEnumType(OfficerOrderField, { name: 'OfficerOrderField', description: 'Sort keys of officer lists; ties are broken by officer id.' });
+registerEnumType(OfficerOrderField, {
+  name: 'OfficerOrderField',
+  description: 'Sort keys of officer lists; ties are broken by officer id. Metric keys (RISK_SCORE … REPAYMENT_DELAY_RATE) sort on the §4.4 metrics over all waves.',
+});
 
 export enum LoanBehaviour {
   ACTIVE = 'active',

@@ -1,7 +1,7 @@
 /** Officer queries (one officer, lists) and the officer's loans, customers, portfolio metrics and riskiest loans. */
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
-import { OFFICER_SORTS } from '../loaders/officer.metrics';
+import { officerSortSpec } from '../loaders/officer.metrics';
 import { CustomerConnection, LoanConnection, OfficerConnection, OfficerEdge, TopRiskLoan } from './connections.type';
 import { officerCustomerConnection } from './customer-list';
 import { LoanOrderField, OfficerOrderField, SortDirection, Wave } from './enums';
@@ -37,7 +37,7 @@ export class OfficerResolver {
     const direction = orderBy?.direction ?? SortDirection.ASC;
     const order = `officer:${sort}:${direction}`;
     const size = parseFirst('first', first, ctx.maxPageSize);
-    const position = decodeCursor('after', after, order, OFFICER_SORTS[sort].kind);
+    const position = decodeCursor('after', after, order, officerSortSpec(sort).kind);
     const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, after: position, first: size });
     const page = pageOf(rows, size);
     const bases = await ctx.loaders.officer.loadMany(page.rows.map((r) => r.officerId));

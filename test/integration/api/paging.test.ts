@@ -136,6 +136,35 @@ describe('other lists page the same way', () => {
     }
   });
 
+  it.each([
+    ['RISK_SCORE', 'DESC', 'riskScore'],
+    ['PORR', 'ASC', 'porr'],
+    ['TOTAL_PORTFOLIO', 'DESC', 'totalPortfolio'],
+  ])('officers by the metric %s %s, 2 per page, in the order of their portfolio values', async (field, direction, metric) => {
+    const all = await api.data<{ officers: { nodes: { id: string; portfolio: Record<string, string | number> }[] } }>(
+      `{ officers(first: 100) { nodes { id portfolio { riskScore porr totalPortfolio } } } }`,
+    );
+    const value = (o: { portfolio: Record<string, string | number> }) => Number(o.portfolio[metric]);
+    const sign = direction === 'ASC' ? 1 : -1;
+    const expected = [...all.officers.nodes]
+      .sort((a, b) => sign * (value(a) - value(b)) || sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((o) => o.id);
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: { officers: Page & { nodes: { portfolio: Record<string, unknown> }[] } } = await api.data(
+        `query ($after: String) { officers(first: 2, after: $after, orderBy: { field: ${field}, direction: ${direction} }) {
+           nodes { portfolio { riskScore porr totalPortfolio } } edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      ids.push(...data.officers.edges.map((e) => e.node.id));
+      if (!data.officers.pageInfo.hasNextPage) break;
+      after = data.officers.pageInfo.endCursor;
+    }
+    expect(ids).toEqual(expected);
+    expect(new Set(all.officers.nodes.map(value)).size).toBeGreaterThan(1);
+  });
+
   it('customers in both directions, and an officer\'s customers', async () => {
     for (const direction of ['ASC', 'DESC']) {
       const ids: string[] = [];

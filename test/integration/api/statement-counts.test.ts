@@ -97,6 +97,17 @@ describe('other operations', () => {
     expect(counts).toEqual({ django: 3, metrics: 5 });
   });
 
+  it('officers sorted on a metric: the page statement computes and primes their portfolio metrics', async () => {
+    const { result, counts } = await countStatements({ django: api.dbs.django.pool, metrics: api.dbs.metrics.pool }, () =>
+      api.data<{ officers: { nodes: { portfolio: { riskScore: number } }[] } }>(
+        `{ officers(first: 25, orderBy: { field: RISK_SCORE, direction: ASC }) { nodes { id name portfolio { riskScore porr dqi } } } }`,
+      ),
+    );
+    const scores = result.officers.nodes.map((n) => n.portfolio.riskScore);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    expect(counts).toEqual({ django: 1, metrics: 1 });
+  });
+
   it('top-risk loans for a page of officers cost one seedsmetrics statement and prime the computed fields', async () => {
     const { counts } = await countStatements({ django: api.dbs.django.pool, metrics: api.dbs.metrics.pool }, () =>
       api.data(`{ officers(first: 20) { nodes { topRiskLoans(limit: 5) { riskScore loan { id currentDpd totalOutstanding } } } } }`),
