@@ -14,7 +14,11 @@ const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.graphql')).sort();
 const VARIABLES: Record<string, Record<string, unknown>[]> = {
   Dashboard: [{}, { first: 2, loansFirst: 3, wave: 'WAVE_2' }],
   OfficerById: [{ id: '2' }],
-  OfficersPage: [{}, { filter: { regions: ['Ruby'], search: 'officer' }, orderBy: { field: 'HIRE_DATE', direction: 'DESC' }, first: 2 }],
+  OfficersPage: [
+    {},
+    { filter: { regions: ['Ruby'], search: 'officer' }, orderBy: { field: 'HIRE_DATE', direction: 'DESC' }, first: 2 },
+    { orderBy: { field: 'RISK_SCORE', direction: 'ASC' }, first: 3 },
+  ],
   LoansPage: [
     {},
     { filter: { regions: ['Sapphire'], dpdMin: 1, djangoStatuses: { values: ['OPEN'], missing: true }, period: 'THIS_MONTH' }, orderBy: { field: 'CURRENT_DPD', direction: 'DESC' }, first: 5 },
