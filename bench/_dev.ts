@@ -3,7 +3,6 @@ import { execute, parse } from 'graphql';
 import { ANONYMOUS_VIEWER } from '../src/auth';
 import { createContextFactory } from '../src/context';
 import { openDatabases } from '../src/databases';
-import { startEmbeddedPostgres } from '../src/embedded';
 import { createAppPubSub } from '../src/events/pubsub';
 import { buildAppSchema } from '../src/schema';
 const parts: Record<string, string> = {
@@ -15,8 +14,9 @@ const parts: Record<string, string> = {
   early: `{ earlyIndicatorLoans(first: 20) { totalCount nodes { id currentDpd actualOutstanding officer { id name } customer { id name } } } }`,
 };
 (async () => {
-  const server = await startEmbeddedPostgres({ dataDir: '.data/bench/scale1-seed42-2025-12-10/work', port: 54349, databases: ['django', 'seedsmetrics'] });
-  const dbs = openDatabases({ djangoUrl: server.url('django'), metricsUrl: server.url('seedsmetrics') });
+  const base = 'postgres://postgres:postgres@127.0.0.1:54339/';
+  const server = { stop: async () => undefined };
+  const dbs = openDatabases({ djangoUrl: base + 'django', metricsUrl: base + 'seedsmetrics' });
   try {
     const schema = await buildAppSchema({ pubSub: createAppPubSub() });
     const factory = createContextFactory({ django: dbs.django, metrics: dbs.metrics, maxPageSize: 500 });

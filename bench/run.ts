@@ -267,9 +267,10 @@ async function main(): Promise<void> {
           asOf: args.asOf,
           subscribers: profile.subscribers,
           transitions: profile.transitions,
-          transitionSpacingMs: 30,
+          transitionSpacingMs: 100,
           djangoCommits: profile.djangoCommits,
           djangoSpacingMs: 700,
+          gatewayPid: gatewayS.pid,
           log,
         });
       } catch (error) {

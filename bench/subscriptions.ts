@@ -10,6 +10,7 @@
  * Missed events = expected (subscriber, event) pairs never received. The clients run in the bench process,
  * on the same 2 cores as the gateway and PostgreSQL, so their own JSON parsing is part of the latency.
  */
+import fs from 'node:fs';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -26,11 +27,19 @@ export interface SubscriptionOptions {
   transitionSpacingMs: number;
   djangoCommits: number;
   djangoSpacingMs: number;
+  /** The gateway's pid, to report the CPU time it spent delivering. */
+  gatewayPid: number;
   log: (line: string) => void;
 }
 
 export interface LatencySummary {
   events: number;
+  /** From the first event sent to the last delivery (ms), and the deliveries per second over it. */
+  spanMs: number;
+  deliveriesPerSecond: number;
+  /** CPU used over the phase by the gateway process and by the bench process (the 1,000 clients), in ms. */
+  gatewayCpuMs: number;
+  clientsCpuMs: number;
   deliveries: number;
   missed: number;
   p50Ms: number;
@@ -71,11 +80,46 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
   return true;
 }
 
-function summarise(latencies: number[], events: number, expected: number): LatencySummary {
+/**
+ * Waits until `done()` or until the number of receipts stops growing for `quietMs` (the backlog has drained and
+ * nothing more is coming), bounded by `maxMs`. Returns how long it waited.
+ */
+async function waitForDelivery(done: () => boolean, receipts: Receipt[][], quietMs: number, maxMs: number): Promise<number> {
+  const started = Date.now();
+  let last = -1;
+  let lastChange = Date.now();
+  while (!done() && Date.now() - started < maxMs) {
+    const total = receipts.reduce((n, list) => n + list.length, 0);
+    if (total !== last) {
+      last = total;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > quietMs) break;
+    await sleep(100);
+  }
+  return Date.now() - started;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+interface PhaseCost {
+  spanMs: number;
+  gatewayCpuMs: number;
+  clientsCpuMs: number;
+}
+
+function summarise(latencies: number[], events: number, expected: number, cost: PhaseCost): LatencySummary {
   const sorted = latencies.sort((a, b) => a - b);
   const r = (n: number): number => Math.round(n * 100) / 100;
   return {
     events,
+    spanMs: Math.round(cost.spanMs),
+    deliveriesPerSecond: Math.round(sorted.length / (cost.spanMs / 1000)),
+    gatewayCpuMs: cost.gatewayCpuMs,
+    clientsCpuMs: cost.clientsCpuMs,
     deliveries: sorted.length,
     missed: expected - sorted.length,
     p50Ms: r(percentile(sorted, 50)),
@@ -136,12 +180,17 @@ export async function measureSubscriptions(options: SubscriptionOptions): Promis
 
     // 1. NOTIFY → client.
     const sent = new Map<string, number>();
+    let phaseStart = performance.now();
+    let gatewayCpu = cpuMsOf(options.gatewayPid);
+    let clientsCpu = process.cpuUsage();
     for (let k = 1; k <= options.transitions; k += 1) {
       const { id, sentAt } = await insertTransition(sample.rows[k % sample.rows.length]!.loan_id);
       sent.set(id, sentAt);
       await sleep(options.transitionSpacingMs);
     }
-    await waitFor(() => receipts.every((list) => list.filter((r) => sent.has(r.id)).length >= sent.size), 30_000);
+    await waitForDelivery(() => receipts.every((list) => list.filter((r) => sent.has(r.id)).length >= sent.size), receipts, 15_000, 300_000);
+    const lastNotify = Math.max(...receipts.flatMap((list) => list.filter((r) => sent.has(r.id)).map((r) => r.at)));
+    const notifyCost = { spanMs: lastNotify - phaseStart, gatewayCpuMs: cpuMsOf(options.gatewayPid) - gatewayCpu, clientsCpuMs: Math.round((process.cpuUsage(clientsCpu).user + process.cpuUsage(clientsCpu).system) / 1000) };
     const notifyLatencies: number[] = [];
     for (const list of receipts) {
       const seen = new Set<string>();
@@ -153,8 +202,11 @@ export async function measureSubscriptions(options: SubscriptionOptions): Promis
         }
       }
     }
-    const notifyToClient = summarise(notifyLatencies, sent.size, sent.size * options.subscribers);
-    options.log(`NOTIFY → client: p50 ${notifyToClient.p50Ms} ms, p99 ${notifyToClient.p99Ms} ms, missed ${notifyToClient.missed}`);
+    const notifyToClient = summarise(notifyLatencies, sent.size, sent.size * options.subscribers, notifyCost);
+    options.log(
+      `NOTIFY → client: p50 ${notifyToClient.p50Ms} ms, p99 ${notifyToClient.p99Ms} ms, missed ${notifyToClient.missed}; ` +
+        `${notifyToClient.deliveriesPerSecond} deliveries/s; CPU gateway ${notifyToClient.gatewayCpuMs} ms, clients ${notifyToClient.clientsCpuMs} ms`,
+    );
 
     // 2. Django commit → client, through the gateway's sync worker.
     const candidates = await metrics.query<{ loan_id: string; amount: string }>(
@@ -164,6 +216,9 @@ export async function measureSubscriptions(options: SubscriptionOptions): Promis
       [options.asOf, options.djangoCommits],
     );
     const committed = new Map<string, number>();
+    phaseStart = performance.now();
+    gatewayCpu = cpuMsOf(options.gatewayPid);
+    clientsCpu = process.cpuUsage();
     for (const row of candidates.rows) {
       await django.query(
         `INSERT INTO loans_ajoloanrepayment (ajo_loan_id, agent_id, borrower_id, paid_date, repayment_amount, repayment_type, created_at, updated_at)
@@ -175,7 +230,10 @@ export async function measureSubscriptions(options: SubscriptionOptions): Promis
       // Spacing with a varying remainder, so commits land at every phase of the sync interval.
       await sleep(options.djangoSpacingMs + ((committed.size * 373) % 1000));
     }
-    await waitFor(() => receipts.every((list) => new Set(list.filter((r) => r.loanId !== null && committed.has(r.loanId) && !sent.has(r.id)).map((r) => r.loanId)).size >= committed.size), 30_000);
+    const isDjangoEvent = (r: Receipt): boolean => r.loanId !== null && committed.has(r.loanId) && !sent.has(r.id) && r.id !== probe.id;
+    await waitForDelivery(() => receipts.every((list) => new Set(list.filter(isDjangoEvent).map((r) => r.loanId)).size >= committed.size), receipts, 15_000, 300_000);
+    const lastDjango = Math.max(...receipts.flatMap((list) => list.filter(isDjangoEvent).map((r) => r.at)));
+    const djangoCost = { spanMs: lastDjango - phaseStart, gatewayCpuMs: cpuMsOf(options.gatewayPid) - gatewayCpu, clientsCpuMs: Math.round((process.cpuUsage(clientsCpu).user + process.cpuUsage(clientsCpu).system) / 1000) };
     const djangoLatencies: number[] = [];
     for (const list of receipts) {
       const seen = new Set<string>();
@@ -188,8 +246,11 @@ export async function measureSubscriptions(options: SubscriptionOptions): Promis
         }
       }
     }
-    const djangoCommitToClient = { ...summarise(djangoLatencies, committed.size, committed.size * options.subscribers), syncIntervalMs: 2000 };
-    options.log(`Django commit → client: p50 ${djangoCommitToClient.p50Ms} ms, p99 ${djangoCommitToClient.p99Ms} ms, missed ${djangoCommitToClient.missed}`);
+    const djangoCommitToClient = { ...summarise(djangoLatencies, committed.size, committed.size * options.subscribers, djangoCost), syncIntervalMs: 2000 };
+    options.log(
+      `Django commit → client: p50 ${djangoCommitToClient.p50Ms} ms, p99 ${djangoCommitToClient.p99Ms} ms, missed ${djangoCommitToClient.missed}; ` +
+        `CPU gateway ${djangoCommitToClient.gatewayCpuMs} ms, clients ${djangoCommitToClient.clientsCpuMs} ms`,
+    );
     return { subscribers: options.subscribers, connectedSubscribers: connected, readyMs, notifyToClient, djangoCommitToClient };
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
