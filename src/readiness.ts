@@ -1,6 +1,7 @@
 /**
  * The readiness report for GET /health/ready: each database answers a trivial query within a bound, and the
- * sync worker's lag is within SYNC_MAX_LAG_MS. Databases down → unavailable (503); sync lagging → degraded (200).
+ * sync worker's lag is within SYNC_MAX_LAG_MS. Databases down → unavailable (503); sync lagging or not through its
+ * first cycle yet → degraded (200).
  */
 import type { Databases } from './databases';
 import type { ObservedPool } from './pg-pool';
@@ -30,6 +31,7 @@ async function probe(pool: ObservedPool): Promise<{ ok: boolean; latencyMs: numb
 export async function checkReadiness(parts: { dbs: Pick<Databases, 'django' | 'metrics'>; worker: SyncWorker | undefined; maxLagMs: number }): Promise<ReadinessReport> {
   const [django, metrics] = await Promise.all([probe(parts.dbs.django.pool), probe(parts.dbs.metrics.pool)]);
   const sync = parts.worker ? parts.worker.health(parts.maxLagMs) : { status: 'disabled' };
-  const status = !django.ok || !metrics.ok ? 'unavailable' : sync.status === 'degraded' ? 'degraded' : 'ok';
+  // Until the first sync cycle completes (status 'starting') lists may be incomplete: say so, but stay ready.
+  const status = !django.ok || !metrics.ok ? 'unavailable' : sync.status === 'ok' || sync.status === 'disabled' ? 'ok' : 'degraded';
   return { status, django, metrics, sync };
 }
