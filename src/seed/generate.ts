@@ -9,12 +9,17 @@
  * (reversals, not-applied, NULL paid_date, non-positive amounts, a 00:30 Lagos payment) are sprinkled on top and
  * guaranteed at any scale. The manifest names example loan ids per case, classified from the generated rows.
  */
-import { businessDaysBetween, isBusinessDay, lagosDayOf, lagosTimestamp, nextBusinessDay, nthBusinessDay, parseIsoDay, SECONDS_PER_DAY, dayOfWeek, daysFromCivil, civilFromDays, type Day } from './calendar';
+import { businessDaysBetween, dayOfWeek, isBusinessDay, lagosDayOf, lagosTimestamp, nextBusinessDay, nthBusinessDay, parseIsoDay, SECONDS_PER_DAY, type Day } from './calendar';
 import { buildHierarchyCsv } from './hierarchy-csv';
 import { divRound } from './money';
 import { Prng, WeightedTable } from './prng';
-import { BRANCHES, FIRST_NAMES, FIXED_HOLIDAYS, LAST_NAMES, LEAVE_NAMES, MOVEABLE_HOLIDAYS, PHONE_PREFIXES, STATES_AND_LGAS, STREETS, USER_TYPE_MIX, type Branch } from './reference-data';
+import { BRANCHES, FIRST_NAMES, LAST_NAMES, PHONE_PREFIXES, STATES_AND_LGAS, STREETS, USER_TYPE_MIX } from './reference-data';
+import { assignIds, scaled, type CustomerDraft, type LoanDraft, type RepaymentDraft, type UserDraft } from './drafts';
+import { generateHolidays } from './holidays';
+import { buildManifest, computeDpd, countsTowardLoan, type DemoManifest } from './manifest';
 import type { CustomerRow, HolidayRow, LoanRow, RepaymentRow, UserRow } from './rows';
+
+export { DEMO_CASES, HIDDEN_USER_TYPES, MANIFEST_EXAMPLES, type DemoCase, type DemoManifest } from './manifest';
 
 export interface DemoOptions {
   /** Any positive number; 1 ≈ the real database, 0.01 for tests, 10 for load tests. */
@@ -24,41 +29,6 @@ export interface DemoOptions {
   /** The business day (YYYY-MM-DD, Africa/Lagos) the data is built around; nothing happens after it. */
   asOf: string;
 }
-
-/** Loan-level cases the metrics must handle; the manifest lists example Django loan ids for each. */
-export const DEMO_CASES = [
-  'current',
-  'dpd_1_6',
-  'dpd_7_30',
-  'dpd_31_60',
-  'dpd_61_90',
-  'dpd_90_plus',
-  'fimr_late_first_payment',
-  'fimr_no_payment',
-  'not_yet_due',
-  'past_maturity',
-  'fully_paid',
-  'overpaid',
-  'zero_interest',
-  'null_start_date',
-  'reversed_repayment',
-  'not_applied_repayment',
-  'null_paid_date_repayment',
-  'non_positive_amount_repayment',
-  'payment_at_0030_lagos',
-  'recovery_repayment',
-  'staff_agent_officer',
-  'no_type_officer',
-  'inactive_officer',
-  'hidden_user_type_officer',
-  'null_agent',
-  'not_disbursed',
-] as const;
-export type DemoCase = (typeof DEMO_CASES)[number];
-
-/** Case name → up to MANIFEST_EXAMPLES Django loan ids (ascending). */
-export type DemoManifest = Record<DemoCase, number[]>;
-export const MANIFEST_EXAMPLES = 5;
 
 export interface DemoDataset {
   options: DemoOptions;
@@ -71,9 +41,6 @@ export interface DemoDataset {
   hierarchyCsv: string;
   manifest: DemoManifest;
 }
-
-/** Officer types hidden from the dashboard (DOMAIN.md §1.8 VISIBLE_UT excludes them). */
-export const HIDDEN_USER_TYPES: readonly string[] = ['RECOVERY_AGENT', 'LOTTO_AGENT', 'lite', 'LIBERTY_RETAIL', 'PHARMACIST', 'KEY_ACCOUNT'];
 
 // Independent PRNG streams, so a change in one part does not reshuffle the others.
 const STREAM = { users: 1, customers: 2, loans: 3, payments: 4, specials: 5, holidays: 6, hierarchy: 7, status: 8 } as const;
@@ -102,36 +69,6 @@ type Behaviour =
 
 type Pattern = 'daily' | 'weekly' | 'every2' | 'every3';
 
-interface UserDraft {
-  row: UserRow;
-  branch: Branch | null;
-  firstLoanAt: number | null;
-}
-
-interface CustomerDraft {
-  row: CustomerRow;
-  managerDraft: UserDraft | null;
-  firstLoanAt: number | null;
-}
-
-interface LoanDraft {
-  index: number;
-  row: LoanRow;
-  officer: UserDraft | null;
-  customer: CustomerDraft;
-  d1: Day | null;
-  maturity: Day | null;
-  events: RepaymentDraft[];
-  /** Crafted to guarantee a case at every scale: no random special rows on it. */
-  forced: boolean;
-}
-
-interface RepaymentDraft {
-  loan: LoanDraft;
-  seq: number;
-  row: RepaymentRow;
-}
-
 interface ForcedLoan {
   tenor: number;
   daysAgo: number;
@@ -158,8 +95,6 @@ const FORCED_LOANS: readonly ForcedLoan[] = [
   { tenor: 60, daysAgo: 25, behaviour: { kind: 'on_time' }, nullStartDate: true },
   { tenor: 30, daysAgo: 0, behaviour: { kind: 'none' } },
 ];
-
-const scaled = (base: number, scale: number, minimum: number): number => Math.max(minimum, Math.round(base * scale));
 
 /** A bijection on [0, 10^7): distinct indexes always give distinct 7-digit numbers. */
 const permute7 = (n: number): number => (n * 7654321 + 1234567) % 10_000_000;
@@ -669,7 +604,6 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
 
   // ---- loan totals and statuses from what was actually paid ----------------------------------------------------
   const stp = new Prng(seed, STREAM.status);
-  const counts = (r: RepaymentRow): boolean => r.paidDate !== null && r.amountKobo > 0 && r.markedAs !== 'REVERSAL' && r.appliedToLoan !== false;
   for (const loan of loanDrafts) {
     const { row } = loan;
     for (const event of loan.events) if (event.row.updatedAt === 0) event.row.updatedAt = event.row.createdAt;
@@ -678,7 +612,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     let valid = 0;
     let lastPaid: number | null = null;
     for (const event of loan.events) {
-      if (!counts(event.row)) continue;
+      if (!countsTowardLoan(event.row)) continue;
       paid += event.row.amountKobo;
       valid += 1;
       if (lastPaid === null || event.row.paidDate! > lastPaid) lastPaid = event.row.paidDate!;
@@ -755,118 +689,3 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   return { options: { ...options }, users, customers, loans, repayments, holidays, hierarchyCsv, manifest };
 }
 
-function assignIds<D, R extends { id: number }>(drafts: D[], at: (d: D) => number, row: (d: D) => R): R[] {
-  const order = drafts.map((d, i) => ({ d, i, at: at(d) }));
-  order.sort((a, b) => a.at - b.at || a.i - b.i);
-  return order.map(({ d }, i) => {
-    const r = row(d);
-    r.id = i + 1;
-    return r;
-  });
-}
-
-/** Business-day DPD of DOMAIN.md D5 with P = the loan's counted payments, evaluated on `asOf`. */
-function computeDpd(loan: LoanDraft, paidKobo: number, asOf: Day): number {
-  const { row } = loan;
-  const total = row.repaymentAmountKobo;
-  const term = row.tenorInDays;
-  if (loan.d1 === null || term <= 0 || total <= 0 || paidKobo >= total) return 0;
-  const end = Math.min(asOf, loan.maturity ?? asOf);
-  if (end < loan.d1) return 0;
-  const due = businessDaysBetween(loan.d1, end);
-  const daysPaid = divRound(paidKobo * term, total);
-  return Math.max(0, due - daysPaid);
-}
-
-function buildManifest(loans: readonly LoanDraft[], asOf: Day): DemoManifest {
-  const manifest = Object.fromEntries(DEMO_CASES.map((c) => [c, [] as number[]])) as DemoManifest;
-  const add = (c: DemoCase, id: number): void => {
-    manifest[c].push(id);
-  };
-  const counted = (r: RepaymentRow): boolean => r.paidDate !== null && r.amountKobo > 0 && r.markedAs !== 'REVERSAL' && r.appliedToLoan !== false;
-  for (const loan of loans) {
-    const { row } = loan;
-    const id = row.id;
-    if (!row.isDisbursed) {
-      add('not_disbursed', id);
-      continue;
-    }
-    if (loan.officer === null) add('null_agent', id);
-    else {
-      const officer = loan.officer.row;
-      if (!officer.isActive) add('inactive_officer', id);
-      if (officer.userType === 'STAFF_AGENT') add('staff_agent_officer', id);
-      if (officer.userType === null) add('no_type_officer', id);
-      if (officer.userType !== null && HIDDEN_USER_TYPES.includes(officer.userType)) add('hidden_user_type_officer', id);
-    }
-    if (row.interestRate === 0 && row.repaymentAmountKobo > 0) add('zero_interest', id);
-    if (row.startDate === null) add('null_start_date', id);
-    let paid = 0;
-    let firstPaidDay: Day | null = null;
-    for (const e of loan.events) {
-      const r = e.row;
-      if (r.markedAs === 'REVERSAL') add('reversed_repayment', id);
-      else if (r.appliedToLoan === false) add('not_applied_repayment', id);
-      if (r.paidDate === null) add('null_paid_date_repayment', id);
-      else if ((r.paidDate + 3600) % SECONDS_PER_DAY === 30 * 60) add('payment_at_0030_lagos', id);
-      if (r.amountKobo <= 0) add('non_positive_amount_repayment', id);
-      if (r.markedAs === 'RECOVERY') add('recovery_repayment', id);
-      if (counted(r)) {
-        paid += r.amountKobo;
-        const day = lagosDayOf(r.paidDate!);
-        if (firstPaidDay === null || day < firstPaidDay) firstPaidDay = day;
-      }
-    }
-    const total = row.repaymentAmountKobo;
-    if (paid > total) add('overpaid', id);
-    else if (paid === total) add('fully_paid', id);
-    if (loan.d1 === null) continue;
-    if (loan.d1 > asOf) add('not_yet_due', id);
-    if (loan.d1 < asOf && firstPaidDay === null) add('fimr_no_payment', id);
-    if (loan.d1 < asOf && firstPaidDay !== null && firstPaidDay > loan.d1) add('fimr_late_first_payment', id);
-    if (paid < total && loan.maturity !== null && loan.maturity < asOf) add('past_maturity', id);
-    const dpd = computeDpd(loan, paid, asOf);
-    if (dpd === 0 && paid > 0 && paid < total && loan.d1 <= asOf && loan.maturity !== null && loan.maturity >= asOf) add('current', id);
-    else if (dpd >= 1 && dpd <= 6) add('dpd_1_6', id);
-    else if (dpd >= 7 && dpd <= 30) add('dpd_7_30', id);
-    else if (dpd >= 31 && dpd <= 60) add('dpd_31_60', id);
-    else if (dpd >= 61 && dpd <= 90) add('dpd_61_90', id);
-    else if (dpd > 90) add('dpd_90_plus', id);
-  }
-  for (const c of DEMO_CASES) {
-    manifest[c] = [...new Set(manifest[c])].sort((a, b) => a - b).slice(0, MANIFEST_EXAMPLES);
-  }
-  return manifest;
-}
-
-function generateHolidays(prng: Prng, scale: number, asOf: Day, staff: readonly UserRow[]): HolidayRow[] {
-  const from = asOf - 560;
-  const to = asOf + 60;
-  // Public holidays in the window; company rows repeat them per branch, as the real table does.
-  const publicDays: Array<readonly [Day, string]> = [];
-  const { year: lastYear } = civilFromDays(to);
-  for (let year = civilFromDays(from).year; year <= lastYear; year += 1) {
-    for (const [month, day, name] of FIXED_HOLIDAYS) publicDays.push([daysFromCivil(year, month, day), name]);
-  }
-  for (const [date, name] of MOVEABLE_HOLIDAYS) publicDays.push([parseIsoDay(date), name]);
-  const inWindow = publicDays.filter(([d]) => d >= from && d <= to).sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
-  const drafts: Array<{ row: HolidayRow }> = [];
-  const companyCount = scaled(107, scale, 1);
-  for (let i = 0; i < companyCount; i += 1) {
-    const [date, name] = inWindow[i % inWindow.length];
-    const createdAt = lagosTimestamp(date - prng.int(10, 60), prng.int(9 * 3600, 17 * 3600));
-    drafts.push({ row: { id: 0, date, name, type: 'company', agentId: null, branchId: i < inWindow.length ? null : (i % 44) + 1, createdById: null, salaryWaver: false, createdAt, updatedAt: createdAt } });
-  }
-  const agentCount = scaled(908, scale, 1);
-  const waivers = new Set(prng.shuffled(Array.from({ length: agentCount }, (_, i) => i)).slice(0, scaled(30, scale, 1)));
-  for (let i = 0; i < agentCount; i += 1) {
-    let date = prng.int(from, Math.min(to, asOf + 30));
-    while (!isBusinessDay(date)) date += 1;
-    const agent = staff.length > 0 ? prng.pick(staff) : null;
-    const createdAt = Math.min(lagosTimestamp(date - prng.int(1, 30), prng.int(9 * 3600, 17 * 3600)), lagosTimestamp(asOf, 12 * 3600));
-    drafts.push({
-      row: { id: 0, date, name: prng.pick(LEAVE_NAMES), type: 'agent', agentId: agent ? agent.id : null, branchId: null, createdById: staff.length > 0 ? prng.pick(staff).id : null, salaryWaver: waivers.has(i), createdAt, updatedAt: createdAt },
-    });
-  }
-  return assignIds(drafts, (d) => d.row.createdAt, (d) => d.row);
-}
