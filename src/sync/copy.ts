@@ -253,10 +253,17 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   const initialScan = start.maxUpdatedAt === null;
   const deferredLoans = new Set<string>();
   let afterId = '0';
+  const read = (after: string): Promise<SourceRow[]> => ctx.reader.page(entity, { afterId: after, maxId: start.maxId, since, limit: ctx.batchSize });
+  let pending: Promise<SourceRow[]> = read(afterId);
   for (;;) {
-    const rows: SourceRow[] = await ctx.reader.page(entity, { afterId, maxId: start.maxId, since, limit: ctx.batchSize });
+    const rows: SourceRow[] = await pending;
     const selected = pageRows(entity, rows);
     const complete = selected.length < ctx.batchSize;
+    if (!complete) {
+      // Read the next page from Django while this one is written to seedsmetrics (the keyset cursor is known).
+      pending = read(selected[selected.length - 1]!.id);
+      pending.catch(() => undefined); // awaited (and its error thrown) on the next turn, unless this page fails first
+    }
     for (const row of selected) stats.newestChangeAt = maxTime(stats.newestChangeAt, row.updated_at);
     stats.rowsRead += selected.length;
     const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : afterId;

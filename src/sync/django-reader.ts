@@ -35,10 +35,23 @@ const money = (column: string): string => `CASE WHEN abs(${column}) < 1e13 THEN 
 /** A business date (D1): the calendar date of a timestamptz in the business time zone ($1 of every query). */
 const businessDate = (column: string): string => `(${column} AT TIME ZONE $1::text)::date::text`;
 
-/** Keyset page predicate; its four parameters start at `$first` ($1 is the time zone in queries that need it). */
-const pageWhere = (alias: string, updatedColumn = 'updated_at', first = 2): string =>
-  `${alias}.id > $${first}::bigint AND (${alias}.id > $${first + 1}::bigint OR ${alias}.${updatedColumn} >= $${first + 2}::timestamptz) ` +
-  `ORDER BY ${alias}.id LIMIT $${first + 3}`;
+/**
+ * Keyset page predicate over `table` (aliased `alias`); its four parameters start at `$first` ($1 is the time
+ * zone in queries that need it). Two index-friendly halves instead of one OR: new rows by a primary-key range
+ * above the id watermark, and rows at or below it changed since the window start (Django has no index on
+ * updated_at, so that half scans; it is skipped outright while there is no window, e.g. the initial load).
+ */
+const pageWhere = (table: string, alias: string, updatedColumn = 'updated_at', first = 2): string => {
+  const [after, max, since, limit] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  return `${alias}.id IN (
+      SELECT id FROM (
+        (SELECT id FROM ${table} WHERE id > GREATEST(${after}::bigint, ${max}::bigint) ORDER BY id LIMIT ${limit})
+        UNION ALL
+        (SELECT id FROM ${table} WHERE ${since}::timestamptz IS NOT NULL AND id > ${after}::bigint AND id <= ${max}::bigint
+           AND ${updatedColumn} >= ${since}::timestamptz ORDER BY id LIMIT ${limit})
+      ) page ORDER BY id LIMIT ${limit})
+    ORDER BY ${alias}.id`;
+};
 
 export interface OfficerSourceRow extends SourceRow {
   is_active: boolean;
@@ -237,24 +250,24 @@ export class DjangoReader {
     const params = [request.afterId, request.maxId, request.since, request.limit];
     switch (entity) {
       case 'officers':
-        return this.rows(`SELECT ${OFFICER_COLUMNS} FROM accounts_customuser u WHERE ${pageWhere('u')}`, params);
+        return this.rows(`SELECT ${OFFICER_COLUMNS} FROM accounts_customuser u WHERE ${pageWhere('accounts_customuser', 'u')}`, params);
       case 'customers':
-        return this.plain(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE ${pageWhere('c', 'updated_at', 1)}`, params);
+        return this.plain(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE ${pageWhere('ajo_ajouser', 'c', 'updated_at', 1)}`, params);
       case 'loans':
-        return this.rows(`SELECT ${LOAN_COLUMNS} ${LOAN_FROM} WHERE ${pageWhere('l')}`, params);
+        return this.rows(`SELECT ${LOAN_COLUMNS} ${LOAN_FROM} WHERE ${pageWhere('loans_ajoloan', 'l')}`, params);
       case 'repayments':
-        return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE ${pageWhere('r')}`, params);
+        return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE ${pageWhere('loans_ajoloanrepayment', 'r')}`, params);
       case 'loan_schedule':
         // The page picks the changed schedule rows; the result carries every row of their loans, numbered per loan.
         return this.rows(
-          `WITH changed AS (SELECT s.id, s.loan_id FROM loans_ajoloanschedule s WHERE ${pageWhere('s', 'date_modified')})
+          `WITH changed AS (SELECT s.id, s.loan_id FROM loans_ajoloanschedule s WHERE ${pageWhere('loans_ajoloanschedule', 's', 'date_modified')})
            SELECT * FROM (SELECT ${SCHEDULE_COLUMNS}, (s.id IN (SELECT id FROM changed)) AS in_page
                           FROM loans_ajoloanschedule s WHERE s.loan_id IN (SELECT loan_id FROM changed)) all_rows
            ORDER BY (NOT in_page), id::bigint`,
           params,
         );
       case 'holiday':
-        return this.plain(`SELECT ${HOLIDAY_COLUMNS} FROM loans_holiday h WHERE ${pageWhere('h', 'updated_at', 1)}`, params);
+        return this.plain(`SELECT ${HOLIDAY_COLUMNS} FROM loans_holiday h WHERE ${pageWhere('loans_holiday', 'h', 'updated_at', 1)}`, params);
       default:
         throw new Error(`unknown sync entity ${String(entity)}`);
     }

@@ -38,7 +38,7 @@ export interface SyncWorkerOptions {
   clock?: BusinessClock;
   /** The engine calls; @default recompute_loans / recompute_open_loans */
   recompute?: RecomputeSteps;
-  /** Rows per keyset page and transaction. @default 1000 */
+  /** Rows per keyset page and transaction. @default 2000 */
   batchSize?: number;
   /** What a worker does while another holds the lock: wait (poll every intervalMs) or fail with SyncLockBusyError. @default "wait" */
   onLockBusy?: 'wait' | 'fail';
@@ -93,7 +93,7 @@ export interface SyncHealth {
   lastError: string | null;
 }
 
-const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 1000 };
+const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000 };
 
 export class SyncWorker {
   private readonly reader: DjangoReader;
