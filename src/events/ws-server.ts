@@ -1,13 +1,15 @@
 /**
  * graphql-ws (graphql-transport-ws protocol) on the HTTP server's own port and path, next to Apollo Server.
- * This adapter adds three things to graphql-ws's `useServer`:
+ * This adapter adds four things to graphql-ws's `useServer`:
  * - every published event is executed in a context of its own (fresh loaders, shared by all subscribers of
  *   that event), because graphql-ws would otherwise reuse one context, and its loaders' cache, for the whole
  *   subscription;
  * - a bound on what a slow client can make the server hold: when a subscription's backlog of events or the
  *   socket's unsent bytes exceed it, the client is closed with SLOW_CONSUMER_CLOSE_CODE (it may reconnect and
  *   resume with `since`);
- * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged.
+ * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged;
+ * - bad input found when a subscription starts (its resolver refuses the arguments) is the protocol's `error`
+ *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes.
  */
 import type http from 'node:http';
 import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
@@ -45,6 +47,12 @@ export interface GraphqlWsOptions {
   maxPendingEvents?: number;
   /** Ping interval; a client that misses a pong for this long is terminated. @default 12000 */
   keepAliveMs?: number;
+  /**
+   * Extra checks of a parsed, valid operation before it runs (e.g. the complexity limit the HTTP path applies
+   * in an Apollo plugin); errors returned are sent as the `error` message, masked unless their code is one of
+   * CALLER_ERROR_CODES (src/errors.ts). @default no extra checks
+   */
+  checkOperation?: (operation: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown> | null }) => readonly GraphQLError[];
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 }
 
@@ -157,6 +165,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         }
         const invalid = validate(options.schema, document);
         if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        const refused = options.checkOperation?.({ document, operationName: payload.operationName, variables: payload.variables }) ?? [];
+        if (refused.length > 0) return [...refused];
         const viewer = viewerFromRequest(ctx.extra.request);
         const contextValue = Object.assign(options.contextFactory(viewer), { [LIVE_TRANSPORT]: transportFor(viewer, ctx.extra.socket) });
         const args: ExecutionArgs = { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };

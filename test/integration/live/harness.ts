@@ -11,7 +11,7 @@ import { createContextFactory, type AppContext, type Viewer } from '../../../src
 import { startEventBridge, type EventBridge } from '../../../src/events/bridge';
 import type { ReconnectOptions } from '../../../src/events/pg-listener';
 import { createAppPubSub, type AppPubSub } from '../../../src/events/pubsub';
-import { attachGraphqlWs, type GraphqlWsServer } from '../../../src/events/ws-server';
+import { attachGraphqlWs, type GraphqlWsOptions, type GraphqlWsServer } from '../../../src/events/ws-server';
 import { buildAppSchema } from '../../../src/schema';
 import type { TestDatabases } from '../../support/databases';
 
@@ -56,7 +56,7 @@ export interface LiveInstance {
 
 export async function startLiveInstance(
   dbs: TestDatabases,
-  options: { maxBufferedBytes?: number; maxPendingEvents?: number; keepAliveMs?: number; reconnect?: ReconnectOptions; applicationName?: string } = {},
+  options: Pick<GraphqlWsOptions, 'maxBufferedBytes' | 'maxPendingEvents' | 'keepAliveMs' | 'checkOperation'> & { reconnect?: ReconnectOptions; applicationName?: string } = {},
 ): Promise<LiveInstance> {
   const log = recordingLog();
   const pubSub = createAppPubSub();
@@ -71,7 +71,7 @@ export async function startLiveInstance(
     res.statusCode = 404;
     res.end();
   });
-  const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, maxBufferedBytes: options.maxBufferedBytes, maxPendingEvents: options.maxPendingEvents, keepAliveMs: options.keepAliveMs });
+  const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, maxBufferedBytes: options.maxBufferedBytes, maxPendingEvents: options.maxPendingEvents, keepAliveMs: options.keepAliveMs, checkOperation: options.checkOperation });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const port = (httpServer.address() as AddressInfo).port;
   const bridge = await startEventBridge({ metricsUrl: dbs.metricsUrl, pubSub, log, reconnect: options.reconnect, applicationName: options.applicationName });

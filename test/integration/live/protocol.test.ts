@@ -2,6 +2,7 @@
  * The graphql-transport-ws messages a client sees: their order for replay, live events, complete and queries;
  * the exact `error` payloads for bad input; and the close frame a slow client gets.
  */
+import { GraphQLError, Kind, visit } from 'graphql';
 import { TOPICS } from '../../../src/events/pubsub';
 import { SLOW_CONSUMER_CLOSE_CODE } from '../../../src/events/ws-server';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
@@ -170,4 +171,27 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
     await client.waitFor((m) => m.id === 'ok' && m.type === 'complete', 'a query on the same socket');
     expect(client.closed).toBeUndefined();
   });
+});
+
+test('checkOperation refuses an operation before it runs, with an `error` message', async () => {
+  // A stand-in for the HTTP path's complexity limit: at most 3 fields.
+  const limited = await startLiveInstance(dbs, {
+    checkOperation: ({ document }) => {
+      let fields = 0;
+      visit(document, { [Kind.FIELD]: () => void (fields += 1) });
+      return fields > 3 ? [new GraphQLError(`at most 3 fields; got ${fields}`, { extensions: { code: 'BAD_REQUEST' } })] : [];
+    },
+  });
+  try {
+    const client = await RawClient.connect(limited.url);
+    clients.push(client);
+    client.subscribe('big', 'subscription { dpdTransitioned { id fromBucket toBucket } }');
+    client.subscribe('small', 'subscription { dpdTransitioned { id toBucket } }');
+    await client.waitFor((m) => m.id === 'big', 'the refusal');
+    expect(client.of('big')).toEqual([{ id: 'big', type: 'error', payload: [{ message: 'at most 3 fields; got 4', extensions: { code: 'BAD_REQUEST' } }] }]);
+    await waitUntil(() => limited.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 1, 'the small subscription to be live');
+    client.send({ id: 'small', type: 'complete' });
+  } finally {
+    await limited.stop();
+  }
 });
