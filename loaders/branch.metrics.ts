@@ -126,7 +126,7 @@ export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): P
             count(DISTINCT l.branch)::int AS "branches", count(DISTINCT l.officer_id)::int AS "activeOfficers",
             count(*)::int AS "loans", COALESCE(sum(l.total_outstanding), 0)::numeric(15,2)::text AS "outstanding",
             COALESCE(sum(l.daily_repayment_amount) FILTER (WHERE l.django_status IN ('OPEN', 'PAST_MATURITY')), 0)::numeric(15,2)::text AS "dailyTarget",
-            COALESCE(round(avg(l.current_dpd), 2), 0)::text AS "avgDpd", COALESCE(max(l.max_dpd_ever), 0) AS "maxDpd",
+            round(COALESCE(avg(l.current_dpd), 0), 2)::text AS "avgDpd", COALESCE(max(l.max_dpd_ever), 0) AS "maxDpd",
             count(*) FILTER (WHERE l.current_dpd = 0)::int AS "dpd0",
             count(*) FILTER (WHERE l.current_dpd BETWEEN 1 AND 6)::int AS "dpd1To6",
             count(*) FILTER (WHERE l.current_dpd BETWEEN 7 AND 14)::int AS "dpd7To14",

@@ -176,7 +176,7 @@ export async function fetchLoanSummary(
   const params = new Params();
   const where = loanFilterSql(filter, params, resolvedCustomerIds);
   const [from, to] = periodBoundsSql(period);
-  const pct = (num: string, den: string): string => `CASE WHEN ${den} > 0 THEN round(${num} * 100.0 / ${den}, 2) ELSE 0 END`;
+  const pct = (num: string, den: string): string => `round(CASE WHEN ${den} > 0 THEN ${num} * 100.0 / ${den} ELSE 0 END, 2)`;
   const { rows } = await db.query<LoanSummaryRow>(
     `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS d),
      b AS (SELECT t.d, ${from} AS p_from, ${to} AS p_to FROM t),
@@ -213,7 +213,7 @@ export async function fetchLoanSummary(
          FROM b LEFT JOIN r ON true GROUP BY b.d
      ),
      by_status AS (
-       SELECT COALESCE(json_agg(json_build_object('djangoStatus', s.django_status, 'amount', s.amount::text) ORDER BY s.amount DESC, s.django_status NULLS LAST), '[]'::json) AS list
+       SELECT COALESCE(json_agg(json_build_object('djangoStatus', s.django_status, 'amount', s.amount::numeric(15,2)::text) ORDER BY s.amount DESC, s.django_status NULLS LAST), '[]'::json) AS list
          FROM (SELECT NULLIF(f.django_status, '') AS django_status, sum(r.payment_amount) AS amount
                  FROM r JOIN f ON f.loan_id = r.loan_id, b
                 WHERE r.payment_date BETWEEN b.p_from AND b.p_to
@@ -221,25 +221,25 @@ export async function fetchLoanSummary(
      )
      SELECT to_char(b.d, 'YYYY-MM-DD') AS "businessDate",
             COALESCE(a.total_loans, 0) AS "totalLoans",
-            COALESCE(a.total_portfolio_amount, 0)::text AS "totalPortfolioAmount",
+            COALESCE(a.total_portfolio_amount, 0)::numeric(15,2)::text AS "totalPortfolioAmount",
             COALESCE(a.at_risk_count, 0) AS "atRiskCount",
-            COALESCE(a.at_risk_amount, 0)::text AS "atRiskAmount",
-            COALESCE(a.at_risk_actual, 0)::text AS "atRiskActualOutstanding",
+            COALESCE(a.at_risk_amount, 0)::numeric(15,2)::text AS "atRiskAmount",
+            COALESCE(a.at_risk_actual, 0)::numeric(15,2)::text AS "atRiskActualOutstanding",
             ${pct('COALESCE(a.at_risk_count, 0)', 'COALESCE(a.total_loans, 0)')}::text AS "atRiskPercentage",
-            COALESCE(a.in_dpd, 0)::text AS "totalAmountInDpd",
+            COALESCE(a.in_dpd, 0)::numeric(15,2)::text AS "totalAmountInDpd",
             COALESCE(a.critical_count, 0) AS "criticalCount",
             ${pct('COALESCE(a.critical_count, 0)', 'COALESCE(a.total_loans, 0)')}::text AS "criticalPercentage",
             COALESCE(a.delay_excellent, 0) AS "delayExcellentCount",
             COALESCE(a.delay_okay, 0) AS "delayOkayCount",
             COALESCE(a.delay_critical, 0) AS "delayCriticalCount",
-            COALESCE(a.due_today, 0)::text AS "totalDueForToday",
-            COALESCE(a.past_maturity, 0)::text AS "pastMaturityOutstanding",
+            COALESCE(a.due_today, 0)::numeric(15,2)::text AS "totalDueForToday",
+            COALESCE(a.past_maturity, 0)::numeric(15,2)::text AS "pastMaturityOutstanding",
             COALESCE(a.performing_count, 0) AS "performingLoansCount",
-            COALESCE(a.performing_actual, 0)::text AS "performingActualOutstanding",
+            COALESCE(a.performing_actual, 0)::numeric(15,2)::text AS "performingActualOutstanding",
             to_char(b.p_from, 'YYYY-MM-DD') AS "periodStart", to_char(b.p_to, 'YYYY-MM-DD') AS "periodEnd",
-            rep.in_period::text AS "totalRepaymentsInPeriod", rep.yesterday::text AS "totalRepaymentsYesterday",
+            rep.in_period::numeric(15,2)::text AS "totalRepaymentsInPeriod", rep.yesterday::numeric(15,2)::text AS "totalRepaymentsYesterday",
             ${pct('rep.in_period', 'COALESCE(a.due_today, 0)')}::text AS "percentageOfDueCollected",
-            COALESCE(a.missed_today, 0)::text AS "missedRepaymentsToday",
+            COALESCE(a.missed_today, 0)::numeric(15,2)::text AS "missedRepaymentsToday",
             COALESCE(a.missed_today_count, 0) AS "missedRepaymentsTodayCount",
             by_status.list AS "repaymentsByDjangoStatus"
        FROM b CROSS JOIN rep CROSS JOIN by_status LEFT JOIN agg a ON true`,

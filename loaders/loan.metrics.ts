@@ -1,4 +1,5 @@
 /** Loans' computed fields and curated hierarchy, read from seedsmetrics `loans` (§2.1, §3.2). */
+import { BUSINESS_TODAY_SQL } from './business-date';
 import { dateText, type Queryable } from './sql';
 
 /** One seedsmetrics loan row: every value the API shows from seedsmetrics. Money and ratios are exact decimal strings. */
@@ -45,6 +46,8 @@ export interface LoanMetricsRow {
   countedRepaymentsCount: number;
   /** Business date the computed fields were last computed for. */
   computedAsOf: string | null;
+  /** Σ counted repayments dated business today (§6 row 8 `repayments_today`). */
+  repaymentsToday: string;
 }
 
 /** The select list of LoanMetricsRow over a `loans` row aliased `l`. */
@@ -64,7 +67,9 @@ export const LOAN_METRICS_COLUMNS = `l.loan_id AS "loanId", l.officer_id AS "off
   l.repayment_days_due_today AS "repaymentDaysDueToday", l.real_loan_tenure_days AS "realLoanTenureDays",
   l.business_days_since_disbursement AS "businessDaysSinceDisbursement", l.repayment_delay_rate::text AS "repaymentDelayRate",
   l.timeliness_score::text AS "timelinessScore", l.repayment_health::text AS "repaymentHealth",
-  l.counted_repayments_count AS "countedRepaymentsCount", ${dateText('l.computed_as_of')} AS "computedAsOf"`;
+  l.counted_repayments_count AS "countedRepaymentsCount", ${dateText('l.computed_as_of')} AS "computedAsOf",
+  (SELECT COALESCE(sum(r.payment_amount), 0) FROM repayments r
+    WHERE r.loan_id = l.loan_id AND r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL})::numeric(15,2)::text AS "repaymentsToday"`;
 
 export async function fetchLoanMetrics(db: Queryable, ids: readonly string[]): Promise<LoanMetricsRow[]> {
   const { rows } = await db.query<LoanMetricsRow>(`SELECT ${LOAN_METRICS_COLUMNS} FROM loans l WHERE l.loan_id = ANY($1::text[])`, [ids]);

@@ -84,7 +84,7 @@ export async function fetchPortfolioKpis(db: Queryable, wave: string | null, reg
             k.avg_risk AS "avgRiskScore", t.officer_id AS "topOfficerId", round(t.ayr, 8)::text AS "topOfficerAyr",
             k.watchlist AS "watchlistCount", k.watchlist_portfolio::numeric(15,2)::text AS "watchlistPortfolio",
             round(k.avg_rdr, 2)::text AS "avgRepaymentDelayRate", k.at_risk_officers AS "atRiskOfficersCount",
-            (CASE WHEN k.total_officers > 0 THEN round(k.at_risk_officers * 100.0 / k.total_officers, 2) ELSE 0 END)::text AS "atRiskOfficersPercentage",
+            round(CASE WHEN k.total_officers > 0 THEN k.at_risk_officers * 100.0 / k.total_officers ELSE 0 END, 2)::text AS "atRiskOfficersPercentage",
             lk.active_n AS "activeLoansCount", lk.active_v::numeric(15,2)::text AS "activeLoansVolume",
             lk.inactive_n AS "inactiveLoansCount", lk.inactive_v::numeric(15,2)::text AS "inactiveLoansVolume",
             lk.early_n AS "earlyRotCount", lk.early_v::numeric(15,2)::text AS "earlyRotVolume",

@@ -286,6 +286,11 @@ export class Loan {
     return this.computed('repaymentDelayRate');
   }
 
+  @Field(() => DecimalScalar, { nullable: true, description: 'Σ counted repayments dated business today.' })
+  get repaymentsToday(): string | null | Promise<string | null> {
+    return this.computed('repaymentsToday');
+  }
+
   @Field(() => DecimalScalar, { nullable: true })
   get timelinessScore(): string | null | Promise<string | null> {
     return this.computed('timelinessScore');

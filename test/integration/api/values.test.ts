@@ -11,7 +11,7 @@ const LOAN_FIELDS = `id amount repaymentAmount interestRate fee tenorDays disbur
   performanceStatus loanType verificationStatus isDisbursed synced computedAsOf region branch verticalLeadName verticalLeadEmail
   channel wave currentDpd previousDpd dpdChange maxDpdEver dpdBucket firstPaymentMissed firstPaymentReceivedDate lastPaymentDate
   principalOutstanding interestOutstanding feesOutstanding totalOutstanding actualOutstanding totalPrincipalPaid totalInterestPaid
-  totalFeesPaid totalRepayments fimrTagged earlyIndicatorTagged daysSinceLastRepayment daysSinceDue loanAge dailyRepaymentAmount
+  totalFeesPaid totalRepayments repaymentsToday fimrTagged earlyIndicatorTagged daysSinceLastRepayment daysSinceDue loanAge dailyRepaymentAmount
   repaymentDaysPaid repaymentDaysDueToday realLoanTenureDays businessDaysSinceDisbursement repaymentDelayRate timelinessScore
   repaymentHealth officer { id } customer { id }`;
 
@@ -164,7 +164,7 @@ describe('a loan', () => {
     const loan = result.data!.loan;
     expect(loan).toMatchObject({ id: '9004', amount: '20000.50', status: 'ACTIVE', djangoStatus: 'OPEN', synced: false, officer: { id: '900' }, customer: { id: '90' } });
     for (const field of ['currentDpd', 'previousDpd', 'dpdChange', 'maxDpdEver', 'dpdBucket', 'principalOutstanding', 'actualOutstanding', 'totalOutstanding',
-      'totalRepayments', 'fimrTagged', 'earlyIndicatorTagged', 'wave', 'region', 'branch', 'repaymentDelayRate', 'computedAsOf']) {
+      'totalRepayments', 'repaymentsToday', 'fimrTagged', 'earlyIndicatorTagged', 'wave', 'region', 'branch', 'repaymentDelayRate', 'computedAsOf']) {
       expect(loan[field]).toBeNull();
     }
     const seeded = await api.data<{ loan: { synced: boolean; currentDpd: null; amount: string } }>(`{ loan(id: "2006") { synced currentDpd amount } }`);
@@ -196,6 +196,9 @@ describe('a loan', () => {
       id: '503', amount: '1000.00', paymentMethod: 'TRANSFER', markedAs: 'REVERSAL', appliedToLoan: false, reversed: true, counted: false,
     });
     expect(data.loan.repayments.find((r: { id: string }) => r.id === '501')).toMatchObject({ amount: '4400.00', reversed: false, counted: true });
+    // Today: 501 (4400, counted); 503 is a reversal dated today and is not counted.
+    const today = await api.data<{ loan: { repaymentsToday: string } }>(`{ loan(id: "9001") { repaymentsToday } l2: loan(id: "9002") { repaymentsToday } }`);
+    expect(today).toEqual({ loan: { repaymentsToday: '4400.00' }, l2: { repaymentsToday: '0.00' } });
     expect(data.loan.dpdHistory).toEqual([
       { date: '2025-12-10', currentDpd: 4, dpdBucket: '1-6', principalOutstanding: '54545.45', actualOutstanding: '58800.00' },
       { date: '2025-12-09', currentDpd: 3, dpdBucket: '1-6', principalOutstanding: '58000.00', actualOutstanding: '54400.00' },
@@ -298,6 +301,22 @@ describe('the loans summary', () => {
       missedRepaymentsToday: '1916.67', // 9002 is in arrears with nothing today
       missedRepaymentsTodayCount: 1,
       repaymentsByDjangoStatus: [{ djangoStatus: 'OPEN', amount: '6500.00' }],
+    });
+  });
+});
+
+describe('an empty loans summary', () => {
+  it('shows zeros with their usual scale, not bare "0"', async () => {
+    const data = await api.data<{ loans: { totalCount: number; summary: Record<string, unknown> } }>(
+      `{ loans(filter: { regions: ["Nowhere"] }) { totalCount summary { totalLoans totalPortfolioAmount atRiskPercentage totalDueForToday
+          totalRepaymentsInPeriod percentageOfDueCollected missedRepaymentsToday repaymentsByDjangoStatus { amount } } } }`,
+    );
+    expect(data.loans).toEqual({
+      totalCount: 0,
+      summary: {
+        totalLoans: 0, totalPortfolioAmount: '0.00', atRiskPercentage: '0.00', totalDueForToday: '0.00', totalRepaymentsInPeriod: '0.00',
+        percentageOfDueCollected: '0.00', missedRepaymentsToday: '0.00', repaymentsByDjangoStatus: [],
+      },
     });
   });
 });
