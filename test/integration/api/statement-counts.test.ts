@@ -61,7 +61,8 @@ describe('the dashboard query', () => {
     expect(statements.django.filter((s) => s.includes('FROM loans_ajoloan'))).toHaveLength(1);
     expect(statements.django.filter((s) => s.includes('FROM ajo_ajouser'))).toHaveLength(1);
     for (const sql of [...statements.django, ...statements.metrics]) expect(sql).not.toMatch(/\bOFFSET\b/i);
-  });
+    // 200 officers × 50 loans is ~500,000 resolved fields: generous time on a loaded 2-core machine.
+  }, 180_000);
 
   it('adds nothing when the officers of the loans are already loaded and computed fields are asked twice', async () => {
     const { counts } = await countStatements({ django: api.dbs.django.pool, metrics: api.dbs.metrics.pool }, () =>
