@@ -7,6 +7,7 @@ import { djangoChecksum, djangoTableChecksums } from '../../../src/seed/checksum
 import { DEMO_CASES, generateDemoData, HIDDEN_USER_TYPES, type DemoDataset } from '../../../src/seed/generate';
 import { DjangoNotEmptyError, writeDemoData } from '../../../src/seed/write';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { loanFacts, type LoanFacts } from './loan-facts';
 
 const AS_OF = '2025-11-20';
 const SCALE = 0.05;
@@ -20,38 +21,6 @@ async function seed(dbs: TestDatabases, dataset: DemoDataset): Promise<void> {
   }
 }
 
-/** Counted payments (D3), contractual total R (D2) and business-day DPD (D5) per loan, evaluated on AS_OF. */
-const LOAN_FACTS_SQL = `
-  WITH paid AS (
-    SELECT ajo_loan_id AS id, sum(repayment_amount::numeric) AS p, min((paid_date AT TIME ZONE 'Africa/Lagos')::date) AS first_paid
-      FROM loans_ajoloanrepayment
-     WHERE paid_date IS NOT NULL AND repayment_amount > 0 AND marked_as IS DISTINCT FROM 'REVERSAL' AND applied_to_loan IS NOT FALSE
-     GROUP BY ajo_loan_id),
-  terms AS (
-    SELECT l.id, l.start_date AS d1, l.end_date AS m, l.tenor_in_days AS t, COALESCE(paid.p, 0) AS p, paid.first_paid,
-           CASE WHEN l.interest_rate > 0 THEN l.amount::numeric * (1 + l.interest_rate::numeric / 100) + l.processing_fee::numeric
-                ELSE l.repayment_amount::numeric END AS r,
-           LEAST($1::date, l.end_date) AS e
-      FROM loans_ajoloan l LEFT JOIN paid ON paid.id = l.id
-     WHERE l.is_disbursed)
-  SELECT id, p, r, sign(p - r)::int AS paid_vs_total, d1, m, first_paid,
-         CASE WHEN d1 IS NULL OR t <= 0 OR r <= 0 OR p >= r OR e < d1 THEN 0
-              ELSE GREATEST(0, (SELECT count(*) FROM generate_series(d1, e, interval '1 day') g WHERE extract(isodow FROM g) < 6) - round(p * t / r))
-         END::int AS dpd
-    FROM terms`;
-
-interface LoanFacts {
-  id: string;
-  p: string;
-  r: string;
-  /** -1 still owing, 0 paid exactly, 1 overpaid (compared in numeric). */
-  paid_vs_total: number;
-  d1: string | null;
-  m: string | null;
-  first_paid: string | null;
-  dpd: number;
-}
-
 let dbs: TestDatabases;
 let dataset: DemoDataset;
 let facts: Map<number, LoanFacts>;
@@ -60,9 +29,7 @@ beforeAll(async () => {
   dbs = await createTestDatabases();
   dataset = generateDemoData({ scale: SCALE, seed: 42, asOf: AS_OF });
   await seed(dbs, dataset);
-  await dbs.djangoWriter.query("SET TimeZone = 'UTC'");
-  const { rows } = await dbs.djangoWriter.query<LoanFacts>(`SELECT id, p::text, r::text, paid_vs_total, to_char(d1, 'YYYY-MM-DD') AS d1, to_char(m, 'YYYY-MM-DD') AS m, to_char(first_paid, 'YYYY-MM-DD') AS first_paid, dpd FROM (${LOAN_FACTS_SQL}) f`, [AS_OF]);
-  facts = new Map(rows.map((row) => [Number(row.id), row]));
+  facts = await loanFacts(dbs.djangoWriter, AS_OF);
 });
 afterAll(async () => {
   await dbs.drop();

@@ -5,6 +5,7 @@ import { generateDemoData } from '../../../src/seed/generate';
 import { writeDemoData } from '../../../src/seed/write';
 import { startSimulator, type Simulator, type TickResult } from '../../../src/simulator';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { loanFacts } from './loan-facts';
 
 const AS_OF = '2025-11-20';
 // 10:15 in Lagos on the as-of day (a Thursday).
@@ -128,6 +129,21 @@ describe('the live simulator', () => {
     let open = await sessions();
     for (const until = Date.now() + 10_000; open > 0 && Date.now() < until; open = await sessions()) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(open).toBe(0);
+  });
+
+  it('moves loans between DPD buckets: catch-up payments pull delinquent loans back', async () => {
+    const bucket = (dpd: number): number => (dpd === 0 ? 0 : dpd <= 6 ? 1 : dpd <= 30 ? 2 : dpd <= 60 ? 3 : dpd <= 90 ? 4 : 5);
+    const before = await loanFacts(dbs.djangoWriter, AS_OF);
+    const sim = startSimulator({ djangoWriterPool: dbs.djangoWriter, intervalMs: 3_600_000, seed: 11, log: silentLogger(), now: () => NOW, rates: { repaymentsPerTick: 5 } });
+    try {
+      for (let i = 0; i < 30; i += 1) await sim.tick();
+    } finally {
+      await sim.stop();
+    }
+    const after = await loanFacts(dbs.djangoWriter, AS_OF);
+    const moved = [...before].filter(([id, f]) => after.has(id) && bucket(after.get(id)!.dpd) !== bucket(f.dpd));
+    const improved = moved.filter(([id, f]) => bucket(after.get(id)!.dpd) < bucket(f.dpd));
+    expect(improved.length).toBeGreaterThan(0);
   });
 
   it('explains a missing connection', () => {
