@@ -122,9 +122,16 @@ export async function fetchUnknownPlaces(
   return rows;
 }
 
+/** The highest transition id ('0' when there is none). */
+export async function fetchLatestDpdTransitionId(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(`SELECT coalesce(max(transition_id), 0)::text AS id FROM dpd_transitions`);
+  return rows[0]!.id;
+}
+
 /** The per-context loaders of this table (created with every context, so each event reads fresh rows). */
 export interface DpdTransitionLoaders {
   byId: DataLoader<string, DpdTransitionRow | null>;
+  latestId(): Promise<string>;
   after(filter: DpdTransitionFilter, afterId: string, limit: number): Promise<DpdTransitionRow[]>;
   unknownPlaces(places: { officerIds?: readonly string[]; branches?: readonly string[]; regions?: readonly string[] }): Promise<{ kind: PlaceKind; value: string }[]>;
 }
@@ -132,6 +139,7 @@ export interface DpdTransitionLoaders {
 export function createDpdTransitionLoaders(db: Queryable): DpdTransitionLoaders {
   return {
     byId: dpdTransitionByIdLoader(db),
+    latestId: () => fetchLatestDpdTransitionId(db),
     after: (filter, afterId, limit) => fetchDpdTransitionsAfter(db, filter, afterId, limit),
     unknownPlaces: (places) => fetchUnknownPlaces(db, places),
   };

@@ -84,15 +84,23 @@ export function matchesParChangeFilter(row: ParChangeRow, filter: ParChangeFilte
   return row.scope === filter.scope && (filter.keys === undefined || filter.keys.includes(row.key));
 }
 
+/** The highest change id ('0' when there is none). */
+export async function fetchLatestParChangeId(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(`SELECT coalesce(max(change_id), 0)::text AS id FROM par_changes`);
+  return rows[0]!.id;
+}
+
 /** The per-context loaders of this table (created with every context, so each event reads fresh rows). */
 export interface ParChangeLoaders {
   byId: DataLoader<string, ParChangeRow | null>;
+  latestId(): Promise<string>;
   after(filter: ParChangeFilter, afterId: string, limit: number): Promise<ParChangeRow[]>;
 }
 
 export function createParChangeLoaders(db: Queryable): ParChangeLoaders {
   return {
     byId: parChangeByIdLoader(db),
+    latestId: () => fetchLatestParChangeId(db),
     after: (filter, afterId, limit) => fetchParChangesAfter(db, filter, afterId, limit),
   };
 }

@@ -19,6 +19,18 @@ export function parseEventId(argument: string, raw: unknown): string | undefined
   return raw;
 }
 
+/**
+ * `since` of a subscription: a well-formed id no greater than the latest event. A larger id (from another
+ * database, or a typo) would otherwise silently hold back every event up to it.
+ */
+export async function parseSince(raw: unknown, latestId: () => Promise<string>): Promise<string | undefined> {
+  const since = parseEventId('since', raw);
+  if (since === undefined || since === '0') return since;
+  const latest = await latestId();
+  if (BigInt(since) > BigInt(latest)) throw badUserInput('since', `the id of an event already delivered (the latest is ${latest})`, since);
+  return since;
+}
+
 /** A list argument: undefined when absent; an empty list is refused (it would silently match nothing). */
 export function nonEmptyList<T>(argument: string, values: readonly T[] | null | undefined): readonly T[] | undefined {
   if (values === null || values === undefined) return undefined;

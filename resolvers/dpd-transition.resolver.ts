@@ -6,7 +6,7 @@ import { liveFeedRequest } from '../src/events/live-feed';
 import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
-import { parseDpdTransitionFilter, parseEventId } from './dpd-transition.args';
+import { parseDpdTransitionFilter, parseEventId, parseSince } from './dpd-transition.args';
 import { DpdTransition, DpdTransitionConnection, DpdTransitionFilterInput } from './dpd-transition.type';
 import { isDjangoId } from './ids';
 import { Loan } from './loan.type';
@@ -26,7 +26,7 @@ export class DpdTransitionResolver {
     topics: TOPICS.DPD_TRANSITION,
     topicId: ({ args, context }: { args: DpdTransitionedArgs; context: AppContext }) =>
       liveFeedRequest<DpdTransitionRow, AppContext>(context, async () => {
-        const since = parseEventId('since', args.since);
+        const since = await parseSince(args.since, () => liveLoadersOf(context).dpdTransitions.latestId());
         const filter = await parseDpdTransitionFilter(args.filter, liveLoadersOf(context).dpdTransitions);
         return {
           since,

@@ -6,7 +6,7 @@ import { liveFeedRequest } from '../src/events/live-feed';
 import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
-import { parseEventId } from './dpd-transition.args';
+import { parseEventId, parseSince } from './dpd-transition.args';
 import { pageInfo, pageOf, parseFirst } from './pagination';
 import { parseParChangeFilter } from './par-change.args';
 import { ParChange, ParChangeConnection, ParScope } from './par-change.type';
@@ -25,7 +25,7 @@ export class ParChangeResolver {
     topics: TOPICS.PAR_CHANGE,
     topicId: ({ args, context }: { args: ParChangedArgs; context: AppContext }) =>
       liveFeedRequest<ParChangeRow, AppContext>(context, async () => {
-        const since = parseEventId('since', args.since);
+        const since = await parseSince(args.since, () => liveLoadersOf(context).parChanges.latestId());
         const filter = await parseParChangeFilter(args.scope, args.keys, liveLoadersOf(context).dpdTransitions);
         return {
           since,

@@ -33,7 +33,7 @@ export function recordingLog(): { entries: LogEntry[]; info: LogFn; warn: LogFn;
 }
 type LogFn = (fields: unknown, message?: unknown) => void;
 
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15000): Promise<void> {
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;

@@ -161,6 +161,28 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
     ],
   ];
 
+  test('since beyond the latest event', async () => {
+    const { rows } = await dbs.metrics.pool.query<{ id: string }>(`SELECT max(transition_id)::text AS id FROM dpd_transitions`);
+    const latest = rows[0]!.id;
+    const client = await connect();
+    client.subscribe('ahead', DPD_SUBSCRIPTION, { since: '987654321' });
+    await client.waitFor((m) => m.id === 'ahead', 'the error message');
+    expect(client.of('ahead')).toEqual([
+      {
+        id: 'ahead',
+        type: 'error',
+        payload: [
+          {
+            message: `since must be the id of an event already delivered (the latest is ${latest}); got "987654321"`,
+            locations: [{ line: 2, column: 3 }],
+            path: ['dpdTransitioned'],
+            extensions: { code: 'BAD_USER_INPUT', argument: 'since' },
+          },
+        ],
+      },
+    ]);
+  });
+
   test.each(cases)('%s', async (_name, query, variables, payload) => {
     const client = await connect();
     client.subscribe('bad', query, variables);
