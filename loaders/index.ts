@@ -6,6 +6,7 @@
 import type DataLoader from 'dataloader';
 import type { ObservedPool } from '../src/pg-pool';
 import { DEFAULT_BUSINESS_TZ } from './business-date';
+import { fetchDailyCollections, type DailyCollectionRow } from './collections.metrics';
 import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers, countDjangoCustomers, type CustomerListFilter, type DjangoCustomerRow } from './customer.django';
 import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
 import { createDpdTransitionLoaders, type DpdTransitionLoaders } from './dpd-transition.metrics';
@@ -73,6 +74,8 @@ export interface Loaders {
   repayments: DataLoader<string, RepaymentRow[]>;
   dpdHistory(last: number): DataLoader<string, DpdSnapshotRow[]>;
   transitions: DataLoader<string, TransitionRow[]>;
+  /** Daily collections of the filtered loans over a period (§4.6), one statement. */
+  dailyCollections(filter: LoanFilter, period: RepaymentPeriod): Promise<DailyCollectionRow[]>;
   /** Credit health by branch (§4.6), one statement. */
   branches(filter: BranchFilter, sort: BranchSortKey, direction: SortDirection): Promise<BranchRow[]>;
   /** Credit health per vertical lead (§4.6), one statement. */
@@ -159,6 +162,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const branchLists = memo<BranchRow[]>();
   const kpis = memo<PortfolioKpiRow>();
   const leadLists = memo<VerticalLeadRow[]>();
+  const collections = memo<DailyCollectionRow[]>();
   const officerCounts = memo<number>();
   const customerCounts = memo<number>();
 
@@ -204,6 +208,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId),
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
     branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
+    dailyCollections: (filter, period) =>
+      collections(filterSignature({ filter, period }), async () => fetchDailyCollections(metrics, filter, period, await resolvePhone(filter))),
     verticalLeads: (filter) => leadLists(filterSignature(filter), () => fetchVerticalLeads(metrics, filter)),
     portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
     dpdTransitions: createDpdTransitionLoaders(metrics),

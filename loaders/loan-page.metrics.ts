@@ -148,7 +148,8 @@ export interface LoanSummaryRow {
   repaymentsByDjangoStatus: { djangoStatus: string | null; amount: string }[];
 }
 
-function periodBoundsSql(period: RepaymentPeriod): [string, string] {
+/** First and last business date of a period, as SQL over `t.d` (business today). */
+export function periodBoundsSql(period: RepaymentPeriod): [string, string] {
   switch (period) {
     case 'today':
       return ['t.d', 't.d'];

@@ -1,5 +1,6 @@
 /** The query-side resolver classes of the schema (owned by the GraphQL API work). */
 import type { NonEmptyArray } from 'type-graphql';
+import { CollectionsResolver } from './collections.resolver';
 import { CustomerConnectionResolver, LoanConnectionResolver, OfficerConnectionResolver } from './connection.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { LoanResolver } from './loan.resolver';
@@ -17,4 +18,5 @@ export const coreResolvers: NonEmptyArray<Function> = [
   OfficerConnectionResolver,
   CustomerConnectionResolver,
   PortfolioResolver,
+  CollectionsResolver,
 ];

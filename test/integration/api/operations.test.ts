@@ -32,6 +32,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   PortfolioKpis: [{}, { wave: 'WAVE_1', regions: ['Ruby'] }],
   Branches: [{}, { filter: { regions: ['Sapphire'] }, orderBy: { field: 'BRANCH', direction: 'ASC' } }],
   VerticalLeads: [{}, { filter: { waves: ['WAVE_2'] } }],
+  DailyCollections: [{}, { filter: { regions: ['Ruby'] }, period: 'THIS_MONTH' }],
 };
 
 let api: ApiHarness;

@@ -305,6 +305,24 @@ describe('the loans summary', () => {
   });
 });
 
+describe('daily collections', () => {
+  it('sum counted repayments per business date of the period, by channel, every day present', async () => {
+    const { rows } = await api.dbs.metrics.pool.query<{ d: string }>(`SELECT to_char(business_today() - g, 'YYYY-MM-DD') AS d FROM generate_series(6, 0, -1) g`);
+    const data = await api.data<{ dailyCollections: Record<string, unknown>[] }>(
+      `{ dailyCollections(filter: { officerIds: ["900"] }) { date collectedAmount repaymentsCount agentDebitAmount transferAmount escrowDebitAmount otherAmount } }`,
+    );
+    const zero = { collectedAmount: '0.00', repaymentsCount: 0, agentDebitAmount: '0.00', transferAmount: '0.00', escrowDebitAmount: '0.00', otherAmount: '0.00' };
+    const expected = rows.map((r) => ({ date: r.d, ...zero }));
+    // Today: 501 (4400 agent debit); 503 (reversal) and 504 (not applied) are not counted. Yesterday: 502. Two days ago: 1000 (cash).
+    expected[6] = { ...expected[6]!, collectedAmount: '4400.00', repaymentsCount: 1, agentDebitAmount: '4400.00' };
+    expected[5] = { ...expected[5]!, collectedAmount: '2000.00', repaymentsCount: 1, transferAmount: '2000.00' };
+    expected[4] = { ...expected[4]!, collectedAmount: '100.00', repaymentsCount: 1, otherAmount: '100.00' };
+    expect(data.dailyCollections).toEqual(expected);
+    const today = await api.data<{ dailyCollections: unknown[] }>(`{ dailyCollections(filter: { officerIds: ["900"], period: TODAY }) { date collectedAmount } }`);
+    expect(today.dailyCollections).toEqual([{ date: rows[6]!.d, collectedAmount: '4400.00' }]);
+  });
+});
+
 describe('an empty loans summary', () => {
   it('shows zeros with their usual scale, not bare "0"', async () => {
     const data = await api.data<{ loans: { totalCount: number; summary: Record<string, unknown> } }>(

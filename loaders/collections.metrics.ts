@@ -1,0 +1,52 @@
+/**
+ * Daily collections (§4.6, GET /collections/daily) in one seedsmetrics statement: counted repayments of the
+ * filtered loans per business date of the period, split by channel, with every day of the period present.
+ */
+import { BUSINESS_TODAY_SQL } from './business-date';
+import { loanFilterSql, type LoanFilter } from './loan-filter';
+import { periodBoundsSql, type RepaymentPeriod } from './loan-page.metrics';
+import { Params, type Queryable } from './sql';
+
+export interface DailyCollectionRow {
+  date: string;
+  collectedAmount: string;
+  repaymentsCount: number;
+  agentDebitAmount: string;
+  transferAmount: string;
+  escrowDebitAmount: string;
+  otherAmount: string;
+}
+
+export async function fetchDailyCollections(
+  db: Queryable,
+  filter: LoanFilter,
+  period: RepaymentPeriod,
+  resolvedCustomerIds?: readonly string[],
+): Promise<DailyCollectionRow[]> {
+  const params = new Params();
+  const where = loanFilterSql(filter, params, resolvedCustomerIds);
+  const [from, to] = periodBoundsSql(period);
+  const method = `upper(trim(COALESCE(r.payment_method, '')))`;
+  const { rows } = await db.query<DailyCollectionRow>(
+    `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS d),
+     b AS (SELECT ${from} AS p_from, ${to} AS p_to FROM t),
+     days AS (SELECT generate_series(b.p_from, b.p_to, interval '1 day')::date AS day FROM b),
+     r AS (
+       SELECT r.payment_date, r.payment_amount, ${method} AS method
+         FROM repayments r JOIN loans l ON l.loan_id = r.loan_id, b
+        WHERE r.is_counted AND r.payment_date BETWEEN b.p_from AND b.p_to ${where.length > 0 ? `AND ${where.join(' AND ')}` : ''}
+     )
+     SELECT to_char(days.day, 'YYYY-MM-DD') AS "date",
+            COALESCE(sum(r.payment_amount), 0)::numeric(15,2)::text AS "collectedAmount",
+            count(r.payment_amount)::int AS "repaymentsCount",
+            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'AGENT_DEBIT'), 0)::numeric(15,2)::text AS "agentDebitAmount",
+            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'TRANSFER'), 0)::numeric(15,2)::text AS "transferAmount",
+            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'ESCROW_DEBIT'), 0)::numeric(15,2)::text AS "escrowDebitAmount",
+            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method NOT IN ('AGENT_DEBIT', 'TRANSFER', 'ESCROW_DEBIT')), 0)::numeric(15,2)::text AS "otherAmount"
+       FROM days LEFT JOIN r ON r.payment_date = days.day
+      GROUP BY days.day
+      ORDER BY days.day`,
+    params.values,
+  );
+  return rows;
+}
