@@ -160,16 +160,22 @@ export function isPositiveDecimal(value: string): boolean {
  * have been committed after this cycle's loan pages); if the loan exists in Django but is outside the
  * population, the repayment is rejected; if it does not exist at all, the watermark holds below it.
  */
-export async function writeRepayments(ctx: CopyContext, rows: readonly RepaymentSourceRow[], pulledLoans: readonly LoanSourceRow[], outcome: BatchOutcome): Promise<void> {
+export async function writeRepayments(ctx: CopyContext, rows: readonly RepaymentSourceRow[], missing: MissingLoans, outcome: BatchOutcome): Promise<void> {
   const { client } = ctx;
+  const pulledLoans = missing.pulled;
   if (pulledLoans.length > 0) {
     const loanOutcome: BatchOutcome = { ...emptyOutcome(), touchedLoans: outcome.touchedLoans };
     await writeLoans(client, pulledLoans, loanOutcome);
     for (const reject of await recordRejects(client, 'loans', loanOutcome.rejects, loanOutcome.fixedIds)) ctx.onReject('loans', reject);
   }
   const loanIds = [...new Set(rows.map((r) => r.loan_id))];
-  const { rows: present } = await client.query<{ loan_id: string }>('SELECT loan_id FROM loans WHERE loan_id = ANY($1::text[])', [loanIds]);
-  const local = new Set(present.map((r) => r.loan_id));
+  let local: Set<string>;
+  if (missing.ids.size === 0) {
+    local = new Set(loanIds); // checked just before the transaction, and only this worker writes loans
+  } else {
+    const { rows: present } = await client.query<{ loan_id: string }>('SELECT loan_id FROM loans WHERE loan_id = ANY($1::text[])', [loanIds]);
+    local = new Set(present.map((r) => r.loan_id));
+  }
   const inDjango = new Map(pulledLoans.map((l) => [l.id, l]));
   const copyable: RepaymentSourceRow[] = [];
   for (const row of rows) {
@@ -226,14 +232,25 @@ function pageRows(entity: SyncEntity, rows: readonly SourceRow[]): SourceRow[] {
 }
 
 /** Loan ids the repayments of a page refer to that seedsmetrics does not have (read before the transaction). */
-async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[]): Promise<LoanSourceRow[]> {
+/** Loans the repayments of a page refer to that seedsmetrics lacks, and what Django has of them. */
+export interface MissingLoans {
+  ids: Set<string>;
+  pulled: LoanSourceRow[];
+}
+
+export const NO_MISSING_LOANS: MissingLoans = { ids: new Set(), pulled: [] };
+
+/** Read before the batch transaction: which loans are missing locally, and those loans from Django. */
+async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[]): Promise<MissingLoans> {
   const ids = [...new Set(rows.map((r) => r.loan_id))];
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return NO_MISSING_LOANS;
   const { rows: missing } = await ctx.client.query<{ id: string }>(
     `SELECT id FROM unnest($1::text[]) AS id WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = id)`,
     [ids],
   );
-  return missing.length === 0 ? [] : ctx.reader.loansByIds(missing.map((r) => r.id));
+  if (missing.length === 0) return NO_MISSING_LOANS;
+  const missingIds = missing.map((r) => r.id);
+  return { ids: new Set(missingIds), pulled: await ctx.reader.loansByIds(missingIds) };
 }
 
 /**
@@ -269,7 +286,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : afterId;
     // Schedules are replaced per loan and compared first, so they need no version filter.
     const fresh = entity === 'loan_schedule' ? rows : rows.filter((r) => ctx.seen.get(r.id) !== r.updated_at);
-    const pulled = entity === 'repayments' ? await missingLoans(ctx, fresh as RepaymentSourceRow[]) : [];
+    const missing = entity === 'repayments' ? await missingLoans(ctx, fresh as RepaymentSourceRow[]) : NO_MISSING_LOANS;
 
     const outcome = emptyOutcome();
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputed: number }> => {
@@ -284,7 +301,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
           await writeLoans(ctx.client, fresh as LoanSourceRow[], outcome);
           break;
         case 'repayments':
-          await writeRepayments(ctx, fresh as RepaymentSourceRow[], pulled, outcome);
+          await writeRepayments(ctx, fresh as RepaymentSourceRow[], missing, outcome);
           break;
         case 'loan_schedule':
           outcome.written += await replaceSchedules(ctx.client, fresh as ScheduleSourceRow[], ctx.asOf);

@@ -5,7 +5,7 @@
  * one transaction per chunk of loans. Loans Django has but the copy missed (committed later than the overlap
  * window) are copied first; holidays deleted in Django leave the mirror.
  */
-import { emptyOutcome, inBatchTransaction, writeLoans, writeRepayments, type CopyContext } from './copy';
+import { emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, writeLoans, writeRepayments, type CopyContext } from './copy';
 import { deleteVanishedRepayments, recordRejects } from './upsert';
 
 export interface ReconcileResult {
@@ -77,7 +77,7 @@ export async function reconcile(ctx: CopyContext): Promise<ReconcileResult> {
     const rows = await ctx.reader.repaymentsOfLoans(loanIds);
     const outcome = emptyOutcome();
     const reported = await inBatchTransaction(ctx.client, async () => {
-      await writeRepayments(ctx, rows, [], outcome);
+      await writeRepayments(ctx, rows, NO_MISSING_LOANS, outcome); // drifting loans are local by construction
       result.repaymentsDeleted += await deleteVanishedRepayments(ctx.client, loanIds, rows.map((r) => r.id));
       const reported = await recordRejects(ctx.client, 'repayments', outcome.rejects, outcome.fixedIds);
       // Every drifting loan is recomputed, including those that only lost rows (no upsert touched them).

@@ -353,6 +353,7 @@ export class SyncWorker {
       const message = error instanceof Error ? error.message : String(error);
       // Whatever failed, start the next cycle on a fresh connection: a broken one must not keep (or lose) the lock silently.
       if (!(error instanceof SyncLockBusyError)) this.dropConnection();
+      if (this.stopping) throw error; // interrupted by stop(): not a failed cycle
       this.finish(performance.now() - t0, 0, rejects + 1, message);
       await this.recordRun(this.options.metricsPool, null, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
       throw error;
