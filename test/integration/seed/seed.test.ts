@@ -221,3 +221,39 @@ describe('djangoChecksum', () => {
     }
   });
 });
+
+describe('writeDemoData as an ordinary role (neither superuser nor table owner)', () => {
+  it('loads through the normal foreign-key triggers and leaves the indexes alone', async () => {
+    const fresh = await createTestDatabases();
+    const role = `seed_writer_${process.pid}_${Date.now().toString(36)}`;
+    const database = (await fresh.djangoWriter.query<{ d: string }>('SELECT current_database() AS d')).rows[0].d;
+    await fresh.djangoWriter.query(`CREATE ROLE ${role} LOGIN PASSWORD 'seed'`);
+    const limited = new URL(fresh.djangoUrl);
+    limited.username = role;
+    limited.password = 'seed';
+    const pool = new pg.Pool({ connectionString: limited.toString(), max: 1 });
+    pool.on('error', () => undefined);
+    try {
+      await fresh.djangoWriter.query(`GRANT CONNECT ON DATABASE ${database} TO ${role}; GRANT USAGE ON SCHEMA public TO ${role};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}; GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+      const broken = generateDemoData({ scale: 0.01, seed: 3, asOf: AS_OF });
+      broken.repayments[0].loanId = 999_999;
+      const client = await pool.connect();
+      try {
+        // Django's deferred foreign keys fire at COMMIT: the whole load rolls back.
+        await expect(writeDemoData(client, broken)).rejects.toMatchObject({ code: '23503', constraint: expect.stringContaining('loans_ajoloanrepayment') });
+        const good = generateDemoData({ scale: 0.01, seed: 3, asOf: AS_OF });
+        const result = await writeDemoData(client, good);
+        expect(result.rows.loans_ajoloanrepayment).toBe(good.repayments.length);
+      } finally {
+        client.release();
+      }
+      const { rows } = await fresh.djangoWriter.query<{ n: string }>('SELECT count(*) AS n FROM loans_ajoloanrepayment');
+      expect(Number(rows[0].n)).toBe(generateDemoData({ scale: 0.01, seed: 3, asOf: AS_OF }).repayments.length);
+    } finally {
+      await pool.end();
+      await fresh.drop();
+      await dbs.djangoWriter.query(`DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+});
