@@ -44,7 +44,10 @@ export interface EventBridgeOptions {
 
 export interface EventBridge {
   stop(): Promise<void>;
-  /** The last id published per feed ('0' when the table was empty at start and nothing came since). */
+  /**
+   * Per feed, the highest id published — or, before anything was, the table's maximum when the bridge started
+   * (older rows are history: subscribers get them with `since`).
+   */
   lastDelivered(): { dpd: string; par: string };
 }
 

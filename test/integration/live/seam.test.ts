@@ -134,3 +134,21 @@ test('over the backlog bound the feed ends and unsubscribes; return() ends a wai
   expect(await waiting).toEqual({ value: undefined, done: true });
   expect(pubSub.subscriberCount(TOPICS.DPD_TRANSITION)).toBe(0);
 });
+
+test('a failed read ends the feed with that error (graphql-ws then sends a masked `error` message)', async () => {
+  const pubSub = createAppPubSub();
+  const feed = createLiveFeed<DpdTransitionRow, object>({
+    source: pubSub.subscribe(TOPICS.DPD_TRANSITION)[Symbol.asyncIterator]() as AsyncIterator<RowEvent>,
+    since: undefined,
+    transport: transport(),
+    replayPage: async () => [],
+    load: async () => {
+      throw new Error('connection terminated');
+    },
+    matches: () => true,
+  });
+  const waiting = feed.next();
+  pubSub.publish(TOPICS.DPD_TRANSITION, { id: '1' });
+  await expect(waiting).rejects.toThrow('connection terminated');
+  expect(pubSub.subscriberCount(TOPICS.DPD_TRANSITION)).toBe(0);
+});
