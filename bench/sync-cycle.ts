@@ -57,7 +57,7 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
       const incremental = await worker.runOnce();
       const incrementalCycleMs = Math.round(performance.now() - started);
       return {
-        startupCycleMs: startup.durationMs,
+        startupCycleMs: Math.round(startup.durationMs),
         startupOpenLoansRecomputed: startup.openLoansRecomputed,
         fullRecomputeMs,
         fullRecomputeLoans: Number(full.rows[0]!.n),
