@@ -103,11 +103,15 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 
 /**
  * Errors coded as Apollo Server codes them over HTTP: parse and validation errors are coded where they arise
- * (onSubscribe); an uncoded error without a path did not come from a resolver, so it is graphql-js refusing the
- * variables, a caller error too (BAD_USER_INPUT). Resolver failures (they have a path) are left to be masked.
+ * (onSubscribe). An uncoded error without a path whose cause, if any, is itself a GraphQLError comes from
+ * graphql-js refusing the variables: a caller error too (BAD_USER_INPUT). Everything else — resolver failures
+ * (they have a path), a stream that failed mid-way (graphql-ws wraps the thrown Error) — is left to be masked.
  */
 function codeCallerErrors(errors: readonly GraphQLError[]): GraphQLError[] {
-  return errors.map((error) => (error.extensions.code === undefined && error.path === undefined ? withCode(error, 'BAD_USER_INPUT') : error));
+  return errors.map((error) => {
+    const fromGraphqlJs = error.originalError === undefined || error.originalError instanceof GraphQLError;
+    return error.extensions.code === undefined && error.path === undefined && fromGraphqlJs ? withCode(error, 'BAD_USER_INPUT') : error;
+  });
 }
 
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {

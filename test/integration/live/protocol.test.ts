@@ -217,3 +217,23 @@ test('checkOperation refuses an operation before it runs, with an `error` messag
     await limited.stop();
   }
 });
+
+test('a database failure while delivering ends that subscription with a masked `error`; the cause is logged', async () => {
+  const client = await connect();
+  const base = subscribers();
+  client.subscribe('doomed', DPD_SUBSCRIPTION);
+  await waitUntil(() => subscribers() === base + 1, 'the subscription to be live');
+  await dbs.metrics.pool.query(`ALTER TABLE dpd_transitions RENAME TO dpd_transitions_away`);
+  try {
+    // Published by hand (the bridge stays idle): reading the row now fails.
+    live.pubSub.publish(TOPICS.DPD_TRANSITION, { id: '424242' });
+    await client.waitFor((m) => m.id === 'doomed', 'the error message');
+  } finally {
+    await dbs.metrics.pool.query(`ALTER TABLE dpd_transitions_away RENAME TO dpd_transitions`);
+  }
+  expect(client.of('doomed')).toEqual([{ id: 'doomed', type: 'error', payload: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }]);
+  const logged = live.log.entries.find((e) => e.level === 'error' && e.message === 'unexpected error while executing a GraphQL operation');
+  expect((logged?.fields.err as { message?: string } | undefined)?.message).toBe('relation "dpd_transitions" does not exist');
+  expect(subscribers()).toBe(base);
+  expect(client.closed).toBeUndefined();
+});
