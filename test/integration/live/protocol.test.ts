@@ -237,3 +237,15 @@ test('a database failure while delivering ends that subscription with a masked `
   expect(subscribers()).toBe(base);
   expect(client.closed).toBeUndefined();
 });
+
+test('dispose closes every client with 1001 and releases their subscriptions', async () => {
+  const own = await startLiveInstance(dbs);
+  const client = await RawClient.connect(own.url);
+  clients.push(client);
+  client.subscribe('s', DPD_SUBSCRIPTION);
+  await waitUntil(() => own.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 1, 'the subscription to be live');
+  await own.stop();
+  await waitUntil(() => client.closed !== undefined, 'the close frame');
+  expect(client.closed).toEqual({ code: 1001, reason: 'Going away' });
+  expect(own.pubSub.subscriberCount(TOPICS.DPD_TRANSITION)).toBe(0);
+});
