@@ -254,41 +254,41 @@ async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[
 }
 
 /**
- * Copies every new or changed row of one entity, page by page; returns what it did and the final watermark.
+ * Copies every new or changed row of one entity and returns what it did and the final watermark. Two phases:
+ * 1. the overlap window: rows at or below the id watermark whose updated_at is at or after the watermark
+ *    minus the overlap (edits, and rows committed late). Their versions are read narrowly first; versions this
+ *    worker already committed (`ctx.seen`, id → updated_at) are skipped, the rest fetched by id in batches;
+ * 2. new rows: keyset pages of ids above the id watermark, the next page read while this one is written.
+ * Each batch is one seedsmetrics transaction (rows, rejects, recompute of the touched loans, watermark). The
+ * id watermark moves with phase 2's pages; the updated_at watermark once the whole entity is done.
  *
- * Two refinements keep steady-state cycles cheap without weakening D11:
- * - rows of the overlap window that this worker already committed in the same version (`ctx.seen`: id →
- *   updated_at) are read but not written again, so re-reading the last minute of changes costs one Django
- *   page, not a rewrite;
- * - during an entity's first complete scan (no updated_at watermark yet: the initial sync) loans are not
- *   recomputed page by page; the scan's last page recomputes every loan once, in its transaction. A crash in
- *   the middle leaves the initial scan unfinished, so the resumed scan ends with the same full recompute.
+ * During an entity's first scan (no updated_at watermark yet: the initial load) loans are not recomputed
+ * batch by batch; the scan's last page recomputes them once in its transaction (every loan, for repayments).
+ * A crash in the middle leaves the initial scan unfinished, so the resumed scan ends with the same recompute,
+ * and loans never computed are covered by the start-up recompute_open_loans.
  */
 export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Watermark): Promise<CopyStats> {
   const stats: CopyStats = { rowsRead: 0, rowsWritten: 0, loansRecomputed: 0, rejects: 0, newestChangeAt: null, heldAt: null, watermark: start };
-  const since = windowStart(start, ctx.overlapMs);
   const initialScan = start.maxUpdatedAt === null;
   const deferredLoans = new Set<string>();
-  let afterId = '0';
-  const read = (after: string): Promise<SourceRow[]> => ctx.reader.page(entity, { afterId: after, maxId: start.maxId, since, limit: ctx.batchSize });
-  let pending: Promise<SourceRow[]> = read(afterId);
-  for (;;) {
-    const rows: SourceRow[] = await pending;
-    const selected = pageRows(entity, rows);
-    const complete = selected.length < ctx.batchSize;
-    if (!complete) {
-      // Read the next page from Django while this one is written to seedsmetrics (the keyset cursor is known).
-      pending = read(selected[selected.length - 1]!.id);
-      pending.catch(() => undefined); // awaited (and its error thrown) on the next turn, unless this page fails first
-    }
-    for (const row of selected) stats.newestChangeAt = maxTime(stats.newestChangeAt, row.updated_at);
-    stats.rowsRead += selected.length;
-    const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : afterId;
-    // Schedules are replaced per loan and compared first, so they need no version filter.
-    const fresh = entity === 'loan_schedule' ? rows : rows.filter((r) => ctx.seen.get(r.id) !== r.updated_at);
-    const missing = entity === 'repayments' ? await missingLoans(ctx, fresh as RepaymentSourceRow[]) : NO_MISSING_LOANS;
+  const isFresh = (row: SourceRow): boolean => ctx.seen.get(row.id) !== row.updated_at;
 
+  /** Writes one batch; `lastId` is the keyset position reached (null in the window phase), `complete` ends the scan. */
+  const writeBatch = async (rows: readonly SourceRow[], lastId: string | null, complete: boolean): Promise<void> => {
+    // Schedules carry their loans' other instalments: the version filter applies to the selected rows only.
+    const fresh = entity === 'loan_schedule' ? (pageRows(entity, rows).some(isFresh) ? [...rows] : []) : rows.filter(isFresh);
+    const missing = entity === 'repayments' ? await missingLoans(ctx, fresh as RepaymentSourceRow[]) : NO_MISSING_LOANS;
     const outcome = emptyOutcome();
+    const finishesInitialLoad = (): boolean => initialScan && complete && (entity === 'loans' || entity === 'repayments') && (deferredLoans.size > 0 || start.maxId !== '0');
+    const nextMark = (batchHeldAt: string | null): Watermark => {
+      const heldAt = batchHeldAt !== null && (stats.heldAt === null || BigInt(batchHeldAt) < BigInt(stats.heldAt)) ? batchHeldAt : stats.heldAt;
+      const reached = lastId === null ? stats.watermark.maxId : heldAt === null ? lastId : minId((BigInt(heldAt) - 1n).toString(), lastId);
+      return {
+        maxId: maxId(stats.watermark.maxId, reached),
+        // A held repayment does not hold this back: ids from the held one up are re-read through the id watermark.
+        maxUpdatedAt: complete ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt,
+      };
+    };
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputed: number }> => {
       switch (entity) {
         case 'officers':
@@ -314,33 +314,18 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       let recomputeNow = [...outcome.touchedLoans];
       if (initialScan) {
         for (const id of outcome.touchedLoans) deferredLoans.add(id);
-        recomputeNow = complete && finishesInitialLoad() ? await allLoanIds(ctx.client) : [];
+        recomputeNow = !finishesInitialLoad() ? [] : entity === 'repayments' ? await allLoanIds(ctx.client) : [...deferredLoans];
       }
       const recomputed = recomputeNow.length === 0 ? 0 : await ctx.recompute.loans(ctx.client, recomputeNow.sort(), ctx.asOf);
-
       const mark = nextMark(outcome.heldAt);
       if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) await writeWatermark(ctx.client, entity, mark);
       return { mark, reported, recomputed };
     };
-    // The id watermark moves to the end of the page unless a repayment waits for its loan; the updated_at
-    // watermark moves only once the whole scan is done (a later page may hold older changes) and nothing waits.
-    const nextMark = (batchHeldAt: string | null): Watermark => {
-      const heldAt = batchHeldAt !== null && (stats.heldAt === null || BigInt(batchHeldAt) < BigInt(stats.heldAt)) ? batchHeldAt : stats.heldAt;
-      const idCeiling = heldAt === null ? lastId : minId((BigInt(heldAt) - 1n).toString(), lastId);
-      return {
-        maxId: maxId(stats.watermark.maxId, idCeiling),
-        // A held repayment does not hold this back: ids from the held one up are re-read through the id watermark.
-        maxUpdatedAt: complete ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt,
-      };
-    };
-    // The initial load of loans or repayments ends with a recompute of every loan if it copied anything, now or
-    // in pages committed before a crash (then the id watermark had already moved).
-    const finishesInitialLoad = (): boolean => (entity === 'loans' || entity === 'repayments') && (deferredLoans.size > 0 || start.maxId !== '0');
     let done: { mark: Watermark; reported: Reject[]; recomputed: number };
-    if (fresh.length > 0 || (initialScan && complete && finishesInitialLoad())) {
+    if (fresh.length > 0 || finishesInitialLoad()) {
       done = await inBatchTransaction(ctx.client, write);
     } else {
-      // Every row of the page is already copied in this version: only the watermark may move.
+      // Every row is already copied in this version: only the watermark may move.
       const mark = nextMark(null);
       if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) {
         await inBatchTransaction(ctx.client, () => writeWatermark(ctx.client, entity, mark));
@@ -348,18 +333,46 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       done = { mark, reported: [], recomputed: 0 };
     }
     if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
-    for (const row of fresh) if (!outcome.heldIds.has(row.id)) ctx.seen.set(row.id, row.updated_at);
+    for (const row of pageRows(entity, fresh)) if (!outcome.heldIds.has(row.id)) ctx.seen.set(row.id, row.updated_at);
     for (const reject of done.reported) ctx.onReject(entity, reject);
     stats.rejects += done.reported.length;
     stats.rowsWritten += outcome.written;
     stats.loansRecomputed += done.recomputed;
     stats.watermark = done.mark;
-    if (complete) {
-      forgetBefore(ctx.seen, windowStart(stats.watermark, ctx.overlapMs));
-      return stats;
+  };
+
+  // Phase 1: the overlap window.
+  const since = windowStart(start, ctx.overlapMs);
+  if (since !== null) {
+    const versions = await ctx.reader.windowVersions(entity, start.maxId, since);
+    for (const version of versions) stats.newestChangeAt = maxTime(stats.newestChangeAt, version.updated_at);
+    stats.rowsRead += versions.length;
+    const unseen = versions.filter(isFresh).map((v) => v.id);
+    for (let i = 0; i < unseen.length; i += ctx.batchSize) {
+      await writeBatch(await ctx.reader.page(entity, { ids: unseen.slice(i, i + ctx.batchSize) }), null, false);
     }
-    afterId = lastId;
   }
+
+  // Phase 2: new ids, keyset pages.
+  const read = (afterId: string): Promise<SourceRow[]> => ctx.reader.page(entity, { afterId, limit: ctx.batchSize });
+  let pending = read(start.maxId);
+  for (;;) {
+    const rows = await pending;
+    const selected = pageRows(entity, rows);
+    const complete = selected.length < ctx.batchSize;
+    const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : start.maxId;
+    if (!complete) {
+      // Read the next page from Django while this one is written to seedsmetrics (the keyset cursor is known).
+      pending = read(lastId);
+      pending.catch(() => undefined); // awaited (and its error thrown) on the next turn, unless this page fails first
+    }
+    for (const row of selected) stats.newestChangeAt = maxTime(stats.newestChangeAt, row.updated_at);
+    stats.rowsRead += selected.length;
+    await writeBatch(rows, lastId, complete);
+    if (complete) break;
+  }
+  forgetBefore(ctx.seen, windowStart(stats.watermark, ctx.overlapMs));
+  return stats;
 }
 
 async function allLoanIds(client: pg.ClientBase): Promise<string[]> {

@@ -10,15 +10,18 @@ import type pg from 'pg';
 export const SYNC_ENTITIES = ['officers', 'customers', 'loans', 'repayments', 'loan_schedule', 'holiday'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 
-/** Where a page starts: ids above `afterId`, limited to rows newer than the id watermark or changed since `since`. */
-export interface PageRequest {
-  afterId: string;
-  /** The id watermark: every row with a larger id is new. */
-  maxId: string;
-  /** Rows whose updated_at is at or after this instant are re-read (watermark minus overlap); null = ids only. */
-  since: string | null;
-  limit: number;
-}
+/** Which rows a read returns: a keyset page of ids above `afterId`, or the rows with the given ids. */
+export type PageRequest = { afterId: string; limit: number } | { ids: readonly string[] };
+
+/** The Django table and change-time column of each entity. */
+const SOURCES: Record<SyncEntity, { table: string; changed: string }> = {
+  officers: { table: 'accounts_customuser', changed: 'updated_at' },
+  customers: { table: 'ajo_ajouser', changed: 'updated_at' },
+  loans: { table: 'loans_ajoloan', changed: 'updated_at' },
+  repayments: { table: 'loans_ajoloanrepayment', changed: 'updated_at' },
+  loan_schedule: { table: 'loans_ajoloanschedule', changed: 'date_modified' },
+  holiday: { table: 'loans_holiday', changed: 'updated_at' },
+};
 
 /** Fields every copied row carries. */
 export interface SourceRow {
@@ -35,23 +38,12 @@ const money = (column: string): string => `CASE WHEN abs(${column}) < 1e13 THEN 
 /** A business date (D1): the calendar date of a timestamptz in the business time zone ($1 of every query). */
 const businessDate = (column: string): string => `(${column} AT TIME ZONE $1::text)::date::text`;
 
-/**
- * Keyset page predicate over `table` (aliased `alias`); its four parameters start at `$first` ($1 is the time
- * zone in queries that need it). Two index-friendly halves instead of one OR: new rows by a primary-key range
- * above the id watermark, and rows at or below it changed since the window start (Django has no index on
- * updated_at, so that half scans; it is skipped outright while there is no window, e.g. the initial load).
- */
-const pageWhere = (table: string, alias: string, updatedColumn = 'updated_at', first = 2): string => {
-  const [after, max, since, limit] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
-  return `${alias}.id IN (
-      SELECT id FROM (
-        (SELECT id FROM ${table} WHERE id > GREATEST(${after}::bigint, ${max}::bigint) ORDER BY id LIMIT ${limit})
-        UNION ALL
-        (SELECT id FROM ${table} WHERE ${since}::timestamptz IS NOT NULL AND id > ${after}::bigint AND id <= ${max}::bigint
-           AND ${updatedColumn} >= ${since}::timestamptz ORDER BY id LIMIT ${limit})
-      ) page ORDER BY id LIMIT ${limit})
-    ORDER BY ${alias}.id`;
-};
+/** The row selection of a read as SQL (alias `alias`, parameters from `$first`) and its parameters. */
+function selection(alias: string, request: PageRequest, first: number): { where: string; params: unknown[] } {
+  if ('ids' in request) return { where: `${alias}.id = ANY($${first}::bigint[]) ORDER BY ${alias}.id`, params: [request.ids] };
+  // Keyset paging on the primary key (never OFFSET): each page starts after the last id of the previous one.
+  return { where: `${alias}.id > $${first}::bigint ORDER BY ${alias}.id LIMIT $${first + 1}`, params: [request.afterId, request.limit] };
+}
 
 export interface OfficerSourceRow extends SourceRow {
   is_active: boolean;
@@ -245,32 +237,58 @@ export class DjangoReader {
     return result.rows as T[];
   }
 
-  /** One keyset page (never OFFSET) of the rows of `entity` that are new (id above the watermark) or changed since `since`. */
+  /** Rows of `entity` selected by `request` (a keyset page of new ids, or given ids). One statement. */
   page<E extends SyncEntity>(entity: E, request: PageRequest): Promise<SourceRowByEntity[E][]> {
-    const params = [request.afterId, request.maxId, request.since, request.limit];
+    const withTz = (alias: string) => selection(alias, request, 2);
+    const noTz = (alias: string) => selection(alias, request, 1);
     switch (entity) {
-      case 'officers':
-        return this.rows(`SELECT ${OFFICER_COLUMNS} FROM accounts_customuser u WHERE ${pageWhere('accounts_customuser', 'u')}`, params);
-      case 'customers':
-        return this.plain(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE ${pageWhere('ajo_ajouser', 'c', 'updated_at', 1)}`, params);
-      case 'loans':
-        return this.rows(`SELECT ${LOAN_COLUMNS} ${LOAN_FROM} WHERE ${pageWhere('loans_ajoloan', 'l')}`, params);
-      case 'repayments':
-        return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE ${pageWhere('loans_ajoloanrepayment', 'r')}`, params);
-      case 'loan_schedule':
-        // The page picks the changed schedule rows; the result carries every row of their loans, numbered per loan.
+      case 'officers': {
+        const { where, params } = withTz('u');
+        return this.rows(`SELECT ${OFFICER_COLUMNS} FROM accounts_customuser u WHERE ${where}`, params);
+      }
+      case 'customers': {
+        const { where, params } = noTz('c');
+        return this.plain(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE ${where}`, params);
+      }
+      case 'loans': {
+        const { where, params } = withTz('l');
+        return this.rows(`SELECT ${LOAN_COLUMNS} ${LOAN_FROM} WHERE ${where}`, params);
+      }
+      case 'repayments': {
+        const { where, params } = withTz('r');
+        return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE ${where}`, params);
+      }
+      case 'loan_schedule': {
+        // The selection picks the changed schedule rows; the result carries every row of their loans, numbered per loan.
+        const { where, params } = withTz('s');
         return this.rows(
-          `WITH changed AS (SELECT s.id, s.loan_id FROM loans_ajoloanschedule s WHERE ${pageWhere('loans_ajoloanschedule', 's', 'date_modified')})
+          `WITH changed AS (SELECT s.id, s.loan_id FROM loans_ajoloanschedule s WHERE ${where})
            SELECT * FROM (SELECT ${SCHEDULE_COLUMNS}, (s.id IN (SELECT id FROM changed)) AS in_page
                           FROM loans_ajoloanschedule s WHERE s.loan_id IN (SELECT loan_id FROM changed)) all_rows
            ORDER BY (NOT in_page), id::bigint`,
           params,
         );
-      case 'holiday':
-        return this.plain(`SELECT ${HOLIDAY_COLUMNS} FROM loans_holiday h WHERE ${pageWhere('loans_holiday', 'h', 'updated_at', 1)}`, params);
+      }
+      case 'holiday': {
+        const { where, params } = noTz('h');
+        return this.plain(`SELECT ${HOLIDAY_COLUMNS} FROM loans_holiday h WHERE ${where}`, params);
+      }
       default:
         throw new Error(`unknown sync entity ${String(entity)}`);
     }
+  }
+
+  /**
+   * Id and version of every row at or below the id watermark changed since `since` (the overlap window), in
+   * one narrow statement: the caller fetches in full only versions it has not copied. Django has no index on
+   * updated_at, so this is one scan of the table per cycle, however many rows the window holds.
+   */
+  windowVersions(entity: SyncEntity, maxId: string, since: string): Promise<SourceRow[]> {
+    const { table, changed } = SOURCES[entity];
+    return this.plain(
+      `SELECT id::text AS id, ${utcText(changed)} AS updated_at FROM ${table} WHERE id <= $1::bigint AND ${changed} >= $2::timestamptz ORDER BY id`,
+      [maxId, since],
+    );
   }
 
   /** Loans by id, whatever their state (the caller decides what to skip or reject). */

@@ -52,7 +52,8 @@ describe('the advisory lock', () => {
   it('makes a second worker fail with a message naming the lock, or wait until the first one stops', async () => {
     const first = h.worker();
     await first.runOnce();
-    const holderPid = (await h.rows<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [SYNC_LOCK_KEY]))[0]!.pid;
+    const holderPid = (await h.rows<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, [SYNC_LOCK_KEY]))[0]!.pid;
 
     const failing = h.worker({ onLockBusy: 'fail' });
     const error = await failing.runOnce().catch((e: unknown) => e);

@@ -31,7 +31,8 @@ it('start() copies new Django rows within a few cycles; stop() waits for the run
   const runs = await h.rows<{ runs: number; failed: number }>(`SELECT count(*)::int AS runs, count(error_message)::int AS failed FROM sync_runs`);
   expect(runs[0]!.runs).toBeGreaterThanOrEqual(2);
   expect(runs[0]!.failed).toBe(0);
-  expect(await h.rows(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7301003`)).toEqual([{ n: 0 }]);
+  expect(await h.rows(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 7301003
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).toEqual([{ n: 0 }]);
   const tracking = await h.rows<{ entity_type: string; last_synced_record_id: string; sync_count: number }>(
     `SELECT entity_type, last_synced_record_id, sync_count FROM sync_tracking ORDER BY entity_type`,
   );
