@@ -4,7 +4,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { printAppSchema } from '../../src/schema-print';
 import { repoRoot } from '../../src/paths';
@@ -27,13 +26,15 @@ describe('generated files are in sync with their sources', () => {
   }, 60_000);
 
   it('drizzle/metrics/migrations match drizzle/metrics/schema.ts (run `npm run db:generate`)', () => {
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-drift-'));
+    // drizzle-kit takes `out` relative to the project (it prefixes "./"), so the scratch copy lives under .data/.
+    fs.mkdirSync(path.join(repoRoot, '.data'), { recursive: true });
+    const scratch = fs.mkdtempSync(path.join(repoRoot, '.data', 'migrations-drift-'));
     try {
       fs.cpSync(path.join(repoRoot, 'drizzle/metrics/migrations'), scratch, { recursive: true });
       const before = fs.readdirSync(scratch).sort();
       const output = execFileSync(path.join(repoRoot, 'node_modules/.bin/drizzle-kit'), ['generate', '--config', 'drizzle.config.ts'], {
         cwd: repoRoot,
-        env: { ...process.env, DRIZZLE_OUT: scratch },
+        env: { ...process.env, DRIZZLE_OUT: path.relative(repoRoot, scratch) },
         encoding: 'utf8',
       });
       expect(fs.readdirSync(scratch).sort()).toEqual(before);
