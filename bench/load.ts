@@ -19,6 +19,8 @@ export interface LoadOptions {
   maxRequests: number;
   /** Requests sent (and not measured) first, at the same concurrency. */
   warmupRequests: number;
+  /** The warm-up also ends after this many milliseconds (slow variants). @default no limit */
+  warmupMs?: number;
 }
 
 export interface LatencyStats {
@@ -108,9 +110,10 @@ export async function runLoad(options: LoadOptions): Promise<LatencyStats> {
   try {
     // Warm-up: same path, results thrown away.
     let warm = 0;
+    const warmDeadline = performance.now() + (options.warmupMs ?? Number.POSITIVE_INFINITY);
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
-        while (warm < options.warmupRequests) {
+        while (warm < options.warmupRequests && performance.now() < warmDeadline) {
           warm += 1;
           const { status, text } = await post(agent, url, options.body(next++));
           const problem = failure(status, text);

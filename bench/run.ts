@@ -28,12 +28,13 @@ interface Args {
   skipMemory: boolean;
   skipSubscriptions: boolean;
   pgPort: number;
+  tag: string | undefined;
 }
 
-const USAGE = 'usage: npm run bench -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions] [--pg-port N]';
+const USAGE = 'usage: npm run bench -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions] [--pg-port N] [--tag NAME]';
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { scale: NaN, seed: 42, asOf: '2025-12-10', quick: false, rebuild: false, skipMemory: false, skipSubscriptions: false, pgPort: BENCH_PG_PORT };
+  const args: Args = { scale: NaN, seed: 42, asOf: '2025-12-10', quick: false, rebuild: false, skipMemory: false, skipSubscriptions: false, pgPort: BENCH_PG_PORT, tag: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i]!;
     const value = (): string => {
@@ -57,6 +58,10 @@ function parseArgs(argv: readonly string[]): Args {
       const v = value();
       if (!/^\d+$/.test(v) || Number(v) < 1024 || Number(v) > 65535) throw new Error(`--pg-port must be a port from 1024 to 65535; got ${JSON.stringify(v)}`);
       args.pgPort = Number(v);
+    } else if (flag === '--tag') {
+      const v = value();
+      if (!/^[a-z0-9-]+$/.test(v)) throw new Error(`--tag must be lower-case letters, digits and dashes; got ${JSON.stringify(v)}`);
+      args.tag = v;
     } else if (flag === '--quick') args.quick = true;
     else if (flag === '--rebuild') args.rebuild = true;
     else if (flag === '--skip-memory') args.skipMemory = true;
@@ -72,6 +77,7 @@ interface Profile {
   durationMs: number;
   maxRequests: number;
   warmupRequests: number;
+  warmupMs: number;
   memoryWarmupMs: number;
   memoryLoadMs: number;
   memoryConcurrency: number;
@@ -86,6 +92,7 @@ const FULL: Profile = {
   durationMs: 6000,
   maxRequests: 5000,
   warmupRequests: 32,
+  warmupMs: 2000,
   memoryWarmupMs: 20_000,
   memoryLoadMs: 300_000,
   memoryConcurrency: 8,
@@ -99,6 +106,7 @@ const QUICK: Profile = {
   durationMs: 1500,
   maxRequests: 300,
   warmupRequests: 16,
+  warmupMs: 1000,
   memoryWarmupMs: 3000,
   memoryLoadMs: 15_000,
   memoryConcurrency: 4,
@@ -209,7 +217,8 @@ async function main(): Promise<void> {
             concurrency: c,
             durationMs: profile.durationMs,
             maxRequests: profile.maxRequests,
-            warmupRequests: Math.min(profile.warmupRequests, c * 2),
+            warmupRequests: profile.warmupRequests,
+            warmupMs: profile.warmupMs,
           }).catch((error: unknown) => {
             notes.push(`${op} ${v} c=${c} failed: ${String(error)}`);
             return undefined as unknown as LatencyStats;
@@ -297,7 +306,7 @@ async function main(): Promise<void> {
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
     const resultsDir = path.resolve('bench/results');
     fs.mkdirSync(resultsDir, { recursive: true });
-    const base = path.join(resultsDir, `${date}-scale${args.scale}${args.quick ? '-quick' : ''}`);
+    const base = path.join(resultsDir, `${date}-scale${args.scale}${args.quick ? '-quick' : ''}${args.tag ? `-${args.tag}` : ''}`);
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
     fs.writeFileSync(`${base}.md`, `${markdownTables(result)}\n`);
     printSummary(result);
