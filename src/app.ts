@@ -92,6 +92,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       host: config.host,
       port: config.port,
       maxComplexity: config.graphql.maxComplexity,
+      maxPageSize: config.graphql.maxPageSize,
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs }),
     });
     // The HTTP server is stopped first (pushed last): in-flight requests drain before anything below goes away.

@@ -15,6 +15,7 @@ export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set([
   'BAD_REQUEST',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'QUERY_TOO_COMPLEX',
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';

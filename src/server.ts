@@ -15,7 +15,7 @@ import type { AppContext, Viewer } from './context';
 import { viewerFromRequest } from './auth';
 import { createFormatError } from './errors';
 import { attachGraphqlWs } from './events/ws-server';
-import { complexityPlugin } from './complexity';
+import { complexityPlugin, createComplexityCheck } from './complexity';
 import type { Logger } from './logger';
 import { playgroundRouter } from './playground';
 import { httpMetrics } from './observability';
@@ -35,6 +35,8 @@ export interface ServerOptions {
   port: number;
   /** Maximum estimated query complexity; see src/complexity.ts. */
   maxComplexity: number;
+  /** Largest page a connection serves (complexity counts larger requests as this). */
+  maxPageSize: number;
   /** Answers GET /health/ready: 200 unless status is 'unavailable'. */
   readiness: () => Promise<ReadinessReport>;
   /** Bytes a WebSocket client may leave unread before it is closed. @default 4 MiB */
@@ -53,12 +55,14 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
   const ws = attachGraphqlWs({
     httpServer,
     path: GRAPHQL_PATH,
     schema: options.schema,
     contextFactory: options.contextFactory,
     maxBufferedBytes: options.maxWsBufferedBytes,
+    checkOperation: checkComplexity,
     log: options.log.child({ component: 'graphql-ws' }),
   });
   const disposeWs: ApolloServerPlugin<AppContext> = {
@@ -78,7 +82,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
       ApolloServerPluginDrainHttpServer({ httpServer }),
       disposeWs,
       ApolloServerPluginLandingPageDisabled(),
-      complexityPlugin(options.schema, options.maxComplexity),
+      complexityPlugin(checkComplexity),
     ],
   });
   await apollo.start();

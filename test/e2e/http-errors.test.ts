@@ -1,0 +1,90 @@
+/**
+ * What a client sees when it sends bad input to the running server: parse and validation errors, a bad
+ * argument, an operation over the complexity bound (over HTTP and over graphql-ws) — each a clear error with a
+ * code — and never SQL, a stack or a host name.
+ */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+
+let dbs: TestDatabases;
+let app: App;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  app = await startTestApp(dbs, { SYNC_ENABLED: 'false', GRAPHQL_MAX_COMPLEXITY: '1000' });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await dbs?.drop();
+});
+
+async function post(body: unknown): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> {
+  const response = await fetch(`${app.server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as never };
+}
+
+it('answers malformed GraphQL with GRAPHQL_PARSE_FAILED and the position', async () => {
+  const { status, json } = await post({ query: '{ loans(first: 5 { totalCount } }' });
+  expect(status).toBe(400);
+  expect(json.errors).toEqual([
+    expect.objectContaining({ message: 'Syntax Error: Expected Name, found "{".', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+  ]);
+});
+
+it('answers an unknown field with GRAPHQL_VALIDATION_FAILED naming it', async () => {
+  const { status, json } = await post({ query: '{ loans { totalCount nonsense } }' });
+  expect(status).toBe(400);
+  expect(json.errors![0]).toMatchObject({ message: 'Cannot query field "nonsense" on type "LoanConnection". Did you mean "nodes"?', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+});
+
+it('answers a bad argument with BAD_USER_INPUT naming the argument, the expectation and the value', async () => {
+  const { json } = await post({ query: '{ loans(first: 100000) { totalCount } }' });
+  expect(json.errors![0]).toMatchObject({ message: 'first must be an integer from 1 to 500; got 100000', extensions: { code: 'BAD_USER_INPUT' } });
+  const malformedId = await post({ query: '{ loan(id: "abc") { id } }' });
+  expect(malformedId.json.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  expect(malformedId.json.errors![0]!.message).toContain('"abc"');
+});
+
+const TOO_COMPLEX = '{ officers(first: 100) { nodes { loans(first: 100) { nodes { id currentDpd } } } } }';
+
+it('refuses an operation over the complexity bound over HTTP, before touching a database', async () => {
+  const { status, json } = await post({ query: TOO_COMPLEX });
+  expect(status).toBe(400);
+  expect(json.errors).toEqual([
+    {
+      message: 'Query complexity must be at most 1000 (GRAPHQL_MAX_COMPLEXITY); got 30201. Ask for smaller pages or fewer fields.',
+      extensions: { code: 'QUERY_TOO_COMPLEX', complexity: 30201, maxComplexity: 1000 },
+    },
+  ]);
+});
+
+it('refuses the same operation over graphql-ws with an error message', async () => {
+  const client = createClient({ url: `${app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  try {
+    const errors = await new Promise<unknown>((resolve, reject) => {
+      client.subscribe({ query: TOO_COMPLEX }, { next: () => reject(new Error('expected no result')), error: resolve, complete: () => reject(new Error('expected an error')) });
+    });
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('got 30201'), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
+  } finally {
+    await client.dispose();
+  }
+});
+
+it('masks an unexpected failure as INTERNAL_SERVER_ERROR with nothing from the database in it', async () => {
+  await dbs.metrics.pool.query('ALTER TABLE loans RENAME TO loans_gone');
+  try {
+    const { json } = await post({ query: '{ loans(first: 1) { totalCount } }' });
+    expect(json.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(JSON.stringify(json)).not.toMatch(/loans_gone|relation|SELECT|127\.0\.0\.1|at .*\.ts/);
+  } finally {
+    await dbs.metrics.pool.query('ALTER TABLE loans_gone RENAME TO loans');
+  }
+});
