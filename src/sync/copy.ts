@@ -28,6 +28,12 @@ export interface CopyContext {
   recompute: RecomputeSteps;
   /** Business date the touched loans are recomputed at. */
   asOf: string;
+  /**
+   * Django's clock when this cycle began, before any read (UTC ISO). Every row committed before it was visible
+   * to the cycle, so the next window only has to start there minus the overlap (rows whose transaction was
+   * still open), however long ago the newest change was. Null: fall back to the newest change seen.
+   */
+  scanStartedAt: string | null;
   overlapMs: number;
   batchSize: number;
   /** Called once per reject the first time it is reported. */
@@ -47,6 +53,8 @@ export interface CopyStats {
   /** Id of a repayment whose loan is missing everywhere: the watermark waits below it for the next cycle. */
   heldAt: string | null;
   watermark: Watermark;
+  /** True when `watermark` moved (updated_at only) without being written: the caller saves it. */
+  unsavedWatermark: boolean;
 }
 
 /** What writing one batch did, inside its transaction. */
@@ -268,7 +276,7 @@ async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[
  * and loans never computed are covered by the start-up recompute_open_loans.
  */
 export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Watermark): Promise<CopyStats> {
-  const stats: CopyStats = { rowsRead: 0, rowsWritten: 0, loansRecomputed: 0, rejects: 0, newestChangeAt: null, heldAt: null, watermark: start };
+  const stats: CopyStats = { rowsRead: 0, rowsWritten: 0, loansRecomputed: 0, rejects: 0, newestChangeAt: null, heldAt: null, watermark: start, unsavedWatermark: false };
   const initialScan = start.maxUpdatedAt === null;
   const deferredLoans = new Set<string>();
   const isFresh = (row: SourceRow): boolean => ctx.seen.get(row.id) !== row.updated_at;
@@ -286,7 +294,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       return {
         maxId: maxId(stats.watermark.maxId, reached),
         // A held repayment does not hold this back: ids from the held one up are re-read through the id watermark.
-        maxUpdatedAt: complete ? maxTime(start.maxUpdatedAt, stats.newestChangeAt) : stats.watermark.maxUpdatedAt,
+        maxUpdatedAt: complete ? maxTime(start.maxUpdatedAt, maxTime(stats.newestChangeAt, ctx.scanStartedAt)) : stats.watermark.maxUpdatedAt,
       };
     };
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputed: number }> => {
@@ -318,17 +326,23 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       }
       const recomputed = recomputeNow.length === 0 ? 0 : await ctx.recompute.loans(ctx.client, recomputeNow.sort(), ctx.asOf);
       const mark = nextMark(outcome.heldAt);
-      if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) await writeWatermark(ctx.client, entity, mark);
+      if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt || stats.unsavedWatermark) {
+        await writeWatermark(ctx.client, entity, mark);
+        stats.unsavedWatermark = false;
+      }
       return { mark, reported, recomputed };
     };
     let done: { mark: Watermark; reported: Reject[]; recomputed: number };
     if (fresh.length > 0 || finishesInitialLoad()) {
       done = await inBatchTransaction(ctx.client, write);
     } else {
-      // Every row is already copied in this version: only the watermark may move.
+      // Every row is already copied in this version: only the watermark may move. A move of the updated_at
+      // watermark alone covers nothing uncommitted, so the worker saves it with the cycle's bookkeeping.
       const mark = nextMark(null);
-      if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) {
+      if (mark.maxId !== stats.watermark.maxId) {
         await inBatchTransaction(ctx.client, () => writeWatermark(ctx.client, entity, mark));
+      } else if (mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) {
+        stats.unsavedWatermark = true;
       }
       done = { mark, reported: [], recomputed: 0 };
     }

@@ -291,6 +291,12 @@ export class DjangoReader {
     );
   }
 
+  /** Django's clock now (UTC ISO with microseconds). */
+  async clock(): Promise<string> {
+    const rows = await this.plain<{ now: string }>(`SELECT ${utcText('statement_timestamp()')} AS now`);
+    return rows[0]!.now;
+  }
+
   /** Loans by id, whatever their state (the caller decides what to skip or reject). */
   loansByIds(ids: readonly string[]): Promise<LoanSourceRow[]> {
     return this.rows(`SELECT ${LOAN_COLUMNS} ${LOAN_FROM} WHERE l.id = ANY($2::bigint[]) ORDER BY l.id`, [ids]);

@@ -9,7 +9,10 @@ import type { Queryable } from './upsert';
 export interface Watermark {
   /** Highest Django id copied (bigint as text; '0' before the first copy). */
   maxId: string;
-  /** Newest Django updated_at covered, UTC ISO text; null before the first complete scan. */
+  /**
+   * Django time up to which changes are covered (UTC ISO text): the later of the newest updated_at copied and
+   * the Django clock when the covering scan began. Null before the first complete scan.
+   */
   maxUpdatedAt: string | null;
 }
 
@@ -27,6 +30,18 @@ export async function writeWatermark(db: Queryable, entity: string, mark: Waterm
     `INSERT INTO sync_watermarks (entity, max_id, max_updated_at, updated_at) VALUES ($1, $2::bigint, $3::timestamptz, now())
      ON CONFLICT (entity) DO UPDATE SET max_id = EXCLUDED.max_id, max_updated_at = EXCLUDED.max_updated_at, updated_at = now()`,
     [entity, mark.maxId, mark.maxUpdatedAt],
+  );
+}
+
+/** Saves several entities' watermarks in one statement. */
+export async function writeWatermarks(db: Queryable, marks: ReadonlyMap<string, Watermark>): Promise<void> {
+  if (marks.size === 0) return;
+  const rows = [...marks].map(([entity, m]) => ({ entity, max_id: m.maxId, max_updated_at: m.maxUpdatedAt }));
+  await db.query(
+    `INSERT INTO sync_watermarks (entity, max_id, max_updated_at, updated_at)
+     SELECT r.entity, r.max_id::bigint, r.max_updated_at::timestamptz, now() FROM jsonb_to_recordset($1::jsonb) AS r(entity text, max_id text, max_updated_at text)
+     ON CONFLICT (entity) DO UPDATE SET max_id = EXCLUDED.max_id, max_updated_at = EXCLUDED.max_updated_at, updated_at = now()`,
+    [JSON.stringify(rows)],
   );
 }
 

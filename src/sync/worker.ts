@@ -14,7 +14,7 @@ import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
-import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, type EntityRunStats } from './watermarks';
+import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
 /** The subset of a pino logger the worker uses. */
 export type SyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -286,7 +286,9 @@ export class SyncWorker {
         this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
         this.openLoansRecomputedFor = asOf;
       }
+      const scanStartedAt = await this.reader.clock();
       const ctx: Omit<CopyContext, 'seen'> = {
+        scanStartedAt,
         reader: this.reader,
         client,
         recompute: this.recompute,
@@ -300,6 +302,7 @@ export class SyncWorker {
       const marks = await readWatermarks(client);
       const entities = {} as Record<SyncEntity, EntityReport>;
       const tracking = new Map<string, EntityRunStats>();
+      const unsavedMarks = new Map<string, Watermark>();
       let newestChangeAt: string | null = null;
       for (const entity of SYNC_ENTITIES) {
         const e0 = performance.now();
@@ -313,6 +316,7 @@ export class SyncWorker {
           maxUpdatedAt: stats.watermark.maxUpdatedAt,
           heldAt: stats.heldAt,
         };
+        if (stats.unsavedWatermark) unsavedMarks.set(entity, stats.watermark);
         if (stats.heldAt !== null) this.log.info({ entity, repaymentId: stats.heldAt }, 'repayment waits for its loan; retried next cycle');
         tracking.set(entity, { durationMs: performance.now() - e0, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten, errors: stats.rejects, maxId: stats.watermark.maxId });
         newestChangeAt = maxTime(newestChangeAt, stats.newestChangeAt);
@@ -343,6 +347,7 @@ export class SyncWorker {
         newestChangeAt,
         reconciliation,
       };
+      await writeWatermarks(client, unsavedMarks);
       await writeTracking(client, tracking);
       await this.recordRun(client, report, null);
       this.lastSuccessStartedAt = startedAt.getTime();
