@@ -1,11 +1,13 @@
 /**
  * `node -r @swc-node/register src/cli/import-hierarchy.ts FILE`: imports the curated officer hierarchy sheet
- * (CSV) into seedsmetrics `officer_hierarchy` (METRICS_DATABASE_URL, else the embedded database). Prints one line
+ * (CSV) into seedsmetrics `officer_hierarchy` (METRICS_DATABASE_URL, else the embedded database) and applies it to
+ * existing officers and their loans. Prints one line
  * per rejected row; exits 1 when the file cannot be read or nothing could be imported.
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config';
 import { createDatabases } from '../databases';
+import { applyHierarchy } from '../hierarchy/apply';
 import { importHierarchyCsv } from '../hierarchy/import';
 import { migrateMetrics } from '../migrate';
 
@@ -25,7 +27,12 @@ async function main(): Promise<void> {
     const result = await importHierarchyCsv(dbs.metrics.pool, csvText);
     for (const { line, reason } of result.rejected) console.error(`${file}:${line}: ${reason}`);
     console.log(`imported ${result.imported} officers, rejected ${result.rejected.length} lines`);
-    if (result.imported === 0) process.exitCode = 1;
+    if (result.imported === 0) {
+      process.exitCode = 1;
+      return;
+    }
+    const applied = await applyHierarchy(dbs.metrics.pool);
+    console.log(`applied to ${applied.officersUpdated} officers and ${applied.loansUpdated} loans`);
   } finally {
     await dbs.close();
   }
