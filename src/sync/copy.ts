@@ -40,6 +40,13 @@ export interface CopyContext {
   onReject(entity: string, reject: Reject): void;
   /** Versions (id → Django updated_at) of this entity's rows this worker has committed and need not rewrite. */
   seen: Map<string, string>;
+  /**
+   * True while the repayments have not finished their initial scan: it ends by recomputing every loan, so the
+   * loans' own initial scan must not compute them first. Computing a loan before its repayments are copied
+   * gives it a DPD it never had; the second computation would then log thousands of bucket "moves" that never
+   * happened (the first computation of a loan is its starting point and appends no transition).
+   */
+  repaymentsInitialScanPending?: boolean;
 }
 
 export interface CopyStats {
@@ -322,7 +329,12 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       let recomputeNow = [...outcome.touchedLoans];
       if (initialScan) {
         for (const id of outcome.touchedLoans) deferredLoans.add(id);
-        recomputeNow = !finishesInitialLoad() ? [] : entity === 'repayments' ? await allLoanIds(ctx.client) : [...deferredLoans];
+        recomputeNow =
+          !finishesInitialLoad() || (entity === 'loans' && ctx.repaymentsInitialScanPending)
+            ? []
+            : entity === 'repayments'
+              ? await allLoanIds(ctx.client)
+              : [...deferredLoans];
       }
       const recomputed = recomputeNow.length === 0 ? 0 : await ctx.recompute.loans(ctx.client, recomputeNow.sort(), ctx.asOf);
       const mark = nextMark(outcome.heldAt);

@@ -306,7 +306,8 @@ export class SyncWorker {
       let newestChangeAt: string | null = null;
       for (const entity of SYNC_ENTITIES) {
         const e0 = performance.now();
-        const stats: CopyStats = await copyEntity({ ...ctx, seen: this.seenVersions(entity) }, entity, marks.get(entity) ?? NO_WATERMARK);
+        const repaymentsInitialScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
+        const stats: CopyStats = await copyEntity({ ...ctx, seen: this.seenVersions(entity), repaymentsInitialScanPending }, entity, marks.get(entity) ?? NO_WATERMARK);
         entities[entity] = {
           rowsRead: stats.rowsRead,
           rowsWritten: stats.rowsWritten,

@@ -25,6 +25,14 @@ it('validate() reports zero mismatches after the initial sync of the demo data',
   expect(mismatches).toEqual([]);
 }, 120_000);
 
+it('the initial load logs no DPD transition: each loan is computed once, after its repayments are copied', async () => {
+  const { rows } = await dbs.metrics.pool.query<{ computed: string; transitions: string }>(
+    `SELECT (SELECT count(*) FROM loans WHERE computed_as_of IS NOT NULL) AS computed, (SELECT count(*) FROM dpd_transitions) AS transitions`,
+  );
+  expect(Number(rows[0]!.computed)).toBeGreaterThan(100);
+  expect(rows[0]!.transitions).toBe('0');
+});
+
 it('a later hierarchy sheet moves an officer, its loans and its PAR to the new branch', async () => {
   const { rows } = await dbs.metrics.pool.query<{ officer_id: string; officer_email: string; branch: string; loans: string; portfolio: string }>(
     `SELECT o.officer_id, o.officer_email, o.branch, count(l.*) AS loans, sum(l.principal_outstanding)::text AS portfolio
