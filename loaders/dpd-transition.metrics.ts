@@ -23,7 +23,10 @@ export interface DpdTransitionFilter {
   direction?: TransitionDirection;
 }
 
-/** One dpd_transitions row: ids as decimal strings, money as an exact decimal string. */
+/**
+ * One dpd_transitions row: ids as decimal strings, money as an exact decimal string. The live feeds and a loan's
+ * `transitions` field both read this shape, selected by DPD_TRANSITION_COLUMNS.
+ */
 export interface DpdTransitionRow {
   id: string;
   loanId: string;
@@ -40,7 +43,8 @@ export interface DpdTransitionRow {
   createdAt: string;
 }
 
-const COLUMNS = `transition_id::text AS id, loan_id AS "loanId", officer_id AS "officerId", branch, region,
+/** The select list that yields a DpdTransitionRow from dpd_transitions (unaliased table). */
+export const DPD_TRANSITION_COLUMNS = `transition_id::text AS id, loan_id AS "loanId", officer_id AS "officerId", branch, region,
   ${dateText('transition_date')} AS "transitionDate", from_dpd_bucket AS "fromBucket", to_dpd_bucket AS "toBucket",
   dpd_before AS "dpdBefore", dpd_after AS "dpdAfter", outstanding_balance::text AS "outstandingBalance",
   ${timestampText('created_at')} AS "createdAt"`;
@@ -49,7 +53,7 @@ const BUCKET_RANK = `ARRAY['0','1-6','7-30','31-60','61-90','90+']::text[]`;
 
 /** Rows by id (one statement per batch). */
 export async function fetchDpdTransitionsByIds(db: Queryable, ids: readonly string[]): Promise<DpdTransitionRow[]> {
-  const { rows } = await db.query<DpdTransitionRow>(`SELECT ${COLUMNS} FROM dpd_transitions WHERE transition_id = ANY($1::bigint[])`, [ids]);
+  const { rows } = await db.query<DpdTransitionRow>(`SELECT ${DPD_TRANSITION_COLUMNS} FROM dpd_transitions WHERE transition_id = ANY($1::bigint[])`, [ids]);
   return rows;
 }
 
@@ -64,7 +68,7 @@ export function dpdTransitionByIdLoader(db: Queryable): DataLoader<string, DpdTr
  */
 export async function fetchDpdTransitionsAfter(db: Queryable, filter: DpdTransitionFilter, afterId: string, limit: number): Promise<DpdTransitionRow[]> {
   const { rows } = await db.query<DpdTransitionRow>(
-    `SELECT ${COLUMNS} FROM dpd_transitions
+    `SELECT ${DPD_TRANSITION_COLUMNS} FROM dpd_transitions
       WHERE transition_id > $1::bigint
         AND ($2::text[] IS NULL OR officer_id = ANY($2::text[]))
         AND ($3::text[] IS NULL OR branch = ANY($3::text[]))

@@ -9,7 +9,7 @@ import { DEFAULT_BUSINESS_TZ } from './business-date';
 import { fetchDailyCollections, type DailyCollectionRow } from './collections.metrics';
 import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers, countDjangoCustomers, type CustomerListFilter, type DjangoCustomerRow } from './customer.django';
 import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
-import { createDpdTransitionLoaders, type DpdTransitionLoaders } from './dpd-transition.metrics';
+import { createDpdTransitionLoaders, type DpdTransitionLoaders, type DpdTransitionRow } from './dpd-transition.metrics';
 import { groupedLoader, keyedLoader, LoaderFamily, primeAll } from './keyed';
 import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
@@ -24,7 +24,7 @@ import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchO
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
-import { fetchTransitionsByLoan, type TransitionRow } from './transition.metrics';
+import { fetchTransitionsByLoan } from './transition.metrics';
 
 export interface LoaderDeps {
   django: { pool: ObservedPool };
@@ -73,7 +73,7 @@ export interface Loaders {
   loanSummary(filter: LoanFilter, period: RepaymentPeriod): Promise<LoanSummaryRow>;
   repayments: DataLoader<string, RepaymentRow[]>;
   dpdHistory(last: number): DataLoader<string, DpdSnapshotRow[]>;
-  transitions: DataLoader<string, TransitionRow[]>;
+  transitions: DataLoader<string, DpdTransitionRow[]>;
   /** Daily collections of the filtered loans over a period (§4.6), one statement. */
   dailyCollections(filter: LoanFilter, period: RepaymentPeriod): Promise<DailyCollectionRow[]>;
   /** Credit health by branch (§4.6), one statement. */

@@ -106,6 +106,7 @@ export class LoanResolver {
   @FieldResolver(() => [LoanTransition], { description: 'DPD bucket transitions, newest first.' })
   async transitions(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<LoanTransition[]> {
     const rows = await ctx.loaders.transitions.load(loan.base.id);
-    return rows.map((r) => Object.assign(new LoanTransition(), r));
+    // The row's createdAt (when the transition was recorded) is this type's `at`.
+    return rows.map(({ createdAt, ...fields }) => Object.assign(new LoanTransition(), fields, { at: createdAt }));
   }
 }
