@@ -5,10 +5,10 @@ import { CustomerConnection, LoanConnection } from './connections.type';
 import { CustomerFilterInput, parseCustomerFilter } from './customer.args';
 import { rootCustomerConnection } from './customer-list';
 import { Customer } from './customer.type';
-import { LoanOrderField, SortDirection } from './enums';
+import { SortDirection } from './enums';
 import { parseId } from './ids';
-import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
-import { loanConnection } from './loan-list';
+import { LoanFilterInput, LoanOrder } from './loan.args';
+import { filteredLoanConnection } from './loan-list';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -38,12 +38,6 @@ export class CustomerResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LoanConnection> {
-    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
-    return loanConnection(
-      ctx,
-      { parent: 'customer', parentId: customer.id, ...parsed },
-      { orderBy, first, after },
-      { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC },
-    );
+    return filteredLoanConnection(ctx, { parent: 'customer', parentId: customer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
   }
 }

@@ -3,11 +3,11 @@
  * then for the loans' base fields (Django) — both batched across every parent that asks the same question.
  */
 import type { AppContext } from '../src/context';
-import { LOAN_SORTS } from '../loaders/loan-page.metrics';
+import { LOAN_SORTS, type LoanParent } from '../loaders/loan-page.metrics';
 import type { LoanMetricsRow } from '../loaders/loan.metrics';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
-import type { LoanOrderField, SortDirection } from './enums';
-import type { LoanOrder } from './loan.args';
+import { LoanOrderField, SortDirection } from './enums';
+import { parseLoanFilter, type LoanFilterInput, type LoanOrder } from './loan.args';
 import { Loan } from './loan.type';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
 
@@ -61,4 +61,22 @@ export async function loanConnection(
       after !== null,
     ),
   });
+}
+
+/** The default order of loan lists: newest disbursement first. */
+export const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC };
+
+/**
+ * A loan list as the `loans` fields take it: the caller's `filter` argument parsed (defaulting to dashboard-visible
+ * officers only when `visibleOfficersOnly`), under a parent (null with parentId '' for the root list), newest
+ * disbursement first unless ordered otherwise.
+ */
+export function filteredLoanConnection(
+  ctx: AppContext,
+  scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean },
+  filter: LoanFilterInput | null | undefined,
+  args: PageArgs<LoanOrder>,
+): Promise<LoanConnection> {
+  const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: scope.visibleOfficersOnly });
+  return loanConnection(ctx, { parent: scope.parent, parentId: scope.parentId, ...parsed }, args, BY_DISBURSEMENT_DESC);
 }

@@ -7,12 +7,11 @@ import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirectio
 import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
-import { loanConnection } from './loan-list';
+import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection } from './loan-list';
 import { Loan } from './loan.type';
 import { Officer } from './officer.type';
 import { parseBoundedInt } from './pagination';
 
-const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC };
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
 /** FIMR drilldown default (§6 row 3): open and past-maturity loans only, unless the caller picks statuses. */
 const FIMR_DEFAULT_DJANGO_STATUSES = ['OPEN', 'PAST_MATURITY'];
@@ -37,8 +36,7 @@ export class LoanResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LoanConnection> {
-    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: true });
-    return loanConnection(ctx, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
+    return filteredLoanConnection(ctx, { parent: null, parentId: '', visibleOfficersOnly: true }, filter, { orderBy, first, after });
   }
 
   @Query(() => LoanConnection, {

@@ -4,10 +4,10 @@ import type { AppContext } from '../src/context';
 import { officerSortSpec } from '../loaders/officer.metrics';
 import { CustomerConnection, LoanConnection, OfficerConnection, OfficerEdge, TopRiskLoan } from './connections.type';
 import { officerCustomerConnection } from './customer-list';
-import { LoanOrderField, OfficerOrderField, SortDirection, Wave } from './enums';
+import { OfficerOrderField, SortDirection, Wave } from './enums';
 import { parseId } from './ids';
-import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
-import { loadLoans, loanConnection } from './loan-list';
+import { LoanFilterInput, LoanOrder } from './loan.args';
+import { filteredLoanConnection, loadLoans } from './loan-list';
 import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
 import { Officer } from './officer.type';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
@@ -70,13 +70,7 @@ export class OfficerResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LoanConnection> {
-    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
-    return loanConnection(
-      ctx,
-      { parent: 'officer', parentId: officer.id, ...parsed },
-      { orderBy, first, after },
-      { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC },
-    );
+    return filteredLoanConnection(ctx, { parent: 'officer', parentId: officer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
   }
 
   @FieldResolver(() => CustomerConnection, { description: "Customers of the officer's synced loans, by id." })
