@@ -4,20 +4,11 @@
  */
 import 'reflect-metadata';
 import { startApp, type App } from './app';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './cli/config-or-exit';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel);
   let app: App | undefined;
   let shuttingDown = false;

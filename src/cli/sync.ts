@@ -3,10 +3,10 @@
  * (with reconciliation) and exits 0, or 1 printing the error. Without it the worker runs every SYNC_INTERVAL_MS
  * until SIGINT/SIGTERM. When another worker holds the lock this one waits, unless `--exit-if-locked`.
  */
-import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
 import { SyncWorker } from '../sync/worker';
+import { loadConfigOrExit } from './config-or-exit';
 
 const USAGE = 'usage: npm run sync [-- --once] [-- --exit-if-locked]';
 
@@ -18,16 +18,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const once = args.includes('--once');
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'sync' });
   const dbs = await openCliDatabases(config, (message) => log.debug(message));
   const worker = new SyncWorker({

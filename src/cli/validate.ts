@@ -2,22 +2,13 @@
  * `npm run validate`: compares seedsmetrics with Django and with a from-scratch recompute (rolled back),
  * prints every mismatch on its own line and exits 1 if there is any, 0 otherwise.
  */
-import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
 import { formatMismatch, validate } from '../sync/validate';
+import { loadConfigOrExit } from './config-or-exit';
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'validate' });
   const dbs = await openCliDatabases(config, (message) => log.debug(message));
   try {
