@@ -10,7 +10,7 @@ import { fetchDailyCollections, type DailyCollectionRow } from './collections.me
 import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers, countDjangoCustomers, type CustomerListFilter, type DjangoCustomerRow } from './customer.django';
 import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
 import { createDpdTransitionLoaders, type DpdTransitionLoaders, type DpdTransitionRow } from './dpd-transition.metrics';
-import { groupedLoader, keyedLoader, LoaderFamily, primeAll } from './keyed';
+import { groupedLoader, keyedLoader, LoaderFamily, primeAll, type LoaderOptions } from './keyed';
 import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
 import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
@@ -31,6 +31,8 @@ export interface LoaderDeps {
   metrics: { pool: ObservedPool };
   /** IANA zone in which Django timestamps become business dates (hire dates). @default "Africa/Lagos" */
   businessTz?: string;
+  /** DataLoader batching; false only for the naive-resolver benchmark. @default true */
+  batching?: boolean;
 }
 
 /** A loan list question without its parent: the same question asked by many parents shares one statement. */
@@ -106,16 +108,19 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const django = deps.django.pool;
   const metrics = deps.metrics.pool;
   const businessTz = deps.businessTz ?? DEFAULT_BUSINESS_TZ;
+  // GRAPHQL_BATCHING=false (benchmarks only): every key costs its own query, the naive-resolver baseline.
+  const batching: LoaderOptions = { batch: deps.batching ?? true };
 
-  const officer = keyedLoader((ids: readonly string[]) => fetchDjangoOfficers(django, ids, businessTz), (r) => r.id);
-  const officerHierarchy = keyedLoader((ids: readonly string[]) => fetchOfficerHierarchy(metrics, ids), (r) => r.officerId);
-  const customer = keyedLoader((ids: readonly string[]) => fetchDjangoCustomers(django, ids), (r) => r.id);
+  const officer = keyedLoader((ids: readonly string[]) => fetchDjangoOfficers(django, ids, businessTz), (r) => r.id, batching);
+  const officerHierarchy = keyedLoader((ids: readonly string[]) => fetchOfficerHierarchy(metrics, ids), (r) => r.officerId, batching);
+  const customer = keyedLoader((ids: readonly string[]) => fetchDjangoCustomers(django, ids), (r) => r.id, batching);
   const customerIdsByPhone = groupedLoader(
     (parts: readonly string[]) => fetchCustomerIdsByPhone(django, parts),
     (r) => r.phone,
+    batching,
   );
-  const loan = keyedLoader((ids: readonly string[]) => fetchDjangoLoans(django, ids), (r) => r.id);
-  const loanMetrics = keyedLoader((ids: readonly string[]) => fetchLoanMetrics(metrics, ids), (r) => r.loanId);
+  const loan = keyedLoader((ids: readonly string[]) => fetchDjangoLoans(django, ids), (r) => r.id, batching);
+  const loanMetrics = keyedLoader((ids: readonly string[]) => fetchLoanMetrics(metrics, ids), (r) => r.loanId, batching);
 
   /** The customer ids a phone filter stands for (Django first), or undefined when the filter has no phone. */
   const resolvePhone = async (filter: LoanFilter): Promise<readonly string[] | undefined> => {
@@ -125,10 +130,10 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   };
 
   const officerPortfolio = new LoaderFamily((wave: string | null) =>
-    keyedLoader((ids: readonly string[]) => fetchOfficerPortfolios(metrics, ids, wave), (r) => r.officerId),
+    keyedLoader((ids: readonly string[]) => fetchOfficerPortfolios(metrics, ids, wave), (r) => r.officerId, batching),
   );
   const officerCustomerIds = new LoaderFamily((args: { afterId: string | null; first: number }) =>
-    groupedLoader((ids: readonly string[]) => fetchOfficerCustomerPages(metrics, ids, args), (r) => r.parentId),
+    groupedLoader((ids: readonly string[]) => fetchOfficerCustomerPages(metrics, ids, args), (r) => r.parentId, batching),
   );
   const loanPages = new LoaderFamily(({ parent, args }: { parent: LoanParent | null; args: LoanListArgs }) =>
     groupedLoader(
@@ -138,15 +143,17 @@ export function createLoaders(deps: LoaderDeps): Loaders {
         return rows;
       },
       (r) => r.parentId,
+      batching,
     ),
   );
   const loanCounts = new LoaderFamily(({ parent, filter }: { parent: LoanParent | null; filter: LoanFilter }) =>
     keyedLoader(
       async (parentIds: readonly string[]) => countLoans(metrics, parent, parentIds, filter, await resolvePhone(filter)),
       (r) => r.parentId,
+      batching,
     ),
   );
-  const dpdHistory = new LoaderFamily((last: number) => groupedLoader((ids: readonly string[]) => fetchDpdHistory(metrics, ids, last), (r) => r.loanId));
+  const dpdHistory = new LoaderFamily((last: number) => groupedLoader((ids: readonly string[]) => fetchDpdHistory(metrics, ids, last), (r) => r.loanId, batching));
   const topRiskLoans = new LoaderFamily((limit: number) =>
     groupedLoader(
       async (ids: readonly string[]) => {
@@ -155,9 +162,10 @@ export function createLoaders(deps: LoaderDeps): Loaders {
         return rows;
       },
       (r) => r.parentId,
+      batching,
     ),
   );
-  const officerCustomerCounts = keyedLoader((ids: readonly string[]) => countOfficerCustomers(metrics, ids), (r) => r.officerId);
+  const officerCustomerCounts = keyedLoader((ids: readonly string[]) => countOfficerCustomers(metrics, ids), (r) => r.officerId, batching);
   const summaries = memo<LoanSummaryRow>();
   const branchLists = memo<BranchRow[]>();
   const kpis = memo<PortfolioKpiRow>();
@@ -203,9 +211,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     },
     loanSummary: (filter, period) =>
       summaries(filterSignature({ filter, period }), async () => fetchLoanSummary(metrics, filter, period, await resolvePhone(filter))),
-    repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId),
+    repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId, batching),
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
-    transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId),
+    transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId, batching),
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
     branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
     dailyCollections: (filter, period) =>

@@ -22,14 +22,20 @@ export function groupByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: 
   return keys.map((key) => byKey.get(key)!);
 }
 
+export interface LoaderOptions {
+  maxBatchSize?: number;
+  /** false: one fetch per key (the naive-resolver baseline of the benchmarks). @default true */
+  batch?: boolean;
+}
+
 /** A per-request loader of at most one row per key (missing → null). */
-export function keyedLoader<K, R>(fetch: (keys: readonly K[]) => Promise<readonly R[]>, keyOf: (row: R) => K, options: { maxBatchSize?: number } = {}): DataLoader<K, R | null> {
-  return new DataLoader<K, R | null>(async (keys) => orderByKey(keys, await fetch(keys), keyOf), { maxBatchSize: options.maxBatchSize });
+export function keyedLoader<K, R>(fetch: (keys: readonly K[]) => Promise<readonly R[]>, keyOf: (row: R) => K, options: LoaderOptions = {}): DataLoader<K, R | null> {
+  return new DataLoader<K, R | null>(async (keys) => orderByKey(keys, await fetch(keys), keyOf), { maxBatchSize: options.maxBatchSize, batch: options.batch ?? true });
 }
 
 /** A per-request loader of a list of rows per key (missing → []). */
-export function groupedLoader<K, R>(fetch: (keys: readonly K[]) => Promise<readonly R[]>, keyOf: (row: R) => K, options: { maxBatchSize?: number } = {}): DataLoader<K, R[]> {
-  return new DataLoader<K, R[]>(async (keys) => groupByKey(keys, await fetch(keys), keyOf), { maxBatchSize: options.maxBatchSize });
+export function groupedLoader<K, R>(fetch: (keys: readonly K[]) => Promise<readonly R[]>, keyOf: (row: R) => K, options: LoaderOptions = {}): DataLoader<K, R[]> {
+  return new DataLoader<K, R[]>(async (keys) => groupByKey(keys, await fetch(keys), keyOf), { maxBatchSize: options.maxBatchSize, batch: options.batch ?? true });
 }
 
 /**

@@ -67,7 +67,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
 
     const pubSub = createAppPubSub();
     const schema = await buildAppSchema({ pubSub });
-    const contextFactory = createContextFactory({ django: dbs.django, metrics: dbs.metrics, maxPageSize: config.graphql.maxPageSize });
+    const contextFactory = createContextFactory({
+      django: dbs.django,
+      metrics: dbs.metrics,
+      maxPageSize: config.graphql.maxPageSize,
+      businessTz: config.businessTz,
+      batching: config.graphql.batching,
+    });
 
     let worker: SyncWorker | undefined;
     if (config.sync.enabled) {

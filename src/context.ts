@@ -23,13 +23,15 @@ export interface ContextDeps {
   maxPageSize: number;
   /** IANA zone of business dates. @default "Africa/Lagos" */
   businessTz?: string;
+  /** DataLoader batching (GRAPHQL_BATCHING); false only for the naive-resolver benchmark. @default true */
+  batching?: boolean;
 }
 
 /** Returns a function that builds one context; call it once per request (or per live event). */
 export function createContextFactory(deps: ContextDeps): (viewer: Viewer | null) => AppContext {
   return (viewer) => ({
     viewer,
-    loaders: createLoaders({ django: deps.django, metrics: deps.metrics, businessTz: deps.businessTz }),
+    loaders: createLoaders({ django: deps.django, metrics: deps.metrics, businessTz: deps.businessTz, batching: deps.batching }),
     maxPageSize: deps.maxPageSize,
   });
 }
