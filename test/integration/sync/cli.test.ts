@@ -10,7 +10,7 @@ function run(script: string, args: string[], h: SyncHarness): Promise<{ code: nu
     execFile(
       process.execPath,
       ['-r', '@swc-node/register', path.join(root, script), ...args],
-      { cwd: root, env: { ...process.env, DJANGO_DATABASE_URL: h.dbs.djangoUrl, METRICS_DATABASE_URL: h.dbs.metricsUrl, LOG_LEVEL: 'silent' }, timeout: 60_000 },
+      { cwd: root, env: { ...process.env, DJANGO_DATABASE_URL: h.dbs.djangoUrl, METRICS_DATABASE_URL: h.dbs.metricsUrl, LOG_LEVEL: 'silent' }, timeout: 150_000 },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -45,7 +45,7 @@ it('sync --once copies and exits 0; validate then finds nothing and exits 0; an 
       'validate: 3 mismatch(es)\n',
     stderr: '',
   });
-});
+}, 300_000);
 
 it('sync --once --exit-if-locked exits 1 naming the lock while another worker holds it', async () => {
   const holder = h.worker();
@@ -54,8 +54,8 @@ it('sync --once --exit-if-locked exits 1 naming the lock while another worker ho
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/^sync failed: another sync worker holds the advisory lock "seedsmetrics\.sync_worker" \(pg_advisory_lock\(7301003\)\) on database "[^"]+" \(backend pid \d+\); only one worker may run at a time\n$/);
   await holder.stop();
-});
+}, 300_000);
 
 it('rejects an unknown argument with the usage line', async () => {
   expect(await run('src/cli/sync.ts', ['--twice'], h)).toEqual({ code: 2, stdout: '', stderr: 'unknown argument --twice; usage: npm run sync [-- --once] [-- --exit-if-locked]\n' });
-});
+}, 300_000);
