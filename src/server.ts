@@ -77,6 +77,9 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   const apollo = new ApolloServer<AppContext>({
     schema: options.schema,
     introspection: true,
+    // The process owns shutdown order (src/index.ts → App.stop); Apollo's own SIGINT/SIGTERM handler would stop
+    // the server concurrently and re-raise the signal, racing (and, seen here, hanging) the ordered stop.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(options.log.child({ component: 'graphql' })),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
