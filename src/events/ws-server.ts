@@ -3,7 +3,8 @@
  * This adapter adds four things to graphql-ws's `useServer`:
  * - every published event is executed in a context of its own (fresh loaders, shared by all subscribers of
  *   that event), because graphql-ws would otherwise reuse one context, and its loaders' cache, for the whole
- *   subscription;
+ *   subscription; and it is executed once per distinct operation (query text, operation name, variables), the
+ *   result going to every subscriber of that operation (shared-execution.ts);
  * - a bound on what a slow client can make the server hold: when a subscription's backlog of events or the
  *   socket's unsent bytes exceed it, the client is closed with SLOW_CONSUMER_CLOSE_CODE (it may reconnect and
  *   resume with `since`);
@@ -12,7 +13,7 @@
  *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes.
  */
 import type http from 'node:http';
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { viewerFromRequest } from '../auth';
@@ -21,6 +22,7 @@ import { createFormatError } from '../errors';
 import type { Logger } from '../logger';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
 import type { RowEvent } from './pubsub';
+import { createSharedExecutor, operationKey, type SharedExecutor } from './shared-execution';
 
 /** Close code for a client that does not read its events fast enough (4000-4999: application-defined). */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
@@ -64,11 +66,14 @@ export interface GraphqlWsServer {
 /**
  * graphql-js's subscribe, split so that its two halves run where graphql-ws expects them: the source stream is
  * created in onSubscribe (so a subscribe resolver's error — bad input — is sent as the protocol's `error`
- * message rather than `next` + `complete`), and each event then executes in the context its envelope carries.
+ * message rather than `next` + `complete`), and each event then executes in the context its envelope carries,
+ * unless a subscriber of the same operation (`operation`, see operationKey) already executed it there.
  */
-function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>): AsyncIterableIterator<ExecutionResult> {
-  const executeEvent = async (payload: unknown): Promise<ExecutionResult> =>
-    execute({ ...args, rootValue: payload, contextValue: payload instanceof LiveEnvelope ? payload.context : args.contextValue });
+function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, operation: string, shared: SharedExecutor): AsyncIterableIterator<ExecutionResult> {
+  const executeEvent = async (payload: unknown): Promise<ExecutionResult> => {
+    if (!(payload instanceof LiveEnvelope)) return execute({ ...args, rootValue: payload });
+    return shared(payload, operation, () => execute({ ...args, rootValue: payload, contextValue: payload.context }));
+  };
   return {
     [Symbol.asyncIterator]() {
       return this;
@@ -119,10 +124,15 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
   const formatError = createFormatError(log);
-  // One context per published event of this server: every subscriber of that event shares its loaders.
-  const eventContexts = new WeakMap<RowEvent, AppContext>();
-  // Source streams created in onSubscribe, picked up by subscribe (graphql-ws passes the same args object).
-  const sourceStreams = new WeakMap<ExecutionArgs, AsyncIterator<unknown>>();
+  // One context per published event of this server and viewer: every subscriber of that event shares its
+  // loaders, and every subscriber with the same viewer the context object itself (so its executions too).
+  const eventContexts = new WeakMap<RowEvent, Map<Viewer | null, AppContext>>();
+  const sharedExecution = createSharedExecutor();
+  // Source streams created in onSubscribe, picked up by subscribe (graphql-ws passes the same args object),
+  // with the subscription's operation key.
+  const sourceStreams = new WeakMap<ExecutionArgs, { stream: AsyncIterator<unknown>; operation: string }>();
+  // A shared result with errors is masked (and its unexpected errors logged) once, not once per subscriber.
+  const maskedResults = new WeakMap<ExecutionResult, FormattedExecutionResult>();
 
   const closeSlowConsumer = (socket: WebSocket, reason: string): void => {
     if (socket.readyState !== socket.OPEN) return;
@@ -144,12 +154,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
 
   const transportFor = (viewer: Viewer | null, socket: WebSocket): LiveTransport<AppContext> => ({
     eventContext(event) {
-      let shared = eventContexts.get(event);
-      if (shared === undefined) {
-        shared = options.contextFactory(viewer);
-        eventContexts.set(event, shared);
+      let byViewer = eventContexts.get(event);
+      if (byViewer === undefined) {
+        byViewer = new Map();
+        eventContexts.set(event, byViewer);
       }
-      return shared.viewer === viewer ? shared : { ...shared, viewer };
+      let context = byViewer.get(viewer);
+      if (context === undefined) {
+        const [first] = byViewer.values();
+        context = first === undefined ? options.contextFactory(viewer) : { ...first, viewer };
+        byViewer.set(viewer, context);
+      }
+      return context;
     },
     freshContext: () => options.contextFactory(viewer),
     acceptBacklog: (pendingEvents) => !overBound(socket, pendingEvents),
@@ -177,7 +193,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
           const stream = await createSourceEventStream(args);
           if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
-          sourceStreams.set(args, stream[Symbol.asyncIterator]());
+          sourceStreams.set(args, { stream: stream[Symbol.asyncIterator](), operation: operationKey(payload) });
         }
         return args;
       },
@@ -185,12 +201,17 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         const source = sourceStreams.get(args);
         if (source === undefined) throw new Error('subscription without a source stream (onSubscribe creates it)');
         sourceStreams.delete(args);
-        return eventResults(args, source);
+        return eventResults(args, source.stream, source.operation, sharedExecution);
       },
       onNext: (ctx, _id, _payload, _args, result) => {
         overBound(ctx.extra.socket, 0);
         if (!result.errors?.length) return undefined;
-        return { ...result, errors: codeCallerErrors(result.errors).map((error) => formatError(error.toJSON(), error)) };
+        let masked = maskedResults.get(result);
+        if (masked === undefined) {
+          masked = { ...result, errors: codeCallerErrors(result.errors).map((error) => formatError(error.toJSON(), error)) };
+          maskedResults.set(result, masked);
+        }
+        return masked;
       },
       onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) => codeCallerErrors(errors).map((error) => formatError(error.toJSON(), error)),
     },
