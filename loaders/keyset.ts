@@ -36,7 +36,10 @@ export function sortKeySql(spec: SortSpec): string {
 }
 
 export function orderBySql(spec: SortSpec, direction: SortDirection, idExpr: string): string {
-  return `${spec.expr} ${direction} NULLS LAST, ${idExpr} ${direction}`;
+  // NULLS LAST only where NULLs can occur: on a NOT NULL column it would stop a backward scan of the
+  // (column, id) index from serving the DESC order (such a scan yields NULLS FIRST), forcing a sort.
+  const nulls = spec.nullable ? ' NULLS LAST' : '';
+  return `${spec.expr} ${direction}${nulls}, ${idExpr} ${direction}`;
 }
 
 /** The condition "comes after `after`" in the order of orderBySql. */

@@ -3,6 +3,8 @@
  * order direct SQL gives (ties broken by id, NULL sort values last), and rows inserted behind the cursor
  * neither repeat nor shift what follows.
  */
+import { orderBySql } from '../../../loaders/keyset';
+import { LOAN_SORTS } from '../../../loaders/loan-page.metrics';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
 let api: ApiHarness;
@@ -196,5 +198,29 @@ describe('other lists page the same way', () => {
       after = data.officer.customers.pageInfo.endCursor;
     }
     expect(ids).toEqual(rows.map((r) => r.customer_id));
+  });
+});
+
+describe('the default loan order', () => {
+  it('is served by the (disbursement_date, loan_id) index in both directions, without a sort', async () => {
+    const client = await api.dbs.metrics.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Make a sort prohibitively expensive: the plan may only avoid it if the index yields the order.
+      await client.query('SET LOCAL enable_sort = off');
+      await client.query('SET LOCAL enable_seqscan = off');
+      for (const direction of ['ASC', 'DESC'] as const) {
+        const order = orderBySql(LOAN_SORTS.disbursementDate, direction, 'l.loan_id');
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT l.loan_id FROM loans l ORDER BY ${order} LIMIT 5`);
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).toContain('idx_loans_disbursement_date');
+        expect(plan).not.toMatch(/\bSort\b/);
+      }
+      // A nullable key keeps NULLS LAST (NULL DPDs page last in both directions; see the walks above).
+      expect(orderBySql(LOAN_SORTS.currentDpd, 'DESC', 'l.loan_id')).toBe('l.current_dpd DESC NULLS LAST, l.loan_id DESC');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 });
