@@ -25,6 +25,7 @@ import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan } from './transition.metrics';
+import { preparedStatements } from './sql';
 
 export interface LoaderDeps {
   django: { pool: ObservedPool };
@@ -72,7 +73,8 @@ export interface Loaders {
   loanPages(parent: LoanParent | null, args: LoanListArgs): DataLoader<string, LoanPageRow[]>;
   /** Loan counts per parent id ('' for the root list). */
   loanCounts(parent: LoanParent | null, filter: LoanFilter): KeyLoader<string, number>;
-  loanSummary(filter: LoanFilter, period: RepaymentPeriod): Promise<LoanSummaryRow>;
+  /** The loans summary; `withRepayments` false leaves SUMMARY_REPAYMENT_FIELDS null and skips the repayments join. */
+  loanSummary(filter: LoanFilter, period: RepaymentPeriod, withRepayments: boolean): Promise<LoanSummaryRow>;
   repayments: DataLoader<string, RepaymentRow[]>;
   dpdHistory(last: number): DataLoader<string, DpdSnapshotRow[]>;
   transitions: DataLoader<string, DpdTransitionRow[]>;
@@ -105,8 +107,8 @@ function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
 }
 
 export function createLoaders(deps: LoaderDeps): Loaders {
-  const django = deps.django.pool;
-  const metrics = deps.metrics.pool;
+  const django = preparedStatements(deps.django.pool);
+  const metrics = preparedStatements(deps.metrics.pool);
   const businessTz = deps.businessTz ?? DEFAULT_BUSINESS_TZ;
   // GRAPHQL_BATCHING=false (benchmarks only): every key costs its own query, the naive-resolver baseline.
   const batching: LoaderOptions = { batch: deps.batching ?? true };
@@ -209,8 +211,10 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       const loader = loanCounts.forArgs(filterSignature({ parent, filter }), { parent, filter });
       return { load: async (id: string) => (await loader.load(id))?.count ?? 0 };
     },
-    loanSummary: (filter, period) =>
-      summaries(filterSignature({ filter, period }), async () => fetchLoanSummary(metrics, filter, period, await resolvePhone(filter))),
+    loanSummary: (filter, period, withRepayments) =>
+      summaries(filterSignature({ filter, period, withRepayments }), async () =>
+        fetchLoanSummary(metrics, filter, period, withRepayments, await resolvePhone(filter)),
+      ),
     repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId, batching),
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId, batching),
