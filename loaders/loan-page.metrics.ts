@@ -140,12 +140,13 @@ export interface LoanSummaryRow {
   performingActualOutstanding: string;
   periodStart: string;
   periodEnd: string;
-  totalRepaymentsInPeriod: string;
-  totalRepaymentsYesterday: string;
-  percentageOfDueCollected: string;
-  missedRepaymentsToday: string;
-  missedRepaymentsTodayCount: number;
-  repaymentsByDjangoStatus: { djangoStatus: string | null; amount: string }[];
+  // SUMMARY_REPAYMENT_FIELDS: null when the statement was asked without repayments.
+  totalRepaymentsInPeriod: string | null;
+  totalRepaymentsYesterday: string | null;
+  percentageOfDueCollected: string | null;
+  missedRepaymentsToday: string | null;
+  missedRepaymentsTodayCount: number | null;
+  repaymentsByDjangoStatus: { djangoStatus: string | null; amount: string }[] | null;
 }
 
 /** First and last business date of a period, as SQL over `t.d` (business today). */
@@ -164,30 +165,69 @@ export function periodBoundsSql(period: RepaymentPeriod): [string, string] {
   }
 }
 
+/** The summary fields that need the repayments table (a join that costs more than the loan aggregates). */
+export const SUMMARY_REPAYMENT_FIELDS = [
+  'totalRepaymentsInPeriod',
+  'totalRepaymentsYesterday',
+  'percentageOfDueCollected',
+  'missedRepaymentsToday',
+  'missedRepaymentsTodayCount',
+  'repaymentsByDjangoStatus',
+] as const satisfies readonly (keyof LoanSummaryRow)[];
+
 /**
- * One statement: the summary over the filtered loans, with counted repayments in the period, yesterday and today.
+ * One statement: the summary over the filtered loans and, when `withRepayments`, the counted repayments in the
+ * period, yesterday and today (SUMMARY_REPAYMENT_FIELDS; null without it). The loan aggregates alone read only
+ * `loans`; the repayment part joins every counted repayment of the filtered loans in the window, so it is left
+ * out when a query does not ask for it.
  * Thresholds: at risk DPD > 14, critical DPD > 21, delay categories excellent ≥ 80, okay 40-80, critical < 40.
  */
 export async function fetchLoanSummary(
   db: Queryable,
   filter: LoanFilter,
   period: RepaymentPeriod,
+  withRepayments: boolean,
   resolvedCustomerIds?: readonly string[],
 ): Promise<LoanSummaryRow> {
   const params = new Params();
   const where = loanFilterSql(filter, params, resolvedCustomerIds);
   const [from, to] = periodBoundsSql(period);
   const pct = (num: string, den: string): string => `round(CASE WHEN ${den} > 0 THEN ${num} * 100.0 / ${den} ELSE 0 END, 2)`;
-  const { rows } = await db.query<LoanSummaryRow>(
-    `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS d),
-     b AS (SELECT t.d, ${from} AS p_from, ${to} AS p_to FROM t),
-     f AS (SELECT l.* FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}),
+  const repaymentCtes = `
      r AS (
        SELECT r.loan_id, r.payment_date, r.payment_amount
          FROM repayments r JOIN f ON f.loan_id = r.loan_id, b
         WHERE r.is_counted AND r.payment_date BETWEEN LEAST(b.p_from, b.d - 1) AND GREATEST(b.p_to, b.d)
      ),
-     paid_today AS (SELECT DISTINCT r.loan_id FROM r, b WHERE r.payment_date = b.d),
+     paid_today AS (SELECT DISTINCT r.loan_id FROM r, b WHERE r.payment_date = b.d),`;
+  const missedAggregates = `,
+              COALESCE(sum(f.daily_repayment_amount) FILTER (WHERE f.actual_outstanding > 0 AND pt.loan_id IS NULL), 0) AS missed_today,
+              count(*) FILTER (WHERE f.actual_outstanding > 0 AND pt.loan_id IS NULL)::int AS missed_today_count`;
+  const repaymentAggregates = `,
+     rep AS (
+       SELECT COALESCE(sum(r.payment_amount) FILTER (WHERE r.payment_date BETWEEN b.p_from AND b.p_to), 0) AS in_period,
+              COALESCE(sum(r.payment_amount) FILTER (WHERE r.payment_date = b.d - 1), 0) AS yesterday
+         FROM b LEFT JOIN r ON true GROUP BY b.d
+     ),
+     by_status AS (
+       SELECT COALESCE(json_agg(json_build_object('djangoStatus', s.django_status, 'amount', s.amount::numeric(15,2)::text) ORDER BY s.amount DESC, s.django_status NULLS LAST), '[]'::json) AS list
+         FROM (SELECT NULLIF(f.django_status, '') AS django_status, sum(r.payment_amount) AS amount
+                 FROM r JOIN f ON f.loan_id = r.loan_id, b
+                WHERE r.payment_date BETWEEN b.p_from AND b.p_to
+                GROUP BY 1) s
+     )`;
+  const repaymentColumns = withRepayments
+    ? `rep.in_period::numeric(15,2)::text AS "totalRepaymentsInPeriod", rep.yesterday::numeric(15,2)::text AS "totalRepaymentsYesterday",
+            ${pct('rep.in_period', 'COALESCE(a.due_today, 0)')}::text AS "percentageOfDueCollected",
+            COALESCE(a.missed_today, 0)::numeric(15,2)::text AS "missedRepaymentsToday",
+            COALESCE(a.missed_today_count, 0) AS "missedRepaymentsTodayCount",
+            by_status.list AS "repaymentsByDjangoStatus"`
+    : `NULL AS "totalRepaymentsInPeriod", NULL AS "totalRepaymentsYesterday", NULL AS "percentageOfDueCollected",
+            NULL AS "missedRepaymentsToday", NULL AS "missedRepaymentsTodayCount", NULL AS "repaymentsByDjangoStatus"`;
+  const { rows } = await db.query<LoanSummaryRow>(
+    `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS d),
+     b AS (SELECT t.d, ${from} AS p_from, ${to} AS p_to FROM t),
+     f AS (SELECT l.* FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}),${withRepayments ? repaymentCtes : ''}
      agg AS (
        SELECT count(*)::int AS total_loans,
               COALESCE(sum(f.loan_amount), 0) AS total_portfolio_amount,
@@ -202,24 +242,10 @@ export async function fetchLoanSummary(
               COALESCE(sum(f.daily_repayment_amount) FILTER (WHERE f.actual_outstanding > 0), 0) AS due_today,
               COALESCE(sum(f.actual_outstanding) FILTER (WHERE f.maturity_date < b.d AND f.actual_outstanding > 0), 0) AS past_maturity,
               count(*) FILTER (WHERE upper(f.performance_status) = 'PERFORMING')::int AS performing_count,
-              COALESCE(sum(f.actual_outstanding) FILTER (WHERE upper(f.performance_status) = 'PERFORMING'), 0) AS performing_actual,
-              COALESCE(sum(f.daily_repayment_amount) FILTER (WHERE f.actual_outstanding > 0 AND pt.loan_id IS NULL), 0) AS missed_today,
-              count(*) FILTER (WHERE f.actual_outstanding > 0 AND pt.loan_id IS NULL)::int AS missed_today_count
-         FROM f CROSS JOIN b LEFT JOIN paid_today pt ON pt.loan_id = f.loan_id
+              COALESCE(sum(f.actual_outstanding) FILTER (WHERE upper(f.performance_status) = 'PERFORMING'), 0) AS performing_actual${withRepayments ? missedAggregates : ''}
+         FROM f CROSS JOIN b${withRepayments ? ' LEFT JOIN paid_today pt ON pt.loan_id = f.loan_id' : ''}
         GROUP BY b.d
-     ),
-     rep AS (
-       SELECT COALESCE(sum(r.payment_amount) FILTER (WHERE r.payment_date BETWEEN b.p_from AND b.p_to), 0) AS in_period,
-              COALESCE(sum(r.payment_amount) FILTER (WHERE r.payment_date = b.d - 1), 0) AS yesterday
-         FROM b LEFT JOIN r ON true GROUP BY b.d
-     ),
-     by_status AS (
-       SELECT COALESCE(json_agg(json_build_object('djangoStatus', s.django_status, 'amount', s.amount::numeric(15,2)::text) ORDER BY s.amount DESC, s.django_status NULLS LAST), '[]'::json) AS list
-         FROM (SELECT NULLIF(f.django_status, '') AS django_status, sum(r.payment_amount) AS amount
-                 FROM r JOIN f ON f.loan_id = r.loan_id, b
-                WHERE r.payment_date BETWEEN b.p_from AND b.p_to
-                GROUP BY 1) s
-     )
+     )${withRepayments ? repaymentAggregates : ''}
      SELECT to_char(b.d, 'YYYY-MM-DD') AS "businessDate",
             COALESCE(a.total_loans, 0) AS "totalLoans",
             COALESCE(a.total_portfolio_amount, 0)::numeric(15,2)::text AS "totalPortfolioAmount",
@@ -238,12 +264,8 @@ export async function fetchLoanSummary(
             COALESCE(a.performing_count, 0) AS "performingLoansCount",
             COALESCE(a.performing_actual, 0)::numeric(15,2)::text AS "performingActualOutstanding",
             to_char(b.p_from, 'YYYY-MM-DD') AS "periodStart", to_char(b.p_to, 'YYYY-MM-DD') AS "periodEnd",
-            rep.in_period::numeric(15,2)::text AS "totalRepaymentsInPeriod", rep.yesterday::numeric(15,2)::text AS "totalRepaymentsYesterday",
-            ${pct('rep.in_period', 'COALESCE(a.due_today, 0)')}::text AS "percentageOfDueCollected",
-            COALESCE(a.missed_today, 0)::numeric(15,2)::text AS "missedRepaymentsToday",
-            COALESCE(a.missed_today_count, 0) AS "missedRepaymentsTodayCount",
-            by_status.list AS "repaymentsByDjangoStatus"
-       FROM b CROSS JOIN rep CROSS JOIN by_status LEFT JOIN agg a ON true`,
+            ${repaymentColumns}
+       FROM b${withRepayments ? ' CROSS JOIN rep CROSS JOIN by_status' : ''} LEFT JOIN agg a ON true`,
     params.values,
   );
   return rows[0]!;

@@ -3,6 +3,7 @@
  * seedsmetrics, a loan not yet synced (computed fields null), officer metrics worked by hand (§4.4), the loans
  * summary (§4.6), repayments with their counted/reversed flags, DPD history and transitions.
  */
+import { countStatements } from '../../support/databases';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
 let api: ApiHarness;
@@ -302,6 +303,27 @@ describe('the loans summary', () => {
       missedRepaymentsTodayCount: 1,
       repaymentsByDjangoStatus: [{ djangoStatus: 'OPEN', amount: '6500.00' }],
     });
+  });
+  it('reads only the loans when a query asks no repayment total, with the same loan aggregates', async () => {
+    const pools = { django: api.dbs.django.pool, metrics: api.dbs.metrics.pool };
+    const aggregates = 'totalLoans totalPortfolioAmount atRiskCount atRiskPercentage totalAmountInDpd criticalCount totalDueForToday periodStart';
+    const ask = (fields: string) => countStatements(pools, () => api.data<{ loans: { summary: Record<string, unknown> } }>(
+      `{ loans(filter: { officerIds: ["900"], period: LAST_7_DAYS }) { summary { ${fields} } } }`,
+    ));
+    const loansOnly = await ask(aggregates);
+    const withRepayments = await ask(`${aggregates} ...on LoanSummary { totalRepaymentsYesterday }`);
+    // The same statements either way (the visible-officer check, then one summary statement)...
+    expect(withRepayments.counts).toEqual(loansOnly.counts);
+    const summaryOf = (run: typeof loansOnly) => run.statements.metrics.filter((sql) => sql.includes('total_loans'));
+    expect(summaryOf(loansOnly)).toHaveLength(1);
+    expect(summaryOf(withRepayments)).toHaveLength(1);
+    // ...but only a repayment field makes the summary statement read the repayments.
+    expect(summaryOf(loansOnly)[0]).not.toMatch(/\brepayments\b/);
+    expect(summaryOf(withRepayments)[0]).toMatch(/FROM repayments r/);
+    const { totalRepaymentsYesterday, ...sameAggregates } = withRepayments.result.loans.summary;
+    expect(totalRepaymentsYesterday).toBe('2000.00');
+    expect(loansOnly.result.loans.summary).toEqual(sameAggregates);
+    expect(loansOnly.result.loans.summary).toMatchObject({ totalLoans: 3, totalPortfolioAmount: '160000.00', atRiskCount: 1, totalDueForToday: '6316.67' });
   });
 });
 
