@@ -1,5 +1,6 @@
 /** Loan queries (one loan, lists, FIMR and early-indicator drilldowns) and the loan's relations. */
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { LoanConnection } from './connections.type';
 import { Customer } from './customer.type';
@@ -8,7 +9,8 @@ import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
 import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection } from './loan-list';
-import { Loan } from './loan.type';
+import { Loan, LOAN_BASE_FIELDS } from './loan.type';
+import { prefetch, selectsAnyOutside } from './selection';
 import { Officer } from './officer.type';
 import { parseBoundedInt } from './pagination';
 
@@ -18,11 +20,17 @@ const FIMR_DEFAULT_DJANGO_STATUSES = ['OPEN', 'PAST_MATURITY'];
 /** Early-indicators drilldown population (§6 row 4): DPD 1-30. */
 const EARLY_INDICATOR_DPD: [number, number] = [1, 30];
 
+/** Loan fields resolved here through loaders of their own (not the seedsmetrics loan row). */
+const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'dpdHistory', 'transitions'];
+
 @Resolver(() => Loan)
 export class LoanResolver {
   @Query(() => Loan, { nullable: true, description: 'A loan by its Django id; null when Django has no such loan.' })
-  async loan(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Loan | null> {
-    const row = await ctx.loaders.loan.load(parseId('id', id));
+  async loan(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Loan | null> {
+    const loanId = parseId('id', id);
+    // The seedsmetrics row is keyed by the same id: read it alongside the Django row instead of after it.
+    if (selectsAnyOutside(info, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS])) prefetch(() => ctx.loaders.loanMetrics.load(loanId));
+    const row = await ctx.loaders.loan.load(loanId);
     return row === null ? null : new Loan(row, ctx.loaders);
   }
 

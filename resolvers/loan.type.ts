@@ -9,6 +9,12 @@ import type { LoanMetricsRow } from '../loaders/loan.metrics';
 import { LoanStatus, Wave } from './enums';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
+/** Loan fields answered from the Django row alone; any other selected field reads the seedsmetrics row (or another loader). */
+export const LOAN_BASE_FIELDS: readonly string[] = [
+  'id', 'amount', 'repaymentAmount', 'interestRate', 'fee', 'tenorDays', 'disbursedAt', 'firstDueDate', 'maturityDate',
+  'status', 'djangoStatus', 'performanceStatus', 'loanType', 'verificationStatus', 'isDisbursed',
+];
+
 @ObjectType({ description: 'A loan. Base fields are read live from Django; computed fields come from seedsmetrics and are null until the loan is synced.' })
 export class Loan {
   /**

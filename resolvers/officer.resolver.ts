@@ -1,5 +1,6 @@
 /** Officer queries (one officer, lists) and the officer's loans, customers, portfolio metrics and riskiest loans. */
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { officerSortSpec } from '../loaders/officer.metrics';
 import { CustomerConnection, LoanConnection, OfficerConnection, OfficerEdge, TopRiskLoan } from './connections.type';
@@ -9,7 +10,8 @@ import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder } from './loan.args';
 import { filteredLoanConnection, loadLoans } from './loan-list';
 import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
-import { Officer } from './officer.type';
+import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
+import { prefetch, selectedFields } from './selection';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
 import { OfficerPortfolio } from './portfolio.type';
 
@@ -19,8 +21,13 @@ export const TOP_RISK_MAX = 100;
 @Resolver(() => Officer)
 export class OfficerResolver {
   @Query(() => Officer, { nullable: true, description: 'An officer by Django user id; null when Django has no such user.' })
-  async officer(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Officer | null> {
-    const row = await ctx.loaders.officer.load(parseId('id', id));
+  async officer(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Officer | null> {
+    const officerId = parseId('id', id);
+    // The seedsmetrics rows are keyed by the same id: read them alongside the Django row instead of after it.
+    const fields = selectedFields(info);
+    if (OFFICER_HIERARCHY_FIELDS.some((name) => fields.has(name))) prefetch(() => ctx.loaders.officerHierarchy.load(officerId));
+    if (fields.get('portfolio')?.some((node) => (node.arguments ?? []).length === 0)) prefetch(() => ctx.loaders.officerPortfolio(null).load(officerId));
+    const row = await ctx.loaders.officer.load(officerId);
     return row === null ? null : new Officer(row, ctx.loaders);
   }
 

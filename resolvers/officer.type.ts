@@ -10,6 +10,9 @@ import { DateScalar } from './scalars';
 
 export const UNASSIGNED = 'Unassigned';
 
+/** Officer fields read from the curated hierarchy row (seedsmetrics `officers`). */
+export const OFFICER_HIERARCHY_FIELDS: readonly string[] = ['region', 'branch', 'supervisorName', 'supervisorEmail', 'verticalLeadName', 'verticalLeadEmail'];
+
 @ObjectType({ description: 'A loan officer (agent): any Django user that loans reference.' })
 export class Officer {
   constructor(

@@ -2,26 +2,45 @@
  * What a query selects below a field, so a resolver can skip work nobody asked for. It over-approximates on
  * purpose: fields under any fragment or directive count as selected, so skipping is always safe.
  */
-import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 
-/** True when a query selects any of `names` directly below the current field (through fragments too). */
-export function selectsAnyOf(info: GraphQLResolveInfo, names: readonly string[]): boolean {
-  const wanted = new Set(names);
+/** The field nodes a query selects directly below the current field (through fragments too), by field name. */
+export function selectedFields(info: GraphQLResolveInfo): Map<string, FieldNode[]> {
+  const fields = new Map<string, FieldNode[]>();
   const visitedFragments = new Set<string>();
-  const visit = (selectionSet: SelectionSetNode | undefined): boolean => {
+  const visit = (selectionSet: SelectionSetNode | undefined): void => {
     for (const selection of selectionSet?.selections ?? []) {
       if (selection.kind === 'Field') {
-        if (wanted.has(selection.name.value)) return true;
-      } else if (selection.kind === 'InlineFragment') {
-        if (visit(selection.selectionSet)) return true;
-      } else {
         const name = selection.name.value;
-        if (visitedFragments.has(name)) continue;
-        visitedFragments.add(name);
-        if (visit(info.fragments[name]?.selectionSet)) return true;
+        fields.set(name, [...(fields.get(name) ?? []), selection]);
+      } else if (selection.kind === 'InlineFragment') {
+        visit(selection.selectionSet);
+      } else if (!visitedFragments.has(selection.name.value)) {
+        visitedFragments.add(selection.name.value);
+        visit(info.fragments[selection.name.value]?.selectionSet);
       }
     }
-    return false;
   };
-  return info.fieldNodes.some((node) => visit(node.selectionSet));
+  for (const node of info.fieldNodes) visit(node.selectionSet);
+  return fields;
+}
+
+/** True when a query selects any of `names` directly below the current field. */
+export function selectsAnyOf(info: GraphQLResolveInfo, names: readonly string[]): boolean {
+  const fields = selectedFields(info);
+  return names.some((name) => fields.has(name));
+}
+
+/** True when a query selects a field directly below the current field whose name is not in `names` (__typename aside). */
+export function selectsAnyOutside(info: GraphQLResolveInfo, names: readonly string[]): boolean {
+  const known = new Set([...names, '__typename']);
+  return [...selectedFields(info).keys()].some((name) => !known.has(name));
+}
+
+/**
+ * Starts a load now, so it runs concurrently with the one the field needs first; the field that needs it later
+ * gets the same cached promise (and its error, if any) from the request's DataLoader.
+ */
+export function prefetch(load: () => Promise<unknown>): void {
+  load().catch(() => undefined);
 }

@@ -1,0 +1,102 @@
+/**
+ * Point lookups read seedsmetrics alongside Django: loan(id) and officer(id) start their seedsmetrics statements
+ * in the first round trip instead of waiting for the Django row (both are keyed by the id the query gives).
+ * A statement's round is 1 + the highest round among the statements that had completed when it was sent.
+ */
+import { graphql } from 'graphql';
+import type { ObservedPool } from '../../../src/pg-pool';
+import { LOAN_BASE_FIELDS } from '../../../resolvers/loan.type';
+import { OFFICER_HIERARCHY_FIELDS } from '../../../resolvers/officer.type';
+import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+  await seedPortfolio(api.dbs, { officers: 3, loansPerOfficer: 4, customers: 5 });
+});
+afterAll(async () => {
+  await api.dbs.drop();
+});
+
+interface Traced {
+  db: string;
+  sql: string;
+  round: number;
+}
+
+/** Runs `source`, recording each statement's database, text and round. */
+async function traceRounds(source: string): Promise<Traced[]> {
+  const traced: Traced[] = [];
+  const completed: number[] = [];
+  const restore: (() => void)[] = [];
+  for (const [db, pool] of [['django', api.dbs.django.pool], ['metrics', api.dbs.metrics.pool]] as [string, ObservedPool][]) {
+    const original = pool.query;
+    pool.query = (async (...args: unknown[]) => {
+      const first = args[0] as string | { text: string };
+      const round = 1 + Math.max(0, ...completed);
+      const result = await (original as (...a: unknown[]) => Promise<unknown>).apply(pool, args);
+      traced.push({ db, sql: typeof first === 'string' ? first : first.text, round });
+      completed.push(round);
+      return result;
+    }) as typeof pool.query;
+    restore.push(() => {
+      pool.query = original;
+    });
+  }
+  try {
+    const result = await graphql({ schema: api.schema, source, contextValue: api.newContext() });
+    expect(result.errors).toBeUndefined();
+    return traced;
+  } finally {
+    for (const undo of restore) undo();
+  }
+}
+
+const rounds = (traced: Traced[], db: string, pattern: RegExp): number[] => traced.filter((t) => t.db === db && pattern.test(t.sql)).map((t) => t.round);
+
+describe('loan(id)', () => {
+  it('reads the computed fields in the same round trip as the Django loan', async () => {
+    const traced = await traceRounds(`{ loan(id: "1001") { id amount currentDpd officer { name } customer { name } } }`);
+    expect(rounds(traced, 'django', /FROM loans_ajoloan/)).toEqual([1]);
+    expect(rounds(traced, 'metrics', /FROM loans l/)).toEqual([1]);
+    // Officer and customer need the loan's foreign keys: the second round.
+    expect(rounds(traced, 'django', /FROM accounts_customuser/)).toEqual([2]);
+    expect(traced).toHaveLength(4);
+  });
+
+  it('does not read seedsmetrics when only Django fields are asked', async () => {
+    const traced = await traceRounds(`{ loan(id: "1001") { ${LOAN_BASE_FIELDS.join(' ')} } }`);
+    expect(traced.map((t) => t.db)).toEqual(['django']);
+  });
+});
+
+describe('officer(id)', () => {
+  it('reads its hierarchy and default portfolio in the same round trip as the Django user', async () => {
+    const traced = await traceRounds(`{ officer(id: "2") { id name region branch portfolio { totalPortfolio par15 } } }`);
+    expect(traced.map((t) => t.round)).toEqual([1, 1, 1]);
+    expect(traced.map((t) => t.db).sort()).toEqual(['django', 'metrics', 'metrics']);
+  });
+
+  it('reads neither when only Django fields are asked, and a wave portfolio only when its field resolves', async () => {
+    expect((await traceRounds(`{ officer(id: "2") { id name email } }`)).map((t) => t.db)).toEqual(['django']);
+    const waved = await traceRounds(`{ officer(id: "2") { name portfolio(wave: WAVE_1) { totalPortfolio } } }`);
+    expect(waved.map((t) => [t.db, t.round])).toEqual([['django', 1], ['metrics', 2]]);
+  });
+});
+
+describe('the field lists behind these reads', () => {
+  it('match the types: Loan base fields read only Django, officer hierarchy fields read the hierarchy row', async () => {
+    const loanFields = Object.keys((api.schema.getType('Loan') as unknown as { getFields(): object }).getFields());
+    for (const name of LOAN_BASE_FIELDS) expect(loanFields).toContain(name);
+    for (const name of loanFields.filter((n) => !LOAN_BASE_FIELDS.includes(n) && !['officer', 'customer', 'repayments', 'dpdHistory', 'transitions'].includes(n))) {
+      const traced = await traceRounds(`{ loan(id: "1001") { ${name} } }`);
+      expect([name, traced.some((t) => t.db === 'metrics')]).toEqual([name, true]);
+    }
+    const officerFields = Object.keys((api.schema.getType('Officer') as unknown as { getFields(): object }).getFields());
+    for (const name of officerFields) {
+      const traced = await traceRounds(`{ officer(id: "2") { ${name} ${['loans', 'customers', 'portfolio', 'topRiskLoans'].includes(name) ? '{ __typename }' : ''} } }`);
+      const readsHierarchy = traced.some((t) => t.db === 'metrics' && /FROM officers o/.test(t.sql) && !/FROM loans/.test(t.sql));
+      expect([name, readsHierarchy]).toEqual([name, OFFICER_HIERARCHY_FIELDS.includes(name)]);
+    }
+  });
+});
