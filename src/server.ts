@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -85,6 +85,8 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
       ApolloServerPluginDrainHttpServer({ httpServer }),
       disposeWs,
       ApolloServerPluginLandingPageDisabled(),
+      // We set no cache hints; Apollo's default cache-control plugin would still hook every field's resolution.
+      ApolloServerPluginCacheControlDisabled(),
       complexityPlugin(checkComplexity),
     ],
   });
