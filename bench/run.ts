@@ -12,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { postJson, runLoad, type LatencyStats } from './load';
+import { growthPct, rssGrowth, startRssSampler } from './memory';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
 import { startGateway, startSqlServer, waitForSyncCycle, type Child } from './processes';
 import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type Variant } from './report';
@@ -81,6 +82,9 @@ interface Profile {
   memoryWarmupMs: number;
   memoryLoadMs: number;
   memoryConcurrency: number;
+  /** RSS sampling period, and the width of the first and last windows whose medians give the growth. */
+  memorySampleMs: number;
+  memoryWindowMs: number;
   subscribers: number;
   transitions: number;
   djangoCommits: number;
@@ -96,6 +100,8 @@ const FULL: Profile = {
   memoryWarmupMs: 20_000,
   memoryLoadMs: 300_000,
   memoryConcurrency: 8,
+  memorySampleMs: 2000,
+  memoryWindowMs: 60_000,
   subscribers: 1000,
   transitions: 100,
   djangoCommits: 20,
@@ -110,6 +116,8 @@ const QUICK: Profile = {
   memoryWarmupMs: 3000,
   memoryLoadMs: 15_000,
   memoryConcurrency: 4,
+  memorySampleMs: 500,
+  memoryWindowMs: 5000,
   subscribers: 50,
   transitions: 10,
   djangoCommits: 3,
@@ -241,12 +249,12 @@ async function main(): Promise<void> {
         return graphqlBody(op, paramsFor(op, samples, Math.floor(i / OPERATION_NAMES.length)));
       };
       await runLoad({ url: gatewayA.url, body: mixed, concurrency: profile.memoryConcurrency, durationMs: profile.memoryWarmupMs, maxRequests: Number.MAX_SAFE_INTEGER, warmupRequests: 0 });
-      const rssBeforeMiB = gatewayA.rssMiB();
-      const samplesMiB: number[] = [];
-      const sampler = setInterval(() => samplesMiB.push(gatewayA.rssMiB()), 15_000);
+      const sampler = startRssSampler(() => gatewayA.rssMiB(), profile.memorySampleMs);
       const load = await runLoad({ url: gatewayA.url, body: mixed, concurrency: profile.memoryConcurrency, durationMs: profile.memoryLoadMs, maxRequests: Number.MAX_SAFE_INTEGER, warmupRequests: 0 });
-      clearInterval(sampler);
-      const rssAfterMiB = gatewayA.rssMiB();
+      const rss = sampler.stop();
+      const growth = rssGrowth(rss, profile.memoryWindowMs);
+      const rssBeforeMiB = rss[0]!.rssMiB;
+      const rssAfterMiB = rss[rss.length - 1]!.rssMiB;
       memory = {
         loadMs: profile.memoryLoadMs,
         concurrency: profile.memoryConcurrency,
@@ -254,10 +262,16 @@ async function main(): Promise<void> {
         errors: load.errors,
         rssBeforeMiB,
         rssAfterMiB,
-        growthPct: Math.round(((rssAfterMiB - rssBeforeMiB) / rssBeforeMiB) * 1000) / 10,
-        samplesMiB,
+        growthPct: growthPct(rssBeforeMiB, rssAfterMiB),
+        samplesMiB: rss.map((s) => s.rssMiB),
+        sampleOffsetsMs: rss.map((s) => s.atMs),
+        sampleIntervalMs: profile.memorySampleMs,
+        ...growth,
       };
-      log(`memory: RSS ${rssBeforeMiB} → ${rssAfterMiB} MiB (${memory.growthPct}%), ${load.count} requests`);
+      log(
+        `memory: RSS median ${growth.firstWindowMedianMiB} → ${growth.lastWindowMedianMiB} MiB (${growth.medianGrowthPct}%, first vs last ${growth.windowMs / 1000} s); ` +
+          `raw ${rssBeforeMiB} → ${rssAfterMiB} MiB (${memory.growthPct}%), min ${growth.minMiB} max ${growth.maxMiB}, ${rss.length} samples, ${load.count} requests`,
+      );
     }
     await stopChild(gatewayA);
 
