@@ -7,7 +7,9 @@
  * (c) "fdw": the replaced design. One seedsmetrics connection; base fields come through the seed design's views
  *     over postgres_fdw (fdw_design.*), joined with the local computed fields of `loans` in the same statement.
  *
- * Both compute the officer metrics of §4.4 with the same SQL (OFFICER_METRICS), so only data access differs.
+ * Officer metrics of §4.4: (b) reads them from officer_portfolios, which the engine keeps current (as the gateway
+ * does); (c) computes them from the loans per request (OFFICER_METRICS), as the replaced design did, which never
+ * wrote its pre-aggregation tables (DOMAIN §2.6).
  */
 import type pg from 'pg';
 import type { OperationName, OperationParams } from './operations';
@@ -23,9 +25,31 @@ const VISIBLE_TYPES = `('AGENT','AJO_AGENT','DMO_AGENT','MERCHANT','MERCHANT_AGE
 const VISIBLE_OFFICER = (alias: string): string => `(${alias}.user_type IS NULL OR ${alias}.user_type IN ${VISIBLE_TYPES})`;
 const VISIBLE_LOAN = `EXISTS (SELECT 1 FROM officers vo WHERE vo.officer_id = l.officer_id AND ${VISIBLE_OFFICER('vo')})`;
 
+/** The §4.4 fields the operations ask, as text, over CTE `scored` (one row per officer, unrounded numerics). */
+const METRICS_OF_SCORED = `
+  metrics AS (
+    SELECT officer_id, total_portfolio::numeric(15,2)::text AS total_portfolio, overdue15d::numeric(15,2)::text AS overdue15d,
+           round(porr, 8)::text AS par15, round(fimr, 8)::text AS fimr, round(ayr, 8)::text AS ayr,
+           round(slippage, 8)::text AS slippage, round(roll, 8)::text AS roll,
+           LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS dqi,
+           trunc(risk_norm * 100)::int AS risk_score,
+           CASE WHEN trunc(risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(risk_norm * 100) >= 60 THEN 'Watch'
+                WHEN trunc(risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS risk_band,
+           active_loans, disbursed
+      FROM scored
+  )`;
+
 /**
- * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord): raw sums per officer through a LATERAL
- * aggregate over `loans`, then the calculated ratios and scores, all numeric.
+ * The floor's §4.4 metrics for the officers of CTE `page`: the engine keeps them in officer_portfolios (as the
+ * gateway reads them), so hand-written SQL reads them there too.
+ */
+const STORED_OFFICER_METRICS = `
+  scored AS (SELECT s.* FROM page p JOIN officer_portfolios s USING (officer_id)),
+  ${METRICS_OF_SCORED}`;
+
+/**
+ * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord) computed from the loans, as the replaced
+ * design did: raw sums per officer through a LATERAL aggregate over `loans`, then the ratios and scores, all numeric.
  */
 const OFFICER_METRICS = `
   agg AS (
@@ -66,17 +90,7 @@ const OFFICER_METRICS = `
              - 0.15 * (1 - LEAST(ayr, 1)))) AS risk_norm
       FROM calc
   ),
-  metrics AS (
-    SELECT officer_id, total_portfolio::numeric(15,2)::text AS total_portfolio, overdue15d::numeric(15,2)::text AS overdue15d,
-           round(porr, 8)::text AS par15, round(fimr, 8)::text AS fimr, round(ayr, 8)::text AS ayr,
-           round(slippage, 8)::text AS slippage, round(roll, 8)::text AS roll,
-           LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS dqi,
-           trunc(risk_norm * 100)::int AS risk_score,
-           CASE WHEN trunc(risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(risk_norm * 100) >= 60 THEN 'Watch'
-                WHEN trunc(risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS risk_band,
-           active_loans, disbursed
-      FROM scored
-  )`;
+  ${METRICS_OF_SCORED}`;
 
 const LOAN_COMPUTED = `l.loan_id, l.branch, l.region, l.current_dpd, l.dpd_bucket, l.max_dpd_ever, l.principal_outstanding,
   l.actual_outstanding, l.total_outstanding, l.total_repayments, l.days_since_last_repayment, l.fimr_tagged`;
@@ -129,7 +143,7 @@ async function rawOfficerList(pools: SqlPools, first: number, detailed: boolean)
                 row_number() OVER (ORDER BY o.officer_name, o.officer_id) AS ord
            FROM officers o WHERE ${VISIBLE_OFFICER('o')}
           ORDER BY o.officer_name, o.officer_id LIMIT $1),
-       ${OFFICER_METRICS}
+       ${STORED_OFFICER_METRICS}
        SELECT page.*, metrics.* FROM page JOIN metrics USING (officer_id) ORDER BY page.ord`,
       [first],
     ),
@@ -169,7 +183,7 @@ export const RAW: Record<OperationName, SqlHandler> = {
       pools.metrics.query(
         `WITH page AS (SELECT o.officer_id, o.officer_name, o.region, o.branch, o.supervisor_name, o.vertical_lead_name, 1 AS ord
                          FROM officers o WHERE o.officer_id = $1),
-         ${OFFICER_METRICS}
+         ${STORED_OFFICER_METRICS}
          SELECT page.*, metrics.* FROM page JOIN metrics USING (officer_id)`,
         [String(p.id)],
       ),

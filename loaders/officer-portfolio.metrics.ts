@@ -137,12 +137,35 @@ export function officerPortfolioColumns(q = ''): string {
 }
 
 /**
+ * The columns of `scored` that officer_portfolios stores (the engine refreshes them with this file's chain; see
+ * migration 0008), in the table's order.
+ */
+export const STORED_PORTFOLIO_COLUMNS = [
+  'officer_id', 'first_miss', 'disbursed', 'dpd1to6_bal', 'amount_due_7d', 'moved_to_7to30', 'fees_collected', 'interest_collected',
+  'fees_due', 'overdue15d', 'par30_amount', 'par60_amount', 'par90_amount', 'total_portfolio', 'active_loans', 'avg_timeliness',
+  'avg_health', 'avg_dslr', 'avg_age', 'fimr', 'slippage', 'roll', 'frr', 'ayr', 'porr', 'par30', 'par60', 'par90', 'rdr',
+  'on_time', 'risk_norm',
+] as const;
+
+/**
  * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
  * The loans' out3 = principal + interest + fees outstanding; "live" loans have out3 > 2000.
+ * All waves (wave null) come from officer_portfolios, which the engine keeps current in the transaction that changes
+ * loans; an id it has no row for (an officer without any loan or officers row) is computed here, as zeros.
  */
 export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
   const params = new Params();
   const ids = params.add(officerIds);
+  if (wave === null) {
+    const columns = STORED_PORTFOLIO_COLUMNS.join(', ');
+    const { rows } = await db.query<OfficerPortfolioRow>(
+      `WITH stored AS (SELECT ${columns} FROM officer_portfolios WHERE officer_id = ANY(${ids}::text[])),
+       ${officerMetricsChain(`SELECT DISTINCT i FROM unnest(${ids}::text[]) i WHERE NOT EXISTS (SELECT 1 FROM stored WHERE stored.officer_id = i)`, 'NULL')}
+       SELECT ${officerPortfolioColumns('s.')} FROM (SELECT ${columns} FROM stored UNION ALL SELECT ${columns} FROM scored) s`,
+      params.values,
+    );
+    return rows;
+  }
   const waveParam = params.add(wave);
   const { rows } = await db.query<OfficerPortfolioRow>(
     `WITH ${officerMetricsChain(`SELECT unnest(${ids}::text[])`, waveParam)}
