@@ -189,6 +189,8 @@ export const loans = pgTable(
     index('idx_loans_verification_status').on(t.verificationStatus),
     index('idx_loans_disbursement_date').on(t.disbursementDate, t.loanId),
     index('idx_loans_current_dpd').on(t.currentDpd, t.loanId),
+    // Lists sort DPD descending with NULLs last (loaders/keyset.ts); the index above, read backwards, gives NULLs first.
+    index('idx_loans_current_dpd_desc').on(t.currentDpd.desc().nullsLast(), t.loanId.desc().nullsFirst()),
     index('idx_loans_days_since_due').on(t.daysSinceDue),
     index('idx_loans_actual_outstanding').on(t.actualOutstanding),
     index('idx_loans_total_repayments').on(t.totalRepayments),

@@ -202,7 +202,7 @@ describe('other lists page the same way', () => {
 });
 
 describe('the default loan order', () => {
-  it('is served by the (disbursement_date, loan_id) index in both directions, without a sort', async () => {
+  it('is served by an index without a sort: disbursement date in both directions, DPD highest first', async () => {
     const client = await api.dbs.metrics.pool.connect();
     try {
       await client.query('BEGIN');
@@ -216,8 +216,14 @@ describe('the default loan order', () => {
         expect(plan).toContain('idx_loans_disbursement_date');
         expect(plan).not.toMatch(/\bSort\b/);
       }
-      // A nullable key keeps NULLS LAST (NULL DPDs page last in both directions; see the walks above).
-      expect(orderBySql(LOAN_SORTS.currentDpd, 'DESC', 'l.loan_id')).toBe('l.current_dpd DESC NULLS LAST, l.loan_id DESC');
+      // A nullable key keeps NULLS LAST (NULL DPDs page last in both directions; see the walks above), and the
+      // highest-DPD-first order of the early-indicator and arrears lists has an index of its own.
+      const dpdDesc = orderBySql(LOAN_SORTS.currentDpd, 'DESC', 'l.loan_id');
+      expect(dpdDesc).toBe('l.current_dpd DESC NULLS LAST, l.loan_id DESC');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT l.loan_id FROM loans l WHERE l.current_dpd BETWEEN 1 AND 30 ORDER BY ${dpdDesc} LIMIT 5`);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('idx_loans_current_dpd_desc');
+      expect(plan).not.toMatch(/\bSort\b/);
     } finally {
       await client.query('ROLLBACK');
       client.release();

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_loans_current_dpd_desc" ON "loans" USING btree ("current_dpd" DESC NULLS LAST,"loan_id" DESC NULLS FIRST);
