@@ -93,11 +93,19 @@ export interface BenchResult {
   sync: SyncFigures | null;
   statements: StatementReport | null;
   latency: LatencyTable;
+  /** c=1 latency of a request that runs no SQL, per transport (absent in results written before it existed). */
+  transportFloor?: TransportFloor;
   correctness: string[];
   memory: MemoryFigures | null;
   subscriptions: SubscriptionFigures | null;
   targets: TargetCheck[];
   notes: string[];
+}
+
+/** The gateway answering `{ __typename }` and the SQL server answering /raw/ping: HTTP, JSON and (gateway) Apollo. */
+export interface TransportFloor {
+  gateway: LatencyStats;
+  sql: LatencyStats;
 }
 
 export interface TargetCheck {
@@ -176,6 +184,13 @@ export function markdownTables(result: BenchResult): string {
       lines.push(`| ${op} | ${VARIANTS.map(cell).join(' | ')} | ${r('a', 'b')} | ${r('a', 'c')} | ${r('a', 'd')} |`);
     }
     lines.push('');
+  }
+  if (result.transportFloor) {
+    const f = result.transportFloor;
+    lines.push('#### Transport floor (c=1, no SQL: HTTP + JSON; for the gateway also Apollo and GraphQL execution)', '');
+    lines.push('| request | p50 / p95 / p99 ms |', '|---|---|');
+    lines.push(`| gateway \`{ __typename }\` | ${fmt(f.gateway.p50Ms)} / ${fmt(f.gateway.p95Ms)} / ${fmt(f.gateway.p99Ms)} |`);
+    lines.push(`| SQL server /raw/ping | ${fmt(f.sql.p50Ms)} / ${fmt(f.sql.p95Ms)} / ${fmt(f.sql.p99Ms)} |`, '');
   }
   if (result.statements) {
     lines.push('#### SQL statements per operation (Django + seedsmetrics)', '');

@@ -15,7 +15,7 @@ import { postJson, runLoad, type LatencyStats } from './load';
 import { growthPct, rssGrowth, startRssSampler } from './memory';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
 import { startGateway, startSqlServer, waitForSyncCycle, type Child } from './processes';
-import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type Variant } from './report';
+import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type TransportFloor, type Variant } from './report';
 import { countStatements } from './statements';
 import { measureSubscriptions } from './subscriptions';
 import { measureSync } from './sync-cycle';
@@ -214,6 +214,17 @@ async function main(): Promise<void> {
     const correctness = await checkSameRows(urlOf, { a: (op) => bodyOf('a', op, 0), b: (op) => bodyOf('b', op, 0), c: (op) => bodyOf('c', op, 0), d: (op) => bodyOf('d', op, 0) });
     for (const line of correctness) log(`check: ${line}`);
 
+    // What each transport costs with no SQL at all (HTTP + JSON, and for the gateway Apollo's request pipeline and
+    // GraphQL execution): the part of a point lookup's latency that no query tuning can remove.
+    const transportFloor: TransportFloor = {} as TransportFloor;
+    for (const [side, url, body] of [
+      ['gateway', gatewayA.url, JSON.stringify({ query: '{ __typename }' })],
+      ['sql', `${sqlServer.url}/raw/ping`, '{}'],
+    ] as const) {
+      transportFloor[side] = await runLoad({ url, body: () => body, concurrency: 1, durationMs: profile.durationMs, maxRequests: profile.maxRequests, warmupRequests: profile.warmupRequests, warmupMs: profile.warmupMs });
+      log(`transport floor c=1 ${side}: p50 ${transportFloor[side].p50Ms} ms p99 ${transportFloor[side].p99Ms} · n=${transportFloor[side].count}`);
+    }
+
     const latency = {} as LatencyTable;
     for (const op of OPERATION_NAMES) {
       latency[op] = { c1: {}, c16: {} };
@@ -312,6 +323,7 @@ async function main(): Promise<void> {
       sync,
       statements,
       latency,
+      transportFloor,
       correctness,
       memory,
       subscriptions,

@@ -46,6 +46,8 @@ prepareEverything(pools.metrics);
 // A bound on any one statement, so a pathological FDW plan shows up as an error instead of stalling the run.
 for (const pool of [pools.django, pools.metrics]) pool.on('connect', (client) => void client.query('SET statement_timeout = 60000').catch(() => undefined));
 const routes = new Map<string, SqlHandler>();
+// The transport floor: an answer with no SQL, to compare with the gateway's `{ __typename }`.
+routes.set('/raw/ping', async () => ({ ok: true }));
 for (const name of OPERATION_NAMES) {
   routes.set(`/raw/${name}`, RAW[name as OperationName]);
   routes.set(`/fdw/${name}`, FDW[name as OperationName]);

@@ -13,9 +13,9 @@ import { createDpdTransitionLoaders, type DpdTransitionLoaders, type DpdTransiti
 import { groupedLoader, keyedLoader, LoaderFamily, primeAll, type LoaderOptions } from './keyed';
 import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
-import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
+import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
 import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
-import { fetchLoanMetrics, type LoanMetricsRow } from './loan.metrics';
+import { fetchLoanMetrics, fetchRepaymentsToday, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchBranches, fetchVerticalLeads, type BranchFilter, type BranchRow, type BranchSortKey, type VerticalLeadRow } from './branch.metrics';
 import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
@@ -69,12 +69,14 @@ export interface Loaders {
   loan: DataLoader<string, DjangoLoanRow | null>;
   /** Loan computed fields from seedsmetrics, by loan id (null when not synced yet). */
   loanMetrics: DataLoader<string, LoanMetricsRow | null>;
+  /** Σ counted repayments dated business today, by loan id (null when not synced yet). */
+  repaymentsToday: DataLoader<string, RepaymentsTodayRow | null>;
   /** Pages of loans per parent id ('' for the root list); primes loanMetrics. */
   loanPages(parent: LoanParent | null, args: LoanListArgs): DataLoader<string, LoanPageRow[]>;
   /** Loan counts per parent id ('' for the root list). */
   loanCounts(parent: LoanParent | null, filter: LoanFilter): KeyLoader<string, number>;
-  /** The loans summary; `withRepayments` false leaves SUMMARY_REPAYMENT_FIELDS null and skips the repayments join. */
-  loanSummary(filter: LoanFilter, period: RepaymentPeriod, withRepayments: boolean): Promise<LoanSummaryRow>;
+  /** The loans summary, only `fields` computed (the others null); one statement per distinct question. */
+  loanSummary(filter: LoanFilter, period: RepaymentPeriod, fields: readonly LoanSummaryField[]): Promise<LoanSummaryRow>;
   repayments: DataLoader<string, RepaymentRow[]>;
   dpdHistory(last: number): DataLoader<string, DpdSnapshotRow[]>;
   transitions: DataLoader<string, DpdTransitionRow[]>;
@@ -123,6 +125,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   );
   const loan = keyedLoader((ids: readonly string[]) => fetchDjangoLoans(django, ids), (r) => r.id, batching);
   const loanMetrics = keyedLoader((ids: readonly string[]) => fetchLoanMetrics(metrics, ids), (r) => r.loanId, batching);
+  const repaymentsToday = keyedLoader((ids: readonly string[]) => fetchRepaymentsToday(metrics, ids), (r) => r.loanId, batching);
 
   /** The customer ids a phone filter stands for (Django first), or undefined when the filter has no phone. */
   const resolvePhone = async (filter: LoanFilter): Promise<readonly string[] | undefined> => {
@@ -206,15 +209,14 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     customerIdsByPhone: { load: async (part: string) => (await customerIdsByPhone.load(part)).map((r) => r.id) },
     loan,
     loanMetrics,
+    repaymentsToday,
     loanPages: (parent, args) => loanPages.forArgs(filterSignature({ parent, args }), { parent, args }),
     loanCounts: (parent, filter) => {
       const loader = loanCounts.forArgs(filterSignature({ parent, filter }), { parent, filter });
       return { load: async (id: string) => (await loader.load(id))?.count ?? 0 };
     },
-    loanSummary: (filter, period, withRepayments) =>
-      summaries(filterSignature({ filter, period, withRepayments }), async () =>
-        fetchLoanSummary(metrics, filter, period, withRepayments, await resolvePhone(filter)),
-      ),
+    loanSummary: (filter, period, fields) =>
+      summaries(filterSignature({ filter, period, fields }), async () => fetchLoanSummary(metrics, filter, period, fields, await resolvePhone(filter))),
     repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId, batching),
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId, batching),

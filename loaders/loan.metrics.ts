@@ -46,8 +46,6 @@ export interface LoanMetricsRow {
   countedRepaymentsCount: number;
   /** Business date the computed fields were last computed for. */
   computedAsOf: string | null;
-  /** Σ counted repayments dated business today (§6 row 8 `repayments_today`). */
-  repaymentsToday: string;
 }
 
 /** The select list of LoanMetricsRow over a `loans` row aliased `l`. */
@@ -67,11 +65,30 @@ export const LOAN_METRICS_COLUMNS = `l.loan_id AS "loanId", l.officer_id AS "off
   l.repayment_days_due_today AS "repaymentDaysDueToday", l.real_loan_tenure_days AS "realLoanTenureDays",
   l.business_days_since_disbursement AS "businessDaysSinceDisbursement", l.repayment_delay_rate::text AS "repaymentDelayRate",
   l.timeliness_score::text AS "timelinessScore", l.repayment_health::text AS "repaymentHealth",
-  l.counted_repayments_count AS "countedRepaymentsCount", ${dateText('l.computed_as_of')} AS "computedAsOf",
-  (SELECT COALESCE(sum(r.payment_amount), 0) FROM repayments r
-    WHERE r.loan_id = l.loan_id AND r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL})::numeric(15,2)::text AS "repaymentsToday"`;
+  l.counted_repayments_count AS "countedRepaymentsCount", ${dateText('l.computed_as_of')} AS "computedAsOf"`;
 
 export async function fetchLoanMetrics(db: Queryable, ids: readonly string[]): Promise<LoanMetricsRow[]> {
   const { rows } = await db.query<LoanMetricsRow>(`SELECT ${LOAN_METRICS_COLUMNS} FROM loans l WHERE l.loan_id = ANY($1::text[])`, [ids]);
+  return rows;
+}
+
+/** Σ counted repayments dated business today (§6 row 8 `repayments_today`) per synced loan (unsynced: no row). */
+export interface RepaymentsTodayRow {
+  loanId: string;
+  amount: string;
+}
+
+/**
+ * Read apart from the other computed fields (it is a sum over `repayments`, not a column of `loans`), so lists
+ * that do not show it do not pay an index lookup per row for it.
+ */
+export async function fetchRepaymentsToday(db: Queryable, ids: readonly string[]): Promise<RepaymentsTodayRow[]> {
+  const { rows } = await db.query<RepaymentsTodayRow>(
+    `SELECT l.loan_id AS "loanId",
+            (SELECT COALESCE(sum(r.payment_amount), 0) FROM repayments r
+              WHERE r.loan_id = l.loan_id AND r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL})::numeric(15,2)::text AS "amount"
+       FROM loans l WHERE l.loan_id = ANY($1::text[])`,
+    [ids],
+  );
   return rows;
 }

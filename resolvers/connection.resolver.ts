@@ -1,26 +1,26 @@
 /** Lazy fields of connections: counts and the loans summary cost a statement only when a query asks for them. */
-import type { GraphQLResolveInfo } from 'graphql';
-import { Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
-import { SUMMARY_REPAYMENT_FIELDS } from '../loaders/loan-page.metrics';
+import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, LoanConnection, OfficerConnection } from './connections.type';
 import { LoanSummary, RepaymentsByDjangoStatus } from './loan-summary.type';
-import { selectsAnyOf } from './selection';
+import { summaryFieldsAsked } from './loan-list';
 
 @Resolver(() => LoanConnection)
 export class LoanConnectionResolver {
   @FieldResolver(() => Int, { description: 'Number of loans matching the filter (all pages).' })
-  totalCount(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<number> {
+  async totalCount(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<number> {
     const q = connection.question;
+    // The summary statement this query runs anyway counts the same loans.
+    if (q.summaryFields?.includes('totalLoans')) return (await ctx.loaders.loanSummary(q.filter, q.period, q.summaryFields)).totalLoans!;
     return ctx.loaders.loanCounts(q.parent, q.filter).load(q.parentId);
   }
 
   @FieldResolver(() => LoanSummary, { nullable: true, description: 'The loans summary (§4.6) over every matching loan; top-level lists only (null on nested lists).' })
-  async summary(@Root() connection: LoanConnection, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<LoanSummary | null> {
+  async summary(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<LoanSummary | null> {
     const q = connection.question;
     if (q.parent !== null) return null;
-    // The repayment totals join the period's repayments; a dashboard asking only loan aggregates skips that.
-    const row = await ctx.loaders.loanSummary(q.filter, q.period, selectsAnyOf(info, SUMMARY_REPAYMENT_FIELDS));
+    // Only the asked fields are computed: a dashboard asking a few loan aggregates skips the rest and the repayments.
+    const row = await ctx.loaders.loanSummary(q.filter, q.period, q.summaryFields ?? []);
     return Object.assign(new LoanSummary(), {
       ...row,
       repaymentsByDjangoStatus: row.repaymentsByDjangoStatus?.map((r) => Object.assign(new RepaymentsByDjangoStatus(), r)) ?? null,

@@ -4,8 +4,7 @@
  */
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { LoanFilter } from '../loaders/loan-filter';
-import type { RepaymentPeriod } from '../loaders/loan-page.metrics';
-import type { LoanParent } from '../loaders/loan-page.metrics';
+import type { LoanParent, LoanSummaryField, RepaymentPeriod } from '../loaders/loan-page.metrics';
 import type { OfficerFilter } from '../loaders/officer.metrics';
 import type { CustomerListFilter } from '../loaders/customer.django';
 import { Customer } from './customer.type';
@@ -29,6 +28,11 @@ export interface LoanListQuestion {
   parentId: string;
   filter: LoanFilter;
   period: RepaymentPeriod;
+  /**
+   * Root lists: the summary fields the query asks of this connection (totalLoans too when it asks totalCount, which
+   * the summary statement then answers), so summary and count cost one statement. Undefined: no summary asked.
+   */
+  summaryFields?: readonly LoanSummaryField[];
 }
 
 @ObjectType({ description: 'A page of loans (Relay connection).' })

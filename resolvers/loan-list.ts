@@ -3,13 +3,15 @@
  * then for the loans' base fields (Django) — both batched across every parent that asks the same question.
  */
 import type { AppContext } from '../src/context';
-import { LOAN_SORTS, type LoanParent } from '../loaders/loan-page.metrics';
+import type { GraphQLResolveInfo } from 'graphql';
+import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanParent, type LoanSummaryField } from '../loaders/loan-page.metrics';
 import type { LoanMetricsRow } from '../loaders/loan.metrics';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
 import { parseLoanFilter, type LoanFilterInput, type LoanOrder } from './loan.args';
 import { Loan } from './loan.type';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
+import { fieldsBelow, selectedFields } from './selection';
 
 export interface PageArgs<O> {
   orderBy?: O | null;
@@ -63,6 +65,19 @@ export async function loanConnection(
   });
 }
 
+/**
+ * The summary fields a root loan list's query asks (every `summary` selection of the connection, aliases and
+ * fragments included), plus totalLoans when it also asks totalCount; undefined when it asks no summary.
+ */
+export function summaryFieldsAsked(info: GraphQLResolveInfo): LoanSummaryField[] | undefined {
+  const connectionFields = selectedFields(info);
+  const summaries = connectionFields.get('summary');
+  if (summaries === undefined) return undefined;
+  const asked = fieldsBelow(summaries, info);
+  if (connectionFields.has('totalCount')) asked.set('totalLoans', []);
+  return LOAN_SUMMARY_FIELDS.filter((field) => asked.has(field));
+}
+
 /** The default order of loan lists: newest disbursement first. */
 export const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, direction: SortDirection.DESC };
 
@@ -73,10 +88,10 @@ export const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, d
  */
 export function filteredLoanConnection(
   ctx: AppContext,
-  scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean },
+  scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean; summaryFields?: readonly LoanSummaryField[] },
   filter: LoanFilterInput | null | undefined,
   args: PageArgs<LoanOrder>,
 ): Promise<LoanConnection> {
   const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: scope.visibleOfficersOnly });
-  return loanConnection(ctx, { parent: scope.parent, parentId: scope.parentId, ...parsed }, args, BY_DISBURSEMENT_DESC);
+  return loanConnection(ctx, { parent: scope.parent, parentId: scope.parentId, summaryFields: scope.summaryFields, ...parsed }, args, BY_DISBURSEMENT_DESC);
 }

@@ -8,7 +8,7 @@ import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirectio
 import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
-import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection } from './loan-list';
+import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, summaryFieldsAsked } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { prefetch, selectsAnyOutside } from './selection';
 import { Officer } from './officer.type';
@@ -39,12 +39,13 @@ export class LoanResolver {
   })
   loans(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
     @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LoanConnection> {
-    return filteredLoanConnection(ctx, { parent: null, parentId: '', visibleOfficersOnly: true }, filter, { orderBy, first, after });
+    return filteredLoanConnection(ctx, { parent: null, parentId: '', visibleOfficersOnly: true, summaryFields: summaryFieldsAsked(info) }, filter, { orderBy, first, after });
   }
 
   @Query(() => LoanConnection, {
@@ -52,6 +53,7 @@ export class LoanResolver {
   })
   fimrLoans(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
     @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
@@ -60,12 +62,13 @@ export class LoanResolver {
     const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
     parsed.filter.fimrTagged = true;
     parsed.filter.djangoStatuses ??= { values: FIMR_DEFAULT_DJANGO_STATUSES };
-    return loanConnection(ctx, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
+    return loanConnection(ctx, { parent: null, parentId: '', summaryFields: summaryFieldsAsked(info), ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
   }
 
   @Query(() => LoanConnection, { description: 'Early-indicators drilldown (§6 row 4): loans with DPD 1-30, optionally one band; highest DPD first.' })
   earlyIndicatorLoans(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
     @Arg('band', () => EarlyIndicatorBand, { nullable: true }) band?: EarlyIndicatorBand | null,
     @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
@@ -77,7 +80,7 @@ export class LoanResolver {
     // The band narrows the caller's DPD range; an empty intersection simply matches nothing.
     parsed.filter.dpdMin = Math.max(low, parsed.filter.dpdMin ?? low);
     parsed.filter.dpdMax = Math.min(high, parsed.filter.dpdMax ?? high);
-    return loanConnection(ctx, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DPD_DESC);
+    return loanConnection(ctx, { parent: null, parentId: '', summaryFields: summaryFieldsAsked(info), ...parsed }, { orderBy, first, after }, BY_DPD_DESC);
   }
 
   @FieldResolver(() => Officer, { nullable: true, description: 'The loan officer (Django agent).' })

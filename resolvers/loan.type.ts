@@ -293,8 +293,8 @@ export class Loan {
   }
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Σ counted repayments dated business today.' })
-  get repaymentsToday(): string | null | Promise<string | null> {
-    return this.computed('repaymentsToday');
+  get repaymentsToday(): Promise<string | null> {
+    return this.loaders.repaymentsToday.load(this.base.id).then((row) => row?.amount ?? null);
   }
 
   @Field(() => DecimalScalar, { nullable: true })

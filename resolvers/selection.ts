@@ -6,6 +6,11 @@ import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 
 /** The field nodes a query selects directly below the current field (through fragments too), by field name. */
 export function selectedFields(info: GraphQLResolveInfo): Map<string, FieldNode[]> {
+  return fieldsBelow(info.fieldNodes, info);
+}
+
+/** The field nodes selected directly below `nodes` (through fragments too), by field name. */
+export function fieldsBelow(nodes: readonly FieldNode[], info: Pick<GraphQLResolveInfo, 'fragments'>): Map<string, FieldNode[]> {
   const fields = new Map<string, FieldNode[]>();
   const visitedFragments = new Set<string>();
   const visit = (selectionSet: SelectionSetNode | undefined): void => {
@@ -21,7 +26,7 @@ export function selectedFields(info: GraphQLResolveInfo): Map<string, FieldNode[
       }
     }
   };
-  for (const node of info.fieldNodes) visit(node.selectionSet);
+  for (const node of nodes) visit(node.selectionSet);
   return fields;
 }
 

@@ -58,6 +58,8 @@ export const officers = pgTable(
   (t) => [
     index('idx_officers_region').on(t.region),
     index('idx_officers_branch').on(t.branch),
+    // Officer lists default to name order (keyset on name, id): read in index order, not sorted per request.
+    index('idx_officers_name').on(t.officerName, t.officerId),
     index('idx_officers_email').on(t.officerEmail),
     index('idx_officers_user_type').on(t.userType),
     index('idx_officers_vertical_lead').on(t.verticalLeadEmail),

@@ -4,7 +4,6 @@
  * never receive a result read earlier for someone else. Executions are counted as calls of the subscription's
  * root field resolver (one per execution) and of its nested field resolvers.
  */
-import type { Client } from 'graphql-ws';
 import { DpdTransitionResolver } from '../../resolvers/dpd-transition.resolver';
 import { INTERNAL_ERROR_MESSAGE } from '../../src/errors';
 import { TOPICS } from '../../src/events/pubsub';
@@ -41,25 +40,6 @@ const NESTED = `subscription { dpdTransitioned { id toBucket actualOutstanding l
 
 interface NestedEvent {
   dpdTransitioned: { id: string; toBucket: string; actualOutstanding: string; loan: { id: string; amount: string } | null; officer: { id: string; name: string; branch: string } | null };
-}
-
-/** Like the harness's collect, with an operation name (to pick one operation of a document). */
-function collectOperation<T>(client: Client, query: string, operationName: string): Collected<T> {
-  const collected: Collected<T> = { values: [], errors: [], completed: false, stop: () => undefined };
-  collected.stop = client.subscribe<T>(
-    { query, operationName },
-    {
-      next: (result) => {
-        if (result.errors) collected.errors.push(result.errors);
-        if (result.data) collected.values.push(result.data as T);
-      },
-      error: (error) => collected.errors.push(error),
-      complete: () => {
-        collected.completed = true;
-      },
-    },
-  );
-  return collected;
 }
 
 async function subscribed(count: number): Promise<void> {
@@ -110,8 +90,8 @@ test('different selections, variables or operation names each execute once and g
   const worsening = [collect(client, DPD_SUBSCRIPTION, { filter: { direction: 'WORSENING' } }), collect(other, DPD_SUBSCRIPTION, { filter: { direction: 'WORSENING' } })];
   const yaba = collect(client, DPD_SUBSCRIPTION, { filter: { branches: ['YABA'] } });
   const epe = collect(client, DPD_SUBSCRIPTION, { filter: { branches: ['EPE'] } });
-  const ids = collectOperation<{ dpdTransitioned: { id: string } }>(client, TWO_OPERATIONS, 'Ids');
-  const moves = collectOperation<{ dpdTransitioned: { id: string; fromBucket: string; toBucket: string } }>(other, TWO_OPERATIONS, 'Moves');
+  const ids = collect<{ dpdTransitioned: { id: string } }>(client, TWO_OPERATIONS, {}, 'Ids');
+  const moves = collect<{ dpdTransitioned: { id: string; fromBucket: string; toBucket: string } }>(other, TWO_OPERATIONS, {}, 'Moves');
   const all = [...nested, small, ...worsening, yaba, epe, ids, moves];
   await subscribed(all.length);
 

@@ -5,6 +5,7 @@
  */
 import { orderBySql } from '../../../loaders/keyset';
 import { LOAN_SORTS } from '../../../loaders/loan-page.metrics';
+import { OFFICER_SORTS } from '../../../loaders/officer.metrics';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
 let api: ApiHarness;
@@ -201,32 +202,42 @@ describe('other lists page the same way', () => {
   });
 });
 
-describe('the default loan order', () => {
-  it('is served by an index without a sort: disbursement date in both directions, DPD highest first', async () => {
-    const client = await api.dbs.metrics.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Make a sort prohibitively expensive: the plan may only avoid it if the index yields the order.
-      await client.query('SET LOCAL enable_sort = off');
-      await client.query('SET LOCAL enable_seqscan = off');
-      for (const direction of ['ASC', 'DESC'] as const) {
-        const order = orderBySql(LOAN_SORTS.disbursementDate, direction, 'l.loan_id');
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT l.loan_id FROM loans l ORDER BY ${order} LIMIT 5`);
-        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-        expect(plan).toContain('idx_loans_disbursement_date');
-        expect(plan).not.toMatch(/\bSort\b/);
-      }
-      // A nullable key keeps NULLS LAST (NULL DPDs page last in both directions; see the walks above), and the
-      // highest-DPD-first order of the early-indicator and arrears lists has an index of its own.
-      const dpdDesc = orderBySql(LOAN_SORTS.currentDpd, 'DESC', 'l.loan_id');
-      expect(dpdDesc).toBe('l.current_dpd DESC NULLS LAST, l.loan_id DESC');
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT l.loan_id FROM loans l WHERE l.current_dpd BETWEEN 1 AND 30 ORDER BY ${dpdDesc} LIMIT 5`);
-      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-      expect(plan).toContain('idx_loans_current_dpd_desc');
+/** The plan of `sql` when sorting and sequential scans are made prohibitively expensive (an index must give the order). */
+async function planWithoutSorting(sql: string): Promise<string> {
+  const client = await api.dbs.metrics.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL enable_sort = off');
+    await client.query('SET LOCAL enable_seqscan = off');
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
+describe('list orders', () => {
+  it('disbursement date, both directions: the (disbursement_date, loan_id) index, no sort', async () => {
+    for (const direction of ['ASC', 'DESC'] as const) {
+      const plan = await planWithoutSorting(`SELECT l.loan_id FROM loans l ORDER BY ${orderBySql(LOAN_SORTS.disbursementDate, direction, 'l.loan_id')} LIMIT 5`);
+      expect(plan).toContain('idx_loans_disbursement_date');
       expect(plan).not.toMatch(/\bSort\b/);
-    } finally {
-      await client.query('ROLLBACK');
-      client.release();
     }
+  });
+
+  it('DPD highest first, NULLs last: an index of its own, no sort', async () => {
+    // A nullable key keeps NULLS LAST (NULL DPDs page last in both directions; see the walks above).
+    const dpdDesc = orderBySql(LOAN_SORTS.currentDpd, 'DESC', 'l.loan_id');
+    expect(dpdDesc).toBe('l.current_dpd DESC NULLS LAST, l.loan_id DESC');
+    const plan = await planWithoutSorting(`SELECT l.loan_id FROM loans l WHERE l.current_dpd BETWEEN 1 AND 30 ORDER BY ${dpdDesc} LIMIT 5`);
+    expect(plan).toContain('idx_loans_current_dpd_desc');
+    expect(plan).not.toMatch(/\bSort\b/);
+  });
+
+  it('officers by name: the (officer_name, officer_id) index, no sort', async () => {
+    const plan = await planWithoutSorting(`SELECT o.officer_id FROM officers o ORDER BY ${orderBySql(OFFICER_SORTS.name, 'ASC', 'o.officer_id')} LIMIT 5`);
+    expect(plan).toContain('idx_officers_name');
+    expect(plan).not.toMatch(/\bSort\b/);
   });
 });

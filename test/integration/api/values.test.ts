@@ -327,6 +327,26 @@ describe('the loans summary', () => {
   });
 });
 
+describe('the loans summary and count', () => {
+  it('cost one statement together, computing only the aggregates asked, with the count the count statement gives', async () => {
+    const pools = { django: api.dbs.django.pool, metrics: api.dbs.metrics.pool };
+    const filter = `filter: { officerIds: ["900"], period: LAST_7_DAYS }`;
+    const both = await countStatements(pools, () =>
+      api.data<{ loans: { totalCount: number; summary: Record<string, unknown> } }>(`{ loans(${filter}) { totalCount summary { atRiskCount } } }`),
+    );
+    const countOnly = await countStatements(pools, () => api.data<{ loans: { totalCount: number } }>(`{ loans(${filter}) { totalCount } }`));
+    expect(both.result.loans).toEqual({ totalCount: 3, summary: { atRiskCount: 1 } });
+    expect(countOnly.result.loans.totalCount).toBe(3);
+    const countStatementsOf = (run: { statements: Record<string, string[]> }) => run.statements.metrics.filter((sql) => /count\(\*\)/.test(sql));
+    // With a summary: its statement answers totalCount too (no separate count), and holds just the two aggregates.
+    expect(countStatementsOf(both)).toHaveLength(1);
+    expect(countStatementsOf(both)[0]).toMatch(/AS total_loans/);
+    expect(countStatementsOf(both)[0]).toMatch(/AS at_risk_count/);
+    expect(countStatementsOf(both)[0]).not.toMatch(/performing_count|critical_count|due_today|\brepayments\b/);
+    expect(both.counts.metrics).toBe(countOnly.counts.metrics);
+  });
+});
+
 describe('daily collections', () => {
   it('sum counted repayments per business date of the period, by channel, every day present', async () => {
     const { rows } = await api.dbs.metrics.pool.query<{ d: string }>(`SELECT to_char(business_today() - g, 'YYYY-MM-DD') AS d FROM generate_series(6, 0, -1) g`);

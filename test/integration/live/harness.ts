@@ -107,7 +107,8 @@ export interface Collected<T> {
   stop(): void;
 }
 
-export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}): Collected<T> {
+/** `operationName` picks one operation of a document that has several. */
+export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}, operationName?: string): Collected<T> {
   const collected: Collected<T> = {
     values: [],
     errors: [],
@@ -115,7 +116,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
     stop: () => undefined,
   };
   collected.stop = client.subscribe<T>(
-    { query, variables },
+    { query, variables, operationName },
     {
       next: (result) => {
         if (result.errors) collected.errors.push(result.errors);

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_officers_name" ON "officers" USING btree ("officer_name","officer_id");
