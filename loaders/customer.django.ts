@@ -19,7 +19,8 @@ export interface DjangoCustomerRow {
 
 const KYC_STATUS_SQL = `(CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END)`;
 
-const CUSTOMER_COLUMNS = `c.id::text AS "id",
+/** The select list of DjangoCustomerRow over an ajo_ajouser row aliased `c`. */
+export const CUSTOMER_COLUMNS = `c.id::text AS "id",
   COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number) AS "name",
   c.phone_number AS "phone", ${dateText('c.dob')} AS "dob", c.gender AS "gender", c.state AS "state", c.lga AS "lga",
   c.address AS "address",

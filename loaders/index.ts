@@ -123,7 +123,17 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     (r) => r.phone,
     batching,
   );
-  const loan = keyedLoader((ids: readonly string[]) => fetchDjangoLoans(django, ids), (r) => r.id, batching);
+  // The loans' officer and customer rows come with them: primed here, so `officer`/`customer` cost no statement.
+  const loan = keyedLoader(
+    async (ids: readonly string[]): Promise<DjangoLoanRow[]> =>
+      (await fetchDjangoLoans(django, ids, businessTz)).map(({ officer: officerRow, customer: customerRow, ...base }) => {
+        if (officerRow !== null) officer.prime(officerRow.id, officerRow);
+        if (customerRow !== null) customer.prime(customerRow.id, customerRow);
+        return base;
+      }),
+    (r) => r.id,
+    batching,
+  );
   const loanMetrics = keyedLoader((ids: readonly string[]) => fetchLoanMetrics(metrics, ids), (r) => r.loanId, batching);
   const repaymentsToday = keyedLoader((ids: readonly string[]) => fetchRepaymentsToday(metrics, ids), (r) => r.loanId, batching);
 

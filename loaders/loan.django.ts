@@ -2,6 +2,8 @@
  * Loans' base fields, read live from Django loans_ajoloan. Django money is float8: every amount is cast to
  * numeric(15,2) and sent as text inside SQL, so no binary float ever reaches JavaScript.
  */
+import { CUSTOMER_COLUMNS, type DjangoCustomerRow } from './customer.django';
+import { officerColumns, type DjangoOfficerRow } from './officer.django';
 import { dateText, timestampText, type Queryable } from './sql';
 
 export interface DjangoLoanRow {
@@ -34,8 +36,18 @@ export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
   WHEN ${raw} = 'NOT_TAKEN' THEN 'Cancelled'
   ELSE 'Active' END`;
 
-export async function fetchDjangoLoans(db: Queryable, ids: readonly string[]): Promise<DjangoLoanRow[]> {
-  const { rows } = await db.query<DjangoLoanRow>(
+/** A loan with its officer's and borrower's base rows (null when Django has none), read in the same statement. */
+export interface DjangoLoanWithParties extends DjangoLoanRow {
+  officer: DjangoOfficerRow | null;
+  customer: DjangoCustomerRow | null;
+}
+
+/**
+ * Loans by id with their officer and customer rows joined in: nearly every loan query shows who the loan belongs
+ * to, and one statement costs one round trip where three (loans, then users and customers) cost two.
+ */
+export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoLoanWithParties[]> {
+  const { rows } = await db.query<DjangoLoanWithParties>(
     `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
             l.amount::numeric(15,2)::text AS "amount", l.repayment_amount::numeric(15,2)::text AS "repaymentAmount",
             round(l.interest_rate::numeric / 100, 4)::text AS "interestRate", l.processing_fee::numeric(15,2)::text AS "fee",
@@ -43,10 +55,13 @@ export async function fetchDjangoLoans(db: Queryable, ids: readonly string[]): P
             ${dateText('l.start_date')} AS "firstDueDate", ${dateText('l.end_date')} AS "maturityDate",
             ${NORMALISED_STATUS_SQL('l.status')} AS "status", l.status AS "djangoStatus",
             l.performance_status AS "performanceStatus", l.loan_type AS "loanType",
-            l.verification_stage AS "verificationStatus", l.is_disbursed AS "isDisbursed"
+            l.verification_stage AS "verificationStatus", l.is_disbursed AS "isDisbursed",
+            to_json(o) AS "officer", to_json(b) AS "customer"
        FROM loans_ajoloan l
+       LEFT JOIN LATERAL (SELECT ${officerColumns('$2')} FROM accounts_customuser u WHERE u.id = l.agent_id) o ON true
+       LEFT JOIN LATERAL (SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE c.id = l.borrower_id) b ON true
       WHERE l.id = ANY($1::bigint[])`,
-    [ids],
+    [ids, businessTz],
   );
   return rows;
 }

@@ -17,17 +17,20 @@ export interface DjangoOfficerRow {
   isActive: boolean;
 }
 
-/** Base rows for the given user ids (ids that do not exist are simply absent). */
-export async function fetchDjangoOfficers(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoOfficerRow[]> {
-  const { rows } = await db.query<DjangoOfficerRow>(
-    `SELECT u.id::text AS "id", COALESCE(u.username, u.email) AS "name", u.email AS "email", u.user_phone AS "phone",
+/** The select list of DjangoOfficerRow over an accounts_customuser row aliased `u`; `tz` is the business zone parameter. */
+export function officerColumns(tz: string): string {
+  return `u.id::text AS "id", COALESCE(u.username, u.email) AS "name", u.email AS "email", u.user_phone AS "phone",
             u.user_type AS "userType",
             CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END AS "employmentStatus",
-            ${dateText('(u.date_joined AT TIME ZONE $2::text)::date')} AS "hireDate",
-            u.user_branch AS "userBranch", u.is_active AS "isActive"
-       FROM accounts_customuser u
-      WHERE u.id = ANY($1::bigint[])`,
-    [ids, businessTz],
-  );
+            ${dateText(`(u.date_joined AT TIME ZONE ${tz}::text)::date`)} AS "hireDate",
+            u.user_branch AS "userBranch", u.is_active AS "isActive"`;
+}
+
+/** Base rows for the given user ids (ids that do not exist are simply absent). */
+export async function fetchDjangoOfficers(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoOfficerRow[]> {
+  const { rows } = await db.query<DjangoOfficerRow>(`SELECT ${officerColumns('$2')} FROM accounts_customuser u WHERE u.id = ANY($1::bigint[])`, [
+    ids,
+    businessTz,
+  ]);
   return rows;
 }

@@ -55,13 +55,23 @@ async function traceRounds(source: string): Promise<Traced[]> {
 const rounds = (traced: Traced[], db: string, pattern: RegExp): number[] => traced.filter((t) => t.db === db && pattern.test(t.sql)).map((t) => t.round);
 
 describe('loan(id)', () => {
-  it('reads the computed fields in the same round trip as the Django loan', async () => {
+  it('reads the computed fields in the same round trip as the Django loan, which brings its officer and customer', async () => {
     const traced = await traceRounds(`{ loan(id: "1001") { id amount currentDpd officer { name } customer { name } } }`);
     expect(rounds(traced, 'django', /FROM loans_ajoloan/)).toEqual([1]);
     expect(rounds(traced, 'metrics', /FROM loans l/)).toEqual([1]);
-    // Officer and customer need the loan's foreign keys: the second round.
-    expect(rounds(traced, 'django', /FROM accounts_customuser/)).toEqual([2]);
-    expect(traced).toHaveLength(4);
+    expect(traced).toHaveLength(2);
+  });
+
+  it('shows officer null, without another statement, when the loan has no agent', async () => {
+    await api.dbs.djangoWriter.query(`UPDATE loans_ajoloan SET agent_id = NULL WHERE id = 2001`);
+    try {
+      const traced = await traceRounds(`{ loan(id: "2001") { id officer { name } customer { id } } }`);
+      expect(traced.map((t) => t.db)).toEqual(['django']);
+      const data = await api.data(`{ loan(id: "2001") { id officer { name } customer { id } } }`);
+      expect(data).toEqual({ loan: { id: '2001', officer: null, customer: { id: '4' } } });
+    } finally {
+      await api.dbs.djangoWriter.query(`UPDATE loans_ajoloan SET agent_id = 2 WHERE id = 2001`);
+    }
   });
 
   it('does not read seedsmetrics when only Django fields are asked', async () => {
