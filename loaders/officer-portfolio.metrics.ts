@@ -151,24 +151,29 @@ export const STORED_PORTFOLIO_COLUMNS = [
  * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
  * The loans' out3 = principal + interest + fees outstanding; "live" loans have out3 > 2000.
  * All waves (wave null) come from officer_portfolios, which the engine keeps current in the transaction that changes
- * loans; an id it has no row for (an officer without any loan or officers row) is computed here, as zeros.
+ * loans (a row for every officer and every officer a loan names). An id without a row has no loans: it is computed
+ * by the chain in a second statement, only when there is one (a Django user who is no seedsmetrics officer).
  */
 export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
+  if (wave === null) {
+    const { rows } = await db.query<OfficerPortfolioRow>(
+      `SELECT ${officerPortfolioColumns()} FROM officer_portfolios WHERE officer_id = ANY($1::text[])`,
+      [officerIds],
+    );
+    if (rows.length === new Set(officerIds).size) return rows;
+    const stored = new Set(rows.map((r) => r.officerId));
+    return [...rows, ...(await computeOfficerPortfolios(db, officerIds.filter((id) => !stored.has(id)), null))];
+  }
+  return computeOfficerPortfolios(db, officerIds, wave);
+}
+
+/** §4.4 metrics computed from the loans (officer_portfolios holds the same for all waves). */
+async function computeOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
   const params = new Params();
   const ids = params.add(officerIds);
-  if (wave === null) {
-    const columns = STORED_PORTFOLIO_COLUMNS.join(', ');
-    const { rows } = await db.query<OfficerPortfolioRow>(
-      `WITH stored AS (SELECT ${columns} FROM officer_portfolios WHERE officer_id = ANY(${ids}::text[])),
-       ${officerMetricsChain(`SELECT DISTINCT i FROM unnest(${ids}::text[]) i WHERE NOT EXISTS (SELECT 1 FROM stored WHERE stored.officer_id = i)`, 'NULL')}
-       SELECT ${officerPortfolioColumns('s.')} FROM (SELECT ${columns} FROM stored UNION ALL SELECT ${columns} FROM scored) s`,
-      params.values,
-    );
-    return rows;
-  }
   const waveParam = params.add(wave);
   const { rows } = await db.query<OfficerPortfolioRow>(
-    `WITH ${officerMetricsChain(`SELECT unnest(${ids}::text[])`, waveParam)}
+    `WITH ${officerMetricsChain(`SELECT DISTINCT unnest(${ids}::text[])`, waveParam)}
      SELECT ${officerPortfolioColumns()} FROM scored`,
     params.values,
   );

@@ -137,5 +137,5 @@ CREATE TRIGGER officers_refresh_portfolios_on_insert AFTER INSERT ON officers
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION officers_of_changed_rows_refresh_portfolios();
 --> statement-breakpoint
 
--- Existing databases: every officer gets its row now.
-SELECT refresh_officer_portfolios(array_agg(officer_id)) FROM officers;
+-- Existing databases: every officer, and every officer a loan names, gets its row now.
+SELECT refresh_officer_portfolios(array_agg(officer_id)) FROM (SELECT officer_id FROM officers UNION SELECT officer_id FROM loans) ids;

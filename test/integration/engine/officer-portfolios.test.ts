@@ -74,8 +74,21 @@ describe('officer_portfolios', () => {
     expect((await storedMetrics()).find((r) => r.officerId === '77')).toMatchObject({ totalPortfolio: '0.00', disbursed: 0, riskBand: expect.any(String) });
   });
 
+  it('is read with one statement that does not aggregate loans', async () => {
+    const statements: string[] = [];
+    const stop = api.dbs.metrics.pool.onStatement((sql) => statements.push(sql));
+    const rows = await fetchOfficerPortfolios(api.dbs.metrics.pool, ['1', '2'], null);
+    stop();
+    expect(rows.map((r) => r.officerId).sort()).toEqual(['1', '2']);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/FROM officer_portfolios/);
+    expect(statements[0]).not.toMatch(/\bloans\b/);
+  });
+
   it('answers an id it has no row for (not a seedsmetrics officer) with zeros, like the live chain', async () => {
-    const [row] = await fetchOfficerPortfolios(api.dbs.metrics.pool, ['999999'], null);
+    const rows = await fetchOfficerPortfolios(api.dbs.metrics.pool, ['2', '999999'], null);
+    expect(rows.map((r) => r.officerId)).toEqual(['2', '999999']);
+    const row = rows[1];
     const { rows: live } = await api.dbs.metrics.pool.query(
       `WITH ${officerMetricsChain(`SELECT '999999'::text`, 'NULL::text')} SELECT ${officerPortfolioColumns()} FROM scored`,
     );
