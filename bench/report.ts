@@ -44,7 +44,10 @@ export function machineInfo(postgresVersion: string): MachineInfo {
 
 export function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    // Uncommitted changes to tracked files mean the code measured is not exactly HEAD.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+changes` : head;
   } catch {
     return 'unknown';
   }
@@ -211,6 +214,19 @@ export function markdownTables(result: BenchResult): string {
     lines.push(`| raw first → last reading | ${m.rssBeforeMiB} → ${m.rssAfterMiB} MiB (${fmt(m.growthPct, 1)}%) |`);
     lines.push(`| min / max over the load | ${m.minMiB} / ${m.maxMiB} MiB (${m.samplesMiB.length} samples) |`);
     lines.push(`| requests / errors | ${m.requests} / ${m.errors} |`, '');
+  }
+  if (result.subscriptions) {
+    const s = result.subscriptions;
+    lines.push(`#### Live feed: ${s.connectedSubscribers} of ${s.subscribers} graphql-ws subscribers to \`dpdTransitioned\` (ready in ${s.readyMs} ms)`, '');
+    lines.push('| phase | p50 / p95 / p99 ms | missed | deliveries/s | gateway CPU per delivery |', '|---|---|---|---|---|');
+    for (const [label, phase] of [
+      [`NOTIFY → client (${s.notifyToClient.events} transitions, ${s.notifyToClient.deliveries} deliveries)`, s.notifyToClient],
+      [`Django commit → client (${s.djangoCommitToClient.events} repayments, sync every ${s.djangoCommitToClient.syncIntervalMs} ms)`, s.djangoCommitToClient],
+    ] as const) {
+      const cpuPerDelivery = phase.deliveries > 0 ? fmt(phase.gatewayCpuMs / phase.deliveries, 3) : '—';
+      lines.push(`| ${label} | ${fmt(phase.p50Ms)} / ${fmt(phase.p95Ms)} / ${fmt(phase.p99Ms)} | ${phase.missed} | ${phase.deliveriesPerSecond} | ${cpuPerDelivery} ms |`);
+    }
+    lines.push('');
   }
   lines.push('#### Targets', '', '| target | measured | met |', '|---|---|---|');
   for (const t of result.targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);

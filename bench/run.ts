@@ -157,6 +157,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const profile = args.quick ? QUICK : FULL;
   const started = Date.now();
+  // The code measured is the code at the start (commits made while a run goes on must not be credited to it).
+  const commit = gitCommit();
   const notes: string[] = [];
   const logDir = path.join(BENCH_ROOT, 'logs');
   log(`mode ${args.quick ? 'quick' : 'full'}, scale ${args.scale}, seed ${args.seed}, as of ${args.asOf}`);
@@ -316,7 +318,7 @@ async function main(): Promise<void> {
     const date = new Date().toISOString().slice(0, 10);
     const partial: Omit<BenchResult, 'targets'> = {
       date,
-      commit: gitCommit(),
+      commit,
       mode: args.quick ? 'quick' : 'full',
       machine,
       dataset: { ...db.record, cached: !db.built, fdwSetupMs: db.fdwSetupMs },
