@@ -124,11 +124,13 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     batching,
   );
   // The loans' officer and customer rows come with them: primed here, so `officer`/`customer` cost no statement.
+  // The naive baseline (batching off) leaves each field to load its own row, as naive resolvers do.
+  const primeParties = batching.batch !== false;
   const loan = keyedLoader(
     async (ids: readonly string[]): Promise<DjangoLoanRow[]> =>
       (await fetchDjangoLoans(django, ids, businessTz)).map(({ officer: officerRow, customer: customerRow, ...base }) => {
-        if (officerRow !== null) officer.prime(officerRow.id, officerRow);
-        if (customerRow !== null) customer.prime(customerRow.id, customerRow);
+        if (primeParties && officerRow !== null) officer.prime(officerRow.id, officerRow);
+        if (primeParties && customerRow !== null) customer.prime(customerRow.id, customerRow);
         return base;
       }),
     (r) => r.id,
