@@ -52,7 +52,8 @@ const ratio = (num: string, den: string): string => `(CASE WHEN ${den} > 0 THEN 
 
 /**
  * The §4.4 metrics as a WITH chain ending in `scored` (one row per officer of `officerSource`, a query returning
- * officer ids). `waveParam` is a bound parameter restricting the loans (NULL = all waves). Shared by the per-officer
+ * distinct officer ids: each loan then appears once per officer, so counts need no DISTINCT). `waveParam` is a bound
+ * parameter restricting the loans (NULL = all waves). Shared by the per-officer
  * loader and the portfolio KPIs, so both compute the metrics the same way.
  */
 export function officerMetricsChain(officerSource: string, waveParam: string): string {
@@ -66,7 +67,7 @@ export function officerMetricsChain(officerSource: string, waveParam: string): s
      raw AS (
        SELECT officer_id,
               count(loan_id) FILTER (WHERE fimr_tagged)::int AS first_miss,
-              count(DISTINCT loan_id)::int AS disbursed,
+              count(loan_id)::int AS disbursed,
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 1 AND 6), 0) AS dpd1to6_bal,
               COALESCE(sum(out3) FILTER (WHERE loan_id IS NOT NULL), 0) AS amount_due_7d,
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 7 AND 30), 0) AS moved_to_7to30,

@@ -19,7 +19,7 @@ BEGIN
      raw AS (
        SELECT officer_id,
               count(loan_id) FILTER (WHERE fimr_tagged)::int AS first_miss,
-              count(DISTINCT loan_id)::int AS disbursed,
+              count(loan_id)::int AS disbursed,
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 1 AND 6), 0) AS dpd1to6_bal,
               COALESCE(sum(out3) FILTER (WHERE loan_id IS NOT NULL), 0) AS amount_due_7d,
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 7 AND 30), 0) AS moved_to_7to30,
