@@ -7,9 +7,7 @@
  * (c) "fdw": the replaced design. One seedsmetrics connection; base fields come through the seed design's views
  *     over postgres_fdw (fdw_design.*), joined with the local computed fields of `loans` in the same statement.
  *
- * Officer metrics of §4.4: (b) reads them from officer_portfolios, which the engine keeps current (as the gateway
- * does); (c) computes them from the loans per request (OFFICER_METRICS), as the replaced design did, which never
- * wrote its pre-aggregation tables (DOMAIN §2.6).
+ * Both compute the officer metrics of §4.4 with the same SQL (OFFICER_METRICS), so only data access differs.
  */
 import type pg from 'pg';
 import type { OperationName, OperationParams } from './operations';
@@ -40,16 +38,8 @@ const METRICS_OF_SCORED = `
   )`;
 
 /**
- * The floor's §4.4 metrics for the officers of CTE `page`: the engine keeps them in officer_portfolios (as the
- * gateway reads them), so hand-written SQL reads them there too.
- */
-const STORED_OFFICER_METRICS = `
-  scored AS (SELECT s.* FROM page p JOIN officer_portfolios s USING (officer_id)),
-  ${METRICS_OF_SCORED}`;
-
-/**
- * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord) computed from the loans, as the replaced
- * design did: raw sums per officer through a LATERAL aggregate over `loans`, then the ratios and scores, all numeric.
+ * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord) computed from the loans: raw sums per
+ * officer through a LATERAL aggregate over `loans`, then the ratios and scores, all numeric.
  */
 const OFFICER_METRICS = `
   agg AS (
@@ -143,7 +133,7 @@ async function rawOfficerList(pools: SqlPools, first: number, detailed: boolean)
                 row_number() OVER (ORDER BY o.officer_name, o.officer_id) AS ord
            FROM officers o WHERE ${VISIBLE_OFFICER('o')}
           ORDER BY o.officer_name, o.officer_id LIMIT $1),
-       ${STORED_OFFICER_METRICS}
+       ${OFFICER_METRICS}
        SELECT page.*, metrics.* FROM page JOIN metrics USING (officer_id) ORDER BY page.ord`,
       [first],
     ),
@@ -183,7 +173,7 @@ export const RAW: Record<OperationName, SqlHandler> = {
       pools.metrics.query(
         `WITH page AS (SELECT o.officer_id, o.officer_name, o.region, o.branch, o.supervisor_name, o.vertical_lead_name, 1 AS ord
                          FROM officers o WHERE o.officer_id = $1),
-         ${STORED_OFFICER_METRICS}
+         ${OFFICER_METRICS}
          SELECT page.*, metrics.* FROM page JOIN metrics USING (officer_id)`,
         [String(p.id)],
       ),

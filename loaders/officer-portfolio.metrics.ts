@@ -138,38 +138,10 @@ export function officerPortfolioColumns(q = ''): string {
 }
 
 /**
- * The columns of `scored` that officer_portfolios stores (the engine refreshes them with this file's chain; see
- * migration 0008), in the table's order.
- */
-export const STORED_PORTFOLIO_COLUMNS = [
-  'officer_id', 'first_miss', 'disbursed', 'dpd1to6_bal', 'amount_due_7d', 'moved_to_7to30', 'fees_collected', 'interest_collected',
-  'fees_due', 'overdue15d', 'par30_amount', 'par60_amount', 'par90_amount', 'total_portfolio', 'active_loans', 'avg_timeliness',
-  'avg_health', 'avg_dslr', 'avg_age', 'fimr', 'slippage', 'roll', 'frr', 'ayr', 'porr', 'par30', 'par60', 'par90', 'rdr',
-  'on_time', 'risk_norm',
-] as const;
-
-/**
  * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
  * The loans' out3 = principal + interest + fees outstanding; "live" loans have out3 > 2000.
- * All waves (wave null) come from officer_portfolios, which the engine keeps current in the transaction that changes
- * loans (a row for every officer and every officer a loan names). An id without a row has no loans: it is computed
- * by the chain in a second statement, only when there is one (a Django user who is no seedsmetrics officer).
  */
 export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
-  if (wave === null) {
-    const { rows } = await db.query<OfficerPortfolioRow>(
-      `SELECT ${officerPortfolioColumns()} FROM officer_portfolios WHERE officer_id = ANY($1::text[])`,
-      [officerIds],
-    );
-    if (rows.length === new Set(officerIds).size) return rows;
-    const stored = new Set(rows.map((r) => r.officerId));
-    return [...rows, ...(await computeOfficerPortfolios(db, officerIds.filter((id) => !stored.has(id)), null))];
-  }
-  return computeOfficerPortfolios(db, officerIds, wave);
-}
-
-/** §4.4 metrics computed from the loans (officer_portfolios holds the same for all waves). */
-async function computeOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
   const params = new Params();
   const ids = params.add(officerIds);
   const waveParam = params.add(wave);

@@ -411,47 +411,6 @@ export const parCurrent = pgTable(
   (t) => [primaryKey({ columns: [t.scope, t.scopeKey] })],
 );
 
-/**
- * New: the §4.4 metrics of every officer over all its loans (no wave filter), kept current by triggers on `loans`
- * and `officers` (refresh_officer_portfolios, migration 0008) in the transaction that changes them. The values are
- * the unrounded intermediate results of loaders/officer-portfolio.metrics.ts's chain (`scored`), so reading them
- * gives exactly what computing them live gives; officer lists read them instead of aggregating every loan per request.
- */
-export const officerPortfolios = pgTable('officer_portfolios', {
-  officerId: varchar('officer_id', { length: 50 }).primaryKey(),
-  firstMiss: integer('first_miss').notNull(),
-  disbursed: integer('disbursed').notNull(),
-  dpd1to6Bal: numeric('dpd1to6_bal').notNull(),
-  amountDue7d: numeric('amount_due_7d').notNull(),
-  movedTo7to30: numeric('moved_to_7to30').notNull(),
-  feesCollected: numeric('fees_collected').notNull(),
-  interestCollected: numeric('interest_collected').notNull(),
-  feesDue: numeric('fees_due').notNull(),
-  overdue15d: numeric('overdue15d').notNull(),
-  par30Amount: numeric('par30_amount').notNull(),
-  par60Amount: numeric('par60_amount').notNull(),
-  par90Amount: numeric('par90_amount').notNull(),
-  totalPortfolio: numeric('total_portfolio').notNull(),
-  activeLoans: integer('active_loans').notNull(),
-  avgTimeliness: numeric('avg_timeliness').notNull(),
-  avgHealth: numeric('avg_health').notNull(),
-  avgDslr: numeric('avg_dslr').notNull(),
-  avgAge: numeric('avg_age').notNull(),
-  fimr: numeric('fimr').notNull(),
-  slippage: numeric('slippage').notNull(),
-  roll: numeric('roll').notNull(),
-  frr: numeric('frr').notNull(),
-  ayr: numeric('ayr').notNull(),
-  porr: numeric('porr').notNull(),
-  par30: numeric('par30').notNull(),
-  par60: numeric('par60').notNull(),
-  par90: numeric('par90').notNull(),
-  rdr: numeric('rdr').notNull(),
-  onTime: numeric('on_time').notNull(),
-  riskNorm: numeric('risk_norm').notNull(),
-  refreshedAt: tstz('refreshed_at').notNull().defaultNow(),
-});
-
 /** The durable log of PAR moves (D8); ids are NOTIFYed on channel par_change. Ratios are amount / portfolio. */
 export const parChanges = pgTable(
   'par_changes',
@@ -626,7 +585,6 @@ export const metricsSchema = {
   dpdTransitions,
   parCurrent,
   parChanges,
-  officerPortfolios,
   businessClock,
   officerMetricsDaily,
   branchMetricsDaily,
