@@ -1,0 +1,1 @@
+CREATE INDEX "idx_officer_hierarchy_email_lower" ON "officer_hierarchy" USING btree (lower("officer_email"));
