@@ -3,7 +3,6 @@ import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, LoanConnection, OfficerConnection } from './connections.type';
 import { LoanSummary, RepaymentsByDjangoStatus } from './loan-summary.type';
-import { summaryFieldsAsked } from './loan-list';
 
 @Resolver(() => LoanConnection)
 export class LoanConnectionResolver {

@@ -30,12 +30,6 @@ export function fieldsBelow(nodes: readonly FieldNode[], info: Pick<GraphQLResol
   return fields;
 }
 
-/** True when a query selects any of `names` directly below the current field. */
-export function selectsAnyOf(info: GraphQLResolveInfo, names: readonly string[]): boolean {
-  const fields = selectedFields(info);
-  return names.some((name) => fields.has(name));
-}
-
 /** True when a query selects a field directly below the current field whose name is not in `names` (__typename aside). */
 export function selectsAnyOutside(info: GraphQLResolveInfo, names: readonly string[]): boolean {
   const known = new Set([...names, '__typename']);

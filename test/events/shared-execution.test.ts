@@ -8,7 +8,7 @@ import { DpdTransitionResolver } from '../../resolvers/dpd-transition.resolver';
 import { INTERNAL_ERROR_MESSAGE } from '../../src/errors';
 import { TOPICS } from '../../src/events/pubsub';
 import { countStatements, createTestDatabases, type TestDatabases } from '../support/databases';
-import { collect, DPD_SUBSCRIPTION, insertTransitions, seedDjango, seedOfficers, startLiveInstance, waitUntil, type Collected, type LiveInstance } from '../integration/live/harness';
+import { collect, DPD_SUBSCRIPTION, insertTransitions, seedDjango, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from '../integration/live/harness';
 
 let dbs: TestDatabases;
 let live: LiveInstance;
