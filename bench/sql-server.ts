@@ -5,9 +5,8 @@
  *   BENCH_DJANGO_URL=... BENCH_METRICS_URL=... BENCH_POOL_SIZE=16 node -r @swc-node/register bench/sql-server.ts
  * It prints one line `listening http://127.0.0.1:PORT` when ready.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type pg from 'pg';
+import { preparedStatements } from '../loaders/sql';
 import { createPool } from '../src/pg-pool';
 import { OPERATION_NAMES, type OperationName, type OperationParams } from './operations';
 import { FDW, RAW, type SqlHandler, type SqlPools } from './sql-variants';
@@ -19,32 +18,16 @@ function required(name: string): string {
 }
 
 const poolSize = Number(process.env.BENCH_POOL_SIZE ?? '16');
-const pools: SqlPools = {
-  django: createPool({ url: required('BENCH_DJANGO_URL'), max: poolSize, readOnly: true, applicationName: 'bench/sql-server' }),
-  metrics: createPool({ url: required('BENCH_METRICS_URL'), max: poolSize, applicationName: 'bench/sql-server' }),
-};
-/**
- * Every statement goes out as a named prepared statement (name = hash of its text), so PostgreSQL parses and
- * plans it once per connection instead of per request: what a hand-tuned endpoint does, and a real saving for
- * the larger CTE statements (planning took ~20 ms of a ~1 ms execution on the busy bench machine).
- */
-function prepareEverything(pool: pg.Pool): void {
-  const names = new Map<string, string>();
-  const original = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
-  (pool as unknown as { query: (text: string, values?: unknown[]) => Promise<pg.QueryResult> }).query = (text, values) => {
-    let name = names.get(text);
-    if (name === undefined) {
-      name = `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-      names.set(text, name);
-    }
-    return original({ name, text, values });
-  };
-}
-prepareEverything(pools.django);
-prepareEverything(pools.metrics);
-
+const djangoPool = createPool({ url: required('BENCH_DJANGO_URL'), max: poolSize, readOnly: true, applicationName: 'bench/sql-server' });
+const metricsPool = createPool({ url: required('BENCH_METRICS_URL'), max: poolSize, applicationName: 'bench/sql-server' });
 // A bound on any one statement, so a pathological FDW plan shows up as an error instead of stalling the run.
-for (const pool of [pools.django, pools.metrics]) pool.on('connect', (client) => void client.query('SET statement_timeout = 60000').catch(() => undefined));
+for (const pool of [djangoPool, metricsPool]) pool.on('connect', (client) => void client.query('SET statement_timeout = 60000').catch(() => undefined));
+/**
+ * Every statement goes out as a named prepared statement, as the gateway's loaders send theirs (the same
+ * wrapper): PostgreSQL parses and plans it once per connection instead of per request, what a hand-tuned
+ * endpoint does.
+ */
+const pools: SqlPools = { django: preparedStatements(djangoPool), metrics: preparedStatements(metricsPool) };
 const routes = new Map<string, SqlHandler>();
 // The transport floor: an answer with no SQL, to compare with the gateway's `{ __typename }`.
 routes.set('/raw/ping', async () => ({ ok: true }));
@@ -90,7 +73,7 @@ server.listen(Number(process.env.PORT ?? '0'), '127.0.0.1', () => {
 
 const shutdown = (): void => {
   server.close();
-  void Promise.all([pools.django.end(), pools.metrics.end()]).finally(() => process.exit(0));
+  void Promise.all([djangoPool.end(), metricsPool.end()]).finally(() => process.exit(0));
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

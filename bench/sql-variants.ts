@@ -9,12 +9,12 @@
  *
  * Both compute the officer metrics of §4.4 with the same SQL (OFFICER_METRICS), so only data access differs.
  */
-import type pg from 'pg';
+import type { Queryable } from '../loaders/sql';
 import type { OperationName, OperationParams } from './operations';
 
 export interface SqlPools {
-  django: pg.Pool;
-  metrics: pg.Pool;
+  django: Queryable;
+  metrics: Queryable;
 }
 
 export type SqlHandler = (pools: SqlPools, params: OperationParams) => Promise<unknown>;
@@ -23,23 +23,9 @@ const VISIBLE_TYPES = `('AGENT','AJO_AGENT','DMO_AGENT','MERCHANT','MERCHANT_AGE
 const VISIBLE_OFFICER = (alias: string): string => `(${alias}.user_type IS NULL OR ${alias}.user_type IN ${VISIBLE_TYPES})`;
 const VISIBLE_LOAN = `EXISTS (SELECT 1 FROM officers vo WHERE vo.officer_id = l.officer_id AND ${VISIBLE_OFFICER('vo')})`;
 
-/** The §4.4 fields the operations ask, as text, over CTE `scored` (one row per officer, unrounded numerics). */
-const METRICS_OF_SCORED = `
-  metrics AS (
-    SELECT officer_id, total_portfolio::numeric(15,2)::text AS total_portfolio, overdue15d::numeric(15,2)::text AS overdue15d,
-           round(porr, 8)::text AS par15, round(fimr, 8)::text AS fimr, round(ayr, 8)::text AS ayr,
-           round(slippage, 8)::text AS slippage, round(roll, 8)::text AS roll,
-           LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS dqi,
-           trunc(risk_norm * 100)::int AS risk_score,
-           CASE WHEN trunc(risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(risk_norm * 100) >= 60 THEN 'Watch'
-                WHEN trunc(risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS risk_band,
-           active_loans, disbursed
-      FROM scored
-  )`;
-
 /**
- * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord) computed from the loans: raw sums per
- * officer through a LATERAL aggregate over `loans`, then the ratios and scores, all numeric.
+ * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord): raw sums per officer through a LATERAL
+ * aggregate over `loans`, then the calculated ratios and scores, all numeric.
  */
 const OFFICER_METRICS = `
   agg AS (
@@ -80,7 +66,17 @@ const OFFICER_METRICS = `
              - 0.15 * (1 - LEAST(ayr, 1)))) AS risk_norm
       FROM calc
   ),
-  ${METRICS_OF_SCORED}`;
+  metrics AS (
+    SELECT officer_id, total_portfolio::numeric(15,2)::text AS total_portfolio, overdue15d::numeric(15,2)::text AS overdue15d,
+           round(porr, 8)::text AS par15, round(fimr, 8)::text AS fimr, round(ayr, 8)::text AS ayr,
+           round(slippage, 8)::text AS slippage, round(roll, 8)::text AS roll,
+           LEAST(100, GREATEST(0, trunc((0.50 * risk_norm + 0.35 * on_time + 0.15 * (1 - fimr)) * 100)))::int AS dqi,
+           trunc(risk_norm * 100)::int AS risk_score,
+           CASE WHEN trunc(risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(risk_norm * 100) >= 60 THEN 'Watch'
+                WHEN trunc(risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS risk_band,
+           active_loans, disbursed
+      FROM scored
+  )`;
 
 const LOAN_COMPUTED = `l.loan_id, l.branch, l.region, l.current_dpd, l.dpd_bucket, l.max_dpd_ever, l.principal_outstanding,
   l.actual_outstanding, l.total_outstanding, l.total_repayments, l.days_since_last_repayment, l.fimr_tagged`;
@@ -89,7 +85,7 @@ const LOAN_COMPUTED_FULL = `${LOAN_COMPUTED}, l.interest_outstanding, l.fees_out
   l.days_since_due, l.django_status, l.status`;
 
 /** Django base fields of loans with their officer's and customer's names, one statement for many ids. */
-async function djangoLoans(django: pg.Pool, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+async function djangoLoans(django: Queryable, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   if (ids.length === 0) return new Map();
   const { rows } = await django.query<Record<string, unknown> & { id: string }>(
     `SELECT l.id::text AS id, l.amount::numeric(15,2)::text AS amount, l.repayment_amount::numeric(15,2)::text AS repayment_amount,
@@ -107,7 +103,7 @@ async function djangoLoans(django: pg.Pool, ids: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-async function djangoOfficers(django: pg.Pool, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+async function djangoOfficers(django: Queryable, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   if (ids.length === 0) return new Map();
   const { rows } = await django.query<Record<string, unknown> & { id: string }>(
     `SELECT u.id::text AS id, COALESCE(u.username, u.email) AS name, u.email, u.user_phone AS phone, u.user_type,
@@ -120,7 +116,7 @@ async function djangoOfficers(django: pg.Pool, ids: readonly string[]): Promise<
 }
 
 /** A page of computed rows from seedsmetrics joined with their Django base rows, in page order. */
-async function withDjangoLoans(django: pg.Pool, page: Array<Record<string, unknown> & { loan_id: string }>): Promise<unknown[]> {
+async function withDjangoLoans(django: Queryable, page: Array<Record<string, unknown> & { loan_id: string }>): Promise<unknown[]> {
   const base = await djangoLoans(django, page.map((r) => r.loan_id));
   return page.map((r) => ({ ...base.get(r.loan_id), ...r }));
 }
@@ -143,7 +139,7 @@ async function rawOfficerList(pools: SqlPools, first: number, detailed: boolean)
   return { totalCount: count.rows[0]!.n, nodes: page.rows.map((r) => ({ ...base.get(r.officer_id), ...r })) };
 }
 
-async function djangoOfficerNames(django: pg.Pool, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+async function djangoOfficerNames(django: Queryable, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   const { rows } = await django.query<{ id: string; name: string }>(
     `SELECT u.id::text AS id, COALESCE(u.username, u.email) AS name FROM accounts_customuser u WHERE u.id = ANY($1::bigint[])`,
     [ids],
