@@ -242,21 +242,8 @@ export function printSummary(result: BenchResult): void {
     const s = result.sync;
     out.push(`sync: start-up cycle ${s.startupCycleMs} ms; full recompute ${s.fullRecomputeMs} ms (${s.fullRecomputeLoans} loans); incremental ${s.incrementalCycleMs} ms for ${s.newRepayments} repayments → ${s.incrementalLoansRecomputed} loans recomputed`);
   }
+  // The tables carry the latency, statement, memory, live-feed and target figures.
   out.push('', markdownTables(result));
-  if (result.memory) {
-    const m = result.memory;
-    out.push(
-      `memory: RSS ${memoryMethod(m)} ${m.firstWindowMedianMiB} → ${m.lastWindowMedianMiB} MiB (${fmt(m.medianGrowthPct, 1)}%); raw ${m.rssBeforeMiB} → ${m.rssAfterMiB} MiB (${fmt(m.growthPct, 1)}%), ` +
-        `min ${m.minMiB} max ${m.maxMiB} MiB over ${Math.round(m.loadMs / 1000)} s, ${m.requests} requests, ${m.errors} errors`,
-    );
-  }
-  if (result.subscriptions) {
-    const s = result.subscriptions;
-    out.push(
-      `subscriptions: ${s.connectedSubscribers}/${s.subscribers} subscribers; NOTIFY → client p50 ${s.notifyToClient.p50Ms} ms p99 ${s.notifyToClient.p99Ms} ms (missed ${s.notifyToClient.missed}); ` +
-        `Django commit → client p50 ${s.djangoCommitToClient.p50Ms} ms p99 ${s.djangoCommitToClient.p99Ms} ms (missed ${s.djangoCommitToClient.missed})`,
-    );
-  }
   for (const c of result.correctness) out.push(`check: ${c}`);
   for (const n of result.notes) out.push(`note: ${n}`);
   console.log(out.join('\n'));

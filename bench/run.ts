@@ -218,14 +218,16 @@ async function main(): Promise<void> {
 
     // What each transport costs with no SQL at all (HTTP + JSON, and for the gateway Apollo's request pipeline and
     // GraphQL execution): the part of a point lookup's latency that no query tuning can remove.
-    const transportFloor: TransportFloor = {} as TransportFloor;
-    for (const [side, url, body] of [
-      ['gateway', gatewayA.url, JSON.stringify({ query: '{ __typename }' })],
-      ['sql', `${sqlServer.url}/raw/ping`, '{}'],
-    ] as const) {
-      transportFloor[side] = await runLoad({ url, body: () => body, concurrency: 1, durationMs: profile.durationMs, maxRequests: profile.maxRequests, warmupRequests: profile.warmupRequests, warmupMs: profile.warmupMs });
-      log(`transport floor c=1 ${side}: p50 ${transportFloor[side].p50Ms} ms p99 ${transportFloor[side].p99Ms} · n=${transportFloor[side].count}`);
-    }
+    const floorOf = async (side: keyof TransportFloor, url: string, body: string): Promise<LatencyStats> => {
+      const { durationMs, maxRequests, warmupRequests, warmupMs } = profile;
+      const stats = await runLoad({ url, body: () => body, concurrency: 1, durationMs, maxRequests, warmupRequests, warmupMs });
+      log(`transport floor c=1 ${side}: p50 ${stats.p50Ms} ms p99 ${stats.p99Ms} · n=${stats.count}`);
+      return stats;
+    };
+    const transportFloor: TransportFloor = {
+      gateway: await floorOf('gateway', gatewayA.url, JSON.stringify({ query: '{ __typename }' })),
+      sql: await floorOf('sql', `${sqlServer.url}/raw/ping`, '{}'),
+    };
 
     const latency = {} as LatencyTable;
     for (const op of OPERATION_NAMES) {

@@ -53,8 +53,8 @@ const ratio = (num: string, den: string): string => `(CASE WHEN ${den} > 0 THEN 
 /**
  * The §4.4 metrics as a WITH chain ending in `scored` (one row per officer of `officerSource`, a query returning
  * distinct officer ids: each loan then appears once per officer, so counts need no DISTINCT). `waveParam` is a bound
- * parameter restricting the loans (NULL = all waves). Shared by the per-officer
- * loader and the portfolio KPIs, so both compute the metrics the same way.
+ * parameter restricting the loans (NULL = all waves). Shared by the per-officer loader and the portfolio KPIs, so
+ * both compute the metrics the same way.
  */
 export function officerMetricsChain(officerSource: string, waveParam: string): string {
   return `lo AS (
