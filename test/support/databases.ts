@@ -72,3 +72,20 @@ export async function countStatements<T>(pools: Record<string, ObservedPool>, wo
     for (const stop of stops) stop();
   }
 }
+
+/**
+ * The EXPLAIN plan of `sql` with the given planner methods switched off (e.g. `enable_sort`, `enable_seqscan`), so
+ * the plan shows whether an index can serve the statement. The settings last for one rolled-back transaction.
+ */
+export async function planWith(pool: pg.Pool, disabled: readonly ('enable_sort' | 'enable_seqscan')[], sql: string): Promise<string> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    for (const setting of disabled) await client.query(`SET LOCAL ${setting} = off`);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}

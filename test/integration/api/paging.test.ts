@@ -6,6 +6,7 @@
 import { orderBySql } from '../../../loaders/keyset';
 import { LOAN_SORTS } from '../../../loaders/loan-page.metrics';
 import { OFFICER_SORTS } from '../../../loaders/officer.metrics';
+import { planWith } from '../../support/databases';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
 let api: ApiHarness;
@@ -203,18 +204,8 @@ describe('other lists page the same way', () => {
 });
 
 /** The plan of `sql` when sorting and sequential scans are made prohibitively expensive (an index must give the order). */
-async function planWithoutSorting(sql: string): Promise<string> {
-  const client = await api.dbs.metrics.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SET LOCAL enable_sort = off');
-    await client.query('SET LOCAL enable_seqscan = off');
-    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`);
-    return rows.map((r) => r['QUERY PLAN']).join('\n');
-  } finally {
-    await client.query('ROLLBACK');
-    client.release();
-  }
+function planWithoutSorting(sql: string): Promise<string> {
+  return planWith(api.dbs.metrics.pool, ['enable_sort', 'enable_seqscan'], sql);
 }
 
 describe('list orders', () => {
