@@ -123,15 +123,17 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     (r) => r.phone,
     batching,
   );
-  // The loans' officer and customer rows come with them: primed here, so `officer`/`customer` cost no statement.
+  // The loans' officer and customer rows come with them: kept on the loan row (so `officer`/`customer` resolve
+  // synchronously) and primed, so other paths to the same officer or customer cost no statement either.
   // The naive baseline (batching off) leaves each field to load its own row, as naive resolvers do.
-  const primeParties = batching.batch !== false;
+  const keepParties = batching.batch !== false;
   const loan = keyedLoader(
     async (ids: readonly string[]): Promise<DjangoLoanRow[]> =>
       (await fetchDjangoLoans(django, ids, businessTz)).map(({ officer: officerRow, customer: customerRow, ...base }) => {
-        if (primeParties && officerRow !== null) officer.prime(officerRow.id, officerRow);
-        if (primeParties && customerRow !== null) customer.prime(customerRow.id, customerRow);
-        return base;
+        if (!keepParties) return base;
+        if (officerRow !== null) officer.prime(officerRow.id, officerRow);
+        if (customerRow !== null) customer.prime(customerRow.id, customerRow);
+        return { ...base, parties: { officer: officerRow, customer: customerRow } };
       }),
     (r) => r.id,
     batching,

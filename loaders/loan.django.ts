@@ -26,6 +26,8 @@ export interface DjangoLoanRow {
   loanType: string;
   verificationStatus: string | null;
   isDisbursed: boolean;
+  /** The loan's officer and customer rows when they were read with it (see LoanParties). */
+  parties?: LoanParties;
 }
 
 /** §1.7 normalisation of the raw Django status; anything unlisted (NULL included) is Active. */
@@ -36,11 +38,17 @@ export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
   WHEN ${raw} = 'NOT_TAKEN' THEN 'Cancelled'
   ELSE 'Active' END`;
 
-/** A loan with its officer's and borrower's base rows (null when Django has none), read in the same statement. */
-export interface DjangoLoanWithParties extends DjangoLoanRow {
+/**
+ * A loan with its officer's and borrower's base rows (null when Django has none), read in the same statement.
+ * The loan loader keeps them on the row (`parties`), so a loan's `officer` and `customer` resolve without a
+ * promise; undefined when the row was read without them.
+ */
+export interface LoanParties {
   officer: DjangoOfficerRow | null;
   customer: DjangoCustomerRow | null;
 }
+
+export type DjangoLoanWithParties = DjangoLoanRow & LoanParties;
 
 /**
  * Loans by id with their officer and customer rows joined in: nearly every loan query shows who the loan belongs

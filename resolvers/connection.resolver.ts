@@ -2,24 +2,21 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, LoanConnection, OfficerConnection } from './connections.type';
+import { loanSummaryRow, loanTotalCount } from './loan-list';
 import { LoanSummary, RepaymentsByDjangoStatus } from './loan-summary.type';
 
 @Resolver(() => LoanConnection)
 export class LoanConnectionResolver {
   @FieldResolver(() => Int, { description: 'Number of loans matching the filter (all pages).' })
-  async totalCount(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<number> {
-    const q = connection.question;
-    // The summary statement this query runs anyway counts the same loans.
-    if (q.summaryFields?.includes('totalLoans')) return (await ctx.loaders.loanSummary(q.filter, q.period, q.summaryFields)).totalLoans!;
-    return ctx.loaders.loanCounts(q.parent, q.filter).load(q.parentId);
+  totalCount(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<number> {
+    return loanTotalCount(ctx, connection.question);
   }
 
   @FieldResolver(() => LoanSummary, { nullable: true, description: 'The loans summary (§4.6) over every matching loan; top-level lists only (null on nested lists).' })
   async summary(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<LoanSummary | null> {
-    const q = connection.question;
-    if (q.parent !== null) return null;
     // Only the asked fields are computed: a dashboard asking a few loan aggregates skips the rest and the repayments.
-    const row = await ctx.loaders.loanSummary(q.filter, q.period, q.summaryFields ?? []);
+    const row = await loanSummaryRow(ctx, connection.question);
+    if (row === null) return null;
     return Object.assign(new LoanSummary(), {
       ...row,
       repaymentsByDjangoStatus: row.repaymentsByDjangoStatus?.map((r) => Object.assign(new RepaymentsByDjangoStatus(), r)) ?? null,

@@ -1,5 +1,6 @@
 /** Customer queries (one customer, list) and the customer's loans. */
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, LoanConnection } from './connections.type';
 import { CustomerFilterInput, parseCustomerFilter } from './customer.args';
@@ -33,11 +34,12 @@ export class CustomerResolver {
   loans(
     @Root() customer: Customer,
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
     @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LoanConnection> {
-    return filteredLoanConnection(ctx, { parent: 'customer', parentId: customer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
+    return filteredLoanConnection(ctx, info, { parent: 'customer', parentId: customer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
   }
 }

@@ -3,15 +3,15 @@
  * then for the loans' base fields (Django) — both batched across every parent that asks the same question.
  */
 import type { AppContext } from '../src/context';
-import type { GraphQLResolveInfo } from 'graphql';
-import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanParent, type LoanSummaryField } from '../loaders/loan-page.metrics';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanParent, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-page.metrics';
 import type { LoanMetricsRow } from '../loaders/loan.metrics';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
 import { parseLoanFilter, type LoanFilterInput, type LoanOrder } from './loan.args';
 import { Loan } from './loan.type';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
-import { fieldsBelow, selectedFields } from './selection';
+import { fieldsBelow, prefetch, selectedFields } from './selection';
 
 export interface PageArgs<O> {
   orderBy?: O | null;
@@ -35,7 +35,8 @@ export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetri
 
 export async function loanConnection(
   ctx: AppContext,
-  question: LoanListQuestion,
+  info: GraphQLResolveInfo,
+  scope: Omit<LoanListQuestion, 'summaryFields'>,
   args: PageArgs<LoanOrder>,
   defaultOrder: { field: LoanOrderField; direction: SortDirection },
 ): Promise<LoanConnection> {
@@ -44,6 +45,11 @@ export async function loanConnection(
   const order = `loan:${sort}:${direction}`;
   const first = parseFirst('first', args.first, ctx.maxPageSize);
   const after = decodeCursor('after', args.after, order, LOAN_SORTS[sort].kind);
+  const connectionFields = selectedFields(info);
+  const question: LoanListQuestion = { ...scope, summaryFields: scope.parent === null ? summaryFieldsAsked(connectionFields, info) : undefined };
+  // The count and the summary do not depend on the page: started now, they run alongside it instead of after it.
+  if (connectionFields.has('totalCount')) prefetch(() => loanTotalCount(ctx, question));
+  if (connectionFields.has('summary')) prefetch(() => loanSummaryRow(ctx, question));
   const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first }).load(question.parentId);
   const page = pageOf(rows, first);
   const loans = await loadLoans(ctx, page.rows);
@@ -65,12 +71,24 @@ export async function loanConnection(
   });
 }
 
+/** Number of loans a list's question matches (all pages). */
+export async function loanTotalCount(ctx: AppContext, q: LoanListQuestion): Promise<number> {
+  // The summary statement the query runs anyway counts the same loans.
+  if (q.summaryFields?.includes('totalLoans')) return (await ctx.loaders.loanSummary(q.filter, q.period, q.summaryFields)).totalLoans!;
+  return ctx.loaders.loanCounts(q.parent, q.filter).load(q.parentId);
+}
+
+/** The loans summary of a root list's question, only the asked fields computed; null on nested lists. */
+export async function loanSummaryRow(ctx: AppContext, q: LoanListQuestion): Promise<LoanSummaryRow | null> {
+  if (q.parent !== null) return null;
+  return ctx.loaders.loanSummary(q.filter, q.period, q.summaryFields ?? []);
+}
+
 /**
  * The summary fields a root loan list's query asks (every `summary` selection of the connection, aliases and
  * fragments included), plus totalLoans when it also asks totalCount; undefined when it asks no summary.
  */
-export function summaryFieldsAsked(info: GraphQLResolveInfo): LoanSummaryField[] | undefined {
-  const connectionFields = selectedFields(info);
+function summaryFieldsAsked(connectionFields: Map<string, FieldNode[]>, info: GraphQLResolveInfo): LoanSummaryField[] | undefined {
   const summaries = connectionFields.get('summary');
   if (summaries === undefined) return undefined;
   const asked = fieldsBelow(summaries, info);
@@ -88,10 +106,11 @@ export const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, d
  */
 export function filteredLoanConnection(
   ctx: AppContext,
-  scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean; summaryFields?: readonly LoanSummaryField[] },
+  info: GraphQLResolveInfo,
+  scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean },
   filter: LoanFilterInput | null | undefined,
   args: PageArgs<LoanOrder>,
 ): Promise<LoanConnection> {
   const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: scope.visibleOfficersOnly });
-  return loanConnection(ctx, { parent: scope.parent, parentId: scope.parentId, summaryFields: scope.summaryFields, ...parsed }, args, BY_DISBURSEMENT_DESC);
+  return loanConnection(ctx, info, { parent: scope.parent, parentId: scope.parentId, ...parsed }, args, BY_DISBURSEMENT_DESC);
 }

@@ -1,6 +1,8 @@
 /** Loan queries (one loan, lists, FIMR and early-indicator drilldowns) and the loan's relations. */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import type { DjangoCustomerRow } from '../loaders/customer.django';
+import type { DjangoOfficerRow } from '../loaders/officer.django';
 import type { AppContext } from '../src/context';
 import { LoanConnection } from './connections.type';
 import { Customer } from './customer.type';
@@ -8,7 +10,7 @@ import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirectio
 import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
-import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, summaryFieldsAsked } from './loan-list';
+import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { prefetch, selectsAnyOutside } from './selection';
 import { Officer } from './officer.type';
@@ -45,7 +47,7 @@ export class LoanResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LoanConnection> {
-    return filteredLoanConnection(ctx, { parent: null, parentId: '', visibleOfficersOnly: true, summaryFields: summaryFieldsAsked(info) }, filter, { orderBy, first, after });
+    return filteredLoanConnection(ctx, info, { parent: null, parentId: '', visibleOfficersOnly: true }, filter, { orderBy, first, after });
   }
 
   @Query(() => LoanConnection, {
@@ -62,7 +64,7 @@ export class LoanResolver {
     const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
     parsed.filter.fimrTagged = true;
     parsed.filter.djangoStatuses ??= { values: FIMR_DEFAULT_DJANGO_STATUSES };
-    return loanConnection(ctx, { parent: null, parentId: '', summaryFields: summaryFieldsAsked(info), ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
+    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
   }
 
   @Query(() => LoanConnection, { description: 'Early-indicators drilldown (§6 row 4): loans with DPD 1-30, optionally one band; highest DPD first.' })
@@ -80,20 +82,24 @@ export class LoanResolver {
     // The band narrows the caller's DPD range; an empty intersection simply matches nothing.
     parsed.filter.dpdMin = Math.max(low, parsed.filter.dpdMin ?? low);
     parsed.filter.dpdMax = Math.min(high, parsed.filter.dpdMax ?? high);
-    return loanConnection(ctx, { parent: null, parentId: '', summaryFields: summaryFieldsAsked(info), ...parsed }, { orderBy, first, after }, BY_DPD_DESC);
+    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DPD_DESC);
   }
 
+  // Not async: when the loan row came with its parties, the answer is synchronous, and a page whose every field
+  // is synchronous completes without a promise per row.
   @FieldResolver(() => Officer, { nullable: true, description: 'The loan officer (Django agent).' })
-  async officer(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<Officer | null> {
+  officer(@Root() loan: Loan, @Ctx() ctx: AppContext): Officer | null | Promise<Officer | null> {
     if (loan.base.officerId === null) return null;
-    const row = await ctx.loaders.officer.load(loan.base.officerId);
-    return row === null ? null : new Officer(row, ctx.loaders);
+    const toOfficer = (row: DjangoOfficerRow | null): Officer | null => (row === null ? null : new Officer(row, ctx.loaders));
+    const parties = loan.base.parties;
+    return parties !== undefined ? toOfficer(parties.officer) : ctx.loaders.officer.load(loan.base.officerId).then(toOfficer);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The borrower.' })
-  async customer(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<Customer | null> {
-    const row = await ctx.loaders.customer.load(loan.base.customerId);
-    return row === null ? null : new Customer(row);
+  customer(@Root() loan: Loan, @Ctx() ctx: AppContext): Customer | null | Promise<Customer | null> {
+    const toCustomer = (row: DjangoCustomerRow | null): Customer | null => (row === null ? null : new Customer(row));
+    const parties = loan.base.parties;
+    return parties !== undefined ? toCustomer(parties.customer) : ctx.loaders.customer.load(loan.base.customerId).then(toCustomer);
   }
 
   @FieldResolver(() => [Repayment], { description: 'Every repayment seedsmetrics holds for the loan, newest first, counted or not.' })

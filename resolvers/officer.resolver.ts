@@ -1,5 +1,5 @@
 /** Officer queries (one officer, lists) and the officer's loans, customers, portfolio metrics and riskiest loans. */
-import type { GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { officerSortSpec } from '../loaders/officer.metrics';
@@ -11,7 +11,7 @@ import { LoanFilterInput, LoanOrder } from './loan.args';
 import { filteredLoanConnection, loadLoans } from './loan-list';
 import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
 import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
-import { prefetch, selectedFields } from './selection';
+import { nodeFieldsBelow, prefetch, selectedFields } from './selection';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
 import { OfficerPortfolio } from './portfolio.type';
 
@@ -26,7 +26,7 @@ export class OfficerResolver {
     // The seedsmetrics rows are keyed by the same id: read them alongside the Django row instead of after it.
     const fields = selectedFields(info);
     if (OFFICER_HIERARCHY_FIELDS.some((name) => fields.has(name))) prefetch(() => ctx.loaders.officerHierarchy.load(officerId));
-    if (fields.get('portfolio')?.some((node) => (node.arguments ?? []).length === 0)) prefetch(() => ctx.loaders.officerPortfolio(null).load(officerId));
+    if (asksAllWavePortfolio(fields)) prefetch(() => ctx.loaders.officerPortfolio(null).load(officerId));
     const row = await ctx.loaders.officer.load(officerId);
     return row === null ? null : new Officer(row, ctx.loaders);
   }
@@ -34,6 +34,7 @@ export class OfficerResolver {
   @Query(() => OfficerConnection, { description: 'Officers known to seedsmetrics (synced active Django users), by name unless ordered otherwise.' })
   async officers(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => OfficerFilterInput, { nullable: true }) filter?: OfficerFilterInput | null,
     @Arg('orderBy', () => OfficerOrder, { nullable: true }) orderBy?: OfficerOrder | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
@@ -45,8 +46,15 @@ export class OfficerResolver {
     const order = `officer:${sort}:${direction}`;
     const size = parseFirst('first', first, ctx.maxPageSize);
     const position = decodeCursor('after', after, order, officerSortSpec(sort).kind);
+    const connectionFields = selectedFields(info);
+    // The count does not depend on the page, and the portfolio metrics only on its ids: started early, they run
+    // alongside the page and the Django rows instead of after them.
+    if (connectionFields.has('totalCount')) prefetch(() => ctx.loaders.officerCount(parsedFilter));
     const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, after: position, first: size });
     const page = pageOf(rows, size);
+    if (asksAllWavePortfolio(nodeFieldsBelow(connectionFields, info))) {
+      for (const row of page.rows) prefetch(() => ctx.loaders.officerPortfolio(null).load(row.officerId));
+    }
     const bases = await ctx.loaders.officer.loadMany(page.rows.map((r) => r.officerId));
     const edges: OfficerEdge[] = [];
     page.rows.forEach((row, i) => {
@@ -72,12 +80,13 @@ export class OfficerResolver {
   loans(
     @Root() officer: Officer,
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
     @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<LoanConnection> {
-    return filteredLoanConnection(ctx, { parent: 'officer', parentId: officer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
+    return filteredLoanConnection(ctx, info, { parent: 'officer', parentId: officer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
   }
 
   @FieldResolver(() => CustomerConnection, { description: "Customers of the officer's synced loans, by id." })
@@ -110,4 +119,9 @@ export class OfficerResolver {
       return loan === undefined ? [] : [Object.assign(new TopRiskLoan(), { loan, riskScore: r.riskScore, riskCategory: r.riskCategory })];
     });
   }
+}
+
+/** True when an officer selection asks `portfolio` over all waves (no wave argument), the one its lists can prefetch. */
+function asksAllWavePortfolio(officerFields: Map<string, FieldNode[]>): boolean {
+  return officerFields.get('portfolio')?.some((node) => (node.arguments ?? []).length === 0) ?? false;
 }

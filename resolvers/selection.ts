@@ -30,6 +30,12 @@ export function fieldsBelow(nodes: readonly FieldNode[], info: Pick<GraphQLResol
   return fields;
 }
 
+/** The field nodes a query selects on a connection's nodes, through `nodes { ... }` and `edges { node { ... } }`, by field name. */
+export function nodeFieldsBelow(connectionFields: Map<string, FieldNode[]>, info: Pick<GraphQLResolveInfo, 'fragments'>): Map<string, FieldNode[]> {
+  const nodes = [...(connectionFields.get('nodes') ?? []), ...(fieldsBelow(connectionFields.get('edges') ?? [], info).get('node') ?? [])];
+  return fieldsBelow(nodes, info);
+}
+
 /** True when a query selects a field directly below the current field whose name is not in `names` (__typename aside). */
 export function selectsAnyOutside(info: GraphQLResolveInfo, names: readonly string[]): boolean {
   const known = new Set([...names, '__typename']);

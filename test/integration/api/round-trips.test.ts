@@ -1,11 +1,16 @@
 /**
  * Point lookups read seedsmetrics alongside Django: loan(id) and officer(id) start their seedsmetrics statements
  * in the first round trip instead of waiting for the Django row (both are keyed by the id the query gives).
+ * Lists start what does not depend on the page (counts, the summary) with the page, and what depends only on
+ * its ids (officer portfolios) with the Django rows.
  * A statement's round is 1 + the highest round among the statements that had completed when it was sent.
  */
 import { graphql } from 'graphql';
 import type { ObservedPool } from '../../../src/pg-pool';
-import { LOAN_BASE_FIELDS } from '../../../resolvers/loan.type';
+import { Customer } from '../../../resolvers/customer.type';
+import { LoanResolver } from '../../../resolvers/loan.resolver';
+import { Loan, LOAN_BASE_FIELDS } from '../../../resolvers/loan.type';
+import { Officer } from '../../../resolvers/officer.type';
 import { OFFICER_HIERARCHY_FIELDS } from '../../../resolvers/officer.type';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
@@ -80,6 +85,29 @@ describe('loan(id)', () => {
   });
 });
 
+describe("a loan's officer and customer", () => {
+  it('resolve synchronously, from the rows read with the loan, so a page of loans completes without a promise per row', async () => {
+    const ctx = api.newContext();
+    const base = await ctx.loaders.loan.load('1001');
+    expect(base?.parties?.officer?.id).toBe('1');
+    const loan = new Loan(base!, ctx.loaders);
+    const resolver = new LoanResolver();
+    const officer = resolver.officer(loan, ctx);
+    const customer = resolver.customer(loan, ctx);
+    expect(officer).toBeInstanceOf(Officer);
+    expect(customer).toBeInstanceOf(Customer);
+    expect([(officer as Officer).id, (customer as Customer).id]).toEqual(['1', base!.customerId]);
+  });
+
+  it('load through their loaders when the loan row came without them', async () => {
+    const ctx = api.newContext();
+    const { parties: _parties, ...bare } = (await ctx.loaders.loan.load('1001'))!;
+    const officer = new LoanResolver().officer(new Loan(bare, ctx.loaders), ctx);
+    expect(officer).toBeInstanceOf(Promise);
+    expect((await officer)?.id).toBe('1');
+  });
+});
+
 describe('officer(id)', () => {
   it('reads its hierarchy and default portfolio in the same round trip as the Django user', async () => {
     const traced = await traceRounds(`{ officer(id: "2") { id name region branch portfolio { totalPortfolio par15 } } }`);
@@ -91,6 +119,47 @@ describe('officer(id)', () => {
     expect((await traceRounds(`{ officer(id: "2") { id name email } }`)).map((t) => t.db)).toEqual(['django']);
     const waved = await traceRounds(`{ officer(id: "2") { name portfolio(wave: WAVE_1) { totalPortfolio } } }`);
     expect(waved.map((t) => [t.db, t.round])).toEqual([['django', 1], ['metrics', 2]]);
+  });
+});
+
+describe('loan lists', () => {
+  it('count and summarise in the round trip of the page; the Django loans, with their officers and customers, come next', async () => {
+    const traced = await traceRounds(
+      `{ loans(first: 5) { totalCount summary { atRiskCount } nodes { id currentDpd officer { name } customer { name } } } }`,
+    );
+    expect(traced.map((t) => [t.db, t.round]).sort()).toEqual([['django', 2], ['metrics', 1], ['metrics', 1]]);
+    expect(rounds(traced, 'metrics', /ORDER BY/)).toEqual([1]);
+    expect(rounds(traced, 'django', /FROM loans_ajoloan/)).toEqual([2]);
+  });
+
+  it('count in the first round trip on nested lists too, one statement for all the parents', async () => {
+    const traced = await traceRounds(`{ officers(first: 3) { nodes { loans(first: 2) { totalCount nodes { id } } } } }`);
+    const counts = traced.filter((t) => /count\(\*\)/.test(t.sql) && /FROM loans l/.test(t.sql));
+    const pages = traced.filter((t) => /LATERAL/.test(t.sql) && /FROM loans l/.test(t.sql));
+    expect(counts).toHaveLength(1);
+    expect(pages).toHaveLength(1);
+    expect(counts[0]!.round).toBe(pages[0]!.round);
+  });
+
+  it('send nothing for totalCount or summary when neither is asked', async () => {
+    const traced = await traceRounds(`{ loans(first: 5) { nodes { id } } }`);
+    expect(traced.map((t) => t.db).sort()).toEqual(['django', 'metrics']);
+  });
+});
+
+describe('officer lists', () => {
+  it('count in the round trip of the page and read the default portfolios alongside the Django users', async () => {
+    const traced = await traceRounds(`{ officers(first: 3) { totalCount nodes { id name portfolio { par15 } } } }`);
+    expect(rounds(traced, 'metrics', /count\(\*\)::int AS "n" FROM officers/)).toEqual([1]);
+    expect(rounds(traced, 'django', /FROM accounts_customuser/)).toEqual([2]);
+    expect(rounds(traced, 'metrics', /^\s*WITH lo AS/)).toEqual([2]);
+    expect(traced).toHaveLength(4); // page, count, Django users, portfolios
+  });
+
+  it('leave a wave portfolio to its field (after the Django users)', async () => {
+    const traced = await traceRounds(`{ officers(first: 3) { edges { node { name portfolio(wave: WAVE_1) { par15 } } } } }`);
+    expect(rounds(traced, 'django', /FROM accounts_customuser/)).toEqual([2]);
+    expect(rounds(traced, 'metrics', /^\s*WITH lo AS/)).toEqual([3]);
   });
 });
 
