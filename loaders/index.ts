@@ -71,7 +71,7 @@ export interface Loaders {
   loanMetrics: DataLoader<string, LoanMetricsRow | null>;
   /** Σ counted repayments dated business today, by loan id (null when not synced yet). */
   repaymentsToday: DataLoader<string, RepaymentsTodayRow | null>;
-  /** Pages of loans per parent id ('' for the root list); primes loanMetrics. */
+  /** Pages of loans per parent id ('' for the root list); primes loanMetrics when the rows carry every field. */
   loanPages(parent: LoanParent | null, args: LoanListArgs): DataLoader<string, LoanPageRow[]>;
   /** Loan counts per parent id ('' for the root list). */
   loanCounts(parent: LoanParent | null, filter: LoanFilter): KeyLoader<string, number>;
@@ -158,7 +158,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     groupedLoader(
       async (parentIds: readonly string[]) => {
         const rows = await fetchLoanPages(metrics, parent, parentIds, { ...args, resolvedCustomerIds: await resolvePhone(args.filter) });
-        primeAll(loanMetrics, rows, (r) => r.loanId);
+        // Only whole rows may stand in for the by-id loader; rows of the asked fields serve their page alone.
+        if (args.fields === undefined) primeAll(loanMetrics, rows as LoanMetricsRow[], (r) => r.loanId);
         return rows;
       },
       (r) => r.parentId,

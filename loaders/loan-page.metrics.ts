@@ -5,7 +5,7 @@
 import { BUSINESS_TODAY_SQL } from './business-date';
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
-import { LOAN_METRICS_COLUMNS, type LoanMetricsRow } from './loan.metrics';
+import { LOAN_METRICS_FIELDS, loanMetricsColumns, type LoanMetricsField, type LoanMetricsPart } from './loan.metrics';
 import { Params, type Queryable } from './sql';
 
 /** The whitelist of loan sort keys (the only way a sort reaches SQL). */
@@ -40,16 +40,18 @@ export interface LoanPageArgs {
   after: KeysetPosition | null;
   /** Rows to return per parent; the statement asks one more to know whether a next page exists. */
   first: number;
+  /** The computed fields the rows carry (what the query shows); undefined: every field. */
+  fields?: readonly LoanMetricsField[];
   /** Customer ids the Django phone pre-step found (when filter.customerPhone is set). */
   resolvedCustomerIds?: readonly string[];
 }
 
-export interface LoanPageRow extends LoanMetricsRow {
+export type LoanPageRow = LoanMetricsPart & {
   /** The parent id (nested lists) or '' (root list). */
   parentId: string;
   /** Text form of the sort value, for the cursor. */
   sortKey: string | null;
-}
+};
 
 function pageWhere(args: LoanPageArgs, params: Params, spec: SortSpec): string[] {
   const where = loanFilterSql(args.filter, params, args.resolvedCustomerIds);
@@ -63,12 +65,13 @@ function pageWhere(args: LoanPageArgs, params: Params, spec: SortSpec): string[]
  */
 export async function fetchLoanPages(db: Queryable, parent: LoanParent | null, parentIds: readonly string[], args: LoanPageArgs): Promise<LoanPageRow[]> {
   const spec: SortSpec = LOAN_SORTS[args.sort];
+  const columns = loanMetricsColumns(args.fields ?? LOAN_METRICS_FIELDS);
   const params = new Params();
   const limit = params.add(args.first + 1);
   if (parent === null) {
     const where = pageWhere(args, params, spec);
     const { rows } = await db.query<LoanPageRow>(
-      `SELECT '' AS "parentId", ${LOAN_METRICS_COLUMNS}, ${sortKeySql(spec)} AS "sortKey"
+      `SELECT '' AS "parentId", ${columns}, ${sortKeySql(spec)} AS "sortKey"
          FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY ${orderBySql(spec, args.direction, 'l.loan_id')} LIMIT ${limit}::int`,
       params.values,
@@ -81,7 +84,7 @@ export async function fetchLoanPages(db: Queryable, parent: LoanParent | null, p
     `SELECT p.parent_id AS "parentId", x.*
        FROM unnest(${parents}::text[]) WITH ORDINALITY AS p(parent_id, ord)
        CROSS JOIN LATERAL (
-         SELECT ${LOAN_METRICS_COLUMNS}, ${sortKeySql(spec)} AS "sortKey"
+         SELECT ${columns}, ${sortKeySql(spec)} AS "sortKey"
            FROM loans l WHERE ${where.join(' AND ')}
           ORDER BY ${orderBySql(spec, args.direction, 'l.loan_id')} LIMIT ${limit}::int) x
       ORDER BY p.ord`,

@@ -48,24 +48,73 @@ export interface LoanMetricsRow {
   computedAsOf: string | null;
 }
 
-/** The select list of LoanMetricsRow over a `loans` row aliased `l`. */
-export const LOAN_METRICS_COLUMNS = `l.loan_id AS "loanId", l.officer_id AS "officerId", l.customer_id AS "customerId",
-  l.region AS "region", l.branch AS "branch", l.vertical_lead_name AS "verticalLeadName", l.vertical_lead_email AS "verticalLeadEmail",
-  l.channel AS "channel", l.wave AS "wave", l.current_dpd AS "currentDpd", l.previous_dpd AS "previousDpd",
-  (l.current_dpd - COALESCE(l.previous_dpd, 0)) AS "dpdChange", l.max_dpd_ever AS "maxDpdEver", l.dpd_bucket AS "dpdBucket",
-  l.first_payment_missed AS "firstPaymentMissed", ${dateText('l.first_payment_received_date')} AS "firstPaymentReceivedDate",
-  ${dateText('l.last_payment_date')} AS "lastPaymentDate",
-  l.principal_outstanding::text AS "principalOutstanding", l.interest_outstanding::text AS "interestOutstanding",
-  l.fees_outstanding::text AS "feesOutstanding", l.total_outstanding::text AS "totalOutstanding",
-  l.actual_outstanding::text AS "actualOutstanding", l.total_principal_paid::text AS "totalPrincipalPaid",
-  l.total_interest_paid::text AS "totalInterestPaid", l.total_fees_paid::text AS "totalFeesPaid",
-  l.total_repayments::text AS "totalRepayments", l.fimr_tagged AS "fimrTagged", l.early_indicator_tagged AS "earlyIndicatorTagged",
-  l.days_since_last_repayment AS "daysSinceLastRepayment", l.days_since_due AS "daysSinceDue", l.loan_age AS "loanAge",
-  l.daily_repayment_amount::text AS "dailyRepaymentAmount", l.repayment_days_paid::text AS "repaymentDaysPaid",
-  l.repayment_days_due_today AS "repaymentDaysDueToday", l.real_loan_tenure_days AS "realLoanTenureDays",
-  l.business_days_since_disbursement AS "businessDaysSinceDisbursement", l.repayment_delay_rate::text AS "repaymentDelayRate",
-  l.timeliness_score::text AS "timelinessScore", l.repayment_health::text AS "repaymentHealth",
-  l.counted_repayments_count AS "countedRepaymentsCount", ${dateText('l.computed_as_of')} AS "computedAsOf"`;
+export type LoanMetricsField = keyof LoanMetricsRow;
+
+/** A row with some of the computed fields (those a list was asked for); loanId always. */
+export type LoanMetricsPart = Pick<LoanMetricsRow, 'loanId'> & Partial<LoanMetricsRow>;
+
+/** How each LoanMetricsRow field is read from a `loans` row aliased `l`. */
+const LOAN_METRICS_SELECT: { readonly [K in LoanMetricsField]: string } = {
+  loanId: 'l.loan_id',
+  officerId: 'l.officer_id',
+  customerId: 'l.customer_id',
+  region: 'l.region',
+  branch: 'l.branch',
+  verticalLeadName: 'l.vertical_lead_name',
+  verticalLeadEmail: 'l.vertical_lead_email',
+  channel: 'l.channel',
+  wave: 'l.wave',
+  currentDpd: 'l.current_dpd',
+  previousDpd: 'l.previous_dpd',
+  dpdChange: '(l.current_dpd - COALESCE(l.previous_dpd, 0))',
+  maxDpdEver: 'l.max_dpd_ever',
+  dpdBucket: 'l.dpd_bucket',
+  firstPaymentMissed: 'l.first_payment_missed',
+  firstPaymentReceivedDate: dateText('l.first_payment_received_date'),
+  lastPaymentDate: dateText('l.last_payment_date'),
+  principalOutstanding: 'l.principal_outstanding::text',
+  interestOutstanding: 'l.interest_outstanding::text',
+  feesOutstanding: 'l.fees_outstanding::text',
+  totalOutstanding: 'l.total_outstanding::text',
+  actualOutstanding: 'l.actual_outstanding::text',
+  totalPrincipalPaid: 'l.total_principal_paid::text',
+  totalInterestPaid: 'l.total_interest_paid::text',
+  totalFeesPaid: 'l.total_fees_paid::text',
+  totalRepayments: 'l.total_repayments::text',
+  fimrTagged: 'l.fimr_tagged',
+  earlyIndicatorTagged: 'l.early_indicator_tagged',
+  daysSinceLastRepayment: 'l.days_since_last_repayment',
+  daysSinceDue: 'l.days_since_due',
+  loanAge: 'l.loan_age',
+  dailyRepaymentAmount: 'l.daily_repayment_amount::text',
+  repaymentDaysPaid: 'l.repayment_days_paid::text',
+  repaymentDaysDueToday: 'l.repayment_days_due_today',
+  realLoanTenureDays: 'l.real_loan_tenure_days',
+  businessDaysSinceDisbursement: 'l.business_days_since_disbursement',
+  repaymentDelayRate: 'l.repayment_delay_rate::text',
+  timelinessScore: 'l.timeliness_score::text',
+  repaymentHealth: 'l.repayment_health::text',
+  countedRepaymentsCount: 'l.counted_repayments_count',
+  computedAsOf: dateText('l.computed_as_of'),
+};
+
+export const LOAN_METRICS_FIELDS = Object.keys(LOAN_METRICS_SELECT) as LoanMetricsField[];
+
+/** True for the names of LoanMetricsRow fields. */
+export function isLoanMetricsField(name: string): name is LoanMetricsField {
+  return Object.hasOwn(LOAN_METRICS_SELECT, name);
+}
+
+/** The select list of `fields` (in the row's own order, loanId always first) over a `loans` row aliased `l`. */
+export function loanMetricsColumns(fields: readonly LoanMetricsField[]): string {
+  const wanted = new Set<LoanMetricsField>(['loanId', ...fields]);
+  return LOAN_METRICS_FIELDS.filter((f) => wanted.has(f))
+    .map((f) => `${LOAN_METRICS_SELECT[f]} AS "${f}"`)
+    .join(', ');
+}
+
+/** The select list of every LoanMetricsRow field. */
+export const LOAN_METRICS_COLUMNS = loanMetricsColumns(LOAN_METRICS_FIELDS);
 
 export async function fetchLoanMetrics(db: Queryable, ids: readonly string[]): Promise<LoanMetricsRow[]> {
   const { rows } = await db.query<LoanMetricsRow>(`SELECT ${LOAN_METRICS_COLUMNS} FROM loans l WHERE l.loan_id = ANY($1::text[])`, [ids]);

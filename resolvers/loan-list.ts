@@ -5,13 +5,13 @@
 import type { AppContext } from '../src/context';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanParent, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-page.metrics';
-import type { LoanMetricsRow } from '../loaders/loan.metrics';
+import { LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart } from '../loaders/loan.metrics';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
 import { parseLoanFilter, type LoanFilterInput, type LoanOrder } from './loan.args';
 import { Loan } from './loan.type';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
-import { fieldsBelow, prefetch, selectedFields } from './selection';
+import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
 
 export interface PageArgs<O> {
   orderBy?: O | null;
@@ -23,7 +23,7 @@ export interface PageArgs<O> {
  * Loan nodes for seedsmetrics rows: base fields from Django (one batch), computed fields from the rows themselves.
  * Ids Django no longer knows (deleted since the last sync) are dropped: a node always has its base fields.
  */
-export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetricsRow[]): Promise<Map<string, Loan>> {
+export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetricsPart[]): Promise<Map<string, Loan>> {
   const rows = await ctx.loaders.loan.loadMany(metricsRows.map((r) => r.loanId));
   const loans = new Map<string, Loan>();
   rows.forEach((row, i) => {
@@ -50,7 +50,9 @@ export async function loanConnection(
   // The count and the summary do not depend on the page: started now, they run alongside it instead of after it.
   if (connectionFields.has('totalCount')) prefetch(() => loanTotalCount(ctx, question));
   if (connectionFields.has('summary')) prefetch(() => loanSummaryRow(ctx, question));
-  const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first }).load(question.parentId);
+  // The rows carry only the computed fields the nodes show: a 100-row page of a few columns need not read all 40.
+  const fields = loanMetricsFieldsAsked(nodeFieldsBelow(connectionFields, info));
+  const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first, fields }).load(question.parentId);
   const page = pageOf(rows, first);
   const loans = await loadLoans(ctx, page.rows);
   const edges: LoanEdge[] = [];
@@ -82,6 +84,11 @@ export async function loanTotalCount(ctx: AppContext, q: LoanListQuestion): Prom
 export async function loanSummaryRow(ctx: AppContext, q: LoanListQuestion): Promise<LoanSummaryRow | null> {
   if (q.parent !== null) return null;
   return ctx.loaders.loanSummary(q.filter, q.period, q.summaryFields ?? []);
+}
+
+/** The seedsmetrics loan fields a selection of Loan fields shows (the Loan fields named after them), in row order. */
+function loanMetricsFieldsAsked(loanFields: Map<string, FieldNode[]>): LoanMetricsField[] {
+  return LOAN_METRICS_FIELDS.filter((field) => loanFields.has(field));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Loaders } from '../loaders';
 import type { DjangoLoanRow } from '../loaders/loan.django';
-import type { LoanMetricsRow } from '../loaders/loan.metrics';
+import type { LoanMetricsPart, LoanMetricsRow } from '../loaders/loan.metrics';
 import { LoanStatus, Wave } from './enums';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
@@ -18,19 +18,21 @@ export const LOAN_BASE_FIELDS: readonly string[] = [
 @ObjectType({ description: 'A loan. Base fields are read live from Django; computed fields come from seedsmetrics and are null until the loan is synced.' })
 export class Loan {
   /**
-   * @param metrics the seedsmetrics row when the caller already has it (a page, a top-risk list: null = not synced);
-   * undefined makes the computed fields load it through the request's loader.
+   * @param metrics the seedsmetrics row when the caller already has it (a page, a top-risk list: null = not synced),
+   * whole or with the fields its query asked; a field it lacks, or every field when undefined, loads the whole row
+   * through the request's loader.
    */
   constructor(
     readonly base: DjangoLoanRow,
     private readonly loaders: Loaders,
-    private readonly metrics?: LoanMetricsRow | null,
+    private readonly metrics?: LoanMetricsPart | null,
   ) {}
 
   // Computed fields are getters, not methods: type-graphql then resolves them as plain properties, which keeps a page
   // of thousands of loans cheap; the value is synchronous when the row came with the page.
   private computed<K extends keyof LoanMetricsRow>(key: K): LoanMetricsRow[K] | null | Promise<LoanMetricsRow[K] | null> {
-    if (this.metrics !== undefined) return this.metrics === null ? null : this.metrics[key];
+    if (this.metrics === null) return null;
+    if (this.metrics !== undefined && key in this.metrics) return this.metrics[key] as LoanMetricsRow[K];
     return this.loaders.loanMetrics.load(this.base.id).then((row) => (row === null ? null : row[key]));
   }
 

@@ -1,0 +1,82 @@
+/**
+ * A loan page reads only the computed columns its nodes show (through `nodes`, `edges.node`, fragments and
+ * aliases alike); a field the page did not read falls back to the whole row through the by-id loader, and rows
+ * of a few fields never stand in for whole rows elsewhere in the request.
+ */
+import { countStatements } from '../../support/databases';
+import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await createApiHarness();
+  await seedPortfolio(api.dbs, { officers: 2, loansPerOfficer: 3, customers: 4 });
+});
+afterAll(async () => {
+  await api.dbs.drop();
+});
+
+/** Runs `source` and returns its data with the seedsmetrics statements it sent. */
+async function withMetricsStatements(source: string): Promise<{ data: Record<string, any>; metrics: string[] }> {
+  const { result, statements } = await countStatements({ metrics: api.dbs.metrics.pool }, () => api.data(source));
+  return { data: result, metrics: statements.metrics ?? [] };
+}
+
+const pageStatements = (metrics: string[]): string[] => metrics.filter((sql) => /ORDER BY/.test(sql) && /FROM loans l/.test(sql));
+
+/** The output names a page statement selects (`... AS "name"`), the parent and sort key aside. */
+function selectedNames(sql: string): string[] {
+  return [...sql.matchAll(/ AS "(\w+)"/g)].map((m) => m[1]!).filter((n) => n !== 'parentId' && n !== 'sortKey');
+}
+
+describe('a loan page', () => {
+  it('selects the loan id and the computed fields its nodes show, nothing else', async () => {
+    const { data, metrics } = await withMetricsStatements(`{ loans(first: 2, orderBy: { field: ID, direction: ASC }) { nodes { id amount currentDpd dpdBucket } } }`);
+    expect(metrics).toHaveLength(1);
+    expect(selectedNames(pageStatements(metrics)[0]!)).toEqual(['loanId', 'currentDpd', 'dpdBucket']);
+    const every = await api.data(`{ loans(first: 2, orderBy: { field: ID, direction: ASC }) { nodes { id amount currentDpd dpdBucket actualOutstanding } } }`);
+    expect(data.loans.nodes).toEqual(every.loans.nodes.map(({ actualOutstanding: _a, ...rest }: Record<string, unknown>) => rest));
+  });
+
+  it('counts fields asked through edges, fragments, inline fragments and aliases', async () => {
+    const { data, metrics } = await withMetricsStatements(`
+      query { loans(first: 2, orderBy: { field: ID, direction: ASC }) {
+        edges { node { dpd: currentDpd ...Money } }
+        nodes { ... on Loan { fimrTagged } }
+      } }
+      fragment Money on Loan { actualOutstanding }`);
+    expect(metrics).toHaveLength(1);
+    expect(selectedNames(pageStatements(metrics)[0]!)).toEqual(['loanId', 'currentDpd', 'actualOutstanding', 'fimrTagged']);
+    expect(Object.keys(data.loans.edges[0].node).sort()).toEqual(['actualOutstanding', 'dpd']);
+    expect(typeof data.loans.edges[0].node.actualOutstanding).toBe('string');
+  });
+
+  it('gives each selection its own statement, and nested lists with the same selection share one', async () => {
+    const { metrics } = await withMetricsStatements(`{
+      a: loans(first: 2) { nodes { currentDpd } }
+      b: loans(first: 2) { nodes { maxDpdEver } }
+      officers(first: 2) { nodes { loans(first: 2) { nodes { region } } } }
+    }`);
+    const pages = pageStatements(metrics).map(selectedNames);
+    expect(pages).toHaveLength(3);
+    expect(pages).toEqual(expect.arrayContaining([['loanId', 'currentDpd'], ['loanId', 'maxDpdEver'], ['loanId', 'region']]));
+  });
+
+  it('primes the by-id loader with whole rows only: after a narrow page, loading a loan by id reads its whole row', async () => {
+    const loadAfterPage = async (fields: ['currentDpd'] | undefined): Promise<{ row: unknown; statements: number }> => {
+      const { loaders } = api.newContext();
+      await loaders.loanPages(null, { filter: {}, sort: 'id', direction: 'ASC', after: null, first: 1, fields }).load('');
+      const { result, counts } = await countStatements({ metrics: api.dbs.metrics.pool }, () => loaders.loanMetrics.load('1001'));
+      return { row: result, statements: counts.metrics! };
+    };
+    const narrow = await loadAfterPage(['currentDpd']);
+    const whole = await loadAfterPage(undefined);
+    expect([narrow.statements, whole.statements]).toEqual([1, 0]);
+    expect(whole.row).toMatchObject(narrow.row as object); // the primed page row also carries its parentId and sortKey
+    expect(Object.keys(narrow.row as object).length).toBeGreaterThan(30);
+  });
+
+  it('asking no computed field selects the loan id alone', async () => {
+    const { metrics } = await withMetricsStatements(`{ loans(first: 2) { nodes { id amount officer { name } } } }`);
+    expect(selectedNames(pageStatements(metrics)[0]!)).toEqual(['loanId']);
+  });
+});
