@@ -103,7 +103,7 @@ async function build(dir: string, key: DatasetKey, port: number, log: (line: str
       const report = await worker.runOnce();
       const initialSyncMs = Math.round(performance.now() - started);
       await worker.stop();
-      log(`initial sync + full recompute: ${initialSyncMs} ms (${report.rowsWritten} rows, ${report.openLoansRecomputed ?? report.loansRecomputed} loans)`);
+      log(`initial sync + full recompute: ${initialSyncMs} ms (${report.rowsWritten} rows, ${report.loansRecomputed} loans recomputed)`);
       await metricsPool.query('VACUUM ANALYZE');
       const record: BuildRecord = {
         key,
