@@ -128,13 +128,19 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   // The naive baseline (batching off) leaves each field to load its own row, as naive resolvers do.
   const keepParties = batching.batch !== false;
   const loan = keyedLoader(
-    async (ids: readonly string[]): Promise<DjangoLoanRow[]> =>
-      (await fetchDjangoLoans(django, ids, businessTz)).map(({ officer: officerRow, customer: customerRow, ...base }) => {
-        if (!keepParties) return base;
-        if (officerRow !== null) officer.prime(officerRow.id, officerRow);
-        if (customerRow !== null) customer.prime(customerRow.id, customerRow);
-        return { ...base, parties: { officer: officerRow, customer: customerRow } };
-      }),
+    async (ids: readonly string[]): Promise<DjangoLoanRow[]> => {
+      const rows = await fetchDjangoLoans(django, ids, businessTz);
+      for (const row of rows) {
+        if (!keepParties) {
+          row.officer = undefined;
+          row.customer = undefined;
+          continue;
+        }
+        if (row.officer) officer.prime(row.officer.id, row.officer);
+        if (row.customer) customer.prime(row.customer.id, row.customer);
+      }
+      return rows;
+    },
     (r) => r.id,
     batching,
   );

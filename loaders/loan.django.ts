@@ -26,8 +26,12 @@ export interface DjangoLoanRow {
   loanType: string;
   verificationStatus: string | null;
   isDisbursed: boolean;
-  /** The loan's officer and customer rows when they were read with it (see LoanParties). */
-  parties?: LoanParties;
+  /**
+   * The officer's and the borrower's rows when they were read with the loan (null: Django has none), so a loan's
+   * `officer` and `customer` resolve without a promise; undefined when the loan was read without them.
+   */
+  officer?: DjangoOfficerRow | null;
+  customer?: DjangoCustomerRow | null;
 }
 
 /** §1.7 normalisation of the raw Django status; anything unlisted (NULL included) is Active. */
@@ -39,23 +43,11 @@ export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
   ELSE 'Active' END`;
 
 /**
- * A loan with its officer's and borrower's base rows (null when Django has none), read in the same statement.
- * The loan loader keeps them on the row (`parties`), so a loan's `officer` and `customer` resolve without a
- * promise; undefined when the row was read without them.
- */
-export interface LoanParties {
-  officer: DjangoOfficerRow | null;
-  customer: DjangoCustomerRow | null;
-}
-
-export type DjangoLoanWithParties = DjangoLoanRow & LoanParties;
-
-/**
  * Loans by id with their officer and customer rows joined in: nearly every loan query shows who the loan belongs
  * to, and one statement costs one round trip where three (loans, then users and customers) cost two.
  */
-export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoLoanWithParties[]> {
-  const { rows } = await db.query<DjangoLoanWithParties>(
+export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoLoanRow[]> {
+  const { rows } = await db.query<DjangoLoanRow>(
     `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
             l.amount::numeric(15,2)::text AS "amount", l.repayment_amount::numeric(15,2)::text AS "repaymentAmount",
             round(l.interest_rate::numeric / 100, 4)::text AS "interestRate", l.processing_fee::numeric(15,2)::text AS "fee",

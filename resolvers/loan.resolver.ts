@@ -91,15 +91,15 @@ export class LoanResolver {
   officer(@Root() loan: Loan, @Ctx() ctx: AppContext): Officer | null | Promise<Officer | null> {
     if (loan.base.officerId === null) return null;
     const toOfficer = (row: DjangoOfficerRow | null): Officer | null => (row === null ? null : new Officer(row, ctx.loaders));
-    const parties = loan.base.parties;
-    return parties !== undefined ? toOfficer(parties.officer) : ctx.loaders.officer.load(loan.base.officerId).then(toOfficer);
+    const known = loan.base.officer;
+    return known !== undefined ? toOfficer(known) : ctx.loaders.officer.load(loan.base.officerId).then(toOfficer);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The borrower.' })
   customer(@Root() loan: Loan, @Ctx() ctx: AppContext): Customer | null | Promise<Customer | null> {
     const toCustomer = (row: DjangoCustomerRow | null): Customer | null => (row === null ? null : new Customer(row));
-    const parties = loan.base.parties;
-    return parties !== undefined ? toCustomer(parties.customer) : ctx.loaders.customer.load(loan.base.customerId).then(toCustomer);
+    const known = loan.base.customer;
+    return known !== undefined ? toCustomer(known) : ctx.loaders.customer.load(loan.base.customerId).then(toCustomer);
   }
 
   @FieldResolver(() => [Repayment], { description: 'Every repayment seedsmetrics holds for the loan, newest first, counted or not.' })

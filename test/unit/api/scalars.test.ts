@@ -26,6 +26,11 @@ describe('Date', () => {
     expect(() => DateScalar.parseValue('2025-13-01')).toThrow('got "2025-13-01"');
     expect(() => DateScalar.parseValue('10/12/2025')).toThrow('got "10/12/2025"');
     expect(isCalendarDate('2025-12-10')).toBe(true);
+    // Month lengths and Gregorian leap years (2000 was one, 1900 and 2100 are not), year 0001 onwards.
+    const valid = ['2025-01-31', '2025-04-30', '2024-02-29', '2000-02-29', '0001-01-01', '9999-12-31'];
+    const invalidDates = ['2025-04-31', '2025-02-29', '1900-02-29', '2100-02-29', '2025-00-10', '2025-12-00', '2025-12-32', '0000-01-01'];
+    expect(valid.filter((d) => !isCalendarDate(d))).toEqual([]);
+    expect(invalidDates.filter((d) => isCalendarDate(d))).toEqual([]);
     expect(() => DateScalar.parseLiteral({ kind: Kind.INT, value: '20251210' })).toThrow('Date must be a calendar date as YYYY-MM-DD; got "IntValue"');
   });
 });
