@@ -9,7 +9,7 @@
  *
  * Both compute the officer metrics of §4.4 with the same SQL (OFFICER_METRICS), so only data access differs.
  */
-import type { Queryable } from '../loaders/sql';
+import { keysMatch, Params, type Queryable } from '../loaders/sql';
 import type { OperationName, OperationParams } from './operations';
 
 export interface SqlPools {
@@ -84,9 +84,13 @@ const LOAN_COMPUTED_FULL = `${LOAN_COMPUTED}, l.interest_outstanding, l.fees_out
   l.total_fees_paid, l.loan_age, l.repayment_delay_rate, l.timeliness_score, l.repayment_health, l.first_payment_received_date::text,
   l.days_since_due, l.django_status, l.status`;
 
-/** Django base fields of loans with their officer's and customer's names, one statement for many ids. */
+/**
+ * Django base fields of loans with their officer's and customer's names, one statement for many ids (a single id
+ * gets the scalar form, as the gateway's loaders do: see keysMatch).
+ */
 async function djangoLoans(django: Queryable, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   if (ids.length === 0) return new Map();
+  const params = new Params();
   const { rows } = await django.query<Record<string, unknown> & { id: string }>(
     `SELECT l.id::text AS id, l.amount::numeric(15,2)::text AS amount, l.repayment_amount::numeric(15,2)::text AS repayment_amount,
             round(l.interest_rate::numeric / 100, 4)::text AS interest_rate, l.processing_fee::numeric(15,2)::text AS fee,
@@ -97,20 +101,21 @@ async function djangoLoans(django: Queryable, ids: readonly string[]): Promise<M
        FROM loans_ajoloan l
        LEFT JOIN accounts_customuser u ON u.id = l.agent_id
        LEFT JOIN ajo_ajouser c ON c.id = l.borrower_id
-      WHERE l.id = ANY($1::bigint[])`,
-    [ids],
+      WHERE ${keysMatch('l.id', ids, 'bigint', params)}`,
+    params.values,
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
 async function djangoOfficers(django: Queryable, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   if (ids.length === 0) return new Map();
+  const params = new Params();
   const { rows } = await django.query<Record<string, unknown> & { id: string }>(
     `SELECT u.id::text AS id, COALESCE(u.username, u.email) AS name, u.email, u.user_phone AS phone, u.user_type,
             CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END AS employment_status,
             (u.date_joined AT TIME ZONE 'Africa/Lagos')::date::text AS hire_date
-       FROM accounts_customuser u WHERE u.id = ANY($1::bigint[])`,
-    [ids],
+       FROM accounts_customuser u WHERE ${keysMatch('u.id', ids, 'bigint', params)}`,
+    params.values,
   );
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -1,5 +1,5 @@
 /** Customers' base fields, read live from Django ajo_ajouser, and the Django-only customer filters. */
-import { dateText, Params, type Queryable } from './sql';
+import { dateText, keysMatch, Params, type Queryable } from './sql';
 
 export interface DjangoCustomerRow {
   id: string;
@@ -28,7 +28,8 @@ export const CUSTOMER_COLUMNS = `c.id::text AS "id",
   c.user_id::text AS "agentId"`;
 
 export async function fetchDjangoCustomers(db: Queryable, ids: readonly string[]): Promise<DjangoCustomerRow[]> {
-  const { rows } = await db.query<DjangoCustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE c.id = ANY($1::bigint[])`, [ids]);
+  const params = new Params();
+  const { rows } = await db.query<DjangoCustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE ${keysMatch('c.id', ids, 'bigint', params)}`, params.values);
   return rows;
 }
 

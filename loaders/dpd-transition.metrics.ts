@@ -5,7 +5,7 @@
  */
 import type DataLoader from 'dataloader';
 import { keyedLoader } from './keyed';
-import { dateText, timestampText, type Queryable } from './sql';
+import { dateText, keysMatch, Params, timestampText, type Queryable } from './sql';
 
 /** The D7 buckets, in order of severity (index = rank). */
 export const DPD_BUCKETS = ['0', '1-6', '7-30', '31-60', '61-90', '90+'] as const;
@@ -53,7 +53,11 @@ const BUCKET_RANK = `ARRAY['0','1-6','7-30','31-60','61-90','90+']::text[]`;
 
 /** Rows by id (one statement per batch). */
 export async function fetchDpdTransitionsByIds(db: Queryable, ids: readonly string[]): Promise<DpdTransitionRow[]> {
-  const { rows } = await db.query<DpdTransitionRow>(`SELECT ${DPD_TRANSITION_COLUMNS} FROM dpd_transitions WHERE transition_id = ANY($1::bigint[])`, [ids]);
+  const params = new Params();
+  const { rows } = await db.query<DpdTransitionRow>(
+    `SELECT ${DPD_TRANSITION_COLUMNS} FROM dpd_transitions WHERE ${keysMatch('transition_id', ids, 'bigint', params)}`,
+    params.values,
+  );
   return rows;
 }
 

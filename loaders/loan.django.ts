@@ -4,7 +4,7 @@
  */
 import { CUSTOMER_COLUMNS, type DjangoCustomerRow } from './customer.django';
 import { officerColumns, type DjangoOfficerRow } from './officer.django';
-import { dateText, timestampText, type Queryable } from './sql';
+import { dateText, keysMatch, Params, timestampText, type Queryable } from './sql';
 
 export interface DjangoLoanRow {
   id: string;
@@ -47,6 +47,8 @@ export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
  * to, and one statement costs one round trip where three (loans, then users and customers) cost two.
  */
 export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoLoanRow[]> {
+  const params = new Params();
+  const tz = params.add(businessTz);
   const { rows } = await db.query<DjangoLoanRow>(
     `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
             l.amount::numeric(15,2)::text AS "amount", l.repayment_amount::numeric(15,2)::text AS "repaymentAmount",
@@ -58,10 +60,10 @@ export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], bu
             l.verification_stage AS "verificationStatus", l.is_disbursed AS "isDisbursed",
             to_json(o) AS "officer", to_json(b) AS "customer"
        FROM loans_ajoloan l
-       LEFT JOIN LATERAL (SELECT ${officerColumns('$2')} FROM accounts_customuser u WHERE u.id = l.agent_id) o ON true
+       LEFT JOIN LATERAL (SELECT ${officerColumns(tz)} FROM accounts_customuser u WHERE u.id = l.agent_id) o ON true
        LEFT JOIN LATERAL (SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE c.id = l.borrower_id) b ON true
-      WHERE l.id = ANY($1::bigint[])`,
-    [ids, businessTz],
+      WHERE ${keysMatch('l.id', ids, 'bigint', params)}`,
+    params.values,
   );
   return rows;
 }

@@ -1,6 +1,6 @@
 /** Loans' computed fields and curated hierarchy, read from seedsmetrics `loans` (§2.1, §3.2). */
 import { BUSINESS_TODAY_SQL } from './business-date';
-import { dateText, type Queryable } from './sql';
+import { dateText, keysMatch, Params, type Queryable } from './sql';
 
 /** One seedsmetrics loan row: every value the API shows from seedsmetrics. Money and ratios are exact decimal strings. */
 export interface LoanMetricsRow {
@@ -117,7 +117,8 @@ export function loanMetricsColumns(fields: readonly LoanMetricsField[]): string 
 export const LOAN_METRICS_COLUMNS = loanMetricsColumns(LOAN_METRICS_FIELDS);
 
 export async function fetchLoanMetrics(db: Queryable, ids: readonly string[]): Promise<LoanMetricsRow[]> {
-  const { rows } = await db.query<LoanMetricsRow>(`SELECT ${LOAN_METRICS_COLUMNS} FROM loans l WHERE l.loan_id = ANY($1::text[])`, [ids]);
+  const params = new Params();
+  const { rows } = await db.query<LoanMetricsRow>(`SELECT ${LOAN_METRICS_COLUMNS} FROM loans l WHERE ${keysMatch('l.loan_id', ids, 'text', params)}`, params.values);
   return rows;
 }
 
@@ -132,12 +133,13 @@ export interface RepaymentsTodayRow {
  * that do not show it do not pay an index lookup per row for it.
  */
 export async function fetchRepaymentsToday(db: Queryable, ids: readonly string[]): Promise<RepaymentsTodayRow[]> {
+  const params = new Params();
   const { rows } = await db.query<RepaymentsTodayRow>(
     `SELECT l.loan_id AS "loanId",
             (SELECT COALESCE(sum(r.payment_amount), 0) FROM repayments r
               WHERE r.loan_id = l.loan_id AND r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL})::numeric(15,2)::text AS "amount"
-       FROM loans l WHERE l.loan_id = ANY($1::text[])`,
-    [ids],
+       FROM loans l WHERE ${keysMatch('l.loan_id', ids, 'text', params)}`,
+    params.values,
   );
   return rows;
 }

@@ -3,7 +3,7 @@
  * officers. All arithmetic is numeric (exact); ratios are rounded to 8 places only when returned, and the
  * integer scores (riskScore, dqi) truncate the unrounded values as §4.4 defines.
  */
-import { Params, type Queryable } from './sql';
+import { keyRows, Params, type Queryable } from './sql';
 
 export interface OfficerPortfolioRow {
   officerId: string;
@@ -143,10 +143,9 @@ export function officerPortfolioColumns(q = ''): string {
  */
 export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
   const params = new Params();
-  const ids = params.add(officerIds);
   const waveParam = params.add(wave);
   const { rows } = await db.query<OfficerPortfolioRow>(
-    `WITH ${officerMetricsChain(`SELECT DISTINCT unnest(${ids}::text[])`, waveParam)}
+    `WITH ${officerMetricsChain(keyRows(officerIds, 'text', params), waveParam)}
      SELECT ${officerPortfolioColumns()} FROM scored`,
     params.values,
   );

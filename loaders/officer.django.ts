@@ -1,5 +1,5 @@
 /** Officers' base fields, read live from Django accounts_customuser. */
-import { dateText, type Queryable } from './sql';
+import { dateText, keysMatch, Params, type Queryable } from './sql';
 
 export interface DjangoOfficerRow {
   id: string;
@@ -28,9 +28,8 @@ export function officerColumns(tz: string): string {
 
 /** Base rows for the given user ids (ids that do not exist are simply absent). */
 export async function fetchDjangoOfficers(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoOfficerRow[]> {
-  const { rows } = await db.query<DjangoOfficerRow>(`SELECT ${officerColumns('$2')} FROM accounts_customuser u WHERE u.id = ANY($1::bigint[])`, [
-    ids,
-    businessTz,
-  ]);
+  const params = new Params();
+  const tz = params.add(businessTz);
+  const { rows } = await db.query<DjangoOfficerRow>(`SELECT ${officerColumns(tz)} FROM accounts_customuser u WHERE ${keysMatch('u.id', ids, 'bigint', params)}`, params.values);
   return rows;
 }

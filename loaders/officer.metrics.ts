@@ -1,7 +1,7 @@
 /** Officers' curated hierarchy (D12) and officer lists, read from seedsmetrics `officers`. */
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
 import { officerMetricsChain, officerPortfolioColumns, type OfficerPortfolioRow } from './officer-portfolio.metrics';
-import { Params, type Queryable } from './sql';
+import { keysMatch, Params, type Queryable } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
 export interface OfficerHierarchyRow {
@@ -19,7 +19,8 @@ const HIERARCHY_COLUMNS = `o.officer_id AS "officerId", o.region AS "region", o.
   o.vertical_lead_name AS "verticalLeadName", o.vertical_lead_email AS "verticalLeadEmail"`;
 
 export async function fetchOfficerHierarchy(db: Queryable, ids: readonly string[]): Promise<OfficerHierarchyRow[]> {
-  const { rows } = await db.query<OfficerHierarchyRow>(`SELECT ${HIERARCHY_COLUMNS} FROM officers o WHERE o.officer_id = ANY($1::text[])`, [ids]);
+  const params = new Params();
+  const { rows } = await db.query<OfficerHierarchyRow>(`SELECT ${HIERARCHY_COLUMNS} FROM officers o WHERE ${keysMatch('o.officer_id', ids, 'text', params)}`, params.values);
   return rows;
 }
 

@@ -4,7 +4,7 @@
  */
 import type DataLoader from 'dataloader';
 import { keyedLoader } from './keyed';
-import { dateText, timestampText, type Queryable } from './sql';
+import { dateText, keysMatch, Params, timestampText, type Queryable } from './sql';
 
 export const PAR_SCOPES = ['PORTFOLIO', 'REGION', 'BRANCH', 'OFFICER'] as const;
 export type ParScopeName = (typeof PAR_SCOPES)[number];
@@ -58,7 +58,8 @@ const COLUMNS = `change_id::text AS id, scope, scope_key AS key, ${dateText('bus
   ${timestampText('created_at')} AS "createdAt"`;
 
 export async function fetchParChangesByIds(db: Queryable, ids: readonly string[]): Promise<ParChangeRow[]> {
-  const { rows } = await db.query<ParChangeRow>(`SELECT ${COLUMNS} FROM par_changes WHERE change_id = ANY($1::bigint[])`, [ids]);
+  const params = new Params();
+  const { rows } = await db.query<ParChangeRow>(`SELECT ${COLUMNS} FROM par_changes WHERE ${keysMatch('change_id', ids, 'bigint', params)}`, params.values);
   return rows;
 }
 

@@ -2,7 +2,7 @@
  * A loan's repayments, from the seedsmetrics copy of Django's repayments: the same rows the computed fields were
  * computed from, each flagged counted or not (D3), so a screen can show exactly what the numbers include.
  */
-import { dateText, numericTextOrder, timestampText, type Queryable } from './sql';
+import { dateText, keysMatch, numericTextOrder, Params, timestampText, type Queryable } from './sql';
 
 export interface RepaymentRow {
   id: string;
@@ -26,6 +26,7 @@ export interface RepaymentRow {
 
 /** All repayments of the given loans, newest payment first (undated rows last), in one statement. */
 export async function fetchRepaymentsByLoan(db: Queryable, loanIds: readonly string[]): Promise<RepaymentRow[]> {
+  const params = new Params();
   const { rows } = await db.query<RepaymentRow>(
     `SELECT r.repayment_id AS "id", r.loan_id AS "loanId", ${dateText('r.payment_date')} AS "paymentDate",
             ${timestampText('r.paid_at')} AS "paidAt", r.payment_amount::text AS "amount",
@@ -35,9 +36,9 @@ export async function fetchRepaymentsByLoan(db: Queryable, loanIds: readonly str
             (r.is_reversed IS TRUE OR upper(COALESCE(r.marked_as, '')) = 'REVERSAL') AS "reversed",
             r.is_counted AS "counted", COALESCE(r.is_backdated, false) AS "backdated"
        FROM repayments r
-      WHERE r.loan_id = ANY($1::text[])
+      WHERE ${keysMatch('r.loan_id', loanIds, 'text', params)}
       ORDER BY r.loan_id, r.payment_date DESC NULLS LAST, ${numericTextOrder('r.repayment_id', 'DESC')}`,
-    [loanIds],
+    params.values,
   );
   return rows;
 }

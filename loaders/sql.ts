@@ -20,6 +20,23 @@ export class Params {
   }
 }
 
+/**
+ * `column = ANY($n::type[])` for a batch of keys, `column = $n::type` for a single key. A point lookup gets a
+ * statement text of its own because of how PostgreSQL caches plans: a prepared statement's generic plan is costed
+ * for an array of unknown length (several keys), so for one key the custom plan always looks cheaper and is
+ * re-planned on every execution. With a scalar parameter the generic plan costs the same as the custom one and
+ * PostgreSQL keeps it. Re-planning cost more than running the statement: ~1 ms for the §4.4 metrics of one
+ * officer, 0.2–0.4 ms for a loan with its officer and customer.
+ */
+export function keysMatch(column: string, keys: readonly string[], type: 'text' | 'bigint', params: Params): string {
+  return keys.length === 1 ? `${column} = ${params.add(keys[0])}::${type}` : `${column} = ANY(${params.add(keys)}::${type}[])`;
+}
+
+/** The keys as a one-column row source (`SELECT ...`), with the same single-key form as keysMatch. */
+export function keyRows(keys: readonly string[], type: 'text' | 'bigint', params: Params): string {
+  return keys.length === 1 ? `SELECT ${params.add(keys[0])}::${type}` : `SELECT DISTINCT unnest(${params.add(keys)}::${type}[])`;
+}
+
 /** A date column as 'YYYY-MM-DD' text (pg would otherwise build a JS Date in the process's zone). */
 export function dateText(expr: string): string {
   return `to_char(${expr}, 'YYYY-MM-DD')`;

@@ -13,7 +13,9 @@ let django: ObservedPool;
 let metrics: ObservedPool;
 beforeAll(async () => {
   api = await createApiHarness();
-  await seedPortfolio(api.dbs, { officers: 3, loansPerOfficer: 4, customers: 5 });
+  // Enough rows, analysed, for PostgreSQL's plan costs to tell one key from several (see 'point lookups').
+  await seedPortfolio(api.dbs, { officers: 40, loansPerOfficer: 50, customers: 200 });
+  await Promise.all([api.dbs.djangoWriter.query('ANALYZE'), api.dbs.metrics.pool.query('ANALYZE')]);
   // One connection per database, so the session whose prepared statements we read is the one that ran them.
   django = createPool({ url: api.dbs.django.url, max: 1, readOnly: true });
   metrics = createPool({ url: api.dbs.metrics.url, max: 1 });
@@ -25,18 +27,27 @@ afterAll(async () => {
 
 const LOAN_QUERY = `query ($id: ID!) { loan(id: $id) { id amount currentDpd officer { name } customer { name } } }`;
 
-async function askLoan(id: string): Promise<unknown> {
-  const schema = api.schema;
+async function ask(source: string, variableValues: Record<string, unknown>): Promise<unknown> {
   const contextValue = { viewer: null, loaders: createLoaders({ django: { pool: django }, metrics: { pool: metrics } }), maxPageSize: 500 };
-  const result = await graphql({ schema, source: LOAN_QUERY, variableValues: { id }, contextValue });
+  const result = await graphql({ schema: api.schema, source, variableValues, contextValue });
   expect(result.errors).toBeUndefined();
   return result.data;
 }
 
-async function preparedOn(pool: ObservedPool): Promise<{ name: string; statement: string; calls: number }[]> {
+const askLoan = (id: string): Promise<unknown> => ask(LOAN_QUERY, { id });
+
+interface Prepared {
+  name: string;
+  statement: string;
+  calls: number;
+  genericPlans: number;
+}
+
+async function preparedOn(pool: ObservedPool): Promise<Prepared[]> {
   // generic_plans + custom_plans (PostgreSQL 14+) count the executions of each prepared statement.
-  const { rows } = await pool.query<{ name: string; statement: string; calls: number }>(
-    `SELECT name, statement, (generic_plans + custom_plans)::int AS calls FROM pg_prepared_statements ORDER BY name`,
+  const { rows } = await pool.query<Prepared>(
+    `SELECT name, statement, (generic_plans + custom_plans)::int AS calls, generic_plans::int AS "genericPlans"
+       FROM pg_prepared_statements ORDER BY name`,
   );
   return rows;
 }
@@ -62,3 +73,32 @@ describe('loader statements', () => {
   });
 });
 
+describe('point lookups', () => {
+  it('have single-key statements whose cached plan PostgreSQL keeps, instead of planning every lookup anew', async () => {
+    // Fresh single connections: their prepared statements are exactly this test's.
+    await Promise.all([django.end(), metrics.end()]);
+    django = createPool({ url: api.dbs.django.url, max: 1, readOnly: true });
+    metrics = createPool({ url: api.dbs.metrics.url, max: 1 });
+    // PostgreSQL plans the first five executions of a prepared statement for their values, then compares.
+    for (const id of ['1', '2', '3', '1', '2', '3', '1', '2']) {
+      await ask(`query ($id: ID!) { officer(id: $id) { name region portfolio { par15 fimr } } }`, { id });
+    }
+    for (const id of ['1001', '2002', '3003', '1002', '2001', '3002', '1003', '2003']) await askLoan(id);
+    const prepared = [...(await preparedOn(django)), ...(await preparedOn(metrics))];
+    const lookups = prepared.filter((p) => p.calls === 8);
+    // Officer (Django), hierarchy and §4.4 metrics; loan with officer and customer (Django), computed fields.
+    expect(lookups).toHaveLength(5);
+    for (const p of lookups) {
+      expect(p.statement).not.toMatch(/= ANY\(|unnest\(/);
+      expect([p.statement.slice(0, 60), p.genericPlans]).toEqual([p.statement.slice(0, 60), 3]);
+    }
+  });
+
+  it('and batches keep the array form', async () => {
+    const statements: string[] = [];
+    const stop = metrics.onStatement((s) => statements.push(s));
+    await ask(`{ officers(first: 3) { nodes { name portfolio { par15 } } } }`, {});
+    stop();
+    expect(statements.filter((s) => /unnest\(\$\d+::text\[\]\)/.test(s))).toHaveLength(1);
+  });
+});
