@@ -16,6 +16,7 @@ import { growthPct, rssGrowth, startRssSampler } from './memory';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
 import { startGateway, startSqlServer, waitForSyncCycle, type Child } from './processes';
 import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type TransportFloor, type Variant } from './report';
+import { freeResultBase } from './results-file';
 import { countStatements } from './statements';
 import { measureSubscriptions } from './subscriptions';
 import { measureSync } from './sync-cycle';
@@ -336,7 +337,7 @@ async function main(): Promise<void> {
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
     const resultsDir = path.resolve('bench/results');
     fs.mkdirSync(resultsDir, { recursive: true });
-    const base = path.join(resultsDir, `${date}-scale${args.scale}${args.quick ? '-quick' : ''}${args.tag ? `-${args.tag}` : ''}`);
+    const base = freeResultBase(resultsDir, { date, scale: args.scale, quick: args.quick, tag: args.tag });
     fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
     fs.writeFileSync(`${base}.md`, `${markdownTables(result)}\n`);
     printSummary(result);
