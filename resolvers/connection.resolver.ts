@@ -2,6 +2,7 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, LoanConnection, OfficerConnection } from './connections.type';
+import { customerTotalCount } from './customer-list';
 import { loanSummaryRow, loanTotalCount } from './loan-list';
 import { LoanSummary, RepaymentsByDjangoStatus } from './loan-summary.type';
 
@@ -36,7 +37,6 @@ export class OfficerConnectionResolver {
 export class CustomerConnectionResolver {
   @FieldResolver(() => Int, { description: 'Number of customers matching the filter (all pages).' })
   totalCount(@Root() connection: CustomerConnection, @Ctx() ctx: AppContext): Promise<number> {
-    const q = connection.question;
-    return q.kind === 'root' ? ctx.loaders.customerCount(q.filter) : ctx.loaders.officerCustomerCount.load(q.officerId);
+    return customerTotalCount(ctx, connection.question);
   }
 }

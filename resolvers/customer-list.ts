@@ -1,9 +1,21 @@
 /** Builds customer connections: the root list (keyset on the Django id, live in Django) and an officer's customers. */
+import type { GraphQLResolveInfo } from 'graphql';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, CustomerEdge, type CustomerListQuestion } from './connections.type';
 import { Customer } from './customer.type';
 import { SortDirection } from './enums';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
+import { prefetch, selectedFields } from './selection';
+
+/** Number of customers a list's question matches (all pages). */
+export function customerTotalCount(ctx: AppContext, q: CustomerListQuestion): Promise<number> {
+  return q.kind === 'root' ? ctx.loaders.customerCount(q.filter) : ctx.loaders.officerCustomerCount.load(q.officerId);
+}
+
+/** The count does not depend on the page: started with it when the query asks for it, not after it. */
+function startCountIfAsked(ctx: AppContext, info: GraphQLResolveInfo, q: CustomerListQuestion): void {
+  if (selectedFields(info).has('totalCount')) prefetch(() => customerTotalCount(ctx, q));
+}
 
 function connection(question: CustomerListQuestion, order: string, customers: readonly Customer[], hasNextPage: boolean, hadAfter: boolean): CustomerConnection {
   const edges = customers.map((node) => Object.assign(new CustomerEdge(), { cursor: encodeCursor(order, { value: null, id: node.id }), node }));
@@ -21,12 +33,14 @@ function connection(question: CustomerListQuestion, order: string, customers: re
 
 export async function rootCustomerConnection(
   ctx: AppContext,
+  info: GraphQLResolveInfo,
   question: Extract<CustomerListQuestion, { kind: 'root' }>,
   args: { direction: SortDirection; first?: number | null; after?: string | null },
 ): Promise<CustomerConnection> {
   const order = `customer:id:${args.direction}`;
   const first = parseFirst('first', args.first, ctx.maxPageSize);
   const after = decodeCursor('after', args.after, order, 'text');
+  startCountIfAsked(ctx, info, question);
   const rows = await ctx.loaders.customerPage({ filter: question.filter, direction: args.direction, afterId: after?.id ?? null, limit: first + 1 });
   const page = pageOf(rows, first);
   return connection(
@@ -38,10 +52,16 @@ export async function rootCustomerConnection(
   );
 }
 
-export async function officerCustomerConnection(ctx: AppContext, officerId: string, args: { first?: number | null; after?: string | null }): Promise<CustomerConnection> {
+export async function officerCustomerConnection(
+  ctx: AppContext,
+  info: GraphQLResolveInfo,
+  officerId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<CustomerConnection> {
   const order = `officer-customer:id:${SortDirection.ASC}`;
   const first = parseFirst('first', args.first, ctx.maxPageSize);
   const after = decodeCursor('after', args.after, order, 'text');
+  startCountIfAsked(ctx, info, { kind: 'officer', officerId });
   const ids = await ctx.loaders.officerCustomerIds({ afterId: after?.id ?? null, first }).load(officerId);
   const page = pageOf(ids, first);
   const rows = await ctx.loaders.customer.loadMany(page.rows);

@@ -22,12 +22,13 @@ export class CustomerResolver {
   @Query(() => CustomerConnection, { description: 'Customers, read live from Django, by id.' })
   customers(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput | null,
     @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC }) direction: SortDirection = SortDirection.ASC,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<CustomerConnection> {
-    return rootCustomerConnection(ctx, { kind: 'root', filter: parseCustomerFilter('filter', filter) }, { direction, first, after });
+    return rootCustomerConnection(ctx, info, { kind: 'root', filter: parseCustomerFilter('filter', filter) }, { direction, first, after });
   }
 
   @FieldResolver(() => LoanConnection, { description: "The customer's synced loans, newest disbursement first." })

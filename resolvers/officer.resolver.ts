@@ -93,10 +93,11 @@ export class OfficerResolver {
   customers(
     @Root() officer: Officer,
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<CustomerConnection> {
-    return officerCustomerConnection(ctx, officer.id, { first, after });
+    return officerCustomerConnection(ctx, info, officer.id, { first, after });
   }
 
   @FieldResolver(() => OfficerPortfolio, { description: 'Portfolio metrics of §4.4 over the officer\'s loans (optionally one wave).' })

@@ -163,6 +163,18 @@ describe('officer lists', () => {
   });
 });
 
+describe('customer lists', () => {
+  it('count in the round trip of the page, at the root and under officers', async () => {
+    const root = await traceRounds(`{ customers(first: 2) { totalCount nodes { id name } } }`);
+    expect(root.map((t) => [t.db, t.round])).toEqual([['django', 1], ['django', 1]]);
+    const nested = await traceRounds(`{ officers(first: 2) { nodes { customers(first: 2) { totalCount nodes { id } } } } }`);
+    const count = nested.filter((t) => /count\(DISTINCT l.customer_id\)/.test(t.sql));
+    const idsPage = nested.filter((t) => /x.customer_id/.test(t.sql));
+    expect([count.length, idsPage.length]).toEqual([1, 1]);
+    expect(count[0]!.round).toBe(idsPage[0]!.round);
+  });
+});
+
 describe('the field lists behind these reads', () => {
   it('match the types: Loan base fields read only Django, officer hierarchy fields read the hierarchy row', async () => {
     const loanFields = Object.keys((api.schema.getType('Loan') as unknown as { getFields(): object }).getFields());
