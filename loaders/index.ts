@@ -15,7 +15,7 @@ import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
 import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
 import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
-import { fetchLoanMetrics, fetchRepaymentsToday, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
+import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchBranches, fetchVerticalLeads, type BranchFilter, type BranchRow, type BranchSortKey, type VerticalLeadRow } from './branch.metrics';
 import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
@@ -71,7 +71,7 @@ export interface Loaders {
   loanMetrics: DataLoader<string, LoanMetricsRow | null>;
   /** Σ counted repayments dated business today, by loan id (null when not synced yet). */
   repaymentsToday: DataLoader<string, RepaymentsTodayRow | null>;
-  /** Pages of loans per parent id ('' for the root list); primes loanMetrics when the rows carry every field. */
+  /** Pages of loans per parent id ('' for the root list); primes loanMetrics when the rows carry every computed field. */
   loanPages(parent: LoanParent | null, args: LoanListArgs): DataLoader<string, LoanPageRow[]>;
   /** Loan counts per parent id ('' for the root list). */
   loanCounts(parent: LoanParent | null, filter: LoanFilter): KeyLoader<string, number>;
@@ -164,8 +164,8 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     groupedLoader(
       async (parentIds: readonly string[]) => {
         const rows = await fetchLoanPages(metrics, parent, parentIds, { ...args, resolvedCustomerIds: await resolvePhone(args.filter) });
-        // Only whole rows may stand in for the by-id loader; rows of the asked fields serve their page alone.
-        if (args.fields === undefined) primeAll(loanMetrics, rows as LoanMetricsRow[], (r) => r.loanId);
+        // Only whole rows may stand in for the by-id loader; rows of some fields serve their page alone.
+        if (args.fields.length === LOAN_METRICS_FIELDS.length) primeAll(loanMetrics, rows as LoanMetricsRow[], (r) => r.loanId);
         return rows;
       },
       (r) => r.parentId,

@@ -5,7 +5,7 @@
 import { BUSINESS_TODAY_SQL } from './business-date';
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
-import { LOAN_METRICS_FIELDS, loanMetricsColumns, type LoanMetricsField, type LoanMetricsPart } from './loan.metrics';
+import { loanMetricsColumns, type LoanMetricsField, type LoanMetricsPart } from './loan.metrics';
 import { Params, type Queryable } from './sql';
 
 /** The whitelist of loan sort keys (the only way a sort reaches SQL). */
@@ -40,8 +40,8 @@ export interface LoanPageArgs {
   after: KeysetPosition | null;
   /** Rows to return per parent; the statement asks one more to know whether a next page exists. */
   first: number;
-  /** The computed fields the rows carry (what the query shows); undefined: every field. */
-  fields?: readonly LoanMetricsField[];
+  /** The computed fields the rows carry (what the query shows); loanId always. */
+  fields: readonly LoanMetricsField[];
   /** Customer ids the Django phone pre-step found (when filter.customerPhone is set). */
   resolvedCustomerIds?: readonly string[];
 }
@@ -65,7 +65,7 @@ function pageWhere(args: LoanPageArgs, params: Params, spec: SortSpec): string[]
  */
 export async function fetchLoanPages(db: Queryable, parent: LoanParent | null, parentIds: readonly string[], args: LoanPageArgs): Promise<LoanPageRow[]> {
   const spec: SortSpec = LOAN_SORTS[args.sort];
-  const columns = loanMetricsColumns(args.fields ?? LOAN_METRICS_FIELDS);
+  const columns = loanMetricsColumns(args.fields);
   const params = new Params();
   const limit = params.add(args.first + 1);
   if (parent === null) {

@@ -100,11 +100,6 @@ const LOAN_METRICS_SELECT: { readonly [K in LoanMetricsField]: string } = {
 
 export const LOAN_METRICS_FIELDS = Object.keys(LOAN_METRICS_SELECT) as LoanMetricsField[];
 
-/** True for the names of LoanMetricsRow fields. */
-export function isLoanMetricsField(name: string): name is LoanMetricsField {
-  return Object.hasOwn(LOAN_METRICS_SELECT, name);
-}
-
 /** The select list of `fields` (in the row's own order, loanId always first) over a `loans` row aliased `l`. */
 export function loanMetricsColumns(fields: readonly LoanMetricsField[]): string {
   const wanted = new Set<LoanMetricsField>(['loanId', ...fields]);

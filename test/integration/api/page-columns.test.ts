@@ -3,6 +3,7 @@
  * aliases alike); a field the page did not read falls back to the whole row through the by-id loader, and rows
  * of a few fields never stand in for whole rows elsewhere in the request.
  */
+import { LOAN_METRICS_FIELDS, type LoanMetricsField } from '../../../loaders/loan.metrics';
 import { countStatements } from '../../support/databases';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
@@ -62,14 +63,14 @@ describe('a loan page', () => {
   });
 
   it('primes the by-id loader with whole rows only: after a narrow page, loading a loan by id reads its whole row', async () => {
-    const loadAfterPage = async (fields: ['currentDpd'] | undefined): Promise<{ row: unknown; statements: number }> => {
+    const loadAfterPage = async (fields: readonly LoanMetricsField[]): Promise<{ row: unknown; statements: number }> => {
       const { loaders } = api.newContext();
       await loaders.loanPages(null, { filter: {}, sort: 'id', direction: 'ASC', after: null, first: 1, fields }).load('');
       const { result, counts } = await countStatements({ metrics: api.dbs.metrics.pool }, () => loaders.loanMetrics.load('1001'));
       return { row: result, statements: counts.metrics! };
     };
     const narrow = await loadAfterPage(['currentDpd']);
-    const whole = await loadAfterPage(undefined);
+    const whole = await loadAfterPage(LOAN_METRICS_FIELDS);
     expect([narrow.statements, whole.statements]).toEqual([1, 0]);
     expect(whole.row).toMatchObject(narrow.row as object); // the primed page row also carries its parentId and sortKey
     expect(Object.keys(narrow.row as object).length).toBeGreaterThan(30);
