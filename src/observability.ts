@@ -1,4 +1,5 @@
 /** Prometheus metrics for operators: process defaults plus HTTP request counts and durations (GET /metrics). */
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
 
@@ -13,8 +14,16 @@ const requests = new client.Histogram({
   registers: [registry],
 });
 
-/** Times every request and serves GET /metrics. */
-export function httpMetrics(): RequestHandler {
+export type RouteLabel = 'graphql' | 'health' | 'other';
+
+/** Observes one request's duration under `route` when its response has been sent. */
+export function timeRequest(route: RouteLabel, response: ServerResponse): void {
+  const end = requests.startTimer();
+  response.on('finish', () => end({ route, status: String(response.statusCode) }));
+}
+
+/** Times every request Express serves and serves GET /metrics. */
+export function httpMetrics(graphqlPath: string): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' && req.path === '/metrics') {
       void registry.metrics().then((body) => {
@@ -22,8 +31,7 @@ export function httpMetrics(): RequestHandler {
       });
       return;
     }
-    const end = requests.startTimer();
-    res.on('finish', () => end({ route: req.path === '/graphql' ? 'graphql' : req.path.startsWith('/health') ? 'health' : 'other', status: String(res.statusCode) }));
+    timeRequest(req.path === graphqlPath ? 'graphql' : req.path.startsWith('/health') ? 'health' : 'other', res);
     next();
   };
 }

@@ -1,6 +1,7 @@
 /**
- * One http.Server for everything a client talks to: Apollo Server 5 on /graphql (HTTP), graphql-ws on the
- * same path (WebSocket), GraphiQL for browsers, health and Prometheus endpoints. Shutdown drains HTTP first,
+ * One http.Server for everything a client talks to: Apollo Server 5 on /graphql (HTTP; POSTs skip Express, see
+ * src/graphql-http.ts), graphql-ws on the same path (WebSocket), GraphiQL for browsers, health and Prometheus
+ * endpoints. Shutdown drains HTTP first,
  * then disposes the WebSocket server (Apollo's drain plugins), so in-flight requests finish.
  */
 import http from 'node:http';
@@ -8,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { AppContext, Viewer } from './context';
@@ -18,9 +18,19 @@ import { attachGraphqlWs } from './events/ws-server';
 import { complexityPlugin, createComplexityCheck } from './complexity';
 import type { Logger } from './logger';
 import { playgroundRouter } from './playground';
-import { httpMetrics } from './observability';
+import { createGraphqlHttpHandler } from './graphql-http';
+import { httpMetrics, timeRequest } from './observability';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Largest GraphQL request body, in bytes: a generous bound for a query with its variables. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/** POST /graphql, with or without a query string: the requests that skip Express. */
+function isGraphqlPost(request: http.IncomingMessage): boolean {
+  if (request.method !== 'POST') return false;
+  const url = request.url ?? '';
+  return url.startsWith(GRAPHQL_PATH) && (url.length === GRAPHQL_PATH.length || url[GRAPHQL_PATH.length] === '?');
+}
 
 export interface ReadinessReport {
   status: 'ok' | 'degraded' | 'unavailable';
@@ -54,7 +64,8 @@ export interface GatewayServer {
 export async function startGatewayServer(options: ServerOptions): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // Requests are routed once Apollo has started (below), before the server listens.
+  const httpServer = http.createServer();
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
   const ws = attachGraphqlWs({
     httpServer,
@@ -92,7 +103,22 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   });
   await apollo.start();
 
-  app.use(httpMetrics());
+  const graphql = createGraphqlHttpHandler({
+    apollo,
+    context: async (request) => options.contextFactory(viewerFromRequest(request)),
+    maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+  });
+  // Queries (POST /graphql) go straight to Apollo; browsers, GET queries, health and metrics go through Express.
+  httpServer.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+    if (isGraphqlPost(request)) {
+      timeRequest('graphql', response);
+      graphql(request, response);
+    } else {
+      app(request, response);
+    }
+  });
+
+  app.use(httpMetrics(GRAPHQL_PATH));
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -101,13 +127,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
   app.use(playgroundRouter(GRAPHQL_PATH));
-  app.use(
-    GRAPHQL_PATH,
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => options.contextFactory(viewerFromRequest(req)),
-    }),
-  );
+  app.all(GRAPHQL_PATH, (request, response) => graphql(request, response));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

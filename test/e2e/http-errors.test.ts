@@ -1,7 +1,7 @@
 /**
- * What a client sees when it sends bad input to the running server: parse and validation errors, a bad
- * argument, an operation over the complexity bound (over HTTP and over graphql-ws) — each a clear error with a
- * code — and never SQL, a stack or a host name.
+ * What a client sees when it sends bad input to the running server: a body that is not JSON or is too large,
+ * parse and validation errors, a bad argument, an operation over the complexity bound (over HTTP and over
+ * graphql-ws) — each a clear error with a code — and never SQL, a stack or a host name.
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -30,6 +30,60 @@ async function post(body: unknown): Promise<{ status: number; json: { data?: unk
   });
   return { status: response.status, json: (await response.json()) as never };
 }
+
+async function postRaw(body: string, contentType: string, path = '/graphql'): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${app.server.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+describe('the HTTP transport', () => {
+  it('answers a body that is not JSON with 400 BAD_REQUEST naming what did not parse', async () => {
+    const { status, text } = await postRaw('{"query": "{ __typename }"', 'application/json');
+    expect(status).toBe(400);
+    expect(JSON.parse(text)).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(/^The request body must be JSON; got text that does not parse \(.*JSON.*\)$/),
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
+  it('answers a body over 1 MiB with 413 naming the bound', async () => {
+    const query = `{ __typename }${' '.repeat(1024 * 1024)}`;
+    const { status, text } = await postRaw(JSON.stringify({ query }), 'application/json');
+    expect(status).toBe(413);
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: `The request body must be at most 1048576 bytes; got ${query.length + 12}`, extensions: { code: 'BAD_REQUEST' } }],
+    });
+  });
+
+  it('leaves a body of another media type to Apollo, which refuses it as a possible CSRF request', async () => {
+    const { status, text } = await postRaw(JSON.stringify({ query: '{ __typename }' }), 'text/plain');
+    expect(status).toBe(400);
+    expect(text).toContain('This operation has been blocked as a potential Cross-Site Request Forgery');
+  });
+
+  it('answers POST with a query string, and GET with the query in it, like a plain POST', async () => {
+    const posted = await postRaw(JSON.stringify({ query: '{ __typename }' }), 'application/json', '/graphql?client=test');
+    expect({ status: posted.status, body: JSON.parse(posted.text) }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    const got = await fetch(`${app.server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect({ status: got.status, body: await got.json() }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+  });
+
+  it('counts GraphQL requests in the Prometheus histogram by route and status', async () => {
+    const count = async (): Promise<number> => {
+      const text = await (await fetch(`${app.server.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('gateway_http_request_duration_seconds_count{route="graphql",status="200"}'));
+      return line === undefined ? 0 : Number(line.split(' ')[1]);
+    };
+    const before = await count();
+    await post({ query: '{ __typename }' });
+    await post({ query: '{ __typename }' });
+    expect(await count()).toBe(before + 2);
+  });
+});
 
 it('answers malformed GraphQL with GRAPHQL_PARSE_FAILED and the position', async () => {
   const { status, json } = await post({ query: '{ loans(first: 5 { totalCount } }' });

@@ -1,0 +1,129 @@
+/**
+ * GraphQL over HTTP straight from node:http into Apollo Server: reads a bounded JSON body, hands the request to
+ * `executeHTTPGraphQLRequest` and writes Apollo's answer. Express, body-parser and the Express integration did
+ * the same with per-request routing, header copying, content sniffing and an ETag hash of every response; on a
+ * small query that was a sixth of the gateway's CPU (BENCHMARKS.md), so the GraphQL path does without them.
+ * Errors of the transport itself (a body that is not JSON, or too large) answer in GraphQL's error shape, as
+ * Apollo's own request errors do.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+
+export interface GraphqlHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (request: IncomingMessage) => Promise<TContext>;
+  /** Largest request body accepted, in bytes; larger ones are answered 413. */
+  maxBodyBytes: number;
+}
+
+export type GraphqlHttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+class TransportError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendTransportError(response: ServerResponse, error: TransportError): void {
+  const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+  response.statusCode = error.status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  // The unread rest of an oversized body would otherwise be parsed as the next request on this connection.
+  if (error.status === 413) response.setHeader('connection', 'close');
+  response.end(body);
+}
+
+function headerMapOf(request: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** application/json and the +json types (application/graphql-response+json...) carry a JSON body. */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const essence = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  return essence === 'application/json' || essence.endsWith('+json');
+}
+
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > maxBytes) return Promise.reject(new TransportError(413, `The request body must be at most ${maxBytes} bytes; got ${declared}`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new TransportError(413, `The request body must be at most ${maxBytes} bytes; got more`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    request.once('error', reject);
+  });
+}
+
+/** The body Apollo expects: parsed JSON for JSON media types, nothing otherwise (Apollo then names the problem). */
+async function parsedBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+  if (request.method !== 'POST') return undefined;
+  const raw = await readBody(request, maxBytes);
+  if (!isJsonMediaType(request.headers['content-type'])) return undefined;
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new TransportError(400, `The request body must be JSON; got text that does not parse (${(error as Error).message})`);
+  }
+}
+
+async function respond(response: ServerResponse, answer: Awaited<ReturnType<ApolloServer['executeHTTPGraphQLRequest']>>): Promise<void> {
+  for (const [name, value] of answer.headers) response.setHeader(name, value);
+  response.statusCode = answer.status ?? 200;
+  if (answer.body.kind === 'complete') {
+    response.end(answer.body.string);
+    return;
+  }
+  for await (const chunk of answer.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+export function createGraphqlHttpHandler<TContext extends BaseContext>(options: GraphqlHttpOptions<TContext>): GraphqlHttpHandler {
+  const { apollo, context, maxBodyBytes } = options;
+  apollo.assertStarted('createGraphqlHttpHandler()');
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let body: unknown;
+    try {
+      body = await parsedBody(request, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof TransportError) sendTransportError(response, error);
+      else response.destroy();
+      return;
+    }
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: request.method ?? 'GET',
+      headers: headerMapOf(request),
+      search: query === -1 ? '' : url.slice(query),
+      body,
+    };
+    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(request) });
+    await respond(response, answer);
+  };
+  return (request, response) => {
+    serve(request, response).catch(() => {
+      // Apollo answers its own failures; this is only a write to a connection that has gone.
+      if (!response.headersSent) response.destroy();
+    });
+  };
+}
