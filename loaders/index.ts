@@ -18,9 +18,9 @@ import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
 import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchBranches, fetchVerticalLeads, type BranchFilter, type BranchRow, type BranchSortKey, type VerticalLeadRow } from './branch.metrics';
-import { fetchOfficerPortfolios, type OfficerPortfolioRow } from './officer-portfolio.metrics';
+import { fetchOfficerPortfolios, OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolioField, type OfficerPortfolioPart } from './officer-portfolio.metrics';
 import { fetchPortfolioKpis, type PortfolioKpiRow } from './portfolio-kpi.metrics';
-import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
+import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, fetchOfficerProfile, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
@@ -49,8 +49,10 @@ export interface Loaders {
   officer: DataLoader<string, DjangoOfficerRow | null>;
   /** Curated hierarchy from seedsmetrics, by officer id. */
   officerHierarchy: DataLoader<string, OfficerHierarchyRow | null>;
-  /** §4.4 metrics by officer id; `wave` restricts the loans. */
-  officerPortfolio(wave: string | null): DataLoader<string, OfficerPortfolioRow | null>;
+  /** §4.4 metrics by officer id: `fields` of them (all by default); `wave` restricts the loans. */
+  officerPortfolio(wave: string | null, fields?: readonly OfficerPortfolioField[]): KeyLoader<string, OfficerPortfolioPart | null>;
+  /** Starts reading an officer's hierarchy and all-wave metrics (`fields`), in one statement when batching, into the two loaders above. */
+  prefetchOfficerProfile(id: string, fields: readonly OfficerPortfolioField[]): void;
   /** A keyset page of officers from seedsmetrics (first + 1 rows); primes officerHierarchy. */
   officerPage(args: { filter: OfficerFilter; sort: OfficerSortKey; direction: SortDirection; after: KeysetPosition | null; first: number }): Promise<OfficerPageRow[]>;
   officerCount(filter: OfficerFilter): Promise<number>;
@@ -126,12 +128,12 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   // The loans' officer and customer rows come with them: kept on the loan row (so `officer`/`customer` resolve
   // synchronously) and primed, so other paths to the same officer or customer cost no statement either.
   // The naive baseline (batching off) leaves each field to load its own row, as naive resolvers do.
-  const keepParties = batching.batch !== false;
+  const batched = batching.batch !== false;
   const loan = keyedLoader(
     async (ids: readonly string[]): Promise<DjangoLoanRow[]> => {
       const rows = await fetchDjangoLoans(django, ids, businessTz);
       for (const row of rows) {
-        if (!keepParties) {
+        if (!batched) {
           row.officer = undefined;
           row.customer = undefined;
           continue;
@@ -154,9 +156,17 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     return rows.map((r) => r.id);
   };
 
-  const officerPortfolio = new LoaderFamily((wave: string | null) =>
-    keyedLoader((ids: readonly string[]) => fetchOfficerPortfolios(metrics, ids, wave), (r) => r.officerId, batching),
+  const officerPortfolios = new LoaderFamily((args: { wave: string | null; fields: readonly OfficerPortfolioField[] }) =>
+    keyedLoader((ids: readonly string[]) => fetchOfficerPortfolios(metrics, ids, args.wave, args.fields), (r) => r.officerId, batching),
   );
+  /** One loader per wave and field set (in the canonical field order, so equal sets share statement and batch). */
+  const officerPortfolio = (wave: string | null, fields: readonly OfficerPortfolioField[] = OFFICER_PORTFOLIO_FIELDS) => {
+    const wanted = new Set(fields);
+    const canonical = OFFICER_PORTFOLIO_FIELDS.filter((f) => wanted.has(f));
+    return officerPortfolios.forArgs(`${wave}|${canonical.join(',')}`, { wave, fields: canonical });
+  };
+  /** All-wave rows with every metric (from a page sorted on a metric), which answer any field set. */
+  const completePortfolios = new Map<string, OfficerPortfolioPart>();
   const officerCustomerIds = new LoaderFamily((args: { afterId: string | null; first: number }) =>
     groupedLoader((ids: readonly string[]) => fetchOfficerCustomerPages(metrics, ids, args), (r) => r.parentId, batching),
   );
@@ -203,13 +213,31 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   return {
     officer,
     officerHierarchy,
-    officerPortfolio: (wave) => officerPortfolio.forArgs(String(wave), wave),
+    officerPortfolio: (wave, fields) => ({
+      load: async (id) => (wave === null ? completePortfolios.get(id) : undefined) ?? officerPortfolio(wave, fields).load(id),
+    }),
+    prefetchOfficerProfile: (id, fields) => {
+      const allWaves = officerPortfolio(null, fields);
+      if (!batched) {
+        // The naive baseline reads each part on its own, as naive resolvers do.
+        officerHierarchy.load(id).catch(() => undefined);
+        allWaves.load(id).catch(() => undefined);
+        return;
+      }
+      const profile = fetchOfficerProfile(metrics, id, fields);
+      // Each primed promise is awaited by the field that needs it, or by nobody: none may go unhandled.
+      const hierarchy = profile.then((p) => p.hierarchy);
+      const portfolio = profile.then((p) => p.portfolio);
+      hierarchy.catch(() => undefined);
+      portfolio.catch(() => undefined);
+      officerHierarchy.prime(id, hierarchy);
+      allWaves.prime(id, portfolio);
+    },
     officerPage: async (args) => {
       const rows = await fetchOfficerPage(metrics, args);
       primeAll(officerHierarchy, rows, (r) => r.officerId);
       // A page sorted on a metric computed every metric of its officers (over all waves) already.
-      const portfolios = rows.flatMap((r) => (r.portfolio === undefined ? [] : [r.portfolio]));
-      primeAll(officerPortfolio.forArgs(String(null), null), portfolios, (r) => r.officerId);
+      for (const r of rows) if (r.portfolio !== undefined) completePortfolios.set(r.officerId, r.portfolio);
       return rows;
     },
     officerCount: (filter) => officerCounts(filterSignature(filter), () => countOfficers(metrics, filter)),

@@ -113,40 +113,79 @@ export function officerMetricsChain(officerSource: string, waveParam: string): s
      )`;
 }
 
-/** The select list of OfficerPortfolioRow over `scored`; `q` qualifies its columns (e.g. "s.") when joined. */
-export function officerPortfolioColumns(q = ''): string {
-  return `${q}officer_id AS "officerId", ${q}first_miss AS "firstMiss", ${q}disbursed AS "disbursed",
-            ${q}dpd1to6_bal::numeric(15,2)::text AS "dpd1to6Balance", ${q}amount_due_7d::numeric(15,2)::text AS "amountDue7d",
-            ${q}moved_to_7to30::numeric(15,2)::text AS "movedTo7to30", round(${q}fees_collected, 2)::text AS "feesCollected",
-            round(${q}interest_collected, 2)::text AS "interestCollected", ${q}fees_due::numeric(15,2)::text AS "feesDue",
-            ${q}overdue15d::numeric(15,2)::text AS "overdue15d", ${q}total_portfolio::numeric(15,2)::text AS "totalPortfolio",
-            ${q}par30_amount::numeric(15,2)::text AS "par30Amount", ${q}par60_amount::numeric(15,2)::text AS "par60Amount",
-            ${q}par90_amount::numeric(15,2)::text AS "par90Amount", ${q}active_loans AS "activeLoansCount",
-            round(${q}avg_timeliness, 2)::text AS "avgTimelinessScore", round(${q}avg_health, 2)::text AS "avgRepaymentHealth",
-            round(${q}avg_dslr, 2)::text AS "avgDaysSinceLastRepayment", round(${q}avg_age, 2)::text AS "avgLoanAge",
-            round(${q}fimr, 8)::text AS "fimr", round(${q}slippage, 8)::text AS "slippage", round(${q}roll, 8)::text AS "roll",
-            round(${q}frr, 8)::text AS "frr", round(${q}ayr, 8)::text AS "ayr",
-            round(${q}interest_collected + ${q}fees_collected, 2)::text AS "yield",
-            round(${q}porr, 8)::text AS "porr", round(${q}porr, 8)::text AS "par15", round(${q}par30, 8)::text AS "par30",
-            round(${q}par60, 8)::text AS "par60", round(${q}par90, 8)::text AS "par90",
-            round(${q}on_time, 8)::text AS "onTimeRate", '1.00000000' AS "channelPurity",
-            round(${q}rdr, 2)::text AS "repaymentDelayRate", round(${q}risk_norm, 8)::text AS "riskScoreNorm",
-            trunc(${q}risk_norm * 100)::int AS "riskScore",
-            CASE WHEN trunc(${q}risk_norm * 100) >= 80 THEN 'Green' WHEN trunc(${q}risk_norm * 100) >= 60 THEN 'Watch'
-                 WHEN trunc(${q}risk_norm * 100) >= 40 THEN 'Amber' ELSE 'Red' END AS "riskBand",
-            LEAST(100, GREATEST(0, trunc((0.50 * ${q}risk_norm + 0.35 * ${q}on_time + 0.15 * (1 - ${q}fimr)) * 100)))::int AS "dqi"`;
+/** The SQL of each OfficerPortfolioRow field over `scored`; `q` qualifies its columns (e.g. "s.") when joined. */
+function portfolioSelect(q: string): Record<Exclude<keyof OfficerPortfolioRow, 'officerId'>, string> {
+  const riskScore = `trunc(${q}risk_norm * 100)`;
+  return {
+    firstMiss: `${q}first_miss`,
+    disbursed: `${q}disbursed`,
+    dpd1to6Balance: `${q}dpd1to6_bal::numeric(15,2)::text`,
+    amountDue7d: `${q}amount_due_7d::numeric(15,2)::text`,
+    movedTo7to30: `${q}moved_to_7to30::numeric(15,2)::text`,
+    feesCollected: `round(${q}fees_collected, 2)::text`,
+    interestCollected: `round(${q}interest_collected, 2)::text`,
+    feesDue: `${q}fees_due::numeric(15,2)::text`,
+    overdue15d: `${q}overdue15d::numeric(15,2)::text`,
+    totalPortfolio: `${q}total_portfolio::numeric(15,2)::text`,
+    par30Amount: `${q}par30_amount::numeric(15,2)::text`,
+    par60Amount: `${q}par60_amount::numeric(15,2)::text`,
+    par90Amount: `${q}par90_amount::numeric(15,2)::text`,
+    activeLoansCount: `${q}active_loans`,
+    avgTimelinessScore: `round(${q}avg_timeliness, 2)::text`,
+    avgRepaymentHealth: `round(${q}avg_health, 2)::text`,
+    avgDaysSinceLastRepayment: `round(${q}avg_dslr, 2)::text`,
+    avgLoanAge: `round(${q}avg_age, 2)::text`,
+    fimr: `round(${q}fimr, 8)::text`,
+    slippage: `round(${q}slippage, 8)::text`,
+    roll: `round(${q}roll, 8)::text`,
+    frr: `round(${q}frr, 8)::text`,
+    ayr: `round(${q}ayr, 8)::text`,
+    yield: `round(${q}interest_collected + ${q}fees_collected, 2)::text`,
+    porr: `round(${q}porr, 8)::text`,
+    par15: `round(${q}porr, 8)::text`,
+    par30: `round(${q}par30, 8)::text`,
+    par60: `round(${q}par60, 8)::text`,
+    par90: `round(${q}par90, 8)::text`,
+    onTimeRate: `round(${q}on_time, 8)::text`,
+    channelPurity: `'1.00000000'`,
+    repaymentDelayRate: `round(${q}rdr, 2)::text`,
+    riskScoreNorm: `round(${q}risk_norm, 8)::text`,
+    riskScore: `${riskScore}::int`,
+    riskBand: `CASE WHEN ${riskScore} >= 80 THEN 'Green' WHEN ${riskScore} >= 60 THEN 'Watch' WHEN ${riskScore} >= 40 THEN 'Amber' ELSE 'Red' END`,
+    dqi: `LEAST(100, GREATEST(0, trunc((0.50 * ${q}risk_norm + 0.35 * ${q}on_time + 0.15 * (1 - ${q}fimr)) * 100)))::int`,
+  };
+}
+
+export type OfficerPortfolioField = keyof ReturnType<typeof portfolioSelect>;
+export const OFFICER_PORTFOLIO_FIELDS = Object.keys(portfolioSelect('')) as OfficerPortfolioField[];
+
+/** A row with officerId and some of the metrics (the ones a query shows). */
+export type OfficerPortfolioPart = Pick<OfficerPortfolioRow, 'officerId'> & Partial<OfficerPortfolioRow>;
+
+/**
+ * The select list of `fields` (every metric by default; officerId always) over `scored`; `q` qualifies its columns
+ * (e.g. "s.") when joined. PostgreSQL drops the aggregates no selected field uses, so a narrow list is cheaper.
+ */
+export function officerPortfolioColumns(q = '', fields: readonly OfficerPortfolioField[] = OFFICER_PORTFOLIO_FIELDS): string {
+  const select = portfolioSelect(q);
+  return [`${q}officer_id AS "officerId"`, ...fields.map((f) => `${select[f]} AS "${f}"`)].join(', ');
 }
 
 /**
  * Metrics for the given officers (officers without loans get zeros). `wave` restricts the loans (§4.4).
  * The loans' out3 = principal + interest + fees outstanding; "live" loans have out3 > 2000.
  */
-export async function fetchOfficerPortfolios(db: Queryable, officerIds: readonly string[], wave: string | null): Promise<OfficerPortfolioRow[]> {
+export async function fetchOfficerPortfolios(
+  db: Queryable,
+  officerIds: readonly string[],
+  wave: string | null,
+  fields: readonly OfficerPortfolioField[] = OFFICER_PORTFOLIO_FIELDS,
+): Promise<OfficerPortfolioPart[]> {
   const params = new Params();
   const waveParam = params.add(wave);
-  const { rows } = await db.query<OfficerPortfolioRow>(
+  const { rows } = await db.query<OfficerPortfolioPart>(
     `WITH ${officerMetricsChain(keyRows(officerIds, 'text', params), waveParam)}
-     SELECT ${officerPortfolioColumns()} FROM scored`,
+     SELECT ${officerPortfolioColumns('', fields)} FROM scored`,
     params.values,
   );
   return rows;

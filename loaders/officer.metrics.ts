@@ -1,7 +1,7 @@
 /** Officers' curated hierarchy (D12) and officer lists, read from seedsmetrics `officers`. */
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
-import { officerMetricsChain, officerPortfolioColumns, type OfficerPortfolioRow } from './officer-portfolio.metrics';
-import { keysMatch, Params, type Queryable } from './sql';
+import { officerMetricsChain, officerPortfolioColumns, type OfficerPortfolioField, type OfficerPortfolioPart, type OfficerPortfolioRow } from './officer-portfolio.metrics';
+import { keyRows, keysMatch, Params, type Queryable } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
 export interface OfficerHierarchyRow {
@@ -22,6 +22,34 @@ export async function fetchOfficerHierarchy(db: Queryable, ids: readonly string[
   const params = new Params();
   const { rows } = await db.query<OfficerHierarchyRow>(`SELECT ${HIERARCHY_COLUMNS} FROM officers o WHERE ${keysMatch('o.officer_id', ids, 'text', params)}`, params.values);
   return rows;
+}
+
+export interface OfficerProfile {
+  /** Null when seedsmetrics has no `officers` row for the id. */
+  hierarchy: OfficerHierarchyRow | null;
+  /** All-wave metrics of `fields` (zeros for an officer without loans). */
+  portfolio: OfficerPortfolioPart;
+}
+
+/**
+ * One officer's hierarchy and all-wave §4.4 metrics (`fields` of them) in one statement: `officer(id)` often shows
+ * both, and a statement fewer is a round trip fewer on the hot path of a point lookup.
+ */
+export async function fetchOfficerProfile(db: Queryable, officerId: string, fields: readonly OfficerPortfolioField[]): Promise<OfficerProfile> {
+  const params = new Params();
+  const allWaves = params.add(null);
+  const { rows } = await db.query<OfficerPortfolioPart & { hierarchy: OfficerHierarchyRow | null }>(
+    `WITH ${officerMetricsChain(keyRows([officerId], 'text', params), allWaves)}
+     SELECT CASE WHEN o.officer_id IS NULL THEN NULL ELSE json_build_object(
+              'officerId', o.officer_id, 'region', o.region, 'branch', o.branch,
+              'supervisorName', o.supervisor_name, 'supervisorEmail', o.supervisor_email,
+              'verticalLeadName', o.vertical_lead_name, 'verticalLeadEmail', o.vertical_lead_email) END AS "hierarchy",
+            ${officerPortfolioColumns('s.', fields)}
+       FROM scored s LEFT JOIN officers o ON o.officer_id = s.officer_id`,
+    params.values,
+  );
+  const { hierarchy, ...portfolio } = rows[0]!;
+  return { hierarchy, portfolio };
 }
 
 export interface OfficerFilter {

@@ -3,6 +3,7 @@ import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { officerSortSpec } from '../loaders/officer.metrics';
+import { OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolioField } from '../loaders/officer-portfolio.metrics';
 import { CustomerConnection, LoanConnection, OfficerConnection, OfficerEdge, TopRiskLoan } from './connections.type';
 import { officerCustomerConnection } from './customer-list';
 import { OfficerOrderField, SortDirection, Wave } from './enums';
@@ -11,7 +12,7 @@ import { LoanFilterInput, LoanOrder } from './loan.args';
 import { filteredLoanConnection, loadLoans } from './loan-list';
 import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
 import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
-import { nodeFieldsBelow, prefetch, selectedFields } from './selection';
+import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
 import { decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
 import { OfficerPortfolio } from './portfolio.type';
 
@@ -25,8 +26,13 @@ export class OfficerResolver {
     const officerId = parseId('id', id);
     // The seedsmetrics rows are keyed by the same id: read them alongside the Django row instead of after it.
     const fields = selectedFields(info);
-    if (OFFICER_HIERARCHY_FIELDS.some((name) => fields.has(name))) prefetch(() => ctx.loaders.officerHierarchy.load(officerId));
-    if (asksAllWavePortfolio(fields)) prefetch(() => ctx.loaders.officerPortfolio(null).load(officerId));
+    const asksHierarchy = OFFICER_HIERARCHY_FIELDS.some((name) => fields.has(name));
+    const portfolios = allWavePortfolioFields(fields, info);
+    if (asksHierarchy && portfolios.length === 0) prefetch(() => ctx.loaders.officerHierarchy.load(officerId));
+    portfolios.forEach((portfolioFields, i) => {
+      if (i === 0 && asksHierarchy) ctx.loaders.prefetchOfficerProfile(officerId, portfolioFields);
+      else prefetch(() => ctx.loaders.officerPortfolio(null, portfolioFields).load(officerId));
+    });
     const row = await ctx.loaders.officer.load(officerId);
     return row === null ? null : new Officer(row, ctx.loaders);
   }
@@ -52,8 +58,8 @@ export class OfficerResolver {
     if (connectionFields.has('totalCount')) prefetch(() => ctx.loaders.officerCount(parsedFilter));
     const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, after: position, first: size });
     const page = pageOf(rows, size);
-    if (asksAllWavePortfolio(nodeFieldsBelow(connectionFields, info))) {
-      for (const row of page.rows) prefetch(() => ctx.loaders.officerPortfolio(null).load(row.officerId));
+    for (const portfolioFields of allWavePortfolioFields(nodeFieldsBelow(connectionFields, info), info)) {
+      for (const row of page.rows) prefetch(() => ctx.loaders.officerPortfolio(null, portfolioFields).load(row.officerId));
     }
     const bases = await ctx.loaders.officer.loadMany(page.rows.map((r) => r.officerId));
     const edges: OfficerEdge[] = [];
@@ -101,8 +107,14 @@ export class OfficerResolver {
   }
 
   @FieldResolver(() => OfficerPortfolio, { description: 'Portfolio metrics of §4.4 over the officer\'s loans (optionally one wave).' })
-  async portfolio(@Root() officer: Officer, @Ctx() ctx: AppContext, @Arg('wave', () => Wave, { nullable: true }) wave?: Wave | null): Promise<OfficerPortfolio> {
-    const row = await ctx.loaders.officerPortfolio(wave ?? null).load(officer.id);
+  async portfolio(
+    @Root() officer: Officer,
+    @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
+    @Arg('wave', () => Wave, { nullable: true }) wave?: Wave | null,
+  ): Promise<OfficerPortfolio> {
+    // Only the metrics shown are computed (PostgreSQL then skips the aggregates nothing uses).
+    const row = await ctx.loaders.officerPortfolio(wave ?? null, portfolioFieldsOf(info.fieldNodes, info)).load(officer.id);
     if (row === null) throw new Error(`officer portfolio query returned no row for officer ${officer.id}`);
     return Object.assign(new OfficerPortfolio(), row);
   }
@@ -122,7 +134,22 @@ export class OfficerResolver {
   }
 }
 
-/** True when an officer selection asks `portfolio` over all waves (no wave argument), the one its lists can prefetch. */
-function asksAllWavePortfolio(officerFields: Map<string, FieldNode[]>): boolean {
-  return officerFields.get('portfolio')?.some((node) => (node.arguments ?? []).length === 0) ?? false;
+/** The metrics a `portfolio` selection shows. */
+function portfolioFieldsOf(nodes: readonly FieldNode[], info: Pick<GraphQLResolveInfo, 'fragments'>): OfficerPortfolioField[] {
+  const shown = fieldsBelow(nodes, info);
+  return OFFICER_PORTFOLIO_FIELDS.filter((field) => shown.has(field));
+}
+
+/**
+ * The metrics of each all-wave `portfolio` (no wave argument) an officer selection asks, one list per response
+ * key, as graphql-js will resolve them: what officer lookups and lists can start reading early.
+ */
+function allWavePortfolioFields(officerFields: Map<string, FieldNode[]>, info: Pick<GraphQLResolveInfo, 'fragments'>): OfficerPortfolioField[][] {
+  const byResponseKey = new Map<string, FieldNode[]>();
+  for (const node of officerFields.get('portfolio') ?? []) {
+    if ((node.arguments ?? []).length > 0) continue;
+    const key = node.alias?.value ?? node.name.value;
+    byResponseKey.set(key, [...(byResponseKey.get(key) ?? []), node]);
+  }
+  return [...byResponseKey.values()].map((nodes) => portfolioFieldsOf(nodes, info));
 }

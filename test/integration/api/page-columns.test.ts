@@ -1,7 +1,8 @@
 /**
  * A loan page reads only the computed columns its nodes show (through `nodes`, `edges.node`, fragments and
  * aliases alike); a field the page did not read falls back to the whole row through the by-id loader, and rows
- * of a few fields never stand in for whole rows elsewhere in the request.
+ * of a few fields never stand in for whole rows elsewhere in the request. An officer's portfolio computes only
+ * the metrics it shows, in lists and lookups alike.
  */
 import { LOAN_METRICS_FIELDS, type LoanMetricsField } from '../../../loaders/loan.metrics';
 import { countStatements } from '../../support/databases';
@@ -79,5 +80,34 @@ describe('a loan page', () => {
   it('asking no computed field selects the loan id alone', async () => {
     const { metrics } = await withMetricsStatements(`{ loans(first: 2) { nodes { id amount officer { name } } } }`);
     expect(selectedNames(pageStatements(metrics)[0]!)).toEqual(['loanId']);
+  });
+});
+
+describe("an officer's portfolio", () => {
+  const portfolioStatements = (metrics: string[]): string[] => metrics.filter((sql) => /first_miss/.test(sql));
+  const EVERY_METRIC = 'firstMiss disbursed totalPortfolio overdue15d par15 fimr ayr slippage roll riskScore riskBand dqi activeLoansCount';
+
+  it('computes only the metrics a list shows, with the values the whole set has', async () => {
+    const { data, metrics } = await withMetricsStatements(`{ officers(first: 2) { nodes { id portfolio { fimr riskBand } } } }`);
+    expect(portfolioStatements(metrics).map(selectedNames)).toEqual([['officerId', 'fimr', 'riskBand']]);
+    const whole = await api.data(`{ officers(first: 2) { nodes { id portfolio { ${EVERY_METRIC} } } } }`);
+    expect(data.officers.nodes).toEqual(whole.officers.nodes.map((n: any) => ({ id: n.id, portfolio: { fimr: n.portfolio.fimr, riskBand: n.portfolio.riskBand } })));
+    expect(data.officers.nodes).toHaveLength(2);
+  });
+
+  it('reads a looked-up officer\'s hierarchy and shown metrics in one statement', async () => {
+    const { data, metrics } = await withMetricsStatements(`{ officer(id: "1") { region portfolio { par15 disbursed } } }`);
+    expect(metrics).toHaveLength(1);
+    expect(selectedNames(metrics[0]!)).toEqual(['hierarchy', 'officerId', 'disbursed', 'par15']);
+    expect(data.officer.portfolio.disbursed).toBe(3);
+  });
+
+  it('gives each alias its own field set, and a page sorted on a metric answers any set without another statement', async () => {
+    const aliased = await withMetricsStatements(`{ officers(first: 2) { nodes { a: portfolio { fimr } b: portfolio { dqi } } } }`);
+    expect(portfolioStatements(aliased.metrics).map(selectedNames).sort()).toEqual([['officerId', 'dqi'], ['officerId', 'fimr']]);
+    expect(Object.keys(aliased.data.officers.nodes[0].a)).toEqual(['fimr']);
+    const sorted = await withMetricsStatements(`{ officers(first: 2, orderBy: { field: RISK_SCORE, direction: DESC }) { nodes { portfolio { fimr dqi } } } }`);
+    expect(portfolioStatements(sorted.metrics)).toHaveLength(1);
+    expect(sorted.metrics[0]).toMatch(/ORDER BY/);
   });
 });

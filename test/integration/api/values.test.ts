@@ -255,6 +255,22 @@ describe('an officer', () => {
     });
   });
 
+  it('shows the same hierarchy and portfolio when both are asked (one statement) as when each is asked alone', async () => {
+    const hierarchy = 'region branch supervisorName supervisorEmail verticalLeadName verticalLeadEmail';
+    const portfolio = `portfolio { firstMiss disbursed totalPortfolio overdue15d activeLoansCount fimr slippage ayr par15 riskScore riskBand dqi }`;
+    const shown: Record<string, Record<string, unknown>> = {};
+    for (const id of ['900', '901']) {
+      const both = await api.data<{ officer: Record<string, unknown> }>(`{ officer(id: "${id}") { ${hierarchy} ${portfolio} } }`);
+      const alone = await api.data<{ officer: Record<string, unknown> }>(`{ officer(id: "${id}") { ${hierarchy} } }`);
+      const metricsAlone = await api.data<{ officer: Record<string, unknown> }>(`{ officer(id: "${id}") { ${portfolio} } }`);
+      expect(both.officer).toEqual({ ...alone.officer, ...metricsAlone.officer });
+      shown[id] = both.officer;
+    }
+    expect(shown['900']).toMatchObject({ region: 'Emerald', verticalLeadName: 'Tunde Lead', portfolio: { disbursed: 3, fimr: '0.33333333', riskBand: 'Amber' } });
+    // 901 has neither a hierarchy row nor loans: Django's branch, and zeros.
+    expect(shown['901']).toMatchObject({ region: 'Unassigned', branch: 'Epe Office', portfolio: { disbursed: 0, totalPortfolio: '0.00', fimr: '0.00000000' } });
+  });
+
   it('restricts the portfolio to one wave', async () => {
     const { officer } = await api.data<{ officer: { portfolio: Record<string, unknown> } }>(`{ officer(id: "900") { portfolio(wave: WAVE_2) { disbursed totalPortfolio firstMiss } } }`);
     expect(officer.portfolio).toEqual({ disbursed: 1, totalPortfolio: '4000.00', firstMiss: 0 });
