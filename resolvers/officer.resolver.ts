@@ -27,14 +27,16 @@ export class OfficerResolver {
     // The seedsmetrics rows are keyed by the same id: read them alongside the Django row instead of after it.
     const fields = selectedFields(info);
     const asksHierarchy = OFFICER_HIERARCHY_FIELDS.some((name) => fields.has(name));
-    const portfolios = allWavePortfolioFields(fields, info);
-    if (asksHierarchy && portfolios.length === 0) prefetch(() => ctx.loaders.officerHierarchy.load(officerId));
-    portfolios.forEach((portfolioFields, i) => {
+    allWavePortfolioFields(fields, info).forEach((portfolioFields, i) => {
       if (i === 0 && asksHierarchy) ctx.loaders.prefetchOfficerProfile(officerId, portfolioFields);
       else prefetch(() => ctx.loaders.officerPortfolio(null, portfolioFields).load(officerId));
     });
+    const hierarchy = asksHierarchy ? ctx.loaders.officerHierarchy.load(officerId) : undefined;
+    hierarchy?.catch(() => undefined);
     const row = await ctx.loaders.officer.load(officerId);
-    return row === null ? null : new Officer(row, ctx.loaders);
+    if (row === null) return null;
+    // Handed over, the hierarchy fields resolve synchronously; on a failure each of them reports it instead.
+    return new Officer(row, ctx.loaders, hierarchy === undefined ? undefined : await hierarchy.catch(() => undefined));
   }
 
   @Query(() => OfficerConnection, { description: 'Officers known to seedsmetrics (synced active Django users), by name unless ordered otherwise.' })
@@ -68,7 +70,7 @@ export class OfficerResolver {
       if (base instanceof Error) throw base;
       // An officer Django no longer has is left out: a node always has its base fields.
       if (base === null || base === undefined) return;
-      edges.push(Object.assign(new OfficerEdge(), { cursor: encodeCursor(order, { value: row.sortKey, id: row.officerId }), node: new Officer(base, ctx.loaders) }));
+      edges.push(Object.assign(new OfficerEdge(), { cursor: encodeCursor(order, { value: row.sortKey, id: row.officerId }), node: new Officer(base, ctx.loaders, row) }));
     });
     return Object.assign(new OfficerConnection(), {
       filter: parsedFilter,

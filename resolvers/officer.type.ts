@@ -15,13 +15,20 @@ export const OFFICER_HIERARCHY_FIELDS: readonly string[] = ['region', 'branch', 
 
 @ObjectType({ description: 'A loan officer (agent): any Django user that loans reference.' })
 export class Officer {
+  /**
+   * @param hierarchy the curated hierarchy row when the caller already has it (a page of officers, a lookup that
+   * read it alongside; null = none curated): the hierarchy fields then resolve synchronously. When undefined,
+   * they load it through the request's loader.
+   */
   constructor(
     readonly base: DjangoOfficerRow,
     private readonly loaders: Loaders,
+    private readonly hierarchy?: OfficerHierarchyRow | null,
   ) {}
 
-  private hierarchy(): Promise<OfficerHierarchyRow | null> {
-    return this.loaders.officerHierarchy.load(this.base.id);
+  private fromHierarchy<T>(pick: (row: OfficerHierarchyRow | null) => T): T | Promise<T> {
+    if (this.hierarchy !== undefined) return pick(this.hierarchy);
+    return this.loaders.officerHierarchy.load(this.base.id).then(pick);
   }
 
   @Field(() => ID)
@@ -60,32 +67,32 @@ export class Officer {
   }
 
   @Field(() => String, { description: "Curated region (D12); 'Unassigned' when the officer has none yet." })
-  get region(): Promise<string> {
-    return this.hierarchy().then((h) => h?.region ?? UNASSIGNED);
+  get region(): string | Promise<string> {
+    return this.fromHierarchy((h) => h?.region ?? UNASSIGNED);
   }
 
   @Field(() => String, { description: "Curated branch (D12); Django's user_branch, then 'Unassigned', when none is curated." })
-  get branch(): Promise<string> {
-    return this.hierarchy().then((h) => h?.branch ?? this.base.userBranch ?? UNASSIGNED);
+  get branch(): string | Promise<string> {
+    return this.fromHierarchy((h) => h?.branch ?? this.base.userBranch ?? UNASSIGNED);
   }
 
   @Field(() => String, { nullable: true })
-  get supervisorName(): Promise<string | null> {
-    return this.hierarchy().then((h) => h?.supervisorName ?? null);
+  get supervisorName(): string | null | Promise<string | null> {
+    return this.fromHierarchy((h) => h?.supervisorName ?? null);
   }
 
   @Field(() => String, { nullable: true })
-  get supervisorEmail(): Promise<string | null> {
-    return this.hierarchy().then((h) => h?.supervisorEmail ?? null);
+  get supervisorEmail(): string | null | Promise<string | null> {
+    return this.fromHierarchy((h) => h?.supervisorEmail ?? null);
   }
 
   @Field(() => String, { nullable: true })
-  get verticalLeadName(): Promise<string | null> {
-    return this.hierarchy().then((h) => h?.verticalLeadName ?? null);
+  get verticalLeadName(): string | null | Promise<string | null> {
+    return this.fromHierarchy((h) => h?.verticalLeadName ?? null);
   }
 
   @Field(() => String, { nullable: true })
-  get verticalLeadEmail(): Promise<string | null> {
-    return this.hierarchy().then((h) => h?.verticalLeadEmail ?? null);
+  get verticalLeadEmail(): string | null | Promise<string | null> {
+    return this.fromHierarchy((h) => h?.verticalLeadEmail ?? null);
   }
 }

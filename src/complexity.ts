@@ -5,7 +5,7 @@
  * One check serves both transports: Apollo's HTTP pipeline (plugin) and graphql-ws (checkOperation).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, visit, type ASTNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
 const DEFAULT_PAGE = 50;
@@ -31,18 +31,64 @@ export interface OperationToCheck {
   variables?: Record<string, unknown> | null;
 }
 
-/** Returns the refusal for an operation over the bound, or nothing. */
+/** Arguments whose values the page-size estimator reads. */
+const PAGE_ARGUMENTS = new Set(['first', 'limit', 'after']);
+/** Distinct variable values remembered per document and operation (past it, the figure is computed each time). */
+const MAX_CACHED_VARIANTS = 64;
+const ABSENT = '\u0000absent';
+
+/**
+ * The variables an operation's complexity can depend on: those used in a page argument (first, limit, after) or
+ * in a directive (@include/@skip decide which fields count). Every other variable (an id, a filter) cannot
+ * change the figure.
+ */
+function complexityVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode): void => {
+    visit(node, {
+      Variable(variable) {
+        names.add(variable.name.value);
+      },
+    });
+  };
+  visit(document, {
+    Directive(directive) {
+      collect(directive);
+    },
+    Field(field) {
+      for (const argument of field.arguments ?? []) if (PAGE_ARGUMENTS.has(argument.name.value)) collect(argument.value);
+    },
+  });
+  return [...names].sort();
+}
+
+/**
+ * Returns the refusal for an operation over the bound, or nothing. The figure is remembered per parsed document
+ * (Apollo hands the same document object for the same query text) and per value of the variables it depends on,
+ * so a dashboard's repeated queries are not walked again on every request.
+ */
 export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): (operation: OperationToCheck) => readonly GraphQLError[] {
-  return ({ document, operationName, variables }) => {
+  const estimators = [pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })];
+  const cache = new WeakMap<DocumentNode, { variables: string[]; figures: Map<string, number> }>();
+  const complexityOf = ({ document, operationName, variables }: OperationToCheck): number => {
+    let entry = cache.get(document);
+    if (entry === undefined) {
+      entry = { variables: complexityVariables(document), figures: new Map() };
+      cache.set(document, entry);
+    }
+    const values = variables ?? {};
+    const key = JSON.stringify([operationName ?? null, ...entry.variables.map((name) => (name in values ? values[name] : ABSENT))]);
+    let figure = entry.figures.get(key);
+    if (figure === undefined) {
+      figure = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: values, estimators });
+      if (entry.figures.size < MAX_CACHED_VARIANTS) entry.figures.set(key, figure);
+    }
+    return figure;
+  };
+  return (operation) => {
     let complexity: number;
     try {
-      complexity = getComplexity({
-        schema,
-        query: document,
-        operationName: operationName ?? undefined,
-        variables: variables ?? {},
-        estimators: [pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })],
-      });
+      complexity = complexityOf(operation);
     } catch {
       // Bad variables or an unknown operation name: graphql-js reports those itself, with its own codes.
       return [];

@@ -129,6 +129,23 @@ describe('unexpected errors are masked and logged with their cause', () => {
     }
   });
 
+  it('a seedsmetrics failure under loan(id): its Django fields still show, each computed field reports the error', async () => {
+    logged.length = 0;
+    await api.dbs.metrics.pool.query('ALTER TABLE loans RENAME TO loans_gone');
+    try {
+      const response = await server.executeOperation({ query: '{ loan(id: "1001") { id currentDpd amount dpdBucket } }' }, { contextValue: api.newContext() });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      const { data, errors } = response.body.singleResult;
+      expect(data).toEqual({ loan: { id: '1001', currentDpd: null, amount: expect.any(String), dpdBucket: null } });
+      expect(errors?.map((e) => [e.message, e.path])).toEqual([
+        ['Internal server error', ['loan', 'currentDpd']],
+        ['Internal server error', ['loan', 'dpdBucket']],
+      ]);
+    } finally {
+      await api.dbs.metrics.pool.query('ALTER TABLE loans_gone RENAME TO loans');
+    }
+  });
+
   it('a closed pool', async () => {
     logged.length = 0;
     await api.dbs.django.pool.end();

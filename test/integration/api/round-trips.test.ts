@@ -5,10 +5,11 @@
  * its ids (officer portfolios) with the Django rows.
  * A statement's round is 1 + the highest round among the statements that had completed when it was sent.
  */
-import { graphql } from 'graphql';
+import { graphql, parse, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
 import type { ObservedPool } from '../../../src/pg-pool';
 import { Customer } from '../../../resolvers/customer.type';
 import { LoanResolver } from '../../../resolvers/loan.resolver';
+import { OfficerResolver } from '../../../resolvers/officer.resolver';
 import { Loan, LOAN_BASE_FIELDS } from '../../../resolvers/loan.type';
 import { Officer } from '../../../resolvers/officer.type';
 import { OFFICER_HIERARCHY_FIELDS } from '../../../resolvers/officer.type';
@@ -67,6 +68,15 @@ describe('loan(id)', () => {
     expect(traced).toHaveLength(2);
   });
 
+  it('hands the loan the computed row read alongside, so its computed fields resolve synchronously', async () => {
+    const query = parse(`{ loan(id: "1001") { currentDpd dpdBucket } }`).definitions[0] as OperationDefinitionNode;
+    const info = { fieldNodes: [query.selectionSet.selections[0] as FieldNode], fragments: {} } as unknown as GraphQLResolveInfo;
+    const loan = await new LoanResolver().loan('1001', api.newContext(), info);
+    const metrics = await api.newContext().loaders.loanMetrics.load('1001');
+    expect([loan!.currentDpd, loan!.dpdBucket]).toEqual([metrics!.currentDpd, metrics!.dpdBucket]);
+    expect(typeof loan!.currentDpd).toBe('number');
+  });
+
   it('shows officer null, without another statement, when the loan has no agent', async () => {
     await api.dbs.djangoWriter.query(`UPDATE loans_ajoloan SET agent_id = NULL WHERE id = 2001`);
     try {
@@ -115,6 +125,15 @@ describe('officer(id)', () => {
     expect(traced.map((t) => t.db).sort()).toEqual(['django', 'metrics']);
     const alone = await traceRounds(`{ officer(id: "2") { region } a: officer(id: "3") { portfolio { par15 } } }`);
     expect(alone.map((t) => [t.db, t.round]).sort()).toEqual([['django', 1], ['metrics', 1], ['metrics', 1]]);
+  });
+
+  it('hands the officer the hierarchy row read alongside, so its hierarchy fields resolve synchronously', async () => {
+    const query = parse(`{ officer(id: "2") { region branch } }`).definitions[0] as OperationDefinitionNode;
+    const info = { fieldNodes: [query.selectionSet.selections[0] as FieldNode], fragments: {} } as unknown as GraphQLResolveInfo;
+    const officer = await new OfficerResolver().officer('2', api.newContext(), info);
+    const hierarchy = await api.newContext().loaders.officerHierarchy.load('2');
+    expect([officer!.region, officer!.branch]).toEqual([hierarchy!.region, hierarchy!.branch]);
+    expect(typeof officer!.region).toBe('string');
   });
 
   it('reads neither when only Django fields are asked, and a wave portfolio only when its field resolves', async () => {
