@@ -19,13 +19,36 @@ export interface DjangoCustomerRow {
 
 const KYC_STATUS_SQL = `(CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END)`;
 
-/** The select list of DjangoCustomerRow over an ajo_ajouser row aliased `c`. */
-export const CUSTOMER_COLUMNS = `c.id::text AS "id",
-  COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number) AS "name",
-  c.phone_number AS "phone", ${dateText('c.dob')} AS "dob", c.gender AS "gender", c.state AS "state", c.lga AS "lga",
-  c.address AS "address",
-  ${KYC_STATUS_SQL} AS "kycStatus",
-  c.user_id::text AS "agentId"`;
+export type CustomerBaseKey = keyof DjangoCustomerRow;
+/** A customer row with its id and some of the other fields (the ones a query shows). */
+export type CustomerBasePart = Pick<DjangoCustomerRow, 'id'> & Partial<DjangoCustomerRow>;
+
+/** The SQL of each DjangoCustomerRow field over an ajo_ajouser row aliased `c`. */
+const CUSTOMER_SELECT: Record<CustomerBaseKey, string> = {
+  id: 'c.id::text',
+  name: `COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number)`,
+  phone: 'c.phone_number',
+  dob: dateText('c.dob'),
+  gender: 'c.gender',
+  state: 'c.state',
+  lga: 'c.lga',
+  address: 'c.address',
+  kycStatus: KYC_STATUS_SQL,
+  agentId: 'c.user_id::text',
+};
+
+export const CUSTOMER_BASE_KEYS = Object.keys(CUSTOMER_SELECT) as CustomerBaseKey[];
+
+/** The select list of `keys` of DjangoCustomerRow (all by default; the id always) over `c`. */
+export function customerColumns(keys: readonly CustomerBaseKey[] = CUSTOMER_BASE_KEYS): string {
+  const wanted = new Set<CustomerBaseKey>(['id', ...keys]);
+  return CUSTOMER_BASE_KEYS.filter((k) => wanted.has(k))
+    .map((k) => `${CUSTOMER_SELECT[k]} AS "${k}"`)
+    .join(', ');
+}
+
+/** The select list of every DjangoCustomerRow field over `c`. */
+export const CUSTOMER_COLUMNS = customerColumns();
 
 export async function fetchDjangoCustomers(db: Queryable, ids: readonly string[]): Promise<DjangoCustomerRow[]> {
   const params = new Params();

@@ -14,7 +14,7 @@ import { groupedLoader, keyedLoader, LoaderFamily, primeAll, type LoaderOptions 
 import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
 import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
-import { fetchDjangoLoans, type DjangoLoanRow } from './loan.django';
+import { asksEveryPartyField, EVERY_PARTY_FIELD, fetchDjangoLoans, type DjangoLoanRow, type LoanParties } from './loan.django';
 import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchBranches, fetchVerticalLeads, type BranchFilter, type BranchRow, type BranchSortKey, type VerticalLeadRow } from './branch.metrics';
@@ -67,8 +67,10 @@ export interface Loaders {
   customerCount(filter: CustomerListFilter): Promise<number>;
   /** Django ids of customers whose phone contains the key. */
   customerIdsByPhone: KeyLoader<string, string[]>;
-  /** Loan base fields from Django, by loan id. */
+  /** Loan base fields from Django, by loan id, with the whole officer and customer rows. */
   loan: DataLoader<string, DjangoLoanRow | null>;
+  /** The same, with only `parties`' fields of the officer and customer rows (a page showing a few of them). */
+  loanWithParties(parties: LoanParties): DataLoader<string, DjangoLoanRow | null>;
   /** Loan computed fields from seedsmetrics, by loan id (null when not synced yet). */
   loanMetrics: DataLoader<string, LoanMetricsRow | null>;
   /** Σ counted repayments dated business today, by loan id (null when not synced yet). */
@@ -126,26 +128,27 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     batching,
   );
   // The loans' officer and customer rows come with them: kept on the loan row (so `officer`/`customer` resolve
-  // synchronously) and primed, so other paths to the same officer or customer cost no statement either.
+  // synchronously) and, when whole, primed, so other paths to the same officer or customer cost no statement either.
   // The naive baseline (batching off) leaves each field to load its own row, as naive resolvers do.
   const batched = batching.batch !== false;
-  const loan = keyedLoader(
-    async (ids: readonly string[]): Promise<DjangoLoanRow[]> => {
-      const rows = await fetchDjangoLoans(django, ids, businessTz);
-      for (const row of rows) {
-        if (!batched) {
-          row.officer = undefined;
-          row.customer = undefined;
-          continue;
-        }
-        if (row.officer) officer.prime(row.officer.id, row.officer);
-        if (row.customer) customer.prime(row.customer.id, row.customer);
+  const fetchLoans = async (ids: readonly string[], parties: LoanParties): Promise<DjangoLoanRow[]> => {
+    const rows = await fetchDjangoLoans(django, ids, businessTz, parties);
+    const whole = asksEveryPartyField(parties);
+    for (const row of rows) {
+      if (!batched) {
+        row.officer = undefined;
+        row.customer = undefined;
+        continue;
       }
-      return rows;
-    },
-    (r) => r.id,
-    batching,
-  );
+      if (!whole) continue;
+      if (row.officer) officer.prime(row.officer.id, row.officer as DjangoOfficerRow);
+      if (row.customer) customer.prime(row.customer.id, row.customer as DjangoCustomerRow);
+    }
+    return rows;
+  };
+  const loan = keyedLoader((ids: readonly string[]) => fetchLoans(ids, EVERY_PARTY_FIELD), (r) => r.id, batching);
+  // Pages read their loans' parties with only the fields they show: one loader per field set.
+  const loansWithParties = new LoaderFamily((parties: LoanParties) => keyedLoader((ids: readonly string[]) => fetchLoans(ids, parties), (r) => r.id, batching));
   const loanMetrics = keyedLoader((ids: readonly string[]) => fetchLoanMetrics(metrics, ids), (r) => r.loanId, batching);
   const repaymentsToday = keyedLoader((ids: readonly string[]) => fetchRepaymentsToday(metrics, ids), (r) => r.loanId, batching);
 
@@ -257,6 +260,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     customerCount: (filter) => customerCounts(filterSignature(filter), () => countDjangoCustomers(django, filter)),
     customerIdsByPhone: { load: async (part: string) => (await customerIdsByPhone.load(part)).map((r) => r.id) },
     loan,
+    loanWithParties: (parties) => (asksEveryPartyField(parties) ? loan : loansWithParties.forArgs(filterSignature(parties), parties)),
     loanMetrics,
     repaymentsToday,
     loanPages: (parent, args) => loanPages.forArgs(filterSignature({ parent, args }), { parent, args }),

@@ -2,8 +2,8 @@
  * Loans' base fields, read live from Django loans_ajoloan. Django money is float8: every amount is cast to
  * numeric(15,2) and sent as text inside SQL, so no binary float ever reaches JavaScript.
  */
-import { CUSTOMER_COLUMNS, type DjangoCustomerRow } from './customer.django';
-import { officerColumns, type DjangoOfficerRow } from './officer.django';
+import { CUSTOMER_BASE_KEYS, customerColumns, type CustomerBaseKey, type CustomerBasePart } from './customer.django';
+import { OFFICER_BASE_KEYS, officerColumns, type OfficerBaseKey, type OfficerBasePart } from './officer.django';
 import { dateText, keysMatch, Params, timestampText, type Queryable } from './sql';
 
 export interface DjangoLoanRow {
@@ -28,10 +28,24 @@ export interface DjangoLoanRow {
   isDisbursed: boolean;
   /**
    * The officer's and the borrower's rows when they were read with the loan (null: Django has none), so a loan's
-   * `officer` and `customer` resolve without a promise; undefined when the loan was read without them.
+   * `officer` and `customer` resolve without a promise; undefined when the loan was read without them. A page
+   * reads only the fields its query shows (LoanParties), so these may lack the others.
    */
-  officer?: DjangoOfficerRow | null;
-  customer?: DjangoCustomerRow | null;
+  officer?: OfficerBasePart | null;
+  customer?: CustomerBasePart | null;
+}
+
+/** Which officer and customer fields to read with each loan (the id always comes). */
+export interface LoanParties {
+  officer: readonly OfficerBaseKey[];
+  customer: readonly CustomerBaseKey[];
+}
+
+export const EVERY_PARTY_FIELD: LoanParties = { officer: OFFICER_BASE_KEYS, customer: CUSTOMER_BASE_KEYS };
+
+/** True when `parties` asks every field of both rows (rows read so are whole and may stand in for any other read). */
+export function asksEveryPartyField(parties: LoanParties): boolean {
+  return OFFICER_BASE_KEYS.every((k) => parties.officer.includes(k)) && CUSTOMER_BASE_KEYS.every((k) => parties.customer.includes(k));
 }
 
 /** §1.7 normalisation of the raw Django status; anything unlisted (NULL included) is Active. */
@@ -46,9 +60,10 @@ export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
  * Loans by id with their officer and customer rows joined in: nearly every loan query shows who the loan belongs
  * to, and one statement costs one round trip where three (loans, then users and customers) cost two.
  */
-export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string): Promise<DjangoLoanRow[]> {
+export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string, parties: LoanParties = EVERY_PARTY_FIELD): Promise<DjangoLoanRow[]> {
   const params = new Params();
-  const tz = params.add(businessTz);
+  // Only the hire date needs the zone, and PostgreSQL cannot type a parameter the statement does not use.
+  const tz = parties.officer.includes('hireDate') ? params.add(businessTz) : 'unused';
   const { rows } = await db.query<DjangoLoanRow>(
     `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
             l.amount::numeric(15,2)::text AS "amount", l.repayment_amount::numeric(15,2)::text AS "repaymentAmount",
@@ -60,8 +75,8 @@ export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], bu
             l.verification_stage AS "verificationStatus", l.is_disbursed AS "isDisbursed",
             to_json(o) AS "officer", to_json(b) AS "customer"
        FROM loans_ajoloan l
-       LEFT JOIN LATERAL (SELECT ${officerColumns(tz)} FROM accounts_customuser u WHERE u.id = l.agent_id) o ON true
-       LEFT JOIN LATERAL (SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c WHERE c.id = l.borrower_id) b ON true
+       LEFT JOIN LATERAL (SELECT ${officerColumns(tz, parties.officer)} FROM accounts_customuser u WHERE u.id = l.agent_id) o ON true
+       LEFT JOIN LATERAL (SELECT ${customerColumns(parties.customer)} FROM ajo_ajouser c WHERE c.id = l.borrower_id) b ON true
       WHERE ${keysMatch('l.id', ids, 'bigint', params)}`,
     params.values,
   );

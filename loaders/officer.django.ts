@@ -17,13 +17,34 @@ export interface DjangoOfficerRow {
   isActive: boolean;
 }
 
-/** The select list of DjangoOfficerRow over an accounts_customuser row aliased `u`; `tz` is the business zone parameter. */
-export function officerColumns(tz: string): string {
-  return `u.id::text AS "id", COALESCE(u.username, u.email) AS "name", u.email AS "email", u.user_phone AS "phone",
-            u.user_type AS "userType",
-            CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END AS "employmentStatus",
-            ${dateText(`(u.date_joined AT TIME ZONE ${tz}::text)::date`)} AS "hireDate",
-            u.user_branch AS "userBranch", u.is_active AS "isActive"`;
+export type OfficerBaseKey = keyof DjangoOfficerRow;
+/** An officer row with its id and some of the other fields (the ones a query shows). */
+export type OfficerBasePart = Pick<DjangoOfficerRow, 'id'> & Partial<DjangoOfficerRow>;
+
+/** The SQL of each DjangoOfficerRow field over an accounts_customuser row aliased `u`; `tz` is the business zone parameter. */
+function officerSelect(tz: string): Record<OfficerBaseKey, string> {
+  return {
+    id: 'u.id::text',
+    name: 'COALESCE(u.username, u.email)',
+    email: 'u.email',
+    phone: 'u.user_phone',
+    userType: 'u.user_type',
+    employmentStatus: `CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END`,
+    hireDate: dateText(`(u.date_joined AT TIME ZONE ${tz}::text)::date`),
+    userBranch: 'u.user_branch',
+    isActive: 'u.is_active',
+  };
+}
+
+export const OFFICER_BASE_KEYS = Object.keys(officerSelect('')) as OfficerBaseKey[];
+
+/** The select list of `keys` of DjangoOfficerRow (all by default; the id always) over `u`. */
+export function officerColumns(tz: string, keys: readonly OfficerBaseKey[] = OFFICER_BASE_KEYS): string {
+  const select = officerSelect(tz);
+  const wanted = new Set<OfficerBaseKey>(['id', ...keys]);
+  return OFFICER_BASE_KEYS.filter((k) => wanted.has(k))
+    .map((k) => `${select[k]} AS "${k}"`)
+    .join(', ');
 }
 
 /** Base rows for the given user ids (ids that do not exist are simply absent). */

@@ -1,7 +1,15 @@
 /** Customer (borrower): base fields live from Django ajo_ajouser. */
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { DjangoCustomerRow } from '../loaders/customer.django';
+import { CUSTOMER_BASE_KEYS, type CustomerBaseKey, type DjangoCustomerRow } from '../loaders/customer.django';
 import { DateScalar } from './scalars';
+
+/**
+ * The Django row fields a selection of Customer fields (by name) reads, in the row's order, the id included: each
+ * base field is named as its row field, and the others (loans) read only the id.
+ */
+export function customerBaseKeysShown(fields: ReadonlyMap<string, unknown>): CustomerBaseKey[] {
+  return CUSTOMER_BASE_KEYS.filter((key) => key === 'id' || (key !== 'agentId' && fields.has(key)));
+}
 
 @ObjectType({ description: 'A borrower.' })
 export class Customer {

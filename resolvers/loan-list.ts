@@ -6,6 +6,9 @@ import type { AppContext } from '../src/context';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanParent, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-page.metrics';
 import { LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart } from '../loaders/loan.metrics';
+import { EVERY_PARTY_FIELD, type LoanParties } from '../loaders/loan.django';
+import { customerBaseKeysShown } from './customer.type';
+import { officerBaseKeysShown } from './officer.type';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
 import { parseLoanFilter, type LoanFilterInput, type LoanOrder } from './loan.args';
@@ -20,11 +23,12 @@ export interface PageArgs<O> {
 }
 
 /**
- * Loan nodes for seedsmetrics rows: base fields from Django (one batch), computed fields from the rows themselves.
- * Ids Django no longer knows (deleted since the last sync) are dropped: a node always has its base fields.
+ * Loan nodes for seedsmetrics rows: base fields from Django (one batch, with `parties`' fields of each loan's
+ * officer and customer), computed fields from the rows themselves. Ids Django no longer knows (deleted since the
+ * last sync) are dropped: a node always has its base fields.
  */
-export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetricsPart[]): Promise<Map<string, Loan>> {
-  const rows = await ctx.loaders.loan.loadMany(metricsRows.map((r) => r.loanId));
+export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetricsPart[], parties: LoanParties = EVERY_PARTY_FIELD): Promise<Map<string, Loan>> {
+  const rows = await ctx.loaders.loanWithParties(parties).loadMany(metricsRows.map((r) => r.loanId));
   const loans = new Map<string, Loan>();
   rows.forEach((row, i) => {
     if (row instanceof Error) throw row;
@@ -50,11 +54,13 @@ export async function loanConnection(
   // The count and the summary do not depend on the page: started now, they run alongside it instead of after it.
   if (connectionFields.has('totalCount')) prefetch(() => loanTotalCount(ctx, question));
   if (connectionFields.has('summary')) prefetch(() => loanSummaryRow(ctx, question));
-  // The rows carry only the computed fields the nodes show: a 100-row page of a few columns need not read all 40.
-  const fields = loanMetricsFieldsAsked(nodeFieldsBelow(connectionFields, info));
+  // The rows carry only the computed fields the nodes show: a 100-row page of a few columns need not read all 40;
+  // likewise its loans' officers and customers.
+  const nodeFields = nodeFieldsBelow(connectionFields, info);
+  const fields = loanMetricsFieldsAsked(nodeFields);
   const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first, fields }).load(question.parentId);
   const page = pageOf(rows, first);
-  const loans = await loadLoans(ctx, page.rows);
+  const loans = await loadLoans(ctx, page.rows, loanPartiesShown(nodeFields, info));
   const edges: LoanEdge[] = [];
   for (const row of page.rows) {
     const node = loans.get(row.loanId);
@@ -71,6 +77,14 @@ export async function loanConnection(
       after !== null,
     ),
   });
+}
+
+/** The officer and customer fields a page's nodes show (through every `officer` and `customer` selection of them). */
+function loanPartiesShown(nodeFields: Map<string, FieldNode[]>, info: Pick<GraphQLResolveInfo, 'fragments'>): LoanParties {
+  return {
+    officer: officerBaseKeysShown(fieldsBelow(nodeFields.get('officer') ?? [], info)),
+    customer: customerBaseKeysShown(fieldsBelow(nodeFields.get('customer') ?? [], info)),
+  };
 }
 
 /** Number of loans a list's question matches (all pages). */

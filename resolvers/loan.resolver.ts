@@ -5,15 +5,15 @@ import type { DjangoCustomerRow } from '../loaders/customer.django';
 import type { DjangoOfficerRow } from '../loaders/officer.django';
 import type { AppContext } from '../src/context';
 import { LoanConnection } from './connections.type';
-import { Customer } from './customer.type';
+import { Customer, customerBaseKeysShown } from './customer.type';
 import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirection } from './enums';
 import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
 import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
-import { selectsAnyOutside } from './selection';
-import { Officer } from './officer.type';
+import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
+import { Officer, officerBaseKeysShown } from './officer.type';
 import { parseBoundedInt } from './pagination';
 
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
@@ -90,20 +90,23 @@ export class LoanResolver {
   }
 
   // Not async: when the loan row came with its parties, the answer is synchronous, and a page whose every field
-  // is synchronous completes without a promise per row.
+  // is synchronous completes without a promise per row. A page reads only the party fields it shows: a row that
+  // lacks one this position shows (another alias, another path to the loan) gives way to the whole row.
   @FieldResolver(() => Officer, { nullable: true, description: 'The loan officer (Django agent).' })
-  officer(@Root() loan: Loan, @Ctx() ctx: AppContext): Officer | null | Promise<Officer | null> {
+  officer(@Root() loan: Loan, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Officer | null | Promise<Officer | null> {
     if (loan.base.officerId === null) return null;
-    const toOfficer = (row: DjangoOfficerRow | null): Officer | null => (row === null ? null : new Officer(row, ctx.loaders));
     const known = loan.base.officer;
-    return known !== undefined ? toOfficer(known) : ctx.loaders.officer.load(loan.base.officerId).then(toOfficer);
+    if (known === null) return null;
+    if (known !== undefined && hasEvery(known, officerKeysAt(info))) return new Officer(known as DjangoOfficerRow, ctx.loaders);
+    return ctx.loaders.officer.load(loan.base.officerId).then((row) => (row === null ? null : new Officer(row, ctx.loaders)));
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The borrower.' })
-  customer(@Root() loan: Loan, @Ctx() ctx: AppContext): Customer | null | Promise<Customer | null> {
-    const toCustomer = (row: DjangoCustomerRow | null): Customer | null => (row === null ? null : new Customer(row));
+  customer(@Root() loan: Loan, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Customer | null | Promise<Customer | null> {
     const known = loan.base.customer;
-    return known !== undefined ? toCustomer(known) : ctx.loaders.customer.load(loan.base.customerId).then(toCustomer);
+    if (known === null) return null;
+    if (known !== undefined && hasEvery(known, customerKeysAt(info))) return new Customer(known as DjangoCustomerRow);
+    return ctx.loaders.customer.load(loan.base.customerId).then((row) => (row === null ? null : new Customer(row)));
   }
 
   @FieldResolver(() => [Repayment], { description: 'Every repayment seedsmetrics holds for the loan, newest first, counted or not.' })
@@ -128,4 +131,13 @@ export class LoanResolver {
     // The row's createdAt (when the transition was recorded) is this type's `at`.
     return rows.map(({ createdAt, ...fields }) => Object.assign(new LoanTransition(), fields, { at: createdAt }));
   }
+}
+
+/** The officer and customer row fields a query reads at a position (computed once per position). */
+const officerKeysAt = oncePerFieldPosition((info) => officerBaseKeysShown(selectedFields(info)));
+const customerKeysAt = oncePerFieldPosition((info) => customerBaseKeysShown(selectedFields(info)));
+
+function hasEvery(row: object, keys: readonly string[]): boolean {
+  for (const key of keys) if (!(key in row)) return false;
+  return true;
 }

@@ -4,11 +4,29 @@
  */
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { Loaders } from '../loaders';
-import type { DjangoOfficerRow } from '../loaders/officer.django';
+import { OFFICER_BASE_KEYS, type DjangoOfficerRow, type OfficerBaseKey } from '../loaders/officer.django';
 import type { OfficerHierarchyRow } from '../loaders/officer.metrics';
 import { DateScalar } from './scalars';
 
 export const UNASSIGNED = 'Unassigned';
+
+/** The Django row fields each Officer field reads beyond the id (fields not listed read none). */
+const DJANGO_KEYS_OF_FIELD: Readonly<Record<string, readonly OfficerBaseKey[]>> = {
+  name: ['name'],
+  email: ['email'],
+  phone: ['phone'],
+  userType: ['userType'],
+  employmentStatus: ['employmentStatus'],
+  hireDate: ['hireDate'],
+  branch: ['userBranch'],
+};
+
+/** The Django row fields a selection of Officer fields (by name) reads, in the row's order, the id included. */
+export function officerBaseKeysShown(fields: ReadonlyMap<string, unknown>): OfficerBaseKey[] {
+  const wanted = new Set<OfficerBaseKey>(['id']);
+  for (const name of fields.keys()) for (const key of DJANGO_KEYS_OF_FIELD[name] ?? []) wanted.add(key);
+  return OFFICER_BASE_KEYS.filter((key) => wanted.has(key));
+}
 
 /** Officer fields read from the curated hierarchy row (seedsmetrics `officers`). */
 export const OFFICER_HIERARCHY_FIELDS: readonly string[] = ['region', 'branch', 'supervisorName', 'supervisorEmail', 'verticalLeadName', 'verticalLeadEmail'];

@@ -43,6 +43,22 @@ export function selectsAnyOutside(info: GraphQLResolveInfo, names: readonly stri
 }
 
 /**
+ * `derive` computed once per field position of a query: graphql-js hands every row of a list the same `fieldNodes`
+ * array, so a per-row resolver pays a lookup instead of a walk of the selection.
+ */
+export function oncePerFieldPosition<T>(derive: (info: GraphQLResolveInfo) => T): (info: GraphQLResolveInfo) => T {
+  const derived = new WeakMap<readonly FieldNode[], T>();
+  return (info) => {
+    let value = derived.get(info.fieldNodes);
+    if (value === undefined) {
+      value = derive(info);
+      derived.set(info.fieldNodes, value);
+    }
+    return value;
+  };
+}
+
+/**
  * Starts a load now, so it runs concurrently with the one the field needs first; the field that needs it later
  * gets the same cached promise (and its error, if any) from the request's DataLoader.
  */

@@ -1,8 +1,9 @@
 /**
  * A loan page reads only the computed columns its nodes show (through `nodes`, `edges.node`, fragments and
  * aliases alike); a field the page did not read falls back to the whole row through the by-id loader, and rows
- * of a few fields never stand in for whole rows elsewhere in the request. An officer's portfolio computes only
- * the metrics it shows, in lists and lookups alike.
+ * of a few fields never stand in for whole rows elsewhere in the request. The page's loans come with only the
+ * officer and customer fields it shows. An officer's portfolio computes only the metrics it shows, in lists and
+ * lookups alike.
  */
 import { LOAN_METRICS_FIELDS, type LoanMetricsField } from '../../../loaders/loan.metrics';
 import { countStatements } from '../../support/databases';
@@ -109,5 +110,37 @@ describe("an officer's portfolio", () => {
     const sorted = await withMetricsStatements(`{ officers(first: 2, orderBy: { field: RISK_SCORE, direction: DESC }) { nodes { portfolio { fimr dqi } } } }`);
     expect(portfolioStatements(sorted.metrics)).toHaveLength(1);
     expect(sorted.metrics[0]).toMatch(/ORDER BY/);
+  });
+});
+
+describe("a loan page's officers and customers", () => {
+  /** The names each LATERAL party subquery of the page's Django statement selects. */
+  async function partyColumns(source: string): Promise<{ data: Record<string, any>; officer: string[]; customer: string[]; django: number }> {
+    const { result, statements } = await countStatements({ django: api.dbs.django.pool }, () => api.data(source));
+    const loans = (statements.django ?? []).filter((sql) => /FROM loans_ajoloan/.test(sql));
+    expect(loans).toHaveLength(1);
+    const names = (from: string): string[] => [...(new RegExp(`LATERAL \\(SELECT ((?:(?!LATERAL).)*?) FROM ${from}`, 's').exec(loans[0]!)?.[1] ?? '').matchAll(/ AS "(\w+)"/g)].map((m) => m[1]!);
+    return { data: result, officer: names('accounts_customuser'), customer: names('ajo_ajouser'), django: statements.django!.length };
+  }
+
+  it('come with only the fields the nodes show, with the values whole rows have', async () => {
+    const narrow = await partyColumns(`{ loans(first: 3, orderBy: { field: ID, direction: ASC }) { nodes { id officer { name branch } customer { phone } } } }`);
+    expect([narrow.officer, narrow.customer]).toEqual([['id', 'name', 'userBranch'], ['id', 'phone']]);
+    expect(narrow.django).toBe(1);
+    const whole = await api.data(`{ loans(first: 3, orderBy: { field: ID, direction: ASC }) { nodes { id officer { name branch email hireDate } customer { phone kycStatus } } } }`);
+    expect(narrow.data.loans.nodes).toEqual(
+      whole.loans.nodes.map((n: any) => ({ id: n.id, officer: { name: n.officer.name, branch: n.officer.branch }, customer: { phone: n.customer.phone } })),
+    );
+  });
+
+  it('read every field a query can show, and the union of the fields two aliases show', async () => {
+    const every = await partyColumns(`{ loans(first: 2) { nodes { officer { id name email phone userType employmentStatus hireDate branch } customer { id name phone dob gender state lga address kycStatus } } } }`);
+    expect(every.officer).toEqual(['id', 'name', 'email', 'phone', 'userType', 'employmentStatus', 'hireDate', 'userBranch']);
+    expect(every.customer).toEqual(['id', 'name', 'phone', 'dob', 'gender', 'state', 'lga', 'address', 'kycStatus']);
+    // Two aliases: the page reads the union, each position finds what it shows.
+    const aliased = await partyColumns(`{ loans(first: 2, orderBy: { field: ID, direction: ASC }) { nodes { a: officer { name } b: officer { email } } } }`);
+    expect(aliased.officer).toEqual(['id', 'name', 'email']);
+    expect(aliased.django).toBe(1);
+    expect(aliased.data.loans.nodes[0]).toEqual({ a: { name: expect.any(String) }, b: { email: expect.stringContaining('@') } });
   });
 });

@@ -95,15 +95,24 @@ describe('loan(id)', () => {
   });
 });
 
+/** The resolve info of the first field of `source`, as a resolver at that position gets it. */
+function infoAt(source: string): GraphQLResolveInfo {
+  const query = parse(source).definitions[0] as OperationDefinitionNode;
+  return { fieldNodes: [query.selectionSet.selections[0] as FieldNode], fragments: {} } as unknown as GraphQLResolveInfo;
+}
+
 describe("a loan's officer and customer", () => {
+  const officerAt = infoAt('{ officer { id name email } }');
+  const customerAt = infoAt('{ customer { id name } }');
+
   it('resolve synchronously, from the rows read with the loan, so a page of loans completes without a promise per row', async () => {
     const ctx = api.newContext();
     const base = await ctx.loaders.loan.load('1001');
     expect(base?.officer?.id).toBe('1');
     const loan = new Loan(base!, ctx.loaders);
     const resolver = new LoanResolver();
-    const officer = resolver.officer(loan, ctx);
-    const customer = resolver.customer(loan, ctx);
+    const officer = resolver.officer(loan, ctx, officerAt);
+    const customer = resolver.customer(loan, ctx, customerAt);
     expect(officer).toBeInstanceOf(Officer);
     expect(customer).toBeInstanceOf(Customer);
     expect([(officer as Officer).id, (customer as Customer).id]).toEqual(['1', base!.customerId]);
@@ -112,9 +121,26 @@ describe("a loan's officer and customer", () => {
   it('load through their loaders when the loan row came without them', async () => {
     const ctx = api.newContext();
     const bare = { ...(await ctx.loaders.loan.load('1001'))!, officer: undefined, customer: undefined };
-    const officer = new LoanResolver().officer(new Loan(bare, ctx.loaders), ctx);
+    const officer = new LoanResolver().officer(new Loan(bare, ctx.loaders), ctx, officerAt);
     expect(officer).toBeInstanceOf(Promise);
     expect((await officer)?.id).toBe('1');
+  });
+
+  it('use a row read with only some fields when it has every field the position shows, and the whole row otherwise', async () => {
+    const ctx = api.newContext();
+    const narrow = await ctx.loaders.loanWithParties({ officer: ['id', 'name'], customer: ['id', 'name'] }).load('1001');
+    expect(Object.keys(narrow!.officer!).sort()).toEqual(['id', 'name']);
+    const loan = new Loan(narrow!, ctx.loaders);
+    const resolver = new LoanResolver();
+    const covered = resolver.officer(loan, ctx, infoAt('{ officer { id name region } }'));
+    expect(covered).toBeInstanceOf(Officer);
+    const wider = resolver.officer(loan, ctx, officerAt);
+    expect(wider).toBeInstanceOf(Promise);
+    expect((await wider)!.email).toBe('officer1@seeds.test');
+    expect(resolver.customer(loan, ctx, customerAt)).toBeInstanceOf(Customer);
+    const phone = resolver.customer(loan, ctx, infoAt('{ customer { phone } }'));
+    expect(phone).toBeInstanceOf(Promise);
+    expect((await phone)!.phone).toEqual(expect.any(String));
   });
 });
 
