@@ -1,16 +1,16 @@
 /**
- * The load generator against a real local HTTP server: request bounds, exact percentiles, and failures
- * (non-200, GraphQL `errors`) counted as errors rather than latencies.
- * Not part of `npm test` (jest only looks under test/); run with:
- *   npx jest --rootDir . --testMatch '<rootDir>/bench/**\/*.test.ts'
+ * The load generator against a real local HTTP server: request bounds, exact percentiles, failures (non-200,
+ * GraphQL `errors`) counted as errors rather than latencies, and variants measured in interleaved rounds.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { percentile, runLoad, summarise } from './load';
+import { percentile, runInterleaved, runLoad, summarise } from './load';
 
 let server: http.Server;
 let base: string;
 const bodies: string[] = [];
+/** Paths in the order the server received them. */
+const arrivals: string[] = [];
 
 beforeAll(async () => {
   server = http.createServer((request, response) => {
@@ -18,7 +18,9 @@ beforeAll(async () => {
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       bodies.push(Buffer.concat(chunks).toString('utf8'));
-      if (request.url === '/ok') response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"x":1}}');
+      arrivals.push(request.url ?? '');
+      if (request.url === '/ok-too') response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"y":2}}');
+      else if (request.url === '/ok') response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"x":1}}');
       else if (request.url === '/graphql-error') response.writeHead(200, { 'content-type': 'application/json' }).end('{"errors":[{"message":"boom"}],"data":null}');
       else response.writeHead(500).end('broken');
     });
@@ -63,4 +65,26 @@ test('a failing warm-up stops the run with the reason', async () => {
   await expect(runLoad({ url: `${base}/500`, body: () => '{}', concurrency: 1, durationMs: 1000, maxRequests: 1, warmupRequests: 1 })).rejects.toThrow(
     `warm-up request to ${base}/500 failed: HTTP 500: broken`,
   );
+});
+
+test('interleaves variants: each runs its share of every round, the order rotating, and a failing one is reported alone', async () => {
+  arrivals.length = 0;
+  bodies.length = 0;
+  const [ok, okToo, broken] = await runInterleaved(
+    [
+      { url: `${base}/ok`, body: (i) => `{"i":${i}}` },
+      { url: `${base}/ok-too`, body: (i) => `{"i":${i}}` },
+      { url: `${base}/500`, body: () => '{}' },
+    ],
+    { concurrency: 1, durationMs: 60_000, maxRequests: 6, warmupRequests: 1, rounds: 3 },
+  );
+  expect(ok).toMatchObject({ count: 6, errors: 0 });
+  expect(okToo).toMatchObject({ count: 6, errors: 0 });
+  expect(broken).toEqual(new Error(`warm-up request to ${base}/500 failed: HTTP 500: broken`));
+  // Warm-ups first, then rounds of 2 requests per variant: /ok first in round 1, /ok-too first in round 2 (the
+  // broken variant's turn is skipped), /ok first again in round 3.
+  expect(arrivals).toEqual(['/ok', '/ok-too', '/500', ...['/ok', '/ok', '/ok-too', '/ok-too'], ...['/ok-too', '/ok-too', '/ok', '/ok'], ...['/ok', '/ok', '/ok-too', '/ok-too']]);
+  // The i-th request of each variant got body i, warm-up included.
+  const okBodies = bodies.filter((_, k) => arrivals[k] === '/ok').map((b) => (JSON.parse(b) as { i: number }).i);
+  expect(okBodies).toEqual([0, 1, 2, 3, 4, 5, 6]);
 });

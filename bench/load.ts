@@ -100,55 +100,117 @@ export async function postJson(url: string, body: string): Promise<unknown> {
   }
 }
 
+/** What one load window adds to: latencies of good answers, failures, and the time it ran. */
+interface Tally {
+  latencies: number[];
+  errors: number;
+  firstError: string | null;
+  elapsedMs: number;
+  /** Requests sent so far (the next request gets this number). */
+  next: number;
+}
+
+/** Sends the warm-up requests (same path, results thrown away); a failing one stops with the reason. */
+async function warmUp(agent: http.Agent, url: URL, options: LoadOptions, tally: Tally): Promise<void> {
+  let warm = 0;
+  const deadline = performance.now() + (options.warmupMs ?? Number.POSITIVE_INFINITY);
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (warm < options.warmupRequests && performance.now() < deadline) {
+        warm += 1;
+        const { status, text } = await post(agent, url, options.body(tally.next++));
+        const problem = failure(status, text);
+        if (problem) throw new Error(`warm-up request to ${options.url} failed: ${problem}`);
+      }
+    }),
+  );
+}
+
+/** Runs `concurrency` closed-loop workers until `durationMs` or `maxRequests` (of this window), adding to `tally`. */
+async function measureWindow(agent: http.Agent, url: URL, options: LoadOptions, durationMs: number, maxRequests: number, tally: Tally): Promise<void> {
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (sent < maxRequests && performance.now() < deadline) {
+        sent += 1;
+        const body = options.body(tally.next++);
+        const t0 = process.hrtime.bigint();
+        try {
+          const { status, text } = await post(agent, url, body);
+          const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+          const problem = failure(status, text);
+          if (problem) {
+            tally.errors += 1;
+            tally.firstError ??= problem;
+          } else {
+            tally.latencies.push(elapsed);
+          }
+        } catch (error) {
+          tally.errors += 1;
+          tally.firstError ??= String(error);
+        }
+      }
+    }),
+  );
+  tally.elapsedMs += performance.now() - started;
+}
+
+const emptyTally = (): Tally => ({ latencies: [], errors: 0, firstError: null, elapsedMs: 0, next: 0 });
+
 export async function runLoad(options: LoadOptions): Promise<LatencyStats> {
   const url = new URL(options.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  let next = 0;
-  let errors = 0;
-  let firstError: string | null = null;
-  const latencies: number[] = [];
+  const tally = emptyTally();
   try {
-    // Warm-up: same path, results thrown away.
-    let warm = 0;
-    const warmDeadline = performance.now() + (options.warmupMs ?? Number.POSITIVE_INFINITY);
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (warm < options.warmupRequests && performance.now() < warmDeadline) {
-          warm += 1;
-          const { status, text } = await post(agent, url, options.body(next++));
-          const problem = failure(status, text);
-          if (problem) throw new Error(`warm-up request to ${options.url} failed: ${problem}`);
-        }
-      }),
-    );
-    const started = performance.now();
-    const deadline = started + options.durationMs;
-    let sent = 0;
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (sent < options.maxRequests && performance.now() < deadline) {
-          sent += 1;
-          const body = options.body(next++);
-          const t0 = process.hrtime.bigint();
-          try {
-            const { status, text } = await post(agent, url, body);
-            const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
-            const problem = failure(status, text);
-            if (problem) {
-              errors += 1;
-              firstError ??= problem;
-            } else {
-              latencies.push(elapsed);
-            }
-          } catch (error) {
-            errors += 1;
-            firstError ??= String(error);
-          }
-        }
-      }),
-    );
-    return summarise(latencies, errors, firstError, performance.now() - started);
+    await warmUp(agent, url, options, tally);
+    await measureWindow(agent, url, options, options.durationMs, options.maxRequests, tally);
+    return summarise(tally.latencies, tally.errors, tally.firstError, tally.elapsedMs);
   } finally {
     agent.destroy();
+  }
+}
+
+/** One of the endpoints runInterleaved compares. */
+export interface LoadTarget {
+  url: string;
+  body: (i: number) => string;
+}
+
+/**
+ * Measures several endpoints under the same conditions: after each one's warm-up, `rounds` rounds in which every
+ * target runs a window of durationMs / rounds (and at most maxRequests / rounds requests), the order rotating
+ * each round. Load from outside (other processes, a neighbour on the host) drifts over seconds; measured one after
+ * the other, each target would see a different share of it, while interleaved they all see the same mix, so their
+ * ratios hold from run to run. The i-th request of every target gets body(i), as with runLoad. A target whose
+ * warm-up fails is reported as that error and left out of the rounds.
+ */
+export async function runInterleaved(
+  targets: readonly LoadTarget[],
+  options: Omit<LoadOptions, 'url' | 'body'> & { rounds: number },
+): Promise<Array<LatencyStats | Error>> {
+  const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: options.concurrency }));
+  const tallies = targets.map(emptyTally);
+  const failed: Array<Error | undefined> = [];
+  const windowMs = options.durationMs / options.rounds;
+  const windowRequests = Math.ceil(options.maxRequests / options.rounds);
+  try {
+    for (const [i, target] of targets.entries()) {
+      failed[i] = await warmUp(agents[i]!, new URL(target.url), { ...options, ...target }, tallies[i]!).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+    for (let round = 0; round < options.rounds; round += 1) {
+      for (let k = 0; k < targets.length; k += 1) {
+        const i = (round + k) % targets.length;
+        if (failed[i]) continue;
+        await measureWindow(agents[i]!, new URL(targets[i]!.url), { ...options, ...targets[i]! }, windowMs, windowRequests, tallies[i]!);
+      }
+    }
+    return tallies.map((t, i) => failed[i] ?? summarise(t.latencies, t.errors, t.firstError, t.elapsedMs));
+  } finally {
+    for (const agent of agents) agent.destroy();
   }
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
-import { postJson, runLoad, type LatencyStats } from './load';
+import { postJson, runInterleaved, runLoad } from './load';
 import { growthPct, rssGrowth, startRssSampler } from './memory';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
 import { startGateway, startSqlServer, waitForSyncCycle, type Child } from './processes';
@@ -76,7 +76,9 @@ function parseArgs(argv: readonly string[]): Args {
 
 /** How long and how hard each phase runs. */
 interface Profile {
+  /** Measured time per variant and operation, split into `rounds` turns taken with the other variants. */
   durationMs: number;
+  rounds: number;
   maxRequests: number;
   warmupRequests: number;
   warmupMs: number;
@@ -98,6 +100,7 @@ const FULL: Profile = {
   maxRequests: 5000,
   warmupRequests: 32,
   warmupMs: 2000,
+  rounds: 6,
   memoryWarmupMs: 20_000,
   memoryLoadMs: 300_000,
   memoryConcurrency: 8,
@@ -114,6 +117,7 @@ const QUICK: Profile = {
   maxRequests: 300,
   warmupRequests: 16,
   warmupMs: 1000,
+  rounds: 3,
   memoryWarmupMs: 3000,
   memoryLoadMs: 15_000,
   memoryConcurrency: 4,
@@ -219,38 +223,39 @@ async function main(): Promise<void> {
 
     // What each transport costs with no SQL at all (HTTP + JSON, and for the gateway Apollo's request pipeline and
     // GraphQL execution): the part of a point lookup's latency that no query tuning can remove.
-    const floorOf = async (side: keyof TransportFloor, url: string, body: string): Promise<LatencyStats> => {
-      const { durationMs, maxRequests, warmupRequests, warmupMs } = profile;
-      const stats = await runLoad({ url, body: () => body, concurrency: 1, durationMs, maxRequests, warmupRequests, warmupMs });
+    const { durationMs, maxRequests, warmupRequests, warmupMs, rounds } = profile;
+    const [gatewayFloor, sqlFloor] = await runInterleaved(
+      [
+        { url: gatewayA.url, body: () => JSON.stringify({ query: '{ __typename }' }) },
+        { url: `${sqlServer.url}/raw/ping`, body: () => '{}' },
+      ],
+      { concurrency: 1, durationMs, maxRequests, warmupRequests, warmupMs, rounds },
+    );
+    const transportFloor = {} as TransportFloor;
+    for (const [side, stats] of [['gateway', gatewayFloor], ['sql', sqlFloor]] as const) {
+      if (stats instanceof Error) throw new Error(`the transport floor of ${side} could not be measured: ${stats.message}`);
+      transportFloor[side] = stats;
       log(`transport floor c=1 ${side}: p50 ${stats.p50Ms} ms p99 ${stats.p99Ms} · n=${stats.count}`);
-      return stats;
-    };
-    const transportFloor: TransportFloor = {
-      gateway: await floorOf('gateway', gatewayA.url, JSON.stringify({ query: '{ __typename }' })),
-      sql: await floorOf('sql', `${sqlServer.url}/raw/ping`, '{}'),
-    };
+    }
 
     const latency = {} as LatencyTable;
     for (const op of OPERATION_NAMES) {
       latency[op] = { c1: {}, c16: {} };
       for (const c of CONCURRENCIES) {
-        for (const v of VARIANTS) {
-          const stats: LatencyStats = await runLoad({
-            url: urlOf[v](op),
-            body: (i) => bodyOf(v, op, i),
-            concurrency: c,
-            durationMs: profile.durationMs,
-            maxRequests: profile.maxRequests,
-            warmupRequests: profile.warmupRequests,
-            warmupMs: profile.warmupMs,
-          }).catch((error: unknown) => {
-            notes.push(`${op} ${v} c=${c} failed: ${String(error)}`);
-            return undefined as unknown as LatencyStats;
-          });
-          if (!stats) continue;
+        // The four variants take turns (runInterleaved), so drifting background load falls on all of them alike.
+        const measured = await runInterleaved(
+          VARIANTS.map((v) => ({ url: urlOf[v](op), body: (i: number) => bodyOf(v, op, i) })),
+          { concurrency: c, durationMs, maxRequests, warmupRequests, warmupMs, rounds },
+        );
+        VARIANTS.forEach((v, i) => {
+          const stats = measured[i]!;
+          if (stats instanceof Error) {
+            notes.push(`${op} ${v} c=${c} failed: ${stats.message}`);
+            return;
+          }
           latency[op][`c${c}`][v] = stats;
           log(`${op.padEnd(14)} c=${String(c).padEnd(2)} ${v}: p50 ${stats.p50Ms} ms p95 ${stats.p95Ms} p99 ${stats.p99Ms} · ${stats.rps} req/s · n=${stats.count}${stats.errors ? ` · ${stats.errors} errors: ${stats.firstError}` : ''}`);
-        }
+        });
       }
     }
     await stopChild(gatewayD);
