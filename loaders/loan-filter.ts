@@ -2,7 +2,7 @@
  * The loan filter grammar of §4.7 as a typed value, and its translation into one SQL condition over seedsmetrics
  * `loans` (aliased `l`). Every value is a bound parameter; thresholds are named once (D14).
  */
-import type { Params } from './sql';
+import { keysMatch, type Params } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
 /** A set of text values plus, optionally, "NULL or empty" (the upstream `__MISSING__` sentinel). */
@@ -65,14 +65,18 @@ export const THRESHOLDS = {
 
 function textSetSql(column: string, set: TextSet, params: Params): string | null {
   const parts: string[] = [];
-  if (set.values !== undefined && set.values.length > 0) parts.push(`${column} = ANY(${params.add(set.values)}::text[])`);
+  if (set.values !== undefined && set.values.length > 0) parts.push(keysMatch(column, set.values, 'text', params));
   if (set.missing === true) parts.push(`(${column} IS NULL OR ${column} = '')`);
   if (parts.length === 0) return set.values !== undefined ? 'false' : null;
   return `(${parts.join(' OR ')})`;
 }
 
+/**
+ * `column` in `values`. One value (the usual filter: one branch, one status) is an equality: the generic plan of
+ * `= ANY($n)` is costed for an array of unknown length and chose a plan three times as slow for a branch's count.
+ */
 function anyText(column: string, values: readonly string[], params: Params): string {
-  return `${column} = ANY(${params.add(values)}::text[])`;
+  return keysMatch(column, values, 'text', params);
 }
 
 /**

@@ -102,3 +102,27 @@ describe('point lookups', () => {
     expect(statements.filter((s) => /unnest\(\$\d+::text\[\]\)/.test(s))).toHaveLength(1);
   });
 });
+
+describe('list filters', () => {
+  it('match one value with an equality (whose generic plan is costed for one value) and several with the array form', async () => {
+    const branches = (await api.dbs.metrics.pool.query<{ branch: string }>(`SELECT DISTINCT branch FROM loans ORDER BY branch LIMIT 2`)).rows.map((r) => r.branch);
+    expect(branches).toHaveLength(2);
+    const countOf = async (filter: string): Promise<{ count: number; sql: string[] }> => {
+      const statements: string[] = [];
+      const stop = metrics.onStatement((s) => statements.push(s));
+      const result = (await ask(`{ loans(filter: ${filter}) { totalCount } }`, {})) as { loans: { totalCount: number } };
+      stop();
+      return { count: result.loans.totalCount, sql: statements };
+    };
+    const one = await countOf(`{ branches: ["${branches[0]}"], statuses: [ACTIVE] }`);
+    expect(one.sql.join('\n')).toMatch(/l\.branch = \$\d+::text AND l\.status = \$\d+::text/);
+    expect(one.sql.join('\n')).not.toMatch(/= ANY\(/);
+    const both = await countOf(`{ branches: ["${branches[0]}", "${branches[1]}"], statuses: [ACTIVE] }`);
+    expect(both.sql.join('\n')).toMatch(/l\.branch = ANY\(\$\d+::text\[\]\)/);
+    const other = await countOf(`{ branches: ["${branches[1]}"], statuses: [ACTIVE] }`);
+    const expected = await api.dbs.metrics.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM loans WHERE branch = $1 AND status = 'Active'`, [branches[0]]);
+    expect(one.count).toBe(expected.rows[0]!.n);
+    expect(one.count).toBeGreaterThan(0);
+    expect(both.count).toBe(one.count + other.count);
+  });
+});
