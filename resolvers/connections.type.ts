@@ -14,11 +14,21 @@ import { PageInfo } from './pagination';
 
 @ObjectType()
 export class LoanEdge {
+  constructor(
+    node: Loan,
+    private readonly encodeCursor: () => string,
+  ) {
+    this.node = node;
+  }
+
+  /** Encoded only when a query asks for it: most pages are read through `nodes`. */
   @Field(() => String)
-  cursor: string;
+  get cursor(): string {
+    return this.encodeCursor();
+  }
 
   @Field(() => Loan)
-  node: Loan;
+  readonly node: Loan;
 }
 
 /** The question a loan list answers. */
@@ -51,11 +61,21 @@ export class LoanConnection {
 
 @ObjectType()
 export class OfficerEdge {
+  constructor(
+    node: Officer,
+    private readonly encodeCursor: () => string,
+  ) {
+    this.node = node;
+  }
+
+  /** Encoded only when a query asks for it: most pages are read through `nodes`. */
   @Field(() => String)
-  cursor: string;
+  get cursor(): string {
+    return this.encodeCursor();
+  }
 
   @Field(() => Officer)
-  node: Officer;
+  readonly node: Officer;
 }
 
 @ObjectType({ description: 'A page of officers (Relay connection).' })
@@ -74,11 +94,21 @@ export class OfficerConnection {
 
 @ObjectType()
 export class CustomerEdge {
+  constructor(
+    node: Customer,
+    private readonly encodeCursor: () => string,
+  ) {
+    this.node = node;
+  }
+
+  /** Encoded only when a query asks for it: most pages are read through `nodes`. */
   @Field(() => String)
-  cursor: string;
+  get cursor(): string {
+    return this.encodeCursor();
+  }
 
   @Field(() => Customer)
-  node: Customer;
+  readonly node: Customer;
 }
 
 /** The question a customer list answers: the root list's filter, or an officer's customers. */

@@ -4,7 +4,7 @@ import type { AppContext } from '../src/context';
 import { CustomerConnection, CustomerEdge, type CustomerListQuestion } from './connections.type';
 import { Customer } from './customer.type';
 import { SortDirection } from './enums';
-import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
+import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
 import { prefetch, selectedFields } from './selection';
 
 /** Number of customers a list's question matches (all pages). */
@@ -18,13 +18,13 @@ function startCountIfAsked(ctx: AppContext, info: GraphQLResolveInfo, q: Custome
 }
 
 function connection(question: CustomerListQuestion, order: string, customers: readonly Customer[], hasNextPage: boolean, hadAfter: boolean): CustomerConnection {
-  const edges = customers.map((node) => Object.assign(new CustomerEdge(), { cursor: encodeCursor(order, { value: null, id: node.id }), node }));
+  const edges = customers.map((node) => new CustomerEdge(node, () => encodeCursor(order, { value: null, id: node.id })));
   return Object.assign(new CustomerConnection(), {
     question,
     edges,
     nodes: [...customers],
     pageInfo: pageInfo(
-      edges.map((e) => e.cursor),
+      boundaryCursors(edges),
       hasNextPage,
       hadAfter,
     ),

@@ -13,7 +13,7 @@ import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.t
 import { LoanOrderField, SortDirection } from './enums';
 import { parseLoanFilter, type LoanFilterInput, type LoanOrder } from './loan.args';
 import { Loan } from './loan.type';
-import { decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
+import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
 
 export interface PageArgs<O> {
@@ -65,14 +65,14 @@ export async function loanConnection(
   for (const row of page.rows) {
     const node = loans.get(row.loanId);
     if (node === undefined) continue;
-    edges.push(Object.assign(new LoanEdge(), { cursor: encodeCursor(order, { value: row.sortKey, id: row.loanId }), node }));
+    edges.push(new LoanEdge(node, () => encodeCursor(order, { value: row.sortKey, id: row.loanId })));
   }
   return Object.assign(new LoanConnection(), {
     question,
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: pageInfo(
-      edges.map((e) => e.cursor),
+      boundaryCursors(edges),
       page.hasNextPage,
       after !== null,
     ),

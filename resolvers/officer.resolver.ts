@@ -13,7 +13,7 @@ import { filteredLoanConnection, loadLoans } from './loan-list';
 import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
 import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
-import { decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
+import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
 import { OfficerPortfolio } from './portfolio.type';
 
 /** §4.6: top-risk loans default to 20, at most 100. */
@@ -70,14 +70,14 @@ export class OfficerResolver {
       if (base instanceof Error) throw base;
       // An officer Django no longer has is left out: a node always has its base fields.
       if (base === null || base === undefined) return;
-      edges.push(Object.assign(new OfficerEdge(), { cursor: encodeCursor(order, { value: row.sortKey, id: row.officerId }), node: new Officer(base, ctx.loaders, row) }));
+      edges.push(new OfficerEdge(new Officer(base, ctx.loaders, row), () => encodeCursor(order, { value: row.sortKey, id: row.officerId })));
     });
     return Object.assign(new OfficerConnection(), {
       filter: parsedFilter,
       edges,
       nodes: edges.map((e) => e.node),
       pageInfo: pageInfo(
-        edges.map((e) => e.cursor),
+        boundaryCursors(edges),
         page.hasNextPage,
         position !== null,
       ),

@@ -72,6 +72,11 @@ export function pageOf<R>(rows: readonly R[], first: number): { rows: R[]; hasNe
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
+/** The cursors pageInfo reads (the first and the last edge's), leaving the others unencoded. */
+export function boundaryCursors(edges: readonly { cursor: string }[]): string[] {
+  return edges.length === 0 ? [] : [edges[0]!.cursor, edges[edges.length - 1]!.cursor];
+}
+
 export function pageInfo(cursors: readonly string[], hasNextPage: boolean, hadAfter: boolean): PageInfo {
   return Object.assign(new PageInfo(), {
     hasNextPage,

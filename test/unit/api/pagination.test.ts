@@ -1,6 +1,8 @@
-/** Cursors are opaque, round-trip exactly, and are refused when malformed or issued for another order. */
+/** Cursors are opaque, round-trip exactly, are refused when malformed or issued for another order, and are encoded only when read. */
 import { GraphQLError } from 'graphql';
-import { decodeCursor, encodeCursor, parseFirst } from '../../../resolvers/pagination';
+import 'reflect-metadata';
+import { CustomerEdge } from '../../../resolvers/connections.type';
+import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, parseFirst } from '../../../resolvers/pagination';
 
 describe('cursors', () => {
   it('round-trip the sort value and the id, NULL included', () => {
@@ -35,5 +37,18 @@ describe('first', () => {
     expect(parseFirst('first', null, 20)).toBe(20);
     expect(parseFirst('first', 500, 500)).toBe(500);
     expect(() => parseFirst('first', 0, 500)).toThrow('first must be an integer from 1 to 500; got 0');
+  });
+});
+
+describe('edges', () => {
+  it('encode their cursor only when it is read, and pageInfo reads only the first and the last', () => {
+    const encoded: string[] = [];
+    const edges = ['a', 'b', 'c'].map((id) => new CustomerEdge({ id } as never, () => (encoded.push(id), `cursor-${id}`)));
+    expect(encoded).toEqual([]);
+    const info = pageInfo(boundaryCursors(edges), true, false);
+    expect([info.startCursor, info.endCursor]).toEqual(['cursor-a', 'cursor-c']);
+    expect(encoded).toEqual(['a', 'c']);
+    expect(edges[1]!.cursor).toBe('cursor-b');
+    expect(boundaryCursors([])).toEqual([]);
   });
 });
