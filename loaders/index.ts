@@ -15,7 +15,7 @@ import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
 import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
 import { asksEveryPartyField, EVERY_PARTY_FIELD, fetchDjangoLoans, type DjangoLoanRow, type LoanParties } from './loan.django';
-import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
+import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchBranches, fetchVerticalLeads, type BranchFilter, type BranchRow, type BranchSortKey, type VerticalLeadRow } from './branch.metrics';
 import { fetchOfficerPortfolios, OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolioField, type OfficerPortfolioPart } from './officer-portfolio.metrics';
@@ -73,6 +73,8 @@ export interface Loaders {
   loanWithParties(parties: LoanParties): DataLoader<string, DjangoLoanRow | null>;
   /** Loan computed fields from seedsmetrics, by loan id (null when not synced yet). */
   loanMetrics: DataLoader<string, LoanMetricsRow | null>;
+  /** The same with only `fields` (a lookup showing a few of them); rows of every field come from loanMetrics. */
+  loanMetricsWith(fields: readonly LoanMetricsField[]): DataLoader<string, LoanMetricsPart | null>;
   /** Σ counted repayments dated business today, by loan id (null when not synced yet). */
   repaymentsToday: DataLoader<string, RepaymentsTodayRow | null>;
   /** Pages of loans per parent id ('' for the root list); primes loanMetrics when the rows carry every computed field. */
@@ -150,6 +152,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   // Pages read their loans' parties with only the fields they show: one loader per field set.
   const loansWithParties = new LoaderFamily((parties: LoanParties) => keyedLoader((ids: readonly string[]) => fetchLoans(ids, parties), (r) => r.id, batching));
   const loanMetrics = keyedLoader((ids: readonly string[]) => fetchLoanMetrics(metrics, ids), (r) => r.loanId, batching);
+  const loanMetricsParts = new LoaderFamily((fields: readonly LoanMetricsField[]) =>
+    keyedLoader((ids: readonly string[]) => fetchLoanMetrics<LoanMetricsPart>(metrics, ids, fields), (r) => r.loanId, batching),
+  );
   const repaymentsToday = keyedLoader((ids: readonly string[]) => fetchRepaymentsToday(metrics, ids), (r) => r.loanId, batching);
 
   /** The customer ids a phone filter stands for (Django first), or undefined when the filter has no phone. */
@@ -262,6 +267,11 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     loan,
     loanWithParties: (parties) => (asksEveryPartyField(parties) ? loan : loansWithParties.forArgs(filterSignature(parties), parties)),
     loanMetrics,
+    loanMetricsWith: (fields) => {
+      const wanted = new Set(fields);
+      const canonical = LOAN_METRICS_FIELDS.filter((f) => wanted.has(f));
+      return canonical.length === LOAN_METRICS_FIELDS.length ? loanMetrics : loanMetricsParts.forArgs(canonical.join(','), canonical);
+    },
     repaymentsToday,
     loanPages: (parent, args) => loanPages.forArgs(filterSignature({ parent, args }), { parent, args }),
     loanCounts: (parent, filter) => {

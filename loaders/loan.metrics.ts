@@ -111,9 +111,15 @@ export function loanMetricsColumns(fields: readonly LoanMetricsField[]): string 
 /** The select list of every LoanMetricsRow field. */
 export const LOAN_METRICS_COLUMNS = loanMetricsColumns(LOAN_METRICS_FIELDS);
 
-export async function fetchLoanMetrics(db: Queryable, ids: readonly string[]): Promise<LoanMetricsRow[]> {
+/** Computed rows by loan id: `fields` of them (every field by default; loanId always). */
+export async function fetchLoanMetrics<R extends LoanMetricsPart = LoanMetricsRow>(
+  db: Queryable,
+  ids: readonly string[],
+  fields: readonly LoanMetricsField[] = LOAN_METRICS_FIELDS,
+): Promise<R[]> {
   const params = new Params();
-  const { rows } = await db.query<LoanMetricsRow>(`SELECT ${LOAN_METRICS_COLUMNS} FROM loans l WHERE ${keysMatch('l.loan_id', ids, 'text', params)}`, params.values);
+  const columns = fields === LOAN_METRICS_FIELDS ? LOAN_METRICS_COLUMNS : loanMetricsColumns(fields);
+  const { rows } = await db.query<R>(`SELECT ${columns} FROM loans l WHERE ${keysMatch('l.loan_id', ids, 'text', params)}`, params.values);
   return rows;
 }
 

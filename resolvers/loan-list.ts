@@ -79,8 +79,8 @@ export async function loanConnection(
   });
 }
 
-/** The officer and customer fields a page's nodes show (through every `officer` and `customer` selection of them). */
-function loanPartiesShown(nodeFields: Map<string, FieldNode[]>, info: Pick<GraphQLResolveInfo, 'fragments'>): LoanParties {
+/** The officer and customer fields loans show (through every `officer` and `customer` selection of them). */
+export function loanPartiesShown(nodeFields: Map<string, FieldNode[]>, info: Pick<GraphQLResolveInfo, 'fragments'>): LoanParties {
   return {
     officer: officerBaseKeysShown(fieldsBelow(nodeFields.get('officer') ?? [], info)),
     customer: customerBaseKeysShown(fieldsBelow(nodeFields.get('customer') ?? [], info)),
@@ -101,7 +101,7 @@ export async function loanSummaryRow(ctx: AppContext, q: LoanListQuestion): Prom
 }
 
 /** The seedsmetrics loan fields a selection of Loan fields shows (the Loan fields named after them), in row order. */
-function loanMetricsFieldsAsked(loanFields: Map<string, FieldNode[]>): LoanMetricsField[] {
+export function loanMetricsFieldsAsked(loanFields: Map<string, FieldNode[]>): LoanMetricsField[] {
   return LOAN_METRICS_FIELDS.filter((field) => loanFields.has(field));
 }
 

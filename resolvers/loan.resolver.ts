@@ -10,7 +10,7 @@ import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirectio
 import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
-import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection } from './loan-list';
+import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, loanMetricsFieldsAsked, loanPartiesShown } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
 import { Officer, officerBaseKeysShown } from './officer.type';
@@ -32,9 +32,12 @@ export class LoanResolver {
     const loanId = parseId('id', id);
     // The seedsmetrics row is keyed by the same id: read it alongside the Django row instead of after it, and hand
     // it to the loan so its computed fields resolve synchronously (a promise per field costs more than the field).
-    const metrics = selectsAnyOutside(info, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS]) ? ctx.loaders.loanMetrics.load(loanId) : undefined;
+    // Both reads carry only what the query shows: the computed fields, the officer's and the customer's fields.
+    const fields = selectedFields(info);
+    const asksSeedsmetrics = selectsAnyOutside(info, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS]);
+    const metrics = asksSeedsmetrics ? ctx.loaders.loanMetricsWith(loanMetricsFieldsAsked(fields)).load(loanId) : undefined;
     metrics?.catch(() => undefined);
-    const row = await ctx.loaders.loan.load(loanId);
+    const row = await ctx.loaders.loanWithParties(loanPartiesShown(fields, info)).load(loanId);
     if (row === null) return null;
     // On a seedsmetrics failure the loan still shows its Django fields; each computed field reports the error.
     return new Loan(row, ctx.loaders, metrics === undefined ? undefined : await metrics.catch(() => undefined));

@@ -113,14 +113,19 @@ describe("an officer's portfolio", () => {
   });
 });
 
+/** The names the LATERAL subquery over `table` (the officer's or the customer's row) selects in a Django loan statement. */
+function partyNames(sql: string, table: string): string[] {
+  const list = new RegExp(`LATERAL \\(SELECT ((?:(?!LATERAL).)*?) FROM ${table}`, 's').exec(sql)?.[1] ?? '';
+  return [...list.matchAll(/ AS "(\w+)"/g)].map((m) => m[1]!);
+}
+
 describe("a loan page's officers and customers", () => {
   /** The names each LATERAL party subquery of the page's Django statement selects. */
   async function partyColumns(source: string): Promise<{ data: Record<string, any>; officer: string[]; customer: string[]; django: number }> {
     const { result, statements } = await countStatements({ django: api.dbs.django.pool }, () => api.data(source));
     const loans = (statements.django ?? []).filter((sql) => /FROM loans_ajoloan/.test(sql));
     expect(loans).toHaveLength(1);
-    const names = (from: string): string[] => [...(new RegExp(`LATERAL \\(SELECT ((?:(?!LATERAL).)*?) FROM ${from}`, 's').exec(loans[0]!)?.[1] ?? '').matchAll(/ AS "(\w+)"/g)].map((m) => m[1]!);
-    return { data: result, officer: names('accounts_customuser'), customer: names('ajo_ajouser'), django: statements.django!.length };
+    return { data: result, officer: partyNames(loans[0]!, 'accounts_customuser'), customer: partyNames(loans[0]!, 'ajo_ajouser'), django: statements.django!.length };
   }
 
   it('come with only the fields the nodes show, with the values whole rows have', async () => {
@@ -142,5 +147,22 @@ describe("a loan page's officers and customers", () => {
     expect(aliased.officer).toEqual(['id', 'name', 'email']);
     expect(aliased.django).toBe(1);
     expect(aliased.data.loans.nodes[0]).toEqual({ a: { name: expect.any(String) }, b: { email: expect.stringContaining('@') } });
+  });
+});
+
+describe('a loan looked up by id', () => {
+  it('reads only the computed fields and the officer and customer fields it shows, with the values of a whole read', async () => {
+    const source = `{ loan(id: "1001") { id amount currentDpd dpdBucket officer { name } customer { phone } } }`;
+    const { result, statements } = await countStatements({ django: api.dbs.django.pool, metrics: api.dbs.metrics.pool }, () => api.data(source));
+    expect(statements.metrics!.map(selectedNames)).toEqual([['loanId', 'currentDpd', 'dpdBucket']]);
+    const django = statements.django!;
+    expect(django).toHaveLength(1);
+    expect([partyNames(django[0]!, 'accounts_customuser'), partyNames(django[0]!, 'ajo_ajouser')]).toEqual([['id', 'name'], ['id', 'phone']]);
+    const whole = await api.data(`{ loan(id: "1001") { id amount currentDpd dpdBucket maxDpdEver officer { name email } customer { phone name } } }`);
+    expect(result.loan).toEqual({
+      id: '1001', amount: whole.loan.amount, currentDpd: whole.loan.currentDpd, dpdBucket: whole.loan.dpdBucket,
+      officer: { name: whole.loan.officer.name }, customer: { phone: whole.loan.customer.phone },
+    });
+    expect(typeof result.loan.currentDpd).toBe('number');
   });
 });

@@ -69,9 +69,7 @@ describe('loan(id)', () => {
   });
 
   it('hands the loan the computed row read alongside, so its computed fields resolve synchronously', async () => {
-    const query = parse(`{ loan(id: "1001") { currentDpd dpdBucket } }`).definitions[0] as OperationDefinitionNode;
-    const info = { fieldNodes: [query.selectionSet.selections[0] as FieldNode], fragments: {} } as unknown as GraphQLResolveInfo;
-    const loan = await new LoanResolver().loan('1001', api.newContext(), info);
+    const loan = await new LoanResolver().loan('1001', api.newContext(), infoAt(`{ loan(id: "1001") { currentDpd dpdBucket } }`));
     const metrics = await api.newContext().loaders.loanMetrics.load('1001');
     expect([loan!.currentDpd, loan!.dpdBucket]).toEqual([metrics!.currentDpd, metrics!.dpdBucket]);
     expect(typeof loan!.currentDpd).toBe('number');
@@ -154,9 +152,7 @@ describe('officer(id)', () => {
   });
 
   it('hands the officer the hierarchy row read alongside, so its hierarchy fields resolve synchronously', async () => {
-    const query = parse(`{ officer(id: "2") { region branch } }`).definitions[0] as OperationDefinitionNode;
-    const info = { fieldNodes: [query.selectionSet.selections[0] as FieldNode], fragments: {} } as unknown as GraphQLResolveInfo;
-    const officer = await new OfficerResolver().officer('2', api.newContext(), info);
+    const officer = await new OfficerResolver().officer('2', api.newContext(), infoAt(`{ officer(id: "2") { region branch } }`));
     const hierarchy = await api.newContext().loaders.officerHierarchy.load('2');
     expect([officer!.region, officer!.branch]).toEqual([hierarchy!.region, hierarchy!.branch]);
     expect(typeof officer!.region).toBe('string');
