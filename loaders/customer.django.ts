@@ -1,5 +1,5 @@
 /** Customers' base fields, read live from Django ajo_ajouser, and the Django-only customer filters. */
-import { dateText, keysMatch, Params, type Queryable } from './sql';
+import { dateText, keysMatch, Params, selectList, type Queryable } from './sql';
 
 export interface DjangoCustomerRow {
   id: string;
@@ -41,10 +41,7 @@ export const CUSTOMER_BASE_KEYS = Object.keys(CUSTOMER_SELECT) as CustomerBaseKe
 
 /** The select list of `keys` of DjangoCustomerRow (all by default; the id always) over `c`. */
 export function customerColumns(keys: readonly CustomerBaseKey[] = CUSTOMER_BASE_KEYS): string {
-  const wanted = new Set<CustomerBaseKey>(['id', ...keys]);
-  return CUSTOMER_BASE_KEYS.filter((k) => wanted.has(k))
-    .map((k) => `${CUSTOMER_SELECT[k]} AS "${k}"`)
-    .join(', ');
+  return selectList(CUSTOMER_SELECT, keys, 'id');
 }
 
 /** The select list of every DjangoCustomerRow field over `c`. */

@@ -25,7 +25,7 @@ import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan } from './transition.metrics';
-import { preparedStatements } from './sql';
+import { inOrderOf, preparedStatements } from './sql';
 
 export interface LoaderDeps {
   django: { pool: ObservedPool };
@@ -169,8 +169,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   );
   /** One loader per wave and field set (in the canonical field order, so equal sets share statement and batch). */
   const officerPortfolio = (wave: string | null, fields: readonly OfficerPortfolioField[] = OFFICER_PORTFOLIO_FIELDS) => {
-    const wanted = new Set(fields);
-    const canonical = OFFICER_PORTFOLIO_FIELDS.filter((f) => wanted.has(f));
+    const canonical = inOrderOf(OFFICER_PORTFOLIO_FIELDS, fields);
     return officerPortfolios.forArgs(`${wave}|${canonical.join(',')}`, { wave, fields: canonical });
   };
   /** All-wave rows with every metric (from a page sorted on a metric), which answer any field set. */
@@ -268,8 +267,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     loanWithParties: (parties) => (asksEveryPartyField(parties) ? loan : loansWithParties.forArgs(filterSignature(parties), parties)),
     loanMetrics,
     loanMetricsWith: (fields) => {
-      const wanted = new Set(fields);
-      const canonical = LOAN_METRICS_FIELDS.filter((f) => wanted.has(f));
+      const canonical = inOrderOf(LOAN_METRICS_FIELDS, fields);
       return canonical.length === LOAN_METRICS_FIELDS.length ? loanMetrics : loanMetricsParts.forArgs(canonical.join(','), canonical);
     },
     repaymentsToday,

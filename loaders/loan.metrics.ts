@@ -1,6 +1,6 @@
 /** Loans' computed fields and curated hierarchy, read from seedsmetrics `loans` (§2.1, §3.2). */
 import { BUSINESS_TODAY_SQL } from './business-date';
-import { dateText, keysMatch, Params, type Queryable } from './sql';
+import { dateText, keysMatch, Params, selectList, type Queryable } from './sql';
 
 /** One seedsmetrics loan row: every value the API shows from seedsmetrics. Money and ratios are exact decimal strings. */
 export interface LoanMetricsRow {
@@ -102,10 +102,7 @@ export const LOAN_METRICS_FIELDS = Object.keys(LOAN_METRICS_SELECT) as LoanMetri
 
 /** The select list of `fields` (in the row's own order, loanId always first) over a `loans` row aliased `l`. */
 export function loanMetricsColumns(fields: readonly LoanMetricsField[]): string {
-  const wanted = new Set<LoanMetricsField>(['loanId', ...fields]);
-  return LOAN_METRICS_FIELDS.filter((f) => wanted.has(f))
-    .map((f) => `${LOAN_METRICS_SELECT[f]} AS "${f}"`)
-    .join(', ');
+  return selectList(LOAN_METRICS_SELECT, fields, 'loanId');
 }
 
 /** The select list of every LoanMetricsRow field. */

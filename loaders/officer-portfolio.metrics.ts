@@ -3,7 +3,7 @@
  * officers. All arithmetic is numeric (exact); ratios are rounded to 8 places only when returned, and the
  * integer scores (riskScore, dqi) truncate the unrounded values as §4.4 defines.
  */
-import { keyRows, Params, type Queryable } from './sql';
+import { keyRows, Params, selectList, type Queryable } from './sql';
 
 export interface OfficerPortfolioRow {
   officerId: string;
@@ -114,9 +114,10 @@ export function officerMetricsChain(officerSource: string, waveParam: string): s
 }
 
 /** The SQL of each OfficerPortfolioRow field over `scored`; `q` qualifies its columns (e.g. "s.") when joined. */
-function portfolioSelect(q: string): Record<Exclude<keyof OfficerPortfolioRow, 'officerId'>, string> {
+function portfolioSelect(q: string): Record<keyof OfficerPortfolioRow, string> {
   const riskScore = `trunc(${q}risk_norm * 100)`;
   return {
+    officerId: `${q}officer_id`,
     firstMiss: `${q}first_miss`,
     disbursed: `${q}disbursed`,
     dpd1to6Balance: `${q}dpd1to6_bal::numeric(15,2)::text`,
@@ -156,8 +157,10 @@ function portfolioSelect(q: string): Record<Exclude<keyof OfficerPortfolioRow, '
   };
 }
 
-export type OfficerPortfolioField = keyof ReturnType<typeof portfolioSelect>;
-export const OFFICER_PORTFOLIO_FIELDS = Object.keys(portfolioSelect('')) as OfficerPortfolioField[];
+export type OfficerPortfolioField = Exclude<keyof OfficerPortfolioRow, 'officerId'>;
+export const OFFICER_PORTFOLIO_FIELDS = (Object.keys(portfolioSelect('')) as Array<keyof OfficerPortfolioRow>).filter(
+  (key): key is OfficerPortfolioField => key !== 'officerId',
+);
 
 /** A row with officerId and some of the metrics (the ones a query shows). */
 export type OfficerPortfolioPart = Pick<OfficerPortfolioRow, 'officerId'> & Partial<OfficerPortfolioRow>;
@@ -167,8 +170,7 @@ export type OfficerPortfolioPart = Pick<OfficerPortfolioRow, 'officerId'> & Part
  * (e.g. "s.") when joined. PostgreSQL drops the aggregates no selected field uses, so a narrow list is cheaper.
  */
 export function officerPortfolioColumns(q = '', fields: readonly OfficerPortfolioField[] = OFFICER_PORTFOLIO_FIELDS): string {
-  const select = portfolioSelect(q);
-  return [`${q}officer_id AS "officerId"`, ...fields.map((f) => `${select[f]} AS "${f}"`)].join(', ');
+  return selectList(portfolioSelect(q), fields, 'officerId');
 }
 
 /**

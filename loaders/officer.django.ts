@@ -1,5 +1,5 @@
 /** Officers' base fields, read live from Django accounts_customuser. */
-import { dateText, keysMatch, Params, type Queryable } from './sql';
+import { dateText, keysMatch, Params, selectList, type Queryable } from './sql';
 
 export interface DjangoOfficerRow {
   id: string;
@@ -40,11 +40,7 @@ export const OFFICER_BASE_KEYS = Object.keys(officerSelect('')) as OfficerBaseKe
 
 /** The select list of `keys` of DjangoOfficerRow (all by default; the id always) over `u`. */
 export function officerColumns(tz: string, keys: readonly OfficerBaseKey[] = OFFICER_BASE_KEYS): string {
-  const select = officerSelect(tz);
-  const wanted = new Set<OfficerBaseKey>(['id', ...keys]);
-  return OFFICER_BASE_KEYS.filter((k) => wanted.has(k))
-    .map((k) => `${select[k]} AS "${k}"`)
-    .join(', ');
+  return selectList(officerSelect(tz), keys, 'id');
 }
 
 /** Base rows for the given user ids (ids that do not exist are simply absent). */

@@ -20,6 +20,22 @@ export class Params {
   }
 }
 
+/** `keys` in the order of `order` (each once; keys not in `order` dropped): equal sets give equal lists. */
+export function inOrderOf<K>(order: readonly K[], keys: Iterable<unknown>): K[] {
+  const wanted = new Set(keys);
+  return order.filter((key) => wanted.has(key));
+}
+
+/**
+ * The select list `<sql> AS "<key>"` of `keys` from a map of per-field SQL, in the map's order, `always` included.
+ * Loaders read only the fields a query shows through it, so the same set always yields the same statement text.
+ */
+export function selectList<K extends string>(select: Readonly<Record<K, string>>, keys: Iterable<K>, always: K): string {
+  return inOrderOf(Object.keys(select) as K[], [always, ...keys])
+    .map((key) => `${select[key]} AS "${key}"`)
+    .join(', ');
+}
+
 /**
  * `column = ANY($n::type[])` for a batch of keys, `column = $n::type` for a single key. A point lookup gets a
  * statement text of its own because of how PostgreSQL caches plans: a prepared statement's generic plan is costed
