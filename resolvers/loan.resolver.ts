@@ -34,7 +34,7 @@ export class LoanResolver {
     // it to the loan so its computed fields resolve synchronously (a promise per field costs more than the field).
     // Both reads carry only what the query shows: the computed fields, the officer's and the customer's fields.
     const fields = selectedFields(info);
-    const asksSeedsmetrics = selectsAnyOutside(info, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS]);
+    const asksSeedsmetrics = selectsAnyOutside(fields, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS]);
     const metrics = asksSeedsmetrics ? ctx.loaders.loanMetricsWith(loanMetricsFieldsAsked(fields)).load(loanId) : undefined;
     metrics?.catch(() => undefined);
     const row = await ctx.loaders.loanWithParties(loanPartiesShown(fields, info)).load(loanId);

@@ -36,10 +36,10 @@ export function nodeFieldsBelow(connectionFields: Map<string, FieldNode[]>, info
   return fieldsBelow(nodes, info);
 }
 
-/** True when a query selects a field directly below the current field whose name is not in `names` (__typename aside). */
-export function selectsAnyOutside(info: GraphQLResolveInfo, names: readonly string[]): boolean {
+/** True when a selection (selectedFields, fieldsBelow) has a field whose name is not in `names` (__typename aside). */
+export function selectsAnyOutside(fields: ReadonlyMap<string, unknown>, names: readonly string[]): boolean {
   const known = new Set([...names, '__typename']);
-  return [...selectedFields(info).keys()].some((name) => !known.has(name));
+  return [...fields.keys()].some((name) => !known.has(name));
 }
 
 /**
