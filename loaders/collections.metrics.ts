@@ -17,6 +17,17 @@ export interface DailyCollectionRow {
   otherAmount: string;
 }
 
+/**
+ * A CTE body: Σ counted repayments dated business today per loan, for the loans whose ids `loanIds` (a subquery)
+ * yields. The leaderboards and the repayment watch join it to their filtered loans.
+ */
+export function countedTodayPerLoanSql(loanIds: string): string {
+  return `SELECT r.loan_id, sum(r.payment_amount) AS amount
+            FROM repayments r
+           WHERE r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL} AND r.loan_id IN (${loanIds})
+           GROUP BY r.loan_id`;
+}
+
 export async function fetchDailyCollections(
   db: Queryable,
   filter: LoanFilter,

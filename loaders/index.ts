@@ -6,6 +6,8 @@
 import type DataLoader from 'dataloader';
 import type { ObservedPool } from '../src/pg-pool';
 import { DEFAULT_BUSINESS_TZ } from './business-date';
+import { fetchAgentActivity, type AgentActivityRow } from './agent-activity.metrics';
+import { fetchCollectionsLeaderboard, type CollectionsGrouping, type CollectionsSortKey, type CollectionsStandingRow } from './collections-leaderboard.metrics';
 import { fetchDailyCollections, type DailyCollectionRow } from './collections.metrics';
 import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers, countDjangoCustomers, type CustomerListFilter, type DjangoCustomerRow } from './customer.django';
 import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
@@ -22,6 +24,7 @@ import { fetchOfficerPortfolios, OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolio
 import { fetchPortfolioKpis, type PortfolioKpiRow } from './portfolio-kpi.metrics';
 import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, fetchOfficerProfile, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
+import { fetchRepaymentWatch, type RepaymentWatchRow } from './repayment-watch.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan } from './transition.metrics';
@@ -88,6 +91,12 @@ export interface Loaders {
   transitions: DataLoader<string, DpdTransitionRow[]>;
   /** Daily collections of the filtered loans over a period (§4.6), one statement. */
   dailyCollections(filter: LoanFilter, period: RepaymentPeriod): Promise<DailyCollectionRow[]>;
+  /** Collections leaderboard by branch or officer (§4.6), one statement. */
+  collectionsLeaderboard(grouping: CollectionsGrouping, filter: LoanFilter, sort: CollectionsSortKey, direction: SortDirection): Promise<CollectionsStandingRow[]>;
+  /** Seven days of collections per officer and their activity categories (§4.6), one statement for tiles and details. */
+  agentActivity(filter: LoanFilter): Promise<AgentActivityRow[]>;
+  /** Open loans repaid today per officer (§4.6 repayment watch), one statement. */
+  repaymentWatch(filter: LoanFilter): Promise<RepaymentWatchRow[]>;
   /** Credit health by branch (§4.6), one statement. */
   branches(filter: BranchFilter, sort: BranchSortKey, direction: SortDirection): Promise<BranchRow[]>;
   /** Credit health per vertical lead (§4.6), one statement. */
@@ -214,6 +223,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const kpis = memo<PortfolioKpiRow>();
   const leadLists = memo<VerticalLeadRow[]>();
   const collections = memo<DailyCollectionRow[]>();
+  const leaderboards = memo<CollectionsStandingRow[]>();
+  const activity = memo<AgentActivityRow[]>();
+  const watches = memo<RepaymentWatchRow[]>();
   const officerCounts = memo<number>();
   const customerCounts = memo<number>();
 
@@ -285,6 +297,12 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
     dailyCollections: (filter, period) =>
       collections(filterSignature({ filter, period }), async () => fetchDailyCollections(metrics, filter, period, await resolvePhone(filter))),
+    collectionsLeaderboard: (grouping, filter, sort, direction) =>
+      leaderboards(filterSignature({ grouping, filter, sort, direction }), async () =>
+        fetchCollectionsLeaderboard(metrics, grouping, filter, sort, direction, await resolvePhone(filter)),
+      ),
+    agentActivity: (filter) => activity(filterSignature(filter), async () => fetchAgentActivity(metrics, filter, await resolvePhone(filter))),
+    repaymentWatch: (filter) => watches(filterSignature(filter), async () => fetchRepaymentWatch(metrics, filter, await resolvePhone(filter))),
     verticalLeads: (filter) => leadLists(filterSignature(filter), () => fetchVerticalLeads(metrics, filter)),
     portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
     dpdTransitions: createDpdTransitionLoaders(metrics),

@@ -1,32 +1,45 @@
-/** Daily collections for the Collections Control Centre charts (§4.6, §6 row 16): one seedsmetrics statement. */
-import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+/**
+ * The Collections Control Centre (§4.6, §6 rows 14-19): daily collections, the branch and officer leaderboards,
+ * agent activity tiles and details, and the repayment watch. Each is one seedsmetrics statement over the filtered
+ * loans (dashboard-visible officers by default); rows about an officer resolve `officer` live from Django, batched.
+ */
+import { Arg, Ctx, Extensions, Query, Resolver } from 'type-graphql';
+import { AGENT_ACTIVITY_CATEGORIES, type AgentActivityCategoryKey } from '../loaders/agent-activity.metrics';
+import type { CollectionsGrouping } from '../loaders/collections-leaderboard.metrics';
+import type { LoanFilter } from '../loaders/loan-filter';
+import { UNPAGED_LIST } from '../src/complexity';
 import type { AppContext } from '../src/context';
-import { RepaymentPeriod } from './enums';
+import {
+  AgentActivity,
+  AgentActivityCategory,
+  AgentActivityTiles,
+  CollectionsBoard,
+  CollectionsOrder,
+  CollectionsOrderField,
+  CollectionsStanding,
+  CollectionsSummary,
+  DailyCollection,
+  DailyAmount,
+  RepaymentWatch,
+} from './collections.type';
+import { RepaymentPeriod, SortDirection, Wave } from './enums';
 import { LoanFilterInput, parseLoanFilter } from './loan.args';
-import { DateScalar, DecimalScalar } from './scalars';
 
-@ObjectType({ description: 'Counted repayments of one business date, split by channel (payment method).' })
-export class DailyCollection {
-  @Field(() => DateScalar)
-  date: string;
+/** The tile of each category. */
+const TILE_OF: Readonly<Record<AgentActivityCategoryKey, Exclude<keyof AgentActivityTiles, 'officers'>>> = {
+  CRITICAL_NO_COLLECTION: 'criticalNoCollection',
+  STOPPED_COLLECTING: 'stoppedCollecting',
+  SEVERE_DECLINE: 'severeDecline',
+  NOT_YET_STARTED_TODAY: 'notYetStartedToday',
+  STRONG_GROWTH: 'strongGrowth',
+  STARTED_TODAY: 'startedToday',
+};
 
-  @Field(() => DecimalScalar)
-  collectedAmount: string;
+const FILTER_DESCRIPTION = 'Loans counted (§4.7); dashboard-visible officers only unless filter.visibleOfficersOnly is false.';
 
-  @Field(() => Int)
-  repaymentsCount: number;
-
-  @Field(() => DecimalScalar)
-  agentDebitAmount: string;
-
-  @Field(() => DecimalScalar)
-  transferAmount: string;
-
-  @Field(() => DecimalScalar)
-  escrowDebitAmount: string;
-
-  @Field(() => DecimalScalar, { description: 'Every other method, blank or missing included.' })
-  otherAmount: string;
+/** A collections filter: the loan filter grammar, dashboard-visible officers by default (§4.7 population rules). */
+function collectionsFilter(input: LoanFilterInput | null | undefined): LoanFilter {
+  return parseLoanFilter('filter', input, { visibleOfficersOnly: true }).filter;
 }
 
 @Resolver()
@@ -39,9 +52,93 @@ export class CollectionsResolver {
     @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
     @Arg('period', () => RepaymentPeriod, { nullable: true, description: 'Default: filter.period, else LAST_7_DAYS.' }) period?: RepaymentPeriod | null,
   ): Promise<DailyCollection[]> {
-    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: true });
     const window = period ?? filter?.period ?? RepaymentPeriod.LAST_7_DAYS;
-    const rows = await ctx.loaders.dailyCollections(parsed.filter, window);
+    const rows = await ctx.loaders.dailyCollections(collectionsFilter(filter), window);
     return rows.map((r) => Object.assign(new DailyCollection(), r));
   }
+
+  @Query(() => CollectionsBoard, { description: "Collections leaderboard by branch (§6 row 14): today's collections against what was due; highest NPL ratio first by default." })
+  collectionsByBranch(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => CollectionsOrder, { nullable: true }) orderBy?: CollectionsOrder | null,
+  ): Promise<CollectionsBoard> {
+    return leaderboard(ctx, 'branch', filter, orderBy);
+  }
+
+  @Query(() => CollectionsBoard, { description: "Collections leaderboard by officer (§6 row 15): today's collections against what was due; highest NPL ratio first by default." })
+  collectionsByOfficer(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => CollectionsOrder, { nullable: true }) orderBy?: CollectionsOrder | null,
+  ): Promise<CollectionsBoard> {
+    return leaderboard(ctx, 'officer', filter, orderBy);
+  }
+
+  @Query(() => AgentActivityTiles, { description: 'Officers per agent-activity category over the last seven calendar days (§6 row 17).' })
+  async agentActivityTiles(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
+  ): Promise<AgentActivityTiles> {
+    const rows = await ctx.loaders.agentActivity(collectionsFilter(filter));
+    const tiles = Object.assign(new AgentActivityTiles(), { officers: rows.length });
+    for (const category of AGENT_ACTIVITY_CATEGORIES) tiles[TILE_OF[category]] = rows.filter((r) => r.categories.includes(category)).length;
+    return tiles;
+  }
+
+  @Extensions({ [UNPAGED_LIST]: true })
+  @Query(() => [AgentActivity], {
+    description: 'Officers with at least one filtered loan and their last seven calendar days of collections (§6 row 18), most collected first, then by name.',
+  })
+  async agentActivity(
+    @Ctx() ctx: AppContext,
+    @Arg('category', () => AgentActivityCategory, { nullable: true, description: 'Only the officers in this category (a tile); all when absent.' })
+    category?: AgentActivityCategory | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
+  ): Promise<AgentActivity[]> {
+    const rows = await ctx.loaders.agentActivity(collectionsFilter(filter));
+    const shown = category === null || category === undefined ? rows : rows.filter((r) => r.categories.includes(category));
+    return shown.map((r) => Object.assign(new AgentActivity(ctx.loaders), r, { daily: r.daily.map((d) => Object.assign(new DailyAmount(), d)) }));
+  }
+
+  @Extensions({ [UNPAGED_LIST]: true })
+  @Query(() => [RepaymentWatch], {
+    description: 'Per officer, the open loans (Django status OPEN or PAST_MATURITY) and how many were repaid today (§6 row 19), most open loans first. Wave 2 loans unless filter.waves says otherwise.',
+  })
+  async repaymentWatch(
+    @Ctx() ctx: AppContext,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
+  ): Promise<RepaymentWatch[]> {
+    const parsed = collectionsFilter(filter);
+    const rows = await ctx.loaders.repaymentWatch({ ...parsed, waves: parsed.waves ?? [Wave.WAVE_2] });
+    return rows.map((r) => Object.assign(new RepaymentWatch(ctx.loaders), r));
+  }
+}
+
+async function leaderboard(
+  ctx: AppContext,
+  grouping: CollectionsGrouping,
+  filter: LoanFilterInput | null | undefined,
+  orderBy: CollectionsOrder | null | undefined,
+): Promise<CollectionsBoard> {
+  const rows = await ctx.loaders.collectionsLeaderboard(
+    grouping,
+    collectionsFilter(filter),
+    orderBy?.field ?? CollectionsOrderField.NPL_RATIO,
+    orderBy?.direction ?? SortDirection.DESC,
+  );
+  const first = rows[0];
+  return Object.assign(new CollectionsBoard(), {
+    standings: rows.map(({ key, summaryPortfolio, summaryDueToday, summaryCollectedToday, summaryMissedToday, summaryRateToday, ...figures }) =>
+      Object.assign(new CollectionsStanding(ctx.loaders), figures, { officerId: grouping === 'officer' ? key : null }),
+    ),
+    summary: Object.assign(new CollectionsSummary(), {
+      groups: rows.length,
+      totalPortfolio: first?.summaryPortfolio ?? '0.00',
+      totalDueToday: first?.summaryDueToday ?? '0.00',
+      totalCollectedToday: first?.summaryCollectedToday ?? '0.00',
+      totalMissedToday: first?.summaryMissedToday ?? '0.00',
+      collectionRateToday: first?.summaryRateToday ?? '0.00000000',
+    }),
+  });
 }

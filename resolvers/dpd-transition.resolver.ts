@@ -10,7 +10,7 @@ import { parseDpdTransitionFilter, parseEventId, parseSince } from './dpd-transi
 import { DpdTransition, DpdTransitionConnection, DpdTransitionFilterInput } from './dpd-transition.type';
 import { isDjangoId } from './ids';
 import { Loan } from './loan.type';
-import { Officer } from './officer.type';
+import { loadOfficer, Officer } from './officer.type';
 import { pageInfo, pageOf, parseFirst } from './pagination';
 
 interface DpdTransitionedArgs {
@@ -71,8 +71,6 @@ export class DpdTransitionResolver {
 
   @FieldResolver(() => Officer, { nullable: true, description: 'The officer the transition was recorded under, as the officer is now.' })
   async officer(@Root() transition: DpdTransition, @Ctx() context: AppContext): Promise<Officer | null> {
-    if (!isDjangoId(transition.officerId)) return null;
-    const row = await context.loaders.officer.load(transition.officerId);
-    return row === null ? null : new Officer(row, context.loaders);
+    return loadOfficer(context.loaders, transition.officerId);
   }
 }

@@ -6,6 +6,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { Loaders } from '../loaders';
 import { OFFICER_BASE_KEYS, type DjangoOfficerRow, type OfficerBaseKey } from '../loaders/officer.django';
 import type { OfficerHierarchyRow } from '../loaders/officer.metrics';
+import { isDjangoId } from './ids';
 import { DateScalar } from './scalars';
 
 export const UNASSIGNED = 'Unassigned';
@@ -113,4 +114,14 @@ export class Officer {
   get verticalLeadEmail(): string | null | Promise<string | null> {
     return this.fromHierarchy((h) => h?.verticalLeadEmail ?? null);
   }
+}
+
+/**
+ * The officer with Django id `id` through the request's batched loader; null when Django has no such user or the
+ * id is not a Django id (a placeholder officer of seedsmetrics).
+ */
+export async function loadOfficer(loaders: Loaders, id: string | null): Promise<Officer | null> {
+  if (!isDjangoId(id)) return null;
+  const row = await loaders.officer.load(id);
+  return row === null ? null : new Officer(row, loaders);
 }

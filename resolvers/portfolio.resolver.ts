@@ -3,7 +3,7 @@ import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import type { BranchFilter } from '../loaders/branch.metrics';
 import { SortDirection, Wave } from './enums';
-import { Officer } from './officer.type';
+import { loadOfficer, Officer } from './officer.type';
 import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, PortfolioKpis, VerticalLeadMetrics } from './portfolio-kpi.type';
 
 @Resolver(() => PortfolioKpis)
@@ -20,9 +20,7 @@ export class PortfolioResolver {
 
   @FieldResolver(() => Officer, { nullable: true, description: 'The officer with the highest AYR (> 0).' })
   async topOfficer(@Root() kpis: PortfolioKpis, @Ctx() ctx: AppContext): Promise<Officer | null> {
-    if (kpis.topOfficerId === null) return null;
-    const row = await ctx.loaders.officer.load(kpis.topOfficerId);
-    return row === null ? null : new Officer(row, ctx.loaders);
+    return loadOfficer(ctx.loaders, kpis.topOfficerId);
   }
 
   @Query(() => BranchList, { description: 'Credit health by branch (§4.6) over every loan, grouped by branch and region.' })

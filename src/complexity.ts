@@ -12,12 +12,20 @@ const DEFAULT_PAGE = 50;
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 
 /**
+ * Extension of a list field that is not paged but has one row per officer (or branch) of the filter: it counts
+ * as a page of the server's maximum size, so nesting a connection under each row is bounded like
+ * `officers(first: max) { nodes { loans(...) } }` is.
+ */
+export const UNPAGED_LIST = 'unpagedList';
+
+/**
  * Page sizes above the server maximum count as the maximum: such a request is refused anyway by the argument
  * check, whose message (naming `first` and the bound) helps the caller more than a complexity figure.
  */
 function pageSizeEstimator(maxPageSize: number): ComplexityEstimator {
   const size = (value: number): number => Math.min(maxPageSize, Math.max(1, value));
-  return ({ args, childComplexity }) => {
+  return ({ args, childComplexity, field }) => {
+    if (field.extensions[UNPAGED_LIST] === true) return 1 + childComplexity * maxPageSize;
     if (typeof args.first === 'number') return 1 + childComplexity * size(args.first);
     if (typeof args.limit === 'number') return 1 + childComplexity * size(args.limit);
     if ('first' in args || 'after' in args) return 1 + childComplexity * DEFAULT_PAGE;

@@ -33,6 +33,9 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   Branches: [{}, { filter: { regions: ['Sapphire'] }, orderBy: { field: 'BRANCH', direction: 'ASC' } }],
   VerticalLeads: [{}, { filter: { waves: ['WAVE_2'] } }],
   DailyCollections: [{}, { filter: { regions: ['Ruby'] }, period: 'THIS_MONTH' }],
+  CollectionsLeaderboard: [{}, { filter: { djangoStatuses: { values: ['OPEN', 'PAST_MATURITY'], missing: true } }, orderBy: { field: 'COLLECTED_TODAY', direction: 'DESC' } }],
+  AgentActivity: [{}, { category: 'CRITICAL_NO_COLLECTION', filter: { waves: ['WAVE_1', 'WAVE_2'] } }],
+  RepaymentWatch: [{}, { filter: { regions: ['Ruby'] } }],
   // Subscriptions: validated here, delivered in test/integration/live and test/e2e/live.
   LiveDpdTransitions: [{}],
   LiveParChanges: [{}],
@@ -77,7 +80,7 @@ describe.each(files)('%s', (file) => {
       expect(root).not.toBeNull();
       // Lists come back non-empty on the seeded data (so a silently empty result fails).
       const record = root as Record<string, unknown>;
-      const list = (Array.isArray(root) ? root : (record.nodes ?? record.edges ?? record.topRiskLoans ?? record.loans ?? record.branches)) as unknown;
+      const list = (Array.isArray(root) ? root : (record.nodes ?? record.edges ?? record.topRiskLoans ?? record.loans ?? record.branches ?? record.standings)) as unknown;
       if (list !== undefined) expect(Array.isArray(list) ? list.length : (list as { nodes: unknown[] }).nodes.length).toBeGreaterThan(0);
     }
   });

@@ -6,6 +6,8 @@
 import { buildSchema, parse } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { createComplexityCheck, QUERY_TOO_COMPLEX } from '../../../src/complexity';
+import { createAppPubSub } from '../../../src/events/pubsub';
+import { buildAppSchema } from '../../../src/schema';
 
 // The real estimate, counted: the cache test needs to see how often the document is walked.
 jest.mock('graphql-query-complexity', () => {
@@ -55,4 +57,16 @@ it('computes a document once for every value of the variables it does not depend
 it('leaves bad variables to graphql-js, which names them', () => {
   const document = parse('query Q($n: Int) { items(first: $n) { totalCount } }');
   expect(check({ document, variables: { n: 'many' } })).toEqual([]);
+});
+
+it("counts the app's per-officer lists (not paged) as a page of the maximum size", async () => {
+  const appCheck = createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 50_000, 500);
+  const figure = (query: string) => figureOf(appCheck({ document: parse(query) }));
+  // repaymentWatch = 1 + 500 × (officerId 1 + openLoans 1) = 1001: within the bound.
+  expect(figure('{ repaymentWatch { officerId openLoans } }')).toBe('within bound');
+  // A connection under each row multiplies: 1 + 500 × (officer 1 + loans (1 + 100 × (nodes 1 + id 1 + amount 1))) = 151,001.
+  expect(figure('{ repaymentWatch { officer { loans(first: 100) { nodes { id amount } } } } }')).toBe(151_001);
+  // The same through a leaderboard's standings (one more for collectionsByOfficer itself) and the agent-activity list.
+  expect(figure('{ collectionsByOfficer { standings { officer { loans(first: 100) { nodes { id amount } } } } } }')).toBe(151_002);
+  expect(figure('{ agentActivity { officer { loans(first: 100) { nodes { id amount } } } } }')).toBe(151_001);
 });

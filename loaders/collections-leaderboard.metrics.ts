@@ -1,0 +1,113 @@
+/**
+ * Collections leaderboards (§4.6, GET /collections/branches and /collections/officers) in one seedsmetrics
+ * statement each: the filtered loans grouped by branch or by officer, with today's due, collected and missed
+ * amounts, the NPL ratio and its status, plus the summary over every group of the board.
+ */
+import { countedTodayPerLoanSql } from './collections.metrics';
+import { loanFilterSql, type LoanFilter } from './loan-filter';
+import { Params, type Queryable } from './sql';
+
+export type CollectionsGrouping = 'branch' | 'officer';
+
+export interface CollectionsStandingRow {
+  /** The branch name, or the officer id. */
+  key: string;
+  /** Most frequent branch among the group's loans (ties: alphabetically first); the key itself for branches. */
+  branch: string;
+  /** Most frequent region among the group's loans (ties: alphabetically first). */
+  region: string;
+  loans: number;
+  portfolioTotal: string;
+  dueToday: string;
+  overdue15d: string;
+  collectedToday: string;
+  todayRate: string;
+  missedToday: string;
+  nplRatio: string;
+  status: CollectionsStatusKey;
+  /** Summary over every group of the board (the same on each row). */
+  summaryPortfolio: string;
+  summaryDueToday: string;
+  summaryCollectedToday: string;
+  summaryMissedToday: string;
+  summaryRateToday: string;
+}
+
+export type CollectionsStatusKey = 'OK' | 'WATCH' | 'CRITICAL';
+
+/** NPL ratio from which a group is on watch, and from which it is critical (§4.6: OK < 0.12, Watch < 0.18). */
+export const NPL_STATUS_THRESHOLDS = { watch: '0.12', critical: '0.18' } as const;
+
+/** DPD from which principal counts as overdue 15 days (D14: one threshold, ≥ 15, everywhere). */
+const OVERDUE_15D_DPD = 15;
+
+/** The whitelist of leaderboard sort keys (SQL over the computed row `s`). */
+export const COLLECTIONS_SORTS = {
+  name: 's.sort_name',
+  portfolioTotal: 's.portfolio_total',
+  dueToday: 's.due_today',
+  overdue15d: 's.overdue15d',
+  collectedToday: 's.collected_today',
+  todayRate: 's.today_rate',
+  missedToday: 's.missed_today',
+  nplRatio: 's.npl_ratio',
+} as const;
+
+export type CollectionsSortKey = keyof typeof COLLECTIONS_SORTS;
+
+/** collected / due, or 1 when nothing was due but something came in, else 0 (§4.6 today_rate). */
+const collectionRate = (collected: string, due: string): string =>
+  `CASE WHEN ${due} > 0 THEN ${collected} / ${due} WHEN ${collected} > 0 THEN 1 ELSE 0 END`;
+
+export async function fetchCollectionsLeaderboard(
+  db: Queryable,
+  grouping: CollectionsGrouping,
+  filter: LoanFilter,
+  sort: CollectionsSortKey,
+  direction: 'ASC' | 'DESC',
+  resolvedCustomerIds?: readonly string[],
+): Promise<CollectionsStandingRow[]> {
+  const params = new Params();
+  const where = loanFilterSql(filter, params, resolvedCustomerIds);
+  const byOfficer = grouping === 'officer';
+  const key = byOfficer ? 'l.officer_id' : 'l.branch';
+  const watch = params.add(NPL_STATUS_THRESHOLDS.watch);
+  const critical = params.add(NPL_STATUS_THRESHOLDS.critical);
+  const { rows } = await db.query<CollectionsStandingRow>(
+    `WITH f AS (
+       SELECT ${key} AS key, l.loan_id, l.branch, l.region, l.repayment_amount, l.daily_repayment_amount, l.actual_outstanding,
+              l.principal_outstanding, l.current_dpd
+         FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ), paid AS (${countedTodayPerLoanSql('SELECT f.loan_id FROM f')}), g AS (
+       SELECT f.key, mode() WITHIN GROUP (ORDER BY f.branch) AS branch, mode() WITHIN GROUP (ORDER BY f.region) AS region,
+              count(*)::int AS loans,
+              COALESCE(sum(f.repayment_amount), 0) AS portfolio_total,
+              COALESCE(sum(f.daily_repayment_amount) FILTER (WHERE f.actual_outstanding > 0), 0) AS due_today,
+              COALESCE(sum(f.principal_outstanding) FILTER (WHERE f.current_dpd >= ${OVERDUE_15D_DPD}), 0) AS overdue15d,
+              COALESCE(sum(p.amount), 0) AS collected_today
+         FROM f LEFT JOIN paid p ON p.loan_id = f.loan_id
+        GROUP BY f.key
+     ), s AS (
+       SELECT g.*, ${byOfficer ? `COALESCE(o.officer_name, g.key)` : 'g.key'} AS sort_name,
+              ${collectionRate('g.collected_today', 'g.due_today')} AS today_rate,
+              greatest(g.due_today - g.collected_today, 0) AS missed_today,
+              CASE WHEN g.portfolio_total > 0 THEN g.overdue15d / g.portfolio_total ELSE 0 END AS npl_ratio
+         FROM g ${byOfficer ? 'LEFT JOIN officers o ON o.officer_id = g.key' : ''}
+     )
+     SELECT s.key AS "key", ${byOfficer ? 's.branch' : 's.key'} AS "branch", s.region AS "region", s.loans AS "loans",
+            s.portfolio_total::numeric(15,2)::text AS "portfolioTotal", s.due_today::numeric(15,2)::text AS "dueToday",
+            s.overdue15d::numeric(15,2)::text AS "overdue15d", s.collected_today::numeric(15,2)::text AS "collectedToday",
+            round(s.today_rate, 8)::text AS "todayRate", s.missed_today::numeric(15,2)::text AS "missedToday",
+            round(s.npl_ratio, 8)::text AS "nplRatio",
+            CASE WHEN s.npl_ratio < ${watch}::numeric THEN 'OK' WHEN s.npl_ratio < ${critical}::numeric THEN 'WATCH' ELSE 'CRITICAL' END AS "status",
+            (sum(s.portfolio_total) OVER ())::numeric(15,2)::text AS "summaryPortfolio",
+            (sum(s.due_today) OVER ())::numeric(15,2)::text AS "summaryDueToday",
+            (sum(s.collected_today) OVER ())::numeric(15,2)::text AS "summaryCollectedToday",
+            (sum(s.missed_today) OVER ())::numeric(15,2)::text AS "summaryMissedToday",
+            round(${collectionRate('(sum(s.collected_today) OVER ())', '(sum(s.due_today) OVER ())')}, 8)::text AS "summaryRateToday"
+       FROM s
+      ORDER BY ${COLLECTIONS_SORTS[sort]} ${direction}, s.key ${direction}`,
+    params.values,
+  );
+  return rows;
+}

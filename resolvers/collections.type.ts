@@ -1,0 +1,248 @@
+/** Types of the Collections Control Centre (§4.6, §6 rows 14-19): daily collections, leaderboards, agent activity, repayment watch. */
+import { Extensions, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { Loaders } from '../loaders';
+import type { AgentActivityCategoryKey } from '../loaders/agent-activity.metrics';
+import type { CollectionsStatusKey } from '../loaders/collections-leaderboard.metrics';
+import { UNPAGED_LIST } from '../src/complexity';
+import { SortDirection } from './enums';
+import { loadOfficer, Officer } from './officer.type';
+import { DateScalar, DecimalScalar } from './scalars';
+
+@ObjectType({ description: 'Counted repayments of one business date, split by channel (payment method).' })
+export class DailyCollection {
+  @Field(() => DateScalar)
+  date: string;
+
+  @Field(() => DecimalScalar)
+  collectedAmount: string;
+
+  @Field(() => Int)
+  repaymentsCount: number;
+
+  @Field(() => DecimalScalar)
+  agentDebitAmount: string;
+
+  @Field(() => DecimalScalar)
+  transferAmount: string;
+
+  @Field(() => DecimalScalar)
+  escrowDebitAmount: string;
+
+  @Field(() => DecimalScalar, { description: 'Every other method, blank or missing included.' })
+  otherAmount: string;
+}
+
+export enum CollectionsStatus {
+  OK = 'OK',
+  WATCH = 'WATCH',
+  CRITICAL = 'CRITICAL',
+}
+registerEnumType(CollectionsStatus, { name: 'CollectionsStatus', description: 'NPL ratio band: OK below 0.12, WATCH below 0.18, else CRITICAL.' });
+
+export enum CollectionsOrderField {
+  NAME = 'name',
+  PORTFOLIO_TOTAL = 'portfolioTotal',
+  DUE_TODAY = 'dueToday',
+  OVERDUE_15D = 'overdue15d',
+  COLLECTED_TODAY = 'collectedToday',
+  TODAY_RATE = 'todayRate',
+  MISSED_TODAY = 'missedToday',
+  NPL_RATIO = 'nplRatio',
+}
+registerEnumType(CollectionsOrderField, { name: 'CollectionsOrderField', description: 'Leaderboard sort keys; NAME is the branch, or the officer name.' });
+
+@InputType()
+export class CollectionsOrder {
+  @Field(() => CollectionsOrderField)
+  field: CollectionsOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  direction: SortDirection;
+}
+
+/** A row about one officer (by id): `officer` resolves the officer live from Django through the request's loader. */
+@ObjectType({ description: 'Not in the schema (no field returns it): its fields are inherited by the rows below.' })
+abstract class AboutOfficer {
+  abstract officerId: string | null;
+
+  constructor(private readonly loaders: Loaders) {}
+
+  @Field(() => Officer, { nullable: true, description: 'The officer, live from Django (null when Django has no such user).' })
+  officer(): Promise<Officer | null> {
+    return loadOfficer(this.loaders, this.officerId);
+  }
+}
+
+@ObjectType({ description: "One branch or officer of a collections leaderboard: today's collections against what was due, and its NPL ratio." })
+export class CollectionsStanding extends AboutOfficer {
+  @Field(() => String, { description: "The branch; on an officer board, the most frequent branch of the officer's loans (ties: alphabetically first)." })
+  branch: string;
+
+  @Field(() => String, { description: 'The most frequent region of the loans (ties: alphabetically first).' })
+  region: string;
+
+  @Field(() => ID, { nullable: true, description: 'The officer (officer boards only).' })
+  officerId: string | null;
+
+  @Field(() => Int, { description: 'Filtered loans in the group.' })
+  loans: number;
+
+  @Field(() => DecimalScalar, { description: 'Σ Django repayment amount of the loans.' })
+  portfolioTotal: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of the loans with actual outstanding > 0.' })
+  dueToday: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of the loans with DPD ≥ 15.' })
+  overdue15d: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ counted repayments dated business today.' })
+  collectedToday: string;
+
+  @Field(() => DecimalScalar, {
+    description: "collectedToday / dueToday (nothing due: 1 if anything came in, else 0). Upstream's MTD% and Progress columns were copies of this rate and are not offered.",
+  })
+  todayRate: string;
+
+  @Field(() => DecimalScalar, { description: 'max(0, dueToday − collectedToday).' })
+  missedToday: string;
+
+  @Field(() => DecimalScalar, { description: 'overdue15d / portfolioTotal (0 when the portfolio is 0).' })
+  nplRatio: string;
+
+  @Field(() => CollectionsStatus)
+  status: CollectionsStatusKey;
+}
+
+@ObjectType({ description: 'Totals over every standing of a leaderboard.' })
+export class CollectionsSummary {
+  @Field(() => Int, { description: 'Branches (or officers) on the board.' })
+  groups: number;
+
+  @Field(() => DecimalScalar)
+  totalPortfolio: string;
+
+  @Field(() => DecimalScalar)
+  totalDueToday: string;
+
+  @Field(() => DecimalScalar)
+  totalCollectedToday: string;
+
+  @Field(() => DecimalScalar, { description: "Σ of the standings' missedToday (one group's surplus does not cover another's shortfall)." })
+  totalMissedToday: string;
+
+  @Field(() => DecimalScalar, { description: 'totalCollectedToday / totalDueToday (nothing due: 1 if anything came in, else 0).' })
+  collectionRateToday: string;
+}
+
+@ObjectType({ description: 'A collections leaderboard (§4.6) with its summary.' })
+export class CollectionsBoard {
+  @Extensions({ [UNPAGED_LIST]: true })
+  @Field(() => [CollectionsStanding])
+  standings: CollectionsStanding[];
+
+  @Field(() => CollectionsSummary)
+  summary: CollectionsSummary;
+}
+
+export enum AgentActivityCategory {
+  CRITICAL_NO_COLLECTION = 'CRITICAL_NO_COLLECTION',
+  STOPPED_COLLECTING = 'STOPPED_COLLECTING',
+  SEVERE_DECLINE = 'SEVERE_DECLINE',
+  NOT_YET_STARTED_TODAY = 'NOT_YET_STARTED_TODAY',
+  STRONG_GROWTH = 'STRONG_GROWTH',
+  STARTED_TODAY = 'STARTED_TODAY',
+}
+registerEnumType(AgentActivityCategory, {
+  name: 'AgentActivityCategory',
+  description: 'Over the last seven calendar days (first four: today−6 … today−3; last three: today−2 … today); an officer can be in several.',
+  valuesConfig: {
+    CRITICAL_NO_COLLECTION: { description: 'Nothing collected in the seven days.' },
+    STOPPED_COLLECTING: { description: 'Collections in the first four days, none in the last three.' },
+    SEVERE_DECLINE: { description: 'The last three days brought in something, but less than 0.3 × the first four.' },
+    NOT_YET_STARTED_TODAY: { description: 'Collected on a weekday of the window, nothing yet today.' },
+    STRONG_GROWTH: { description: 'The last three days brought in more than 1.5 × the first four (which were not 0).' },
+    STARTED_TODAY: { description: 'Something collected today.' },
+  },
+});
+
+@ObjectType({ description: 'Officers per agent-activity category (the Control Centre tiles).' })
+export class AgentActivityTiles {
+  @Field(() => Int, { description: 'Officers with at least one filtered loan.' })
+  officers: number;
+
+  @Field(() => Int)
+  criticalNoCollection: number;
+
+  @Field(() => Int)
+  stoppedCollecting: number;
+
+  @Field(() => Int)
+  severeDecline: number;
+
+  @Field(() => Int)
+  notYetStartedToday: number;
+
+  @Field(() => Int)
+  strongGrowth: number;
+
+  @Field(() => Int)
+  startedToday: number;
+}
+
+@ObjectType({ description: 'Counted repayments of one calendar day.' })
+export class DailyAmount {
+  @Field(() => DateScalar)
+  date: string;
+
+  @Field(() => DecimalScalar)
+  amount: string;
+}
+
+@ObjectType({ description: "An officer's collections over the last seven calendar days (weekend money included)." })
+export class AgentActivity extends AboutOfficer {
+  @Field(() => ID)
+  officerId: string;
+
+  @Field(() => [DailyAmount], { description: 'today − 6 … today, oldest first.' })
+  daily: DailyAmount[];
+
+  @Field(() => DecimalScalar)
+  totalCollected: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ today − 6 … today − 3.' })
+  firstFourDays: string;
+
+  @Field(() => DecimalScalar, { description: 'Σ today − 2 … today.' })
+  lastThreeDays: string;
+
+  @Field(() => DecimalScalar)
+  collectedToday: string;
+
+  @Field(() => Int, { description: 'Weekdays (Mon–Fri) of the window with a counted repayment; there are always five.' })
+  weekdaysWithCollection: number;
+
+  @Field(() => DecimalScalar, { description: 'weekdaysWithCollection / 5 × 100.' })
+  repaymentRate: string;
+
+  @Field(() => [AgentActivityCategory])
+  categories: AgentActivityCategoryKey[];
+}
+
+@ObjectType({ description: "An officer's open loans (Django status OPEN or PAST_MATURITY) and how many were repaid today." })
+export class RepaymentWatch extends AboutOfficer {
+  @Field(() => ID)
+  officerId: string;
+
+  @Field(() => Int)
+  openLoans: number;
+
+  @Field(() => Int, { description: 'Open loans with a counted repayment dated business today.' })
+  loansRepaidToday: number;
+
+  @Field(() => DecimalScalar)
+  amountCollectedToday: string;
+
+  @Field(() => DecimalScalar, { description: 'loansRepaidToday / openLoans × 100.' })
+  repaymentRate: string;
+}
