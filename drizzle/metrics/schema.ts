@@ -415,6 +415,20 @@ export const parCurrent = pgTable(
   (t) => [primaryKey({ columns: [t.scope, t.scopeKey] })],
 );
 
+/**
+ * New: PAR scope keys a loan left (its officer, branch or region changed), written by a trigger on loans and
+ * consumed by the next refresh_par in the same transaction, so the scope it left is refreshed with the one it
+ * joined instead of waiting for the daily full refresh.
+ */
+export const parStaleScopes = pgTable(
+  'par_stale_scopes',
+  {
+    scope: varchar('scope', { length: 20 }).notNull(),
+    scopeKey: varchar('scope_key', { length: 255 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.scopeKey] })],
+);
+
 /** The durable log of PAR moves (D8); ids are NOTIFYed on channel par_change. Ratios are amount / portfolio. */
 export const parChanges = pgTable(
   'par_changes',
