@@ -12,6 +12,7 @@ import { fetchDailyCollections, type DailyCollectionRow } from './collections.me
 import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers, countDjangoCustomers, type CustomerListFilter, type DjangoCustomerRow } from './customer.django';
 import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
 import { createDpdTransitionLoaders, type DpdTransitionLoaders, type DpdTransitionRow } from './dpd-transition.metrics';
+import { fetchFilterOptions, type FilterListKey, type FilterOptionsRow, type FilterScope } from './filter-options.metrics';
 import { groupedLoader, keyedLoader, LoaderFamily, primeAll, type LoaderOptions } from './keyed';
 import type { KeysetPosition, SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
@@ -97,6 +98,8 @@ export interface Loaders {
   agentActivity(filter: LoanFilter): Promise<AgentActivityRow[]>;
   /** Open loans repaid today per officer (§4.6 repayment watch), one statement. */
   repaymentWatch(filter: LoanFilter): Promise<RepaymentWatchRow[]>;
+  /** The dropdowns' values (§6 row 20): the `lists` asked for, one statement. */
+  filterOptions(lists: readonly FilterListKey[], scope: FilterScope): Promise<FilterOptionsRow>;
   /** Credit health by branch (§4.6), one statement. */
   branches(filter: BranchFilter, sort: BranchSortKey, direction: SortDirection): Promise<BranchRow[]>;
   /** Credit health per vertical lead (§4.6), one statement. */
@@ -226,6 +229,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const leaderboards = memo<CollectionsStandingRow[]>();
   const activity = memo<AgentActivityRow[]>();
   const watches = memo<RepaymentWatchRow[]>();
+  const filterLists = memo<FilterOptionsRow>();
   const officerCounts = memo<number>();
   const customerCounts = memo<number>();
 
@@ -303,6 +307,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       ),
     agentActivity: (filter) => activity(filterSignature(filter), async () => fetchAgentActivity(metrics, filter, await resolvePhone(filter))),
     repaymentWatch: (filter) => watches(filterSignature(filter), async () => fetchRepaymentWatch(metrics, filter, await resolvePhone(filter))),
+    filterOptions: (lists, scope) => filterLists(filterSignature({ lists, scope }), () => fetchFilterOptions(metrics, lists, scope)),
     verticalLeads: (filter) => leadLists(filterSignature(filter), () => fetchVerticalLeads(metrics, filter)),
     portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
     dpdTransitions: createDpdTransitionLoaders(metrics),

@@ -3,6 +3,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { CollectionsResolver } from './collections.resolver';
 import { CustomerConnectionResolver, LoanConnectionResolver, OfficerConnectionResolver } from './connection.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { FilterOptionsResolver } from './filter-options.resolver';
 import { LoanResolver } from './loan.resolver';
 import { MetaResolver } from './meta.resolver';
 import { OfficerResolver } from './officer.resolver';
@@ -19,4 +20,5 @@ export const coreResolvers: NonEmptyArray<Function> = [
   CustomerConnectionResolver,
   PortfolioResolver,
   CollectionsResolver,
+  FilterOptionsResolver,
 ];

@@ -36,6 +36,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   CollectionsLeaderboard: [{}, { filter: { djangoStatuses: { values: ['OPEN', 'PAST_MATURITY'], missing: true } }, orderBy: { field: 'COLLECTED_TODAY', direction: 'DESC' } }],
   AgentActivity: [{}, { category: 'CRITICAL_NO_COLLECTION', filter: { waves: ['WAVE_1', 'WAVE_2'] } }],
   RepaymentWatch: [{}, { filter: { regions: ['Ruby'] } }],
+  FilterOptions: [{}, { regions: ['Ruby'] }],
   // Subscriptions: validated here, delivered in test/integration/live and test/e2e/live.
   LiveDpdTransitions: [{}],
   LiveParChanges: [{}],

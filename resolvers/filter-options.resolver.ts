@@ -1,0 +1,99 @@
+/**
+ * The dashboard's dropdown values (§6 row 20): every list the query selects is read in one seedsmetrics statement;
+ * officers resolve live from Django, batched.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Field, FieldResolver, Info, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { FILTER_LISTS, type FilterListKey, type FilterOptionsRow } from '../loaders/filter-options.metrics';
+import type { AppContext } from '../src/context';
+import { Wave } from './enums';
+import { isDjangoId } from './ids';
+import { Officer } from './officer.type';
+import { selectedFields } from './selection';
+
+const WAVES = new Set<string>(Object.values(Wave));
+
+@ObjectType({ description: 'Values the dashboard offers in its filter dropdowns: distinct, non-blank, sorted; from the loans of dashboard-visible officers unless said otherwise.' })
+export class FilterOptions {
+  constructor(readonly lists: FilterOptionsRow) {}
+
+  @Field(() => [String], { description: 'Branches of the loans (narrowed by `regions`).' })
+  get branches(): string[] {
+    return this.lists.branches ?? [];
+  }
+
+  @Field(() => [String], { description: 'Regions of the loans and of the visible officers themselves.' })
+  get regions(): string[] {
+    return this.lists.regions ?? [];
+  }
+
+  @Field(() => [Wave])
+  get waves(): string[] {
+    // An existing seedsmetrics database may hold spellings the Wave enum does not know (D13): they cannot be chosen.
+    return (this.lists.waves ?? []).filter((wave) => WAVES.has(wave));
+  }
+
+  @Field(() => [String])
+  get channels(): string[] {
+    return this.lists.channels ?? [];
+  }
+
+  @Field(() => [String], { description: 'User types of the visible officers.' })
+  get userTypes(): string[] {
+    return this.lists.userTypes ?? [];
+  }
+
+  @Field(() => [String], { description: 'Normalised statuses.' })
+  get statuses(): string[] {
+    return this.lists.statuses ?? [];
+  }
+
+  @Field(() => [String], { description: 'Raw Django statuses (blank ones are chosen with `missing: true`).' })
+  get djangoStatuses(): string[] {
+    return this.lists.djangoStatuses ?? [];
+  }
+
+  @Field(() => [String])
+  get loanTypes(): string[] {
+    return this.lists.loanTypes ?? [];
+  }
+
+  @Field(() => [String])
+  get verificationStatuses(): string[] {
+    return this.lists.verificationStatuses ?? [];
+  }
+
+  @Field(() => [String], { description: "Vertical leads' e-mails on every loan (any officer)." })
+  get verticalLeadEmails(): string[] {
+    return this.lists.verticalLeadEmails ?? [];
+  }
+}
+
+/** The lists a FilterOptions selection reads (`officers` reads the officer ids), in canonical order. */
+function listsSelected(info: GraphQLResolveInfo): FilterListKey[] {
+  const fields = selectedFields(info);
+  return FILTER_LISTS.filter((list) => fields.has(list === 'officerIds' ? 'officers' : list));
+}
+
+@Resolver(() => FilterOptions)
+export class FilterOptionsResolver {
+  @Query(() => FilterOptions, { description: "The filter dropdowns' values (§6 row 20); only the lists selected are read, in one statement." })
+  async filterOptions(
+    @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
+    @Arg('regions', () => [String], { nullable: true, description: 'Narrows the branches and officers offered.' }) regions?: string[] | null,
+    @Arg('branches', () => [String], { nullable: true, description: 'Narrows the officers offered.' }) branches?: string[] | null,
+  ): Promise<FilterOptions> {
+    const lists = await ctx.loaders.filterOptions(listsSelected(info), { regions: regions ?? undefined, branches: branches ?? undefined });
+    return new FilterOptions(lists);
+  }
+
+  @FieldResolver(() => [Officer], { description: 'Officers with loans (narrowed by `regions` and `branches`), by the officer name on their loans; live from Django.' })
+  async officers(@Root() options: FilterOptions, @Ctx() ctx: AppContext): Promise<Officer[]> {
+    const rows = await ctx.loaders.officer.loadMany((options.lists.officerIds ?? []).filter(isDjangoId));
+    return rows.flatMap((row) => {
+      if (row instanceof Error) throw row;
+      return row === null ? [] : [new Officer(row, ctx.loaders)];
+    });
+  }
+}
