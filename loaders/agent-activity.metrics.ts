@@ -50,20 +50,21 @@ export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, reso
   const where = loanFilterSql(filter, params, resolvedCustomerIds);
   const severe = params.add(SEVERE_DECLINE_SHARE);
   const growth = params.add(STRONG_GROWTH_MULTIPLE);
+  const filtered = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const category = (name: AgentActivityCategoryKey, condition: string): string => `CASE WHEN ${condition} THEN '${name}' END`;
   const { rows } = await db.query<AgentActivityRow>(
     `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS today),
-     f AS (SELECT l.loan_id, l.officer_id FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}),
+     with_loans AS (SELECT DISTINCT l.officer_id FROM loans l ${filtered}),
      days AS (SELECT (t.today - back)::date AS day, back FROM t, generate_series(6, 0, -1) AS back),
      paid AS (
-       SELECT f.officer_id, r.payment_date AS day, sum(r.payment_amount) AS amount
-         FROM repayments r JOIN f ON f.loan_id = r.loan_id, t
-        WHERE r.is_counted AND r.payment_date BETWEEN t.today - 6 AND t.today
-        GROUP BY f.officer_id, r.payment_date
+       SELECT l.officer_id, r.payment_date AS day, sum(r.payment_amount) AS amount
+         FROM repayments r JOIN loans l ON l.loan_id = r.loan_id, t
+        WHERE r.is_counted AND r.payment_date BETWEEN t.today - 6 AND t.today ${where.length > 0 ? `AND ${where.join(' AND ')}` : ''}
+        GROUP BY l.officer_id, r.payment_date
      ),
      grid AS (
        SELECT o.officer_id, days.day, days.back, COALESCE(p.amount, 0) AS amount
-         FROM (SELECT DISTINCT f.officer_id FROM f) o CROSS JOIN days
+         FROM with_loans o CROSS JOIN days
          LEFT JOIN paid p ON p.officer_id = o.officer_id AND p.day = days.day
      ),
      a AS (

@@ -3,7 +3,7 @@
  * statement each: the filtered loans grouped by branch or by officer, with today's due, collected and missed
  * amounts, the NPL ratio and its status, plus the summary over every group of the board.
  */
-import { countedTodayPerLoanSql } from './collections.metrics';
+import { COUNTED_TODAY_PER_LOAN_SQL } from './collections.metrics';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
 import { Params, type Queryable } from './sql';
 
@@ -74,19 +74,17 @@ export async function fetchCollectionsLeaderboard(
   const watch = params.add(NPL_STATUS_THRESHOLDS.watch);
   const critical = params.add(NPL_STATUS_THRESHOLDS.critical);
   const { rows } = await db.query<CollectionsStandingRow>(
-    `WITH f AS (
-       SELECT ${key} AS key, l.loan_id, l.branch, l.region, l.repayment_amount, l.daily_repayment_amount, l.actual_outstanding,
-              l.principal_outstanding, l.current_dpd
-         FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ), paid AS (${countedTodayPerLoanSql('SELECT f.loan_id FROM f')}), g AS (
-       SELECT f.key, mode() WITHIN GROUP (ORDER BY f.branch) AS branch, mode() WITHIN GROUP (ORDER BY f.region) AS region,
+    `WITH paid AS (${COUNTED_TODAY_PER_LOAN_SQL}),
+     g AS (
+       SELECT ${key} AS key, mode() WITHIN GROUP (ORDER BY l.branch) AS branch, mode() WITHIN GROUP (ORDER BY l.region) AS region,
               count(*)::int AS loans,
-              COALESCE(sum(f.repayment_amount), 0) AS portfolio_total,
-              COALESCE(sum(f.daily_repayment_amount) FILTER (WHERE f.actual_outstanding > 0), 0) AS due_today,
-              COALESCE(sum(f.principal_outstanding) FILTER (WHERE f.current_dpd >= ${OVERDUE_15D_DPD}), 0) AS overdue15d,
+              COALESCE(sum(l.repayment_amount), 0) AS portfolio_total,
+              COALESCE(sum(l.daily_repayment_amount) FILTER (WHERE l.actual_outstanding > 0), 0) AS due_today,
+              COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${OVERDUE_15D_DPD}), 0) AS overdue15d,
               COALESCE(sum(p.amount), 0) AS collected_today
-         FROM f LEFT JOIN paid p ON p.loan_id = f.loan_id
-        GROUP BY f.key
+         FROM loans l LEFT JOIN paid p ON p.loan_id = l.loan_id
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        GROUP BY 1
      ), s AS (
        SELECT g.*, ${byOfficer ? `COALESCE(o.officer_name, g.key)` : 'g.key'} AS sort_name,
               ${collectionRate('g.collected_today', 'g.due_today')} AS today_rate,

@@ -18,15 +18,13 @@ export interface DailyCollectionRow {
 }
 
 /**
- * A CTE body: Σ counted repayments dated business today per loan, for the loans whose ids `loanIds` (a subquery)
- * yields. The leaderboards and the repayment watch join it to their filtered loans.
+ * A CTE body: Σ counted repayments dated business today per loan (every loan: cheaper than restricting it to a
+ * filter's loans first, which would materialise them twice). The leaderboards and the repayment watch LEFT JOIN it.
  */
-export function countedTodayPerLoanSql(loanIds: string): string {
-  return `SELECT r.loan_id, sum(r.payment_amount) AS amount
+export const COUNTED_TODAY_PER_LOAN_SQL = `SELECT r.loan_id, sum(r.payment_amount) AS amount
             FROM repayments r
-           WHERE r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL} AND r.loan_id IN (${loanIds})
+           WHERE r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL}
            GROUP BY r.loan_id`;
-}
 
 export async function fetchDailyCollections(
   db: Queryable,

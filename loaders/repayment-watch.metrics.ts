@@ -3,7 +3,7 @@
  * loans (raw Django status OPEN or PAST_MATURITY) among the filtered ones, how many of them got a counted repayment
  * today and how much came in.
  */
-import { countedTodayPerLoanSql } from './collections.metrics';
+import { COUNTED_TODAY_PER_LOAN_SQL } from './collections.metrics';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
 import { Params, type Queryable } from './sql';
 
@@ -24,12 +24,12 @@ export async function fetchRepaymentWatch(db: Queryable, filter: LoanFilter, res
   const params = new Params();
   const where = [`l.django_status = ANY(${params.add(WATCHED_DJANGO_STATUSES)}::text[])`, ...loanFilterSql(filter, params, resolvedCustomerIds)];
   const { rows } = await db.query<RepaymentWatchRow>(
-    `WITH f AS (SELECT l.loan_id, l.officer_id FROM loans l WHERE ${where.join(' AND ')}),
-     paid AS (${countedTodayPerLoanSql('SELECT f.loan_id FROM f')}),
+    `WITH paid AS (${COUNTED_TODAY_PER_LOAN_SQL}),
      w AS (
-       SELECT f.officer_id, count(*)::int AS open_loans, count(p.loan_id)::int AS repaid, COALESCE(sum(p.amount), 0) AS amount
-         FROM f LEFT JOIN paid p ON p.loan_id = f.loan_id
-        GROUP BY f.officer_id
+       SELECT l.officer_id, count(*)::int AS open_loans, count(p.loan_id)::int AS repaid, COALESCE(sum(p.amount), 0) AS amount
+         FROM loans l LEFT JOIN paid p ON p.loan_id = l.loan_id
+        WHERE ${where.join(' AND ')}
+        GROUP BY l.officer_id
      )
      SELECT w.officer_id AS "officerId", w.open_loans AS "openLoans", w.repaid AS "loansRepaidToday",
             w.amount::numeric(15,2)::text AS "amountCollectedToday", round(w.repaid * 100.0 / w.open_loans, 2)::text AS "repaymentRate"
