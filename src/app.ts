@@ -84,6 +84,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         intervalMs: config.sync.intervalMs,
         overlapMs: config.sync.overlapMs,
         reconcileIntervalMs: config.sync.reconcileIntervalMs,
+        dpdHistoryRetentionDays: config.sync.dpdHistoryRetentionDays,
         log: log.child({ component: 'sync' }),
       });
     }

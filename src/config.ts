@@ -49,6 +49,8 @@ export interface SyncConfig {
   reconcileIntervalMs: number;
   /** Sync lag above which /health/ready reports "degraded". @default 120000 */
   maxLagMs: number;
+  /** Days of daily DPD snapshots kept (each loan's latest always stays); undefined keeps every snapshot. @default undefined */
+  dpdHistoryRetentionDays: number | undefined;
 }
 
 export interface Config {
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
       overlapMs: integer(env, 'SYNC_OVERLAP_MS', 60_000, 0, 86_400_000),
       reconcileIntervalMs: integer(env, 'SYNC_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
       maxLagMs: integer(env, 'SYNC_MAX_LAG_MS', 120_000, 1000, 86_400_000),
+      dpdHistoryRetentionDays: text(env, 'DPD_HISTORY_RETENTION_DAYS') === undefined ? undefined : integer(env, 'DPD_HISTORY_RETENTION_DAYS', 0, 1, 36_500),
     },
     graphql: {
       maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', 500, 1, 10_000),

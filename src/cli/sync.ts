@@ -29,6 +29,7 @@ async function main(): Promise<number> {
     overlapMs: config.sync.overlapMs,
     reconcileIntervalMs: config.sync.reconcileIntervalMs,
     maxLagMs: config.sync.maxLagMs,
+    dpdHistoryRetentionDays: config.sync.dpdHistoryRetentionDays,
     onLockBusy: args.includes('--exit-if-locked') ? 'fail' : 'wait',
     log,
   });

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { assertIsoDate } from './clock';
 
-type Executor = pg.ClientBase | pg.Pool;
+export type Executor = pg.ClientBase | pg.Pool;
 
 /**
  * Recomputes every computed field of `loanIds` as of business date `asOf` ('YYYY-MM-DD'), writes their DPD

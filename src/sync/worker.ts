@@ -13,6 +13,7 @@ import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { reconcile, type ReconcileResult } from './reconcile';
+import { pruneDpdSnapshots } from '../engine/retention';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
@@ -40,6 +41,8 @@ export interface SyncWorkerOptions {
   recompute?: RecomputeSteps;
   /** Rows per keyset page and transaction. @default 2000 */
   batchSize?: number;
+  /** Days of loan_dpd_daily snapshots kept, pruned once per business date (each loan's latest is always kept); undefined keeps all. */
+  dpdHistoryRetentionDays?: number;
   /** What a worker does while another holds the lock: wait (poll every intervalMs) or fail with SyncLockBusyError. @default "wait" */
   onLockBusy?: 'wait' | 'fail';
   log: SyncLogger;
@@ -284,6 +287,11 @@ export class SyncWorker {
         const locked = client;
         openLoansRecomputed = await inBatchTransaction(locked, () => this.recompute.openLoans(locked, asOf));
         this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
+        const keepDays = this.options.dpdHistoryRetentionDays;
+        if (keepDays !== undefined) {
+          const pruned = await inBatchTransaction(locked, () => pruneDpdSnapshots(locked, asOf, keepDays));
+          this.log.info({ asOf, keepDays, pruned }, 'pruned DPD snapshots past their retention');
+        }
         this.openLoansRecomputedFor = asOf;
       }
       const scanStartedAt = await this.reader.clock();

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       metricsPoolSize: 10,
       embedded: { dataDir: path.resolve('.data/pg'), port: 54329 },
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
-      sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, reconcileIntervalMs: 300000, maxLagMs: 120000 },
+      sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true },
     });
   });
@@ -38,6 +38,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ embeddedMode: false, port: 8080, businessTz: 'UTC', logLevel: 'debug', djangoDatabaseUrl: urls.DJANGO_DATABASE_URL });
     expect(config.sync.intervalMs).toBe(5000);
     expect(config.demo.simulator).toBe(false);
+    expect(loadConfig({ DPD_HISTORY_RETENTION_DAYS: '400' }).sync.dpdHistoryRetentionDays).toBe(400);
   });
 
   it.each([
@@ -61,6 +62,8 @@ describe('loadConfig', () => {
     [{ SYNC_ENABLED: '2' }, 'SYNC_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "2"'],
     [{ GRAPHQL_BATCHING: 'nope' }, 'GRAPHQL_BATCHING must be one of true, false, 1, 0, yes, no, on, off; got "nope"'],
     [{ GRAPHQL_MAX_PAGE_SIZE: '0' }, 'GRAPHQL_MAX_PAGE_SIZE must be an integer from 1 to 10000; got "0"'],
+    [{ DPD_HISTORY_RETENTION_DAYS: '0' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
+    [{ DPD_HISTORY_RETENTION_DAYS: '1y' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "1y"'],
   ])('rejects %j with one line naming the variable', (env, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.message).toBe(message);

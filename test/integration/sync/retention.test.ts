@@ -1,0 +1,64 @@
+/**
+ * DPD snapshot retention (DPD_HISTORY_RETENTION_DAYS): snapshots older than the retention go, each loan's latest
+ * stays (previous_dpd reads it), and the worker prunes once per business date after the daily recompute.
+ */
+import { pruneDpdSnapshots } from '../../../src/engine/retention';
+import { insertLoans } from '../engine/fixtures';
+import { memoryLogger, recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+
+beforeAll(async () => {
+  h = await syncHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const spec = { amount: '30000', rate: null, fee: null, term: 30, ra: '30000', d0: '2025-09-01', d1: '2025-09-02', maturity: '2026-01-09' };
+
+async function snapshots(): Promise<string[]> {
+  const rows = await h.rows<{ s: string }>(`SELECT loan_id || ' ' || snapshot_date::text AS s FROM loan_dpd_daily ORDER BY loan_id, snapshot_date`);
+  return rows.map((r) => r.s);
+}
+
+async function seedSnapshots(): Promise<void> {
+  await h.dbs.metrics.pool.query(`DELETE FROM loan_dpd_daily`);
+  await h.dbs.metrics.pool.query(`
+    INSERT INTO loan_dpd_daily (loan_id, snapshot_date, current_dpd, dpd_bucket, principal_outstanding, actual_outstanding)
+    SELECT v.loan_id, v.d::date, 0, '0', 0, 0
+      FROM (VALUES ('R1', '2025-11-01'), ('R1', '2025-11-20'), ('R1', '2025-11-30'), ('R1', '2025-12-09'), ('R1', '2025-12-10'),
+                   ('R2', '2025-10-01')) AS v(loan_id, d)`);
+}
+
+it('keeps the last keepDays before the business date and every loan\'s latest snapshot', async () => {
+  await insertLoans(h.dbs.metrics.pool, [{ id: 'R1', ...spec }, { id: 'R2', ...spec, status: 'Closed' }]);
+  await seedSnapshots();
+  // Cutoff 2025-12-10 − 10 = 11-30: R1's 11-01 and 11-20 go; R2 (closed, no longer recomputed) keeps its only one.
+  expect(await pruneDpdSnapshots(h.dbs.metrics.pool, TODAY, 10)).toBe(2);
+  expect(await snapshots()).toEqual(['R1 2025-11-30', 'R1 2025-12-09', 'R1 2025-12-10', 'R2 2025-10-01']);
+  expect(await pruneDpdSnapshots(h.dbs.metrics.pool, TODAY, 10)).toBe(0);
+  await expect(pruneDpdSnapshots(h.dbs.metrics.pool, TODAY, 0)).rejects.toThrow('keepDays must be a positive integer; got 0');
+});
+
+it('the worker prunes after the recompute of a new business date, and keeps everything when no retention is set', async () => {
+  await seedSnapshots();
+  const keepAll = h.worker({ recompute: recordingRecompute() });
+  await keepAll.runOnce();
+  await keepAll.stop(); // it holds the sync lock until stopped
+  expect(await snapshots()).toHaveLength(6);
+
+  const { log, lines } = memoryLogger();
+  const recompute = recordingRecompute();
+  const worker = h.worker({ recompute, dpdHistoryRetentionDays: 10, log });
+  await worker.runOnce();
+  expect(recompute.openCalls).toEqual([TODAY]);
+  expect(await snapshots()).toEqual(['R1 2025-11-30', 'R1 2025-12-09', 'R1 2025-12-10', 'R2 2025-10-01']);
+  expect(lines.filter((l) => l.msg === 'pruned DPD snapshots past their retention').map(({ asOf, keepDays, pruned }) => ({ asOf, keepDays, pruned }))).toEqual([
+    { asOf: TODAY, keepDays: 10, pruned: 2 },
+  ]);
+  // Not again the same business date.
+  await seedSnapshots();
+  await worker.runOnce();
+  expect(await snapshots()).toHaveLength(6);
+});
