@@ -350,6 +350,19 @@ export class DjangoReader {
     return rows.map((r) => r.id);
   }
 
+  /** Per loan: number of schedule instalments and the sum of their ids (a row replaced by another changes it). */
+  scheduleSignaturesPerLoan(): Promise<Array<{ loan_id: string; n: number; id_sum: string }>> {
+    return this.plain(`SELECT s.loan_id::text AS loan_id, count(*)::int AS n, sum(s.id)::text AS id_sum FROM loans_ajoloanschedule s GROUP BY s.loan_id`);
+  }
+
+  /** Every schedule row of these loans, numbered per loan as the copy numbers them. */
+  schedulesOfLoans(loanIds: readonly string[]): Promise<ScheduleSourceRow[]> {
+    return this.rows(
+      `SELECT ${SCHEDULE_COLUMNS}, true AS in_page FROM loans_ajoloanschedule s WHERE s.loan_id = ANY($2::bigint[]) ORDER BY s.id`,
+      [loanIds],
+    );
+  }
+
   /** Ids of every Django holiday (the mirror drops the others at reconciliation). */
   async holidayIds(): Promise<string[]> {
     const rows = await this.plain<{ id: string }>(`SELECT id::text AS id FROM loans_holiday`);

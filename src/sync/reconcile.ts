@@ -3,10 +3,11 @@
  * repayments with the seedsmetrics copy in two statements (one aggregate per database), then re-copies the
  * repayments of every loan that differs, deletes copies Django no longer has, and recomputes those loans, in
  * one transaction per chunk of loans. Loans Django has but the copy missed (committed later than the overlap
- * window) are copied first; holidays deleted in Django leave the mirror.
+ * window) are copied first; holidays and schedule instalments deleted in Django leave the mirror (the remaining
+ * instalments of such a loan are renumbered as Django now numbers them).
  */
 import { emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, writeLoans, writeRepayments, type CopyContext } from './copy';
-import { deleteVanishedRepayments, recordRejects } from './upsert';
+import { deleteVanishedRepayments, recordRejects, replaceSchedules } from './upsert';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
@@ -18,6 +19,8 @@ export interface ReconcileResult {
   repaymentsWritten: number;
   repaymentsDeleted: number;
   holidaysDeleted: number;
+  /** Schedule instalments whose Django row is gone, deleted from the copy. */
+  schedulesDeleted: number;
   loansRecomputed: number;
   rejects: number;
 }
@@ -66,7 +69,7 @@ async function addMissingLoans(ctx: CopyContext, result: ReconcileResult): Promi
 }
 
 export async function reconcile(ctx: CopyContext): Promise<ReconcileResult> {
-  const result: ReconcileResult = { loansAdded: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, loansRecomputed: 0, rejects: 0 };
+  const result: ReconcileResult = { loansAdded: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0 };
   // Missing loans first, so their repayments are compared (and copied) just below.
   await addMissingLoans(ctx, result);
   const { checked, drifting } = await findDriftingLoans(ctx);
@@ -91,5 +94,38 @@ export async function reconcile(ctx: CopyContext): Promise<ReconcileResult> {
   const holidayIds = await ctx.reader.holidayIds();
   const deleted = await ctx.client.query(`DELETE FROM holiday WHERE NOT (id = ANY($1::bigint[]))`, [holidayIds]);
   result.holidaysDeleted = deleted.rowCount ?? 0;
+  result.schedulesDeleted = await repairSchedules(ctx);
   return result;
+}
+
+/**
+ * Finds the loans whose copied schedule differs from Django's (count or ids of their instalments: a deleted
+ * instalment leaves no updated_at behind), deletes the copies Django no longer has and re-copies the rest of those
+ * loans' schedules (numbering follows due dates, so it may shift; instalments committed too late for the window
+ * arrive too). Returns the instalments deleted. Schedules feed no computed field: nothing is recomputed.
+ */
+async function repairSchedules(ctx: CopyContext): Promise<number> {
+  const signatures = await ctx.reader.scheduleSignaturesPerLoan();
+  const { rows: drifting } = await ctx.client.query<{ loan_id: string }>(
+    `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, id_sum numeric)),
+          mine AS (SELECT loan_id, count(*)::int AS n, sum(django_schedule_id::numeric) AS id_sum FROM loan_schedule GROUP BY loan_id)
+     SELECT l.loan_id FROM loans l LEFT JOIN dj ON dj.loan_id = l.loan_id LEFT JOIN mine ON mine.loan_id = l.loan_id
+      WHERE (COALESCE(dj.n, 0), COALESCE(dj.id_sum, 0)) IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.id_sum, 0))
+      ORDER BY l.loan_id`,
+    [JSON.stringify(signatures)],
+  );
+  let deleted = 0;
+  for (let i = 0; i < drifting.length; i += REPAIR_CHUNK) {
+    const loanIds = drifting.slice(i, i + REPAIR_CHUNK).map((r) => r.loan_id);
+    const rows = await ctx.reader.schedulesOfLoans(loanIds);
+    deleted += await inBatchTransaction(ctx.client, async () => {
+      const gone = await ctx.client.query(`DELETE FROM loan_schedule WHERE loan_id = ANY($1::text[]) AND NOT (django_schedule_id = ANY($2::text[]))`, [
+        loanIds,
+        rows.map((r) => r.id),
+      ]);
+      await replaceSchedules(ctx.client, rows, ctx.asOf);
+      return gone.rowCount ?? 0;
+    });
+  }
+  return deleted;
 }

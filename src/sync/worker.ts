@@ -336,8 +336,17 @@ export class SyncWorker {
         reconciliation = await reconcile({ ...ctx, seen: new Map() });
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
-        if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0) {
-          this.log.warn({ loans: reconciliation.loansRepaired.slice(0, 20), repaired: reconciliation.loansRepaired.length, deleted: reconciliation.repaymentsDeleted }, 'reconciliation repaired drift');
+        if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
+          this.log.warn(
+            {
+              loans: reconciliation.loansRepaired.slice(0, 20),
+              repaired: reconciliation.loansRepaired.length,
+              deleted: reconciliation.repaymentsDeleted,
+              holidaysDeleted: reconciliation.holidaysDeleted,
+              schedulesDeleted: reconciliation.schedulesDeleted,
+            },
+            'reconciliation repaired drift',
+          );
         }
       }
       const finishedAt = new Date();

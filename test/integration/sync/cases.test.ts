@@ -181,6 +181,28 @@ it('the overlap window picks up a row committed late with an older updated_at an
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1003' }, { repayment_id: '1004' }, { repayment_id: '1005' }]);
 });
 
+it('schedule instalments deleted in Django leave the copy at reconciliation; the rest of their loans are renumbered', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11);
+  await h.django.schedule(1, 100, { due_date: '2025-11-04', due_amount: 4400, paid_amount: 4400, fully_paid: true });
+  await h.django.schedule(2, 100, { due_date: '2025-11-05', due_amount: 4400 });
+  await h.django.schedule(3, 100, { due_date: '2025-11-06', due_amount: 4400 });
+  await h.django.schedule(4, 101, { due_date: '2025-11-04', due_amount: 4400 });
+  const { log, lines } = memoryLogger();
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  await worker.runOnce();
+  expect(await h.rows(`SELECT count(*)::int AS n FROM loan_schedule`)).toEqual([{ n: 4 }]);
+  // Deletions leave no updated_at behind: the incremental scan cannot see them, the reconciliation can.
+  await h.django.query(`DELETE FROM loans_ajoloanschedule WHERE id IN (1, 4)`);
+  const repaired = await worker.reconcileNow();
+  expect(repaired.reconciliation).toMatchObject({ schedulesDeleted: 2, holidaysDeleted: 0, loansRepaired: [] });
+  expect(await h.rows(`SELECT loan_id, installment_number, due_date::text, django_schedule_id FROM loan_schedule ORDER BY loan_id, installment_number`)).toEqual([
+    { loan_id: '100', installment_number: 1, due_date: '2025-11-05', django_schedule_id: '2' },
+    { loan_id: '100', installment_number: 2, due_date: '2025-11-06', django_schedule_id: '3' },
+  ]);
+  expect(lines.filter((l) => l.msg === 'reconciliation repaired drift').map((l) => l.schedulesDeleted)).toEqual([2]);
+});
+
 it('is idempotent: a second cycle writes nothing, recomputes nothing and duplicates nothing', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
