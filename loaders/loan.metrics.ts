@@ -43,6 +43,10 @@ export interface LoanMetricsRow {
   repaymentDelayRate: string | null;
   timelinessScore: string | null;
   repaymentHealth: string | null;
+  /** §3.8: repaymentDaysPaid / repaymentDaysDueToday × 100, 2 dp; 0 when nothing is due yet. */
+  paymentPercent: string | null;
+  /** §3.8 repayment modal's "Outstanding": max(0, repayment amount (the loan amount when none) − Σ counted repayments). */
+  contractOutstanding: string | null;
   countedRepaymentsCount: number;
   /** Business date the computed fields were last computed for. */
   computedAsOf: string | null;
@@ -94,6 +98,9 @@ const LOAN_METRICS_SELECT: { readonly [K in LoanMetricsField]: string } = {
   repaymentDelayRate: 'l.repayment_delay_rate::text',
   timelinessScore: 'l.timeliness_score::text',
   repaymentHealth: 'l.repayment_health::text',
+  paymentPercent: `(CASE WHEN l.repayment_days_due_today > 0 THEN round(l.repayment_days_paid * 100 / l.repayment_days_due_today, 2)
+    WHEN l.repayment_days_due_today IS NOT NULL AND l.repayment_days_paid IS NOT NULL THEN 0.00 END)::text`,
+  contractOutstanding: `greatest(CASE WHEN l.repayment_amount > 0 THEN l.repayment_amount ELSE l.loan_amount END - l.total_repayments, 0)::numeric(15,2)::text`,
   countedRepaymentsCount: 'l.counted_repayments_count',
   computedAsOf: dateText('l.computed_as_of'),
 };

@@ -12,7 +12,7 @@ import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 /** Loan fields answered from the Django row alone; any other selected field reads the seedsmetrics row (or another loader). */
 export const LOAN_BASE_FIELDS: readonly string[] = [
   'id', 'amount', 'repaymentAmount', 'interestRate', 'fee', 'tenorDays', 'disbursedAt', 'firstDueDate', 'maturityDate',
-  'status', 'djangoStatus', 'performanceStatus', 'loanType', 'verificationStatus', 'isDisbursed',
+  'status', 'djangoStatus', 'performanceStatus', 'loanType', 'verificationStatus', 'isDisbursed', 'tenureMonths',
 ];
 
 @ObjectType({ description: 'A loan. Base fields are read live from Django; computed fields come from seedsmetrics and are null until the loan is synced.' })
@@ -292,6 +292,24 @@ export class Loan {
   @Field(() => DecimalScalar, { nullable: true, description: 'Intended real-number formula (D10); 100 is best, may be negative.' })
   get repaymentDelayRate(): string | null | Promise<string | null> {
     return this.computed('repaymentDelayRate');
+  }
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'All Loans "Payment Percent" (§3.8): repaymentDaysPaid / repaymentDaysDueToday × 100, 2 dp; 0 when nothing is due yet.' })
+  get paymentPercent(): string | null | Promise<string | null> {
+    return this.computed('paymentPercent');
+  }
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Repayment modal "Outstanding" (§3.8): max(0, repayment amount (the loan amount when none) − Σ counted repayments). The modal\'s "Missed Repayments" is actualOutstanding.',
+  })
+  get contractOutstanding(): string | null | Promise<string | null> {
+    return this.computed('contractOutstanding');
+  }
+
+  @Field(() => Int, { description: 'Loan tenure label (§3.8): tenorDays / 30 rounded to whole months.' })
+  get tenureMonths(): number {
+    return Math.round(this.base.tenorDays / 30);
   }
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Σ counted repayments dated business today.' })

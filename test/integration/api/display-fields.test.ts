@@ -1,0 +1,47 @@
+/** The All Loans table's derived display fields (DOMAIN.md §3.8), worked by hand, on lists and on loan(id). */
+import { createApiHarness, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+
+beforeAll(async () => {
+  api = await createApiHarness();
+  await api.dbs.djangoWriter.query(`
+    INSERT INTO accounts_customuser (id, email, username, user_type) VALUES (31, 'a@seeds.test', 'Amaka', 'STAFF_AGENT');
+    INSERT INTO ajo_ajouser (id, first_name, last_name, phone_number) VALUES (1, 'Bola', 'Ade', '07000000001');
+    INSERT INTO loans_ajoloan (id, agent_id, borrower_id, amount, repayment_amount, interest_rate, processing_fee, tenor_in_days,
+                               is_disbursed, date_disbursed, start_date, end_date, status)
+    VALUES (701, 31, 1, 100000, 132000, 30, 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
+           (702, 31, 1, 50000, 0, 0, 0, 44, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
+           (703, 31, 1, 20000, 26000, 30, 0, 75, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN'),
+           (704, 31, 1, 10000, 13000, 30, 0, 30, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN')`);
+  await api.dbs.metrics.pool.query(`
+    INSERT INTO officers (officer_id, officer_name, region, branch, user_type) VALUES ('31', 'Amaka', 'Ruby', 'YABA', 'STAFF_AGENT');
+    INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Bola Ade');
+    INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, repayment_amount,
+                       disbursement_date, maturity_date, loan_term_days, channel, status, total_repayments, repayment_days_paid,
+                       repayment_days_due_today)
+    VALUES ('701', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 100000, 132000, '2025-11-03', '2025-12-15', 30, 'AJO', 'Active', 60000, 13.64, 27),
+           ('702', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 50000, 0, '2025-11-03', '2025-12-15', 44, 'AJO', 'Active', 80000, 44, 27),
+           ('703', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 20000, 26000, '2025-12-09', '2026-01-21', 75, 'AJO', 'Active', 0, 0, 0)`);
+});
+afterAll(async () => {
+  await api.dbs.drop();
+});
+
+it('paymentPercent, contractOutstanding and tenureMonths', async () => {
+  const data = await api.data<{ loans: { nodes: unknown[] }; one: unknown; unsynced: unknown }>(`{
+    loans(filter: { ids: ["701", "702", "703"] }, orderBy: { field: LOAN_AMOUNT, direction: DESC }) { nodes { id paymentPercent contractOutstanding tenureMonths } }
+    one: loan(id: "701") { paymentPercent contractOutstanding tenureMonths }
+    unsynced: loan(id: "704") { paymentPercent contractOutstanding tenureMonths } }`);
+  expect(data.loans.nodes).toEqual([
+    // 13.64 / 27 × 100 = 50.518… → 50.52; 132,000 − 60,000.
+    { id: '701', paymentPercent: '50.52', contractOutstanding: '72000.00', tenureMonths: 1 },
+    // No repayment amount (0): the loan amount, 50,000 − 80,000 → 0; 44 days → 1.47 → 1 month; 44 / 27 days paid → 162.96.
+    { id: '702', paymentPercent: '162.96', contractOutstanding: '0.00', tenureMonths: 1 },
+    // Nothing due yet: 0 %; 75 days → 2.5 → 3 months.
+    { id: '703', paymentPercent: '0.00', contractOutstanding: '26000.00', tenureMonths: 3 },
+  ]);
+  expect(data.one).toEqual({ paymentPercent: '50.52', contractOutstanding: '72000.00', tenureMonths: 1 });
+  // Not synced yet: the computed ones are null, the one from Django is there.
+  expect(data.unsynced).toEqual({ paymentPercent: null, contractOutstanding: null, tenureMonths: 1 });
+});
