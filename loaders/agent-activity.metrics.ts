@@ -6,7 +6,7 @@
  */
 import { BUSINESS_TODAY_SQL } from './business-date';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
-import { Params, type Queryable } from './sql';
+import { Params, whereClause, type Queryable } from './sql';
 
 /** The categories of §4.6; they overlap (an officer can be in several). */
 export const AGENT_ACTIVITY_CATEGORIES = [
@@ -50,7 +50,7 @@ export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, reso
   const where = loanFilterSql(filter, params, resolvedCustomerIds);
   const severe = params.add(SEVERE_DECLINE_SHARE);
   const growth = params.add(STRONG_GROWTH_MULTIPLE);
-  const filtered = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const filtered = whereClause(where);
   const category = (name: AgentActivityCategoryKey, condition: string): string => `CASE WHEN ${condition} THEN '${name}' END`;
   const { rows } = await db.query<AgentActivityRow>(
     `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS today),
@@ -59,7 +59,7 @@ export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, reso
      paid AS (
        SELECT l.officer_id, r.payment_date AS day, sum(r.payment_amount) AS amount
          FROM repayments r JOIN loans l ON l.loan_id = r.loan_id, t
-        WHERE r.is_counted AND r.payment_date BETWEEN t.today - 6 AND t.today ${where.length > 0 ? `AND ${where.join(' AND ')}` : ''}
+        WHERE r.is_counted AND r.payment_date BETWEEN t.today - 6 AND t.today ${whereClause(where, 'AND')}
         GROUP BY l.officer_id, r.payment_date
      ),
      grid AS (

@@ -2,7 +2,7 @@
  * Credit health by branch (§4.6, GET /branches) in one seedsmetrics statement: loans grouped by (branch, region),
  * every status and user type, PAR per D8; plus the summary over the same loans.
  */
-import { Params, type Queryable } from './sql';
+import { Params, whereClause, type Queryable } from './sql';
 
 export interface BranchFilter {
   branches?: readonly string[];
@@ -44,13 +44,19 @@ export type BranchSortKey = keyof typeof BRANCH_SORTS;
 
 const ratio = (num: string, den: string): string => `round(CASE WHEN ${den} > 0 THEN ${num} / ${den} ELSE 0 END, 8)::text`;
 
-export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: BranchSortKey, direction: 'ASC' | 'DESC'): Promise<BranchRow[]> {
-  const params = new Params();
+/** The conditions of a branch filter over `loans l` (each list matched with = ANY). */
+function branchFilterSql(filter: BranchFilter, params: Params): string[] {
   const where: string[] = [];
   if (filter.branches !== undefined) where.push(`l.branch = ANY(${params.add(filter.branches)}::text[])`);
   if (filter.regions !== undefined) where.push(`l.region = ANY(${params.add(filter.regions)}::text[])`);
   if (filter.channels !== undefined) where.push(`l.channel = ANY(${params.add(filter.channels)}::text[])`);
   if (filter.waves !== undefined) where.push(`l.wave = ANY(${params.add(filter.waves)}::text[])`);
+  return where;
+}
+
+export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: BranchSortKey, direction: 'ASC' | 'DESC'): Promise<BranchRow[]> {
+  const params = new Params();
+  const where = branchFilterSql(filter, params);
   const { rows } = await db.query<BranchRow>(
     `WITH g AS (
        SELECT l.branch, l.region,
@@ -63,7 +69,7 @@ export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: B
               count(DISTINCT l.loan_id)::int AS active_loans,
               count(DISTINCT l.officer_id)::int AS total_officers,
               avg(l.repayment_delay_rate) AS avg_rdr
-         FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         FROM loans l ${whereClause(where)}
         GROUP BY l.branch, l.region
      ), r AS (
        SELECT g.*, CASE WHEN g.portfolio_total > 0 THEN g.overdue15d / g.portfolio_total ELSE 0 END AS par15 FROM g
@@ -112,11 +118,7 @@ export const UNASSIGNED_VERTICAL_LEAD = { name: 'Unassigned Vertical Lead', emai
  */
 export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): Promise<VerticalLeadRow[]> {
   const params = new Params();
-  const where: string[] = [];
-  if (filter.branches !== undefined) where.push(`l.branch = ANY(${params.add(filter.branches)}::text[])`);
-  if (filter.regions !== undefined) where.push(`l.region = ANY(${params.add(filter.regions)}::text[])`);
-  if (filter.channels !== undefined) where.push(`l.channel = ANY(${params.add(filter.channels)}::text[])`);
-  if (filter.waves !== undefined) where.push(`l.wave = ANY(${params.add(filter.waves)}::text[])`);
+  const where = branchFilterSql(filter, params);
   const name = params.add(UNASSIGNED_VERTICAL_LEAD.name);
   const email = params.add(UNASSIGNED_VERTICAL_LEAD.email);
   const quiet = '(l.days_since_last_repayment >= 6 OR l.days_since_last_repayment IS NULL)';
@@ -134,7 +136,7 @@ export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): P
             count(*) FILTER (WHERE l.current_dpd > 21)::int AS "dpdOver21",
             count(*) FILTER (WHERE ${quiet})::int AS "quietLoans",
             COALESCE(sum(l.total_outstanding) FILTER (WHERE ${quiet}), 0)::numeric(15,2)::text AS "quietValue"
-       FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       FROM loans l ${whereClause(where)}
       GROUP BY 1, 2
       ORDER BY 1, 2`,
     params.values,

@@ -5,7 +5,7 @@
  */
 import { COUNTED_TODAY_PER_LOAN_SQL } from './collections.metrics';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
-import { Params, type Queryable } from './sql';
+import { Params, whereClause, type Queryable } from './sql';
 
 export type CollectionsGrouping = 'branch' | 'officer';
 
@@ -83,7 +83,7 @@ export async function fetchCollectionsLeaderboard(
               COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${OVERDUE_15D_DPD}), 0) AS overdue15d,
               COALESCE(sum(p.amount), 0) AS collected_today
          FROM loans l LEFT JOIN paid p ON p.loan_id = l.loan_id
-        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ${whereClause(where)}
         GROUP BY 1
      ), s AS (
        SELECT g.*, ${byOfficer ? `COALESCE(o.officer_name, g.key)` : 'g.key'} AS sort_name,

@@ -5,7 +5,7 @@
 import { BUSINESS_TODAY_SQL } from './business-date';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
 import { periodBoundsSql, type RepaymentPeriod } from './loan-page.metrics';
-import { Params, type Queryable } from './sql';
+import { Params, whereClause, type Queryable } from './sql';
 
 export interface DailyCollectionRow {
   date: string;
@@ -43,7 +43,7 @@ export async function fetchDailyCollections(
      r AS (
        SELECT r.payment_date, r.payment_amount, ${method} AS method
          FROM repayments r JOIN loans l ON l.loan_id = r.loan_id, b
-        WHERE r.is_counted AND r.payment_date BETWEEN b.p_from AND b.p_to ${where.length > 0 ? `AND ${where.join(' AND ')}` : ''}
+        WHERE r.is_counted AND r.payment_date BETWEEN b.p_from AND b.p_to ${whereClause(where, 'AND')}
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS "date",
             COALESCE(sum(r.payment_amount), 0)::numeric(15,2)::text AS "collectedAmount",

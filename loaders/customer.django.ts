@@ -1,5 +1,5 @@
 /** Customers' base fields, read live from Django ajo_ajouser, and the Django-only customer filters. */
-import { dateText, keysMatch, Params, selectList, type Queryable } from './sql';
+import { dateText, keysMatch, Params, selectList, whereClause, type Queryable } from './sql';
 
 export interface DjangoCustomerRow {
   id: string;
@@ -97,7 +97,7 @@ export async function fetchDjangoCustomerPage(
   const where = customerWhere(args.filter, params);
   if (args.afterId !== null) where.push(`c.id ${args.direction === 'ASC' ? '>' : '<'} ${params.add(args.afterId)}::bigint`);
   const { rows } = await db.query<DjangoCustomerRow>(
-    `SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT ${CUSTOMER_COLUMNS} FROM ajo_ajouser c ${whereClause(where)}
       ORDER BY c.id ${args.direction} LIMIT ${params.add(args.limit)}`,
     params.values,
   );
@@ -107,6 +107,6 @@ export async function fetchDjangoCustomerPage(
 export async function countDjangoCustomers(db: Queryable, filter: CustomerListFilter): Promise<number> {
   const params = new Params();
   const where = customerWhere(filter, params);
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM ajo_ajouser c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`, params.values);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM ajo_ajouser c ${whereClause(where)}`, params.values);
   return rows[0]!.n;
 }

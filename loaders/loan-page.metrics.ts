@@ -6,7 +6,7 @@ import { BUSINESS_TODAY_SQL } from './business-date';
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
 import { loanMetricsColumns, type LoanMetricsField, type LoanMetricsPart } from './loan.metrics';
-import { Params, type Queryable } from './sql';
+import { Params, whereClause, type Queryable } from './sql';
 
 /** The whitelist of loan sort keys (the only way a sort reaches SQL). */
 export const LOAN_SORTS = {
@@ -72,7 +72,7 @@ export async function fetchLoanPages(db: Queryable, parent: LoanParent | null, p
     const where = pageWhere(args, params, spec);
     const { rows } = await db.query<LoanPageRow>(
       `SELECT '' AS "parentId", ${columns}, ${sortKeySql(spec)} AS "sortKey"
-         FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         FROM loans l ${whereClause(where)}
         ORDER BY ${orderBySql(spec, args.direction, 'l.loan_id')} LIMIT ${limit}::int`,
       params.values,
     );
@@ -105,7 +105,7 @@ export async function countLoans(
   const where = loanFilterSql(filter, params, resolvedCustomerIds);
   if (parent === null) {
     const { rows } = await db.query<{ parentId: string; count: number }>(
-      `SELECT '' AS "parentId", count(*)::int AS "count" FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`,
+      `SELECT '' AS "parentId", count(*)::int AS "count" FROM loans l ${whereClause(where)}`,
       params.values,
     );
     return rows;
@@ -251,7 +251,7 @@ export async function fetchLoanSummary(
   const ctes = [
     `t AS (SELECT ${BUSINESS_TODAY_SQL} AS d)`,
     `b AS (SELECT t.d, ${from} AS p_from, ${to} AS p_to FROM t)`,
-    `f AS (SELECT l.* FROM loans l ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''})`,
+    `f AS (SELECT l.* FROM loans l ${whereClause(where)})`,
   ];
   if (withRepayments) {
     ctes.push(

@@ -1,7 +1,7 @@
 /** Officers' curated hierarchy (D12) and officer lists, read from seedsmetrics `officers`. */
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
 import { officerMetricsChain, officerPortfolioColumns, type OfficerPortfolioField, type OfficerPortfolioPart, type OfficerPortfolioRow } from './officer-portfolio.metrics';
-import { keyRows, keysMatch, Params, type Queryable } from './sql';
+import { keyRows, keysMatch, Params, whereClause, type Queryable } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
 export interface OfficerHierarchyRow {
@@ -136,7 +136,7 @@ export async function fetchOfficerPage(
   if (args.after !== null) where.push(afterSql(spec, args.direction, 'o.officer_id', args.after, params));
   const { rows } = await db.query<OfficerPageRow>(
     `SELECT ${HIERARCHY_COLUMNS}, ${sortKeySql(spec)} AS "sortKey"
-       FROM officers o ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       FROM officers o ${whereClause(where)}
       ORDER BY ${orderBySql(spec, args.direction, 'o.officer_id')} LIMIT ${params.add(args.first + 1)}::int`,
     params.values,
   );
@@ -153,7 +153,7 @@ async function fetchOfficerPageByMetric(
   const allWaves = params.add(null);
   const keyset = args.after === null ? 'true' : afterSql(spec, args.direction, 's.officer_id', args.after, params);
   const { rows } = await db.query<OfficerHierarchyRow & OfficerPortfolioRow & { sortKey: string | null }>(
-    `WITH ${officerMetricsChain(`SELECT o.officer_id FROM officers o ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`, allWaves)}
+    `WITH ${officerMetricsChain(`SELECT o.officer_id FROM officers o ${whereClause(where)}`, allWaves)}
      SELECT ${HIERARCHY_COLUMNS}, ${sortKeySql(spec)} AS "sortKey", ${officerPortfolioColumns('s.')}
        FROM scored s JOIN officers o ON o.officer_id = s.officer_id
       WHERE ${keyset}
@@ -169,7 +169,7 @@ async function fetchOfficerPageByMetric(
 export async function countOfficers(db: Queryable, filter: OfficerFilter): Promise<number> {
   const params = new Params();
   const where = officerWhere(filter, params);
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM officers o ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`, params.values);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM officers o ${whereClause(where)}`, params.values);
   return rows[0]!.n;
 }
 

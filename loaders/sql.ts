@@ -36,6 +36,11 @@ export function selectList<K extends string>(select: Readonly<Record<K, string>>
     .join(', ');
 }
 
+/** `WHERE` (or `AND`, after conditions of the caller's own) and the conditions joined with AND; '' when there are none. */
+export function whereClause(conditions: readonly string[], keyword: 'WHERE' | 'AND' = 'WHERE'): string {
+  return conditions.length > 0 ? `${keyword} ${conditions.join(' AND ')}` : '';
+}
+
 /**
  * `column = ANY($n::type[])` for a batch of keys, `column = $n::type` for a single key. A point lookup gets a
  * statement text of its own because of how PostgreSQL caches plans: a prepared statement's generic plan is costed
