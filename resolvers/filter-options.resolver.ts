@@ -4,7 +4,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Field, FieldResolver, Info, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { FILTER_LISTS, type FilterListKey, type FilterOptionsRow } from '../loaders/filter-options.metrics';
+import { FILTER_LISTS, type FilterListKey } from '../loaders/filter-options.metrics';
 import type { AppContext } from '../src/context';
 import { Wave } from './enums';
 import { isDjangoId } from './ids';
@@ -15,58 +15,38 @@ const WAVES = new Set<string>(Object.values(Wave));
 
 @ObjectType({ description: 'Values the dashboard offers in its filter dropdowns: distinct, non-blank, sorted; from the loans of dashboard-visible officers unless said otherwise.' })
 export class FilterOptions {
-  constructor(readonly lists: FilterOptionsRow) {}
+  /** Officers with loans, for the `officers` field (resolved from Django). Lists not selected stay empty. */
+  officerIds: string[] = [];
 
   @Field(() => [String], { description: 'Branches of the loans (narrowed by `regions`).' })
-  get branches(): string[] {
-    return this.lists.branches ?? [];
-  }
+  branches: string[] = [];
 
   @Field(() => [String], { description: 'Regions of the loans and of the visible officers themselves.' })
-  get regions(): string[] {
-    return this.lists.regions ?? [];
-  }
+  regions: string[] = [];
 
   @Field(() => [Wave])
-  get waves(): string[] {
-    // An existing seedsmetrics database may hold spellings the Wave enum does not know (D13): they cannot be chosen.
-    return (this.lists.waves ?? []).filter((wave) => WAVES.has(wave));
-  }
+  waves: string[] = [];
 
   @Field(() => [String])
-  get channels(): string[] {
-    return this.lists.channels ?? [];
-  }
+  channels: string[] = [];
 
   @Field(() => [String], { description: 'User types of the visible officers.' })
-  get userTypes(): string[] {
-    return this.lists.userTypes ?? [];
-  }
+  userTypes: string[] = [];
 
   @Field(() => [String], { description: 'Normalised statuses.' })
-  get statuses(): string[] {
-    return this.lists.statuses ?? [];
-  }
+  statuses: string[] = [];
 
   @Field(() => [String], { description: 'Raw Django statuses (blank ones are chosen with `missing: true`).' })
-  get djangoStatuses(): string[] {
-    return this.lists.djangoStatuses ?? [];
-  }
+  djangoStatuses: string[] = [];
 
   @Field(() => [String])
-  get loanTypes(): string[] {
-    return this.lists.loanTypes ?? [];
-  }
+  loanTypes: string[] = [];
 
   @Field(() => [String])
-  get verificationStatuses(): string[] {
-    return this.lists.verificationStatuses ?? [];
-  }
+  verificationStatuses: string[] = [];
 
   @Field(() => [String], { description: "Vertical leads' e-mails on every loan (any officer)." })
-  get verticalLeadEmails(): string[] {
-    return this.lists.verticalLeadEmails ?? [];
-  }
+  verticalLeadEmails: string[] = [];
 }
 
 /** The lists a FilterOptions selection reads (`officers` reads the officer ids), in canonical order. */
@@ -85,12 +65,15 @@ export class FilterOptionsResolver {
     @Arg('branches', () => [String], { nullable: true, description: 'Narrows the officers offered.' }) branches?: string[] | null,
   ): Promise<FilterOptions> {
     const lists = await ctx.loaders.filterOptions(listsSelected(info), { regions: regions ?? undefined, branches: branches ?? undefined });
-    return new FilterOptions(lists);
+    const options = Object.assign(new FilterOptions(), lists);
+    // An existing seedsmetrics database may hold spellings the Wave enum does not know (D13): they cannot be chosen.
+    options.waves = options.waves.filter((wave) => WAVES.has(wave));
+    return options;
   }
 
   @FieldResolver(() => [Officer], { description: 'Officers with loans (narrowed by `regions` and `branches`), by the officer name on their loans; live from Django.' })
   async officers(@Root() options: FilterOptions, @Ctx() ctx: AppContext): Promise<Officer[]> {
-    const rows = await ctx.loaders.officer.loadMany((options.lists.officerIds ?? []).filter(isDjangoId));
+    const rows = await ctx.loaders.officer.loadMany((options.officerIds).filter(isDjangoId));
     return rows.flatMap((row) => {
       if (row instanceof Error) throw row;
       return row === null ? [] : [new Officer(row, ctx.loaders)];
