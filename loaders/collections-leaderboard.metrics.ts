@@ -3,6 +3,7 @@
  * statement each: the filtered loans grouped by branch or by officer, with today's due, collected and missed
  * amounts, the NPL ratio and its status, plus the summary over every group of the board.
  */
+import { PAR15_MIN_DPD } from '../src/engine/thresholds';
 import { COUNTED_TODAY_PER_LOAN_SQL } from './collections.metrics';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
 import { Params, whereClause, type Queryable } from './sql';
@@ -12,7 +13,7 @@ export type CollectionsGrouping = 'branch' | 'officer';
 export interface CollectionsStandingRow {
   /** The branch name, or the officer id. */
   key: string;
-  /** Most frequent branch among the group's loans (ties: alphabetically first); the key itself for branches. */
+  /** Most frequent branch among the group's loans (ties: alphabetically first); for branches, the key itself. */
   branch: string;
   /** Most frequent region among the group's loans (ties: alphabetically first). */
   region: string;
@@ -37,9 +38,6 @@ export type CollectionsStatusKey = 'OK' | 'WATCH' | 'CRITICAL';
 
 /** NPL ratio from which a group is on watch, and from which it is critical (§4.6: OK < 0.12, Watch < 0.18). */
 export const NPL_STATUS_THRESHOLDS = { watch: '0.12', critical: '0.18' } as const;
-
-/** DPD from which principal counts as overdue 15 days (D14: one threshold, ≥ 15, everywhere). */
-const OVERDUE_15D_DPD = 15;
 
 /** The whitelist of leaderboard sort keys (SQL over the computed row `s`). */
 export const COLLECTIONS_SORTS = {
@@ -80,7 +78,7 @@ export async function fetchCollectionsLeaderboard(
               count(*)::int AS loans,
               COALESCE(sum(l.repayment_amount), 0) AS portfolio_total,
               COALESCE(sum(l.daily_repayment_amount) FILTER (WHERE l.actual_outstanding > 0), 0) AS due_today,
-              COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${OVERDUE_15D_DPD}), 0) AS overdue15d,
+              COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${PAR15_MIN_DPD}), 0) AS overdue15d,
               COALESCE(sum(p.amount), 0) AS collected_today
          FROM loans l LEFT JOIN paid p ON p.loan_id = l.loan_id
         ${whereClause(where)}
@@ -92,7 +90,7 @@ export async function fetchCollectionsLeaderboard(
               CASE WHEN g.portfolio_total > 0 THEN g.overdue15d / g.portfolio_total ELSE 0 END AS npl_ratio
          FROM g ${byOfficer ? 'LEFT JOIN officers o ON o.officer_id = g.key' : ''}
      )
-     SELECT s.key AS "key", ${byOfficer ? 's.branch' : 's.key'} AS "branch", s.region AS "region", s.loans AS "loans",
+     SELECT s.key AS "key", s.branch AS "branch", s.region AS "region", s.loans AS "loans",
             s.portfolio_total::numeric(15,2)::text AS "portfolioTotal", s.due_today::numeric(15,2)::text AS "dueToday",
             s.overdue15d::numeric(15,2)::text AS "overdue15d", s.collected_today::numeric(15,2)::text AS "collectedToday",
             round(s.today_rate, 8)::text AS "todayRate", s.missed_today::numeric(15,2)::text AS "missedToday",

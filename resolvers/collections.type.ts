@@ -2,7 +2,7 @@
 import { Extensions, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Loaders } from '../loaders';
 import type { AgentActivityCategoryKey } from '../loaders/agent-activity.metrics';
-import type { CollectionsStatusKey } from '../loaders/collections-leaderboard.metrics';
+import { NPL_STATUS_THRESHOLDS, type CollectionsStatusKey } from '../loaders/collections-leaderboard.metrics';
 import { UNPAGED_LIST } from '../src/complexity';
 import { SortDirection } from './enums';
 import { loadOfficer, Officer } from './officer.type';
@@ -37,7 +37,10 @@ export enum CollectionsStatus {
   WATCH = 'WATCH',
   CRITICAL = 'CRITICAL',
 }
-registerEnumType(CollectionsStatus, { name: 'CollectionsStatus', description: 'NPL ratio band: OK below 0.12, WATCH below 0.18, else CRITICAL.' });
+registerEnumType(CollectionsStatus, {
+  name: 'CollectionsStatus',
+  description: `NPL ratio band: OK below ${NPL_STATUS_THRESHOLDS.watch}, WATCH below ${NPL_STATUS_THRESHOLDS.critical}, else CRITICAL.`,
+});
 
 export enum CollectionsOrderField {
   NAME = 'name',

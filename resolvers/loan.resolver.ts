@@ -13,7 +13,7 @@ import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
 import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, loanMetricsFieldsAsked, loanPartiesShown } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
-import { Officer, officerBaseKeysShown } from './officer.type';
+import { loadOfficer, Officer, officerBaseKeysShown } from './officer.type';
 import { parseBoundedInt } from './pagination';
 
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
@@ -101,7 +101,7 @@ export class LoanResolver {
     const known = loan.base.officer;
     if (known === null) return null;
     if (known !== undefined && hasEvery(known, officerKeysAt(info))) return new Officer(known as DjangoOfficerRow, ctx.loaders);
-    return ctx.loaders.officer.load(loan.base.officerId).then((row) => (row === null ? null : new Officer(row, ctx.loaders)));
+    return loadOfficer(ctx.loaders, loan.base.officerId);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The borrower.' })
