@@ -8,12 +8,12 @@
  */
 import type pg from 'pg';
 import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
+import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
 import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { reconcile, type ReconcileResult } from './reconcile';
-import { pruneDpdSnapshots } from '../engine/retention';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
