@@ -16,6 +16,7 @@ import { buildAppSchema } from './schema';
 import { checkReadiness } from './readiness';
 import { ensureDemoData } from './seed/demo';
 import { startGatewayServer, type GatewayServer } from './server';
+import { createAuthenticator } from './auth';
 import { startSimulator } from './simulator';
 import { SyncWorker } from './sync/worker';
 
@@ -92,9 +93,14 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     const bridge = await startEventBridge({ metricsUrl: dbs.metrics.url, pubSub, log: log.child({ component: 'events' }) });
     stoppers.push({ name: 'event bridge', stop: () => bridge.stop() });
 
+    const authenticator = createAuthenticator(config.auth, log.child({ component: 'auth' }));
+    if (!authenticator.enabled && !config.embeddedMode) {
+      log.warn('authentication is off: every caller is the anonymous reader (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
+    }
     const server = await startGatewayServer({
       schema,
       contextFactory,
+      authenticator,
       log,
       host: config.host,
       port: config.port,

@@ -1,13 +1,175 @@
 /**
- * Who is asking. The gateway is read-only and has no login yet, so every request is the anonymous reader;
- * resolvers only ever see `context.viewer`, so real authentication (e.g. a JWT verified with jose) can be
- * added here without touching them.
+ * Who is asking: turns a request's bearer token into the `Viewer` resolvers see (`context.viewer`). With
+ * authentication off (no AUTH_JWT_SECRET or AUTH_JWKS_URL: the demo, local development) every caller is the
+ * anonymous reader. With it on, a caller must send a JWT signed with the shared secret or by a key of the
+ * identity provider's JWKS; one that does not gets an AuthenticationError that names what was expected and what
+ * arrived (the token itself is never echoed). Verification is jose's.
  */
-import type { IncomingMessage } from 'node:http';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
+import type { AuthConfig } from './config';
 import type { Viewer } from './context';
+import type { Logger } from './logger';
 
-export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ id: 'anonymous', roles: ['reader'] });
+export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ id: 'anonymous', roles: Object.freeze(['reader']) as string[] });
 
-export function viewerFromRequest(_request: IncomingMessage): Viewer {
-  return ANONYMOUS_VIEWER;
+/** Roles of a token that carries no `roles` claim. */
+const DEFAULT_ROLES: readonly string[] = ['reader'];
+const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const REALM = 'seedsmetrics';
+/** Distinct viewers kept for reuse before the table starts afresh (see `intern`). */
+const MAX_INTERNED_VIEWERS = 10_000;
+
+/**
+ * A caller that may not in: `status` 401 (no token, or one that does not verify) or 503 (the signing keys could
+ * not be fetched: not the caller's fault, worth a retry).
+ */
+export class AuthenticationError extends Error {
+  readonly code: 'UNAUTHENTICATED' | 'AUTHENTICATION_UNAVAILABLE';
+  /** HTTP headers of the answer: the challenge RFC 6750 asks of a 401. */
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(
+    readonly status: 401 | 503,
+    message: string,
+    /** Whether a token arrived (and failed), as opposed to none. */
+    tokenGiven = false,
+  ) {
+    super(message);
+    this.name = 'AuthenticationError';
+    this.code = status === 401 ? 'UNAUTHENTICATED' : 'AUTHENTICATION_UNAVAILABLE';
+    this.headers = status === 401 ? { 'www-authenticate': `Bearer realm="${REALM}"${tokenGiven ? ', error="invalid_token"' : ''}` } : { 'retry-after': '5' };
+  }
+}
+
+export interface Authenticator {
+  /** False when every caller is the anonymous reader. */
+  readonly enabled: boolean;
+  /**
+   * The viewer behind an `Authorization` header value (`Bearer <JWT>`), and when its token expires (epoch ms;
+   * undefined: never). Throws AuthenticationError.
+   */
+  authenticate(authorization: string | undefined): Promise<{ viewer: Viewer; expiresAt: number | undefined }>;
+}
+
+/** Authentication off: every caller is the anonymous reader. */
+export const NO_AUTHENTICATION: Authenticator = {
+  enabled: false,
+  authenticate: async () => ({ viewer: ANONYMOUS_VIEWER, expiresAt: undefined }),
+};
+
+function refused(message: string, tokenGiven = true): AuthenticationError {
+  return new AuthenticationError(401, message, tokenGiven);
+}
+
+function bearerToken(authorization: string | undefined): string {
+  const expected = 'expected an Authorization header "Bearer <JWT>"';
+  if (authorization === undefined || authorization.trim() === '') throw refused(`Authentication required: ${expected}; got none`, false);
+  const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
+  if (scheme!.toLowerCase() !== 'bearer') throw refused(`Authentication required: ${expected}; got a ${JSON.stringify(scheme)} credential`, false);
+  if (token === undefined || rest.length > 0) throw refused(`Authentication required: ${expected}; got "Bearer" followed by ${rest.length > 0 ? `${rest.length + 1} words` : 'nothing'}`, false);
+  return token;
+}
+
+/** Why a token past its `exp` is refused, on a request or on a live connection it outlived. */
+export function expiredMessage(expiredAtMs: number): string {
+  return `The bearer token must be unexpired; it expired at ${new Date(expiredAtMs).toISOString()}`;
+}
+
+function isoOfSeconds(seconds: unknown): string {
+  return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : JSON.stringify(seconds);
+}
+
+function headerAlgorithm(token: string): string {
+  try {
+    return JSON.stringify(decodeProtectedHeader(token).alg);
+  } catch {
+    return 'none';
+  }
+}
+
+/** Rewords jose's verification failures as "expected …; got …", without echoing the token. */
+function explain(error: unknown, token: string, config: AuthConfig, algorithms: string[]): AuthenticationError {
+  const keySource = config.jwtSecret !== undefined ? 'AUTH_JWT_SECRET' : 'the keys published at AUTH_JWKS_URL';
+  if (error instanceof errors.JWTExpired) return refused(expiredMessage(Number(error.payload.exp) * 1000));
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const got = error.payload[error.claim];
+    if (error.claim === 'iss') return refused(`The bearer token's "iss" claim must be ${JSON.stringify(config.issuer)}; got ${JSON.stringify(got) ?? 'none'}`);
+    if (error.claim === 'aud') return refused(`The bearer token's "aud" claim must include ${JSON.stringify(config.audience)}; got ${JSON.stringify(got) ?? 'none'}`);
+    if (error.claim === 'nbf') return refused(`The bearer token is not valid before ${isoOfSeconds(got)}; it arrived earlier`);
+    return refused(`The bearer token's "${error.claim}" claim is invalid (${error.reason}); got ${JSON.stringify(got) ?? 'none'}`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return refused(`The bearer token must be signed with one of ${algorithms.join(', ')}; got alg ${headerAlgorithm(token)}`);
+  if (error instanceof errors.JWSSignatureVerificationFailed) return refused(`The bearer token's signature must verify against ${keySource}; it does not`);
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return refused(`The bearer token must name a key published at AUTH_JWKS_URL; no key matches its header (kid ${JSON.stringify(safeHeader(token).kid) ?? 'none'})`);
+  }
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+    return refused(`The bearer token must be a JWS compact JWT (header.claims.signature, base64url JSON); got one that does not parse (${error.message})`);
+  }
+  // Anything else is the key source failing (the JWKS could not be fetched or read), not the caller.
+  return new AuthenticationError(503, 'Authentication is unavailable: the signing keys could not be read; try again shortly');
+}
+
+function safeHeader(token: string): { kid?: unknown } {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return {};
+  }
+}
+
+function rolesOf(payload: JWTPayload): readonly string[] {
+  const roles = payload['roles'];
+  if (roles === undefined) return DEFAULT_ROLES;
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+    throw refused(`The bearer token's "roles" claim must be a list of strings; got ${JSON.stringify(roles)}`);
+  }
+  return roles as string[];
+}
+
+/** `log` hears why the signing keys could not be read (the caller only learns that they could not). */
+export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn'>): Authenticator {
+  if (config.jwtSecret === undefined && config.jwksUrl === undefined) return NO_AUTHENTICATION;
+  const algorithms = config.jwtSecret !== undefined ? HMAC_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
+  const options = { algorithms, issuer: config.issuer, audience: config.audience };
+  let verify: (token: string) => Promise<JWTVerifyResult>;
+  if (config.jwtSecret !== undefined) {
+    const secret = new TextEncoder().encode(config.jwtSecret);
+    verify = (token) => jwtVerify(token, secret, options);
+  } else {
+    // Fetched on first use, cached, and fetched again when a token names a key id it has not seen.
+    const keySet = createRemoteJWKSet(new URL(config.jwksUrl!));
+    verify = (token) => jwtVerify(token, keySet, options);
+  }
+  // The same caller gets the same Viewer object, so live subscribers sharing a token share executions too
+  // (src/events/ws-server.ts shares per viewer object). Bounded: the table starts afresh past its limit.
+  const interned = new Map<string, Viewer>();
+  const intern = (id: string, roles: readonly string[]): Viewer => {
+    const signature = JSON.stringify([id, roles]);
+    let viewer = interned.get(signature);
+    if (viewer === undefined) {
+      if (interned.size >= MAX_INTERNED_VIEWERS) interned.clear();
+      viewer = Object.freeze({ id, roles: Object.freeze([...roles]) as string[] });
+      interned.set(signature, viewer);
+    }
+    return viewer;
+  };
+  return {
+    enabled: true,
+    async authenticate(authorization) {
+      const token = bearerToken(authorization);
+      let payload: JWTPayload;
+      try {
+        payload = (await verify(token)).payload;
+      } catch (error) {
+        const refusal = explain(error, token, config, algorithms);
+        if (refusal.status === 503) log?.warn({ err: error }, 'could not read the signing keys at AUTH_JWKS_URL');
+        throw refusal;
+      }
+      if (typeof payload.sub !== 'string' || payload.sub === '') {
+        throw refused(`The bearer token must carry a "sub" claim naming the caller; got ${JSON.stringify(payload.sub) ?? 'none'}`);
+      }
+      return { viewer: intern(payload.sub, rolesOf(payload)), expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+    },
+  };
 }

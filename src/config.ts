@@ -53,6 +53,21 @@ export interface SyncConfig {
   dpdHistoryRetentionDays: number | undefined;
 }
 
+/**
+ * Bearer-token authentication of API callers (src/auth.ts). With neither a secret nor a JWKS URL, every request
+ * is the anonymous reader (the demo and local development); set one of them in production.
+ */
+export interface AuthConfig {
+  /** Shared secret of HMAC-signed tokens (HS256/384/512); at least 32 characters. */
+  jwtSecret: string | undefined;
+  /** URL of the identity provider's JSON Web Key Set (asymmetrically signed tokens). */
+  jwksUrl: string | undefined;
+  /** Required `iss` claim, when set. */
+  issuer: string | undefined;
+  /** Required `aud` claim (one of the token's audiences), when set. */
+  audience: string | undefined;
+}
+
 export interface Config {
   /** Django database URL; undefined together with metricsDatabaseUrl means "embedded". */
   djangoDatabaseUrl: string | undefined;
@@ -81,6 +96,7 @@ export interface Config {
     /** DataLoader batching; off only to benchmark naive one-query-per-row resolvers. @default true */
     batching: boolean;
   };
+  auth: AuthConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +154,31 @@ function postgresUrl(env: Env, name: string): string | undefined {
 /** Hides a password before a URL is echoed in an error or a log line. */
 export function redactUrl(raw: string): string {
   return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** An HMAC key shorter than the hash (256 bits) weakens HS256; the value is never echoed. */
+const MIN_JWT_SECRET_LENGTH = 32;
+
+function authConfig(env: Env): AuthConfig {
+  const jwtSecret = text(env, 'AUTH_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new ConfigError('AUTH_JWT_SECRET', `a shared secret of at least ${MIN_JWT_SECRET_LENGTH} characters`, `${jwtSecret.length} characters (not shown)`);
+  }
+  const jwksUrl = text(env, 'AUTH_JWKS_URL');
+  if (jwksUrl !== undefined && !/^https?:$/.test(URL.canParse(jwksUrl) ? new URL(jwksUrl).protocol : '')) {
+    throw new ConfigError('AUTH_JWKS_URL', 'an http:// or https:// URL of a JSON Web Key Set', jwksUrl);
+  }
+  if (jwtSecret !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError('AUTH_JWKS_URL', 'unset when AUTH_JWT_SECRET is set (tokens are verified one way)', jwksUrl);
+  }
+  const issuer = text(env, 'AUTH_ISSUER');
+  const audience = text(env, 'AUTH_AUDIENCE');
+  if (jwtSecret === undefined && jwksUrl === undefined) {
+    for (const [name, value] of [['AUTH_ISSUER', issuer], ['AUTH_AUDIENCE', audience]] as const) {
+      if (value !== undefined) throw new ConfigError(name, 'unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', value);
+    }
+  }
+  return { jwtSecret, jwksUrl, issuer, audience };
 }
 
 function timeZone(env: Env, name: string, fallback: string): string {
@@ -208,5 +249,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
       batching: bool(env, 'GRAPHQL_BATCHING', true),
     },
+    auth: authConfig(env),
   };
 }

@@ -3,14 +3,29 @@
  * `executeHTTPGraphQLRequest` and writes Apollo's answer. Express, body-parser and the Express integration did
  * the same with per-request routing, header copying, content sniffing and an ETag hash of every response; on a
  * small query that was a sixth of the gateway's CPU (BENCHMARKS.md), so the GraphQL path does without them.
- * Errors of the transport itself (a body that is not JSON, or too large) answer in GraphQL's error shape, as
- * Apollo's own request errors do.
+ * Errors of the transport itself (a body that is not JSON, or too large) and requests the context function
+ * refuses (authentication) answer in GraphQL's error shape, as Apollo's own request errors do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 
+/**
+ * What the context function throws to refuse a request before it is executed: answered with `status`, `headers`
+ * and `{ errors: [{ message, extensions: { code } }] }`.
+ */
+export interface RequestRefusal extends Error {
+  status: number;
+  code: string;
+  headers?: Readonly<Record<string, string>>;
+}
+
+function isRequestRefusal(error: unknown): error is RequestRefusal {
+  return error instanceof Error && typeof (error as RequestRefusal).status === 'number' && typeof (error as RequestRefusal).code === 'string';
+}
+
 export interface GraphqlHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
+  /** Builds the request's context before execution; may throw a RequestRefusal. */
   context: (request: IncomingMessage) => Promise<TContext>;
   /** Largest request body accepted, in bytes; larger ones are answered 413. */
   maxBodyBytes: number;
@@ -18,7 +33,8 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
 
 export type GraphqlHttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-class TransportError extends Error {
+class TransportError extends Error implements RequestRefusal {
+  readonly code = 'BAD_REQUEST';
   constructor(
     readonly status: number,
     message: string,
@@ -27,10 +43,11 @@ class TransportError extends Error {
   }
 }
 
-function sendTransportError(response: ServerResponse, error: TransportError): void {
-  const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] });
+function sendRefusal(response: ServerResponse, error: RequestRefusal): void {
+  const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   response.statusCode = error.status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
+  for (const [name, value] of Object.entries(error.headers ?? {})) response.setHeader(name, value);
   // The unread rest of an oversized body would otherwise be parsed as the next request on this connection.
   if (error.status === 413) response.setHeader('connection', 'close');
   response.end(body);
@@ -105,9 +122,20 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
     try {
       body = await parsedBody(request, maxBodyBytes);
     } catch (error) {
-      if (error instanceof TransportError) sendTransportError(response, error);
+      // Anything but a refusal is the connection failing mid-body: nobody is left to answer.
+      if (isRequestRefusal(error)) sendRefusal(response, error);
       else response.destroy();
       return;
+    }
+    const contextValue = context(request);
+    try {
+      await contextValue;
+    } catch (error) {
+      // Other failures reach Apollo through the same promise, which answers them as it answers any context error.
+      if (isRequestRefusal(error)) {
+        sendRefusal(response, error);
+        return;
+      }
     }
     const url = request.url ?? '';
     const query = url.indexOf('?');
@@ -117,7 +145,7 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
       search: query === -1 ? '' : url.slice(query),
       body,
     };
-    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(request) });
+    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextValue });
     await respond(response, answer);
   };
   return (request, response) => {

@@ -12,7 +12,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { AppContext, Viewer } from './context';
-import { viewerFromRequest } from './auth';
+import type { Authenticator } from './auth';
 import { createFormatError } from './errors';
 import { attachGraphqlWs } from './events/ws-server';
 import { complexityPlugin, createComplexityCheck } from './complexity';
@@ -40,6 +40,8 @@ export interface ReadinessReport {
 export interface ServerOptions {
   schema: GraphQLSchema;
   contextFactory: (viewer: Viewer | null) => AppContext;
+  /** Who is asking, for HTTP requests and WebSocket connections alike (src/auth.ts). */
+  authenticator: Authenticator;
   log: Logger;
   host: string;
   port: number;
@@ -72,6 +74,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     path: GRAPHQL_PATH,
     schema: options.schema,
     contextFactory: options.contextFactory,
+    authenticator: options.authenticator,
     maxBufferedBytes: options.maxWsBufferedBytes,
     checkOperation: checkComplexity,
     log: options.log.child({ component: 'graphql-ws' }),
@@ -105,7 +108,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
 
   const graphql = createGraphqlHttpHandler({
     apollo,
-    context: async (request) => options.contextFactory(viewerFromRequest(request)),
+    context: async (request) => options.contextFactory((await options.authenticator.authenticate(request.headers.authorization)).viewer),
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
   });
   // Queries (POST /graphql) go straight to Apollo; browsers, GET queries, health and metrics go through Express.

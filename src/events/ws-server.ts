@@ -10,13 +10,16 @@
  *   resume with `since`);
  * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged;
  * - bad input found when a subscription starts (its resolver refuses the arguments) is the protocol's `error`
- *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes.
+ *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes;
+ * - authentication at connection_init (the `authorization` connection parameter, else the upgrade request's
+ *   Authorization header): a refused client is closed with FORBIDDEN_CLOSE_CODE and a reason that says why, and
+ *   a connection is closed the same way when its token expires.
  */
 import type http from 'node:http';
 import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { viewerFromRequest } from '../auth';
+import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
 import { createFormatError } from '../errors';
 import type { Logger } from '../logger';
@@ -26,6 +29,32 @@ import { createSharedExecutor, operationKey, type SharedExecutor } from './share
 
 /** Close code for a client that does not read its events fast enough (4000-4999: application-defined). */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+/** The protocol's code for a connection_init the server refuses (graphql-ws clients may retry with new params). */
+export const FORBIDDEN_CLOSE_CODE = 4403;
+/** RFC 6455 "Try Again Later": the signing keys could not be read, not the client's fault. */
+export const TRY_AGAIN_LATER_CLOSE_CODE = 1013;
+/** A WebSocket close reason holds at most 123 bytes of UTF-8. */
+const MAX_CLOSE_REASON_BYTES = 123;
+/** setTimeout's longest delay; a later expiry is re-armed in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_CLOSE_REASON_BYTES) return text;
+  let cut = text.slice(0, MAX_CLOSE_REASON_BYTES - 3);
+  while (Buffer.byteLength(`${cut}…`) > MAX_CLOSE_REASON_BYTES) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** The credential a client sent: connection parameter `authorization` (any case), else the upgrade header. */
+function credentialOf(connectionParams: Readonly<Record<string, unknown>> | undefined, request: http.IncomingMessage): string | undefined {
+  const key = Object.keys(connectionParams ?? {}).find((name) => name.toLowerCase() === 'authorization');
+  if (key === undefined) return request.headers.authorization;
+  const value = connectionParams![key];
+  if (typeof value !== 'string') {
+    throw new AuthenticationError(401, `The connection parameter "${key}" must be a string "Bearer <JWT>"; got ${value === null ? 'null' : typeof value}`, true);
+  }
+  return value;
+}
 
 /** @default 4 MiB */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -43,6 +72,8 @@ export interface GraphqlWsOptions {
   schema: GraphQLSchema;
   /** Builds a request context; called per subscription, per published event and per replayed page. */
   contextFactory: (viewer: Viewer | null) => AppContext;
+  /** Who is asking, checked once per connection. @default NO_AUTHENTICATION (everyone is the anonymous reader) */
+  authenticator?: Authenticator;
   /** Unsent bytes a socket may hold before the client is closed as a slow consumer. @default 4 MiB */
   maxBufferedBytes?: number;
   /** Events a subscription may have waiting before the client is closed as a slow consumer. @default 100000 */
@@ -171,10 +202,43 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
     acceptBacklog: (pendingEvents) => !overBound(socket, pendingEvents),
   });
 
+  const authenticator = options.authenticator ?? NO_AUTHENTICATION;
+  const viewers = new WeakMap<WebSocket, Viewer>();
+  const expiryTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
+  const closeAtExpiry = (socket: WebSocket, expiresAt: number): void => {
+    const check = (): void => {
+      const left = expiresAt - Date.now();
+      if (left > 0) {
+        expiryTimers.set(socket, setTimeout(check, Math.min(left, MAX_TIMER_MS)).unref());
+      } else if (socket.readyState === socket.OPEN) {
+        socket.close(FORBIDDEN_CLOSE_CODE, closeReason(expiredMessage(expiresAt)));
+      }
+    };
+    check();
+  };
+
   const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
   const server = useServer(
     {
       schema: options.schema,
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        try {
+          const { viewer, expiresAt } = await authenticator.authenticate(credentialOf(ctx.connectionParams, ctx.extra.request));
+          viewers.set(socket, viewer);
+          if (expiresAt !== undefined) closeAtExpiry(socket, expiresAt);
+          return true;
+        } catch (error) {
+          if (!(error instanceof AuthenticationError)) throw error;
+          // Closed here rather than by returning false alone, so the client learns why (graphql-ws's own close
+          // after `false` finds the socket already closing).
+          socket.close(error.status === 401 ? FORBIDDEN_CLOSE_CODE : TRY_AGAIN_LATER_CLOSE_CODE, closeReason(error.message));
+          return false;
+        }
+      },
+      onClose: (ctx) => {
+        clearTimeout(expiryTimers.get(ctx.extra.socket));
+      },
       onSubscribe: async (ctx, _id, payload) => {
         let document: DocumentNode;
         try {
@@ -187,7 +251,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
         const refused = options.checkOperation?.({ document, operationName: payload.operationName, variables: payload.variables }) ?? [];
         if (refused.length > 0) return [...refused];
-        const viewer = viewerFromRequest(ctx.extra.request);
+        // graphql-ws refuses a subscribe before connection_ack, so onConnect has stored the viewer.
+        const viewer = viewers.get(ctx.extra.socket) ?? null;
         const contextValue = Object.assign(options.contextFactory(viewer), { [LIVE_TRANSPORT]: transportFor(viewer, ctx.extra.socket) });
         const args: ExecutionArgs = { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {

@@ -30,7 +30,19 @@ describe('loadConfig', () => {
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true },
+      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
     });
+  });
+
+  it('turns authentication on with a shared secret or a JWKS URL, with optional issuer and audience', () => {
+    const secret = 's'.repeat(40);
+    expect(loadConfig({ AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'seedsmetrics' }).auth).toEqual({
+      jwtSecret: secret,
+      jwksUrl: undefined,
+      issuer: 'https://idp.example',
+      audience: 'seedsmetrics',
+    });
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).auth.jwksUrl).toBe('https://idp.example/.well-known/jwks.json');
   });
 
   it('uses both URLs and turns the simulator off against real databases', () => {
@@ -64,14 +76,24 @@ describe('loadConfig', () => {
     [{ GRAPHQL_MAX_PAGE_SIZE: '0' }, 'GRAPHQL_MAX_PAGE_SIZE must be an integer from 1 to 10000; got "0"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '0' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '1y' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "1y"'],
+    [{ AUTH_JWT_SECRET: 'short-secret' }, 'AUTH_JWT_SECRET must be a shared secret of at least 32 characters; got "12 characters (not shown)"'],
+    [{ AUTH_JWKS_URL: 'ftp://idp.example/jwks' }, 'AUTH_JWKS_URL must be an http:// or https:// URL of a JSON Web Key Set; got "ftp://idp.example/jwks"'],
+    [{ AUTH_JWKS_URL: 'keys.json' }, 'AUTH_JWKS_URL must be an http:// or https:// URL of a JSON Web Key Set; got "keys.json"'],
+    [
+      { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.example/jwks' },
+      'AUTH_JWKS_URL must be unset when AUTH_JWT_SECRET is set (tokens are verified one way); got "https://idp.example/jwks"',
+    ],
+    [{ AUTH_ISSUER: 'https://idp.example' }, 'AUTH_ISSUER must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "https://idp.example"'],
+    [{ AUTH_AUDIENCE: 'seedsmetrics' }, 'AUTH_AUDIENCE must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "seedsmetrics"'],
   ])('rejects %j with one line naming the variable', (env, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.message).toBe(message);
     expect(error.message).not.toContain('\n');
   });
 
-  it('never echoes a password', () => {
+  it('never echoes a password or a secret', () => {
     const error = errorOf({ ...urls, DJANGO_DATABASE_URL: 'mysql://reader:hunter2@h/db' });
     expect(error.message).not.toContain('hunter2');
+    expect(errorOf({ AUTH_JWT_SECRET: 'hunter2-hunter2' }).message).not.toContain('hunter2');
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * The running gateway with authentication on (AUTH_JWT_SECRET): GraphQL over HTTP and over graphql-ws asks for a
+ * bearer token, answers a refused one with 401 (HTTP) or close code 4403 (WebSocket) and a message saying why,
+ * closes a WebSocket when its token expires, and leaves health, metrics and the GraphiQL page open.
+ */
+import { SignJWT, type JWTPayload } from 'jose';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+
+const SECRET = 'e2e-shared-secret-with-at-least-32-chars';
+const VIEWER_QUERY = '{ viewer { id roles } }';
+
+let dbs: TestDatabases;
+let app: App;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  app = await startTestApp(dbs, { SYNC_ENABLED: 'false', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'https://idp.seeds.test' });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await dbs?.drop();
+});
+
+function token(claims: JWTPayload): Promise<string> {
+  return new SignJWT({ iss: 'https://idp.seeds.test', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+}
+
+async function post(authorization: string | undefined): Promise<{ status: number; challenge: string | null; body: unknown }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (authorization !== undefined) headers['authorization'] = authorization;
+  const response = await fetch(`${app.server.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: VIEWER_QUERY }) });
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.json() };
+}
+
+describe('over HTTP', () => {
+  it('answers a valid token with data, the viewer being its subject and roles', async () => {
+    const answer = await post(`Bearer ${await token({ sub: 'analyst-7', roles: ['reader', 'analyst'] })}`);
+    expect(answer).toEqual({ status: 200, challenge: null, body: { data: { viewer: { id: 'analyst-7', roles: ['reader', 'analyst'] } } } });
+  });
+
+  it('answers no token with 401 UNAUTHENTICATED and a Bearer challenge, before executing anything', async () => {
+    expect(await post(undefined)).toEqual({
+      status: 401,
+      challenge: 'Bearer realm="seedsmetrics"',
+      body: { errors: [{ message: 'Authentication required: expected an Authorization header "Bearer <JWT>"; got none', extensions: { code: 'UNAUTHENTICATED' } }] },
+    });
+  });
+
+  it('answers a token from another issuer with 401 naming both issuers', async () => {
+    expect(await post(`Bearer ${await token({ sub: 'a', iss: 'https://elsewhere.test' })}`)).toEqual({
+      status: 401,
+      challenge: 'Bearer realm="seedsmetrics", error="invalid_token"',
+      body: {
+        errors: [{ message: 'The bearer token\'s "iss" claim must be "https://idp.seeds.test"; got "https://elsewhere.test"', extensions: { code: 'UNAUTHENTICATED' } }],
+      },
+    });
+  });
+
+  it('asks GET queries for a token too, and leaves health, metrics and the GraphiQL page open', async () => {
+    const query = await fetch(`${app.server.url}/graphql?query=${encodeURIComponent(VIEWER_QUERY)}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect(query.status).toBe(401);
+    expect((await fetch(`${app.server.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${app.server.url}/metrics`)).status).toBe(200);
+    const page = await fetch(`${app.server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+  });
+});
+
+describe('over graphql-ws', () => {
+  const url = () => `${app.server.url.replace('http', 'ws')}/graphql`;
+
+  /** Resolves with the first result, or rejects with the close event that ended the connection. */
+  function firstResult(client: Client, query: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      client.subscribe({ query }, { next: resolve, error: reject, complete: () => undefined });
+    });
+  }
+
+  function closed(client: Client): Promise<{ code: number; reason: string }> {
+    return new Promise((resolve) => client.on('closed', (event) => resolve(event as { code: number; reason: string })));
+  }
+
+  it('takes the token from the authorization connection parameter', async () => {
+    const bearer = `Bearer ${await token({ sub: 'feed', roles: ['reader'] })}`;
+    const client = createClient({ url: url(), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: bearer } });
+    try {
+      expect(await firstResult(client, VIEWER_QUERY)).toEqual({ data: { viewer: { id: 'feed', roles: ['reader'] } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('closes a connection without a valid token with 4403 and the reason', async () => {
+    const cases: Array<[Record<string, unknown> | undefined, string]> = [
+      [undefined, 'Authentication required: expected an Authorization header "Bearer <JWT>"; got none'],
+      [{ Authorization: 42 }, 'The connection parameter "Authorization" must be a string "Bearer <JWT>"; got number'],
+      [{ authorization: `Bearer ${await token({ sub: 'a', exp: 1_700_000_000 })}` }, 'The bearer token must be unexpired; it expired at 2023-11-14T22:13:20.000Z'],
+    ];
+    for (const [connectionParams, reason] of cases) {
+      const client = createClient({ url: url(), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
+      try {
+        await expect(firstResult(client, VIEWER_QUERY)).rejects.toMatchObject({ code: 4403, reason });
+      } finally {
+        await client.dispose();
+      }
+    }
+  });
+
+  it('closes a live connection with 4403 when its token expires', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const bearer = `Bearer ${await token({ sub: 'short-lived', exp: expiresAt })}`;
+    const client = createClient({ url: url(), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: bearer } });
+    try {
+      const end = closed(client);
+      expect(await firstResult(client, VIEWER_QUERY)).toEqual({ data: { viewer: { id: 'short-lived', roles: ['reader'] } } });
+      expect(await end).toMatchObject({ code: 4403, reason: `The bearer token must be unexpired; it expired at ${new Date(expiresAt * 1000).toISOString()}` });
+    } finally {
+      await client.dispose();
+    }
+  });
+});

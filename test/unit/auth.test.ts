@@ -1,0 +1,160 @@
+/**
+ * Bearer-token authentication (src/auth.ts) with real tokens signed by jose: a shared secret, and an identity
+ * provider's key set served over loopback HTTP. Every refusal names what was expected and what arrived.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type KeyLike } from 'jose';
+import { ANONYMOUS_VIEWER, AuthenticationError, createAuthenticator, NO_AUTHENTICATION, type Authenticator } from '../../src/auth';
+import type { AuthConfig } from '../../src/config';
+
+const SECRET = 'a-shared-secret-of-forty-characters-long';
+const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined };
+const WITH_SECRET: AuthConfig = { ...OFF, jwtSecret: SECRET };
+/** 2023-11-14T22:13:20Z. */
+const PAST = 1_700_000_000;
+const IN_AN_HOUR = () => Math.floor(Date.now() / 1000) + 3600;
+
+function hmacToken(claims: JWTPayload, secret = SECRET, alg = 'HS256'): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
+}
+
+async function refusal(authenticator: Authenticator, authorization: string | undefined): Promise<AuthenticationError> {
+  try {
+    await authenticator.authenticate(authorization);
+  } catch (error) {
+    if (error instanceof AuthenticationError) return error;
+    throw error;
+  }
+  throw new Error('expected an AuthenticationError');
+}
+
+describe('authentication off', () => {
+  it('lets every caller in as the anonymous reader, whatever it sends', async () => {
+    const authenticator = createAuthenticator(OFF);
+    expect(authenticator).toBe(NO_AUTHENTICATION);
+    expect(authenticator.enabled).toBe(false);
+    await expect(authenticator.authenticate(undefined)).resolves.toEqual({ viewer: ANONYMOUS_VIEWER, expiresAt: undefined });
+    await expect(authenticator.authenticate('Bearer whatever')).resolves.toEqual({ viewer: { id: 'anonymous', roles: ['reader'] }, expiresAt: undefined });
+  });
+});
+
+describe('authentication with a shared secret (HS256/384/512)', () => {
+  const authenticator = createAuthenticator(WITH_SECRET);
+
+  it('turns a valid token into its subject and roles, and the same caller into the same viewer object', async () => {
+    const exp = IN_AN_HOUR();
+    const token = await hmacToken({ sub: 'analyst-7', roles: ['reader', 'analyst'], exp });
+    const first = await authenticator.authenticate(`Bearer ${token}`);
+    expect(first).toEqual({ viewer: { id: 'analyst-7', roles: ['reader', 'analyst'] }, expiresAt: exp * 1000 });
+    const again = await authenticator.authenticate(`bearer  ${await hmacToken({ sub: 'analyst-7', roles: ['reader', 'analyst'] }, SECRET, 'HS512')}`);
+    expect(again.viewer).toBe(first.viewer);
+    expect(again.expiresAt).toBeUndefined();
+    const noRoles = await authenticator.authenticate(`Bearer ${await hmacToken({ sub: 'ops' })}`);
+    expect(noRoles.viewer).toEqual({ id: 'ops', roles: ['reader'] });
+  });
+
+  it.each([
+    [undefined, 'Authentication required: expected an Authorization header "Bearer <JWT>"; got none'],
+    ['  ', 'Authentication required: expected an Authorization header "Bearer <JWT>"; got none'],
+    ['Basic dXNlcjpwdw==', 'Authentication required: expected an Authorization header "Bearer <JWT>"; got a "Basic" credential'],
+    ['Bearer', 'Authentication required: expected an Authorization header "Bearer <JWT>"; got "Bearer" followed by nothing'],
+    ['Bearer one two', 'Authentication required: expected an Authorization header "Bearer <JWT>"; got "Bearer" followed by 2 words'],
+  ])('refuses the header %j without a token challenge error', async (authorization, message) => {
+    const error = await refusal(authenticator, authorization);
+    expect({ status: error.status, code: error.code, message: error.message, headers: error.headers }).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      message,
+      headers: { 'www-authenticate': 'Bearer realm="seedsmetrics"' },
+    });
+  });
+
+  it('refuses tokens that do not verify, saying why, with error="invalid_token" and never the token', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const cases: Array<[string, string]> = [
+      [await hmacToken({ sub: 'a', exp: PAST }), 'The bearer token must be unexpired; it expired at 2023-11-14T22:13:20.000Z'],
+      [await hmacToken({ sub: 'a', nbf: 4_102_444_800 }), 'The bearer token is not valid before 2100-01-01T00:00:00.000Z; it arrived earlier'],
+      [await hmacToken({ sub: 'a' }, 'another-secret-that-is-forty-characters!'), "The bearer token's signature must verify against AUTH_JWT_SECRET; it does not"],
+      [await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'ES256' }).sign(privateKey), 'The bearer token must be signed with one of HS256, HS384, HS512; got alg "ES256"'],
+      [await hmacToken({ sub: 'a', roles: 'admin' }), 'The bearer token\'s "roles" claim must be a list of strings; got "admin"'],
+      [await hmacToken({ roles: ['reader'] }), 'The bearer token must carry a "sub" claim naming the caller; got none'],
+      [await hmacToken({ sub: '' }), 'The bearer token must carry a "sub" claim naming the caller; got ""'],
+    ];
+    for (const [token, message] of cases) {
+      const error = await refusal(authenticator, `Bearer ${token}`);
+      expect({ status: error.status, code: error.code, message: error.message, headers: error.headers }).toEqual({
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        message,
+        headers: { 'www-authenticate': 'Bearer realm="seedsmetrics", error="invalid_token"' },
+      });
+      expect(error.message).not.toContain(token);
+    }
+    const garbled = await refusal(authenticator, 'Bearer not-a.jwt');
+    expect(garbled.message).toMatch(/^The bearer token must be a JWS compact JWT \(header\.claims\.signature, base64url JSON\); got one that does not parse \(.+\)$/);
+  });
+
+  it('checks the issuer and the audience when they are configured', async () => {
+    const strict = createAuthenticator({ ...WITH_SECRET, issuer: 'https://idp.example', audience: 'seedsmetrics' });
+    const good = await hmacToken({ sub: 'a', iss: 'https://idp.example', aud: ['other-api', 'seedsmetrics'] });
+    await expect(strict.authenticate(`Bearer ${good}`)).resolves.toMatchObject({ viewer: { id: 'a' } });
+    const cases: Array<[JWTPayload, string]> = [
+      [{ sub: 'a', iss: 'https://evil.example', aud: 'seedsmetrics' }, 'The bearer token\'s "iss" claim must be "https://idp.example"; got "https://evil.example"'],
+      [{ sub: 'a', aud: 'seedsmetrics' }, 'The bearer token\'s "iss" claim must be "https://idp.example"; got none'],
+      [{ sub: 'a', iss: 'https://idp.example', aud: 'billing' }, 'The bearer token\'s "aud" claim must include "seedsmetrics"; got "billing"'],
+      [{ sub: 'a', iss: 'https://idp.example' }, 'The bearer token\'s "aud" claim must include "seedsmetrics"; got none'],
+    ];
+    for (const [claims, message] of cases) {
+      expect((await refusal(strict, `Bearer ${await hmacToken(claims)}`)).message).toBe(message);
+    }
+  });
+});
+
+describe("authentication with an identity provider's key set (AUTH_JWKS_URL)", () => {
+  let server: http.Server;
+  let jwksUrl: string;
+  let signingKey: KeyLike;
+  let answerWith: 'keys' | 'failure' = 'keys';
+  let publishedKeys: object;
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    signingKey = privateKey;
+    publishedKeys = { keys: [{ ...(await exportJWK(publicKey)), kid: 'key-1', alg: 'ES256', use: 'sig' }] };
+    server = http.createServer((_request, response) => {
+      response.statusCode = answerWith === 'keys' ? 200 : 500;
+      response.setHeader('content-type', 'application/json');
+      response.end(answerWith === 'keys' ? JSON.stringify(publishedKeys) : '{"error":"down"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const signed = (kid: string, claims: JWTPayload = { sub: 'dashboard' }) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).sign(signingKey);
+
+  it('accepts a token signed by a published key and refuses one whose key id is not published', async () => {
+    answerWith = 'keys';
+    const authenticator = createAuthenticator({ ...OFF, jwksUrl });
+    await expect(authenticator.authenticate(`Bearer ${await signed('key-1')}`)).resolves.toEqual({ viewer: { id: 'dashboard', roles: ['reader'] }, expiresAt: undefined });
+    const error = await refusal(authenticator, `Bearer ${await signed('key-9')}`);
+    expect([error.status, error.message]).toEqual([401, 'The bearer token must name a key published at AUTH_JWKS_URL; no key matches its header (kid "key-9")']);
+    const hmac = await refusal(authenticator, `Bearer ${await hmacToken({ sub: 'a' })}`);
+    expect(hmac.message).toBe('The bearer token must be signed with one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA; got alg "HS256"');
+  });
+
+  it('answers 503 AUTHENTICATION_UNAVAILABLE, not 401, when the key set cannot be fetched', async () => {
+    answerWith = 'failure';
+    const authenticator = createAuthenticator({ ...OFF, jwksUrl });
+    const error = await refusal(authenticator, `Bearer ${await signed('key-1')}`);
+    expect({ status: error.status, code: error.code, message: error.message, headers: error.headers }).toEqual({
+      status: 503,
+      code: 'AUTHENTICATION_UNAVAILABLE',
+      message: 'Authentication is unavailable: the signing keys could not be read; try again shortly',
+      headers: { 'retry-after': '5' },
+    });
+  });
+});
