@@ -12,6 +12,7 @@ import { startEventBridge } from './events/bridge';
 import { createAppPubSub } from './events/pubsub';
 import type { Logger } from './logger';
 import { migrateMetrics } from './migrate';
+import { observeApp } from './observability';
 import { buildAppSchema } from './schema';
 import { checkReadiness } from './readiness';
 import { ensureDemoData } from './seed/demo';
@@ -108,6 +109,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       maxPageSize: config.graphql.maxPageSize,
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs }),
     });
+    const observedWorker = worker;
+    const unobserve = observeApp({
+      pools: { django: dbs.django.pool, metrics: dbs.metrics.pool },
+      syncHealth: observedWorker && (() => observedWorker.health()),
+      liveConnections: () => server.liveConnections(),
+    });
+    stoppers.push({ name: 'metrics sources', stop: async () => unobserve() });
     // The HTTP server is stopped first (pushed last): in-flight requests drain before anything below goes away.
     if (worker) {
       const running = worker;

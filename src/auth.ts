@@ -3,7 +3,8 @@
  * authentication off (no AUTH_JWT_SECRET or AUTH_JWKS_URL: the demo, local development) every caller is the
  * anonymous reader. With it on, a caller must send a JWT signed with the shared secret or by a key of the
  * identity provider's JWKS; one that does not gets an AuthenticationError that names what was expected and what
- * arrived (the token itself is never echoed). Verification is jose's.
+ * arrived (the token itself is never echoed). Verification is jose's, pinned to 5.x: jose 6 ships ES modules
+ * only, which this CommonJS build and jest's module registry cannot load.
  */
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
 import type { AuthConfig } from './config';

@@ -1,8 +1,10 @@
 /**
  * Errors the API shows its callers: bad arguments become BAD_USER_INPUT GraphQLErrors that name the argument,
  * what was expected and what arrived; anything else is masked as INTERNAL_SERVER_ERROR and logged with its cause.
+ * Each error sent is counted by code (gateway_graphql_errors_total).
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { countGraphqlError } from './observability';
 
 /** Codes of errors caused by the caller; formatError passes them through unchanged. */
 export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -61,7 +63,11 @@ function originalOf(error: unknown): unknown {
 export function createFormatError(log: ErrorLogger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) return formatted;
+    if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
+      countGraphqlError(code);
+      return formatted;
+    }
+    countGraphqlError('INTERNAL_SERVER_ERROR');
     const cause = originalOf(error);
     log.error(
       {

@@ -1,7 +1,12 @@
-/** Prometheus metrics for operators: process defaults plus HTTP request counts and durations (GET /metrics). */
+/**
+ * Prometheus metrics for operators (GET /metrics): process defaults, HTTP request counts and durations, GraphQL
+ * errors by code, and, read at scrape time from the running app, connection pools, sync health and live
+ * WebSocket clients.
+ */
 import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
+import type { SyncHealth } from './sync/worker';
 
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -13,6 +18,90 @@ const requests = new client.Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
+
+const graphqlErrors = new client.Counter({
+  name: 'gateway_graphql_errors_total',
+  help: 'GraphQL errors sent to callers, by extensions.code (INTERNAL_SERVER_ERROR: masked failures, logged with their cause)',
+  labelNames: ['code'] as const,
+  registers: [registry],
+});
+
+/** Counts one error sent to a caller. */
+export function countGraphqlError(code: string): void {
+  graphqlErrors.inc({ code });
+}
+
+/** Pool sizes as pg.Pool reports them. */
+export interface PoolCounts {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** What the scrape reads from the running app. */
+export interface AppMetricSources {
+  pools: Record<'django' | 'metrics', PoolCounts>;
+  /** undefined when the sync worker does not run in this process. */
+  syncHealth?: () => SyncHealth;
+  /** Open graphql-ws connections. */
+  liveConnections: () => number;
+}
+
+// One app per process in production; tests start several in turn, so the latest observed app is the one read.
+let observed: AppMetricSources | undefined;
+
+/** Makes the scrape read `sources`; returns the function that stops it. */
+export function observeApp(sources: AppMetricSources): () => void {
+  observed = sources;
+  return () => {
+    if (observed === sources) observed = undefined;
+  };
+}
+
+new client.Gauge({
+  name: 'gateway_db_pool_connections',
+  help: 'Connections of each database pool: total open, idle, and requests waiting for one',
+  labelNames: ['database', 'state'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const [database, pool] of Object.entries(observed?.pools ?? {})) {
+      this.set({ database, state: 'total' }, pool.totalCount);
+      this.set({ database, state: 'idle' }, pool.idleCount);
+      this.set({ database, state: 'waiting' }, pool.waitingCount);
+    }
+  },
+});
+
+new client.Gauge({
+  name: 'gateway_live_connections',
+  help: 'Open graphql-ws (WebSocket) connections',
+  registers: [registry],
+  collect() {
+    this.reset();
+    if (observed) this.set(observed.liveConnections());
+  },
+});
+
+/** A sync gauge read from the worker's health; no sample while the value is unknown (before the first cycle). */
+function syncGauge(name: string, help: string, read: (health: SyncHealth) => number | null): void {
+  new client.Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const value = observed?.syncHealth ? read(observed.syncHealth()) : null;
+      if (value !== null) this.set(value);
+    },
+  });
+}
+
+syncGauge('gateway_sync_lag_seconds', 'How stale seedsmetrics may be: now minus the newest Django change known to be copied', (h) => (h.lagMs === null ? null : h.lagMs / 1000));
+syncGauge('gateway_sync_last_cycle_duration_seconds', 'Duration of the last sync cycle', (h) => (h.lastCycleMs === null ? null : h.lastCycleMs / 1000));
+syncGauge('gateway_sync_last_cycle_timestamp_seconds', 'When the last sync cycle finished (Unix time)', (h) => (h.lastCycleAt === null ? null : Date.parse(h.lastCycleAt) / 1000));
+syncGauge('gateway_sync_last_cycle_rows', 'Rows the last sync cycle copied', (h) => (h.lastCycleAt === null ? null : h.rowsLastCycle));
+syncGauge('gateway_sync_last_cycle_errors', 'Errors of the last sync cycle (rejected rows and failures)', (h) => (h.lastCycleAt === null ? null : h.errorsLastCycle));
 
 export type RouteLabel = 'graphql' | 'health' | 'other';
 

@@ -60,6 +60,8 @@ export interface GatewayServer {
   /** http://host:port, known after listen. */
   url: string;
   port: number;
+  /** Open graphql-ws connections. */
+  liveConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     httpServer,
     port: address.port,
     url: `http://${shownHost}:${address.port}`,
+    liveConnections: () => ws.connections(),
     stop: () => apollo.stop(),
   };
 }

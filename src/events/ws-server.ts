@@ -90,6 +90,8 @@ export interface GraphqlWsOptions {
 }
 
 export interface GraphqlWsServer {
+  /** Open WebSocket connections. */
+  connections(): number;
   /** Closes every client (1001 Going away) and the WebSocket server. */
   dispose(): Promise<void>;
 }
@@ -284,6 +286,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
     options.keepAliveMs,
   );
   return {
+    connections: () => wss.clients.size,
     dispose: async () => {
       await server.dispose();
     },

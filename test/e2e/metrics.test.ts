@@ -1,0 +1,95 @@
+/**
+ * What an operator scrapes from GET /metrics on the running gateway: connection pools, sync health (the same
+ * figures /health/ready reports), open graphql-ws connections and GraphQL errors by code.
+ */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+
+let dbs: TestDatabases;
+let app: App;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  // One start-up sync cycle and no other within the test, so the scrape and /health/ready describe the same cycle.
+  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000' });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await dbs?.drop();
+});
+
+/** The samples of one scrape, keyed by series (`name{labels}`). */
+async function scrape(): Promise<Map<string, number>> {
+  const response = await fetch(`${app.server.url}/metrics`);
+  expect(response.status).toBe(200);
+  const samples = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const cut = line.lastIndexOf(' ');
+    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+  }
+  return samples;
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+type SyncReport = { lastCycleAt: string | null; lastCycleMs: number | null; rowsLastCycle: number; errorsLastCycle: number };
+
+it('reports the sync worker health that /health/ready reports, as gauges', async () => {
+  const ready = async () => ((await (await fetch(`${app.server.url}/health/ready`)).json()) as { sync: SyncReport }).sync;
+  const sync = await until(ready, (report) => report.lastCycleAt !== null);
+  const samples = await scrape();
+  expect(samples.get('gateway_sync_last_cycle_timestamp_seconds')).toBe(Date.parse(sync.lastCycleAt!) / 1000);
+  expect(samples.get('gateway_sync_last_cycle_duration_seconds')).toBe(sync.lastCycleMs! / 1000);
+  expect(samples.get('gateway_sync_last_cycle_rows')).toBe(sync.rowsLastCycle);
+  expect(samples.get('gateway_sync_last_cycle_errors')).toBe(0);
+  expect(samples.get('gateway_sync_lag_seconds')).toBeGreaterThanOrEqual(0);
+});
+
+it("reports each pool's open, idle and waiting connections as the pools count them", async () => {
+  await fetch(`${app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ loans(first: 1) { totalCount } }' }) });
+  const samples = await scrape();
+  for (const database of ['django', 'metrics'] as const) {
+    const pool = app.dbs[database].pool;
+    expect([
+      samples.get(`gateway_db_pool_connections{database="${database}",state="total"}`),
+      samples.get(`gateway_db_pool_connections{database="${database}",state="idle"}`),
+      samples.get(`gateway_db_pool_connections{database="${database}",state="waiting"}`),
+    ]).toEqual([pool.totalCount, pool.idleCount, pool.waitingCount]);
+  }
+  expect(samples.get('gateway_db_pool_connections{database="metrics",state="total"}')).toBeGreaterThan(0);
+});
+
+it('counts open graphql-ws connections', async () => {
+  const live = async () => (await scrape()).get('gateway_live_connections');
+  expect(await live()).toBe(0);
+  const client = createClient({ url: `${app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+  const connected = new Promise((resolve) => client.on('connected', resolve));
+  try {
+    await connected;
+    expect(await live()).toBe(1);
+  } finally {
+    await client.dispose();
+  }
+  expect(await until(live, (count) => count === 0)).toBe(0);
+});
+
+it('counts the GraphQL errors sent, by code', async () => {
+  const errors = async (code: string) => (await scrape()).get(`gateway_graphql_errors_total{code="${code}"}`) ?? 0;
+  const [validationBefore, inputBefore] = [await errors('GRAPHQL_VALIDATION_FAILED'), await errors('BAD_USER_INPUT')];
+  const post = (query: string) => fetch(`${app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  await post('{ nonsense }');
+  await post('{ loans(first: 100000) { totalCount } }');
+  await post('{ loans(first: 100000) { totalCount } }');
+  expect([await errors('GRAPHQL_VALIDATION_FAILED'), await errors('BAD_USER_INPUT')]).toEqual([validationBefore + 1, inputBefore + 2]);
+});
