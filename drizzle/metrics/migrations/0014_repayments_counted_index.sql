@@ -1,0 +1,1 @@
+CREATE INDEX "idx_repayments_counted" ON "repayments" USING btree ("loan_id","payment_date","payment_amount") WHERE "repayments"."is_counted";
