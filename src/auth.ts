@@ -11,10 +11,10 @@ import type { AuthConfig } from './config';
 import type { Viewer } from './context';
 import type { Logger } from './logger';
 
-export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ id: 'anonymous', roles: Object.freeze(['reader']) as string[] });
+/** Roles of the anonymous reader, and of a token that carries no `roles` claim. */
+const DEFAULT_ROLES: readonly string[] = Object.freeze(['reader']);
 
-/** Roles of a token that carries no `roles` claim. */
-const DEFAULT_ROLES: readonly string[] = ['reader'];
+export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ id: 'anonymous', roles: DEFAULT_ROLES as string[] });
 const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const REALM = 'seedsmetrics';
@@ -80,11 +80,12 @@ function isoOfSeconds(seconds: unknown): string {
   return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : JSON.stringify(seconds);
 }
 
-function headerAlgorithm(token: string): string {
+/** The token's protected header, or nothing when it does not decode (only used to word a refusal). */
+function headerOf(token: string): { alg?: unknown; kid?: unknown } {
   try {
-    return JSON.stringify(decodeProtectedHeader(token).alg);
+    return decodeProtectedHeader(token);
   } catch {
-    return 'none';
+    return {};
   }
 }
 
@@ -99,24 +100,16 @@ function explain(error: unknown, token: string, config: AuthConfig, algorithms: 
     if (error.claim === 'nbf') return refused(`The bearer token is not valid before ${isoOfSeconds(got)}; it arrived earlier`);
     return refused(`The bearer token's "${error.claim}" claim is invalid (${error.reason}); got ${JSON.stringify(got) ?? 'none'}`);
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return refused(`The bearer token must be signed with one of ${algorithms.join(', ')}; got alg ${headerAlgorithm(token)}`);
+  if (error instanceof errors.JOSEAlgNotAllowed) return refused(`The bearer token must be signed with one of ${algorithms.join(', ')}; got alg ${JSON.stringify(headerOf(token).alg) ?? 'none'}`);
   if (error instanceof errors.JWSSignatureVerificationFailed) return refused(`The bearer token's signature must verify against ${keySource}; it does not`);
   if (error instanceof errors.JWKSNoMatchingKey) {
-    return refused(`The bearer token must name a key published at AUTH_JWKS_URL; no key matches its header (kid ${JSON.stringify(safeHeader(token).kid) ?? 'none'})`);
+    return refused(`The bearer token must name a key published at AUTH_JWKS_URL; no key matches its header (kid ${JSON.stringify(headerOf(token).kid) ?? 'none'})`);
   }
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
     return refused(`The bearer token must be a JWS compact JWT (header.claims.signature, base64url JSON); got one that does not parse (${error.message})`);
   }
   // Anything else is the key source failing (the JWKS could not be fetched or read), not the caller.
   return new AuthenticationError(503, 'Authentication is unavailable: the signing keys could not be read; try again shortly');
-}
-
-function safeHeader(token: string): { kid?: unknown } {
-  try {
-    return decodeProtectedHeader(token);
-  } catch {
-    return {};
-  }
 }
 
 function rolesOf(payload: JWTPayload): readonly string[] {

@@ -165,8 +165,9 @@ function authConfig(env: Env): AuthConfig {
     throw new ConfigError('AUTH_JWT_SECRET', `a shared secret of at least ${MIN_JWT_SECRET_LENGTH} characters`, `${jwtSecret.length} characters (not shown)`);
   }
   const jwksUrl = text(env, 'AUTH_JWKS_URL');
-  if (jwksUrl !== undefined && !/^https?:$/.test(URL.canParse(jwksUrl) ? new URL(jwksUrl).protocol : '')) {
-    throw new ConfigError('AUTH_JWKS_URL', 'an http:// or https:// URL of a JSON Web Key Set', jwksUrl);
+  if (jwksUrl !== undefined) {
+    const protocol = URL.canParse(jwksUrl) ? new URL(jwksUrl).protocol : undefined;
+    if (protocol !== 'http:' && protocol !== 'https:') throw new ConfigError('AUTH_JWKS_URL', 'an http:// or https:// URL of a JSON Web Key Set', jwksUrl);
   }
   if (jwtSecret !== undefined && jwksUrl !== undefined) {
     throw new ConfigError('AUTH_JWKS_URL', 'unset when AUTH_JWT_SECRET is set (tokens are verified one way)', jwksUrl);
