@@ -19,7 +19,7 @@ import { ensureDemoData } from './seed/demo';
 import { startGatewayServer, type GatewayServer } from './server';
 import { createAuthenticator } from './auth';
 import { startSimulator } from './simulator';
-import { SyncWorker } from './sync/worker';
+import { scheduleOf, SyncWorker } from './sync/worker';
 
 export interface App {
   config: Config;
@@ -83,10 +83,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         djangoPool: dbs.django.pool,
         metricsPool: dbs.metrics.pool,
         businessTz: config.businessTz,
-        intervalMs: config.sync.intervalMs,
-        overlapMs: config.sync.overlapMs,
-        reconcileIntervalMs: config.sync.reconcileIntervalMs,
-        dpdHistoryRetentionDays: config.sync.dpdHistoryRetentionDays,
+        ...scheduleOf(config.sync),
         log: log.child({ component: 'sync' }),
       });
     }

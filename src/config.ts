@@ -45,6 +45,8 @@ export interface SyncConfig {
   intervalMs: number;
   /** How far back the updated_at watermark re-reads, to catch rows committed out of order. @default 60000 */
   overlapMs: number;
+  /** Milliseconds between scans for edited Django rows (whole-table reads of updated_at); 0 scans every cycle. @default 30000 */
+  editScanIntervalMs: number;
   /** Milliseconds between per-loan count/sum reconciliations. @default 300000 */
   reconcileIntervalMs: number;
   /** Sync lag above which /health/ready reports "degraded". @default 120000 */
@@ -216,6 +218,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const embeddedMode = djangoDatabaseUrl === undefined;
   const syncIntervalMs = integer(env, 'SYNC_INTERVAL_MS', 2000, 100, 86_400_000);
+  const maxLagMs = integer(env, 'SYNC_MAX_LAG_MS', 120_000, 1000, 86_400_000);
+  const editScanIntervalMs = integer(env, 'SYNC_EDIT_SCAN_INTERVAL_MS', 30_000, 0, 86_400_000);
+  if (editScanIntervalMs >= maxLagMs) {
+    // The sync lag counts from the last edit scan: an interval this long would read as degraded between scans.
+    throw new ConfigError('SYNC_EDIT_SCAN_INTERVAL_MS', `an integer below SYNC_MAX_LAG_MS (${maxLagMs})`, String(editScanIntervalMs));
+  }
   return {
     djangoDatabaseUrl,
     metricsDatabaseUrl,
@@ -241,8 +249,9 @@ export function loadConfig(env: Env = process.env): Config {
       enabled: bool(env, 'SYNC_ENABLED', true),
       intervalMs: syncIntervalMs,
       overlapMs: integer(env, 'SYNC_OVERLAP_MS', 60_000, 0, 86_400_000),
+      editScanIntervalMs,
       reconcileIntervalMs: integer(env, 'SYNC_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
-      maxLagMs: integer(env, 'SYNC_MAX_LAG_MS', 120_000, 1000, 86_400_000),
+      maxLagMs,
       dpdHistoryRetentionDays: text(env, 'DPD_HISTORY_RETENTION_DAYS') === undefined ? undefined : integer(env, 'DPD_HISTORY_RETENTION_DAYS', 0, 1, 36_500),
     },
     graphql: {

@@ -5,7 +5,7 @@
  */
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
-import { SyncWorker } from '../sync/worker';
+import { scheduleOf, SyncWorker } from '../sync/worker';
 import { loadConfigOrExit } from './config-or-exit';
 
 const USAGE = 'usage: npm run sync [-- --once] [-- --exit-if-locked]';
@@ -25,11 +25,7 @@ async function main(): Promise<number> {
     djangoPool: dbs.django.pool,
     metricsPool: dbs.metrics.pool,
     businessTz: config.businessTz,
-    intervalMs: config.sync.intervalMs,
-    overlapMs: config.sync.overlapMs,
-    reconcileIntervalMs: config.sync.reconcileIntervalMs,
-    maxLagMs: config.sync.maxLagMs,
-    dpdHistoryRetentionDays: config.sync.dpdHistoryRetentionDays,
+    ...scheduleOf(config.sync),
     onLockBusy: args.includes('--exit-if-locked') ? 'fail' : 'wait',
     log,
   });

@@ -35,6 +35,11 @@ export interface CopyContext {
    */
   scanStartedAt: string | null;
   overlapMs: number;
+  /**
+   * False: this cycle copies new rows only and skips the overlap window (edits). The updated_at watermark then
+   * stays where it is, so the next cycle that scans edits covers this one's. @default true
+   */
+  scanEdits?: boolean;
   batchSize: number;
   /** Called once per reject the first time it is reported. */
   onReject(entity: string, reject: Reject): void;
@@ -285,6 +290,8 @@ async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[
 export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Watermark): Promise<CopyStats> {
   const stats: CopyStats = { rowsRead: 0, rowsWritten: 0, loansRecomputed: 0, rejects: 0, newestChangeAt: null, heldAt: null, watermark: start, unsavedWatermark: false };
   const initialScan = start.maxUpdatedAt === null;
+  // The initial scan reads every row (phase 2), so it covers edits whatever the cycle asked.
+  const coversEdits = ctx.scanEdits !== false || initialScan;
   const deferredLoans = new Set<string>();
   const isFresh = (row: SourceRow): boolean => ctx.seen.get(row.id) !== row.updated_at;
 
@@ -301,7 +308,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       return {
         maxId: maxId(stats.watermark.maxId, reached),
         // A held repayment does not hold this back: ids from the held one up are re-read through the id watermark.
-        maxUpdatedAt: complete ? maxTime(start.maxUpdatedAt, maxTime(stats.newestChangeAt, ctx.scanStartedAt)) : stats.watermark.maxUpdatedAt,
+        maxUpdatedAt: complete && coversEdits ? maxTime(start.maxUpdatedAt, maxTime(stats.newestChangeAt, ctx.scanStartedAt)) : stats.watermark.maxUpdatedAt,
       };
     };
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputed: number }> => {
@@ -368,7 +375,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   };
 
   // Phase 1: the overlap window.
-  const since = windowStart(start, ctx.overlapMs);
+  const since = coversEdits ? windowStart(start, ctx.overlapMs) : null;
   if (since !== null) {
     const versions = await ctx.reader.windowVersions(entity, start.maxId, since);
     for (const version of versions) stats.newestChangeAt = maxTime(stats.newestChangeAt, version.updated_at);

@@ -1,12 +1,15 @@
 /**
- * The sync worker (D11): every `intervalMs` it copies new and changed Django rows into seedsmetrics entity by
- * entity (parents first, so a new loan and its repayments land in the same cycle), recomputes open loans at
+ * The sync worker (D11): every `intervalMs` it copies new Django rows into seedsmetrics entity by entity
+ * (parents first, so a new loan and its repayments land in the same cycle), every `editScanIntervalMs` also the
+ * rows edited since the last such scan (Django has no index on updated_at: each scan reads whole tables, so
+ * the primary is spared it every 2 s), recomputes open loans at
  * start-up and whenever the business date changes (D9), reconciles per-loan totals every
  * `reconcileIntervalMs`, and records each cycle in sync_runs / sync_tracking. One worker runs at a time:
  * it holds a session advisory lock on its own seedsmetrics connection, which is also the connection every
  * batch transaction runs on, so losing the connection loses the lock and nothing else.
  */
 import type pg from 'pg';
+import type { SyncConfig } from '../config';
 import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
 import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
@@ -31,6 +34,11 @@ export interface SyncWorkerOptions {
   intervalMs?: number;
   /** How far back the updated_at watermark re-reads, to catch rows committed out of order. @default 60000 */
   overlapMs?: number;
+  /**
+   * Milliseconds between the periodic loop's scans for edited rows (the updated_at window); the cycles between
+   * copy new rows only. The first cycle, runOnce() and reconcileNow() always scan. 0 scans every cycle. @default 30000
+   */
+  editScanIntervalMs?: number;
   /** Milliseconds between reconciliations (the first cycle always reconciles). @default 300000 */
   reconcileIntervalMs?: number;
   /** Lag above which health() reports "degraded". @default 120000 */
@@ -67,6 +75,8 @@ export interface CycleReport {
   asOf: string;
   /** Loans recomputed by recompute_open_loans this cycle (start-up or a new business date), else null. */
   openLoansRecomputed: number | null;
+  /** Whether the cycle scanned for edited rows (else it copied new rows only). */
+  editsScanned: boolean;
   entities: Record<SyncEntity, EntityReport>;
   rowsRead: number;
   rowsWritten: number;
@@ -84,9 +94,10 @@ export interface SyncHealth {
   lastCycleAt: string | null;
   lastCycleMs: number | null;
   /**
-   * How stale seedsmetrics may be: now − the newest Django change known to be copied. A successful cycle has
-   * copied every change committed before it started, so that instant counts as "seen" even when Django was
-   * quiet (otherwise a quiet night would read as lag). null before the first successful cycle.
+   * How stale seedsmetrics may be: now − the newest Django change known to be copied. A successful cycle that
+   * scanned edits has copied every change committed before it started, so that instant counts as "seen" even
+   * when Django was quiet (otherwise a quiet night would read as lag); a cycle copying new rows only does not
+   * move it. null before the first successful cycle.
    */
   lagMs: number | null;
   /** Newest Django updated_at the worker has copied (ISO). */
@@ -96,7 +107,15 @@ export interface SyncHealth {
   lastError: string | null;
 }
 
-const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000 };
+type Schedule = Pick<SyncWorkerOptions, 'intervalMs' | 'overlapMs' | 'editScanIntervalMs' | 'reconcileIntervalMs' | 'maxLagMs' | 'dpdHistoryRetentionDays'>;
+
+/** The worker's schedule as the SYNC_* variables set it. */
+export function scheduleOf(sync: SyncConfig): Schedule {
+  const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays } = sync;
+  return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays };
+}
+
+const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000 };
 
 export class SyncWorker {
   private readonly reader: DjangoReader;
@@ -104,6 +123,7 @@ export class SyncWorker {
   private readonly recompute: RecomputeSteps;
   private readonly intervalMs: number;
   private readonly overlapMs: number;
+  private readonly editScanIntervalMs: number;
   private readonly reconcileIntervalMs: number;
   private readonly maxLagMs: number;
   private readonly batchSize: number;
@@ -126,7 +146,8 @@ export class SyncWorker {
 
   private lastCycleAt: Date | null = null;
   private lastCycleMs: number | null = null;
-  private lastSuccessStartedAt: number | null = null;
+  /** Start of the last successful cycle that scanned edits: everything committed before it is copied. */
+  private lastCompleteStartedAt: number | null = null;
   private newestChangeAt: string | null = null;
   private rowsLastCycle = 0;
   private errorsLastCycle = 0;
@@ -138,20 +159,21 @@ export class SyncWorker {
     this.recompute = options.recompute ?? engineRecompute;
     this.intervalMs = options.intervalMs ?? DEFAULTS.intervalMs;
     this.overlapMs = options.overlapMs ?? DEFAULTS.overlapMs;
+    this.editScanIntervalMs = options.editScanIntervalMs ?? DEFAULTS.editScanIntervalMs;
     this.reconcileIntervalMs = options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs;
     this.maxLagMs = options.maxLagMs ?? DEFAULTS.maxLagMs;
     this.batchSize = options.batchSize ?? DEFAULTS.batchSize;
     this.log = options.log;
   }
 
-  /** Runs one cycle now (after any cycle in progress) and resolves with its report; rejects with its error. */
+  /** Runs one cycle now (after any cycle in progress), edits included, and resolves with its report; rejects with its error. */
   runOnce(): Promise<CycleReport> {
-    return this.enqueue(() => this.cycle(false));
+    return this.enqueue(() => this.cycle({ reconcile: false, scanEdits: true }));
   }
 
   /** Runs one cycle that reconciles whatever the interval says. */
   reconcileNow(): Promise<CycleReport> {
-    return this.enqueue(() => this.cycle(true));
+    return this.enqueue(() => this.cycle({ reconcile: true, scanEdits: true }));
   }
 
   /** Starts the periodic loop (first cycle immediately). Errors are logged and retried next interval. */
@@ -161,7 +183,7 @@ export class SyncWorker {
     const tick = async (): Promise<void> => {
       this.timer = null;
       try {
-        await this.runOnce();
+        await this.enqueue(() => this.cycle({ reconcile: false, scanEdits: false }));
       } catch (error) {
         if (this.stopping) return;
         if (error instanceof SyncLockBusyError) {
@@ -193,7 +215,7 @@ export class SyncWorker {
 
   health(maxLagMs: number = this.maxLagMs): SyncHealth {
     const now = Date.now();
-    const lagMs = this.lastSuccessStartedAt === null ? null : Math.max(0, now - this.lastSuccessStartedAt);
+    const lagMs = this.lastCompleteStartedAt === null ? null : Math.max(0, now - this.lastCompleteStartedAt);
     let status: SyncHealth['status'];
     if (lagMs === null) status = now - this.createdAt > maxLagMs ? 'degraded' : 'starting';
     else status = lagMs > maxLagMs ? 'degraded' : 'ok';
@@ -274,8 +296,10 @@ export class SyncWorker {
     });
   }
 
-  private async cycle(forceReconcile: boolean): Promise<CycleReport> {
+  /** One cycle; `force` says what it does whatever the intervals say (the loop forces nothing). */
+  private async cycle(force: { reconcile: boolean; scanEdits: boolean }): Promise<CycleReport> {
     const startedAt = new Date();
+    const scanEdits = force.scanEdits || this.lastCompleteStartedAt === null || startedAt.getTime() - this.lastCompleteStartedAt >= this.editScanIntervalMs;
     const t0 = performance.now();
     let client: pg.PoolClient | null = null;
     let rejects = 0;
@@ -302,6 +326,7 @@ export class SyncWorker {
         recompute: this.recompute,
         asOf,
         overlapMs: this.overlapMs,
+        scanEdits,
         batchSize: this.batchSize,
         onReject: (entity, reject) => {
           this.log.warn({ entity, djangoId: reject.id, reason: reject.reason }, 'Django row rejected by the sync');
@@ -332,7 +357,7 @@ export class SyncWorker {
         rejects += stats.rejects;
       }
       let reconciliation: ReconcileResult | null = null;
-      if (forceReconcile || Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs) {
+      if (force.reconcile || Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs) {
         reconciliation = await reconcile({ ...ctx, seen: new Map() });
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
@@ -357,6 +382,7 @@ export class SyncWorker {
         durationMs: performance.now() - t0,
         asOf,
         openLoansRecomputed,
+        editsScanned: scanEdits,
         entities,
         rowsRead: sum('rowsRead'),
         rowsWritten: sum('rowsWritten') + (reconciliation ? reconciliation.repaymentsWritten + reconciliation.repaymentsDeleted : 0),
@@ -368,7 +394,7 @@ export class SyncWorker {
       await writeWatermarks(client, unsavedMarks);
       await writeTracking(client, tracking);
       await this.recordRun(client, report, null);
-      this.lastSuccessStartedAt = startedAt.getTime();
+      if (scanEdits) this.lastCompleteStartedAt = startedAt.getTime();
       this.newestChangeAt = maxTime(this.newestChangeAt, newestChangeAt);
       this.finish(report.durationMs, report.rowsWritten, rejects, null);
       return report;

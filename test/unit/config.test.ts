@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 
@@ -28,7 +29,7 @@ describe('loadConfig', () => {
       metricsPoolSize: 10,
       embedded: { dataDir: path.resolve('.data/pg'), port: 54329 },
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
-      sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined },
+      sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true },
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
     });
@@ -51,6 +52,8 @@ describe('loadConfig', () => {
     expect(config.sync.intervalMs).toBe(5000);
     expect(config.demo.simulator).toBe(false);
     expect(loadConfig({ DPD_HISTORY_RETENTION_DAYS: '400' }).sync.dpdHistoryRetentionDays).toBe(400);
+    expect(loadConfig({ SYNC_EDIT_SCAN_INTERVAL_MS: '0' }).sync.editScanIntervalMs).toBe(0);
+    expect(loadConfig({ SYNC_EDIT_SCAN_INTERVAL_MS: '200000', SYNC_MAX_LAG_MS: '600000' }).sync).toMatchObject({ editScanIntervalMs: 200000, maxLagMs: 600000 });
   });
 
   it.each([
@@ -64,6 +67,9 @@ describe('loadConfig', () => {
     [{ BUSINESS_TZ: 'Mars/Olympus' }, 'BUSINESS_TZ must be an IANA time zone such as Africa/Lagos; got "Mars/Olympus"'],
     [{ SYNC_INTERVAL_MS: '10' }, 'SYNC_INTERVAL_MS must be an integer from 100 to 86400000; got "10"'],
     [{ SYNC_INTERVAL_MS: '2s' }, 'SYNC_INTERVAL_MS must be an integer from 100 to 86400000; got "2s"'],
+    [{ SYNC_EDIT_SCAN_INTERVAL_MS: '-1' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer from 0 to 86400000; got "-1"'],
+    [{ SYNC_EDIT_SCAN_INTERVAL_MS: '120000' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (120000); got "120000"'],
+    [{ SYNC_EDIT_SCAN_INTERVAL_MS: '60000', SYNC_MAX_LAG_MS: '30000' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (30000); got "60000"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"'],
     [{ DJANGO_POOL_SIZE: '0' }, 'DJANGO_POOL_SIZE must be an integer from 1 to 500; got "0"'],
     [{ METRICS_POOL_SIZE: '1.5' }, 'METRICS_POOL_SIZE must be an integer from 1 to 500; got "1.5"'],
@@ -96,4 +102,13 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('hunter2');
     expect(errorOf({ AUTH_JWT_SECRET: 'hunter2-hunter2' }).message).not.toContain('hunter2');
   });
+});
+
+it('README documents every variable src/config.ts reads', () => {
+  const root = path.resolve(__dirname, '../..');
+  const read = [...readFileSync(path.join(root, 'src/config.ts'), 'utf8').matchAll(/\(env, '([A-Z_]+)'/g)].map((m) => m[1]!);
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  expect(read.length).toBeGreaterThan(20);
+  expect([...new Set(read)].filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
 });

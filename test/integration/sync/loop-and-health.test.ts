@@ -58,3 +58,50 @@ it('health() is starting before the first cycle, ok after it, degraded past maxL
     { kind: 'reconcile', rows_read: 4, rows_written: 4, errors_count: 1, has_newest: true },
   ]);
 });
+
+describe('the loop scans for edited rows every editScanIntervalMs (Django has no index on updated_at)', () => {
+  const amountOf = async (id: string): Promise<string | undefined> =>
+    (await h.rows<{ payment_amount: string }>(`SELECT payment_amount FROM repayments WHERE repayment_id = $1`, [id]))[0]?.payment_amount;
+  const repaymentsMark = async (): Promise<string> =>
+    (await h.rows<{ mark: string }>(`SELECT max_updated_at::text AS mark FROM sync_watermarks WHERE entity = 'repayments'`))[0]!.mark;
+  const runs = async (): Promise<number> => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM sync_runs`))[0]!.n;
+
+  it('between scans the loop copies new rows only, keeps the updated_at watermark, and the lag counts from the last scan; runOnce() scans', async () => {
+    await h.django.repayment(1000, 100, 100, '2025-12-01T10:00:00+01:00');
+    const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100, editScanIntervalMs: 3_600_000 });
+    worker.start();
+    await waitFor('the first cycle', async () => (await runs()) >= 1);
+    const firstCycleSeenAt = Date.now();
+    const markAfterFirstScan = await repaymentsMark();
+    expect(await amountOf('1000')).toBe('100.00');
+
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 250, updated_at = now() WHERE id = 1000`);
+    await h.django.repayment(1001, 100, 300, '2025-12-02T10:00:00+01:00');
+    await waitFor('the new repayment', async () => (await amountOf('1001')) === '300.00');
+    const cyclesSoFar = await runs();
+    await waitFor('two more cycles', async () => (await runs()) >= cyclesSoFar + 2);
+    expect(await amountOf('1000')).toBe('100.00'); // the edit waits for the next scan
+    expect(await repaymentsMark()).toBe(markAfterFirstScan);
+    const health = worker.health();
+    expect(health.status).toBe('ok');
+    expect(health.lagMs).toBeGreaterThanOrEqual(Date.now() - firstCycleSeenAt);
+
+    const report = await worker.runOnce();
+    expect(report.editsScanned).toBe(true);
+    // The window reads both versions; 1001's is the one the loop already copied, so only the edit is written.
+    expect(report.entities.repayments).toMatchObject({ rowsRead: 2, rowsWritten: 1 });
+    expect(await amountOf('1000')).toBe('250.00');
+    expect(await repaymentsMark()).not.toBe(markAfterFirstScan);
+    await worker.stop();
+  });
+
+  it('with editScanIntervalMs 0 every cycle of the loop copies edits', async () => {
+    await h.django.repayment(1000, 100, 100, '2025-12-01T10:00:00+01:00');
+    const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100, editScanIntervalMs: 0 });
+    worker.start();
+    await waitFor('the first cycle', async () => (await amountOf('1000')) === '100.00');
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 250, updated_at = now() WHERE id = 1000`);
+    await waitFor('the edit', async () => (await amountOf('1000')) === '250.00');
+    await worker.stop();
+  });
+});
