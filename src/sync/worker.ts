@@ -357,7 +357,8 @@ export class SyncWorker {
         rejects += stats.rejects;
       }
       let reconciliation: ReconcileResult | null = null;
-      if (force.reconcile || Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs) {
+      // Only after a look for edits: an edit not yet copied would otherwise read as drift and be "repaired".
+      if (force.reconcile || (scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs)) {
         reconciliation = await reconcile({ ...ctx, seen: new Map() });
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;

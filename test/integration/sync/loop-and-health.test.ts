@@ -66,9 +66,10 @@ describe('the loop scans for edited rows every editScanIntervalMs (Django has no
     (await h.rows<{ mark: string }>(`SELECT max_updated_at::text AS mark FROM sync_watermarks WHERE entity = 'repayments'`))[0]!.mark;
   const runs = async (): Promise<number> => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM sync_runs`))[0]!.n;
 
-  it('between scans the loop copies new rows only, keeps the updated_at watermark, and the lag counts from the last scan; runOnce() scans', async () => {
+  it('between scans the loop copies new rows only, keeps the updated_at watermark, does not reconcile, and the lag counts from the last scan; runOnce() scans', async () => {
     await h.django.repayment(1000, 100, 100, '2025-12-01T10:00:00+01:00');
-    const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100, editScanIntervalMs: 3_600_000 });
+    // Reconciliation is due every cycle: it must still wait for a scan, or the pending edit would read as drift.
+    const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100, editScanIntervalMs: 3_600_000, reconcileIntervalMs: 1 });
     worker.start();
     await waitFor('the first cycle', async () => (await runs()) >= 1);
     const firstCycleSeenAt = Date.now();
@@ -82,6 +83,11 @@ describe('the loop scans for edited rows every editScanIntervalMs (Django has no
     await waitFor('two more cycles', async () => (await runs()) >= cyclesSoFar + 2);
     expect(await amountOf('1000')).toBe('100.00'); // the edit waits for the next scan
     expect(await repaymentsMark()).toBe(markAfterFirstScan);
+    const [kinds] = await h.rows<{ reconciles: number; cycles: number }>(
+      `SELECT count(*) FILTER (WHERE kind = 'reconcile')::int AS reconciles, count(*) FILTER (WHERE kind = 'cycle')::int AS cycles FROM sync_runs`,
+    );
+    expect(kinds!.reconciles).toBe(1); // the first cycle's
+    expect(kinds!.cycles).toBeGreaterThanOrEqual(2);
     const health = worker.health();
     expect(health.status).toBe('ok');
     expect(health.lagMs).toBeGreaterThanOrEqual(Date.now() - firstCycleSeenAt);
