@@ -104,6 +104,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       port: config.port,
       maxComplexity: config.graphql.maxComplexity,
       maxPageSize: config.graphql.maxPageSize,
+      corsOrigins: config.corsOrigins,
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs }),
     });
     const observedWorker = worker;

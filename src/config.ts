@@ -99,6 +99,11 @@ export interface Config {
     batching: boolean;
   };
   auth: AuthConfig;
+  /**
+   * Browser origins allowed to call the API from another origin (CORS), e.g. the dashboard's; ['*'] allows any.
+   * Empty: no CORS headers, so browsers allow same-origin pages only (GraphiQL is served by this server). @default []
+   */
+  corsOrigins: readonly string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -151,6 +156,27 @@ function postgresUrl(env: Env, name: string): string | undefined {
     throw new ConfigError(name, 'a URL that names a database (postgres://host/dbname)', redactUrl(raw));
   }
   return raw;
+}
+
+const ORIGIN_EXAMPLE = 'a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *';
+
+/** CORS_ORIGINS: `*`, or origins exactly as browsers send them in the Origin header. */
+function origins(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  const entries = raw.split(',').map((entry) => entry.trim());
+  if (entries.length === 1 && entries[0] === '*') return ['*'];
+  for (const entry of entries) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      origin = undefined;
+    }
+    // URL.origin drops paths, default ports and upper case: an entry that differs would never match a browser's header.
+    if (origin !== entry || !/^https?:/.test(entry)) throw new ConfigError(name, ORIGIN_EXAMPLE, entry); // names the bad entry
+  }
+  return entries;
 }
 
 /** Hides a password before a URL is echoed in an error or a log line. */
@@ -260,5 +286,6 @@ export function loadConfig(env: Env = process.env): Config {
       batching: bool(env, 'GRAPHQL_BATCHING', true),
     },
     auth: authConfig(env),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

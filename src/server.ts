@@ -13,6 +13,7 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { AppContext, Viewer } from './context';
 import type { Authenticator } from './auth';
+import { withCors } from './cors';
 import { createFormatError } from './errors';
 import { attachGraphqlWs } from './events/ws-server';
 import { complexityPlugin, createComplexityCheck } from './complexity';
@@ -53,6 +54,8 @@ export interface ServerOptions {
   readiness: () => Promise<ReadinessReport>;
   /** Bytes a WebSocket client may leave unread before it is closed. @default 4 MiB */
   maxWsBufferedBytes?: number;
+  /** Browser origins allowed to call from elsewhere (src/cors.ts); empty for same-origin only. @default [] */
+  corsOrigins?: readonly string[];
 }
 
 export interface GatewayServer {
@@ -79,6 +82,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     authenticator: options.authenticator,
     maxBufferedBytes: options.maxWsBufferedBytes,
     checkOperation: checkComplexity,
+    corsOrigins: options.corsOrigins,
     log: options.log.child({ component: 'graphql-ws' }),
   });
   const disposeWs: ApolloServerPlugin<AppContext> = {
@@ -114,14 +118,15 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
   });
   // Queries (POST /graphql) go straight to Apollo; browsers, GET queries, health and metrics go through Express.
-  httpServer.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+  const route = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     if (isGraphqlPost(request)) {
       timeRequest('graphql', response);
       graphql(request, response);
     } else {
       app(request, response);
     }
-  });
+  };
+  httpServer.on('request', withCors(options.corsOrigins ?? [], route));
 
   app.use(httpMetrics(GRAPHQL_PATH));
   app.get('/health/live', (_req, res) => {

@@ -1,6 +1,6 @@
 /**
  * graphql-ws (graphql-transport-ws protocol) on the HTTP server's own port and path, next to Apollo Server.
- * This adapter adds four things to graphql-ws's `useServer`:
+ * This adapter adds to graphql-ws's `useServer`:
  * - every published event is executed in a context of its own (fresh loaders, shared by all subscribers of
  *   that event), because graphql-ws would otherwise reuse one context, and its loaders' cache, for the whole
  *   subscription; and it is executed once per distinct operation (query text, operation name, variables), the
@@ -13,7 +13,9 @@
  *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes;
  * - authentication at connection_init (the `authorization` connection parameter, else the upgrade request's
  *   Authorization header): a refused client is closed with FORBIDDEN_CLOSE_CODE and a reason that says why, and
- *   a connection is closed the same way when its token expires.
+ *   a connection is closed the same way when its token expires;
+ * - the origin check browsers do not make for WebSockets: an upgrade from a page on another origin than this
+ *   server's, not listed in CORS_ORIGINS, is refused with 403 (src/cors.ts).
  */
 import type http from 'node:http';
 import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
@@ -21,6 +23,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
+import { isAllowedWebSocketOrigin } from '../cors';
 import { createFormatError } from '../errors';
 import type { Logger } from '../logger';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
@@ -86,6 +89,8 @@ export interface GraphqlWsOptions {
    * CALLER_ERROR_CODES (src/errors.ts). @default no extra checks
    */
   checkOperation?: (operation: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown> | null }) => readonly GraphQLError[];
+  /** Browser origins allowed besides the server's own (CORS_ORIGINS; see src/cors.ts). @default [] */
+  corsOrigins?: readonly string[];
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 }
 
@@ -219,7 +224,17 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
     check();
   };
 
-  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const corsOrigins = options.corsOrigins ?? [];
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    verifyClient: ({ req }, accept) => {
+      const origin = req.headers.origin;
+      if (isAllowedWebSocketOrigin(corsOrigins, origin, req.headers.host)) return accept(true);
+      log.warn({ origin, host: req.headers.host }, 'WebSocket upgrade from an origin not in CORS_ORIGINS refused');
+      accept(false, 403, `Origin ${origin} is not allowed: expected this server's own origin or one listed in CORS_ORIGINS`);
+    },
+  });
   const server = useServer(
     {
       schema: options.schema,

@@ -53,6 +53,9 @@ describe('loadConfig', () => {
     expect(config.demo.simulator).toBe(false);
     expect(loadConfig({ DPD_HISTORY_RETENTION_DAYS: '400' }).sync.dpdHistoryRetentionDays).toBe(400);
     expect(loadConfig({ SYNC_EDIT_SCAN_INTERVAL_MS: '0' }).sync.editScanIntervalMs).toBe(0);
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://dashboard.seeds.test, http://localhost:5173' }).corsOrigins).toEqual(['https://dashboard.seeds.test', 'http://localhost:5173']);
     expect(loadConfig({ SYNC_EDIT_SCAN_INTERVAL_MS: '200000', SYNC_MAX_LAG_MS: '600000' }).sync).toMatchObject({ editScanIntervalMs: 200000, maxLagMs: 600000 });
   });
 
@@ -67,6 +70,10 @@ describe('loadConfig', () => {
     [{ BUSINESS_TZ: 'Mars/Olympus' }, 'BUSINESS_TZ must be an IANA time zone such as Africa/Lagos; got "Mars/Olympus"'],
     [{ SYNC_INTERVAL_MS: '10' }, 'SYNC_INTERVAL_MS must be an integer from 100 to 86400000; got "10"'],
     [{ SYNC_INTERVAL_MS: '2s' }, 'SYNC_INTERVAL_MS must be an integer from 100 to 86400000; got "2s"'],
+    [{ CORS_ORIGINS: 'https://dashboard.seeds.test/' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "https://dashboard.seeds.test/"'],
+    [{ CORS_ORIGINS: 'http://localhost:5173, dashboard.seeds.test' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "dashboard.seeds.test"'],
+    [{ CORS_ORIGINS: 'https://dashboard.seeds.test:443' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "https://dashboard.seeds.test:443"'],
+    [{ CORS_ORIGINS: 'https://a.test,*' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "*"'],
     [{ SYNC_EDIT_SCAN_INTERVAL_MS: '-1' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer from 0 to 86400000; got "-1"'],
     [{ SYNC_EDIT_SCAN_INTERVAL_MS: '120000' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (120000); got "120000"'],
     [{ SYNC_EDIT_SCAN_INTERVAL_MS: '60000', SYNC_MAX_LAG_MS: '30000' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (30000); got "60000"'],
