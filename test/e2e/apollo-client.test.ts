@@ -3,7 +3,9 @@
  * with the typed documents generated from test/operations. Paging follows cursors to the end; a refetch of one
  * loan updates every cached query that shows it, because the cache normalises Loan by id.
  */
+import { createHash } from 'node:crypto';
 import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import type { App } from '../../src/app';
 import { DashboardDocument, LoanByIdDocument, LoansPageDocument, OfficerByIdDocument, type LoansPageQuery } from '../__generated__/graphql';
 import { startTestApp } from '../support/app';
@@ -88,4 +90,30 @@ it('resolves an officer by id with typed variables, and null for an unknown id',
   expect(found.data!.officer!.id).toBe(rows[0]!.officer_id);
   const missing = await client.query({ query: OfficerByIdDocument, variables: { id: '999999999' } });
   expect(missing.data!.officer).toBeNull();
+});
+
+it('serves automatic persisted queries: a hash alone over GET once the query is known, the full query only on a miss', async () => {
+  const sent: Array<{ method: string; hasQuery: boolean; status: number }> = [];
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(String(input));
+    const hasQuery = init?.method === 'GET' ? url.searchParams.has('query') : String(init?.body ?? '').includes('"query"');
+    sent.push({ method: init?.method ?? 'GET', hasQuery, status: response.status });
+    return response;
+  };
+  const persisted = new PersistedQueryLink({ sha256: (query: string) => createHash('sha256').update(query).digest('hex'), useGETForHashedQueries: true });
+  const apq = new ApolloClient({ link: persisted.concat(new HttpLink({ uri: `${app.server.url}/graphql`, fetch: recordingFetch })), cache: new InMemoryCache() });
+  const { rows } = await dbs.metrics.pool.query<{ officer_id: string }>('SELECT officer_id FROM officers ORDER BY officer_id LIMIT 1');
+  const id = rows[0]!.officer_id;
+
+  const first = await apq.query({ query: OfficerByIdDocument, variables: { id }, fetchPolicy: 'network-only' });
+  const again = await apq.query({ query: OfficerByIdDocument, variables: { id }, fetchPolicy: 'network-only' });
+  expect(first.data!.officer!.id).toBe(id);
+  expect(again.data).toEqual(first.data);
+  expect(sent).toEqual([
+    { method: 'GET', hasQuery: false, status: 200 }, // PERSISTED_QUERY_NOT_FOUND: the server does not know the hash yet
+    { method: 'POST', hasQuery: true, status: 200 }, // the full query with its hash, which the server keeps
+    { method: 'GET', hasQuery: false, status: 200 }, // the hash alone suffices from now on
+  ]);
+  apq.stop();
 });
