@@ -59,7 +59,22 @@ export function renderPlayground(graphqlPath: string, examples: ExampleOperation
     var path = ${inlineJson(graphqlPath)};
     var httpUrl = window.location.origin + path;
     var wsUrl = httpUrl.replace(/^http/, 'ws');
-    var fetcher = GraphiQL.createFetcher({ url: httpUrl, wsClient: graphqlWs.createClient({ url: wsUrl, lazy: true }) });
+    // The Headers tab reaches HTTP requests by itself; a WebSocket has no headers, so its Authorization goes in
+    // the connection parameters: one lazy graphql-ws client per token, shared by that token's subscriptions.
+    var wsClients = {};
+    function wsClientFor(headers) {
+      var authorization = '';
+      Object.keys(headers || {}).forEach(function (name) {
+        if (name.toLowerCase() === 'authorization') authorization = String(headers[name]);
+      });
+      if (!wsClients[authorization]) {
+        wsClients[authorization] = graphqlWs.createClient({ url: wsUrl, lazy: true, connectionParams: authorization ? { authorization: authorization } : {} });
+      }
+      return wsClients[authorization];
+    }
+    var fetcher = function (params, options) {
+      return GraphiQL.createFetcher({ url: httpUrl, wsClient: wsClientFor(options && options.headers) })(params, options);
+    };
     var tabs = ${inlineJson(tabs)};
     var root = ReactDOM.createRoot(document.getElementById('graphiql'));
     root.render(React.createElement(GraphiQL, {

@@ -5,12 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { SignJWT } from 'jose';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 import { startTestApp } from '../support/app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SECRET = 'a-test-secret-of-at-least-32-characters';
 
 let dbs: TestDatabases;
 let app: App;
@@ -32,6 +34,30 @@ afterAll(async () => {
   await dbs?.drop();
 });
 
+/** Sets the `index`th CodeMirror editor matching `selector` (GraphiQL 3 keeps the instance on its element). */
+async function setEditor(page: Page, selector: string, value: string, index = 0): Promise<void> {
+  await page.evaluate(
+    ({ selector, value, index }) => (document.querySelectorAll(selector)[index] as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value),
+    { selector, value, index },
+  );
+}
+
+function readResult(page: Page): Promise<string> {
+  return page.evaluate(() => (document.querySelector('.result-window .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '');
+}
+
+/**
+ * Clicks Run until the result shows `needle` (bounded) and returns it. A click can be lost while GraphiQL still
+ * fetches the schema, or run the operation name the editor held before setEditor, on a loaded machine.
+ */
+async function executeUntilResultShows(page: Page, needle: string): Promise<string> {
+  for (let attempt = 0; attempt < 6 && !(await readResult(page)).includes(needle); attempt += 1) {
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction((needle) => (document.querySelector('.result-window')?.textContent ?? '').includes(needle), needle, { timeout: 10_000 }).catch(() => undefined);
+  }
+  return readResult(page);
+}
+
 it('serves GraphiQL without any outside request and runs a query through the page', async () => {
   const page = await browser.newPage();
   const requested: string[] = [];
@@ -49,27 +75,34 @@ it('serves GraphiQL without any outside request and runs a query through the pag
   expect(tabs).toEqual(expect.arrayContaining(['Dashboard', 'LoansPage', 'OfficerById']));
 
   // Replace the query of the active tab and run it.
-  await page.evaluate(() => {
-    const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } };
-    editor.CodeMirror.setValue('query Version { apiVersion }');
-  });
-  const readResult = () =>
-    page.evaluate(() => {
-      const result = document.querySelector('.result-window .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null;
-      return result?.CodeMirror.getValue() ?? '';
-    });
-  // A click that lands while GraphiQL is still fetching the schema can be ignored on a loaded machine: click
-  // again until the result shows (bounded), then assert on the result itself.
-  for (let attempt = 0; attempt < 6 && !(await readResult()).includes('apiVersion'); attempt += 1) {
-    await page.click('.graphiql-execute-button');
-    await page
-      .waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('apiVersion'), undefined, { timeout: 10_000 })
-      .catch(() => undefined);
-  }
-  expect(JSON.parse(await readResult())).toEqual({ data: { apiVersion: '1' } });
+  await setEditor(page, '.graphiql-query-editor .CodeMirror', 'query Version { apiVersion }');
+  expect(JSON.parse(await executeUntilResultShows(page, 'apiVersion'))).toEqual({ data: { apiVersion: '1' } });
   await page.screenshot({ path: path.join(os.tmpdir(), 'graphiql.png') });
 
   const origin = new URL(app.server.url).origin;
   expect(requested.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual([]);
   expect(pageErrors).toEqual([]);
+}, 90_000);
+
+it('with authentication on, the Headers tab reaches subscriptions too (as graphql-ws connection parameters)', async () => {
+  const secured = await startTestApp(dbs, { SYNC_ENABLED: 'false', AUTH_JWT_SECRET: SECRET });
+  try {
+    const { rows } = await dbs.metrics.pool.query<{ id: string }>(
+      `INSERT INTO dpd_transitions (loan_id, officer_id, branch, region, transition_date, from_dpd_bucket, to_dpd_bucket, dpd_before, dpd_after, outstanding_balance)
+       VALUES ('9001', '501', 'YABA', 'Crystal', DATE '2025-12-10', '1-6', '7-30', 6, 7, 12500.50) RETURNING transition_id::text AS id`,
+    );
+    const token = await new SignJWT({ sub: 'analyst-1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
+    const page = await browser.newPage();
+    await page.goto(`${secured.server.url}/graphql`);
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+    await page.click('button[data-name="headers"]');
+    // The second editor of the tools section is the headers editor (the first holds the variables).
+    await page.waitForFunction(() => document.querySelectorAll('.graphiql-editor-tool .CodeMirror').length === 2);
+    await setEditor(page, '.graphiql-editor-tool .CodeMirror', JSON.stringify({ Authorization: `Bearer ${token}` }), 1);
+    await setEditor(page, '.graphiql-query-editor .CodeMirror', 'subscription Replay { dpdTransitioned(since: "0") { id toBucket } }');
+    expect(JSON.parse(await executeUntilResultShows(page, 'toBucket'))).toEqual({ data: { dpdTransitioned: { id: rows[0]!.id, toBucket: 'DPD_7_30' } } });
+    await page.close();
+  } finally {
+    await secured.stop();
+  }
 }, 90_000);
