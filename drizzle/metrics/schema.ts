@@ -419,18 +419,28 @@ export const parCurrent = pgTable(
 );
 
 /**
- * New: PAR scope keys a loan left (its officer, branch or region changed), written by a trigger on loans and
- * consumed by the next refresh_par in the same transaction, so the scope it left is refreshed with the one it
- * joined instead of waiting for the daily full refresh.
+ * New: each loan's share of par_current as par_current holds it (its scope keys, principal outstanding and DPD
+ * when PAR was last refreshed for it). refresh_par of a batch adds the batch's new shares and subtracts these,
+ * so its cost follows the batch, not the size of the scopes; the daily full refresh rebuilds the table.
+ * Invariant: par_current = the sums of these rows per scope key.
  */
-export const parStaleScopes = pgTable(
-  'par_stale_scopes',
-  {
-    scope: varchar('scope', { length: 20 }).notNull(),
-    scopeKey: varchar('scope_key', { length: 255 }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.scope, t.scopeKey] })],
-);
+export const parLoanShares = pgTable('par_loan_shares', {
+  loanId: varchar('loan_id', { length: 50 }).primaryKey(),
+  officerId: varchar('officer_id', { length: 50 }).notNull(),
+  branch: varchar('branch', { length: 100 }).notNull(),
+  region: varchar('region', { length: 100 }).notNull(),
+  principalOutstanding: money('principal_outstanding').notNull(),
+  currentDpd: integer('current_dpd'),
+});
+
+/**
+ * New: loans whose officer, branch or region changed outside a recompute (a curated hierarchy change), written
+ * by a trigger on loans and consumed by the next refresh_par, so the scopes they left and joined move then
+ * instead of waiting for the daily full refresh.
+ */
+export const parStaleLoans = pgTable('par_stale_loans', {
+  loanId: varchar('loan_id', { length: 50 }).primaryKey(),
+});
 
 /** The durable log of PAR moves (D8); ids are NOTIFYed on channel par_change. Ratios are amount / portfolio. */
 export const parChanges = pgTable(

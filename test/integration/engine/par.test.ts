@@ -137,8 +137,8 @@ describe('PAR per scope', () => {
     // P3 (10,000, DPD 126) is reassigned from o3 (YABA since the test above, Jade) to o2 (EPE, Ruby), as the sync
     // copies a reassignment. Only P3 is recomputed; o3, YABA and Jade lose it in the same refresh, not the next day's.
     await dbs.metrics.pool.query(`UPDATE loans SET officer_id = 'o2', branch = 'EPE', region = 'Ruby' WHERE loan_id = 'P3'`);
-    const { rows: stale } = await dbs.metrics.pool.query(`SELECT scope, scope_key FROM par_stale_scopes ORDER BY scope`);
-    expect(stale).toEqual([{ scope: 'BRANCH', scope_key: 'YABA' }, { scope: 'OFFICER', scope_key: 'o3' }, { scope: 'REGION', scope_key: 'Jade' }]);
+    const { rows: stale } = await dbs.metrics.pool.query(`SELECT loan_id FROM par_stale_loans ORDER BY loan_id`);
+    expect(stale).toEqual([{ loan_id: 'P3' }]);
     await withoutRepaymentTrigger(dbs.metrics.pool, (client) => recomputeLoans(client, ['P3'], '2025-11-24'));
     const d = '2025-11-24';
     const gone = { portfolio: '10000.00 → 0.00', par15: '10000.00 → 0.00', par30: '10000.00 → 0.00', par60: '10000.00 → 0.00', par90: '10000.00 → 0.00', ratio15: '1.00000000 → 0.00000000', ratio30: '1.00000000 → 0.00000000', ratio60: '1.00000000 → 0.00000000', ratio90: '1.00000000 → 0.00000000' };
@@ -154,6 +154,6 @@ describe('PAR per scope', () => {
       // Ruby: P1 15,000 + P2 20,000 + P3 10,000: PAR15 30,000 / 45,000, PAR30..90 10,000 / 45,000. The whole portfolio did not move.
       { scope: 'REGION', key: 'Ruby', date: d, portfolio: '35000.00 → 45000.00', par15: '20000.00 → 30000.00', par30: '0.00 → 10000.00', par60: '0.00 → 10000.00', par90: '0.00 → 10000.00', ratio15: '0.57142857 → 0.66666667', ratio30: '0.00000000 → 0.22222222', ratio60: '0.00000000 → 0.22222222', ratio90: '0.00000000 → 0.22222222' },
     ]);
-    expect((await dbs.metrics.pool.query(`SELECT count(*)::int AS n FROM par_stale_scopes`)).rows).toEqual([{ n: 0 }]);
+    expect((await dbs.metrics.pool.query(`SELECT count(*)::int AS n FROM par_stale_loans`)).rows).toEqual([{ n: 0 }]);
   });
 });
