@@ -159,10 +159,17 @@ export function checkTargets(result: Omit<BenchResult, 'targets'>): TargetCheck[
   }
   checks.push({ target: 'initial sync + full recompute < 60 s', measured: `${fmt(result.dataset.initialSyncMs / 1000, 1)} s`, met: result.dataset.initialSyncMs < 60_000 });
   if (result.sync) {
+    const s = result.sync;
+    // Both cycles count: the loop's usual one and the one every 30 s that also looks for edits.
+    const slowest = Math.max(s.incrementalCycleMs, s.incrementalWithEditScanMs ?? 0);
+    const recomputed = Math.max(s.incrementalLoansRecomputed, s.incrementalWithEditScanLoansRecomputed ?? 0);
     checks.push({
       target: 'incremental cycle (new repayments) < 1 s, only their loans recomputed',
-      measured: `${result.sync.incrementalCycleMs} ms, ${result.sync.incrementalLoansRecomputed} loans for ${result.sync.distinctLoans}`,
-      met: result.sync.incrementalCycleMs < 1000 && result.sync.incrementalLoansRecomputed <= result.sync.distinctLoans,
+      measured:
+        s.incrementalWithEditScanMs === undefined
+          ? `${s.incrementalCycleMs} ms, ${s.incrementalLoansRecomputed} loans for ${s.distinctLoans}`
+          : `${s.incrementalCycleMs} ms (${s.incrementalWithEditScanMs} ms with the edit scan), ${recomputed} loans for ${s.distinctLoans}`,
+      met: slowest < 1000 && recomputed <= s.distinctLoans,
     });
   }
   return checks;
@@ -240,7 +247,7 @@ export function printSummary(result: BenchResult): void {
   out.push(`dataset: ${JSON.stringify(d.rows)}; initial sync + full recompute ${d.initialSyncMs} ms${d.cached ? ` (measured when built, ${d.builtAt})` : ''}`);
   if (result.sync) {
     const s = result.sync;
-    out.push(`sync: start-up cycle ${s.startupCycleMs} ms; full recompute ${s.fullRecomputeMs} ms (${s.fullRecomputeLoans} loans); incremental ${s.incrementalCycleMs} ms for ${s.newRepayments} repayments → ${s.incrementalLoansRecomputed} loans recomputed`);
+    out.push(`sync: start-up cycle ${s.startupCycleMs} ms; full recompute ${s.fullRecomputeMs} ms (${s.fullRecomputeLoans} loans); incremental ${s.incrementalCycleMs} ms for ${s.newRepayments} repayments → ${s.incrementalLoansRecomputed} loans recomputed${s.incrementalWithEditScanMs === undefined ? '' : `; with the edit scan ${s.incrementalWithEditScanMs} ms → ${s.incrementalWithEditScanLoansRecomputed} loans`}`);
   }
   // The tables carry the latency, statement, memory, live-feed and target figures.
   out.push('', markdownTables(result));

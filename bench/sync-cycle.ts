@@ -1,7 +1,8 @@
 /**
  * Engine figures of a run, on the working copy: the worker's start-up cycle (full recompute of open loans at the
- * pinned business date, plus its first reconciliation), then one incremental cycle after N new repayments were
- * committed into Django for N distinct open loans (target: under 1 s, recomputing only those loans).
+ * pinned business date, plus its first reconciliation), then incremental cycles after N new repayments were
+ * committed into Django for N distinct open loans (target: under 1 s, recomputing only those loans): the loop's
+ * usual cycle (new rows only), then, after N more, the cycle that also looks for edits (every 30 s by default).
  */
 import pg from 'pg';
 import { silentLogger } from '../src/logger';
@@ -16,9 +17,13 @@ export interface SyncFigures {
   fullRecomputeLoans: number;
   newRepayments: number;
   distinctLoans: number;
+  /** The loop's usual cycle: new rows only. */
   incrementalCycleMs: number;
   incrementalRowsWritten: number;
   incrementalLoansRecomputed: number;
+  /** The same for N more repayments in a cycle that also scans Django's updated_at for edits (absent before session 7). */
+  incrementalWithEditScanMs?: number;
+  incrementalWithEditScanLoansRecomputed?: number;
 }
 
 /** Inserts one repayment (a day's instalment, paid on the business date) for each of `count` open loans. */
@@ -52,10 +57,15 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
       const fullStarted = performance.now();
       const full = await metricsPool.query<{ n: number }>(`SELECT recompute_open_loans($1::date) AS n`, [asOf]);
       const fullRecomputeMs = Math.round(performance.now() - fullStarted);
+      const timedCycle = async (scanEdits: boolean): Promise<{ ms: number; report: Awaited<ReturnType<SyncWorker['runOnce']>> }> => {
+        const started = performance.now();
+        const report = await worker.runOnce({ scanEdits });
+        return { ms: Math.round(performance.now() - started), report };
+      };
       const inserted = await insertRepayments(urls.djangoUrl, newRepayments, asOf);
-      const started = performance.now();
-      const incremental = await worker.runOnce();
-      const incrementalCycleMs = Math.round(performance.now() - started);
+      const { ms: incrementalCycleMs, report: incremental } = await timedCycle(false);
+      await insertRepayments(urls.djangoUrl, newRepayments, asOf);
+      const withEditScan = await timedCycle(true);
       return {
         startupCycleMs: Math.round(startup.durationMs),
         startupOpenLoansRecomputed: startup.openLoansRecomputed,
@@ -66,6 +76,8 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
         incrementalCycleMs,
         incrementalRowsWritten: incremental.rowsWritten,
         incrementalLoansRecomputed: incremental.loansRecomputed,
+        incrementalWithEditScanMs: withEditScan.ms,
+        incrementalWithEditScanLoansRecomputed: withEditScan.report.loansRecomputed,
       };
     } finally {
       await worker.stop();

@@ -166,9 +166,12 @@ export class SyncWorker {
     this.log = options.log;
   }
 
-  /** Runs one cycle now (after any cycle in progress), edits included, and resolves with its report; rejects with its error. */
-  runOnce(): Promise<CycleReport> {
-    return this.enqueue(() => this.cycle({ reconcile: false, scanEdits: true }));
+  /**
+   * Runs one cycle now (after any cycle in progress) and resolves with its report; rejects with its error. It
+   * looks for edited rows too unless `scanEdits` is false (the cycle the loop runs between looks).
+   */
+  runOnce(options: { scanEdits?: boolean } = {}): Promise<CycleReport> {
+    return this.enqueue(() => this.cycle({ reconcile: false, scanEdits: options.scanEdits ?? true }));
   }
 
   /** Runs one cycle that reconciles whatever the interval says. */

@@ -44,6 +44,19 @@ CREATE OR REPLACE FUNCTION refresh_par(p_loan_ids varchar[], p_as_of date) RETUR
 LANGUAGE plpgsql SET jit = off AS $fn$
 DECLARE
   v_changes integer;
+  -- PAR amounts per scope key of the shares in CTE `signed` (sign, loan_id, officer_id, branch, region,
+  -- principal_outstanding, current_dpd): each share counts sign times.
+  v_sums constant text := $q$
+      SELECT k.scope, k.scope_key,
+             sum(x.sign * x.principal_outstanding) AS portfolio,
+             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 15), 0) AS par15,
+             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 30), 0) AS par30,
+             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 60), 0) AS par60,
+             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 90), 0) AS par90
+        FROM signed x
+        CROSS JOIN LATERAL (VALUES ('OFFICER'::varchar, x.officer_id::varchar), ('BRANCH', x.branch), ('REGION', x.region), ('PORTFOLIO', 'ALL')) AS k(scope, scope_key)
+       GROUP BY k.scope, k.scope_key
+  $q$;
   -- Each head ends in a CTE `compared` (scope, scope_key, is_new, <amount>_before / <amount>_after).
   v_full_head constant text := $q$
     WITH
@@ -54,17 +67,11 @@ DECLARE
       UNION SELECT 'PORTFOLIO', 'ALL'
       UNION SELECT pc.scope, pc.scope_key FROM par_current pc
     ),
-    amounts AS (
-      SELECT k.scope, k.scope_key,
-             sum(COALESCE(l.principal_outstanding, 0)) AS portfolio,
-             COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 15), 0) AS par15,
-             COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 30), 0) AS par30,
-             COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 60), 0) AS par60,
-             COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 90), 0) AS par90
+    signed AS (
+      SELECT 1 AS sign, l.loan_id, l.officer_id, l.branch, l.region, COALESCE(l.principal_outstanding, 0) AS principal_outstanding, l.current_dpd
         FROM loans l
-        CROSS JOIN LATERAL (VALUES ('OFFICER'::varchar, l.officer_id::varchar), ('BRANCH', l.branch), ('REGION', l.region), ('PORTFOLIO', 'ALL')) AS k(scope, scope_key)
-       GROUP BY k.scope, k.scope_key
     ),
+    amounts AS ($q$ || v_sums || $q$),
     compared AS (
       SELECT k.scope, k.scope_key,
              (pc.scope IS NULL) AS is_new,
@@ -104,17 +111,7 @@ DECLARE
       SELECT -1, s.loan_id, s.officer_id, s.branch, s.region, s.principal_outstanding, s.current_dpd
         FROM batch b JOIN par_loan_shares s ON s.loan_id = b.loan_id
     ),
-    deltas AS (
-      SELECT k.scope, k.scope_key,
-             sum(x.sign * x.principal_outstanding) AS portfolio,
-             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 15), 0) AS par15,
-             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 30), 0) AS par30,
-             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 60), 0) AS par60,
-             COALESCE(sum(x.sign * x.principal_outstanding) FILTER (WHERE x.current_dpd >= 90), 0) AS par90
-        FROM signed x
-        CROSS JOIN LATERAL (VALUES ('OFFICER'::varchar, x.officer_id::varchar), ('BRANCH', x.branch), ('REGION', x.region), ('PORTFOLIO', 'ALL')) AS k(scope, scope_key)
-       GROUP BY k.scope, k.scope_key
-    ),
+    deltas AS ($q$ || v_sums || $q$),
     compared AS (
       SELECT d.scope, d.scope_key,
              (pc.scope IS NULL) AS is_new,

@@ -101,6 +101,19 @@ describe('the loop scans for edited rows every editScanIntervalMs (Django has no
     await worker.stop();
   });
 
+  it('runOnce({ scanEdits: false }) runs the loop\'s cycle between looks: new rows copied, edits left for the next look', async () => {
+    await h.django.repayment(1000, 100, 100, '2025-12-01T10:00:00+01:00');
+    const worker = h.worker({ recompute: recordingRecompute() });
+    await worker.runOnce();
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 250, updated_at = now() WHERE id = 1000`);
+    await h.django.repayment(1001, 100, 300, '2025-12-02T10:00:00+01:00');
+    const between = await worker.runOnce({ scanEdits: false });
+    expect(between.editsScanned).toBe(false);
+    expect([await amountOf('1000'), await amountOf('1001')]).toEqual(['100.00', '300.00']);
+    expect((await worker.runOnce()).editsScanned).toBe(true);
+    expect(await amountOf('1000')).toBe('250.00');
+  });
+
   it('with editScanIntervalMs 0 every cycle of the loop copies edits', async () => {
     await h.django.repayment(1000, 100, 100, '2025-12-01T10:00:00+01:00');
     const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100, editScanIntervalMs: 0 });
