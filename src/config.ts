@@ -53,6 +53,8 @@ export interface SyncConfig {
   maxLagMs: number;
   /** Days of daily DPD snapshots kept (each loan's latest always stays); undefined keeps every snapshot. @default undefined */
   dpdHistoryRetentionDays: number | undefined;
+  /** Days of sync_runs rows (one per cycle) kept. @default 30 */
+  syncRunsRetentionDays: number;
 }
 
 /**
@@ -279,6 +281,7 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileIntervalMs: integer(env, 'SYNC_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
       maxLagMs,
       dpdHistoryRetentionDays: text(env, 'DPD_HISTORY_RETENTION_DAYS') === undefined ? undefined : integer(env, 'DPD_HISTORY_RETENTION_DAYS', 0, 1, 36_500),
+      syncRunsRetentionDays: integer(env, 'SYNC_RUNS_RETENTION_DAYS', 30, 1, 36_500),
     },
     graphql: {
       maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', 500, 1, 10_000),

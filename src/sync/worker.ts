@@ -16,6 +16,7 @@ import type { Logger } from '../logger';
 import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
+import { pruneSyncRuns, recordRun } from './run-log';
 import { reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
@@ -51,6 +52,8 @@ export interface SyncWorkerOptions {
   batchSize?: number;
   /** Days of loan_dpd_daily snapshots kept, pruned once per business date (each loan's latest is always kept); undefined keeps all. */
   dpdHistoryRetentionDays?: number;
+  /** Days of sync_runs rows kept, pruned once per business date. @default 30 */
+  syncRunsRetentionDays?: number;
   /** What a worker does while another holds the lock: wait (poll every intervalMs) or fail with SyncLockBusyError. @default "wait" */
   onLockBusy?: 'wait' | 'fail';
   log: SyncLogger;
@@ -107,15 +110,18 @@ export interface SyncHealth {
   lastError: string | null;
 }
 
-type Schedule = Pick<SyncWorkerOptions, 'intervalMs' | 'overlapMs' | 'editScanIntervalMs' | 'reconcileIntervalMs' | 'maxLagMs' | 'dpdHistoryRetentionDays'>;
+type Schedule = Pick<
+  SyncWorkerOptions,
+  'intervalMs' | 'overlapMs' | 'editScanIntervalMs' | 'reconcileIntervalMs' | 'maxLagMs' | 'dpdHistoryRetentionDays' | 'syncRunsRetentionDays'
+>;
 
 /** The worker's schedule as the SYNC_* variables set it. */
 export function scheduleOf(sync: SyncConfig): Schedule {
-  const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays } = sync;
-  return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays };
+  const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays } = sync;
+  return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays };
 }
 
-const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000 };
+const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30 };
 
 export class SyncWorker {
   private readonly reader: DjangoReader;
@@ -319,6 +325,9 @@ export class SyncWorker {
           const pruned = await inBatchTransaction(locked, () => pruneDpdSnapshots(locked, asOf, keepDays));
           this.log.info({ asOf, keepDays, pruned }, 'pruned DPD snapshots past their retention');
         }
+        const keepRunDays = this.options.syncRunsRetentionDays ?? DEFAULTS.syncRunsRetentionDays;
+        const prunedRuns = await pruneSyncRuns(locked, asOf, keepRunDays);
+        if (prunedRuns > 0) this.log.info({ asOf, keepDays: keepRunDays, pruned: prunedRuns }, 'pruned sync_runs past their retention');
         this.openLoansRecomputedFor = asOf;
       }
       const scanStartedAt = await this.reader.clock();
@@ -397,7 +406,7 @@ export class SyncWorker {
       };
       await writeWatermarks(client, unsavedMarks);
       await writeTracking(client, tracking);
-      await this.recordRun(client, report, null);
+      await recordRun(client, { ...report, reconciled: report.reconciliation !== null });
       if (scanEdits) this.lastCompleteStartedAt = startedAt.getTime();
       this.newestChangeAt = maxTime(this.newestChangeAt, newestChangeAt);
       this.finish(report.durationMs, report.rowsWritten, rejects, null);
@@ -408,7 +417,7 @@ export class SyncWorker {
       if (!(error instanceof SyncLockBusyError)) this.dropConnection();
       if (this.stopping) throw error; // interrupted by stop(): not a failed cycle
       this.finish(performance.now() - t0, 0, rejects + 1, message);
-      await this.recordRun(this.options.metricsPool, null, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
+      await recordRun(this.options.metricsPool, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
       throw error;
     }
   }
@@ -425,16 +434,5 @@ export class SyncWorker {
     this.rowsLastCycle = rows;
     this.errorsLastCycle = errors;
     this.lastError = error;
-  }
-
-  /** One sync_runs row per cycle (kind 'cycle', or 'reconcile' when the cycle reconciled). */
-  private async recordRun(db: Pick<pg.ClientBase, 'query'>, report: CycleReport | null, failure: { startedAt: Date; message: string; errors: number } | null): Promise<void> {
-    await db.query(
-      `INSERT INTO sync_runs (kind, started_at, finished_at, rows_read, rows_written, loans_recomputed, errors_count, newest_django_change_at, error_message)
-       VALUES ($1, $2, now(), $3, $4, $5, $6, $7::timestamptz, $8)`,
-      report
-        ? [report.reconciliation ? 'reconcile' : 'cycle', report.startedAt, report.rowsRead, report.rowsWritten, report.loansRecomputed, report.rejects, report.newestChangeAt, null]
-        : ['cycle', failure!.startedAt, 0, 0, 0, failure!.errors, null, failure!.message],
-    );
   }
 }

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       metricsPoolSize: 10,
       embedded: { dataDir: path.resolve('.data/pg'), port: 54329 },
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
-      sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined },
+      sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, syncRunsRetentionDays: 30 },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true },
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
     });
@@ -88,6 +88,7 @@ describe('loadConfig', () => {
     [{ GRAPHQL_BATCHING: 'nope' }, 'GRAPHQL_BATCHING must be one of true, false, 1, 0, yes, no, on, off; got "nope"'],
     [{ GRAPHQL_MAX_PAGE_SIZE: '0' }, 'GRAPHQL_MAX_PAGE_SIZE must be an integer from 1 to 10000; got "0"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '0' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
+    [{ SYNC_RUNS_RETENTION_DAYS: '0' }, 'SYNC_RUNS_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '1y' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "1y"'],
     [{ AUTH_JWT_SECRET: 'short-secret' }, 'AUTH_JWT_SECRET must be a shared secret of at least 32 characters; got "12 characters (not shown)"'],
     [{ AUTH_JWKS_URL: 'ftp://idp.example/jwks' }, 'AUTH_JWKS_URL must be an http:// or https:// URL of a JSON Web Key Set; got "ftp://idp.example/jwks"'],

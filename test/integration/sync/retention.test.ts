@@ -1,8 +1,10 @@
 /**
  * DPD snapshot retention (DPD_HISTORY_RETENTION_DAYS): snapshots older than the retention go, each loan's latest
- * stays (previous_dpd reads it), and the worker prunes once per business date after the daily recompute.
+ * stays (previous_dpd reads it), and the worker prunes once per business date after the daily recompute. The
+ * sync_runs log is pruned the same way (SYNC_RUNS_RETENTION_DAYS).
  */
 import { pruneDpdSnapshots } from '../../../src/engine/retention';
+import { pruneSyncRuns } from '../../../src/sync/run-log';
 import { insertLoans } from '../engine/fixtures';
 import { memoryLogger, recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
@@ -61,4 +63,23 @@ it('the worker prunes after the recompute of a new business date, and keeps ever
   await seedSnapshots();
   await worker.runOnce();
   expect(await snapshots()).toHaveLength(6);
+  await worker.stop();
+});
+
+it('sync_runs: the worker keeps syncRunsRetentionDays (30 by default) of cycles before the business date', async () => {
+  await h.dbs.metrics.pool.query(`DELETE FROM sync_runs`);
+  await h.dbs.metrics.pool.query(
+    `INSERT INTO sync_runs (kind, started_at, finished_at) VALUES
+       ('cycle', '2025-10-31 12:00+01', '2025-10-31 12:00+01'), ('cycle', '2025-11-20 12:00+01', '2025-11-20 12:00+01')`,
+  );
+  const runs = async (): Promise<string[]> =>
+    (await h.rows<{ d: string }>(`SELECT (started_at AT TIME ZONE 'Africa/Lagos')::date::text AS d FROM sync_runs ORDER BY run_id`)).map((r) => r.d);
+  const { log, lines } = memoryLogger();
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  const report = await worker.runOnce();
+  // Cutoff 2025-12-10 − 30 = 11-10: the 10-31 run goes, the 11-20 one stays, and so does this cycle's own row.
+  expect(await runs()).toEqual(['2025-11-20', new Date(report.startedAt).toLocaleDateString('en-CA', { timeZone: 'Africa/Lagos' })]);
+  expect(lines.filter((l) => l.msg === 'pruned sync_runs past their retention').map(({ keepDays, pruned }) => ({ keepDays, pruned }))).toEqual([{ keepDays: 30, pruned: 1 }]);
+  await worker.stop();
+  await expect(pruneSyncRuns(h.dbs.metrics.pool, TODAY, 0)).rejects.toThrow('keepDays must be a positive integer; got 0');
 });
