@@ -4,17 +4,16 @@
  * without CORS_ORIGINS a cross-origin page cannot read anything. WebSocket upgrades, which browsers do not
  * subject to CORS, follow the same list (plus the server's own origin). Checked header by header and in Chromium.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
+import { launchChromium } from '../support/chromium';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 
 let dbs: TestDatabases;
@@ -26,17 +25,13 @@ let closed: App;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   pages = http.createServer((_request, response) => response.end('<!doctype html><title>dashboard</title>'));
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   dashboardOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
   dbs = await createTestDatabases();
   allowing = await startTestApp(dbs, { SYNC_ENABLED: 'false', CORS_ORIGINS: `https://other.example, ${dashboardOrigin}`, AUTH_JWT_SECRET: SECRET });
   closed = await startTestApp(dbs, { SYNC_ENABLED: 'false' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

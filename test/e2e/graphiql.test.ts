@@ -2,16 +2,15 @@
  * An analyst's first minute: a browser opens /graphql, gets GraphiQL served offline (every asset from this
  * server, nothing from a CDN), finds the example operations as tabs, runs one and reads the result.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../../src/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 import { startTestApp } from '../support/app';
+import { launchChromium } from '../support/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 
 let dbs: TestDatabases;
@@ -19,13 +18,9 @@ let app: App;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   dbs = await createTestDatabases();
   app = await startTestApp(dbs, { SYNC_ENABLED: 'false' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
