@@ -27,6 +27,7 @@ import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchO
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { fetchRepaymentWatch, type RepaymentWatchRow } from './repayment-watch.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
+import { fetchSyncStatus, type SyncStatusRow } from './sync-status.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan } from './transition.metrics';
 import { inOrderOf, preparedStatements } from './sql';
@@ -106,6 +107,8 @@ export interface Loaders {
   verticalLeads(filter: BranchFilter): Promise<VerticalLeadRow[]>;
   /** Portfolio KPIs (§4.5), one statement. */
   portfolioKpis(wave: string | null, regions: readonly string[] | null): Promise<PortfolioKpiRow>;
+  /** How fresh seedsmetrics is (the sync worker's log), one statement. */
+  syncStatus(): Promise<SyncStatusRow>;
   /** §4.6 top-risk loans per officer id; primes loanMetrics. */
   topRiskLoans(limit: number): DataLoader<string, TopRiskRow[]>;
   /** Live feeds: DPD transitions by id, history/replay pages, filter checks (owned by the live-feeds work). */
@@ -224,6 +227,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const summaries = memo<LoanSummaryRow>();
   const branchLists = memo<BranchRow[]>();
   const kpis = memo<PortfolioKpiRow>();
+  const syncStatuses = memo<SyncStatusRow>();
   const leadLists = memo<VerticalLeadRow[]>();
   const collections = memo<DailyCollectionRow[]>();
   const leaderboards = memo<CollectionsStandingRow[]>();
@@ -310,6 +314,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     filterOptions: (lists, scope) => filterLists(filterSignature({ lists, scope }), () => fetchFilterOptions(metrics, lists, scope)),
     verticalLeads: (filter) => leadLists(filterSignature(filter), () => fetchVerticalLeads(metrics, filter)),
     portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
+    syncStatus: () => syncStatuses('', () => fetchSyncStatus(metrics)),
     dpdTransitions: createDpdTransitionLoaders(metrics),
     parChanges: createParChangeLoaders(metrics),
   };

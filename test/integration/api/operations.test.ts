@@ -37,6 +37,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
   AgentActivity: [{}, { category: 'CRITICAL_NO_COLLECTION', filter: { waves: ['WAVE_1', 'WAVE_2'] } }],
   RepaymentWatch: [{}, { filter: { regions: ['Ruby'] } }],
   FilterOptions: [{}, { regions: ['Ruby'] }],
+  SyncStatus: [{}],
   // Subscriptions: validated here, delivered in test/integration/live and test/e2e/live.
   LiveDpdTransitions: [{}],
   LiveParChanges: [{}],
