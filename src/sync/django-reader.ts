@@ -308,15 +308,16 @@ export class DjangoReader {
   }
 
   /**
-   * Per loan: number, exact sum and newest change of every storable repayment (all rows, counted or not), for
-   * the reconciliation that compares them with the copy. One aggregate over the table.
+   * Per loan: number, exact sum and newest change of every storable repayment (all rows, counted or not) up to id
+   * `throughId`, for the reconciliation that compares them with the copy. One aggregate over the table.
    */
-  repaymentTotalsPerLoan(): Promise<Array<{ loan_id: string; n: number; total: string; last_change: string }>> {
+  repaymentTotalsPerLoan(throughId: string): Promise<Array<{ loan_id: string; n: number; total: string; last_change: string }>> {
     return this.plain(
       `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(round(r.repayment_amount::numeric, 2))::text AS total,
               max(${utcText('r.updated_at')}) AS last_change
-       FROM loans_ajoloanrepayment r WHERE abs(r.repayment_amount) < 1e13
+       FROM loans_ajoloanrepayment r WHERE abs(r.repayment_amount) < 1e13 AND r.id <= $1::bigint
        GROUP BY r.ajo_loan_id`,
+      [throughId],
     );
   }
 

@@ -28,18 +28,28 @@ export interface ReconcileResult {
 /** Loans re-copied per transaction. */
 const REPAIR_CHUNK = 200;
 
-/** The loans whose copy differs from Django (count, sum or newest updated_at of their repayments). */
-export async function findDriftingLoans(ctx: Pick<CopyContext, 'reader' | 'client'>): Promise<{ checked: number; drifting: string[] }> {
-  const totals = await ctx.reader.repaymentTotalsPerLoan();
+/**
+ * The loans whose copy differs from Django (count, sum or newest updated_at of their repayments). Only what the
+ * cycle could have copied is compared: repayments up to the id watermark it reached (`throughId`), and not the
+ * loans whose Django repayments changed after the cycle began (`scanStartedAt`). Both are still on their way: the
+ * next cycle copies the new rows, the next look for edits the changed ones; taken for drift they were "repaired"
+ * and logged as such whenever Django was busy during the cycle.
+ */
+export async function findDriftingLoans(
+  ctx: Pick<CopyContext, 'reader' | 'client' | 'scanStartedAt'>,
+  throughId: string,
+): Promise<{ checked: number; drifting: string[] }> {
+  const totals = await ctx.reader.repaymentTotalsPerLoan(throughId);
   const { rows } = await ctx.client.query<{ loan_id: string; drifting: boolean }>(
     `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, total numeric, last_change text)),
           mine AS (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total, max(django_updated_at) AS last_change
-                   FROM repayments GROUP BY loan_id)
+                   FROM repayments WHERE CASE WHEN repayment_id ~ '^[0-9]{1,18}$' THEN repayment_id::bigint <= $2::bigint ELSE true END GROUP BY loan_id)
      SELECT l.loan_id,
             (COALESCE(dj.n, 0), COALESCE(dj.total, 0), dj.last_change::timestamptz)
-              IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.total, 0), mine.last_change) AS drifting
+              IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.total, 0), mine.last_change)
+              AND (dj.last_change IS NULL OR $3::timestamptz IS NULL OR dj.last_change::timestamptz < $3::timestamptz) AS drifting
      FROM loans l LEFT JOIN dj ON dj.loan_id = l.loan_id LEFT JOIN mine ON mine.loan_id = l.loan_id`,
-    [JSON.stringify(totals)],
+    [JSON.stringify(totals), throughId, ctx.scanStartedAt],
   );
   return { checked: rows.length, drifting: rows.filter((r) => r.drifting).map((r) => r.loan_id).sort() };
 }
@@ -68,11 +78,12 @@ async function addMissingLoans(ctx: CopyContext, result: ReconcileResult): Promi
   }
 }
 
-export async function reconcile(ctx: CopyContext): Promise<ReconcileResult> {
+/** `repaymentsThroughId`: the repayments id watermark this cycle's copy reached. */
+export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): Promise<ReconcileResult> {
   const result: ReconcileResult = { loansAdded: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0 };
   // Missing loans first, so their repayments are compared (and copied) just below.
   await addMissingLoans(ctx, result);
-  const { checked, drifting } = await findDriftingLoans(ctx);
+  const { checked, drifting } = await findDriftingLoans(ctx, repaymentsThroughId);
   result.loansChecked = checked;
   result.loansRepaired = drifting;
   for (let i = 0; i < drifting.length; i += REPAIR_CHUNK) {

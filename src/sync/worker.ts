@@ -371,7 +371,7 @@ export class SyncWorker {
       let reconciliation: ReconcileResult | null = null;
       // Only after a look for edits: an edit not yet copied would otherwise read as drift and be "repaired".
       if (force.reconcile || (scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs)) {
-        reconciliation = await reconcile({ ...ctx, seen: new Map() });
+        reconciliation = await reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId);
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
         if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {

@@ -269,3 +269,41 @@ it('recomputes open loans at start-up and again when the business date changes',
   await worker.runOnce();
   expect(recompute.openCalls).toEqual(['2025-12-10', '2025-12-11']);
 });
+
+it('the reconciliation leaves alone what Django writes while the cycle runs: a new repayment, and an edit (the next cycle and the next look copy them)', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11);
+  await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 101, 1000, '2025-11-04T10:00:00+01:00');
+  const recompute = recordingRecompute();
+  const worker = h.worker({ recompute });
+  await worker.runOnce();
+  await h.django.repayment(1002, 100, 500, '2025-11-05T10:00:00+01:00');
+  // Django is busy during the next cycle: once it has copied the new repayment (its recompute is the hook),
+  // another one lands on loan 100 and an existing one of loan 101 is edited, both before the reconciliation.
+  let written = false;
+  const busyDjango: typeof recompute = {
+    ...recompute,
+    loans: async (client, ids, asOf) => {
+      if (!written) {
+        written = true;
+        await h.django.repayment(1003, 100, 700, '2025-11-06T10:00:00+01:00');
+        await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 1500, updated_at = now() WHERE id = 1001`);
+      }
+      return recompute.loans(client, ids, asOf);
+    },
+  };
+  await worker.stop();
+  const busy = h.worker({ recompute: busyDjango });
+  const report = await busy.reconcileNow();
+  expect(written).toBe(true);
+  expect(report.reconciliation).toMatchObject({ loansChecked: 2, loansRepaired: [], repaymentsWritten: 0 });
+  const next = await busy.runOnce();
+  expect(next.reconciliation).toBeNull();
+  expect(await h.rows(`SELECT repayment_id, payment_amount FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', payment_amount: '1000.00' },
+    { repayment_id: '1001', payment_amount: '1500.00' },
+    { repayment_id: '1002', payment_amount: '500.00' },
+    { repayment_id: '1003', payment_amount: '700.00' },
+  ]);
+});
