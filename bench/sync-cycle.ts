@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { silentLogger } from '../src/logger';
 import { createPool } from '../src/pg-pool';
-import { SyncWorker } from '../src/sync/worker';
+import { SyncWorker, type CycleReport } from '../src/sync/worker';
 
 export interface SyncFigures {
   startupCycleMs: number;
@@ -57,7 +57,7 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
       const fullStarted = performance.now();
       const full = await metricsPool.query<{ n: number }>(`SELECT recompute_open_loans($1::date) AS n`, [asOf]);
       const fullRecomputeMs = Math.round(performance.now() - fullStarted);
-      const timedCycle = async (scanEdits: boolean): Promise<{ ms: number; report: Awaited<ReturnType<SyncWorker['runOnce']>> }> => {
+      const timedCycle = async (scanEdits: boolean): Promise<{ ms: number; report: CycleReport }> => {
         const started = performance.now();
         const report = await worker.runOnce({ scanEdits });
         return { ms: Math.round(performance.now() - started), report };
