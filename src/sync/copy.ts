@@ -294,6 +294,10 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   const coversEdits = ctx.scanEdits !== false || initialScan;
   const deferredLoans = new Set<string>();
   const isFresh = (row: SourceRow): boolean => ctx.seen.get(row.id) !== row.updated_at;
+  // Remember only versions a later overlap window can re-read: that window starts at the watermark this scan
+  // ends with, minus the overlap, and the watermark never ends below this bound. Without it the initial load
+  // held every row of the table in memory until its end (4.7 M repayments at scale 10).
+  const rememberFrom = versionCutoff(coversEdits ? maxTime(start.maxUpdatedAt, ctx.scanStartedAt) : start.maxUpdatedAt, ctx.overlapMs);
 
   /** Writes one batch; `lastId` is the keyset position reached (null in the window phase), `complete` ends the scan. */
   const writeBatch = async (rows: readonly SourceRow[], lastId: string | null, complete: boolean): Promise<void> => {
@@ -366,7 +370,9 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       done = { mark, reported: [], recomputed: 0 };
     }
     if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
-    for (const row of pageRows(entity, fresh)) if (!outcome.heldIds.has(row.id)) ctx.seen.set(row.id, row.updated_at);
+    for (const row of pageRows(entity, fresh)) {
+      if (!outcome.heldIds.has(row.id) && (rememberFrom === null || row.updated_at >= rememberFrom)) ctx.seen.set(row.id, row.updated_at);
+    }
     for (const reject of done.reported) ctx.onReject(entity, reject);
     stats.rejects += done.reported.length;
     stats.rowsWritten += outcome.written;
@@ -375,7 +381,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   };
 
   // Phase 1: the overlap window.
-  const since = coversEdits ? windowStart(start, ctx.overlapMs) : null;
+  const since = coversEdits ? windowStart(start.maxUpdatedAt, ctx.overlapMs) : null;
   if (since !== null) {
     const versions = await ctx.reader.windowVersions(entity, start.maxId, since);
     for (const version of versions) stats.newestChangeAt = maxTime(stats.newestChangeAt, version.updated_at);
@@ -404,7 +410,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     await writeBatch(rows, lastId, complete);
     if (complete) break;
   }
-  forgetBefore(ctx.seen, windowStart(stats.watermark, ctx.overlapMs));
+  forgetBefore(ctx.seen, versionCutoff(stats.watermark.maxUpdatedAt, ctx.overlapMs));
   return stats;
 }
 
@@ -413,10 +419,18 @@ async function allLoanIds(client: pg.ClientBase): Promise<string[]> {
   return rows.map((r) => r.loan_id);
 }
 
+/**
+ * The oldest version the overlap window of a watermark at `maxUpdatedAt` re-reads, in the microsecond ISO form
+ * rows carry (so versions compare as strings); null when there is no window yet.
+ */
+function versionCutoff(maxUpdatedAt: string | null, overlapMs: number): string | null {
+  const start = windowStart(maxUpdatedAt, overlapMs);
+  return start === null ? null : start.replace('Z', '000Z');
+}
+
 /** Drops versions older than the next re-read window: they will not be read again. */
-function forgetBefore(seen: Map<string, string>, windowStartIso: string | null): void {
-  if (windowStartIso === null) return;
-  const cutoff = windowStartIso.replace('Z', '000Z'); // ms ISO → the microsecond form rows carry
+function forgetBefore(seen: Map<string, string>, cutoff: string | null): void {
+  if (cutoff === null) return;
   for (const [id, version] of seen) if (version < cutoff) seen.delete(id);
 }
 

@@ -49,10 +49,10 @@ export const maxId = (a: string, b: string): string => (BigInt(a) >= BigInt(b) ?
 export const maxTime = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a >= b ? a : b);
 
 /** Start of the updated_at re-read window: the watermark minus the overlap; null (ids only) before the first complete scan. */
-export function windowStart(mark: Watermark, overlapMs: number): string | null {
-  if (mark.maxUpdatedAt === null) return null;
+export function windowStart(maxUpdatedAt: string | null, overlapMs: number): string | null {
+  if (maxUpdatedAt === null) return null;
   // Dropping the microseconds moves the start earlier by under 1 ms: the window only grows, which is safe.
-  return new Date(Date.parse(mark.maxUpdatedAt) - overlapMs).toISOString();
+  return new Date(Date.parse(maxUpdatedAt) - overlapMs).toISOString();
 }
 
 export interface EntityRunStats {

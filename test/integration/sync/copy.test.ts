@@ -1,3 +1,6 @@
+import { copyEntity, type CopyContext } from '../../../src/sync/copy';
+import { DjangoReader } from '../../../src/sync/django-reader';
+import { NO_WATERMARK } from '../../../src/sync/watermarks';
 import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
 let h: SyncHarness;
@@ -50,5 +53,50 @@ describe('a new loan and its repayments', () => {
       { repayment_id: '1001', loan_id: '100', payment_date: '2025-11-20', payment_amount: '20000.00', principal_paid: '20000.00',
         payment_method: 'TRANSFER', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: true },
     ]);
+  });
+});
+
+describe('the versions the worker remembers', () => {
+  /** A Map that records the most entries it ever held. */
+  class PeakMap<K, V> extends Map<K, V> {
+    peak = 0;
+    override set(key: K, value: V): this {
+      super.set(key, value);
+      this.peak = Math.max(this.peak, this.size);
+      return this;
+    }
+  }
+
+  it('are only those an overlap window can re-read, even while an initial scan copies older rows', async () => {
+    await h.django.user(7);
+    await h.django.customer(11);
+    await h.django.loan(100, 7, 11);
+    await h.worker({ recompute: recordingRecompute() }).runOnce();
+    for (const id of [1000, 1001, 1002, 1003, 1004]) {
+      await h.django.repayment(id, 100, 4400, '2025-11-04T10:00:00+01:00', { updated_at: '2025-11-04T10:00:00Z' });
+    }
+    await h.django.repayment(1005, 100, 4400, '2025-11-05T10:00:00+01:00'); // updated_at: now
+    await h.django.repayment(1006, 100, 4400, '2025-11-06T10:00:00+01:00');
+
+    const reader = new DjangoReader(h.dbs.django.pool, 'Africa/Lagos');
+    const client = await h.dbs.metrics.pool.connect();
+    try {
+      const context = async (seen: Map<string, string>): Promise<CopyContext> => ({
+        reader, client, recompute: recordingRecompute(), asOf: TODAY, scanStartedAt: await reader.clock(), overlapMs: 60_000,
+        batchSize: 2, onReject: () => undefined, seen,
+      });
+      const seen = new PeakMap<string, string>();
+      const initial = await copyEntity(await context(seen), 'repayments', NO_WATERMARK);
+      expect(initial.rowsWritten).toBe(7);
+      // Before: all seven were held until the scan ended (every repayment of the table, on a first start).
+      expect(seen.peak).toBe(2);
+      expect([...seen.keys()]).toEqual(['1005', '1006']);
+
+      // What they are for: the next scan's window re-reads the two recent rows and skips them as copied.
+      const next = await copyEntity(await context(seen), 'repayments', initial.watermark);
+      expect(next).toMatchObject({ rowsRead: 2, rowsWritten: 0 });
+    } finally {
+      client.release();
+    }
   });
 });

@@ -3,11 +3,11 @@ import { maxId, maxTime, windowStart } from '../../../src/sync/watermarks';
 
 describe('windowStart', () => {
   it('is null (ids only) before the first complete scan', () => {
-    expect(windowStart({ maxId: '0', maxUpdatedAt: null }, 60_000)).toBeNull();
+    expect(windowStart(null, 60_000)).toBeNull();
   });
   it('is the watermark minus the overlap, rounded down to the millisecond (the window only grows)', () => {
-    expect(windowStart({ maxId: '9', maxUpdatedAt: '2025-12-10T00:00:30.123456Z' }, 60_000)).toBe('2025-12-09T23:59:30.123Z');
-    expect(windowStart({ maxId: '9', maxUpdatedAt: '2025-12-10T00:00:30.000999Z' }, 0)).toBe('2025-12-10T00:00:30.000Z');
+    expect(windowStart('2025-12-10T00:00:30.123456Z', 60_000)).toBe('2025-12-09T23:59:30.123Z');
+    expect(windowStart('2025-12-10T00:00:30.000999Z', 0)).toBe('2025-12-10T00:00:30.000Z');
   });
 });
 
