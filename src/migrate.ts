@@ -10,17 +10,35 @@ import { metricsMigrationsDir } from './paths';
 /** Arbitrary but fixed: the advisory-lock key that serialises migrations. */
 const MIGRATION_LOCK_KEY = 7_301_001;
 
+export interface MigrationOutcome {
+  /** Migrations this call applied (0: the schema was already the latest). */
+  applied: number;
+  /** Migrations the database has now. */
+  total: number;
+}
+
 /** `migrationsFolder` other than the repository's only for tests that upgrade from an earlier schema. */
-export async function migrateMetrics(metricsUrl: string, migrationsFolder: string = metricsMigrationsDir): Promise<void> {
+export async function migrateMetrics(metricsUrl: string, migrationsFolder: string = metricsMigrationsDir): Promise<MigrationOutcome> {
   const client = new pg.Client({ connectionString: metricsUrl, application_name: 'seedsmetrics-gateway/migrate' });
   client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SET client_min_messages = warning');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const before = await appliedMigrations(client);
     await migrate(drizzle(client), { migrationsFolder });
+    const total = await appliedMigrations(client);
+    return { applied: total - before, total };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
+}
+
+/** Rows of drizzle's journal table (one per applied migration); 0 before the first migration. */
+async function appliedMigrations(client: pg.Client): Promise<number> {
+  const { rows: table } = await client.query<{ exists: boolean }>(`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS exists`);
+  if (!table[0]!.exists) return 0;
+  const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
+  return rows[0]!.n;
 }

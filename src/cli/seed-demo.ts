@@ -29,9 +29,11 @@ async function main(): Promise<void> {
     djangoUrl = dbs.embedded!.url(EMBEDDED_DJANGO_DB);
     metricsUrl = dbs.metrics.url;
     await applyDjangoFixture(djangoUrl);
-    await migrateMetrics(metricsUrl);
   }
   try {
+    // Before any Django row is written: the sheet's import at the end needs the schema, and a failure here leaves
+    // nothing half-seeded.
+    if (metricsUrl !== undefined) await migrateMetrics(metricsUrl);
     const started = performance.now();
     const { dataset, write, generateMs } = await seedDjango({ djangoWriterUrl: djangoUrl, scale: args.scale, seed: args.seed, asOf: args.asOf });
     fs.mkdirSync(path.dirname(hierarchyOut), { recursive: true });

@@ -1,20 +1,9 @@
 /** `npm run sync -- --once` and `npm run validate` as operators run them: exit codes and output. */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { runCli, type CliResult } from '../../support/cli';
 import { syncHarness, type SyncHarness } from './harness';
 
-const root = path.resolve(__dirname, '../../..');
-
-function run(script: string, args: string[], h: SyncHarness): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', path.join(root, script), ...args],
-      { cwd: root, env: { ...process.env, DJANGO_DATABASE_URL: h.dbs.djangoUrl, METRICS_DATABASE_URL: h.dbs.metricsUrl, LOG_LEVEL: 'silent' }, timeout: 150_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = (script: string, args: string[], h: SyncHarness): Promise<CliResult> =>
+  runCli(script, args, { DJANGO_DATABASE_URL: h.dbs.djangoUrl, METRICS_DATABASE_URL: h.dbs.metricsUrl });
 
 let h: SyncHarness;
 beforeAll(async () => {

@@ -1,0 +1,60 @@
+/** `npm run db:migrate` as operators run it: a fresh database gets every migration, a second run none. */
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { metricsMigrationsDir } from '../../src/paths';
+import { runCli } from '../support/cli';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { withDatabase } from '../support/test-env';
+
+const journal = JSON.parse(fs.readFileSync(path.join(metricsMigrationsDir, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+const MIGRATIONS = journal.entries.length;
+
+let admin: pg.Client;
+let dbs: TestDatabases;
+let name: string;
+let url: string;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  admin = new pg.Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
+  await admin.connect();
+  name = `t_${process.env.TEST_RUN_ID}_migrate_cli_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  url = withDatabase(process.env.TEST_PG_ADMIN_URL!, name);
+});
+
+afterAll(async () => {
+  await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin?.end();
+  await dbs?.drop();
+});
+
+it('applies every migration to an empty database, then none, and names the database without its password', async () => {
+  const env = { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: url };
+  const where = url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  expect(await runCli('src/cli/migrate.ts', [], env)).toEqual({ code: 0, stdout: `${where}: applied ${MIGRATIONS} of ${MIGRATIONS} migrations\n`, stderr: '' });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    expect((await client.query(`SELECT to_regclass('loans')::text AS loans, to_regclass('par_loan_shares')::text AS shares`)).rows).toEqual([{ loans: 'loans', shares: 'par_loan_shares' }]);
+  } finally {
+    await client.end();
+  }
+  expect(await runCli('src/cli/migrate.ts', [], env)).toEqual({ code: 0, stdout: `${where}: already at the latest schema (${MIGRATIONS} migrations)\n`, stderr: '' });
+}, 300_000);
+
+it('exits 1 saying what it needs when no database URL is set', async () => {
+  expect(await runCli('src/cli/migrate.ts', [], { DJANGO_DATABASE_URL: '', METRICS_DATABASE_URL: '' })).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'db:migrate needs METRICS_DATABASE_URL (with DJANGO_DATABASE_URL); got neither. The embedded database of `npm start` is migrated at every start.\n',
+  });
+}, 300_000);
+
+it('exits 1 naming the database when it cannot migrate it', async () => {
+  const missing = withDatabase(process.env.TEST_PG_ADMIN_URL!, `${name}_absent`);
+  const result = await runCli('src/cli/migrate.ts', [], { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: missing });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe(`db:migrate failed on ${missing.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')}: database "${name}_absent" does not exist\n`);
+}, 300_000);
