@@ -168,6 +168,13 @@ export interface RepaymentSourceRow extends SourceRow {
   applied_to_loan: boolean | null;
 }
 
+/** Django repayments with their amount in cents as the copy stores it (NULL: too large for numeric(15,2), never copied). */
+const REPAYMENTS_WITH_CENTS = `SELECT id, ajo_loan_id, updated_at, paid_date, marked_as, applied_to_loan,
+  CASE WHEN abs(repayment_amount) < 1e13 THEN round(repayment_amount::numeric, 2) END AS amount FROM loans_ajoloanrepayment`;
+
+/** D3 over REPAYMENTS_WITH_CENTS: the rule seedsmetrics' generated repayments.is_counted applies to the copy. */
+const COUNTS_UNDER_D3 = `r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE`;
+
 const REPAYMENT_COLUMNS = `
   r.id::text AS id, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
   ${businessDate('r.paid_date')} AS payment_date, ${utcText('r.paid_date')} AS paid_at,
@@ -311,11 +318,14 @@ export class DjangoReader {
    * Per loan: number, exact sum and newest change of every storable repayment (all rows, counted or not) up to id
    * `throughId`, for the reconciliation that compares them with the copy. One aggregate over the table.
    */
-  repaymentTotalsPerLoan(throughId: string): Promise<Array<{ loan_id: string; n: number; total: string; last_change: string }>> {
+  repaymentTotalsPerLoan(throughId: string): Promise<Array<{ loan_id: string; n: number; total: string; counted_n: number; counted_total: string; last_change: string }>> {
+    // The counted pair catches edits that leave count, sum and updated_at alone: Django's QuerySet.update() does
+    // not touch auto_now fields, so a bulk reversal (marked_as, applied_to_loan) is invisible to the edit scan.
     return this.plain(
-      `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(round(r.repayment_amount::numeric, 2))::text AS total,
+      `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(r.amount)::text AS total,
+              count(*) FILTER (WHERE ${COUNTS_UNDER_D3})::int AS counted_n, COALESCE(sum(r.amount) FILTER (WHERE ${COUNTS_UNDER_D3}), 0)::text AS counted_total,
               max(${utcText('r.updated_at')}) AS last_change
-       FROM loans_ajoloanrepayment r WHERE abs(r.repayment_amount) < 1e13 AND r.id <= $1::bigint
+       FROM (${REPAYMENTS_WITH_CENTS}) r WHERE r.amount IS NOT NULL AND r.id <= $1::bigint
        GROUP BY r.ajo_loan_id`,
       [throughId],
     );
@@ -325,9 +335,7 @@ export class DjangoReader {
   countedTotalsPerLoan(): Promise<Array<{ loan_id: string; n: number; total: string }>> {
     return this.plain(
       `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(r.amount)::text AS total
-       FROM (SELECT ajo_loan_id, CASE WHEN abs(repayment_amount) < 1e13 THEN round(repayment_amount::numeric, 2) END AS amount,
-                    paid_date, marked_as, applied_to_loan FROM loans_ajoloanrepayment) r
-       WHERE r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE
+       FROM (${REPAYMENTS_WITH_CENTS}) r WHERE ${COUNTS_UNDER_D3}
        GROUP BY r.ajo_loan_id`,
     );
   }

@@ -1,7 +1,7 @@
 /**
- * Periodic repair of drift (D11, D3): compares, per loan, the number, exact sum and newest change of Django's
- * repayments with the seedsmetrics copy in two statements (one aggregate per database), then re-copies the
- * repayments of every loan that differs, deletes copies Django no longer has, and recomputes those loans, in
+ * Periodic repair of drift (D11, D3): compares, per loan, the number and exact sum of Django's repayments (all
+ * of them, and those that count under D3) and their newest change with the seedsmetrics copy in two statements
+ * (one aggregate per database), then re-copies the repayments of every loan that differs, deletes copies Django no longer has, and recomputes those loans, in
  * one transaction per chunk of loans. Loans Django has but the copy missed (committed later than the overlap
  * window) are copied first; holidays and schedule instalments deleted in Django leave the mirror (the remaining
  * instalments of such a loan are renumbered as Django now numbers them).
@@ -29,7 +29,8 @@ export interface ReconcileResult {
 const REPAIR_CHUNK = 200;
 
 /**
- * The loans whose copy differs from Django (count, sum or newest updated_at of their repayments). Only what the
+ * The loans whose copy differs from Django (count and sum of their repayments, of those that count under D3, or
+ * their newest updated_at). Only what the
  * cycle could have copied is compared: repayments up to the id watermark it reached (`throughId`), and not the
  * loans whose Django repayments changed after the cycle began (`scanStartedAt`). Both are still on their way: the
  * next cycle copies the new rows, the next look for edits the changed ones; taken for drift they were "repaired"
@@ -41,12 +42,13 @@ export async function findDriftingLoans(
 ): Promise<{ checked: number; drifting: string[] }> {
   const totals = await ctx.reader.repaymentTotalsPerLoan(throughId);
   const { rows } = await ctx.client.query<{ loan_id: string; drifting: boolean }>(
-    `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, total numeric, last_change text)),
-          mine AS (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total, max(django_updated_at) AS last_change
+    `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, total numeric, counted_n int, counted_total numeric, last_change text)),
+          mine AS (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total, count(*) FILTER (WHERE is_counted)::int AS counted_n,
+                          COALESCE(sum(payment_amount) FILTER (WHERE is_counted), 0) AS counted_total, max(django_updated_at) AS last_change
                    FROM repayments WHERE CASE WHEN repayment_id ~ '^[0-9]{1,18}$' THEN repayment_id::bigint <= $2::bigint ELSE true END GROUP BY loan_id)
      SELECT l.loan_id,
-            (COALESCE(dj.n, 0), COALESCE(dj.total, 0), dj.last_change::timestamptz)
-              IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.total, 0), mine.last_change)
+            (COALESCE(dj.n, 0), COALESCE(dj.total, 0), COALESCE(dj.counted_n, 0), COALESCE(dj.counted_total, 0), dj.last_change::timestamptz)
+              IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.total, 0), COALESCE(mine.counted_n, 0), COALESCE(mine.counted_total, 0), mine.last_change)
               AND (dj.last_change IS NULL OR $3::timestamptz IS NULL OR dj.last_change::timestamptz < $3::timestamptz) AS drifting
      FROM loans l LEFT JOIN dj ON dj.loan_id = l.loan_id LEFT JOIN mine ON mine.loan_id = l.loan_id`,
     [JSON.stringify(totals), throughId, ctx.scanStartedAt],

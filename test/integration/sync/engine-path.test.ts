@@ -48,6 +48,22 @@ it('a repayment deleted in Django disappears at reconciliation and its loan is r
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansChecked: 1, loansRepaired: [], repaymentsDeleted: 0 });
 });
 
+it('a reversal written without touching updated_at (Django QuerySet.update) is repaired at reconciliation', async () => {
+  const worker = h.worker();
+  await worker.runOnce();
+  // Count, sum and newest updated_at of the loan's repayments stay the same: only what counts changes.
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET marked_as = 'REVERSAL' WHERE id = 1002`);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT is_counted FROM repayments WHERE repayment_id = '1002'`)).toEqual([{ is_counted: true }]);
+  const report = await worker.reconcileNow();
+  expect(report.reconciliation).toMatchObject({ loansRepaired: ['100'], repaymentsWritten: 1, repaymentsDeleted: 0, loansRecomputed: 1 });
+  expect(await h.rows(`SELECT is_counted, marked_as FROM repayments WHERE repayment_id = '1002'`)).toEqual([{ is_counted: false, marked_as: 'REVERSAL' }]);
+  expect(await loanA()).toEqual([
+    { total_repayments: '40000.00', counted_repayments_count: 2, repayment_days_due_today: 27, current_dpd: 18, actual_outstanding: '78800.00', dpd_bucket: '7-30', computed_as_of: TODAY },
+  ]);
+  expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([]);
+});
+
 it('a reversal arriving later lowers the totals in the same cycle', async () => {
   const worker = h.worker();
   await worker.runOnce();
