@@ -6,7 +6,18 @@
  * and the failing ones are rejected with PostgreSQL's message.
  */
 import type pg from 'pg';
-import type { DjangoReader, LoanSourceRow, OfficerSourceRow, RepaymentSourceRow, ScheduleSourceRow, SourceRow, SyncEntity } from './django-reader';
+import {
+  AMOUNT_LIMIT,
+  type CustomerSourceRow,
+  type DjangoReader,
+  type KeptNote,
+  type LoanSourceRow,
+  type OfficerSourceRow,
+  type RepaymentSourceRow,
+  type ScheduleSourceRow,
+  type SourceRow,
+  type SyncEntity,
+} from './django-reader';
 import type { RecomputeSteps } from './recompute';
 import {
   insertUnknownOfficers,
@@ -126,6 +137,17 @@ async function writeResilient<R extends SourceRow>(
 }
 
 /**
+ * Reports the notes of rows copied as they are (kept_note: odd dates, truncated text) once each; rows copied
+ * without one lose a note an earlier version had.
+ */
+function reportKept(rows: ReadonlyArray<SourceRow & KeptNote>, outcome: BatchOutcome): void {
+  for (const row of rows) {
+    if (row.kept_note === null) outcome.fixedIds.push(row.id);
+    else outcome.rejects.push({ id: row.id, reason: row.kept_note, version: row.updated_at });
+  }
+}
+
+/**
  * Writes loans with what they need first: their officers (inactive ones as placeholders with
  * is_active_in_django = false, unknown ones as 'Unknown officer <id>') and customers. Loans outside the
  * population are skipped (not disbursed) or rejected (everything else), never written.
@@ -140,11 +162,12 @@ export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourc
   }
   const officers = new Map<string, OfficerSourceRow>();
   const unknownOfficers = new Set<string>();
-  const customers = new Map<string, LoanSourceRow['customer'] & { id: string; updated_at: string }>();
+  const customers = new Map<string, CustomerSourceRow>();
   for (const row of ok) {
-    if (row.officer !== null) officers.set(row.officer_id!, { ...row.officer, id: row.officer_id!, updated_at: row.updated_at });
+    // Their own copy reports what is odd about them (kept_note), once, under their own entity.
+    if (row.officer !== null) officers.set(row.officer_id!, { ...row.officer, id: row.officer_id!, updated_at: row.updated_at, kept_note: null });
     else unknownOfficers.add(row.officer_id!);
-    customers.set(row.customer_id, { ...row.customer!, id: row.customer_id, updated_at: row.updated_at });
+    customers.set(row.customer_id, { ...row.customer!, id: row.customer_id, updated_at: row.updated_at, kept_note: null });
   }
   await upsertOfficers(client, [...officers.values()], true);
   await insertUnknownOfficers(client, [...unknownOfficers]);
@@ -160,7 +183,7 @@ export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourc
     },
     outcome.rejects,
   );
-  outcome.fixedIds.push(...written.map((r) => r.id));
+  reportKept(written, outcome);
 }
 
 /** Why a repayment is kept but never counted (D3), or null when it is a normal row. */
@@ -168,6 +191,13 @@ function uncountedReason(row: RepaymentSourceRow): string | null {
   if (row.paid_at === null) return 'paid_date is NULL: kept, never counted';
   if (!isPositiveDecimal(row.payment_amount!)) return `repayment_amount must be > 0; got ${row.raw_amount}: kept, never counted`;
   return null;
+}
+
+/** A copied repayment with everything worth reporting about it (never counted, odd date, truncated channel). */
+function withNotes(row: RepaymentSourceRow): RepaymentSourceRow {
+  const uncounted = uncountedReason(row);
+  if (uncounted === null) return row;
+  return { ...row, kept_note: row.kept_note === null ? uncounted : `${uncounted}; ${row.kept_note}` };
 }
 
 /** Sign test on exact decimal text (no float conversion of money): true for 0.01, false for 0.00 and -5.00. */
@@ -183,11 +213,12 @@ export function isPositiveDecimal(value: string): boolean {
 export async function writeRepayments(ctx: CopyContext, rows: readonly RepaymentSourceRow[], missing: MissingLoans, outcome: BatchOutcome): Promise<void> {
   const { client } = ctx;
   const pulledLoans = missing.pulled;
+  const loanOutcome: BatchOutcome = { ...emptyOutcome(), touchedLoans: outcome.touchedLoans };
   if (pulledLoans.length > 0) {
-    const loanOutcome: BatchOutcome = { ...emptyOutcome(), touchedLoans: outcome.touchedLoans };
     await writeLoans(client, pulledLoans, loanOutcome);
     for (const reject of await recordRejects(client, 'loans', loanOutcome.rejects, loanOutcome.fixedIds)) ctx.onReject('loans', reject);
   }
+  const loanRejected = new Map(loanOutcome.rejects.map((r) => [r.id, r.reason]));
   const loanIds = [...new Set(rows.map((r) => r.loan_id))];
   let local: Set<string>;
   if (missing.ids.size === 0) {
@@ -206,17 +237,19 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
         outcome.heldIds.add(row.id);
         continue;
       }
-      const why = loan.is_disbursed ? (loan.reject_reason ?? 'it was rejected') : 'it is not disbursed';
+      const why = loan.is_disbursed ? (loanRejected.get(row.loan_id) ?? loan.reject_reason ?? 'it was rejected') : 'it is not disbursed';
       outcome.rejects.push({ id: row.id, reason: `loan ${row.loan_id} is not synced (${why}): repayment not copied`, version: row.updated_at });
       continue;
     }
     if (row.payment_amount === null) {
-      outcome.rejects.push({ id: row.id, reason: `repayment_amount cannot be stored as numeric(15,2); got ${row.raw_amount}: not copied`, version: row.updated_at });
+      outcome.rejects.push({
+        id: row.id,
+        reason: `repayment_amount must be a number between -${AMOUNT_LIMIT} and ${AMOUNT_LIMIT}; got ${row.raw_amount}: not copied`,
+        version: row.updated_at,
+      });
       continue;
     }
-    const reason = uncountedReason(row);
-    if (reason !== null) outcome.rejects.push({ id: row.id, reason, version: row.updated_at });
-    copyable.push(row);
+    copyable.push(withNotes(row));
   }
   const written = await writeResilient(
     client,
@@ -228,7 +261,7 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
     },
     outcome.rejects,
   );
-  outcome.fixedIds.push(...written.filter((r) => uncountedReason(r) === null).map((r) => r.id));
+  reportKept(written, outcome);
 }
 
 /** Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped. */
@@ -319,9 +352,11 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       switch (entity) {
         case 'officers':
           outcome.written += (await upsertOfficers(ctx.client, fresh as OfficerSourceRow[])).length;
+          reportKept(fresh as OfficerSourceRow[], outcome);
           break;
         case 'customers':
-          outcome.written += (await upsertCustomers(ctx.client, fresh as never)).length;
+          outcome.written += (await upsertCustomers(ctx.client, fresh as CustomerSourceRow[])).length;
+          reportKept(fresh as CustomerSourceRow[], outcome);
           break;
         case 'loans':
           await writeLoans(ctx.client, fresh as LoanSourceRow[], outcome);

@@ -32,11 +32,39 @@ export interface SourceRow {
 
 export const utcText = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** Exact money from a Django float8: 2-dp decimal text, NULL when it is NaN, infinite or too large for numeric(15,2). */
-const money = (column: string): string => `CASE WHEN abs(${column}) < 1e13 THEN round(${column}::numeric, 2)::text END`;
+/** The largest money seedsmetrics can store: numeric(15,2) holds values below 1e13. */
+const NUMERIC_15_2_LIMIT = '1e13';
+
+/**
+ * The largest amount the sync takes for a loan's contract (L × (1 + r) + F, and each of its amounts) or for one
+ * repayment: ₦1e10 (10 billion), some 20,000 times the largest loan of this product. Every sum of money that
+ * seedsmetrics stores or serves is numeric(15,2), below 1e13: PAR of a branch, region or the whole portfolio, the KPI
+ * strip, collections. Below this bound a thousand such rows still fit any of those sums, so no single implausible
+ * Django row can overflow a total and stop the sync (the recompute runs in the batch transaction) or a dashboard
+ * query. Rows beyond it are rejected with their value and this bound.
+ */
+export const AMOUNT_LIMIT = '1e10';
+
+/** Exact money from a Django float8: 2-dp decimal text, NULL when it is NaN, infinite or not below `limit` in size. */
+const money = (column: string, limit: string = NUMERIC_15_2_LIMIT): string =>
+  `CASE WHEN abs(${column}) < ${limit} THEN round(${column}::numeric, 2)::text END`;
 
 /** A business date (D1): the calendar date of a timestamptz in the business time zone ($1 of every query). */
 const businessDate = (column: string): string => `(${column} AT TIME ZONE $1::text)::date::text`;
+
+/** Django's business date now (D1): what "in the future" is measured against. */
+const DJANGO_TODAY = `(statement_timestamp() AT TIME ZONE $1::text)::date`;
+
+/**
+ * A note for a text that a seedsmetrics column keeps only the start of (the upstream widths, D13), or NULL.
+ * The copy's filters, groups and fields all read that same copy, so they agree with each other; the note says
+ * where it differs from Django.
+ */
+const truncationNote = (column: string, source: string, target: string, width: number): string =>
+  `CASE WHEN length(${column}) > ${width} THEN '${source} has ' || length(${column}) || ' characters: kept, truncated to ${width} (${target} varchar(${width}))' END`;
+
+/** Notes joined with '; ', NULL when there are none. */
+const notes = (clauses: readonly string[]): string => `NULLIF(concat_ws('; ', ${clauses.join(', ')}), '')`;
 
 /** The row selection of a read as SQL (alias `alias`, parameters from `$first`) and its parameters. */
 function selection(alias: string, request: PageRequest, first: number): { where: string; params: unknown[] } {
@@ -45,7 +73,13 @@ function selection(alias: string, request: PageRequest, first: number): { where:
   return { where: `${alias}.id > $${first}::bigint ORDER BY ${alias}.id LIMIT $${first + 1}`, params: [request.afterId, request.limit] };
 }
 
-export interface OfficerSourceRow extends SourceRow {
+/** Fields of a row kept as it is but reported once in sync_rejects ("…: kept, …"). */
+export interface KeptNote {
+  /** What is odd about the row and what the copy does with it; null when nothing is. */
+  kept_note: string | null;
+}
+
+export interface OfficerSourceRow extends SourceRow, KeptNote {
   is_active: boolean;
   officer_name: string;
   officer_phone: string | null;
@@ -61,9 +95,10 @@ const OFFICER_COLUMNS = `
   left(COALESCE(u.username, u.email), 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
   left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
   CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END AS employment_status,
-  ${businessDate('u.date_joined')} AS hire_date`;
+  ${businessDate('u.date_joined')} AS hire_date,
+  ${notes([truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
 
-export interface CustomerSourceRow extends SourceRow {
+export interface CustomerSourceRow extends SourceRow, KeptNote {
   customer_name: string;
   customer_phone: string;
   date_of_birth: string | null;
@@ -80,12 +115,16 @@ const CUSTOMER_COLUMNS = `
   left(COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number), 255) AS customer_name,
   left(c.phone_number, 20) AS customer_phone, c.dob::text AS date_of_birth, left(c.gender, 20) AS gender,
   c.state AS state, c.lga AS lga, c.address AS address,
-  CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END AS kyc_status`;
+  CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END AS kyc_status,
+  ${truncationNote('c.phone_number', 'phone_number', 'customer_phone', 20)} AS kept_note`;
 
-export interface LoanSourceRow extends SourceRow {
+export interface LoanSourceRow extends SourceRow, KeptNote {
   /** False for loans outside the population of §1.8 that are skipped silently (not disbursed). */
   is_disbursed: boolean;
-  /** Why the loan cannot be copied (NULL agent, date or maturity, unknown tenor, negative amounts); null when fine. */
+  /**
+   * Why the loan cannot be copied (NULL agent, date or maturity, unknown tenor, amounts or rate out of bounds); null
+   * when fine. `kept_note` then names impossible dates that are copied as they are.
+   */
   reject_reason: string | null;
   customer_id: string;
   officer_id: string | null;
@@ -104,10 +143,26 @@ export interface LoanSourceRow extends SourceRow {
   verification_status: string | null;
   /** The officer as Django knows it (for a placeholder officer row); null fields when the user does not exist. */
   officer_exists: boolean;
-  officer: Omit<OfficerSourceRow, 'id' | 'updated_at'> | null;
+  officer: Omit<OfficerSourceRow, 'id' | 'updated_at' | 'kept_note'> | null;
   /** The customer as Django knows it (for a placeholder customer row when the customer sync has not seen it yet). */
-  customer: Omit<CustomerSourceRow, 'id' | 'updated_at'> | null;
+  customer: Omit<CustomerSourceRow, 'id' | 'updated_at' | 'kept_note'> | null;
 }
+
+/** A Django amount within the sync's bound (NaN and ±Infinity are not: in PostgreSQL NaN sorts above every number). */
+const plausibleAmount = (column: string): string => `(${column} >= 0 AND ${column} < ${AMOUNT_LIMIT})`;
+
+/**
+ * The largest interest rate, in Django's percent: seedsmetrics keeps the fraction rounded to 4 places as numeric(5,4),
+ * below 10, so 999.99 % rounds to 9.9999 and 999.995 % would not fit.
+ */
+const INTEREST_RATE_LIMIT = '999.995';
+const plausibleRate = `(l.interest_rate >= 0 AND l.interest_rate < ${INTEREST_RATE_LIMIT})`;
+
+/**
+ * D2's L × (1 + r) + F in exact numeric, for a loan whose parts are within bounds (r ≥ 0). It bounds every money
+ * column the engine computes for the loan: the contract R, the split total S (L + F when r = 0), what is outstanding.
+ */
+const CONTRACT_TOTAL = `(l.amount::numeric * (1 + l.interest_rate::numeric / 100) + l.processing_fee::numeric)`;
 
 /** Each clause names what was expected and what arrived; all failing clauses are reported together. */
 const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
@@ -115,11 +170,37 @@ const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
     CASE WHEN l.date_disbursed IS NULL THEN 'date_disbursed is NULL (a disbursed loan needs its date)' END,
     CASE WHEN l.end_date IS NULL THEN 'end_date is NULL (a loan needs its maturity date)' END,
     CASE WHEN l.tenor_in_days IS NULL OR l.tenor_in_days <= 0 THEN 'tenor_in_days must be a positive number of instalments; got ' || COALESCE(l.tenor_in_days::text, 'NULL') || ' (tenor ' || COALESCE(l.tenor, 'NULL') || ')' END,
-    CASE WHEN NOT (l.amount >= 0 AND l.amount < 1e13) THEN 'amount must be from 0 to 1e13; got ' || l.amount::text END,
-    CASE WHEN NOT (l.repayment_amount >= 0 AND l.repayment_amount < 1e13) THEN 'repayment_amount must be from 0 to 1e13; got ' || l.repayment_amount::text END,
-    CASE WHEN NOT (l.processing_fee >= 0 AND l.processing_fee < 1e13) THEN 'processing_fee must be from 0 to 1e13; got ' || l.processing_fee::text END,
-    CASE WHEN NOT (l.interest_rate >= 0) THEN 'interest_rate must be ≥ 0; got ' || l.interest_rate::text END
+    CASE WHEN NOT ${plausibleAmount('l.amount')} THEN 'amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.amount::text END,
+    CASE WHEN NOT ${plausibleAmount('l.repayment_amount')} THEN 'repayment_amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.repayment_amount::text END,
+    CASE WHEN NOT ${plausibleAmount('l.processing_fee')} THEN 'processing_fee must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.processing_fee::text END,
+    CASE WHEN NOT ${plausibleRate} THEN 'interest_rate must be a percent from 0 to 999.99; got ' || l.interest_rate::text END,
+    CASE WHEN ${plausibleAmount('l.amount')} AND ${plausibleAmount('l.processing_fee')} AND ${plausibleRate} AND ${CONTRACT_TOTAL} >= ${AMOUNT_LIMIT}
+         THEN 'the contract total amount × (1 + interest_rate/100) + processing_fee must be below ${AMOUNT_LIMIT}; got ' || round(${CONTRACT_TOTAL}, 2)::text
+              || ' (' || l.amount::text || ' × (1 + ' || l.interest_rate::text || '/100) + ' || l.processing_fee::text || ')' END
   ), '')`;
+
+/** The business date of disbursement (D1). */
+const DISBURSED_ON = `(l.date_disbursed AT TIME ZONE $1::text)::date`;
+
+/**
+ * The earliest disbursement date taken as real: Django's date fields default to placeholders such as 1900-01-01,
+ * and this product has no loan from the last century.
+ */
+const EARLIEST_DISBURSEMENT = '2000-01-01';
+
+/**
+ * Contracts whose dates cannot all be true, copied as they are (DOMAIN.md does not rule on them, and every computed
+ * field is defined for them) and reported once: the DPD clock of §3.2 runs from start_date to end_date, so these
+ * loans show DPD 0 or a frozen DPD, and a loan disbursed in the future a negative age.
+ */
+const LOAN_KEPT_NOTE = notes([
+  `CASE WHEN l.end_date < ${DISBURSED_ON} THEN 'end_date ' || l.end_date || ' is before date_disbursed ' || ${DISBURSED_ON} END`,
+  `CASE WHEN l.start_date > l.end_date THEN 'start_date ' || l.start_date || ' (the first instalment) is after end_date ' || l.end_date END`,
+  `CASE WHEN l.start_date <= l.end_date AND l.tenor_in_days > l.end_date - l.start_date + 1
+        THEN 'tenor_in_days ' || l.tenor_in_days || ' is more daily instalments than the ' || (l.end_date - l.start_date + 1) || ' days from start_date ' || l.start_date || ' to end_date ' || l.end_date END`,
+  `CASE WHEN ${DISBURSED_ON} < DATE '${EARLIEST_DISBURSEMENT}' THEN 'date_disbursed ' || ${DISBURSED_ON} || ' is before ${EARLIEST_DISBURSEMENT}' END`,
+  `CASE WHEN ${DISBURSED_ON} > ${DJANGO_TODAY} THEN 'date_disbursed ' || ${DISBURSED_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || ')' END`,
+]);
 
 /** §1.7: the normalised status of a raw Django status. */
 const NORMALISED_STATUS = `CASE
@@ -132,8 +213,9 @@ const NORMALISED_STATUS = `CASE
 const LOAN_COLUMNS = `
   l.id::text AS id, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
   l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
+  CASE WHEN ${LOAN_KEPT_NOTE} IS NOT NULL THEN ${LOAN_KEPT_NOTE} || ': kept, computed as given' END AS kept_note,
   ${money('l.amount')} AS loan_amount, ${money('l.repayment_amount')} AS repayment_amount,
-  CASE WHEN l.interest_rate >= 0 AND l.interest_rate < 1e13 THEN round(l.interest_rate::numeric / 100, 4)::text END AS interest_rate,
+  CASE WHEN ${plausibleRate} THEN round(l.interest_rate::numeric / 100, 4)::text END AS interest_rate,
   ${money('l.processing_fee')} AS fee_amount, l.tenor_in_days AS loan_term_days,
   ${businessDate('l.date_disbursed')} AS disbursement_date, l.start_date::text AS first_payment_due_date,
   l.end_date::text AS maturity_date, ${NORMALISED_STATUS} AS status, l.status AS django_status,
@@ -154,12 +236,12 @@ const LOAN_FROM = `
   LEFT JOIN LATERAL (SELECT ${prefixed(OFFICER_COLUMNS, 'u_')}, u.id FROM accounts_customuser u WHERE u.id = l.agent_id) u ON true
   LEFT JOIN LATERAL (SELECT ${prefixed(CUSTOMER_COLUMNS, 'c_')}, c.id FROM ajo_ajouser c WHERE c.id = l.borrower_id) c ON true`;
 
-export interface RepaymentSourceRow extends SourceRow {
+export interface RepaymentSourceRow extends SourceRow, KeptNote {
   loan_id: string;
   /** Business date of paid_date in BUSINESS_TZ (D1); null when paid_date is NULL. */
   payment_date: string | null;
   paid_at: string | null;
-  /** Null when the float cannot be stored (NaN, infinite, ≥ 1e13); such rows are rejected, not copied. */
+  /** Null when the float is NaN, infinite or not below AMOUNT_LIMIT in size; such rows are rejected, not copied. */
   payment_amount: string | null;
   raw_amount: string;
   payment_method: string;
@@ -168,19 +250,36 @@ export interface RepaymentSourceRow extends SourceRow {
   applied_to_loan: boolean | null;
 }
 
-/** Django repayments with their amount in cents as the copy stores it (NULL: too large for numeric(15,2), never copied). */
+/** Django repayments with their amount in cents as the copy stores it (NULL: beyond AMOUNT_LIMIT, never copied). */
 const REPAYMENTS_WITH_CENTS = `SELECT id, ajo_loan_id, updated_at, paid_date, marked_as, applied_to_loan,
-  CASE WHEN abs(repayment_amount) < 1e13 THEN round(repayment_amount::numeric, 2) END AS amount FROM loans_ajoloanrepayment`;
+  CASE WHEN abs(repayment_amount) < ${AMOUNT_LIMIT} THEN round(repayment_amount::numeric, 2) END AS amount FROM loans_ajoloanrepayment`;
 
 /** D3 over REPAYMENTS_WITH_CENTS: the rule seedsmetrics' generated repayments.is_counted applies to the copy. */
 const COUNTS_UNDER_D3 = `r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE`;
 
+const PAID_ON = `(r.paid_date AT TIME ZONE $1::text)::date`;
+
+/**
+ * Payments dated where no payment can be, copied as they are and reported once. A payment dated before its loan's
+ * disbursement counts like any other (D3 does not exclude it); one dated after today counts from its date on, as
+ * every computed field is as of the business date (the engine sums payments dated up to it).
+ */
+const REPAYMENT_KEPT_NOTE = notes([
+  `CASE WHEN ${PAID_ON} < (dl.date_disbursed AT TIME ZONE $1::text)::date
+        THEN 'paid_date ' || ${PAID_ON} || ' is before its loan''s date_disbursed ' || (dl.date_disbursed AT TIME ZONE $1::text)::date || ': kept, counted' END`,
+  `CASE WHEN ${PAID_ON} > ${DJANGO_TODAY} THEN 'paid_date ' || ${PAID_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || '): kept, not counted until then' END`,
+  truncationNote(`r.repayment_type`, 'repayment_type', 'payment_method', 50),
+]);
+
+/** Repayments with their loan's disbursement (for the notes above). */
+const REPAYMENT_FROM = `FROM loans_ajoloanrepayment r LEFT JOIN loans_ajoloan dl ON dl.id = r.ajo_loan_id`;
+
 const REPAYMENT_COLUMNS = `
   r.id::text AS id, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
   ${businessDate('r.paid_date')} AS payment_date, ${utcText('r.paid_date')} AS paid_at,
-  ${money('r.repayment_amount')} AS payment_amount, r.repayment_amount::text AS raw_amount,
+  ${money('r.repayment_amount', AMOUNT_LIMIT)} AS payment_amount, r.repayment_amount::text AS raw_amount,
   left(COALESCE(r.repayment_type, 'TRANSFER'), 50) AS payment_method, left(r.repayment_ref::text, 100) AS payment_reference,
-  r.marked_as, r.applied_to_loan`;
+  r.marked_as, r.applied_to_loan, ${REPAYMENT_KEPT_NOTE} AS kept_note`;
 
 export interface ScheduleSourceRow extends SourceRow {
   loan_id: string;
@@ -263,7 +362,7 @@ export class DjangoReader {
       }
       case 'repayments': {
         const { where, params } = withTz('r');
-        return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE ${where}`, params);
+        return this.rows(`SELECT ${REPAYMENT_COLUMNS} ${REPAYMENT_FROM} WHERE ${where}`, params);
       }
       case 'loan_schedule': {
         // The selection picks the changed schedule rows; the result carries every row of their loans, numbered per loan.
@@ -311,7 +410,7 @@ export class DjangoReader {
 
   /** Every repayment of the given loans (reconciliation re-copies them whole). */
   repaymentsOfLoans(loanIds: readonly string[]): Promise<RepaymentSourceRow[]> {
-    return this.rows(`SELECT ${REPAYMENT_COLUMNS} FROM loans_ajoloanrepayment r WHERE r.ajo_loan_id = ANY($2::bigint[]) ORDER BY r.id`, [loanIds]);
+    return this.rows(`SELECT ${REPAYMENT_COLUMNS} ${REPAYMENT_FROM} WHERE r.ajo_loan_id = ANY($2::bigint[]) ORDER BY r.id`, [loanIds]);
   }
 
   /**

@@ -1,0 +1,232 @@
+/**
+ * Django rows the sync cannot take as they are (the bad-input audit): implausible amounts and rates are rejected with
+ * their value and the bound, impossible dates and cut text are copied and reported once, and none of them stops the
+ * sync. The engine runs for real here: an overflow in the recompute is what used to stop every cycle.
+ */
+import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+beforeEach(async () => {
+  h = await syncHarness();
+  await h.django.user(7);
+  await h.django.customer(11);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const rejects = (entity: string) =>
+  h.rows<{ django_id: string; reason: string; seen_count: number }>(
+    `SELECT django_id, reason, seen_count FROM sync_rejects WHERE entity = $1 ORDER BY django_id::bigint`,
+    [entity],
+  );
+
+describe('loans whose amounts no sum of money could hold', () => {
+  it('are rejected up front, naming the value and the bound; the rest of the batch, its repayments and later cycles are copied and computed', async () => {
+    await h.django.loan(100, 7, 11);
+    // 9e12 at 50 %: R = 1.35e13 does not fit numeric(15,2); the engine's overflow used to stop every cycle.
+    await h.django.loan(101, 7, 11, { amount: 9e12, interest_rate: 50, processing_fee: 0, repayment_amount: 0 });
+    // Each part below the bound, the contract total above it.
+    await h.django.loan(102, 7, 11, { amount: 9e9, interest_rate: 50, processing_fee: 0, repayment_amount: 0 });
+    // The audit's pair: each fitted numeric(15,2), their sum overflowed the PAR of their officer, branch and portfolio.
+    await h.django.loan(103, 7, 11, { amount: 9.9e12, interest_rate: 0, processing_fee: 0, repayment_amount: 9.99e12 });
+    await h.django.loan(104, 7, 11, { amount: 9.9e12, interest_rate: 0, processing_fee: 0, repayment_amount: 9.99e12 });
+    await h.django.loan(105, 7, 11, { interest_rate: 'NaN' });
+    await h.django.loan(106, 7, 11, { interest_rate: 'Infinity' });
+    await h.django.loan(107, 7, 11, { processing_fee: 'NaN', repayment_amount: 1e10 });
+    await h.django.repayment(1000, 100, 4400, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1001, 101, 4400, '2025-11-04T10:00:00+01:00');
+    const worker = h.worker();
+
+    const first = await worker.runOnce();
+
+    expect(first.entities.loans).toMatchObject({ rowsRead: 8, rowsWritten: 1, rejects: 7 });
+    expect(await rejects('loans')).toEqual([
+      { django_id: '101', reason: 'amount must be a number from 0 to below 1e10; got 9000000000000', seen_count: 1 },
+      {
+        django_id: '102',
+        reason: 'the contract total amount × (1 + interest_rate/100) + processing_fee must be below 1e10; got 13500000000.00 (9000000000 × (1 + 50/100) + 0)',
+        seen_count: 1,
+      },
+      { django_id: '103', reason: 'amount must be a number from 0 to below 1e10; got 9900000000000; repayment_amount must be a number from 0 to below 1e10; got 9990000000000', seen_count: 1 },
+      { django_id: '104', reason: 'amount must be a number from 0 to below 1e10; got 9900000000000; repayment_amount must be a number from 0 to below 1e10; got 9990000000000', seen_count: 1 },
+      { django_id: '105', reason: 'interest_rate must be a percent from 0 to 999.99; got NaN', seen_count: 1 },
+      { django_id: '106', reason: 'interest_rate must be a percent from 0 to 999.99; got Infinity', seen_count: 1 },
+      { django_id: '107', reason: 'repayment_amount must be a number from 0 to below 1e10; got 10000000000; processing_fee must be a number from 0 to below 1e10; got NaN', seen_count: 1 },
+    ]);
+    expect(await rejects('repayments')).toEqual([
+      { django_id: '1001', reason: 'loan 101 is not synced (amount must be a number from 0 to below 1e10; got 9000000000000): repayment not copied', seen_count: 1 },
+    ]);
+    expect(await h.rows(`SELECT loan_id, total_repayments, computed_as_of::text FROM loans ORDER BY loan_id`)).toEqual([
+      { loan_id: '100', total_repayments: '4400.00', computed_as_of: TODAY },
+    ]);
+
+    // The next cycles go on: a new loan and its repayment are copied, and no reject is reported twice.
+    await h.django.loan(108, 7, 11);
+    await h.django.repayment(1002, 108, 4400, '2025-11-04T10:00:00+01:00');
+    const second = await worker.runOnce();
+    expect(second.rejects).toBe(0);
+    expect(await h.rows(`SELECT loan_id, total_repayments FROM loans ORDER BY loan_id`)).toEqual([
+      { loan_id: '100', total_repayments: '4400.00' },
+      { loan_id: '108', total_repayments: '4400.00' },
+    ]);
+    expect(await h.rows(`SELECT sum(seen_count)::int AS seen FROM sync_rejects`)).toEqual([{ seen: 8 }]);
+    expect(worker.health()).toMatchObject({ status: 'ok', lastError: null });
+  });
+
+  it('a synced loan edited to an implausible amount keeps its copy, and the edit is rejected with its value', async () => {
+    await h.django.loan(100, 7, 11);
+    await h.django.loan(101, 7, 11);
+    // The initial load computes its loans once their repayments are copied (copyEntity): give it one.
+    await h.django.repayment(1000, 100, 4400, '2025-11-04T10:00:00+01:00');
+    const worker = h.worker();
+    await worker.runOnce();
+    await h.django.query(`UPDATE loans_ajoloan SET amount = 9.9e12, repayment_amount = 0, interest_rate = 0, updated_at = now() WHERE id IN (100, 101)`);
+    await h.django.query(`UPDATE loans_ajoloan SET interest_rate = 'NaN', updated_at = now() WHERE id = 101`);
+
+    const report = await worker.runOnce();
+
+    expect(report.entities.loans).toMatchObject({ rowsWritten: 0, rejects: 2 });
+    expect(await rejects('loans')).toEqual([
+      { django_id: '100', reason: 'amount must be a number from 0 to below 1e10; got 9900000000000', seen_count: 1 },
+      { django_id: '101', reason: 'amount must be a number from 0 to below 1e10; got 9900000000000; interest_rate must be a percent from 0 to 999.99; got NaN', seen_count: 1 },
+    ]);
+    expect(await h.rows(`SELECT loan_id, loan_amount, interest_rate, total_outstanding FROM loans ORDER BY loan_id`)).toEqual([
+      { loan_id: '100', loan_amount: '100000.00', interest_rate: '0.3000', total_outstanding: '127600.00' },
+      { loan_id: '101', loan_amount: '100000.00', interest_rate: '0.3000', total_outstanding: '132000.00' },
+    ]);
+  });
+});
+
+it('a repayment above the bound is rejected with its value; the reconciliation leaves it out as the copy does', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 9.99e12, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 100, 4400, '2025-11-05T10:00:00+01:00');
+  const worker = h.worker();
+  await worker.runOnce();
+  expect(await rejects('repayments')).toEqual([
+    { django_id: '1000', reason: 'repayment_amount must be a number between -1e10 and 1e10; got 9990000000000: not copied', seen_count: 1 },
+  ]);
+  const reconciled = await worker.reconcileNow();
+  expect(reconciled.reconciliation).toMatchObject({ loansRepaired: [], repaymentsWritten: 0 });
+  expect(await h.rows(`SELECT repayment_id FROM repayments`)).toEqual([{ repayment_id: '1001' }]);
+});
+
+describe('rows copied as they are and reported once ("kept, …")', () => {
+  it('impossible contract dates: the loan is copied and computed as given, and the note goes when Django fixes the row', async () => {
+    await h.django.loan(200, 7, 11, { end_date: '2025-10-01' });
+    await h.django.loan(201, 7, 11, { start_date: '2025-12-20' });
+    await h.django.loan(202, 7, 11, { tenor_in_days: 100000, tenor: 'FOREVER' });
+    await h.django.loan(203, 7, 11, { date_disbursed: '1900-01-01T09:00:00+01:00', start_date: '1900-01-02', end_date: '1900-03-01' });
+    await h.django.loan(204, 7, 11, { date_disbursed: '2999-01-01T09:00:00+01:00', start_date: '2999-01-02', end_date: '2999-03-01' });
+    await h.django.loan(205, 7, 11);
+    await h.django.repayment(1000, 205, 4400, '2025-11-04T10:00:00+01:00');
+    const worker = h.worker();
+
+    const first = await worker.runOnce();
+
+    expect(first.entities.loans).toMatchObject({ rowsWritten: 6, rejects: 5 });
+    expect(await rejects('loans')).toEqual([
+      {
+        django_id: '200',
+        reason: 'end_date 2025-10-01 is before date_disbursed 2025-11-03; start_date 2025-11-04 (the first instalment) is after end_date 2025-10-01: kept, computed as given',
+        seen_count: 1,
+      },
+      { django_id: '201', reason: 'start_date 2025-12-20 (the first instalment) is after end_date 2025-12-15: kept, computed as given', seen_count: 1 },
+      {
+        django_id: '202',
+        reason: 'tenor_in_days 100000 is more daily instalments than the 42 days from start_date 2025-11-04 to end_date 2025-12-15: kept, computed as given',
+        seen_count: 1,
+      },
+      { django_id: '203', reason: 'date_disbursed 1900-01-01 is before 2000-01-01: kept, computed as given', seen_count: 1 },
+      { django_id: '204', reason: expect.stringMatching(/^date_disbursed 2999-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\): kept, computed as given$/), seen_count: 1 },
+    ]);
+    expect(await h.rows(`SELECT loan_id, current_dpd, loan_age FROM loans ORDER BY loan_id`)).toEqual([
+      { loan_id: '200', current_dpd: 0, loan_age: 37 },
+      { loan_id: '201', current_dpd: 0, loan_age: 37 },
+      { loan_id: '202', current_dpd: 27, loan_age: 37 },
+      { loan_id: '203', current_dpd: 43, loan_age: 45999 },
+      { loan_id: '204', current_dpd: 0, loan_age: -355403 },
+      { loan_id: '205', current_dpd: 26, loan_age: 37 },
+    ]);
+
+    // Re-read in the overlap window: nothing reported again. Django fixes loan 201: its note goes.
+    const second = await worker.runOnce();
+    expect(second.rejects).toBe(0);
+    await h.django.query(`UPDATE loans_ajoloan SET start_date = '2025-11-04', updated_at = now() + interval '1 second' WHERE id = 201`);
+    await worker.runOnce();
+    expect((await rejects('loans')).map((r) => [r.django_id, r.seen_count])).toEqual([['200', 1], ['202', 1], ['203', 1], ['204', 1]]);
+  });
+
+  it('payments dated before their loan or in the future: copied, the early one counted, the future one not until its date', async () => {
+    await h.django.loan(100, 7, 11);
+    await h.django.repayment(1000, 100, 1000, '1900-01-01T10:00:00+01:00');
+    await h.django.repayment(1001, 100, 5000, '2999-01-01T10:00:00+01:00');
+    await h.django.repayment(1002, 100, 2000, '2025-11-05T10:00:00+01:00');
+    const worker = h.worker();
+
+    await worker.runOnce();
+
+    expect(await rejects('repayments')).toEqual([
+      { django_id: '1000', reason: "paid_date 1900-01-01 is before its loan's date_disbursed 2025-11-03: kept, counted", seen_count: 1 },
+      {
+        django_id: '1001',
+        reason: expect.stringMatching(/^paid_date 2999-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\): kept, not counted until then$/),
+        seen_count: 1,
+      },
+    ]);
+    expect(await h.rows(`SELECT repayment_id, payment_date::text, is_counted FROM repayments ORDER BY repayment_id`)).toEqual([
+      { repayment_id: '1000', payment_date: '1900-01-01', is_counted: true },
+      { repayment_id: '1001', payment_date: '2999-01-01', is_counted: true },
+      { repayment_id: '1002', payment_date: '2025-11-05', is_counted: true },
+    ]);
+    expect(await h.rows(`SELECT total_repayments, last_payment_date::text FROM loans`)).toEqual([{ total_repayments: '3000.00', last_payment_date: '2025-11-05' }]);
+  });
+
+  it('Django text longer than its seedsmetrics column: copied cut to the column, and the cut is reported', async () => {
+    const twoPhones = '+234 803 123 4567 / +234 805 987 6543';
+    const longBranch = 'Lagos Branch '.repeat(11);
+    const longPhone = '+2348031234567 ext 9999 (office)';
+    const longChannel = 'X'.repeat(80);
+    await h.django.user(8, { user_phone: twoPhones, user_branch: longBranch });
+    await h.django.customer(12, { phone_number: longPhone });
+    await h.django.loan(100, 8, 12);
+    await h.django.repayment(1000, 100, 4400, '2025-11-04T10:00:00+01:00', { repayment_type: longChannel });
+    await h.django.repayment(1001, 100, 4400, null, { repayment_type: longChannel });
+
+    await h.worker({ recompute: recordingRecompute() }).runOnce();
+
+    expect(await rejects('officers')).toEqual([
+      {
+        django_id: '8',
+        reason: `user_phone has ${twoPhones.length} characters: kept, truncated to 20 (officer_phone varchar(20)); user_branch has ${longBranch.length} characters: kept, truncated to 100 (branch varchar(100))`,
+        seen_count: 1,
+      },
+    ]);
+    expect(await rejects('customers')).toEqual([
+      { django_id: '12', reason: `phone_number has ${longPhone.length} characters: kept, truncated to 20 (customer_phone varchar(20))`, seen_count: 1 },
+    ]);
+    expect(await rejects('repayments')).toEqual([
+      { django_id: '1000', reason: 'repayment_type has 80 characters: kept, truncated to 50 (payment_method varchar(50))', seen_count: 1 },
+      { django_id: '1001', reason: 'paid_date is NULL: kept, never counted; repayment_type has 80 characters: kept, truncated to 50 (payment_method varchar(50))', seen_count: 1 },
+    ]);
+    expect(await h.rows(`SELECT officer_phone, branch FROM officers WHERE officer_id = '8'`)).toEqual([
+      { officer_phone: twoPhones.slice(0, 20), branch: longBranch.slice(0, 100) },
+    ]);
+    expect(await h.rows(`SELECT customer_phone, officer_phone, branch FROM loans`)).toEqual([
+      { customer_phone: longPhone.slice(0, 20), officer_phone: twoPhones.slice(0, 20), branch: longBranch.slice(0, 100) },
+    ]);
+  });
+});
+
+it('a repayment of a loan that is not synced says why the loan was rejected', async () => {
+  await h.django.query(`SET session_replication_role = replica`);
+  await h.django.loan(300, 7, 999);
+  await h.django.query(`SET session_replication_role = origin`);
+  await h.django.repayment(1000, 300, 4400, '2025-11-04T10:00:00+01:00');
+  await h.worker({ recompute: recordingRecompute() }).runOnce();
+  expect(await rejects('loans')).toEqual([{ django_id: '300', reason: 'borrower 999 does not exist in Django', seen_count: 1 }]);
+  expect(await rejects('repayments')).toEqual([
+    { django_id: '1000', reason: 'loan 300 is not synced (borrower 999 does not exist in Django): repayment not copied', seen_count: 1 },
+  ]);
+});
