@@ -121,6 +121,37 @@ export function scheduleOf(sync: SyncConfig): Schedule {
   return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays };
 }
 
+/**
+ * A cycle's failure with the step it failed in and, for a database error, its SQLSTATE and detail, so
+ * sync_runs.error_message and health().lastError say where to look ("copying loans: numeric field overflow
+ * (SQLSTATE 22003: A field with precision 15, scale 2 must round to an absolute value less than 10^13.)").
+ */
+export class SyncStepError extends Error {
+  constructor(
+    readonly step: string,
+    cause: unknown,
+  ) {
+    super(`${step}: ${describeFailure(cause)}`, { cause });
+    this.name = 'SyncStepError';
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, detail } = error as { code?: unknown; detail?: unknown };
+  if (typeof code !== 'string') return error.message;
+  return `${error.message} (SQLSTATE ${code}${typeof detail === 'string' && detail !== '' ? `: ${detail}` : ''})`;
+}
+
+/** Runs one step of a cycle; its failure names the step. */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof SyncStepError ? error : new SyncStepError(name, error);
+  }
+}
+
 const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30 };
 
 export class SyncWorker {
@@ -318,7 +349,7 @@ export class SyncWorker {
       let openLoansRecomputed: number | null = null;
       if (asOf !== this.openLoansRecomputedFor) {
         const locked = client;
-        openLoansRecomputed = await inBatchTransaction(locked, () => this.recompute.openLoans(locked, asOf));
+        openLoansRecomputed = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(locked, () => this.recompute.openLoans(locked, asOf)));
         this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
         const keepDays = this.options.dpdHistoryRetentionDays;
         if (keepDays !== undefined) {
@@ -352,7 +383,9 @@ export class SyncWorker {
       for (const entity of SYNC_ENTITIES) {
         const e0 = performance.now();
         const repaymentsInitialScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
-        const stats: CopyStats = await copyEntity({ ...ctx, seen: this.seenVersions(entity), repaymentsInitialScanPending }, entity, marks.get(entity) ?? NO_WATERMARK);
+        const stats: CopyStats = await step(`copying ${entity}`, () =>
+          copyEntity({ ...ctx, seen: this.seenVersions(entity), repaymentsInitialScanPending }, entity, marks.get(entity) ?? NO_WATERMARK),
+        );
         entities[entity] = {
           rowsRead: stats.rowsRead,
           rowsWritten: stats.rowsWritten,
@@ -371,7 +404,7 @@ export class SyncWorker {
       let reconciliation: ReconcileResult | null = null;
       // Only after a look for edits: an edit not yet copied would otherwise read as drift and be "repaired".
       if (force.reconcile || (scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs)) {
-        reconciliation = await reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId);
+        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId));
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
         if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {

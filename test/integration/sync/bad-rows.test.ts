@@ -230,3 +230,24 @@ it('a repayment of a loan that is not synced says why the loan was rejected', as
     { django_id: '1000', reason: 'loan 300 is not synced (borrower 999 does not exist in Django): repayment not copied', seen_count: 1 },
   ]);
 });
+
+it('a failed cycle names the step it failed in and the database error with its SQLSTATE and detail', async () => {
+  await h.django.loan(100, 7, 11);
+  const first = h.worker({ recompute: recordingRecompute() });
+  await first.runOnce();
+  await first.stop();
+  await h.django.loan(101, 7, 11);
+  const overflowing = h.worker({
+    recompute: {
+      ...recordingRecompute(),
+      loans: async (client) => {
+        await client.query(`SELECT 1e13::numeric(15,2)`);
+        return 0;
+      },
+    },
+  });
+  const message = 'copying loans: numeric field overflow (SQLSTATE 22003: A field with precision 15, scale 2 must round to an absolute value less than 10^13.)';
+  await expect(overflowing.runOnce()).rejects.toThrow(message);
+  expect(overflowing.health()).toMatchObject({ errorsLastCycle: 1, lastError: message });
+  expect(await h.rows(`SELECT error_message FROM sync_runs WHERE error_message IS NOT NULL`)).toEqual([{ error_message: message }]);
+});

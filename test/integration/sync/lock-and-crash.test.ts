@@ -117,9 +117,10 @@ describe('killing the worker in the middle of a batch', () => {
       { loan_id: '101', total_repayments: '2504.25' },
     ]);
     expect(await h.rows(`SELECT max_id::text FROM sync_watermarks WHERE entity = 'repayments'`)).toEqual([{ max_id: '2004' }]);
-    expect(crashing.health()).toMatchObject({ status: 'starting', errorsLastCycle: 1, lastError: 'injected crash after the upsert, before commit' });
+    // The failure names the step it happened in.
+    expect(crashing.health()).toMatchObject({ status: 'starting', errorsLastCycle: 1, lastError: 'copying repayments: injected crash after the upsert, before commit' });
     expect(await h.rows(`SELECT kind, errors_count, error_message FROM sync_runs WHERE error_message IS NOT NULL`)).toEqual([
-      { kind: 'cycle', errors_count: 1, error_message: 'injected crash after the upsert, before commit' },
+      { kind: 'cycle', errors_count: 1, error_message: 'copying repayments: injected crash after the upsert, before commit' },
     ]);
     await crashing.stop();
 
