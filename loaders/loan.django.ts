@@ -1,6 +1,6 @@
 /**
- * Loans' base fields, read live from Django loans_ajoloan. Django money is float8: every amount is cast to
- * numeric(15,2) and sent as text inside SQL, so no binary float ever reaches JavaScript.
+ * Loans' base fields, read live from Django loans_ajoloan. Django money is float8: every amount is rounded to 2
+ * places in numeric and sent as text inside SQL, so no binary float ever reaches JavaScript.
  */
 import { CUSTOMER_BASE_KEYS, customerColumns, type CustomerBaseKey, type CustomerBasePart } from './customer.django';
 import { OFFICER_BASE_KEYS, officerColumns, type OfficerBaseKey, type OfficerBasePart } from './officer.django';
@@ -10,11 +10,12 @@ export interface DjangoLoanRow {
   id: string;
   officerId: string | null;
   customerId: string;
-  amount: string;
-  repaymentAmount: string;
+  /** Null (as every amount here) when Django holds NaN, ±Infinity or a value numeric(15,2) cannot hold (`guardedMoney`). */
+  amount: string | null;
+  repaymentAmount: string | null;
   /** interest_rate / 100: Django stores a percent, the domain uses the fraction (§1.3). */
-  interestRate: string;
-  fee: string;
+  interestRate: string | null;
+  fee: string | null;
   tenorDays: number;
   disbursedAt: string | null;
   firstDueDate: string | null;
@@ -56,6 +57,16 @@ export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
   WHEN ${raw} = 'NOT_TAKEN' THEN 'Cancelled'
   ELSE 'Active' END`;
 
+/** What a guarded amount needs: finite and below 1e13 in size, the bound of numeric(15,2) the sync's copy applies too. */
+const storable = (column: string): string => `abs(${column}) < 1e13`;
+
+/**
+ * A Django float8 amount as 2-dp decimal text, or NULL when it is NaN, ±Infinity or too large for numeric(15,2). A
+ * bare cast would fail the whole statement, and with it every loan of the batch, for one bad row; the sync reports
+ * such a loan in sync_rejects, naming the value, when it reads it.
+ */
+const guardedMoney = (column: string): string => `CASE WHEN ${storable(column)} THEN round(${column}::numeric, 2)::text END`;
+
 /**
  * Loans by id with their officer and customer rows joined in: nearly every loan query shows who the loan belongs
  * to, and one statement costs one round trip where three (loans, then users and customers) cost two.
@@ -66,8 +77,9 @@ export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], bu
   const tz = parties.officer.includes('hireDate') ? params.add(businessTz) : 'unused';
   const { rows } = await db.query<DjangoLoanRow>(
     `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
-            l.amount::numeric(15,2)::text AS "amount", l.repayment_amount::numeric(15,2)::text AS "repaymentAmount",
-            round(l.interest_rate::numeric / 100, 4)::text AS "interestRate", l.processing_fee::numeric(15,2)::text AS "fee",
+            ${guardedMoney('l.amount')} AS "amount", ${guardedMoney('l.repayment_amount')} AS "repaymentAmount",
+            CASE WHEN ${storable('l.interest_rate')} THEN round(l.interest_rate::numeric / 100, 4)::text END AS "interestRate",
+            ${guardedMoney('l.processing_fee')} AS "fee",
             l.tenor_in_days AS "tenorDays", ${timestampText('l.date_disbursed')} AS "disbursedAt",
             ${dateText('l.start_date')} AS "firstDueDate", ${dateText('l.end_date')} AS "maturityDate",
             ${NORMALISED_STATUS_SQL('l.status')} AS "status", l.status AS "djangoStatus",

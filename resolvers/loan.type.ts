@@ -9,6 +9,9 @@ import type { LoanMetricsPart, LoanMetricsRow } from '../loaders/loan.metrics';
 import { LoanStatus, Wave } from './enums';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
+/** What a null base amount means (schema description). */
+const UNSHOWABLE_AMOUNT = 'Null when Django holds NaN, ±Infinity or a value of 1e13 or more (the sync reports that loan in sync_rejects).';
+
 /** Loan fields answered from the Django row alone; any other selected field reads the seedsmetrics row (or another loader). */
 export const LOAN_BASE_FIELDS: readonly string[] = [
   'id', 'amount', 'repaymentAmount', 'interestRate', 'fee', 'tenorDays', 'disbursedAt', 'firstDueDate', 'maturityDate',
@@ -41,24 +44,29 @@ export class Loan {
     return this.base.id;
   }
 
-  // Base fields (Django, live).
-  @Field(() => DecimalScalar, { description: 'Principal (Django amount).' })
-  get amount(): string {
+  // Base fields (Django, live). Django keeps the four amounts as binary floats: one holding NaN, ±Infinity or a value
+  // of 1e13 or more has no exact decimal to show, so it reads as null rather than failing the loan and with it the
+  // page (a non-null field's error nulls its parent); the sync reports such a loan in sync_rejects with the value.
+  @Field(() => DecimalScalar, { nullable: true, description: `Principal (Django amount). ${UNSHOWABLE_AMOUNT}` })
+  get amount(): string | null {
     return this.base.amount;
   }
 
-  @Field(() => DecimalScalar, { description: 'Contractual total to repay (Django repayment_amount).' })
-  get repaymentAmount(): string {
+  @Field(() => DecimalScalar, { nullable: true, description: `Contractual total to repay (Django repayment_amount). ${UNSHOWABLE_AMOUNT}` })
+  get repaymentAmount(): string | null {
     return this.base.repaymentAmount;
   }
 
-  @Field(() => DecimalScalar, { description: 'Flat interest rate over the tenor as a fraction (Django percent / 100), e.g. "0.3000".' })
-  get interestRate(): string {
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: `Flat interest rate over the tenor as a fraction (Django percent / 100), e.g. "0.3000". ${UNSHOWABLE_AMOUNT}`,
+  })
+  get interestRate(): string | null {
     return this.base.interestRate;
   }
 
-  @Field(() => DecimalScalar, { description: 'Processing fee.' })
-  get fee(): string {
+  @Field(() => DecimalScalar, { nullable: true, description: `Processing fee. ${UNSHOWABLE_AMOUNT}` })
+  get fee(): string | null {
     return this.base.fee;
   }
 

@@ -1,0 +1,56 @@
+/**
+ * Django amounts that have no exact decimal (NaN, ±Infinity, 1e13 or more) on loans seedsmetrics already holds (an
+ * edit in Django after the sync copied them): each costs only its own field, never the loan, its page or its officer.
+ */
+import { createApiHarness, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+
+beforeAll(async () => {
+  api = await createApiHarness();
+  await api.dbs.djangoWriter.query(`
+    INSERT INTO accounts_customuser (id, email, username, user_type) VALUES (31, 'a@seeds.test', 'Amaka', 'STAFF_AGENT');
+    INSERT INTO ajo_ajouser (id, first_name, last_name, phone_number) VALUES (1, 'Bola', 'Ade', '07000000001');
+    INSERT INTO loans_ajoloan (id, agent_id, borrower_id, amount, repayment_amount, interest_rate, processing_fee, tenor_in_days,
+                               is_disbursed, date_disbursed, start_date, end_date, status)
+    VALUES (801, 31, 1, 100000, 132000, 30, 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
+           (802, 31, 1, 100000, 132000, 'NaN', 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
+           (803, 31, 1, 1e14, 132000, 'Infinity', 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
+           (804, 31, 1, 100000, '-Infinity', 30, 'NaN', 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
+           (805, 31, 1, 9999999999999.99, 132000, 30, 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN')`);
+  await api.dbs.metrics.pool.query(`
+    INSERT INTO officers (officer_id, officer_name, region, branch, user_type) VALUES ('31', 'Amaka', 'Ruby', 'YABA', 'STAFF_AGENT');
+    INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Bola Ade');
+    INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, repayment_amount,
+                       disbursement_date, maturity_date, loan_term_days, channel, status, current_dpd)
+    SELECT id, '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 100000, 132000, '2025-11-03', '2025-12-15', 30, 'AJO', 'Active', 4
+      FROM unnest(ARRAY['801', '802', '803', '804', '805']) AS id`);
+});
+afterAll(async () => {
+  await api.dbs.drop();
+});
+
+const AMOUNTS = 'id amount repaymentAmount interestRate fee';
+
+it('a loan page shows null for each amount Django cannot express as a decimal, and every other field and loan as usual', async () => {
+  const data = await api.data<{ loans: { totalCount: number; nodes: unknown[] } }>(`{
+    loans(filter: { visibleOfficersOnly: false }, orderBy: { field: ID, direction: ASC }) { totalCount nodes { ${AMOUNTS} currentDpd } } }`);
+  expect(data.loans).toEqual({
+    totalCount: 5,
+    nodes: [
+      { id: '801', amount: '100000.00', repaymentAmount: '132000.00', interestRate: '0.3000', fee: '2000.00', currentDpd: 4 },
+      { id: '802', amount: '100000.00', repaymentAmount: '132000.00', interestRate: null, fee: '2000.00', currentDpd: 4 },
+      { id: '803', amount: null, repaymentAmount: '132000.00', interestRate: null, fee: '2000.00', currentDpd: 4 },
+      { id: '804', amount: '100000.00', repaymentAmount: null, interestRate: '0.3000', fee: null, currentDpd: 4 },
+      { id: '805', amount: '9999999999999.99', repaymentAmount: '132000.00', interestRate: '0.3000', fee: '2000.00', currentDpd: 4 },
+    ],
+  });
+});
+
+it("an officer's loans, and one loan by id, are answered whatever fields are asked", async () => {
+  const data = await api.data<{ officer: { loans: { nodes: unknown[] } }; loan: unknown }>(`{
+    officer(id: "31") { name loans(first: 10, orderBy: { field: ID, direction: ASC }) { nodes { id currentDpd } } }
+    loan(id: "803") { ${AMOUNTS} status } }`);
+  expect(data.officer).toEqual({ name: 'Amaka', loans: { nodes: ['801', '802', '803', '804', '805'].map((id) => ({ id, currentDpd: 4 })) } });
+  expect(data.loan).toEqual({ id: '803', amount: null, repaymentAmount: '132000.00', interestRate: null, fee: '2000.00', status: 'ACTIVE' });
+});
