@@ -3,31 +3,16 @@
  * business date (YYYY-MM-DD); DateTime an ISO-8601 instant. Each validates input and names what it expected.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isCalendarDate } from '../src/calendar-date';
 import { describeValue } from '../src/errors';
 
+export { isCalendarDate };
+
 const DECIMAL = /^-?\d{1,20}(\.\d{1,20})?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 function invalid(scalar: string, expected: string, got: unknown): GraphQLError {
   return new GraphQLError(`${scalar} must be ${expected}; got ${describeValue(got)}`, { extensions: { code: 'BAD_USER_INPUT' } });
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * True when the text is a real calendar date in YYYY-MM-DD form (year 0001 onwards, Gregorian leap years).
- * Plain arithmetic: every date a list serialises passes here, and a Date object per value showed in profiles.
- */
-export function isCalendarDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (m === null) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 function decimalFrom(value: unknown): string {

@@ -1,16 +1,24 @@
 /**
  * The only reader of the process environment. `loadConfig` validates every variable once at start-up
  * and throws a ConfigError whose one-line message names the variable, what was expected and what was given.
+ * Start-up throws the same error for a value that is well-formed but unusable (a port in use, a database that
+ * refuses the password), with the cause appended.
  */
+import net from 'node:net';
 import path from 'node:path';
+import { isCalendarDate } from './calendar-date';
 
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
     readonly expected: string,
     readonly given: string | undefined,
+    /** Why a well-formed value does not work, e.g. the database's or the operating system's answer. */
+    readonly reason?: string,
   ) {
-    super(`${variable} must be ${expected}; got ${given === undefined ? 'nothing' : JSON.stringify(given)}`);
+    // One line whatever the cause says: an operator reads it as the last line of a failed start.
+    const because = reason === undefined ? '' : ` (${reason.replace(/\s+/g, ' ').trim()})`;
+    super(`${variable} must be ${expected}; got ${given === undefined ? 'nothing' : JSON.stringify(given)}${because}`);
     this.name = 'ConfigError';
   }
 }
@@ -124,11 +132,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
+/** A decimal number as people write one: 2, 0.5, .5, 5e-1 (not hex, Infinity or NaN, which Number() also reads). */
+const DECIMAL_NUMBER = /^(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
+
 function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `a number from ${min} to ${max}`, raw);
+  if (!DECIMAL_NUMBER.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `a decimal number from ${min} to ${max}, such as 0.5`, raw);
   }
   return Number(raw);
 }
@@ -142,20 +153,66 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'one of true, false, 1, 0, yes, no, on, off', raw);
 }
 
+/** The port of a URL's authority (after the last @ of user:password), as written; undefined when none is written. */
+function writtenPort(raw: string): string | undefined {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(raw)?.[1];
+  const hostPort = authority?.slice(authority.lastIndexOf('@') + 1);
+  return hostPort === undefined ? undefined : /:([^:\]]*)$/.exec(hostPort)?.[1];
+}
+
+/** The sslmode values node-postgres knows; it treats any other as "use SSL", which fails later and obscurely. */
+const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'] as const;
+
 function postgresUrl(env: Env, name: string): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
+  const port = writtenPort(raw);
+  if (port !== undefined && /^\d+$/.test(port) && (Number(port) < 1 || Number(port) > 65535)) {
+    throw new ConfigError(name, 'a URL whose port is a number from 1 to 65535', redactUrl(raw));
+  }
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(name, 'a postgres:// or postgresql:// URL', redactUrl(raw));
+    // With a scheme, the usual culprit is a password holding one of / ? # @ : unencoded (then read as a port).
+    const hint = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? ' (with special characters in the user name and password percent-encoded)' : '';
+    throw new ConfigError(name, `a postgres:// or postgresql:// URL${hint}`, redactUrl(raw));
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new ConfigError(name, 'a postgres:// or postgresql:// URL', redactUrl(raw));
   }
   if (parsed.pathname.length <= 1) {
     throw new ConfigError(name, 'a URL that names a database (postgres://host/dbname)', redactUrl(raw));
+  }
+  const sslmode = parsed.searchParams.get('sslmode');
+  if (sslmode !== null && !(SSL_MODES as readonly string[]).includes(sslmode)) {
+    throw new ConfigError(name, `a URL whose sslmode is one of ${SSL_MODES.join(', ')}`, redactUrl(raw));
+  }
+  return raw;
+}
+
+/** Host names that reach this machine's own server. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * Which database a URL reaches: server (host and port, with localhost and 127.0.0.1 taken as one) and database
+ * name. Two URLs with the same identity are the same database however they are spelled.
+ */
+function databaseIdentity(url: string): string {
+  const parsed = new URL(url);
+  const hostParam = parsed.searchParams.get('host'); // libpq-style ?host= overrides the authority (e.g. a socket)
+  const host = (hostParam ?? parsed.hostname).toLowerCase().replace(/\.$/, '');
+  const port = parsed.searchParams.get('port') ?? (parsed.port === '' ? '5432' : parsed.port);
+  return JSON.stringify([LOOPBACK.has(host) ? 'loopback' : host, Number(port), decodeURIComponent(parsed.pathname.slice(1))]);
+}
+
+/** HOST: what `listen` accepts, an IP address or a host name (RFC 1123 labels). */
+function listenHost(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+  const hostName = raw.length <= 253 && raw.replace(/\.$/, '').split('.').every((part) => label.test(part));
+  if (net.isIP(raw) === 0 && !hostName) {
+    throw new ConfigError(name, 'an IP address or host name of this machine to listen on, such as 0.0.0.0, 127.0.0.1, :: or localhost', raw);
   }
   return raw;
 }
@@ -168,6 +225,9 @@ function origins(env: Env, name: string): string[] {
   if (raw === undefined) return [];
   const entries = raw.split(',').map((entry) => entry.trim());
   if (entries.length === 1 && entries[0] === '*') return ['*'];
+  // These two are refused as a whole: the entry alone ("*", "") would not say what is wrong with it.
+  if (entries.includes('*')) throw new ConfigError(name, '* on its own (it allows every origin) or a list of origins without it', raw);
+  if (entries.includes('')) throw new ConfigError(name, 'a comma-separated list of origins without an empty entry (a stray comma?)', raw);
   for (const entry of entries) {
     let origin: string | undefined;
     try {
@@ -212,21 +272,24 @@ function authConfig(env: Env): AuthConfig {
   return { jwtSecret, jwksUrl, issuer, audience };
 }
 
+/**
+ * An IANA zone, in the spelling Intl resolves it to: Node accepts any letter case ("africa/lagos") and some
+ * retired aliases, PostgreSQL only the exact name, so the canonical one is kept. Whether PostgreSQL knows it is
+ * checked at start-up, before anything is written (src/startup-checks.ts).
+ */
 function timeZone(env: Env, name: string, fallback: string): string {
   const raw = text(env, name) ?? fallback;
   try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: raw });
+    return new Intl.DateTimeFormat('en-GB', { timeZone: raw }).resolvedOptions().timeZone;
   } catch {
     throw new ConfigError(name, 'an IANA time zone such as Africa/Lagos', raw);
   }
-  return raw;
 }
 
 function isoDate(env: Env, name: string): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw);
-  if (!valid) throw new ConfigError(name, 'a calendar date YYYY-MM-DD', raw);
+  if (!isCalendarDate(raw)) throw new ConfigError(name, 'a calendar date YYYY-MM-DD', raw);
   return raw;
 }
 
@@ -244,19 +307,26 @@ export function loadConfig(env: Env = process.env): Config {
     const missing = djangoDatabaseUrl === undefined ? 'DJANGO_DATABASE_URL' : 'METRICS_DATABASE_URL';
     throw new ConfigError(missing, 'set together with the other database URL (or neither, for the embedded PostgreSQL)', undefined);
   }
+  if (djangoDatabaseUrl !== undefined && metricsDatabaseUrl !== undefined && databaseIdentity(djangoDatabaseUrl) === databaseIdentity(metricsDatabaseUrl)) {
+    // The gateway migrates and writes METRICS_DATABASE_URL: the same database as Django's would get its tables.
+    throw new ConfigError('METRICS_DATABASE_URL', 'a different database from DJANGO_DATABASE_URL (seedsmetrics is written, Django never)', redactUrl(metricsDatabaseUrl), `DJANGO_DATABASE_URL names the same database: ${redactUrl(djangoDatabaseUrl)}`);
+  }
   const embeddedMode = djangoDatabaseUrl === undefined;
   const syncIntervalMs = integer(env, 'SYNC_INTERVAL_MS', 2000, 100, 86_400_000);
   const maxLagMs = integer(env, 'SYNC_MAX_LAG_MS', 120_000, 1000, 86_400_000);
   const editScanIntervalMs = integer(env, 'SYNC_EDIT_SCAN_INTERVAL_MS', 30_000, 0, 86_400_000);
+  // The sync lag counts from the last cycle's edit scan: an interval this long would read as degraded between them.
+  if (syncIntervalMs >= maxLagMs) {
+    throw new ConfigError('SYNC_INTERVAL_MS', `an integer below SYNC_MAX_LAG_MS (${maxLagMs})`, String(syncIntervalMs));
+  }
   if (editScanIntervalMs >= maxLagMs) {
-    // The sync lag counts from the last edit scan: an interval this long would read as degraded between scans.
     throw new ConfigError('SYNC_EDIT_SCAN_INTERVAL_MS', `an integer below SYNC_MAX_LAG_MS (${maxLagMs})`, String(editScanIntervalMs));
   }
   return {
     djangoDatabaseUrl,
     metricsDatabaseUrl,
     embeddedMode,
-    host: text(env, 'HOST') ?? '0.0.0.0',
+    host: listenHost(env, 'HOST', '0.0.0.0'),
     port: integer(env, 'PORT', 4000, 0, 65535),
     businessTz: timeZone(env, 'BUSINESS_TZ', 'Africa/Lagos'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -4,6 +4,7 @@
  * The state lives in the singleton row `business_clock` (id 1): pinned_date, offset_days, business_tz.
  */
 import type pg from 'pg';
+import { isCalendarDate } from '../calendar-date';
 
 /** Anything that can run a query: a pool, or a checked-out client (then inside the caller's transaction). */
 export interface Queryable {
@@ -16,16 +17,9 @@ export interface BusinessClock {
   today(): Promise<string>;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Throws unless `value` is a real calendar date written 'YYYY-MM-DD'. */
 export function assertIsoDate(value: unknown, what: string): asserts value is string {
-  const valid =
-    typeof value === 'string' &&
-    ISO_DATE.test(value) &&
-    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!valid) throw new TypeError(`${what} must be a date written YYYY-MM-DD; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !isCalendarDate(value)) throw new TypeError(`${what} must be a date written YYYY-MM-DD; got ${JSON.stringify(value)}`);
 }
 
 /** The clock every production path uses: SQL business_today() of the seedsmetrics database. */

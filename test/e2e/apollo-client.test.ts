@@ -20,7 +20,7 @@ beforeAll(async () => {
   dbs = await createTestDatabases();
   await buildDemoWorld(dbs);
   // The worker runs only when asked (runOnce), so every step of the test is deterministic.
-  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000' });
+  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' });
   client = new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache: new InMemoryCache() });
 }, 180_000);
 

@@ -14,7 +14,7 @@ let app: App;
 beforeAll(async () => {
   dbs = await createTestDatabases();
   // One start-up sync cycle and no other within the test, so the scrape and /health/ready describe the same cycle.
-  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000' });
+  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' });
 }, 120_000);
 
 afterAll(async () => {

@@ -65,6 +65,13 @@ describe('loadConfig', () => {
     [{ ...urls, DJANGO_DATABASE_URL: 'mysql://u:pw@h/db' }, 'DJANGO_DATABASE_URL must be a postgres:// or postgresql:// URL; got "mysql://u:***@h/db"'],
     [{ ...urls, METRICS_DATABASE_URL: 'not a url' }, 'METRICS_DATABASE_URL must be a postgres:// or postgresql:// URL; got "not a url"'],
     [{ ...urls, METRICS_DATABASE_URL: 'postgres://h:5432' }, 'METRICS_DATABASE_URL must be a URL that names a database (postgres://host/dbname); got "postgres://h:5432"'],
+    [{ ...urls, DJANGO_DATABASE_URL: 'postgres://u:secretpw@127.0.0.1:99999/db' }, 'DJANGO_DATABASE_URL must be a URL whose port is a number from 1 to 65535; got "postgres://u:***@127.0.0.1:99999/db"'],
+    [{ ...urls, METRICS_DATABASE_URL: 'postgres://u@h:0/db' }, 'METRICS_DATABASE_URL must be a URL whose port is a number from 1 to 65535; got "postgres://u@h:0/db"'],
+    [{ ...urls, METRICS_DATABASE_URL: 'postgres://u:p#w@h/db' }, 'METRICS_DATABASE_URL must be a postgres:// or postgresql:// URL (with special characters in the user name and password percent-encoded); got "postgres://u:***@h/db"'],
+    [
+      { ...urls, DJANGO_DATABASE_URL: 'postgres://u:pw@h/db?sslmode=bogus' },
+      'DJANGO_DATABASE_URL must be a URL whose sslmode is one of disable, prefer, require, verify-ca, verify-full, no-verify; got "postgres://u:***@h/db?sslmode=bogus"',
+    ],
     [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535; got "abc"'],
     [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535; got "70000"'],
     [{ BUSINESS_TZ: 'Mars/Olympus' }, 'BUSINESS_TZ must be an IANA time zone such as Africa/Lagos; got "Mars/Olympus"'],
@@ -73,16 +80,30 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://dashboard.seeds.test/' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "https://dashboard.seeds.test/"'],
     [{ CORS_ORIGINS: 'http://localhost:5173, dashboard.seeds.test' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "dashboard.seeds.test"'],
     [{ CORS_ORIGINS: 'https://dashboard.seeds.test:443' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "https://dashboard.seeds.test:443"'],
-    [{ CORS_ORIGINS: 'https://a.test,*' }, 'CORS_ORIGINS must be a comma-separated list of origins such as https://dashboard.example.com (scheme://host[:port], no path), or *; got "*"'],
+    [{ CORS_ORIGINS: 'https://a.test,*' }, 'CORS_ORIGINS must be * on its own (it allows every origin) or a list of origins without it; got "https://a.test,*"'],
+    [{ CORS_ORIGINS: '*,https://a.example.com' }, 'CORS_ORIGINS must be * on its own (it allows every origin) or a list of origins without it; got "*,https://a.example.com"'],
+    [{ CORS_ORIGINS: 'https://a.example.com,' }, 'CORS_ORIGINS must be a comma-separated list of origins without an empty entry (a stray comma?); got "https://a.example.com,"'],
+    [{ CORS_ORIGINS: 'https://a.example.com,,http://localhost:5173' }, 'CORS_ORIGINS must be a comma-separated list of origins without an empty entry (a stray comma?); got "https://a.example.com,,http://localhost:5173"'],
     [{ SYNC_EDIT_SCAN_INTERVAL_MS: '-1' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer from 0 to 86400000; got "-1"'],
     [{ SYNC_EDIT_SCAN_INTERVAL_MS: '120000' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (120000); got "120000"'],
     [{ SYNC_EDIT_SCAN_INTERVAL_MS: '60000', SYNC_MAX_LAG_MS: '30000' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (30000); got "60000"'],
+    [{ SYNC_INTERVAL_MS: '600000', SYNC_MAX_LAG_MS: '120000' }, 'SYNC_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (120000); got "600000"'],
+    [{ SYNC_INTERVAL_MS: '120000' }, 'SYNC_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (120000); got "120000"'],
+    [{ HOST: 'not a host!' }, 'HOST must be an IP address or host name of this machine to listen on, such as 0.0.0.0, 127.0.0.1, :: or localhost; got "not a host!"'],
+    [{ HOST: '[::1]' }, 'HOST must be an IP address or host name of this machine to listen on, such as 0.0.0.0, 127.0.0.1, :: or localhost; got "[::1]"'],
+    [{ HOST: 'http://localhost' }, 'HOST must be an IP address or host name of this machine to listen on, such as 0.0.0.0, 127.0.0.1, :: or localhost; got "http://localhost"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"'],
     [{ DJANGO_POOL_SIZE: '0' }, 'DJANGO_POOL_SIZE must be an integer from 1 to 500; got "0"'],
     [{ METRICS_POOL_SIZE: '1.5' }, 'METRICS_POOL_SIZE must be an integer from 1 to 500; got "1.5"'],
     [{ EMBEDDED_PG_PORT: '80' }, 'EMBEDDED_PG_PORT must be an integer from 1024 to 65535; got "80"'],
-    [{ DEMO_SCALE: '-1' }, 'DEMO_SCALE must be a number from 0.001 to 100; got "-1"'],
+    [{ DEMO_SCALE: '-1' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "-1"'],
+    [{ DEMO_SCALE: '0.0001' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "0.0001"'],
+    [{ DEMO_SCALE: '0x10' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "0x10"'],
+    [{ DEMO_SCALE: 'Infinity' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "Infinity"'],
     [{ DEMO_AS_OF: '2025-02-30' }, 'DEMO_AS_OF must be a calendar date YYYY-MM-DD; got "2025-02-30"'],
+    [{ DEMO_AS_OF: '2025-13-01' }, 'DEMO_AS_OF must be a calendar date YYYY-MM-DD; got "2025-13-01"'],
+    [{ DEMO_AS_OF: '2025-00-10' }, 'DEMO_AS_OF must be a calendar date YYYY-MM-DD; got "2025-00-10"'],
+    [{ DEMO_AS_OF: '0000-01-01' }, 'DEMO_AS_OF must be a calendar date YYYY-MM-DD; got "0000-01-01"'],
     [{ SIMULATOR_ENABLED: 'maybe' }, 'SIMULATOR_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "maybe"'],
     [{ SYNC_ENABLED: '2' }, 'SYNC_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "2"'],
     [{ GRAPHQL_BATCHING: 'nope' }, 'GRAPHQL_BATCHING must be one of true, false, 1, 0, yes, no, on, off; got "nope"'],
@@ -103,6 +124,44 @@ describe('loadConfig', () => {
     const error = errorOf(env as Record<string, string>);
     expect(error.message).toBe(message);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('reads HOST, DEMO_SCALE and DEMO_AS_OF in the forms people write, and BUSINESS_TZ in the spelling PostgreSQL knows', () => {
+    expect(['0.0.0.0', '::', '127.0.0.1', 'localhost', 'gateway-1.internal', 'gateway-1.internal.'].map((host) => loadConfig({ HOST: host }).host)).toEqual([
+      '0.0.0.0',
+      '::',
+      '127.0.0.1',
+      'localhost',
+      'gateway-1.internal',
+      'gateway-1.internal.',
+    ]);
+    expect(['.5', '0.5', '5.', '1e-2', '2E1', '100', '0.001'].map((scale) => loadConfig({ DEMO_SCALE: scale }).demo.scale)).toEqual([0.5, 0.5, 5, 0.01, 20, 100, 0.001]);
+    expect(loadConfig({ DEMO_AS_OF: '2024-02-29' }).demo.asOf).toBe('2024-02-29');
+    expect(loadConfig({ BUSINESS_TZ: 'africa/lagos' }).businessTz).toBe('Africa/Lagos');
+    expect(loadConfig({ BUSINESS_TZ: 'utc' }).businessTz).toBe('UTC');
+  });
+
+  it('refuses two database URLs that name the same database, however they are spelled', () => {
+    const same = [
+      ['postgres://reader:pw@db.internal:5432/savings', 'postgres://gateway:pw2@db.internal:5432/savings'],
+      ['postgres://reader@DB.internal/savings', 'postgresql://gateway@db.internal:5432/savings'],
+      ['postgres://reader@localhost:54400/django', 'postgres://gateway@127.0.0.1:54400/django'],
+      ['postgres://reader@[::1]/django', 'postgres://gateway@localhost:5432/django'],
+      ['postgres://reader@h/my%20db', 'postgres://gateway@h/my db'],
+    ];
+    for (const [django, metrics] of same) {
+      expect(errorOf({ DJANGO_DATABASE_URL: django!, METRICS_DATABASE_URL: metrics! }).message).toBe(
+        `METRICS_DATABASE_URL must be a different database from DJANGO_DATABASE_URL (seedsmetrics is written, Django never); got ${JSON.stringify(metrics!.replace(':pw2@', ':***@'))} (DJANGO_DATABASE_URL names the same database: ${django!.replace(':pw@', ':***@')})`,
+      );
+    }
+    const different = [
+      ['postgres://u@h/savings', 'postgres://u@h/seedsmetrics'],
+      ['postgres://u@h:5432/savings', 'postgres://u@h:5433/savings'],
+      ['postgres://u@h1/savings', 'postgres://u@h2/savings'],
+    ];
+    for (const [django, metrics] of different) {
+      expect(loadConfig({ DJANGO_DATABASE_URL: django!, METRICS_DATABASE_URL: metrics! }).metricsDatabaseUrl).toBe(metrics);
+    }
   });
 
   it('never echoes a password or a secret', () => {
