@@ -1,5 +1,6 @@
 /**
- * Assembles the whole system from a Config: databases (embedded or configured) → migrations → demo data
+ * Assembles the whole system from a Config: databases (embedded or configured) → checks before any write
+ * (src/startup-checks.ts) → migrations → demo data
  * (embedded only) → schema → HTTP/WebSocket server → event bridge → sync worker → simulator; and takes it
  * down in the reverse order, each resource stopped by its one owner.
  */
@@ -17,6 +18,7 @@ import { buildAppSchema } from './schema';
 import { checkReadiness } from './readiness';
 import { ensureDemoData } from './seed/demo';
 import { startGatewayServer, type GatewayServer } from './server';
+import { runStartupChecks } from './startup-checks';
 import { createAuthenticator } from './auth';
 import { startSimulator } from './simulator';
 import { scheduleOf, SyncWorker } from './sync/worker';
@@ -50,6 +52,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   try {
     const dbs = await createDatabases(config, (message) => log.trace({ component: 'postgres' }, message.trim()));
     stoppers.push({ name: 'databases', stop: () => dbs.close() });
+    await runStartupChecks(dbs, config, log);
     await migrateMetrics(dbs.metrics.url);
     await configureBusinessClock(dbs.metrics.pool, { businessTz: config.businessTz });
 

@@ -1,10 +1,12 @@
 /**
  * `npm start`: reads the configuration, starts the whole system and stops it in order on SIGINT/SIGTERM.
- * A configuration error prints one line naming the variable and exits with code 1.
+ * A configuration error, found in the environment or at start-up, prints one line naming the variable and exits
+ * with code 1.
  */
 import 'reflect-metadata';
 import { startApp, type App } from './app';
 import { loadConfigOrExit } from './cli/config-or-exit';
+import { ConfigError } from './config';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
@@ -32,7 +34,9 @@ async function main(): Promise<void> {
   try {
     app = await startApp(config, log);
   } catch (error) {
-    log.fatal({ err: error }, 'start-up failed');
+    // A value that turned out unusable (a port in use, a database that refuses the password) reads like a bad value.
+    if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
+    else log.fatal({ err: error }, 'start-up failed');
     process.exit(1);
   }
   if (shuttingDown) await app.stop();

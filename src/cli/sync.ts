@@ -3,6 +3,7 @@
  * (with reconciliation) and exits 0, or 1 printing the error. Without it the worker runs every SYNC_INTERVAL_MS
  * until SIGINT/SIGTERM. When another worker holds the lock this one waits, unless `--exit-if-locked`.
  */
+import { ConfigError } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
 import { scheduleOf, SyncWorker } from '../sync/worker';
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
   const once = args.includes('--once');
   const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'sync' });
-  const dbs = await openCliDatabases(config, (message) => log.debug(message));
+  const dbs = await openCliDatabases(config, log);
   const worker = new SyncWorker({
     djangoPool: dbs.django.pool,
     metricsPool: dbs.metrics.pool,
@@ -52,7 +53,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`sync failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
+    else process.stderr.write(`sync failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

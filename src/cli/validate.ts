@@ -2,6 +2,7 @@
  * `npm run validate`: compares seedsmetrics with Django and with a from-scratch recompute (rolled back),
  * prints every mismatch on its own line and exits 1 if there is any, 0 otherwise.
  */
+import { ConfigError } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
 import { formatMismatch, validate } from '../sync/validate';
@@ -10,7 +11,7 @@ import { loadConfigOrExit } from './config-or-exit';
 async function main(): Promise<number> {
   const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'validate' });
-  const dbs = await openCliDatabases(config, (message) => log.debug(message));
+  const dbs = await openCliDatabases(config, log);
   try {
     const mismatches = await validate({ djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool });
     for (const mismatch of mismatches) process.stdout.write(`${formatMismatch(mismatch)}\n`);
@@ -24,7 +25,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`validate failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
+    else process.stderr.write(`validate failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

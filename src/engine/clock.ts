@@ -43,11 +43,16 @@ export interface BusinessClockSettings {
   businessTz: string;
 }
 
+/** Whether PostgreSQL knows the zone by exactly this name (it does not accept every spelling Node does). */
+export async function isZoneKnownToPostgres(db: Queryable, zone: string): Promise<boolean> {
+  const known = await db.query(`SELECT 1 FROM pg_timezone_names WHERE name = $1`, [zone]);
+  return known.rowCount !== 0;
+}
+
 /** Stores the business zone; fails with a clear message when PostgreSQL does not know the zone. */
 export async function configureBusinessClock(db: Queryable, settings: BusinessClockSettings): Promise<void> {
   const { businessTz } = settings;
-  const known = await db.query(`SELECT 1 FROM pg_timezone_names WHERE name = $1`, [businessTz]);
-  if (known.rowCount === 0) {
+  if (!(await isZoneKnownToPostgres(db, businessTz))) {
     throw new RangeError(`businessTz must be an IANA time zone known to PostgreSQL (e.g. "Africa/Lagos"); got ${JSON.stringify(businessTz)}`);
   }
   await db.query(

@@ -6,9 +6,12 @@
 import type { Config } from '../config';
 import { createDatabases, openDatabases, type Databases } from '../databases';
 import { configureBusinessClock } from '../engine/clock';
+import type { Logger } from '../logger';
 import { migrateMetrics } from '../migrate';
+import { runStartupChecks } from '../startup-checks';
 
-export async function openCliDatabases(config: Config, onLog: (message: string) => void): Promise<Pick<Databases, 'django' | 'metrics' | 'close'>> {
+export async function openCliDatabases(config: Config, log: Logger): Promise<Pick<Databases, 'django' | 'metrics' | 'close'>> {
+  const onLog = (message: string): void => log.debug(message);
   const dbs =
     config.djangoDatabaseUrl !== undefined && config.metricsDatabaseUrl !== undefined
       ? openDatabases(
@@ -17,6 +20,8 @@ export async function openCliDatabases(config: Config, onLog: (message: string) 
         )
       : await createDatabases(config, onLog);
   try {
+    // The same checks as `npm start` before anything is written (a ConfigError naming the variable).
+    await runStartupChecks(dbs, config, log);
     // Idempotent and serialised by its own lock: a standalone run brings the schema and the clock zone up first.
     await migrateMetrics(dbs.metrics.url);
     await configureBusinessClock(dbs.metrics.pool, { businessTz: config.businessTz });
