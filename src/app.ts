@@ -4,7 +4,7 @@
  * (embedded only) → schema → HTTP/WebSocket server → event bridge → sync worker → simulator; and takes it
  * down in the reverse order, each resource stopped by its one owner.
  */
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { createContextFactory } from './context';
 import { createDatabases, EMBEDDED_DJANGO_DB, type Databases } from './databases';
 import { applyDjangoFixture } from './django-fixture';
@@ -17,7 +17,7 @@ import { observeApp } from './observability';
 import { buildAppSchema } from './schema';
 import { checkReadiness } from './readiness';
 import { ensureDemoData } from './seed/demo';
-import { startGatewayServer, type GatewayServer } from './server';
+import { ListenError, startGatewayServer, type GatewayServer, type ServerOptions } from './server';
 import { runStartupChecks } from './startup-checks';
 import { createAuthenticator } from './auth';
 import { startSimulator } from './simulator';
@@ -33,6 +33,22 @@ export interface App {
 }
 
 type Stopper = { name: string; stop: () => Promise<void> };
+
+/** A failed listen is a HOST or PORT that does not work here: said as such, in one line. */
+function listenConfigError(error: ListenError): ConfigError {
+  const port = String(error.port);
+  if (error.code === 'EADDRINUSE') return new ConfigError('PORT', 'a port no other process listens on', port, error.message);
+  if (error.code === 'EACCES') return new ConfigError('PORT', 'a port this process may listen on (below 1024 needs privileges)', port, error.message);
+  return new ConfigError('HOST', 'an address of this machine to listen on', error.host, error.message);
+}
+
+async function startServer(options: ServerOptions): Promise<GatewayServer> {
+  try {
+    return await startGatewayServer(options);
+  } catch (error) {
+    throw error instanceof ListenError ? listenConfigError(error) : error;
+  }
+}
 
 export async function startApp(config: Config, log: Logger): Promise<App> {
   // Everything started is pushed here, so a failure half-way still stops what did start (in reverse order).
@@ -98,7 +114,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (!authenticator.enabled && !config.embeddedMode) {
       log.warn('authentication is off: every caller is the anonymous reader (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
     }
-    const server = await startGatewayServer({
+    const server = await startServer({
       schema,
       contextFactory,
       authenticator,

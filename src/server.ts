@@ -15,7 +15,7 @@ import type { AppContext, Viewer } from './context';
 import type { Authenticator } from './auth';
 import { withCors } from './cors';
 import { createFormatError } from './errors';
-import { attachGraphqlWs } from './events/ws-server';
+import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
 import { complexityPlugin, createComplexityCheck } from './complexity';
 import type { Logger } from './logger';
 import { playgroundRouter } from './playground';
@@ -58,6 +58,30 @@ export interface ServerOptions {
   corsOrigins?: readonly string[];
 }
 
+/** The server could not listen on host:port; `code` is the operating system's (EADDRINUSE, ENOTFOUND, EACCES, …). */
+export class ListenError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+function listen(httpServer: http.Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException): void => reject(new ListenError(host, port, error.code, error.message));
+    httpServer.once('error', failed);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', failed);
+      resolve();
+    });
+  });
+}
+
 export interface GatewayServer {
   httpServer: http.Server;
   /** http://host:port, known after listen. */
@@ -74,22 +98,12 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   // Requests are routed once Apollo has started (below), before the server listens.
   const httpServer = http.createServer();
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
-  const ws = attachGraphqlWs({
-    httpServer,
-    path: GRAPHQL_PATH,
-    schema: options.schema,
-    contextFactory: options.contextFactory,
-    authenticator: options.authenticator,
-    maxBufferedBytes: options.maxWsBufferedBytes,
-    checkOperation: checkComplexity,
-    corsOrigins: options.corsOrigins,
-    log: options.log.child({ component: 'graphql-ws' }),
-  });
+  let ws: GraphqlWsServer | undefined; // attached once the port is bound, below
   const disposeWs: ApolloServerPlugin<AppContext> = {
     async serverWillStart() {
       return {
         async drainServer() {
-          await ws.dispose();
+          await ws?.dispose();
         },
       };
     },
@@ -139,17 +153,34 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   app.use(playgroundRouter(GRAPHQL_PATH));
   app.all(GRAPHQL_PATH, (request, response) => graphql(request, response));
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve());
+  try {
+    await listen(httpServer, options.host, options.port);
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
+  // The WebSocket server is attached only now: ws re-emits the HTTP server's errors on itself, where graphql-ws
+  // prints them as a multi-line "Internal error emitted on the WebSocket server" (a port in use looked like a
+  // crash). No upgrade can arrive in between: this runs in the listen callback's microtasks, before any I/O.
+  const liveServer = attachGraphqlWs({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema: options.schema,
+    contextFactory: options.contextFactory,
+    authenticator: options.authenticator,
+    maxBufferedBytes: options.maxWsBufferedBytes,
+    checkOperation: checkComplexity,
+    corsOrigins: options.corsOrigins,
+    log: options.log.child({ component: 'graphql-ws' }),
   });
+  ws = liveServer;
   const address = httpServer.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   return {
     httpServer,
     port: address.port,
     url: `http://${shownHost}:${address.port}`,
-    liveConnections: () => ws.connections(),
+    liveConnections: () => liveServer.connections(),
     stop: () => apollo.stop(),
   };
 }

@@ -1,13 +1,18 @@
 /**
  * `npm start` from nothing: the process starts an embedded PostgreSQL, migrates, seeds demo data, syncs and
- * answers /health/ready; SIGTERM stops it with exit code 0 and leaves no postgres process behind.
+ * answers /health/ready; SIGTERM stops it with exit code 0 and leaves no postgres process behind. A bad
+ * configuration, or a value found unusable at start-up, ends it with exit code 1 and one line naming the variable.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { redactUrl } from '../../src/config';
 import { repoRoot } from '../../src/paths';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
 import { freePort } from '../support/free-port';
+import { withDatabase } from '../support/test-env';
 
 function postgresProcessesUsing(dataDir: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
@@ -26,6 +31,22 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Runs src/index.ts (as `npm run dev` does, without --watch) with only `env`, until it exits. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** `npm start` runs the tsc build with node; build it the same way, into a scratch folder inside the project. */
@@ -123,17 +144,57 @@ describe('npm start on an embedded PostgreSQL', () => {
   }, 180_000);
 
   it('refuses a bad configuration with exit code 1 and one line naming the variable', async () => {
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const bad = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
-        cwd: repoRoot,
-        env: { PATH: process.env.PATH, PORT: 'eighty' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      bad.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      bad.once('exit', (code) => resolve({ code, stderr }));
-    });
+    const result = await runToExit({ PORT: 'eighty' });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('Configuration error: PORT must be an integer from 0 to 65535; got "eighty"\n');
+  }, 60_000);
+});
+
+describe('values found unusable at start-up, against configured databases', () => {
+  let dbs: TestDatabases;
+  let taken: net.Server;
+  let takenPort: number;
+  beforeAll(async () => {
+    dbs = await createTestDatabases();
+    taken = net.createServer();
+    takenPort = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as net.AddressInfo).port)));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => taken?.close(resolve));
+    await dbs?.drop();
+  });
+
+  const start = (env: Record<string, string>) =>
+    runToExit({ DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: dbs.metricsUrl, HOST: '127.0.0.1', SYNC_ENABLED: 'false', LOG_LEVEL: 'warn', ...env });
+
+  /** Exit code 1, the one stderr line, and no stack or graphql-ws "Internal error" anywhere. */
+  function expectOneLine(result: { code: number | null; stdout: string; stderr: string }): string {
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toHaveLength(2); // the line and its newline
+    expect(result.stdout + result.stderr).not.toMatch(/Internal error emitted|\n\s+at |"stack"/);
+    return result.stderr;
+  }
+
+  it('a PORT another process listens on', async () => {
+    const stderr = expectOneLine(await start({ PORT: String(takenPort) }));
+    expect(stderr).toBe(`Configuration error: PORT must be a port no other process listens on; got "${takenPort}" (listen EADDRINUSE: address already in use 127.0.0.1:${takenPort})\n`);
+  }, 60_000);
+
+  it('a HOST that is not an address of this machine, or does not resolve', async () => {
+    const port = await freePort();
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a machine.
+    expect(expectOneLine(await start({ HOST: '192.0.2.1', PORT: String(port) }))).toBe(
+      `Configuration error: HOST must be an address of this machine to listen on; got "192.0.2.1" (listen EADDRNOTAVAIL: address not available 192.0.2.1:${port})\n`,
+    );
+    expect(expectOneLine(await start({ HOST: 'no-such-host.invalid', PORT: String(port) }))).toMatch(
+      /^Configuration error: HOST must be an address of this machine to listen on; got "no-such-host.invalid" \(getaddrinfo (ENOTFOUND|EAI_AGAIN) no-such-host.invalid\)\n$/,
+    );
+  }, 60_000);
+
+  it('a METRICS_DATABASE_URL naming a database that does not exist', async () => {
+    const missing = withDatabase(dbs.metricsUrl, 'no_such_seedsmetrics');
+    expect(expectOneLine(await start({ METRICS_DATABASE_URL: missing, PORT: String(await freePort()) }))).toBe(
+      `Configuration error: METRICS_DATABASE_URL must be a database the gateway can connect to; got ${JSON.stringify(redactUrl(missing))} (database "no_such_seedsmetrics" does not exist)\n`,
+    );
   }, 60_000);
 });
