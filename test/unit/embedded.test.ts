@@ -1,0 +1,49 @@
+/**
+ * EMBEDDED_PG_DATA_DIR mistakes are refused in one line naming the variable before PostgreSQL is touched, and a
+ * directory that holds other files is never deleted to make room for initdb.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../../src/config';
+import { startEmbeddedPostgres } from '../../src/embedded';
+
+let scratch: string;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-dir-'));
+  fs.chmodSync(scratch, 0o755); // as root, the OS user "postgres" must reach what is under it
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+async function refusal(dataDir: string): Promise<ConfigError> {
+  const error: unknown = await startEmbeddedPostgres({ dataDir, port: 1, databases: [] }).then(
+    () => new Error('expected a ConfigError'),
+    (e: unknown) => e,
+  );
+  if (error instanceof ConfigError) return error;
+  throw error;
+}
+
+it('refuses a data directory under a regular file, naming the file', async () => {
+  const file = path.join(scratch, 'notes.txt');
+  fs.writeFileSync(file, 'not a directory');
+  const error = await refusal(path.join(file, 'pg'));
+  expect(error.message).toBe(`EMBEDDED_PG_DATA_DIR must be a directory, or a path where one can be created; got ${JSON.stringify(path.join(file, 'pg'))} (${file} is a file, not a directory)`);
+});
+
+it('refuses a data directory this process cannot create, with the operating system\'s reason', async () => {
+  const error = await refusal('/sys/no-such-dir/pg');
+  expect(error.message).toMatch(/^EMBEDDED_PG_DATA_DIR must be a directory this process can create and write; got "\/sys\/no-such-dir\/pg" \((EPERM|EACCES|ENOENT|EROFS): [^\n]*mkdir '\/sys\/no-such-dir'\)$/);
+});
+
+it('refuses, and keeps, a directory that holds other files and no PostgreSQL data', async () => {
+  const dir = path.join(scratch, 'project');
+  fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'README.md'), 'keep me');
+  const error = await refusal(dir);
+  expect(error.message).toBe(
+    `EMBEDDED_PG_DATA_DIR must be a PostgreSQL data directory, or an empty or missing directory to create one in; got ${JSON.stringify(dir)} (it holds 2 other entries, such as README.md, and no PG_VERSION)`,
+  );
+  expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe('keep me');
+  expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'src']);
+});
