@@ -23,12 +23,16 @@ export interface KeysetPosition {
 
 const CAST: Record<SortValueKind, string> = { int: 'bigint', numeric: 'numeric', date: 'date', text: 'text' };
 
-/** Shapes a cursor's sort value must have to be bound as its kind without a database error. */
+/**
+ * Shapes a cursor's sort value must have to be bound as its kind without a database error. A date must also be
+ * a real calendar date (the shape alone lets "2025-99-99" through); text may not hold NUL, which PostgreSQL
+ * text cannot store.
+ */
 export const SORT_VALUE_PATTERN: Record<SortValueKind, RegExp> = {
   int: /^-?\d{1,18}$/,
   numeric: /^-?\d{1,20}(\.\d{1,20})?$/,
   date: /^\d{4}-\d{2}-\d{2}$/,
-  text: /^[\s\S]{0,500}$/,
+  text: /^[^\u0000]{0,500}$/,
 };
 
 export function sortKeySql(spec: SortSpec): string {

@@ -6,6 +6,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { badUserInput } from '../src/errors';
 import { SORT_VALUE_PATTERN, type KeysetPosition, type SortValueKind } from '../loaders/keyset';
 import { isDjangoId } from './ids';
+import { isCalendarDate } from './scalars';
 
 /** @default 50 */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -38,6 +39,11 @@ export function encodeCursor(order: string, position: KeysetPosition): string {
 
 const CURSOR_EXPECTED = 'a cursor returned by this list for the same orderBy';
 
+/** A sort value PostgreSQL accepts as its kind: the shape, and for a date a day the calendar has. */
+function isSortValue(kind: SortValueKind, value: string): boolean {
+  return SORT_VALUE_PATTERN[kind].test(value) && (kind !== 'date' || isCalendarDate(value));
+}
+
 /** The position a cursor stands for, or BAD_USER_INPUT when it is malformed or issued for another order. */
 export function decodeCursor(argument: string, raw: string | null | undefined, order: string, kind: SortValueKind): KeysetPosition | null {
   if (raw === null || raw === undefined) return null;
@@ -49,7 +55,7 @@ export function decodeCursor(argument: string, raw: string | null | undefined, o
     throw badUserInput(argument, CURSOR_EXPECTED, raw);
   }
   const b = body as Partial<CursorBody> | null;
-  const valueOk = b !== null && typeof b === 'object' && (b.v === null || (typeof b.v === 'string' && SORT_VALUE_PATTERN[kind].test(b.v)));
+  const valueOk = b !== null && typeof b === 'object' && (b.v === null || (typeof b.v === 'string' && isSortValue(kind, b.v)));
   if (!valueOk || b.o !== order || !isDjangoId(b.i)) throw badUserInput(argument, CURSOR_EXPECTED, raw);
   return { value: b.v ?? null, id: b.i! };
 }

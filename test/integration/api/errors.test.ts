@@ -82,6 +82,18 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     expect((await singleError(`query ($after: String) { loans(after: $after) { totalCount } }`, { after: badId })).code).toBe('BAD_USER_INPUT');
   });
 
+  it.each([
+    ['a day the calendar does not have', 'loans', 'loan:disbursementDate:DESC', '2025-99-99'],
+    ['year 0000', 'loans', 'loan:disbursementDate:DESC', '0000-01-01'],
+    ['30 February', 'loans', 'loan:disbursementDate:DESC', '2025-02-30'],
+    ['text with a NUL character', 'officers', 'officer:NAME:ASC', 'Ade\u0000'],
+  ])('a forged cursor whose sort value is %s is refused like any tampered cursor, before SQL', async (_case, list, order, value) => {
+    const forged = encodeCursor(order, { value, id: '1001' });
+    expect(await singleError(`query ($after: String) { ${list}(after: $after) { totalCount } }`, { after: forged })).toEqual(
+      badInput(`after must be a cursor returned by this list for the same orderBy; got "${forged}"`, 'after'),
+    );
+  });
+
   it('an unknown enum value is refused with the value and the enum named (BAD_USER_INPUT as a variable)', async () => {
     expect(await singleError(`query ($order: LoanOrder) { loans(orderBy: $order) { totalCount } }`, { order: { field: 'RISKINESS' } })).toEqual({
       message: 'Variable "$order" got invalid value "RISKINESS" at "order.field"; Value "RISKINESS" does not exist in "LoanOrderField" enum.',

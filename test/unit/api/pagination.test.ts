@@ -29,6 +29,20 @@ describe('cursors', () => {
     expect((error as GraphQLError).message).toBe(`after must be a cursor returned by this list for the same orderBy; got ${JSON.stringify(raw)}`);
     expect((error as GraphQLError).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' });
   });
+
+  it('accept a real calendar date and refuse a date-shaped value the calendar does not have', () => {
+    const order = 'loan:disbursementDate:DESC';
+    expect(decodeCursor('after', encodeCursor(order, { value: '2024-02-29', id: '5' }), order, 'date')).toEqual({ value: '2024-02-29', id: '5' });
+    for (const value of ['2025-99-99', '0000-01-01', '2025-02-29']) {
+      expect(() => decodeCursor('after', encodeCursor(order, { value, id: '5' }), order, 'date')).toThrow('after must be a cursor returned by this list for the same orderBy');
+    }
+  });
+
+  it('accept any text but NUL, which PostgreSQL text cannot hold', () => {
+    const order = 'officer:NAME:ASC';
+    expect(decodeCursor('after', encodeCursor(order, { value: "O'Brien \u00e9 😀", id: '5' }), order, 'text')).toEqual({ value: "O'Brien \u00e9 😀", id: '5' });
+    expect(() => decodeCursor('after', encodeCursor(order, { value: 'Ade\u0000', id: '5' }), order, 'text')).toThrow('after must be a cursor returned by this list for the same orderBy');
+  });
 });
 
 describe('first', () => {
