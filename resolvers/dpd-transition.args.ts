@@ -8,13 +8,14 @@ import { badUserInput } from '../src/errors';
 import type { DpdTransitionFilterInput } from './dpd-transition.type';
 import { parseIds } from './ids';
 
+/** Up to 18 digits: any such id fits PostgreSQL's bigint, so it can be compared with the latest id in SQL. */
 const EVENT_ID = /^(0|[1-9]\d{0,17})$/;
 
 /** An event id (`since`, `after`): undefined when absent; '0' means "from the first event". */
 export function parseEventId(argument: string, raw: unknown): string | undefined {
   if (raw === null || raw === undefined) return undefined;
   if (typeof raw !== 'string' || !EVENT_ID.test(raw)) {
-    throw badUserInput(argument, 'an event id: the id of the last event seen, digits such as "1024" ("0" for all)', raw);
+    throw badUserInput(argument, 'an event id: the id of the last event seen, 1 to 18 digits such as "1024" ("0" for all)', raw);
   }
   return raw;
 }

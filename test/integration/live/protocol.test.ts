@@ -114,7 +114,20 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
       { since: 'yesterday' },
       [
         {
-          message: 'since must be an event id: the id of the last event seen, digits such as "1024" ("0" for all); got "yesterday"',
+          message: 'since must be an event id: the id of the last event seen, 1 to 18 digits such as "1024" ("0" for all); got "yesterday"',
+          locations: [{ line: 2, column: 3 }],
+          path: ['dpdTransitioned'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'since' },
+        },
+      ],
+    ],
+    [
+      'since of 19 digits (a bigint, but longer than event ids are accepted)',
+      DPD_SUBSCRIPTION,
+      { since: '9223372036854775807' },
+      [
+        {
+          message: 'since must be an event id: the id of the last event seen, 1 to 18 digits such as "1024" ("0" for all); got "9223372036854775807"',
           locations: [{ line: 2, column: 3 }],
           path: ['dpdTransitioned'],
           extensions: { code: 'BAD_USER_INPUT', argument: 'since' },
