@@ -2,7 +2,7 @@
  * The API's scalars. Decimal keeps money exact end to end (a string of digits, never a binary float); Date is a
  * business date (YYYY-MM-DD); DateTime an ISO-8601 instant. Each validates input and names what it expected.
  */
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, print, type ValueNode } from 'graphql';
 import { isCalendarDate } from '../src/calendar-date';
 import { describeValue } from '../src/errors';
 
@@ -15,12 +15,27 @@ function invalid(scalar: string, expected: string, got: unknown): GraphQLError {
   return new GraphQLError(`${scalar} must be ${expected}; got ${describeValue(got)}`, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
+/** A literal as the caller wrote it in the operation (20250101, true, "2025-02-30"), shortened when long. */
+function asWritten(ast: ValueNode): string {
+  const text = print(ast);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
+/**
+ * A literal of the operation that the scalar refuses. The literal's node gives the error its position (graphql-js
+ * reports a GraphQLError from parseLiteral as it is, as it does for its own Int or String), and the value shows
+ * as written rather than as the kind of syntax node it is.
+ */
+function invalidLiteral(scalar: string, expected: string, ast: ValueNode): GraphQLError {
+  return new GraphQLError(`${scalar} must be ${expected}; got ${asWritten(ast)}`, { nodes: ast, extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+const DECIMAL_EXPECTED = 'a decimal number as a string such as "1250.50" (up to 20 digits each side of the point)';
+
 function decimalFrom(value: unknown): string {
   // JSON numbers are accepted only when their shortest text is a plain decimal (no exponent, finite).
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  if (typeof text !== 'string' || !DECIMAL.test(text)) {
-    throw invalid('Decimal', 'a decimal number as a string such as "1250.50" (up to 20 digits each side of the point)', value);
-  }
+  if (typeof text !== 'string' || !DECIMAL.test(text)) throw invalid('Decimal', DECIMAL_EXPECTED, value);
   return text;
 }
 
@@ -33,13 +48,16 @@ export const DecimalScalar = new GraphQLScalarType({
   },
   parseValue: decimalFrom,
   parseLiteral(ast: ValueNode): string {
-    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return decimalFrom(ast.value);
-    throw invalid('Decimal', 'a decimal number as a string', ast.kind);
+    // A number literal keeps its text as written (1.50 stays "1.50").
+    if ((ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) && DECIMAL.test(ast.value)) return ast.value;
+    throw invalidLiteral('Decimal', DECIMAL_EXPECTED, ast);
   },
 });
 
+const DATE_EXPECTED = 'a calendar date as YYYY-MM-DD';
+
 function dateFrom(value: unknown): string {
-  if (typeof value !== 'string' || !isCalendarDate(value)) throw invalid('Date', 'a calendar date as YYYY-MM-DD', value);
+  if (typeof value !== 'string' || !isCalendarDate(value)) throw invalid('Date', DATE_EXPECTED, value);
   return value;
 }
 
@@ -52,15 +70,19 @@ export const DateScalar = new GraphQLScalarType({
   },
   parseValue: dateFrom,
   parseLiteral(ast: ValueNode): string {
-    if (ast.kind === Kind.STRING) return dateFrom(ast.value);
-    throw invalid('Date', 'a calendar date as YYYY-MM-DD', ast.kind);
+    if (ast.kind === Kind.STRING && isCalendarDate(ast.value)) return ast.value;
+    throw invalidLiteral('Date', DATE_EXPECTED, ast);
   },
 });
 
+const DATE_TIME_EXPECTED = 'an ISO-8601 date-time with a zone, such as 2025-12-10T08:30:00.000Z';
+
+function isDateTime(text: string): boolean {
+  return DATE_TIME.test(text) && !Number.isNaN(Date.parse(text));
+}
+
 function dateTimeFrom(value: unknown): string {
-  if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    throw invalid('DateTime', 'an ISO-8601 date-time with a zone, such as 2025-12-10T08:30:00.000Z', value);
-  }
+  if (typeof value !== 'string' || !isDateTime(value)) throw invalid('DateTime', DATE_TIME_EXPECTED, value);
   return value;
 }
 
@@ -73,7 +95,7 @@ export const DateTimeScalar = new GraphQLScalarType({
   },
   parseValue: dateTimeFrom,
   parseLiteral(ast: ValueNode): string {
-    if (ast.kind === Kind.STRING) return dateTimeFrom(ast.value);
-    throw invalid('DateTime', 'an ISO-8601 date-time string', ast.kind);
+    if (ast.kind === Kind.STRING && isDateTime(ast.value)) return ast.value;
+    throw invalidLiteral('DateTime', DATE_TIME_EXPECTED, ast);
   },
 });

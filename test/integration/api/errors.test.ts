@@ -115,6 +115,19 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     });
   });
 
+  it.each([
+    ['{ loans(filter: { disbursedFrom: "2025-02-30" }) { totalCount } }', 'Date must be a calendar date as YYYY-MM-DD; got "2025-02-30"', 34],
+    ['{ loans(filter: { disbursedFrom: 20250101 }) { totalCount } }', 'Date must be a calendar date as YYYY-MM-DD; got 20250101', 34],
+    [
+      'query ($x: Decimal = true) { apiVersion }',
+      'Decimal must be a decimal number as a string such as "1250.50" (up to 20 digits each side of the point); got true',
+      22,
+    ],
+  ])('an invalid literal %s is refused at its position, showing the value as written', async (query, message, column) => {
+    // (The Decimal default also gets "Variable "$x" is never used": no argument of the schema takes a Decimal.)
+    expect(await errorsOf(query)).toContainEqual({ message, locations: [{ line: 1, column }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+
   it('nothing is logged for caller errors', () => {
     expect(logged).toEqual([]);
   });
