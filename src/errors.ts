@@ -49,6 +49,26 @@ export interface ErrorLogger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
+/**
+ * Apollo's own request errors for a persisted query (a hash that does not match the query, an unsupported
+ * version) carry the HTTP status they answer with, 400, but no code: a 4xx status marks the caller's mistake.
+ */
+function hasCallerStatus(error: unknown): boolean {
+  const http = error instanceof GraphQLError ? error.extensions.http : undefined;
+  const status = typeof http === 'object' && http !== null ? (http as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * The error as sent, without `extensions.http`: Apollo reads the status from it and drops it from HTTP answers,
+ * but graphql-ws would send it as it is.
+ */
+function withoutHttp(formatted: GraphQLFormattedError, code: string): GraphQLFormattedError {
+  if (formatted.extensions?.http === undefined && formatted.extensions?.code === code) return formatted;
+  const { http: _http, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions: { ...extensions, code } };
+}
+
 function originalOf(error: unknown): unknown {
   // Apollo and graphql-js wrap resolver errors in a GraphQLError whose originalError is the thrown value.
   if (error instanceof GraphQLError && error.originalError !== undefined) return error.originalError;
@@ -56,16 +76,21 @@ function originalOf(error: unknown): unknown {
 }
 
 /**
- * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass unchanged; every
- * other error is replaced by { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }
- * (no SQL, stack or host) and its cause is logged.
+ * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass unchanged, and so do
+ * uncoded errors Apollo answers with a 4xx status (coded BAD_REQUEST); every other error is replaced by
+ * { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } } (no SQL, stack or host)
+ * and its cause is logged.
  */
 export function createFormatError(log: ErrorLogger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
       countGraphqlError(code);
-      return formatted;
+      return withoutHttp(formatted, code);
+    }
+    if (hasCallerStatus(error)) {
+      countGraphqlError('BAD_REQUEST');
+      return withoutHttp(formatted, 'BAD_REQUEST');
     }
     countGraphqlError('INTERNAL_SERVER_ERROR');
     const cause = originalOf(error);

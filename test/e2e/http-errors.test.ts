@@ -36,6 +36,21 @@ async function postRaw(body: string, contentType: string, path = '/graphql'): Pr
   return { status: response.status, text: await response.text() };
 }
 
+/** gateway_graphql_errors_total for one code, as /metrics reports it. */
+async function errorsCounted(code: string): Promise<number> {
+  const text = await (await fetch(`${app.server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`gateway_graphql_errors_total{code="${code}"} `));
+  return line === undefined ? 0 : Number(line.split(' ')[1]);
+}
+
+/** Runs `send` and returns how many errors /metrics counted under each code meanwhile (codes that moved only). */
+async function countedWhile(send: () => Promise<unknown>, codes = ['BAD_REQUEST', 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'INTERNAL_SERVER_ERROR']): Promise<Record<string, number>> {
+  const before = await Promise.all(codes.map(errorsCounted));
+  await send();
+  const after = await Promise.all(codes.map(errorsCounted));
+  return Object.fromEntries(codes.map((code, i) => [code, after[i]! - before[i]!]).filter(([, moved]) => moved !== 0));
+}
+
 describe('the HTTP transport', () => {
   it('answers a body that is not JSON with 400 BAD_REQUEST naming what did not parse', async () => {
     const { status, text } = await postRaw('{"query": "{ __typename }"', 'application/json');
@@ -85,6 +100,26 @@ describe('the HTTP transport', () => {
   });
 });
 
+describe("automatic persisted queries: mistakes are the caller's, answered 400 BAD_REQUEST with Apollo's message", () => {
+  it('a sha256Hash that does not match the query', async () => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await post({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
+    });
+    expect(answer).toEqual({ status: 400, json: { errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(counted).toEqual({ BAD_REQUEST: 1 });
+  });
+
+  it('a version other than 1', async () => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await post({ query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: '0'.repeat(64) } } });
+    });
+    expect(answer).toEqual({ status: 400, json: { errors: [{ message: 'Unsupported persisted query version', extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(counted).toEqual({ BAD_REQUEST: 1 });
+  });
+});
+
 it('answers malformed GraphQL with GRAPHQL_PARSE_FAILED and the position', async () => {
   const { status, json } = await post({ query: '{ loans(first: 5 { totalCount } }' });
   expect(status).toBe(400);
@@ -126,7 +161,13 @@ it('refuses the same operation over graphql-ws with an error message', async () 
     const errors = await new Promise<unknown>((resolve, reject) => {
       client.subscribe({ query: TOO_COMPLEX }, { next: () => reject(new Error('expected no result')), error: resolve, complete: () => reject(new Error('expected an error')) });
     });
-    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('got 30201'), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
+    // The same error as over HTTP; extensions.http (Apollo's status hint) is not sent over the socket either.
+    expect(errors).toEqual([
+      {
+        message: 'Query complexity must be at most 1000 (GRAPHQL_MAX_COMPLEXITY); got 30201. Ask for smaller pages or fewer fields.',
+        extensions: { code: 'QUERY_TOO_COMPLEX', complexity: 30201, maxComplexity: 1000 },
+      },
+    ]);
   } finally {
     await client.dispose();
   }

@@ -20,6 +20,28 @@ describe('formatError', () => {
     expect(formatError(formatted, new GraphQLError(formatted.message))).toBe(formatted);
   });
 
+  it('passes an uncoded error Apollo answers with a 4xx status as BAD_REQUEST, and never sends extensions.http', () => {
+    logged.length = 0;
+    const mismatch = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } });
+    expect(formatError({ message: mismatch.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, mismatch)).toEqual({
+      message: 'provided sha does not match query',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    const overBound = new GraphQLError('too complex', { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+    expect(formatError(overBound.toJSON(), overBound)).toEqual({ message: 'too complex', extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(logged).toEqual([]);
+  });
+
+  it('masks an uncoded error with a 5xx status', () => {
+    logged.length = 0;
+    const unavailable = new GraphQLError('upstream down', { extensions: { http: { status: 503 } } });
+    expect(formatError({ message: unavailable.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, unavailable)).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(logged).toHaveLength(1);
+  });
+
   it('masks anything else and logs the original cause', () => {
     logged.length = 0;
     const cause = Object.assign(new Error('relation "loans" does not exist'), { code: '42P01' });
