@@ -2,11 +2,11 @@
  * Rejects operations whose estimated cost is too high before they run (graphql-query-complexity): each field
  * costs 1, and a connection field multiplies its selection by the page size it asks for (`first`, default 50),
  * so a dashboard page is cheap and "500 officers × 500 loans × every field" is refused with a clear error.
- * One check serves both transports: Apollo's HTTP pipeline (plugin) and graphql-ws (checkOperation).
+ * One check serves both transports (src/operation-checks.ts).
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, visit, type ASTNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { OperationCheck, OperationToCheck } from './operation-checks';
 
 const DEFAULT_PAGE = 50;
 export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
@@ -31,12 +31,6 @@ function pageSizeEstimator(maxPageSize: number): ComplexityEstimator {
     if ('first' in args || 'after' in args) return 1 + childComplexity * DEFAULT_PAGE;
     return undefined;
   };
-}
-
-export interface OperationToCheck {
-  document: DocumentNode;
-  operationName?: string | null;
-  variables?: Record<string, unknown> | null;
 }
 
 /** Arguments whose values the page-size estimator reads. */
@@ -75,7 +69,7 @@ function complexityVariables(document: DocumentNode): string[] {
  * (Apollo hands the same document object for the same query text) and per value of the variables it depends on,
  * so a dashboard's repeated queries are not walked again on every request.
  */
-export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): (operation: OperationToCheck) => readonly GraphQLError[] {
+export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): OperationCheck {
   const estimators = [pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })];
   const cache = new WeakMap<DocumentNode, { variables: string[]; figures: Map<string, number> }>();
   const complexityOf = ({ document, operationName, variables }: OperationToCheck): number => {
@@ -109,18 +103,5 @@ export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: numb
         { extensions: { code: QUERY_TOO_COMPLEX, complexity, maxComplexity, http: { status: 400 } } },
       ),
     ];
-  };
-}
-
-export function complexityPlugin(check: (operation: OperationToCheck) => readonly GraphQLError[]): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document }) {
-          const [refusal] = check({ document, operationName: request.operationName, variables: request.variables });
-          if (refusal) throw refusal;
-        },
-      };
-    },
   };
 }

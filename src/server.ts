@@ -16,7 +16,9 @@ import type { Authenticator } from './auth';
 import { withCors } from './cors';
 import { createFormatError } from './errors';
 import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
-import { complexityPlugin, createComplexityCheck } from './complexity';
+import { createComplexityCheck } from './complexity';
+import { firstRefusal, operationChecksPlugin } from './operation-checks';
+import { createOperationTypeCheck, type Transport } from './operation-types';
 import type { Logger } from './logger';
 import { playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
@@ -97,7 +99,9 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   app.disable('x-powered-by');
   // Requests are routed once Apollo has started (below), before the server listens.
   const httpServer = http.createServer();
+  // Checked before an operation runs, in this order, on both transports (over HTTP a subscription is refused too).
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
+  const checksFor = (transport: Transport) => firstRefusal(createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkComplexity);
   let ws: GraphqlWsServer | undefined; // attached once the port is bound, below
   const disposeWs: ApolloServerPlugin<AppContext> = {
     async serverWillStart() {
@@ -121,7 +125,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
       ApolloServerPluginLandingPageDisabled(),
       // We set no cache hints; Apollo's default cache-control plugin would still hook every field's resolution.
       ApolloServerPluginCacheControlDisabled(),
-      complexityPlugin(checkComplexity),
+      operationChecksPlugin(checksFor('http')),
     ],
   });
   await apollo.start();
@@ -169,7 +173,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     contextFactory: options.contextFactory,
     authenticator: options.authenticator,
     maxBufferedBytes: options.maxWsBufferedBytes,
-    checkOperation: checkComplexity,
+    checkOperation: checksFor('websocket'),
     corsOrigins: options.corsOrigins,
     log: options.log.child({ component: 'graphql-ws' }),
   });

@@ -26,6 +26,7 @@ import type { AppContext, Viewer } from '../context';
 import { isAllowedWebSocketOrigin } from '../cors';
 import { createFormatError } from '../errors';
 import type { Logger } from '../logger';
+import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
 import type { RowEvent } from './pubsub';
 import { createSharedExecutor, operationKey, type SharedExecutor } from './shared-execution';
@@ -84,11 +85,11 @@ export interface GraphqlWsOptions {
   /** Ping interval; a client that misses a pong for this long is terminated. @default 12000 */
   keepAliveMs?: number;
   /**
-   * Extra checks of a parsed, valid operation before it runs (e.g. the complexity limit the HTTP path applies
-   * in an Apollo plugin); errors returned are sent as the `error` message, masked unless their code is one of
-   * CALLER_ERROR_CODES (src/errors.ts). @default no extra checks
+   * Extra checks of a parsed, valid operation before it runs (those the HTTP path applies in an Apollo plugin,
+   * src/operation-checks.ts); errors returned are sent as the `error` message, masked unless their code is one
+   * of CALLER_ERROR_CODES (src/errors.ts). @default no extra checks
    */
-  checkOperation?: (operation: { document: DocumentNode; operationName?: string | null; variables?: Record<string, unknown> | null }) => readonly GraphQLError[];
+  checkOperation?: OperationCheck;
   /** Browser origins allowed besides the server's own (CORS_ORIGINS; see src/cors.ts). @default [] */
   corsOrigins?: readonly string[];
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;

@@ -173,6 +173,57 @@ it('refuses the same operation over graphql-ws with an error message', async () 
   }
 });
 
+/** The `error` message graphql-ws answers an operation with (failing the test if it gets a result instead). */
+async function wsErrors(payload: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
+  const client = createClient({ url: `${app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  try {
+    return await new Promise<unknown>((resolve, reject) => {
+      client.subscribe(payload, { next: (result) => reject(new Error(`expected an error, got ${JSON.stringify(result)}`)), error: resolve, complete: () => reject(new Error('expected an error')) });
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
+describe('operations the transport does not serve are refused with 400 BAD_REQUEST saying where to go', () => {
+  it.each([
+    ['parChanged', 'subscription { parChanged(scope: BRANCH) { id } }'],
+    ['dpdTransitioned', 'subscription { dpdTransitioned { id } }'],
+  ])('a subscription (%s) over HTTP POST', async (_field, query) => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await post({ query });
+    });
+    expect(answer).toEqual({
+      status: 400,
+      json: {
+        errors: [
+          {
+            message: 'Subscriptions are served over WebSocket (graphql-ws, protocol graphql-transport-ws) at this same path, /graphql; got a subscription over HTTP',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      },
+    });
+    expect(counted).toEqual({ BAD_REQUEST: 1 });
+  });
+
+  it('a mutation, over HTTP and over graphql-ws: the schema has none', async () => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await post({ query: 'mutation { x }' });
+    });
+    expect(answer).toEqual({
+      status: 400,
+      json: { errors: [{ message: 'This API has no mutations: it serves queries and subscriptions (over WebSocket); got a mutation', extensions: { code: 'BAD_REQUEST' } }] },
+    });
+    expect(counted).toEqual({ BAD_REQUEST: 1 });
+    expect(await wsErrors({ query: 'mutation { x }' })).toEqual([
+      { message: 'This API has no mutations: it serves queries and subscriptions; got a mutation', extensions: { code: 'BAD_REQUEST' } },
+    ]);
+  });
+});
+
 it('masks an unexpected failure as INTERNAL_SERVER_ERROR with nothing from the database in it', async () => {
   await dbs.metrics.pool.query('ALTER TABLE loans RENAME TO loans_gone');
   try {
