@@ -19,6 +19,7 @@ import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
 import { createComplexityCheck } from './complexity';
 import { firstRefusal, operationChecksPlugin } from './operation-checks';
 import { createOperationTypeCheck, type Transport } from './operation-types';
+import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
 import { playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
@@ -101,7 +102,8 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   const httpServer = http.createServer();
   // Checked before an operation runs, in this order, on both transports (over HTTP a subscription is refused too).
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
-  const checksFor = (transport: Transport) => firstRefusal(createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkComplexity);
+  const checkTextArguments = createTextArgumentsCheck();
+  const checksFor = (transport: Transport) => firstRefusal(createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkTextArguments, checkComplexity);
   let ws: GraphqlWsServer | undefined; // attached once the port is bound, below
   const disposeWs: ApolloServerPlugin<AppContext> = {
     async serverWillStart() {

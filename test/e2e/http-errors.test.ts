@@ -224,6 +224,48 @@ describe('operations the transport does not serve are refused with 400 BAD_REQUE
   });
 });
 
+describe('text with a NUL character (U+0000), which PostgreSQL cannot store, is refused as BAD_USER_INPUT before any SQL', () => {
+  const nulPhone = { query: 'query ($p: String) { loans(filter: { customerPhone: $p }) { totalCount } }', variables: { p: '08\u0000' } };
+  const refusal = {
+    message: 'filter.customerPhone must be text without NUL characters (U+0000); got "08\\u0000"',
+    locations: [{ line: 1, column: 53 }],
+    extensions: { code: 'BAD_USER_INPUT', argument: 'filter.customerPhone' },
+  };
+
+  it('over HTTP: 400, the argument named, counted as BAD_USER_INPUT', async () => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await post(nulPhone);
+    });
+    expect(answer).toEqual({ status: 400, json: { errors: [refusal] } });
+    expect(counted).toEqual({ BAD_USER_INPUT: 1 });
+  });
+
+  it.each([
+    ['officers(filter: { search })', '{ officers(filter: { search: "a\\u0000" }) { totalCount } }', 'filter.search'],
+    ['customers(filter: { name })', '{ customers(filter: { name: "a\\u0000" }) { totalCount } }', 'filter.name'],
+    ['loans(filter: { branches })', '{ loans(filter: { branches: ["a\\u0000"] }) { totalCount } }', 'filter.branches[0]'],
+    ['filterOptions(branches)', '{ filterOptions(branches: ["a\\u0000"]) { branches } }', 'branches[0]'],
+  ])('over HTTP, in %s', async (_where, query, argument) => {
+    const { status, json } = await post({ query });
+    expect({ status, errors: json.errors!.map((e) => [e.message, e.extensions]) }).toEqual({
+      status: 400,
+      errors: [[`${argument} must be text without NUL characters (U+0000); got "a\\u0000"`, { code: 'BAD_USER_INPUT', argument }]],
+    });
+  });
+
+  it('over graphql-ws: a query, and a subscription filter', async () => {
+    expect(await wsErrors(nulPhone)).toEqual([refusal]);
+    expect(await wsErrors({ query: 'subscription ($f: DpdTransitionFilterInput) { dpdTransitioned(filter: $f) { id } }', variables: { f: { branches: ['Ya\u0000ba'] } } })).toEqual([
+      {
+        message: 'filter.branches[0] must be text without NUL characters (U+0000); got "Ya\\u0000ba"',
+        locations: [{ line: 1, column: 71 }],
+        extensions: { code: 'BAD_USER_INPUT', argument: 'filter.branches[0]' },
+      },
+    ]);
+  });
+});
+
 it('masks an unexpected failure as INTERNAL_SERVER_ERROR with nothing from the database in it', async () => {
   await dbs.metrics.pool.query('ALTER TABLE loans RENAME TO loans_gone');
   try {
