@@ -3,11 +3,13 @@
  * `executeHTTPGraphQLRequest` and writes Apollo's answer. Express, body-parser and the Express integration did
  * the same with per-request routing, header copying, content sniffing and an ETag hash of every response; on a
  * small query that was a sixth of the gateway's CPU (BENCHMARKS.md), so the GraphQL path does without them.
- * Errors of the transport itself (a body that is not JSON, or too large) and requests the context function
+ * Errors of the transport itself (a body that is not a JSON object, or too large) and requests the context function
  * refuses (authentication) answer in GraphQL's error shape, as Apollo's own request errors do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { describeValue } from './errors';
+import { countGraphqlError } from './observability';
 
 /**
  * What the context function throws to refuse a request before it is executed: answered with `status`, `headers`
@@ -44,6 +46,8 @@ class TransportError extends Error implements RequestRefusal {
 }
 
 function sendRefusal(response: ServerResponse, error: RequestRefusal): void {
+  // Counted like the errors Apollo sends (src/errors.ts), so gateway_graphql_errors_total sees every refusal.
+  countGraphqlError(error.code);
   const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   response.statusCode = error.status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
@@ -61,10 +65,15 @@ function headerMapOf(request: IncomingMessage): HeaderMap {
   return headers;
 }
 
+/** The media type without its parameters, lower case: "application/json; charset=utf-8" → "application/json". */
+function mediaTypeEssence(contentType: string): string {
+  return contentType.split(';', 1)[0]!.trim().toLowerCase();
+}
+
 /** application/json and the +json types (application/graphql-response+json...) carry a JSON body. */
 function isJsonMediaType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
-  const essence = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  const essence = mediaTypeEssence(contentType);
   return essence === 'application/json' || essence.endsWith('+json');
 }
 
@@ -89,18 +98,48 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   });
 }
 
-/** The body Apollo expects: parsed JSON for JSON media types, nothing otherwise (Apollo then names the problem). */
+/**
+ * Media types a browser form or a plain fetch can send to another origin without a preflight. Apollo refuses
+ * them, and a POST without a content type, as a possible cross-site request forgery (its CSRF prevention), so
+ * they are left to it.
+ */
+const NON_PREFLIGHTED_TYPES: ReadonlySet<string> = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+const OPERATION_EXAMPLE = '{"query": "{ __typename }"}';
+const BODY_EXPECTED = `The request body must be a JSON object with the operation, such as ${OPERATION_EXAMPLE}`;
+
+/** What arrived instead of an object with the operation: null, "abc", 42, {}, an array. */
+function describeBody(body: unknown): string {
+  if (Array.isArray(body)) return 'an array (operation batching is off: send one operation per request)';
+  return describeValue(body);
+}
+
+/**
+ * The body Apollo expects: the parsed JSON object of a JSON media type. A body Apollo could only answer with
+ * "POST body missing, invalid Content-Type, or JSON object has no keys" is answered here, saying what arrived:
+ * another media type (application/graphql), an empty body, JSON that is not an object with keys.
+ */
 async function parsedBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   if (request.method !== 'POST') return undefined;
   const raw = await readBody(request, maxBytes);
-  if (!isJsonMediaType(request.headers['content-type'])) return undefined;
-  const text = raw.toString('utf8');
-  if (text.trim() === '') return undefined;
+  const contentType = request.headers['content-type'];
+  if (!isJsonMediaType(contentType)) {
+    if (contentType === undefined || NON_PREFLIGHTED_TYPES.has(mediaTypeEssence(contentType))) return undefined;
+    throw new TransportError(400, `The request body must be JSON, sent with content-type application/json, such as ${OPERATION_EXAMPLE}; got content-type ${describeValue(contentType)}`);
+  }
+  // RFC 8259 lets a parser ignore a leading byte order mark; JSON.parse would name it as an invisible token.
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') throw new TransportError(400, `${BODY_EXPECTED}; got an empty body`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw new TransportError(400, `The request body must be JSON; got text that does not parse (${(error as Error).message})`);
   }
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
+    throw new TransportError(400, `${BODY_EXPECTED}; got ${describeBody(body)}`);
+  }
+  return body;
 }
 
 async function respond(response: ServerResponse, answer: Awaited<ReturnType<ApolloServer['executeHTTPGraphQLRequest']>>): Promise<void> {

@@ -74,6 +74,45 @@ describe('the HTTP transport', () => {
     });
   });
 
+  const BODY_EXPECTED = 'The request body must be a JSON object with the operation, such as {"query": "{ __typename }"}';
+
+  it.each([
+    ['an empty body', '', `${BODY_EXPECTED}; got an empty body`],
+    ['null', 'null', `${BODY_EXPECTED}; got null`],
+    ['a string', '"abc"', `${BODY_EXPECTED}; got "abc"`],
+    ['a number', '42', `${BODY_EXPECTED}; got 42`],
+    ['an object without keys', '{}', `${BODY_EXPECTED}; got {}`],
+    ['an empty array', '[]', `${BODY_EXPECTED}; got an array (operation batching is off: send one operation per request)`],
+    ['a batch', '[{"query": "{ __typename }"}, {"query": "{ __typename }"}]', `${BODY_EXPECTED}; got an array (operation batching is off: send one operation per request)`],
+  ])('answers JSON that is not an object with the operation (%s) with 400 BAD_REQUEST saying what arrived', async (_case, body, message) => {
+    let answer: Awaited<ReturnType<typeof postRaw>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await postRaw(body, 'application/json');
+    });
+    expect({ status: answer!.status, body: JSON.parse(answer!.text) }).toEqual({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(counted).toEqual({ BAD_REQUEST: 1 });
+  });
+
+  it('answers a body of another media type a browser cannot send cross-site unasked (application/graphql) with 400 naming the type', async () => {
+    const { status, text } = await postRaw('{ __typename }', 'application/graphql');
+    expect({ status, body: JSON.parse(text) }).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: 'The request body must be JSON, sent with content-type application/json, such as {"query": "{ __typename }"}; got content-type "application/graphql"',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      },
+    });
+  });
+
+  it('reads a JSON body that starts with a byte order mark', async () => {
+    const { status, text } = await postRaw(`\uFEFF${JSON.stringify({ query: '{ __typename }' })}`, 'application/json');
+    expect({ status, body: JSON.parse(text) }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+  });
+
   it('leaves a body of another media type to Apollo, which refuses it as a possible CSRF request', async () => {
     const { status, text } = await postRaw(JSON.stringify({ query: '{ __typename }' }), 'text/plain');
     expect(status).toBe(400);
