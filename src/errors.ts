@@ -60,6 +60,15 @@ function hasCallerStatus(error: unknown): boolean {
 }
 
 /**
+ * graphql-js 16 stops validating with a bare "Validation aborted." when a document costs more work than it
+ * allows: comparing the fields of one name in a selection pairwise (a thousand repeats of one field are
+ * enough), or expanding fragment spreads. The caller is told what to change.
+ */
+const VALIDATION_ABORTED = 'Validation aborted.';
+export const VALIDATION_ABORTED_EXPLAINED =
+  'Validation aborted: checking the document took more work than graphql-js allows (many fields of the same name in one selection, or many fragment spreads); ask for each field once per selection and spread fewer fragments';
+
+/**
  * The error as sent, without `extensions.http`: Apollo reads the status from it and drops it from HTTP answers,
  * but graphql-ws would send it as it is.
  */
@@ -86,7 +95,8 @@ export function createFormatError(log: ErrorLogger): (formatted: GraphQLFormatte
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
       countGraphqlError(code);
-      return withoutHttp(formatted, code);
+      const sent = withoutHttp(formatted, code);
+      return sent.message === VALIDATION_ABORTED ? { ...sent, message: VALIDATION_ABORTED_EXPLAINED } : sent;
     }
     if (hasCallerStatus(error)) {
       countGraphqlError('BAD_REQUEST');

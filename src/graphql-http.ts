@@ -31,18 +31,29 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
   context: (request: IncomingMessage) => Promise<TContext>;
   /** Largest request body accepted, in bytes; larger ones are answered 413. */
   maxBodyBytes: number;
+  /**
+   * Why a query text may not be parsed (too deep, too many tokens), or undefined: checked before Apollo parses
+   * it, and answered 400 GRAPHQL_PARSE_FAILED. @default no check
+   */
+  checkDocument?: (query: string) => string | undefined;
 }
 
 export type GraphqlHttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 class TransportError extends Error implements RequestRefusal {
-  readonly code = 'BAD_REQUEST';
   constructor(
     readonly status: number,
     message: string,
+    readonly code = 'BAD_REQUEST',
   ) {
     super(message);
   }
+}
+
+/** The query text of a request: `query` of a POST body, or of a GET's search parameters. */
+function queryTextOf(method: string | undefined, body: unknown, search: string): unknown {
+  if (method === 'POST') return typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
+  return new URLSearchParams(search).get('query') ?? undefined;
 }
 
 function sendRefusal(response: ServerResponse, error: RequestRefusal): void {
@@ -154,7 +165,7 @@ async function respond(response: ServerResponse, answer: Awaited<ReturnType<Apol
 }
 
 export function createGraphqlHttpHandler<TContext extends BaseContext>(options: GraphqlHttpOptions<TContext>): GraphqlHttpHandler {
-  const { apollo, context, maxBodyBytes } = options;
+  const { apollo, context, maxBodyBytes, checkDocument } = options;
   apollo.assertStarted('createGraphqlHttpHandler()');
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let body: unknown;
@@ -164,6 +175,15 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
       // Anything but a refusal is the connection failing mid-body: nobody is left to answer.
       if (isRequestRefusal(error)) sendRefusal(response, error);
       else response.destroy();
+      return;
+    }
+    const url = request.url ?? '';
+    const queryStart = url.indexOf('?');
+    const search = queryStart === -1 ? '' : url.slice(queryStart);
+    const queryText = queryTextOf(request.method, body, search);
+    const overLimits = typeof queryText === 'string' ? checkDocument?.(queryText) : undefined;
+    if (overLimits !== undefined) {
+      sendRefusal(response, new TransportError(400, overLimits, 'GRAPHQL_PARSE_FAILED'));
       return;
     }
     const contextValue = context(request);
@@ -176,12 +196,10 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
         return;
       }
     }
-    const url = request.url ?? '';
-    const query = url.indexOf('?');
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method ?? 'GET',
       headers: headerMapOf(request),
-      search: query === -1 ? '' : url.slice(query),
+      search,
       body,
     };
     const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextValue });

@@ -17,6 +17,7 @@ import { withCors } from './cors';
 import { createFormatError } from './errors';
 import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
 import { createComplexityCheck } from './complexity';
+import { documentOverLimits } from './document-limits';
 import { firstRefusal, operationChecksPlugin } from './operation-checks';
 import { createOperationTypeCheck, type Transport } from './operation-types';
 import { createTextArgumentsCheck } from './text-arguments';
@@ -136,6 +137,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     apollo,
     context: async (request) => options.contextFactory((await options.authenticator.authenticate(request.headers.authorization)).viewer),
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+    checkDocument: documentOverLimits,
   });
   // Queries (POST /graphql) go straight to Apollo; browsers, GET queries, health and metrics go through Express.
   const route = (request: http.IncomingMessage, response: http.ServerResponse): void => {

@@ -10,7 +10,8 @@
  *   resume with `since`);
  * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged;
  * - bad input found when a subscription starts (its resolver refuses the arguments) is the protocol's `error`
- *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes;
+ *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes; a document
+ *   over the size bounds (src/document-limits.ts) is refused before it is parsed, as over HTTP;
  * - authentication at connection_init (the `authorization` connection parameter, else the upgrade request's
  *   Authorization header): a refused client is closed with FORBIDDEN_CLOSE_CODE and a reason that says why, and
  *   a connection is closed the same way when its token expires;
@@ -24,6 +25,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
 import { isAllowedWebSocketOrigin } from '../cors';
+import { documentOverLimits } from '../document-limits';
 import { createFormatError } from '../errors';
 import type { Logger } from '../logger';
 import type { OperationCheck } from '../operation-checks';
@@ -258,6 +260,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         clearTimeout(expiryTimers.get(ctx.extra.socket));
       },
       onSubscribe: async (ctx, _id, payload) => {
+        const overLimits = documentOverLimits(payload.query);
+        if (overLimits !== undefined) return [new GraphQLError(overLimits, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         let document: DocumentNode;
         try {
           document = parse(payload.query);

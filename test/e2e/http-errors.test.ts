@@ -305,6 +305,49 @@ describe('text with a NUL character (U+0000), which PostgreSQL cannot store, is 
   });
 });
 
+describe('documents too large to parse or check are refused naming the bound and what arrived', () => {
+  const deep = `${'{ a '.repeat(2999)}{ __typename }${' }'.repeat(2999)}`;
+  const tooDeep = { message: 'The document must nest { } and [ ] at most 64 levels deep; got 3000 levels', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
+
+  it('3000 levels of nesting (the parser overflowed its stack), over HTTP and graphql-ws', async () => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await post({ query: deep });
+    });
+    expect(answer).toEqual({ status: 400, json: { errors: [tooDeep] } });
+    expect(counted).toEqual({ GRAPHQL_PARSE_FAILED: 1 });
+    expect(await wsErrors({ query: deep })).toEqual([tooDeep]);
+  });
+
+  it('a GET query over the bound (one that fits in a URL)', async () => {
+    const query = `${'{ a '.repeat(99)}{ __typename }${' }'.repeat(99)}`;
+    const got = await fetch(`${app.server.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect({ status: got.status, body: await got.json() }).toEqual({
+      status: 400,
+      body: { errors: [{ message: 'The document must nest { } and [ ] at most 64 levels deep; got 100 levels', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] },
+    });
+  });
+
+  it('20,000 fields (graphql-js gave up validating)', async () => {
+    const { status, json } = await post({ query: `{ apiVersion ${'__typename '.repeat(20_000)}}` });
+    expect({ status, json }).toEqual({
+      status: 400,
+      json: { errors: [{ message: 'The document must have at most 15000 tokens (names, values and punctuation); got 20003', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] },
+    });
+  });
+
+  it('a field repeated 2,000 times, within the token bound: graphql-js still gives up, and the message says why', async () => {
+    const query = `{ apiVersion ${'__typename '.repeat(2000)}}`;
+    const aborted = {
+      message:
+        'Validation aborted: checking the document took more work than graphql-js allows (many fields of the same name in one selection, or many fragment spreads); ask for each field once per selection and spread fewer fragments',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    };
+    expect(await post({ query })).toEqual({ status: 400, json: { errors: [aborted] } });
+    expect(await wsErrors({ query })).toEqual([aborted]);
+  });
+});
+
 it('masks an unexpected failure as INTERNAL_SERVER_ERROR with nothing from the database in it', async () => {
   await dbs.metrics.pool.query('ALTER TABLE loans RENAME TO loans_gone');
   try {
