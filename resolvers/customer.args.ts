@@ -2,6 +2,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import type { CustomerListFilter } from '../loaders/customer.django';
 import { parseIds } from './ids';
+import { parseSearchText } from './search-text';
 
 @InputType({ description: 'Customer filters, applied live in Django.' })
 export class CustomerFilterInput {
@@ -25,8 +26,8 @@ export function parseCustomerFilter(argument: string, input: CustomerFilterInput
   const f = input ?? new CustomerFilterInput();
   return {
     ids: parseIds(`${argument}.ids`, f.ids),
-    phone: f.phone ?? undefined,
-    name: f.name ?? undefined,
+    phone: parseSearchText(`${argument}.phone`, f.phone, 'a non-empty part of a phone number'),
+    name: parseSearchText(`${argument}.name`, f.name, 'a non-empty part of a name'),
     states: f.states ?? undefined,
     kycStatuses: f.kycStatuses ?? undefined,
   };

@@ -10,6 +10,7 @@ import type { RepaymentPeriod as PeriodKey } from '../loaders/loan-page.metrics'
 import { DelayType, DpdBucket, LoanBehaviour, LoanOrderField, LoanStatus, RepaymentPeriod, RotType, SortDirection, Wave } from './enums';
 import { parseIds } from './ids';
 import { DateScalar } from './scalars';
+import { parseSearchText } from './search-text';
 
 @InputType({ description: 'A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel).' })
 export class TextSetFilter {
@@ -147,14 +148,11 @@ export function parseLoanFilter(argument: string, input: LoanFilterInput | null 
   if (from !== undefined && to !== undefined && from > to) {
     throw badUserInput(`${argument}.disbursedFrom`, `a date on or before ${argument}.disbursedTo (${to})`, from);
   }
-  if (f.customerPhone !== null && f.customerPhone !== undefined && f.customerPhone.trim() === '') {
-    throw badUserInput(`${argument}.customerPhone`, 'a non-empty part of a phone number', f.customerPhone);
-  }
   const filter: LoanFilter = {
     ids: parseIds(`${argument}.ids`, f.ids),
     officerIds: parseIds(`${argument}.officerIds`, f.officerIds),
     customerIds: parseIds(`${argument}.customerIds`, f.customerIds),
-    customerPhone: f.customerPhone?.trim() ?? undefined,
+    customerPhone: parseSearchText(`${argument}.customerPhone`, f.customerPhone, 'a non-empty part of a phone number'),
     branches: list(f.branches),
     regions: list(f.regions),
     channels: list(f.channels),

@@ -3,6 +3,7 @@ import { Field, ID, InputType } from 'type-graphql';
 import type { OfficerFilter } from '../loaders/officer.metrics';
 import { OfficerOrderField, SortDirection } from './enums';
 import { parseIds } from './ids';
+import { parseSearchText } from './search-text';
 
 @InputType({ description: 'Officer filters (§4.7); by default only the dashboard-visible user types (§1.8).' })
 export class OfficerFilterInput {
@@ -51,7 +52,7 @@ export function parseOfficerFilter(argument: string, input: OfficerFilterInput |
     regions: list(f.regions),
     branches: list(f.branches),
     userTypes: list(f.userTypes),
-    search: f.search ?? undefined,
+    search: parseSearchText(`${argument}.search`, f.search, 'a non-empty part of an e-mail address or a name'),
     verticalLeadEmails: list(f.verticalLeadEmails),
     supervisorEmails: list(f.supervisorEmails),
     employmentStatuses: list(f.employmentStatuses),

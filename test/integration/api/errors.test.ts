@@ -61,6 +61,11 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     ],
     ['{ loans(filter: { officerIds: ["1", "x1"] }) { totalCount } }', badInput('filter.officerIds[1] must be a positive integer id such as "17533"; got "x1"', 'filter.officerIds[1]')],
     ['{ loans(filter: { customerPhone: "  " }) { totalCount } }', badInput('filter.customerPhone must be a non-empty part of a phone number; got "  "', 'filter.customerPhone')],
+    // Every substring filter refuses blank text: empty matched every row, spaces none.
+    ['{ customers(filter: { phone: "" }) { totalCount } }', badInput('filter.phone must be a non-empty part of a phone number; got ""', 'filter.phone')],
+    ['{ customers(filter: { name: "  " }) { totalCount } }', badInput('filter.name must be a non-empty part of a name; got "  "', 'filter.name')],
+    ['{ officers(filter: { search: "" }) { totalCount } }', badInput('filter.search must be a non-empty part of an e-mail address or a name; got ""', 'filter.search')],
+    ['{ officers(filter: { search: "   " }) { totalCount } }', badInput('filter.search must be a non-empty part of an e-mail address or a name; got "   "', 'filter.search')],
     ['{ officer(id: "1") { topRiskLoans(limit: 101) { riskScore } } }', badInput('limit must be an integer from 1 to 100; got 101', 'limit')],
     ['{ loan(id: "1001") { dpdHistory(last: 0) { date } } }', badInput('last must be an integer from 1 to 366; got 0', 'last')],
     ['{ officer(id: "1") { loans(first: 600) { totalCount } } }', badInput('first must be an integer from 1 to 500; got 600', 'first')],

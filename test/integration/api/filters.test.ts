@@ -159,6 +159,8 @@ describe('officer filters', () => {
     expect((await ids({ branches: ['YABA'], includeAllUserTypes: true })).nodes.map((n) => n.id)).toEqual(['3', '6']);
     expect((await ids({ search: 'OFFICER3@' })).nodes.map((n) => n.id)).toEqual(['3']);
     expect((await ids({ search: 'officer 0004' })).nodes.map((n) => n.id)).toEqual(['4']);
+    // Trimmed, as every substring filter is (blank ones are refused: errors.test.ts).
+    expect((await ids({ search: '  officer 0004 ' })).nodes.map((n) => n.id)).toEqual(['4']);
     expect((await ids({ verticalLeadEmails: ['lead1@seeds.test'] })).nodes.map((n) => n.id)).toEqual(['1', '3']);
   });
 });
