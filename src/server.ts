@@ -121,6 +121,9 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     // The process owns shutdown order (src/index.ts → App.stop); Apollo's own SIGINT/SIGTERM handler would stop
     // the server concurrently and re-raise the signal, racing (and, seen here, hanging) the ordered stop.
     stopOnTerminationSignals: false,
+    // Apollo adds stack traces to error responses unless NODE_ENV is production or test; `node dist/src/index.js`
+    // run by hand would send file paths to callers.
+    includeStacktraceInErrorResponses: false,
     formatError: createFormatError(options.log.child({ component: 'graphql' })),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
