@@ -42,9 +42,11 @@ export interface CopyContext {
   /**
    * Django's clock when this cycle began, before any read (UTC ISO). Every row committed before it was visible
    * to the cycle, so the next window only has to start there minus the overlap (rows whose transaction was
-   * still open), however long ago the newest change was. Null: fall back to the newest change seen.
+   * still open), however long ago the newest change was. It is also as far as the updated_at watermark goes:
+   * a row dated later (a wrong clock, a bad import) must not carry the watermark into the future, where the
+   * window would no longer see the edits Django stamps with its real time.
    */
-  scanStartedAt: string | null;
+  scanStartedAt: string;
   overlapMs: number;
   /**
    * False: this cycle copies new rows only and skips the overlap window (edits). The updated_at watermark then
@@ -330,7 +332,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   // Remember only versions a later overlap window can re-read: that window starts at the watermark this scan
   // ends with, minus the overlap, and the watermark never ends below this bound. Without it the initial load
   // held every row of the table in memory until its end (4.7 M repayments at scale 10).
-  const rememberFrom = versionCutoff(coversEdits ? maxTime(start.maxUpdatedAt, ctx.scanStartedAt) : start.maxUpdatedAt, ctx.overlapMs);
+  const rememberFrom = versionCutoff(coversEdits ? ctx.scanStartedAt : start.maxUpdatedAt, ctx.overlapMs);
 
   /** Writes one batch; `lastId` is the keyset position reached (null in the window phase), `complete` ends the scan. */
   const writeBatch = async (rows: readonly SourceRow[], lastId: string | null, complete: boolean): Promise<void> => {
@@ -344,8 +346,10 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       const reached = lastId === null ? stats.watermark.maxId : heldAt === null ? lastId : minId((BigInt(heldAt) - 1n).toString(), lastId);
       return {
         maxId: maxId(stats.watermark.maxId, reached),
-        // A held repayment does not hold this back: ids from the held one up are re-read through the id watermark.
-        maxUpdatedAt: complete && coversEdits ? maxTime(start.maxUpdatedAt, maxTime(stats.newestChangeAt, ctx.scanStartedAt)) : stats.watermark.maxUpdatedAt,
+        // Django's clock at the start, never the newest updated_at read: a row dated in the future stays inside
+        // the window (skipped as copied) instead of moving it past the edits that follow. A held repayment does
+        // not hold this back: ids from the held one up are re-read through the id watermark.
+        maxUpdatedAt: complete && coversEdits ? ctx.scanStartedAt : stats.watermark.maxUpdatedAt,
       };
     };
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputed: number }> => {

@@ -10,8 +10,9 @@ export interface Watermark {
   /** Highest Django id copied (bigint as text; '0' before the first copy). */
   maxId: string;
   /**
-   * Django time up to which changes are covered (UTC ISO text): the later of the newest updated_at copied and
-   * the Django clock when the covering scan began. Null before the first complete scan.
+   * Django time up to which changes are covered (UTC ISO text): Django's clock when the last complete scan for
+   * edits began (every row committed before it was copied). Never the newest updated_at read, which may lie in
+   * the future. Null before the first complete scan.
    */
   maxUpdatedAt: string | null;
 }

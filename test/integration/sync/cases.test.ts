@@ -311,3 +311,26 @@ it('the reconciliation leaves alone what Django writes while the cycle runs: a n
     { repayment_id: '1003', payment_amount: '700.00' },
   ]);
 });
+
+/** Django's clock now, as timestamptz text. */
+const djangoNow = async (): Promise<string> => (await h.django.query(`SELECT statement_timestamp()::text AS now`)).rows[0].now as string;
+/** Entities whose updated_at watermark is later than `clock`. */
+const watermarksAfter = (clock: string) =>
+  h.rows<{ entity: string }>(`SELECT entity FROM sync_watermarks WHERE max_updated_at > $1::timestamptz ORDER BY entity`, [clock]);
+
+it('a row dated in the future does not carry the updated_at watermark past Django\'s clock: a later edit of another row is still copied', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11, { updated_at: '2099-01-01T00:00:00Z' });
+  await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00', { updated_at: '2099-01-01T00:00:00Z' });
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  expect(await watermarksAfter(await djangoNow())).toEqual([]);
+  await h.django.query(`UPDATE loans_ajoloan SET status = 'CLOSED', updated_at = now() WHERE id = 100`);
+  const next = await worker.runOnce();
+  expect(next.entities.loans).toMatchObject({ rowsWritten: 1 });
+  expect(await h.rows(`SELECT loan_id, django_status, status FROM loans ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', django_status: 'CLOSED', status: 'Closed' },
+    { loan_id: '101', django_status: 'OPEN', status: 'Active' },
+  ]);
+  expect(await watermarksAfter(await djangoNow())).toEqual([]);
+});
