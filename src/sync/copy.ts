@@ -77,6 +77,11 @@ export interface CopyStats {
   newestChangeAt: string | null;
   /** Id of a repayment whose loan is missing everywhere: the watermark waits below it for the next cycle. */
   heldAt: string | null;
+  /**
+   * The updated_at watermark as stored when it was ahead of Django's clock (else null). Such a watermark hid
+   * every edit stamped before it minus the overlap, so this look re-read every row once and ended at the clock.
+   */
+  watermarkAheadOfClock: string | null;
   watermark: Watermark;
   /** True when `watermark` moved (updated_at only) without being written: the caller saves it. */
   unsavedWatermark: boolean;
@@ -323,10 +328,25 @@ async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[
  * and loans never computed are covered by the start-up recompute_open_loans.
  */
 export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Watermark): Promise<CopyStats> {
-  const stats: CopyStats = { rowsRead: 0, rowsWritten: 0, loansRecomputed: 0, rejects: 0, newestChangeAt: null, heldAt: null, watermark: start, unsavedWatermark: false };
   const initialScan = start.maxUpdatedAt === null;
   // The initial scan reads every row (phase 2), so it covers edits whatever the cycle asked.
   const coversEdits = ctx.scanEdits !== false || initialScan;
+  // A watermark later than Django's clock was saved before the watermark stopped at the clock (a row dated in
+  // the future carried it), or Django's clock went back. Either way its window started too late for the edits
+  // since, and nothing tells how far back they go: this look re-reads every row once. The watermark as stored
+  // stays until the look completes, so a look that fails half-way is redone.
+  const aheadOfClock = coversEdits && start.maxUpdatedAt !== null && start.maxUpdatedAt > ctx.scanStartedAt;
+  const stats: CopyStats = {
+    rowsRead: 0,
+    rowsWritten: 0,
+    loansRecomputed: 0,
+    rejects: 0,
+    newestChangeAt: null,
+    heldAt: null,
+    watermarkAheadOfClock: aheadOfClock ? start.maxUpdatedAt : null,
+    watermark: start,
+    unsavedWatermark: false,
+  };
   const deferredLoans = new Set<string>();
   const isFresh = (row: SourceRow): boolean => ctx.seen.get(row.id) !== row.updated_at;
   // Remember only versions a later overlap window can re-read: that window starts at the watermark this scan
@@ -419,16 +439,27 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     stats.watermark = done.mark;
   };
 
-  // Phase 1: the overlap window.
-  const since = coversEdits ? windowStart(start.maxUpdatedAt, ctx.overlapMs) : null;
-  if (since !== null) {
-    const versions = await ctx.reader.windowVersions(entity, start.maxId, since);
+  /** Copies the rows of these versions that this worker has not committed in that version. */
+  const copyVersions = async (versions: readonly SourceRow[]): Promise<void> => {
     for (const version of versions) stats.newestChangeAt = maxTime(stats.newestChangeAt, version.updated_at);
     stats.rowsRead += versions.length;
     const unseen = versions.filter(isFresh).map((v) => v.id);
     for (let i = 0; i < unseen.length; i += ctx.batchSize) {
       await writeBatch(await ctx.reader.page(entity, { ids: unseen.slice(i, i + ctx.batchSize) }), null, false);
     }
+  };
+
+  // Phase 1: the overlap window, or every row up to the id watermark when the watermark cannot be trusted.
+  if (aheadOfClock) {
+    for (let afterId = '0'; ; ) {
+      const versions = await ctx.reader.versionsPage(entity, afterId, start.maxId, ctx.batchSize);
+      await copyVersions(versions);
+      if (versions.length < ctx.batchSize) break;
+      afterId = versions[versions.length - 1]!.id;
+    }
+  } else {
+    const since = coversEdits ? windowStart(start.maxUpdatedAt, ctx.overlapMs) : null;
+    if (since !== null) await copyVersions(await ctx.reader.windowVersions(entity, start.maxId, since));
   }
 
   // Phase 2: new ids, keyset pages.

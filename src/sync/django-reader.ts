@@ -397,6 +397,18 @@ export class DjangoReader {
     );
   }
 
+  /**
+   * Id and version of the rows with ids in (`afterId`, `maxId`], at most `limit`, in id order: a keyset page of
+   * versions over the whole copied range, for a look that cannot trust its watermark and re-reads every row.
+   */
+  versionsPage(entity: SyncEntity, afterId: string, maxId: string, limit: number): Promise<SourceRow[]> {
+    const { table, changed } = SOURCES[entity];
+    return this.plain(
+      `SELECT id::text AS id, ${utcText(changed)} AS updated_at FROM ${table} WHERE id > $1::bigint AND id <= $2::bigint ORDER BY id LIMIT $3`,
+      [afterId, maxId, limit],
+    );
+  }
+
   /** Django's clock now (UTC ISO with microseconds). */
   async clock(): Promise<string> {
     const rows = await this.plain<{ now: string }>(`SELECT ${utcText('statement_timestamp()')} AS now`);

@@ -396,6 +396,12 @@ export class SyncWorker {
           heldAt: stats.heldAt,
         };
         if (stats.unsavedWatermark) unsavedMarks.set(entity, stats.watermark);
+        if (stats.watermarkAheadOfClock !== null) {
+          this.log.warn(
+            { entity, watermark: stats.watermarkAheadOfClock, djangoClock: scanStartedAt, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten },
+            "the updated_at watermark was ahead of Django's clock, hiding the edits since: every row re-read once, the watermark set to the clock",
+          );
+        }
         if (stats.heldAt !== null) this.log.info({ entity, repaymentId: stats.heldAt }, 'repayment waits for its loan; retried next cycle');
         tracking.set(entity, { durationMs: performance.now() - e0, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten, errors: stats.rejects, maxId: stats.watermark.maxId });
         newestChangeAt = maxTime(newestChangeAt, stats.newestChangeAt);
