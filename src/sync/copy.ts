@@ -271,6 +271,26 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
   reportKept(written, outcome);
 }
 
+/**
+ * Reports the rows dated more than the overlap after Django's clock (a wrong server clock, a bad import). They are
+ * taken as they are (they only stay inside the window until the clock passes them), but Django holds a wrong
+ * time. A row already rejected for something else gets this added to its reason (one reject per row); a flagged
+ * row leaves `fixedIds`, which would clear the report again in the same batch.
+ */
+export function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scanStartedAt' | 'overlapMs'>, outcome: BatchOutcome): void {
+  const latestPlausible = new Date(Date.parse(ctx.scanStartedAt) + ctx.overlapMs).toISOString().replace('Z', '999Z');
+  const flagged = new Set<string>();
+  for (const row of rows) {
+    if (row.updated_at <= latestPlausible || outcome.heldIds.has(row.id)) continue;
+    const clause = `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
+    const earlier = outcome.rejects.find((r) => r.id === row.id);
+    if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;
+    else outcome.rejects.push({ id: row.id, reason: clause, version: row.updated_at });
+    flagged.add(row.id);
+  }
+  if (flagged.size > 0) outcome.fixedIds = outcome.fixedIds.filter((id) => !flagged.has(id));
+}
+
 /** Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped. */
 export async function inBatchTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
@@ -395,6 +415,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
           outcome.written += await upsertHolidays(ctx.client, fresh as never);
           break;
       }
+      flagFutureRows(pageRows(entity, fresh), ctx, outcome);
       const reported = await recordRejects(ctx.client, entity, outcome.rejects, outcome.fixedIds);
       let recomputeNow = [...outcome.touchedLoans];
       if (initialScan) {

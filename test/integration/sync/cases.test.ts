@@ -359,3 +359,33 @@ it('a watermark saved ahead of Django\'s clock (before it stopped at the clock) 
   await worker.runOnce();
   expect(warnings()).toHaveLength(1);
 });
+
+it('a row dated in the future is copied as it is and reported once in sync_rejects (added to any other reason); a few seconds ahead is no report', async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.loan(100, 7, 11, { updated_at: '2099-01-01T00:00:00Z' });
+  await h.django.repayment(1000, 100, 500, null, { updated_at: '2099-01-01T00:00:00Z' });
+  await h.django.repayment(1001, 100, 500, '2025-11-04T10:00:00+01:00', { updated_at: '2099-01-01T00:00:00Z' });
+  await h.django.repayment(1002, 100, 500, '2025-11-05T10:00:00+01:00', { updated_at: new Date(Date.now() + 5_000) }); // a server clock a little ahead
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  await worker.runOnce();
+  await worker.runOnce();
+  expect(await h.rows(`SELECT loan_id FROM loans`)).toEqual([{ loan_id: '100' }]);
+  expect(await h.rows(`SELECT repayment_id, is_counted FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', is_counted: false },
+    { repayment_id: '1001', is_counted: true },
+    { repayment_id: '1002', is_counted: true },
+  ]);
+  const clock = String.raw`\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\)`;
+  const future = `updated_at 2099-01-01T00:00:00.000000Z is later than Django's clock ${clock}`;
+  expect(await h.rows(`SELECT entity, django_id, reason, seen_count FROM sync_rejects ORDER BY entity, django_id`)).toEqual([
+    { entity: 'loans', django_id: '100', reason: expect.stringMatching(new RegExp(`^${future}$`)), seen_count: 1 },
+    { entity: 'repayments', django_id: '1000', reason: expect.stringMatching(new RegExp(`^paid_date is NULL: kept, never counted; ${future}$`)), seen_count: 1 },
+    { entity: 'repayments', django_id: '1001', reason: expect.stringMatching(new RegExp(`^${future}$`)), seen_count: 1 },
+  ]);
+  const reported = () => lines.filter((l) => l.msg === 'Django row rejected by the sync').map((l) => `${String(l.entity)} ${String(l.djangoId)}`);
+  expect(reported()).toEqual(['loans 100', 'repayments 1000', 'repayments 1001']);
+  // A restarted worker re-reads them (they stay in the window until 2099) without reporting them again.
+  await worker.stop();
+  await h.worker({ recompute: recordingRecompute(), log }).runOnce();
+  expect(reported()).toEqual(['loans 100', 'repayments 1000', 'repayments 1001']);
+});
