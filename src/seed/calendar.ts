@@ -123,7 +123,7 @@ export function formatTimestampUtc(timestamp: number): string {
   return `${formatDay(days)} ${clock(timestamp - days * SECONDS_PER_DAY)}+00`;
 }
 
-/** Today's calendar date in a time zone (the demo's default as-of day); the only wall-clock read of the generator's callers. */
+/** The calendar date of `now` in a time zone (the demo's default as-of day is today's). */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }

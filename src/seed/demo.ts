@@ -17,7 +17,7 @@ export interface SeedDjangoOptions {
   djangoWriterUrl: string;
   scale: number;
   seed: number;
-  /** YYYY-MM-DD; default today in Africa/Lagos. */
+  /** YYYY-MM-DD; default today in Africa/Lagos (then, as for any as-of day that is today, nothing is dated after the moment of seeding). */
   asOf?: string;
 }
 
@@ -29,9 +29,12 @@ export interface SeedDjangoResult {
 
 /** Generates the dataset and writes it into an empty Django database (DjangoNotEmptyError otherwise). */
 export async function seedDjango(options: SeedDjangoOptions): Promise<SeedDjangoResult> {
-  const asOf = options.asOf ?? todayIn(DEMO_TIME_ZONE);
+  const now = new Date();
+  const today = todayIn(DEMO_TIME_ZONE, now);
+  const asOf = options.asOf ?? today;
   const started = performance.now();
-  const dataset = generateDemoData({ scale: options.scale, seed: options.seed, asOf });
+  // Today's data ends now: rows dated later than Django's clock would look like a wrong clock to the sync.
+  const dataset = generateDemoData({ scale: options.scale, seed: options.seed, asOf, ...(asOf === today ? { now } : {}) });
   const generateMs = Math.round(performance.now() - started);
   const client = new pg.Client({ connectionString: options.djangoWriterUrl, application_name: 'seedsmetrics-gateway/demo-seed' });
   client.on('error', () => undefined);

@@ -1,6 +1,7 @@
 /**
  * Pure, deterministic generation of a demo Django database (no I/O, no wall clock, no Math.random): the same
- * seed, scale and as-of day always give the same rows, the same hierarchy CSV and the same manifest.
+ * seed, scale and as-of day (and moment of seeding, when one is given) always give the same rows, the same
+ * hierarchy CSV and the same manifest.
  *
  * Shape at scale 1 follows DOMAIN.md §7: ~6,900 users with the §7 user-type mix (plus inactive ones), ~18,000
  * customers, ~17,900 disbursed loans (54 % under STAFF_AGENT officers, ~45 % under officers without a type),
@@ -28,6 +29,13 @@ export interface DemoOptions {
   seed: number;
   /** The business day (YYYY-MM-DD, Africa/Lagos) the data is built around; nothing happens after it. */
   asOf: string;
+  /**
+   * The moment of seeding, when the as-of day is today (the demo's seed passes the wall clock): nothing is then
+   * dated after it, the as-of day's activity is squeezed, in order, into the part of the day already past. A
+   * Django row dated later than Django's clock is a wrong clock to the sync. Omitted, or after 22:00 Lagos on the
+   * as-of day: the data ends at that 22:00.
+   */
+  now?: Date;
 }
 
 export interface DemoDataset {
@@ -112,7 +120,51 @@ export function validateDemoOptions(options: DemoOptions): void {
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 2 ** 32 - 1) {
     throw new Error(`seed must be an integer from 0 to 4294967295; got ${JSON.stringify(options.seed)}`);
   }
-  parseIsoDay(options.asOf, 'asOf');
+  const asOf = parseIsoDay(options.asOf, 'asOf');
+  if (options.now !== undefined) {
+    const dayStart = lagosTimestamp(asOf, 0);
+    const now = options.now.getTime();
+    if (!(now >= dayStart * 1000)) {
+      throw new Error(`now must be a moment of the as-of day ${options.asOf} (Lagos) or later; got ${Number.isNaN(now) ? 'an invalid date' : options.now.toISOString()}`);
+    }
+  }
+}
+
+/**
+ * Moves every moment of the generated rows into a time line that ends at `end` (seconds, at or after the start of
+ * the as-of day): moments of the as-of day are squeezed in order into its part before `end`, later ones are set
+ * to `end`, earlier ones stay. With `end` at the as-of day's 22:00 only moments after it move. The Lagos day of
+ * every moment of the as-of day stays the same, so business dates, DPD and the manifest's cases do too.
+ */
+function endTimeLineAt(dataset: Pick<DemoDataset, 'users' | 'customers' | 'loans' | 'repayments' | 'holidays'>, asOf: Day, end: number): void {
+  const dayStart = lagosTimestamp(asOf, 0);
+  const dayEnd = lagosTimestamp(asOf, 22 * 3600);
+  const fit = (t: number): number => (t <= dayStart ? t : t >= dayEnd ? end : dayStart + Math.floor(((t - dayStart) * (end - dayStart)) / (dayEnd - dayStart)));
+  const fitOrNull = (t: number | null): number | null => (t === null ? null : fit(t));
+  for (const u of dataset.users) {
+    u.dateJoined = fit(u.dateJoined);
+    u.lastLogin = fitOrNull(u.lastLogin);
+    u.updatedAt = fit(u.updatedAt);
+  }
+  for (const c of dataset.customers) {
+    c.createdAt = fit(c.createdAt);
+    c.updatedAt = fit(c.updatedAt);
+  }
+  for (const l of dataset.loans) {
+    l.dateDisbursed = fitOrNull(l.dateDisbursed);
+    l.dateCompleted = fitOrNull(l.dateCompleted);
+    l.createdAt = fit(l.createdAt);
+    l.updatedAt = fit(l.updatedAt);
+  }
+  for (const r of dataset.repayments) {
+    r.paidDate = fitOrNull(r.paidDate);
+    r.createdAt = fit(r.createdAt);
+    r.updatedAt = fit(r.updatedAt);
+  }
+  for (const h of dataset.holidays) {
+    h.createdAt = fit(h.createdAt);
+    h.updatedAt = fit(h.updatedAt);
+  }
 }
 
 export function generateDemoData(options: DemoOptions): DemoDataset {
@@ -685,6 +737,8 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
 
   const holidays = generateHolidays(new Prng(seed, STREAM.holidays), scale, asOf, staff.active.map((d) => d.row));
   const hierarchyCsv = buildHierarchyCsv(new Prng(seed, STREAM.hierarchy), scale, [...staff.active, ...staff.inactive, ...usersByType.get('AGENT')!.active, ...usersByType.get('AGENT')!.inactive].map((d) => ({ user: d.row, branch: d.branch })));
+  const now = options.now === undefined ? asOfEnd : Math.floor(options.now.getTime() / 1000);
+  endTimeLineAt({ users, customers, loans, repayments, holidays }, asOf, Math.min(asOfEnd, now));
   const manifest = buildManifest(loanDrafts, asOf);
   return { options: { ...options }, users, customers, loans, repayments, holidays, hierarchyCsv, manifest };
 }

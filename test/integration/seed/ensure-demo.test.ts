@@ -1,4 +1,5 @@
 import { silentLogger } from '../../../src/logger';
+import { todayIn } from '../../../src/seed/calendar';
 import { djangoChecksum } from '../../../src/seed/checksum';
 import { ensureDemoData } from '../../../src/seed/demo';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
@@ -29,5 +30,25 @@ describe('ensureDemoData', () => {
     const second = await ensureDemoData({ ...options, seed: 99 });
     expect(second).toEqual({ seeded: false, reason: 'the Django database already has users' });
     expect(await djangoChecksum(dbs.django.pool)).toBe(checksum);
+  });
+
+  it("seeds today's data without a moment after the seeding (a row dated later than Django's clock is a wrong clock to the sync)", async () => {
+    const fresh = await createTestDatabases();
+    try {
+      const result = await ensureDemoData({ djangoWriterUrl: fresh.djangoUrl, metricsPool: fresh.metrics.pool, scale: 0.01, seed: 42, log: silentLogger() });
+      expect(result).toMatchObject({ seeded: true, asOf: todayIn('Africa/Lagos') });
+      const columns: Record<string, string[]> = {
+        accounts_customuser: ['last_login', 'date_joined', 'created_at', 'updated_at'],
+        ajo_ajouser: ['created_at', 'updated_at'],
+        loans_ajoloan: ['date_disbursed', 'date_completed', 'created_at', 'updated_at'],
+        loans_ajoloanrepayment: ['paid_date', 'created_at', 'updated_at'],
+        loans_holiday: ['created_at', 'updated_at'],
+      };
+      const latest = Object.entries(columns).flatMap(([table, names]) => names.map((c) => `('${table}.${c}', (SELECT max(${c}) FROM ${table}))`));
+      const { rows } = await fresh.django.pool.query(`SELECT col, latest FROM (VALUES ${latest.join(', ')}) v(col, latest) WHERE latest > statement_timestamp()`);
+      expect(rows).toEqual([]);
+    } finally {
+      await fresh.drop();
+    }
   });
 });

@@ -1,11 +1,23 @@
 import { createHash } from 'node:crypto';
-import { businessDaysBetween, formatTimestampUtc, lagosTimestamp, nthBusinessDay, parseIsoDay, todayIn } from '../../../src/seed/calendar';
+import { businessDaysBetween, formatTimestampUtc, lagosDayOf, lagosTimestamp, nthBusinessDay, parseIsoDay, todayIn } from '../../../src/seed/calendar';
 import { parseSeedArgs } from '../../../src/seed/cli-args';
 import { DEMO_CASES, generateDemoData, type DemoDataset } from '../../../src/seed/generate';
 import { validateHierarchyCsv } from '../../../src/hierarchy/import';
 import { divRound, koboToNaira } from '../../../src/seed/money';
 import { Prng } from '../../../src/seed/prng';
 import { customerEncoding, holidayEncoding, loanEncoding, repaymentEncoding, userEncoding } from '../../../src/seed/rows';
+
+/** The latest moment (seconds since the epoch) of any timestamp column of any table. */
+function latest(d: DemoDataset): number {
+  const moments = [
+    ...d.users.flatMap((u) => [u.dateJoined, u.lastLogin, u.updatedAt]),
+    ...d.customers.flatMap((c) => [c.createdAt, c.updatedAt]),
+    ...d.loans.flatMap((l) => [l.dateDisbursed, l.dateCompleted, l.createdAt, l.updatedAt]),
+    ...d.repayments.flatMap((r) => [r.paidDate, r.createdAt, r.updatedAt]),
+    ...d.holidays.flatMap((h) => [h.createdAt, h.updatedAt]),
+  ];
+  return moments.reduce<number>((max, t) => (t !== null && t > max ? t : max), -Infinity);
+}
 
 function fingerprint(d: DemoDataset): string {
   const hash = createHash('md5');
@@ -90,10 +102,30 @@ describe('generateDemoData', () => {
     }
   });
 
-  it('never dates anything after the as-of day', () => {
-    const end = lagosTimestamp(parseIsoDay('2025-11-21'), 0);
-    expect(first.repayments.every((r) => (r.paidDate ?? 0) < end && r.createdAt < end && r.updatedAt < end)).toBe(true);
-    expect(first.loans.every((l) => (l.dateDisbursed ?? 0) < end && l.updatedAt < end)).toBe(true);
+  it('never dates anything after the as-of day (22:00 in Lagos), in any table', () => {
+    expect(latest(first)).toBeLessThanOrEqual(lagosTimestamp(parseIsoDay('2025-11-20'), 22 * 3600));
+  });
+
+  it('seeded today, dates nothing after the moment of seeding: the day\'s activity moves into its hours already past, nothing else changes', () => {
+    const now = new Date('2025-11-20T08:55:00Z'); // 09:55 in Lagos
+    const seconds = now.getTime() / 1000;
+    const today = generateDemoData({ ...options, now });
+    expect(first.repayments.filter((r) => r.paidDate !== null && r.paidDate > seconds).length).toBeGreaterThan(10); // what moved
+    expect(latest(today)).toBeLessThanOrEqual(seconds);
+    // The same rows, money, statuses and business days; ids still in time order.
+    const day = (t: number | null): number | null => (t === null ? null : lagosDayOf(t));
+    const repayment = (r: DemoDataset['repayments'][number]) => [r.id, r.loanId, r.amountKobo, r.markedAs, day(r.paidDate), day(r.createdAt)];
+    const loan = (l: DemoDataset['loans'][number]) => [l.id, l.status, l.totalPaidKobo, day(l.dateDisbursed), l.actualEndDate];
+    expect(today.repayments.map(repayment)).toEqual(first.repayments.map(repayment));
+    expect(today.loans.map(loan)).toEqual(first.loans.map(loan));
+    expect(today.manifest).toEqual(first.manifest);
+    const created = today.repayments.map((r) => r.createdAt);
+    expect(created).toEqual([...created].sort((a, b) => a - b));
+    // Everything before the as-of day is as it was.
+    const dayStart = lagosTimestamp(parseIsoDay('2025-11-20'), 0);
+    expect(today.repayments.filter((r) => r.updatedAt < dayStart)).toEqual(first.repayments.filter((r) => r.updatedAt < dayStart));
+    // Deterministic for one moment.
+    expect(fingerprint(generateDemoData({ ...options, now }))).toBe(fingerprint(today));
   });
 
   it('numbers repayments in time order, as Django does', () => {
@@ -116,6 +148,10 @@ describe('generateDemoData', () => {
     expect(() => generateDemoData({ ...options, scale: 0 })).toThrow('scale must be a positive number; got 0');
     expect(() => generateDemoData({ ...options, seed: -1 })).toThrow('seed must be an integer from 0 to 4294967295; got -1');
     expect(() => generateDemoData({ ...options, asOf: '20-11-2025' })).toThrow('asOf must be a calendar date YYYY-MM-DD; got "20-11-2025"');
+    expect(() => generateDemoData({ ...options, now: new Date('2025-11-19T22:59:59Z') })).toThrow(
+      'now must be a moment of the as-of day 2025-11-20 (Lagos) or later; got 2025-11-19T22:59:59.000Z',
+    );
+    expect(() => generateDemoData({ ...options, now: new Date('soon') })).toThrow('now must be a moment of the as-of day 2025-11-20 (Lagos) or later; got an invalid date');
   });
 });
 
