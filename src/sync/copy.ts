@@ -49,6 +49,13 @@ export interface CopyContext {
   scanStartedAt: string;
   overlapMs: number;
   /**
+   * How long a repayment whose loan Django does not have holds the id watermark below it, by the distance of its
+   * updated_at from Django's clock (either way, so a row dated in the future is not waited for forever). Within
+   * it the loan may still be committed (the next cycle pulls it); past it the repayment is rejected once and the
+   * watermark moves on, and the reconciliation copies it if the loan ever appears.
+   */
+  missingLoanWaitMs: number;
+  /**
    * False: this cycle copies new rows only and skips the overlap window (edits). The updated_at watermark then
    * stays where it is, so the next cycle that scans edits covers this one's. @default true
    */
@@ -215,7 +222,8 @@ export function isPositiveDecimal(value: string): boolean {
 /**
  * Writes repayments. A repayment whose loan is not in seedsmetrics pulls that loan from Django first (it may
  * have been committed after this cycle's loan pages); if the loan exists in Django but is outside the
- * population, the repayment is rejected; if it does not exist at all, the watermark holds below it.
+ * population, the repayment is rejected; if it does not exist at all, the watermark holds below it for
+ * `missingLoanWaitMs`, then the repayment is rejected.
  */
 export async function writeRepayments(ctx: CopyContext, rows: readonly RepaymentSourceRow[], missing: MissingLoans, outcome: BatchOutcome): Promise<void> {
   const { client } = ctx;
@@ -240,8 +248,13 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
     if (!local.has(row.loan_id)) {
       const loan = inDjango.get(row.loan_id);
       if (loan === undefined) {
-        if (outcome.heldAt === null || BigInt(row.id) < BigInt(outcome.heldAt)) outcome.heldAt = row.id;
-        outcome.heldIds.add(row.id);
+        if (Math.abs(Date.parse(ctx.scanStartedAt) - Date.parse(row.updated_at)) < ctx.missingLoanWaitMs) {
+          if (outcome.heldAt === null || BigInt(row.id) < BigInt(outcome.heldAt)) outcome.heldAt = row.id;
+          outcome.heldIds.add(row.id);
+        } else {
+          const reason = `loan ${row.loan_id} does not exist in Django: repayment not copied (the reconciliation copies it if the loan appears)`;
+          outcome.rejects.push({ id: row.id, reason, version: row.updated_at });
+        }
         continue;
       }
       const why = loan.is_disbursed ? (loanRejected.get(row.loan_id) ?? loan.reject_reason ?? 'it was rejected') : 'it is not disbursed';

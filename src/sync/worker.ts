@@ -180,6 +180,8 @@ export class SyncWorker {
   /** Per entity: versions this worker committed inside the current overlap window (see copyEntity). */
   private readonly seen = new Map<SyncEntity, Map<string, string>>();
   private lastReconcileAt = 0;
+  /** Per entity: the held repayment last logged, so a wait is logged once, not every cycle. */
+  private readonly loggedHolds = new Map<SyncEntity, string | null>();
 
   private lastCycleAt: Date | null = null;
   private lastCycleMs: number | null = null;
@@ -369,6 +371,9 @@ export class SyncWorker {
         recompute: this.recompute,
         asOf,
         overlapMs: this.overlapMs,
+        // Long enough for a loan committed late, and past the overlap window; a loan that turns up later still is the
+        // reconciliation's to copy the rejected repayment with.
+        missingLoanWaitMs: Math.max(this.overlapMs, this.reconcileIntervalMs),
         scanEdits,
         batchSize: this.batchSize,
         onReject: (entity, reject) => {
@@ -402,7 +407,10 @@ export class SyncWorker {
             "the updated_at watermark was ahead of Django's clock, hiding the edits since: every row re-read once, the watermark set to the clock",
           );
         }
-        if (stats.heldAt !== null) this.log.info({ entity, repaymentId: stats.heldAt }, 'repayment waits for its loan; retried next cycle');
+        if (stats.heldAt !== null && stats.heldAt !== this.loggedHolds.get(entity)) {
+          this.log.info({ entity, repaymentId: stats.heldAt }, 'repayment waits for its loan, which Django does not have; the id watermark holds below it');
+        }
+        this.loggedHolds.set(entity, stats.heldAt);
         tracking.set(entity, { durationMs: performance.now() - e0, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten, errors: stats.rejects, maxId: stats.watermark.maxId });
         newestChangeAt = maxTime(newestChangeAt, stats.newestChangeAt);
         rejects += stats.rejects;

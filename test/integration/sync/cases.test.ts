@@ -245,22 +245,61 @@ it('a repayment whose loan was committed late (below both loan watermarks) pulls
 });
 
 it('a repayment whose loan Django does not have holds the id watermark below it until the loan appears', async () => {
+  const { log, lines } = memoryLogger();
   await h.django.loan(100, 7, 11);
   await h.django.query(`SET session_replication_role = replica`);
   await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00');
   await h.django.repayment(1001, 555, 1000, '2025-11-04T10:00:00+01:00');
   await h.django.repayment(1002, 100, 1000, '2025-11-04T10:00:00+01:00');
   await h.django.query(`SET session_replication_role = origin`);
-  const worker = h.worker({ recompute: recordingRecompute() });
+  const worker = h.worker({ recompute: recordingRecompute(), log });
   const first = await worker.runOnce();
   expect(first.entities.repayments).toMatchObject({ heldAt: '1001', maxId: '1000' });
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1000' }, { repayment_id: '1002' }]);
+  await worker.runOnce();
+  await worker.runOnce();
+  // Said once, not every cycle.
+  expect(lines.filter((l) => String(l.msg).startsWith('repayment waits for its loan')).map((l) => l.repaymentId)).toEqual(['1001']);
   await h.django.loan(555, 7, 11, { updated_at: new Date(Date.now() - 3_600_000) });
   const second = await worker.runOnce();
   expect(second.entities.repayments).toMatchObject({ heldAt: null, maxId: '1002' });
   expect(await h.rows(`SELECT repayment_id, loan_id FROM repayments ORDER BY repayment_id`)).toEqual([
     { repayment_id: '1000', loan_id: '100' }, { repayment_id: '1001', loan_id: '555' }, { repayment_id: '1002', loan_id: '100' },
   ]);
+});
+
+it('a repayment whose loan never appears is rejected once after the wait (the reconciliation interval, at least the overlap), and the id watermark moves on', async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.loan(100, 7, 11);
+  await h.django.query(`SET session_replication_role = replica`);
+  await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 555, 1000, '2025-11-04T10:00:00+01:00', { updated_at: new Date(Date.now() - 30 * 60_000) });
+  await h.django.repayment(1002, 100, 1000, '2025-11-04T10:00:00+01:00');
+  await h.django.query(`SET session_replication_role = origin`);
+  // Committed 30 minutes ago: within an hour's reconciliation interval, or a two-hour overlap, it still waits.
+  for (const schedule of [{ reconcileIntervalMs: 3_600_000, overlapMs: 60_000 }, { reconcileIntervalMs: 600_000, overlapMs: 7_200_000 }]) {
+    const waiting = h.worker({ recompute: recordingRecompute(), log, ...schedule });
+    expect((await waiting.runOnce()).entities.repayments).toMatchObject({ heldAt: '1001', maxId: '1000', rejects: 0 });
+    await waiting.stop();
+  }
+  // Past a ten-minute interval: reported once, the watermark moves on, and nothing more is said.
+  const worker = h.worker({ recompute: recordingRecompute(), log, reconcileIntervalMs: 600_000 });
+  expect((await worker.runOnce()).entities.repayments).toMatchObject({ heldAt: null, maxId: '1002', rejects: 1 });
+  expect((await worker.runOnce()).entities.repayments).toMatchObject({ heldAt: null, maxId: '1002', rejects: 0 });
+  expect(await h.rows(`SELECT entity, django_id, reason, seen_count FROM sync_rejects`)).toEqual([
+    { entity: 'repayments', django_id: '1001', reason: 'loan 555 does not exist in Django: repayment not copied (the reconciliation copies it if the loan appears)', seen_count: 1 },
+  ]);
+  expect(lines.filter((l) => l.level === 40).map((l) => [l.msg, l.djangoId])).toEqual([['Django row rejected by the sync', '1001']]);
+
+  // The loan turns up after all: the reconciliation copies the repayment and the report goes.
+  await h.django.loan(555, 7, 11);
+  await worker.runOnce();
+  const repaired = await worker.reconcileNow();
+  expect(repaired.reconciliation).toMatchObject({ loansRepaired: ['555'], repaymentsWritten: 1 });
+  expect(await h.rows(`SELECT repayment_id, loan_id FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', loan_id: '100' }, { repayment_id: '1001', loan_id: '555' }, { repayment_id: '1002', loan_id: '100' },
+  ]);
+  expect(await h.rows(`SELECT django_id FROM sync_rejects`)).toEqual([]);
 });
 
 it('recomputes open loans at start-up and again when the business date changes', async () => {

@@ -82,7 +82,7 @@ describe('the versions the worker remembers', () => {
     const client = await h.dbs.metrics.pool.connect();
     try {
       const context = async (seen: Map<string, string>): Promise<CopyContext> => ({
-        reader, client, recompute: recordingRecompute(), asOf: TODAY, scanStartedAt: await reader.clock(), overlapMs: 60_000,
+        reader, client, recompute: recordingRecompute(), asOf: TODAY, scanStartedAt: await reader.clock(), overlapMs: 60_000, missingLoanWaitMs: 300_000,
         batchSize: 2, onReject: () => undefined, seen,
       });
       const seen = new PeakMap<string, string>();
