@@ -404,7 +404,9 @@ export class DjangoReader {
   versionsPage(entity: SyncEntity, afterId: string, maxId: string, limit: number): Promise<SourceRow[]> {
     const { table, changed } = SOURCES[entity];
     return this.plain(
-      `SELECT id::text AS id, ${utcText(changed)} AS updated_at FROM ${table} WHERE id > $1::bigint AND id <= $2::bigint ORDER BY id LIMIT $3`,
+      // t.id: the bigint column (a bare "id" would order by the text output column, '10' before '9', and skip rows).
+      `SELECT t.id::text AS id, ${utcText(`t.${changed}`)} AS updated_at FROM ${table} t
+       WHERE t.id > $1::bigint AND t.id <= $2::bigint ORDER BY t.id LIMIT $3`,
       [afterId, maxId, limit],
     );
   }
