@@ -20,6 +20,7 @@ import {
 } from './django-reader';
 import type { RecomputeSteps } from './recompute';
 import {
+  copiedVersions,
   insertUnknownOfficers,
   recordRejects,
   replaceSchedules,
@@ -473,11 +474,11 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     stats.watermark = done.mark;
   };
 
-  /** Copies the rows of these versions that this worker has not committed in that version. */
-  const copyVersions = async (versions: readonly SourceRow[]): Promise<void> => {
+  /** Copies the rows of these versions that neither this worker committed nor the copy holds in that version. */
+  const copyVersions = async (versions: readonly SourceRow[], copied: ReadonlyMap<string, string> = new Map()): Promise<void> => {
     for (const version of versions) stats.newestChangeAt = maxTime(stats.newestChangeAt, version.updated_at);
     stats.rowsRead += versions.length;
-    const unseen = versions.filter(isFresh).map((v) => v.id);
+    const unseen = versions.filter((v) => isFresh(v) && copied.get(v.id) !== v.updated_at).map((v) => v.id);
     for (let i = 0; i < unseen.length; i += ctx.batchSize) {
       await writeBatch(await ctx.reader.page(entity, { ids: unseen.slice(i, i + ctx.batchSize) }), null, false);
     }
@@ -487,7 +488,9 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   if (aheadOfClock) {
     for (let afterId = '0'; ; ) {
       const versions = await ctx.reader.versionsPage(entity, afterId, start.maxId, ctx.batchSize);
-      await copyVersions(versions);
+      // Only rows whose copy holds another version are fetched and written: at scale 1 that spares re-writing
+      // 465k repayments (officers and customers keep no version in the copy: all of theirs are fetched).
+      await copyVersions(versions, await copiedVersions(ctx.client, entity, versions.map((v) => v.id)));
       if (versions.length < ctx.batchSize) break;
       afterId = versions[versions.length - 1]!.id;
     }

@@ -5,7 +5,7 @@
  * written on INSERT only (D12).
  */
 import type pg from 'pg';
-import type { CustomerSourceRow, HolidaySourceRow, LoanSourceRow, OfficerSourceRow, RepaymentSourceRow, ScheduleSourceRow } from './django-reader';
+import { utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SyncEntity } from './django-reader';
 
 /** Anything that runs a statement: the worker's dedicated client inside its batch transaction. */
 export type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -279,4 +279,23 @@ export async function recordRejects(db: Queryable, entity: string, rejects: read
   );
   const firstTime = new Set(rows.filter((r) => r.first_time).map((r) => r.django_id));
   return rejects.filter((r) => firstTime.has(r.id));
+}
+
+/** Where the copy keeps each row's Django version (updated_at); officers and customers keep none. */
+const COPIED_VERSIONS: Partial<Record<SyncEntity, string>> = {
+  loans: `SELECT loan_id AS id, ${utcText('django_updated_at')} AS version FROM loans WHERE loan_id = ANY($1::text[])`,
+  repayments: `SELECT repayment_id AS id, ${utcText('django_updated_at')} AS version FROM repayments WHERE repayment_id = ANY($1::text[])`,
+  loan_schedule: `SELECT django_schedule_id AS id, ${utcText('django_updated_at')} AS version FROM loan_schedule WHERE django_schedule_id = ANY($1::text[])`,
+  holiday: `SELECT id::text AS id, ${utcText('updated_at')} AS version FROM holiday WHERE id = ANY($1::bigint[])`,
+};
+
+/**
+ * The Django version (UTC ISO text, as the reader renders updated_at) the copy holds of each of these rows, by
+ * id; empty for rows not copied and for entities whose copy keeps no version.
+ */
+export async function copiedVersions(db: Queryable, entity: SyncEntity, ids: readonly string[]): Promise<Map<string, string>> {
+  const sql = COPIED_VERSIONS[entity];
+  if (sql === undefined || ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; version: string | null }>(sql, [ids]);
+  return new Map(rows.filter((r) => r.version !== null).map((r) => [r.id, r.version!]));
 }

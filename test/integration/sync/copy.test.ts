@@ -1,5 +1,5 @@
 import { copyEntity, type CopyContext } from '../../../src/sync/copy';
-import { DjangoReader } from '../../../src/sync/django-reader';
+import { DjangoReader, type PageRequest } from '../../../src/sync/django-reader';
 import { NO_WATERMARK } from '../../../src/sync/watermarks';
 import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
@@ -53,6 +53,41 @@ describe('a new loan and its repayments', () => {
       { repayment_id: '1001', loan_id: '100', payment_date: '2025-11-20', payment_amount: '20000.00', principal_paid: '20000.00',
         payment_method: 'TRANSFER', is_reversed: false, marked_as: null, applied_to_loan: null, is_counted: true },
     ]);
+  });
+});
+
+describe('a look that finds its watermark ahead of Django\'s clock', () => {
+  it('re-reads every version up to the id watermark, and fetches only the rows whose copy holds another version', async () => {
+    await h.django.user(7);
+    await h.django.customer(11);
+    for (const id of [9, 10, 11]) await h.django.loan(id, 7, 11);
+    await h.worker({ recompute: recordingRecompute() }).runOnce();
+    await h.django.query(`UPDATE loans_ajoloan SET amount = 90000, updated_at = now() - interval '2 hours' WHERE id = 10`);
+
+    const reader = new DjangoReader(h.dbs.django.pool, 'Africa/Lagos');
+    const fetched: string[][] = [];
+    const counting = Object.assign(Object.create(reader) as DjangoReader, {
+      page: (entity: 'loans', request: PageRequest) => {
+        if ('ids' in request) fetched.push([...request.ids]);
+        return reader.page(entity, request);
+      },
+    });
+    const client = await h.dbs.metrics.pool.connect();
+    try {
+      const scanStartedAt = await reader.clock();
+      const stats = await copyEntity(
+        { reader: counting, client, recompute: recordingRecompute(), asOf: TODAY, scanStartedAt, overlapMs: 60_000, missingLoanWaitMs: 300_000, batchSize: 2, onReject: () => undefined, seen: new Map() },
+        'loans',
+        { maxId: '11', maxUpdatedAt: '2099-01-01T00:00:00.000000Z' },
+      );
+      expect(stats).toMatchObject({ rowsRead: 3, rowsWritten: 1, watermarkAheadOfClock: '2099-01-01T00:00:00.000000Z', watermark: { maxId: '11', maxUpdatedAt: scanStartedAt } });
+      expect(fetched).toEqual([['10']]);
+      expect(await h.rows(`SELECT loan_id, loan_amount FROM loans ORDER BY loan_id::int`)).toEqual([
+        { loan_id: '9', loan_amount: '100000.00' }, { loan_id: '10', loan_amount: '90000.00' }, { loan_id: '11', loan_amount: '100000.00' },
+      ]);
+    } finally {
+      client.release();
+    }
   });
 });
 
