@@ -87,7 +87,8 @@ export interface CopyStats {
   heldAt: string | null;
   /**
    * The updated_at watermark as stored when it was ahead of Django's clock (else null). Such a watermark hid
-   * every edit stamped before it minus the overlap, so this look re-read every row once and ended at the clock.
+   * every edit stamped before it minus the overlap, so this look re-read every row's version once and ended at
+   * the clock.
    */
   watermarkAheadOfClock: string | null;
   watermark: Watermark;
@@ -291,7 +292,7 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
  * time. A row already rejected for something else gets this added to its reason (one reject per row); a flagged
  * row leaves `fixedIds`, which would clear the report again in the same batch.
  */
-export function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scanStartedAt' | 'overlapMs'>, outcome: BatchOutcome): void {
+function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scanStartedAt' | 'overlapMs'>, outcome: BatchOutcome): void {
   const latestPlausible = new Date(Date.parse(ctx.scanStartedAt) + ctx.overlapMs).toISOString().replace('Z', '999Z');
   const flagged = new Set<string>();
   for (const row of rows) {
@@ -367,8 +368,8 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   const coversEdits = ctx.scanEdits !== false || initialScan;
   // A watermark later than Django's clock was saved before the watermark stopped at the clock (a row dated in
   // the future carried it), or Django's clock went back. Either way its window started too late for the edits
-  // since, and nothing tells how far back they go: this look re-reads every row once. The watermark as stored
-  // stays until the look completes, so a look that fails half-way is redone.
+  // since, and nothing tells how far back they go: this look re-reads the version of every row once. The
+  // watermark as stored stays until the look completes, so a look that fails half-way is redone.
   const aheadOfClock = coversEdits && start.maxUpdatedAt !== null && start.maxUpdatedAt > ctx.scanStartedAt;
   const stats: CopyStats = {
     rowsRead: 0,
@@ -488,8 +489,8 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
   if (aheadOfClock) {
     for (let afterId = '0'; ; ) {
       const versions = await ctx.reader.versionsPage(entity, afterId, start.maxId, ctx.batchSize);
-      // Only rows whose copy holds another version are fetched and written: at scale 1 that spares re-writing
-      // 465k repayments (officers and customers keep no version in the copy: all of theirs are fetched).
+      // Only rows whose copy holds another version are fetched and written: at scale 1 that spares fetching and
+      // upserting 465k repayments (officers and customers keep no version in the copy: all of theirs are fetched).
       await copyVersions(versions, await copiedVersions(ctx.client, entity, versions.map((v) => v.id)));
       if (versions.length < ctx.batchSize) break;
       afterId = versions[versions.length - 1]!.id;

@@ -404,7 +404,7 @@ export class SyncWorker {
         if (stats.watermarkAheadOfClock !== null) {
           this.log.warn(
             { entity, watermark: stats.watermarkAheadOfClock, djangoClock: scanStartedAt, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten },
-            "the updated_at watermark was ahead of Django's clock, hiding the edits since: every row re-read once, the watermark set to the clock",
+            "the updated_at watermark was ahead of Django's clock, hiding the edits since: every row's version re-read once, the watermark set to the clock",
           );
         }
         if (stats.heldAt !== null && stats.heldAt !== this.loggedHolds.get(entity)) {
