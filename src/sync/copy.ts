@@ -395,7 +395,10 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     const fresh = entity === 'loan_schedule' ? (pageRows(entity, rows).some(isFresh) ? [...rows] : []) : rows.filter(isFresh);
     const missing = entity === 'repayments' ? await missingLoans(ctx, fresh as RepaymentSourceRow[]) : NO_MISSING_LOANS;
     const outcome = emptyOutcome();
-    const finishesInitialLoad = (): boolean => initialScan && complete && (entity === 'loans' || entity === 'repayments') && (deferredLoans.size > 0 || start.maxId !== '0');
+    // The repayments' initial scan always ends with the recompute of every loan, even when Django has no repayment
+    // yet: the loans' scan left computing to it.
+    const finishesInitialLoad = (): boolean =>
+      initialScan && complete && (entity === 'repayments' || (entity === 'loans' && (deferredLoans.size > 0 || start.maxId !== '0')));
     const nextMark = (batchHeldAt: string | null): Watermark => {
       const heldAt = batchHeldAt !== null && (stats.heldAt === null || BigInt(batchHeldAt) < BigInt(stats.heldAt)) ? batchHeldAt : stats.heldAt;
       const reached = lastId === null ? stats.watermark.maxId : heldAt === null ? lastId : minId((BigInt(heldAt) - 1n).toString(), lastId);

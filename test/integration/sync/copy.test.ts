@@ -91,6 +91,17 @@ describe('a look that finds its watermark ahead of Django\'s clock', () => {
   });
 });
 
+describe('an initial load', () => {
+  it('computes the loans even when Django has no repayment yet', async () => {
+    await h.django.user(7);
+    await h.django.customer(11);
+    await h.django.loan(100, 7, 11);
+    const recompute = recordingRecompute();
+    await h.worker({ recompute }).runOnce();
+    expect(recompute.calls).toEqual([{ loanIds: ['100'], asOf: TODAY }]);
+  });
+});
+
 describe('the versions the worker remembers', () => {
   /** A Map that records the most entries it ever held. */
   class PeakMap<K, V> extends Map<K, V> {
