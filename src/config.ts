@@ -63,6 +63,16 @@ export interface SyncConfig {
   dpdHistoryRetentionDays: number | undefined;
   /** Days of sync_runs rows (one per cycle) kept. @default 30 */
   syncRunsRetentionDays: number;
+  /** Longest statement of the worker (its reads and transactions; a full recompute takes tens of seconds at scale); 0 for none. @default 600000 */
+  statementTimeoutMs: number;
+}
+
+/** How long the gateway waits for a database (src/pg-pool.ts). */
+export interface TimeoutsConfig {
+  /** Longest wait for a database connection: opening one, or a free one of a busy pool. @default 10000 */
+  dbConnectMs: number;
+  /** Longest statement of a request (PostgreSQL statement_timeout of the request pools); 0 for none. @default 30000 */
+  dbStatementMs: number;
 }
 
 /**
@@ -114,6 +124,7 @@ export interface Config {
    * Empty: no CORS headers, so browsers allow same-origin pages only (GraphiQL is served by this server). @default []
    */
   corsOrigins: readonly string[];
+  timeouts: TimeoutsConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -352,6 +363,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxLagMs,
       dpdHistoryRetentionDays: text(env, 'DPD_HISTORY_RETENTION_DAYS') === undefined ? undefined : integer(env, 'DPD_HISTORY_RETENTION_DAYS', 0, 1, 36_500),
       syncRunsRetentionDays: integer(env, 'SYNC_RUNS_RETENTION_DAYS', 30, 1, 36_500),
+      statementTimeoutMs: integer(env, 'SYNC_STATEMENT_TIMEOUT_MS', 600_000, 0, 86_400_000),
     },
     graphql: {
       maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', 500, 1, 10_000),
@@ -360,5 +372,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     auth: authConfig(env),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    timeouts: {
+      dbConnectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
+      dbStatementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
+    },
   };
 }

@@ -35,12 +35,21 @@ export interface DatabaseUrls {
   metricsUrl: string;
 }
 
+/** Bounds of the pools' waits (src/pg-pool.ts): the server's request pools set both, the command lines none. */
+export interface PoolTimeouts {
+  /** @default DEFAULT_CONNECT_TIMEOUT_MS */
+  connectTimeoutMs?: number;
+  /** Longest statement; undefined or 0 for none. */
+  statementTimeoutMs?: number;
+}
+
 export function openDatabases(
   urls: DatabaseUrls,
-  options: { djangoPoolSize?: number; metricsPoolSize?: number; onError?: (error: Error) => void } = {},
+  options: { djangoPoolSize?: number; metricsPoolSize?: number; onError?: (error: Error) => void } & PoolTimeouts = {},
 ): Omit<Databases, 'embedded'> {
-  const djangoPool = createPool({ url: urls.djangoUrl, max: options.djangoPoolSize, readOnly: true, applicationName: 'seedsmetrics-gateway/django', onError: options.onError });
-  const metricsPool = createPool({ url: urls.metricsUrl, max: options.metricsPoolSize, applicationName: 'seedsmetrics-gateway/metrics', onError: options.onError });
+  const { connectTimeoutMs, statementTimeoutMs, onError } = options;
+  const djangoPool = createPool({ url: urls.djangoUrl, max: options.djangoPoolSize, readOnly: true, applicationName: 'seedsmetrics-gateway/django', connectTimeoutMs, statementTimeoutMs, onError });
+  const metricsPool = createPool({ url: urls.metricsUrl, max: options.metricsPoolSize, applicationName: 'seedsmetrics-gateway/metrics', connectTimeoutMs, statementTimeoutMs, onError });
   return {
     django: { pool: djangoPool, db: drizzle(djangoPool, { schema: djangoSchema }), url: urls.djangoUrl },
     metrics: { pool: metricsPool, db: drizzle(metricsPool, { schema: metricsSchema }), url: urls.metricsUrl },
@@ -50,7 +59,20 @@ export function openDatabases(
   };
 }
 
-export async function createDatabases(config: Config, onLog?: (message: string) => void): Promise<Databases> {
+/** The command lines' bounds: connections as configured, statements unbounded (a validation may read for minutes). */
+export function commandLineTimeouts(config: Config): PoolTimeouts {
+  return { connectTimeoutMs: config.timeouts.dbConnectMs };
+}
+
+/**
+ * The databases of `config`. Their pools bound each statement by DB_STATEMENT_TIMEOUT_MS (they serve requests)
+ * unless `timeouts` says otherwise (the command lines pass commandLineTimeouts).
+ */
+export async function createDatabases(
+  config: Config,
+  onLog?: (message: string) => void,
+  timeouts: PoolTimeouts = { connectTimeoutMs: config.timeouts.dbConnectMs, statementTimeoutMs: config.timeouts.dbStatementMs },
+): Promise<Databases> {
   let embedded: EmbeddedPostgres | undefined;
   let urls: DatabaseUrls;
   if (config.djangoDatabaseUrl !== undefined && config.metricsDatabaseUrl !== undefined) {
@@ -64,7 +86,7 @@ export async function createDatabases(config: Config, onLog?: (message: string) 
     });
     urls = { djangoUrl: embedded.url(EMBEDDED_DJANGO_DB), metricsUrl: embedded.url(EMBEDDED_METRICS_DB) };
   }
-  const opened = openDatabases(urls, { djangoPoolSize: config.djangoPoolSize, metricsPoolSize: config.metricsPoolSize, onError: (e) => onLog?.(`pool error: ${e.message}`) });
+  const opened = openDatabases(urls, { djangoPoolSize: config.djangoPoolSize, metricsPoolSize: config.metricsPoolSize, ...timeouts, onError: (e) => onLog?.(`pool error: ${e.message}`) });
   return {
     ...opened,
     embedded,

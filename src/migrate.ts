@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { metricsMigrationsDir } from './paths';
+import { DEFAULT_CONNECT_TIMEOUT_MS, KEEPALIVE_INITIAL_DELAY_MS } from './pg-pool';
 
 /** Arbitrary but fixed: the advisory-lock key that serialises migrations. */
 const MIGRATION_LOCK_KEY = 7_301_001;
@@ -19,7 +20,14 @@ export interface MigrationOutcome {
 
 /** `migrationsFolder` other than the repository's only for tests that upgrade from an earlier schema. */
 export async function migrateMetrics(metricsUrl: string, migrationsFolder: string = metricsMigrationsDir): Promise<MigrationOutcome> {
-  const client = new pg.Client({ connectionString: metricsUrl, application_name: 'seedsmetrics-gateway/migrate' });
+  // No statement bound: a migration may rewrite a large table, and waits for another instance's migrations.
+  const client = new pg.Client({
+    connectionString: metricsUrl,
+    application_name: 'seedsmetrics-gateway/migrate',
+    connectionTimeoutMillis: DEFAULT_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {

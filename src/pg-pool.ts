@@ -1,6 +1,8 @@
 /**
- * Creates pg pools whose every statement can be observed (statement counts in tests and benchmarks)
- * and whose connection errors never crash the process.
+ * Creates pg pools whose every statement can be observed (statement counts in tests and benchmarks), whose
+ * connection errors never crash the process, and whose waits are bounded: opening a connection (or waiting for a
+ * free one), and, when asked, each statement — so a held lock or a black-holed network fails a caller after a
+ * known time instead of queueing every later caller behind it.
  */
 import pg from 'pg';
 
@@ -12,6 +14,17 @@ export interface ObservedPool extends pg.Pool {
   onStatement(listener: StatementListener): () => void;
 }
 
+/** Longest wait for a connection, opening one or for a free one of a full pool. @default 10000 */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Idle time after which TCP keepalive probes a connection, so a peer that vanished is noticed. */
+export const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+/**
+ * How much longer than the statement timeout the client waits for an answer before it gives the connection up.
+ * The server's statement_timeout normally answers first (a clean error, the connection stays usable); the
+ * client-side bound is for a server that cannot answer at all (network black-holed, host gone).
+ */
+export const ANSWER_GRACE_MS = 5_000;
+
 export interface PoolOptions {
   url: string;
   /** @default 10 */
@@ -20,7 +33,90 @@ export interface PoolOptions {
   readOnly?: boolean;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
+  /** Longest wait for a connection (opening one, or a free one when all are busy). @default DEFAULT_CONNECT_TIMEOUT_MS */
+  connectTimeoutMs?: number;
+  /**
+   * Longest statement: PostgreSQL's statement_timeout on every connection, and an answer awaited at most
+   * ANSWER_GRACE_MS longer. Undefined or 0: statements run as long as they need (the command lines, migrations).
+   */
+  statementTimeoutMs?: number;
   onError?: (error: Error) => void;
+}
+
+/** What pg reads before each query for its client-side answer timeout (`query_timeout`). */
+interface ClientTimeouts {
+  connectionParameters: { query_timeout?: number | false };
+}
+
+/**
+ * Gives a connection checked out of a pool another statement bound: PostgreSQL's statement_timeout for its
+ * session, and the client's answer timeout to match. 0 removes the bound. Returns the client's previous answer
+ * timeout, for handing the connection back (see LongStatementSession).
+ */
+export async function setStatementTimeout(client: pg.PoolClient, statementTimeoutMs: number): Promise<number | false | undefined> {
+  await client.query(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
+  const parameters = (client as unknown as ClientTimeouts).connectionParameters;
+  const previous = parameters.query_timeout;
+  parameters.query_timeout = statementTimeoutMs > 0 ? statementTimeoutMs + ANSWER_GRACE_MS : false;
+  return previous;
+}
+
+/**
+ * Statements that may run longer than the pool's bound (the sync worker's reads: a reconciliation aggregates
+ * every repayment): one connection, borrowed from the pool on the first statement with `statementTimeoutMs`,
+ * and handed back by `end()` with the pool's own bound restored (destroyed when that fails), so requests that
+ * get it next are bounded as before.
+ */
+export class LongStatementSession {
+  private borrowed: Promise<{ client: pg.PoolClient; previous: number | false | undefined }> | undefined;
+  /** A statement failed: the connection may be dead or still busy, so it is destroyed rather than handed back. */
+  private failed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly statementTimeoutMs: number,
+  ) {}
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    const { client } = await (this.borrowed ??= this.borrow());
+    try {
+      return await client.query<R>(text, values);
+    } catch (error) {
+      this.failed = true;
+      throw error;
+    }
+  }
+
+  /** Hands the connection back (if one was borrowed); the next statement borrows again. */
+  async end(): Promise<void> {
+    const [borrowed, failed] = [this.borrowed, this.failed];
+    this.borrowed = undefined;
+    this.failed = false;
+    if (borrowed === undefined) return;
+    const { client, previous } = await borrowed.catch(() => ({ client: undefined, previous: undefined }));
+    if (client === undefined) return; // borrowing failed: nothing to hand back
+    if (failed) {
+      client.release(true);
+      return;
+    }
+    try {
+      await client.query('RESET statement_timeout'); // back to the value the pool's connections start with
+      (client as unknown as ClientTimeouts).connectionParameters.query_timeout = previous;
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
+  private async borrow(): Promise<{ client: pg.PoolClient; previous: number | false | undefined }> {
+    const client = await this.pool.connect();
+    try {
+      return { client, previous: await setStatementTimeout(client, this.statementTimeoutMs) };
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+  }
 }
 
 export function createPool(options: PoolOptions): ObservedPool {
@@ -39,11 +135,18 @@ export function createPool(options: PoolOptions): ObservedPool {
     }
   }
 
+  const statementTimeoutMs = options.statementTimeoutMs ?? 0;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'seedsmetrics-gateway',
     options: options.readOnly ? '-c default_transaction_read_only=on' : undefined,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // Without keepalive an idle connection whose peer vanished (failover, NAT or firewall timeout) stays "open".
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+    statement_timeout: statementTimeoutMs > 0 ? statementTimeoutMs : undefined,
+    query_timeout: statementTimeoutMs > 0 ? statementTimeoutMs + ANSWER_GRACE_MS : undefined,
     Client: ObservedClient as unknown as typeof pg.Client,
   }) as ObservedPool;
   const onError = options.onError ?? (() => undefined);

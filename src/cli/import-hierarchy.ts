@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from '../config';
-import { createDatabases } from '../databases';
+import { commandLineTimeouts, createDatabases } from '../databases';
 import { applyHierarchy } from '../hierarchy/apply';
 import { importHierarchyCsv } from '../hierarchy/import';
 import { migrateMetrics } from '../migrate';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     throw new Error(`cannot read ${file}: ${(error as Error).message}`);
   }
   const config = loadConfig(process.env);
-  const dbs = await createDatabases(config);
+  const dbs = await createDatabases(config, undefined, commandLineTimeouts(config));
   try {
     await migrateMetrics(dbs.metrics.url);
     const result = await importHierarchyCsv(dbs.metrics.pool, csvText);

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, redactUrl } from '../config';
-import { createDatabases, EMBEDDED_DJANGO_DB } from '../databases';
+import { commandLineTimeouts, createDatabases, EMBEDDED_DJANGO_DB } from '../databases';
 import { applyDjangoFixture } from '../django-fixture';
 import { importHierarchyCsv } from '../hierarchy/import';
 import { migrateMetrics } from '../migrate';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   let metricsUrl = args.djangoUrl === undefined ? config.metricsDatabaseUrl : undefined;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (djangoUrl === undefined) {
-    const dbs = await createDatabases(config);
+    const dbs = await createDatabases(config, undefined, commandLineTimeouts(config));
     stopEmbedded = () => dbs.close();
     djangoUrl = dbs.embedded!.url(EMBEDDED_DJANGO_DB);
     metricsUrl = dbs.metrics.url;

@@ -4,7 +4,7 @@
  * (names, statuses, business dates in BUSINESS_TZ, money as exact decimal strings), so the write side only
  * inserts. Timestamps travel as UTC ISO strings with microseconds: exact and comparable as text.
  */
-import type pg from 'pg';
+import type { Queryable } from '../engine/clock';
 
 /** The Django tables the worker copies, in the order a cycle copies them (parents before children). */
 export const SYNC_ENTITIES = ['officers', 'customers', 'loans', 'repayments', 'loan_schedule', 'holiday'] as const;
@@ -324,10 +324,10 @@ export interface SourceRowByEntity {
   holiday: HolidaySourceRow;
 }
 
-/** Reads Django through its read-only pool. Every method is one statement. */
+/** Reads Django through its read-only pool (or one of its connections). Every method is one statement. */
 export class DjangoReader {
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: Queryable,
     private readonly businessTz: string,
   ) {}
 

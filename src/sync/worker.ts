@@ -13,6 +13,7 @@ import type { SyncConfig } from '../config';
 import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
 import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
+import { LongStatementSession, setStatementTimeout } from '../pg-pool';
 import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
@@ -54,6 +55,12 @@ export interface SyncWorkerOptions {
   dpdHistoryRetentionDays?: number;
   /** Days of sync_runs rows kept, pruned once per business date. @default 30 */
   syncRunsRetentionDays?: number;
+  /**
+   * Longest statement of the worker, on both databases, whatever the pools allow requests: its reads and
+   * transactions run on connections it holds with this bound (a full recompute takes tens of seconds at scale).
+   * 0 for none. @default 600000
+   */
+  statementTimeoutMs?: number;
   /** What a worker does while another holds the lock: wait (poll every intervalMs) or fail with SyncLockBusyError. @default "wait" */
   onLockBusy?: 'wait' | 'fail';
   log: SyncLogger;
@@ -112,13 +119,13 @@ export interface SyncHealth {
 
 type Schedule = Pick<
   SyncWorkerOptions,
-  'intervalMs' | 'overlapMs' | 'editScanIntervalMs' | 'reconcileIntervalMs' | 'maxLagMs' | 'dpdHistoryRetentionDays' | 'syncRunsRetentionDays'
+  'intervalMs' | 'overlapMs' | 'editScanIntervalMs' | 'reconcileIntervalMs' | 'maxLagMs' | 'dpdHistoryRetentionDays' | 'syncRunsRetentionDays' | 'statementTimeoutMs'
 >;
 
 /** The worker's schedule as the SYNC_* variables set it. */
 export function scheduleOf(sync: SyncConfig): Schedule {
-  const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays } = sync;
-  return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays };
+  const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays, statementTimeoutMs } = sync;
+  return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays, statementTimeoutMs };
 }
 
 /**
@@ -152,9 +159,11 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30 };
+const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30, statementTimeoutMs: 600_000 };
 
 export class SyncWorker {
+  /** The cycle's Django reads, on one connection bounded by statementTimeoutMs, handed back when the cycle ends. */
+  private readonly djangoSession: LongStatementSession;
   private readonly reader: DjangoReader;
   private readonly clock: BusinessClock;
   private readonly recompute: RecomputeSteps;
@@ -164,6 +173,7 @@ export class SyncWorker {
   private readonly reconcileIntervalMs: number;
   private readonly maxLagMs: number;
   private readonly batchSize: number;
+  private readonly statementTimeoutMs: number;
   private readonly log: SyncLogger;
   private readonly createdAt = Date.now();
 
@@ -193,7 +203,9 @@ export class SyncWorker {
   private lastError: string | null = null;
 
   constructor(private readonly options: SyncWorkerOptions) {
-    this.reader = new DjangoReader(options.djangoPool, options.businessTz);
+    this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs;
+    this.djangoSession = new LongStatementSession(options.djangoPool, this.statementTimeoutMs);
+    this.reader = new DjangoReader(this.djangoSession, options.businessTz);
     this.clock = options.clock ?? sqlBusinessClock(options.metricsPool);
     this.recompute = options.recompute ?? engineRecompute;
     this.intervalMs = options.intervalMs ?? DEFAULTS.intervalMs;
@@ -290,6 +302,8 @@ export class SyncWorker {
       if (this.client === client) this.dropConnection();
     });
     try {
+      // The pool bounds statements for requests; the worker's transactions get their own, longer bound.
+      await setStatementTimeout(client, this.statementTimeoutMs);
       for (;;) {
         if (await tryLock(client)) {
           this.client = client;
@@ -466,6 +480,8 @@ export class SyncWorker {
       this.finish(performance.now() - t0, 0, rejects + 1, message);
       await recordRun(this.options.metricsPool, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
       throw error;
+    } finally {
+      await this.djangoSession.end();
     }
   }
 

@@ -23,9 +23,10 @@ it('counts the statements of a quiet cycle and of a cycle with one new repayment
   // Quiet: in Django its clock, then per table one narrow read of the overlap window and one keyset page of
   // new ids; everything in the window was copied by this worker in the same version, so nothing is fetched
   // again. In seedsmetrics: the watermarks read, the moved updated_at watermarks saved in one statement, and
-  // the two bookkeeping rows (sync_tracking, sync_runs).
+  // the two bookkeeping rows (sync_tracking, sync_runs). The Django reads run on one connection the cycle borrows
+  // with the worker's own statement bound: one SET when borrowed, one RESET when handed back.
   const quiet = await countStatements(pools, () => worker.runOnce());
-  expect(quiet.counts).toEqual({ django: 1 + 6 + 6, metrics: 4 });
+  expect(quiet.counts).toEqual({ django: 1 + 1 + 6 + 6 + 1, metrics: 4 });
   expect(quiet.result.rowsWritten).toBe(0);
 
   // One new repayment: the same reads, plus in seedsmetrics the missing-loan check and one transaction
@@ -34,7 +35,7 @@ it('counts the statements of a quiet cycle and of a cycle with one new repayment
   await h.django.repayment(1001, 100, 4400, '2025-12-01T10:00:00+01:00');
   recompute.calls.length = 0;
   const one = await countStatements(pools, () => worker.runOnce());
-  expect(one.counts).toEqual({ django: 1 + 6 + 6, metrics: 4 + 1 + 8 });
+  expect(one.counts).toEqual({ django: 1 + 1 + 6 + 6 + 1, metrics: 4 + 1 + 8 });
   expect(one.statements.metrics.filter((sql) => /^\s*(BEGIN|COMMIT)/.test(sql))).toEqual(['BEGIN', 'COMMIT']);
   expect(recompute.calls).toEqual([{ loanIds: ['100'], asOf: '2025-12-10' }]);
   expect(one.result.rowsWritten).toBe(1);
