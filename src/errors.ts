@@ -1,9 +1,12 @@
 /**
  * Errors the API shows its callers: bad arguments become BAD_USER_INPUT GraphQLErrors that name the argument,
- * what was expected and what arrived; anything else is masked as INTERNAL_SERVER_ERROR and logged with its cause.
- * Each error sent is counted by code (gateway_graphql_errors_total).
+ * what was expected and what arrived; a database that did not answer in time or could not be reached is
+ * DATABASE_UNAVAILABLE (try again later), logged once per cause and minute rather than once per request; anything
+ * else is masked as INTERNAL_SERVER_ERROR and logged with its cause. Each error sent is counted by code
+ * (gateway_graphql_errors_total).
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { databaseUnavailability, type Unavailability } from './database-errors';
 import { countGraphqlError } from './observability';
 
 /** Codes of errors caused by the caller; formatError passes them through unchanged. */
@@ -21,6 +24,17 @@ export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+
+/** The code of a failure that is the database's state, not the request's or ours: worth retrying later. */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+
+export const DATABASE_UNAVAILABLE_MESSAGES: Record<Unavailability, string> = {
+  timeout: 'The database did not answer in time; try again later',
+  unreachable: 'The database could not be reached; try again later',
+};
+
+/** During an outage every request fails alike: one log line per cause per this long, with the count left out. */
+export const UNAVAILABLE_LOG_INTERVAL_MS = 60_000;
 
 /** Shows an arrived value compactly: strings quoted, objects as JSON, undefined as "nothing". */
 export function describeValue(got: unknown): string {
@@ -84,13 +98,39 @@ function originalOf(error: unknown): unknown {
   return error;
 }
 
+function describeCause(cause: unknown): unknown {
+  return cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack, code: (cause as { code?: unknown }).code } : cause;
+}
+
+/**
+ * Logs a database's unavailability once per cause (kind, code, message) and UNAVAILABLE_LOG_INTERVAL_MS; the
+ * next line after an interval says how many failures went unlogged in between.
+ */
+function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavailability, cause: unknown) => void {
+  const causes = new Map<string, { loggedAt: number; unlogged: number }>();
+  return (kind, cause) => {
+    const { code, message } = (typeof cause === 'object' && cause !== null ? cause : {}) as { code?: unknown; message?: unknown };
+    const key = JSON.stringify([kind, code, message]);
+    const seen = causes.get(key);
+    if (seen !== undefined && now() - seen.loggedAt < UNAVAILABLE_LOG_INTERVAL_MS) {
+      seen.unlogged += 1;
+      return;
+    }
+    causes.set(key, { loggedAt: now(), unlogged: 0 });
+    log.error({ err: describeCause(cause), kind, failuresSinceLastLine: seen?.unlogged ?? 0 }, `database unavailable (${kind}): requests fail with ${DATABASE_UNAVAILABLE}`);
+  };
+}
+
 /**
  * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass unchanged, and so do
- * uncoded errors Apollo answers with a 4xx status (coded BAD_REQUEST); every other error is replaced by
+ * uncoded errors Apollo answers with a 4xx status (coded BAD_REQUEST); a database that is unavailable becomes
+ * { message: DATABASE_UNAVAILABLE_MESSAGES[kind], extensions: { code: 'DATABASE_UNAVAILABLE' } }, its cause logged
+ * once per cause and minute; every other error is replaced by
  * { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } } (no SQL, stack or host)
- * and its cause is logged.
+ * and its cause is logged. `now` is the clock of that once-a-minute.
  */
-export function createFormatError(log: ErrorLogger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+export function createFormatError(log: ErrorLogger, now: () => number = Date.now): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  const logUnavailable = unavailabilityLog(log, now);
   return (formatted, error) => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
@@ -102,17 +142,18 @@ export function createFormatError(log: ErrorLogger): (formatted: GraphQLFormatte
       countGraphqlError('BAD_REQUEST');
       return withoutHttp(formatted, 'BAD_REQUEST');
     }
-    countGraphqlError('INTERNAL_SERVER_ERROR');
     const cause = originalOf(error);
-    log.error(
-      {
-        err: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack, code: (cause as { code?: unknown }).code } : cause,
-        path: formatted.path,
-        code,
-      },
-      'unexpected error while executing a GraphQL operation',
-    );
-    const masked: GraphQLFormattedError = { message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    const unavailable = databaseUnavailability(cause);
+    let masked: GraphQLFormattedError;
+    if (unavailable !== undefined) {
+      countGraphqlError(DATABASE_UNAVAILABLE);
+      logUnavailable(unavailable, cause);
+      masked = { message: DATABASE_UNAVAILABLE_MESSAGES[unavailable], extensions: { code: DATABASE_UNAVAILABLE } };
+    } else {
+      countGraphqlError('INTERNAL_SERVER_ERROR');
+      log.error({ err: describeCause(cause), path: formatted.path, code }, 'unexpected error while executing a GraphQL operation');
+      masked = { message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
     return formatted.path === undefined ? masked : { ...masked, path: formatted.path, locations: formatted.locations };
   };
 }

@@ -1,0 +1,74 @@
+/**
+ * A database that did not answer in time or could not be reached is DATABASE_UNAVAILABLE for the caller, not
+ * INTERNAL_SERVER_ERROR, and is logged once per cause and minute however many requests it fails.
+ */
+import { GraphQLError } from 'graphql';
+import { databaseUnavailability } from '../../../src/database-errors';
+import { createFormatError, UNAVAILABLE_LOG_INTERVAL_MS } from '../../../src/errors';
+
+const pgError = (message: string, code?: string) => Object.assign(new Error(message), code === undefined ? {} : { code });
+
+describe('databaseUnavailability', () => {
+  it.each([
+    [pgError('canceling statement due to statement timeout', '57014'), 'timeout'],
+    [new Error('timeout exceeded when trying to connect'), 'timeout'],
+    [new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') }), 'timeout'],
+    [new Error('Query read timeout'), 'timeout'],
+    [pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'unreachable'],
+    [pgError('read ECONNRESET', 'ECONNRESET'), 'unreachable'],
+    [new Error('Connection terminated unexpectedly'), 'unreachable'],
+    [pgError('terminating connection due to administrator command', '57P01'), 'unreachable'],
+    [pgError('the database system is starting up', '57P03'), 'unreachable'],
+    [pgError('sorry, too many clients already', '53300'), 'unreachable'],
+    // drizzle wraps the driver's error in its own, the driver's as `cause`.
+    [new Error('Failed query: select 1', { cause: pgError('canceling statement due to statement timeout', '57014') }), 'timeout'],
+  ])('%s is the database being unavailable (%s)', (error, kind) => {
+    expect(databaseUnavailability(error)).toBe(kind);
+  });
+
+  it.each([
+    pgError('relation "loans" does not exist', '42P01'),
+    pgError('cannot execute INSERT in a read-only transaction', '25006'),
+    new Error('Cannot use a pool after calling end on the pool'),
+    new TypeError("Cannot read properties of undefined (reading 'id')"),
+    'a string',
+    undefined,
+  ])('%s is not', (error) => {
+    expect(databaseUnavailability(error)).toBeUndefined();
+  });
+});
+
+describe('formatError of an unavailable database', () => {
+  const timedOut = () => new GraphQLError('canceling statement due to statement timeout', { originalError: pgError('canceling statement due to statement timeout', '57014'), path: ['loans'] });
+  const formatted = { message: 'canceling statement due to statement timeout', path: ['loans'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+
+  it('says DATABASE_UNAVAILABLE with a message that invites a retry and shows nothing of the database', () => {
+    const formatError = createFormatError({ error: () => undefined });
+    expect(formatError(formatted, timedOut())).toEqual({
+      message: 'The database did not answer in time; try again later',
+      extensions: { code: 'DATABASE_UNAVAILABLE' },
+      path: ['loans'],
+      locations: [{ line: 1, column: 3 }],
+    });
+    const refused = new GraphQLError('connect ECONNREFUSED 10.0.0.5:5432', { originalError: pgError('connect ECONNREFUSED 10.0.0.5:5432', 'ECONNREFUSED') });
+    expect(formatError({ message: refused.message }, refused)).toEqual({ message: 'The database could not be reached; try again later', extensions: { code: 'DATABASE_UNAVAILABLE' } });
+  });
+
+  it('logs one line per cause and minute, the next one counting the failures left out', () => {
+    const logged: Array<{ fields: Record<string, unknown>; message: string }> = [];
+    let now = 1_000_000;
+    const formatError = createFormatError({ error: (fields, message) => logged.push({ fields, message }) }, () => now);
+    for (let i = 0; i < 5; i += 1) formatError(formatted, timedOut());
+    const refused = new GraphQLError('x', { originalError: pgError('connect ECONNREFUSED 10.0.0.5:5432', 'ECONNREFUSED') });
+    formatError({ message: 'x' }, refused);
+    expect(logged.map((line) => [line.message, line.fields.kind, line.fields.failuresSinceLastLine])).toEqual([
+      ['database unavailable (timeout): requests fail with DATABASE_UNAVAILABLE', 'timeout', 0],
+      ['database unavailable (unreachable): requests fail with DATABASE_UNAVAILABLE', 'unreachable', 0],
+    ]);
+    expect(logged[0]!.fields.err).toMatchObject({ message: 'canceling statement due to statement timeout', code: '57014' });
+    now += UNAVAILABLE_LOG_INTERVAL_MS;
+    formatError(formatted, timedOut());
+    expect(logged).toHaveLength(3);
+    expect(logged[2]!.fields.failuresSinceLastLine).toBe(4);
+  });
+});
