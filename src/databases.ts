@@ -19,8 +19,8 @@ export type MetricsSchema = typeof metricsSchema;
 export type DjangoReader = Pick<NodePgDatabase<DjangoSchema>, 'select' | 'selectDistinct' | 'selectDistinctOn' | 'execute' | '$with' | 'with'>;
 
 export interface Databases {
-  django: { pool: ObservedPool; db: DjangoReader; url: string };
-  metrics: { pool: ObservedPool; db: NodePgDatabase<MetricsSchema>; url: string };
+  django: { pool: ObservedPool; db: DjangoReader; url: string; probePool: ObservedPool };
+  metrics: { pool: ObservedPool; db: NodePgDatabase<MetricsSchema>; url: string; probePool: ObservedPool };
   /** Present only in embedded mode. */
   embedded?: EmbeddedPostgres;
   /** Ends both pools, then stops the embedded server if this process started it. */
@@ -34,6 +34,12 @@ export interface DatabaseUrls {
   djangoUrl: string;
   metricsUrl: string;
 }
+
+/**
+ * Bound of a health probe: connecting, and answering. Probes have a pool of one connection of their own per
+ * database, so requests queueing for a busy pool never make a database that answers look down.
+ */
+export const PROBE_TIMEOUT_MS = 2000;
 
 /** Bounds of the pools' waits (src/pg-pool.ts): the server's request pools set both, the command lines none. */
 export interface PoolTimeouts {
@@ -50,11 +56,14 @@ export function openDatabases(
   const { connectTimeoutMs, statementTimeoutMs, onError } = options;
   const djangoPool = createPool({ url: urls.djangoUrl, max: options.djangoPoolSize, readOnly: true, applicationName: 'seedsmetrics-gateway/django', connectTimeoutMs, statementTimeoutMs, onError });
   const metricsPool = createPool({ url: urls.metricsUrl, max: options.metricsPoolSize, applicationName: 'seedsmetrics-gateway/metrics', connectTimeoutMs, statementTimeoutMs, onError });
+  const probe = { max: 1, applicationName: 'seedsmetrics-gateway/health', connectTimeoutMs: PROBE_TIMEOUT_MS, statementTimeoutMs: PROBE_TIMEOUT_MS, onError };
+  const djangoProbe = createPool({ url: urls.djangoUrl, readOnly: true, ...probe });
+  const metricsProbe = createPool({ url: urls.metricsUrl, ...probe });
   return {
-    django: { pool: djangoPool, db: drizzle(djangoPool, { schema: djangoSchema }), url: urls.djangoUrl },
-    metrics: { pool: metricsPool, db: drizzle(metricsPool, { schema: metricsSchema }), url: urls.metricsUrl },
+    django: { pool: djangoPool, db: drizzle(djangoPool, { schema: djangoSchema }), url: urls.djangoUrl, probePool: djangoProbe },
+    metrics: { pool: metricsPool, db: drizzle(metricsPool, { schema: metricsSchema }), url: urls.metricsUrl, probePool: metricsProbe },
     close: async () => {
-      await Promise.all([djangoPool.end(), metricsPool.end()]);
+      await Promise.all([djangoPool.end(), metricsPool.end(), djangoProbe.end(), metricsProbe.end()]);
     },
   };
 }

@@ -2,15 +2,18 @@
  * The readiness report for GET /health/ready: each database answers within a bound — Django by showing the tables
  * the gateway reads (a Django that was down at start-up may turn out to be the wrong database) — and the
  * sync worker's lag is within SYNC_MAX_LAG_MS. Databases down or Django without its tables → unavailable (503);
- * sync lagging or not through its first cycle yet → degraded (200).
+ * sync lagging or not through its first cycle yet, or requests waiting for a connection of a busy pool →
+ * degraded (200).
+ *
+ * The probes run on connections of their own (Databases' probePool), never in the request pools' queue: a pool
+ * busy with heavy queries is a reason to add connections or replicas, not to take this replica (and, alike under
+ * the same load, every other) out of rotation.
  */
-import type { Databases } from './databases';
+import { PROBE_TIMEOUT_MS, type Databases } from './databases';
+import { djangoTablesProblem } from './django-tables';
 import type { ObservedPool } from './pg-pool';
 import type { ReadinessReport } from './server';
-import { djangoTablesProblem } from './django-tables';
 import type { SyncWorker } from './sync/worker';
-
-const PROBE_TIMEOUT_MS = 2000;
 
 /** Answers the database's problem, or undefined when there is none. */
 type Check = (pool: ObservedPool) => Promise<string | undefined>;
@@ -20,29 +23,53 @@ const answers: Check = async (pool) => {
   return undefined;
 };
 
-async function probe(pool: ObservedPool, check: Check): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+/** A request pool's connections as pg.Pool counts them: open, idle, and callers waiting for one. */
+export interface PoolLoad {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface DatabaseProbe {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+  /** The request pool of that database. */
+  pool: PoolLoad;
+}
+
+async function probe(database: { pool: ObservedPool; probePool: ObservedPool }, check: Check): Promise<DatabaseProbe> {
+  const { totalCount: total, idleCount: idle, waitingCount: waiting } = database.pool;
+  const pool = { total, idle, waiting };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
+    // The probe pool's own bounds end a stuck probe too; this answers the caller on time meanwhile.
     const problem = await Promise.race([
-      check(pool),
+      check(database.probePool),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
       }),
     ]);
     const latencyMs = Math.round(performance.now() - started);
-    return problem === undefined ? { ok: true, latencyMs } : { ok: false, latencyMs, error: problem };
+    return problem === undefined ? { ok: true, latencyMs, pool } : { ok: false, latencyMs, error: problem, pool };
   } catch (error) {
-    return { ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error), pool };
   } finally {
     clearTimeout(timer);
   }
 }
 
+/** Probes both databases on their probe connections. */
+export function probeDatabases(dbs: Pick<Databases, 'django' | 'metrics'>): Promise<[django: DatabaseProbe, metrics: DatabaseProbe]> {
+  return Promise.all([probe(dbs.django, djangoTablesProblem), probe(dbs.metrics, answers)]);
+}
+
 export async function checkReadiness(parts: { dbs: Pick<Databases, 'django' | 'metrics'>; worker: SyncWorker | undefined; maxLagMs: number }): Promise<ReadinessReport> {
-  const [django, metrics] = await Promise.all([probe(parts.dbs.django.pool, djangoTablesProblem), probe(parts.dbs.metrics.pool, answers)]);
+  const [django, metrics] = await probeDatabases(parts.dbs);
   const sync = parts.worker ? parts.worker.health(parts.maxLagMs) : { status: 'disabled' };
+  const busy = django.pool.waiting > 0 || metrics.pool.waiting > 0;
   // Until the first sync cycle completes (status 'starting') lists may be incomplete: say so, but stay ready.
-  const status = !django.ok || !metrics.ok ? 'unavailable' : sync.status === 'ok' || sync.status === 'disabled' ? 'ok' : 'degraded';
+  const status = !django.ok || !metrics.ok ? 'unavailable' : busy || !(sync.status === 'ok' || sync.status === 'disabled') ? 'degraded' : 'ok';
   return { status, django, metrics, sync };
 }

@@ -1,0 +1,48 @@
+/**
+ * /health/ready tells a database that does not answer from a pool that is merely busy: its probes run on
+ * connections of their own, so with every request connection taken and callers queueing, the gateway stays in
+ * rotation (200, "degraded", the queue shown) rather than reporting the database unavailable (503).
+ */
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+
+let dbs: TestDatabases;
+let app: App;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  app = await startTestApp(dbs, { METRICS_POOL_SIZE: '1', SYNC_ENABLED: 'false' });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await dbs?.drop();
+});
+
+async function ready(): Promise<{ status: number; body: Record<string, any> }> {
+  const response = await fetch(`${app.server.url}/health/ready`);
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+it('is ok with both pools idle', async () => {
+  const { status, body } = await ready();
+  expect(status).toBe(200);
+  expect(body).toMatchObject({ status: 'ok', django: { ok: true, pool: { waiting: 0 } }, metrics: { ok: true, pool: { waiting: 0 } }, sync: { status: 'disabled' } });
+});
+
+it('stays ready, degraded, while every request connection is taken and a caller waits', async () => {
+  const taken = await app.dbs.metrics.pool.connect();
+  let queued: Promise<unknown> | undefined;
+  try {
+    queued = app.dbs.metrics.pool.query('SELECT 1');
+    expect(app.dbs.metrics.pool.waitingCount).toBe(1);
+    const { status, body } = await ready();
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'degraded', django: { ok: true }, metrics: { ok: true, pool: { total: 1, idle: 0, waiting: 1 } } });
+  } finally {
+    taken.release();
+    await queued;
+  }
+  expect((await ready()).body.status).toBe('ok');
+});
