@@ -124,13 +124,14 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       maxComplexity: config.graphql.maxComplexity,
       maxPageSize: config.graphql.maxPageSize,
       corsOrigins: config.corsOrigins,
-      readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs }),
+      readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs, listener: bridge.listenerState }),
     });
     const observedWorker = worker;
     const unobserve = observeApp({
       pools: { django: dbs.django.pool, metrics: dbs.metrics.pool },
       syncHealth: observedWorker && (() => observedWorker.health()),
       liveConnections: () => server.liveConnections(),
+      listener: bridge.listenerState,
     });
     stoppers.push({ name: 'metrics sources', stop: async () => unobserve() });
     // The HTTP server is stopped first (pushed last): in-flight requests drain before anything below goes away.

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
+import type { ListenerState } from './events/pg-listener';
 import type { SyncHealth } from './sync/worker';
 
 export const registry = new client.Registry();
@@ -45,6 +46,8 @@ export interface AppMetricSources {
   syncHealth?: () => SyncHealth;
   /** Open graphql-ws connections. */
   liveConnections: () => number;
+  /** The live feeds' LISTEN connection. */
+  listener?: () => ListenerState;
 }
 
 // One app per process in production; tests start several in turn, so the latest observed app is the one read.
@@ -80,6 +83,28 @@ new client.Gauge({
   collect() {
     this.reset();
     if (observed) this.set(observed.liveConnections());
+  },
+});
+
+new client.Gauge({
+  name: 'gateway_listener_connected',
+  help: "1 while the live feeds' LISTEN connection is up, 0 while it reconnects (subscribers get nothing live meanwhile)",
+  registers: [registry],
+  collect() {
+    this.reset();
+    const state = observed?.listener?.();
+    if (state) this.set(state.connected ? 1 : 0);
+  },
+});
+
+new client.Counter({
+  name: 'gateway_listener_connections_lost_total',
+  help: "LISTEN connections lost (dropped, or found silent by the heartbeat) and re-established since start",
+  registers: [registry],
+  collect() {
+    this.reset();
+    const state = observed?.listener?.();
+    if (state) this.inc(state.connectionsLost);
   },
 });
 

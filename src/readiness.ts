@@ -2,8 +2,9 @@
  * The readiness report for GET /health/ready: each database answers within a bound — Django by showing the tables
  * the gateway reads (a Django that was down at start-up may turn out to be the wrong database) — and the
  * sync worker's lag is within SYNC_MAX_LAG_MS. Databases down or Django without its tables → unavailable (503);
- * sync lagging or not through its first cycle yet, or requests waiting for a connection of a busy pool →
- * degraded (200).
+ * sync lagging or not through its first cycle yet, requests waiting for a connection of a busy pool, or the live
+ * feeds' LISTEN connection down (subscribers get nothing live until it is back; queries are served) → degraded
+ * (200).
  *
  * The probes run on connections of their own (Databases' probePool), never in the request pools' queue: a pool
  * busy with heavy queries is a reason to add connections or replicas, not to take this replica (and, alike under
@@ -11,6 +12,7 @@
  */
 import { PROBE_TIMEOUT_MS, type Databases } from './databases';
 import { djangoTablesProblem } from './django-tables';
+import type { ListenerState } from './events/pg-listener';
 import type { ObservedPool } from './pg-pool';
 import type { ReadinessReport } from './server';
 import type { SyncWorker } from './sync/worker';
@@ -65,11 +67,19 @@ export function probeDatabases(dbs: Pick<Databases, 'django' | 'metrics'>): Prom
   return Promise.all([probe(dbs.django, djangoTablesProblem), probe(dbs.metrics, answers)]);
 }
 
-export async function checkReadiness(parts: { dbs: Pick<Databases, 'django' | 'metrics'>; worker: SyncWorker | undefined; maxLagMs: number }): Promise<ReadinessReport> {
+export async function checkReadiness(parts: {
+  dbs: Pick<Databases, 'django' | 'metrics'>;
+  worker: SyncWorker | undefined;
+  maxLagMs: number;
+  /** The live feeds' LISTEN connection (src/events/bridge.ts). */
+  listener?: () => ListenerState;
+}): Promise<ReadinessReport> {
   const [django, metrics] = await probeDatabases(parts.dbs);
   const sync = parts.worker ? parts.worker.health(parts.maxLagMs) : { status: 'disabled' };
+  const listener = parts.listener?.();
   const busy = django.pool.waiting > 0 || metrics.pool.waiting > 0;
   // Until the first sync cycle completes (status 'starting') lists may be incomplete: say so, but stay ready.
-  const status = !django.ok || !metrics.ok ? 'unavailable' : busy || !(sync.status === 'ok' || sync.status === 'disabled') ? 'degraded' : 'ok';
-  return { status, django, metrics, sync };
+  const syncBehind = !(sync.status === 'ok' || sync.status === 'disabled');
+  const status = !django.ok || !metrics.ok ? 'unavailable' : busy || syncBehind || listener?.connected === false ? 'degraded' : 'ok';
+  return { status, django, metrics, sync, ...(listener && { listener }) };
 }

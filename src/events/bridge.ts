@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import type { Logger } from '../logger';
-import { PgListener, type ReconnectOptions } from './pg-listener';
+import { PgListener, type HeartbeatOptions, type ListenerState, type ReconnectOptions } from './pg-listener';
 import { TOPICS, type AppPubSub } from './pubsub';
 
 /** A durable event table and how it is announced. Identifiers are constants, never input. */
@@ -38,6 +38,10 @@ export interface EventBridgeOptions {
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** Back-off of the LISTEN connection. @default { initialMs: 100, maxMs: 5000 } */
   reconnect?: ReconnectOptions;
+  /** How a silent LISTEN connection is noticed. @default { intervalMs: 15000, timeoutMs: 5000 } */
+  heartbeat?: HeartbeatOptions;
+  /** Longest wait for the LISTEN connection to open. @default 10000 */
+  connectTimeoutMs?: number;
   /** application_name of the LISTEN connection. @default "seedsmetrics-gateway/listener" */
   applicationName?: string;
 }
@@ -49,6 +53,8 @@ export interface EventBridge {
    * (older rows are history: subscribers get them with `since`).
    */
   lastDelivered(): { dpd: string; par: string };
+  /** Whether the LISTEN connection is up (events flow live) and since when. */
+  listenerState(): ListenerState;
 }
 
 /** Delivers one feed's ids in order; at most one read runs at a time. */
@@ -132,6 +138,8 @@ export async function startEventBridge(options: EventBridgeOptions): Promise<Eve
     channels: FEEDS.map((feed) => feed.channel),
     log,
     reconnect: options.reconnect,
+    heartbeat: options.heartbeat,
+    connectTimeoutMs: options.connectTimeoutMs,
     applicationName: options.applicationName,
     onNotification(channel, payload) {
       const pump = pumps.get(channel);
@@ -166,5 +174,6 @@ export async function startEventBridge(options: EventBridgeOptions): Promise<Eve
       const [dpd, par] = FEEDS.map((spec) => (pumps.get(spec.channel)!.last ?? 0n).toString());
       return { dpd: dpd!, par: par! };
     },
+    listenerState: () => listener.state(),
   };
 }

@@ -2,9 +2,16 @@
  * One dedicated PostgreSQL connection (outside every pool) that LISTENs on a set of channels and keeps doing
  * so: when the connection drops it reconnects with exponential back-off, re-LISTENs, and tells its owner
  * through `onConnected`, so the owner can catch up on whatever was NOTIFYed while it was away.
+ *
+ * A LISTEN connection is idle whenever no events flow — exactly the connection a NAT, firewall or load balancer
+ * drops after an idle timeout, or a failover leaves behind, without a FIN: the client would wait for
+ * notifications forever. So it asks the server a trivial question every `heartbeat.intervalMs`; an answer that
+ * does not come within `heartbeat.timeoutMs` (or an error) drops the connection and reconnects like any drop.
+ * TCP keepalive is on as well, for the time between heartbeats.
  */
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { DEFAULT_CONNECT_TIMEOUT_MS, KEEPALIVE_INITIAL_DELAY_MS } from '../pg-pool';
 
 export interface ReconnectOptions {
   /** First delay after a drop. @default 100 */
@@ -15,11 +22,34 @@ export interface ReconnectOptions {
 
 export const DEFAULT_RECONNECT: ReconnectOptions = { initialMs: 100, maxMs: 5000 };
 
+export interface HeartbeatOptions {
+  /** Time between two questions on an idle or busy connection; 0 asks none. @default 15000 */
+  intervalMs: number;
+  /** Longest wait for the answer before the connection counts as dead. @default 5000 */
+  timeoutMs: number;
+}
+
+/** A silent connection is noticed within about 20 s. */
+export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 5_000 };
+
+/** Whether notifications can arrive now, and since when that is so. */
+export interface ListenerState {
+  connected: boolean;
+  /** When `connected` last changed (or the listener was created), ISO 8601. */
+  since: string;
+  /** Connections lost since start (dropped, or found silent by the heartbeat). */
+  connectionsLost: number;
+}
+
 export interface PgListenerOptions {
   url: string;
   channels: readonly string[];
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   reconnect?: ReconnectOptions;
+  /** How a silent connection is noticed. @default DEFAULT_HEARTBEAT */
+  heartbeat?: HeartbeatOptions;
+  /** Longest wait for a connection to open. @default DEFAULT_CONNECT_TIMEOUT_MS */
+  connectTimeoutMs?: number;
   /** Shown in pg_stat_activity.application_name. @default "seedsmetrics-gateway/listener" */
   applicationName?: string;
   /**
@@ -39,10 +69,19 @@ export class PgListener {
   private delayMs: number;
   private connectedOnce = false;
   private readonly reconnect: ReconnectOptions;
+  private readonly heartbeat: HeartbeatOptions;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private connectedSince = new Date();
+  private connectionsLost = 0;
 
   constructor(private readonly options: PgListenerOptions) {
     this.reconnect = options.reconnect ?? DEFAULT_RECONNECT;
+    this.heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
     this.delayMs = this.reconnect.initialMs;
+  }
+
+  state(): ListenerState {
+    return { connected: this.client !== undefined, since: this.connectedSince.toISOString(), connectionsLost: this.connectionsLost };
   }
 
   /** Connects and LISTENs; rejects if the very first connection fails (later drops are retried forever). */
@@ -58,15 +97,24 @@ export class PgListener {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    clearTimeout(this.heartbeatTimer);
     const client = this.client;
-    this.client = undefined;
+    this.setClient(undefined);
     if (client) await client.end().catch(() => undefined);
+  }
+
+  private setClient(client: pg.Client | undefined): void {
+    if ((client === undefined) !== (this.client === undefined)) this.connectedSince = new Date();
+    this.client = client;
   }
 
   private async connect(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.options.url,
       application_name: this.options.applicationName ?? DEFAULT_LISTENER_APPLICATION_NAME,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
     });
     // Without an 'error' listener a terminated backend (57P01) would crash the process.
     client.on('error', (error) => this.options.log.warn({ err: error }, 'LISTEN connection error'));
@@ -88,8 +136,9 @@ export class PgListener {
     }
     const reconnect = this.connectedOnce;
     this.connectedOnce = true;
-    this.client = client;
+    this.setClient(client);
     this.delayMs = this.reconnect.initialMs;
+    this.scheduleHeartbeat(client);
     this.options.log.info({ channels: this.options.channels, reconnect }, 'listening for notifications');
     try {
       await this.options.onConnected(client, { reconnect });
@@ -106,9 +155,54 @@ export class PgListener {
 
   private dropped(client: pg.Client): void {
     if (this.client !== client) return;
-    this.client = undefined;
+    this.setClient(undefined);
+    clearTimeout(this.heartbeatTimer);
     if (this.stopped) return;
+    this.connectionsLost += 1;
     this.options.log.warn({ retryInMs: this.delayMs }, 'LISTEN connection lost; reconnecting');
+    this.scheduleRetry();
+  }
+
+  private scheduleHeartbeat(client: pg.Client): void {
+    const { intervalMs, timeoutMs } = this.heartbeat;
+    if (intervalMs <= 0) return;
+    this.heartbeatTimer = setTimeout(() => {
+      void this.answers(client, timeoutMs).then((problem) => {
+        if (this.client !== client || this.stopped) return;
+        if (problem === undefined) this.scheduleHeartbeat(client);
+        else this.abandon(client, problem);
+      });
+    }, intervalMs);
+    this.heartbeatTimer.unref();
+  }
+
+  /** Undefined when the server answers `SELECT 1` within `timeoutMs`, else what went wrong. */
+  private async answers(client: pg.Client, timeoutMs: number): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.query('SELECT 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Gives up a connection that stopped answering: its socket is destroyed (ending it politely could wait forever). */
+  private abandon(client: pg.Client, problem: string): void {
+    this.setClient(undefined);
+    clearTimeout(this.heartbeatTimer);
+    this.connectionsLost += 1;
+    this.options.log.warn({ problem, retryInMs: this.delayMs }, 'LISTEN connection unresponsive; reconnecting');
+    client.removeAllListeners('error');
+    client.on('error', () => undefined); // the destroyed socket's error is this drop, already logged
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     this.scheduleRetry();
   }
 

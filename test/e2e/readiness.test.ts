@@ -1,7 +1,8 @@
 /**
  * /health/ready tells a database that does not answer from a pool that is merely busy: its probes run on
  * connections of their own, so with every request connection taken and callers queueing, the gateway stays in
- * rotation (200, "degraded", the queue shown) rather than reporting the database unavailable (503).
+ * rotation (200, "degraded", the queue shown) rather than reporting the database unavailable (503). The report
+ * also shows the live feeds' LISTEN connection.
  */
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
@@ -29,6 +30,10 @@ it('is ok with both pools idle', async () => {
   const { status, body } = await ready();
   expect(status).toBe(200);
   expect(body).toMatchObject({ status: 'ok', django: { ok: true, pool: { waiting: 0 } }, metrics: { ok: true, pool: { waiting: 0 } }, sync: { status: 'disabled' } });
+  // The live feeds' LISTEN connection, here and as a metric (test/integration/live/silent-listener.test.ts: down).
+  expect(body.listener).toEqual({ connected: true, since: expect.any(String), connectionsLost: 0 });
+  const scrape = await (await fetch(`${app.server.url}/metrics`)).text();
+  expect(scrape.split('\n').filter((line) => line.startsWith('gateway_listener_'))).toEqual(['gateway_listener_connected 1', 'gateway_listener_connections_lost_total 0']);
 });
 
 it('stays ready, degraded, while every request connection is taken and a caller waits', async () => {

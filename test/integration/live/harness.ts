@@ -9,7 +9,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createContextFactory, type AppContext, type Viewer } from '../../../src/context';
 import { startEventBridge, type EventBridge } from '../../../src/events/bridge';
-import type { ReconnectOptions } from '../../../src/events/pg-listener';
+import type { HeartbeatOptions, ReconnectOptions } from '../../../src/events/pg-listener';
 import { createAppPubSub, type AppPubSub } from '../../../src/events/pubsub';
 import { attachGraphqlWs, type GraphqlWsOptions, type GraphqlWsServer } from '../../../src/events/ws-server';
 import { buildAppSchema } from '../../../src/schema';
@@ -56,7 +56,15 @@ export interface LiveInstance {
 
 export async function startLiveInstance(
   dbs: TestDatabases,
-  options: Pick<GraphqlWsOptions, 'maxBufferedBytes' | 'maxPendingEvents' | 'keepAliveMs' | 'checkOperation'> & { reconnect?: ReconnectOptions; applicationName?: string } = {},
+  options: Pick<GraphqlWsOptions, 'maxBufferedBytes' | 'maxPendingEvents' | 'keepAliveMs' | 'checkOperation'> & {
+    reconnect?: ReconnectOptions;
+    applicationName?: string;
+    heartbeat?: HeartbeatOptions;
+    /** Longest wait for the LISTEN connection to open. */
+    connectTimeoutMs?: number;
+    /** Where the LISTEN connection goes (e.g. through a TCP proxy). @default dbs.metricsUrl */
+    listenerUrl?: string;
+  } = {},
 ): Promise<LiveInstance> {
   const log = recordingLog();
   const pubSub = createAppPubSub();
@@ -74,7 +82,15 @@ export async function startLiveInstance(
   const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, maxBufferedBytes: options.maxBufferedBytes, maxPendingEvents: options.maxPendingEvents, keepAliveMs: options.keepAliveMs, checkOperation: options.checkOperation });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const port = (httpServer.address() as AddressInfo).port;
-  const bridge = await startEventBridge({ metricsUrl: dbs.metricsUrl, pubSub, log, reconnect: options.reconnect, applicationName: options.applicationName });
+  const bridge = await startEventBridge({
+    metricsUrl: options.listenerUrl ?? dbs.metricsUrl,
+    pubSub,
+    log,
+    reconnect: options.reconnect,
+    heartbeat: options.heartbeat,
+    connectTimeoutMs: options.connectTimeoutMs,
+    applicationName: options.applicationName,
+  });
   const url = `ws://127.0.0.1:${port}/graphql`;
   const clients: Client[] = [];
   return {
