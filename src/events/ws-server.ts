@@ -8,7 +8,10 @@
  * - a bound on what a slow client can make the server hold: when a subscription's backlog of events or the
  *   socket's unsent bytes exceed it, the client is closed with SLOW_CONSUMER_CLOSE_CODE (it may reconnect and
  *   resume with `since`);
- * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged;
+ * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged —
+ *   except errors of a subscription whose socket is already closed (its pending sends fail once the keepalive
+ *   or a slow-consumer close has ended the connection): nobody can receive them, so they are logged at debug and
+ *   not counted;
  * - bad input found when a subscription starts (its resolver refuses the arguments) is the protocol's `error`
  *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes; a document
  *   over the size bounds (src/document-limits.ts) is refused before it is parsed, as over HTTP;
@@ -26,7 +29,7 @@ import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authentica
 import type { AppContext, Viewer } from '../context';
 import { isAllowedWebSocketOrigin } from '../cors';
 import { documentOverLimits } from '../document-limits';
-import { createFormatError } from '../errors';
+import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
 import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
@@ -158,6 +161,14 @@ function codeCallerErrors(errors: readonly GraphQLError[]): GraphQLError[] {
     const fromGraphqlJs = error.originalError === undefined || error.originalError instanceof GraphQLError;
     return error.extensions.code === undefined && error.path === undefined && fromGraphqlJs ? withCode(error, 'BAD_USER_INPUT') : error;
   });
+}
+
+/**
+ * Whether nothing can be sent on `socket` any more: closing or closed (the keepalive's terminate() marks it so), or
+ * its TCP socket already destroyed (a client that vanished: the failed writes arrive before ws sees the close).
+ */
+function socketGone(socket: WebSocket): boolean {
+  return socket.readyState !== socket.OPEN || (socket as unknown as { _socket?: { destroyed?: boolean } })._socket?.destroyed === true;
 }
 
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
@@ -300,7 +311,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         }
         return masked;
       },
-      onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) => codeCallerErrors(errors).map((error) => formatError(error.toJSON(), error)),
+      onError: (ctx, _id, _payload, errors: readonly GraphQLError[]) => {
+        if (socketGone(ctx.extra.socket)) {
+          // graphql-ws ends the subscription with the failed send's error (ERR_STREAM_DESTROYED) and would send it on
+          // a socket that is gone: not a failure of the operation, and no caller will see it. terminate() makes ws
+          // agree that the socket is gone (its TCP socket may be destroyed before ws notices), so that send is skipped.
+          if (ctx.extra.socket.readyState === ctx.extra.socket.OPEN) ctx.extra.socket.terminate();
+          const cause = errors[0]?.originalError;
+          log.debug({ err: { message: cause?.message ?? errors[0]?.message, code: (cause as { code?: unknown } | undefined)?.code } }, 'a subscription ended on a closed WebSocket');
+          return errors.map(() => ({ message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+        }
+        return codeCallerErrors(errors).map((error) => formatError(error.toJSON(), error));
+      },
     },
     wss,
     options.keepAliveMs,
