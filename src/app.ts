@@ -30,6 +30,8 @@ export interface App {
   worker: SyncWorker | undefined;
   /** Stops everything in order; safe to call twice. */
   stop(): Promise<void>;
+  /** While stop() runs: the component it is stopping now (for a shutdown that takes too long). */
+  stoppingComponent(): string | undefined;
 }
 
 type Stopper = { name: string; stop: () => Promise<void> };
@@ -53,9 +55,11 @@ async function startServer(options: ServerOptions): Promise<GatewayServer> {
 export async function startApp(config: Config, log: Logger): Promise<App> {
   // Everything started is pushed here, so a failure half-way still stops what did start (in reverse order).
   const stoppers: Stopper[] = [];
+  let stoppingNow: string | undefined;
   const stopAll = async (): Promise<void> => {
     while (stoppers.length > 0) {
       const next = stoppers.pop()!;
+      stoppingNow = next.name;
       try {
         await next.stop();
         log.debug({ component: next.name }, 'stopped');
@@ -63,6 +67,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         log.error({ err: error, component: next.name }, 'error while stopping');
       }
     }
+    stoppingNow = undefined;
   };
 
   try {
@@ -160,6 +165,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       server,
       worker,
       stop: () => (stopping ??= stopAll()),
+      stoppingComponent: () => stoppingNow,
     };
   } catch (error) {
     await stopAll();

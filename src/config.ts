@@ -67,12 +67,14 @@ export interface SyncConfig {
   statementTimeoutMs: number;
 }
 
-/** How long the gateway waits for a database (src/pg-pool.ts). */
+/** How long the gateway waits for a database, and for itself to stop (src/pg-pool.ts, src/index.ts). */
 export interface TimeoutsConfig {
   /** Longest wait for a database connection: opening one, or a free one of a busy pool. @default 10000 */
   dbConnectMs: number;
   /** Longest statement of a request (PostgreSQL statement_timeout of the request pools); 0 for none. @default 30000 */
   dbStatementMs: number;
+  /** Time from SIGTERM to a forced exit (code 1) when something does not stop; below Kubernetes' 30 s grace. @default 25000 */
+  shutdownMs: number;
 }
 
 /**
@@ -375,6 +377,7 @@ export function loadConfig(env: Env = process.env): Config {
     timeouts: {
       dbConnectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
       dbStatementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
+      shutdownMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 3_600_000),
     },
   };
 }

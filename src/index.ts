@@ -1,7 +1,9 @@
 /**
  * `npm start`: reads the configuration, starts the whole system and stops it in order on SIGINT/SIGTERM.
  * A configuration error, found in the environment or at start-up, prints one line naming the variable and exits
- * with code 1.
+ * with code 1. A stop that takes longer than SHUTDOWN_TIMEOUT_MS (a cycle blocked on a lock, connections
+ * black-holed) is cut short: one line names the component still stopping, and the exit code is 1 — before the
+ * orchestrator's SIGKILL, which would say nothing.
  */
 import 'reflect-metadata';
 import { startApp, type App } from './app';
@@ -17,7 +19,11 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (shuttingDown) return;
     shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, deadlineMs: config.timeouts.shutdownMs }, 'shutting down');
+    setTimeout(() => {
+      log.error({ component: app?.stoppingComponent(), deadlineMs: config.timeouts.shutdownMs }, 'shutdown deadline passed with a component still stopping; exiting');
+      process.exit(1);
+    }, config.timeouts.shutdownMs).unref();
     void (app?.stop() ?? Promise.resolve()).then(
       () => {
         log.info('stopped');

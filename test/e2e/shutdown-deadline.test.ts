@@ -1,0 +1,79 @@
+/**
+ * SIGTERM while a component cannot stop — the sync worker's cycle waits on a table lock another session holds —
+ * ends the process after SHUTDOWN_TIMEOUT_MS with exit code 1 and one line naming that component, instead of
+ * waiting as long as the lock is held (or, on a black-holed network, forever).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type pg from 'pg';
+import { repoRoot } from '../../src/paths';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { freePort } from '../support/free-port';
+
+let dbs: TestDatabases;
+let child: ChildProcess | undefined;
+let locker: pg.PoolClient | undefined;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (locker) {
+    await locker.query('ROLLBACK').catch(() => undefined);
+    locker.release();
+  }
+  await dbs?.drop();
+});
+
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await condition())) {
+    if (child?.exitCode !== null) throw new Error(`the process exited (${child?.exitCode}) while waiting for ${what}\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stopping', async () => {
+  locker = await dbs.metrics.pool.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE loans IN ACCESS EXCLUSIVE MODE');
+
+  let output = '';
+  child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+    cwd: repoRoot,
+    env: {
+      NODE_ENV: 'production',
+      PATH: process.env.PATH,
+      DJANGO_DATABASE_URL: dbs.djangoUrl,
+      METRICS_DATABASE_URL: dbs.metricsUrl,
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+
+  await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
+  // The start-up cycle recomputes every open loan, which needs the locked table.
+  await waitFor(
+    'the sync worker to wait on the lock',
+    async () =>
+      (await dbs.metrics.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'seedsmetrics-gateway/metrics' AND wait_event_type = 'Lock'`)).rows.length > 0,
+    () => output,
+  );
+  child.kill('SIGTERM');
+  expect(await exited).toBe(1);
+  const lines = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string; component?: string; deadlineMs?: number });
+  const last = lines.at(-1)!;
+  expect([last.level, last.msg, last.component, last.deadlineMs]).toEqual([50, 'shutdown deadline passed with a component still stopping; exiting', 'sync worker', 1000]);
+  expect(lines.map((line) => line.msg)).not.toContain('stopped');
+}, 120_000);
