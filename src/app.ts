@@ -15,7 +15,7 @@ import type { Logger } from './logger';
 import { migrateMetrics } from './migrate';
 import { observeApp } from './observability';
 import { buildAppSchema } from './schema';
-import { checkReadiness } from './readiness';
+import { checkReadiness, probeDatabases } from './readiness';
 import { ensureDemoData } from './seed/demo';
 import { ListenError, startGatewayServer, type GatewayServer, type ServerOptions } from './server';
 import { runStartupChecks } from './startup-checks';
@@ -137,6 +137,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       syncHealth: observedWorker && (() => observedWorker.health()),
       liveConnections: () => server.liveConnections(),
       listener: bridge.listenerState,
+      databases: () => probeDatabases(dbs),
     });
     stoppers.push({ name: 'metrics sources', stop: async () => unobserve() });
     // The HTTP server is stopped first (pushed last): in-flight requests drain before anything below goes away.

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
 import type { ListenerState } from './events/pg-listener';
+import type { DatabaseProbe } from './readiness';
 import type { SyncHealth } from './sync/worker';
 
 export const registry = new client.Registry();
@@ -48,6 +49,8 @@ export interface AppMetricSources {
   liveConnections: () => number;
   /** The live feeds' LISTEN connection. */
   listener?: () => ListenerState;
+  /** Probes each database (on its probe connection, within the probe's bound). */
+  databases?: () => Promise<Record<'django' | 'metrics', Pick<DatabaseProbe, 'ok'>>>;
 }
 
 // One app per process in production; tests start several in turn, so the latest observed app is the one read.
@@ -73,6 +76,18 @@ new client.Gauge({
       this.set({ database, state: 'idle' }, pool.idleCount);
       this.set({ database, state: 'waiting' }, pool.waitingCount);
     }
+  },
+});
+
+new client.Gauge({
+  name: 'gateway_db_up',
+  help: 'Whether each database answered a probe at this scrape (1) or not within 2 s (0); the probes do not queue behind requests',
+  labelNames: ['database'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset();
+    const probed = await observed?.databases?.();
+    for (const [database, probe] of Object.entries(probed ?? {})) this.set({ database }, probe.ok ? 1 : 0);
   },
 });
 
@@ -127,6 +142,20 @@ syncGauge('gateway_sync_last_cycle_duration_seconds', 'Duration of the last sync
 syncGauge('gateway_sync_last_cycle_timestamp_seconds', 'When the last sync cycle finished (Unix time)', (h) => (h.lastCycleAt === null ? null : Date.parse(h.lastCycleAt) / 1000));
 syncGauge('gateway_sync_last_cycle_rows', 'Rows the last sync cycle copied', (h) => (h.lastCycleAt === null ? null : h.rowsLastCycle));
 syncGauge('gateway_sync_last_cycle_errors', 'Errors of the last sync cycle (rejected rows and failures)', (h) => (h.lastCycleAt === null ? null : h.errorsLastCycle));
+
+new client.Counter({
+  name: 'gateway_sync_cycles_total',
+  help: 'Sync cycles finished since start, by result (ok, failed); a failed cycle is retried next interval',
+  labelNames: ['result'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    const cycles = observed?.syncHealth?.().cycles;
+    if (cycles === undefined) return;
+    this.inc({ result: 'ok' }, cycles.succeeded);
+    this.inc({ result: 'failed' }, cycles.failed);
+  },
+});
 
 export type RouteLabel = 'graphql' | 'health' | 'other';
 

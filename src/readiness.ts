@@ -63,8 +63,9 @@ async function probe(database: { pool: ObservedPool; probePool: ObservedPool }, 
 }
 
 /** Probes both databases on their probe connections. */
-export function probeDatabases(dbs: Pick<Databases, 'django' | 'metrics'>): Promise<[django: DatabaseProbe, metrics: DatabaseProbe]> {
-  return Promise.all([probe(dbs.django, djangoTablesProblem), probe(dbs.metrics, answers)]);
+export async function probeDatabases(dbs: Pick<Databases, 'django' | 'metrics'>): Promise<Record<'django' | 'metrics', DatabaseProbe>> {
+  const [django, metrics] = await Promise.all([probe(dbs.django, djangoTablesProblem), probe(dbs.metrics, answers)]);
+  return { django, metrics };
 }
 
 export async function checkReadiness(parts: {
@@ -74,7 +75,7 @@ export async function checkReadiness(parts: {
   /** The live feeds' LISTEN connection (src/events/bridge.ts). */
   listener?: () => ListenerState;
 }): Promise<ReadinessReport> {
-  const [django, metrics] = await probeDatabases(parts.dbs);
+  const { django, metrics } = await probeDatabases(parts.dbs);
   const sync = parts.worker ? parts.worker.health(parts.maxLagMs) : { status: 'disabled' };
   const listener = parts.listener?.();
   const busy = django.pool.waiting > 0 || metrics.pool.waiting > 0;

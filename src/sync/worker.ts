@@ -115,6 +115,8 @@ export interface SyncHealth {
   rowsLastCycle: number;
   errorsLastCycle: number;
   lastError: string | null;
+  /** Cycles finished since the worker was created: through, or failed (the loop retries a failed one next interval). */
+  cycles: { succeeded: number; failed: number };
 }
 
 type Schedule = Pick<
@@ -201,6 +203,7 @@ export class SyncWorker {
   private rowsLastCycle = 0;
   private errorsLastCycle = 0;
   private lastError: string | null = null;
+  private readonly cycles = { succeeded: 0, failed: 0 };
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs;
@@ -282,6 +285,7 @@ export class SyncWorker {
       rowsLastCycle: this.rowsLastCycle,
       errorsLastCycle: this.errorsLastCycle,
       lastError: this.lastError,
+      cycles: { ...this.cycles },
     };
   }
 
@@ -497,5 +501,7 @@ export class SyncWorker {
     this.rowsLastCycle = rows;
     this.errorsLastCycle = errors;
     this.lastError = error;
+    if (error === null) this.cycles.succeeded += 1;
+    else this.cycles.failed += 1;
   }
 }

@@ -45,11 +45,11 @@ it('start() copies new Django rows within a few cycles; stop() waits for the run
 it('health() is starting before the first cycle, ok after it, degraded past maxLagMs, and reports the last cycle', async () => {
   await h.django.repayment(1000, 100, -5, '2025-12-01T10:00:00+01:00');
   const worker = h.worker({ recompute: recordingRecompute() });
-  expect(worker.health()).toEqual({ status: 'starting', lastCycleAt: null, lastCycleMs: null, lagMs: null, newestChangeAt: null, rowsLastCycle: 0, errorsLastCycle: 0, lastError: null });
+  expect(worker.health()).toEqual({ status: 'starting', lastCycleAt: null, lastCycleMs: null, lagMs: null, newestChangeAt: null, rowsLastCycle: 0, errorsLastCycle: 0, lastError: null, cycles: { succeeded: 0, failed: 0 } });
   const before = Date.now();
   const report = await worker.runOnce();
   const health = worker.health();
-  expect(health).toMatchObject({ status: 'ok', rowsLastCycle: 4, errorsLastCycle: 1, lastError: null, newestChangeAt: report.newestChangeAt });
+  expect(health).toMatchObject({ status: 'ok', rowsLastCycle: 4, errorsLastCycle: 1, lastError: null, newestChangeAt: report.newestChangeAt, cycles: { succeeded: 1, failed: 0 } });
   expect(Date.parse(health.lastCycleAt!)).toBeGreaterThanOrEqual(before);
   expect(health.lagMs).toBeGreaterThanOrEqual(0);
   await waitFor('a millisecond to pass', async () => Date.now() > report.startedAt.getTime() + 2);
