@@ -334,6 +334,10 @@ export class SyncWorker {
     const client = this.client;
     this.client = null;
     if (client) {
+      // release(true) closes the socket without waiting: a server stopping meanwhile (SIGTERM stops the embedded
+      // PostgreSQL right after the worker) terminates it, and that error is no longer news.
+      client.removeAllListeners('error');
+      client.on('error', () => undefined);
       try {
         client.release(true);
       } catch {
