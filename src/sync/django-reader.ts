@@ -45,15 +45,20 @@ const NUMERIC_15_2_LIMIT = '1e13';
  */
 export const AMOUNT_LIMIT = '1e10';
 
-/** Exact money from a Django float8: 2-dp decimal text, NULL when it is NaN, infinite or not below `limit` in size. */
-const money = (column: string, limit: string = NUMERIC_15_2_LIMIT): string =>
-  `CASE WHEN abs(${column}) < ${limit} THEN round(${column}::numeric, 2)::text END`;
+/** Exact money from a Django float8, rounded to cents: NULL when it is NaN, infinite or not below `limit` in size. */
+const cents = (column: string, limit: string = NUMERIC_15_2_LIMIT): string =>
+  `CASE WHEN abs(${column}) < ${limit} THEN round(${column}::numeric, 2) END`;
+
+/** The same as decimal text, as the copy's rows carry it. */
+const money = (column: string, limit: string = NUMERIC_15_2_LIMIT): string => `(${cents(column, limit)})::text`;
 
 /** A business date (D1): the calendar date of a timestamptz in the business time zone ($1 of every query). */
-const businessDate = (column: string): string => `(${column} AT TIME ZONE $1::text)::date::text`;
+const businessDay = (column: string): string => `(${column} AT TIME ZONE $1::text)::date`;
+/** The same as YYYY-MM-DD text. */
+const businessDate = (column: string): string => `${businessDay(column)}::text`;
 
 /** Django's business date now (D1): what "in the future" is measured against. */
-const DJANGO_TODAY = `(statement_timestamp() AT TIME ZONE $1::text)::date`;
+const DJANGO_TODAY = businessDay('statement_timestamp()');
 
 /**
  * A note for a text that a seedsmetrics column keeps only the start of (the upstream widths, D13), or NULL.
@@ -180,7 +185,7 @@ const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
   ), '')`;
 
 /** The business date of disbursement (D1). */
-const DISBURSED_ON = `(l.date_disbursed AT TIME ZONE $1::text)::date`;
+const DISBURSED_ON = businessDay('l.date_disbursed');
 
 /**
  * The earliest disbursement date taken as real: Django's date fields default to placeholders such as 1900-01-01,
@@ -252,12 +257,12 @@ export interface RepaymentSourceRow extends SourceRow, KeptNote {
 
 /** Django repayments with their amount in cents as the copy stores it (NULL: beyond AMOUNT_LIMIT, never copied). */
 const REPAYMENTS_WITH_CENTS = `SELECT id, ajo_loan_id, updated_at, paid_date, marked_as, applied_to_loan,
-  CASE WHEN abs(repayment_amount) < ${AMOUNT_LIMIT} THEN round(repayment_amount::numeric, 2) END AS amount FROM loans_ajoloanrepayment`;
+  ${cents('repayment_amount', AMOUNT_LIMIT)} AS amount FROM loans_ajoloanrepayment`;
 
 /** D3 over REPAYMENTS_WITH_CENTS: the rule seedsmetrics' generated repayments.is_counted applies to the copy. */
 const COUNTS_UNDER_D3 = `r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE`;
 
-const PAID_ON = `(r.paid_date AT TIME ZONE $1::text)::date`;
+const PAID_ON = businessDay('r.paid_date');
 
 /**
  * Payments dated where no payment can be, copied as they are and reported once. A payment dated before its loan's
@@ -265,8 +270,8 @@ const PAID_ON = `(r.paid_date AT TIME ZONE $1::text)::date`;
  * every computed field is as of the business date (the engine sums payments dated up to it).
  */
 const REPAYMENT_KEPT_NOTE = notes([
-  `CASE WHEN ${PAID_ON} < (dl.date_disbursed AT TIME ZONE $1::text)::date
-        THEN 'paid_date ' || ${PAID_ON} || ' is before its loan''s date_disbursed ' || (dl.date_disbursed AT TIME ZONE $1::text)::date || ': kept, counted' END`,
+  `CASE WHEN ${PAID_ON} < ${businessDay('dl.date_disbursed')}
+        THEN 'paid_date ' || ${PAID_ON} || ' is before its loan''s date_disbursed ' || ${businessDay('dl.date_disbursed')} || ': kept, counted' END`,
   `CASE WHEN ${PAID_ON} > ${DJANGO_TODAY} THEN 'paid_date ' || ${PAID_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || '): kept, not counted until then' END`,
   truncationNote(`r.repayment_type`, 'repayment_type', 'payment_method', 50),
 ]);
