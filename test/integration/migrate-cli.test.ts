@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { redactUrl } from '../../src/config';
 import { metricsMigrationsDir } from '../../src/paths';
 import { runCli } from '../support/cli';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 it('applies every migration to an empty database, then none, and names the database without its password', async () => {
   const env = { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: url };
-  const where = url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  const where = redactUrl(url);
   expect(await runCli('src/cli/migrate.ts', [], env)).toEqual({ code: 0, stdout: `${where}: applied ${MIGRATIONS} of ${MIGRATIONS} migrations\n`, stderr: '' });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -56,5 +57,5 @@ it('exits 1 naming the database when it cannot migrate it', async () => {
   const missing = withDatabase(process.env.TEST_PG_ADMIN_URL!, `${name}_absent`);
   const result = await runCli('src/cli/migrate.ts', [], { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: missing });
   expect(result.code).toBe(1);
-  expect(result.stderr).toBe(`db:migrate failed on ${missing.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')}: database "${name}_absent" does not exist\n`);
+  expect(result.stderr).toBe(`db:migrate failed on ${redactUrl(missing)}: database "${name}_absent" does not exist\n`);
 }, 300_000);
