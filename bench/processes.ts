@@ -95,10 +95,12 @@ function stopper(child: ChildProcess, name: string): () => Promise<void> {
     });
 }
 
-function spawnLogged(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+/** Runs node with args, under `wrapper` (a command and its arguments, such as valgrind's) when one is given. */
+function spawnLogged(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string, wrapper: readonly string[] = []): ChildProcess {
   fs.mkdirSync(logDir, { recursive: true });
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'w');
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', log] });
+  const [command, ...commandArgs] = [...wrapper, process.execPath, ...args];
+  const child = spawn(command!, commandArgs, { env, stdio: ['ignore', 'pipe', log] });
   child.stdout!.on('data', (chunk: Buffer) => fs.writeSync(log, chunk));
   return child;
 }
@@ -111,6 +113,8 @@ export interface GatewayEnv {
   syncEnabled: boolean;
   syncIntervalMs?: number;
   poolSize: number;
+  /** Runs the gateway under this command (bench/instructions.ts: valgrind), with node's own flags first, and this much time to start. */
+  wrapper?: { command: readonly string[]; nodeFlags: readonly string[]; startTimeoutMs: number };
 }
 
 export async function startGateway(name: string, options: GatewayEnv, logDir: string): Promise<Child> {
@@ -132,15 +136,16 @@ export async function startGateway(name: string, options: GatewayEnv, logDir: st
     DJANGO_POOL_SIZE: String(options.poolSize),
     METRICS_POOL_SIZE: String(options.poolSize),
   };
-  const child = spawnLogged(name, ['-r', '@swc-node/register', 'src/index.ts'], env, logDir);
+  const child = spawnLogged(name, [...(options.wrapper?.nodeFlags ?? []), '-r', '@swc-node/register', 'src/index.ts'], env, logDir, options.wrapper?.command);
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  const startTimeoutMs = options.wrapper?.startTimeoutMs ?? 120_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up; see ${path.join(logDir, `${name}.log`)}`);
     if ((await get(`${base}/health/live`)) === 200) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} did not answer ${base}/health/live within 120 s; see ${path.join(logDir, `${name}.log`)}`);
+      throw new Error(`${name} did not answer ${base}/health/live within ${startTimeoutMs / 1000} s; see ${path.join(logDir, `${name}.log`)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

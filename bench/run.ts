@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { isoDate, parseFlags, port, positiveNumber, tag, wholeNumber } from './args';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { postJson, runInterleaved, runLoad } from './load';
 import { growthPct, rssGrowth, startRssSampler } from './memory';
@@ -36,40 +37,27 @@ interface Args {
 const USAGE = 'usage: npm run bench -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions] [--pg-port N] [--tag NAME]';
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { scale: NaN, seed: 42, asOf: '2025-12-10', quick: false, rebuild: false, skipMemory: false, skipSubscriptions: false, pgPort: BENCH_PG_PORT, tag: undefined };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value; ${USAGE}`);
-      return v;
-    };
-    if (flag === '--scale') {
-      const v = value();
-      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`--scale must be a positive number such as 1 or 10; got ${JSON.stringify(v)}`);
-      args.scale = Number(v);
-    } else if (flag === '--seed') {
-      const v = value();
-      if (!/^\d+$/.test(v)) throw new Error(`--seed must be a non-negative integer; got ${JSON.stringify(v)}`);
-      args.seed = Number(v);
-    } else if (flag === '--as-of') {
-      const v = value();
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new Error(`--as-of must be a date YYYY-MM-DD; got ${JSON.stringify(v)}`);
-      args.asOf = v;
-    } else if (flag === '--pg-port') {
-      const v = value();
-      if (!/^\d+$/.test(v) || Number(v) < 1024 || Number(v) > 65535) throw new Error(`--pg-port must be a port from 1024 to 65535; got ${JSON.stringify(v)}`);
-      args.pgPort = Number(v);
-    } else if (flag === '--tag') {
-      const v = value();
-      if (!/^[a-z0-9-]+$/.test(v)) throw new Error(`--tag must be lower-case letters, digits and dashes; got ${JSON.stringify(v)}`);
-      args.tag = v;
-    } else if (flag === '--quick') args.quick = true;
-    else if (flag === '--rebuild') args.rebuild = true;
-    else if (flag === '--skip-memory') args.skipMemory = true;
-    else if (flag === '--skip-subscriptions') args.skipSubscriptions = true;
-    else throw new Error(`unknown argument ${JSON.stringify(flag)}; ${USAGE}`);
-  }
+  const initial: Args = { scale: NaN, seed: 42, asOf: '2025-12-10', quick: false, rebuild: false, skipMemory: false, skipSubscriptions: false, pgPort: BENCH_PG_PORT, tag: undefined };
+  const args = parseFlags(
+    argv,
+    initial,
+    {
+      values: {
+        '--scale': (a, v) => (a.scale = positiveNumber('--scale', v, '1 or 10')),
+        '--seed': (a, v) => (a.seed = wholeNumber('--seed', v, 0)),
+        '--as-of': (a, v) => (a.asOf = isoDate('--as-of', v)),
+        '--pg-port': (a, v) => (a.pgPort = port('--pg-port', v)),
+        '--tag': (a, v) => (a.tag = tag('--tag', v)),
+      },
+      switches: {
+        '--quick': (a) => (a.quick = true),
+        '--rebuild': (a) => (a.rebuild = true),
+        '--skip-memory': (a) => (a.skipMemory = true),
+        '--skip-subscriptions': (a) => (a.skipSubscriptions = true),
+      },
+    },
+    USAGE,
+  );
   if (Number.isNaN(args.scale)) args.scale = args.quick ? 0.05 : 1;
   return args;
 }

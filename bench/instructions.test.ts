@@ -1,0 +1,47 @@
+/**
+ * bench:instructions' pure parts: its flags (shared readers of bench/args.ts), reading a callgrind dump, and
+ * the table it prints. The counting itself needs valgrind and minutes; `npm run bench:instructions` runs it.
+ */
+import { callgrindTotal, markdownTable, parseInstructionArgs, type InstructionResult } from './instructions';
+
+test('takes the defaults, and each flag with its value', () => {
+  expect(parseInstructionArgs([])).toEqual({ scale: 1, seed: 42, asOf: '2025-12-10', warmup: 2000, requests: 500, pgPort: 54339, tag: undefined });
+  expect(parseInstructionArgs(['--scale', '10', '--warmup', '0', '--requests', '50', '--tag', 'after-fix', '--pg-port', '55000'])).toMatchObject({
+    scale: 10,
+    warmup: 0,
+    requests: 50,
+    tag: 'after-fix',
+    pgPort: 55000,
+  });
+});
+
+test('refuses a bad flag naming what it expected and what arrived', () => {
+  expect(() => parseInstructionArgs(['--requests', '0'])).toThrow('--requests must be a whole number of at least 1; got "0"');
+  expect(() => parseInstructionArgs(['--warmup', '1e3'])).toThrow('--warmup must be a whole number of at least 0; got "1e3"');
+  expect(() => parseInstructionArgs(['--tag', 'After'])).toThrow('--tag must be lower-case letters, digits and dashes; got "After"');
+  expect(() => parseInstructionArgs(['--requests'])).toThrow(/^--requests needs a value; usage: npm run bench:instructions/);
+  expect(() => parseInstructionArgs(['--quick'])).toThrow(/^unknown argument "--quick"; usage: npm run bench:instructions/);
+});
+
+test('reads the instruction total of a callgrind dump part', () => {
+  const dump = ['# callgrind format', 'version: 1', 'creator: callgrind-3.19.0', 'part: 2', 'events: Ir', 'summary: 1234567', '', 'fn=(1) main', '16 3', 'totals: 1234567', ''].join('\n');
+  expect(callgrindTotal(dump, 'callgrind.out.2')).toBe(1234567);
+  expect(() => callgrindTotal('events: Ir\n', 'callgrind.out.3')).toThrow('callgrind.out.3 is not a callgrind dump: it has no "totals:" or "summary:" line');
+});
+
+test('tabulates instructions per request and what each operation adds to { __typename }', () => {
+  const result: InstructionResult = {
+    date: '2026-11-26',
+    commit: 'abc1234',
+    machine: { cpus: 2, cpuModel: 'x', memoryGiB: 24, loadAverageAtStart: [0, 0, 0], node: 'v20.20.2', postgres: '18.0', platform: 'Linux' },
+    valgrind: 'valgrind-3.19.0',
+    scale: 1,
+    warmup: 2000,
+    requests: 500,
+    perRequest: { typename: 565000, officersList: 9000000, officerById: 1450000, loansPage: 5000000, loanById: 1500000, fimrDrilldown: 6000000, dashboard: 12000000 },
+  };
+  const table = markdownTable(result);
+  expect(table).toContain('| typename | 565,000 |  |');
+  expect(table).toContain('| loanById | 1,500,000 | 935,000 |');
+  expect(table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| operation'))).toHaveLength(7);
+});

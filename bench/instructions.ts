@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:instructions [-- --scale N] [--warmup N] [--requests N] [--tag NAME] [--pg-port N]`
+ *
+ * How many CPU instructions the gateway executes per request of each bench operation, counted by valgrind's
+ * callgrind. Latency ratios on a shared VM move by tens of percent from one run to the next; an instruction count
+ * of the same code on the same data moves by a few, so a change to the request path can be judged by it (the
+ * eighth session could not tell from latencies whether its pre-execution checks cost anything).
+ *
+ * The gateway (batched, sync off) runs under callgrind with instrumentation off and gets `--warmup` requests of
+ * each operation; then, operation by operation, instrumentation is switched on for `--requests` sequential
+ * requests and the counters are dumped. Only the gateway process is counted: PostgreSQL and the load generator are not. Node runs with
+ * --single-threaded so that V8 compiles on the counted thread instead of a helper thread whose timing would
+ * decide what lands in the window. `{ __typename }` is measured first: the cost of HTTP and Apollo alone.
+ */
+import 'reflect-metadata';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { isoDate, parseFlags, port, positiveNumber, tag, wholeNumber } from './args';
+import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
+import { runLoad } from './load';
+import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams } from './operations';
+import { startGateway } from './processes';
+import { gitCommit, machineInfo, type MachineInfo } from './report';
+import { freeResultBase } from './results-file';
+
+interface Args {
+  scale: number;
+  seed: number;
+  asOf: string;
+  warmup: number;
+  requests: number;
+  pgPort: number;
+  tag: string | undefined;
+}
+
+const USAGE = 'usage: npm run bench:instructions -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--warmup N] [--requests N] [--pg-port N] [--tag NAME]';
+
+export function parseInstructionArgs(argv: readonly string[]): Args {
+  const initial: Args = { scale: 1, seed: 42, asOf: '2025-12-10', warmup: 2000, requests: 500, pgPort: BENCH_PG_PORT, tag: undefined };
+  return parseFlags(
+    argv,
+    initial,
+    {
+      values: {
+        '--scale': (a, v) => (a.scale = positiveNumber('--scale', v, '1 or 10')),
+        '--seed': (a, v) => (a.seed = wholeNumber('--seed', v, 0)),
+        '--as-of': (a, v) => (a.asOf = isoDate('--as-of', v)),
+        '--warmup': (a, v) => (a.warmup = wholeNumber('--warmup', v, 0)),
+        '--requests': (a, v) => (a.requests = wholeNumber('--requests', v, 1)),
+        '--pg-port': (a, v) => (a.pgPort = port('--pg-port', v)),
+        '--tag': (a, v) => (a.tag = tag('--tag', v)),
+      },
+      switches: {},
+    },
+    USAGE,
+  );
+}
+
+/** The instructions a callgrind dump counted (its `totals:` line, the sum of every event of the part). */
+export function callgrindTotal(dumpText: string, file: string): number {
+  const match = /^totals:\s*(\d+)/m.exec(dumpText) ?? /^summary:\s*(\d+)/m.exec(dumpText);
+  if (!match) throw new Error(`${file} is not a callgrind dump: it has no "totals:" or "summary:" line`);
+  return Number(match[1]);
+}
+
+/** The operations counted, `typename` (HTTP and Apollo alone) first. */
+const COUNTED = ['typename', ...OPERATION_NAMES] as const;
+type Counted = (typeof COUNTED)[number];
+
+export interface InstructionResult {
+  date: string;
+  commit: string;
+  machine: MachineInfo;
+  valgrind: string;
+  scale: number;
+  warmup: number;
+  requests: number;
+  /** Instructions per request, by operation. */
+  perRequest: Record<Counted, number>;
+}
+
+export function markdownTable(result: InstructionResult): string {
+  const base = result.perRequest.typename;
+  const rows = COUNTED.map((op) => {
+    const n = result.perRequest[op];
+    return `| ${op} | ${n.toLocaleString('en-US')} | ${op === 'typename' ? '' : (n - base).toLocaleString('en-US')} |`;
+  });
+  return [
+    `Instructions per request (callgrind), commit ${result.commit}, scale ${result.scale}, ${result.warmup} warm-up and ${result.requests} counted requests per operation, ${result.valgrind}, node ${result.machine.node}`,
+    '',
+    '| operation | instructions / request | beyond `{ __typename }` |',
+    '|---|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+const log = (line: string): void => console.log(`[bench:instructions ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+function valgrindVersion(): string {
+  try {
+    return execFileSync('valgrind', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('bench:instructions needs valgrind on the PATH (Debian: apt-get install valgrind); `valgrind --version` did not run');
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseInstructionArgs(process.argv.slice(2));
+  const valgrind = valgrindVersion();
+  const commit = gitCommit();
+  const logDir = path.join(BENCH_ROOT, 'logs');
+  fs.mkdirSync(BENCH_ROOT, { recursive: true });
+  const workDir = fs.mkdtempSync(path.join(BENCH_ROOT, 'callgrind-'));
+  const dumpFile = path.join(workDir, 'callgrind.out');
+  const vgdbPrefix = path.join(workDir, 'vgdb');
+  // vgdb finds the valgrind process through files named after the prefix, the pid and the USER/LOGNAME and HOST
+  // variables of each side: callgrind_control gets the gateway's (startGateway passes neither user variable, and
+  // HOST is the gateway's listen address). It says when it failed only in what it prints, and exits 0.
+  const control = (pid: number, command: string): void => {
+    const run = spawnSync('callgrind_control', [`--vgdb-prefix=${vgdbPrefix}`, command, String(pid)], { encoding: 'utf8', env: { PATH: process.env.PATH, HOST: '127.0.0.1' } });
+    const said = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+    if (run.status !== 0 || !said.includes('sending command')) throw new Error(`callgrind_control ${command} ${pid} failed: ${said.trim() || run.error?.message}`);
+  };
+
+  const db = await openBenchDatabase({ scale: args.scale, seed: args.seed, asOf: args.asOf }, { rebuild: false, port: args.pgPort, log });
+  try {
+    const metricsPool = new pg.Pool({ connectionString: db.metricsUrl, max: 1 });
+    const pgVersion = (await metricsPool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+    const samples = await sampleParams(metricsPool, 100);
+    await metricsPool.end();
+
+    log('starting the gateway under callgrind (instrumentation off)');
+    const gateway = await startGateway(
+      'gateway-callgrind',
+      {
+        djangoUrl: db.djangoUrl,
+        metricsUrl: db.metricsUrl,
+        batching: true,
+        syncEnabled: false,
+        poolSize: 4,
+        wrapper: {
+          command: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--vgdb-prefix=${vgdbPrefix}`, `--callgrind-out-file=${dumpFile}`],
+          nodeFlags: ['--single-threaded'],
+          startTimeoutMs: 600_000,
+        },
+      },
+      logDir,
+    );
+    const perRequest = {} as Record<Counted, number>;
+    try {
+      const bodyOf = (op: Counted) => (i: number): string => (op === 'typename' ? JSON.stringify({ query: '{ __typename }' }) : graphqlBody(op, paramsFor(op, samples, i)));
+      const send = async (op: Counted, count: number): Promise<void> => {
+        const stats = await runLoad({ url: gateway.url, body: bodyOf(op), concurrency: 1, durationMs: 3_600_000, maxRequests: count, warmupRequests: 0 });
+        if (stats.errors > 0) throw new Error(`${op}: ${stats.errors} requests failed, first: ${stats.firstError}`);
+      };
+      // Every operation is warmed up before any is counted: code they share (HTTP, Apollo, the loaders) would
+      // otherwise be compiled inside the first one's window.
+      log(`warming up: ${args.warmup} requests of each operation`);
+      for (const op of COUNTED) await send(op, args.warmup);
+      for (const [part, op] of COUNTED.entries()) {
+        control(gateway.pid, '--instr=on');
+        await send(op, args.requests);
+        control(gateway.pid, '--instr=off');
+        control(gateway.pid, '--dump');
+        const file = `${dumpFile}.${part + 1}`;
+        perRequest[op] = Math.round(callgrindTotal(fs.readFileSync(file, 'utf8'), file) / args.requests);
+        log(`${op}: ${perRequest[op].toLocaleString('en-US')} instructions per request`);
+      }
+    } finally {
+      await gateway.stop();
+    }
+
+    const date = new Date().toISOString().slice(0, 10);
+    const result: InstructionResult = { date, commit, machine: machineInfo(pgVersion), valgrind, scale: args.scale, warmup: args.warmup, requests: args.requests, perRequest };
+    const resultsDir = path.resolve('bench/results');
+    const base = freeResultBase(resultsDir, { date, scale: args.scale, quick: false, tag: args.tag ? `instructions-${args.tag}` : 'instructions' });
+    fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    const table = markdownTable(result);
+    fs.writeFileSync(`${base}.md`, `${table}\n`);
+    console.log(table);
+    log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+    await db.server.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`bench:instructions failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
