@@ -5,7 +5,17 @@
 import { callgrindTotal, markdownTable, parseInstructionArgs, type InstructionResult } from './instructions';
 
 test('takes the defaults, and each flag with its value', () => {
-  expect(parseInstructionArgs([])).toEqual({ scale: 1, seed: 42, asOf: '2025-12-10', warmup: 2000, requests: 500, pgPort: 54339, tag: undefined });
+  expect(parseInstructionArgs([])).toEqual({
+    scale: 1,
+    seed: 42,
+    asOf: '2025-12-10',
+    warmup: 2000,
+    requests: 500,
+    pgPort: 54339,
+    tag: undefined,
+    operations: ['officersList', 'officerById', 'loansPage', 'loanById', 'fimrDrilldown', 'dashboard'],
+  });
+  expect(parseInstructionArgs(['--operations', 'loanById,officerById']).operations).toEqual(['officerById', 'loanById']);
   expect(parseInstructionArgs(['--scale', '10', '--warmup', '0', '--requests', '50', '--tag', 'after-fix', '--pg-port', '55000'])).toMatchObject({
     scale: 10,
     warmup: 0,
@@ -20,6 +30,9 @@ test('refuses a bad flag naming what it expected and what arrived', () => {
   expect(() => parseInstructionArgs(['--warmup', '1e3'])).toThrow('--warmup must be a whole number of at least 0; got "1e3"');
   expect(() => parseInstructionArgs(['--tag', 'After'])).toThrow('--tag must be lower-case letters, digits and dashes; got "After"');
   expect(() => parseInstructionArgs(['--requests'])).toThrow(/^--requests needs a value; usage: npm run bench:instructions/);
+  expect(() => parseInstructionArgs(['--operations', 'loanById,loans'])).toThrow(
+    '--operations must be a comma-separated list of officersList, officerById, loansPage, loanById, fimrDrilldown, dashboard; got "loanById,loans"',
+  );
   expect(() => parseInstructionArgs(['--quick'])).toThrow(/^unknown argument "--quick"; usage: npm run bench:instructions/);
 });
 

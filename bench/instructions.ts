@@ -20,7 +20,7 @@ import pg from 'pg';
 import { isoDate, parseFlags, port, positiveNumber, tag, wholeNumber } from './args';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { runLoad } from './load';
-import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams } from './operations';
+import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, type OperationName } from './operations';
 import { startGateway } from './processes';
 import { gitCommit, machineInfo, type MachineInfo } from './report';
 import { freeResultBase } from './results-file';
@@ -33,12 +33,24 @@ interface Args {
   requests: number;
   pgPort: number;
   tag: string | undefined;
+  /** The operations counted besides `typename`. */
+  operations: OperationName[];
 }
 
-const USAGE = 'usage: npm run bench:instructions -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--warmup N] [--requests N] [--pg-port N] [--tag NAME]';
+const USAGE =
+  'usage: npm run bench:instructions -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--warmup N] [--requests N] [--operations NAME,NAME] [--pg-port N] [--tag NAME]';
+
+function operationList(flag: string, value: string): OperationName[] {
+  const names = value.split(',');
+  const unknown = names.filter((name) => !(OPERATION_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`${flag} must be a comma-separated list of ${OPERATION_NAMES.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return OPERATION_NAMES.filter((name) => names.includes(name));
+}
 
 export function parseInstructionArgs(argv: readonly string[]): Args {
-  const initial: Args = { scale: 1, seed: 42, asOf: '2025-12-10', warmup: 2000, requests: 500, pgPort: BENCH_PG_PORT, tag: undefined };
+  const initial: Args = { scale: 1, seed: 42, asOf: '2025-12-10', warmup: 2000, requests: 500, pgPort: BENCH_PG_PORT, tag: undefined, operations: [...OPERATION_NAMES] };
   return parseFlags(
     argv,
     initial,
@@ -51,6 +63,7 @@ export function parseInstructionArgs(argv: readonly string[]): Args {
         '--requests': (a, v) => (a.requests = wholeNumber('--requests', v, 1)),
         '--pg-port': (a, v) => (a.pgPort = port('--pg-port', v)),
         '--tag': (a, v) => (a.tag = tag('--tag', v)),
+        '--operations': (a, v) => (a.operations = operationList('--operations', v)),
       },
       switches: {},
     },
@@ -65,9 +78,8 @@ export function callgrindTotal(dumpText: string, file: string): number {
   return Number(match[1]);
 }
 
-/** The operations counted, `typename` (HTTP and Apollo alone) first. */
-const COUNTED = ['typename', ...OPERATION_NAMES] as const;
-type Counted = (typeof COUNTED)[number];
+/** `typename` (HTTP and Apollo alone) is counted first, then the operations asked for. */
+type Counted = 'typename' | OperationName;
 
 export interface InstructionResult {
   date: string;
@@ -77,16 +89,13 @@ export interface InstructionResult {
   scale: number;
   warmup: number;
   requests: number;
-  /** Instructions per request, by operation. */
-  perRequest: Record<Counted, number>;
+  /** Instructions per request, by operation (those counted). */
+  perRequest: Partial<Record<Counted, number>>;
 }
 
 export function markdownTable(result: InstructionResult): string {
-  const base = result.perRequest.typename;
-  const rows = COUNTED.map((op) => {
-    const n = result.perRequest[op];
-    return `| ${op} | ${n.toLocaleString('en-US')} | ${op === 'typename' ? '' : (n - base).toLocaleString('en-US')} |`;
-  });
+  const base = result.perRequest.typename ?? 0;
+  const rows = Object.entries(result.perRequest).map(([op, n]) => `| ${op} | ${n.toLocaleString('en-US')} | ${op === 'typename' ? '' : (n - base).toLocaleString('en-US')} |`);
   return [
     `Instructions per request (callgrind), commit ${result.commit}, scale ${result.scale}, ${result.warmup} warm-up and ${result.requests} counted requests per operation, ${result.valgrind}, node ${result.machine.node}`,
     '',
@@ -148,7 +157,8 @@ async function main(): Promise<void> {
       },
       logDir,
     );
-    const perRequest = {} as Record<Counted, number>;
+    const counted: Counted[] = ['typename', ...args.operations];
+    const perRequest: Partial<Record<Counted, number>> = {};
     try {
       const bodyOf = (op: Counted) => (i: number): string => (op === 'typename' ? JSON.stringify({ query: '{ __typename }' }) : graphqlBody(op, paramsFor(op, samples, i)));
       const send = async (op: Counted, count: number): Promise<void> => {
@@ -158,15 +168,16 @@ async function main(): Promise<void> {
       // Every operation is warmed up before any is counted: code they share (HTTP, Apollo, the loaders) would
       // otherwise be compiled inside the first one's window.
       log(`warming up: ${args.warmup} requests of each operation`);
-      for (const op of COUNTED) await send(op, args.warmup);
-      for (const [part, op] of COUNTED.entries()) {
+      for (const op of counted) await send(op, args.warmup);
+      for (const [part, op] of counted.entries()) {
         control(gateway.pid, '--instr=on');
         await send(op, args.requests);
         control(gateway.pid, '--instr=off');
         control(gateway.pid, '--dump');
         const file = `${dumpFile}.${part + 1}`;
-        perRequest[op] = Math.round(callgrindTotal(fs.readFileSync(file, 'utf8'), file) / args.requests);
-        log(`${op}: ${perRequest[op].toLocaleString('en-US')} instructions per request`);
+        const n = Math.round(callgrindTotal(fs.readFileSync(file, 'utf8'), file) / args.requests);
+        perRequest[op] = n;
+        log(`${op}: ${n.toLocaleString('en-US')} instructions per request`);
       }
     } finally {
       await gateway.stop();
