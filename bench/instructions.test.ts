@@ -2,7 +2,7 @@
  * bench:instructions' pure parts: its flags (shared readers of bench/args.ts), reading a callgrind dump, and
  * the table it prints. The counting itself needs valgrind and minutes; `npm run bench:instructions` runs it.
  */
-import { callgrindTotal, markdownTable, parseInstructionArgs, type InstructionResult } from './instructions';
+import { callgrindTotal, markdownTable, medianWindow, parseInstructionArgs, type InstructionResult } from './instructions';
 
 test('takes the defaults, and each flag with its value', () => {
   expect(parseInstructionArgs([])).toEqual({
@@ -10,7 +10,8 @@ test('takes the defaults, and each flag with its value', () => {
     seed: 42,
     asOf: '2025-12-10',
     warmup: 2000,
-    requests: 500,
+    windows: 7,
+    requests: 100,
     pgPort: 54339,
     tag: undefined,
     operations: ['officersList', 'officerById', 'loansPage', 'loanById', 'fimrDrilldown', 'dashboard'],
@@ -42,6 +43,13 @@ test('reads the instruction total of a callgrind dump part', () => {
   expect(() => callgrindTotal('events: Ir\n', 'callgrind.out.3')).toThrow('callgrind.out.3 is not a callgrind dump: it has no "totals:" or "summary:" line');
 });
 
+test('the figure of an operation is its median window, so one window that caught a major GC does not move it', () => {
+  expect(medianWindow([1_330_000, 1_850_000, 1_320_000, 1_340_000, 1_325_000])).toBe(1_330_000);
+  expect(medianWindow([5, 1, 4, 2])).toBe(2);
+  expect(medianWindow([7])).toBe(7);
+  expect(() => medianWindow([])).toThrow('no window was measured');
+});
+
 test('tabulates instructions per request and what each operation adds to { __typename }', () => {
   const result: InstructionResult = {
     date: '2026-11-26',
@@ -50,11 +58,15 @@ test('tabulates instructions per request and what each operation adds to { __typ
     valgrind: 'valgrind-3.19.0',
     scale: 1,
     warmup: 2000,
-    requests: 500,
-    perRequest: { typename: 565000, officersList: 9000000, officerById: 1450000, loansPage: 5000000, loanById: 1500000, fimrDrilldown: 6000000, dashboard: 12000000 },
+    windows: 3,
+    requests: 100,
+    perRequest: { typename: 565000, officerById: 1450000, loanById: 1500000 },
+    windowsPerRequest: { typename: [565000, 566400, 564000], officerById: [1450000, 1900000, 1440000], loanById: [1500000, 1500000, 1500000] },
   };
   const table = markdownTable(result);
-  expect(table).toContain('| typename | 565,000 |  |');
-  expect(table).toContain('| loanById | 1,500,000 | 935,000 |');
-  expect(table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| operation'))).toHaveLength(7);
+  expect(table).toContain('| typename | 565,000 |  | 564–566 |');
+  expect(table).toContain('| officerById | 1,450,000 | 885,000 | 1,440–1,900 |');
+  expect(table).toContain('| loanById | 1,500,000 | 935,000 | 1,500–1,500 |');
+  expect(table).toContain('median of 3 windows of 100 requests');
+  expect(table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| operation'))).toHaveLength(3);
 });
