@@ -10,14 +10,14 @@
  * each operation; then, operation by operation, instrumentation is switched on for `--windows` windows of
  * `--requests` sequential requests each, the counters dumped after each window. Only the gateway process is
  * counted: PostgreSQL and the load generator are not. Node runs with --single-threaded, so V8 compiles and
- * collects garbage on the counted thread at points that depend on the work done, not on timing: two runs of the
- * same code count the same windows within about 1 %.
+ * collects garbage on the counted thread, where their cost belongs, instead of on helper threads.
  *
- * Windows still differ from one another by tens of percent: after thousands of requests V8 still optimises some
- * functions again (TurboFan's graph reduction fills a window), and a major collection lands in some windows and
- * not others. Which windows they fall in moves with any change to the code, so comparing two commits on all the
- * windows compares where the lumps fell. The figure is therefore the cheapest window: the steady cost of a
- * request, minor collections included. The range of the windows is reported beside it.
+ * Windows differ from one another by tens of percent, and not in the same way from run to run: after thousands
+ * of requests V8 still optimises some functions again (TurboFan's graph reduction fills a window), and a major
+ * collection lands in some windows and not others. The figure is therefore the cheapest window: the steady cost
+ * of a request, minor collections included; the range of the windows is reported beside it. Run to run, the
+ * cheapest window repeated within 1 % for `{ __typename }` and loan(id) and within 5 % for officer(id) (two runs
+ * of one commit on 2026-11-26): a difference smaller than that says nothing.
  */
 import 'reflect-metadata';
 import { execFileSync, spawnSync } from 'node:child_process';
