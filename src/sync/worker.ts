@@ -449,11 +449,13 @@ export class SyncWorker {
         reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId));
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
-        if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
+        if (reconciliation.loansRepaired.length > 0 || reconciliation.loansRefreshed.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
           this.log.warn(
             {
               loans: reconciliation.loansRepaired.slice(0, 20),
               repaired: reconciliation.loansRepaired.length,
+              refreshedLoans: reconciliation.loansRefreshed.slice(0, 20),
+              refreshed: reconciliation.loansRefreshed.length,
               deleted: reconciliation.repaymentsDeleted,
               holidaysDeleted: reconciliation.holidaysDeleted,
               schedulesDeleted: reconciliation.schedulesDeleted,
