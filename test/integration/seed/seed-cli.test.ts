@@ -2,26 +2,20 @@
 import pg from 'pg';
 import { redactUrl } from '../../../src/config';
 import { runCli } from '../../support/cli';
-import { createTestDatabases, type TestDatabases } from '../../support/databases';
-import { withDatabase } from '../../support/test-env';
+import { createEmptyDatabase, createTestDatabases, type EmptyDatabase, type TestDatabases } from '../../support/databases';
 
-let admin: pg.Client;
 let dbs: TestDatabases;
-let name: string;
+let empty: EmptyDatabase;
 let emptyUrl: string;
 
 beforeAll(async () => {
   dbs = await createTestDatabases();
-  admin = new pg.Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
-  await admin.connect();
-  name = `t_${process.env.TEST_RUN_ID}_seed_cli_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  emptyUrl = withDatabase(process.env.TEST_PG_ADMIN_URL!, name);
+  empty = await createEmptyDatabase('seed_cli');
+  emptyUrl = empty.url;
 });
 
 afterAll(async () => {
-  await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin?.end();
+  await empty?.drop();
   await dbs?.drop();
 });
 
