@@ -8,6 +8,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { databaseUnavailability, type Unavailability } from './database-errors';
 import { countGraphqlError } from './observability';
+import { causeKey, RepeatedFailures } from './repeated-failures';
 
 /** Codes of errors caused by the caller; formatError passes them through unchanged. */
 export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -32,9 +33,6 @@ export const DATABASE_UNAVAILABLE_MESSAGES: Record<Unavailability, string> = {
   timeout: 'The database did not answer in time; try again later',
   unreachable: 'The database could not be reached; try again later',
 };
-
-/** During an outage every request fails alike: one log line per cause per this long, with the count left out. */
-export const UNAVAILABLE_LOG_INTERVAL_MS = 60_000;
 
 /** Shows an arrived value compactly: strings quoted, objects as JSON, undefined as "nothing". */
 export function describeValue(got: unknown): string {
@@ -102,22 +100,12 @@ function describeCause(cause: unknown): unknown {
   return cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack, code: (cause as { code?: unknown }).code } : cause;
 }
 
-/**
- * Logs a database's unavailability once per cause (kind, code, message) and UNAVAILABLE_LOG_INTERVAL_MS; the
- * next line after an interval says how many failures went unlogged in between.
- */
+/** Logs a database's unavailability once per cause (kind, code, message) and minute (src/repeated-failures.ts). */
 function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavailability, cause: unknown) => void {
-  const causes = new Map<string, { loggedAt: number; unlogged: number }>();
+  const failures = new RepeatedFailures(now);
   return (kind, cause) => {
-    const { code, message } = (typeof cause === 'object' && cause !== null ? cause : {}) as { code?: unknown; message?: unknown };
-    const key = JSON.stringify([kind, code, message]);
-    const seen = causes.get(key);
-    if (seen !== undefined && now() - seen.loggedAt < UNAVAILABLE_LOG_INTERVAL_MS) {
-      seen.unlogged += 1;
-      return;
-    }
-    causes.set(key, { loggedAt: now(), unlogged: 0 });
-    log.error({ err: describeCause(cause), kind, failuresSinceLastLine: seen?.unlogged ?? 0 }, `database unavailable (${kind}): requests fail with ${DATABASE_UNAVAILABLE}`);
+    const line = failures.failed(causeKey(cause, kind));
+    if (line) log.error({ err: describeCause(cause), kind, ...line }, `database unavailable (${kind}): requests fail with ${DATABASE_UNAVAILABLE}`);
   };
 }
 

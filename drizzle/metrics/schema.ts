@@ -176,6 +176,11 @@ export const loans = pgTable(
     computedAsOf: date('computed_as_of', { mode: 'string' }),
     /** New: Django's updated_at of the loan row last copied (sync watermark bookkeeping). */
     djangoUpdatedAt: tstz('django_updated_at'),
+    /**
+     * New: md5 of the whole Django row last copied. Reconciliation compares it with Django's current rows to find
+     * loans edited without a new updated_at (QuerySet.update() leaves auto_now fields alone); NULL until copied.
+     */
+    djangoFingerprint: text('django_fingerprint'),
     createdAt: created(),
     updatedAt: updated(),
   },
@@ -244,6 +249,8 @@ export const repayments = pgTable(
     paidAt: tstz('paid_at'),
     /** New: Django updated_at of the row last copied. */
     djangoUpdatedAt: tstz('django_updated_at'),
+    /** New: md5 of the whole Django row last copied; reconciliation compares each loan's, in id order, with Django's. */
+    djangoFingerprint: text('django_fingerprint'),
     /** New: D3 in one place (a REVERSAL marking excludes the row even if is_reversed was not set). */
     isCounted: boolean('is_counted')
       .notNull()

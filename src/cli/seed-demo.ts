@@ -10,11 +10,25 @@ import path from 'node:path';
 import { ConfigError, loadConfig, redactUrl } from '../config';
 import { commandLineTimeouts, createDatabases, EMBEDDED_DJANGO_DB } from '../databases';
 import { applyDjangoFixture } from '../django-fixture';
+import { djangoTablesProblem } from '../django-tables';
 import { importHierarchyCsv } from '../hierarchy/import';
 import { migrateMetrics } from '../migrate';
 import { createPool } from '../pg-pool';
 import { parseSeedArgs } from '../seed/cli-args';
 import { seedDjango } from '../seed/demo';
+
+/** Refuses a Django database that lacks the tables the seed writes: they come from Django's own migrations. */
+async function requireDjangoTables(djangoUrl: string): Promise<void> {
+  const pool = createPool({ url: djangoUrl, max: 1, applicationName: 'seedsmetrics-gateway/seed-demo' });
+  try {
+    const problem = await djangoTablesProblem(pool);
+    if (problem !== undefined) {
+      throw new Error(`db:seed writes into an existing Django schema, but in ${redactUrl(djangoUrl)} ${problem}; create the tables with Django's migrations (manage.py migrate), or leave DJANGO_DATABASE_URL unset to seed the embedded PostgreSQL`);
+    }
+  } finally {
+    await pool.end();
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -31,6 +45,9 @@ async function main(): Promise<void> {
     await applyDjangoFixture(djangoUrl);
   }
   try {
+    // Before anything is written: a database without Django's tables (a new, empty one) would otherwise fail
+    // halfway, on the first COPY, with PostgreSQL's bare "relation does not exist".
+    if (stopEmbedded === undefined) await requireDjangoTables(djangoUrl);
     // Before any Django row is written: the sheet's import at the end needs the schema, and a failure here leaves
     // nothing half-seeded.
     if (metricsUrl !== undefined) await migrateMetrics(metricsUrl);

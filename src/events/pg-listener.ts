@@ -12,6 +12,7 @@
 import pg from 'pg';
 import type { Logger } from '../logger';
 import { DEFAULT_CONNECT_TIMEOUT_MS, KEEPALIVE_INITIAL_DELAY_MS } from '../pg-pool';
+import { causeKey, RepeatedFailures } from '../repeated-failures';
 
 export interface ReconnectOptions {
   /** First delay after a drop. @default 100 */
@@ -39,6 +40,8 @@ export interface ListenerState {
   since: string;
   /** Connections lost since start (dropped, or found silent by the heartbeat). */
   connectionsLost: number;
+  /** Attempts to reconnect that failed since the connection was lost (0 while connected). */
+  failedReconnects: number;
 }
 
 export interface PgListenerOptions {
@@ -73,6 +76,9 @@ export class PgListener {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private connectedSince = new Date();
   private connectionsLost = 0;
+  /** A database that stays down fails every attempt (each 5 s at most): one line per cause and minute. */
+  private readonly reconnectFailures = new RepeatedFailures();
+  private failedReconnects = 0;
 
   constructor(private readonly options: PgListenerOptions) {
     this.reconnect = options.reconnect ?? DEFAULT_RECONNECT;
@@ -81,7 +87,7 @@ export class PgListener {
   }
 
   state(): ListenerState {
-    return { connected: this.client !== undefined, since: this.connectedSince.toISOString(), connectionsLost: this.connectionsLost };
+    return { connected: this.client !== undefined, since: this.connectedSince.toISOString(), connectionsLost: this.connectionsLost, failedReconnects: this.failedReconnects };
   }
 
   /** Connects and LISTENs; rejects if the very first connection fails (later drops are retried forever). */
@@ -139,7 +145,9 @@ export class PgListener {
     this.setClient(client);
     this.delayMs = this.reconnect.initialMs;
     this.scheduleHeartbeat(client);
-    this.options.log.info({ channels: this.options.channels, reconnect }, 'listening for notifications');
+    const outage = this.reconnectFailures.succeeded();
+    this.failedReconnects = 0;
+    this.options.log.info({ channels: this.options.channels, reconnect, ...(outage && { failedReconnects: outage.failures }) }, 'listening for notifications');
     try {
       await this.options.onConnected(client, { reconnect });
     } catch (error) {
@@ -213,7 +221,9 @@ export class PgListener {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.connect().catch((error: unknown) => {
-        this.options.log.warn({ err: error, retryInMs: this.delayMs }, 'LISTEN reconnect failed');
+        this.failedReconnects += 1;
+        const line = this.reconnectFailures.failed(causeKey(error));
+        if (line) this.options.log.warn({ err: error, retryInMs: this.delayMs, ...line }, 'LISTEN reconnect failed');
         this.scheduleRetry();
       });
     }, delay);

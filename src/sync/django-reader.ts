@@ -151,6 +151,8 @@ export interface LoanSourceRow extends SourceRow, KeptNote {
   officer: Omit<OfficerSourceRow, 'id' | 'updated_at' | 'kept_note'> | null;
   /** The customer as Django knows it (for a placeholder customer row when the customer sync has not seen it yet). */
   customer: Omit<CustomerSourceRow, 'id' | 'updated_at' | 'kept_note'> | null;
+  /** md5 of the whole Django row as read. */
+  fingerprint: string;
 }
 
 /** A Django amount within the sync's bound (NaN and ±Infinity are not: in PostgreSQL NaN sorts above every number). */
@@ -215,8 +217,15 @@ const NORMALISED_STATUS = `CASE
     WHEN l.status = 'NOT_TAKEN' THEN 'Cancelled'
     ELSE 'Active' END`;
 
+/**
+ * A whole Django row hashed (loans, repayments): any edit changes it, including one made with QuerySet.update(),
+ * which leaves updated_at alone and so escapes the edit scan. Stored with the copy; reconciliation compares.
+ */
+const fingerprint = (row: string): string => `md5(${row}::text)`;
+const LOAN_FINGERPRINT = fingerprint('l');
+
 const LOAN_COLUMNS = `
-  l.id::text AS id, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
+  l.id::text AS id, ${LOAN_FINGERPRINT} AS fingerprint, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
   l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
   CASE WHEN ${LOAN_KEPT_NOTE} IS NOT NULL THEN ${LOAN_KEPT_NOTE} || ': kept, computed as given' END AS kept_note,
   ${money('l.amount')} AS loan_amount, ${money('l.repayment_amount')} AS repayment_amount,
@@ -242,6 +251,8 @@ const LOAN_FROM = `
   LEFT JOIN LATERAL (SELECT ${prefixed(CUSTOMER_COLUMNS, 'c_')}, c.id FROM ajo_ajouser c WHERE c.id = l.borrower_id) c ON true`;
 
 export interface RepaymentSourceRow extends SourceRow, KeptNote {
+  /** md5 of the whole Django row as read. */
+  fingerprint: string;
   loan_id: string;
   /** Business date of paid_date in BUSINESS_TZ (D1); null when paid_date is NULL. */
   payment_date: string | null;
@@ -255,9 +266,12 @@ export interface RepaymentSourceRow extends SourceRow, KeptNote {
   applied_to_loan: boolean | null;
 }
 
-/** Django repayments with their amount in cents as the copy stores it (NULL: beyond AMOUNT_LIMIT, never copied). */
+/**
+ * Django repayments with their amount in cents as the copy stores it (NULL: beyond AMOUNT_LIMIT, never copied) and
+ * their fingerprint (computed only by the queries that read it).
+ */
 const REPAYMENTS_WITH_CENTS = `SELECT id, ajo_loan_id, updated_at, paid_date, marked_as, applied_to_loan,
-  ${cents('repayment_amount', AMOUNT_LIMIT)} AS amount FROM loans_ajoloanrepayment`;
+  ${cents('repayment_amount', AMOUNT_LIMIT)} AS amount, ${fingerprint('loans_ajoloanrepayment')} AS fingerprint FROM loans_ajoloanrepayment`;
 
 /** D3 over REPAYMENTS_WITH_CENTS: the rule seedsmetrics' generated repayments.is_counted applies to the copy. */
 const COUNTS_UNDER_D3 = `r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE`;
@@ -280,7 +294,7 @@ const REPAYMENT_KEPT_NOTE = notes([
 const REPAYMENT_FROM = `FROM loans_ajoloanrepayment r LEFT JOIN loans_ajoloan dl ON dl.id = r.ajo_loan_id`;
 
 const REPAYMENT_COLUMNS = `
-  r.id::text AS id, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
+  r.id::text AS id, ${fingerprint('r')} AS fingerprint, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
   ${businessDate('r.paid_date')} AS payment_date, ${utcText('r.paid_date')} AS paid_at,
   ${money('r.repayment_amount', AMOUNT_LIMIT)} AS payment_amount, r.repayment_amount::text AS raw_amount,
   left(COALESCE(r.repayment_type, 'TRANSFER'), 50) AS payment_method, left(r.repayment_ref::text, 100) AS payment_reference,
@@ -433,16 +447,20 @@ export class DjangoReader {
   }
 
   /**
-   * Per loan: number, exact sum and newest change of every storable repayment (all rows, counted or not) up to id
-   * `throughId`, for the reconciliation that compares them with the copy. One aggregate over the table.
+   * Per loan: number, exact sum, newest change and fingerprint (md5 of the rows' own, in id order) of every storable
+   * repayment (all rows, counted or not) up to id `throughId`, for the reconciliation that compares them with the
+   * copy. One aggregate over the table.
    */
-  repaymentTotalsPerLoan(throughId: string): Promise<Array<{ loan_id: string; n: number; total: string; counted_n: number; counted_total: string; last_change: string }>> {
+  repaymentTotalsPerLoan(
+    throughId: string,
+  ): Promise<Array<{ loan_id: string; n: number; total: string; counted_n: number; counted_total: string; last_change: string; fingerprint: string }>> {
     // The counted pair catches edits that leave count, sum and updated_at alone: Django's QuerySet.update() does
     // not touch auto_now fields, so a bulk reversal (marked_as, applied_to_loan) is invisible to the edit scan.
+    // The fingerprint catches the rest of such edits (a paid_date corrected in bulk).
     return this.plain(
       `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(r.amount)::text AS total,
               count(*) FILTER (WHERE ${COUNTS_UNDER_D3})::int AS counted_n, COALESCE(sum(r.amount) FILTER (WHERE ${COUNTS_UNDER_D3}), 0)::text AS counted_total,
-              max(${utcText('r.updated_at')}) AS last_change
+              max(${utcText('r.updated_at')}) AS last_change, md5(string_agg(r.fingerprint, '' ORDER BY r.id)) AS fingerprint
        FROM (${REPAYMENTS_WITH_CENTS}) r WHERE r.amount IS NOT NULL AND r.id <= $1::bigint
        GROUP BY r.ajo_loan_id`,
       [throughId],
@@ -469,6 +487,11 @@ export class DjangoReader {
               (SELECT COALESCE(max(id), 0) FROM loans_holiday)::text AS holiday`,
     );
     return rows[0]!;
+  }
+
+  /** Every Django loan's LOAN_FINGERPRINT and updated_at, for the reconciliation that compares them with the copy. */
+  loanFingerprints(): Promise<Array<{ id: string; fingerprint: string; updated_at: string }>> {
+    return this.plain(`SELECT l.id::text AS id, ${LOAN_FINGERPRINT} AS fingerprint, ${utcText('l.updated_at')} AS updated_at FROM loans_ajoloan l`);
   }
 
   /** Ids of the loans in the population (§1.8) that pass every check of the copy. */

@@ -1,10 +1,13 @@
 /**
- * Periodic repair of drift (D11, D3): compares, per loan, the number and exact sum of Django's repayments (all
- * of them, and those that count under D3) and their newest change with the seedsmetrics copy in two statements
- * (one aggregate per database), then re-copies the repayments of every loan that differs, deletes copies Django no longer has, and recomputes those loans, in
- * one transaction per chunk of loans. Loans Django has but the copy missed (committed later than the overlap
- * window) are copied first; holidays and schedule instalments deleted in Django leave the mirror (the remaining
- * instalments of such a loan are renumbered as Django now numbers them).
+ * Periodic repair of drift (D11, D3), in one transaction per chunk of loans:
+ * - loans Django has but the copy missed (committed later than the overlap window) are copied;
+ * - loans whose Django row is no longer the one copied (its fingerprint differs) are copied again: Django's
+ *   QuerySet.update() leaves updated_at alone, so the edit scan misses such edits;
+ * - per loan, the number and exact sum of Django's repayments (all of them, and those that count under D3), their
+ *   newest change and the fingerprint of their rows are compared with the copy (one aggregate per database); the repayments of every loan that
+ *   differs are copied again, copies Django no longer has are deleted, and those loans recomputed;
+ * - holidays and schedule instalments deleted in Django leave the mirror (the remaining instalments of such a loan
+ *   are renumbered as Django now numbers them).
  */
 import { emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, writeLoans, writeRepayments, type CopyContext } from './copy';
 import { deleteVanishedRepayments, recordRejects, replaceSchedules } from './upsert';
@@ -12,6 +15,11 @@ import { deleteVanishedRepayments, recordRejects, replaceSchedules } from './ups
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
   loansAdded: string[];
+  /**
+   * Loans whose Django row changed without a newer updated_at (QuerySet.update()), or was copied before rows were
+   * fingerprinted, re-copied and recomputed.
+   */
+  loansRefreshed: string[];
   /** Loans compared (every loan in seedsmetrics). */
   loansChecked: number;
   /** Loans whose repayments differed and were re-copied and recomputed. */
@@ -29,8 +37,8 @@ export interface ReconcileResult {
 const REPAIR_CHUNK = 200;
 
 /**
- * The loans whose copy differs from Django (count and sum of their repayments, of those that count under D3, or
- * their newest updated_at). Only what the
+ * The loans whose copy differs from Django (count and sum of their repayments, of those that count under D3, their
+ * newest updated_at, or the fingerprint of their rows). Only what the
  * cycle could have copied is compared: repayments up to the id watermark it reached (`throughId`), and not the
  * loans whose Django repayments changed after the cycle began (`scanStartedAt`). Both are still on their way: the
  * next cycle copies the new rows, the next look for edits the changed ones; taken for drift they were "repaired"
@@ -42,13 +50,15 @@ export async function findDriftingLoans(
 ): Promise<{ checked: number; drifting: string[] }> {
   const totals = await ctx.reader.repaymentTotalsPerLoan(throughId);
   const { rows } = await ctx.client.query<{ loan_id: string; drifting: boolean }>(
-    `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, total numeric, counted_n int, counted_total numeric, last_change text)),
+    `WITH dj AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(loan_id text, n int, total numeric, counted_n int, counted_total numeric, last_change text, fingerprint text)),
           mine AS (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total, count(*) FILTER (WHERE is_counted)::int AS counted_n,
-                          COALESCE(sum(payment_amount) FILTER (WHERE is_counted), 0) AS counted_total, max(django_updated_at) AS last_change
+                          COALESCE(sum(payment_amount) FILTER (WHERE is_counted), 0) AS counted_total, max(django_updated_at) AS last_change,
+                          -- Django ids are digit strings without leading zeros: by length, then text, is their numeric order.
+                          md5(string_agg(django_fingerprint, '' ORDER BY length(repayment_id), repayment_id)) AS fingerprint
                    FROM repayments WHERE CASE WHEN repayment_id ~ '^[0-9]{1,18}$' THEN repayment_id::bigint <= $2::bigint ELSE true END GROUP BY loan_id)
      SELECT l.loan_id,
-            (COALESCE(dj.n, 0), COALESCE(dj.total, 0), COALESCE(dj.counted_n, 0), COALESCE(dj.counted_total, 0), dj.last_change::timestamptz)
-              IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.total, 0), COALESCE(mine.counted_n, 0), COALESCE(mine.counted_total, 0), mine.last_change)
+            (COALESCE(dj.n, 0), COALESCE(dj.total, 0), COALESCE(dj.counted_n, 0), COALESCE(dj.counted_total, 0), dj.last_change::timestamptz, dj.fingerprint)
+              IS DISTINCT FROM (COALESCE(mine.n, 0), COALESCE(mine.total, 0), COALESCE(mine.counted_n, 0), COALESCE(mine.counted_total, 0), mine.last_change, mine.fingerprint)
               AND (dj.last_change IS NULL OR $3::timestamptz IS NULL OR dj.last_change::timestamptz < $3::timestamptz) AS drifting
      FROM loans l LEFT JOIN dj ON dj.loan_id = l.loan_id LEFT JOIN mine ON mine.loan_id = l.loan_id`,
     [JSON.stringify(totals), throughId, ctx.scanStartedAt],
@@ -65,8 +75,31 @@ async function addMissingLoans(ctx: CopyContext, result: ReconcileResult): Promi
        AND NOT EXISTS (SELECT 1 FROM sync_rejects r WHERE r.entity = 'loans' AND r.django_id = id)`,
     [eligible],
   );
-  for (let i = 0; i < missing.length; i += REPAIR_CHUNK) {
-    const loans = await ctx.reader.loansByIds(missing.slice(i, i + REPAIR_CHUNK).map((r) => r.id));
+  result.loansAdded.push(...(await copyLoans(ctx, missing.map((r) => r.id), result)));
+}
+
+/**
+ * The loans of the copy whose Django row is no longer the one copied: its fingerprint differs, though its
+ * updated_at is older than the cycle (a newer one is the edit scan's to copy, and is not drift).
+ */
+async function findEditedLoans(ctx: Pick<CopyContext, 'reader' | 'client' | 'scanStartedAt'>): Promise<string[]> {
+  const fingerprints = await ctx.reader.loanFingerprints();
+  const { rows } = await ctx.client.query<{ loan_id: string }>(
+    `SELECT l.loan_id FROM jsonb_to_recordset($1::jsonb) AS d(id text, fingerprint text, updated_at text)
+       JOIN loans l ON l.loan_id = d.id
+      WHERE l.django_fingerprint IS DISTINCT FROM d.fingerprint
+        AND ($2::timestamptz IS NULL OR d.updated_at::timestamptz < $2::timestamptz)
+      ORDER BY l.loan_id`,
+    [JSON.stringify(fingerprints), ctx.scanStartedAt],
+  );
+  return rows.map((r) => r.loan_id);
+}
+
+/** Copies these Django loans (a transaction per chunk) and recomputes those written; returns their ids. */
+async function copyLoans(ctx: CopyContext, loanIds: readonly string[], result: ReconcileResult): Promise<string[]> {
+  const written: string[] = [];
+  for (let i = 0; i < loanIds.length; i += REPAIR_CHUNK) {
+    const loans = await ctx.reader.loansByIds(loanIds.slice(i, i + REPAIR_CHUNK));
     const outcome = emptyOutcome();
     const reported = await inBatchTransaction(ctx.client, async () => {
       await writeLoans(ctx.client, loans, outcome);
@@ -76,15 +109,18 @@ async function addMissingLoans(ctx: CopyContext, result: ReconcileResult): Promi
     });
     for (const reject of reported) ctx.onReject('loans', reject);
     result.rejects += reported.length;
-    result.loansAdded.push(...[...outcome.touchedLoans].sort());
+    written.push(...[...outcome.touchedLoans].sort());
   }
+  return written;
 }
 
 /** `repaymentsThroughId`: the repayments id watermark this cycle's copy reached. */
 export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): Promise<ReconcileResult> {
-  const result: ReconcileResult = { loansAdded: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0 };
+  const result: ReconcileResult = { loansAdded: [], loansRefreshed: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0 };
   // Missing loans first, so their repayments are compared (and copied) just below.
   await addMissingLoans(ctx, result);
+  // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
+  result.loansRefreshed = await copyLoans(ctx, await findEditedLoans(ctx), result);
   const { checked, drifting } = await findDriftingLoans(ctx, repaymentsThroughId);
   result.loansChecked = checked;
   result.loansRepaired = drifting;

@@ -107,13 +107,13 @@ export async function upsertCustomers(db: Queryable, rows: readonly CustomerSour
 
 const LOAN_RECORD = `id text, updated_at text, customer_id text, officer_id text, loan_amount text, repayment_amount text,
   interest_rate text, fee_amount text, loan_term_days int, disbursement_date text, first_payment_due_date text, maturity_date text,
-  status text, django_status text, performance_status text, loan_type text, verification_status text`;
+  status text, django_status text, performance_status text, loan_type text, verification_status text, fingerprint text`;
 
 /** Contract columns whose change rewrites the row (and so recomputes the loan). */
 const LOAN_COPIED = [
   'customer_id', 'customer_name', 'customer_phone', 'officer_id', 'officer_name', 'officer_phone', 'loan_amount', 'repayment_amount',
   'disbursement_date', 'first_payment_due_date', 'maturity_date', 'loan_term_days', 'interest_rate', 'fee_amount', 'status',
-  'django_status', 'performance_status', 'loan_type', 'verification_status', 'wave', 'django_updated_at',
+  'django_status', 'performance_status', 'loan_type', 'verification_status', 'wave', 'django_updated_at', 'django_fingerprint',
 ];
 /** Copied from the officer when the loan is inserted or changes officer; otherwise left as curated. */
 const LOAN_FROM_OFFICER = ['region', 'branch', 'vertical_lead_name', 'vertical_lead_email'];
@@ -134,13 +134,13 @@ export async function upsertLoans(db: Queryable, rows: readonly LoanSourceRow[])
     `INSERT INTO loans AS t (loan_id, customer_id, customer_name, customer_phone, officer_id, officer_name, officer_phone, region, branch,
         vertical_lead_name, vertical_lead_email, loan_amount, repayment_amount, disbursement_date, first_payment_due_date, maturity_date,
         loan_term_days, interest_rate, fee_amount, channel, status, django_status, performance_status, loan_type, verification_status,
-        wave, django_updated_at)
+        wave, django_updated_at, django_fingerprint)
      SELECT r.id, r.customer_id, c.customer_name, c.customer_phone, r.officer_id, o.officer_name, o.officer_phone, o.region, o.branch,
             o.vertical_lead_name, o.vertical_lead_email, r.loan_amount::numeric, r.repayment_amount::numeric, r.disbursement_date::date,
             r.first_payment_due_date::date, r.maturity_date::date, r.loan_term_days, r.interest_rate::numeric, r.fee_amount::numeric,
             'AJO', r.status, r.django_status, r.performance_status, r.loan_type, r.verification_status,
             CASE WHEN o.hire_date >= DATE '2025-10-01' OR r.disbursement_date::date >= DATE '2025-10-20' THEN 'Wave 2' ELSE 'Wave 1' END,
-            r.updated_at::timestamptz
+            r.updated_at::timestamptz, r.fingerprint
      FROM jsonb_to_recordset($1::jsonb) AS r(${LOAN_RECORD})
      JOIN officers o ON o.officer_id = r.officer_id
      JOIN customers c ON c.customer_id = r.customer_id
@@ -156,10 +156,10 @@ export async function upsertLoans(db: Queryable, rows: readonly LoanSourceRow[])
 }
 
 const REPAYMENT_RECORD = `id text, updated_at text, loan_id text, payment_date text, paid_at text, payment_amount text,
-  payment_method text, payment_reference text, marked_as text, applied_to_loan boolean`;
+  payment_method text, payment_reference text, marked_as text, applied_to_loan boolean, fingerprint text`;
 const REPAYMENT_COPIED = [
   'loan_id', 'payment_date', 'payment_amount', 'principal_paid', 'payment_method', 'payment_reference', 'is_backdated', 'is_reversed',
-  'marked_as', 'applied_to_loan', 'paid_at', 'django_updated_at',
+  'marked_as', 'applied_to_loan', 'paid_at', 'django_updated_at', 'django_fingerprint',
 ];
 
 /**
@@ -176,7 +176,7 @@ export async function upsertRepayments(db: Queryable, rows: readonly RepaymentSo
        INSERT INTO repayments AS t (repayment_id, ${REPAYMENT_COPIED.join(', ')})
        SELECT i.id, i.loan_id, i.payment_date::date, i.payment_amount::numeric, i.payment_amount::numeric, i.payment_method,
               i.payment_reference, COALESCE(i.marked_as = 'BACKDATED', false), COALESCE(i.marked_as = 'REVERSAL', false), i.marked_as,
-              i.applied_to_loan, i.paid_at::timestamptz, i.updated_at::timestamptz
+              i.applied_to_loan, i.paid_at::timestamptz, i.updated_at::timestamptz, i.fingerprint
        FROM incoming i
        ON CONFLICT (repayment_id) DO UPDATE SET ${REPAYMENT_COPIED.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
        WHERE (${REPAYMENT_COPIED.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${REPAYMENT_COPIED.map((c) => `EXCLUDED.${c}`).join(', ')})

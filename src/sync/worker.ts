@@ -14,6 +14,7 @@ import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
 import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
 import { LongStatementSession, setStatementTimeout } from '../pg-pool';
+import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
@@ -204,6 +205,8 @@ export class SyncWorker {
   private errorsLastCycle = 0;
   private lastError: string | null = null;
   private readonly cycles = { succeeded: 0, failed: 0 };
+  /** A Django that is down fails the loop's cycle every interval: one line per cause and minute, and one when it ends. */
+  private readonly loopFailures = new RepeatedFailures();
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs;
@@ -241,6 +244,8 @@ export class SyncWorker {
       this.timer = null;
       try {
         await this.enqueue(() => this.cycle({ reconcile: false, scanEdits: false }));
+        const outage = this.loopFailures.succeeded();
+        if (outage) this.log.info(outage, `sync cycles succeed again, after ${outage.failures} failed`);
       } catch (error) {
         if (this.stopping) return;
         if (error instanceof SyncLockBusyError) {
@@ -248,7 +253,8 @@ export class SyncWorker {
           this.running = false;
           return;
         }
-        this.log.error({ err: error }, 'sync cycle failed; retrying next interval');
+        const line = this.loopFailures.failed(causeKey(error));
+        if (line) this.log.error({ err: error, ...line }, 'sync cycle failed; retrying next interval');
       }
       if (!this.stopping) this.timer = setTimeout(() => void tick(), this.intervalMs);
     };
@@ -443,11 +449,13 @@ export class SyncWorker {
         reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId));
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
-        if (reconciliation.loansRepaired.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
+        if (reconciliation.loansRepaired.length > 0 || reconciliation.loansRefreshed.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
           this.log.warn(
             {
               loans: reconciliation.loansRepaired.slice(0, 20),
               repaired: reconciliation.loansRepaired.length,
+              refreshedLoans: reconciliation.loansRefreshed.slice(0, 20),
+              refreshed: reconciliation.loansRefreshed.length,
               deleted: reconciliation.repaymentsDeleted,
               holidaysDeleted: reconciliation.holidaysDeleted,
               schedulesDeleted: reconciliation.schedulesDeleted,

@@ -5,7 +5,9 @@
  */
 import { applyHierarchy } from '../../src/hierarchy/apply';
 import { importHierarchyCsv } from '../../src/hierarchy/import';
+import { silentLogger } from '../../src/logger';
 import { validate } from '../../src/sync/validate';
+import { SyncWorker } from '../../src/sync/worker';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 import { buildDemoWorld } from '../support/demo-world';
 
@@ -32,6 +34,17 @@ it('the initial load logs no DPD transition: each loan is computed once, after i
   expect(Number(rows[0]!.computed)).toBeGreaterThan(100);
   expect(rows[0]!.transitions).toBe('0');
 });
+
+it('a reconciliation right after the initial sync repairs nothing: every loan row, repayment total and schedule matches Django', async () => {
+  const worker = new SyncWorker({ djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool, businessTz: 'Africa/Lagos', log: silentLogger() });
+  try {
+    const { reconciliation } = await worker.reconcileNow();
+    expect(reconciliation).toMatchObject({ loansAdded: [], loansRefreshed: [], loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0 });
+    expect(reconciliation!.loansChecked).toBeGreaterThan(100);
+  } finally {
+    await worker.stop();
+  }
+}, 120_000);
 
 it('a later hierarchy sheet moves an officer, its loans and its PAR to the new branch', async () => {
   const { rows } = await dbs.metrics.pool.query<{ officer_id: string; officer_email: string; branch: string; loans: string; portfolio: string }>(

@@ -31,7 +31,7 @@ it('is ok with both pools idle', async () => {
   expect(status).toBe(200);
   expect(body).toMatchObject({ status: 'ok', django: { ok: true, pool: { waiting: 0 } }, metrics: { ok: true, pool: { waiting: 0 } }, sync: { status: 'disabled' } });
   // The live feeds' LISTEN connection, here and as a metric (test/integration/live/silent-listener.test.ts: down).
-  expect(body.listener).toEqual({ connected: true, since: expect.any(String), connectionsLost: 0 });
+  expect(body.listener).toEqual({ connected: true, since: expect.any(String), connectionsLost: 0, failedReconnects: 0 });
   const scrape = await (await fetch(`${app.server.url}/metrics`)).text();
   expect(scrape.split('\n').filter((line) => line.startsWith('gateway_listener_'))).toEqual(['gateway_listener_connected 1', 'gateway_listener_connections_lost_total 0']);
 });

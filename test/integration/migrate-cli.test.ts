@@ -5,29 +5,25 @@ import pg from 'pg';
 import { redactUrl } from '../../src/config';
 import { metricsMigrationsDir } from '../../src/paths';
 import { runCli } from '../support/cli';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { createEmptyDatabase, createTestDatabases, type EmptyDatabase, type TestDatabases } from '../support/databases';
 import { withDatabase } from '../support/test-env';
 
 const journal = JSON.parse(fs.readFileSync(path.join(metricsMigrationsDir, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
 const MIGRATIONS = journal.entries.length;
 
-let admin: pg.Client;
 let dbs: TestDatabases;
+let empty: EmptyDatabase;
 let name: string;
 let url: string;
 
 beforeAll(async () => {
   dbs = await createTestDatabases();
-  admin = new pg.Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
-  await admin.connect();
-  name = `t_${process.env.TEST_RUN_ID}_migrate_cli_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  url = withDatabase(process.env.TEST_PG_ADMIN_URL!, name);
+  empty = await createEmptyDatabase('migrate_cli');
+  ({ name, url } = empty);
 });
 
 afterAll(async () => {
-  await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin?.end();
+  await empty?.drop();
   await dbs?.drop();
 });
 

@@ -57,6 +57,19 @@ export async function createTestDatabases(): Promise<TestDatabases> {
   };
 }
 
+export interface EmptyDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new empty database (no tables, nothing migrated) named after the run, `label` and the process. */
+export async function createEmptyDatabase(label: string): Promise<EmptyDatabase> {
+  const name = `t_${requireEnv('TEST_RUN_ID')}_${label}_${process.pid}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return { name, url: withDatabase(requireEnv('TEST_PG_ADMIN_URL'), name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /** Counts the statements sent through the given pools while `work` runs. */
 export async function countStatements<T>(pools: Record<string, ObservedPool>, work: () => Promise<T>): Promise<{ result: T; counts: Record<string, number>; statements: Record<string, string[]> }> {
   const statements: Record<string, string[]> = {};

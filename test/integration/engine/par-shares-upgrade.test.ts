@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrateMetrics } from '../../../src/migrate';
 import { metricsMigrationsDir } from '../../../src/paths';
+import { createEmptyDatabase, type EmptyDatabase } from '../../support/databases';
 import { insertLoans } from './fixtures';
 
 const SHARES_MIGRATION = '0015_par_loan_shares';
@@ -25,20 +26,14 @@ function migrationsBefore(tag: string): string {
   return dir;
 }
 
-let admin: pg.Client;
+let empty: EmptyDatabase;
 let db: pg.Client;
-let name: string;
 let olderMigrations: string;
 let url: string;
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
-  await admin.connect();
-  name = `t_${process.env.TEST_RUN_ID}_upgrade_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const parsed = new URL(process.env.TEST_PG_ADMIN_URL!);
-  parsed.pathname = `/${name}`;
-  url = parsed.toString();
+  empty = await createEmptyDatabase('upgrade');
+  url = empty.url;
   olderMigrations = migrationsBefore(SHARES_MIGRATION);
   await migrateMetrics(url, olderMigrations);
   db = new pg.Client({ connectionString: url });
@@ -47,8 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin?.end();
+  await empty?.drop();
   if (olderMigrations) fs.rmSync(olderMigrations, { recursive: true, force: true });
 });
 

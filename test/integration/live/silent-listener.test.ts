@@ -51,7 +51,17 @@ test('a silenced LISTEN connection is noticed, replaced and caught up; readiness
   const report = await checkReadiness({ dbs, worker: undefined, maxLagMs: 120_000, listener: instance.bridge.listenerState });
   expect(report).toMatchObject({ status: 'degraded', django: { ok: true }, metrics: { ok: true }, listener: { connected: false, connectionsLost: 1 } });
 
+  // Every attempt to reconnect times out while new connections are held: the first failure is logged, the
+  // rest of the same cause are not (one line per cause and minute), and the reconnection says how many there were.
+  await waitUntil(() => instance.bridge.listenerState().failedReconnects >= 3, 'three failed reconnection attempts');
+  const failedLines = instance.log.entries.filter((entry) => entry.message === 'LISTEN reconnect failed');
+  expect(failedLines).toEqual([expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ failuresSinceLastLine: 0 }) })]);
+
   proxy.heal();
+  await waitUntil(() => instance.bridge.listenerState().connected, 'the reconnection');
+  const failedReconnects = instance.log.entries.filter((entry) => entry.message === 'listening for notifications').at(-1)?.fields?.failedReconnects;
+  expect(failedReconnects).toBeGreaterThanOrEqual(3);
+  expect(instance.bridge.listenerState().failedReconnects).toBe(0);
   await waitUntil(() => sub.values.length === 3, 'the catch-up after the reconnect');
   expect(ids(sub)).toEqual([first, ...whileSilent]);
   const [after] = await insertTransitions(dbs, [{}]);

@@ -185,6 +185,69 @@ it('the overlap window picks up a row committed late with an older updated_at an
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1003' }, { repayment_id: '1004' }, { repayment_id: '1005' }]);
 });
 
+it('a loan edited with QuerySet.update() (updated_at left alone) is copied again and recomputed at reconciliation; the others are left alone', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11);
+  const { log, lines } = memoryLogger();
+  const recompute = recordingRecompute();
+  const worker = h.worker({ recompute, log });
+  await worker.runOnce();
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRecomputed: 0 });
+  const loan = async (id: string) =>
+    (await h.rows(`SELECT status, django_status, loan_amount, django_updated_at FROM loans WHERE loan_id = $1`, [id]))[0];
+  const before = await loan('100');
+  // What Django's QuerySet.update() sends: the columns it sets, and updated_at (auto_now) left as it was.
+  await h.django.query(`UPDATE loans_ajoloan SET status = 'PAST_MATURITY', amount = 120000 WHERE id = 100`);
+  await worker.runOnce();
+  expect(await loan('100')).toEqual(before);
+  recompute.calls.length = 0;
+
+  const repaired = await worker.reconcileNow();
+  expect(repaired.reconciliation).toMatchObject({ loansRefreshed: ['100'], loansRepaired: [], loansAdded: [], rejects: 0 });
+  expect(await loan('100')).toEqual({ ...before, status: 'Defaulted', django_status: 'PAST_MATURITY', loan_amount: '120000.00' });
+  expect(recompute.calls.map((c) => c.loanIds)).toEqual([['100']]);
+  expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([expect.objectContaining({ refreshed: 1, refreshedLoans: ['100'] })]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [] });
+});
+
+it('a repayment edited with QuerySet.update() (paid_date corrected, updated_at left alone) is copied again at reconciliation', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 500, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 100, 700, '2025-11-05T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  // Count, sums, counted rows and newest updated_at all stay as they were: only the fingerprint tells.
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET paid_date = '2025-11-06T10:00:00+01:00' WHERE id = 1000`);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT payment_date::text FROM repayments WHERE repayment_id = '1000'`)).toEqual([{ payment_date: '2025-11-04' }]);
+  const repaired = await worker.reconcileNow();
+  expect(repaired.reconciliation).toMatchObject({ loansRepaired: ['100'], loansRefreshed: [], repaymentsWritten: 1, repaymentsDeleted: 0, loansRecomputed: 1 });
+  expect(await h.rows(`SELECT repayment_id, payment_date::text FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', payment_date: '2025-11-06' },
+    { repayment_id: '1001', payment_date: '2025-11-05' },
+  ]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], loansRefreshed: [] });
+});
+
+it('rows copied before they were fingerprinted (migration 0016) are copied once more at the first reconciliation, unchanged', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11);
+  await h.django.repayment(1000, 100, 500, '2025-11-04T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  const loans = `SELECT loan_id, loan_amount, status, django_updated_at FROM loans ORDER BY loan_id`;
+  const repayments = `SELECT repayment_id, loan_id, payment_date::text, payment_amount, django_updated_at FROM repayments ORDER BY repayment_id`;
+  const copied = { loans: await h.rows(loans), repayments: await h.rows(repayments) };
+  await h.rows(`UPDATE loans SET django_fingerprint = NULL`);
+  await h.rows(`UPDATE repayments SET django_fingerprint = NULL`);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: ['100', '101'], loansRepaired: ['100'], repaymentsWritten: 1 });
+  expect({ loans: await h.rows(loans), repayments: await h.rows(repayments) }).toEqual(copied);
+  const fingerprinted = (table: string) => h.rows(`SELECT count(*)::int AS n FROM ${table} WHERE django_fingerprint ~ '^[0-9a-f]{32}$'`);
+  expect(await fingerprinted('loans')).toEqual([{ n: 2 }]);
+  expect(await fingerprinted('repayments')).toEqual([{ n: 1 }]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRepaired: [] });
+});
+
 it('schedule instalments deleted in Django leave the copy at reconciliation; the rest of their loans are renumbered', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.loan(101, 7, 11);

@@ -1,5 +1,5 @@
 /** The periodic loop as the server runs it, and the health operators read (sync_runs, sync_tracking, health()). */
-import { recordingRecompute, syncHarness, type SyncHarness } from './harness';
+import { memoryLogger, recordingRecompute, syncHarness, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
@@ -40,6 +40,25 @@ it('start() copies new Django rows within a few cycles; stop() waits for the run
     ['customers', '11'], ['holiday', '0'], ['loan_schedule', '0'], ['loans', '100'], ['officers', '7'], ['repayments', '1000'],
   ]);
   expect(tracking.every((t) => t.sync_count === runs[0]!.runs)).toBe(true);
+});
+
+it('a loop whose cycles keep failing logs the first failure only (same cause, within a minute), and one line when cycles succeed again', async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.query(`ALTER TABLE loans_ajoloan RENAME TO loans_ajoloan_away`);
+  const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 20, log });
+  worker.start();
+  await waitFor('five failed cycles', async () => worker.health().cycles.failed >= 5);
+  await h.django.query(`ALTER TABLE loans_ajoloan_away RENAME TO loans_ajoloan`);
+  await waitFor('a cycle that succeeds', async () => worker.health().cycles.succeeded >= 1);
+  await worker.stop();
+  const failedLines = lines.filter((line) => line.msg === 'sync cycle failed; retrying next interval');
+  expect(failedLines).toHaveLength(1);
+  expect(failedLines[0]).toMatchObject({ level: 50, failuresSinceLastLine: 0, err: { message: expect.stringContaining('"loans_ajoloan" does not exist') } });
+  const failed = worker.health().cycles.failed;
+  expect(lines.filter((line) => String(line.msg).startsWith('sync cycles succeed again'))).toEqual([
+    expect.objectContaining({ level: 30, msg: `sync cycles succeed again, after ${failed} failed`, failures: failed, failingForMs: expect.any(Number) }),
+  ]);
+  expect(await h.rows(`SELECT loan_id FROM loans`)).toEqual([{ loan_id: '100' }]);
 });
 
 it('health() is starting before the first cycle, ok after it, degraded past maxLagMs, and reports the last cycle', async () => {

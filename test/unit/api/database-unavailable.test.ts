@@ -4,7 +4,8 @@
  */
 import { GraphQLError } from 'graphql';
 import { databaseUnavailability } from '../../../src/database-errors';
-import { createFormatError, UNAVAILABLE_LOG_INTERVAL_MS } from '../../../src/errors';
+import { createFormatError } from '../../../src/errors';
+import { FAILURE_LOG_INTERVAL_MS } from '../../../src/repeated-failures';
 
 const pgError = (message: string, code?: string) => Object.assign(new Error(message), code === undefined ? {} : { code });
 
@@ -66,7 +67,7 @@ describe('formatError of an unavailable database', () => {
       ['database unavailable (unreachable): requests fail with DATABASE_UNAVAILABLE', 'unreachable', 0],
     ]);
     expect(logged[0]!.fields.err).toMatchObject({ message: 'canceling statement due to statement timeout', code: '57014' });
-    now += UNAVAILABLE_LOG_INTERVAL_MS;
+    now += FAILURE_LOG_INTERVAL_MS;
     formatError(formatted, timedOut());
     expect(logged).toHaveLength(3);
     expect(logged[2]!.fields.failuresSinceLastLine).toBe(4);
