@@ -27,6 +27,26 @@ export function parseFlags<T>(argv: readonly string[], args: T, flags: Flags<T>,
   return args;
 }
 
+/** What every bench command is told about its dataset, its PostgreSQL port and its result files' tag. */
+export interface DatasetArgs {
+  scale: number;
+  seed: number;
+  asOf: string;
+  pgPort: number;
+  tag: string | undefined;
+}
+
+/** The flags of DatasetArgs, shared by the bench commands. */
+export function datasetFlags<T extends DatasetArgs>(): Flags<T>['values'] {
+  return {
+    '--scale': (a, v) => (a.scale = positiveNumber('--scale', v, '1 or 10')),
+    '--seed': (a, v) => (a.seed = wholeNumber('--seed', v, 0)),
+    '--as-of': (a, v) => (a.asOf = isoDate('--as-of', v)),
+    '--pg-port': (a, v) => (a.pgPort = port('--pg-port', v)),
+    '--tag': (a, v) => (a.tag = tag('--tag', v)),
+  };
+}
+
 export function positiveNumber(flag: string, value: string, example: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new Error(`${flag} must be a positive number such as ${example}; got ${JSON.stringify(value)}`);
   return Number(value);

@@ -24,7 +24,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { isoDate, parseFlags, port, positiveNumber, tag, wholeNumber } from './args';
+import { datasetFlags, parseFlags, wholeNumber, type DatasetArgs } from './args';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { runLoad } from './load';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, type OperationName } from './operations';
@@ -32,16 +32,11 @@ import { startGateway } from './processes';
 import { gitCommit, machineInfo, type MachineInfo } from './report';
 import { freeResultBase } from './results-file';
 
-interface Args {
-  scale: number;
-  seed: number;
-  asOf: string;
+interface Args extends DatasetArgs {
   warmup: number;
   windows: number;
   /** Requests per window. */
   requests: number;
-  pgPort: number;
-  tag: string | undefined;
   /** The operations counted besides `typename`. */
   operations: OperationName[];
 }
@@ -65,14 +60,10 @@ export function parseInstructionArgs(argv: readonly string[]): Args {
     initial,
     {
       values: {
-        '--scale': (a, v) => (a.scale = positiveNumber('--scale', v, '1 or 10')),
-        '--seed': (a, v) => (a.seed = wholeNumber('--seed', v, 0)),
-        '--as-of': (a, v) => (a.asOf = isoDate('--as-of', v)),
+        ...datasetFlags<Args>(),
         '--warmup': (a, v) => (a.warmup = wholeNumber('--warmup', v, 0)),
         '--windows': (a, v) => (a.windows = wholeNumber('--windows', v, 1)),
         '--requests': (a, v) => (a.requests = wholeNumber('--requests', v, 1)),
-        '--pg-port': (a, v) => (a.pgPort = port('--pg-port', v)),
-        '--tag': (a, v) => (a.tag = tag('--tag', v)),
         '--operations': (a, v) => (a.operations = operationList('--operations', v)),
       },
       switches: {},

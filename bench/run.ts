@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { isoDate, parseFlags, port, positiveNumber, tag, wholeNumber } from './args';
+import { datasetFlags, parseFlags, type DatasetArgs } from './args';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { postJson, runInterleaved, runLoad } from './load';
 import { growthPct, rssGrowth, startRssSampler } from './memory';
@@ -22,16 +22,11 @@ import { countStatements } from './statements';
 import { measureSubscriptions } from './subscriptions';
 import { measureSync } from './sync-cycle';
 
-interface Args {
-  scale: number;
-  seed: number;
-  asOf: string;
+interface Args extends DatasetArgs {
   quick: boolean;
   rebuild: boolean;
   skipMemory: boolean;
   skipSubscriptions: boolean;
-  pgPort: number;
-  tag: string | undefined;
 }
 
 const USAGE = 'usage: npm run bench -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions] [--pg-port N] [--tag NAME]';
@@ -42,13 +37,7 @@ function parseArgs(argv: readonly string[]): Args {
     argv,
     initial,
     {
-      values: {
-        '--scale': (a, v) => (a.scale = positiveNumber('--scale', v, '1 or 10')),
-        '--seed': (a, v) => (a.seed = wholeNumber('--seed', v, 0)),
-        '--as-of': (a, v) => (a.asOf = isoDate('--as-of', v)),
-        '--pg-port': (a, v) => (a.pgPort = port('--pg-port', v)),
-        '--tag': (a, v) => (a.tag = tag('--tag', v)),
-      },
+      values: datasetFlags(),
       switches: {
         '--quick': (a) => (a.quick = true),
         '--rebuild': (a) => (a.rebuild = true),
