@@ -52,6 +52,8 @@ export const officers = pgTable(
     isActiveInDjango: boolean('is_active_in_django').notNull().default(true),
     /** New: true once region/branch came from the curated hierarchy rather than the Django fallback. */
     hierarchyCurated: boolean('hierarchy_curated').notNull().default(false),
+    /** New: md5 of the whole Django user row last copied; reconciliation compares it with Django's (see loans). */
+    djangoFingerprint: text('django_fingerprint'),
     createdAt: created(),
     updatedAt: updated(),
   },
@@ -98,6 +100,8 @@ export const customers = pgTable('customers', {
   address: text('address'),
   kycStatus: varchar('kyc_status', { length: 50 }),
   kycVerifiedDate: date('kyc_verified_date', { mode: 'string' }),
+  /** New: md5 of the whole Django customer row last copied; reconciliation compares it with Django's (see loans). */
+  djangoFingerprint: text('django_fingerprint'),
   createdAt: created(),
   updatedAt: updated(),
 });

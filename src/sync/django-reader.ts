@@ -10,6 +10,9 @@ import type { Queryable } from '../engine/clock';
 export const SYNC_ENTITIES = ['officers', 'customers', 'loans', 'repayments', 'loan_schedule', 'holiday'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 
+/** Entities whose rows the reconciliation compares one by one by fingerprint (repayments: per loan). */
+export type FingerprintedEntity = 'officers' | 'customers' | 'loans';
+
 /** Which rows a read returns: a keyset page of ids above `afterId`, or the rows with the given ids. */
 export type PageRequest = { afterId: string; limit: number } | { ids: readonly string[] };
 
@@ -85,6 +88,8 @@ export interface KeptNote {
 }
 
 export interface OfficerSourceRow extends SourceRow, KeptNote {
+  /** md5 of the whole Django row as read. */
+  fingerprint: string;
   is_active: boolean;
   officer_name: string;
   officer_phone: string | null;
@@ -95,8 +100,15 @@ export interface OfficerSourceRow extends SourceRow, KeptNote {
   hire_date: string;
 }
 
+/**
+ * A whole Django row hashed: any edit changes it, including one made with QuerySet.update() (Django admin's bulk
+ * actions use it), which leaves updated_at alone and so escapes the edit scan. Stored with the copy of loans,
+ * repayments, officers and customers; reconciliation compares.
+ */
+const fingerprint = (row: string): string => `md5(${row}::text)`;
+
 const OFFICER_COLUMNS = `
-  u.id::text AS id, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
+  u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
   left(COALESCE(u.username, u.email), 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
   left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
   CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END AS employment_status,
@@ -104,6 +116,8 @@ const OFFICER_COLUMNS = `
   ${notes([truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
 
 export interface CustomerSourceRow extends SourceRow, KeptNote {
+  /** md5 of the whole Django row as read. */
+  fingerprint: string;
   customer_name: string;
   customer_phone: string;
   date_of_birth: string | null;
@@ -116,7 +130,7 @@ export interface CustomerSourceRow extends SourceRow, KeptNote {
 
 /** §1.2: the name falls back to the phone when either name part is NULL; KYC from the two verification flags. */
 const CUSTOMER_COLUMNS = `
-  c.id::text AS id, ${utcText('c.updated_at')} AS updated_at,
+  c.id::text AS id, ${fingerprint('c')} AS fingerprint, ${utcText('c.updated_at')} AS updated_at,
   left(COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number), 255) AS customer_name,
   left(c.phone_number, 20) AS customer_phone, c.dob::text AS date_of_birth, left(c.gender, 20) AS gender,
   c.state AS state, c.lga AS lga, c.address AS address,
@@ -217,15 +231,9 @@ const NORMALISED_STATUS = `CASE
     WHEN l.status = 'NOT_TAKEN' THEN 'Cancelled'
     ELSE 'Active' END`;
 
-/**
- * A whole Django row hashed (loans, repayments): any edit changes it, including one made with QuerySet.update(),
- * which leaves updated_at alone and so escapes the edit scan. Stored with the copy; reconciliation compares.
- */
-const fingerprint = (row: string): string => `md5(${row}::text)`;
-const LOAN_FINGERPRINT = fingerprint('l');
 
 const LOAN_COLUMNS = `
-  l.id::text AS id, ${LOAN_FINGERPRINT} AS fingerprint, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
+  l.id::text AS id, ${fingerprint('l')} AS fingerprint, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
   l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
   CASE WHEN ${LOAN_KEPT_NOTE} IS NOT NULL THEN ${LOAN_KEPT_NOTE} || ': kept, computed as given' END AS kept_note,
   ${money('l.amount')} AS loan_amount, ${money('l.repayment_amount')} AS repayment_amount,
@@ -235,10 +243,10 @@ const LOAN_COLUMNS = `
   l.end_date::text AS maturity_date, ${NORMALISED_STATUS} AS status, l.status AS django_status,
   l.performance_status, l.loan_type, l.verification_stage AS verification_status,
   u.id IS NOT NULL AS officer_exists,
-  CASE WHEN u.id IS NOT NULL THEN json_build_object(${['is_active', 'officer_name', 'officer_phone', 'officer_email', 'user_branch', 'user_type', 'employment_status', 'hire_date']
+  CASE WHEN u.id IS NOT NULL THEN json_build_object(${['fingerprint', 'is_active', 'officer_name', 'officer_phone', 'officer_email', 'user_branch', 'user_type', 'employment_status', 'hire_date']
     .map((k) => `'${k}', u_${k}`)
     .join(', ')}) END AS officer,
-  CASE WHEN c.id IS NOT NULL THEN json_build_object(${['customer_name', 'customer_phone', 'date_of_birth', 'gender', 'state', 'lga', 'address', 'kyc_status']
+  CASE WHEN c.id IS NOT NULL THEN json_build_object(${['fingerprint', 'customer_name', 'customer_phone', 'date_of_birth', 'gender', 'state', 'lga', 'address', 'kyc_status']
     .map((k) => `'${k}', c_${k}`)
     .join(', ')}) END AS customer`;
 
@@ -489,9 +497,10 @@ export class DjangoReader {
     return rows[0]!;
   }
 
-  /** Every Django loan's LOAN_FINGERPRINT and updated_at, for the reconciliation that compares them with the copy. */
-  loanFingerprints(): Promise<Array<{ id: string; fingerprint: string; updated_at: string }>> {
-    return this.plain(`SELECT l.id::text AS id, ${LOAN_FINGERPRINT} AS fingerprint, ${utcText('l.updated_at')} AS updated_at FROM loans_ajoloan l`);
+  /** Every Django row's fingerprint and updated_at, for the reconciliation that compares them with the copy. */
+  rowFingerprints(entity: FingerprintedEntity): Promise<Array<{ id: string; fingerprint: string; updated_at: string }>> {
+    const { table, changed } = SOURCES[entity];
+    return this.plain(`SELECT t.id::text AS id, ${fingerprint('t')} AS fingerprint, ${utcText(`t.${changed}`)} AS updated_at FROM ${table} t`);
   }
 
   /** Ids of the loans in the population (§1.8) that pass every check of the copy. */

@@ -1,8 +1,9 @@
 /**
  * Periodic repair of drift (D11, D3), in one transaction per chunk of loans:
  * - loans Django has but the copy missed (committed later than the overlap window) are copied;
- * - loans whose Django row is no longer the one copied (its fingerprint differs) are copied again: Django's
- *   QuerySet.update() leaves updated_at alone, so the edit scan misses such edits;
+ * - loans, officers and customers whose Django row is no longer the one copied (its fingerprint differs) are
+ *   copied again: Django's QuerySet.update() (the admin's bulk actions) leaves updated_at alone, so the edit scan
+ *   misses such edits;
  * - per loan, the number and exact sum of Django's repayments (all of them, and those that count under D3), their
  *   newest change and the fingerprint of their rows are compared with the copy (one aggregate per database); the repayments of every loan that
  *   differs are copied again, copies Django no longer has are deleted, and those loans recomputed;
@@ -10,7 +11,8 @@
  *   are renumbered as Django now numbers them).
  */
 import { emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, writeLoans, writeRepayments, type CopyContext } from './copy';
-import { deleteVanishedRepayments, recordRejects, replaceSchedules } from './upsert';
+import type { FingerprintedEntity } from './django-reader';
+import { deleteVanishedRepayments, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers } from './upsert';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
@@ -20,6 +22,9 @@ export interface ReconcileResult {
    * fingerprinted, re-copied and recomputed.
    */
   loansRefreshed: string[];
+  /** Officers and customers whose Django row changed without a newer updated_at (or was never fingerprinted), copied again. */
+  officersRefreshed: string[];
+  customersRefreshed: string[];
   /** Loans compared (every loan in seedsmetrics). */
   loansChecked: number;
   /** Loans whose repayments differed and were re-copied and recomputed. */
@@ -78,21 +83,48 @@ async function addMissingLoans(ctx: CopyContext, result: ReconcileResult): Promi
   result.loansAdded.push(...(await copyLoans(ctx, missing.map((r) => r.id), result)));
 }
 
+/** Where the copy of each fingerprinted entity lives. */
+const COPIES: Record<FingerprintedEntity, { table: string; key: string }> = {
+  officers: { table: 'officers', key: 'officer_id' },
+  customers: { table: 'customers', key: 'customer_id' },
+  loans: { table: 'loans', key: 'loan_id' },
+};
+
 /**
- * The loans of the copy whose Django row is no longer the one copied: its fingerprint differs, though its
+ * The rows of the copy whose Django row is no longer the one copied: its fingerprint differs, though its
  * updated_at is older than the cycle (a newer one is the edit scan's to copy, and is not drift).
  */
-async function findEditedLoans(ctx: Pick<CopyContext, 'reader' | 'client' | 'scanStartedAt'>): Promise<string[]> {
-  const fingerprints = await ctx.reader.loanFingerprints();
-  const { rows } = await ctx.client.query<{ loan_id: string }>(
-    `SELECT l.loan_id FROM jsonb_to_recordset($1::jsonb) AS d(id text, fingerprint text, updated_at text)
-       JOIN loans l ON l.loan_id = d.id
-      WHERE l.django_fingerprint IS DISTINCT FROM d.fingerprint
+async function findEditedRows(ctx: Pick<CopyContext, 'reader' | 'client' | 'scanStartedAt'>, entity: FingerprintedEntity): Promise<string[]> {
+  const fingerprints = await ctx.reader.rowFingerprints(entity);
+  const { table, key } = COPIES[entity];
+  const { rows } = await ctx.client.query<{ id: string }>(
+    `SELECT t.${key} AS id FROM jsonb_to_recordset($1::jsonb) AS d(id text, fingerprint text, updated_at text)
+       JOIN ${table} t ON t.${key} = d.id
+      WHERE t.django_fingerprint IS DISTINCT FROM d.fingerprint
         AND ($2::timestamptz IS NULL OR d.updated_at::timestamptz < $2::timestamptz)
-      ORDER BY l.loan_id`,
+      ORDER BY length(t.${key}), t.${key}`,
     [JSON.stringify(fingerprints), ctx.scanStartedAt],
   );
-  return rows.map((r) => r.loan_id);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Copies these Django officers or customers again (a transaction per chunk); returns the ids written. Their loans'
+ * copies of name and phone follow (upsertOfficers, upsertCustomers); no computed field depends on them.
+ */
+async function copyPartiesAgain(ctx: CopyContext, entity: 'officers' | 'customers', ids: readonly string[]): Promise<string[]> {
+  const written: string[] = [];
+  for (let i = 0; i < ids.length; i += REPAIR_CHUNK) {
+    const request = { ids: ids.slice(i, i + REPAIR_CHUNK) };
+    written.push(
+      ...(await inBatchTransaction(ctx.client, async () =>
+        entity === 'officers'
+          ? upsertOfficers(ctx.client, await ctx.reader.page('officers', request))
+          : upsertCustomers(ctx.client, await ctx.reader.page('customers', request)),
+      )),
+    );
+  }
+  return written;
 }
 
 /** Copies these Django loans (a transaction per chunk) and recomputes those written; returns their ids. */
@@ -116,11 +148,13 @@ async function copyLoans(ctx: CopyContext, loanIds: readonly string[], result: R
 
 /** `repaymentsThroughId`: the repayments id watermark this cycle's copy reached. */
 export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): Promise<ReconcileResult> {
-  const result: ReconcileResult = { loansAdded: [], loansRefreshed: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0 };
+  const result: ReconcileResult = { loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0 };
   // Missing loans first, so their repayments are compared (and copied) just below.
   await addMissingLoans(ctx, result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
-  result.loansRefreshed = await copyLoans(ctx, await findEditedLoans(ctx), result);
+  result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans'), result);
+  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers'));
+  result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers'));
   const { checked, drifting } = await findDriftingLoans(ctx, repaymentsThroughId);
   result.loansChecked = checked;
   result.loansRepaired = drifting;

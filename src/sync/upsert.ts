@@ -18,7 +18,7 @@ const regionFallback = (branch: string): string =>
         WHEN ${branch} LIKE '%Oyo%' THEN 'Oyo' ELSE 'Nigeria' END`;
 
 const OFFICER_RECORD = `id text, is_active boolean, officer_name text, officer_phone text, officer_email text, user_branch text,
-  user_type text, employment_status text, hire_date text`;
+  user_type text, employment_status text, hire_date text, fingerprint text`;
 
 /**
  * Upserts officers. Active users are inserted; inactive ones only update an existing row (is_active_in_django
@@ -30,11 +30,12 @@ export async function upsertOfficers(db: Queryable, rows: readonly OfficerSource
   if (rows.length === 0) return [];
   const { rows: written } = await db.query<{ officer_id: string }>(
     `INSERT INTO officers AS o (officer_id, officer_name, officer_phone, officer_email, region, branch, employment_status, hire_date,
-        user_type, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name, is_active_in_django, hierarchy_curated)
+        user_type, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name, is_active_in_django, hierarchy_curated,
+        django_fingerprint)
      SELECT r.id, r.officer_name, r.officer_phone, r.officer_email,
             left(COALESCE(h.region, ${regionFallback('r.user_branch')}), 100), left(COALESCE(h.branch, r.user_branch, 'Unknown'), 100),
             r.employment_status, r.hire_date::date, r.user_type, h.supervisor_email, h.supervisor_name, h.vertical_lead_email,
-            h.vertical_lead_name, r.is_active, h.officer_email IS NOT NULL
+            h.vertical_lead_name, r.is_active, h.officer_email IS NOT NULL, r.fingerprint
      FROM jsonb_to_recordset($1::jsonb) AS r(${OFFICER_RECORD})
      LEFT JOIN LATERAL (SELECT * FROM officer_hierarchy oh WHERE lower(oh.officer_email) = lower(r.officer_email)
                         ORDER BY oh.imported_at DESC LIMIT 1) h ON true
@@ -42,10 +43,10 @@ export async function upsertOfficers(db: Queryable, rows: readonly OfficerSource
      ON CONFLICT (officer_id) DO UPDATE SET
        officer_name = EXCLUDED.officer_name, officer_phone = EXCLUDED.officer_phone, officer_email = EXCLUDED.officer_email,
        employment_status = EXCLUDED.employment_status, hire_date = EXCLUDED.hire_date, user_type = EXCLUDED.user_type,
-       is_active_in_django = EXCLUDED.is_active_in_django, updated_at = now()
-     WHERE (o.officer_name, o.officer_phone, o.officer_email, o.employment_status, o.hire_date, o.user_type, o.is_active_in_django)
+       is_active_in_django = EXCLUDED.is_active_in_django, django_fingerprint = EXCLUDED.django_fingerprint, updated_at = now()
+     WHERE (o.officer_name, o.officer_phone, o.officer_email, o.employment_status, o.hire_date, o.user_type, o.is_active_in_django, o.django_fingerprint)
        IS DISTINCT FROM (EXCLUDED.officer_name, EXCLUDED.officer_phone, EXCLUDED.officer_email, EXCLUDED.employment_status,
-                         EXCLUDED.hire_date, EXCLUDED.user_type, EXCLUDED.is_active_in_django)
+                         EXCLUDED.hire_date, EXCLUDED.user_type, EXCLUDED.is_active_in_django, EXCLUDED.django_fingerprint)
      RETURNING o.officer_id`,
     [json(rows), includeInactive],
   );
@@ -74,22 +75,22 @@ export async function insertUnknownOfficers(db: Queryable, officerIds: readonly 
 }
 
 const CUSTOMER_RECORD = `id text, customer_name text, customer_phone text, date_of_birth text, gender text, state text, lga text,
-  address text, kyc_status text`;
+  address text, kyc_status text, fingerprint text`;
 
 /** Upserts customers (§1.2 mapping done by the reader) and refreshes the name/phone copies on their loans. */
 export async function upsertCustomers(db: Queryable, rows: readonly CustomerSourceRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const { rows: written } = await db.query<{ customer_id: string }>(
-    `INSERT INTO customers AS c (customer_id, customer_name, customer_phone, date_of_birth, gender, state, lga, address, kyc_status)
-     SELECT r.id, r.customer_name, r.customer_phone, r.date_of_birth::date, r.gender, r.state, r.lga, r.address, r.kyc_status
+    `INSERT INTO customers AS c (customer_id, customer_name, customer_phone, date_of_birth, gender, state, lga, address, kyc_status, django_fingerprint)
+     SELECT r.id, r.customer_name, r.customer_phone, r.date_of_birth::date, r.gender, r.state, r.lga, r.address, r.kyc_status, r.fingerprint
      FROM jsonb_to_recordset($1::jsonb) AS r(${CUSTOMER_RECORD})
      ON CONFLICT (customer_id) DO UPDATE SET
        customer_name = EXCLUDED.customer_name, customer_phone = EXCLUDED.customer_phone, date_of_birth = EXCLUDED.date_of_birth,
        gender = EXCLUDED.gender, state = EXCLUDED.state, lga = EXCLUDED.lga, address = EXCLUDED.address,
-       kyc_status = EXCLUDED.kyc_status, updated_at = now()
-     WHERE (c.customer_name, c.customer_phone, c.date_of_birth, c.gender, c.state, c.lga, c.address, c.kyc_status)
+       kyc_status = EXCLUDED.kyc_status, django_fingerprint = EXCLUDED.django_fingerprint, updated_at = now()
+     WHERE (c.customer_name, c.customer_phone, c.date_of_birth, c.gender, c.state, c.lga, c.address, c.kyc_status, c.django_fingerprint)
        IS DISTINCT FROM (EXCLUDED.customer_name, EXCLUDED.customer_phone, EXCLUDED.date_of_birth, EXCLUDED.gender,
-                         EXCLUDED.state, EXCLUDED.lga, EXCLUDED.address, EXCLUDED.kyc_status)
+                         EXCLUDED.state, EXCLUDED.lga, EXCLUDED.address, EXCLUDED.kyc_status, EXCLUDED.django_fingerprint)
      RETURNING c.customer_id`,
     [json(rows)],
   );

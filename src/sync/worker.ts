@@ -449,13 +449,16 @@ export class SyncWorker {
         reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId));
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
-        if (reconciliation.loansRepaired.length > 0 || reconciliation.loansRefreshed.length > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
+        const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
+        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
           this.log.warn(
             {
               loans: reconciliation.loansRepaired.slice(0, 20),
               repaired: reconciliation.loansRepaired.length,
               refreshedLoans: reconciliation.loansRefreshed.slice(0, 20),
               refreshed: reconciliation.loansRefreshed.length,
+              refreshedOfficers: reconciliation.officersRefreshed.length,
+              refreshedCustomers: reconciliation.customersRefreshed.length,
               deleted: reconciliation.repaymentsDeleted,
               holidaysDeleted: reconciliation.holidaysDeleted,
               schedulesDeleted: reconciliation.schedulesDeleted,

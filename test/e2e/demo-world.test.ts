@@ -35,11 +35,11 @@ it('the initial load logs no DPD transition: each loan is computed once, after i
   expect(rows[0]!.transitions).toBe('0');
 });
 
-it('a reconciliation right after the initial sync repairs nothing: every loan row, repayment total and schedule matches Django', async () => {
+it('a reconciliation right after the initial sync repairs nothing: every loan, officer and customer row, repayment total and schedule matches Django', async () => {
   const worker = new SyncWorker({ djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool, businessTz: 'Africa/Lagos', log: silentLogger() });
   try {
     const { reconciliation } = await worker.reconcileNow();
-    expect(reconciliation).toMatchObject({ loansAdded: [], loansRefreshed: [], loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0 });
+    expect(reconciliation).toMatchObject({ loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0 });
     expect(reconciliation!.loansChecked).toBeGreaterThan(100);
   } finally {
     await worker.stop();

@@ -229,7 +229,34 @@ it('a repayment edited with QuerySet.update() (paid_date corrected, updated_at l
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], loansRefreshed: [] });
 });
 
-it('rows copied before they were fingerprinted (migration 0016) are copied once more at the first reconciliation, unchanged', async () => {
+it('officers and customers edited with QuerySet.update() (the admin bulk actions) are copied again at reconciliation, and the copies on their loans', async () => {
+  await h.django.user(9);
+  await h.django.customer(12);
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 9, 12);
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  const officer = `SELECT officer_id, officer_phone, is_active_in_django FROM officers WHERE officer_id = '7'`;
+  const customer = `SELECT customer_id, customer_phone, kyc_status FROM customers WHERE customer_id = '11'`;
+  const before = { officer: await h.rows(officer), customer: await h.rows(customer) };
+  // A bulk deactivation and a bulk phone correction: updated_at (auto_now) left as it was.
+  await h.django.query(`UPDATE accounts_customuser SET is_active = false, user_phone = '08000000007' WHERE id = 7`);
+  await h.django.query(`UPDATE ajo_ajouser SET phone_number = '08000000011' WHERE id = 11`);
+  await worker.runOnce();
+  expect({ officer: await h.rows(officer), customer: await h.rows(customer) }).toEqual(before);
+
+  const repaired = await worker.reconcileNow();
+  expect(repaired.reconciliation).toMatchObject({ officersRefreshed: ['7'], customersRefreshed: ['11'], loansRefreshed: [], loansRepaired: [] });
+  expect(await h.rows(officer)).toEqual([{ officer_id: '7', officer_phone: '08000000007', is_active_in_django: false }]);
+  expect(await h.rows(customer)).toEqual([{ ...before.customer[0], customer_phone: '08000000011' }]);
+  expect(await h.rows(`SELECT loan_id, officer_phone, customer_phone FROM loans ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', officer_phone: '08000000007', customer_phone: '08000000011' },
+    { loan_id: '101', officer_phone: expect.not.stringMatching(/^08000000007$/), customer_phone: expect.not.stringMatching(/^08000000011$/) },
+  ]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersRefreshed: [], customersRefreshed: [] });
+});
+
+it('rows copied before they were fingerprinted (migrations 0016, 0017) are copied once more at the first reconciliation, unchanged', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.loan(101, 7, 11);
   await h.django.repayment(1000, 100, 500, '2025-11-04T10:00:00+01:00');
@@ -238,14 +265,22 @@ it('rows copied before they were fingerprinted (migration 0016) are copied once 
   const loans = `SELECT loan_id, loan_amount, status, django_updated_at FROM loans ORDER BY loan_id`;
   const repayments = `SELECT repayment_id, loan_id, payment_date::text, payment_amount, django_updated_at FROM repayments ORDER BY repayment_id`;
   const copied = { loans: await h.rows(loans), repayments: await h.rows(repayments) };
-  await h.rows(`UPDATE loans SET django_fingerprint = NULL`);
-  await h.rows(`UPDATE repayments SET django_fingerprint = NULL`);
-  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: ['100', '101'], loansRepaired: ['100'], repaymentsWritten: 1 });
+  for (const table of ['loans', 'repayments', 'officers', 'customers']) await h.rows(`UPDATE ${table} SET django_fingerprint = NULL`);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({
+    loansRefreshed: ['100', '101'],
+    loansRepaired: ['100'],
+    repaymentsWritten: 1,
+    // Copying a loan again writes its officer and customer too, fingerprints included: nothing left for them.
+    officersRefreshed: [],
+    customersRefreshed: [],
+  });
   expect({ loans: await h.rows(loans), repayments: await h.rows(repayments) }).toEqual(copied);
   const fingerprinted = (table: string) => h.rows(`SELECT count(*)::int AS n FROM ${table} WHERE django_fingerprint ~ '^[0-9a-f]{32}$'`);
   expect(await fingerprinted('loans')).toEqual([{ n: 2 }]);
   expect(await fingerprinted('repayments')).toEqual([{ n: 1 }]);
-  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRepaired: [] });
+  expect(await fingerprinted('officers')).toEqual([{ n: 1 }]);
+  expect(await fingerprinted('customers')).toEqual([{ n: 1 }]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRepaired: [], officersRefreshed: [], customersRefreshed: [] });
 });
 
 it('schedule instalments deleted in Django leave the copy at reconciliation; the rest of their loans are renumbered', async () => {
