@@ -5,8 +5,9 @@
  *   copied again: Django's QuerySet.update() (the admin's bulk actions) leaves updated_at alone, so the edit scan
  *   misses such edits;
  * - per loan, the number and exact sum of Django's repayments (all of them, and those that count under D3), their
- *   newest change and the fingerprint of their rows are compared with the copy (one aggregate per database); the repayments of every loan that
- *   differs are copied again, copies Django no longer has are deleted, and those loans recomputed;
+ *   newest change and the fingerprint of their rows are compared with the copy (one aggregate per database); the
+ *   repayments of every loan that differs are copied again, copies Django no longer has are deleted, and those loans
+ *   recomputed;
  * - holidays and schedule instalments deleted in Django leave the mirror (the remaining instalments of such a loan
  *   are renumbered as Django now numbers them).
  */
