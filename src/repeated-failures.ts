@@ -58,6 +58,11 @@ export class RepeatedFailures {
     return run === undefined ? undefined : { failures: run.failures, failingForMs: this.now() - run.since };
   }
 
+  /** Failures since the last success (0 when the last attempt succeeded). */
+  get failuresInRun(): number {
+    return this.run?.failures ?? 0;
+  }
+
   /** Causes remembered now (bounded: see MAX_CAUSES). */
   get rememberedCauses(): number {
     return this.causes.size;

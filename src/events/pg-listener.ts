@@ -78,7 +78,6 @@ export class PgListener {
   private connectionsLost = 0;
   /** A database that stays down fails every attempt (each 5 s at most): one line per cause and minute. */
   private readonly reconnectFailures = new RepeatedFailures();
-  private failedReconnects = 0;
 
   constructor(private readonly options: PgListenerOptions) {
     this.reconnect = options.reconnect ?? DEFAULT_RECONNECT;
@@ -87,7 +86,7 @@ export class PgListener {
   }
 
   state(): ListenerState {
-    return { connected: this.client !== undefined, since: this.connectedSince.toISOString(), connectionsLost: this.connectionsLost, failedReconnects: this.failedReconnects };
+    return { connected: this.client !== undefined, since: this.connectedSince.toISOString(), connectionsLost: this.connectionsLost, failedReconnects: this.reconnectFailures.failuresInRun };
   }
 
   /** Connects and LISTENs; rejects if the very first connection fails (later drops are retried forever). */
@@ -146,7 +145,6 @@ export class PgListener {
     this.delayMs = this.reconnect.initialMs;
     this.scheduleHeartbeat(client);
     const outage = this.reconnectFailures.succeeded();
-    this.failedReconnects = 0;
     this.options.log.info({ channels: this.options.channels, reconnect, ...(outage && { failedReconnects: outage.failures }) }, 'listening for notifications');
     try {
       await this.options.onConnected(client, { reconnect });
@@ -221,7 +219,6 @@ export class PgListener {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.connect().catch((error: unknown) => {
-        this.failedReconnects += 1;
         const line = this.reconnectFailures.failed(causeKey(error));
         if (line) this.options.log.warn({ err: error, retryInMs: this.delayMs, ...line }, 'LISTEN reconnect failed');
         this.scheduleRetry();

@@ -40,7 +40,9 @@ test('a success reports the run it ended, once, and the next failure is logged a
   advance(2000);
   failures.failed(refused);
   advance(500);
+  expect(failures.failuresInRun).toBe(3);
   expect(failures.succeeded()).toEqual({ failures: 3, failingForMs: 4500 });
+  expect(failures.failuresInRun).toBe(0);
   expect(failures.succeeded()).toBeUndefined();
   expect(failures.failed(refused)).toEqual({ failuresSinceLastLine: 0 });
 });
