@@ -25,7 +25,8 @@ const VISIBLE_LOAN = `EXISTS (SELECT 1 FROM officers vo WHERE vo.officer_id = l.
 
 /**
  * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord): raw sums per officer through a LATERAL
- * aggregate over `loans`, then the calculated ratios and scores, all numeric.
+ * aggregate over `loans` (collected fees and interest from the shares each loan stores, as the gateway reads them),
+ * then the calculated ratios and scores, all numeric.
  */
 const OFFICER_METRICS = `
   agg AS (
@@ -39,13 +40,11 @@ const OFFICER_METRICS = `
                COALESCE(sum(x.principal_outstanding) FILTER (WHERE x.current_dpd BETWEEN 1 AND 6), 0) AS dpd1to6,
                COALESCE(sum(x.principal_outstanding) FILTER (WHERE x.current_dpd BETWEEN 7 AND 30), 0) AS moved7to30,
                COALESCE(sum(x.out3), 0) AS due7d,
-               COALESCE(sum(x.total_repayments * (x.loan_amount * x.interest_rate + x.fee_amount) / x.contract)
-                 FILTER (WHERE x.contract > 0), 0) AS collected,
+               COALESCE(sum(x.fees_collected), 0) + COALESCE(sum(x.interest_collected), 0) AS collected,
                count(*) FILTER (WHERE x.out3 > 2000)::int AS active_loans,
                COALESCE(avg(x.days_since_last_repayment) FILTER (WHERE x.out3 > 2000), 0) AS avg_dslr,
                COALESCE(avg(x.loan_age) FILTER (WHERE x.out3 > 2000), 0) AS avg_age
-          FROM (SELECT l.*, COALESCE(l.principal_outstanding, 0) + COALESCE(l.interest_outstanding, 0) + COALESCE(l.fees_outstanding, 0) AS out3,
-                       l.loan_amount * (1 + l.interest_rate) + l.fee_amount AS contract
+          FROM (SELECT l.*, COALESCE(l.principal_outstanding, 0) + COALESCE(l.interest_outstanding, 0) + COALESCE(l.fees_outstanding, 0) AS out3
                   FROM loans l WHERE l.officer_id = p.officer_id) x
       ) a ON true
   ),

@@ -58,8 +58,8 @@ const ratio = (num: string, den: string): string => `(CASE WHEN ${den} > 0 THEN 
  */
 export function officerMetricsChain(officerSource: string, waveParam: string): string {
   return `lo AS (
-       SELECT p.officer_id, l.loan_id, l.fimr_tagged, l.current_dpd, l.principal_outstanding, l.fee_amount, l.loan_amount,
-              l.interest_rate, l.total_repayments, l.timeliness_score, l.repayment_health, l.days_since_last_repayment, l.loan_age,
+       SELECT p.officer_id, l.loan_id, l.fimr_tagged, l.current_dpd, l.principal_outstanding, l.fee_amount,
+              l.fees_collected, l.interest_collected, l.timeliness_score, l.repayment_health, l.days_since_last_repayment, l.loan_age,
               (COALESCE(l.principal_outstanding, 0) + COALESCE(l.interest_outstanding, 0) + COALESCE(l.fees_outstanding, 0)) AS out3
          FROM (${officerSource}) AS p(officer_id)
          LEFT JOIN loans l ON l.officer_id = p.officer_id AND (${waveParam}::text IS NULL OR l.wave = ${waveParam}::text)
@@ -71,10 +71,8 @@ export function officerMetricsChain(officerSource: string, waveParam: string): s
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 1 AND 6), 0) AS dpd1to6_bal,
               COALESCE(sum(out3) FILTER (WHERE loan_id IS NOT NULL), 0) AS amount_due_7d,
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 7 AND 30), 0) AS moved_to_7to30,
-              COALESCE(sum(total_repayments * fee_amount / (loan_amount * (1 + interest_rate) + fee_amount))
-                FILTER (WHERE fee_amount IS NOT NULL AND interest_rate IS NOT NULL AND loan_amount * (1 + interest_rate) + fee_amount > 0), 0) AS fees_collected,
-              COALESCE(sum(total_repayments * loan_amount * interest_rate / (loan_amount * (1 + interest_rate) + fee_amount))
-                FILTER (WHERE fee_amount IS NOT NULL AND interest_rate IS NOT NULL AND loan_amount * (1 + interest_rate) + fee_amount > 0), 0) AS interest_collected,
+              COALESCE(sum(fees_collected), 0) AS fees_collected,
+              COALESCE(sum(interest_collected), 0) AS interest_collected,
               COALESCE(sum(fee_amount), 0) AS fees_due,
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 15), 0) AS overdue15d,
               COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 30), 0) AS par30_amount,

@@ -126,3 +126,44 @@ describe('set-based recompute', () => {
     });
   });
 });
+
+describe("each loan's share of collected fees and interest (§4.4)", () => {
+  // Officer metrics sum these stored shares instead of dividing per loan on every read (migration 0018).
+  const CONTRACT = 'loan_amount * (1 + interest_rate) + fee_amount';
+
+  it('is the proportional allocation of the recomputed total_repayments, NULL without fee or rate', async () => {
+    await recomputeLoans(dbs.metrics.pool, ids, AS_OF);
+    const { rows } = await dbs.metrics.pool.query(
+      `SELECT count(*) FILTER (WHERE fees_collected > 0 AND interest_collected > 0)::int AS allocated,
+              count(*) FILTER (WHERE fee_amount IS NULL OR interest_rate IS NULL)::int AS without_terms,
+              count(*) FILTER (WHERE (fee_amount IS NULL OR interest_rate IS NULL) AND (fees_collected IS NOT NULL OR interest_collected IS NOT NULL))::int AS set_without_terms,
+              count(*) FILTER (WHERE fee_amount IS NOT NULL AND interest_rate IS NOT NULL
+                                 AND (fees_collected IS DISTINCT FROM total_repayments * fee_amount / (${CONTRACT})
+                                      OR interest_collected IS DISTINCT FROM total_repayments * loan_amount * interest_rate / (${CONTRACT})))::int AS mismatched
+         FROM loans`,
+    );
+    expect(rows[0]).toEqual({ allocated: expect.any(Number), without_terms: expect.any(Number), set_without_terms: 0, mismatched: 0 });
+    // the data exercises both paths
+    expect(rows[0].allocated).toBeGreaterThan(10);
+    expect(rows[0].without_terms).toBeGreaterThan(10);
+  });
+
+  it('follows a new repayment when the loan is recomputed', async () => {
+    const share = async () =>
+      (await dbs.metrics.pool.query<{ fees: string; interest: string; repaid: string }>(
+        `SELECT fees_collected::text AS fees, interest_collected::text AS interest, total_repayments::text AS repaid FROM loans WHERE loan_id = 'R1'`,
+      )).rows[0]!;
+    // L 10,000, r 0.25, F 500: the contract total is 13,000, so 1,300 repaid is 50 of fees and 250 of interest.
+    await insertLoans(dbs.metrics.pool, [{ id: 'R1', amount: '10000', rate: '0.25', fee: '500', term: 30, ra: '13000', d0: '2025-11-01', d1: '2025-11-03', maturity: '2025-12-12' }]);
+    await withoutRepaymentTrigger(dbs.metrics.pool, async (client) => {
+      await insertRepayments(client, [{ id: 'R1-1', loan: 'R1', date: '2025-11-05', amount: '1300.00' }]);
+      await recomputeLoans(client, ['R1'], AS_OF);
+    });
+    expect(await share()).toEqual({ fees: '50.0000000000000000', interest: '250.0000000000000000', repaid: '1300.00' });
+    await withoutRepaymentTrigger(dbs.metrics.pool, async (client) => {
+      await insertRepayments(client, [{ id: 'R1-2', loan: 'R1', date: '2025-11-06', amount: '2600.00' }]);
+      await recomputeLoans(client, ['R1'], AS_OF);
+    });
+    expect(await share()).toEqual({ fees: '150.0000000000000000', interest: '750.0000000000000000', repaid: '3900.00' });
+  });
+});
