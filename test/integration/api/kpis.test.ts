@@ -56,9 +56,12 @@ describe('portfolioKpis', () => {
   });
 
   it('wave restricts every loan; regions only the DPD tile', async () => {
+    // Wave 1 has no AYR above 0: loan 101 is unpaid, and loan 201's NULL fee leaves its repayments unallocated.
     const data = await api.data<Record<string, Record<string, unknown>>>(`{
+      w1: portfolioKpis(wave: WAVE_1) { totalLoans avgAyr topOfficer { id } topOfficerAyr }
       w2: portfolioKpis(wave: WAVE_2) { totalLoans totalPortfolio totalDpdLoansCount }
       sapphire: portfolioKpis(regions: ["Sapphire"]) { totalLoans totalDpdLoansCount totalDpdActualOutstanding } }`);
+    expect(data.w1).toEqual({ totalLoans: 2, avgAyr: '0.00000000', topOfficer: null, topOfficerAyr: null });
     expect(data.w2).toEqual({ totalLoans: 2, totalPortfolio: '9000.00', totalDpdLoansCount: 1 });
     expect(data.sapphire).toEqual({ totalLoans: 4, totalDpdLoansCount: 0, totalDpdActualOutstanding: '0.00' });
   });
