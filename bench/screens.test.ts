@@ -1,0 +1,61 @@
+/**
+ * bench:screens' pure parts: its flags, the screens it finds in test/operations, and its table. The measuring
+ * itself needs the bench dataset and minutes; `npm run bench:screens` runs it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { markdownTable, OPERATIONS_DIR, parseScreenArgs, screensOf, type ScreenResult } from './screens';
+
+const IDS = { officerId: '7', loanId: '70', customerId: '700' };
+
+test('takes the defaults, and each flag with its value; refuses a bad one naming it', () => {
+  expect(parseScreenArgs([])).toEqual({ scale: 1, seed: 42, asOf: '2025-12-10', requests: 50, pgPort: 54339, tag: undefined });
+  expect(parseScreenArgs(['--requests', '20', '--tag', 'after', '--scale', '10'])).toMatchObject({ requests: 20, tag: 'after', scale: 10 });
+  expect(() => parseScreenArgs(['--requests', '0'])).toThrow('--requests must be a whole number of at least 1; got "0"');
+  expect(() => parseScreenArgs(['--windows', '3'])).toThrow(/^unknown argument "--windows"; usage: npm run bench:screens/);
+});
+
+test('measures every query document the repository ships, with its required ids, and skips the live feeds', () => {
+  const screens = screensOf(OPERATIONS_DIR, IDS);
+  const documents = fs.readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql') && !f.startsWith('live'));
+  expect(screens.filter((s) => !s.name.includes(':')).map((s) => `${s.name}.graphql`)).toEqual(documents.sort());
+  const byName = Object.fromEntries(screens.map((s) => [s.name, s.variables]));
+  expect(byName.officerById).toEqual({ id: '7' });
+  expect(byName.loanById).toEqual({ id: '70' });
+  expect(byName.customerById).toEqual({ id: '700' });
+  expect(byName.topRiskLoans).toEqual({ officerId: '7' });
+  expect(byName.portfolioKpis).toEqual({});
+  expect(byName['officersPage: by risk score']).toEqual({ orderBy: { field: 'RISK_SCORE', direction: 'ASC' } });
+  expect(byName['portfolioKpis: wave 2']).toEqual({ wave: 'WAVE_2' });
+  expect(screens.some((s) => s.name.startsWith('live'))).toBe(false);
+});
+
+test('a document with a required variable it cannot fill is an error naming both', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'screens-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'branchById.graphql'), 'query BranchById($code: String!, $first: Int = 5) { branches { summary { totalBranches } } }');
+    expect(() => screensOf(dir, IDS)).toThrow('branchById.graphql: bench:screens has no value for its required variable $code; add one to screens.ts');
+    fs.writeFileSync(path.join(dir, 'branchById.graphql'), 'fragment F on Query { __typename }');
+    expect(() => screensOf(dir, IDS)).toThrow('branchById.graphql: expected a GraphQL operation; found none');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('prints one row per screen', () => {
+  const result = {
+    date: '2026-11-26',
+    commit: 'abc1234',
+    scale: 1,
+    requests: 50,
+    ids: IDS,
+    screens: { portfolioKpis: { p50Ms: 68.7, p95Ms: 71.234, maxMs: 80 }, 'portfolioKpis: wave 2': { p50Ms: 40, p95Ms: 41, maxMs: 42.5 } },
+  } as unknown as ScreenResult;
+  expect(markdownTable(result).split('\n').slice(2)).toEqual([
+    '| screen (test/operations) | p50 ms | p95 ms | max ms |',
+    '|---|---:|---:|---:|',
+    '| portfolioKpis | 68.70 | 71.23 | 80.00 |',
+    '| portfolioKpis: wave 2 | 40.00 | 41.00 | 42.50 |',
+  ]);
+});

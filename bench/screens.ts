@@ -1,0 +1,168 @@
+/**
+ * `npm run bench:screens [-- --scale N] [--requests N] [--tag NAME] [--pg-port N]`
+ *
+ * Latency of every dashboard screen's query: each GraphQL query document the repository ships in test/operations
+ * (the documents the dashboard and the analysts' playground use, codegen's input), sent to the gateway one at a
+ * time on the bench's cached dataset. `npm run bench` compares six operations across four designs; this answers
+ * the other question, "which screen is slow, and did a change make it faster?", for all of them.
+ *
+ * Documents run with their default variables. Those that need an id get the heaviest instance (the officer and the
+ * customer with the most loans, the loan with the most repayments), and two screens run a second time with the
+ * arguments that cost the most: officers ordered by a metric (every officer's §4.4 metrics computed) and the KPI
+ * strip of one wave.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, type OperationDefinitionNode } from 'graphql';
+import pg from 'pg';
+import { datasetFlags, parseFlags, wholeNumber, type DatasetArgs } from './args';
+import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
+import { runLoad, type LatencyStats } from './load';
+import { startGateway } from './processes';
+import { gitCommit, machineInfo, type MachineInfo } from './report';
+import { freeResultBase } from './results-file';
+
+interface Args extends DatasetArgs {
+  /** Measured requests per screen (after WARMUP_REQUESTS). */
+  requests: number;
+}
+
+const USAGE = 'usage: npm run bench:screens -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--requests N] [--pg-port N] [--tag NAME]';
+const WARMUP_REQUESTS = 5;
+export const OPERATIONS_DIR = path.resolve(__dirname, '../test/operations');
+
+export function parseScreenArgs(argv: readonly string[]): Args {
+  const initial: Args = { scale: 1, seed: 42, asOf: '2025-12-10', requests: 50, pgPort: BENCH_PG_PORT, tag: undefined };
+  return parseFlags(argv, initial, { values: { ...datasetFlags<Args>(), '--requests': (a, v) => (a.requests = wholeNumber('--requests', v, 1)) }, switches: {} }, USAGE);
+}
+
+/** The ids the documents that need one get: the heaviest of each kind in the dataset. */
+export interface HeaviestIds {
+  officerId: string;
+  loanId: string;
+  customerId: string;
+}
+
+export interface Screen {
+  /** The document's file name without .graphql, with the variant after a colon. */
+  name: string;
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/** Second runs of a document with the arguments that cost the most. */
+const HEAVY_VARIANTS: Record<string, { label: string; variables: Record<string, unknown> }> = {
+  officersPage: { label: 'by risk score', variables: { orderBy: { field: 'RISK_SCORE', direction: 'ASC' } } },
+  portfolioKpis: { label: 'wave 2', variables: { wave: 'WAVE_2' } },
+};
+
+/**
+ * Every query document of `dir` as screens to measure (subscriptions are live feeds, not requests), in file
+ * order. A document with a required variable this function cannot fill is an error naming it, so a new screen
+ * is measured from the day its document lands.
+ */
+export function screensOf(dir: string, ids: HeaviestIds): Screen[] {
+  const screens: Screen[] = [];
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
+    const query = fs.readFileSync(path.join(dir, file), 'utf8');
+    const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    if (!operation) throw new Error(`${file}: expected a GraphQL operation; found none`);
+    if (operation.operation !== 'query') continue;
+    const name = file.replace(/\.graphql$/, '');
+    const variables: Record<string, unknown> = {};
+    for (const definition of operation.variableDefinitions ?? []) {
+      if (definition.type.kind !== 'NonNullType' || definition.defaultValue) continue;
+      const variable = definition.variable.name.value;
+      const value = requiredValue(name, variable, ids);
+      if (value === undefined) throw new Error(`${file}: bench:screens has no value for its required variable $${variable}; add one to screens.ts`);
+      variables[variable] = value;
+    }
+    screens.push({ name, query, variables });
+    const heavy = HEAVY_VARIANTS[name];
+    if (heavy) screens.push({ name: `${name}: ${heavy.label}`, query, variables: { ...variables, ...heavy.variables } });
+  }
+  return screens;
+}
+
+/** The value of a required variable: `$officerId`, or `$id` of the record a `<kind>ById` document reads. */
+function requiredValue(document: string, variable: string, ids: HeaviestIds): string | undefined {
+  if (variable === 'officerId') return ids.officerId;
+  if (variable !== 'id') return undefined;
+  return { officerById: ids.officerId, loanById: ids.loanId, customerById: ids.customerId }[document];
+}
+
+async function heaviestIds(metrics: pg.Pool): Promise<HeaviestIds> {
+  const one = async (sql: string): Promise<string> => (await metrics.query<{ id: string }>(sql)).rows[0]!.id;
+  return {
+    officerId: await one(`SELECT officer_id AS id FROM loans GROUP BY officer_id ORDER BY count(*) DESC, officer_id LIMIT 1`),
+    loanId: await one(`SELECT loan_id AS id FROM repayments GROUP BY loan_id ORDER BY count(*) DESC, loan_id LIMIT 1`),
+    customerId: await one(`SELECT customer_id AS id FROM loans GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 1`),
+  };
+}
+
+export interface ScreenResult {
+  date: string;
+  commit: string;
+  machine: MachineInfo;
+  scale: number;
+  requests: number;
+  ids: HeaviestIds;
+  screens: Record<string, Pick<LatencyStats, 'p50Ms' | 'p95Ms' | 'maxMs'>>;
+}
+
+export function markdownTable(result: ScreenResult): string {
+  const ms = (n: number): string => n.toFixed(2);
+  return [
+    `Screens at concurrency 1, commit ${result.commit}, scale ${result.scale}: ${result.requests} requests each after ${WARMUP_REQUESTS} warm-up requests; ids: officer ${result.ids.officerId}, loan ${result.ids.loanId}, customer ${result.ids.customerId}`,
+    '',
+    '| screen (test/operations) | p50 ms | p95 ms | max ms |',
+    '|---|---:|---:|---:|',
+    ...Object.entries(result.screens).map(([name, s]) => `| ${name} | ${ms(s.p50Ms)} | ${ms(s.p95Ms)} | ${ms(s.maxMs)} |`),
+  ].join('\n');
+}
+
+const log = (line: string): void => console.log(`[bench:screens ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main(): Promise<void> {
+  const args = parseScreenArgs(process.argv.slice(2));
+  const commit = gitCommit();
+  const db = await openBenchDatabase({ scale: args.scale, seed: args.seed, asOf: args.asOf }, { rebuild: false, port: args.pgPort, log });
+  try {
+    const metricsPool = new pg.Pool({ connectionString: db.metricsUrl, max: 1 });
+    const pgVersion = (await metricsPool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+    const ids = await heaviestIds(metricsPool);
+    await metricsPool.end();
+    const screens = screensOf(OPERATIONS_DIR, ids);
+    const gateway = await startGateway('gateway-screens', { djangoUrl: db.djangoUrl, metricsUrl: db.metricsUrl, batching: true, syncEnabled: false, poolSize: 16 }, path.join(BENCH_ROOT, 'logs'));
+    const measured: ScreenResult['screens'] = {};
+    try {
+      for (const screen of screens) {
+        const body = JSON.stringify({ query: screen.query, variables: screen.variables });
+        const stats = await runLoad({ url: gateway.url, body: () => body, concurrency: 1, durationMs: 3_600_000, maxRequests: args.requests, warmupRequests: WARMUP_REQUESTS });
+        if (stats.errors > 0) throw new Error(`${screen.name}: ${stats.errors} requests failed, first: ${stats.firstError}`);
+        measured[screen.name] = { p50Ms: stats.p50Ms, p95Ms: stats.p95Ms, maxMs: stats.maxMs };
+        log(`${screen.name}: p50 ${stats.p50Ms.toFixed(2)} ms`);
+      }
+    } finally {
+      await gateway.stop();
+    }
+    const date = new Date().toISOString().slice(0, 10);
+    const result: ScreenResult = { date, commit, machine: machineInfo(pgVersion), scale: args.scale, requests: args.requests, ids, screens: measured };
+    const base = freeResultBase(path.resolve('bench/results'), { date, scale: args.scale, quick: false, tag: args.tag ? `screens-${args.tag}` : 'screens' });
+    fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    const table = markdownTable(result);
+    fs.writeFileSync(`${base}.md`, `${table}\n`);
+    console.log(table);
+    log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
+  } finally {
+    await db.server.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`bench:screens failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
