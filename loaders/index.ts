@@ -23,7 +23,7 @@ import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
 import { fetchBranches, fetchVerticalLeads, type BranchFilter, type BranchRow, type BranchSortKey, type VerticalLeadRow } from './branch.metrics';
 import { fetchOfficerPortfolios, OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolioField, type OfficerPortfolioPart } from './officer-portfolio.metrics';
 import { fetchPortfolioKpis, type PortfolioKpiRow } from './portfolio-kpi.metrics';
-import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, fetchOfficerProfile, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageRow, type OfficerSortKey } from './officer.metrics';
+import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, fetchOfficerProfile, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageArgs, type OfficerPageRow } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { fetchRepaymentWatch, type RepaymentWatchRow } from './repayment-watch.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
@@ -58,8 +58,8 @@ export interface Loaders {
   officerPortfolio(wave: string | null, fields?: readonly OfficerPortfolioField[]): KeyLoader<string, OfficerPortfolioPart | null>;
   /** Starts reading an officer's hierarchy and all-wave metrics (`fields`), in one statement when batching, into the two loaders above. */
   prefetchOfficerProfile(id: string, fields: readonly OfficerPortfolioField[]): void;
-  /** A keyset page of officers from seedsmetrics (first + 1 rows); primes officerHierarchy. */
-  officerPage(args: { filter: OfficerFilter; sort: OfficerSortKey; direction: SortDirection; after: KeysetPosition | null; first: number }): Promise<OfficerPageRow[]>;
+  /** A keyset page of officers from seedsmetrics (first + 1 rows); primes officerHierarchy, and all-wave metrics when sorted on one. */
+  officerPage(args: OfficerPageArgs): Promise<OfficerPageRow[]>;
   officerCount(filter: OfficerFilter): Promise<number>;
   /** Customer ids of an officer's loans (first + 1 per officer). */
   officerCustomerIds(args: { afterId: string | null; first: number }): KeyLoader<string, string[]>;
@@ -187,8 +187,12 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     const canonical = inOrderOf(OFFICER_PORTFOLIO_FIELDS, fields);
     return officerPortfolios.forArgs(`${wave}|${canonical.join(',')}`, { wave, fields: canonical });
   };
-  /** All-wave rows with every metric (from a page sorted on a metric), which answer any field set. */
-  const completePortfolios = new Map<string, OfficerPortfolioPart>();
+  /** All-wave rows of some metrics (from a page sorted on a metric), which answer the field sets they cover. */
+  const pagePortfolios = new Map<string, { fields: ReadonlySet<OfficerPortfolioField>; row: OfficerPortfolioPart }>();
+  const fromPage = (id: string, fields: readonly OfficerPortfolioField[]): OfficerPortfolioPart | undefined => {
+    const page = pagePortfolios.get(id);
+    return page !== undefined && fields.every((field) => page.fields.has(field)) ? page.row : undefined;
+  };
   const officerCustomerIds = new LoaderFamily((args: { afterId: string | null; first: number }) =>
     groupedLoader((ids: readonly string[]) => fetchOfficerCustomerPages(metrics, ids, args), (r) => r.parentId, batching),
   );
@@ -241,7 +245,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     officer,
     officerHierarchy,
     officerPortfolio: (wave, fields) => ({
-      load: async (id) => (wave === null ? completePortfolios.get(id) : undefined) ?? officerPortfolio(wave, fields).load(id),
+      load: async (id) => (wave === null ? fromPage(id, fields ?? OFFICER_PORTFOLIO_FIELDS) : undefined) ?? officerPortfolio(wave, fields).load(id),
     }),
     prefetchOfficerProfile: (id, fields) => {
       const allWaves = officerPortfolio(null, fields);
@@ -263,8 +267,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     officerPage: async (args) => {
       const rows = await fetchOfficerPage(metrics, args);
       primeAll(officerHierarchy, rows, (r) => r.officerId);
-      // A page sorted on a metric computed every metric of its officers (over all waves) already.
-      for (const r of rows) if (r.portfolio !== undefined) completePortfolios.set(r.officerId, r.portfolio);
+      // A page sorted on a metric computed the metrics its officers show (over all waves) already.
+      const fields = new Set(args.portfolioFields);
+      for (const r of rows) if (r.portfolio !== undefined) pagePortfolios.set(r.officerId, { fields, row: r.portfolio });
       return rows;
     },
     officerCount: (filter) => officerCounts(filterSignature(filter), () => countOfficers(metrics, filter)),

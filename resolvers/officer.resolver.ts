@@ -58,10 +58,12 @@ export class OfficerResolver {
     // The count does not depend on the page, and the portfolio metrics only on its ids: started early, they run
     // alongside the page and the Django rows instead of after them.
     if (connectionFields.has('totalCount')) prefetch(() => ctx.loaders.officerCount(parsedFilter));
-    const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, after: position, first: size });
+    const portfolioSelections = allWavePortfolioFields(nodeFieldsBelow(connectionFields, info), info);
+    const portfolioFields = OFFICER_PORTFOLIO_FIELDS.filter((field) => portfolioSelections.some((fields) => fields.includes(field)));
+    const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, after: position, first: size, portfolioFields });
     const page = pageOf(rows, size);
-    for (const portfolioFields of allWavePortfolioFields(nodeFieldsBelow(connectionFields, info), info)) {
-      for (const row of page.rows) prefetch(() => ctx.loaders.officerPortfolio(null, portfolioFields).load(row.officerId));
+    for (const fields of portfolioSelections) {
+      for (const row of page.rows) prefetch(() => ctx.loaders.officerPortfolio(null, fields).load(row.officerId));
     }
     const bases = await ctx.loaders.officer.loadMany(page.rows.map((r) => r.officerId));
     const edges: OfficerEdge[] = [];

@@ -103,13 +103,30 @@ describe("an officer's portfolio", () => {
     expect(data.officer.portfolio.disbursed).toBe(3);
   });
 
-  it('gives each alias its own field set, and a page sorted on a metric answers any set without another statement', async () => {
+  it('gives each alias its own field set, and a page sorted on a metric returns the metrics every alias shows', async () => {
     const aliased = await withMetricsStatements(`{ officers(first: 2) { nodes { a: portfolio { fimr } b: portfolio { dqi } } } }`);
     expect(portfolioStatements(aliased.metrics).map(selectedNames).sort()).toEqual([['officerId', 'dqi'], ['officerId', 'fimr']]);
     expect(Object.keys(aliased.data.officers.nodes[0].a)).toEqual(['fimr']);
-    const sorted = await withMetricsStatements(`{ officers(first: 2, orderBy: { field: RISK_SCORE, direction: DESC }) { nodes { portfolio { fimr dqi } } } }`);
+    const sortedQuery = `{ officers(first: 2, orderBy: { field: RISK_SCORE, direction: DESC }) { nodes { id a: portfolio { fimr } b: portfolio { dqi } } } }`;
+    const sorted = await withMetricsStatements(sortedQuery);
+    // One statement sorts every officer and returns the page's shown metrics (the hierarchy columns come with it).
     expect(portfolioStatements(sorted.metrics)).toHaveLength(1);
     expect(sorted.metrics[0]).toMatch(/ORDER BY/);
+    expect(selectedNames(sorted.metrics[0]!).slice(-3)).toEqual(['officerId', 'fimr', 'dqi']);
+    // The same values each metric has when its officer is read on its own.
+    for (const node of sorted.data.officers.nodes) {
+      const alone = await api.data(`{ officer(id: "${node.id}") { portfolio { fimr dqi } } }`);
+      expect({ ...node.a, ...node.b }).toEqual(alone.officer.portfolio);
+    }
+    // A metric the page did not return is read for it, not taken from the page's row: here the same officer again,
+    // reached through its loans once the page is in.
+    const nested = await api.data(`{ officers(first: 2, orderBy: { field: RISK_SCORE, direction: DESC }) {
+      nodes { id portfolio { fimr } loans(first: 1) { nodes { officer { id portfolio { ayr fimr } } } } } } }`);
+    for (const node of nested.officers.nodes) {
+      const alone = await api.data(`{ officer(id: "${node.id}") { portfolio { ayr fimr } } }`);
+      expect(alone.officer.portfolio.ayr).toEqual(expect.any(String));
+      expect(node.loans.nodes.map((loan: any) => loan.officer)).toEqual([{ id: node.id, portfolio: alone.officer.portfolio }]);
+    }
   });
 });
 
