@@ -30,7 +30,7 @@ import { runLoad } from './load';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, type OperationName } from './operations';
 import { startGateway } from './processes';
 import { gitCommit, machineInfo, type MachineInfo } from './report';
-import { freeResultBase } from './results-file';
+import { writeResultFiles } from './results-file';
 
 interface Args extends DatasetArgs {
   warmup: number;
@@ -206,11 +206,8 @@ async function main(): Promise<void> {
 
     const date = new Date().toISOString().slice(0, 10);
     const result: InstructionResult = { date, commit, machine: machineInfo(pgVersion), valgrind, scale: args.scale, warmup: args.warmup, windows: args.windows, requests: args.requests, perRequest, windowsPerRequest };
-    const resultsDir = path.resolve('bench/results');
-    const base = freeResultBase(resultsDir, { date, scale: args.scale, quick: false, tag: args.tag ? `instructions-${args.tag}` : 'instructions' });
-    fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
     const table = markdownTable(result);
-    fs.writeFileSync(`${base}.md`, `${table}\n`);
+    const base = writeResultFiles(path.resolve('bench/results'), { date, scale: args.scale, quick: false, tag: args.tag ? `instructions-${args.tag}` : 'instructions' }, result, table);
     console.log(table);
     log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
   } finally {

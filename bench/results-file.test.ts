@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freeResultBase } from './results-file';
+import { freeResultBase, writeResultFiles } from './results-file';
 
 test('names a run after date, scale, mode and tag, and never reuses a taken name', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-results-'));
@@ -16,5 +16,19 @@ test('names a run after date, scale, mode and tag, and never reuses a taken name
     expect(freeResultBase(dir, { date: '2026-11-25', scale: 10, quick: true })).toBe(path.join(dir, '2026-11-25-scale10-quick'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writes the result and its tables under the first free name, creating the directory', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-results-'));
+  const dir = path.join(root, 'results');
+  try {
+    const name = { date: '2026-11-26', scale: 1, quick: false, tag: 'screens' };
+    expect(writeResultFiles(dir, name, { p50: 1.5 }, '| a |')).toBe(path.join(dir, '2026-11-26-scale1-screens'));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '2026-11-26-scale1-screens.json'), 'utf8'))).toEqual({ p50: 1.5 });
+    expect(fs.readFileSync(path.join(dir, '2026-11-26-scale1-screens.md'), 'utf8')).toBe('| a |\n');
+    expect(writeResultFiles(dir, name, {}, '')).toBe(path.join(dir, '2026-11-26-scale1-screens-2'));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });

@@ -20,3 +20,15 @@ export function freeResultBase(dir: string, name: ResultName): string {
   for (let n = 2; taken(base); n += 1) base = path.join(dir, `${stem}-${n}`);
   return base;
 }
+
+/**
+ * Writes a run's result as `<base>.json` (everything) and `<base>.md` (its tables) under the first free name in
+ * `dir` (created if missing); returns the base path.
+ */
+export function writeResultFiles(dir: string, name: ResultName, result: unknown, tables: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const base = freeResultBase(dir, name);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  fs.writeFileSync(`${base}.md`, `${tables}\n`);
+  return base;
+}

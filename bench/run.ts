@@ -7,7 +7,6 @@
  * Everything runs on its own embedded PostgreSQL (port 54339, data under .data/bench) and on loopback.
  */
 import 'reflect-metadata';
-import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { datasetFlags, parseFlags, type DatasetArgs } from './args';
@@ -17,7 +16,7 @@ import { growthPct, rssGrowth, startRssSampler } from './memory';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
 import { startGateway, startSqlServer, waitForSyncCycle, type Child } from './processes';
 import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type TransportFloor, type Variant } from './report';
-import { freeResultBase } from './results-file';
+import { writeResultFiles } from './results-file';
 import { countStatements } from './statements';
 import { measureSubscriptions } from './subscriptions';
 import { measureSync } from './sync-cycle';
@@ -317,11 +316,7 @@ async function main(): Promise<void> {
       notes: [...notes, `total bench time ${Math.round((Date.now() - started) / 1000)} s`],
     };
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
-    const resultsDir = path.resolve('bench/results');
-    fs.mkdirSync(resultsDir, { recursive: true });
-    const base = freeResultBase(resultsDir, { date, scale: args.scale, quick: args.quick, tag: args.tag });
-    fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
-    fs.writeFileSync(`${base}.md`, `${markdownTables(result)}\n`);
+    const base = writeResultFiles(path.resolve('bench/results'), { date, scale: args.scale, quick: args.quick, tag: args.tag }, result, markdownTables(result));
     printSummary(result);
     log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
   } finally {

@@ -21,7 +21,7 @@ import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { runLoad, type LatencyStats } from './load';
 import { startGateway } from './processes';
 import { gitCommit, machineInfo, type MachineInfo } from './report';
-import { freeResultBase } from './results-file';
+import { writeResultFiles } from './results-file';
 
 interface Args extends DatasetArgs {
   /** Measured requests per screen (after WARMUP_REQUESTS). */
@@ -149,10 +149,8 @@ async function main(): Promise<void> {
     }
     const date = new Date().toISOString().slice(0, 10);
     const result: ScreenResult = { date, commit, machine: machineInfo(pgVersion), scale: args.scale, requests: args.requests, ids, screens: measured };
-    const base = freeResultBase(path.resolve('bench/results'), { date, scale: args.scale, quick: false, tag: args.tag ? `screens-${args.tag}` : 'screens' });
-    fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
     const table = markdownTable(result);
-    fs.writeFileSync(`${base}.md`, `${table}\n`);
+    const base = writeResultFiles(path.resolve('bench/results'), { date, scale: args.scale, quick: false, tag: args.tag ? `screens-${args.tag}` : 'screens' }, result, table);
     console.log(table);
     log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
   } finally {
