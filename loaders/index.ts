@@ -14,7 +14,7 @@ import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
 import { createDpdTransitionLoaders, type DpdTransitionLoaders, type DpdTransitionRow } from './dpd-transition.metrics';
 import { fetchFilterOptions, type FilterListKey, type FilterOptionsRow, type FilterScope } from './filter-options.metrics';
 import { groupedLoader, keyedLoader, LoaderFamily, primeAll, type LoaderOptions } from './keyed';
-import type { KeysetPosition, SortDirection } from './keyset';
+import type { SortDirection } from './keyset';
 import { filterSignature, type LoanFilter } from './loan-filter';
 import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
 import { asksEveryPartyField, EVERY_PARTY_FIELD, fetchDjangoLoans, type DjangoLoanRow, type LoanParties } from './loan.django';
