@@ -74,7 +74,7 @@ export async function fetchCollectionsLeaderboard(
   const { rows } = await db.query<CollectionsStandingRow>(
     `WITH paid AS (${COUNTED_TODAY_PER_LOAN_SQL}),
      g AS (
-       SELECT ${key} AS key, mode() WITHIN GROUP (ORDER BY l.branch) AS branch, mode() WITHIN GROUP (ORDER BY l.region) AS region,
+       SELECT ${key} AS key, ${byOfficer ? 'mode() WITHIN GROUP (ORDER BY l.branch)' : 'l.branch'} AS branch, mode() WITHIN GROUP (ORDER BY l.region) AS region,
               count(*)::int AS loans,
               COALESCE(sum(l.repayment_amount), 0) AS portfolio_total,
               COALESCE(sum(l.daily_repayment_amount) FILTER (WHERE l.actual_outstanding > 0), 0) AS due_today,
