@@ -231,7 +231,6 @@ const NORMALISED_STATUS = `CASE
     WHEN l.status = 'NOT_TAKEN' THEN 'Cancelled'
     ELSE 'Active' END`;
 
-
 const LOAN_COLUMNS = `
   l.id::text AS id, ${fingerprint('l')} AS fingerprint, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
   l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
