@@ -170,9 +170,9 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     await apollo.stop();
     throw error;
   }
-  // The WebSocket server is attached only now: ws re-emits the HTTP server's errors on itself, where graphql-ws
-  // prints them as a multi-line "Internal error emitted on the WebSocket server" (a port in use looked like a
-  // crash). No upgrade can arrive in between: this runs in the listen callback's microtasks, before any I/O.
+  // The WebSocket server is attached only now: ws re-emits the HTTP server's errors on itself, where they would be
+  // logged as a failure of the WebSocket server (a port in use looked like a crash). No upgrade can arrive in
+  // between: this runs in the listen callback's microtasks, before any I/O.
   const liveServer = attachGraphqlWs({
     httpServer,
     path: GRAPHQL_PATH,
@@ -180,6 +180,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     contextFactory: options.contextFactory,
     authenticator: options.authenticator,
     maxBufferedBytes: options.maxWsBufferedBytes,
+    maxMessageBytes: MAX_REQUEST_BODY_BYTES,
     checkOperation: checksFor('websocket'),
     corsOrigins: options.corsOrigins,
     log: options.log.child({ component: 'graphql-ws' }),

@@ -1,6 +1,7 @@
 /**
  * graphql-ws (graphql-transport-ws protocol) on the HTTP server's own port and path, next to Apollo Server.
- * This adapter adds to graphql-ws's `useServer`:
+ * This adapter adds to graphql-ws's protocol server (bound to `ws` sockets in ws-transport.ts, which also answers
+ * protocol mistakes with reasons that name them):
  * - every published event is executed in a context of its own (fresh loaders, shared by all subscribers of
  *   that event), because graphql-ws would otherwise reuse one context, and its loaders' cache, for the whole
  *   subscription; and it is executed once per distinct operation (query text, operation name, variables), the
@@ -23,7 +24,6 @@
  */
 import type http from 'node:http';
 import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
@@ -35,6 +35,7 @@ import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
 import type { RowEvent } from './pubsub';
 import { createSharedExecutor, operationKey, type SharedExecutor } from './shared-execution';
+import { bindGraphqlWs, closeReason } from './ws-transport';
 
 /** Close code for a client that does not read its events fast enough (4000-4999: application-defined). */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
@@ -42,17 +43,8 @@ export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 export const FORBIDDEN_CLOSE_CODE = 4403;
 /** RFC 6455 "Try Again Later": the signing keys could not be read, not the client's fault. */
 export const TRY_AGAIN_LATER_CLOSE_CODE = 1013;
-/** A WebSocket close reason holds at most 123 bytes of UTF-8. */
-const MAX_CLOSE_REASON_BYTES = 123;
 /** setTimeout's longest delay; a later expiry is re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function closeReason(text: string): string {
-  if (Buffer.byteLength(text) <= MAX_CLOSE_REASON_BYTES) return text;
-  let cut = text.slice(0, MAX_CLOSE_REASON_BYTES - 3);
-  while (Buffer.byteLength(`${cut}…`) > MAX_CLOSE_REASON_BYTES) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
 
 /** The credential a client sent: connection parameter `authorization` (any case), else the upgrade header. */
 function credentialOf(connectionParams: Readonly<Record<string, unknown>> | undefined, request: http.IncomingMessage): string | undefined {
@@ -65,6 +57,10 @@ function credentialOf(connectionParams: Readonly<Record<string, unknown>> | unde
   return value;
 }
 
+/** @default 12 s (graphql-ws's own) */
+export const DEFAULT_KEEP_ALIVE_MS = 12_000;
+/** @default 1 MiB, as a GraphQL request body over HTTP */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 /** @default 4 MiB */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /**
@@ -87,8 +83,10 @@ export interface GraphqlWsOptions {
   maxBufferedBytes?: number;
   /** Events a subscription may have waiting before the client is closed as a slow consumer. @default 100000 */
   maxPendingEvents?: number;
-  /** Ping interval; a client that misses a pong for this long is terminated. @default 12000 */
+  /** Ping interval; a client that misses a pong for this long is terminated; 0 for none. @default 12 s */
   keepAliveMs?: number;
+  /** Largest message a client may send; a larger one closes the connection with 1009 before it is buffered. @default 1 MiB */
+  maxMessageBytes?: number;
   /**
    * Extra checks of a parsed, valid operation before it runs (those the HTTP path applies in an Apollo plugin,
    * src/operation-checks.ts); errors returned are sent as the `error` message, masked unless their code is one
@@ -242,6 +240,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: options.path,
+    maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     verifyClient: ({ req }, accept) => {
       const origin = req.headers.origin;
       if (isAllowedWebSocketOrigin(corsOrigins, origin, req.headers.host)) return accept(true);
@@ -249,7 +248,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       accept(false, 403, `Origin ${origin} is not allowed: expected this server's own origin or one listed in CORS_ORIGINS`);
     },
   });
-  const server = useServer(
+  const server = bindGraphqlWs(
     {
       schema: options.schema,
       onConnect: async (ctx) => {
@@ -325,7 +324,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       },
     },
     wss,
-    options.keepAliveMs,
+    { keepAliveMs: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS, log },
   );
   return {
     connections: () => wss.clients.size,

@@ -251,6 +251,59 @@ test('a database failure while delivering ends that subscription with a masked `
   expect(client.closed).toBeUndefined();
 });
 
+describe('a protocol mistake closes the connection with a reason naming what was expected and what arrived', () => {
+  const acknowledged = async (): Promise<RawClient> => connect();
+  const cases: [string, string, number, string][] = [
+    ['not JSON', 'hello', 4400, 'Invalid message: must be a JSON object; got "hello"'],
+    ['JSON that is not an object', '[1,2]', 4400, 'Invalid message: must be a JSON object; got [1,2]'],
+    ['a type only the server sends', '{"type":"next","id":"a","payload":{}}', 4400, 'Invalid message: "type" must be connection_init, ping, pong, subscribe, complete; got "next"'],
+    ['no type', '{"id":"a"}', 4400, 'Invalid message: "type" must be connection_init, ping, pong, subscribe, complete; got nothing'],
+    ['a subscribe with a numeric id', '{"type":"subscribe","id":5,"payload":{"query":"{ __typename }"}}', 4400, 'Invalid subscribe message: "id" must be a non-empty string; got 5'],
+    ['a subscribe without a query', '{"type":"subscribe","id":"a","payload":{"query":42}}', 4400, 'Invalid subscribe message: "payload.query" must be a string; got 42'],
+    ['a subscribe with list variables', '{"type":"subscribe","id":"a","payload":{"query":"{ __typename }","variables":[]}}', 4400, 'Invalid subscribe message: "payload.variables" must be an object or absent; got []'],
+    ['a complete without an id', '{"type":"complete"}', 4400, 'Invalid complete message: "id" must be a non-empty string; got nothing'],
+    ['a ping with a text payload', '{"type":"ping","payload":"x"}', 4400, 'Invalid ping message: "payload" must be an object or absent; got "x"'],
+    ['a second connection_init', '{"type":"connection_init"}', 4429, 'Too many initialisation requests: connection_init is sent once per connection'],
+  ];
+  test.each(cases)('%s', async (_name, text, code, reason) => {
+    const errorsBefore = live.log.entries.filter((e) => e.level === 'error').length;
+    const client = await acknowledged();
+    client.sendText(text);
+    expect(await client.closedWith()).toEqual({ code, reason });
+    expect(client.messages).toEqual([{ type: 'connection_ack' }]);
+    expect(live.log.entries.filter((e) => e.level === 'error')).toHaveLength(errorsBefore);
+  });
+
+  test('subscribe before connection_ack: 4401', async () => {
+    const client = await RawClient.open(live.url);
+    clients.push(client);
+    client.subscribe('s1', DPD_SUBSCRIPTION);
+    expect(await client.closedWith()).toEqual({ code: 4401, reason: 'Unauthorized: subscribe arrived before connection_ack; send connection_init and wait for connection_ack' });
+  });
+
+  test.each([
+    [['graphql-ws'], 'Subprotocol not acceptable: expected "graphql-transport-ws"; got "graphql-ws"'],
+    [[], 'Subprotocol not acceptable: expected "graphql-transport-ws"; got none'],
+  ])('subprotocol %j: 4406', async (protocols, reason) => {
+    const client = await RawClient.open(live.url, protocols);
+    clients.push(client);
+    expect(await client.closedWith()).toEqual({ code: 4406, reason });
+  });
+
+  test('no connection_init within 3 s: 4408', async () => {
+    const client = await RawClient.open(live.url);
+    clients.push(client);
+    expect(await client.closedWith()).toEqual({ code: 4408, reason: 'Connection initialisation timeout: no connection_init within 3000 ms of connecting' });
+  });
+
+  test('a message over 1 MiB is refused by ws (1009) and logged as a warning', async () => {
+    const client = await acknowledged();
+    client.subscribe('big', `{ __typename }${' '.repeat(1024 * 1024)}`);
+    expect(await client.closedWith()).toEqual({ code: 1009, reason: '' });
+    expect(live.log.entries).toContainEqual(expect.objectContaining({ level: 'warn', message: 'a WebSocket client sent a frame it may not; closed', fields: { err: { message: 'Max payload size exceeded' } } }));
+  });
+});
+
 test('dispose closes every client with 1001 and releases their subscriptions', async () => {
   const own = await startLiveInstance(dbs);
   const client = await RawClient.connect(own.url);

@@ -3,7 +3,7 @@
  * slow-consumer bound is crossed (graphql-ws awaits each send, so little piles up on the server). Sends still
  * pending then fail with ERR_STREAM_DESTROYED, one per subscription: nobody can receive those errors, so they
  * are neither logged as unexpected nor counted as INTERNAL_SERVER_ERROR. The server-side socket is destroyed
- * here by hand, as the keepalive's terminate() does, once writes are pending.
+ * here by hand, as the keepalive's terminate() does, once writes are pending. The keepalive itself is tested first.
  */
 import type net from 'node:net';
 import { TOPICS } from '../../../src/events/pubsub';
@@ -26,6 +26,22 @@ afterAll(async () => {
 });
 
 jest.setTimeout(180_000);
+
+test('the keepalive terminates a client that stops answering pings, and leaves one that answers', async () => {
+  live = await startLiveInstance(dbs, { keepAliveMs: 50 });
+  const answering = await RawClient.connect(live.url);
+  const silent = await RawClient.open(live.url, ['graphql-transport-ws'], { autoPong: false });
+  silent.send({ type: 'connection_init' });
+  await silent.waitFor((m) => m.type === 'connection_ack', 'connection_ack');
+  // Terminated, not closed: a client that does not answer pings would not answer a close frame either.
+  expect(await silent.closedWith()).toEqual({ code: 1006, reason: '' });
+  expect(silent.pings).toBeGreaterThan(0);
+  await waitUntil(() => answering.pings >= silent.pings + 3, 'three more pings to the answering client');
+  expect(answering.closed).toBeUndefined();
+  await answering.close();
+  await live.stop();
+  live = undefined;
+});
 
 /** About 100 kB per event: 100 fields under 1000-character aliases. */
 const FAT_SUBSCRIPTION = `subscription { dpdTransitioned { id ${Array.from({ length: 100 }, (_, i) => `${'x'.repeat(1000)}${i}: actualOutstanding`).join(' ')} } }`;
