@@ -7,6 +7,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { databaseUnavailability, type Unavailability } from './database-errors';
+import { literalArgumentOf } from './literal-arguments';
 import { countGraphqlError } from './observability';
 import { causeKey, RepeatedFailures } from './repeated-failures';
 
@@ -110,7 +111,9 @@ function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavaila
 }
 
 /**
- * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass unchanged, and so do
+ * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass unchanged (a refused
+ * literal's message is prefixed with the argument it was written for, also given as `extensions.argument`: see
+ * src/literal-arguments.ts), and so do
  * uncoded errors Apollo answers with a 4xx status (coded BAD_REQUEST); a database that is unavailable becomes
  * { message: DATABASE_UNAVAILABLE_MESSAGES[kind], extensions: { code: 'DATABASE_UNAVAILABLE' } }, its cause logged
  * once per cause and minute; every other error is replaced by
@@ -124,7 +127,9 @@ export function createFormatError(log: ErrorLogger, now: () => number = Date.now
     if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
       countGraphqlError(code);
       const sent = withoutHttp(formatted, code);
-      return sent.message === VALIDATION_ABORTED ? { ...sent, message: VALIDATION_ABORTED_EXPLAINED } : sent;
+      if (sent.message === VALIDATION_ABORTED) return { ...sent, message: VALIDATION_ABORTED_EXPLAINED };
+      const literal = code === 'GRAPHQL_VALIDATION_FAILED' ? literalArgumentOf(error) : undefined;
+      return literal === undefined ? sent : { ...sent, message: `${literal.label}: ${sent.message}`, extensions: { ...sent.extensions, argument: literal.argument } };
     }
     if (hasCallerStatus(error)) {
       countGraphqlError('BAD_REQUEST');

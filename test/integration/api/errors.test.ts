@@ -106,9 +106,9 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
       argument: undefined,
     });
     expect(await singleError(`{ loans(orderBy: { field: RISKINESS }) { totalCount } }`)).toEqual({
-      message: 'Value "RISKINESS" does not exist in "LoanOrderField" enum.',
+      message: 'Argument "orderBy.field" of "loans": Value "RISKINESS" does not exist in "LoanOrderField" enum.',
       code: 'GRAPHQL_VALIDATION_FAILED',
-      argument: undefined,
+      argument: 'orderBy.field',
     });
   });
 
@@ -121,16 +121,53 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
   });
 
   it.each([
-    ['{ loans(filter: { disbursedFrom: "2025-02-30" }) { totalCount } }', 'Date must be a calendar date as YYYY-MM-DD; got "2025-02-30"', 34],
-    ['{ loans(filter: { disbursedFrom: 20250101 }) { totalCount } }', 'Date must be a calendar date as YYYY-MM-DD; got 20250101', 34],
+    [
+      '{ loans(filter: { disbursedFrom: "2025-02-30" }) { totalCount } }',
+      'Argument "filter.disbursedFrom" of "loans": Date must be a calendar date as YYYY-MM-DD; got "2025-02-30"',
+      'filter.disbursedFrom',
+      34,
+    ],
+    [
+      '{ loans(filter: { disbursedFrom: 20250101 }) { totalCount } }',
+      'Argument "filter.disbursedFrom" of "loans": Date must be a calendar date as YYYY-MM-DD; got 20250101',
+      'filter.disbursedFrom',
+      34,
+    ],
     [
       'query ($x: Decimal = true) { apiVersion }',
-      'Decimal must be a decimal number as a string such as "1250.50" (up to 20 digits each side of the point); got true',
+      'Default value of "$x": Decimal must be a decimal number as a string such as "1250.50" (up to 20 digits each side of the point); got true',
+      '$x',
       22,
     ],
-  ])('an invalid literal %s is refused at its position, showing the value as written', async (query, message, column) => {
+    ['{ loans(first: "ten") { totalCount } }', 'Argument "first" of "loans": Int cannot represent non-integer value: "ten"', 'first', 16],
+    ['{ loans(filter: { branches: ["YABA", 3] }) { totalCount } }', 'Argument "filter.branches[1]" of "loans": String cannot represent a non string value: 3', 'filter.branches[1]', 38],
+    ['{ top: loans { totalCount @include(if: "yes") } }', 'Argument "if" of "@include": Boolean cannot represent a non boolean value: "yes"', 'if', 40],
+  ])('an invalid literal %s is refused at its position, naming its argument and showing the value as written', async (query, message, argument, column) => {
     // (The Decimal default also gets "Variable "$x" is never used": no argument of the schema takes a Decimal.)
-    expect(await errorsOf(query)).toContainEqual({ message, locations: [{ line: 1, column }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(await errorsOf(query)).toContainEqual({ message, locations: [{ line: 1, column }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED', argument } });
+  });
+
+  it('an input object missing a required field names the argument holding it', async () => {
+    expect(await errorsOf('{ loans(orderBy: { direction: ASC }) { totalCount } }')).toEqual([
+      {
+        message: 'Argument "orderBy" of "loans": Field "LoanOrder.field" of required type "LoanOrderField!" was not provided.',
+        locations: [{ line: 1, column: 18 }],
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', argument: 'orderBy' },
+      },
+    ]);
+  });
+
+  it('other validation errors keep their message (no literal to name)', async () => {
+    expect(await errorsOf('query ($n: String) { loans(first: $n) { totalCount } }')).toEqual([
+      {
+        message: 'Variable "$n" of type "String" used in position expecting type "Int".',
+        locations: [
+          { line: 1, column: 8 },
+          { line: 1, column: 35 },
+        ],
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      },
+    ]);
   });
 
   it('nothing is logged for caller errors', () => {

@@ -172,6 +172,18 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
         },
       ],
     ],
+    [
+      'a literal of the wrong type',
+      'subscription { dpdTransitioned(filter: { direction: 7 }) { id } }',
+      {},
+      [
+        {
+          message: 'Argument "filter.direction" of "dpdTransitioned": Enum "TransitionDirection" cannot represent non-enum value: 7.',
+          locations: [{ line: 1, column: 53 }],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', argument: 'filter.direction' },
+        },
+      ],
+    ],
   ];
 
   test('since beyond the latest event', async () => {
