@@ -6,7 +6,8 @@
  *
  * One exception: a Django database that merely does not answer (down, restarting, not yet resolvable) does not
  * stop start-up, as that fixes itself; /health/ready says 503 until it answers. Refusals that never fix themselves
- * without an operator (wrong password, unknown role or database, no CONNECT privilege) stop it.
+ * without an operator (wrong password, unknown role or database, no CONNECT privilege, TLS asked of a server that
+ * offers none, a server certificate the client does not trust) stop it.
  */
 import { ConfigError, redactUrl, type Config } from './config';
 import type { Databases } from './databases';
@@ -19,6 +20,33 @@ import type { Logger } from './logger';
  * (unknown role, no pg_hba.conf entry), invalid_catalog_name (no such database), insufficient_privilege (no CONNECT).
  */
 const PERMANENT_REFUSALS = new Set(['28P01', '28000', '3D000', '42501']);
+
+/**
+ * Node's codes for a server certificate the client does not trust (tls.TLSSocket's authorizationError and
+ * checkServerIdentity): nothing on the server's side changes that without an operator either.
+ */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/** node-postgres's error when the URL asks for TLS (any sslmode but disable) and the server offers none. */
+const NO_TLS_ON_SERVER = 'The server does not support SSL connections';
+
+/** A refusal of the connection that no retry fixes: see PERMANENT_REFUSALS and the TLS failures above. */
+export function isPermanentRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (PERMANENT_REFUSALS.has(code) || UNTRUSTED_CERTIFICATE_CODES.has(code))) return true;
+  return messageOf(error) === NO_TLS_ON_SERVER;
+}
 
 /** How long start-up waits for the Django database before starting without it. */
 export const DJANGO_STARTUP_WAIT_MS = 10_000;
@@ -55,8 +83,7 @@ async function checkDjangoDatabase(pool: Queryable, url: string, log: Logger): P
       }),
     ]);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && PERMANENT_REFUSALS.has(code)) {
+    if (isPermanentRefusal(error)) {
       throw new ConfigError(variable, 'a database the gateway can log in to', redactUrl(url), messageOf(error));
     }
     log.warn({ database: redactUrl(url), err: messageOf(error) }, 'the Django database does not answer; starting without it (/health/ready says 503 until it does)');

@@ -129,6 +129,17 @@ describe('start-up refuses, before writing anything,', () => {
     expect(await contents(metrics)).toEqual([]);
   });
 
+  it('a DJANGO_DATABASE_URL asking for TLS the server does not give (retrying never fixes it)', async () => {
+    const metrics = await emptyDatabase('tls_metrics');
+    const tls = new URL(pair.djangoUrl);
+    tls.searchParams.set('sslmode', 'verify-full');
+    const refusal = (await startupError(configFor({ django: tls.toString(), metrics }))).message;
+    expect(refusal.startsWith(`DJANGO_DATABASE_URL must be a database the gateway can log in to; got ${JSON.stringify(redactUrl(tls.toString()))} (`)).toBe(true);
+    // The test servers offer no TLS; one that did would present a certificate this client cannot trust.
+    expect(refusal).toMatch(/ \((The server does not support SSL connections|self[- ]signed certificate.*)\)$/);
+    expect(await contents(metrics)).toEqual([]);
+  });
+
   it('a Django role that may not read one of the tables', async () => {
     const role = `t_reader_${process.pid}`;
     await admin(`CREATE ROLE ${role} LOGIN PASSWORD 'reader-pw'`);
