@@ -18,6 +18,7 @@ import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
+import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
 import { reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
@@ -373,6 +374,7 @@ export class SyncWorker {
     const t0 = performance.now();
     let client: pg.PoolClient | null = null;
     let rejects = 0;
+    const rejectLog = new CycleRejectLog(this.log);
     try {
       client = await this.lockedClient();
       const asOf = await this.clock.today();
@@ -404,9 +406,7 @@ export class SyncWorker {
         missingLoanWaitMs: Math.max(this.overlapMs, this.reconcileIntervalMs),
         scanEdits,
         batchSize: this.batchSize,
-        onReject: (entity, reject) => {
-          this.log.warn({ entity, djangoId: reject.id, reason: reject.reason }, 'Django row rejected by the sync');
-        },
+        onReject: (entity, reject) => rejectLog.rejected(entity, reject),
       };
       const marks = await readWatermarks(client);
       const entities = {} as Record<SyncEntity, EntityReport>;
@@ -500,6 +500,7 @@ export class SyncWorker {
       await recordRun(this.options.metricsPool, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
       throw error;
     } finally {
+      rejectLog.finish();
       await this.djangoSession.end();
     }
   }

@@ -85,6 +85,36 @@ it('NULL dates and amounts ≤ 0 are kept, never counted, and reported once', as
   ]);
 });
 
+it('a cycle with more bad rows than it logs one by one logs the first 20 and counts the rest; sync_rejects has all', async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.loan(100, 7, 11);
+  for (let id = 1000; id < 1025; id += 1) await h.django.repayment(id, 100, 0, '2025-11-05T10:00:00+01:00');
+  await h.django.loan(101, 7, 11, { agent_id: null });
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  expect((await worker.runOnce()).rejects).toBe(26);
+  expect(await h.rows(`SELECT entity, count(*)::int AS n FROM sync_rejects GROUP BY entity ORDER BY entity`)).toEqual([
+    { entity: 'loans', n: 1 },
+    { entity: 'repayments', n: 25 },
+  ]);
+  const warnings = lines.filter((l) => l.level === 40);
+  // Loans are copied before repayments: the loan's reject is among the first 20.
+  expect(warnings.slice(0, 20).map((l) => [l.msg, l.entity])).toEqual([
+    ['Django row rejected by the sync', 'loans'],
+    ...Array.from({ length: 19 }, () => ['Django row rejected by the sync', 'repayments']),
+  ]);
+  expect(warnings.slice(20)).toEqual([
+    expect.objectContaining({
+      msg: '6 more Django rows rejected by the sync this cycle than are logged one by one; each is in sync_rejects with its reason',
+      notLogged: 6,
+      byEntity: { repayments: 6 },
+      loggedOneByOne: 20,
+    }),
+  ]);
+  // The next cycle has nothing new to say.
+  await worker.runOnce();
+  expect(lines.filter((l) => l.level === 40)).toHaveLength(21);
+});
+
 it('a loan whose officer is inactive or missing is still synced, with a placeholder officer', async () => {
   await h.django.user(8, { is_active: false, username: 'gone', user_branch: 'Abuja Central' });
   await h.django.loan(100, 8, 11);
