@@ -24,6 +24,7 @@ import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
 import { playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
+import { failedRoute, unknownRoute } from './http-fallback';
 import { httpMetrics, timeRequest } from './observability';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -163,6 +164,8 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   });
   app.use(playgroundRouter(GRAPHQL_PATH));
   app.all(GRAPHQL_PATH, (request, response) => graphql(request, response));
+  app.use(unknownRoute(GRAPHQL_PATH));
+  app.use(failedRoute(options.log.child({ component: 'http' })));
 
   try {
     await listen(httpServer, options.host, options.port);

@@ -6,6 +6,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { App } from '../../src/app';
+import { HTTP_ROUTES } from '../../src/http-fallback';
 import { startTestApp } from '../support/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 
@@ -52,6 +53,26 @@ async function countedWhile(send: () => Promise<unknown>, codes = ['BAD_REQUEST'
 }
 
 describe('the HTTP transport', () => {
+  it('answers a path it does not serve with 404 JSON naming what it serves', async () => {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['POST', '/'],
+    ] as const) {
+      const response = await fetch(`${app.server.url}${path}`, { method });
+      expect([response.status, response.headers.get('content-type')]).toEqual([404, 'application/json; charset=utf-8']);
+      expect(await response.json()).toEqual({
+        error: `Nothing is served at ${method} ${path}; this server answers GET or POST /graphql (GraphiQL in a browser, graphql-ws on a WebSocket upgrade), GET /health/live, GET /health/ready, GET /metrics`,
+      });
+    }
+  });
+
+  it.each(Object.keys(HTTP_ROUTES))('answers %s with another method than GET with 405 and Allow (and GET with its content)', async (path) => {
+    const response = await fetch(`${app.server.url}${path}`, { method: 'DELETE' });
+    expect([response.status, response.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    expect(await response.json()).toEqual({ error: `${path} answers GET; got DELETE` });
+    expect([200, 503]).toContain((await fetch(`${app.server.url}${path}`)).status);
+  });
+
   it('answers a body that is not JSON with 400 BAD_REQUEST naming what did not parse', async () => {
     const { status, text } = await postRaw('{"query": "{ __typename }"', 'application/json');
     expect(status).toBe(400);
