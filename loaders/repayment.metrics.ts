@@ -33,7 +33,7 @@ export async function fetchRepaymentsByLoan(db: Queryable, loanIds: readonly str
             r.principal_paid::text AS "principalPaid", r.interest_paid::text AS "interestPaid", r.fees_paid::text AS "feesPaid",
             r.penalty_paid::text AS "penaltyPaid", r.payment_method AS "paymentMethod", r.payment_reference AS "paymentReference",
             r.payment_channel AS "paymentChannel", r.marked_as AS "markedAs", r.applied_to_loan AS "appliedToLoan",
-            (r.is_reversed IS TRUE OR upper(COALESCE(r.marked_as, '')) = 'REVERSAL') AS "reversed",
+            (r.is_reversed IS TRUE OR r.marked_as IS NOT DISTINCT FROM 'REVERSAL') AS "reversed",
             r.is_counted AS "counted", COALESCE(r.is_backdated, false) AS "backdated"
        FROM repayments r
       WHERE ${keysMatch('r.loan_id', loanIds, 'text', params)}

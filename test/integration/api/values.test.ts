@@ -71,7 +71,8 @@ beforeAll(async () => {
              ('502', '9001', business_today() - 1, 2000.00, 'TRANSFER', NULL, true, false),
              ('503', '9001', business_today(), 1000.00, 'TRANSFER', 'REVERSAL', false, true),
              ('504', '9003', business_today(), 300.00, NULL, NULL, false, false),
-             ('1000', '9003', business_today() - 2, 100.00, 'CASH', NULL, NULL, false)`);
+             ('1000', '9003', business_today() - 2, 100.00, 'CASH', NULL, NULL, false),
+             ('1001', '9003', business_today() - 40, 50.00, 'CASH', 'reversal', NULL, false)`);
     await client.query(`
       INSERT INTO loan_dpd_daily (loan_id, snapshot_date, current_dpd, dpd_bucket, principal_outstanding, actual_outstanding)
       VALUES ('9001', '2025-12-08', 2, '1-6', 60000, 50000), ('9001', '2025-12-09', 3, '1-6', 58000, 54400), ('9001', '2025-12-10', 4, '1-6', 54545.45, 58800)`);
@@ -209,7 +210,12 @@ describe('a loan', () => {
     ]);
     const other = await api.data<{ loan: { repayments: { id: string; counted: boolean }[] } }>(`{ loan(id: "9003") { repayments { id counted } } }`);
     // Same day: the larger numeric id first ('1000' after '504' in text order would be wrong).
-    expect(other.loan.repayments).toEqual([{ id: '504', counted: false }, { id: '1000', counted: true }]);
+    expect(other.loan.repayments).toEqual([{ id: '504', counted: false }, { id: '1000', counted: true }, { id: '1001', counted: true }]);
+    // D3's reversal is marked_as 'REVERSAL' as Django writes it: a lower-case marking is neither counted out nor shown as one.
+    const marked = await api.data<{ loan: { repayments: { id: string; markedAs: string; reversed: boolean; counted: boolean }[] } }>(
+      `{ loan(id: "9003") { repayments { id markedAs reversed counted } } }`,
+    );
+    expect(marked.loan.repayments.find((r) => r.id === '1001')).toEqual({ id: '1001', markedAs: 'reversal', reversed: false, counted: true });
   });
 });
 
