@@ -24,6 +24,7 @@ import {
 } from './collections.type';
 import { RepaymentPeriod, SortDirection, Wave } from './enums';
 import { LoanFilterInput, parseLoanFilter } from './loan.args';
+import { LIST_ARG_DOCS } from './pagination';
 
 /** The tile of each category. */
 const TILE_OF: Readonly<Record<AgentActivityCategoryKey, Exclude<keyof AgentActivityTiles, 'officers'>>> = {
@@ -49,7 +50,7 @@ export class CollectionsResolver {
   })
   async dailyCollections(
     @Ctx() ctx: AppContext,
-    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
     @Arg('period', () => RepaymentPeriod, { nullable: true, description: 'Default: filter.period, else LAST_7_DAYS.' }) period?: RepaymentPeriod | null,
   ): Promise<DailyCollection[]> {
     const window = period ?? filter?.period ?? RepaymentPeriod.LAST_7_DAYS;
@@ -61,7 +62,7 @@ export class CollectionsResolver {
   collectionsByBranch(
     @Ctx() ctx: AppContext,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => CollectionsOrder, { nullable: true }) orderBy?: CollectionsOrder | null,
+    @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: CollectionsOrder | null,
   ): Promise<CollectionsBoard> {
     return leaderboard(ctx, 'branch', filter, orderBy);
   }
@@ -70,7 +71,7 @@ export class CollectionsResolver {
   collectionsByOfficer(
     @Ctx() ctx: AppContext,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => CollectionsOrder, { nullable: true }) orderBy?: CollectionsOrder | null,
+    @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: CollectionsOrder | null,
   ): Promise<CollectionsBoard> {
     return leaderboard(ctx, 'officer', filter, orderBy);
   }

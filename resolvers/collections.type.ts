@@ -10,22 +10,22 @@ import { DateScalar, DecimalScalar } from './scalars';
 
 @ObjectType({ description: 'Counted repayments of one business date, split by channel (payment method).' })
 export class DailyCollection {
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'The business date (D1); every day of the period is present, 0 when nothing came in.' })
   date: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ counted repayments (D3) of the filtered loans dated that day.' })
   collectedAmount: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Counted repayments dated that day.' })
   repaymentsCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ of those paid by AGENT_DEBIT (payment method, any case and spacing).' })
   agentDebitAmount: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ of those paid by TRANSFER.' })
   transferAmount: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ of those paid by ESCROW_DEBIT.' })
   escrowDebitAmount: string;
 
   @Field(() => DecimalScalar, { description: 'Every other method, blank or missing included.' })
@@ -54,12 +54,12 @@ export enum CollectionsOrderField {
 }
 registerEnumType(CollectionsOrderField, { name: 'CollectionsOrderField', description: 'Leaderboard sort keys; NAME is the branch, or the officer name.' });
 
-@InputType()
+@InputType({ description: 'Order of a collections leaderboard.' })
 export class CollectionsOrder {
-  @Field(() => CollectionsOrderField)
+  @Field(() => CollectionsOrderField, { description: 'Column to sort by.' })
   field: CollectionsOrderField;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC, description: 'DESC by default.' })
   direction: SortDirection;
 }
 
@@ -113,7 +113,7 @@ export class CollectionsStanding extends AboutOfficer {
   @Field(() => DecimalScalar, { description: 'overdue15d / portfolioTotal (0 when the portfolio is 0).' })
   nplRatio: string;
 
-  @Field(() => CollectionsStatus)
+  @Field(() => CollectionsStatus, { description: 'Band of nplRatio.' })
   status: CollectionsStatusKey;
 }
 
@@ -122,13 +122,13 @@ export class CollectionsSummary {
   @Field(() => Int, { description: 'Branches (or officers) on the board.' })
   groups: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ portfolioTotal.' })
   totalPortfolio: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ dueToday.' })
   totalDueToday: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ collectedToday.' })
   totalCollectedToday: string;
 
   @Field(() => DecimalScalar, { description: "Σ of the standings' missedToday (one group's surplus does not cover another's shortfall)." })
@@ -141,10 +141,10 @@ export class CollectionsSummary {
 @ObjectType({ description: 'A collections leaderboard (§4.6) with its summary.' })
 export class CollectionsBoard {
   @Extensions({ [UNPAGED_LIST]: true })
-  @Field(() => [CollectionsStanding])
+  @Field(() => [CollectionsStanding], { description: 'Every branch (or officer) of the filtered loans, in the order asked.' })
   standings: CollectionsStanding[];
 
-  @Field(() => CollectionsSummary)
+  @Field(() => CollectionsSummary, { description: 'Totals over every standing.' })
   summary: CollectionsSummary;
 }
 
@@ -174,43 +174,43 @@ export class AgentActivityTiles {
   @Field(() => Int, { description: 'Officers with at least one filtered loan.' })
   officers: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Officers in CRITICAL_NO_COLLECTION.' })
   criticalNoCollection: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Officers in STOPPED_COLLECTING.' })
   stoppedCollecting: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Officers in SEVERE_DECLINE.' })
   severeDecline: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Officers in NOT_YET_STARTED_TODAY.' })
   notYetStartedToday: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Officers in STRONG_GROWTH.' })
   strongGrowth: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Officers in STARTED_TODAY.' })
   startedToday: number;
 }
 
 @ObjectType({ description: 'Counted repayments of one calendar day.' })
 export class DailyAmount {
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'The business date (D1).' })
   date: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ counted repayments of the officer\'s filtered loans dated that day.' })
   amount: string;
 }
 
 @ObjectType({ description: "An officer's collections over the last seven calendar days (weekend money included)." })
 export class AgentActivity extends AboutOfficer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The officer\'s Django user id.' })
   officerId: string;
 
   @Field(() => [DailyAmount], { description: 'today − 6 … today, oldest first.' })
   daily: DailyAmount[];
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ of the seven days.' })
   totalCollected: string;
 
   @Field(() => DecimalScalar, { description: 'Σ today − 6 … today − 3.' })
@@ -219,7 +219,7 @@ export class AgentActivity extends AboutOfficer {
   @Field(() => DecimalScalar, { description: 'Σ today − 2 … today.' })
   lastThreeDays: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ counted repayments dated business today.' })
   collectedToday: string;
 
   @Field(() => Int, { description: 'Weekdays (Mon–Fri) of the window with a counted repayment; there are always five.' })
@@ -228,22 +228,22 @@ export class AgentActivity extends AboutOfficer {
   @Field(() => DecimalScalar, { description: 'weekdaysWithCollection / 5 × 100.' })
   repaymentRate: string;
 
-  @Field(() => [AgentActivityCategory])
+  @Field(() => [AgentActivityCategory], { description: 'Every category the officer falls in (possibly none).' })
   categories: AgentActivityCategoryKey[];
 }
 
 @ObjectType({ description: "An officer's open loans (Django status OPEN or PAST_MATURITY) and how many were repaid today." })
 export class RepaymentWatch extends AboutOfficer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The officer\'s Django user id.' })
   officerId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Filtered loans with Django status OPEN or PAST_MATURITY.' })
   openLoans: number;
 
   @Field(() => Int, { description: 'Open loans with a counted repayment dated business today.' })
   loansRepaidToday: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ counted repayments of those loans dated business today.' })
   amountCollectedToday: string;
 
   @Field(() => DecimalScalar, { description: 'loansRepaidToday / openLoans × 100.' })

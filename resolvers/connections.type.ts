@@ -12,7 +12,7 @@ import { Loan } from './loan.type';
 import { Officer } from './officer.type';
 import { PageInfo } from './pagination';
 
-@ObjectType()
+@ObjectType({ description: 'A loan with its cursor.' })
 export class LoanEdge {
   constructor(
     node: Loan,
@@ -22,12 +22,12 @@ export class LoanEdge {
   }
 
   /** Encoded only when a query asks for it: most pages are read through `nodes`. */
-  @Field(() => String)
+  @Field(() => String, { description: 'Opaque position of this loan in its list and order: pass it as `after` to read on from here.' })
   get cursor(): string {
     return this.encodeCursor();
   }
 
-  @Field(() => Loan)
+  @Field(() => Loan, { description: 'The loan.' })
   readonly node: Loan;
 }
 
@@ -49,17 +49,17 @@ export interface LoanListQuestion {
 export class LoanConnection {
   question: LoanListQuestion;
 
-  @Field(() => [LoanEdge])
+  @Field(() => [LoanEdge], { description: 'The page with each item\'s cursor.' })
   edges: LoanEdge[];
 
-  @Field(() => [Loan])
+  @Field(() => [Loan], { description: 'The page\'s items alone (no cursors): the cheaper way to read a page.' })
   nodes: Loan[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where the page sits in its list.' })
   pageInfo: PageInfo;
 }
 
-@ObjectType()
+@ObjectType({ description: 'An officer with its cursor.' })
 export class OfficerEdge {
   constructor(
     node: Officer,
@@ -69,12 +69,12 @@ export class OfficerEdge {
   }
 
   /** Encoded only when a query asks for it: most pages are read through `nodes`. */
-  @Field(() => String)
+  @Field(() => String, { description: 'Opaque position of this officer in its list and order: pass it as `after` to read on from here.' })
   get cursor(): string {
     return this.encodeCursor();
   }
 
-  @Field(() => Officer)
+  @Field(() => Officer, { description: 'The officer.' })
   readonly node: Officer;
 }
 
@@ -82,17 +82,17 @@ export class OfficerEdge {
 export class OfficerConnection {
   filter: OfficerFilter;
 
-  @Field(() => [OfficerEdge])
+  @Field(() => [OfficerEdge], { description: 'The page with each item\'s cursor.' })
   edges: OfficerEdge[];
 
-  @Field(() => [Officer])
+  @Field(() => [Officer], { description: 'The page\'s items alone (no cursors): the cheaper way to read a page.' })
   nodes: Officer[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where the page sits in its list.' })
   pageInfo: PageInfo;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A customer with its cursor.' })
 export class CustomerEdge {
   constructor(
     node: Customer,
@@ -102,12 +102,12 @@ export class CustomerEdge {
   }
 
   /** Encoded only when a query asks for it: most pages are read through `nodes`. */
-  @Field(() => String)
+  @Field(() => String, { description: 'Opaque position of this customer in its list and order: pass it as `after` to read on from here.' })
   get cursor(): string {
     return this.encodeCursor();
   }
 
-  @Field(() => Customer)
+  @Field(() => Customer, { description: 'The customer.' })
   readonly node: Customer;
 }
 
@@ -118,19 +118,19 @@ export type CustomerListQuestion = { kind: 'root'; filter: CustomerListFilter } 
 export class CustomerConnection {
   question: CustomerListQuestion;
 
-  @Field(() => [CustomerEdge])
+  @Field(() => [CustomerEdge], { description: 'The page with each item\'s cursor.' })
   edges: CustomerEdge[];
 
-  @Field(() => [Customer])
+  @Field(() => [Customer], { description: 'The page\'s items alone (no cursors): the cheaper way to read a page.' })
   nodes: Customer[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where the page sits in its list.' })
   pageInfo: PageInfo;
 }
 
 @ObjectType({ description: 'A loan with its §4.6 risk score.' })
 export class TopRiskLoan {
-  @Field(() => Loan)
+  @Field(() => Loan, { description: 'The loan.' })
   loan: Loan;
 
   @Field(() => Int, { description: 'DPD, outstanding, FIMR, max-DPD and age points.' })

@@ -6,7 +6,7 @@ import { parseSearchText } from './search-text';
 
 @InputType({ description: 'Customer filters, applied live in Django.' })
 export class CustomerFilterInput {
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'Django borrower ids (any of).' })
   ids?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Case-sensitive substring of the phone number.' })
@@ -15,7 +15,7 @@ export class CustomerFilterInput {
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the name.' })
   name?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'States (any of, exact).' })
   states?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Verified, Partial or Pending.' })

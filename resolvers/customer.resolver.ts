@@ -10,11 +10,12 @@ import { SortDirection } from './enums';
 import { parseId } from './ids';
 import { LoanFilterInput, LoanOrder } from './loan.args';
 import { filteredLoanConnection } from './loan-list';
+import { LIST_ARG_DOCS } from './pagination';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: 'A customer by Django id; null when Django has no such customer.' })
-  async customer(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Customer | null> {
+  async customer(@Arg('id', () => ID, { description: 'Django borrower id.' }) id: string, @Ctx() ctx: AppContext): Promise<Customer | null> {
     const row = await ctx.loaders.customer.load(parseId('id', id));
     return row === null ? null : new Customer(row);
   }
@@ -23,10 +24,10 @@ export class CustomerResolver {
   customers(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput | null,
-    @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC }) direction: SortDirection = SortDirection.ASC,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => CustomerFilterInput, { nullable: true, description: 'Customer filters; leave out for every customer.' }) filter?: CustomerFilterInput | null,
+    @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC, description: 'Order by id.' }) direction: SortDirection = SortDirection.ASC,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<CustomerConnection> {
     return rootCustomerConnection(ctx, info, { kind: 'root', filter: parseCustomerFilter('filter', filter) }, { direction, first, after });
   }
@@ -36,10 +37,10 @@ export class CustomerResolver {
     @Root() customer: Customer,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<LoanConnection> {
     return filteredLoanConnection(ctx, info, { parent: 'customer', parentId: customer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
   }

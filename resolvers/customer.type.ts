@@ -15,7 +15,7 @@ export function customerBaseKeysShown(fields: ReadonlyMap<string, unknown>): Cus
 export class Customer {
   constructor(readonly base: DjangoCustomerRow) {}
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Django borrower id (ajo_ajouser.id).' })
   get id(): string {
     return this.base.id;
   }
@@ -25,32 +25,32 @@ export class Customer {
     return this.base.name;
   }
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Django phone number, as Django holds it.' })
   get phone(): string {
     return this.base.phone;
   }
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: 'Date of birth.' })
   get dob(): string | null {
     return this.base.dob;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'As Django holds it.' })
   get gender(): string | null {
     return this.base.gender;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'State of residence, as Django holds it.' })
   get state(): string | null {
     return this.base.state;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Local government area, as Django holds it.' })
   get lga(): string | null {
     return this.base.lga;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'As Django holds it.' })
   get address(): string | null {
     return this.base.address;
   }

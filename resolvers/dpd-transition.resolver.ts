@@ -11,7 +11,7 @@ import { DpdTransition, DpdTransitionConnection, DpdTransitionFilterInput } from
 import { isDjangoId } from './ids';
 import { Loan } from './loan.type';
 import { loadOfficer, Officer } from './officer.type';
-import { pageInfo, pageOf, parseFirst } from './pagination';
+import { LIST_ARG_DOCS, pageInfo, pageOf, parseFirst } from './pagination';
 
 interface DpdTransitionedArgs {
   filter?: DpdTransitionFilterInput | null;
@@ -38,7 +38,7 @@ export class DpdTransitionResolver {
   })
   dpdTransitioned(
     @Root() envelope: LiveEnvelope<DpdTransitionRow>,
-    @Arg('filter', () => DpdTransitionFilterInput, { nullable: true }) _filter: DpdTransitionFilterInput | null,
+    @Arg('filter', () => DpdTransitionFilterInput, { nullable: true, description: 'Which transitions; leave out for all.' }) _filter: DpdTransitionFilterInput | null,
     @Arg('since', () => ID, { nullable: true, description: 'The id of the last transition seen; "0" replays all.' }) _since: string | null,
   ): DpdTransition {
     return DpdTransition.fromRow(envelope.row);
@@ -47,8 +47,8 @@ export class DpdTransitionResolver {
   @Query(() => DpdTransitionConnection, { description: 'DPD transitions in id order (oldest first), filtered like dpdTransitioned.' })
   async dpdTransitions(
     @Ctx() context: AppContext,
-    @Arg('filter', () => DpdTransitionFilterInput, { nullable: true }) filterInput: DpdTransitionFilterInput | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('filter', () => DpdTransitionFilterInput, { nullable: true, description: 'Which transitions; leave out for all.' }) filterInput: DpdTransitionFilterInput | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first: number | null,
     @Arg('after', () => ID, { nullable: true, description: 'An event id (a previous endCursor).' }) after: string | null,
   ): Promise<DpdTransitionConnection> {
     const size = parseFirst('first', first, context.maxPageSize);

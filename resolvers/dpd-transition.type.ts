@@ -25,13 +25,13 @@ export class DpdTransitionFilterInput {
   @Field(() => [String], { nullable: true, description: 'Regions as recorded on the transition (curated hierarchy, D12).' })
   regions?: string[] | null;
 
-  @Field(() => [DpdBucket], { nullable: true })
+  @Field(() => [DpdBucket], { nullable: true, description: 'Bucket before the move: any of these.' })
   fromBuckets?: DpdBucket[] | null;
 
-  @Field(() => [DpdBucket], { nullable: true })
+  @Field(() => [DpdBucket], { nullable: true, description: 'Bucket after the move: any of these.' })
   toBuckets?: DpdBucket[] | null;
 
-  @Field(() => TransitionDirection, { nullable: true })
+  @Field(() => TransitionDirection, { nullable: true, description: 'Only moves to a later (WORSENING) or an earlier (IMPROVING) bucket.' })
   direction?: TransitionDirection | null;
 }
 
@@ -46,16 +46,16 @@ export class DpdTransition {
   @Field(() => DateScalar, { description: 'The business date of the move.' })
   businessDate: string;
 
-  @Field(() => DpdBucket)
+  @Field(() => DpdBucket, { description: "Bucket stored by the loan's previous recompute (D7)." })
   fromBucket: DpdBucket;
 
-  @Field(() => DpdBucket)
+  @Field(() => DpdBucket, { description: 'Bucket after the move (D7).' })
   toBucket: DpdBucket;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "DPD stored by the loan's previous recompute (D5)." })
   dpdBefore: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'DPD after the move (D5).' })
   dpdAfter: number;
 
   @Field(() => DecimalScalar, { description: "The loan's actual outstanding after the move." })
@@ -91,9 +91,9 @@ export class DpdTransition {
 
 @ObjectType({ description: 'A page of DPD transitions in id order. Cursors are event ids: endCursor can be passed as `since`.' })
 export class DpdTransitionConnection {
-  @Field(() => [DpdTransition])
+  @Field(() => [DpdTransition], { description: 'The transitions of this page, in id order.' })
   nodes: DpdTransition[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Its cursors are event ids.' })
   pageInfo: PageInfo;
 }

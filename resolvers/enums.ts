@@ -82,7 +82,9 @@ export enum LoanBehaviour {
 }
 registerEnumType(LoanBehaviour, {
   name: 'LoanBehaviour',
-  description: 'ACTIVE: total outstanding > 2000 and paid within 5 days; INACTIVE: outstanding ≤ 2000 or no payment for 6+ days; OVERDUE_15D: DPD > 15 (§4.7).',
+  description:
+    'ACTIVE: total outstanding > 2000 and the last counted repayment less than 6 days ago; INACTIVE: outstanding ≤ 2000 or the last repayment 6+ days ago; ' +
+    'OVERDUE_15D: DPD > 15 (§4.7). As upstream, a loan never repaid counts as repaid today here (so it can be ACTIVE); the `quiet` filter counts it as quiet.',
 });
 
 export enum RotType {

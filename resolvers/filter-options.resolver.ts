@@ -24,10 +24,10 @@ export class FilterOptions {
   @Field(() => [String], { description: 'Regions of the loans and of the visible officers themselves.' })
   regions: string[] = [];
 
-  @Field(() => [Wave])
+  @Field(() => [Wave], { description: 'Waves of the loans.' })
   waves: string[] = [];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Channels of the loans.' })
   channels: string[] = [];
 
   @Field(() => [String], { description: 'User types of the visible officers.' })
@@ -39,10 +39,10 @@ export class FilterOptions {
   @Field(() => [String], { description: 'Raw Django statuses (blank ones are chosen with `missing: true`).' })
   djangoStatuses: string[] = [];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Django loan types of the loans.' })
   loanTypes: string[] = [];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Django verification statuses of the loans.' })
   verificationStatuses: string[] = [];
 
   @Field(() => [String], { description: "Vertical leads' e-mails on every loan (any officer)." })

@@ -2,12 +2,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DateScalar, DecimalScalar } from './scalars';
 
-@ObjectType()
+@ObjectType({ description: 'Counted repayments dated in the period, per raw Django status of their loan.' })
 export class RepaymentsByDjangoStatus {
   @Field(() => String, { nullable: true, description: 'Raw Django status; null for a missing or empty status.' })
   djangoStatus: string | null;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ counted repayments dated in the period, of loans with this raw status.' })
   amount: string;
 }
 
@@ -16,19 +16,19 @@ export class LoanSummary {
   @Field(() => DateScalar, { description: 'The business date "today" refers to.' })
   businessDate: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of loans matching the filter.' })
   totalLoans: number;
 
   @Field(() => DecimalScalar, { description: 'Σ loan amount.' })
   totalPortfolioAmount: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans with DPD > 14.' })
   atRiskCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ loan amount of the at-risk loans.' })
   atRiskAmount: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ actual outstanding (amount in arrears) of the at-risk loans.' })
   atRiskActualOutstanding: string;
 
   @Field(() => DecimalScalar, { description: 'atRiskCount / totalLoans × 100, 2 places.' })
@@ -37,10 +37,10 @@ export class LoanSummary {
   @Field(() => DecimalScalar, { description: 'Σ actual outstanding of loans with DPD > 0.' })
   totalAmountInDpd: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans with DPD > 21.' })
   criticalCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'criticalCount / totalLoans × 100, 2 places.' })
   criticalPercentage: string;
 
   @Field(() => Int, { description: 'Repayment delay rate ≥ 80.' })
@@ -55,25 +55,25 @@ export class LoanSummary {
   @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of loans in arrears.' })
   totalDueForToday: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ actual outstanding of loans in arrears whose maturity date is before businessDate.' })
   pastMaturityOutstanding: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans whose Django performance status is PERFORMING (any letter case).' })
   performingLoansCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ actual outstanding of the performing loans.' })
   performingActualOutstanding: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'First business date of the period (weeks start on Monday).' })
   periodStart: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'Last business date of the period: businessDate, or the last day of the previous month for LAST_MONTH.' })
   periodEnd: string;
 
   @Field(() => DecimalScalar, { description: 'Σ counted repayments dated in the period (filter.period, default today).' })
   totalRepaymentsInPeriod: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ counted repayments dated the calendar day before businessDate, whatever the period.' })
   totalRepaymentsYesterday: string;
 
   @Field(() => DecimalScalar, { description: 'totalRepaymentsInPeriod / totalDueForToday × 100, 2 places.' })
@@ -82,7 +82,7 @@ export class LoanSummary {
   @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of loans in arrears with no counted repayment today.' })
   missedRepaymentsToday: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of loans in arrears with no counted repayment today.' })
   missedRepaymentsTodayCount: number;
 
   @Field(() => [RepaymentsByDjangoStatus], { description: 'Counted repayments in the period per raw Django status, largest first.' })

@@ -14,34 +14,34 @@ import { parseSearchText } from './search-text';
 
 @InputType({ description: 'A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel).' })
 export class TextSetFilter {
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Exact (case-sensitive) values; an empty list matches nothing unless `missing` is true.' })
   values?: string[] | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'true: also match NULL or empty text.' })
   missing?: boolean | null;
 }
 
 @InputType({ description: 'Loan filters (§4.7). Every given condition must hold; lists match any of their values.' })
 export class LoanFilterInput {
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'Django loan ids.' })
   ids?: string[] | null;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: "Loan officers' Django user ids." })
   officerIds?: string[] | null;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: "Borrowers' Django ids." })
   customerIds?: string[] | null;
 
   @Field(() => String, { nullable: true, description: "Case-sensitive substring of the customer's phone (matched live in Django)." })
   customerPhone?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated branches of the loans (D12), exact match.' })
   branches?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated regions of the loans (D12), exact match.' })
   regions?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Channels (the sync sets "AJO" on every loan).' })
   channels?: string[] | null;
 
   @Field(() => [LoanStatus], { nullable: true, description: 'Normalised statuses.' })
@@ -50,19 +50,19 @@ export class LoanFilterInput {
   @Field(() => TextSetFilter, { nullable: true, description: 'Raw Django statuses (OPEN, PAST_MATURITY, ...).' })
   djangoStatuses?: TextSetFilter | null;
 
-  @Field(() => TextSetFilter, { nullable: true })
+  @Field(() => TextSetFilter, { nullable: true, description: 'Django performance statuses (PERFORMING, DEFAULTED, ...).' })
   performanceStatuses?: TextSetFilter | null;
 
-  @Field(() => TextSetFilter, { nullable: true })
+  @Field(() => TextSetFilter, { nullable: true, description: 'Django loan types (AJO, BNPL, PROSPER, DMO, ...).' })
   loanTypes?: TextSetFilter | null;
 
-  @Field(() => TextSetFilter, { nullable: true })
+  @Field(() => TextSetFilter, { nullable: true, description: 'Django verification stages.' })
   verificationStatuses?: TextSetFilter | null;
 
-  @Field(() => [Wave], { nullable: true })
+  @Field(() => [Wave], { nullable: true, description: 'Waves (§3.7).' })
   waves?: Wave[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Vertical lead e-mails as copied onto the loans (D12), exact match.' })
   verticalLeadEmails?: string[] | null;
 
   @Field(() => Int, { nullable: true, description: 'Minimum current DPD (inclusive).' })
@@ -71,25 +71,25 @@ export class LoanFilterInput {
   @Field(() => Int, { nullable: true, description: 'Maximum current DPD (inclusive).' })
   dpdMax?: number | null;
 
-  @Field(() => [DpdBucket], { nullable: true })
+  @Field(() => [DpdBucket], { nullable: true, description: 'Current DPD buckets (D7).' })
   dpdBuckets?: DpdBucket[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'true: no counted repayment for 6+ days or never; false: paid within 5 days.' })
   quiet?: boolean | null;
 
-  @Field(() => LoanBehaviour, { nullable: true })
+  @Field(() => LoanBehaviour, { nullable: true, description: 'Behaviour class (§4.7).' })
   behaviour?: LoanBehaviour | null;
 
-  @Field(() => RotType, { nullable: true })
+  @Field(() => RotType, { nullable: true, description: 'Risk of termination, early or late (§4.5).' })
   rotType?: RotType | null;
 
-  @Field(() => DelayType, { nullable: true })
+  @Field(() => DelayType, { nullable: true, description: 'Repayment-delay class (§4.7).' })
   delayType?: DelayType | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'true: FIMR-tagged loans only; false: untagged loans only.' })
   fimrTagged?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'true: loans with DPD 1–6 only; false: the others.' })
   earlyIndicatorTagged?: boolean | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'Disbursed on or after this date.' })
@@ -108,12 +108,12 @@ export class LoanFilterInput {
   period?: RepaymentPeriod | null;
 }
 
-@InputType()
+@InputType({ description: 'Order of a loan list.' })
 export class LoanOrder {
-  @Field(() => LoanOrderField)
+  @Field(() => LoanOrderField, { description: 'Sort key; ties are broken by loan id.' })
   field: LoanOrderField;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC, description: 'Default DESC; NULL values sort last either way.' })
   direction: SortDirection;
 }
 

@@ -14,7 +14,7 @@ import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, loanMetri
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
 import { loadOfficer, Officer, officerBaseKeysShown } from './officer.type';
-import { parseBoundedInt } from './pagination';
+import { LIST_ARG_DOCS, parseBoundedInt } from './pagination';
 
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
 /** FIMR drilldown default (§6 row 3): open and past-maturity loans only, unless the caller picks statuses. */
@@ -28,7 +28,7 @@ const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'dpdHistory',
 @Resolver(() => Loan)
 export class LoanResolver {
   @Query(() => Loan, { nullable: true, description: 'A loan by its Django id; null when Django has no such loan.' })
-  async loan(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Loan | null> {
+  async loan(@Arg('id', () => ID, { description: 'Django loan id.' }) id: string, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Loan | null> {
     const loanId = parseId('id', id);
     // The seedsmetrics row is keyed by the same id: read it alongside the Django row instead of after it, and hand
     // it to the loan so its computed fields resolve synchronously (a promise per field costs more than the field).
@@ -49,10 +49,10 @@ export class LoanResolver {
   loans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<LoanConnection> {
     return filteredLoanConnection(ctx, info, { parent: null, parentId: '', visibleOfficersOnly: true }, filter, { orderBy, first, after });
   }
@@ -63,10 +63,10 @@ export class LoanResolver {
   fimrLoans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<LoanConnection> {
     const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
     parsed.filter.fimrTagged = true;
@@ -78,11 +78,11 @@ export class LoanResolver {
   earlyIndicatorLoans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
-    @Arg('band', () => EarlyIndicatorBand, { nullable: true }) band?: EarlyIndicatorBand | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
+    @Arg('band', () => EarlyIndicatorBand, { nullable: true, description: 'One DPD band; leave out for DPD 1-30.' }) band?: EarlyIndicatorBand | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<LoanConnection> {
     const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
     const [low, high] = band ? EARLY_INDICATOR_BANDS[band] : EARLY_INDICATOR_DPD;

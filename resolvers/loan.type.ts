@@ -39,7 +39,7 @@ export class Loan {
     return this.loaders.loanMetrics.load(this.base.id).then((row) => (row === null ? null : row[key]));
   }
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Django loan id (loans_ajoloan.id).' })
   get id(): string {
     return this.base.id;
   }
@@ -75,7 +75,10 @@ export class Loan {
     return this.base.tenorDays;
   }
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Django date_disbursed as an instant; its business date (D1) is the disbursement date the computed fields use.',
+  })
   get disbursedAt(): string | null {
     return this.base.disbursedAt;
   }
@@ -90,7 +93,7 @@ export class Loan {
     return this.base.maturityDate;
   }
 
-  @Field(() => LoanStatus)
+  @Field(() => LoanStatus, { description: 'Normalised status (§1.7), derived from djangoStatus.' })
   get status(): string {
     return this.base.status;
   }
@@ -100,22 +103,22 @@ export class Loan {
     return this.base.djangoStatus;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Django performance_status: PERFORMING, DEFAULTED, LOST, PAST_MATURITY, OWED_BALANCE or null (§1.7).' })
   get performanceStatus(): string | null {
     return this.base.performanceStatus;
   }
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Product (Django loan_type): AJO, BNPL, PROSPER, DMO, ...' })
   get loanType(): string {
     return this.base.loanType;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Django verification_stage.' })
   get verificationStatus(): string | null {
     return this.base.verificationStatus;
   }
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Django is_disbursed; only disbursed loans are synced to seedsmetrics (§1.8).' })
   get isDisbursed(): boolean {
     return this.base.isDisbursed;
   }
@@ -142,22 +145,25 @@ export class Loan {
     return this.computed('branch');
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Curated vertical lead (D12), copied from the officer; null when the officer has none.' })
   get verticalLeadName(): string | null | Promise<string | null> {
     return this.computed('verticalLeadName');
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The curated vertical lead's e-mail (D12), copied from the officer; null when the officer has none." })
   get verticalLeadEmail(): string | null | Promise<string | null> {
     return this.computed('verticalLeadEmail');
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Sales channel; the sync sets "AJO" on every loan (§1.9).' })
   get channel(): string | null | Promise<string | null> {
     return this.computed('channel');
   }
 
-  @Field(() => Wave, { nullable: true })
+  @Field(() => Wave, {
+    nullable: true,
+    description: 'Wave (§3.7): Wave 2 when the officer was hired on/after 2025-10-01 or the loan disbursed on/after 2025-10-20, else Wave 1.',
+  })
   get wave(): string | null | Promise<string | null> {
     return this.computed('wave');
   }
@@ -187,37 +193,40 @@ export class Loan {
     return this.computed('dpdBucket');
   }
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True when nothing is counted yet (even before the first due date) or the first counted repayment is after it (§3.2); null if paid with no first due date.',
+  })
   get firstPaymentMissed(): boolean | null | Promise<boolean | null> {
     return this.computed('firstPaymentMissed');
   }
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: 'Business date of the first counted repayment (D3); null when none.' })
   get firstPaymentReceivedDate(): string | null | Promise<string | null> {
     return this.computed('firstPaymentReceivedDate');
   }
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: 'Business date of the latest counted repayment (D3); null when none.' })
   get lastPaymentDate(): string | null | Promise<string | null> {
     return this.computed('lastPaymentDate');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Loan amount − totalPrincipalPaid (D4); never negative.' })
   get principalOutstanding(): string | null | Promise<string | null> {
     return this.computed('principalOutstanding');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Flat interest (loan amount × interestRate) − totalInterestPaid (D4); 0 when the rate is null or 0.' })
   get interestOutstanding(): string | null | Promise<string | null> {
     return this.computed('interestOutstanding');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Processing fee − totalFeesPaid (D4).' })
   get feesOutstanding(): string | null | Promise<string | null> {
     return this.computed('feesOutstanding');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'max(0, R − Σ counted repayments), R the contractual total of D2 (loan amount + fee when D2 gives none).' })
   get totalOutstanding(): string | null | Promise<string | null> {
     return this.computed('totalOutstanding');
   }
@@ -227,17 +236,17 @@ export class Loan {
     return this.computed('actualOutstanding');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Pro-rata principal share of the counted repayments (D4), capped at the loan amount.' })
   get totalPrincipalPaid(): string | null | Promise<string | null> {
     return this.computed('totalPrincipalPaid');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Pro-rata interest share of the counted repayments (D4), capped at loan amount × interestRate.' })
   get totalInterestPaid(): string | null | Promise<string | null> {
     return this.computed('totalInterestPaid');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Pro-rata fee share of the counted repayments (D4), capped at the processing fee.' })
   get totalFeesPaid(): string | null | Promise<string | null> {
     return this.computed('totalFeesPaid');
   }
@@ -247,7 +256,10 @@ export class Loan {
     return this.computed('totalRepayments');
   }
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'First-instalment miss (§3.2): the first due date passed with no counted repayment on or before it; also true with no first due date. No grace period.',
+  })
   get fimrTagged(): boolean | null | Promise<boolean | null> {
     return this.computed('fimrTagged');
   }
@@ -262,37 +274,46 @@ export class Loan {
     return this.computed('daysSinceLastRepayment');
   }
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Calendar days from the first due date to computedAsOf (negative before it); null when the loan has no first due date.',
+  })
   get daysSinceDue(): number | null | Promise<number | null> {
     return this.computed('daysSinceDue');
   }
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Calendar days from the disbursement date to computedAsOf.' })
   get loanAge(): number | null | Promise<number | null> {
     return this.computed('loanAge');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Daily instalment: contractual total R (D2) / tenorDays, 2 dp; 0 when D2 gives no contractual total.' })
   get dailyRepaymentAmount(): string | null | Promise<string | null> {
     return this.computed('dailyRepaymentAmount');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Instalments the counted repayments cover: Σ counted × tenorDays / R (D2), 2 dp; 0 when D2 gives no contractual total.',
+  })
   get repaymentDaysPaid(): string | null | Promise<string | null> {
     return this.computed('repaymentDaysPaid');
   }
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Instalments due: business days (Mon–Fri, D5) from the first due date through min(computedAsOf, maturity); 0 before or without a first due date or D2 total.',
+  })
   get repaymentDaysDueToday(): number | null | Promise<number | null> {
     return this.computed('repaymentDaysDueToday');
   }
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Business days (Mon–Fri, D5) from the disbursement date to maturity, both inclusive.' })
   get realLoanTenureDays(): number | null | Promise<number | null> {
     return this.computed('realLoanTenureDays');
   }
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Business days (Mon–Fri, D5) from the disbursement date to computedAsOf, both inclusive.' })
   get businessDaysSinceDisbursement(): number | null | Promise<number | null> {
     return this.computed('businessDaysSinceDisbursement');
   }
@@ -309,7 +330,7 @@ export class Loan {
 
   @Field(() => DecimalScalar, {
     nullable: true,
-    description: 'Repayment modal "Outstanding" (§3.8): max(0, repayment amount (the loan amount when none) − Σ counted repayments). The modal\'s "Missed Repayments" is actualOutstanding.',
+    description: 'Repayment modal "Outstanding" (§3.8): max(0, repayment amount (the loan amount when it is missing or not above 0) − Σ counted repayments). The modal\'s "Missed Repayments" is actualOutstanding.',
   })
   get contractOutstanding(): string | null | Promise<string | null> {
     return this.computed('contractOutstanding');
@@ -325,12 +346,18 @@ export class Loan {
     return this.loaders.repaymentsToday.load(this.base.id).then((row) => row?.amount ?? null);
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Timeliness 0–100 (§3.6) by daysSinceLastRepayment / loanAge: 95 (< 0.15), 85, 70, 55, 35 or 15 (≥ 0.75); 100 under 7 days old, else 50 if never paid.',
+  })
   get timelinessScore(): string | null | Promise<string | null> {
     return this.computed('timelinessScore');
   }
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Health 0–100 (§3.6): 100 − DPD (0–40), principal-progress (0–30) and recency (0–30) penalties; 100 under 7 days old, else 50 if never paid.',
+  })
   get repaymentHealth(): string | null | Promise<string | null> {
     return this.computed('repaymentHealth');
   }

@@ -7,40 +7,40 @@ import { parseSearchText } from './search-text';
 
 @InputType({ description: 'Officer filters (§4.7); by default only the dashboard-visible user types (§1.8).' })
 export class OfficerFilterInput {
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'Django user ids (any of).' })
   ids?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated regions (any of).' })
   regions?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated branches (any of).' })
   branches?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Django user types (any of).' })
   userTypes?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the e-mail or the name.' })
   search?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated vertical lead e-mails (any of).' })
   verticalLeadEmails?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated supervisor e-mails (any of).' })
   supervisorEmails?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Active or Inactive (any of).' })
   employmentStatuses?: string[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Include user types outside the dashboard-visible set (default false).' })
   includeAllUserTypes?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'Order of the officer list.' })
 export class OfficerOrder {
-  @Field(() => OfficerOrderField)
+  @Field(() => OfficerOrderField, { description: 'Column to sort by.' })
   field: OfficerOrderField;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'ASC by default.' })
   direction: SortDirection;
 }
 

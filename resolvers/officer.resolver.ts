@@ -13,7 +13,7 @@ import { filteredLoanConnection, loadLoans } from './loan-list';
 import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
 import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
-import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
+import { boundaryCursors, decodeCursor, encodeCursor, LIST_ARG_DOCS, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
 import { OfficerPortfolio } from './portfolio.type';
 
 /** §4.6: top-risk loans default to 20, at most 100. */
@@ -22,7 +22,7 @@ export const TOP_RISK_MAX = 100;
 @Resolver(() => Officer)
 export class OfficerResolver {
   @Query(() => Officer, { nullable: true, description: 'An officer by Django user id; null when Django has no such user.' })
-  async officer(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Officer | null> {
+  async officer(@Arg('id', () => ID, { description: 'Django user id.' }) id: string, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Officer | null> {
     const officerId = parseId('id', id);
     // The seedsmetrics rows are keyed by the same id: read them alongside the Django row instead of after it.
     const fields = selectedFields(info);
@@ -43,10 +43,10 @@ export class OfficerResolver {
   async officers(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => OfficerFilterInput, { nullable: true }) filter?: OfficerFilterInput | null,
-    @Arg('orderBy', () => OfficerOrder, { nullable: true }) orderBy?: OfficerOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size: default 50, at most the server maximum (500).' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => OfficerFilterInput, { nullable: true, description: 'Officer filters; leave out for every dashboard-visible officer.' }) filter?: OfficerFilterInput | null,
+    @Arg('orderBy', () => OfficerOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: OfficerOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<OfficerConnection> {
     const parsedFilter = parseOfficerFilter('filter', filter);
     const sort = orderBy?.field ?? OfficerOrderField.NAME;
@@ -91,10 +91,10 @@ export class OfficerResolver {
     @Root() officer: Officer,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
+    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<LoanConnection> {
     return filteredLoanConnection(ctx, info, { parent: 'officer', parentId: officer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
   }
@@ -104,8 +104,8 @@ export class OfficerResolver {
     @Root() officer: Officer,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('first', () => Int, { nullable: true }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<CustomerConnection> {
     return officerCustomerConnection(ctx, info, officer.id, { first, after });
   }
@@ -115,7 +115,7 @@ export class OfficerResolver {
     @Root() officer: Officer,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('wave', () => Wave, { nullable: true }) wave?: Wave | null,
+    @Arg('wave', () => Wave, { nullable: true, description: "Only the officer's loans of this wave; leave out for all." }) wave?: Wave | null,
   ): Promise<OfficerPortfolio> {
     // Only the metrics shown are computed (PostgreSQL then skips the aggregates nothing uses).
     const row = await ctx.loaders.officerPortfolio(wave ?? null, portfolioFieldsOf(info.fieldNodes, info)).load(officer.id);

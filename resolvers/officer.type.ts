@@ -50,7 +50,7 @@ export class Officer {
     return this.loaders.officerHierarchy.load(this.base.id).then(pick);
   }
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Django user id (accounts_customuser.id).' })
   get id(): string {
     return this.base.id;
   }
@@ -60,17 +60,17 @@ export class Officer {
     return this.base.name;
   }
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Django e-mail.' })
   get email(): string {
     return this.base.email;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Django phone number, as Django holds it.' })
   get phone(): string | null {
     return this.base.phone;
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Django user_type (STAFF_AGENT, MERCHANT, …); null when Django has none.' })
   get userType(): string | null {
     return this.base.userType;
   }
@@ -95,22 +95,22 @@ export class Officer {
     return this.fromHierarchy((h) => h?.branch ?? this.base.userBranch ?? UNASSIGNED);
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Curated supervisor (D12); null when none is curated.' })
   get supervisorName(): string | null | Promise<string | null> {
     return this.fromHierarchy((h) => h?.supervisorName ?? null);
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Curated supervisor e-mail (D12).' })
   get supervisorEmail(): string | null | Promise<string | null> {
     return this.fromHierarchy((h) => h?.supervisorEmail ?? null);
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Curated vertical lead (D12); null when none is curated.' })
   get verticalLeadName(): string | null | Promise<string | null> {
     return this.fromHierarchy((h) => h?.verticalLeadName ?? null);
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Curated vertical lead e-mail (D12).' })
   get verticalLeadEmail(): string | null | Promise<string | null> {
     return this.fromHierarchy((h) => h?.verticalLeadEmail ?? null);
   }

@@ -11,18 +11,26 @@ import { isCalendarDate } from './scalars';
 /** @default 50 */
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** Schema descriptions of the arguments every list shares. */
+export const LIST_ARG_DOCS = {
+  first: 'Page size: default 50, at most the server maximum (500).',
+  after: 'The endCursor of the previous page of the same list, filter and order; leave out for the first page.',
+  orderBy: "Sort column and direction; leave out for the list's default order.",
+  loanFilter: 'Loan filters (§4.7); leave out for every loan of the list.',
+} as const;
+
 @ObjectType({ description: 'Where a page sits in its list (Relay).' })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when more items follow this page.' })
   hasNextPage: boolean;
 
   @Field(() => Boolean, { description: 'True when the page was asked with `after` (a page precedes it).' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null when the page is empty.' })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item: pass it as `after` for the next page; null when the page is empty.' })
   endCursor: string | null;
 }
 

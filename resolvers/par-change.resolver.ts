@@ -7,7 +7,7 @@ import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
 import { parseEventId, parseSince } from './dpd-transition.args';
-import { pageInfo, pageOf, parseFirst } from './pagination';
+import { LIST_ARG_DOCS, pageInfo, pageOf, parseFirst } from './pagination';
 import { parseParChangeFilter } from './par-change.args';
 import { ParChange, ParChangeConnection, ParScope } from './par-change.type';
 
@@ -37,7 +37,7 @@ export class ParChangeResolver {
   })
   parChanged(
     @Root() envelope: LiveEnvelope<ParChangeRow>,
-    @Arg('scope', () => ParScope) _scope: ParScope,
+    @Arg('scope', () => ParScope, { description: 'Whose PAR: one officer, branch or region, or the whole portfolio.' }) _scope: ParScope,
     @Arg('keys', () => [String], { nullable: true, description: 'Keys of the scope; leave out for all.' }) _keys: string[] | null,
     @Arg('since', () => ID, { nullable: true, description: 'The id of the last change seen; "0" replays all.' }) _since: string | null,
   ): ParChange {
@@ -47,9 +47,9 @@ export class ParChangeResolver {
   @Query(() => ParChangeConnection, { description: 'PAR changes of a scope in id order (oldest first).' })
   async parChanges(
     @Ctx() context: AppContext,
-    @Arg('scope', () => ParScope) scope: ParScope,
-    @Arg('keys', () => [String], { nullable: true }) keys: string[] | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('scope', () => ParScope, { description: 'Whose PAR: one officer, branch or region, or the whole portfolio.' }) scope: ParScope,
+    @Arg('keys', () => [String], { nullable: true, description: 'Keys of the scope; leave out for all.' }) keys: string[] | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first: number | null,
     @Arg('after', () => ID, { nullable: true, description: 'An event id (a previous endCursor).' }) after: string | null,
   ): Promise<ParChangeConnection> {
     const size = parseFirst('first', first, context.maxPageSize);

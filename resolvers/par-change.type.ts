@@ -23,13 +23,13 @@ export class ParChange {
   @Field(() => ID, { description: 'Increasing event id; pass the last one seen as `since` to resume without gaps.' })
   id: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the recompute that moved PAR ran (start of its transaction).' })
   at: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'Business date of that recompute.' })
   businessDate: string;
 
-  @Field(() => ParScope)
+  @Field(() => ParScope, { description: 'What the figures are computed over.' })
   scope: ParScope;
 
   @Field(() => String, { description: '"ALL" for PORTFOLIO, else the region, branch or officer id.' })
@@ -38,13 +38,13 @@ export class ParChange {
   @Field(() => DecimalScalar, { description: 'Σ principal_outstanding of the scope before the change.' })
   portfolioBefore: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal_outstanding of the scope after the change.' })
   portfolioAfter: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 15 before the change." })
   par15Before: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 15 after the change." })
   par15After: string;
 
   @Field(() => DecimalScalar, { description: 'PAR15 ratio before (par15Before / portfolioBefore).' })
@@ -53,40 +53,40 @@ export class ParChange {
   @Field(() => DecimalScalar, { description: 'PAR15 ratio after (par15After / portfolioAfter).' })
   ratioAfter: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 30 before the change." })
   par30Before: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 30 after the change." })
   par30After: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'PAR30 ratio before (par30Before / portfolioBefore).' })
   ratio30Before: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'PAR30 ratio after (par30After / portfolioAfter).' })
   ratio30After: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 60 before the change." })
   par60Before: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 60 after the change." })
   par60After: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'PAR60 ratio before (par60Before / portfolioBefore).' })
   ratio60Before: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'PAR60 ratio after (par60After / portfolioAfter).' })
   ratio60After: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 90 before the change." })
   par90Before: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Σ principal_outstanding of the scope's loans with current_dpd ≥ 90 after the change." })
   par90After: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'PAR90 ratio before (par90Before / portfolioBefore).' })
   ratio90Before: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'PAR90 ratio after (par90After / portfolioAfter).' })
   ratio90After: string;
 
   static fromRow(row: ParChangeRow): ParChange {
@@ -120,9 +120,9 @@ export class ParChange {
 
 @ObjectType({ description: 'A page of PAR changes in id order. Cursors are event ids: endCursor can be passed as `since`.' })
 export class ParChangeConnection {
-  @Field(() => [ParChange])
+  @Field(() => [ParChange], { description: 'The changes of this page, in id order.' })
   nodes: ParChange[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Its cursors are event ids.' })
   pageInfo: PageInfo;
 }

@@ -7,7 +7,7 @@ import { DecimalScalar } from './scalars';
 export class PortfolioKpis {
   topOfficerId: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Dashboard-visible officers (§1.8).' })
   totalOfficers: number;
 
   @Field(() => Int, { description: 'Σ officers\' loans.' })
@@ -16,16 +16,16 @@ export class PortfolioKpis {
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding.' })
   totalPortfolio: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of the officers\' loans with DPD ≥ 15.' })
   totalOverdue15d: string;
 
   @Field(() => Int, { description: 'Integer mean of the officers\' DQI.' })
   avgDqi: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean of the officers\' AYR (§4.4), 8 dp.' })
   avgAyr: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Integer mean of the officers\' risk scores.' })
   avgRiskScore: number;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'AYR of the officer with the highest AYR (> 0).' })
@@ -34,7 +34,7 @@ export class PortfolioKpis {
   @Field(() => Int, { description: 'Officers with risk score below 40.' })
   watchlistCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ totalPortfolio of the watchlist officers.' })
   watchlistPortfolio: string;
 
   @Field(() => DecimalScalar, { description: 'Mean of the officers\' repayment delay rates that are not 0.' })
@@ -43,37 +43,37 @@ export class PortfolioKpis {
   @Field(() => Int, { description: 'Officers whose live loans average > 10 days since the last repayment and > 14 days of age.' })
   atRiskOfficersCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'atRiskOfficersCount / totalOfficers × 100, 2 dp.' })
   atRiskOfficersPercentage: string;
 
   @Field(() => Int, { description: 'Active loans with total outstanding > 2000 paid within 5 days.' })
   activeLoansCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ total outstanding of the loans counted in activeLoansCount.' })
   activeLoansVolume: string;
 
   @Field(() => Int, { description: 'Active loans with total outstanding ≤ 2000 or no payment for more than 5 days.' })
   inactiveLoansCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ total outstanding of the loans counted in inactiveLoansCount.' })
   inactiveLoansVolume: string;
 
   @Field(() => Int, { description: 'Risk of termination: DPD > 4 and loan age < 7 days.' })
   earlyRotCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ total outstanding of the loans counted in earlyRotCount.' })
   earlyRotVolume: string;
 
   @Field(() => Int, { description: 'Risk of termination: DPD > 4 and loan age ≥ 7 days.' })
   lateRotCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ total outstanding of the loans counted in lateRotCount.' })
   lateRotVolume: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean DPD of the Active loans with total outstanding > 2000, 2 dp.' })
   avgDaysPastDue: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean timeliness score of the Active loans with total outstanding > 2000, 2 dp.' })
   avgTimelinessScore: string;
 
   @Field(() => DecimalScalar, { description: 'Σ (principal + interest + fees outstanding) × min(1, loan age / tenor) of Active loans with DPD ≥ 15.' })
@@ -82,70 +82,70 @@ export class PortfolioKpis {
   @Field(() => Int, { description: 'Active or Defaulted loans with DPD > 0 (regions apply here only).' })
   totalDpdLoansCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ actual outstanding (amount in arrears) of the loans counted in totalDpdLoansCount.' })
   totalDpdActualOutstanding: string;
 }
 
 @ObjectType({ description: 'Credit health of one branch (all statuses and user types).' })
 export class BranchMetrics {
-  @Field(() => String)
+  @Field(() => String, { description: 'Curated branch of the loans (D12).' })
   branch: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Curated region of the loans (D12); a branch whose loans carry two regions has a row for each.' })
   region: string;
 
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding.' })
   portfolioTotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 15.' })
   overdue15d: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'overdue15d / portfolioTotal (D8), 8 dp; 0 without portfolio.' })
   par15Ratio: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding with DPD ≥ 30 / portfolioTotal, 8 dp.' })
   par30Ratio: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding with DPD ≥ 60 / portfolioTotal, 8 dp.' })
   par60Ratio: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding with DPD ≥ 90 / portfolioTotal, 8 dp.' })
   par90Ratio: string;
 
   @Field(() => DecimalScalar, { description: 'FIMR-tagged loans / loans.' })
   fimr: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans of every status (the dashboard calls them active loans).' })
   activeLoans: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Distinct officers of the loans.' })
   totalOfficers: number;
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: 'Mean of the loans\' repayment delay rates (D10), 2 dp; null when none has one.' })
   avgRepaymentDelayRate: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Totals over every row of the branch list.' })
 export class BranchSummary {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows in branches.' })
   totalBranches: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ portfolioTotal.' })
   totalPortfolio: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ overdue15d.' })
   totalOverdue15d: string;
 
   @Field(() => DecimalScalar, { description: 'totalOverdue15d / totalPortfolio.' })
   avgPar15Ratio: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Credit health by branch (§4.6) with its totals.' })
 export class BranchList {
-  @Field(() => [BranchMetrics])
+  @Field(() => [BranchMetrics], { description: 'One row per branch and region, in the order asked.' })
   branches: BranchMetrics[];
 
-  @Field(() => BranchSummary)
+  @Field(() => BranchSummary, { description: 'Totals over every row.' })
   summary: BranchSummary;
 }
 
@@ -157,29 +157,29 @@ export enum BranchOrderField {
   PAR15_RATIO = 'par15Ratio',
   ACTIVE_LOANS = 'activeLoans',
 }
-registerEnumType(BranchOrderField, { name: 'BranchOrderField' });
+registerEnumType(BranchOrderField, { name: 'BranchOrderField', description: 'Columns the branch list sorts by.' });
 
-@InputType()
+@InputType({ description: 'Order of the branch list.' })
 export class BranchOrder {
-  @Field(() => BranchOrderField)
+  @Field(() => BranchOrderField, { description: 'Column to sort by; ties are broken by branch, then region, in the same direction.' })
   field: BranchOrderField;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'ASC or DESC.' })
   direction: SortDirection;
 }
 
-@InputType()
+@InputType({ description: 'Which loans the branch and vertical-lead boards count (each list: any of its values).' })
 export class BranchFilterInput {
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated branches (any of).' })
   branches?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Curated regions (any of).' })
   regions?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Loan channels (any of).' })
   channels?: string[] | null;
 
-  @Field(() => [Wave], { nullable: true })
+  @Field(() => [Wave], { nullable: true, description: 'Waves (any of).' })
   waves?: Wave[] | null;
 }
 
@@ -191,13 +191,13 @@ export class VerticalLeadMetrics {
   @Field(() => String, { description: "'N/A' for loans without one." })
   email: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Distinct branches of the loans.' })
   branches: number;
 
   @Field(() => Int, { description: 'Distinct officers.' })
   activeOfficers: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans of every status.' })
   loans: number;
 
   @Field(() => DecimalScalar, { description: 'Σ total outstanding.' })
@@ -206,30 +206,30 @@ export class VerticalLeadMetrics {
   @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of OPEN and PAST_MATURITY loans.' })
   dailyTarget: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean DPD, 2 dp.' })
   avgDpd: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Highest DPD any of the loans ever reached (D6).' })
   maxDpd: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans with DPD 0.' })
   dpd0: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans with DPD 1–6.' })
   dpd1To6: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans with DPD 7–14 (D14).' })
   dpd7To14: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans with DPD 15–21 (D14).' })
   dpd15To21: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Loans with DPD above 21.' })
   dpdOver21: number;
 
   @Field(() => Int, { description: 'Loans without a counted repayment for 6+ days, or never paid.' })
   quietLoans: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ total outstanding of the quiet loans.' })
   quietValue: string;
 }

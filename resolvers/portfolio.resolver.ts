@@ -5,14 +5,15 @@ import type { BranchFilter } from '../loaders/branch.metrics';
 import { SortDirection, Wave } from './enums';
 import { loadOfficer, Officer } from './officer.type';
 import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, PortfolioKpis, VerticalLeadMetrics } from './portfolio-kpi.type';
+import { LIST_ARG_DOCS } from './pagination';
 
 @Resolver(() => PortfolioKpis)
 export class PortfolioResolver {
   @Query(() => PortfolioKpis, { description: 'KPI strip (§4.5) over the dashboard-visible officers; `regions` narrows only the DPD tile.' })
   async portfolioKpis(
     @Ctx() ctx: AppContext,
-    @Arg('wave', () => Wave, { nullable: true }) wave?: Wave | null,
-    @Arg('regions', () => [String], { nullable: true }) regions?: string[] | null,
+    @Arg('wave', () => Wave, { nullable: true, description: 'Only the loans of this wave; leave out for all.' }) wave?: Wave | null,
+    @Arg('regions', () => [String], { nullable: true, description: 'Curated regions the DPD tile (totalDpdLoansCount, totalDpdActualOutstanding) counts; leave out for all.' }) regions?: string[] | null,
   ): Promise<PortfolioKpis> {
     const row = await ctx.loaders.portfolioKpis(wave ?? null, regions ?? null);
     return Object.assign(new PortfolioKpis(), row);
@@ -26,8 +27,8 @@ export class PortfolioResolver {
   @Query(() => BranchList, { description: 'Credit health by branch (§4.6) over every loan, grouped by branch and region.' })
   async branches(
     @Ctx() ctx: AppContext,
-    @Arg('filter', () => BranchFilterInput, { nullable: true }) filter?: BranchFilterInput | null,
-    @Arg('orderBy', () => BranchOrder, { nullable: true }) orderBy?: BranchOrder | null,
+    @Arg('filter', () => BranchFilterInput, { nullable: true, description: 'Loan filters; leave out for every loan.' }) filter?: BranchFilterInput | null,
+    @Arg('orderBy', () => BranchOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: BranchOrder | null,
   ): Promise<BranchList> {
     const rows = await ctx.loaders.branches(
       branchFilter(filter),
@@ -47,7 +48,7 @@ export class PortfolioResolver {
   }
 
   @Query(() => [VerticalLeadMetrics], { description: 'Credit health per vertical lead (§4.6), by name.' })
-  async verticalLeads(@Ctx() ctx: AppContext, @Arg('filter', () => BranchFilterInput, { nullable: true }) filter?: BranchFilterInput | null): Promise<VerticalLeadMetrics[]> {
+  async verticalLeads(@Ctx() ctx: AppContext, @Arg('filter', () => BranchFilterInput, { nullable: true, description: 'Loan filters; leave out for every loan.' }) filter?: BranchFilterInput | null): Promise<VerticalLeadMetrics[]> {
     const rows = await ctx.loaders.verticalLeads(branchFilter(filter));
     return rows.map((r) => Object.assign(new VerticalLeadMetrics(), r));
   }

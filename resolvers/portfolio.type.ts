@@ -13,22 +13,22 @@ export class OfficerPortfolio {
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 30.' })
   par30Amount: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 60.' })
   par60Amount: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 90.' })
   par90Amount: string;
 
   @Field(() => DecimalScalar, { description: 'overdue15d / totalPortfolio (D8).' })
   par15: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'par30Amount / totalPortfolio (D8).' })
   par30: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'par60Amount / totalPortfolio (D8).' })
   par60: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'par90Amount / totalPortfolio (D8).' })
   par90: string;
 
   @Field(() => DecimalScalar, { description: 'Portfolio at risk ratio: overdue15d / totalPortfolio.' })
@@ -43,34 +43,34 @@ export class OfficerPortfolio {
   @Field(() => Int, { description: 'Loans whose principal + interest + fees outstanding exceeds 2000.' })
   activeLoansCount: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD 1–6 (also the "previous" balance of roll: there is no history of it).' })
   dpd1to6Balance: string;
 
   @Field(() => DecimalScalar, { description: 'Σ principal + interest + fees outstanding.' })
   amountDue7d: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD 7–30.' })
   movedTo7to30: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Fees share of the counted repayments: Σ repayments × fee / contract total per loan (0 for loans without fee or rate), 2 dp.' })
   feesCollected: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Interest share of the counted repayments: Σ repayments × amount × rate / contract total per loan (0 for loans without fee or rate), 2 dp.' })
   interestCollected: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Σ processing fees of the loans.' })
   feesDue: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean timeliness score of the live loans (principal + interest + fees outstanding > 2000); 0 when none.' })
   avgTimelinessScore: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean repayment health of the live loans (principal + interest + fees outstanding > 2000); 0 when none.' })
   avgRepaymentHealth: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean calendar days since the last counted repayment, over the live loans that have one (outstanding > 2000); 0 when none.' })
   avgDaysSinceLastRepayment: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Mean calendar days since disbursement of the live loans (principal + interest + fees outstanding > 2000); 0 when none.' })
   avgLoanAge: string;
 
   @Field(() => DecimalScalar, { description: 'firstMiss / disbursed.' })
@@ -94,13 +94,13 @@ export class OfficerPortfolio {
   @Field(() => DecimalScalar, { description: 'max(0, 1 − slippage).' })
   onTimeRate: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Always 1 (as upstream: no channel data to measure it).' })
   channelPurity: string;
 
   @Field(() => DecimalScalar, { description: 'Officer repayment delay rate: (1 − (avg days since last repayment / avg loan age) / 0.25) × 100.' })
   repaymentDelayRate: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'Risk score 0–1 (§4.4): 1 − 0.20·porr − 0.15·fimr − 0.10·roll − delay penalty − 0.15·(1 − min(ayr, 1)), clamped to 0–1.' })
   riskScoreNorm: string;
 
   @Field(() => Int, { description: 'trunc(riskScoreNorm × 100).' })

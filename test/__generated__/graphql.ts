@@ -19,18 +19,27 @@ export type AgentActivityCategory =
   /** The last three days brought in more than 1.5 × the first four (which were not 0). */
   | 'STRONG_GROWTH';
 
+/** Which loans the branch and vertical-lead boards count (each list: any of its values). */
 export type BranchFilterInput = {
+  /** Curated branches (any of). */
   branches?: Array<string> | null | undefined;
+  /** Loan channels (any of). */
   channels?: Array<string> | null | undefined;
+  /** Curated regions (any of). */
   regions?: Array<string> | null | undefined;
+  /** Waves (any of). */
   waves?: Array<Wave> | null | undefined;
 };
 
+/** Order of the branch list. */
 export type BranchOrder = {
+  /** ASC or DESC. */
   direction?: SortDirection;
+  /** Column to sort by; ties are broken by branch, then region, in the same direction. */
   field: BranchOrderField;
 };
 
+/** Columns the branch list sorts by. */
 export type BranchOrderField =
   | 'ACTIVE_LOANS'
   | 'BRANCH'
@@ -39,8 +48,11 @@ export type BranchOrderField =
   | 'PORTFOLIO_TOTAL'
   | 'REGION';
 
+/** Order of a collections leaderboard. */
 export type CollectionsOrder = {
+  /** DESC by default. */
   direction?: SortDirection;
+  /** Column to sort by. */
   field: CollectionsOrderField;
 };
 
@@ -63,6 +75,7 @@ export type CollectionsStatus =
 
 /** Customer filters, applied live in Django. */
 export type CustomerFilterInput = {
+  /** Django borrower ids (any of). */
   ids?: Array<string | number> | null | undefined;
   /** Verified, Partial or Pending. */
   kycStatuses?: Array<string> | null | undefined;
@@ -70,6 +83,7 @@ export type CustomerFilterInput = {
   name?: string | null | undefined;
   /** Case-sensitive substring of the phone number. */
   phone?: string | null | undefined;
+  /** States (any of, exact). */
   states?: Array<string> | null | undefined;
 };
 
@@ -93,7 +107,7 @@ export type EarlyIndicatorBand =
   | 'D7_15'
   | 'D16_30';
 
-/** ACTIVE: total outstanding > 2000 and paid within 5 days; INACTIVE: outstanding ≤ 2000 or no payment for 6+ days; OVERDUE_15D: DPD > 15 (§4.7). */
+/** ACTIVE: total outstanding > 2000 and the last counted repayment less than 6 days ago; INACTIVE: outstanding ≤ 2000 or the last repayment 6+ days ago; OVERDUE_15D: DPD > 15 (§4.7). As upstream, a loan never repaid counts as repaid today here (so it can be ACTIVE); the `quiet` filter counts it as quiet. */
 export type LoanBehaviour =
   | 'ACTIVE'
   | 'INACTIVE'
@@ -101,12 +115,17 @@ export type LoanBehaviour =
 
 /** Loan filters (§4.7). Every given condition must hold; lists match any of their values. */
 export type LoanFilterInput = {
+  /** Behaviour class (§4.7). */
   behaviour?: LoanBehaviour | null | undefined;
+  /** Curated branches of the loans (D12), exact match. */
   branches?: Array<string> | null | undefined;
+  /** Channels (the sync sets "AJO" on every loan). */
   channels?: Array<string> | null | undefined;
+  /** Borrowers' Django ids. */
   customerIds?: Array<string | number> | null | undefined;
   /** Case-sensitive substring of the customer's phone (matched live in Django). */
   customerPhone?: string | null | undefined;
+  /** Repayment-delay class (§4.7). */
   delayType?: DelayType | null | undefined;
   /** Disbursed on or after this date. */
   disbursedFrom?: string | null | undefined;
@@ -114,34 +133,49 @@ export type LoanFilterInput = {
   disbursedTo?: string | null | undefined;
   /** Raw Django statuses (OPEN, PAST_MATURITY, ...). */
   djangoStatuses?: TextSetFilter | null | undefined;
+  /** Current DPD buckets (D7). */
   dpdBuckets?: Array<DpdBucket> | null | undefined;
   /** Maximum current DPD (inclusive). */
   dpdMax?: number | null | undefined;
   /** Minimum current DPD (inclusive). */
   dpdMin?: number | null | undefined;
+  /** true: loans with DPD 1–6 only; false: the others. */
   earlyIndicatorTagged?: boolean | null | undefined;
+  /** true: FIMR-tagged loans only; false: untagged loans only. */
   fimrTagged?: boolean | null | undefined;
+  /** Django loan ids. */
   ids?: Array<string | number> | null | undefined;
+  /** Django loan types (AJO, BNPL, PROSPER, DMO, ...). */
   loanTypes?: TextSetFilter | null | undefined;
+  /** Loan officers' Django user ids. */
   officerIds?: Array<string | number> | null | undefined;
+  /** Django performance statuses (PERFORMING, DEFAULTED, ...). */
   performanceStatuses?: TextSetFilter | null | undefined;
   /** Window of the summary's repayment totals (default TODAY); it does not filter loans. */
   period?: RepaymentPeriod | null | undefined;
   /** true: no counted repayment for 6+ days or never; false: paid within 5 days. */
   quiet?: boolean | null | undefined;
+  /** Curated regions of the loans (D12), exact match. */
   regions?: Array<string> | null | undefined;
+  /** Risk of termination, early or late (§4.5). */
   rotType?: RotType | null | undefined;
   /** Normalised statuses. */
   statuses?: Array<LoanStatus> | null | undefined;
+  /** Django verification stages. */
   verificationStatuses?: TextSetFilter | null | undefined;
+  /** Vertical lead e-mails as copied onto the loans (D12), exact match. */
   verticalLeadEmails?: Array<string> | null | undefined;
   /** Only loans of officers in the dashboard-visible user types (§1.8). Defaults to true on Query.loans, false elsewhere. */
   visibleOfficersOnly?: boolean | null | undefined;
+  /** Waves (§3.7). */
   waves?: Array<Wave> | null | undefined;
 };
 
+/** Order of a loan list. */
 export type LoanOrder = {
+  /** Default DESC; NULL values sort last either way. */
   direction?: SortDirection;
+  /** Sort key; ties are broken by loan id. */
   field: LoanOrderField;
 };
 
@@ -173,21 +207,31 @@ export type LoanStatus =
 
 /** Officer filters (§4.7); by default only the dashboard-visible user types (§1.8). */
 export type OfficerFilterInput = {
+  /** Curated branches (any of). */
   branches?: Array<string> | null | undefined;
+  /** Active or Inactive (any of). */
   employmentStatuses?: Array<string> | null | undefined;
+  /** Django user ids (any of). */
   ids?: Array<string | number> | null | undefined;
   /** Include user types outside the dashboard-visible set (default false). */
   includeAllUserTypes?: boolean | null | undefined;
+  /** Curated regions (any of). */
   regions?: Array<string> | null | undefined;
   /** Case-insensitive substring of the e-mail or the name. */
   search?: string | null | undefined;
+  /** Curated supervisor e-mails (any of). */
   supervisorEmails?: Array<string> | null | undefined;
+  /** Django user types (any of). */
   userTypes?: Array<string> | null | undefined;
+  /** Curated vertical lead e-mails (any of). */
   verticalLeadEmails?: Array<string> | null | undefined;
 };
 
+/** Order of the officer list. */
 export type OfficerOrder = {
+  /** ASC by default. */
   direction?: SortDirection;
+  /** Column to sort by. */
   field: OfficerOrderField;
 };
 
@@ -234,7 +278,9 @@ export type SortDirection =
 
 /** A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel). */
 export type TextSetFilter = {
+  /** true: also match NULL or empty text. */
   missing?: boolean | null | undefined;
+  /** Exact (case-sensitive) values; an empty list matches nothing unless `missing` is true. */
   values?: Array<string> | null | undefined;
 };
 
