@@ -23,6 +23,7 @@ export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'QUERY_TOO_COMPLEX',
+  'TOO_MANY_OPERATIONS',
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';

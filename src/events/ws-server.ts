@@ -8,7 +8,7 @@
  *   result going to every subscriber of that operation (shared-execution.ts);
  * - a bound on what a slow client can make the server hold: when a subscription's backlog of events or the
  *   socket's unsent bytes exceed it, the client is closed with SLOW_CONSUMER_CLOSE_CODE (it may reconnect and
- *   resume with `since`);
+ *   resume with `since`); and on the operations one connection holds at once (TOO_MANY_OPERATIONS beyond it);
  * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged —
  *   except errors of a subscription whose socket is already closed (its pending sends fail once the keepalive
  *   or a slow-consumer close has ended the connection): nobody can receive them, so they are logged at debug and
@@ -61,6 +61,14 @@ function credentialOf(connectionParams: Readonly<Record<string, unknown>> | unde
 export const DEFAULT_KEEP_ALIVE_MS = 12_000;
 /** @default 1 MiB, as a GraphQL request body over HTTP */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Operations (subscriptions, and queries while they run) one connection may hold at once: a dashboard holds a few;
+ * the bound keeps one client from making the server hold thousands of feeds and their replays.
+ * @default 100
+ */
+export const DEFAULT_MAX_OPERATIONS_PER_CONNECTION = 100;
+/** The error code of an operation refused because its connection holds the most it may. */
+export const TOO_MANY_OPERATIONS = 'TOO_MANY_OPERATIONS';
 /** @default 4 MiB */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /**
@@ -87,6 +95,8 @@ export interface GraphqlWsOptions {
   keepAliveMs?: number;
   /** Largest message a client may send; a larger one closes the connection with 1009 before it is buffered. @default 1 MiB */
   maxMessageBytes?: number;
+  /** Operations one connection may hold at once; one more is refused with a TOO_MANY_OPERATIONS `error` message. @default 100 */
+  maxOperationsPerConnection?: number;
   /**
    * Extra checks of a parsed, valid operation before it runs (those the HTTP path applies in an Apollo plugin,
    * src/operation-checks.ts); errors returned are sent as the `error` message, masked unless their code is one
@@ -173,6 +183,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const { log } = options;
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
+  const maxOperations = options.maxOperationsPerConnection ?? DEFAULT_MAX_OPERATIONS_PER_CONNECTION;
   const formatError = createFormatError(log);
   // One context per published event of this server and viewer: every subscriber of that event shares its
   // loaders, and every subscriber with the same viewer the context object itself (so its executions too).
@@ -270,6 +281,15 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         clearTimeout(expiryTimers.get(ctx.extra.socket));
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has registered this operation already, so the count includes it.
+        const held = Object.keys(ctx.subscriptions).length;
+        if (held > maxOperations) {
+          return [
+            new GraphQLError(`This connection already holds ${held - 1} operations, the most it may; complete one before starting another`, {
+              extensions: { code: TOO_MANY_OPERATIONS, maxOperationsPerConnection: maxOperations },
+            }),
+          ];
+        }
         const overLimits = documentOverLimits(payload.query);
         if (overLimits !== undefined) return [new GraphQLError(overLimits, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         let document: DocumentNode;

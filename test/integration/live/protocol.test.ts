@@ -316,6 +316,41 @@ describe('a protocol mistake closes the connection with a reason naming what was
   });
 });
 
+test('a connection holding the most operations it may gets an `error` for one more, and stays open', async () => {
+  const bounded = await startLiveInstance(dbs, { maxOperationsPerConnection: 2 });
+  try {
+    const client = await RawClient.connect(bounded.url);
+    const feeds = () => bounded.pubSub.subscriberCount(TOPICS.DPD_TRANSITION);
+    client.subscribe('s1', DPD_SUBSCRIPTION);
+    client.subscribe('s2', DPD_SUBSCRIPTION);
+    await waitUntil(() => feeds() === 2, 'two live subscriptions');
+    client.subscribe('s3', DPD_SUBSCRIPTION);
+    await client.waitFor((m) => m.id === 's3', 'the refusal');
+    expect(client.of('s3')).toEqual([
+      {
+        id: 's3',
+        type: 'error',
+        payload: [
+          {
+            message: 'This connection already holds 2 operations, the most it may; complete one before starting another',
+            extensions: { code: 'TOO_MANY_OPERATIONS', maxOperationsPerConnection: 2 },
+          },
+        ],
+      },
+    ]);
+    // Completing one makes room; the connection was never closed.
+    client.send({ id: 's1', type: 'complete' });
+    await waitUntil(() => feeds() === 1, 'the completed subscription to end');
+    client.subscribe('s4', DPD_SUBSCRIPTION);
+    await waitUntil(() => feeds() === 2, 'the new subscription to be live');
+    expect(client.of('s4')).toEqual([]);
+    expect(client.closed).toBeUndefined();
+    await client.close();
+  } finally {
+    await bounded.stop();
+  }
+});
+
 test('dispose closes every client with 1001 and releases their subscriptions', async () => {
   const own = await startLiveInstance(dbs);
   const client = await RawClient.connect(own.url);
