@@ -1,6 +1,6 @@
 /** Customer queries (one customer, list) and the customer's loans. */
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, LoanConnection } from './connections.type';
 import { CustomerFilterInput, parseCustomerFilter } from './customer.args';
@@ -8,9 +8,9 @@ import { rootCustomerConnection } from './customer-list';
 import { Customer } from './customer.type';
 import { SortDirection } from './enums';
 import { parseId } from './ids';
-import { LoanFilterInput, LoanOrder } from './loan.args';
+import { LoanListArgs } from './loan.args';
 import { filteredLoanConnection } from './loan-list';
-import { LIST_ARG_DOCS } from './pagination';
+import { CursorArgs } from './pagination';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -24,12 +24,11 @@ export class CustomerResolver {
   customers(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
+    @Args() page: CursorArgs,
     @Arg('filter', () => CustomerFilterInput, { nullable: true, description: 'Customer filters; leave out for every customer.' }) filter?: CustomerFilterInput | null,
     @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC, description: 'Order by id.' }) direction: SortDirection = SortDirection.ASC,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<CustomerConnection> {
-    return rootCustomerConnection(ctx, info, { kind: 'root', filter: parseCustomerFilter('filter', filter) }, { direction, first, after });
+    return rootCustomerConnection(ctx, info, { kind: 'root', filter: parseCustomerFilter('filter', filter) }, { direction, ...page });
   }
 
   @FieldResolver(() => LoanConnection, { description: "The customer's synced loans, newest disbursement first." })
@@ -37,11 +36,8 @@ export class CustomerResolver {
     @Root() customer: Customer,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
+    @Args() args: LoanListArgs,
   ): Promise<LoanConnection> {
-    return filteredLoanConnection(ctx, info, { parent: 'customer', parentId: customer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
+    return filteredLoanConnection(ctx, info, { parent: 'customer', parentId: customer.id, visibleOfficersOnly: false }, args);
   }
 }

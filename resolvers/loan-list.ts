@@ -11,7 +11,7 @@ import { customerBaseKeysShown } from './customer.type';
 import { officerBaseKeysShown } from './officer.type';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
-import { parseLoanFilter, type LoanFilterInput, type LoanOrder } from './loan.args';
+import { parseLoanFilter, type LoanListArgs, type LoanOrder } from './loan.args';
 import { Loan } from './loan.type';
 import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
@@ -129,9 +129,8 @@ export function filteredLoanConnection(
   ctx: AppContext,
   info: GraphQLResolveInfo,
   scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean },
-  filter: LoanFilterInput | null | undefined,
-  args: PageArgs<LoanOrder>,
+  args: LoanListArgs,
 ): Promise<LoanConnection> {
-  const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: scope.visibleOfficersOnly });
+  const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: scope.visibleOfficersOnly });
   return loanConnection(ctx, info, { parent: scope.parent, parentId: scope.parentId, ...parsed }, args, BY_DISBURSEMENT_DESC);
 }

@@ -3,12 +3,13 @@
  * of `__MISSING__`), and its validation into the loaders' LoanFilter. Bad values become BAD_USER_INPUT errors
  * that name the argument path.
  */
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { badUserInput } from '../src/errors';
 import type { LoanFilter, TextSet } from '../loaders/loan-filter';
 import type { RepaymentPeriod as PeriodKey } from '../loaders/loan-page.metrics';
 import { DelayType, DpdBucket, LoanBehaviour, LoanOrderField, LoanStatus, RepaymentPeriod, RotType, SortDirection, Wave } from './enums';
 import { parseIds } from './ids';
+import { CursorArgs, LIST_ARG_DOCS } from './pagination';
 import { DateScalar } from './scalars';
 import { parseSearchText } from './search-text';
 
@@ -130,6 +131,16 @@ function nonNegative(argument: string, value: number | null | undefined): number
   if (value === null || value === undefined) return undefined;
   if (value < 0) throw badUserInput(argument, 'a non-negative integer', value);
   return value;
+}
+
+/** The arguments of every loan list: filter, order and cursor page. */
+@ArgsType()
+export class LoanListArgs extends CursorArgs {
+  @Field(() => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter })
+  filter?: LoanFilterInput | null;
+
+  @Field(() => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy })
+  orderBy?: LoanOrder | null;
 }
 
 /**

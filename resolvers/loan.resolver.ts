@@ -1,6 +1,6 @@
 /** Loan queries (one loan, lists, FIMR and early-indicator drilldowns) and the loan's relations. */
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { DjangoCustomerRow } from '../loaders/customer.django';
 import type { DjangoOfficerRow } from '../loaders/officer.django';
 import type { AppContext } from '../src/context';
@@ -8,13 +8,13 @@ import { LoanConnection } from './connections.type';
 import { Customer, customerBaseKeysShown } from './customer.type';
 import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirection } from './enums';
 import { parseId } from './ids';
-import { LoanFilterInput, LoanOrder, parseLoanFilter } from './loan.args';
+import { LoanListArgs, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
 import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, loanMetricsFieldsAsked, loanPartiesShown } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
 import { loadOfficer, Officer, officerBaseKeysShown } from './officer.type';
-import { LIST_ARG_DOCS, parseBoundedInt } from './pagination';
+import { parseBoundedInt } from './pagination';
 
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
 /** FIMR drilldown default (§6 row 3): open and past-maturity loans only, unless the caller picks statuses. */
@@ -49,12 +49,9 @@ export class LoanResolver {
   loans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
+    @Args() args: LoanListArgs,
   ): Promise<LoanConnection> {
-    return filteredLoanConnection(ctx, info, { parent: null, parentId: '', visibleOfficersOnly: true }, filter, { orderBy, first, after });
+    return filteredLoanConnection(ctx, info, { parent: null, parentId: '', visibleOfficersOnly: true }, args);
   }
 
   @Query(() => LoanConnection, {
@@ -63,33 +60,27 @@ export class LoanResolver {
   fimrLoans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
+    @Args() args: LoanListArgs,
   ): Promise<LoanConnection> {
-    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
+    const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: false });
     parsed.filter.fimrTagged = true;
     parsed.filter.djangoStatuses ??= { values: FIMR_DEFAULT_DJANGO_STATUSES };
-    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DISBURSEMENT_DESC);
+    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, args, BY_DISBURSEMENT_DESC);
   }
 
   @Query(() => LoanConnection, { description: 'Early-indicators drilldown (§6 row 4): loans with DPD 1-30, optionally one band; highest DPD first.' })
   earlyIndicatorLoans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
+    @Args() args: LoanListArgs,
     @Arg('band', () => EarlyIndicatorBand, { nullable: true, description: 'One DPD band; leave out for DPD 1-30.' }) band?: EarlyIndicatorBand | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<LoanConnection> {
-    const parsed = parseLoanFilter('filter', filter, { visibleOfficersOnly: false });
+    const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: false });
     const [low, high] = band ? EARLY_INDICATOR_BANDS[band] : EARLY_INDICATOR_DPD;
     // The band narrows the caller's DPD range; an empty intersection simply matches nothing.
     parsed.filter.dpdMin = Math.max(low, parsed.filter.dpdMin ?? low);
     parsed.filter.dpdMax = Math.min(high, parsed.filter.dpdMax ?? high);
-    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, { orderBy, first, after }, BY_DPD_DESC);
+    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, args, BY_DPD_DESC);
   }
 
   // Not async: when the loan row came with its parties, the answer is synchronous, and a page whose every field

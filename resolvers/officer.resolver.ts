@@ -1,6 +1,6 @@
 /** Officer queries (one officer, lists) and the officer's loans, customers, portfolio metrics and riskiest loans. */
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import { officerSortSpec } from '../loaders/officer.metrics';
 import { OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolioField } from '../loaders/officer-portfolio.metrics';
@@ -8,12 +8,12 @@ import { CustomerConnection, LoanConnection, OfficerConnection, OfficerEdge, Top
 import { officerCustomerConnection } from './customer-list';
 import { OfficerOrderField, SortDirection, Wave } from './enums';
 import { parseId } from './ids';
-import { LoanFilterInput, LoanOrder } from './loan.args';
+import { LoanListArgs } from './loan.args';
 import { filteredLoanConnection, loadLoans } from './loan-list';
 import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
 import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
-import { boundaryCursors, decodeCursor, encodeCursor, LIST_ARG_DOCS, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
+import { boundaryCursors, CursorArgs, decodeCursor, encodeCursor, LIST_ARG_DOCS, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
 import { OfficerPortfolio } from './portfolio.type';
 
 /** §4.6: top-risk loans default to 20, at most 100. */
@@ -43,17 +43,16 @@ export class OfficerResolver {
   async officers(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
+    @Args() cursor: CursorArgs,
     @Arg('filter', () => OfficerFilterInput, { nullable: true, description: 'Officer filters; leave out for every dashboard-visible officer.' }) filter?: OfficerFilterInput | null,
     @Arg('orderBy', () => OfficerOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: OfficerOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
   ): Promise<OfficerConnection> {
     const parsedFilter = parseOfficerFilter('filter', filter);
     const sort = orderBy?.field ?? OfficerOrderField.NAME;
     const direction = orderBy?.direction ?? SortDirection.ASC;
     const order = `officer:${sort}:${direction}`;
-    const size = parseFirst('first', first, ctx.maxPageSize);
-    const position = decodeCursor('after', after, order, officerSortSpec(sort).kind);
+    const size = parseFirst('first', cursor.first, ctx.maxPageSize);
+    const position = decodeCursor('after', cursor.after, order, officerSortSpec(sort).kind);
     const connectionFields = selectedFields(info);
     // The count does not depend on the page, and the portfolio metrics only on its ids: started early, they run
     // alongside the page and the Django rows instead of after them.
@@ -91,12 +90,9 @@ export class OfficerResolver {
     @Root() officer: Officer,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => LoanOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: LoanOrder | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
+    @Args() args: LoanListArgs,
   ): Promise<LoanConnection> {
-    return filteredLoanConnection(ctx, info, { parent: 'officer', parentId: officer.id, visibleOfficersOnly: false }, filter, { orderBy, first, after });
+    return filteredLoanConnection(ctx, info, { parent: 'officer', parentId: officer.id, visibleOfficersOnly: false }, args);
   }
 
   @FieldResolver(() => CustomerConnection, { description: "Customers of the officer's synced loans, by id." })
@@ -104,10 +100,9 @@ export class OfficerResolver {
     @Root() officer: Officer,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: LIST_ARG_DOCS.after }) after?: string | null,
+    @Args() page: CursorArgs,
   ): Promise<CustomerConnection> {
-    return officerCustomerConnection(ctx, info, officer.id, { first, after });
+    return officerCustomerConnection(ctx, info, officer.id, page);
   }
 
   @FieldResolver(() => OfficerPortfolio, { description: 'Portfolio metrics of §4.4 over the officer\'s loans (optionally one wave).' })

@@ -2,7 +2,7 @@
  * Relay cursor connections: opaque cursors (base64url of the order, the sort value and the id), validated on the
  * way back in, and the `first` bounds. A cursor only works with the order it was issued for.
  */
-import { Field, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { badUserInput } from '../src/errors';
 import { SORT_VALUE_PATTERN, type KeysetPosition, type SortValueKind } from '../loaders/keyset';
 import { isDjangoId } from './ids';
@@ -18,6 +18,16 @@ export const LIST_ARG_DOCS = {
   orderBy: "Sort column and direction; leave out for the list's default order.",
   loanFilter: 'Loan filters (§4.7); leave out for every loan of the list.',
 } as const;
+
+/** `first` and `after`, the arguments of every cursor-paged list. */
+@ArgsType()
+export class CursorArgs {
+  @Field(() => Int, { nullable: true, description: LIST_ARG_DOCS.first })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: LIST_ARG_DOCS.after })
+  after?: string | null;
+}
 
 @ObjectType({ description: 'Where a page sits in its list (Relay).' })
 export class PageInfo {
