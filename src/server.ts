@@ -19,6 +19,7 @@ import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
 import { createComplexityCheck } from './complexity';
 import { documentOverLimits } from './document-limits';
 import { firstRefusal, operationChecksPlugin } from './operation-checks';
+import { operationMetricsPlugin } from './operation-metrics';
 import { createOperationTypeCheck, type Transport } from './operation-types';
 import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
@@ -133,6 +134,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
       // We set no cache hints; Apollo's default cache-control plugin would still hook every field's resolution.
       ApolloServerPluginCacheControlDisabled(),
       operationChecksPlugin(checksFor('http')),
+      operationMetricsPlugin(),
     ],
   });
   await apollo.start();

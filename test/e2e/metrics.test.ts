@@ -1,6 +1,6 @@
 /**
  * What an operator scrapes from GET /metrics on the running gateway: connection pools, sync health (the same
- * figures /health/ready reports), open graphql-ws connections and GraphQL errors by code.
+ * figures /health/ready reports), open graphql-ws connections, GraphQL errors by code and operations by name.
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -92,4 +92,23 @@ it('counts the GraphQL errors sent, by code', async () => {
   await post('{ loans(first: 100000) { totalCount } }');
   await post('{ loans(first: 100000) { totalCount } }');
   expect([await errors('GRAPHQL_VALIDATION_FAILED'), await errors('BAD_USER_INPUT')]).toEqual([validationBefore + 1, inputBefore + 2]);
+});
+
+it('times each HTTP operation under its name, type and result', async () => {
+  const count = async (labels: string) => (await scrape()).get(`gateway_graphql_operation_duration_seconds_count{${labels}}`) ?? 0;
+  const series = {
+    named: 'operation="MetricsProbe",type="query",result="ok"',
+    anonymous: 'operation="_anonymous",type="query",result="ok"',
+    refused: 'operation="MetricsProbe",type="query",result="error"',
+    unresolved: 'operation="_unresolved",type="unknown",result="error"',
+  };
+  const before = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
+  const post = (query: string) => fetch(`${app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  await post('query MetricsProbe { loans(first: 1) { totalCount } }');
+  await post('query MetricsProbe { loans(first: 1) { totalCount } }');
+  await post('{ loans(first: 1) { totalCount } }');
+  await post('query MetricsProbe { loans(first: 100000) { totalCount } }');
+  await post('query MetricsProbe { nonsense }');
+  const after = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
+  expect(Object.fromEntries(Object.keys(series).map((key) => [key, after[key]! - before[key]!]))).toEqual({ named: 2, anonymous: 1, refused: 1, unresolved: 1 });
 });
