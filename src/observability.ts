@@ -3,15 +3,28 @@
  * errors by code, and, read at scrape time from the running app, connection pools, sync health and live
  * WebSocket clients.
  */
+import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
 import type { ListenerState } from './events/pg-listener';
+import { repoRoot } from './paths';
 import type { DatabaseProbe } from './readiness';
 import type { SyncHealth } from './sync/worker';
 
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
+
+/** The package version, read once: which build an instance runs, for dashboards that compare instances. */
+const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+new client.Gauge({
+  name: 'gateway_build_info',
+  help: 'Always 1; the labels say which build runs: the package version and the Node.js version',
+  labelNames: ['version', 'node'] as const,
+  registers: [registry],
+}).set({ version: PACKAGE_VERSION, node: process.version }, 1);
 
 const requests = new client.Histogram({
   name: 'gateway_http_request_duration_seconds',

@@ -2,6 +2,8 @@
  * What an operator scrapes from GET /metrics on the running gateway: connection pools, sync health (the same
  * figures /health/ready reports), open graphql-ws connections, GraphQL errors by code and operations by name.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { App } from '../../src/app';
@@ -111,4 +113,9 @@ it('times each HTTP operation under its name, type and result', async () => {
   await post('query MetricsProbe { nonsense }');
   const after = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
   expect(Object.fromEntries(Object.keys(series).map((key) => [key, after[key]! - before[key]!]))).toEqual({ named: 2, anonymous: 1, refused: 1, unresolved: 1 });
+});
+
+it('says which build runs', async () => {
+  const { version } = JSON.parse(await fs.promises.readFile(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+  expect((await scrape()).get(`gateway_build_info{version="${version}",node="${process.version}"}`)).toBe(1);
 });
