@@ -112,9 +112,9 @@ function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavaila
 }
 
 /**
- * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass unchanged (a refused
- * literal's message is prefixed with the argument it was written for, also given as `extensions.argument`: see
- * src/literal-arguments.ts), and so do
+ * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass as they are, except that
+ * a refused literal's message names the argument it was written for, also given as `extensions.argument` (see
+ * src/literal-arguments.ts); so do
  * uncoded errors Apollo answers with a 4xx status (coded BAD_REQUEST); a database that is unavailable becomes
  * { message: DATABASE_UNAVAILABLE_MESSAGES[kind], extensions: { code: 'DATABASE_UNAVAILABLE' } }, its cause logged
  * once per cause and minute; every other error is replaced by

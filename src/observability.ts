@@ -1,7 +1,7 @@
 /**
- * Prometheus metrics for operators (GET /metrics): process defaults, HTTP request counts and durations, GraphQL
- * errors by code, and, read at scrape time from the running app, connection pools, sync health and live
- * WebSocket clients.
+ * Prometheus metrics for operators (GET /metrics): process defaults, the build, HTTP request counts and durations,
+ * GraphQL errors by code, and, read at scrape time from the running app, connection pools, sync health and live
+ * WebSocket clients. GraphQL operations by name are timed in src/operation-metrics.ts.
  */
 import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
