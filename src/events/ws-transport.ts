@@ -98,7 +98,7 @@ export function explainedReason(code: number, reason: string, request: http.Inco
 export interface WsBindingOptions {
   /** Ping interval; a client that misses a pong for this long is terminated. 0 turns keepalive off. */
   keepAliveMs: number;
-  log: Pick<Logger, 'warn' | 'error' | 'debug'>;
+  log: Pick<Logger, 'warn' | 'error'>;
 }
 
 export interface WsBinding {
