@@ -380,6 +380,8 @@ export const syncRejects = pgTable(
     firstSeenAt: tstz('first_seen_at').notNull().defaultNow(),
     lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
     seenCount: integer('seen_count').notNull().default(1),
+    /** The Django version (updated_at, UTC ISO text) last reported: a sighting of another version counts once more. */
+    djangoVersion: text('django_version'),
   },
   (t) => [primaryKey({ columns: [t.entity, t.djangoId] })],
 );

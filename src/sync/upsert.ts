@@ -260,9 +260,10 @@ export interface Reject {
 
 /**
  * Records rejects once per version of the row: a reject is new the first time, and seen_count grows only when
- * Django changed the row since it was last reported (its updated_at is newer than last_seen_at), so re-reading
- * the same row in the overlap window never inflates it. Rows of `fixedIds` that are no longer bad lose their
- * reject. Returns the rejects reported for the first time (the caller logs those, once).
+ * Django changed the row since it was last reported (another updated_at than the one reported), so re-reading the
+ * same row — in the overlap window, after a restart, or a row dated in the future that stays in the window — never
+ * inflates it. Rows of `fixedIds` that are no longer bad lose their reject. Returns the rejects reported for the
+ * first time (the caller logs those, once).
  */
 export async function recordRejects(db: Queryable, entity: string, rejects: readonly Reject[], fixedIds: readonly string[]): Promise<Reject[]> {
   if (fixedIds.length > 0) {
@@ -271,10 +272,13 @@ export async function recordRejects(db: Queryable, entity: string, rejects: read
   if (rejects.length === 0) return [];
   const { rows } = await db.query<{ django_id: string; first_time: boolean }>(
     `WITH incoming AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, reason text, version text))
-     INSERT INTO sync_rejects AS s (entity, django_id, reason)
-     SELECT $1, i.id, i.reason FROM incoming i
-     ON CONFLICT (entity, django_id) DO UPDATE SET reason = EXCLUDED.reason, last_seen_at = now(), seen_count = s.seen_count + 1
-     WHERE s.last_seen_at < (SELECT i2.version::timestamptz FROM incoming i2 WHERE i2.id = EXCLUDED.django_id)
+     INSERT INTO sync_rejects AS s (entity, django_id, reason, django_version)
+     SELECT $1, i.id, i.reason, i.version FROM incoming i
+     ON CONFLICT (entity, django_id) DO UPDATE
+       SET reason = EXCLUDED.reason, last_seen_at = now(), seen_count = s.seen_count + 1, django_version = EXCLUDED.django_version
+     -- A reject recorded before its version was (migration 0019): a newer updated_at than its report, as then.
+     WHERE s.django_version IS DISTINCT FROM EXCLUDED.django_version
+       AND (s.django_version IS NOT NULL OR s.last_seen_at < EXCLUDED.django_version::timestamptz)
      RETURNING s.django_id, (xmax = 0) AS first_time`,
     [entity, json(rejects)],
   );

@@ -83,6 +83,20 @@ it('NULL dates and amounts ≤ 0 are kept, never counted, and reported once', as
     { django_id: '1002', reason: 'repayment_amount must be > 0; got 0: kept, never counted', seen_count: 1 },
     { django_id: '1003', reason: 'repayment_amount must be > 0; got 0.001: kept, never counted', seen_count: 1 },
   ]);
+
+  // A restarted worker reads the unchanged rows again and does not count them; an edit still counts. 1002 and 1003
+  // stand for rejects recorded before they carried their version (migration 0019).
+  await h.rows(`UPDATE sync_rejects SET django_version = NULL WHERE django_id IN ('1002', '1003')`);
+  await worker.stop();
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = -700, updated_at = now() + interval '2 seconds' WHERE id = 1003`);
+  const restarted = h.worker({ recompute: recordingRecompute(), log });
+  expect((await restarted.runOnce()).entities.repayments.rowsRead).toBeGreaterThanOrEqual(3);
+  expect(await h.rows(`SELECT django_id, seen_count, django_version IS NOT NULL AS versioned FROM sync_rejects ORDER BY django_id`)).toEqual([
+    { django_id: '1001', seen_count: 2, versioned: true },
+    { django_id: '1002', seen_count: 1, versioned: false },
+    { django_id: '1003', seen_count: 2, versioned: true },
+  ]);
+  await restarted.stop();
 });
 
 it('a cycle with more bad rows than it logs one by one logs the first 20 and counts the rest; sync_rejects has all', async () => {
@@ -552,8 +566,18 @@ it('a row dated in the future is copied as it is and reported once in sync_rejec
   ]);
   const reported = () => lines.filter((l) => l.msg === 'Django row rejected by the sync').map((l) => `${String(l.entity)} ${String(l.djangoId)}`);
   expect(reported()).toEqual(['loans 100', 'repayments 1000', 'repayments 1001']);
-  // A restarted worker re-reads them (they stay in the window until 2099) without reporting them again.
+  // A restarted worker re-reads them (they stay in the window until 2099) without reporting them again, and
+  // without counting them as seen again: Django did not change them.
   await worker.stop();
-  await h.worker({ recompute: recordingRecompute(), log }).runOnce();
+  for (let restart = 0; restart < 2; restart += 1) {
+    const restarted = h.worker({ recompute: recordingRecompute(), log });
+    await restarted.runOnce();
+    await restarted.stop();
+  }
   expect(reported()).toEqual(['loans 100', 'repayments 1000', 'repayments 1001']);
+  expect(await h.rows(`SELECT entity, django_id, seen_count FROM sync_rejects ORDER BY entity, django_id`)).toEqual([
+    { entity: 'loans', django_id: '100', seen_count: 1 },
+    { entity: 'repayments', django_id: '1000', seen_count: 1 },
+    { entity: 'repayments', django_id: '1001', seen_count: 1 },
+  ]);
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "sync_rejects" ADD COLUMN "django_version" text;
