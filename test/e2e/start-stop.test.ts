@@ -11,13 +11,9 @@ import path from 'node:path';
 import { redactUrl } from '../../src/config';
 import { repoRoot } from '../../src/paths';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { postgresProcessesUsing, scratchDataDir } from '../support/embedded-processes';
 import { freePort } from '../support/free-port';
 import { withDatabase } from '../support/test-env';
-
-function postgresProcessesUsing(dataDir: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes(dataDir) && /postgres/.test(line));
-}
 
 /** Polls until probe returns a value; a probe that throws a "process exited" error ends the wait at once. */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -72,9 +68,7 @@ describe('npm start on an embedded PostgreSQL', () => {
   });
 
   it('becomes ready with demo data in both databases, then stops cleanly on SIGTERM', async () => {
-    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-start-'));
-    fs.chmodSync(parent, 0o755); // PostgreSQL runs as the OS user "postgres", which must reach the data dir
-    dataDir = path.join(parent, 'pg');
+    dataDir = scratchDataDir('gateway-start-').dataDir;
     const [port, pgPort] = [await freePort(), await freePort()];
     child = spawn(process.execPath, [builtEntry], {
       cwd: repoRoot,
