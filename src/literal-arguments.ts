@@ -4,7 +4,7 @@
  * value and its position only; the caller also needs to know which argument, and where inside an input object
  * or list, as a variable's error already says ("Variable "$from" got invalid value … at "filter.dpdMin"").
  */
-import { GraphQLError, Kind, parse, visit, type ASTNode, type ValueNode } from 'graphql';
+import { GraphQLError, isValueNode, Kind, parse, visit, type ValueNode } from 'graphql';
 
 /** The argument a literal belongs to: `filter.branches[1]` of `loans`, or the default value of `$from`. */
 export interface LiteralArgument {
@@ -13,16 +13,6 @@ export interface LiteralArgument {
   /** The prefix of the message: `Argument "filter.dpdMin" of "loans"`, `Default value of "$from"`. */
   label: string;
 }
-
-const isValueNode = (node: ASTNode): node is ValueNode =>
-  node.kind === Kind.INT ||
-  node.kind === Kind.FLOAT ||
-  node.kind === Kind.STRING ||
-  node.kind === Kind.BOOLEAN ||
-  node.kind === Kind.NULL ||
-  node.kind === Kind.ENUM ||
-  node.kind === Kind.LIST ||
-  node.kind === Kind.OBJECT;
 
 /** The path under `base` of the value that starts where `target` does, if `value` holds it. */
 function pathTo(value: ValueNode, target: ValueNode, base: string): string | undefined {
@@ -51,7 +41,8 @@ function pathTo(value: ValueNode, target: ValueNode, base: string): string | und
 export function literalArgumentOf(error: unknown): LiteralArgument | undefined {
   if (!(error instanceof GraphQLError) || error.nodes?.length !== 1) return undefined;
   const [target] = error.nodes;
-  if (target === undefined || !isValueNode(target) || target.loc === undefined) return undefined;
+  // A variable is a value node too, but an error about one concerns its type or use, not a literal.
+  if (target === undefined || !isValueNode(target) || target.kind === Kind.VARIABLE || target.loc === undefined) return undefined;
   let found: LiteralArgument | undefined;
   const owners: string[] = [];
   visit(parse(target.loc.source), {
