@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { repoRoot } from '../../src/paths';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
-import { postgresProcessesUsing, scratchDataDir } from '../support/embedded-processes';
+import { embeddedGatewayEnv, postgresProcessesUsing, scratchDataDir } from '../support/embedded-processes';
 import { freePort } from '../support/free-port';
 
 let dbs: TestDatabases;
@@ -89,23 +89,8 @@ it('in embedded mode, the PostgreSQL it started shuts down too', async () => {
   let output = '';
   const embedded = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
     cwd: repoRoot,
-    env: {
-      NODE_ENV: 'production',
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      EMBEDDED_PG_DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(pgPort),
-      DEMO_SCALE: '0.01',
-      DEMO_AS_OF: '2025-12-10',
-      // New repayments every 200 ms: every sync cycle then writes loans, and waits on the lock below.
-      SIMULATOR_ENABLED: 'true',
-      SIMULATOR_INTERVAL_MS: '200',
-      SYNC_INTERVAL_MS: '200',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_TIMEOUT_MS: '1000',
-    },
+    // The simulator's new repayments every 200 ms make every sync cycle write loans, and wait on the lock below.
+    env: { ...embeddedGatewayEnv({ port, pgPort, dataDir }), SYNC_INTERVAL_MS: '200', SHUTDOWN_TIMEOUT_MS: '1000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = embedded;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { redactUrl } from '../../src/config';
 import { repoRoot } from '../../src/paths';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
-import { postgresProcessesUsing, scratchDataDir } from '../support/embedded-processes';
+import { embeddedGatewayEnv, postgresProcessesUsing, scratchDataDir } from '../support/embedded-processes';
 import { freePort } from '../support/free-port';
 import { withDatabase } from '../support/test-env';
 
@@ -72,21 +72,8 @@ describe('npm start on an embedded PostgreSQL', () => {
     const [port, pgPort] = [await freePort(), await freePort()];
     child = spawn(process.execPath, [builtEntry], {
       cwd: repoRoot,
-      env: {
-        NODE_ENV: 'production',
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        EMBEDDED_PG_DATA_DIR: dataDir,
-        EMBEDDED_PG_PORT: String(pgPort),
-        DEMO_SCALE: '0.01',
-        DEMO_AS_OF: '2025-12-10',
-        // The simulator on: live writes and events must not disturb the ordered stop.
-        SIMULATOR_ENABLED: 'true',
-        SIMULATOR_INTERVAL_MS: '200',
-        LOG_LEVEL: 'info',
-      },
+      // The simulator on (as embeddedGatewayEnv sets it): live writes and events must not disturb the ordered stop.
+      env: embeddedGatewayEnv({ port, pgPort, dataDir }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -16,3 +16,24 @@ export function postgresProcessesUsing(dataDir: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
   return out.split('\n').filter((line) => line.includes(dataDir) && /postgres/.test(line));
 }
+
+/**
+ * The environment of a gateway child in embedded mode on `dataDir` and `pgPort`, listening on `port`: a small demo
+ * world (scale 0.01) with the simulator writing every 200 ms, so live writes go on while a test stops it.
+ */
+export function embeddedGatewayEnv(options: { port: number; pgPort: number; dataDir: string }): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'production',
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    HOST: '127.0.0.1',
+    PORT: String(options.port),
+    EMBEDDED_PG_DATA_DIR: options.dataDir,
+    EMBEDDED_PG_PORT: String(options.pgPort),
+    DEMO_SCALE: '0.01',
+    DEMO_AS_OF: '2025-12-10',
+    SIMULATOR_ENABLED: 'true',
+    SIMULATOR_INTERVAL_MS: '200',
+    LOG_LEVEL: 'info',
+  };
+}
