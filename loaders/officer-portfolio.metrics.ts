@@ -50,43 +50,53 @@ export interface OfficerPortfolioRow {
 /** `num / den`, 0 when the denominator is not positive (§4.4: division guarded). */
 const ratio = (num: string, den: string): string => `(CASE WHEN ${den} > 0 THEN ${num} / ${den} ELSE 0 END)`;
 
+/** The mean of a kept sum and its non-null count, 0 when the count is 0 (§4.4's avg over no loans is 0). */
+const mean = (total: string, count: string): string => `COALESCE(sum(t.${total}) / NULLIF(sum(t.${count}), 0), 0)`;
+
 /**
  * The §4.4 metrics as a WITH chain ending in `scored` (one row per officer of `officerSource`, a query returning
- * distinct officer ids: each loan then appears once per officer, so counts need no DISTINCT). `waveParam` is a bound
- * parameter restricting the loans (NULL = all waves). Shared by the per-officer loader and the portfolio KPIs, so
- * both compute the metrics the same way.
+ * distinct officer ids). The raw sums and counts come from officer_portfolio_totals (per officer and wave, kept by
+ * triggers on `loans`: migration 0020), so the cost follows the number of officers, not of their loans. `waveParam`
+ * is a bound parameter restricting the loans (NULL = all waves). Shared by the per-officer loader, the metric sorts
+ * and the portfolio KPIs, so all compute the metrics the same way.
+ *
+ * The collected-fee and -interest sums are trim_scale'd: each loan's share keeps every digit of its quotient, and
+ * a kept sum remembers the longest share it ever held (as trailing zeros), which would otherwise change how many
+ * digits the ratios built on it are divided to.
  */
 export function officerMetricsChain(officerSource: string, waveParam: string): string {
-  return `lo AS (
-       SELECT p.officer_id, l.loan_id, l.fimr_tagged, l.current_dpd, l.principal_outstanding, l.fee_amount,
-              l.fees_collected, l.interest_collected, l.timeliness_score, l.repayment_health, l.days_since_last_repayment, l.loan_age,
-              (COALESCE(l.principal_outstanding, 0) + COALESCE(l.interest_outstanding, 0) + COALESCE(l.fees_outstanding, 0)) AS out3
+  return `raw AS (
+       SELECT p.officer_id,
+              COALESCE(sum(t.fimr_count), 0)::int AS first_miss,
+              COALESCE(sum(t.loans_count), 0)::int AS disbursed,
+              COALESCE(sum(t.principal_dpd_1_6), 0) AS dpd1to6_bal,
+              COALESCE(sum(t.outstanding), 0) AS amount_due_7d,
+              COALESCE(sum(t.principal_dpd_7_30), 0) AS moved_to_7to30,
+              trim_scale(COALESCE(sum(t.fees_collected), 0)) AS fees_collected,
+              trim_scale(COALESCE(sum(t.interest_collected), 0)) AS interest_collected,
+              COALESCE(sum(t.fee_amount), 0) AS fees_due,
+              COALESCE(sum(t.principal_dpd_15_plus), 0) AS overdue15d,
+              COALESCE(sum(t.principal_dpd_30_plus), 0) AS par30_amount,
+              COALESCE(sum(t.principal_dpd_60_plus), 0) AS par60_amount,
+              COALESCE(sum(t.principal_dpd_90_plus), 0) AS par90_amount,
+              COALESCE(sum(t.principal_outstanding), 0) AS total_portfolio,
+              COALESCE(sum(t.live_count), 0)::int AS active_loans,
+              ${mean('live_timeliness_sum', 'live_timeliness_count')} AS avg_timeliness,
+              ${mean('live_health_sum', 'live_health_count')} AS avg_health,
+              ${mean('live_days_since_repayment_sum', 'live_days_since_repayment_count')} AS avg_dslr,
+              ${mean('live_loan_age_sum', 'live_loan_age_count')} AS avg_age
          FROM (${officerSource}) AS p(officer_id)
-         LEFT JOIN loans l ON l.officer_id = p.officer_id AND (${waveParam}::text IS NULL OR l.wave = ${waveParam}::text)
+         LEFT JOIN officer_portfolio_totals t ON t.officer_id = p.officer_id AND (${waveParam}::text IS NULL OR t.wave = ${waveParam}::text)
+        GROUP BY p.officer_id
      ),
-     raw AS (
-       SELECT officer_id,
-              count(loan_id) FILTER (WHERE fimr_tagged)::int AS first_miss,
-              count(loan_id)::int AS disbursed,
-              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 1 AND 6), 0) AS dpd1to6_bal,
-              COALESCE(sum(out3) FILTER (WHERE loan_id IS NOT NULL), 0) AS amount_due_7d,
-              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd BETWEEN 7 AND 30), 0) AS moved_to_7to30,
-              COALESCE(sum(fees_collected), 0) AS fees_collected,
-              COALESCE(sum(interest_collected), 0) AS interest_collected,
-              COALESCE(sum(fee_amount), 0) AS fees_due,
-              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 15), 0) AS overdue15d,
-              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 30), 0) AS par30_amount,
-              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 60), 0) AS par60_amount,
-              COALESCE(sum(principal_outstanding) FILTER (WHERE current_dpd >= 90), 0) AS par90_amount,
-              COALESCE(sum(principal_outstanding), 0) AS total_portfolio,
-              count(*) FILTER (WHERE out3 > 2000)::int AS active_loans,
-              COALESCE(avg(timeliness_score) FILTER (WHERE out3 > 2000), 0) AS avg_timeliness,
-              COALESCE(avg(repayment_health) FILTER (WHERE out3 > 2000), 0) AS avg_health,
-              COALESCE(avg(days_since_last_repayment) FILTER (WHERE out3 > 2000), 0) AS avg_dslr,
-              COALESCE(avg(loan_age) FILTER (WHERE out3 > 2000), 0) AS avg_age
-         FROM lo GROUP BY officer_id
-     ),
-     calc AS (
+     ${SCORED_FROM_RAW}`;
+}
+
+/**
+ * The calculated metrics of §4.4 as CTEs `calc` and `scored` over a CTE `raw` (one row per officer with the raw
+ * sums, counts and averages that officerMetricsChain reads from officer_portfolio_totals).
+ */
+export const SCORED_FROM_RAW = `calc AS (
        SELECT raw.*,
               ${ratio('first_miss::numeric', 'disbursed')} AS fimr,
               ${ratio('dpd1to6_bal', 'amount_due_7d')} AS slippage,
@@ -109,7 +119,6 @@ export function officerMetricsChain(officerSource: string, waveParam: string): s
                   - 0.15 * (1 - LEAST(ayr, 1)))) AS risk_norm
          FROM calc
      )`;
-}
 
 /** The SQL of each OfficerPortfolioRow field over `scored`; `q` qualifies its columns (e.g. "s.") when joined. */
 function portfolioSelect(q: string): Record<keyof OfficerPortfolioRow, string> {

@@ -20,6 +20,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   varchar,
 } from 'drizzle-orm/pg-core';
@@ -442,6 +443,44 @@ export const parCurrent = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.scopeKey] })],
+);
+
+/**
+ * New: the §4.4 raw sums and counts of each officer's loans per wave, kept by statement triggers on `loans` that
+ * add the new rows' contributions and subtract the old rows' (migration 0020), so officer metrics read
+ * O(officers × waves) rows instead of every loan. Averages are kept as a sum and a non-null count. "Live" means
+ * out3 = principal + interest + fees outstanding > 2000. Invariant: each row equals the aggregate over `loans`
+ * of its officer and wave (NULL wave included: the key treats NULLs as equal).
+ */
+export const officerPortfolioTotals = pgTable(
+  'officer_portfolio_totals',
+  {
+    officerId: varchar('officer_id', { length: 50 }).notNull(),
+    wave: varchar('wave', { length: 10 }),
+    loansCount: integer('loans_count').notNull(),
+    fimrCount: integer('fimr_count').notNull(),
+    principalOutstanding: numeric('principal_outstanding').notNull(),
+    principalDpd1To6: numeric('principal_dpd_1_6').notNull(),
+    principalDpd7To30: numeric('principal_dpd_7_30').notNull(),
+    principalDpd15Plus: numeric('principal_dpd_15_plus').notNull(),
+    principalDpd30Plus: numeric('principal_dpd_30_plus').notNull(),
+    principalDpd60Plus: numeric('principal_dpd_60_plus').notNull(),
+    principalDpd90Plus: numeric('principal_dpd_90_plus').notNull(),
+    outstanding: numeric('outstanding').notNull(),
+    feeAmount: numeric('fee_amount').notNull(),
+    feesCollected: numeric('fees_collected').notNull(),
+    interestCollected: numeric('interest_collected').notNull(),
+    liveCount: integer('live_count').notNull(),
+    liveTimelinessSum: numeric('live_timeliness_sum').notNull(),
+    liveTimelinessCount: integer('live_timeliness_count').notNull(),
+    liveHealthSum: numeric('live_health_sum').notNull(),
+    liveHealthCount: integer('live_health_count').notNull(),
+    liveDaysSinceRepaymentSum: numeric('live_days_since_repayment_sum').notNull(),
+    liveDaysSinceRepaymentCount: integer('live_days_since_repayment_count').notNull(),
+    liveLoanAgeSum: numeric('live_loan_age_sum').notNull(),
+    liveLoanAgeCount: integer('live_loan_age_count').notNull(),
+  },
+  (t) => [unique('officer_portfolio_totals_officer_wave_key').on(t.officerId, t.wave).nullsNotDistinct()],
 );
 
 /**
