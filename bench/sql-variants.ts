@@ -24,29 +24,27 @@ const VISIBLE_OFFICER = (alias: string): string => `(${alias}.user_type IS NULL 
 const VISIBLE_LOAN = `EXISTS (SELECT 1 FROM officers vo WHERE vo.officer_id = l.officer_id AND ${VISIBLE_OFFICER('vo')})`;
 
 /**
- * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord): raw sums per officer through a LATERAL
- * aggregate over `loans` (collected fees and interest from the shares each loan stores, as the gateway reads them),
- * then the calculated ratios and scores, all numeric.
+ * §4.4 metrics for the officers of CTE `page` (columns officer_id, ord): raw sums per officer from
+ * officer_portfolio_totals (per officer and wave, kept by triggers on `loans`), as the gateway reads them, then the
+ * calculated ratios and scores, all numeric.
  */
 const OFFICER_METRICS = `
   agg AS (
-    SELECT p.officer_id, a.*
+    SELECT p.officer_id,
+           COALESCE(sum(t.loans_count), 0)::int AS disbursed,
+           COALESCE(sum(t.fimr_count), 0)::int AS first_miss,
+           COALESCE(sum(t.principal_outstanding), 0) AS total_portfolio,
+           COALESCE(sum(t.principal_dpd_15_plus), 0) AS overdue15d,
+           COALESCE(sum(t.principal_dpd_1_6), 0) AS dpd1to6,
+           COALESCE(sum(t.principal_dpd_7_30), 0) AS moved7to30,
+           COALESCE(sum(t.outstanding), 0) AS due7d,
+           trim_scale(COALESCE(sum(t.fees_collected), 0)) + trim_scale(COALESCE(sum(t.interest_collected), 0)) AS collected,
+           COALESCE(sum(t.live_count), 0)::int AS active_loans,
+           COALESCE(sum(t.live_days_since_repayment_sum) / NULLIF(sum(t.live_days_since_repayment_count), 0), 0) AS avg_dslr,
+           COALESCE(sum(t.live_loan_age_sum) / NULLIF(sum(t.live_loan_age_count), 0), 0) AS avg_age
       FROM page p
-      LEFT JOIN LATERAL (
-        SELECT count(*)::int AS disbursed,
-               count(*) FILTER (WHERE x.fimr_tagged)::int AS first_miss,
-               COALESCE(sum(x.principal_outstanding), 0) AS total_portfolio,
-               COALESCE(sum(x.principal_outstanding) FILTER (WHERE x.current_dpd >= 15), 0) AS overdue15d,
-               COALESCE(sum(x.principal_outstanding) FILTER (WHERE x.current_dpd BETWEEN 1 AND 6), 0) AS dpd1to6,
-               COALESCE(sum(x.principal_outstanding) FILTER (WHERE x.current_dpd BETWEEN 7 AND 30), 0) AS moved7to30,
-               COALESCE(sum(x.out3), 0) AS due7d,
-               COALESCE(sum(x.fees_collected), 0) + COALESCE(sum(x.interest_collected), 0) AS collected,
-               count(*) FILTER (WHERE x.out3 > 2000)::int AS active_loans,
-               COALESCE(avg(x.days_since_last_repayment) FILTER (WHERE x.out3 > 2000), 0) AS avg_dslr,
-               COALESCE(avg(x.loan_age) FILTER (WHERE x.out3 > 2000), 0) AS avg_age
-          FROM (SELECT l.*, COALESCE(l.principal_outstanding, 0) + COALESCE(l.interest_outstanding, 0) + COALESCE(l.fees_outstanding, 0) AS out3
-                  FROM loans l WHERE l.officer_id = p.officer_id) x
-      ) a ON true
+      LEFT JOIN officer_portfolio_totals t ON t.officer_id = p.officer_id
+     GROUP BY p.officer_id
   ),
   calc AS (
     SELECT agg.*,
