@@ -35,37 +35,41 @@ CREATE TABLE "officer_portfolio_totals" (
 CREATE OR REPLACE FUNCTION officer_totals_delta_sql(p_rows text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$
   SELECT format($q$
-    WITH r AS (
-      SELECT s.sign, s.officer_id, s.wave, s.fimr_tagged, s.current_dpd, s.fee_amount, s.fees_collected, s.interest_collected,
-             COALESCE(s.principal_outstanding, 0) AS principal,
-             COALESCE(s.principal_outstanding, 0) + COALESCE(s.interest_outstanding, 0) + COALESCE(s.fees_outstanding, 0) AS out3,
-             s.timeliness_score, s.repayment_health, s.days_since_last_repayment, s.loan_age
+    WITH r AS MATERIALIZED (
+      -- Each row's signed contributions, computed once (inlined, each aggregate below would recompute them).
+      SELECT s.officer_id, s.wave, s.sign, s.fimr_tagged, s.current_dpd,
+             s.sign * COALESCE(s.principal_outstanding, 0) AS principal,
+             s.sign * (COALESCE(s.principal_outstanding, 0) + COALESCE(s.interest_outstanding, 0) + COALESCE(s.fees_outstanding, 0)) AS out3,
+             COALESCE(s.principal_outstanding, 0) + COALESCE(s.interest_outstanding, 0) + COALESCE(s.fees_outstanding, 0) > 2000 AS live,
+             s.sign * s.fee_amount AS fee_amount, s.sign * s.fees_collected AS fees_collected, s.sign * s.interest_collected AS interest_collected,
+             s.sign * s.timeliness_score AS timeliness, s.sign * s.repayment_health AS health,
+             s.sign * s.days_since_last_repayment AS days_since_repayment, s.sign * s.loan_age AS loan_age
         FROM (%s) s
     ),
     delta AS (
       SELECT officer_id, wave,
              sum(sign)::int AS loans_count,
              COALESCE(sum(sign) FILTER (WHERE fimr_tagged), 0)::int AS fimr_count,
-             sum(sign * principal) AS principal_outstanding,
-             COALESCE(sum(sign * principal) FILTER (WHERE current_dpd BETWEEN 1 AND 6), 0) AS principal_dpd_1_6,
-             COALESCE(sum(sign * principal) FILTER (WHERE current_dpd BETWEEN 7 AND 30), 0) AS principal_dpd_7_30,
-             COALESCE(sum(sign * principal) FILTER (WHERE current_dpd >= 15), 0) AS principal_dpd_15_plus,
-             COALESCE(sum(sign * principal) FILTER (WHERE current_dpd >= 30), 0) AS principal_dpd_30_plus,
-             COALESCE(sum(sign * principal) FILTER (WHERE current_dpd >= 60), 0) AS principal_dpd_60_plus,
-             COALESCE(sum(sign * principal) FILTER (WHERE current_dpd >= 90), 0) AS principal_dpd_90_plus,
-             sum(sign * out3) AS outstanding,
-             COALESCE(sum(sign * fee_amount), 0) AS fee_amount,
-             COALESCE(sum(sign * fees_collected), 0) AS fees_collected,
-             COALESCE(sum(sign * interest_collected), 0) AS interest_collected,
-             COALESCE(sum(sign) FILTER (WHERE out3 > 2000), 0)::int AS live_count,
-             COALESCE(sum(sign * timeliness_score) FILTER (WHERE out3 > 2000), 0) AS live_timeliness_sum,
-             COALESCE(sum(sign) FILTER (WHERE out3 > 2000 AND timeliness_score IS NOT NULL), 0)::int AS live_timeliness_count,
-             COALESCE(sum(sign * repayment_health) FILTER (WHERE out3 > 2000), 0) AS live_health_sum,
-             COALESCE(sum(sign) FILTER (WHERE out3 > 2000 AND repayment_health IS NOT NULL), 0)::int AS live_health_count,
-             COALESCE(sum(sign * days_since_last_repayment) FILTER (WHERE out3 > 2000), 0) AS live_days_since_repayment_sum,
-             COALESCE(sum(sign) FILTER (WHERE out3 > 2000 AND days_since_last_repayment IS NOT NULL), 0)::int AS live_days_since_repayment_count,
-             COALESCE(sum(sign * loan_age) FILTER (WHERE out3 > 2000), 0) AS live_loan_age_sum,
-             COALESCE(sum(sign) FILTER (WHERE out3 > 2000 AND loan_age IS NOT NULL), 0)::int AS live_loan_age_count
+             sum(principal) AS principal_outstanding,
+             COALESCE(sum(principal) FILTER (WHERE current_dpd BETWEEN 1 AND 6), 0) AS principal_dpd_1_6,
+             COALESCE(sum(principal) FILTER (WHERE current_dpd BETWEEN 7 AND 30), 0) AS principal_dpd_7_30,
+             COALESCE(sum(principal) FILTER (WHERE current_dpd >= 15), 0) AS principal_dpd_15_plus,
+             COALESCE(sum(principal) FILTER (WHERE current_dpd >= 30), 0) AS principal_dpd_30_plus,
+             COALESCE(sum(principal) FILTER (WHERE current_dpd >= 60), 0) AS principal_dpd_60_plus,
+             COALESCE(sum(principal) FILTER (WHERE current_dpd >= 90), 0) AS principal_dpd_90_plus,
+             sum(out3) AS outstanding,
+             COALESCE(sum(fee_amount), 0) AS fee_amount,
+             COALESCE(sum(fees_collected), 0) AS fees_collected,
+             COALESCE(sum(interest_collected), 0) AS interest_collected,
+             COALESCE(sum(sign) FILTER (WHERE live), 0)::int AS live_count,
+             COALESCE(sum(timeliness) FILTER (WHERE live), 0) AS live_timeliness_sum,
+             COALESCE(sum(sign) FILTER (WHERE live AND timeliness IS NOT NULL), 0)::int AS live_timeliness_count,
+             COALESCE(sum(health) FILTER (WHERE live), 0) AS live_health_sum,
+             COALESCE(sum(sign) FILTER (WHERE live AND health IS NOT NULL), 0)::int AS live_health_count,
+             COALESCE(sum(days_since_repayment) FILTER (WHERE live), 0) AS live_days_since_repayment_sum,
+             COALESCE(sum(sign) FILTER (WHERE live AND days_since_repayment IS NOT NULL), 0)::int AS live_days_since_repayment_count,
+             COALESCE(sum(loan_age) FILTER (WHERE live), 0) AS live_loan_age_sum,
+             COALESCE(sum(sign) FILTER (WHERE live AND loan_age IS NOT NULL), 0)::int AS live_loan_age_count
         FROM r
        GROUP BY officer_id, wave
     ),
