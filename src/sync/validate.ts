@@ -9,12 +9,12 @@ import { engineRecompute, type RecomputeSteps } from './recompute';
 
 export interface Mismatch {
   /** Which comparison found it. */
-  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'computed_field' | 'never_computed';
-  /** What differs: a loan id, or an entity name for watermarks. */
+  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'computed_field' | 'never_computed' | 'officer_totals';
+  /** What differs: a loan id, an entity name for watermarks, `officer/wave` for officer totals. */
   key: string;
   /** The compared quantity or column (count, sum, max_id, a loans column). */
   field: string;
-  /** The value of the source of truth: Django, or the recompute. */
+  /** The value of the source of truth: Django, the recompute, or the sums taken afresh from loans. */
   expected: string | null;
   /** The value stored in seedsmetrics. */
   actual: string | null;
@@ -44,6 +44,7 @@ export async function validate(options: ValidateOptions): Promise<Mismatch[]> {
   mismatches.push(...(await compareWatermarks(reader, options.metricsPool)));
   mismatches.push(...(await findMissingLoans(reader, options.metricsPool)));
   mismatches.push(...(await compareWithRecompute(options.metricsPool, options.recompute ?? engineRecompute)));
+  mismatches.push(...(await compareOfficerTotals(options.metricsPool)));
   return mismatches;
 }
 
@@ -121,6 +122,37 @@ async function compareWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeS
     );
     mismatches.push(...rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual })));
     return mismatches;
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}
+
+/**
+ * officer_portfolio_totals against the same sums taken afresh from `loans` by the statement its migration
+ * backfilled it with, inside a transaction that is rolled back. A difference means the table drifted: `loans`
+ * changed while its triggers did not fire (session_replication_role = replica during a restore, say). A kept row
+ * whose loans all left holds zeros, as does a key the fresh sums lack: both compare as zeros.
+ */
+async function compareOfficerTotals(metrics: pg.Pool): Promise<Mismatch[]> {
+  const client = await metrics.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`CREATE TEMP TABLE validate_totals ON COMMIT DROP AS SELECT * FROM officer_portfolio_totals`);
+    await client.query(`DELETE FROM officer_portfolio_totals`);
+    await client.query(`DO $$ BEGIN EXECUTE officer_totals_delta_sql('SELECT 1 AS sign, l.* FROM loans l'); END $$`);
+    const { rows } = await client.query<{ key: string; field: string; expected: string; actual: string }>(
+      `WITH pairs AS (
+         SELECT COALESCE(f.officer_id, s.officer_id) || '/' || COALESCE(f.wave, s.wave, 'no wave') AS key,
+                to_jsonb(f) - '{officer_id,wave}'::text[] AS fresh, to_jsonb(s) - '{officer_id,wave}'::text[] AS stored
+           FROM officer_portfolio_totals f
+           FULL JOIN validate_totals s ON s.officer_id = f.officer_id AND s.wave IS NOT DISTINCT FROM f.wave)
+       SELECT p.key, k.field, COALESCE(p.fresh -> k.field, '0') #>> '{}' AS expected, COALESCE(p.stored -> k.field, '0') #>> '{}' AS actual
+         FROM pairs p CROSS JOIN LATERAL jsonb_object_keys(COALESCE(p.fresh, p.stored)) AS k(field)
+        WHERE COALESCE(p.fresh -> k.field, '0') <> COALESCE(p.stored -> k.field, '0')
+        ORDER BY 1, 2`,
+    );
+    return rows.map((r) => ({ check: 'officer_totals', key: r.key, field: r.field, expected: r.expected, actual: r.actual }));
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();

@@ -98,6 +98,35 @@ describe('validate()', () => {
     expect(await validate(options)).toEqual([]);
   });
 
+  it('lists officer totals that drifted from the loans (a write made with the triggers off), and nothing once rebuilt', async () => {
+    const worker = h.worker();
+    await worker.runOnce();
+    const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool };
+    expect(await validate(options)).toEqual([]);
+    const [{ officer_id: officer, wave, principal_outstanding: principal }] = await h.rows<{ officer_id: string; wave: string; principal_outstanding: string }>(
+      `SELECT officer_id, wave, principal_outstanding::text FROM loans WHERE loan_id = '100'`,
+    );
+    const client = await h.dbs.metrics.pool.connect();
+    try {
+      // What a restore with session_replication_role = replica does: rows change, no trigger fires.
+      await client.query(`SET session_replication_role = replica`);
+      await client.query(`UPDATE loans SET wave = CASE WHEN wave = 'Wave 1' THEN 'Wave 2' ELSE 'Wave 1' END WHERE loan_id = '100'`);
+    } finally {
+      await client.query(`RESET session_replication_role`);
+      client.release();
+    }
+    const otherWave = wave === 'Wave 1' ? 'Wave 2' : 'Wave 1';
+    const drift = (await validate(options)).filter((m) => m.check === 'officer_totals');
+    expect(drift).toContainEqual({ check: 'officer_totals', key: `${officer}/${wave}`, field: 'loans_count', expected: '0', actual: '1' });
+    expect(drift).toContainEqual({ check: 'officer_totals', key: `${officer}/${otherWave}`, field: 'principal_outstanding', expected: principal, actual: '0' });
+    expect(drift.every((m) => m.key === `${officer}/${wave}` || m.key === `${officer}/${otherWave}`)).toBe(true);
+
+    await h.dbs.metrics.pool.query(
+      `BEGIN; DELETE FROM officer_portfolio_totals; DO $$ BEGIN EXECUTE officer_totals_delta_sql('SELECT 1 AS sign, l.* FROM loans l'); END $$; COMMIT;`,
+    );
+    expect(await validate(options)).toEqual([]);
+  });
+
   it('reports Django loans that were never copied nor rejected', async () => {
     const worker = h.worker();
     await worker.runOnce();
