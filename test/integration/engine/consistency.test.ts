@@ -5,20 +5,10 @@
  */
 import { recomputeLoans, recomputeOpenLoans } from '../../../src/engine/recompute';
 import { createTestDatabases, countStatements, type TestDatabases } from '../../support/databases';
+import { seededRandom } from '../../support/random';
 import { insertLoans, insertRepayments, loanRows, withoutRepaymentTrigger, type LoanSpec, type RepaymentSpec } from './fixtures';
 
 let dbs: TestDatabases;
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -32,7 +22,7 @@ const ids: string[] = [];
 
 beforeAll(async () => {
   dbs = await createTestDatabases();
-  const next = random(20251210);
+  const next = seededRandom(20251210);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const loans: LoanSpec[] = [];
   const repayments: RepaymentSpec[] = [];

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { recomputeLoans } from '../../../src/engine/recompute';
 import { fetchOfficerPortfolios, officerPortfolioColumns, SCORED_FROM_RAW } from '../../../loaders/officer-portfolio.metrics';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { seededRandom } from '../../support/random';
 import { insertLoans, insertRepayments, withoutRepaymentTrigger, type LoanSpec } from './fixtures';
 
 let dbs: TestDatabases;
@@ -17,17 +18,7 @@ let db: pg.Pool;
 const OFFICERS = ['t1', 't2', 't3', 't4', 't5', 't6']; // t6 never gets a loan
 const WAVES = [null, 'Wave 1', 'Wave 2'];
 
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function generator(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(20261126);
+const random = seededRandom(20261126); // deterministic, so a failure reproduces
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 /** Money with two places, NULL one time in `nullOneIn`. */
 const money = (max: number, nullOneIn = 8): string | null => (random() * nullOneIn < 1 ? null : (Math.floor(random() * max * 100) / 100).toFixed(2));
