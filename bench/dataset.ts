@@ -18,6 +18,7 @@ import { createPool } from '../src/pg-pool';
 import { seedDjango } from '../src/seed/demo';
 import { SyncWorker } from '../src/sync/worker';
 import { installFdwBaseline } from './fdw';
+import { stoppedOnInterrupt } from './interrupt';
 
 /** Port of the bench's own embedded PostgreSQL (the dev server uses 54329, tests their own). */
 export const BENCH_PG_PORT = 54339;
@@ -53,7 +54,8 @@ function keyDir(key: DatasetKey): string {
 }
 
 async function startServer(dataDir: string, port: number): Promise<EmbeddedPostgres> {
-  return startEmbeddedPostgres({ dataDir, port, databases: [DJANGO_DB, METRICS_DB] });
+  const server = await startEmbeddedPostgres({ dataDir, port, databases: [DJANGO_DB, METRICS_DB] });
+  return { ...server, stop: stoppedOnInterrupt(() => server.stop()) };
 }
 
 async function countRows(url: string, tables: readonly string[]): Promise<Record<string, number>> {

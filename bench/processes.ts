@@ -1,13 +1,15 @@
 /**
  * Child processes of a bench run: the gateway (`src/index.ts`, exactly what `npm run dev` runs, so its RSS is
  * its own) and the SQL JSON server of variants b and c. Each is started with an explicit environment, waited
- * for with a timeout, and stopped by its own pid (SIGTERM, then SIGKILL after a grace period).
+ * for with a timeout, and stopped by its own pid (SIGTERM, then SIGKILL after a grace period), also when the bench
+ * command itself is interrupted (bench/interrupt.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { stoppedOnInterrupt } from './interrupt';
 
 export interface Child {
   name: string;
@@ -149,7 +151,7 @@ export async function startGateway(name: string, options: GatewayEnv, logDir: st
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { name, url: `${base}/graphql`, baseUrl: base, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, name) };
+  return { name, url: `${base}/graphql`, baseUrl: base, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stoppedOnInterrupt(stopper(child, name)) };
 }
 
 export async function startSqlServer(options: { djangoUrl: string; metricsUrl: string; poolSize: number }, logDir: string): Promise<Child> {
@@ -178,5 +180,5 @@ export async function startSqlServer(options: { djangoUrl: string; metricsUrl: s
       reject(new Error(`the SQL server exited with code ${code}; see ${path.join(logDir, 'sql-server.log')}`));
     });
   });
-  return { name: 'sql-server', url, baseUrl: url, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stopper(child, 'sql-server') };
+  return { name: 'sql-server', url, baseUrl: url, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stoppedOnInterrupt(stopper(child, 'sql-server')) };
 }
