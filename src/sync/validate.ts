@@ -92,14 +92,24 @@ async function findMissingLoans(reader: DjangoReader, metrics: pg.Pool): Promise
   return rows.map((r) => ({ check: 'missing_loan', key: r.id, field: 'loan_id', expected: r.id, actual: null }));
 }
 
+/** `work` on one client inside a transaction that is always rolled back, so a check writes nothing. */
+async function rolledBack<T>(metrics: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await metrics.connect();
+  try {
+    await client.query('BEGIN');
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}
+
 /**
  * Every stored column of every loan against a recompute of the same loans as of the date they were computed
  * at, inside a transaction that is rolled back (so the check writes nothing, snapshots and events included).
  */
 async function compareWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeSteps, 'loans'>): Promise<Mismatch[]> {
-  const client = await metrics.connect();
-  try {
-    await client.query('BEGIN');
+  return rolledBack(metrics, async (client) => {
     await client.query(`CREATE TEMP TABLE validate_stored ON COMMIT DROP AS SELECT * FROM loans`);
     const { rows: groups } = await client.query<{ as_of: string | null; loan_ids: string[] }>(
       `SELECT computed_as_of::text AS as_of, array_agg(loan_id ORDER BY loan_id) AS loan_ids FROM loans GROUP BY computed_as_of ORDER BY 1`,
@@ -122,25 +132,19 @@ async function compareWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeS
     );
     mismatches.push(...rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual })));
     return mismatches;
-  } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
-  }
+  });
 }
 
 /**
- * officer_portfolio_totals against the same sums taken afresh from `loans` by the statement its migration
- * backfilled it with, inside a transaction that is rolled back. A difference means the table drifted: `loans`
+ * officer_portfolio_totals against the same sums taken afresh from `loans` (rebuild_officer_totals, the
+ * statement its triggers use), inside a transaction that is rolled back. A difference means the table drifted: `loans`
  * changed while its triggers did not fire (session_replication_role = replica during a restore, say). A kept row
  * whose loans all left holds zeros, as does a key the fresh sums lack: both compare as zeros.
  */
 async function compareOfficerTotals(metrics: pg.Pool): Promise<Mismatch[]> {
-  const client = await metrics.connect();
-  try {
-    await client.query('BEGIN');
+  return rolledBack(metrics, async (client) => {
     await client.query(`CREATE TEMP TABLE validate_totals ON COMMIT DROP AS SELECT * FROM officer_portfolio_totals`);
-    await client.query(`DELETE FROM officer_portfolio_totals`);
-    await client.query(`DO $$ BEGIN EXECUTE officer_totals_delta_sql('SELECT 1 AS sign, l.* FROM loans l'); END $$`);
+    await client.query(`SELECT rebuild_officer_totals()`);
     const { rows } = await client.query<{ key: string; field: string; expected: string; actual: string }>(
       `WITH pairs AS (
          SELECT COALESCE(f.officer_id, s.officer_id) || '/' || COALESCE(f.wave, s.wave, 'no wave') AS key,
@@ -153,8 +157,5 @@ async function compareOfficerTotals(metrics: pg.Pool): Promise<Mismatch[]> {
         ORDER BY 1, 2`,
     );
     return rows.map((r) => ({ check: 'officer_totals', key: r.key, field: r.field, expected: r.expected, actual: r.actual }));
-  } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
-  }
+  });
 }
