@@ -1,7 +1,7 @@
 /**
  * Automated data validation (issue 3 item 4): compares seedsmetrics with Django and with a from-scratch
- * recompute, and lists every difference. Read-only in effect: the recompute runs inside a transaction that
- * is always rolled back.
+ * recompute, and lists every difference. Read-only in effect: the recompute runs in transactions that are
+ * always rolled back, a chunk of loans at a time, so it can run beside the sync worker.
  */
 import type pg from 'pg';
 import { DjangoReader, SYNC_ENTITIES } from './django-reader';
@@ -26,6 +26,8 @@ export interface ValidateOptions {
   metricsPool: pg.Pool;
   /** @default the engine's recompute_loans */
   recompute?: Pick<RecomputeSteps, 'loans'>;
+  /** Loans per rolled-back transaction of the recompute check (how long a sync batch can wait for it). @default 500 */
+  recomputeChunkSize?: number;
 }
 
 /** One line per mismatch, for operators: what was compared, where, and both values. */
@@ -37,13 +39,17 @@ export function formatMismatch(m: Mismatch): string {
 const BOOKKEEPING_COLUMNS = ['updated_at', 'created_at'];
 
 export async function validate(options: ValidateOptions): Promise<Mismatch[]> {
+  const chunkSize = options.recomputeChunkSize ?? 500;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) {
+    throw new RangeError(`validate(recomputeChunkSize) must be a positive integer; got ${JSON.stringify(options.recomputeChunkSize)}`);
+  }
   // The time zone only shapes rows the copy reads; validation's Django queries do not use it.
   const reader = new DjangoReader(options.djangoPool, 'UTC');
   const mismatches: Mismatch[] = [];
   mismatches.push(...(await compareCountedRepayments(reader, options.metricsPool)));
   mismatches.push(...(await compareWatermarks(reader, options.metricsPool)));
   mismatches.push(...(await findMissingLoans(reader, options.metricsPool)));
-  mismatches.push(...(await compareWithRecompute(options.metricsPool, options.recompute ?? engineRecompute)));
+  mismatches.push(...(await compareWithRecompute(options.metricsPool, options.recompute ?? engineRecompute, chunkSize)));
   mismatches.push(...(await compareOfficerTotals(options.metricsPool)));
   return mismatches;
 }
@@ -105,57 +111,63 @@ async function rolledBack<T>(metrics: pg.Pool, work: (client: pg.PoolClient) => 
 }
 
 /**
- * Every stored column of every loan against a recompute of the same loans as of the date they were computed
- * at, inside a transaction that is rolled back (so the check writes nothing, snapshots and events included).
+ * Every stored column of every loan against a recompute of the same loan as of the date it was computed at.
+ * Loans are checked `chunkSize` at a time, each chunk in its own transaction that is rolled back (so the check
+ * writes nothing, snapshots and events included) and that locks only its own loans, first, so a sync batch
+ * waits for one chunk at most and cannot change a loan between its copy and its recompute.
  */
-async function compareWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeSteps, 'loans'>): Promise<Mismatch[]> {
+async function compareWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeSteps, 'loans'>, chunkSize: number): Promise<Mismatch[]> {
+  const { rows: loans } = await metrics.query<{ loan_id: string; as_of: string | null }>(
+    `SELECT loan_id, computed_as_of::text AS as_of FROM loans ORDER BY loan_id`,
+  );
+  const mismatches: Mismatch[] = loans
+    .filter((loan) => loan.as_of === null)
+    .map((loan) => ({ check: 'never_computed', key: loan.loan_id, field: 'computed_as_of', expected: null, actual: null }));
+  const computed = loans.filter((loan) => loan.as_of !== null).map((loan) => loan.loan_id);
+  for (let start = 0; start < computed.length; start += chunkSize) {
+    mismatches.push(...(await compareChunkWithRecompute(metrics, recompute, computed.slice(start, start + chunkSize))));
+  }
+  return mismatches;
+}
+
+async function compareChunkWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeSteps, 'loans'>, loanIds: string[]): Promise<Mismatch[]> {
   return rolledBack(metrics, async (client) => {
-    await client.query(`CREATE TEMP TABLE validate_stored ON COMMIT DROP AS SELECT * FROM loans`);
-    const { rows: groups } = await client.query<{ as_of: string | null; loan_ids: string[] }>(
-      `SELECT computed_as_of::text AS as_of, array_agg(loan_id ORDER BY loan_id) AS loan_ids FROM loans GROUP BY computed_as_of ORDER BY 1`,
+    await client.query(`SELECT 1 FROM loans WHERE loan_id = ANY($1::varchar[]) ORDER BY loan_id FOR UPDATE`, [loanIds]);
+    await client.query(`CREATE TEMP TABLE validate_stored ON COMMIT DROP AS SELECT * FROM loans WHERE loan_id = ANY($1::varchar[]) AND computed_as_of IS NOT NULL`, [loanIds]);
+    const { rows: groups } = await client.query<{ as_of: string; loan_ids: string[] }>(
+      `SELECT computed_as_of::text AS as_of, array_agg(loan_id ORDER BY loan_id) AS loan_ids FROM validate_stored GROUP BY computed_as_of ORDER BY 1`,
     );
-    const mismatches: Mismatch[] = [];
-    for (const group of groups) {
-      if (group.as_of === null) {
-        for (const id of group.loan_ids) mismatches.push({ check: 'never_computed', key: id, field: 'computed_as_of', expected: null, actual: null });
-        continue;
-      }
-      await recompute.loans(client, group.loan_ids, group.as_of);
-    }
+    for (const group of groups) await recompute.loans(client, group.loan_ids, group.as_of);
     const { rows } = await client.query<{ loan_id: string; field: string; expected: string | null; actual: string | null }>(
       `SELECT s.loan_id, k.key AS field, (to_jsonb(l) -> k.key) #>> '{}' AS expected, k.value #>> '{}' AS actual
        FROM validate_stored s JOIN loans l ON l.loan_id = s.loan_id
        CROSS JOIN LATERAL jsonb_each(to_jsonb(s) - $1::text[]) AS k
-       WHERE s.computed_as_of IS NOT NULL AND k.value IS DISTINCT FROM to_jsonb(l) -> k.key
+       WHERE k.value IS DISTINCT FROM to_jsonb(l) -> k.key
        ORDER BY s.loan_id, k.key`,
       [BOOKKEEPING_COLUMNS],
     );
-    mismatches.push(...rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual })));
-    return mismatches;
+    return rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual }));
   });
 }
 
 /**
- * officer_portfolio_totals against the same sums taken afresh from `loans` (rebuild_officer_totals, the
- * statement its triggers use), inside a transaction that is rolled back. A difference means the table drifted: `loans`
- * changed while its triggers did not fire (session_replication_role = replica during a restore, say). A kept row
- * whose loans all left holds zeros, as does a key the fresh sums lack: both compare as zeros.
+ * officer_portfolio_totals against the same sums taken afresh from `loans` (officer_totals_from_loans, the sums
+ * its triggers add), in one read-only statement, so both sides come from one snapshot and no write to `loans`
+ * waits for the check. A difference means the table drifted: `loans` changed while its triggers did not fire
+ * (session_replication_role = replica during a restore, say). A kept row whose loans all left holds zeros, as
+ * does a key the fresh sums lack: both compare as zeros.
  */
 async function compareOfficerTotals(metrics: pg.Pool): Promise<Mismatch[]> {
-  return rolledBack(metrics, async (client) => {
-    await client.query(`CREATE TEMP TABLE validate_totals ON COMMIT DROP AS SELECT * FROM officer_portfolio_totals`);
-    await client.query(`SELECT rebuild_officer_totals()`);
-    const { rows } = await client.query<{ key: string; field: string; expected: string; actual: string }>(
-      `WITH pairs AS (
-         SELECT COALESCE(f.officer_id, s.officer_id) || '/' || COALESCE(f.wave, s.wave, 'no wave') AS key,
-                to_jsonb(f) - '{officer_id,wave}'::text[] AS fresh, to_jsonb(s) - '{officer_id,wave}'::text[] AS stored
-           FROM officer_portfolio_totals f
-           FULL JOIN validate_totals s ON s.officer_id = f.officer_id AND s.wave IS NOT DISTINCT FROM f.wave)
-       SELECT p.key, k.field, COALESCE(p.fresh -> k.field, '0') #>> '{}' AS expected, COALESCE(p.stored -> k.field, '0') #>> '{}' AS actual
-         FROM pairs p CROSS JOIN LATERAL jsonb_object_keys(COALESCE(p.fresh, p.stored)) AS k(field)
-        WHERE COALESCE(p.fresh -> k.field, '0') <> COALESCE(p.stored -> k.field, '0')
-        ORDER BY 1, 2`,
-    );
-    return rows.map((r) => ({ check: 'officer_totals', key: r.key, field: r.field, expected: r.expected, actual: r.actual }));
-  });
+  const { rows } = await metrics.query<{ key: string; field: string; expected: string; actual: string }>(
+    `WITH pairs AS (
+       SELECT COALESCE(f.officer_id, s.officer_id) || '/' || COALESCE(f.wave, s.wave, 'no wave') AS key,
+              to_jsonb(f) - '{officer_id,wave}'::text[] AS fresh, to_jsonb(s) - '{officer_id,wave}'::text[] AS stored
+         FROM officer_totals_from_loans() f
+         FULL JOIN officer_portfolio_totals s ON s.officer_id = f.officer_id AND s.wave IS NOT DISTINCT FROM f.wave)
+     SELECT p.key, k.field, COALESCE(p.fresh -> k.field, '0') #>> '{}' AS expected, COALESCE(p.stored -> k.field, '0') #>> '{}' AS actual
+       FROM pairs p CROSS JOIN LATERAL jsonb_object_keys(COALESCE(p.fresh, p.stored)) AS k(field)
+      WHERE COALESCE(p.fresh -> k.field, '0') <> COALESCE(p.stored -> k.field, '0')
+      ORDER BY 1, 2`,
+  );
+  return rows.map((r) => ({ check: 'officer_totals', key: r.key, field: r.field, expected: r.expected, actual: r.actual }));
 }

@@ -1,5 +1,7 @@
 /** The full path: Django rows → worker → the engine's recompute in the same transaction; reconciliation and validation. */
+import pg from 'pg';
 import { recomputeLoans } from '../../../src/engine/recompute';
+import { engineRecompute } from '../../../src/sync/recompute';
 import { validate } from '../../../src/sync/validate';
 import { syncHarness, TODAY, type SyncHarness } from './harness';
 
@@ -123,6 +125,66 @@ describe('validate()', () => {
 
     await h.dbs.metrics.pool.query(`SELECT rebuild_officer_totals()`);
     expect(await validate(options)).toEqual([]);
+  });
+
+  it('recomputes a chunk of loans per rolled-back transaction, each locked first and released when it ends', async () => {
+    await h.django.loan(101, 7, 11);
+    await h.django.loan(102, 7, 11);
+    await h.worker().runOnce();
+    const locks: Array<{ chunk: string[]; locked: string[] }> = [];
+    const probe = await h.dbs.metrics.pool.connect();
+    try {
+      // From another connection, which loans can be locked right now (NOWAIT: a held lock fails at once).
+      const lockedNow = async (): Promise<string[]> => {
+        const locked: string[] = [];
+        for (const id of ['100', '101', '102']) {
+          await probe.query('BEGIN');
+          await probe.query(`SELECT 1 FROM loans WHERE loan_id = $1 FOR UPDATE NOWAIT`, [id]).catch((error: { code?: string }) => {
+            if (error.code !== '55P03') throw error;
+            locked.push(id);
+          });
+          await probe.query('ROLLBACK');
+        }
+        return locked;
+      };
+      const recompute = {
+        loans: async (client: pg.ClientBase, loanIds: readonly string[], asOf: string) => {
+          locks.push({ chunk: [...loanIds], locked: await lockedNow() });
+          return engineRecompute.loans(client, loanIds, asOf);
+        },
+      };
+      const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, recompute, recomputeChunkSize: 2 };
+      expect(await validate(options)).toEqual([]);
+      expect(locks).toEqual([
+        { chunk: ['100', '101'], locked: ['100', '101'] },
+        { chunk: ['102'], locked: ['102'] },
+      ]);
+      expect(await lockedNow()).toEqual([]);
+    } finally {
+      probe.release();
+    }
+  });
+
+  it('reads the officer totals without locking them: a writer holding them does not stop the check', async () => {
+    await h.worker().runOnce();
+    const holder = await h.dbs.metrics.pool.connect();
+    // validate() on connections that give up on a lock after 5 s instead of waiting for the holder forever.
+    const impatient = new pg.Pool({ connectionString: h.dbs.metricsUrl, max: 2, options: '-c lock_timeout=5s' });
+    try {
+      await holder.query('BEGIN');
+      expect((await holder.query(`SELECT 1 FROM officer_portfolio_totals FOR UPDATE`)).rowCount).toBeGreaterThan(0);
+      expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: impatient })).toEqual([]);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+      await impatient.end();
+    }
+  });
+
+  it('refuses a recompute chunk size that is not a positive integer', async () => {
+    await expect(validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, recomputeChunkSize: 0 })).rejects.toThrow(
+      new RangeError('validate(recomputeChunkSize) must be a positive integer; got 0'),
+    );
   });
 
   it('reports Django loans that were never copied nor rejected', async () => {
