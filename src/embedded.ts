@@ -88,7 +88,9 @@ function clearForInitdb(dataDir: string): void {
 function clearStalePidFile(dataDir: string): void {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  // postmaster.pid: the server's pid on line 1, its port on line 4.
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
   let alive = false;
   if (Number.isInteger(pid) && pid > 0) {
     try {
@@ -99,7 +101,15 @@ function clearStalePidFile(dataDir: string): void {
     }
   }
   if (alive) {
-    throw new ConfigError(DATA_DIR_VARIABLE, 'a data directory no running PostgreSQL uses (stop it or choose another directory)', dataDir, `PostgreSQL pid ${pid} runs on it`);
+    // Most often a running `npm start`: a command line meant to work beside it needs its databases' URLs.
+    const port = /^\d+$/.test(lines[3]?.trim() ?? '') ? lines[3]!.trim() : null;
+    const where = port === null ? '' : `, on port ${port}; its databases are postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/<database>`;
+    throw new ConfigError(
+      DATA_DIR_VARIABLE,
+      'a data directory no running PostgreSQL uses (stop it, choose another directory, or to work beside it set DJANGO_DATABASE_URL and METRICS_DATABASE_URL to its databases)',
+      dataDir,
+      `PostgreSQL pid ${pid} runs on it${where}`,
+    );
   }
   fs.rmSync(pidFile);
 }

@@ -1,20 +1,62 @@
 /**
- * `npm run validate`: compares seedsmetrics with Django and with a from-scratch recompute (rolled back),
- * prints every mismatch on its own line and exits 1 if there is any, 0 otherwise.
+ * `npm run validate [-- --wait-ms N | --no-wait]`: compares seedsmetrics with Django and with a from-scratch
+ * recompute (rolled back), prints every mismatch on its own line and exits 1 if there is any, 0 otherwise. While a
+ * sync worker runs, a mismatch against Django may be a row it has not copied yet: the command then waits (up to
+ * N ms, default 120000) for the worker's next look for edits and reports only what is still there.
  */
 import { ConfigError } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
-import { formatMismatch, validate } from '../sync/validate';
+import { formatMismatch, validate, validateSettled, type SettledValidation } from '../sync/validate';
 import { loadConfigOrExit } from './config-or-exit';
 
+const USAGE = 'usage: npm run validate [-- --wait-ms <milliseconds>] [-- --no-wait]';
+const DEFAULT_WAIT_MS = 120_000;
+
+/** The wait for the sync worker, or null for none (--no-wait); a string is the refusal to print. */
+function parseWait(args: readonly string[]): number | null | string {
+  if (args.length === 0) return DEFAULT_WAIT_MS;
+  if (args.length === 1 && args[0] === '--no-wait') return null;
+  if (args.length === 2 && args[0] === '--wait-ms') {
+    const value = Number(args[1]);
+    if (/^\d+$/.test(args[1]!) && Number.isSafeInteger(value)) return value;
+    return `--wait-ms must be a whole number of milliseconds; got ${JSON.stringify(args[1])}; ${USAGE}`;
+  }
+  return `unknown arguments ${args.join(' ')}; ${USAGE}`;
+}
+
+/** What the wait for the sync worker came to, for the operator; null when there is nothing to say. */
+function syncNote(result: SettledValidation, waitMs: number): string | null {
+  switch (result.sync) {
+    case 'caught up':
+      return result.inFlight.length === 0
+        ? null
+        : `validate: ${result.inFlight.length} more difference(s) from Django were rows the sync had not copied yet; it has copied them since`;
+    case 'not running':
+      return 'validate: no sync worker is running, so differences from Django may be rows not copied yet (`npm run sync -- --once` copies them)';
+    case 'timed out':
+      return `validate: the sync worker did not look for edits within ${waitMs} ms, so differences from Django may be rows not copied yet`;
+    case 'not needed':
+      return null;
+  }
+}
+
 async function main(): Promise<number> {
+  const wait = parseWait(process.argv.slice(2));
+  if (typeof wait === 'string') {
+    process.stderr.write(`${wait}\n`);
+    return 2;
+  }
   const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'validate' });
   const dbs = await openCliDatabases(config, log);
   try {
-    const mismatches = await validate({ djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool });
+    const options = { djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool };
+    const result = wait === null ? null : await validateSettled(options, { timeoutMs: wait });
+    const mismatches = result?.mismatches ?? (await validate(options));
     for (const mismatch of mismatches) process.stdout.write(`${formatMismatch(mismatch)}\n`);
+    const note = result === null ? null : syncNote(result, wait ?? 0);
+    if (note !== null) process.stdout.write(`${note}\n`);
     process.stdout.write(mismatches.length === 0 ? 'validate: no mismatches\n' : `validate: ${mismatches.length} mismatch(es)\n`);
     return mismatches.length === 0 ? 0 : 1;
   } finally {

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { DjangoReader, SYNC_ENTITIES } from './django-reader';
+import { lockHolder } from './lock';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 
 export interface Mismatch {
@@ -38,20 +39,105 @@ export function formatMismatch(m: Mismatch): string {
 /** Columns that say when a row was written, not what it holds. */
 const BOOKKEEPING_COLUMNS = ['updated_at', 'created_at'];
 
+/** One pass of every check, in this order; what validate() returns. */
 export async function validate(options: ValidateOptions): Promise<Mismatch[]> {
   const chunkSize = options.recomputeChunkSize ?? 500;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`validate(recomputeChunkSize) must be a positive integer; got ${JSON.stringify(options.recomputeChunkSize)}`);
   }
-  // The time zone only shapes rows the copy reads; validation's Django queries do not use it.
-  const reader = new DjangoReader(options.djangoPool, 'UTC');
-  const mismatches: Mismatch[] = [];
-  mismatches.push(...(await compareCountedRepayments(reader, options.metricsPool)));
-  mismatches.push(...(await compareWatermarks(reader, options.metricsPool)));
-  mismatches.push(...(await findMissingLoans(reader, options.metricsPool)));
+  const mismatches = await compareWithDjango(djangoReader(options), options.metricsPool);
   mismatches.push(...(await compareWithRecompute(options.metricsPool, options.recompute ?? engineRecompute, chunkSize)));
   mismatches.push(...(await compareOfficerTotals(options.metricsPool)));
   return mismatches;
+}
+
+/** The time zone only shapes rows the copy reads; validation's Django queries do not use it. */
+const djangoReader = (options: ValidateOptions): DjangoReader => new DjangoReader(options.djangoPool, 'UTC');
+
+/** The checks against Django: on a live system their mismatches include rows the sync has not copied yet. */
+async function compareWithDjango(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+  return [
+    ...(await compareCountedRepayments(reader, metrics)),
+    ...(await compareWatermarks(reader, metrics)),
+    ...(await findMissingLoans(reader, metrics)),
+  ];
+}
+
+const DJANGO_CHECKS: ReadonlySet<Mismatch['check']> = new Set(['counted_repayments', 'watermark', 'missing_loan']);
+
+export interface SettleOptions {
+  /** Longest wait for the sync worker to look for edits after the first pass began. */
+  timeoutMs: number;
+  /** How often the sync's watermarks are read while waiting. @default 1000 */
+  pollMs?: number;
+}
+
+export interface SettledValidation {
+  /** Mismatches still there once the sync caught up; all of the first pass's when it did not. */
+  mismatches: Mismatch[];
+  /** First-pass mismatches against Django that the sync has resolved since: rows it had not copied yet. */
+  inFlight: Mismatch[];
+  /**
+   * `not needed`: no mismatch against Django in the first pass; `caught up`: the worker looked for edits after the
+   * first pass began; `not running`: no worker holds the sync lock, so nothing would catch up; `timed out`.
+   */
+  sync: 'not needed' | 'caught up' | 'not running' | 'timed out';
+}
+
+/**
+ * validate() for a live system, where Django keeps changing while the sync copies it: when the first pass finds
+ * mismatches against Django and a sync worker is running, waits until it has completed a look for edits that
+ * began after the pass did (every entity's updated_at watermark at or past Django's clock then), checks against
+ * Django again and keeps the mismatches that are still there. A watermark counts as still behind only when it has
+ * not reached the id Django had at the first pass (new rows keep arriving).
+ */
+export async function validateSettled(options: ValidateOptions, settle: SettleOptions): Promise<SettledValidation> {
+  const reader = djangoReader(options);
+  const startedAt = await reader.clock();
+  const first = await validate(options);
+  const unsettled = (sync: SettledValidation['sync']): SettledValidation => ({ mismatches: first, inFlight: [], sync });
+  if (!first.some((m) => DJANGO_CHECKS.has(m.check))) return unsettled('not needed');
+  if (!(await syncWorkerRunning(options.metricsPool))) return unsettled('not running');
+  if (!(await syncLookedForEditsSince(options.metricsPool, startedAt, settle))) return unsettled('timed out');
+  const again = new Map((await compareWithDjango(reader, options.metricsPool)).map((m) => [`${m.check} ${m.key} ${m.field}`, m]));
+  const mismatches: Mismatch[] = [];
+  const inFlight: Mismatch[] = [];
+  for (const m of first) {
+    if (!DJANGO_CHECKS.has(m.check)) {
+      mismatches.push(m);
+      continue;
+    }
+    const now = again.get(`${m.check} ${m.key} ${m.field}`);
+    const stillThere = now !== undefined && (m.check !== 'watermark' || BigInt(now.actual ?? '0') < BigInt(m.expected ?? '0'));
+    if (stillThere) mismatches.push(m.check === 'watermark' ? { ...m, actual: now.actual } : now);
+    else inFlight.push(m);
+  }
+  return { mismatches, inFlight, sync: 'caught up' };
+}
+
+/** Whether some process holds the sync worker's advisory lock on seedsmetrics. */
+async function syncWorkerRunning(metrics: pg.Pool): Promise<boolean> {
+  const client = await metrics.connect();
+  try {
+    return (await lockHolder(client)).pid !== null;
+  } finally {
+    client.release();
+  }
+}
+
+/** Waits until every entity's updated_at watermark is at or past `djangoTime`; false when the timeout passes first. */
+async function syncLookedForEditsSince(metrics: pg.Pool, djangoTime: string, settle: SettleOptions): Promise<boolean> {
+  const pollMs = settle.pollMs ?? 1000;
+  const deadline = Date.now() + settle.timeoutMs;
+  for (;;) {
+    const { rows } = await metrics.query<{ caught_up: boolean }>(
+      `SELECT count(*) = $2 AND bool_and(COALESCE(max_updated_at >= $1::timestamptz, false)) AS caught_up FROM sync_watermarks WHERE entity = ANY($3::text[])`,
+      [djangoTime, SYNC_ENTITIES.length, SYNC_ENTITIES],
+    );
+    if (rows[0]!.caught_up) return true;
+    if (Date.now() + pollMs > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }
 
 /** Per loan in seedsmetrics: number and sum of counted repayments against Django's (D3). */

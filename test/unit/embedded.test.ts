@@ -47,3 +47,18 @@ it('refuses, and keeps, a directory that holds other files and no PostgreSQL dat
   expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe('keep me');
   expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'src']);
 });
+
+it('refuses a data directory a running PostgreSQL uses, saying where its databases are', async () => {
+  const dir = path.join(scratch, 'in-use');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'PG_VERSION'), '18\n');
+  // This test's own process stands in for the running server: its pid is alive.
+  fs.writeFileSync(path.join(dir, 'postmaster.pid'), `${process.pid}\n${dir}\n1795735873\n54329\n\n127.0.0.1\n`);
+  const error = await refusal(dir);
+  expect(error.message).toBe(
+    `EMBEDDED_PG_DATA_DIR must be a data directory no running PostgreSQL uses (stop it, choose another directory, or to work beside it set ` +
+      `DJANGO_DATABASE_URL and METRICS_DATABASE_URL to its databases); got ${JSON.stringify(dir)} (PostgreSQL pid ${process.pid} runs on it, on ` +
+      `port 54329; its databases are postgres://postgres:postgres@127.0.0.1:54329/<database>)`,
+  );
+  expect(fs.existsSync(path.join(dir, 'postmaster.pid'))).toBe(true);
+});

@@ -31,9 +31,23 @@ it('sync --once copies and exits 0; validate then finds nothing and exits 0; an 
       'counted_repayments 100 count: expected 2 (Django or recompute), seedsmetrics has 1\n' +
       'counted_repayments 100 sum: expected 20100.00 (Django or recompute), seedsmetrics has 20000.00\n' +
       'watermark repayments max_id: expected 1001 (Django or recompute), seedsmetrics has 1000\n' +
+      'validate: no sync worker is running, so differences from Django may be rows not copied yet (`npm run sync -- --once` copies them)\n' +
       'validate: 3 mismatch(es)\n',
     stderr: '',
   });
+  // --no-wait: the first pass alone, without asking about the worker.
+  expect((await run('src/cli/validate.ts', ['--no-wait'], h)).stdout).toBe(
+    'counted_repayments 100 count: expected 2 (Django or recompute), seedsmetrics has 1\n' +
+      'counted_repayments 100 sum: expected 20100.00 (Django or recompute), seedsmetrics has 20000.00\n' +
+      'watermark repayments max_id: expected 1001 (Django or recompute), seedsmetrics has 1000\n' +
+      'validate: 3 mismatch(es)\n',
+  );
+}, 300_000);
+
+it('validate refuses arguments it does not know, and a wait that is not a whole number of milliseconds', async () => {
+  const usage = 'usage: npm run validate [-- --wait-ms <milliseconds>] [-- --no-wait]';
+  expect(await run('src/cli/validate.ts', ['--wait-ms', '2m'], h)).toEqual({ code: 2, stdout: '', stderr: `--wait-ms must be a whole number of milliseconds; got "2m"; ${usage}\n` });
+  expect(await run('src/cli/validate.ts', ['--fast'], h)).toEqual({ code: 2, stdout: '', stderr: `unknown arguments --fast; ${usage}\n` });
 }, 300_000);
 
 it('sync --once --exit-if-locked exits 1 naming the lock while another worker holds it', async () => {

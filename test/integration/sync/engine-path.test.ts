@@ -2,7 +2,8 @@
 import pg from 'pg';
 import { recomputeLoans } from '../../../src/engine/recompute';
 import { engineRecompute } from '../../../src/sync/recompute';
-import { validate } from '../../../src/sync/validate';
+import { SYNC_LOCK_KEY } from '../../../src/sync/lock';
+import { validate, validateSettled } from '../../../src/sync/validate';
 import { syncHarness, TODAY, type SyncHarness } from './harness';
 
 let h: SyncHarness;
@@ -203,5 +204,69 @@ describe('validate()', () => {
       { loan_id: '50', total_repayments: '500.00', computed_as_of: TODAY },
     ]);
     expect(await validate(options)).toEqual([]);
+  });
+
+  describe('validateSettled() on a live system', () => {
+    const options = () => ({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool });
+    const pending = [
+      { check: 'counted_repayments', key: '100', field: 'count', expected: '4', actual: '3' },
+      { check: 'counted_repayments', key: '100', field: 'sum', expected: '60500.00', actual: '60000.00' },
+      { check: 'watermark', key: 'repayments', field: 'max_id', expected: '1003', actual: '1002' },
+    ];
+
+    it('has nothing to wait for when the first pass agrees with Django', async () => {
+      await h.worker().runOnce();
+      expect(await validateSettled(options(), { timeoutMs: 60_000 })).toEqual({ mismatches: [], inFlight: [], sync: 'not needed' });
+    });
+
+    it('reports the first pass whole when no worker runs, or when the one holding the lock does not look for edits in time', async () => {
+      const worker = h.worker();
+      await worker.runOnce();
+      await worker.stop();
+      await h.django.repayment(1003, 100, 500, '2025-12-09T10:00:00+01:00');
+      expect(await validateSettled(options(), { timeoutMs: 60_000 })).toEqual({ mismatches: pending, inFlight: [], sync: 'not running' });
+
+      const stuck = await h.dbs.metrics.pool.connect();
+      try {
+        await stuck.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_KEY]);
+        expect(await validateSettled(options(), { timeoutMs: 300, pollMs: 50 })).toEqual({ mismatches: pending, inFlight: [], sync: 'timed out' });
+      } finally {
+        await stuck.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
+        stuck.release();
+      }
+    });
+
+    it('keeps what the running sync leaves and sets apart what it copies once it has looked for edits', async () => {
+      // Repayment 1000 is old enough to fall outside the edit scan's overlap, so a change to its copy stays.
+      await h.django.query(`UPDATE loans_ajoloanrepayment SET updated_at = now() - interval '1 hour' WHERE id = 1000`);
+      await h.django.loan(101, 7, 11);
+      const worker = h.worker();
+      await worker.runOnce(); // from here the worker holds the sync lock, between cycles
+      await h.dbs.metrics.pool.query(`UPDATE repayments SET payment_amount = 20001 WHERE repayment_id = '1000'`);
+      await h.django.repayment(1003, 100, 500, '2025-12-09T10:00:00+01:00');
+
+      // The worker's next cycle runs once the first pass has compared with Django (its recompute check has begun).
+      let firstPassCompared!: () => void;
+      const compared = new Promise<void>((resolve) => (firstPassCompared = resolve));
+      const recompute = {
+        loans: (client: pg.ClientBase, loanIds: readonly string[], asOf: string) => {
+          firstPassCompared();
+          return engineRecompute.loans(client, loanIds, asOf);
+        },
+      };
+      const settled = validateSettled({ ...options(), recompute }, { timeoutMs: 60_000, pollMs: 50 });
+      await compared;
+      await worker.runOnce();
+      // A row that arrives after the worker caught up leaves the watermark behind again, but past the first pass's.
+      await h.django.repayment(1004, 101, 700, '2025-12-09T11:00:00+01:00');
+      expect(await settled).toEqual({
+        mismatches: [{ check: 'counted_repayments', key: '100', field: 'sum', expected: '60500.00', actual: '60501.00' }],
+        inFlight: [
+          { check: 'counted_repayments', key: '100', field: 'count', expected: '4', actual: '3' },
+          { check: 'watermark', key: 'repayments', field: 'max_id', expected: '1003', actual: '1002' },
+        ],
+        sync: 'caught up',
+      });
+    });
   });
 });
