@@ -7,7 +7,7 @@
 import { ConfigError } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
-import { formatMismatch, validate, validateSettled, type SettledValidation } from '../sync/validate';
+import { formatMismatch, validate, validateSettled, type Mismatch, type SettledValidation } from '../sync/validate';
 import { loadConfigOrExit } from './config-or-exit';
 
 const USAGE = 'usage: npm run validate [-- --wait-ms <milliseconds>] [-- --no-wait]';
@@ -41,6 +41,14 @@ function syncNote(result: SettledValidation, waitMs: number): string | null {
   }
 }
 
+/** The last line: how many mismatches, and how many per check (a long list is read from its end first). */
+function summary(mismatches: readonly Mismatch[]): string {
+  if (mismatches.length === 0) return 'validate: no mismatches';
+  const perCheck = new Map<string, number>();
+  for (const m of mismatches) perCheck.set(m.check, (perCheck.get(m.check) ?? 0) + 1);
+  return `validate: ${mismatches.length} mismatch(es): ${[...perCheck].map(([check, n]) => `${check} ${n}`).join(', ')}`;
+}
+
 async function main(): Promise<number> {
   const wait = parseWait(process.argv.slice(2));
   if (typeof wait === 'string') {
@@ -57,7 +65,7 @@ async function main(): Promise<number> {
     for (const mismatch of mismatches) process.stdout.write(`${formatMismatch(mismatch)}\n`);
     const note = result === null ? null : syncNote(result, wait ?? 0);
     if (note !== null) process.stdout.write(`${note}\n`);
-    process.stdout.write(mismatches.length === 0 ? 'validate: no mismatches\n' : `validate: ${mismatches.length} mismatch(es)\n`);
+    process.stdout.write(`${summary(mismatches)}\n`);
     return mismatches.length === 0 ? 0 : 1;
   } finally {
     await dbs.close();

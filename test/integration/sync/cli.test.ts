@@ -32,7 +32,7 @@ it('sync --once copies and exits 0; validate then finds nothing and exits 0; an 
       'counted_repayments 100 sum: expected 20100.00 (Django or recompute), seedsmetrics has 20000.00\n' +
       'watermark repayments max_id: expected 1001 (Django or recompute), seedsmetrics has 1000\n' +
       'validate: no sync worker is running, so differences from Django may be rows not copied yet (`npm run sync -- --once` copies them)\n' +
-      'validate: 3 mismatch(es)\n',
+      'validate: 3 mismatch(es): counted_repayments 2, watermark 1\n',
     stderr: '',
   });
   // --no-wait: the first pass alone, without asking about the worker.
@@ -40,7 +40,7 @@ it('sync --once copies and exits 0; validate then finds nothing and exits 0; an 
     'counted_repayments 100 count: expected 2 (Django or recompute), seedsmetrics has 1\n' +
       'counted_repayments 100 sum: expected 20100.00 (Django or recompute), seedsmetrics has 20000.00\n' +
       'watermark repayments max_id: expected 1001 (Django or recompute), seedsmetrics has 1000\n' +
-      'validate: 3 mismatch(es)\n',
+      'validate: 3 mismatch(es): counted_repayments 2, watermark 1\n',
   );
 }, 300_000);
 
