@@ -1,7 +1,8 @@
 /**
  * Automated data validation (issue 3 item 4): compares seedsmetrics with Django and with a from-scratch
  * recompute, and lists every difference. Read-only in effect: the recompute runs in transactions that are
- * always rolled back, a chunk of loans at a time, so it can run beside the sync worker.
+ * always rolled back, a chunk of loans at a time, so it can run beside the sync worker; validateSettled sets
+ * apart the differences from Django that the running worker copies away (rows in flight).
  */
 import type pg from 'pg';
 import { DjangoReader, SYNC_ENTITIES } from './django-reader';
@@ -108,11 +109,21 @@ export async function validateSettled(options: ValidateOptions, settle: SettleOp
       continue;
     }
     const now = again.get(`${m.check} ${m.key} ${m.field}`);
-    const stillThere = now !== undefined && (m.check !== 'watermark' || BigInt(now.actual ?? '0') < BigInt(m.expected ?? '0'));
-    if (stillThere) mismatches.push(m.check === 'watermark' ? { ...m, actual: now.actual } : now);
-    else inFlight.push(m);
+    if (now === undefined) inFlight.push(m);
+    else if (watermarkCaughtUp(m, now)) inFlight.push(m);
+    else mismatches.push(m.check === 'watermark' ? { ...m, actual: now.actual } : now);
   }
   return { mismatches, inFlight, sync: 'caught up' };
+}
+
+/**
+ * A watermark that was behind Django's highest id and has since reached it: what Django gained meanwhile is
+ * rows in flight again, not the same mismatch. (One ahead of Django, whose top rows were deleted, stays ahead.)
+ */
+function watermarkCaughtUp(first: Mismatch, now: Mismatch): boolean {
+  if (first.check !== 'watermark') return false;
+  const wasBehind = BigInt(first.actual ?? '0') < BigInt(first.expected ?? '0');
+  return wasBehind && BigInt(now.actual ?? '0') >= BigInt(first.expected ?? '0');
 }
 
 /** Whether some process holds the sync worker's advisory lock on seedsmetrics. */
