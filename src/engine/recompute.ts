@@ -9,6 +9,12 @@ import { assertIsoDate } from './clock';
 
 export type Executor = pg.ClientBase | pg.Pool;
 
+function assertLoanIds(loanIds: readonly string[], what: string): void {
+  if (!Array.isArray(loanIds) || loanIds.some((id) => typeof id !== 'string')) {
+    throw new TypeError(`${what} must be an array of loan id strings; got ${JSON.stringify(loanIds)}`);
+  }
+}
+
 /**
  * Recomputes every computed field of `loanIds` as of business date `asOf` ('YYYY-MM-DD'), writes their DPD
  * snapshot, appends bucket moves and PAR changes of their scopes. Returns the number of loans updated
@@ -16,11 +22,22 @@ export type Executor = pg.ClientBase | pg.Pool;
  */
 export async function recomputeLoans(client: Executor, loanIds: readonly string[], asOf: string): Promise<number> {
   assertIsoDate(asOf, 'recomputeLoans(asOf)');
-  if (!Array.isArray(loanIds) || loanIds.some((id) => typeof id !== 'string')) {
-    throw new TypeError(`recomputeLoans(loanIds) must be an array of loan id strings; got ${JSON.stringify(loanIds)}`);
-  }
+  assertLoanIds(loanIds, 'recomputeLoans(loanIds)');
   if (loanIds.length === 0) return 0;
   const { rows } = await client.query<{ n: number }>(`SELECT recompute_loans($1::varchar[], $2::date) AS n`, [loanIds, asOf]);
+  return rows[0]!.n;
+}
+
+/**
+ * Takes loans Django no longer has out of seedsmetrics as of business date `asOf` ('YYYY-MM-DD'): their rows and
+ * what hangs off them, their part of the officer totals and of every PAR scope (logged as PAR changes). Returns the
+ * number of loans removed (unknown ids are ignored).
+ */
+export async function removeLoans(client: Executor, loanIds: readonly string[], asOf: string): Promise<number> {
+  assertIsoDate(asOf, 'removeLoans(asOf)');
+  assertLoanIds(loanIds, 'removeLoans(loanIds)');
+  if (loanIds.length === 0) return 0;
+  const { rows } = await client.query<{ n: number }>(`SELECT remove_loans($1::varchar[], $2::date) AS n`, [loanIds, asOf]);
   return rows[0]!.n;
 }
 

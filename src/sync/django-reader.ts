@@ -502,6 +502,12 @@ export class DjangoReader {
     return this.plain(`SELECT t.id::text AS id, ${fingerprint('t')} AS fingerprint, ${utcText(`t.${changed}`)} AS updated_at FROM ${table} t`);
   }
 
+  /** Ids of every Django loan, whatever its state. */
+  async loanIds(): Promise<string[]> {
+    const rows = await this.plain<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l`);
+    return rows.map((r) => r.id);
+  }
+
   /** Ids of the loans in the population (§1.8) that pass every check of the copy. */
   async eligibleLoanIds(): Promise<string[]> {
     const rows = await this.plain<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l WHERE l.is_disbursed AND ${LOAN_REJECT_REASON} IS NULL`);

@@ -1,5 +1,6 @@
 /**
  * Periodic repair of drift (D11, D3), in one transaction per chunk of loans:
+ * - loans Django deleted leave the copy (a bounded number at a time: LOAN_REMOVAL_BOUND);
  * - loans Django has but the copy missed (committed later than the overlap window) are copied;
  * - loans, officers and customers whose Django row is no longer the one copied (its fingerprint differs) are
  *   copied again: Django's QuerySet.update() (the admin's bulk actions) leaves updated_at alone, so the edit scan
@@ -11,8 +12,10 @@
  * - holidays and schedule instalments deleted in Django leave the mirror (the remaining instalments of such a loan
  *   are renumbered as Django now numbers them).
  */
+import type pg from 'pg';
+import { removeLoans } from '../engine/recompute';
 import { emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, writeLoans, writeRepayments, type CopyContext } from './copy';
-import type { FingerprintedEntity } from './django-reader';
+import type { DjangoReader, FingerprintedEntity } from './django-reader';
 import { deleteVanishedRepayments, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers } from './upsert';
 
 export interface ReconcileResult {
@@ -26,6 +29,10 @@ export interface ReconcileResult {
   /** Officers and customers whose Django row changed without a newer updated_at (or was never fingerprinted), copied again. */
   officersRefreshed: string[];
   customersRefreshed: string[];
+  /** Copied loans Django deleted, taken out of seedsmetrics (LOAN_REMOVAL_BOUND). */
+  loansRemoved: string[];
+  /** Copied loans Django lacks, more than LOAN_REMOVAL_BOUND allows at once: kept as they were, repayments included. */
+  loansGoneKept: string[];
   /** Loans compared (every loan in seedsmetrics). */
   loansChecked: number;
   /** Loans whose repayments differed and were re-copied and recomputed. */
@@ -147,16 +154,61 @@ async function copyLoans(ctx: CopyContext, loanIds: readonly string[], result: R
   return written;
 }
 
+/**
+ * How many loans may vanish from Django in one reconciliation and still be taken out of the copy: the larger of
+ * `atLeast` and `shareOfCopied` of the loans copied. Django deletes a loan rarely and one at a time; a loans table
+ * emptied or swapped under the worker (a restore in progress, a URL pointed at another database) would otherwise
+ * take the whole copy with it. Past the bound no loan is removed and the worker logs an error naming them.
+ */
+export const LOAN_REMOVAL_BOUND = { atLeast: 10, shareOfCopied: 0.01 };
+
+/** The copied loans Django no longer has at all (deleted there), in id order; reconciliation and validate ask alike. */
+export async function findLoansGoneFromDjango(reader: DjangoReader, db: Pick<pg.ClientBase, 'query'>): Promise<string[]> {
+  const djangoIds = await reader.loanIds();
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT l.loan_id AS id FROM loans l
+      WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS d(id) WHERE d.id = l.loan_id)
+      ORDER BY length(l.loan_id), l.loan_id`,
+    [djangoIds],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The copied loans Django deleted. Within LOAN_REMOVAL_BOUND they are removed (the
+ * engine's remove_loans, one transaction); past it they are returned to be kept and left alone.
+ */
+async function removeLoansGoneFromDjango(ctx: CopyContext, result: ReconcileResult): Promise<void> {
+  const gone = await findLoansGoneFromDjango(ctx.reader, ctx.client);
+  if (gone.length === 0) return;
+  const { rows: count } = await ctx.client.query<{ n: number }>(`SELECT count(*)::int AS n FROM loans`);
+  const bound = Math.max(LOAN_REMOVAL_BOUND.atLeast, Math.ceil(count[0]!.n * LOAN_REMOVAL_BOUND.shareOfCopied));
+  if (gone.length > bound) {
+    result.loansGoneKept = gone;
+    return;
+  }
+  await inBatchTransaction(ctx.client, () => removeLoans(ctx.client, gone, ctx.asOf));
+  result.loansRemoved = gone;
+}
+
 /** `repaymentsThroughId`: the repayments id watermark this cycle's copy reached. */
 export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): Promise<ReconcileResult> {
-  const result: ReconcileResult = { loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansChecked: 0, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0 };
-  // Missing loans first, so their repayments are compared (and copied) just below.
+  const result: ReconcileResult = {
+    loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0, loansRepaired: [],
+    repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0,
+  };
+  // Loans Django deleted first: with their Django row gone, their repayments would read as deleted just below,
+  // and the loans would be recomputed as never repaid.
+  await removeLoansGoneFromDjango(ctx, result);
+  // Missing loans next, so their repayments are compared (and copied) just below.
   await addMissingLoans(ctx, result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans'), result);
   result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers'));
   result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers'));
-  const { checked, drifting } = await findDriftingLoans(ctx, repaymentsThroughId);
+  const { checked, drifting: compared } = await findDriftingLoans(ctx, repaymentsThroughId);
+  const kept = new Set(result.loansGoneKept);
+  const drifting = compared.filter((id) => !kept.has(id));
   result.loansChecked = checked;
   result.loansRepaired = drifting;
   for (let i = 0; i < drifting.length; i += REPAIR_CHUNK) {

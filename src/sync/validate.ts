@@ -7,11 +7,12 @@
 import type pg from 'pg';
 import { DjangoReader, SYNC_ENTITIES } from './django-reader';
 import { lockHolder } from './lock';
+import { findLoansGoneFromDjango } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 
 export interface Mismatch {
   /** Which comparison found it. */
-  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'computed_field' | 'never_computed' | 'officer_totals';
+  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'gone_loan' | 'computed_field' | 'never_computed' | 'officer_totals';
   /** What differs: a loan id, an entity name for watermarks, `officer/wave` for officer totals. */
   key: string;
   /** The compared quantity or column (count, sum, max_id, a loans column). */
@@ -61,10 +62,11 @@ async function compareWithDjango(reader: DjangoReader, metrics: pg.Pool): Promis
     ...(await compareCountedRepayments(reader, metrics)),
     ...(await compareWatermarks(reader, metrics)),
     ...(await findMissingLoans(reader, metrics)),
+    ...(await findGoneLoans(reader, metrics)),
   ];
 }
 
-const DJANGO_CHECKS: ReadonlySet<Mismatch['check']> = new Set(['counted_repayments', 'watermark', 'missing_loan']);
+const DJANGO_CHECKS: ReadonlySet<Mismatch['check']> = new Set(['counted_repayments', 'watermark', 'missing_loan', 'gone_loan']);
 
 export interface SettleOptions {
   /** Longest wait for the sync worker to look for edits after the first pass began. */
@@ -117,13 +119,11 @@ export async function validateSettled(options: ValidateOptions, settle: SettleOp
 }
 
 /**
- * A watermark that was behind Django's highest id and has since reached it: what Django gained meanwhile is
- * rows in flight again, not the same mismatch. (One ahead of Django, whose top rows were deleted, stays ahead.)
+ * A watermark (behind Django's highest id at the first pass) that has since reached that id: what Django gained
+ * meanwhile is rows in flight again, not the same mismatch.
  */
 function watermarkCaughtUp(first: Mismatch, now: Mismatch): boolean {
-  if (first.check !== 'watermark') return false;
-  const wasBehind = BigInt(first.actual ?? '0') < BigInt(first.expected ?? '0');
-  return wasBehind && BigInt(now.actual ?? '0') >= BigInt(first.expected ?? '0');
+  return first.check === 'watermark' && BigInt(now.actual ?? '0') >= BigInt(first.expected ?? '0');
 }
 
 /** Whether some process holds the sync worker's advisory lock on seedsmetrics. */
@@ -169,7 +169,10 @@ async function compareCountedRepayments(reader: DjangoReader, metrics: pg.Pool):
   return rows.map((r) => ({ check: 'counted_repayments', key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual }));
 }
 
-/** Each entity's id watermark against Django's highest id (a lower watermark means rows are not copied yet). */
+/**
+ * Each entity's id watermark against Django's highest id: a lower watermark means rows are not copied yet. A higher
+ * one is no mismatch: Django deleted its newest rows, and the ids it gives next are higher still.
+ */
 async function compareWatermarks(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
   const djangoMax = await reader.maxIds();
   const { rows } = await metrics.query<{ entity: string; max_id: string }>(`SELECT entity, max_id::text AS max_id FROM sync_watermarks`);
@@ -177,7 +180,7 @@ async function compareWatermarks(reader: DjangoReader, metrics: pg.Pool): Promis
   const mismatches: Mismatch[] = [];
   for (const entity of SYNC_ENTITIES) {
     const actual = marks.get(entity) ?? '0';
-    if (actual !== djangoMax[entity]) mismatches.push({ check: 'watermark', key: entity, field: 'max_id', expected: djangoMax[entity], actual });
+    if (BigInt(actual) < BigInt(djangoMax[entity])) mismatches.push({ check: 'watermark', key: entity, field: 'max_id', expected: djangoMax[entity], actual });
   }
   return mismatches;
 }
@@ -193,6 +196,12 @@ async function findMissingLoans(reader: DjangoReader, metrics: pg.Pool): Promise
     [ids],
   );
   return rows.map((r) => ({ check: 'missing_loan', key: r.id, field: 'loan_id', expected: r.id, actual: null }));
+}
+
+/** Copied loans Django no longer has (deleted there): the next reconciliation removes them. */
+async function findGoneLoans(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+  const ids = await findLoansGoneFromDjango(reader, metrics);
+  return ids.map((id) => ({ check: 'gone_loan', key: id, field: 'loan_id', expected: null, actual: id }));
 }
 
 /** `work` on one client inside a transaction that is always rolled back, so a check writes nothing. */

@@ -20,7 +20,7 @@ import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
-import { reconcile, type ReconcileResult } from './reconcile';
+import { LOAN_REMOVAL_BOUND, reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
@@ -450,9 +450,19 @@ export class SyncWorker {
         this.lastReconcileAt = Date.now();
         rejects += reconciliation.rejects;
         const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
-        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
+        if (reconciliation.loansGoneKept.length > 0) {
+          this.log.error(
+            { loans: reconciliation.loansGoneKept.slice(0, 20), gone: reconciliation.loansGoneKept.length, bound: LOAN_REMOVAL_BOUND },
+            `${reconciliation.loansGoneKept.length} copied loans are gone from Django, more than one reconciliation removes; kept as they are ` +
+              `(is DJANGO_DATABASE_URL the right database?). If Django did delete them: SELECT remove_loans('{id,…}'::varchar[], business_today()) in seedsmetrics`,
+          );
+        }
+        const removed = reconciliation.loansRemoved.length;
+        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || removed > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
           this.log.warn(
             {
+              removedLoans: reconciliation.loansRemoved.slice(0, 20),
+              removed,
               loans: reconciliation.loansRepaired.slice(0, 20),
               repaired: reconciliation.loansRepaired.length,
               refreshedLoans: reconciliation.loansRefreshed.slice(0, 20),

@@ -12,6 +12,11 @@ let h: SyncHarness;
 
 beforeAll(async () => {
   h = await syncHarness();
+  // Django has the two loans (the worker's reconciliation removes copies of loans Django does not have).
+  await h.django.user(7);
+  await h.django.customer(11);
+  await h.django.loan(1, 7, 11);
+  await h.django.loan(2, 7, 11);
 });
 afterAll(async () => {
   await h.close();
@@ -29,16 +34,16 @@ async function seedSnapshots(): Promise<void> {
   await h.dbs.metrics.pool.query(`
     INSERT INTO loan_dpd_daily (loan_id, snapshot_date, current_dpd, dpd_bucket, principal_outstanding, actual_outstanding)
     SELECT v.loan_id, v.d::date, 0, '0', 0, 0
-      FROM (VALUES ('R1', '2025-11-01'), ('R1', '2025-11-20'), ('R1', '2025-11-30'), ('R1', '2025-12-09'), ('R1', '2025-12-10'),
-                   ('R2', '2025-10-01')) AS v(loan_id, d)`);
+      FROM (VALUES ('1', '2025-11-01'), ('1', '2025-11-20'), ('1', '2025-11-30'), ('1', '2025-12-09'), ('1', '2025-12-10'),
+                   ('2', '2025-10-01')) AS v(loan_id, d)`);
 }
 
 it('keeps the last keepDays before the business date and every loan\'s latest snapshot', async () => {
-  await insertLoans(h.dbs.metrics.pool, [{ id: 'R1', ...spec }, { id: 'R2', ...spec, status: 'Closed' }]);
+  await insertLoans(h.dbs.metrics.pool, [{ id: '1', ...spec }, { id: '2', ...spec, status: 'Closed' }]);
   await seedSnapshots();
-  // Cutoff 2025-12-10 − 10 = 11-30: R1's 11-01 and 11-20 go; R2 (closed, no longer recomputed) keeps its only one.
+  // Cutoff 2025-12-10 − 10 = 11-30: 1's 11-01 and 11-20 go; 2 (closed, no longer recomputed) keeps its only one.
   expect(await pruneDpdSnapshots(h.dbs.metrics.pool, TODAY, 10)).toBe(2);
-  expect(await snapshots()).toEqual(['R1 2025-11-30', 'R1 2025-12-09', 'R1 2025-12-10', 'R2 2025-10-01']);
+  expect(await snapshots()).toEqual(['1 2025-11-30', '1 2025-12-09', '1 2025-12-10', '2 2025-10-01']);
   expect(await pruneDpdSnapshots(h.dbs.metrics.pool, TODAY, 10)).toBe(0);
   await expect(pruneDpdSnapshots(h.dbs.metrics.pool, TODAY, 0)).rejects.toThrow('keepDays must be a positive integer; got 0');
 });
@@ -55,7 +60,7 @@ it('the worker prunes after the recompute of a new business date, and keeps ever
   const worker = h.worker({ recompute, dpdHistoryRetentionDays: 10, log });
   await worker.runOnce();
   expect(recompute.openCalls).toEqual([TODAY]);
-  expect(await snapshots()).toEqual(['R1 2025-11-30', 'R1 2025-12-09', 'R1 2025-12-10', 'R2 2025-10-01']);
+  expect(await snapshots()).toEqual(['1 2025-11-30', '1 2025-12-09', '1 2025-12-10', '2 2025-10-01']);
   expect(lines.filter((l) => l.msg === 'pruned DPD snapshots past their retention').map(({ asOf, keepDays, pruned }) => ({ asOf, keepDays, pruned }))).toEqual([
     { asOf: TODAY, keepDays: 10, pruned: 2 },
   ]);
