@@ -129,6 +129,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       maxComplexity: config.graphql.maxComplexity,
       maxPageSize: config.graphql.maxPageSize,
       corsOrigins: config.corsOrigins,
+      keepAliveMs: config.timeouts.httpKeepAliveMs,
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs, listener: bridge.listenerState }),
     });
     const observedWorker = worker;

@@ -75,6 +75,12 @@ export interface TimeoutsConfig {
   dbStatementMs: number;
   /** Time from SIGTERM to a forced exit (code 1) when something does not stop; below Kubernetes' 30 s grace. @default 25000 */
   shutdownMs: number;
+  /**
+   * How long an idle HTTP keep-alive connection stays open. Longer than the idle timeout of a load balancer in front
+   * (60 s on AWS ALB, GCP, nginx's default keepalive_timeout 75 s: set it above that one), so the balancer never
+   * reuses a connection the gateway is closing at the same moment (a 502 for the caller). @default 65000
+   */
+  httpKeepAliveMs: number;
 }
 
 /**
@@ -378,6 +384,7 @@ export function loadConfig(env: Env = process.env): Config {
       dbConnectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
       dbStatementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
       shutdownMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 3_600_000),
+      httpKeepAliveMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000),
     },
   };
 }

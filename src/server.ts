@@ -62,6 +62,8 @@ export interface ServerOptions {
   maxWsBufferedBytes?: number;
   /** Browser origins allowed to call from elsewhere (src/cors.ts); empty for same-origin only. @default [] */
   corsOrigins?: readonly string[];
+  /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). @default 65000 */
+  keepAliveMs?: number;
 }
 
 /** The server could not listen on host:port; `code` is the operating system's (EADDRINUSE, ENOTFOUND, EACCES, …). */
@@ -98,11 +100,23 @@ export interface GatewayServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Node closes an idle keep-alive connection after 5 s by default, while a load balancer or a client pool in front
+ * keeps it for a minute or more: a request sent on it as the gateway closes it fails ("socket hang up", a 502).
+ * Waiting for the next request's headers must outlast the idle time, and a whole request must outlast that.
+ */
+function keepConnectionsAlive(httpServer: http.Server, keepAliveMs: number): void {
+  httpServer.keepAliveTimeout = keepAliveMs;
+  httpServer.headersTimeout = Math.max(httpServer.headersTimeout, keepAliveMs + 1000);
+  httpServer.requestTimeout = Math.max(httpServer.requestTimeout, httpServer.headersTimeout);
+}
+
 export async function startGatewayServer(options: ServerOptions): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
   // Requests are routed once Apollo has started (below), before the server listens.
   const httpServer = http.createServer();
+  keepConnectionsAlive(httpServer, options.keepAliveMs ?? 65_000);
   // Checked before an operation runs, in this order, on both transports (over HTTP a subscription is refused too).
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
   const checkTextArguments = createTextArgumentsCheck();

@@ -1,0 +1,42 @@
+/**
+ * Idle keep-alive connections stay open for HTTP_KEEP_ALIVE_TIMEOUT_MS (Node's own default closes them after 5 s,
+ * under a load balancer that reuses them for a minute): the server announces the timeout and serves a second
+ * request on the same connection.
+ */
+import http from 'node:http';
+import type { App } from '../../src/app';
+import { startTestApp } from '../support/app';
+import { createTestDatabases, type TestDatabases } from '../support/databases';
+
+let dbs: TestDatabases;
+let app: App;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  app = await startTestApp(dbs, { SYNC_ENABLED: 'false', HTTP_KEEP_ALIVE_TIMEOUT_MS: '90000' });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await dbs?.drop();
+});
+
+function get(agent: http.Agent, path: string): Promise<{ status: number; keepAlive: string | undefined; reusedSocket: boolean }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${app.server.url}${path}`, { agent }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, keepAlive: response.headers['keep-alive'], reusedSocket: request.reusedSocket }));
+    });
+    request.on('error', reject);
+  });
+}
+
+it('announces the configured idle timeout and serves the next request on the same connection', async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    expect(await get(agent, '/health/live')).toEqual({ status: 200, keepAlive: 'timeout=90', reusedSocket: false });
+    expect(await get(agent, '/health/live')).toEqual({ status: 200, keepAlive: 'timeout=90', reusedSocket: true });
+  } finally {
+    agent.destroy();
+  }
+});
