@@ -25,7 +25,8 @@ function get(agent: http.Agent, path: string): Promise<{ status: number; keepAli
   return new Promise((resolve, reject) => {
     const request = http.get(`${app.server.url}${path}`, { agent }, (response) => {
       response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, keepAlive: response.headers['keep-alive'], reusedSocket: request.reusedSocket }));
+      const keepAlive = response.headers['keep-alive'];
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, keepAlive: Array.isArray(keepAlive) ? keepAlive.join(', ') : keepAlive, reusedSocket: request.reusedSocket }));
     });
     request.on('error', reject);
   });
