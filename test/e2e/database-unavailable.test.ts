@@ -3,43 +3,30 @@
  * after that bound with DATABASE_UNAVAILABLE (counted under that code), not after the lock is released and not
  * as INTERNAL_SERVER_ERROR; the next request after the lock is gone is served.
  */
-import type { App } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { appForFile } from '../support/app';
 
-let dbs: TestDatabases;
-let app: App;
-
-beforeAll(async () => {
-  dbs = await createTestDatabases();
-  app = await startTestApp(dbs, { DB_STATEMENT_TIMEOUT_MS: '300', SYNC_ENABLED: 'false' });
-}, 120_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await dbs?.drop();
-});
+const t = appForFile({ DB_STATEMENT_TIMEOUT_MS: '300', SYNC_ENABLED: 'false' });
 
 async function post(query: string): Promise<{ data?: unknown; errors?: unknown[] }> {
-  const response = await fetch(`${app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   expect(response.status).toBe(200);
   return (await response.json()) as { data?: unknown; errors?: unknown[] };
 }
 
 async function errorCount(code: string): Promise<number> {
-  const text = await (await fetch(`${app.server.url}/metrics`)).text();
+  const text = await (await fetch(`${t.app.server.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`gateway_graphql_errors_total{code="${code}"}`));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 it('the request pools carry the configured statement bound', async () => {
-  expect((await app.dbs.metrics.pool.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '300ms' }]);
-  expect((await app.dbs.django.pool.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '300ms' }]);
+  expect((await t.app.dbs.metrics.pool.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '300ms' }]);
+  expect((await t.app.dbs.django.pool.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '300ms' }]);
 });
 
 it('a request blocked by a held lock fails with DATABASE_UNAVAILABLE once the bound passes', async () => {
   const [unavailableBefore, internalBefore] = [await errorCount('DATABASE_UNAVAILABLE'), await errorCount('INTERNAL_SERVER_ERROR')];
-  const locker = await dbs.metrics.pool.connect();
+  const locker = await t.dbs.metrics.pool.connect();
   try {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE loans IN ACCESS EXCLUSIVE MODE');

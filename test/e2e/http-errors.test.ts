@@ -5,26 +5,13 @@
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { App } from '../../src/app';
 import { HTTP_ROUTES } from '../../src/http-fallback';
-import { startTestApp } from '../support/app';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { appForFile } from '../support/app';
 
-let dbs: TestDatabases;
-let app: App;
-
-beforeAll(async () => {
-  dbs = await createTestDatabases();
-  app = await startTestApp(dbs, { SYNC_ENABLED: 'false', GRAPHQL_MAX_COMPLEXITY: '1000' });
-}, 120_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await dbs?.drop();
-});
+const t = appForFile({ SYNC_ENABLED: 'false', GRAPHQL_MAX_COMPLEXITY: '1000' });
 
 async function post(body: unknown): Promise<{ status: number; json: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> {
-  const response = await fetch(`${app.server.url}/graphql`, {
+  const response = await fetch(`${t.app.server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -33,13 +20,13 @@ async function post(body: unknown): Promise<{ status: number; json: { data?: unk
 }
 
 async function postRaw(body: string, contentType: string, path = '/graphql'): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${app.server.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const response = await fetch(`${t.app.server.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
   return { status: response.status, text: await response.text() };
 }
 
 /** gateway_graphql_errors_total for one code, as /metrics reports it. */
 async function errorsCounted(code: string): Promise<number> {
-  const text = await (await fetch(`${app.server.url}/metrics`)).text();
+  const text = await (await fetch(`${t.app.server.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`gateway_graphql_errors_total{code="${code}"} `));
   return line === undefined ? 0 : Number(line.split(' ')[1]);
 }
@@ -58,7 +45,7 @@ describe('the HTTP transport', () => {
       ['GET', '/nope'],
       ['POST', '/'],
     ] as const) {
-      const response = await fetch(`${app.server.url}${path}`, { method });
+      const response = await fetch(`${t.app.server.url}${path}`, { method });
       expect([response.status, response.headers.get('content-type')]).toEqual([404, 'application/json; charset=utf-8']);
       expect(await response.json()).toEqual({
         error: `Nothing is served at ${method} ${path}; this server answers GET or POST /graphql (GraphiQL in a browser, graphql-ws on a WebSocket upgrade), GET /health/live, GET /health/ready, GET /metrics`,
@@ -67,10 +54,10 @@ describe('the HTTP transport', () => {
   });
 
   it.each(Object.keys(HTTP_ROUTES))('answers %s with another method than GET with 405 and Allow (and GET with its content)', async (path) => {
-    const response = await fetch(`${app.server.url}${path}`, { method: 'DELETE' });
+    const response = await fetch(`${t.app.server.url}${path}`, { method: 'DELETE' });
     expect([response.status, response.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     expect(await response.json()).toEqual({ error: `${path} answers GET; got DELETE` });
-    expect([200, 503]).toContain((await fetch(`${app.server.url}${path}`)).status);
+    expect([200, 503]).toContain((await fetch(`${t.app.server.url}${path}`)).status);
   });
 
   it('answers a body that is not JSON with 400 BAD_REQUEST naming what did not parse', async () => {
@@ -143,13 +130,13 @@ describe('the HTTP transport', () => {
   it('answers POST with a query string, and GET with the query in it, like a plain POST', async () => {
     const posted = await postRaw(JSON.stringify({ query: '{ __typename }' }), 'application/json', '/graphql?client=test');
     expect({ status: posted.status, body: JSON.parse(posted.text) }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
-    const got = await fetch(`${app.server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const got = await fetch(`${t.app.server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect({ status: got.status, body: await got.json() }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 
   it('counts GraphQL requests in the Prometheus histogram by route and status', async () => {
     const count = async (): Promise<number> => {
-      const text = await (await fetch(`${app.server.url}/metrics`)).text();
+      const text = await (await fetch(`${t.app.server.url}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith('gateway_http_request_duration_seconds_count{route="graphql",status="200"}'));
       return line === undefined ? 0 : Number(line.split(' ')[1]);
     };
@@ -216,7 +203,7 @@ it('refuses an operation over the complexity bound over HTTP, before touching a 
 });
 
 it('refuses the same operation over graphql-ws with an error message', async () => {
-  const client = createClient({ url: `${app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
   try {
     const errors = await new Promise<unknown>((resolve, reject) => {
       client.subscribe({ query: TOO_COMPLEX }, { next: () => reject(new Error('expected no result')), error: resolve, complete: () => reject(new Error('expected an error')) });
@@ -235,7 +222,7 @@ it('refuses the same operation over graphql-ws with an error message', async () 
 
 /** The `error` message graphql-ws answers an operation with (failing the test if it gets a result instead). */
 async function wsErrors(payload: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
-  const client = createClient({ url: `${app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
   try {
     return await new Promise<unknown>((resolve, reject) => {
       client.subscribe(payload, { next: (result) => reject(new Error(`expected an error, got ${JSON.stringify(result)}`)), error: resolve, complete: () => reject(new Error('expected an error')) });
@@ -342,7 +329,7 @@ describe('documents too large to parse or check are refused naming the bound and
 
   it('a GET query over the bound (one that fits in a URL)', async () => {
     const query = `${'{ a '.repeat(99)}{ __typename }${' }'.repeat(99)}`;
-    const got = await fetch(`${app.server.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const got = await fetch(`${t.app.server.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect({ status: got.status, body: await got.json() }).toEqual({
       status: 400,
       body: { errors: [{ message: 'The document must nest { } and [ ] at most 64 levels deep; got 100 levels', extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] },
@@ -370,12 +357,12 @@ describe('documents too large to parse or check are refused naming the bound and
 });
 
 it('masks an unexpected failure as INTERNAL_SERVER_ERROR with nothing from the database in it', async () => {
-  await dbs.metrics.pool.query('ALTER TABLE loans RENAME TO loans_gone');
+  await t.dbs.metrics.pool.query('ALTER TABLE loans RENAME TO loans_gone');
   try {
     const { json } = await post({ query: '{ loans(first: 1) { totalCount } }' });
     expect(json.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
     expect(JSON.stringify(json)).not.toMatch(/loans_gone|relation|SELECT|127\.0\.0\.1|at .*\.ts/);
   } finally {
-    await dbs.metrics.pool.query('ALTER TABLE loans_gone RENAME TO loans');
+    await t.dbs.metrics.pool.query('ALTER TABLE loans_gone RENAME TO loans');
   }
 });

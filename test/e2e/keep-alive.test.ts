@@ -4,26 +4,13 @@
  * request on the same connection.
  */
 import http from 'node:http';
-import type { App } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { appForFile } from '../support/app';
 
-let dbs: TestDatabases;
-let app: App;
-
-beforeAll(async () => {
-  dbs = await createTestDatabases();
-  app = await startTestApp(dbs, { SYNC_ENABLED: 'false', HTTP_KEEP_ALIVE_TIMEOUT_MS: '90000' });
-}, 120_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await dbs?.drop();
-});
+const t = appForFile({ SYNC_ENABLED: 'false', HTTP_KEEP_ALIVE_TIMEOUT_MS: '90000' });
 
 function get(agent: http.Agent, path: string): Promise<{ status: number; keepAlive: string | undefined; reusedSocket: boolean }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(`${app.server.url}${path}`, { agent }, (response) => {
+    const request = http.get(`${t.app.server.url}${path}`, { agent }, (response) => {
       response.resume();
       const keepAlive = response.headers['keep-alive'];
       response.on('end', () => resolve({ status: response.statusCode ?? 0, keepAlive: Array.isArray(keepAlive) ? keepAlive.join(', ') : keepAlive, reusedSocket: request.reusedSocket }));

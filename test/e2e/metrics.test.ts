@@ -6,27 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { App } from '../../src/app';
-import { startTestApp } from '../support/app';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { appForFile } from '../support/app';
 
-let dbs: TestDatabases;
-let app: App;
-
-beforeAll(async () => {
-  dbs = await createTestDatabases();
-  // One start-up sync cycle and no other within the test, so the scrape and /health/ready describe the same cycle.
-  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' });
-}, 120_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await dbs?.drop();
-});
+// One start-up sync cycle and no other within the test, so the scrape and /health/ready describe the same cycle.
+const t = appForFile({ SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' });
 
 /** The samples of one scrape, keyed by series (`name{labels}`). */
 async function scrape(): Promise<Map<string, number>> {
-  const response = await fetch(`${app.server.url}/metrics`);
+  const response = await fetch(`${t.app.server.url}/metrics`);
   expect(response.status).toBe(200);
   const samples = new Map<string, number>();
   for (const line of (await response.text()).split('\n')) {
@@ -48,7 +35,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
 type SyncReport = { lastCycleAt: string | null; lastCycleMs: number | null; rowsLastCycle: number; errorsLastCycle: number };
 
 it('reports the sync worker health that /health/ready reports, as gauges', async () => {
-  const ready = async () => ((await (await fetch(`${app.server.url}/health/ready`)).json()) as { sync: SyncReport }).sync;
+  const ready = async () => ((await (await fetch(`${t.app.server.url}/health/ready`)).json()) as { sync: SyncReport }).sync;
   const sync = await until(ready, (report) => report.lastCycleAt !== null);
   const samples = await scrape();
   expect(samples.get('gateway_sync_last_cycle_timestamp_seconds')).toBe(Date.parse(sync.lastCycleAt!) / 1000);
@@ -59,10 +46,10 @@ it('reports the sync worker health that /health/ready reports, as gauges', async
 });
 
 it("reports each pool's open, idle and waiting connections as the pools count them", async () => {
-  await fetch(`${app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ loans(first: 1) { totalCount } }' }) });
+  await fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ loans(first: 1) { totalCount } }' }) });
   const samples = await scrape();
   for (const database of ['django', 'metrics'] as const) {
-    const pool = app.dbs[database].pool;
+    const pool = t.app.dbs[database].pool;
     expect([
       samples.get(`gateway_db_pool_connections{database="${database}",state="total"}`),
       samples.get(`gateway_db_pool_connections{database="${database}",state="idle"}`),
@@ -75,7 +62,7 @@ it("reports each pool's open, idle and waiting connections as the pools count th
 it('counts open graphql-ws connections', async () => {
   const live = async () => (await scrape()).get('gateway_live_connections');
   expect(await live()).toBe(0);
-  const client = createClient({ url: `${app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+  const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
   const connected = new Promise((resolve) => client.on('connected', resolve));
   try {
     await connected;
@@ -89,7 +76,7 @@ it('counts open graphql-ws connections', async () => {
 it('counts the GraphQL errors sent, by code', async () => {
   const errors = async (code: string) => (await scrape()).get(`gateway_graphql_errors_total{code="${code}"}`) ?? 0;
   const [validationBefore, inputBefore] = [await errors('GRAPHQL_VALIDATION_FAILED'), await errors('BAD_USER_INPUT')];
-  const post = (query: string) => fetch(`${app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const post = (query: string) => fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   await post('{ nonsense }');
   await post('{ loans(first: 100000) { totalCount } }');
   await post('{ loans(first: 100000) { totalCount } }');
@@ -105,7 +92,7 @@ it('times each HTTP operation under its name, type and result', async () => {
     unresolved: 'operation="_unresolved",type="unknown",result="error"',
   };
   const before = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
-  const post = (query: string) => fetch(`${app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const post = (query: string) => fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   await post('query MetricsProbe { loans(first: 1) { totalCount } }');
   await post('query MetricsProbe { loans(first: 1) { totalCount } }');
   await post('{ loans(first: 1) { totalCount } }');

@@ -2,7 +2,7 @@
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import type { TestDatabases } from './databases';
+import { createTestDatabases, type TestDatabases } from './databases';
 
 export async function startTestApp(dbs: Pick<TestDatabases, 'djangoUrl' | 'metricsUrl'>, env: Record<string, string> = {}): Promise<App> {
   const config = loadConfig({
@@ -15,4 +15,39 @@ export async function startTestApp(dbs: Pick<TestDatabases, 'djangoUrl' | 'metri
     ...env,
   });
   return startApp(config, silentLogger());
+}
+
+/** The app and databases of a test file, readable once its beforeAll has run. */
+export interface FileApp {
+  readonly app: App;
+  readonly dbs: TestDatabases;
+}
+
+/**
+ * One gateway over a fresh database pair for a whole test file: created and started before its first test, stopped
+ * and dropped after its last (call at the top level of the file).
+ */
+export function appForFile(env: Record<string, string> = {}): FileApp {
+  let dbs: TestDatabases | undefined;
+  let app: App | undefined;
+  beforeAll(async () => {
+    dbs = await createTestDatabases();
+    app = await startTestApp(dbs, env);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.stop();
+    await dbs?.drop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('appForFile: the app starts in beforeAll; read it inside a test');
+    return value;
+  };
+  return {
+    get app() {
+      return started(app);
+    },
+    get dbs() {
+      return started(dbs);
+    },
+  };
 }
