@@ -175,8 +175,8 @@ export async function findLoansGoneFromDjango(reader: DjangoReader, db: Pick<pg.
 }
 
 /**
- * The copied loans Django deleted. Within LOAN_REMOVAL_BOUND they are removed (the
- * engine's remove_loans, one transaction); past it they are returned to be kept and left alone.
+ * The copied loans Django deleted. Within LOAN_REMOVAL_BOUND they are removed (the engine's remove_loans, one
+ * transaction); past it they are listed in loansGoneKept and left alone.
  */
 async function removeLoansGoneFromDjango(ctx: CopyContext, result: ReconcileResult): Promise<void> {
   const gone = await findLoansGoneFromDjango(ctx.reader, ctx.client);
