@@ -29,7 +29,7 @@ export async function tryLock(client: pg.ClientBase): Promise<boolean> {
 }
 
 /** The backend holding the lock (for the message), or null if it is gone. */
-export async function lockHolder(client: pg.ClientBase): Promise<{ pid: number | null; database: string }> {
+export async function lockHolder(client: Pick<pg.ClientBase, 'query'>): Promise<{ pid: number | null; database: string }> {
   const { rows } = await client.query<{ pid: number | null; database: string }>(
     `SELECT (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND classid = 0 AND objid = $1 AND objsubid = 1 AND granted LIMIT 1) AS pid,

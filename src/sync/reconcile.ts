@@ -102,8 +102,11 @@ const COPIES: Record<FingerprintedEntity, { table: string; key: string }> = {
  * The rows of the copy whose Django row is no longer the one copied: its fingerprint differs, though its
  * updated_at is older than the cycle (a newer one is the edit scan's to copy, and is not drift).
  */
-async function findEditedRows(ctx: Pick<CopyContext, 'reader' | 'client' | 'scanStartedAt'>, entity: FingerprintedEntity): Promise<string[]> {
-  const fingerprints = await ctx.reader.rowFingerprints(entity);
+async function findEditedRows(
+  ctx: Pick<CopyContext, 'client' | 'scanStartedAt'>,
+  entity: FingerprintedEntity,
+  fingerprints: Awaited<ReturnType<DjangoReader['rowFingerprints']>>,
+): Promise<string[]> {
   const { table, key } = COPIES[entity];
   const { rows } = await ctx.client.query<{ id: string }>(
     `SELECT t.${key} AS id FROM jsonb_to_recordset($1::jsonb) AS d(id text, fingerprint text, updated_at text)
@@ -162,9 +165,11 @@ async function copyLoans(ctx: CopyContext, loanIds: readonly string[], result: R
  */
 export const LOAN_REMOVAL_BOUND = { atLeast: 10, shareOfCopied: 0.01 };
 
-/** The copied loans Django no longer has at all (deleted there), in id order; reconciliation and validate ask alike. */
-export async function findLoansGoneFromDjango(reader: DjangoReader, db: Pick<pg.ClientBase, 'query'>): Promise<string[]> {
-  const djangoIds = await reader.loanIds();
+/**
+ * The copied loans whose id is not among `djangoIds` (every Django loan's, whatever its state): deleted in Django.
+ * In id order; reconciliation and validate ask alike.
+ */
+export async function findLoansGoneFromDjango(djangoIds: readonly string[], db: Pick<pg.ClientBase, 'query'>): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT l.loan_id AS id FROM loans l
       WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS d(id) WHERE d.id = l.loan_id)
@@ -178,8 +183,8 @@ export async function findLoansGoneFromDjango(reader: DjangoReader, db: Pick<pg.
  * The copied loans Django deleted. Within LOAN_REMOVAL_BOUND they are removed (the engine's remove_loans, one
  * transaction); past it they are listed in loansGoneKept and left alone.
  */
-async function removeLoansGoneFromDjango(ctx: CopyContext, result: ReconcileResult): Promise<void> {
-  const gone = await findLoansGoneFromDjango(ctx.reader, ctx.client);
+async function removeLoansGoneFromDjango(ctx: CopyContext, djangoIds: readonly string[], result: ReconcileResult): Promise<void> {
+  const gone = await findLoansGoneFromDjango(djangoIds, ctx.client);
   if (gone.length === 0) return;
   const { rows: count } = await ctx.client.query<{ n: number }>(`SELECT count(*)::int AS n FROM loans`);
   const bound = Math.max(LOAN_REMOVAL_BOUND.atLeast, Math.ceil(count[0]!.n * LOAN_REMOVAL_BOUND.shareOfCopied));
@@ -197,15 +202,17 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): 
     loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0, loansRepaired: [],
     repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0,
   };
+  // Every Django loan's fingerprint, read once: its ids tell the deleted loans, its fingerprints the edited ones.
+  const loanFingerprints = await ctx.reader.rowFingerprints('loans');
   // Loans Django deleted first: with their Django row gone, their repayments would read as deleted just below,
   // and the loans would be recomputed as never repaid.
-  await removeLoansGoneFromDjango(ctx, result);
+  await removeLoansGoneFromDjango(ctx, loanFingerprints.map((f) => f.id), result);
   // Missing loans next, so their repayments are compared (and copied) just below.
   await addMissingLoans(ctx, result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
-  result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans'), result);
-  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers'));
-  result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers'));
+  result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
+  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')));
+  result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers', await ctx.reader.rowFingerprints('customers')));
   const { checked, drifting: compared } = await findDriftingLoans(ctx, repaymentsThroughId);
   const kept = new Set(result.loansGoneKept);
   const drifting = compared.filter((id) => !kept.has(id));

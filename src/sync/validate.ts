@@ -102,17 +102,14 @@ export async function validateSettled(options: ValidateOptions, settle: SettleOp
   if (!first.some((m) => DJANGO_CHECKS.has(m.check))) return unsettled('not needed');
   if (!(await syncWorkerRunning(options.metricsPool))) return unsettled('not running');
   if (!(await syncLookedForEditsSince(options.metricsPool, startedAt, settle))) return unsettled('timed out');
-  const again = new Map((await compareWithDjango(reader, options.metricsPool)).map((m) => [`${m.check} ${m.key} ${m.field}`, m]));
+  const place = (m: Mismatch): string => `${m.check} ${m.key} ${m.field}`;
+  const again = new Map((await compareWithDjango(reader, options.metricsPool)).map((m) => [place(m), m]));
   const mismatches: Mismatch[] = [];
   const inFlight: Mismatch[] = [];
   for (const m of first) {
-    if (!DJANGO_CHECKS.has(m.check)) {
-      mismatches.push(m);
-      continue;
-    }
-    const now = again.get(`${m.check} ${m.key} ${m.field}`);
-    if (now === undefined) inFlight.push(m);
-    else if (watermarkCaughtUp(m, now)) inFlight.push(m);
+    const now = again.get(place(m));
+    if (!DJANGO_CHECKS.has(m.check)) mismatches.push(m);
+    else if (now === undefined || watermarkCaughtUp(m, now)) inFlight.push(m);
     else mismatches.push(m.check === 'watermark' ? { ...m, actual: now.actual } : now);
   }
   return { mismatches, inFlight, sync: 'caught up' };
@@ -128,12 +125,7 @@ function watermarkCaughtUp(first: Mismatch, now: Mismatch): boolean {
 
 /** Whether some process holds the sync worker's advisory lock on seedsmetrics. */
 async function syncWorkerRunning(metrics: pg.Pool): Promise<boolean> {
-  const client = await metrics.connect();
-  try {
-    return (await lockHolder(client)).pid !== null;
-  } finally {
-    client.release();
-  }
+  return (await lockHolder(metrics)).pid !== null;
 }
 
 /** Waits until every entity's updated_at watermark is at or past `djangoTime`; false when the timeout passes first. */
@@ -200,7 +192,7 @@ async function findMissingLoans(reader: DjangoReader, metrics: pg.Pool): Promise
 
 /** Copied loans Django no longer has (deleted there): the next reconciliation removes them. */
 async function findGoneLoans(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
-  const ids = await findLoansGoneFromDjango(reader, metrics);
+  const ids = await findLoansGoneFromDjango(await reader.loanIds(), metrics);
   return ids.map((id) => ({ check: 'gone_loan', key: id, field: 'loan_id', expected: null, actual: id }));
 }
 
