@@ -21,6 +21,9 @@ afterEach(async () => {
   await h.close();
 });
 
+/** The options validate() takes over this test's database pair. */
+const pools = () => ({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool });
+
 const loanA = () =>
   h.rows(`SELECT total_repayments, counted_repayments_count, repayment_days_due_today, current_dpd, actual_outstanding, dpd_bucket, computed_as_of::text
           FROM loans WHERE loan_id = '100'`);
@@ -33,7 +36,7 @@ it('computes loan A of §3.9 in the batch that copied it', async () => {
   expect(await loanA()).toEqual([
     { total_repayments: '60000.00', counted_repayments_count: 3, repayment_days_due_today: 27, current_dpd: 13, actual_outstanding: '58800.00', dpd_bucket: '7-30', computed_as_of: TODAY },
   ]);
-  expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([]);
+  expect(await validate(pools())).toEqual([]);
 });
 
 it('a repayment deleted in Django disappears at reconciliation and its loan is recomputed (D3)', async () => {
@@ -64,7 +67,7 @@ it('a reversal written without touching updated_at (Django QuerySet.update) is r
   expect(await loanA()).toEqual([
     { total_repayments: '40000.00', counted_repayments_count: 2, repayment_days_due_today: 27, current_dpd: 18, actual_outstanding: '78800.00', dpd_bucket: '7-30', computed_as_of: TODAY },
   ]);
-  expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([]);
+  expect(await validate(pools())).toEqual([]);
 });
 
 it('a reversal arriving later lowers the totals in the same cycle', async () => {
@@ -91,7 +94,7 @@ describe('loans Django deletes', () => {
     // Django's delete of a loan takes its repayments with it (on_delete=CASCADE).
     await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE ajo_loan_id = 100`);
     await h.django.query(`DELETE FROM loans_ajoloan WHERE id = 100`);
-    expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([
+    expect(await validate(pools())).toEqual([
       { check: 'counted_repayments', key: '100', field: 'count', expected: '0', actual: '3' },
       { check: 'counted_repayments', key: '100', field: 'sum', expected: '0', actual: '60000.00' },
       { check: 'gone_loan', key: '100', field: 'loan_id', expected: null, actual: '100' },
@@ -109,7 +112,7 @@ describe('loans Django deletes', () => {
     expect(await h.rows(`SELECT count(*)::int AS n FROM par_loan_shares WHERE loan_id = '100'`)).toEqual([{ n: 0 }]);
     expect(await h.rows(`SELECT count(*)::int AS n FROM par_changes WHERE scope = 'PORTFOLIO'`)).toEqual([{ n: parChangesBefore + 1 }]);
     expect(await h.rows(`SELECT count(*)::int AS n FROM dpd_transitions WHERE loan_id = '100'`)).toEqual([{ n: transitionsBefore }]);
-    expect(await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).toEqual([]);
+    expect(await validate(pools())).toEqual([]);
     expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRemoved: [], loansGoneKept: [], loansRepaired: [] });
   });
 
@@ -139,7 +142,7 @@ describe('validate()', () => {
   it('lists an injected computed-field difference, a missing copy and an unsynced row, and nothing once repaired', async () => {
     const worker = h.worker();
     await worker.runOnce();
-    const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool };
+    const options = pools();
     expect(await validate(options)).toEqual([]);
 
     await h.dbs.metrics.pool.query(`UPDATE loans SET current_dpd = 99 WHERE loan_id = '100'`);
@@ -162,7 +165,7 @@ describe('validate()', () => {
   it('lists officer totals that drifted from the loans (a write made with the triggers off), and nothing once rebuilt', async () => {
     const worker = h.worker();
     await worker.runOnce();
-    const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool };
+    const options = pools();
     expect(await validate(options)).toEqual([]);
     const [{ officer_id: officer, wave, principal_outstanding: principal }] = await h.rows<{ officer_id: string; wave: string; principal_outstanding: string }>(
       `SELECT officer_id, wave, principal_outstanding::text FROM loans WHERE loan_id = '100'`,
@@ -212,7 +215,7 @@ describe('validate()', () => {
           return engineRecompute.loans(client, loanIds, asOf);
         },
       };
-      const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, recompute, recomputeChunkSize: 2 };
+      const options = { ...pools(), recompute, recomputeChunkSize: 2 };
       expect(await validate(options)).toEqual([]);
       expect(locks).toEqual([
         { chunk: ['100', '101'], locked: ['100', '101'] },
@@ -241,7 +244,7 @@ describe('validate()', () => {
   });
 
   it('refuses a recompute chunk size that is not a positive integer', async () => {
-    await expect(validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, recomputeChunkSize: 0 })).rejects.toThrow(
+    await expect(validate({ ...pools(), recomputeChunkSize: 0 })).rejects.toThrow(
       new RangeError('validate(recomputeChunkSize) must be a positive integer; got 0'),
     );
   });
@@ -252,7 +255,7 @@ describe('validate()', () => {
     await h.django.loan(50, 7, 11, { updated_at: new Date(Date.now() - 3_600_000) });
     await h.django.repayment(1003, 50, 500, '2025-12-09T10:00:00+01:00', { updated_at: new Date(Date.now() - 3_600_000) });
     await h.dbs.metrics.pool.query(`UPDATE sync_watermarks SET max_id = 1003 WHERE entity = 'repayments'`); // as if seen past
-    const options = { djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool };
+    const options = pools();
     expect(await validate(options)).toEqual([{ check: 'missing_loan', key: '50', field: 'loan_id', expected: '50', actual: null }]);
     // Reconciliation copies the loan, then its repayments (found by the per-loan comparison), and recomputes it.
     const report = await worker.reconcileNow();
@@ -265,7 +268,6 @@ describe('validate()', () => {
   });
 
   describe('validateSettled() on a live system', () => {
-    const options = () => ({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool });
     const pending = [
       { check: 'counted_repayments', key: '100', field: 'count', expected: '4', actual: '3' },
       { check: 'counted_repayments', key: '100', field: 'sum', expected: '60500.00', actual: '60000.00' },
@@ -274,7 +276,7 @@ describe('validate()', () => {
 
     it('has nothing to wait for when the first pass agrees with Django', async () => {
       await h.worker().runOnce();
-      expect(await validateSettled(options(), { timeoutMs: 60_000 })).toEqual({ mismatches: [], inFlight: [], sync: 'not needed' });
+      expect(await validateSettled(pools(), { timeoutMs: 60_000 })).toEqual({ mismatches: [], inFlight: [], sync: 'not needed' });
     });
 
     it('reports the first pass whole when no worker runs, or when the one holding the lock does not look for edits in time', async () => {
@@ -282,12 +284,12 @@ describe('validate()', () => {
       await worker.runOnce();
       await worker.stop();
       await h.django.repayment(1003, 100, 500, '2025-12-09T10:00:00+01:00');
-      expect(await validateSettled(options(), { timeoutMs: 60_000 })).toEqual({ mismatches: pending, inFlight: [], sync: 'not running' });
+      expect(await validateSettled(pools(), { timeoutMs: 60_000 })).toEqual({ mismatches: pending, inFlight: [], sync: 'not running' });
 
       const stuck = await h.dbs.metrics.pool.connect();
       try {
         await stuck.query('SELECT pg_advisory_lock($1)', [SYNC_LOCK_KEY]);
-        expect(await validateSettled(options(), { timeoutMs: 300, pollMs: 50 })).toEqual({ mismatches: pending, inFlight: [], sync: 'timed out' });
+        expect(await validateSettled(pools(), { timeoutMs: 300, pollMs: 50 })).toEqual({ mismatches: pending, inFlight: [], sync: 'timed out' });
       } finally {
         await stuck.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]);
         stuck.release();
@@ -314,7 +316,7 @@ describe('validate()', () => {
           return engineRecompute.loans(client, loanIds, asOf);
         },
       };
-      const settled = validateSettled({ ...options(), recompute }, { timeoutMs: 60_000, pollMs: 50 });
+      const settled = validateSettled({ ...pools(), recompute }, { timeoutMs: 60_000, pollMs: 50 });
       await compared;
       await worker.runOnce();
       // A row that arrives after the worker caught up leaves the watermark behind again, but past the first pass's.
