@@ -44,38 +44,49 @@ export interface AgentActivityRow {
   categories: AgentActivityCategoryKey[];
 }
 
-/** Rows sorted by total collected (highest first), then officer name and id. */
+/** Days in the window, today included. */
+const WINDOW_DAYS = 7;
+
+/** The date `days` after an ISO calendar date (UTC arithmetic, so no time zone moves it). */
+function isoDatePlus(date: string, days: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * Rows sorted by total collected (highest first), then officer name and id.
+ *
+ * The officer's amount per day is aggregated straight from the window's repayments (`back` = days before today):
+ * one row per officer with the seven amounts as an array, and the dates added here from the window's first day,
+ * rather than a grid of officer × day rows built into JSON objects in SQL (~15 of the statement's ~150 ms at scale 1).
+ */
 export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, resolvedCustomerIds?: readonly string[]): Promise<AgentActivityRow[]> {
   const params = new Params();
   const where = loanFilterSql(filter, params, resolvedCustomerIds);
   const severe = params.add(SEVERE_DECLINE_SHARE);
   const growth = params.add(STRONG_GROWTH_MULTIPLE);
-  const filtered = whereClause(where);
   const category = (name: AgentActivityCategoryKey, condition: string): string => `CASE WHEN ${condition} THEN '${name}' END`;
-  const { rows } = await db.query<AgentActivityRow>(
+  const amountOn = (back: number): string => `COALESCE(sum(p.amount) FILTER (WHERE p.back = ${back}), 0)::numeric(15,2)::text`;
+  const daysOldestFirst = Array.from({ length: WINDOW_DAYS }, (_, i) => WINDOW_DAYS - 1 - i);
+  const { rows } = await db.query<Omit<AgentActivityRow, 'daily'> & { amounts: string[]; firstDay: string }>(
     `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS today),
-     with_loans AS (SELECT DISTINCT l.officer_id FROM loans l ${filtered}),
-     days AS (SELECT (t.today - back)::date AS day, back FROM t, generate_series(6, 0, -1) AS back),
+     with_loans AS (SELECT DISTINCT l.officer_id FROM loans l ${whereClause(where)}),
      paid AS (
-       SELECT l.officer_id, r.payment_date AS day, sum(r.payment_amount) AS amount
+       SELECT l.officer_id, t.today - r.payment_date AS back, sum(r.payment_amount) AS amount
          FROM repayments r JOIN loans l ON l.loan_id = r.loan_id, t
-        WHERE r.is_counted AND r.payment_date BETWEEN t.today - 6 AND t.today ${whereClause(where, 'AND')}
-        GROUP BY l.officer_id, r.payment_date
-     ),
-     grid AS (
-       SELECT o.officer_id, days.day, days.back, COALESCE(p.amount, 0) AS amount
-         FROM with_loans o CROSS JOIN days
-         LEFT JOIN paid p ON p.officer_id = o.officer_id AND p.day = days.day
+        WHERE r.is_counted AND r.payment_date BETWEEN t.today - ${WINDOW_DAYS - 1} AND t.today ${whereClause(where, 'AND')}
+        GROUP BY l.officer_id, r.payment_date, t.today
      ),
      a AS (
-       SELECT grid.officer_id,
-              json_agg(json_build_object('date', to_char(grid.day, 'YYYY-MM-DD'), 'amount', grid.amount::numeric(15,2)::text) ORDER BY grid.day) AS daily,
-              sum(grid.amount) AS total, sum(grid.amount) FILTER (WHERE grid.back >= 3) AS first4,
-              sum(grid.amount) FILTER (WHERE grid.back <= 2) AS last3, sum(grid.amount) FILTER (WHERE grid.back = 0) AS today,
-              count(*) FILTER (WHERE grid.amount > 0 AND extract(isodow FROM grid.day) < 6)::int AS weekdays
-         FROM grid GROUP BY grid.officer_id
+       SELECT o.officer_id, ARRAY[${daysOldestFirst.map(amountOn).join(', ')}] AS amounts,
+              COALESCE(sum(p.amount), 0) AS total, COALESCE(sum(p.amount) FILTER (WHERE p.back >= 3), 0) AS first4,
+              COALESCE(sum(p.amount) FILTER (WHERE p.back <= 2), 0) AS last3, COALESCE(sum(p.amount) FILTER (WHERE p.back = 0), 0) AS today,
+              count(*) FILTER (WHERE p.amount > 0 AND extract(isodow FROM t.today - p.back) < 6)::int AS weekdays
+         FROM with_loans o CROSS JOIN t LEFT JOIN paid p ON p.officer_id = o.officer_id
+        GROUP BY o.officer_id
      )
-     SELECT a.officer_id AS "officerId", a.daily AS "daily", a.total::numeric(15,2)::text AS "totalCollected",
+     SELECT a.officer_id AS "officerId", a.amounts AS "amounts", to_char(t.today - ${WINDOW_DAYS - 1}, 'YYYY-MM-DD') AS "firstDay",
+            a.total::numeric(15,2)::text AS "totalCollected",
             a.first4::numeric(15,2)::text AS "firstFourDays", a.last3::numeric(15,2)::text AS "lastThreeDays",
             a.today::numeric(15,2)::text AS "collectedToday", a.weekdays AS "weekdaysWithCollection",
             round(a.weekdays * 100.0 / ${WEEKDAYS_IN_WINDOW}, 2)::text AS "repaymentRate",
@@ -87,9 +98,9 @@ export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, reso
               ${category('STRONG_GROWTH', `a.first4 > 0 AND a.last3 > ${growth}::numeric * a.first4`)},
               ${category('STARTED_TODAY', 'a.today > 0')}
             ]::text[], NULL) AS "categories"
-       FROM a LEFT JOIN officers o ON o.officer_id = a.officer_id
+       FROM a CROSS JOIN t LEFT JOIN officers o ON o.officer_id = a.officer_id
       ORDER BY a.total DESC, o.officer_name ASC NULLS LAST, a.officer_id ASC`,
     params.values,
   );
-  return rows;
+  return rows.map(({ amounts, firstDay, ...row }) => ({ ...row, daily: amounts.map((amount, i) => ({ date: isoDatePlus(firstDay, i), amount })) }));
 }

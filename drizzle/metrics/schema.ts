@@ -206,7 +206,9 @@ export const loans = pgTable(
     check('loans_wave_check', sql`${t.wave} IN ('Wave 1', 'Wave 2')`),
     check('loans_timeliness_score_check', sql`${t.timelinessScore} BETWEEN 0 AND 100`),
     check('loans_repayment_health_check', sql`${t.repaymentHealth} BETWEEN 0 AND 100`),
-    index('idx_loans_officer').on(t.officerId),
+    // The loan ids come with the officer, so statements that map repayments to officers over the whole portfolio
+    // (agent activity, collections) read this index instead of every row of this wide table (BENCHMARKS.md).
+    index('idx_loans_officer').on(t.officerId, t.loanId),
     index('idx_loans_customer').on(t.customerId),
     index('idx_loans_branch').on(t.branch),
     index('idx_loans_region').on(t.region),
@@ -280,7 +282,8 @@ export const repayments = pgTable(
   },
   (t) => [
     index('idx_repayments_loan').on(t.loanId),
-    index('idx_repayments_payment_date').on(t.paymentDate),
+    // A window of days (collections, agent activity) reads the counted amounts and their loans from the index alone.
+    index('idx_repayments_payment_date').on(t.paymentDate, t.loanId, t.paymentAmount, t.isCounted),
     index('idx_repayments_loan_date').on(t.loanId, t.paymentDate),
     index('idx_repayments_backdated').on(t.repaymentId).where(sql`${t.isBackdated}`),
     index('idx_repayments_reversed').on(t.repaymentId).where(sql`${t.isReversed}`),

@@ -195,6 +195,20 @@ describe('agent activity (§6 rows 17 and 18)', () => {
     const bad = await api.run(`{ agentActivity(category: QUIET) { officerId } }`);
     expect(bad.errors?.map((e) => e.message)).toEqual(['Value "QUIET" does not exist in "AgentActivityCategory" enum.']);
   });
+
+  it('the seven dates run across a month, a leap day and a year', async () => {
+    const windowOn = async (today: string): Promise<string[]> => {
+      await api.dbs.metrics.pool.query(`UPDATE business_clock SET pinned_date = $1 WHERE id = 1`, [today]);
+      const data = await api.data<{ agentActivity: { daily: { date: string }[] }[] }>(`{ agentActivity(filter: { officerIds: ["14"] }) { daily { date } } }`);
+      return data.agentActivity[0]!.daily.map((d) => d.date);
+    };
+    try {
+      expect(await windowOn('2024-03-02')).toEqual(['2024-02-25', '2024-02-26', '2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-02']);
+      expect(await windowOn('2026-01-02')).toEqual(['2025-12-27', '2025-12-28', '2025-12-29', '2025-12-30', '2025-12-31', '2026-01-01', '2026-01-02']);
+    } finally {
+      await api.dbs.metrics.pool.query(`UPDATE business_clock SET pinned_date = '2025-12-10' WHERE id = 1`);
+    }
+  });
 });
 
 describe('repayment watch (§6 row 19)', () => {
