@@ -114,7 +114,6 @@ it('in embedded mode, the PostgreSQL it started shuts down too', async () => {
     embedded.kill('SIGTERM');
     expect(await exited).toBe(1);
     expect(output).toContain('"msg":"shutdown deadline passed with a component still stopping; exiting"');
-    console.log("AT EXIT", postgresProcesses().length); await new Promise((r) => setTimeout(r, 3000)); console.log("AFTER 3s", postgresProcesses().length, postgresProcesses().join(" | ").slice(0, 300));
     const gone = Date.now() + 30_000;
     while (postgresProcesses().length > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(postgresProcesses()).toEqual([]);
