@@ -42,12 +42,14 @@ export async function removeLoans(client: Executor, loanIds: readonly string[], 
 }
 
 /**
- * Recomputes every open loan (status not Closed/Rejected/Cancelled, plus loans never computed) as of `asOf`
- * and refreshes PAR for every scope: the start-up and after-midnight path. Returns the number of loans updated.
+ * Recomputes every open loan (status not Closed/Rejected/Cancelled, plus loans never computed) as of `asOf`,
+ * but those in `skip`, and refreshes PAR for every scope: the start-up and after-midnight path. Returns the number
+ * of loans updated.
  */
-export async function recomputeOpenLoans(client: Executor, asOf: string): Promise<number> {
+export async function recomputeOpenLoans(client: Executor, asOf: string, skip: readonly string[] = []): Promise<number> {
   assertIsoDate(asOf, 'recomputeOpenLoans(asOf)');
-  const { rows } = await client.query<{ n: number }>(`SELECT recompute_open_loans($1::date) AS n`, [asOf]);
+  assertLoanIds(skip, 'recomputeOpenLoans(skip)');
+  const { rows } = await client.query<{ n: number }>(`SELECT recompute_open_loans($1::date, $2::varchar[]) AS n`, [asOf, skip]);
   return rows[0]!.n;
 }
 

@@ -6,6 +6,7 @@
  * and the failing ones are rejected with PostgreSQL's message.
  */
 import type pg from 'pg';
+import { isRowError } from './database-failure';
 import {
   AMOUNT_LIMIT,
   type CustomerSourceRow,
@@ -18,6 +19,7 @@ import {
   type SourceRow,
   type SyncEntity,
 } from './django-reader';
+import { recomputeLoansIsolated, RECOMPUTE_REJECT_ENTITY } from './isolated-recompute';
 import type { RecomputeSteps } from './recompute';
 import {
   copiedVersions,
@@ -110,12 +112,6 @@ export interface BatchOutcome {
 
 export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new Set(), rejects: [], fixedIds: [], heldAt: null, heldIds: new Set() });
 
-/** SQLSTATE classes 22 (data exception) and 23 (integrity violation): the row is at fault, not the system. */
-function isRowError(error: unknown): error is Error & { code: string } {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
-
 /**
  * Writes `rows` with `write` under a savepoint; if a row breaks a constraint, rolls back and writes them one by
  * one, rejecting each failing row with the database's message. Other errors propagate (the batch rolls back).
@@ -150,6 +146,23 @@ async function writeResilient<R extends SourceRow>(
     }
   }
   return written;
+}
+
+/**
+ * Recomputes a batch's loans in its transaction, setting aside those the engine fails on (src/sync/isolated-recompute.ts);
+ * the reports made for the first time are added to `reported`, for the caller to announce once the batch commits.
+ * Returns the number of loans recomputed.
+ */
+export async function recomputeBatch(ctx: Pick<CopyContext, 'client' | 'recompute' | 'asOf'>, loanIds: readonly string[], reported: Reject[]): Promise<number> {
+  const { recomputed, newlyReported } = await recomputeLoansIsolated(ctx.client, ctx.recompute, loanIds, ctx.asOf);
+  reported.push(...newlyReported);
+  return recomputed;
+}
+
+/** Announces the reports a committed batch made for the first time; returns how many. */
+export function announceRejects(ctx: Pick<CopyContext, 'onReject'>, entity: string, rejects: readonly Reject[]): number {
+  for (const reject of rejects) ctx.onReject(entity, reject);
+  return rejects.length;
 }
 
 /**
@@ -410,7 +423,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
         maxUpdatedAt: complete && coversEdits ? ctx.scanStartedAt : stats.watermark.maxUpdatedAt,
       };
     };
-    const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputed: number }> => {
+    const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputeReported: Reject[]; recomputed: number }> => {
       switch (entity) {
         case 'officers':
           outcome.written += (await upsertOfficers(ctx.client, fresh as OfficerSourceRow[])).length;
@@ -445,15 +458,16 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
               ? await allLoanIds(ctx.client)
               : [...deferredLoans];
       }
-      const recomputed = recomputeNow.length === 0 ? 0 : await ctx.recompute.loans(ctx.client, recomputeNow.sort(), ctx.asOf);
+      const recomputeReported: Reject[] = [];
+      const recomputed = await recomputeBatch(ctx, recomputeNow.sort(), recomputeReported);
       const mark = nextMark(outcome.heldAt);
       if (mark.maxId !== stats.watermark.maxId || mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt || stats.unsavedWatermark) {
         await writeWatermark(ctx.client, entity, mark);
         stats.unsavedWatermark = false;
       }
-      return { mark, reported, recomputed };
+      return { mark, reported, recomputeReported, recomputed };
     };
-    let done: { mark: Watermark; reported: Reject[]; recomputed: number };
+    let done: { mark: Watermark; reported: Reject[]; recomputeReported: Reject[]; recomputed: number };
     if (fresh.length > 0 || finishesInitialLoad()) {
       done = await inBatchTransaction(ctx.client, write);
     } else {
@@ -465,14 +479,13 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       } else if (mark.maxUpdatedAt !== stats.watermark.maxUpdatedAt) {
         stats.unsavedWatermark = true;
       }
-      done = { mark, reported: [], recomputed: 0 };
+      done = { mark, reported: [], recomputeReported: [], recomputed: 0 };
     }
     if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
     for (const row of pageRows(entity, fresh)) {
       if (!outcome.heldIds.has(row.id) && (rememberFrom === null || row.updated_at >= rememberFrom)) ctx.seen.set(row.id, row.updated_at);
     }
-    for (const reject of done.reported) ctx.onReject(entity, reject);
-    stats.rejects += done.reported.length;
+    stats.rejects += announceRejects(ctx, entity, done.reported) + announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, done.recomputeReported);
     stats.rowsWritten += outcome.written;
     stats.loansRecomputed += done.recomputed;
     stats.watermark = done.mark;

@@ -14,9 +14,10 @@
  */
 import type pg from 'pg';
 import { removeLoans } from '../engine/recompute';
-import { emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, writeLoans, writeRepayments, type CopyContext } from './copy';
+import { announceRejects, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeRepayments, type CopyContext } from './copy';
 import type { DjangoReader, FingerprintedEntity } from './django-reader';
-import { deleteVanishedRepayments, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers } from './upsert';
+import { RECOMPUTE_REJECT_ENTITY } from './isolated-recompute';
+import { deleteVanishedRepayments, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers, type Reject } from './upsert';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
@@ -144,14 +145,14 @@ async function copyLoans(ctx: CopyContext, loanIds: readonly string[], result: R
   for (let i = 0; i < loanIds.length; i += REPAIR_CHUNK) {
     const loans = await ctx.reader.loansByIds(loanIds.slice(i, i + REPAIR_CHUNK));
     const outcome = emptyOutcome();
+    const recomputeReported: Reject[] = [];
     const reported = await inBatchTransaction(ctx.client, async () => {
       await writeLoans(ctx.client, loans, outcome);
       const reported = await recordRejects(ctx.client, 'loans', outcome.rejects, outcome.fixedIds);
-      result.loansRecomputed += await ctx.recompute.loans(ctx.client, [...outcome.touchedLoans].sort(), ctx.asOf);
+      result.loansRecomputed += await recomputeBatch(ctx, [...outcome.touchedLoans].sort(), recomputeReported);
       return reported;
     });
-    for (const reject of reported) ctx.onReject('loans', reject);
-    result.rejects += reported.length;
+    result.rejects += announceRejects(ctx, 'loans', reported) + announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, recomputeReported);
     written.push(...[...outcome.touchedLoans].sort());
   }
   return written;
@@ -222,16 +223,16 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): 
     const loanIds = drifting.slice(i, i + REPAIR_CHUNK);
     const rows = await ctx.reader.repaymentsOfLoans(loanIds);
     const outcome = emptyOutcome();
+    const recomputeReported: Reject[] = [];
     const reported = await inBatchTransaction(ctx.client, async () => {
       await writeRepayments(ctx, rows, NO_MISSING_LOANS, outcome); // drifting loans are local by construction
       result.repaymentsDeleted += await deleteVanishedRepayments(ctx.client, loanIds, rows.map((r) => r.id));
       const reported = await recordRejects(ctx.client, 'repayments', outcome.rejects, outcome.fixedIds);
       // Every drifting loan is recomputed, including those that only lost rows (no upsert touched them).
-      result.loansRecomputed += await ctx.recompute.loans(ctx.client, loanIds, ctx.asOf);
+      result.loansRecomputed += await recomputeBatch(ctx, loanIds, recomputeReported);
       return reported;
     });
-    for (const reject of reported) ctx.onReject('repayments', reject);
-    result.rejects += reported.length;
+    result.rejects += announceRejects(ctx, 'repayments', reported) + announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, recomputeReported);
     result.repaymentsWritten += outcome.written;
   }
   const holidayIds = await ctx.reader.holidayIds();

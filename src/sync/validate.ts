@@ -6,13 +6,14 @@
  */
 import type pg from 'pg';
 import { DjangoReader, SYNC_ENTITIES } from './django-reader';
+import { recomputeLoansIsolated } from './isolated-recompute';
 import { lockHolder } from './lock';
 import { findLoansGoneFromDjango } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 
 export interface Mismatch {
   /** Which comparison found it. */
-  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'gone_loan' | 'computed_field' | 'never_computed' | 'officer_totals';
+  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'gone_loan' | 'computed_field' | 'never_computed' | 'recompute_failed' | 'officer_totals';
   /** What differs: a loan id, an entity name for watermarks, `officer/wave` for officer totals. */
   key: string;
   /** The compared quantity or column (count, sum, max_id, a loans column). */
@@ -235,7 +236,11 @@ async function compareChunkWithRecompute(metrics: pg.Pool, recompute: Pick<Recom
     const { rows: groups } = await client.query<{ as_of: string; loan_ids: string[] }>(
       `SELECT computed_as_of::text AS as_of, array_agg(loan_id ORDER BY loan_id) AS loan_ids FROM validate_stored GROUP BY computed_as_of ORDER BY 1`,
     );
-    for (const group of groups) await recompute.loans(client, group.loan_ids, group.as_of);
+    const failed: Mismatch[] = [];
+    for (const group of groups) {
+      const { setAside } = await recomputeLoansIsolated(client, recompute, group.loan_ids, group.as_of);
+      failed.push(...setAside.map((r) => ({ check: 'recompute_failed' as const, key: r.id, field: 'computed_as_of', expected: group.as_of, actual: r.reason })));
+    }
     const { rows } = await client.query<{ loan_id: string; field: string; expected: string | null; actual: string | null }>(
       `SELECT s.loan_id, k.key AS field, (to_jsonb(l) -> k.key) #>> '{}' AS expected, k.value #>> '{}' AS actual
        FROM validate_stored s JOIN loans l ON l.loan_id = s.loan_id
@@ -244,7 +249,7 @@ async function compareChunkWithRecompute(metrics: pg.Pool, recompute: Pick<Recom
        ORDER BY s.loan_id, k.key`,
       [BOOKKEEPING_COLUMNS],
     );
-    return rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual }));
+    return [...failed, ...rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual }))];
   });
 }
 

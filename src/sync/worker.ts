@@ -16,8 +16,10 @@ import type { Logger } from '../logger';
 import { LongStatementSession, setStatementTimeout } from '../pg-pool';
 import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
+import { describeFailure } from './database-failure';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
+import { recomputeOpenLoansIsolated, RECOMPUTE_REJECT_ENTITY } from './isolated-recompute';
 import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
 import { LOAN_REMOVAL_BOUND, reconcile, type ReconcileResult } from './reconcile';
@@ -145,13 +147,6 @@ export class SyncStepError extends Error {
     super(`${step}: ${describeFailure(cause)}`, { cause });
     this.name = 'SyncStepError';
   }
-}
-
-function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const { code, detail } = error as { code?: unknown; detail?: unknown };
-  if (typeof code !== 'string') return error.message;
-  return `${error.message} (SQLSTATE ${code}${typeof detail === 'string' && detail !== '' ? `: ${detail}` : ''})`;
 }
 
 /** Runs one step of a cycle; its failure names the step. */
@@ -381,7 +376,10 @@ export class SyncWorker {
       let openLoansRecomputed: number | null = null;
       if (asOf !== this.openLoansRecomputedFor) {
         const locked = client;
-        openLoansRecomputed = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(locked, () => this.recompute.openLoans(locked, asOf)));
+        const daily = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(locked, () => recomputeOpenLoansIsolated(locked, this.recompute, asOf)));
+        for (const reject of daily.newlyReported) rejectLog.rejected(RECOMPUTE_REJECT_ENTITY, reject);
+        rejects += daily.newlyReported.length;
+        openLoansRecomputed = daily.recomputed;
         this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
         const keepDays = this.options.dpdHistoryRetentionDays;
         if (keepDays !== undefined) {
