@@ -170,6 +170,19 @@ new client.Counter({
   },
 });
 
+new client.Gauge({
+  name: 'gateway_sync_rejected_rows',
+  help:
+    'Rows in sync_rejects by entity, counted at each reconciliation: Django rows the sync did not take as they are, and loan_recompute, loans the engine fails on (an engine fault: alert on any)',
+  labelNames: ['entity'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    const counts = observed?.syncHealth?.().rejectedRows;
+    for (const [entity, rows] of Object.entries(counts ?? {})) this.set({ entity }, rows);
+  },
+});
+
 export type RouteLabel = 'graphql' | 'health' | 'other';
 
 /** Observes one request's duration under `route` when its response has been sent. */

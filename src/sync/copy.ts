@@ -19,11 +19,12 @@ import {
   type SourceRow,
   type SyncEntity,
 } from './django-reader';
-import { recomputeLoansIsolated, RECOMPUTE_REJECT_ENTITY } from './isolated-recompute';
+import { recomputeLoansIsolated } from './isolated-recompute';
 import type { RecomputeSteps } from './recompute';
 import {
   copiedVersions,
   insertUnknownOfficers,
+  RECOMPUTE_REJECT_ENTITY,
   recordRejects,
   replaceSchedules,
   upsertCustomers,

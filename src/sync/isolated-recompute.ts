@@ -13,10 +13,7 @@
 import type pg from 'pg';
 import { describeFailure, isRowError } from './database-failure';
 import type { RecomputeSteps } from './recompute';
-import { copiedVersions, recordRejects, type Reject } from './upsert';
-
-/** The sync_rejects entity of loans whose recompute fails. */
-export const RECOMPUTE_REJECT_ENTITY = 'loan_recompute';
+import { copiedVersions, RECOMPUTE_REJECT_ENTITY, recordRejects, type Reject } from './upsert';
 
 /** Failing loans a batch may set aside; more means the engine is at fault. */
 export const RECOMPUTE_ISOLATION_BOUND = 10;

@@ -16,8 +16,7 @@ import type pg from 'pg';
 import { removeLoans } from '../engine/recompute';
 import { announceRejects, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeRepayments, type CopyContext } from './copy';
 import type { DjangoReader, FingerprintedEntity } from './django-reader';
-import { RECOMPUTE_REJECT_ENTITY } from './isolated-recompute';
-import { deleteVanishedRepayments, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers, type Reject } from './upsert';
+import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers, type Reject } from './upsert';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */

@@ -5,7 +5,7 @@
  * written on INSERT only (D12).
  */
 import type pg from 'pg';
-import { utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SyncEntity } from './django-reader';
+import { SYNC_ENTITIES, utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SyncEntity } from './django-reader';
 
 /** Anything that runs a statement: the worker's dedicated client inside its batch transaction. */
 export type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -284,6 +284,21 @@ export async function recordRejects(db: Queryable, entity: string, rejects: read
   );
   const firstTime = new Set(rows.filter((r) => r.first_time).map((r) => r.django_id));
   return rejects.filter((r) => firstTime.has(r.id));
+}
+
+/** The sync_rejects entity of loans whose recompute fails (src/sync/isolated-recompute.ts). */
+export const RECOMPUTE_REJECT_ENTITY = 'loan_recompute';
+
+/** What sync_rejects reports on: the synced entities, and the loans the engine fails on. */
+export const REJECT_ENTITIES = [...SYNC_ENTITIES, RECOMPUTE_REJECT_ENTITY] as const;
+export type RejectEntity = (typeof REJECT_ENTITIES)[number];
+
+/** Rows in sync_rejects per entity, every entity present (0 when none), so a dashboard's series never vanish. */
+export async function countRejectsByEntity(db: Queryable): Promise<Record<RejectEntity, number>> {
+  const { rows } = await db.query<{ entity: string; rows: number }>(`SELECT entity, count(*)::int AS rows FROM sync_rejects GROUP BY entity`);
+  const counts = Object.fromEntries(REJECT_ENTITIES.map((entity) => [entity, 0])) as Record<RejectEntity, number>;
+  for (const row of rows) if (row.entity in counts) counts[row.entity as RejectEntity] = row.rows;
+  return counts;
 }
 
 /** Where the copy keeps each row's Django version (updated_at); officers and customers keep none. */

@@ -19,9 +19,10 @@ import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from
 import { describeFailure } from './database-failure';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
-import { recomputeOpenLoansIsolated, RECOMPUTE_REJECT_ENTITY } from './isolated-recompute';
+import { recomputeOpenLoansIsolated } from './isolated-recompute';
 import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
+import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type RejectEntity } from './upsert';
 import { LOAN_REMOVAL_BOUND, reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
@@ -121,6 +122,11 @@ export interface SyncHealth {
   lastError: string | null;
   /** Cycles finished since the worker was created: through, or failed (the loop retries a failed one next interval). */
   cycles: { succeeded: number; failed: number };
+  /**
+   * Rows in sync_rejects per entity (Django rows not taken as they are, and `loan_recompute`: loans the engine
+   * fails on), counted at each reconciliation; null before the first.
+   */
+  rejectedRows: Record<RejectEntity, number> | null;
 }
 
 type Schedule = Pick<
@@ -201,6 +207,7 @@ export class SyncWorker {
   private errorsLastCycle = 0;
   private lastError: string | null = null;
   private readonly cycles = { succeeded: 0, failed: 0 };
+  private rejectedRows: Record<RejectEntity, number> | null = null;
   /** A Django that is down fails the loop's cycle every interval: one line per cause and minute, and one when it ends. */
   private readonly loopFailures = new RepeatedFailures();
 
@@ -288,6 +295,7 @@ export class SyncWorker {
       errorsLastCycle: this.errorsLastCycle,
       lastError: this.lastError,
       cycles: { ...this.cycles },
+      rejectedRows: this.rejectedRows === null ? null : { ...this.rejectedRows },
     };
   }
 
@@ -446,6 +454,8 @@ export class SyncWorker {
       if (force.reconcile || (scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs)) {
         reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId));
         this.lastReconcileAt = Date.now();
+        const counting = client;
+        this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(counting));
         rejects += reconciliation.rejects;
         const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
         if (reconciliation.loansGoneKept.length > 0) {

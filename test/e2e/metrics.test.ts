@@ -43,6 +43,10 @@ it('reports the sync worker health that /health/ready reports, as gauges', async
   expect(samples.get('gateway_sync_last_cycle_rows')).toBe(sync.rowsLastCycle);
   expect(samples.get('gateway_sync_last_cycle_errors')).toBe(0);
   expect(samples.get('gateway_sync_lag_seconds')).toBeGreaterThanOrEqual(0);
+  // Every entity has its series from the first reconciliation on, at 0 here: nothing was rejected.
+  expect([...samples].filter(([series]) => series.startsWith('gateway_sync_rejected_rows'))).toEqual(
+    ['officers', 'customers', 'loans', 'repayments', 'loan_schedule', 'holiday', 'loan_recompute'].map((entity) => [`gateway_sync_rejected_rows{entity="${entity}"}`, 0]),
+  );
 });
 
 it("reports each pool's open, idle and waiting connections as the pools count them", async () => {

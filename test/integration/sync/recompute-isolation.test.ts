@@ -84,6 +84,10 @@ it('copies a batch whose recompute fails on one loan, recomputes the others, and
   // validate names the loan rather than failing on it.
   const mismatches = await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool });
   expect(mismatches).toEqual([{ check: 'recompute_failed', key: '101', field: 'computed_as_of', expected: TODAY, actual: REASON('101') }]);
+
+  // Operators see it counted (health, and the gateway_sync_rejected_rows gauge) from the next reconciliation.
+  await worker.reconcileNow();
+  expect(worker.health().rejectedRows).toMatchObject({ loans: 0, repayments: 0, loan_recompute: 1 });
 });
 
 it('a recompute of the loan that succeeds later ends its report', async () => {
