@@ -18,13 +18,13 @@ import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { describeFailure } from './database-failure';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
-import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { recomputeOpenLoansIsolated } from './isolated-recompute';
+import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
-import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type RejectEntity } from './upsert';
 import { LOAN_REMOVAL_BOUND, reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
+import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type RejectEntity } from './upsert';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
 /** The subset of a pino logger the worker uses. */
