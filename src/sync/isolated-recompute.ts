@@ -5,7 +5,8 @@
  * be copied. Instead, the loans it fails on are found by halving the batch inside savepoints that are rolled back,
  * the rest are recomputed in one statement, and each failing loan is reported in sync_rejects (entity
  * `loan_recompute`, with the database's error): its row and repayments are copied, its computed fields stay those
- * of its last recompute, and the next recompute of it that succeeds clears the report.
+ * of its last recompute, and the next recompute of it that succeeds clears the report (each reconciliation tries
+ * again: src/sync/reconcile.ts).
  *
  * When more than RECOMPUTE_ISOLATION_BOUND loans of a batch fail, or none fails alone, the fault is the engine's,
  * not a loan's: the error stands and the cycle fails, as before, naming it.

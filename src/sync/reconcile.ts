@@ -238,7 +238,28 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): 
   const deleted = await ctx.client.query(`DELETE FROM holiday WHERE NOT (id = ANY($1::bigint[]))`, [holidayIds]);
   result.holidaysDeleted = deleted.rowCount ?? 0;
   result.schedulesDeleted = await repairSchedules(ctx);
+  await retrySetAsideLoans(ctx, result);
   return result;
+}
+
+/**
+ * Recomputes again the loans set aside because the engine failed on them (src/sync/isolated-recompute.ts), so a
+ * fixed engine brings them back within a reconciliation, closed loans too (the daily recompute takes open loans
+ * only); those that still fail stay set aside, reported as they were. Reports of loans seedsmetrics no longer has
+ * (Django deleted them) end here.
+ */
+async function retrySetAsideLoans(ctx: CopyContext, result: ReconcileResult): Promise<void> {
+  const { rows } = await ctx.client.query<{ loan_id: string }>(
+    `WITH gone AS (
+       DELETE FROM sync_rejects r WHERE r.entity = $1 AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = r.django_id)
+     )
+     SELECT r.django_id AS loan_id FROM sync_rejects r JOIN loans l ON l.loan_id = r.django_id WHERE r.entity = $1 ORDER BY 1`,
+    [RECOMPUTE_REJECT_ENTITY],
+  );
+  if (rows.length === 0) return;
+  const reported: Reject[] = [];
+  result.loansRecomputed += await inBatchTransaction(ctx.client, () => recomputeBatch(ctx, rows.map((r) => r.loan_id), reported));
+  result.rejects += announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, reported);
 }
 
 /**

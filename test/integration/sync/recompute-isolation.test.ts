@@ -98,6 +98,37 @@ it('a recompute of the loan that succeeds later ends its report', async () => {
   expect(await reports()).toEqual([]);
 });
 
+it('each reconciliation tries the loans set aside again, so a fixed engine brings them back unasked', async () => {
+  await poison(['100']);
+  await h.django.repayment(1005, 100, 4400, '2025-11-06T10:00:00+01:00');
+  await worker.runOnce();
+  expect(await reports()).toEqual([{ django_id: '100', reason: REASON('100'), seen_count: 1 }]);
+  // Still failing: set aside again, the report as it was.
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRecomputed: 0, rejects: 0 });
+  expect(await reports()).toEqual([{ django_id: '100', reason: REASON('100'), seen_count: 1 }]);
+  // The fault gone, with nothing new from Django for the loan: the next reconciliation recomputes it.
+  await poison([]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRecomputed: 1 });
+  expect((await loans()).find((l) => l.loan_id === '100')).toEqual({ loan_id: '100', total_repayments: '13200.00', computed_as_of: TODAY });
+  expect(await reports()).toEqual([]);
+  expect(worker.health().rejectedRows).toMatchObject({ loan_recompute: 0 });
+});
+
+it('the report of a set-aside loan that Django then deletes ends with the loan', async () => {
+  await poison(['102']);
+  await h.django.repayment(1006, 102, 4400, '2025-11-06T10:00:00+01:00');
+  await worker.runOnce();
+  expect(await reports()).toEqual([{ django_id: '102', reason: REASON('102'), seen_count: 1 }]);
+  await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE ajo_loan_id = 102`);
+  await h.django.query(`DELETE FROM loans_ajoloan WHERE id = 102`);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRemoved: ['102'] });
+  expect(await reports()).toEqual([]);
+  // Django has the loan again (as before this test) for the next ones.
+  await poison([]);
+  await h.django.loan(102, 7, 11);
+  await worker.runOnce();
+});
+
 it('the daily recompute of open loans leaves out a loan it fails on and recomputes the rest', async () => {
   await poison(['102']);
   today = '2025-12-11';
