@@ -68,6 +68,9 @@ export interface SyncConfig {
 }
 
 /** How long the gateway waits for a database, and for itself to stop (src/pg-pool.ts, src/index.ts). */
+/** HTTP_KEEP_ALIVE_TIMEOUT_MS when unset: above the 60 s idle timeout of common load balancers. */
+export const DEFAULT_HTTP_KEEP_ALIVE_MS = 65_000;
+
 export interface TimeoutsConfig {
   /** Longest wait for a database connection: opening one, or a free one of a busy pool. @default 10000 */
   dbConnectMs: number;
@@ -384,7 +387,7 @@ export function loadConfig(env: Env = process.env): Config {
       dbConnectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
       dbStatementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
       shutdownMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 3_600_000),
-      httpKeepAliveMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 3_600_000),
+      httpKeepAliveMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_KEEP_ALIVE_MS, 1000, 3_600_000),
     },
   };
 }

@@ -17,6 +17,7 @@ import { withCors } from './cors';
 import { createFormatError } from './errors';
 import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
 import { createComplexityCheck } from './complexity';
+import { DEFAULT_HTTP_KEEP_ALIVE_MS } from './config';
 import { documentOverLimits } from './document-limits';
 import { firstRefusal, operationChecksPlugin } from './operation-checks';
 import { operationMetricsPlugin } from './operation-metrics';
@@ -116,7 +117,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   app.disable('x-powered-by');
   // Requests are routed once Apollo has started (below), before the server listens.
   const httpServer = http.createServer();
-  keepConnectionsAlive(httpServer, options.keepAliveMs ?? 65_000);
+  keepConnectionsAlive(httpServer, options.keepAliveMs ?? DEFAULT_HTTP_KEEP_ALIVE_MS);
   // Checked before an operation runs, in this order, on both transports (over HTTP a subscription is refused too).
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
   const checkTextArguments = createTextArgumentsCheck();

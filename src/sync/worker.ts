@@ -15,7 +15,7 @@ import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
 import { LongStatementSession, setStatementTimeout } from '../pg-pool';
 import { causeKey, RepeatedFailures } from '../repeated-failures';
-import { copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
+import { announceRejects, copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { describeFailure } from './database-failure';
 import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
 import { recomputeOpenLoansIsolated } from './isolated-recompute';
@@ -24,7 +24,7 @@ import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
 import { LOAN_REMOVAL_BOUND, reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
-import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type RejectEntity } from './upsert';
+import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type Reject, type RejectEntity } from './upsert';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
 /** The subset of a pino logger the worker uses. */
@@ -378,6 +378,7 @@ export class SyncWorker {
     let client: pg.PoolClient | null = null;
     let rejects = 0;
     const rejectLog = new CycleRejectLog(this.log);
+    const onReject = (entity: string, reject: Reject): void => rejectLog.rejected(entity, reject);
     try {
       client = await this.lockedClient();
       const asOf = await this.clock.today();
@@ -385,8 +386,7 @@ export class SyncWorker {
       if (asOf !== this.openLoansRecomputedFor) {
         const locked = client;
         const daily = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(locked, () => recomputeOpenLoansIsolated(locked, this.recompute, asOf)));
-        for (const reject of daily.newlyReported) rejectLog.rejected(RECOMPUTE_REJECT_ENTITY, reject);
-        rejects += daily.newlyReported.length;
+        rejects += announceRejects({ onReject }, RECOMPUTE_REJECT_ENTITY, daily.newlyReported);
         openLoansRecomputed = daily.recomputed;
         this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
         const keepDays = this.options.dpdHistoryRetentionDays;
@@ -412,7 +412,7 @@ export class SyncWorker {
         missingLoanWaitMs: Math.max(this.overlapMs, this.reconcileIntervalMs),
         scanEdits,
         batchSize: this.batchSize,
-        onReject: (entity, reject) => rejectLog.rejected(entity, reject),
+        onReject,
       };
       const marks = await readWatermarks(client);
       const entities = {} as Record<SyncEntity, EntityReport>;
