@@ -26,6 +26,9 @@ const SOURCES: Record<SyncEntity, { table: string; changed: string }> = {
   holiday: { table: 'loans_holiday', changed: 'updated_at' },
 };
 
+/** A Django primary key as text: a bigint's digits. */
+const DJANGO_ID = /^[0-9]{1,18}$/;
+
 /** Fields every copied row carries. */
 export interface SourceRow {
   id: string;
@@ -500,6 +503,16 @@ export class DjangoReader {
   rowFingerprints(entity: FingerprintedEntity): Promise<Array<{ id: string; fingerprint: string; updated_at: string }>> {
     const { table, changed } = SOURCES[entity];
     return this.plain(`SELECT t.id::text AS id, ${fingerprint('t')} AS fingerprint, ${utcText(`t.${changed}`)} AS updated_at FROM ${table} t`);
+  }
+
+  /**
+   * Which of these ids Django still has in `entity`'s table (ids of its rows that sync_rejects reports on). One
+   * statement, by primary key; ids that are not Django ids (digits) are not asked about and come back as they are.
+   */
+  async existingIds(entity: SyncEntity, ids: readonly string[]): Promise<string[]> {
+    const asked = ids.filter((id) => DJANGO_ID.test(id));
+    const rows = await this.plain<{ id: string }>(`SELECT t.id::text AS id FROM ${SOURCES[entity].table} t WHERE t.id = ANY($1::bigint[])`, [asked]);
+    return [...ids.filter((id) => !DJANGO_ID.test(id)), ...rows.map((r) => r.id)];
   }
 
   /** Ids of every Django loan, whatever its state. */

@@ -15,7 +15,7 @@
 import type pg from 'pg';
 import { removeLoans } from '../engine/recompute';
 import { announceRejects, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeRepayments, type CopyContext } from './copy';
-import type { DjangoReader, FingerprintedEntity } from './django-reader';
+import { SYNC_ENTITIES, type DjangoReader, type FingerprintedEntity, type SyncEntity } from './django-reader';
 import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers, type Reject } from './upsert';
 
 export interface ReconcileResult {
@@ -44,6 +44,8 @@ export interface ReconcileResult {
   schedulesDeleted: number;
   loansRecomputed: number;
   rejects: number;
+  /** Reports in sync_rejects of Django rows deleted since they were reported, ended. */
+  reportsEnded: number;
 }
 
 /** Loans re-copied per transaction. */
@@ -200,7 +202,7 @@ async function removeLoansGoneFromDjango(ctx: CopyContext, djangoIds: readonly s
 export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): Promise<ReconcileResult> {
   const result: ReconcileResult = {
     loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0, loansRepaired: [],
-    repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0,
+    repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
   };
   // Every Django loan's fingerprint, read once: its ids tell the deleted loans, its fingerprints the edited ones.
   const loanFingerprints = await ctx.reader.rowFingerprints('loans');
@@ -239,7 +241,30 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): 
   result.holidaysDeleted = deleted.rowCount ?? 0;
   result.schedulesDeleted = await repairSchedules(ctx);
   await retrySetAsideLoans(ctx, result);
+  result.reportsEnded = await endReportsOfDeletedRows(ctx);
   return result;
+}
+
+/**
+ * Ends the reports in sync_rejects of Django rows deleted since they were reported (a bad repayment Django then
+ * deleted, or one of a loan Django deleted): no copy reads such a row again to clear its report, so it would stay
+ * in the table and in the rejected-rows gauge for good. One statement per entity with reports, none when there are
+ * none. (The engine's reports, loan_recompute, end with the loan: retrySetAsideLoans.) Returns the reports ended.
+ */
+async function endReportsOfDeletedRows(ctx: CopyContext): Promise<number> {
+  const { rows } = await ctx.client.query<{ entity: SyncEntity; ids: string[] }>(
+    `SELECT entity, array_agg(django_id ORDER BY django_id) AS ids FROM sync_rejects WHERE entity = ANY($1::text[]) GROUP BY entity ORDER BY entity`,
+    [SYNC_ENTITIES],
+  );
+  let ended = 0;
+  for (const { entity, ids } of rows) {
+    const existing = new Set(await ctx.reader.existingIds(entity, ids));
+    const gone = ids.filter((id) => !existing.has(id));
+    if (gone.length === 0) continue;
+    const deleted = await ctx.client.query(`DELETE FROM sync_rejects WHERE entity = $1 AND django_id = ANY($2::text[])`, [entity, gone]);
+    ended += deleted.rowCount ?? 0;
+  }
+  return ended;
 }
 
 /**

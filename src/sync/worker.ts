@@ -465,6 +465,9 @@ export class SyncWorker {
               `(is DJANGO_DATABASE_URL the right database?). If Django did delete them: SELECT remove_loans('{id,…}'::varchar[], business_today()) in seedsmetrics`,
           );
         }
+        if (reconciliation.reportsEnded > 0) {
+          this.log.info({ ended: reconciliation.reportsEnded }, `${reconciliation.reportsEnded} sync_rejects reports ended: Django has deleted their rows`);
+        }
         const removed = reconciliation.loansRemoved.length;
         if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || removed > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
           this.log.warn(

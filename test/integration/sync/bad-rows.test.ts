@@ -3,7 +3,7 @@
  * their value and the bound, impossible dates and cut text are copied and reported once, and none of them stops the
  * sync. The engine runs for real here: an overflow in the recompute is what used to stop every cycle.
  */
-import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+import { memoryLogger, recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
@@ -229,6 +229,33 @@ it('a repayment of a loan that is not synced says why the loan was rejected', as
   expect(await rejects('repayments')).toEqual([
     { django_id: '1000', reason: 'loan 300 is not synced (borrower 999 does not exist in Django): repayment not copied', seen_count: 1 },
   ]);
+});
+
+it('reports of rows Django has since deleted end at the next reconciliation; reports of rows it still has stay', async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.user(8, { user_phone: '+234 803 123 4567 / +234 805 987 6543' }); // kept, cut to 20 characters
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 4400, null); // kept, never counted
+  await h.django.repayment(1001, 100, -5, '2025-11-05T10:00:00+01:00'); // kept, never counted
+  await h.django.loan(101, null, 11); // rejected: no officer
+  await h.django.repayment(1002, 101, 4400, '2025-11-04T10:00:00+01:00'); // not copied: its loan is not synced
+  const worker = h.worker({ log });
+  await worker.runOnce();
+  expect(worker.health().rejectedRows).toMatchObject({ officers: 1, loans: 1, repayments: 3 });
+
+  await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id IN (1000, 1002)`);
+  await h.django.query(`DELETE FROM loans_ajoloan WHERE id = 101`);
+  const reconciled = await worker.reconcileNow();
+
+  expect(reconciled.reconciliation).toMatchObject({ reportsEnded: 3, repaymentsDeleted: 1, loansRepaired: ['100'] });
+  expect(await h.rows(`SELECT entity, django_id FROM sync_rejects ORDER BY entity, django_id`)).toEqual([
+    { entity: 'officers', django_id: '8' },
+    { entity: 'repayments', django_id: '1001' },
+  ]);
+  expect(worker.health().rejectedRows).toMatchObject({ officers: 1, loans: 0, repayments: 1 });
+  expect(lines.filter((l) => String(l.msg).startsWith('3 sync_rejects reports ended')).map((l) => [l.level, l.ended])).toEqual([[30, 3]]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ reportsEnded: 0 });
+  await worker.stop();
 });
 
 it('a failed cycle names the step it failed in and the database error with its SQLSTATE and detail', async () => {
