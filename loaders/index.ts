@@ -27,6 +27,7 @@ import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchO
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
 import { fetchRepaymentWatch, type RepaymentWatchRow } from './repayment-watch.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
+import { fetchSyncReports, type SyncReportRow, type SyncReportSubject } from './sync-report.metrics';
 import { fetchSyncStatus, type SyncStatusRow } from './sync-status.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan } from './transition.metrics';
@@ -107,6 +108,8 @@ export interface Loaders {
   verticalLeads(filter: BranchFilter): Promise<VerticalLeadRow[]>;
   /** Portfolio KPIs (§4.5), one statement. */
   portfolioKpis(wave: string | null, regions: readonly string[] | null): Promise<PortfolioKpiRow>;
+  /** What the sync reported about `subject`'s Django rows (sync_rejects), by Django id ([] when nothing). */
+  syncReports(subject: SyncReportSubject): DataLoader<string, SyncReportRow[]>;
   /** How fresh seedsmetrics is (the sync worker's log), one statement. */
   syncStatus(): Promise<SyncStatusRow>;
   /** §4.6 top-risk loans per officer id; primes loanMetrics. */
@@ -239,6 +242,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const watches = memo<RepaymentWatchRow[]>();
   const filterLists = memo<FilterOptionsRow>();
   const officerCounts = memo<number>();
+  const syncReports = new LoaderFamily((subject: SyncReportSubject) =>
+    groupedLoader((ids: readonly string[]) => fetchSyncReports(metrics, subject, ids), (r) => r.djangoId, batching),
+  );
   const customerCounts = memo<number>();
 
   return {
@@ -305,6 +311,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       summaries(filterSignature({ filter, period, fields }), async () => fetchLoanSummary(metrics, filter, period, fields, await resolvePhone(filter))),
     repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId, batching),
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
+    syncReports: (subject) => syncReports.forArgs(subject, subject),
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId, batching),
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
     branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),

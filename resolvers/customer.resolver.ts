@@ -11,6 +11,7 @@ import { parseId } from './ids';
 import { LoanListArgs } from './loan.args';
 import { filteredLoanConnection } from './loan-list';
 import { CursorArgs } from './pagination';
+import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-report.type';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -29,6 +30,11 @@ export class CustomerResolver {
     @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC, description: 'Order by id.' }) direction: SortDirection = SortDirection.ASC,
   ): Promise<CustomerConnection> {
     return rootCustomerConnection(ctx, info, { kind: 'root', filter: parseCustomerFilter('filter', filter) }, { direction, ...page });
+  }
+
+  @FieldResolver(() => [SyncReport], { description: SYNC_REPORTS_DESCRIPTION })
+  syncReports(@Root() customer: Customer, @Ctx() ctx: AppContext): Promise<SyncReport[]> {
+    return loadSyncReports(ctx.loaders, 'customer', customer.id);
   }
 
   @FieldResolver(() => LoanConnection, { description: "The customer's synced loans, newest disbursement first." })

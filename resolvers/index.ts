@@ -8,6 +8,7 @@ import { LoanResolver } from './loan.resolver';
 import { MetaResolver } from './meta.resolver';
 import { OfficerResolver } from './officer.resolver';
 import { PortfolioResolver } from './portfolio.resolver';
+import { RepaymentResolver } from './repayment.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const coreResolvers: NonEmptyArray<Function> = [
@@ -15,6 +16,7 @@ export const coreResolvers: NonEmptyArray<Function> = [
   OfficerResolver,
   CustomerResolver,
   LoanResolver,
+  RepaymentResolver,
   LoanConnectionResolver,
   OfficerConnectionResolver,
   CustomerConnectionResolver,

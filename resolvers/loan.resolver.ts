@@ -13,6 +13,7 @@ import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
 import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, loanMetricsFieldsAsked, loanPartiesShown } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
+import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-report.type';
 import { loadOfficer, Officer, officerBaseKeysShown } from './officer.type';
 import { parseBoundedInt } from './pagination';
 
@@ -23,7 +24,7 @@ const FIMR_DEFAULT_DJANGO_STATUSES = ['OPEN', 'PAST_MATURITY'];
 const EARLY_INDICATOR_DPD: [number, number] = [1, 30];
 
 /** Loan fields resolved here through loaders of their own (not the seedsmetrics loan row). */
-const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'dpdHistory', 'transitions'];
+const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'dpdHistory', 'transitions', 'syncReports'];
 
 @Resolver(() => Loan)
 export class LoanResolver {
@@ -117,6 +118,11 @@ export class LoanResolver {
   ): Promise<DpdSnapshot[]> {
     const rows = await ctx.loaders.dpdHistory(parseBoundedInt('last', last, 1, 366)).load(loan.base.id);
     return rows.map((r) => Object.assign(new DpdSnapshot(), r));
+  }
+
+  @FieldResolver(() => [SyncReport], { description: `${SYNC_REPORTS_DESCRIPTION} A loan with synced false and no report is on its way (or not disbursed: §1.8).` })
+  syncReports(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<SyncReport[]> {
+    return loadSyncReports(ctx.loaders, 'loan', loan.base.id);
   }
 
   @FieldResolver(() => [LoanTransition], { description: 'DPD bucket transitions, newest first.' })

@@ -15,6 +15,7 @@ import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
 import { boundaryCursors, CursorArgs, decodeCursor, encodeCursor, LIST_ARG_DOCS, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
 import { OfficerPortfolio } from './portfolio.type';
+import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-report.type';
 
 /** §4.6: top-risk loans default to 20, at most 100. */
 export const TOP_RISK_MAX = 100;
@@ -83,6 +84,11 @@ export class OfficerResolver {
         position !== null,
       ),
     });
+  }
+
+  @FieldResolver(() => [SyncReport], { description: SYNC_REPORTS_DESCRIPTION })
+  syncReports(@Root() officer: Officer, @Ctx() ctx: AppContext): Promise<SyncReport[]> {
+    return loadSyncReports(ctx.loaders, 'officer', officer.id);
   }
 
   @FieldResolver(() => LoanConnection, { description: "The officer's synced loans (every status and user type unless filtered), newest disbursement first." })
