@@ -540,9 +540,8 @@ export class DjangoReader {
     );
   }
 
-  /** Ids of every Django holiday (the mirror drops the others at reconciliation). */
-  async holidayIds(): Promise<string[]> {
-    const rows = await this.plain<{ id: string }>(`SELECT id::text AS id FROM loans_holiday`);
-    return rows.map((r) => r.id);
+  /** Every Django holiday (a few hundred rows: the reconciliation compares the mirror with all of them). */
+  holidays(): Promise<HolidaySourceRow[]> {
+    return this.plain(`SELECT ${HOLIDAY_COLUMNS} FROM loans_holiday h ORDER BY h.id`);
   }
 }

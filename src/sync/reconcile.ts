@@ -9,14 +9,16 @@
  *   newest change and the fingerprint of their rows are compared with the copy (one aggregate per database); the
  *   repayments of every loan that differs are copied again, copies Django no longer has are deleted, and those loans
  *   recomputed;
- * - holidays and schedule instalments deleted in Django leave the mirror (the remaining instalments of such a loan
- *   are renumbered as Django now numbers them).
+ * - the holiday mirror is compared with every Django holiday (a few hundred rows): rows edited behind the edit scan's
+ *   back are copied again, rows Django deleted leave;
+ * - schedule instalments deleted in Django leave the mirror (the remaining instalments of such a loan are renumbered
+ *   as Django now numbers them).
  */
 import type pg from 'pg';
 import { removeLoans } from '../engine/recompute';
 import { announceRejects, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeRepayments, type CopyContext } from './copy';
 import { SYNC_ENTITIES, type DjangoReader, type FingerprintedEntity, type SyncEntity } from './django-reader';
-import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertCustomers, upsertOfficers, type Reject } from './upsert';
+import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertCustomers, upsertHolidays, upsertOfficers, type Reject } from './upsert';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
@@ -39,6 +41,8 @@ export interface ReconcileResult {
   loansRepaired: string[];
   repaymentsWritten: number;
   repaymentsDeleted: number;
+  /** Holidays whose Django row differed from the mirror's (edited without a newer updated_at), copied again. */
+  holidaysRefreshed: number;
   holidaysDeleted: number;
   /** Schedule instalments whose Django row is gone, deleted from the copy. */
   schedulesDeleted: number;
@@ -202,7 +206,7 @@ async function removeLoansGoneFromDjango(ctx: CopyContext, djangoIds: readonly s
 export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): Promise<ReconcileResult> {
   const result: ReconcileResult = {
     loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0, loansRepaired: [],
-    repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
+    repaymentsWritten: 0, repaymentsDeleted: 0, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
   };
   // Every Django loan's fingerprint, read once: its ids tell the deleted loans, its fingerprints the edited ones.
   const loanFingerprints = await ctx.reader.rowFingerprints('loans');
@@ -236,9 +240,7 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): 
     result.rejects += announceRejects(ctx, 'repayments', reported) + announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, recomputeReported);
     result.repaymentsWritten += outcome.written;
   }
-  const holidayIds = await ctx.reader.holidayIds();
-  const deleted = await ctx.client.query(`DELETE FROM holiday WHERE NOT (id = ANY($1::bigint[]))`, [holidayIds]);
-  result.holidaysDeleted = deleted.rowCount ?? 0;
+  await mirrorHolidays(ctx, result);
   result.schedulesDeleted = await repairSchedules(ctx);
   await retrySetAsideLoans(ctx, result);
   result.reportsEnded = await endReportsOfDeletedRows(ctx);
@@ -265,6 +267,19 @@ async function endReportsOfDeletedRows(ctx: CopyContext): Promise<number> {
     ended += deleted.rowCount ?? 0;
   }
   return ended;
+}
+
+/**
+ * Makes the holiday mirror Django's: rows that differ are written (upsertHolidays leaves equal rows alone, so a
+ * quiet reconciliation writes nothing) and rows Django no longer has are deleted, in one transaction.
+ */
+async function mirrorHolidays(ctx: CopyContext, result: ReconcileResult): Promise<void> {
+  const holidays = await ctx.reader.holidays();
+  await inBatchTransaction(ctx.client, async () => {
+    result.holidaysRefreshed = await upsertHolidays(ctx.client, holidays);
+    const deleted = await ctx.client.query(`DELETE FROM holiday WHERE NOT (id = ANY($1::bigint[]))`, [holidays.map((h) => h.id)]);
+    result.holidaysDeleted = deleted.rowCount ?? 0;
+  });
 }
 
 /**

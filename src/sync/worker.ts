@@ -469,7 +469,8 @@ export class SyncWorker {
           this.log.info({ ended: reconciliation.reportsEnded }, `${reconciliation.reportsEnded} sync_rejects reports ended: Django has deleted their rows`);
         }
         const removed = reconciliation.loansRemoved.length;
-        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || removed > 0 || reconciliation.holidaysDeleted > 0 || reconciliation.schedulesDeleted > 0) {
+        const holidays = reconciliation.holidaysRefreshed + reconciliation.holidaysDeleted;
+        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || removed > 0 || holidays > 0 || reconciliation.schedulesDeleted > 0) {
           this.log.warn(
             {
               removedLoans: reconciliation.loansRemoved.slice(0, 20),
@@ -481,6 +482,7 @@ export class SyncWorker {
               refreshedOfficers: reconciliation.officersRefreshed.length,
               refreshedCustomers: reconciliation.customersRefreshed.length,
               deleted: reconciliation.repaymentsDeleted,
+              holidaysRefreshed: reconciliation.holidaysRefreshed,
               holidaysDeleted: reconciliation.holidaysDeleted,
               schedulesDeleted: reconciliation.schedulesDeleted,
             },

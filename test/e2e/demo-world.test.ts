@@ -39,7 +39,7 @@ it('a reconciliation right after the initial sync repairs nothing: every loan, o
   const worker = new SyncWorker({ djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool, businessTz: 'Africa/Lagos', log: silentLogger() });
   try {
     const { reconciliation } = await worker.reconcileNow();
-    expect(reconciliation).toMatchObject({ loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysDeleted: 0, schedulesDeleted: 0 });
+    expect(reconciliation).toMatchObject({ loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, reportsEnded: 0 });
     expect(reconciliation!.loansChecked).toBeGreaterThan(100);
   } finally {
     await worker.stop();

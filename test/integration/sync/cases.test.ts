@@ -349,6 +349,28 @@ it('schedule instalments deleted in Django leave the copy at reconciliation; the
   expect(lines.filter((l) => l.msg === 'reconciliation repaired drift').map((l) => l.schedulesDeleted)).toEqual([2]);
 });
 
+it('holidays edited behind the edit scan (QuerySet.update) or deleted in Django are mirrored at reconciliation', async () => {
+  await h.django.holiday(1, { updated_at: '2025-01-01T00:00:00Z' });
+  await h.django.holiday(2, { date: '2025-12-26', name: 'Boxing Day', updated_at: '2025-01-01T00:00:00Z' });
+  const { log, lines } = memoryLogger();
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  await worker.runOnce();
+  const mirror = () => h.rows(`SELECT id::text, date::text, name FROM holiday ORDER BY id`);
+  expect(await mirror()).toEqual([{ id: '1', date: '2025-12-25', name: 'Christmas' }, { id: '2', date: '2025-12-26', name: 'Boxing Day' }]);
+  // Moved without a newer updated_at (an admin bulk action): the edit scan cannot see it.
+  await h.django.query(`UPDATE loans_holiday SET date = '2025-12-24', name = 'Christmas Eve' WHERE id = 1`);
+  await h.django.query(`DELETE FROM loans_holiday WHERE id = 2`);
+  await worker.runOnce();
+  expect(await mirror()).toEqual([{ id: '1', date: '2025-12-25', name: 'Christmas' }, { id: '2', date: '2025-12-26', name: 'Boxing Day' }]);
+
+  const repaired = await worker.reconcileNow();
+
+  expect(repaired.reconciliation).toMatchObject({ holidaysRefreshed: 1, holidaysDeleted: 1 });
+  expect(await mirror()).toEqual([{ id: '1', date: '2025-12-24', name: 'Christmas Eve' }]);
+  expect(lines.filter((l) => l.msg === 'reconciliation repaired drift').map((l) => [l.holidaysRefreshed, l.holidaysDeleted])).toEqual([[1, 1]]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ holidaysRefreshed: 0, holidaysDeleted: 0 });
+});
+
 it('is idempotent: a second cycle writes nothing, recomputes nothing and duplicates nothing', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
