@@ -85,14 +85,16 @@ export async function findDriftingLoans(
   return { checked: rows.length, drifting: rows.filter((r) => r.drifting).map((r) => r.loan_id).sort() };
 }
 
-/** Copies the Django loans of the population that seedsmetrics has neither copied nor rejected; returns their ids. */
-async function addMissingLoans(ctx: CopyContext, result: ReconcileResult): Promise<void> {
-  const eligible = await ctx.reader.eligibleLoanIds();
+/**
+ * Copies the disbursed Django loans (the population, §1.8) that seedsmetrics has neither copied nor reported: loans
+ * committed too late for the overlap window. A bad one is reported as the copy reports it (and not read again).
+ */
+async function addMissingLoans(ctx: CopyContext, disbursed: readonly string[], result: ReconcileResult): Promise<void> {
   const { rows: missing } = await ctx.client.query<{ id: string }>(
     `SELECT id FROM unnest($1::text[]) AS id
      WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = id)
        AND NOT EXISTS (SELECT 1 FROM sync_rejects r WHERE r.entity = 'loans' AND r.django_id = id)`,
-    [eligible],
+    [disbursed],
   );
   result.loansAdded.push(...(await copyLoans(ctx, missing.map((r) => r.id), result)));
 }
@@ -208,13 +210,14 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string): 
     loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0, loansRepaired: [],
     repaymentsWritten: 0, repaymentsDeleted: 0, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
   };
-  // Every Django loan's fingerprint, read once: its ids tell the deleted loans, its fingerprints the edited ones.
+  // Every Django loan's fingerprint, read once: its ids tell the deleted loans, its fingerprints the edited ones, and
+  // which are disbursed the missing ones.
   const loanFingerprints = await ctx.reader.rowFingerprints('loans');
   // Loans Django deleted first: with their Django row gone, their repayments would read as deleted just below,
   // and the loans would be recomputed as never repaid.
   await removeLoansGoneFromDjango(ctx, loanFingerprints.map((f) => f.id), result);
   // Missing loans next, so their repayments are compared (and copied) just below.
-  await addMissingLoans(ctx, result);
+  await addMissingLoans(ctx, loanFingerprints.filter((f) => f.disbursed === true).map((f) => f.id), result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
   result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')));

@@ -229,6 +229,29 @@ it('the overlap window picks up a row committed late with an older updated_at an
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1003' }, { repayment_id: '1004' }, { repayment_id: '1005' }]);
 });
 
+it('loans committed too late for the window are added at reconciliation: a bad one is reported once, an undisbursed one left out', async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.loan(100, 7, 11);
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  await worker.runOnce();
+  const late = { updated_at: new Date(Date.now() - 3_600_000) };
+  await h.django.loan(50, 7, 11, late);
+  await h.django.loan(51, 7, 11, { ...late, is_disbursed: false });
+  await h.django.loan(52, null, 11, late);
+  expect((await worker.runOnce()).entities.loans).toMatchObject({ maxId: '100', rejects: 0 });
+  expect(await h.rows(`SELECT loan_id FROM loans`)).toEqual([{ loan_id: '100' }]);
+
+  const repaired = await worker.reconcileNow();
+
+  expect(repaired.reconciliation).toMatchObject({ loansAdded: ['50'], rejects: 1 });
+  expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id::int`)).toEqual([{ loan_id: '50' }, { loan_id: '100' }]);
+  expect(await h.rows(`SELECT entity, django_id, reason FROM sync_rejects`)).toEqual([
+    { entity: 'loans', django_id: '52', reason: 'agent_id is NULL (a loan needs an officer)' },
+  ]);
+  expect(lines.filter((l) => l.msg === 'Django row rejected by the sync').map((l) => l.djangoId)).toEqual(['52']);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansAdded: [], rejects: 0 });
+});
+
 it('a loan edited with QuerySet.update() (updated_at left alone) is copied again and recomputed at reconciliation; the others are left alone', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.loan(101, 7, 11);
