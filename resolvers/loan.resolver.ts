@@ -13,9 +13,9 @@ import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
 import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, loanMetricsFieldsAsked, loanPartiesShown } from './loan-list';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
-import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-report.type';
 import { loadOfficer, Officer, officerBaseKeysShown } from './officer.type';
 import { parseBoundedInt } from './pagination';
+import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-report.type';
 
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
 /** FIMR drilldown default (§6 row 3): open and past-maturity loans only, unless the caller picks statuses. */
