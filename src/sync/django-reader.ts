@@ -110,6 +110,31 @@ export interface OfficerSourceRow extends SourceRow, KeptNote {
  */
 const fingerprint = (row: string): string => `md5(${row}::text)`;
 
+/**
+ * The fingerprint of a group of rows (a loan's repayments) from their fingerprints: the exact sum of each one's first
+ * 60 bits. Order-free, so neither database sorts a loan's rows to combine them (an md5 of the fingerprints in id
+ * order took twice as long on each side at scale 1: 4.7–5.1 → 2.5–2.8 s in Django, 2.5–2.7 → 1.3–1.8 s in
+ * seedsmetrics), and made of functions every PostgreSQL version has. Reconciliation computes it alike on both sides.
+ */
+export const fingerprintOfRows = (column: string): string => `sum(('x' || substr(${column}, 1, 15))::bit(60)::bigint)::text`;
+
+/** A sum of money as text in one form on both databases (0 for none, always two decimals), so texts compare. */
+export const moneyTotal = (sum: string): string => `COALESCE(${sum}, 0)::numeric(20,2)::text`;
+
+/**
+ * A loan's repayments summed up (reconciliation): all of them, those that count under D3, the newest updated_at
+ * (utcText form, null for none) and the fingerprint of their rows (fingerprintOfRows; null for none).
+ */
+export interface RepaymentTotals {
+  loan_id: string;
+  n: number;
+  total: string;
+  counted_n: number;
+  counted_total: string;
+  last_change: string | null;
+  fingerprint: string | null;
+}
+
 const OFFICER_COLUMNS = `
   u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
   left(COALESCE(u.username, u.email), 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
@@ -461,16 +486,14 @@ export class DjangoReader {
    * repayment (all rows, counted or not) up to id `throughId`, for the reconciliation that compares them with the
    * copy. One aggregate over the table.
    */
-  repaymentTotalsPerLoan(
-    throughId: string,
-  ): Promise<Array<{ loan_id: string; n: number; total: string; counted_n: number; counted_total: string; last_change: string; fingerprint: string }>> {
+  repaymentTotalsPerLoan(throughId: string): Promise<RepaymentTotals[]> {
     // The counted pair catches edits that leave count, sum and updated_at alone: Django's QuerySet.update() does
     // not touch auto_now fields, so a bulk reversal (marked_as, applied_to_loan) is invisible to the edit scan.
     // The fingerprint catches the rest of such edits (a paid_date corrected in bulk).
     return this.plain(
-      `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, sum(r.amount)::text AS total,
-              count(*) FILTER (WHERE ${COUNTS_UNDER_D3})::int AS counted_n, COALESCE(sum(r.amount) FILTER (WHERE ${COUNTS_UNDER_D3}), 0)::text AS counted_total,
-              max(${utcText('r.updated_at')}) AS last_change, md5(string_agg(r.fingerprint, '' ORDER BY r.id)) AS fingerprint
+      `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, ${moneyTotal('sum(r.amount)')} AS total,
+              count(*) FILTER (WHERE ${COUNTS_UNDER_D3})::int AS counted_n, ${moneyTotal(`sum(r.amount) FILTER (WHERE ${COUNTS_UNDER_D3})`)} AS counted_total,
+              ${utcText('max(r.updated_at)')} AS last_change, ${fingerprintOfRows('r.fingerprint')} AS fingerprint
        FROM (${REPAYMENTS_WITH_CENTS}) r WHERE r.amount IS NOT NULL AND r.id <= $1::bigint
        GROUP BY r.ajo_loan_id`,
       [throughId],

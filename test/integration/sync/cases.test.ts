@@ -372,6 +372,14 @@ it('schedule instalments deleted in Django leave the copy at reconciliation; the
   expect(lines.filter((l) => l.msg === 'reconciliation repaired drift').map((l) => l.schedulesDeleted)).toEqual([2]);
 });
 
+it('a quiet reconciliation finds no drift when repayment ids differ in length (999 and 1000 compare as numbers)', async () => {
+  await h.django.loan(100, 7, 11);
+  for (const id of [98, 99, 998, 999, 1000, 1001]) await h.django.repayment(id, 100, 500, '2025-11-04T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansChecked: 1, loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0 });
+});
+
 it('holidays edited behind the edit scan (QuerySet.update) or deleted in Django are mirrored at reconciliation', async () => {
   await h.django.holiday(1, { updated_at: '2025-01-01T00:00:00Z' });
   await h.django.holiday(2, { date: '2025-12-26', name: 'Boxing Day', updated_at: '2025-01-01T00:00:00Z' });
