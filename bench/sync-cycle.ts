@@ -2,7 +2,8 @@
  * Engine figures of a run, on the working copy: the worker's start-up cycle (full recompute of open loans at the
  * pinned business date, plus its first reconciliation), then incremental cycles after N new repayments were
  * committed into Django for N distinct open loans (target: under 1 s, recomputing only those loans): the loop's
- * usual cycle (new rows only), then, after N more, the cycle that also looks for edits (every 30 s by default).
+ * usual cycle (new rows only), then, after N more, the cycle that also looks for edits (every 30 s by default);
+ * last, a reconciliation that finds nothing to repair (every 5 minutes by default; no new row is copied meanwhile).
  */
 import pg from 'pg';
 import { silentLogger } from '../src/logger';
@@ -24,6 +25,8 @@ export interface SyncFigures {
   /** The same for N more repayments in a cycle that also scans Django's updated_at for edits (absent before session 7). */
   incrementalWithEditScanMs?: number;
   incrementalWithEditScanLoansRecomputed?: number;
+  /** A cycle that reconciles and finds no drift, its edit scan included (absent before session 15). */
+  quietReconcileMs?: number;
 }
 
 /** Inserts one repayment (a day's instalment, paid on the business date) for each of `count` open loans. */
@@ -66,6 +69,11 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
       const { ms: incrementalCycleMs, report: incremental } = await timedCycle(false);
       await insertRepayments(urls.djangoUrl, newRepayments, asOf);
       const withEditScan = await timedCycle(true);
+      const reconcileStarted = performance.now();
+      const reconciled = await worker.reconcileNow();
+      const quietReconcileMs = Math.round(performance.now() - reconcileStarted);
+      const repaired = reconciled.reconciliation?.loansRepaired.length ?? 0;
+      if (repaired > 0) throw new Error(`the bench's reconciliation repaired ${repaired} loans; a quiet one was expected (the cycles before it copied every row)`);
       return {
         startupCycleMs: Math.round(startup.durationMs),
         startupOpenLoansRecomputed: startup.openLoansRecomputed,
@@ -78,6 +86,7 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
         incrementalLoansRecomputed: incremental.loansRecomputed,
         incrementalWithEditScanMs: withEditScan.ms,
         incrementalWithEditScanLoansRecomputed: withEditScan.report.loansRecomputed,
+        quietReconcileMs,
       };
     } finally {
       await worker.stop();
