@@ -154,6 +154,11 @@ syncGauge('gateway_sync_lag_seconds', 'How stale seedsmetrics may be: now minus 
 syncGauge('gateway_sync_last_cycle_duration_seconds', 'Duration of the last sync cycle', (h) => (h.lastCycleMs === null ? null : h.lastCycleMs / 1000));
 syncGauge('gateway_sync_last_cycle_timestamp_seconds', 'When the last sync cycle finished (Unix time)', (h) => (h.lastCycleAt === null ? null : Date.parse(h.lastCycleAt) / 1000));
 syncGauge('gateway_sync_last_cycle_rows', 'Rows the last sync cycle copied', (h) => (h.lastCycleAt === null ? null : h.rowsLastCycle));
+syncGauge(
+  'gateway_sync_last_reconciliation_duration_seconds',
+  'Duration of the last reconciliation (every SYNC_RECONCILE_INTERVAL_MS); no new Django row is copied while it runs',
+  (h) => (h.lastReconciliationMs === null ? null : h.lastReconciliationMs / 1000),
+);
 syncGauge('gateway_sync_last_cycle_errors', 'Errors of the last sync cycle (rejected rows and failures)', (h) => (h.lastCycleAt === null ? null : h.errorsLastCycle));
 
 new client.Counter({

@@ -127,6 +127,11 @@ export interface SyncHealth {
    * fails on), counted at each reconciliation; null before the first.
    */
   rejectedRows: Record<RejectEntity, number> | null;
+  /**
+   * How long the last reconciliation took (ms): no new row is copied while it runs, so live feeds lag by as much
+   * once every reconcile interval. null before the first.
+   */
+  lastReconciliationMs: number | null;
 }
 
 type Schedule = Pick<
@@ -208,6 +213,7 @@ export class SyncWorker {
   private lastError: string | null = null;
   private readonly cycles = { succeeded: 0, failed: 0 };
   private rejectedRows: Record<RejectEntity, number> | null = null;
+  private lastReconciliationMs: number | null = null;
   /** A Django that is down fails the loop's cycle every interval: one line per cause and minute, and one when it ends. */
   private readonly loopFailures = new RepeatedFailures();
 
@@ -296,6 +302,7 @@ export class SyncWorker {
       lastError: this.lastError,
       cycles: { ...this.cycles },
       rejectedRows: this.rejectedRows === null ? null : { ...this.rejectedRows },
+      lastReconciliationMs: this.lastReconciliationMs,
     };
   }
 
@@ -452,7 +459,9 @@ export class SyncWorker {
       let reconciliation: ReconcileResult | null = null;
       // Only after a look for edits: an edit not yet copied would otherwise read as drift and be "repaired".
       if (force.reconcile || (scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs)) {
+        const reconcileStarted = performance.now();
         reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId));
+        this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
         this.lastReconcileAt = Date.now();
         const counting = client;
         this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(counting));

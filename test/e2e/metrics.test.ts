@@ -32,7 +32,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
   }
 }
 
-type SyncReport = { lastCycleAt: string | null; lastCycleMs: number | null; rowsLastCycle: number; errorsLastCycle: number };
+type SyncReport = { lastCycleAt: string | null; lastCycleMs: number | null; rowsLastCycle: number; errorsLastCycle: number; lastReconciliationMs: number | null };
 
 it('reports the sync worker health that /health/ready reports, as gauges', async () => {
   const ready = async () => ((await (await fetch(`${t.app.server.url}/health/ready`)).json()) as { sync: SyncReport }).sync;
@@ -42,6 +42,10 @@ it('reports the sync worker health that /health/ready reports, as gauges', async
   expect(samples.get('gateway_sync_last_cycle_duration_seconds')).toBe(sync.lastCycleMs! / 1000);
   expect(samples.get('gateway_sync_last_cycle_rows')).toBe(sync.rowsLastCycle);
   expect(samples.get('gateway_sync_last_cycle_errors')).toBe(0);
+  // The first cycle reconciles; a later one may have run meanwhile, and reconciles only every 5 minutes.
+  const reconciled = (await ready()).lastReconciliationMs;
+  expect(reconciled).toBeGreaterThan(0);
+  expect((await scrape()).get('gateway_sync_last_reconciliation_duration_seconds')).toBe(reconciled! / 1000);
   expect(samples.get('gateway_sync_lag_seconds')).toBeGreaterThanOrEqual(0);
   // Every entity has its series from the first reconciliation on, at 0 here: nothing was rejected.
   expect([...samples].filter(([series]) => series.startsWith('gateway_sync_rejected_rows'))).toEqual(

@@ -64,13 +64,16 @@ it('a loop whose cycles keep failing logs the first failure only (same cause, wi
 it('health() is starting before the first cycle, ok after it, degraded past maxLagMs, and reports the last cycle', async () => {
   await h.django.repayment(1000, 100, -5, '2025-12-01T10:00:00+01:00');
   const worker = h.worker({ recompute: recordingRecompute() });
-  expect(worker.health()).toEqual({ status: 'starting', lastCycleAt: null, lastCycleMs: null, lagMs: null, newestChangeAt: null, rowsLastCycle: 0, errorsLastCycle: 0, lastError: null, cycles: { succeeded: 0, failed: 0 }, rejectedRows: null });
+  expect(worker.health()).toEqual({ status: 'starting', lastCycleAt: null, lastCycleMs: null, lagMs: null, newestChangeAt: null, rowsLastCycle: 0, errorsLastCycle: 0, lastError: null, cycles: { succeeded: 0, failed: 0 }, rejectedRows: null, lastReconciliationMs: null });
   const before = Date.now();
   const report = await worker.runOnce();
   const health = worker.health();
   expect(health).toMatchObject({ status: 'ok', rowsLastCycle: 4, errorsLastCycle: 1, lastError: null, newestChangeAt: report.newestChangeAt, cycles: { succeeded: 1, failed: 0 } });
   // Counted at the first cycle's reconciliation: the repayment of -5 is kept and reported (D3).
   expect(health.rejectedRows).toEqual({ officers: 0, customers: 0, loans: 0, repayments: 1, loan_schedule: 0, holiday: 0, loan_recompute: 0 });
+  // The first cycle reconciles: its reconciliation's duration, part of the cycle's.
+  expect(health.lastReconciliationMs).toBeGreaterThan(0);
+  expect(health.lastReconciliationMs).toBeLessThanOrEqual(health.lastCycleMs!);
   expect(Date.parse(health.lastCycleAt!)).toBeGreaterThanOrEqual(before);
   expect(health.lagMs).toBeGreaterThanOrEqual(0);
   await waitFor('a millisecond to pass', async () => Date.now() > report.startedAt.getTime() + 2);
