@@ -67,10 +67,10 @@ export interface SyncConfig {
   statementTimeoutMs: number;
 }
 
-/** How long the gateway waits for a database, and for itself to stop (src/pg-pool.ts, src/index.ts). */
 /** HTTP_KEEP_ALIVE_TIMEOUT_MS when unset: above the 60 s idle timeout of common load balancers. */
 export const DEFAULT_HTTP_KEEP_ALIVE_MS = 65_000;
 
+/** How long the gateway waits for a database, and for itself to stop (src/pg-pool.ts, src/index.ts). */
 export interface TimeoutsConfig {
   /** Longest wait for a database connection: opening one, or a free one of a busy pool. @default 10000 */
   dbConnectMs: number;
