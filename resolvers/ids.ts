@@ -1,13 +1,9 @@
 /** Ids are Django's bigint ids as strings; they are validated once, at the edge, before any SQL sees them. */
+import { isDjangoId } from '../src/django-id';
 import { badUserInput } from '../src/errors';
 
-const ID_PATTERN = /^[1-9]\d{0,18}$/;
-const MAX_BIGINT = 9223372036854775807n;
+export { isDjangoId };
 export const ID_EXPECTED = 'a positive integer id such as "17533"';
-
-export function isDjangoId(value: unknown): value is string {
-  return typeof value === 'string' && ID_PATTERN.test(value) && BigInt(value) <= MAX_BIGINT;
-}
 
 /** The id, or a BAD_USER_INPUT error naming the argument. */
 export function parseId(argument: string, value: unknown): string {

@@ -4,6 +4,7 @@
  * (names, statuses, business dates in BUSINESS_TZ, money as exact decimal strings), so the write side only
  * inserts. Timestamps travel as UTC ISO strings with microseconds: exact and comparable as text.
  */
+import { isDjangoId } from '../django-id';
 import type { Queryable } from '../engine/clock';
 
 /** The Django tables the worker copies, in the order a cycle copies them (parents before children). */
@@ -25,9 +26,6 @@ const SOURCES: Record<SyncEntity, { table: string; changed: string }> = {
   loan_schedule: { table: 'loans_ajoloanschedule', changed: 'date_modified' },
   holiday: { table: 'loans_holiday', changed: 'updated_at' },
 };
-
-/** A Django primary key as text: a bigint's digits. */
-const DJANGO_ID = /^[0-9]{1,18}$/;
 
 /** Fields every copied row carries. */
 export interface SourceRow {
@@ -534,12 +532,11 @@ export class DjangoReader {
 
   /**
    * Which of these ids Django still has in `entity`'s table (ids of its rows that sync_rejects reports on). One
-   * statement, by primary key; ids that are not Django ids (digits) are not asked about and come back as they are.
+   * statement, by primary key; ids that are not Django ids (isDjangoId) are not asked about and come back as they are.
    */
   async existingIds(entity: SyncEntity, ids: readonly string[]): Promise<string[]> {
-    const asked = ids.filter((id) => DJANGO_ID.test(id));
-    const rows = await this.plain<{ id: string }>(`SELECT t.id::text AS id FROM ${SOURCES[entity].table} t WHERE t.id = ANY($1::bigint[])`, [asked]);
-    return [...ids.filter((id) => !DJANGO_ID.test(id)), ...rows.map((r) => r.id)];
+    const rows = await this.plain<{ id: string }>(`SELECT t.id::text AS id FROM ${SOURCES[entity].table} t WHERE t.id = ANY($1::bigint[])`, [ids.filter(isDjangoId)]);
+    return [...ids.filter((id) => !isDjangoId(id)), ...rows.map((r) => r.id)];
   }
 
   /** Ids of every Django loan, whatever its state. */
