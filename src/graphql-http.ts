@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { describeValue } from './errors';
 import { countGraphqlError } from './observability';
+import { bodyParametersProblem, searchParametersProblem } from './request-parameters';
 
 /**
  * What the context function throws to refuse a request before it is executed: answered with `status`, `headers`
@@ -45,13 +46,17 @@ class TransportError extends Error implements RequestRefusal {
     readonly status: number,
     message: string,
     readonly code = 'BAD_REQUEST',
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
 }
 
+/** GraphQL over HTTP's methods: GET for queries in the URL, POST for a JSON body. */
+const METHODS: ReadonlySet<string> = new Set(['GET', 'POST']);
+
 /** The query text of a request: `query` of a POST body, or of a GET's search parameters. */
-function queryTextOf(method: string | undefined, body: unknown, search: string): unknown {
+function queryTextOf(method: string, body: unknown, search: string): unknown {
   if (method === 'POST') return typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
   return new URLSearchParams(search).get('query') ?? undefined;
 }
@@ -168,6 +173,11 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
   const { apollo, context, maxBodyBytes, checkDocument } = options;
   apollo.assertStarted('createGraphqlHttpHandler()');
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const method = request.method ?? 'GET';
+    if (!METHODS.has(method)) {
+      sendRefusal(response, new TransportError(405, `GraphQL over HTTP takes GET (a query in the URL) or POST (a JSON body); got ${method}`, 'BAD_REQUEST', { allow: 'GET, POST' }));
+      return;
+    }
     let body: unknown;
     try {
       body = await parsedBody(request, maxBodyBytes);
@@ -180,7 +190,13 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
     const search = queryStart === -1 ? '' : url.slice(queryStart);
-    const queryText = queryTextOf(request.method, body, search);
+    // A POST without a JSON body (body undefined) is left to Apollo's CSRF prevention.
+    const misshapen = method === 'GET' ? searchParametersProblem(search) : body === undefined ? undefined : bodyParametersProblem(body as Record<string, unknown>);
+    if (misshapen !== undefined) {
+      sendRefusal(response, new TransportError(400, misshapen));
+      return;
+    }
+    const queryText = queryTextOf(method, body, search);
     const overLimits = typeof queryText === 'string' ? checkDocument?.(queryText) : undefined;
     if (overLimits !== undefined) {
       sendRefusal(response, new TransportError(400, overLimits, 'GRAPHQL_PARSE_FAILED'));
@@ -197,7 +213,7 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
       }
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
-      method: request.method ?? 'GET',
+      method,
       headers: headerMapOf(request),
       search,
       body,

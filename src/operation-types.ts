@@ -25,7 +25,7 @@ function served(schema: GraphQLSchema, transport: Transport): string {
 /**
  * Refuses an operation whose type the schema lacks (this API has no mutations) and, over HTTP, a subscription,
  * which is served over WebSocket (graphql-ws, protocol graphql-transport-ws) at the same path.
- * An operation that cannot be resolved (unknown operationName) is left to graphql-js, which names it.
+ * An operation that cannot be resolved (unknown operationName) is refused before (src/operation-selection.ts).
  */
 export function createOperationTypeCheck(schema: GraphQLSchema, transport: Transport, path: string): OperationCheck {
   return ({ document, operationName }) => {

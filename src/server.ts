@@ -21,6 +21,7 @@ import { DEFAULT_HTTP_KEEP_ALIVE_MS } from './config';
 import { documentOverLimits } from './document-limits';
 import { firstRefusal, operationChecksPlugin } from './operation-checks';
 import { operationMetricsPlugin } from './operation-metrics';
+import { checkOperationSelection } from './operation-selection';
 import { createOperationTypeCheck, type Transport } from './operation-types';
 import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
@@ -121,7 +122,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   // Checked before an operation runs, in this order, on both transports (over HTTP a subscription is refused too).
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
   const checkTextArguments = createTextArgumentsCheck();
-  const checksFor = (transport: Transport) => firstRefusal(createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkTextArguments, checkComplexity);
+  const checksFor = (transport: Transport) => firstRefusal(checkOperationSelection, createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkTextArguments, checkComplexity);
   let ws: GraphqlWsServer | undefined; // attached once the port is bound, below
   const disposeWs: ApolloServerPlugin<AppContext> = {
     async serverWillStart() {

@@ -1,7 +1,8 @@
 /**
  * What a client sees when it sends bad input to the running server: a body that is not JSON or is too large,
- * parse and validation errors, a bad argument, an operation over the complexity bound (over HTTP and over
- * graphql-ws) — each a clear error with a code — and never SQL, a stack or a host name.
+ * request parameters of the wrong shape, an operationName that picks no operation, parse and validation errors, a
+ * bad argument, an operation over the complexity bound (over HTTP and over graphql-ws) — each a clear error with a
+ * code — and never SQL, a stack or a host name.
  */
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -221,7 +222,7 @@ it('refuses the same operation over graphql-ws with an error message', async () 
 });
 
 /** The `error` message graphql-ws answers an operation with (failing the test if it gets a result instead). */
-async function wsErrors(payload: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
+async function wsErrors(payload: { query: string; variables?: Record<string, unknown>; operationName?: string }): Promise<unknown> {
   const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
   try {
     return await new Promise<unknown>((resolve, reject) => {
@@ -231,6 +232,86 @@ async function wsErrors(payload: { query: string; variables?: Record<string, unk
     await client.dispose();
   }
 }
+
+describe("a request's parameters of the wrong shape are refused with 400 BAD_REQUEST naming the parameter and what arrived", () => {
+  const DOCUMENT = 'The request body\'s "query" must be a string holding the GraphQL document, such as {"query": "{ __typename }"}';
+  const VARIABLES = 'The request body\'s "variables" must be a JSON object of the operation\'s variables, such as {"id": "17533"}';
+
+  it.each([
+    ['a query that is a number', { query: 5 }, `${DOCUMENT}; got 5`],
+    ['no query', { variables: {}, foo: 1 }, `${DOCUMENT}; got a body without it (members: "variables", "foo")`],
+    ['a null query', { query: null }, `${DOCUMENT}; got null`],
+    ['a blank query', { query: '  ' }, `${DOCUMENT}; got an empty string`],
+    ['variables that are a list', { query: '{ __typename }', variables: [1] }, `${VARIABLES}; got [1]`],
+    ['variables sent as JSON text', { query: '{ __typename }', variables: '{"n":1}' }, `${VARIABLES} (send the object itself, not JSON text of it); got "{\\"n\\":1}"`],
+    ['an operationName that is a number', { query: '{ __typename }', operationName: 3 }, 'The request body\'s "operationName" must be a string naming the operation to run (or left out); got 3'],
+    ['extensions that are a number', { query: '{ __typename }', extensions: 3 }, 'The request body\'s "extensions" must be a JSON object (or left out); got 3'],
+  ])('POST: %s', async (_case, body, message) => {
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(async () => {
+      answer = await post(body);
+    });
+    expect(answer).toEqual({ status: 400, json: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } });
+    expect(counted).toEqual({ BAD_REQUEST: 1 });
+  });
+
+  const OBJECT_TEXT = (name: string, example: string): string => `The search parameter "${name}" must be JSON text of an object, URL-encoded, such as ${example}`;
+
+  it.each([
+    ['no query', {}, 'The search parameter "query" must be a string holding the GraphQL document, such as ?query={__typename}; got none'],
+    ['variables that do not parse', { query: '{ __typename }', variables: '{bad' }, expect.stringMatching(/^The search parameter "variables" must be JSON text of an object, URL-encoded, such as \{"id": "17533"\}; got text that does not parse \(.+\)$/)],
+    ['variables that are a list', { query: '{ __typename }', variables: '[1]' }, `${OBJECT_TEXT('variables', '{"id": "17533"}')}; got [1]`],
+    ['extensions that are a number', { query: '{ __typename }', extensions: '3' }, `${OBJECT_TEXT('extensions', '{"persistedQuery": {…}}')}; got 3`],
+  ])('GET: %s', async (_case, params, message) => {
+    const search = new URLSearchParams(params as Record<string, string>).toString();
+    const response = await fetch(`${t.app.server.url}/graphql?${search}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } });
+  });
+
+  it('a persisted query sent by its hash alone still reaches Apollo, over POST and GET', async () => {
+    const persistedQuery = { version: 1, sha256Hash: 'f'.repeat(64) };
+    const notFound = { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] };
+    expect(await post({ extensions: { persistedQuery } })).toEqual({ status: 200, json: notFound });
+    const search = new URLSearchParams({ extensions: JSON.stringify({ persistedQuery }) }).toString();
+    const response = await fetch(`${t.app.server.url}/graphql?${search}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: notFound });
+  });
+
+  it.each(['PUT', 'DELETE', 'PATCH'])('%s: 405 with Allow, naming the methods GraphQL over HTTP takes', async (method) => {
+    const response = await fetch(`${t.app.server.url}/graphql`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect({ status: response.status, allow: response.headers.get('allow'), body: await response.json() }).toEqual({
+      status: 405,
+      allow: 'GET, POST',
+      body: { errors: [{ message: `GraphQL over HTTP takes GET (a query in the URL) or POST (a JSON body); got ${method}`, extensions: { code: 'BAD_REQUEST' } }] },
+    });
+  });
+});
+
+describe('an operationName that picks no operation of the document is refused naming the operations it has, over HTTP and graphql-ws', () => {
+  const TWO = 'query Officers { officers(first: 1) { totalCount } } query Kpis { portfolioKpis { __typename } }';
+
+  it.each([
+    ['two operations and no operationName', TWO, undefined, 'operationName must name the operation to run, "Officers" or "Kpis" (the document has 2); got none'],
+    ['a name the document does not have', TWO, 'Loans', 'operationName must be one of the document\'s operations, "Officers" or "Kpis"; got "Loans"'],
+    ['a name for a document whose one operation has none', '{ __typename }', 'Loans', 'operationName must be left out: the document\'s only operation has no name; got "Loans"'],
+  ])('%s', async (_case, query, operationName, message) => {
+    const refusal = { message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } };
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    const counted = await countedWhile(
+      async () => {
+        answer = await post({ query, operationName });
+      },
+      ['OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'INTERNAL_SERVER_ERROR'],
+    );
+    expect(answer).toEqual({ status: 400, json: { errors: [refusal] } });
+    expect(counted).toEqual({ OPERATION_RESOLUTION_FAILURE: 1 });
+    expect(await wsErrors({ query, operationName })).toEqual([refusal]);
+  });
+
+  it('a name the document has runs that operation', async () => {
+    expect(await post({ query: TWO, operationName: 'Kpis' })).toEqual({ status: 200, json: { data: { portfolioKpis: { __typename: 'PortfolioKpis' } } } });
+  });
+});
 
 describe('operations the transport does not serve are refused with 400 BAD_REQUEST saying where to go', () => {
   it.each([
