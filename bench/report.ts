@@ -247,7 +247,7 @@ export function printSummary(result: BenchResult): void {
   out.push(`dataset: ${JSON.stringify(d.rows)}; initial sync + full recompute ${d.initialSyncMs} ms${d.cached ? ` (measured when built, ${d.builtAt})` : ''}`);
   if (result.sync) {
     const s = result.sync;
-    out.push(`sync: start-up cycle ${s.startupCycleMs} ms; full recompute ${s.fullRecomputeMs} ms (${s.fullRecomputeLoans} loans); incremental ${s.incrementalCycleMs} ms for ${s.newRepayments} repayments → ${s.incrementalLoansRecomputed} loans recomputed${s.incrementalWithEditScanMs === undefined ? '' : `; with the edit scan ${s.incrementalWithEditScanMs} ms → ${s.incrementalWithEditScanLoansRecomputed} loans`}${s.quietReconcileMs === undefined ? '' : `; a quiet reconciliation ${s.quietReconcileMs} ms`}`);
+    out.push(`sync: start-up cycle ${s.startupCycleMs} ms; full recompute ${s.fullRecomputeMs} ms (${s.fullRecomputeLoans} loans); incremental ${s.incrementalCycleMs} ms for ${s.newRepayments} repayments → ${s.incrementalLoansRecomputed} loans recomputed${s.incrementalWithEditScanMs === undefined ? '' : `; with the edit scan ${s.incrementalWithEditScanMs} ms → ${s.incrementalWithEditScanLoansRecomputed} loans`}${s.quietReconcileMs === undefined ? '' : `; a quiet reconciliation ${s.quietReconcileMs} ms`}${s.scheduledReconcileMs === undefined ? '' : ` (every loan fingerprinted; a scheduled one, slice ${s.scheduledReconcileSlice}: ${s.scheduledReconcileMs} ms)`}`);
   }
   // The tables carry the latency, statement, memory, live-feed and target figures.
   out.push('', markdownTables(result));

@@ -3,7 +3,8 @@
  * pinned business date, plus its first reconciliation), then incremental cycles after N new repayments were
  * committed into Django for N distinct open loans (target: under 1 s, recomputing only those loans): the loop's
  * usual cycle (new rows only), then, after N more, the cycle that also looks for edits (every 30 s by default);
- * last, a reconciliation that finds nothing to repair (every 5 minutes by default; no new row is copied meanwhile).
+ * last, reconciliations that find nothing to repair (no new row is copied meanwhile): a forced one, which
+ * fingerprints every loan's repayments, and a scheduled one (every 5 minutes by default), which fingerprints a twelfth.
  */
 import pg from 'pg';
 import { silentLogger } from '../src/logger';
@@ -25,8 +26,14 @@ export interface SyncFigures {
   /** The same for N more repayments in a cycle that also scans Django's updated_at for edits (absent before session 7). */
   incrementalWithEditScanMs?: number;
   incrementalWithEditScanLoansRecomputed?: number;
-  /** A cycle that reconciles and finds no drift, its edit scan included (absent before session 15). */
+  /**
+   * A cycle that reconciles and finds no drift, its edit scan included (absent before session 15): forced, so every
+   * loan's repayments are fingerprinted (until session 15 every reconciliation did).
+   */
   quietReconcileMs?: number;
+  /** The same for a scheduled reconciliation, which fingerprints one slice of the loans (absent before session 16). */
+  scheduledReconcileMs?: number;
+  scheduledReconcileSlice?: string;
 }
 
 /** Inserts one repayment (a day's instalment, paid on the business date) for each of `count` open loans. */
@@ -54,6 +61,7 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
   const djangoPool = createPool({ url: urls.djangoUrl, max: 4, readOnly: true, applicationName: 'bench/sync' });
   const metricsPool = createPool({ url: urls.metricsUrl, max: 4, applicationName: 'bench/sync' });
   try {
+    let figures: SyncFigures;
     const worker = new SyncWorker({ djangoPool, metricsPool, businessTz: 'Africa/Lagos', reconcileIntervalMs: 86_400_000, log: silentLogger() });
     try {
       const startup = await worker.runOnce();
@@ -72,9 +80,8 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
       const reconcileStarted = performance.now();
       const reconciled = await worker.reconcileNow();
       const quietReconcileMs = Math.round(performance.now() - reconcileStarted);
-      const repaired = reconciled.reconciliation?.loansRepaired.length ?? 0;
-      if (repaired > 0) throw new Error(`the bench's reconciliation repaired ${repaired} loans; a quiet one was expected (the cycles before it copied every row)`);
-      return {
+      expectQuiet(reconciled);
+      figures = {
         startupCycleMs: Math.round(startup.durationMs),
         startupOpenLoansRecomputed: startup.openLoansRecomputed,
         fullRecomputeMs,
@@ -91,7 +98,34 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
     } finally {
       await worker.stop();
     }
+    const scheduled = await timeScheduledReconciliation({ djangoPool, metricsPool });
+    return { ...figures, scheduledReconcileMs: scheduled.ms, scheduledReconcileSlice: scheduled.slice };
   } finally {
     await Promise.all([djangoPool.end(), metricsPool.end()]);
+  }
+}
+
+function expectQuiet(report: CycleReport): void {
+  const repaired = report.reconciliation?.loansRepaired.length ?? 0;
+  if (repaired > 0) throw new Error(`the bench's reconciliation repaired ${repaired} loans; a quiet one was expected (the cycles before it copied every row)`);
+}
+
+/**
+ * A scheduled reconciliation, timed on a worker of its own whose every cycle reconciles as scheduled (a 1-ms
+ * interval): its first cycle fingerprints every loan, its second (timed) one slice, as every 5-minute one does.
+ */
+async function timeScheduledReconciliation(pools: { djangoPool: pg.Pool; metricsPool: pg.Pool }): Promise<{ ms: number; slice: string }> {
+  const worker = new SyncWorker({ ...pools, businessTz: 'Africa/Lagos', reconcileIntervalMs: 1, log: silentLogger() });
+  try {
+    await worker.runOnce();
+    const started = performance.now();
+    const report = await worker.runOnce();
+    const ms = Math.round(performance.now() - started);
+    expectQuiet(report);
+    const slice = report.reconciliation?.fingerprintSlice;
+    if (slice === undefined || slice.of === 1) throw new Error(`the bench's scheduled reconciliation fingerprinted ${slice ? 'every loan' : 'nothing'}; one slice was expected`);
+    return { ms, slice: `${slice.index} of ${slice.of}` };
+  } finally {
+    await worker.stop();
   }
 }

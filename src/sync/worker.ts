@@ -22,6 +22,7 @@ import { recomputeOpenLoansIsolated } from './isolated-recompute';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
+import { FingerprintRotation } from './fingerprint-rotation';
 import { LOAN_REMOVAL_BOUND, reconcile, type ReconcileResult } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type Reject, type RejectEntity } from './upsert';
@@ -46,7 +47,11 @@ export interface SyncWorkerOptions {
    * copy new rows only. The first cycle, runOnce() and reconcileNow() always scan. 0 scans every cycle. @default 30000
    */
   editScanIntervalMs?: number;
-  /** Milliseconds between reconciliations (the first cycle always reconciles). @default 300000 */
+  /**
+   * Milliseconds between reconciliations (the first cycle always reconciles). Each compares every loan's repayment
+   * counts and sums, and the fingerprints of a slice of the loans in turn (src/sync/fingerprint-rotation.ts).
+   * @default 300000
+   */
   reconcileIntervalMs?: number;
   /** Lag above which health() reports "degraded". @default 120000 */
   maxLagMs?: number;
@@ -200,6 +205,7 @@ export class SyncWorker {
   /** Per entity: versions this worker committed inside the current overlap window (see copyEntity). */
   private readonly seen = new Map<SyncEntity, Map<string, string>>();
   private lastReconcileAt = 0;
+  private readonly fingerprints: FingerprintRotation;
   /** Per entity: the held repayment last logged, so a wait is logged once, not every cycle. */
   private readonly loggedHolds = new Map<SyncEntity, string | null>();
 
@@ -227,6 +233,7 @@ export class SyncWorker {
     this.overlapMs = options.overlapMs ?? DEFAULTS.overlapMs;
     this.editScanIntervalMs = options.editScanIntervalMs ?? DEFAULTS.editScanIntervalMs;
     this.reconcileIntervalMs = options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs;
+    this.fingerprints = new FingerprintRotation(this.reconcileIntervalMs);
     this.maxLagMs = options.maxLagMs ?? DEFAULTS.maxLagMs;
     this.batchSize = options.batchSize ?? DEFAULTS.batchSize;
     this.log = options.log;
@@ -460,7 +467,9 @@ export class SyncWorker {
       // Only after a look for edits: an edit not yet copied would otherwise read as drift and be "repaired".
       if (force.reconcile || (scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs)) {
         const reconcileStarted = performance.now();
-        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId));
+        const slice = this.fingerprints.next(force.reconcile);
+        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId, slice));
+        this.fingerprints.completed(slice);
         this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
         this.lastReconcileAt = Date.now();
         const counting = client;
@@ -494,6 +503,7 @@ export class SyncWorker {
               holidaysRefreshed: reconciliation.holidaysRefreshed,
               holidaysDeleted: reconciliation.holidaysDeleted,
               schedulesDeleted: reconciliation.schedulesDeleted,
+              fingerprintSlice: reconciliation.fingerprintSlice,
             },
             'reconciliation repaired drift',
           );

@@ -296,6 +296,50 @@ it('a repayment edited with QuerySet.update() (paid_date corrected, updated_at l
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], loansRefreshed: [] });
 });
 
+it("scheduled reconciliations fingerprint one slice of the loans in turn (loan id % 12), while every loan's counts and sums are compared every time", async () => {
+  // 101 % 12 = 5, 103 % 12 = 7.
+  await h.django.loan(101, 7, 11);
+  await h.django.loan(103, 7, 11);
+  await h.django.repayment(1000, 101, 500, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 101, 700, '2025-11-05T10:00:00+01:00');
+  await h.django.repayment(1002, 103, 300, '2025-11-05T10:00:00+01:00');
+  await h.django.repayment(1003, 103, 400, '2025-11-06T10:00:00+01:00');
+  // A 1-ms interval: every cycle reconciles as scheduled, in 12 slices.
+  const worker = h.worker({ recompute: recordingRecompute(), reconcileIntervalMs: 1 });
+  expect((await worker.runOnce()).reconciliation).toMatchObject({ fingerprintSlice: { index: 0, of: 1 }, loansRepaired: [] });
+  // Only 101's fingerprint tells this edit; deleting 1003 changes 103's count.
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET paid_date = '2025-11-06T10:00:00+01:00' WHERE id = 1000`);
+  await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1003`);
+  const slices: Array<{ slice: unknown; repaired: string[] }> = [];
+  for (let i = 0; i < 7; i++) {
+    const { reconciliation } = await worker.runOnce();
+    slices.push({ slice: reconciliation!.fingerprintSlice, repaired: reconciliation!.loansRepaired });
+  }
+  expect(slices).toEqual([
+    { slice: { index: 0, of: 12 }, repaired: ['103'] },
+    ...[1, 2, 3, 4].map((index) => ({ slice: { index, of: 12 }, repaired: [] })),
+    { slice: { index: 5, of: 12 }, repaired: ['101'] },
+    { slice: { index: 6, of: 12 }, repaired: [] },
+  ]);
+  expect(await h.rows(`SELECT repayment_id, payment_date::text FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', payment_date: '2025-11-06' },
+    { repayment_id: '1001', payment_date: '2025-11-05' },
+    { repayment_id: '1002', payment_date: '2025-11-05' },
+  ]);
+});
+
+it('a forced reconciliation (reconcileNow) fingerprints every loan, whatever the turn', async () => {
+  await h.django.loan(101, 7, 11);
+  await h.django.repayment(1000, 101, 500, '2025-11-04T10:00:00+01:00');
+  const worker = h.worker({ recompute: recordingRecompute(), reconcileIntervalMs: 1 });
+  await worker.runOnce();
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET paid_date = '2025-11-06T10:00:00+01:00' WHERE id = 1000`);
+  expect((await worker.runOnce()).reconciliation).toMatchObject({ fingerprintSlice: { index: 0, of: 12 }, loansRepaired: [] });
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ fingerprintSlice: { index: 0, of: 1 }, loansRepaired: ['101'] });
+  // The turn goes on where it was.
+  expect((await worker.runOnce()).reconciliation).toMatchObject({ fingerprintSlice: { index: 1, of: 12 }, loansRepaired: [] });
+});
+
 it('officers and customers edited with QuerySet.update() (the admin bulk actions) are copied again at reconciliation, and the copies on their loans', async () => {
   await h.django.user(9);
   await h.django.customer(12);

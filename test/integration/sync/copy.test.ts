@@ -146,3 +146,21 @@ describe('the versions the worker remembers', () => {
     }
   });
 });
+
+describe("a reconciliation's per-loan totals from Django", () => {
+  it('fingerprint only the loans of the slice asked for (the others are not hashed), and the same rows alike whatever the slice', async () => {
+    await h.django.user(7);
+    await h.django.customer(11);
+    // 101 % 12 = 5, 103 % 12 = 7.
+    for (const loan of [101, 103]) await h.django.loan(loan, 7, 11);
+    await h.django.repayment(1000, 101, 500, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1001, 103, 700, '2025-11-05T10:00:00+01:00');
+    const reader = new DjangoReader(h.dbs.django.pool, 'Africa/Lagos');
+    const fingerprints = async (slice: { index: number; of: number }) =>
+      Object.fromEntries((await reader.repaymentTotalsPerLoan('1001', slice)).map((t) => [t.loan_id, t.fingerprint]));
+    const every = await fingerprints({ index: 0, of: 1 });
+    expect(every).toEqual({ '101': expect.stringMatching(/^[0-9]+$/), '103': expect.stringMatching(/^[0-9]+$/) });
+    expect(await fingerprints({ index: 5, of: 12 })).toEqual({ '101': every['101'], '103': null });
+    expect(await fingerprints({ index: 7, of: 12 })).toEqual({ '101': null, '103': every['103'] });
+  });
+});
