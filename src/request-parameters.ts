@@ -19,11 +19,11 @@ const absent = (value: unknown): value is undefined | null => value === undefine
 /** An automatic persisted query may leave `query` out: its hash names a document sent before. */
 const namesPersistedQuery = (extensions: unknown): boolean => isObject(extensions) && isObject(extensions['persistedQuery']);
 
-/** Why `query` is not a document to run, or undefined; `where` names the parameter, `none` what its absence reads as. */
-function queryProblem(query: unknown, extensions: unknown, where: string, example: string, none: string): string | undefined {
-  if (typeof query === 'string' && query.trim() !== '') return undefined;
+/** Why `query` is not a document to run, or undefined; `where` names the parameter, `none` tells its absence. */
+function queryProblem(query: unknown, extensions: unknown, where: string, example: string, none: () => string): string | undefined {
+  if (typeof query === 'string' && /\S/.test(query)) return undefined;
   if (absent(query) && namesPersistedQuery(extensions)) return undefined;
-  const got = query === undefined ? none : typeof query === 'string' ? 'an empty string' : describeValue(query);
+  const got = query === undefined ? none() : typeof query === 'string' ? 'an empty string' : describeValue(query);
   return `${where} must be a string holding the GraphQL document, such as ${example}; got ${got}`;
 }
 
@@ -33,8 +33,8 @@ export function bodyParametersProblem(body: Record<string, unknown>): string | u
   if (!absent(extensions) && !isObject(extensions)) {
     return `The request body's "extensions" must be a JSON object (or left out); got ${describeValue(extensions)}`;
   }
-  const members = Object.keys(body).map((key) => JSON.stringify(key)).join(', ');
-  const queryWrong = queryProblem(query, extensions, `The request body's "query"`, POST_EXAMPLE, `a body without it (members: ${members})`);
+  const members = (): string => Object.keys(body).map((key) => JSON.stringify(key)).join(', ');
+  const queryWrong = queryProblem(query, extensions, `The request body's "query"`, POST_EXAMPLE, () => `a body without it (members: ${members()})`);
   if (queryWrong !== undefined) return queryWrong;
   if (!absent(variables) && !isObject(variables)) {
     const jsonText = typeof variables === 'string' ? ' (send the object itself, not JSON text of it)' : '';
@@ -65,6 +65,6 @@ export function searchParametersProblem(search: string): string | undefined {
   const params = new URLSearchParams(search);
   const extensions = jsonObjectParameter(params, 'extensions', '{"persistedQuery": {…}}');
   if (extensions.problem !== undefined) return extensions.problem;
-  const queryWrong = queryProblem(params.get('query') ?? undefined, extensions.value, 'The search parameter "query"', GET_EXAMPLE, 'none');
+  const queryWrong = queryProblem(params.get('query') ?? undefined, extensions.value, 'The search parameter "query"', GET_EXAMPLE, () => 'none');
   return queryWrong ?? jsonObjectParameter(params, 'variables', VARIABLES_EXAMPLE).problem;
 }
