@@ -54,6 +54,7 @@ class TransportError extends Error implements RequestRefusal {
 
 /** GraphQL over HTTP's methods: GET for queries in the URL, POST for a JSON body. */
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST']);
+const ALLOWED = [...METHODS].join(', ');
 
 /** The query text of a request: `query` of a POST body, or of a GET's search parameters. */
 function queryTextOf(method: string, body: unknown, search: string): unknown {
@@ -174,8 +175,13 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
   apollo.assertStarted('createGraphqlHttpHandler()');
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      // What the path allows (a CORS preflight is answered before this, by src/cors.ts).
+      response.writeHead(204, { allow: ALLOWED }).end();
+      return;
+    }
     if (!METHODS.has(method)) {
-      sendRefusal(response, new TransportError(405, `GraphQL over HTTP takes GET (a query in the URL) or POST (a JSON body); got ${method}`, 'BAD_REQUEST', { allow: 'GET, POST' }));
+      sendRefusal(response, new TransportError(405, `GraphQL over HTTP takes GET (a query in the URL) or POST (a JSON body); got ${method}`, 'BAD_REQUEST', { allow: ALLOWED }));
       return;
     }
     let body: unknown;

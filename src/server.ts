@@ -180,6 +180,8 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     const report = await options.readiness();
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
+  // Before the playground's router, which would answer OPTIONS with its own methods (GET, HEAD).
+  app.options(GRAPHQL_PATH, (request, response) => graphql(request, response));
   app.use(playgroundRouter(GRAPHQL_PATH));
   app.all(GRAPHQL_PATH, (request, response) => graphql(request, response));
   app.use(unknownRoute(GRAPHQL_PATH));

@@ -277,6 +277,11 @@ describe("a request's parameters of the wrong shape are refused with 400 BAD_REQ
     expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: notFound });
   });
 
+  it('OPTIONS: 204 with Allow naming the methods GraphQL over HTTP takes', async () => {
+    const response = await fetch(`${t.app.server.url}/graphql`, { method: 'OPTIONS' });
+    expect({ status: response.status, allow: response.headers.get('allow'), body: await response.text() }).toEqual({ status: 204, allow: 'GET, POST', body: '' });
+  });
+
   it.each(['PUT', 'DELETE', 'PATCH'])('%s: 405 with Allow, naming the methods GraphQL over HTTP takes', async (method) => {
     const response = await fetch(`${t.app.server.url}/graphql`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect({ status: response.status, allow: response.headers.get('allow'), body: await response.json() }).toEqual({
