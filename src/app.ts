@@ -128,6 +128,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       port: config.port,
       maxComplexity: config.graphql.maxComplexity,
       maxPageSize: config.graphql.maxPageSize,
+      slowOperationMs: config.graphql.slowOperationMs,
       corsOrigins: config.corsOrigins,
       keepAliveMs: config.timeouts.httpKeepAliveMs,
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs, listener: bridge.listenerState }),

@@ -70,6 +70,9 @@ export interface SyncConfig {
 /** HTTP_KEEP_ALIVE_TIMEOUT_MS when unset: above the 60 s idle timeout of common load balancers. */
 export const DEFAULT_HTTP_KEEP_ALIVE_MS = 65_000;
 
+/** GRAPHQL_SLOW_OPERATION_MS when unset: a dashboard screen's queries take tens of milliseconds at scale 1. */
+export const DEFAULT_SLOW_OPERATION_MS = 1000;
+
 /** How long the gateway waits for a database, and for itself to stop (src/pg-pool.ts, src/index.ts). */
 export interface TimeoutsConfig {
   /** Longest wait for a database connection: opening one, or a free one of a busy pool. @default 10000 */
@@ -128,6 +131,8 @@ export interface Config {
     maxComplexity: number;
     /** DataLoader batching; off only to benchmark naive one-query-per-row resolvers. @default true */
     batching: boolean;
+    /** Operations over HTTP that take this long or longer are logged (src/slow-operations.ts); 0 logs every one. @default 1000 */
+    slowOperationMs: number;
   };
   auth: AuthConfig;
   /**
@@ -380,6 +385,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', 500, 1, 10_000),
       maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
       batching: bool(env, 'GRAPHQL_BATCHING', true),
+      slowOperationMs: integer(env, 'GRAPHQL_SLOW_OPERATION_MS', DEFAULT_SLOW_OPERATION_MS, 0, 3_600_000),
     },
     auth: authConfig(env),
     corsOrigins: origins(env, 'CORS_ORIGINS'),

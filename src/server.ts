@@ -17,11 +17,12 @@ import { withCors } from './cors';
 import { createFormatError } from './errors';
 import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
 import { createComplexityCheck } from './complexity';
-import { DEFAULT_HTTP_KEEP_ALIVE_MS } from './config';
+import { DEFAULT_HTTP_KEEP_ALIVE_MS, DEFAULT_SLOW_OPERATION_MS } from './config';
 import { documentOverLimits } from './document-limits';
 import { firstRefusal, operationChecksPlugin } from './operation-checks';
 import { operationMetricsPlugin } from './operation-metrics';
 import { checkOperationSelection } from './operation-selection';
+import { slowOperationLogPlugin } from './slow-operations';
 import { createOperationTypeCheck, type Transport } from './operation-types';
 import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
@@ -58,6 +59,8 @@ export interface ServerOptions {
   maxComplexity: number;
   /** Largest page a connection serves (complexity counts larger requests as this). */
   maxPageSize: number;
+  /** Operations over HTTP that take this long or longer are logged (src/slow-operations.ts). @default 1000 */
+  slowOperationMs?: number;
   /** Answers GET /health/ready: 200 unless status is 'unavailable'. */
   readiness: () => Promise<ReadinessReport>;
   /** Bytes a WebSocket client may leave unread before it is closed. @default 4 MiB */
@@ -151,6 +154,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
       ApolloServerPluginCacheControlDisabled(),
       operationChecksPlugin(checksFor('http')),
       operationMetricsPlugin(),
+      slowOperationLogPlugin({ thresholdMs: options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS, log: options.log.child({ component: 'graphql' }) }),
     ],
   });
   await apollo.start();

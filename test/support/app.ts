@@ -1,10 +1,10 @@
 /** Starts the whole gateway (as `npm start` does) against a test database pair, on a free port. */
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { createTestDatabases, type TestDatabases } from './databases';
 
-export async function startTestApp(dbs: Pick<TestDatabases, 'djangoUrl' | 'metricsUrl'>, env: Record<string, string> = {}): Promise<App> {
+export async function startTestApp(dbs: Pick<TestDatabases, 'djangoUrl' | 'metricsUrl'>, env: Record<string, string> = {}, log: Logger = silentLogger()): Promise<App> {
   const config = loadConfig({
     DJANGO_DATABASE_URL: dbs.djangoUrl,
     METRICS_DATABASE_URL: dbs.metricsUrl,
@@ -14,7 +14,7 @@ export async function startTestApp(dbs: Pick<TestDatabases, 'djangoUrl' | 'metri
     SYNC_INTERVAL_MS: '200',
     ...env,
   });
-  return startApp(config, silentLogger());
+  return startApp(config, log);
 }
 
 /** The app and databases of a test file, readable once its beforeAll has run. */
@@ -27,12 +27,12 @@ export interface FileApp {
  * One gateway over a fresh database pair for a whole test file: created and started before its first test, stopped
  * and dropped after its last (call at the top level of the file).
  */
-export function appForFile(env: Record<string, string> = {}): FileApp {
+export function appForFile(env: Record<string, string> = {}, log?: Logger): FileApp {
   let dbs: TestDatabases | undefined;
   let app: App | undefined;
   beforeAll(async () => {
     dbs = await createTestDatabases();
-    app = await startTestApp(dbs, env);
+    app = await startTestApp(dbs, env, log);
   }, 120_000);
   afterAll(async () => {
     await app?.stop();

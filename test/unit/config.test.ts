@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       embedded: { dataDir: path.resolve('.data/pg'), port: 54329 },
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, syncRunsRetentionDays: 30 },
-      graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true },
+      graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000 },
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
     });
   });
@@ -108,6 +108,7 @@ describe('loadConfig', () => {
     [{ SYNC_ENABLED: '2' }, 'SYNC_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "2"'],
     [{ GRAPHQL_BATCHING: 'nope' }, 'GRAPHQL_BATCHING must be one of true, false, 1, 0, yes, no, on, off; got "nope"'],
     [{ GRAPHQL_MAX_PAGE_SIZE: '0' }, 'GRAPHQL_MAX_PAGE_SIZE must be an integer from 1 to 10000; got "0"'],
+    [{ GRAPHQL_SLOW_OPERATION_MS: '1s' }, 'GRAPHQL_SLOW_OPERATION_MS must be an integer from 0 to 3600000; got "1s"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '0' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
     [{ SYNC_RUNS_RETENTION_DAYS: '0' }, 'SYNC_RUNS_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '1y' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "1y"'],

@@ -3,7 +3,8 @@
  * their value and the bound, impossible dates and cut text are copied and reported once, and none of them stops the
  * sync. The engine runs for real here: an overflow in the recompute is what used to stop every cycle.
  */
-import { memoryLogger, recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+import { memoryLogger } from '../../support/memory-logger';
+import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {

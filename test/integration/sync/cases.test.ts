@@ -1,5 +1,6 @@
 /** The sync cases of issue 3 item 1, one small Django scenario each, copy logic only (recompute recorded, not run). */
-import { memoryLogger, recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+import { memoryLogger } from '../../support/memory-logger';
+import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {

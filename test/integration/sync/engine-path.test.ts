@@ -4,7 +4,8 @@ import { recomputeLoans } from '../../../src/engine/recompute';
 import { engineRecompute } from '../../../src/sync/recompute';
 import { SYNC_LOCK_KEY } from '../../../src/sync/lock';
 import { validate, validateSettled } from '../../../src/sync/validate';
-import { memoryLogger, syncHarness, TODAY, type SyncHarness } from './harness';
+import { memoryLogger } from '../../support/memory-logger';
+import { syncHarness, TODAY, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {

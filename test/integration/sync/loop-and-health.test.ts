@@ -1,5 +1,6 @@
 /** The periodic loop as the server runs it, and the health operators read (sync_runs, sync_tracking, health()). */
-import { memoryLogger, recordingRecompute, syncHarness, type SyncHarness } from './harness';
+import { memoryLogger } from '../../support/memory-logger';
+import { recordingRecompute, syncHarness, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {

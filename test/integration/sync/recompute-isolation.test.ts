@@ -6,7 +6,8 @@
 import type { BusinessClock } from '../../../src/engine/clock';
 import { RECOMPUTE_ISOLATION_BOUND } from '../../../src/sync/isolated-recompute';
 import { validate } from '../../../src/sync/validate';
-import { memoryLogger, syncHarness, TODAY, type SyncHarness } from './harness';
+import { memoryLogger } from '../../support/memory-logger';
+import { syncHarness, TODAY, type SyncHarness } from './harness';
 import type { SyncWorker } from '../../../src/sync/worker';
 
 let h: SyncHarness;

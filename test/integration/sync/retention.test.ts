@@ -6,7 +6,8 @@
 import { pruneDpdSnapshots } from '../../../src/engine/retention';
 import { pruneSyncRuns } from '../../../src/sync/run-log';
 import { insertLoans } from '../engine/fixtures';
-import { memoryLogger, recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
+import { memoryLogger } from '../../support/memory-logger';
+import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 
