@@ -344,8 +344,10 @@ it('a forced reconciliation (reconcileNow) fingerprints every loan, whatever the
 it('officers and customers edited with QuerySet.update() (the admin bulk actions) are copied again at reconciliation, and the copies on their loans', async () => {
   await h.django.user(9);
   await h.django.customer(12);
+  await h.django.customer(100);
   await h.django.loan(100, 7, 11);
   await h.django.loan(101, 9, 12);
+  await h.django.loan(102, 9, 100);
   const worker = h.worker({ recompute: recordingRecompute() });
   await worker.runOnce();
   const officer = `SELECT officer_id, officer_phone, is_active_in_django FROM officers WHERE officer_id = '7'`;
@@ -354,16 +356,19 @@ it('officers and customers edited with QuerySet.update() (the admin bulk actions
   // A bulk deactivation and a bulk phone correction: updated_at (auto_now) left as it was.
   await h.django.query(`UPDATE accounts_customuser SET is_active = false, user_phone = '08000000007' WHERE id = 7`);
   await h.django.query(`UPDATE ajo_ajouser SET phone_number = '08000000011' WHERE id = 11`);
+  await h.django.query(`UPDATE ajo_ajouser SET phone_number = '08000000100' WHERE id = 100`);
   await worker.runOnce();
   expect({ officer: await h.rows(officer), customer: await h.rows(customer) }).toEqual(before);
 
   const repaired = await worker.reconcileNow();
-  expect(repaired.reconciliation).toMatchObject({ officersRefreshed: ['7'], customersRefreshed: ['11'], loansRefreshed: [], loansRepaired: [] });
+  // In Django's id order (11 before 100).
+  expect(repaired.reconciliation).toMatchObject({ officersRefreshed: ['7'], customersRefreshed: ['11', '100'], loansRefreshed: [], loansRepaired: [] });
   expect(await h.rows(officer)).toEqual([{ officer_id: '7', officer_phone: '08000000007', is_active_in_django: false }]);
   expect(await h.rows(customer)).toEqual([{ ...before.customer[0], customer_phone: '08000000011' }]);
   expect(await h.rows(`SELECT loan_id, officer_phone, customer_phone FROM loans ORDER BY loan_id`)).toEqual([
     { loan_id: '100', officer_phone: '08000000007', customer_phone: '08000000011' },
     { loan_id: '101', officer_phone: expect.not.stringMatching(/^08000000007$/), customer_phone: expect.not.stringMatching(/^08000000011$/) },
+    { loan_id: '102', officer_phone: expect.not.stringMatching(/^08000000007$/), customer_phone: '08000000100' },
   ]);
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersRefreshed: [], customersRefreshed: [] });
 });
@@ -553,7 +558,7 @@ it('recomputes open loans at start-up and again when the business date changes',
   expect(recompute.openCalls).toEqual(['2025-12-10', '2025-12-11']);
 });
 
-it('the reconciliation leaves alone what Django writes while the cycle runs: a new repayment, and an edit (the next cycle and the next look copy them)', async () => {
+it('the reconciliation leaves alone what Django writes while the cycle runs: a new repayment, and edits of a repayment, a loan and a customer (the next cycle and the next look copy them)', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.loan(101, 7, 11);
   await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00');
@@ -572,6 +577,8 @@ it('the reconciliation leaves alone what Django writes while the cycle runs: a n
         written = true;
         await h.django.repayment(1003, 100, 700, '2025-11-06T10:00:00+01:00');
         await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 1500, updated_at = now() WHERE id = 1001`);
+        await h.django.query(`UPDATE loans_ajoloan SET amount = 120000, updated_at = now() WHERE id = 101`);
+        await h.django.query(`UPDATE ajo_ajouser SET first_name = 'Later', updated_at = now() WHERE id = 11`);
       }
       return recompute.loans(client, ids, asOf);
     },
@@ -580,9 +587,13 @@ it('the reconciliation leaves alone what Django writes while the cycle runs: a n
   const busy = h.worker({ recompute: busyDjango });
   const report = await busy.reconcileNow();
   expect(written).toBe(true);
-  expect(report.reconciliation).toMatchObject({ loansChecked: 2, loansRepaired: [], repaymentsWritten: 0 });
+  expect(report.reconciliation).toMatchObject({ loansChecked: 2, loansRepaired: [], repaymentsWritten: 0, loansRefreshed: [], customersRefreshed: [] });
   const next = await busy.runOnce();
   expect(next.reconciliation).toBeNull();
+  expect(await h.rows(`SELECT loan_id, loan_amount, customer_name FROM loans ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', loan_amount: expect.any(String), customer_name: expect.stringMatching(/^Later /) },
+    { loan_id: '101', loan_amount: '120000.00', customer_name: expect.stringMatching(/^Later /) },
+  ]);
   expect(await h.rows(`SELECT repayment_id, payment_amount FROM repayments ORDER BY repayment_id`)).toEqual([
     { repayment_id: '1000', payment_amount: '1000.00' },
     { repayment_id: '1001', payment_amount: '1500.00' },
