@@ -8,7 +8,7 @@
  */
 import { EVERY_LOAN, type FingerprintSlice } from './django-reader';
 
-/** How long a scheduled edit that only a fingerprint tells may stay uncopied, at most. */
+/** How long an edit that only a fingerprint tells may stay uncopied at most, between scheduled reconciliations. */
 export const FINGERPRINT_ROUND_MS = 3_600_000;
 
 /** More slices save little more (the rest of the statement stays) and lengthen the round. */
