@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { describeValue } from './errors';
+import { isJsonObject } from './json-shapes';
 import { countGraphqlError } from './observability';
 import { bodyParametersProblem, searchParametersProblem } from './request-parameters';
 
@@ -153,7 +154,7 @@ async function parsedBody(request: IncomingMessage, maxBytes: number): Promise<u
   } catch (error) {
     throw new TransportError(400, `The request body must be JSON; got text that does not parse (${(error as Error).message})`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
+  if (!isJsonObject(body) || Object.keys(body).length === 0) {
     throw new TransportError(400, `${BODY_EXPECTED}; got ${describeBody(body)}`);
   }
   return body;

@@ -5,24 +5,19 @@
  * a GET as search parameters, `variables` and `extensions` as JSON text.
  */
 import { describeValue } from './errors';
+import { isAbsent, isJsonObject } from './json-shapes';
 
 const POST_EXAMPLE = '{"query": "{ __typename }"}';
 const GET_EXAMPLE = '?query={__typename}';
 const VARIABLES_EXAMPLE = '{"id": "17533"}';
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const absent = (value: unknown): value is undefined | null => value === undefined || value === null;
-
 /** An automatic persisted query may leave `query` out: its hash names a document sent before. */
-const namesPersistedQuery = (extensions: unknown): boolean => isObject(extensions) && isObject(extensions['persistedQuery']);
+const namesPersistedQuery = (extensions: unknown): boolean => isJsonObject(extensions) && isJsonObject(extensions['persistedQuery']);
 
 /** Why `query` is not a document to run, or undefined; `where` names the parameter, `none` tells its absence. */
 function queryProblem(query: unknown, extensions: unknown, where: string, example: string, none: () => string): string | undefined {
   if (typeof query === 'string' && /\S/.test(query)) return undefined;
-  if (absent(query) && namesPersistedQuery(extensions)) return undefined;
+  if (isAbsent(query) && namesPersistedQuery(extensions)) return undefined;
   const got = query === undefined ? none() : typeof query === 'string' ? 'an empty string' : describeValue(query);
   return `${where} must be a string holding the GraphQL document, such as ${example}; got ${got}`;
 }
@@ -30,17 +25,17 @@ function queryProblem(query: unknown, extensions: unknown, where: string, exampl
 /** Why a POST body's parameters (a JSON object with at least one member) are not of GraphQL over HTTP's shape, or undefined. */
 export function bodyParametersProblem(body: Record<string, unknown>): string | undefined {
   const { query, variables, operationName, extensions } = body;
-  if (!absent(extensions) && !isObject(extensions)) {
+  if (!isAbsent(extensions) && !isJsonObject(extensions)) {
     return `The request body's "extensions" must be a JSON object (or left out); got ${describeValue(extensions)}`;
   }
   const members = (): string => Object.keys(body).map((key) => JSON.stringify(key)).join(', ');
   const queryWrong = queryProblem(query, extensions, `The request body's "query"`, POST_EXAMPLE, () => `a body without it (members: ${members()})`);
   if (queryWrong !== undefined) return queryWrong;
-  if (!absent(variables) && !isObject(variables)) {
+  if (!isAbsent(variables) && !isJsonObject(variables)) {
     const jsonText = typeof variables === 'string' ? ' (send the object itself, not JSON text of it)' : '';
     return `The request body's "variables" must be a JSON object of the operation's variables, such as ${VARIABLES_EXAMPLE}${jsonText}; got ${describeValue(variables)}`;
   }
-  if (!absent(operationName) && typeof operationName !== 'string') {
+  if (!isAbsent(operationName) && typeof operationName !== 'string') {
     return `The request body's "operationName" must be a string naming the operation to run (or left out); got ${describeValue(operationName)}`;
   }
   return undefined;
@@ -57,7 +52,7 @@ function jsonObjectParameter(params: URLSearchParams, name: string, example: str
   } catch (error) {
     return { problem: `${expected}; got text that does not parse (${(error as Error).message})` };
   }
-  return isObject(value) ? { value } : { problem: `${expected}; got ${describeValue(value)}` };
+  return isJsonObject(value) ? { value } : { problem: `${expected}; got ${describeValue(value)}` };
 }
 
 /** Why a GET's search parameters (`?query=…&variables=…`) are not of GraphQL over HTTP's shape, or undefined. */

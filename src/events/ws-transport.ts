@@ -18,6 +18,7 @@ import type http from 'node:http';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { describeValue } from '../errors';
+import { isAbsent, isJsonObject } from '../json-shapes';
 import type { Logger } from '../logger';
 
 /** What graphql-ws callbacks find in `ctx.extra`. */
@@ -43,8 +44,6 @@ export function closeReason(text: string): string {
 
 const CLIENT_MESSAGE_TYPES = ['connection_init', 'ping', 'pong', 'subscribe', 'complete'];
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isAbsent = (value: unknown): boolean => value === undefined || value === null;
 
 /**
  * Why `data` is not a message a client may send under graphql-transport-ws, as a close reason; undefined when it
@@ -57,7 +56,7 @@ export function clientMessageProblem(data: string): string | undefined {
   } catch {
     return `Invalid message: must be a JSON object; got ${describeValue(data.length > 40 ? `${data.slice(0, 40)}…` : data)}`;
   }
-  if (!isObject(message)) return `Invalid message: must be a JSON object; got ${describeValue(message)}`;
+  if (!isJsonObject(message)) return `Invalid message: must be a JSON object; got ${describeValue(message)}`;
   const { type } = message;
   if (typeof type !== 'string' || !CLIENT_MESSAGE_TYPES.includes(type)) {
     return `Invalid message: "type" must be ${CLIENT_MESSAGE_TYPES.join(', ')}; got ${describeValue(type)}`;
@@ -68,12 +67,12 @@ export function clientMessageProblem(data: string): string | undefined {
   }
   const { payload } = message;
   if (type === 'complete') return undefined;
-  if (type !== 'subscribe') return isAbsent(payload) || isObject(payload) ? undefined : invalid('payload', 'an object or absent', payload);
-  if (!isObject(payload)) return invalid('payload', 'an object', payload);
+  if (type !== 'subscribe') return isAbsent(payload) || isJsonObject(payload) ? undefined : invalid('payload', 'an object or absent', payload);
+  if (!isJsonObject(payload)) return invalid('payload', 'an object', payload);
   if (typeof payload.query !== 'string') return invalid('payload.query', 'a string', payload.query);
-  if (!isAbsent(payload.variables) && !isObject(payload.variables)) return invalid('payload.variables', 'an object or absent', payload.variables);
+  if (!isAbsent(payload.variables) && !isJsonObject(payload.variables)) return invalid('payload.variables', 'an object or absent', payload.variables);
   if (!isAbsent(payload.operationName) && typeof payload.operationName !== 'string') return invalid('payload.operationName', 'a string or absent', payload.operationName);
-  if (!isAbsent(payload.extensions) && !isObject(payload.extensions)) return invalid('payload.extensions', 'an object or absent', payload.extensions);
+  if (!isAbsent(payload.extensions) && !isJsonObject(payload.extensions)) return invalid('payload.extensions', 'an object or absent', payload.extensions);
   return undefined;
 }
 
