@@ -26,7 +26,8 @@ export class FingerprintRotation {
 
   /** The slice the next reconciliation fingerprints; `forced` for one asked for outside the schedule. */
   next(forced: boolean): FingerprintSlice {
-    if (forced || !this.everyLoanFingerprinted || this.slices === 1) return EVERY_LOAN;
+    // With one slice, { index: 0, of: 1 } is every loan already.
+    if (forced || !this.everyLoanFingerprinted) return EVERY_LOAN;
     return { index: this.nextIndex, of: this.slices };
   }
 
