@@ -65,35 +65,26 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
     const worker = new SyncWorker({ djangoPool, metricsPool, businessTz: 'Africa/Lagos', reconcileIntervalMs: 86_400_000, log: silentLogger() });
     try {
       const startup = await worker.runOnce();
-      const fullStarted = performance.now();
-      const full = await metricsPool.query<{ n: number }>(`SELECT recompute_open_loans($1::date) AS n`, [asOf]);
-      const fullRecomputeMs = Math.round(performance.now() - fullStarted);
-      const timedCycle = async (scanEdits: boolean): Promise<{ ms: number; report: CycleReport }> => {
-        const started = performance.now();
-        const report = await worker.runOnce({ scanEdits });
-        return { ms: Math.round(performance.now() - started), report };
-      };
+      const full = await timed(() => metricsPool.query<{ n: number }>(`SELECT recompute_open_loans($1::date) AS n`, [asOf]));
       const inserted = await insertRepayments(urls.djangoUrl, newRepayments, asOf);
-      const { ms: incrementalCycleMs, report: incremental } = await timedCycle(false);
+      const incremental = await timed(() => worker.runOnce({ scanEdits: false }));
       await insertRepayments(urls.djangoUrl, newRepayments, asOf);
-      const withEditScan = await timedCycle(true);
-      const reconcileStarted = performance.now();
-      const reconciled = await worker.reconcileNow();
-      const quietReconcileMs = Math.round(performance.now() - reconcileStarted);
-      expectQuiet(reconciled);
+      const withEditScan = await timed(() => worker.runOnce({ scanEdits: true }));
+      const reconciled = await timed(() => worker.reconcileNow());
+      expectQuiet(reconciled.result);
       figures = {
         startupCycleMs: Math.round(startup.durationMs),
         startupOpenLoansRecomputed: startup.openLoansRecomputed,
-        fullRecomputeMs,
-        fullRecomputeLoans: Number(full.rows[0]!.n),
+        fullRecomputeMs: full.ms,
+        fullRecomputeLoans: Number(full.result.rows[0]!.n),
         newRepayments: inserted.inserted,
         distinctLoans: inserted.loans,
-        incrementalCycleMs,
-        incrementalRowsWritten: incremental.rowsWritten,
-        incrementalLoansRecomputed: incremental.loansRecomputed,
+        incrementalCycleMs: incremental.ms,
+        incrementalRowsWritten: incremental.result.rowsWritten,
+        incrementalLoansRecomputed: incremental.result.loansRecomputed,
         incrementalWithEditScanMs: withEditScan.ms,
-        incrementalWithEditScanLoansRecomputed: withEditScan.report.loansRecomputed,
-        quietReconcileMs,
+        incrementalWithEditScanLoansRecomputed: withEditScan.result.loansRecomputed,
+        quietReconcileMs: reconciled.ms,
       };
     } finally {
       await worker.stop();
@@ -103,6 +94,13 @@ export async function measureSync(urls: { djangoUrl: string; metricsUrl: string 
   } finally {
     await Promise.all([djangoPool.end(), metricsPool.end()]);
   }
+}
+
+/** How long `run` took (whole milliseconds), and what it gave. */
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await run();
+  return { ms: Math.round(performance.now() - started), result };
 }
 
 function expectQuiet(report: CycleReport): void {
@@ -118,9 +116,7 @@ async function timeScheduledReconciliation(pools: { djangoPool: pg.Pool; metrics
   const worker = new SyncWorker({ ...pools, businessTz: 'Africa/Lagos', reconcileIntervalMs: 1, log: silentLogger() });
   try {
     await worker.runOnce();
-    const started = performance.now();
-    const report = await worker.runOnce();
-    const ms = Math.round(performance.now() - started);
+    const { ms, result: report } = await timed(() => worker.runOnce());
     expectQuiet(report);
     const slice = report.reconciliation?.fingerprintSlice;
     if (slice === undefined || slice.of === 1) throw new Error(`the bench's scheduled reconciliation fingerprinted ${slice ? 'every loan' : 'nothing'}; one slice was expected`);
