@@ -161,7 +161,7 @@ async function main(): Promise<void> {
 
     log('engine: start-up cycle, full recompute, incremental cycle');
     const sync = await measureSync(urls, args.asOf, profile.newRepayments);
-    log(`engine: full recompute ${sync.fullRecomputeMs} ms (${sync.fullRecomputeLoans} loans); incremental ${sync.incrementalCycleMs} ms → ${sync.incrementalLoansRecomputed} loans, with the edit scan ${sync.incrementalWithEditScanMs} ms → ${sync.incrementalWithEditScanLoansRecomputed} loans; quiet reconciliation ${sync.quietReconcileMs} ms (every loan fingerprinted), a scheduled one ${sync.scheduledReconcileMs} ms (slice ${sync.scheduledReconcileSlice})`);
+    log(`engine: full recompute ${sync.fullRecomputeMs} ms (${sync.fullRecomputeLoans} loans); incremental ${sync.incrementalCycleMs} ms → ${sync.incrementalLoansRecomputed} loans, with the edit scan ${sync.incrementalWithEditScanMs} ms → ${sync.incrementalWithEditScanLoansRecomputed} loans; quiet reconciliation ${sync.quietReconcileMs} ms (every loan fingerprinted), a scheduled one ${sync.scheduledReconcileMs} ms in its cycle (slice ${sync.scheduledReconcileSlice}) after a survey of ${sync.scheduledSurveyMs} ms beside the loop`);
     await metricsPool.query('ANALYZE loans');
 
     const samples: Samples = await sampleParams(metricsPool, profile.sampleSize);

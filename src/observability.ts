@@ -156,8 +156,13 @@ syncGauge('gateway_sync_last_cycle_timestamp_seconds', 'When the last sync cycle
 syncGauge('gateway_sync_last_cycle_rows', 'Rows the last sync cycle copied', (h) => (h.lastCycleAt === null ? null : h.rowsLastCycle));
 syncGauge(
   'gateway_sync_last_reconciliation_duration_seconds',
-  'Duration of the last reconciliation (every SYNC_RECONCILE_INTERVAL_MS); no new Django row is copied while it runs',
+  'Duration of the last reconciliation in its sync cycle (every SYNC_RECONCILE_INTERVAL_MS); no new Django row is copied meanwhile',
   (h) => (h.lastReconciliationMs === null ? null : h.lastReconciliationMs / 1000),
+);
+syncGauge(
+  'gateway_sync_last_survey_duration_seconds',
+  "Duration of the last survey of every loan's repayments, run beside the sync cycles before a scheduled reconciliation",
+  (h) => (h.lastSurveyMs === null ? null : h.lastSurveyMs / 1000),
 );
 syncGauge('gateway_sync_last_cycle_errors', 'Errors of the last sync cycle (rejected rows and failures)', (h) => (h.lastCycleAt === null ? null : h.errorsLastCycle));
 

@@ -31,7 +31,8 @@ import {
   type RepaymentTotals,
   type SyncEntity,
 } from './django-reader';
-import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertCustomers, upsertHolidays, upsertOfficers, type Reject } from './upsert';
+import type { RepaymentSurvey } from './repayment-survey';
+import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertCustomers, upsertHolidays, upsertOfficers, type Queryable, type Reject } from './upsert';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
@@ -72,46 +73,63 @@ const REPAIR_CHUNK = 200;
 
 /**
  * The loans whose copy differs from Django (count and sum of their repayments, of those that count under D3, their
- * newest updated_at, or, for the loans of `slice`, the fingerprint of their rows). Only what the
- * cycle could have copied is compared: repayments up to the id watermark it reached (`throughId`), and not the
- * loans whose Django repayments changed after the cycle began (`scanStartedAt`). Both are still on their way: the
+ * newest updated_at, or, for the loans of `slice`, the fingerprint of their rows); of `loanIds` only, when given. Only
+ * what the cycle could have copied is compared: repayments up to the id watermark it reached (`throughId`), and not
+ * the loans whose Django repayments changed after the cycle began (`scanStartedAt`). Both are still on their way: the
  * next cycle copies the new rows, the next look for edits the changed ones; taken for drift they were "repaired"
  * and logged as such whenever Django was busy during the cycle.
  *
- * Both databases sum every repayment at once (Django on its pool, seedsmetrics on the cycle's connection, which
- * no one else writes meanwhile: the worker holds the sync lock), so the slower of the two sets the time, and the
- * two lists of totals meet here. Every loan of the copy is compared.
+ * Both databases sum the repayments at once (Django on its pool, seedsmetrics on the cycle's connection, which
+ * no one else writes meanwhile: the worker holds the sync lock), so the slower of the two sets the time.
  */
 export async function findDriftingLoans(
   ctx: Pick<CopyContext, 'reader' | 'client' | 'scanStartedAt'>,
   throughId: string,
   slice: FingerprintSlice,
+  loanIds?: readonly string[],
 ): Promise<{ checked: number; drifting: string[] }> {
-  const [theirs, { rows: ours }] = await Promise.all([
-    ctx.reader.repaymentTotalsPerLoan(throughId, slice),
-    ctx.client.query<RepaymentTotals>(
-      `SELECT l.loan_id, COALESCE(m.n, 0) AS n, ${moneyTotal('m.total')} AS total, COALESCE(m.counted_n, 0) AS counted_n,
-              ${moneyTotal('m.counted_total')} AS counted_total, ${utcText('m.last_change')} AS last_change, m.fingerprint
-         FROM loans l
-         LEFT JOIN (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total, count(*) FILTER (WHERE is_counted)::int AS counted_n,
-                           sum(payment_amount) FILTER (WHERE is_counted) AS counted_total, max(django_updated_at) AS last_change,
-                           ${fingerprintOfRows('django_fingerprint')} AS fingerprint
-                      -- Django ids are digit strings without leading zeros: by length, then bytes, is their numeric order
-                      -- (a regular expression and a cast per row took ~0.7 s of the statement at scale 1).
-                      FROM repayments WHERE (length(repayment_id), repayment_id COLLATE "C") <= (length($1), $1 COLLATE "C")
-                     GROUP BY loan_id) m ON m.loan_id = l.loan_id`,
-      [throughId],
-    ),
-  ]);
+  const [theirs, ours] = await Promise.all([ctx.reader.repaymentTotalsPerLoan(throughId, slice, loanIds), copiedRepaymentTotals(ctx.client, throughId, loanIds)]);
+  return { checked: ours.length, drifting: loansThatDiffer(theirs, ours, ctx.scanStartedAt, slice) };
+}
+
+/**
+ * Per loan of the copy (of `loanIds` only, when given): its copied repayments up to Django id `throughId`, summed up
+ * as DjangoReader.repaymentTotalsPerLoan sums Django's, every loan's fingerprint included.
+ */
+export async function copiedRepaymentTotals(db: Queryable, throughId: string, loanIds?: readonly string[]): Promise<RepaymentTotals[]> {
+  const ofLoans = (column: string): string => (loanIds === undefined ? '' : `AND ${column} = ANY($2::text[])`);
+  const { rows } = await db.query<RepaymentTotals>(
+    `SELECT l.loan_id, COALESCE(m.n, 0) AS n, ${moneyTotal('m.total')} AS total, COALESCE(m.counted_n, 0) AS counted_n,
+            ${moneyTotal('m.counted_total')} AS counted_total, ${utcText('m.last_change')} AS last_change, m.fingerprint
+       FROM loans l
+       LEFT JOIN (SELECT loan_id, count(*)::int AS n, sum(payment_amount) AS total, count(*) FILTER (WHERE is_counted)::int AS counted_n,
+                         sum(payment_amount) FILTER (WHERE is_counted) AS counted_total, max(django_updated_at) AS last_change,
+                         ${fingerprintOfRows('django_fingerprint')} AS fingerprint
+                    -- Django ids are digit strings without leading zeros: by length, then bytes, is their numeric order
+                    -- (a regular expression and a cast per row took ~0.7 s of the statement at scale 1).
+                    FROM repayments WHERE (length(repayment_id), repayment_id COLLATE "C") <= (length($1), $1 COLLATE "C") ${ofLoans('loan_id')}
+                   GROUP BY loan_id) m ON m.loan_id = l.loan_id
+      WHERE true ${ofLoans('l.loan_id')}`,
+    loanIds === undefined ? [throughId] : [throughId, loanIds],
+  );
+  return rows;
+}
+
+/**
+ * The loans of `ours` (the copy's totals) that differ from `theirs` (Django's), in id order, leaving out those whose
+ * Django repayments changed at or after `changedSince` (the start of the look for edits the copy reflects): they are
+ * on their way.
+ */
+export function loansThatDiffer(theirs: readonly RepaymentTotals[], ours: readonly RepaymentTotals[], changedSince: string, slice: FingerprintSlice): string[] {
   const djangoTotals = new Map(theirs.map((t) => [t.loan_id, t]));
   const drifting: string[] = [];
   for (const mine of ours) {
     const dj = djangoTotals.get(mine.loan_id) ?? { ...NO_REPAYMENTS, loan_id: mine.loan_id };
     // Same-form UTC texts (utcText) order as the instants do.
-    const onItsWay = dj.last_change !== null && dj.last_change >= ctx.scanStartedAt;
+    const onItsWay = dj.last_change !== null && dj.last_change >= changedSince;
     if (!onItsWay && !sameTotals(dj, mine, inSlice(mine.loan_id, slice))) drifting.push(mine.loan_id);
   }
-  return { checked: ours.length, drifting: drifting.sort() };
+  return drifting.sort();
 }
 
 /** The totals of a loan without repayments, as both queries give them. */
@@ -122,6 +140,17 @@ function sameTotals(a: RepaymentTotals, b: RepaymentTotals, withFingerprint: boo
     a.n === b.n && a.total === b.total && a.counted_n === b.counted_n && a.counted_total === b.counted_total &&
     a.last_change === b.last_change && (!withFingerprint || a.fingerprint === b.fingerprint)
   );
+}
+
+/**
+ * The loans whose repayments drifted, and how many loans were compared. A survey's loans are compared again as of
+ * this cycle (a loan it named may have been copied since, or be changing in Django now), every one fingerprinted.
+ */
+async function driftingLoans(ctx: CopyContext, throughId: string, search: DriftSearch): Promise<{ checked: number; drifting: string[] }> {
+  if (!('survey' in search)) return findDriftingLoans(ctx, throughId, search.slice);
+  const { checked, candidates } = search.survey;
+  const drifting = candidates.length === 0 ? [] : (await findDriftingLoans(ctx, throughId, EVERY_LOAN, candidates)).drifting;
+  return { checked, drifting };
 }
 
 /**
@@ -245,12 +274,17 @@ async function removeLoansGoneFromDjango(ctx: CopyContext, djangoIds: readonly s
 }
 
 /**
- * `repaymentsThroughId`: the repayments id watermark this cycle's copy reached; `fingerprintSlice`: the loans whose
- * repayments' fingerprints are compared.
+ * How a reconciliation finds the loans whose repayments drifted: by comparing every loan's now, fingerprinting the
+ * repayments of the loans of `slice`; or by comparing again the loans a survey run beside the copy loop named
+ * (repayment-survey.ts), every one fingerprinted.
  */
-export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, fingerprintSlice: FingerprintSlice = EVERY_LOAN): Promise<ReconcileResult> {
+export type DriftSearch = { slice: FingerprintSlice } | { survey: RepaymentSurvey };
+
+/** `repaymentsThroughId`: the repayments id watermark this cycle's copy reached. */
+export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, search: DriftSearch = { slice: EVERY_LOAN }): Promise<ReconcileResult> {
   const result: ReconcileResult = {
-    loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0, fingerprintSlice, loansRepaired: [],
+    loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0,
+    fingerprintSlice: 'survey' in search ? search.survey.slice : search.slice, loansRepaired: [],
     repaymentsWritten: 0, repaymentsDeleted: 0, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
   };
   // Every Django loan's fingerprint, read once: its ids tell the deleted loans, its fingerprints the edited ones, and
@@ -265,7 +299,7 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, f
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
   result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')));
   result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers', await ctx.reader.rowFingerprints('customers')));
-  const { checked, drifting: compared } = await findDriftingLoans(ctx, repaymentsThroughId, fingerprintSlice);
+  const { checked, drifting: compared } = await driftingLoans(ctx, repaymentsThroughId, search);
   const kept = new Set(result.loansGoneKept);
   const drifting = compared.filter((id) => !kept.has(id));
   result.loansChecked = checked;

@@ -4,11 +4,14 @@
  * so a re-read row costs nothing downstream. Curated columns (region, branch, supervisor, vertical lead) are
  * written on INSERT only (D12).
  */
-import type pg from 'pg';
+import type { Queryable } from '../engine/clock';
 import { SYNC_ENTITIES, utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SyncEntity } from './django-reader';
 
-/** Anything that runs a statement: the worker's dedicated client inside its batch transaction. */
-export type Queryable = Pick<pg.ClientBase, 'query'>;
+/**
+ * Anything that runs a statement with positional parameters: the worker's dedicated client inside its batch
+ * transaction, a pool, or a LongStatementSession.
+ */
+export type { Queryable };
 
 const json = (rows: readonly unknown[]): string => JSON.stringify(rows);
 

@@ -4,7 +4,8 @@
  * rows edited since the last such scan (Django has no index on updated_at: each scan reads whole tables, so
  * the primary is spared it every 2 s), recomputes open loans at
  * start-up and whenever the business date changes (D9), reconciles per-loan totals every
- * `reconcileIntervalMs`, and records each cycle in sync_runs / sync_tracking. One worker runs at a time:
+ * `reconcileIntervalMs` (the loop surveys them beside its cycles first: repayment-survey.ts), and records each
+ * cycle in sync_runs / sync_tracking. One worker runs at a time:
  * it holds a session advisory lock on its own seedsmetrics connection, which is also the connection every
  * batch transaction runs on, so losing the connection loses the lock and nothing else.
  */
@@ -17,13 +18,14 @@ import { LongStatementSession, setStatementTimeout } from '../pg-pool';
 import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { announceRejects, copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { describeFailure } from './database-failure';
-import { DjangoReader, SYNC_ENTITIES, type SyncEntity } from './django-reader';
+import { DjangoReader, SYNC_ENTITIES, type FingerprintSlice, type SyncEntity } from './django-reader';
 import { recomputeOpenLoansIsolated } from './isolated-recompute';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { CycleRejectLog } from './reject-log';
 import { pruneSyncRuns, recordRun } from './run-log';
 import { FingerprintRotation } from './fingerprint-rotation';
-import { LOAN_REMOVAL_BOUND, reconcile, type ReconcileResult } from './reconcile';
+import { LOAN_REMOVAL_BOUND, reconcile, type DriftSearch, type ReconcileResult } from './reconcile';
+import { surveyRepayments, type RepaymentSurvey } from './repayment-survey';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type Reject, type RejectEntity } from './upsert';
 import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
@@ -49,8 +51,8 @@ export interface SyncWorkerOptions {
   editScanIntervalMs?: number;
   /**
    * Milliseconds between reconciliations (the first cycle always reconciles). Each compares every loan's repayment
-   * counts and sums, and the fingerprints of a slice of the loans in turn (src/sync/fingerprint-rotation.ts).
-   * @default 300000
+   * counts and sums, and the fingerprints of a slice of the loans in turn (src/sync/fingerprint-rotation.ts); the
+   * loop's do so beside its cycles (src/sync/repayment-survey.ts). @default 300000
    */
   reconcileIntervalMs?: number;
   /** Lag above which health() reports "degraded". @default 120000 */
@@ -133,10 +135,13 @@ export interface SyncHealth {
    */
   rejectedRows: Record<RejectEntity, number> | null;
   /**
-   * How long the last reconciliation took (ms): no new row is copied while it runs, so live feeds lag by as much
-   * once every reconcile interval. null before the first.
+   * How long the last reconciliation took in its cycle (ms): no new row is copied meanwhile, so live feeds lag by as
+   * much once every reconcile interval. The loop's scheduled ones compare every loan's repayments beside its cycles
+   * first (lastSurveyMs) and only the loans that differed in the cycle. null before the first.
    */
   lastReconciliationMs: number | null;
+  /** How long the last survey of repayments beside the loop took (ms; src/sync/repayment-survey.ts); null before the first. */
+  lastSurveyMs: number | null;
 }
 
 type Schedule = Pick<
@@ -206,6 +211,9 @@ export class SyncWorker {
   private readonly seen = new Map<SyncEntity, Map<string, string>>();
   private lastReconcileAt = 0;
   private readonly fingerprints: FingerprintRotation;
+  /** The loop's survey of repayments running beside its cycles, or done and waiting for a cycle to take it. */
+  private survey: { running: Promise<void>; outcome: RepaymentSurvey | Error | null } | null = null;
+  private lastSurveyMs: number | null = null;
   /** Per entity: the held repayment last logged, so a wait is logged once, not every cycle. */
   private readonly loggedHolds = new Map<SyncEntity, string | null>();
 
@@ -244,22 +252,25 @@ export class SyncWorker {
    * looks for edited rows too unless `scanEdits` is false (the cycle the loop runs between looks).
    */
   runOnce(options: { scanEdits?: boolean } = {}): Promise<CycleReport> {
-    return this.enqueue(() => this.cycle({ reconcile: false, scanEdits: options.scanEdits ?? true }));
+    return this.enqueue(() => this.cycle({ reconcile: false, scanEdits: options.scanEdits ?? true, surveyAside: false }));
   }
 
   /** Runs one cycle that reconciles whatever the interval says. */
   reconcileNow(): Promise<CycleReport> {
-    return this.enqueue(() => this.cycle({ reconcile: true, scanEdits: true }));
+    return this.enqueue(() => this.cycle({ reconcile: true, scanEdits: true, surveyAside: false }));
   }
 
-  /** Starts the periodic loop (first cycle immediately). Errors are logged and retried next interval. */
+  /**
+   * Starts the periodic loop (first cycle immediately). Errors are logged and retried next interval. Its scheduled
+   * reconciliations survey the repayments beside its cycles (src/sync/repayment-survey.ts).
+   */
   start(): void {
     if (this.running || this.stopping) return;
     this.running = true;
     const tick = async (): Promise<void> => {
       this.timer = null;
       try {
-        await this.enqueue(() => this.cycle({ reconcile: false, scanEdits: false }));
+        await this.enqueue(() => this.cycle({ reconcile: false, scanEdits: false, surveyAside: true }));
         const outage = this.loopFailures.succeeded();
         if (outage) this.log.info(outage, `sync cycles succeed again, after ${outage.failures} failed`);
       } catch (error) {
@@ -277,13 +288,13 @@ export class SyncWorker {
     this.timer = setTimeout(() => void tick(), 0);
   }
 
-  /** Stops the loop, waits for the running cycle, and closes the lock connection (releasing the lock). */
+  /** Stops the loop, waits for the running cycle and survey, and closes the lock connection (releasing the lock). */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.wake?.();
-    await this.queue.catch(() => undefined);
+    await Promise.all([this.queue.catch(() => undefined), this.survey?.running]);
     if (this.client) {
       // Unlock explicitly: a destroyed connection releases the lock too, but only once the server notices.
       await this.client.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]).catch(() => undefined);
@@ -310,6 +321,7 @@ export class SyncWorker {
       cycles: { ...this.cycles },
       rejectedRows: this.rejectedRows === null ? null : { ...this.rejectedRows },
       lastReconciliationMs: this.lastReconciliationMs,
+      lastSurveyMs: this.lastSurveyMs,
     };
   }
 
@@ -384,10 +396,16 @@ export class SyncWorker {
     });
   }
 
-  /** One cycle; `force` says what it does whatever the intervals say (the loop forces nothing). */
-  private async cycle(force: { reconcile: boolean; scanEdits: boolean }): Promise<CycleReport> {
+  /**
+   * One cycle; `force` says what it does whatever the intervals say (the loop forces nothing), `surveyAside` whether
+   * a scheduled reconciliation surveys the repayments beside the cycles (the loop's) or compares them in the cycle.
+   */
+  private async cycle(force: { reconcile: boolean; scanEdits: boolean; surveyAside: boolean }): Promise<CycleReport> {
     const startedAt = new Date();
-    const scanEdits = force.scanEdits || this.lastCompleteStartedAt === null || startedAt.getTime() - this.lastCompleteStartedAt >= this.editScanIntervalMs;
+    // A survey is taken by a cycle that looks for edits: what it names is compared again as of that look.
+    const surveyDone = force.surveyAside && this.survey?.outcome != null;
+    const scanEdits =
+      force.scanEdits || surveyDone || this.lastCompleteStartedAt === null || startedAt.getTime() - this.lastCompleteStartedAt >= this.editScanIntervalMs;
     const t0 = performance.now();
     let client: pg.PoolClient | null = null;
     let rejects = 0;
@@ -464,14 +482,13 @@ export class SyncWorker {
         rejects += stats.rejects;
       }
       let reconciliation: ReconcileResult | null = null;
-      // Only after a look for edits: an edit not yet copied would otherwise read as drift and be "repaired".
-      if (force.reconcile || (scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs)) {
+      const search = this.driftSearch(force, scanEdits);
+      if (search !== null) {
         const reconcileStarted = performance.now();
-        const slice = this.fingerprints.next(force.reconcile);
-        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId, slice));
-        this.fingerprints.completed(slice);
+        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId, search));
+        this.fingerprints.completed(reconciliation.fingerprintSlice);
         this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
-        this.lastReconcileAt = Date.now();
+        if (!('survey' in search)) this.lastReconcileAt = Date.now();
         const counting = client;
         this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(counting));
         rejects += reconciliation.rejects;
@@ -545,6 +562,47 @@ export class SyncWorker {
       rejectLog.finish();
       await this.djangoSession.end();
     }
+  }
+
+  /**
+   * Whether this cycle reconciles, and how it finds drifting repayments; null when it does not. Only after a look for
+   * edits: an edit not yet copied would otherwise read as drift and be "repaired". The first reconciliation and those
+   * forced or asked for by runOnce() compare every loan in the cycle; the loop's later ones start a survey beside its
+   * cycles when due, and a cycle after it ends takes it (or, when it failed, compares in the cycle).
+   */
+  private driftSearch(force: { reconcile: boolean; surveyAside: boolean }, scanEdits: boolean): DriftSearch | null {
+    const due = scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs;
+    if (force.reconcile || (due && (!force.surveyAside || this.lastReconcileAt === 0))) return { slice: this.fingerprints.next(force.reconcile) };
+    if (!force.surveyAside || !scanEdits) return null;
+    const outcome = this.survey?.outcome;
+    if (outcome instanceof Error) {
+      this.survey = null;
+      this.log.warn({ err: outcome }, 'the survey of repayments beside the sync loop failed; this cycle compares them itself');
+      return { slice: this.fingerprints.next(false) };
+    }
+    if (outcome) {
+      this.survey = null;
+      return { survey: outcome };
+    }
+    if (due && this.survey === null) this.startSurvey(this.fingerprints.next(false));
+    return null;
+  }
+
+  /** Surveys the repayments beside the loop's cycles; the first cycle that looks for edits after it ends takes it. */
+  private startSurvey(slice: FingerprintSlice): void {
+    this.lastReconcileAt = Date.now();
+    const { djangoPool, metricsPool, businessTz } = this.options;
+    const survey: NonNullable<typeof this.survey> = { outcome: null, running: Promise.resolve() };
+    survey.running = surveyRepayments({ djangoPool, metricsPool, businessTz, statementTimeoutMs: this.statementTimeoutMs }, slice).then(
+      (done) => {
+        survey.outcome = done;
+        this.lastSurveyMs = done.durationMs;
+      },
+      (error: unknown) => {
+        survey.outcome = error instanceof Error ? error : new Error(String(error));
+      },
+    );
+    this.survey = survey;
   }
 
   private seenVersions(entity: SyncEntity): Map<string, string> {

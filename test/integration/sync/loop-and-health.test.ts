@@ -65,7 +65,7 @@ it('a loop whose cycles keep failing logs the first failure only (same cause, wi
 it('health() is starting before the first cycle, ok after it, degraded past maxLagMs, and reports the last cycle', async () => {
   await h.django.repayment(1000, 100, -5, '2025-12-01T10:00:00+01:00');
   const worker = h.worker({ recompute: recordingRecompute() });
-  expect(worker.health()).toEqual({ status: 'starting', lastCycleAt: null, lastCycleMs: null, lagMs: null, newestChangeAt: null, rowsLastCycle: 0, errorsLastCycle: 0, lastError: null, cycles: { succeeded: 0, failed: 0 }, rejectedRows: null, lastReconciliationMs: null });
+  expect(worker.health()).toEqual({ status: 'starting', lastCycleAt: null, lastCycleMs: null, lagMs: null, newestChangeAt: null, rowsLastCycle: 0, errorsLastCycle: 0, lastError: null, cycles: { succeeded: 0, failed: 0 }, rejectedRows: null, lastReconciliationMs: null, lastSurveyMs: null });
   const before = Date.now();
   const report = await worker.runOnce();
   const health = worker.health();

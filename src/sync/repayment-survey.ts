@@ -1,0 +1,60 @@
+/**
+ * The costly half of a scheduled reconciliation, run beside the copy loop rather than inside a cycle: every loan's
+ * repayments summed up in Django and in the copy, compared, name the loans that may have drifted. At scale 1 the
+ * two aggregates take 2–4 s, during which a cycle copied nothing and live feeds stood still; the cycle that takes
+ * the survey compares only the loans it named, again, before repairing them (reconcile's `survey`).
+ *
+ * The copy's side is read in one REPEATABLE READ snapshot together with the repayments watermark it reflects (the
+ * worker writes both in one transaction), so the comparison leaves out what that copy could not have had yet: ids past
+ * the watermark, and loans whose Django repayments changed since the last complete look for edits began.
+ */
+import type pg from 'pg';
+import { LongStatementSession } from '../pg-pool';
+import { DjangoReader, type FingerprintSlice } from './django-reader';
+import { copiedRepaymentTotals, loansThatDiffer } from './reconcile';
+import { NO_WATERMARK, readWatermarks } from './watermarks';
+
+export interface RepaymentSurvey {
+  /** The loans whose repayments' fingerprints were compared (every loan's counts, sums and newest change were). */
+  slice: FingerprintSlice;
+  /** Loans of the copy compared. */
+  checked: number;
+  /** The loans whose repayments differed, in id order: to be compared again, and repaired, by a cycle. */
+  candidates: string[];
+  durationMs: number;
+}
+
+export interface SurveyOptions {
+  djangoPool: pg.Pool;
+  metricsPool: pg.Pool;
+  businessTz: string;
+  /** Bound of each of the two aggregates (the worker's statementTimeoutMs). */
+  statementTimeoutMs: number;
+}
+
+/** Compares every loan's repayments in Django and in the copy, on connections of its own (one per database). */
+export async function surveyRepayments(options: SurveyOptions, slice: FingerprintSlice): Promise<RepaymentSurvey> {
+  const started = performance.now();
+  const django = new LongStatementSession(options.djangoPool, options.statementTimeoutMs);
+  const metrics = new LongStatementSession(options.metricsPool, options.statementTimeoutMs);
+  try {
+    await metrics.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const mark = (await readWatermarks(metrics)).get('repayments') ?? NO_WATERMARK;
+    let checked = 0;
+    let candidates: string[] = [];
+    // Before the first complete look for edits the copy is not known to reflect anything: no loan is named.
+    if (mark.maxUpdatedAt !== null) {
+      const [theirs, ours] = await Promise.all([
+        new DjangoReader(django, options.businessTz).repaymentTotalsPerLoan(mark.maxId, slice),
+        copiedRepaymentTotals(metrics, mark.maxId),
+      ]);
+      checked = ours.length;
+      candidates = loansThatDiffer(theirs, ours, mark.maxUpdatedAt, slice);
+    }
+    await metrics.query('COMMIT');
+    return { slice, checked, candidates, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    // A session whose statement failed destroys its connection (an open transaction goes with it).
+    await Promise.all([django.end(), metrics.end()]);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The loop's scheduled reconciliations compare every loan's repayments beside its cycles (src/sync/repayment-survey.ts):
+ * what a survey names, and how the loop starts, waits for and takes one.
+ */
+import type pg from 'pg';
+import { EVERY_LOAN } from '../../../src/sync/django-reader';
+import { surveyRepayments } from '../../../src/sync/repayment-survey';
+import { memoryLogger } from '../../support/memory-logger';
+import { recordingRecompute, syncHarness, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+/** Releases of the survey gates a test made (surveyGate). */
+const gates: Array<() => void> = [];
+beforeEach(async () => {
+  h = await syncHarness();
+  await h.django.user(7);
+  await h.django.customer(11);
+});
+afterEach(async () => {
+  // A test that failed with its survey held would otherwise keep stop() waiting.
+  for (const release of gates.splice(0)) release();
+  await h.close();
+});
+
+async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const survey = (slice = EVERY_LOAN) =>
+  surveyRepayments({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, businessTz: 'Africa/Lagos', statementTimeoutMs: 60_000 }, slice);
+
+const paymentAmount = async (repaymentId: string): Promise<string | undefined> =>
+  (await h.rows<{ payment_amount: string }>(`SELECT payment_amount FROM repayments WHERE repayment_id = $1`, [repaymentId]))[0]?.payment_amount;
+
+interface GateOptions {
+  /** Statements of that kind let through first: a worker's first reconciliation sums every loan's in its cycle. */
+  skip?: number;
+  /** Thrown instead of an answer once released. */
+  fail?: Error;
+  /** Run once the answer has arrived, before the survey sees it. */
+  afterRead?: () => Promise<unknown>;
+}
+
+/**
+ * Once armed, holds (or fails) a Django statement that sums every loan's repayments, the survey's (a cycle's
+ * comparison of named loans passes their ids as a fourth parameter), until released.
+ */
+function surveyGate(pool: pg.Pool) {
+  let armed: GateOptions | null = null;
+  let reached: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const reachedOnce = new Promise<void>((resolve) => (reached = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  gates.push(() => release());
+  const patched = new WeakSet<pg.PoolClient>();
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  pool.connect = (async () => {
+    const client = await connect();
+    if (!patched.has(client)) {
+      patched.add(client);
+      const query = client.query.bind(client) as (text: unknown, values?: unknown[]) => Promise<unknown>;
+      client.query = (async (text: unknown, values?: unknown[]) => {
+        if (armed === null || typeof text !== 'string' || !text.includes('AS counted_n') || values?.length !== 3) return query(text, values);
+        if ((armed.skip ?? 0) > 0) {
+          armed.skip! -= 1;
+          return query(text, values);
+        }
+        const { fail, afterRead } = armed;
+        armed = null;
+        reached();
+        await released;
+        if (fail) throw fail;
+        const answer = await query(text, values);
+        await afterRead?.();
+        return answer;
+      }) as never;
+    }
+    return client;
+  }) as never;
+  return {
+    arm: (options: GateOptions = {}) => (armed = { ...options }),
+    reached: reachedOnce,
+    release,
+  };
+}
+
+describe('surveyRepayments', () => {
+  it("names the loans whose Django repayments differ from the copy's, leaving out what the copy could not have yet", async () => {
+    for (const loan of [100, 101, 102, 103, 104]) await h.django.loan(loan, 7, 11);
+    await h.django.repayment(1000, 100, 500, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1001, 101, 500, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1002, 102, 500, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1003, 103, 500, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1004, 104, 500, '2025-11-04T10:00:00+01:00');
+    await h.worker({ recompute: recordingRecompute() }).runOnce();
+    expect(await survey()).toEqual({ slice: EVERY_LOAN, checked: 5, candidates: [], durationMs: expect.any(Number) });
+
+    // Behind the edit scan's back (QuerySet.update() leaves updated_at alone): 100's amount, 103's row deleted, and
+    // 104's paid_date, which only the fingerprint tells.
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 900 WHERE id = 1000`);
+    await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1003`);
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET paid_date = '2025-11-05T10:00:00+01:00' WHERE id = 1004`);
+    // On their way: a new repayment past the id watermark (101), an edit after the last look for edits began (102).
+    await h.django.repayment(1005, 101, 700, '2025-11-05T10:00:00+01:00');
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 800, updated_at = now() WHERE id = 1002`);
+
+    expect(await survey()).toMatchObject({ checked: 5, candidates: ['100', '103', '104'] });
+    // 104 % 12 = 8: outside slice 0 of 12 only its fingerprint differs, so it is not named.
+    expect(await survey({ index: 0, of: 12 })).toMatchObject({ slice: { index: 0, of: 12 }, candidates: ['100', '103'] });
+    expect(await survey({ index: 8, of: 12 })).toMatchObject({ candidates: ['100', '103', '104'] });
+  });
+
+  it('names nothing before the first complete look for edits, and hands both connections back', async () => {
+    await h.django.loan(100, 7, 11);
+    expect(await survey()).toEqual({ slice: EVERY_LOAN, checked: 0, candidates: [], durationMs: expect.any(Number) });
+    const pools = [h.dbs.django.pool, h.dbs.metrics.pool];
+    expect(pools.map((pool) => pool.totalCount - pool.idleCount)).toEqual([0, 0]);
+  });
+});
+
+describe("the loop's scheduled reconciliation", () => {
+  /** A worker whose loop looks for edits every cycle and reconciles whenever it may. */
+  const loopWorker = (log = memoryLogger().log) =>
+    h.worker({ recompute: recordingRecompute(), intervalMs: 20, editScanIntervalMs: 0, reconcileIntervalMs: 1, log });
+
+  beforeEach(async () => {
+    await h.django.loan(100, 7, 11);
+    await h.django.loan(101, 7, 11);
+    await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00');
+    await h.django.repayment(1001, 101, 1000, '2025-11-04T10:00:00+01:00');
+  });
+
+  it('surveys the repayments beside its cycles, which go on copying, and repairs the loans the survey named in the cycle after it', async () => {
+    const gate = surveyGate(h.dbs.django.pool);
+    // The first reconciliation compares every loan in its cycle, as a worker's first always does.
+    gate.arm({ skip: 1 });
+    const { log, lines } = memoryLogger();
+    const worker = loopWorker(log);
+    worker.start();
+    await gate.reached;
+    // Django reads it once the survey is let go.
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 900 WHERE id = 1000`);
+
+    // While the survey's Django aggregate is held, cycles copy what Django writes.
+    await h.django.repayment(1002, 101, 300, '2025-11-05T10:00:00+01:00');
+    await waitFor('the new repayment', async () => (await paymentAmount('1002')) === '300.00');
+    expect(worker.health().lastSurveyMs).toBeNull();
+    expect(await paymentAmount('1000')).toBe('1000.00');
+
+    gate.release();
+    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
+    await worker.stop();
+    expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([
+      expect.objectContaining({ level: 40, loans: ['100'], repaired: 1, fingerprintSlice: { index: 0, of: 12 } }),
+    ]);
+    expect(worker.health()).toMatchObject({ lastSurveyMs: expect.any(Number), lastReconciliationMs: expect.any(Number) });
+    expect(await h.rows(`SELECT count(*)::int AS failed FROM sync_runs WHERE error_message IS NOT NULL`)).toEqual([{ failed: 0 }]);
+  });
+
+  it('compares the named loans again when it takes the survey: a loan Django put back meanwhile is not repaired', async () => {
+    const gate = surveyGate(h.dbs.django.pool);
+    // Django's amount is put back once the survey has read it, before a cycle takes the survey.
+    gate.arm({ skip: 1, afterRead: () => h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 1000 WHERE id = 1000`) });
+    const { log, lines } = memoryLogger();
+    const worker = loopWorker(log);
+    worker.start();
+    await gate.reached;
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 900 WHERE id = 1000`);
+    gate.release();
+    const reconciled = async () => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM sync_runs WHERE kind = 'reconcile'`))[0]!.n;
+    await waitFor('the cycle that takes the survey', async () => (await reconciled()) >= 2);
+    await worker.stop();
+    expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([]);
+    expect(await paymentAmount('1000')).toBe('1000.00');
+  });
+
+  it('a survey that fails is logged and the cycle that would take it compares every loan itself', async () => {
+    const gate = surveyGate(h.dbs.django.pool);
+    gate.arm({ skip: 1, fail: new Error('canceling statement due to statement timeout') });
+    const { log, lines } = memoryLogger();
+    const worker = loopWorker(log);
+    worker.start();
+    await gate.reached;
+    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 900 WHERE id = 1000`);
+    gate.release();
+    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
+    await worker.stop();
+    expect(lines.filter((line) => String(line.msg).startsWith('the survey of repayments'))).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'the survey of repayments beside the sync loop failed; this cycle compares them itself',
+        err: expect.objectContaining({ message: 'canceling statement due to statement timeout' }),
+      }),
+    ]);
+    expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([expect.objectContaining({ loans: ['100'] })]);
+  });
+
+  it('stop() waits for a survey under way, which hands its connections back', async () => {
+    const gate = surveyGate(h.dbs.django.pool);
+    gate.arm({ skip: 1 });
+    const worker = loopWorker();
+    worker.start();
+    await gate.reached;
+    let stopped = false;
+    const stopping = worker.stop().then(() => (stopped = true));
+    // The cycles are done within a loop interval or two; the held survey keeps stop() waiting well past that.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stopped).toBe(false);
+    gate.release();
+    await stopping;
+    expect(worker.health().lastSurveyMs).toEqual(expect.any(Number));
+    const pools = [h.dbs.django.pool, h.dbs.metrics.pool];
+    expect(pools.map((pool) => pool.totalCount - pool.idleCount)).toEqual([0, 0]);
+  });
+});
