@@ -294,7 +294,8 @@ export class SyncWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.wake?.();
-    await Promise.all([this.queue.catch(() => undefined), this.survey?.running]);
+    await this.queue.catch(() => undefined);
+    await this.survey?.running; // started by that cycle, perhaps: no cycle starts one once stopping
     if (this.client) {
       // Unlock explicitly: a destroyed connection releases the lock too, but only once the server notices.
       await this.client.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]).catch(() => undefined);
@@ -584,7 +585,7 @@ export class SyncWorker {
       this.survey = null;
       return { survey: outcome };
     }
-    if (due && this.survey === null) this.startSurvey(this.fingerprints.next(false));
+    if (due && this.survey === null && !this.stopping) this.startSurvey(this.fingerprints.next(false));
     return null;
   }
 
