@@ -123,9 +123,22 @@ describe('surveyRepayments', () => {
 });
 
 describe("the loop's scheduled reconciliation", () => {
-  /** A worker whose loop looks for edits every cycle and reconciles whenever it may. */
-  const loopWorker = (log = memoryLogger().log) =>
-    h.worker({ recompute: recordingRecompute(), intervalMs: 20, editScanIntervalMs: 0, reconcileIntervalMs: 1, log });
+  /**
+   * Starts a worker whose loop looks for edits every cycle and reconciles whenever it may, and waits until its first
+   * survey's Django aggregate is held (the first reconciliation's, in its cycle, is let through).
+   */
+  async function loopWithHeldSurvey(gateOptions: Omit<GateOptions, 'skip'> = {}) {
+    const gate = surveyGate(h.dbs.django.pool);
+    gate.arm({ skip: 1, ...gateOptions });
+    const { log, lines } = memoryLogger();
+    const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 20, editScanIntervalMs: 0, reconcileIntervalMs: 1, log });
+    worker.start();
+    await gate.reached;
+    return { gate, worker, lines };
+  }
+
+  /** Loan 100's repayment edited behind the edit scan's back (QuerySet.update() leaves updated_at alone). */
+  const editBehindTheScan = (amount: number) => h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = $1 WHERE id = 1000`, [amount]);
 
   beforeEach(async () => {
     await h.django.loan(100, 7, 11);
@@ -135,15 +148,9 @@ describe("the loop's scheduled reconciliation", () => {
   });
 
   it('surveys the repayments beside its cycles, which go on copying, and repairs the loans the survey named in the cycle after it', async () => {
-    const gate = surveyGate(h.dbs.django.pool);
-    // The first reconciliation compares every loan in its cycle, as a worker's first always does.
-    gate.arm({ skip: 1 });
-    const { log, lines } = memoryLogger();
-    const worker = loopWorker(log);
-    worker.start();
-    await gate.reached;
-    // Django reads it once the survey is let go.
-    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 900 WHERE id = 1000`);
+    const { gate, worker, lines } = await loopWithHeldSurvey();
+    // The survey's Django aggregate reads it once let go.
+    await editBehindTheScan(900);
 
     // While the survey's Django aggregate is held, cycles copy what Django writes.
     await h.django.repayment(1002, 101, 300, '2025-11-05T10:00:00+01:00');
@@ -162,14 +169,9 @@ describe("the loop's scheduled reconciliation", () => {
   });
 
   it('compares the named loans again when it takes the survey: a loan Django put back meanwhile is not repaired', async () => {
-    const gate = surveyGate(h.dbs.django.pool);
     // Django's amount is put back once the survey has read it, before a cycle takes the survey.
-    gate.arm({ skip: 1, afterRead: () => h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 1000 WHERE id = 1000`) });
-    const { log, lines } = memoryLogger();
-    const worker = loopWorker(log);
-    worker.start();
-    await gate.reached;
-    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 900 WHERE id = 1000`);
+    const { gate, worker, lines } = await loopWithHeldSurvey({ afterRead: () => editBehindTheScan(1000) });
+    await editBehindTheScan(900);
     gate.release();
     const reconciled = async () => (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM sync_runs WHERE kind = 'reconcile'`))[0]!.n;
     await waitFor('the cycle that takes the survey', async () => (await reconciled()) >= 2);
@@ -179,13 +181,8 @@ describe("the loop's scheduled reconciliation", () => {
   });
 
   it('a survey that fails is logged and the cycle that would take it compares every loan itself', async () => {
-    const gate = surveyGate(h.dbs.django.pool);
-    gate.arm({ skip: 1, fail: new Error('canceling statement due to statement timeout') });
-    const { log, lines } = memoryLogger();
-    const worker = loopWorker(log);
-    worker.start();
-    await gate.reached;
-    await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 900 WHERE id = 1000`);
+    const { gate, worker, lines } = await loopWithHeldSurvey({ fail: new Error('canceling statement due to statement timeout') });
+    await editBehindTheScan(900);
     gate.release();
     await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
     await worker.stop();
@@ -200,11 +197,7 @@ describe("the loop's scheduled reconciliation", () => {
   });
 
   it('stop() waits for a survey under way, which hands its connections back', async () => {
-    const gate = surveyGate(h.dbs.django.pool);
-    gate.arm({ skip: 1 });
-    const worker = loopWorker();
-    worker.start();
-    await gate.reached;
+    const { gate, worker } = await loopWithHeldSurvey();
     let stopped = false;
     const stopping = worker.stop().then(() => (stopped = true));
     // The cycles are done within a loop interval or two; the held survey keeps stop() waiting well past that.
