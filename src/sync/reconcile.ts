@@ -97,7 +97,7 @@ export async function findDriftingLoans(
  * as DjangoReader.repaymentTotalsPerLoan sums Django's, every loan's fingerprint included.
  */
 export async function copiedRepaymentTotals(db: Queryable, throughId: string, loanIds?: readonly string[]): Promise<RepaymentTotals[]> {
-  const ofLoans = (column: string): string => (loanIds === undefined ? '' : `AND ${column} = ANY($2::text[])`);
+  const ofLoans = (keyword: 'AND' | 'WHERE', column: string): string => (loanIds === undefined ? '' : `${keyword} ${column} = ANY($2::text[])`);
   const { rows } = await db.query<RepaymentTotals>(
     `SELECT l.loan_id, COALESCE(m.n, 0) AS n, ${moneyTotal('m.total')} AS total, COALESCE(m.counted_n, 0) AS counted_n,
             ${moneyTotal('m.counted_total')} AS counted_total, ${utcText('m.last_change')} AS last_change, m.fingerprint
@@ -107,9 +107,9 @@ export async function copiedRepaymentTotals(db: Queryable, throughId: string, lo
                          ${fingerprintOfRows('django_fingerprint')} AS fingerprint
                     -- Django ids are digit strings without leading zeros: by length, then bytes, is their numeric order
                     -- (a regular expression and a cast per row took ~0.7 s of the statement at scale 1).
-                    FROM repayments WHERE (length(repayment_id), repayment_id COLLATE "C") <= (length($1), $1 COLLATE "C") ${ofLoans('loan_id')}
+                    FROM repayments WHERE (length(repayment_id), repayment_id COLLATE "C") <= (length($1), $1 COLLATE "C") ${ofLoans('AND', 'loan_id')}
                    GROUP BY loan_id) m ON m.loan_id = l.loan_id
-      WHERE true ${ofLoans('l.loan_id')}`,
+      ${ofLoans('WHERE', 'l.loan_id')}`,
     loanIds === undefined ? [throughId] : [throughId, loanIds],
   );
   return rows;

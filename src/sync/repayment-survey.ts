@@ -53,8 +53,12 @@ export async function surveyRepayments(options: SurveyOptions, slice: Fingerprin
     }
     await metrics.query('COMMIT');
     return { slice, checked, candidates, durationMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    // Django's side failed, say: the snapshot's transaction must not go back to the pool with the connection.
+    await metrics.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
-    // A session whose statement failed destroys its connection (an open transaction goes with it).
+    // A session whose statement failed destroys its connection instead of handing it back.
     await Promise.all([django.end(), metrics.end()]);
   }
 }

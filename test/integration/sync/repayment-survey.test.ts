@@ -194,6 +194,8 @@ describe("the loop's scheduled reconciliation", () => {
       }),
     ]);
     expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([expect.objectContaining({ loans: ['100'] })]);
+    // The survey's seedsmetrics connection went back to the pool without its snapshot's transaction.
+    expect(await h.rows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)).toEqual([{ n: 0 }]);
   });
 
   it('stop() waits for a survey under way, which hands its connections back', async () => {
