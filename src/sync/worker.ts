@@ -489,7 +489,8 @@ export class SyncWorker {
         reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId, search));
         this.fingerprints.completed(reconciliation.fingerprintSlice);
         this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
-        if (!('survey' in search)) this.lastReconcileAt = Date.now();
+        if ('survey' in search) this.survey = null;
+        else this.lastReconcileAt = Date.now();
         const counting = client;
         this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(counting));
         rejects += reconciliation.rejects;
@@ -569,7 +570,8 @@ export class SyncWorker {
    * Whether this cycle reconciles, and how it finds drifting repayments; null when it does not. Only after a look for
    * edits: an edit not yet copied would otherwise read as drift and be "repaired". The first reconciliation and those
    * forced or asked for by runOnce() compare every loan in the cycle; the loop's later ones start a survey beside its
-   * cycles when due, and a cycle after it ends takes it (or, when it failed, compares in the cycle).
+   * cycles when due, and a cycle after it ends takes it (or, when it failed, compares in the cycle), until one
+   * reconciles with it.
    */
   private driftSearch(force: { reconcile: boolean; surveyAside: boolean }, scanEdits: boolean): DriftSearch | null {
     const due = scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs;
@@ -581,10 +583,8 @@ export class SyncWorker {
       this.log.warn({ err: outcome }, 'the survey of repayments beside the sync loop failed; this cycle compares them itself');
       return { slice: this.fingerprints.next(false) };
     }
-    if (outcome) {
-      this.survey = null;
-      return { survey: outcome };
-    }
+    // Left in place until the reconciliation is through: a cycle that fails leaves the survey to the next one.
+    if (outcome) return { survey: outcome };
     if (due && this.survey === null && !this.stopping) this.startSurvey(this.fingerprints.next(false));
     return null;
   }

@@ -43,19 +43,25 @@ interface GateOptions {
   fail?: Error;
   /** Run once the answer has arrived, before the survey sees it. */
   afterRead?: () => Promise<unknown>;
+  /** Thrown instead of the first comparison of the loans the survey named (in the cycle that takes it). */
+  failNamedCheck?: Error;
 }
 
 /**
  * Once armed, holds (or fails) a Django statement that sums every loan's repayments, the survey's (a cycle's
- * comparison of named loans passes their ids as a fourth parameter), until released.
+ * comparison of named loans passes their ids as a fourth parameter), until released. `sums` lists those statements
+ * in order from the held one on: 'survey', 'named' (a cycle's comparison), 'named, failed'.
  */
 function surveyGate(pool: pg.Pool) {
   let armed: GateOptions | null = null;
+  let failNamedCheck: Error | undefined;
+  const sums: string[] = [];
   let reached: () => void = () => undefined;
   let release: () => void = () => undefined;
   const reachedOnce = new Promise<void>((resolve) => (reached = resolve));
   const released = new Promise<void>((resolve) => (release = resolve));
   gates.push(() => release());
+  let reachedAlready = false;
   const patched = new WeakSet<pg.PoolClient>();
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   pool.connect = (async () => {
@@ -64,13 +70,24 @@ function surveyGate(pool: pg.Pool) {
       patched.add(client);
       const query = client.query.bind(client) as (text: unknown, values?: unknown[]) => Promise<unknown>;
       client.query = (async (text: unknown, values?: unknown[]) => {
-        if (armed === null || typeof text !== 'string' || !text.includes('AS counted_n') || values?.length !== 3) return query(text, values);
+        const sum = typeof text === 'string' && text.includes('AS counted_n');
+        if (sum && values?.length === 4 && reachedAlready) {
+          const fail = failNamedCheck;
+          failNamedCheck = undefined;
+          sums.push(fail ? 'named, failed' : 'named');
+          if (fail) throw fail;
+        }
+        if (sum && values?.length === 3 && reachedAlready) sums.push('survey');
+        if (armed === null || !sum || values?.length !== 3) return query(text, values);
         if ((armed.skip ?? 0) > 0) {
           armed.skip! -= 1;
           return query(text, values);
         }
         const { fail, afterRead } = armed;
+        failNamedCheck = armed.failNamedCheck;
         armed = null;
+        reachedAlready = true;
+        sums.push('survey');
         reached();
         await released;
         if (fail) throw fail;
@@ -85,6 +102,7 @@ function surveyGate(pool: pg.Pool) {
     arm: (options: GateOptions = {}) => (armed = { ...options }),
     reached: reachedOnce,
     release,
+    sums,
   };
 }
 
@@ -196,6 +214,20 @@ describe("the loop's scheduled reconciliation", () => {
     expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([expect.objectContaining({ loans: ['100'] })]);
     // The survey's seedsmetrics connection went back to the pool without its snapshot's transaction.
     expect(await h.rows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('a cycle that fails while taking the survey leaves it to the next cycle, which repairs what it named', async () => {
+    const { gate, worker, lines } = await loopWithHeldSurvey({ failNamedCheck: new Error('Connection terminated unexpectedly') });
+    await editBehindTheScan(900);
+    gate.release();
+    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
+    await worker.stop();
+    // The same survey is taken again: no second survey before the repair.
+    expect(gate.sums.slice(0, 3)).toEqual(['survey', 'named, failed', 'named']);
+    expect(lines.filter((line) => line.msg === 'sync cycle failed; retrying next interval')).toEqual([
+      expect.objectContaining({ err: expect.objectContaining({ step: 'reconciling', message: expect.stringContaining('reconciling: Connection terminated unexpectedly') }) }),
+    ]);
+    expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([expect.objectContaining({ loans: ['100'] })]);
   });
 
   it('stop() waits for a survey under way, which hands its connections back', async () => {
