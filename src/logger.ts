@@ -4,8 +4,13 @@ import type { LogLevel } from './config';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({ level, base: { service: 'seedsmetrics-gateway' } });
+/**
+ * Writes to stdout unless given another destination (the tests' memory). An error's cause is logged as a nested
+ * `err.cause`, with its own message, code and stack, rather than appended to the error's message: the sync's step
+ * errors already name their cause ("reconciling: <cause>"), which pino's default serializer repeated.
+ */
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+  return pino({ level, base: { service: 'seedsmetrics-gateway' }, serializers: { err: pino.stdSerializers.errWithCause } }, destination);
 }
 
 /** A logger that drops everything (tests that do not assert on logs). */

@@ -1,8 +1,8 @@
-/** A real pino logger writing into memory, so tests can count what an operator would read. */
-export function memoryLogger(): { log: import('../../src/logger').Logger; lines: Array<Record<string, unknown>> } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pino = require('pino') as typeof import('pino');
+/** The process logger writing into memory, so tests can count and read what an operator would read. */
+import { createLogger, type Logger } from '../../src/logger';
+
+export function memoryLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
   const stream = { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) };
-  return { log: pino.default({ level: 'debug' }, stream), lines };
+  return { log: createLogger('debug', stream), lines };
 }

@@ -225,7 +225,13 @@ describe("the loop's scheduled reconciliation", () => {
     // The same survey is taken again: no second survey before the repair.
     expect(gate.sums.slice(0, 3)).toEqual(['survey', 'named, failed', 'named']);
     expect(lines.filter((line) => line.msg === 'sync cycle failed; retrying next interval')).toEqual([
-      expect.objectContaining({ err: expect.objectContaining({ step: 'reconciling', message: expect.stringContaining('reconciling: Connection terminated unexpectedly') }) }),
+      expect.objectContaining({
+        err: expect.objectContaining({
+          step: 'reconciling',
+          message: 'reconciling: Connection terminated unexpectedly',
+          cause: expect.objectContaining({ message: 'Connection terminated unexpectedly' }),
+        }),
+      }),
     ]);
     expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([expect.objectContaining({ loans: ['100'] })]);
   });
