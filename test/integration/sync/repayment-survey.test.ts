@@ -158,6 +158,16 @@ describe("the loop's scheduled reconciliation", () => {
   /** Loan 100's repayment edited behind the edit scan's back (QuerySet.update() leaves updated_at alone). */
   const editBehindTheScan = (amount: number) => h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = $1 WHERE id = 1000`, [amount]);
 
+  /** Edits loan 100 behind the scan's back while the first survey is held, lets it go, and stops the loop once the copy is repaired. */
+  async function repairAfterHeldSurvey(gateOptions: Omit<GateOptions, 'skip'>) {
+    const { gate, worker, lines } = await loopWithHeldSurvey(gateOptions);
+    await editBehindTheScan(900);
+    gate.release();
+    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
+    await worker.stop();
+    return { gate, lines };
+  }
+
   beforeEach(async () => {
     await h.django.loan(100, 7, 11);
     await h.django.loan(101, 7, 11);
@@ -199,11 +209,7 @@ describe("the loop's scheduled reconciliation", () => {
   });
 
   it('a survey that fails is logged and the cycle that would take it compares every loan itself', async () => {
-    const { gate, worker, lines } = await loopWithHeldSurvey({ fail: new Error('canceling statement due to statement timeout') });
-    await editBehindTheScan(900);
-    gate.release();
-    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
-    await worker.stop();
+    const { lines } = await repairAfterHeldSurvey({ fail: new Error('canceling statement due to statement timeout') });
     expect(lines.filter((line) => String(line.msg).startsWith('the survey of repayments'))).toEqual([
       expect.objectContaining({
         level: 40,
@@ -217,11 +223,7 @@ describe("the loop's scheduled reconciliation", () => {
   });
 
   it('a cycle that fails while taking the survey leaves it to the next cycle, which repairs what it named', async () => {
-    const { gate, worker, lines } = await loopWithHeldSurvey({ failNamedCheck: new Error('Connection terminated unexpectedly') });
-    await editBehindTheScan(900);
-    gate.release();
-    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
-    await worker.stop();
+    const { gate, lines } = await repairAfterHeldSurvey({ failNamedCheck: new Error('Connection terminated unexpectedly') });
     // The same survey is taken again: no second survey before the repair.
     expect(gate.sums.slice(0, 3)).toEqual(['survey', 'named, failed', 'named']);
     expect(lines.filter((line) => line.msg === 'sync cycle failed; retrying next interval')).toEqual([
