@@ -87,6 +87,16 @@ export class LongStatementSession {
     }
   }
 
+  /**
+   * Cancels the statement running on this session's connection, if any, with PostgreSQL's pg_cancel_backend (sent
+   * through the pool): it then fails with SQLSTATE 57014, and end() destroys the connection.
+   */
+  async cancel(): Promise<void> {
+    const borrowed = await this.borrowed?.catch(() => undefined);
+    const pid = (borrowed?.client as unknown as { processID?: number | null } | undefined)?.processID;
+    if (typeof pid === 'number') await this.pool.query('SELECT pg_cancel_backend($1)', [pid]);
+  }
+
   /** Hands the connection back (if one was borrowed); the next statement borrows again. */
   async end(): Promise<void> {
     const [borrowed, failed] = [this.borrowed, this.failed];

@@ -32,14 +32,22 @@ export interface SurveyOptions {
   statementTimeoutMs: number;
 }
 
-/** Compares every loan's repayments in Django and in the copy, on connections of its own (one per database). */
-export async function surveyRepayments(options: SurveyOptions, slice: FingerprintSlice): Promise<RepaymentSurvey> {
+/**
+ * Compares every loan's repayments in Django and in the copy, on connections of its own (one per database). `stop`
+ * cancels the statements under way (the survey only reads: nothing is lost), so a worker stopping does not wait for
+ * aggregates that take tens of seconds at scale 10.
+ */
+export async function surveyRepayments(options: SurveyOptions, slice: FingerprintSlice, stop?: AbortSignal): Promise<RepaymentSurvey> {
   const started = performance.now();
   const django = new LongStatementSession(options.djangoPool, options.statementTimeoutMs);
   const metrics = new LongStatementSession(options.metricsPool, options.statementTimeoutMs);
+  const cancel = (): void => void Promise.all([django.cancel(), metrics.cancel()]).catch(() => undefined);
+  stop?.addEventListener('abort', cancel, { once: true });
   try {
+    stop?.throwIfAborted();
     await metrics.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const mark = (await readWatermarks(metrics)).get('repayments') ?? NO_WATERMARK;
+    stop?.throwIfAborted();
     let checked = 0;
     let candidates: string[] = [];
     // Before the first complete look for edits the copy is not known to reflect anything: no loan is named.
@@ -58,6 +66,7 @@ export async function surveyRepayments(options: SurveyOptions, slice: Fingerprin
     await metrics.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    stop?.removeEventListener('abort', cancel);
     // A session whose statement failed destroys its connection instead of handing it back.
     await Promise.all([django.end(), metrics.end()]);
   }

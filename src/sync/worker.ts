@@ -214,6 +214,8 @@ export class SyncWorker {
   /** The loop's survey of repayments running beside its cycles, or done and waiting for a cycle to take it. */
   private survey: { running: Promise<void>; outcome: RepaymentSurvey | Error | null } | null = null;
   private lastSurveyMs: number | null = null;
+  /** Aborted by stop(): a survey under way is cancelled rather than waited for. */
+  private readonly stopSurvey = new AbortController();
   /** Per entity: the held repayment last logged, so a wait is logged once, not every cycle. */
   private readonly loggedHolds = new Map<SyncEntity, string | null>();
 
@@ -288,12 +290,16 @@ export class SyncWorker {
     this.timer = setTimeout(() => void tick(), 0);
   }
 
-  /** Stops the loop, waits for the running cycle and survey, and closes the lock connection (releasing the lock). */
+  /**
+   * Stops the loop, waits for the running cycle, cancels a survey under way (it only reads) and waits for it to let
+   * its connections go, and closes the lock connection (releasing the lock).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.wake?.();
+    this.stopSurvey.abort();
     await this.queue.catch(() => undefined);
     await this.survey?.running; // started by that cycle, perhaps: no cycle starts one once stopping
     if (this.client) {
@@ -594,7 +600,7 @@ export class SyncWorker {
     this.lastReconcileAt = Date.now();
     const { djangoPool, metricsPool, businessTz } = this.options;
     const survey: NonNullable<typeof this.survey> = { outcome: null, running: Promise.resolve() };
-    survey.running = surveyRepayments({ djangoPool, metricsPool, businessTz, statementTimeoutMs: this.statementTimeoutMs }, slice).then(
+    survey.running = surveyRepayments({ djangoPool, metricsPool, businessTz, statementTimeoutMs: this.statementTimeoutMs }, slice, this.stopSurvey.signal).then(
       (done) => {
         survey.outcome = done;
         this.lastSurveyMs = done.durationMs;

@@ -45,6 +45,8 @@ interface GateOptions {
   afterRead?: () => Promise<unknown>;
   /** Thrown instead of the first comparison of the loans the survey named (in the cycle that takes it). */
   failNamedCheck?: Error;
+  /** Held in PostgreSQL instead (a pg_sleep on the survey's connection, which a cancel ends), until cancelled. */
+  holdInDatabase?: boolean;
 }
 
 /**
@@ -63,13 +65,12 @@ function surveyGate(pool: pg.Pool) {
   gates.push(() => release());
   let reachedAlready = false;
   const patched = new WeakSet<pg.PoolClient>();
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  pool.connect = (async () => {
-    const client = await connect();
+  // Every connection handed out from now on, however it is asked for (pool.query takes a callback).
+  pool.on('acquire', (client) => {
     if (!patched.has(client)) {
       patched.add(client);
-      const query = client.query.bind(client) as (text: unknown, values?: unknown[]) => Promise<unknown>;
-      client.query = (async (text: unknown, values?: unknown[]) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      const gated = async (text: unknown, values?: unknown[]): Promise<unknown> => {
         const sum = typeof text === 'string' && text.includes('AS counted_n');
         if (sum && values?.length === 4 && reachedAlready) {
           const fail = failNamedCheck;
@@ -83,21 +84,23 @@ function surveyGate(pool: pg.Pool) {
           armed.skip! -= 1;
           return query(text, values);
         }
-        const { fail, afterRead } = armed;
+        const { fail, afterRead, holdInDatabase } = armed;
         failNamedCheck = armed.failNamedCheck;
         armed = null;
         reachedAlready = true;
         sums.push('survey');
+        const held = holdInDatabase ? query(`SELECT pg_sleep(600) /* held survey */`) : released;
         reached();
-        await released;
+        await held;
         if (fail) throw fail;
         const answer = await query(text, values);
         await afterRead?.();
         return answer;
-      }) as never;
+      };
+      // A query with a callback (pool.query's) passes untouched.
+      client.query = ((...args: unknown[]) => (args.some((arg) => typeof arg === 'function') ? query(...args) : gated(args[0], args[1] as unknown[] | undefined))) as never;
     }
-    return client;
-  }) as never;
+  });
   return {
     arm: (options: GateOptions = {}) => (armed = { ...options }),
     reached: reachedOnce,
@@ -238,16 +241,14 @@ describe("the loop's scheduled reconciliation", () => {
     expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([expect.objectContaining({ loans: ['100'] })]);
   });
 
-  it('stop() waits for a survey under way, which hands its connections back', async () => {
-    const { gate, worker } = await loopWithHeldSurvey();
-    let stopped = false;
-    const stopping = worker.stop().then(() => (stopped = true));
-    // The cycles are done within a loop interval or two; the held survey keeps stop() waiting well past that.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(stopped).toBe(false);
-    gate.release();
-    await stopping;
-    expect(worker.health().lastSurveyMs).toEqual(expect.any(Number));
+  it('stop() cancels a survey under way (it only reads), which lets both connections go', async () => {
+    const { worker } = await loopWithHeldSurvey({ holdInDatabase: true });
+    const sleeping = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600) /* held survey */%' AND state = 'active'`;
+    await waitFor('the held survey in PostgreSQL', async () => (await h.dbs.djangoWriter.query<{ n: number }>(sleeping)).rows[0]!.n === 1);
+    // Were it waited for, stop() would not return for ten minutes.
+    await worker.stop();
+    expect(worker.health().lastSurveyMs).toBeNull();
+    expect((await h.dbs.djangoWriter.query(sleeping)).rows).toEqual([{ n: 0 }]);
     const pools = [h.dbs.django.pool, h.dbs.metrics.pool];
     expect(pools.map((pool) => pool.totalCount - pool.idleCount)).toEqual([0, 0]);
   });
