@@ -17,6 +17,15 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
+/** Polls `condition` every 25 ms until it holds; past `timeoutMs` fails naming `what` it waited for. */
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Records every recompute call instead of running the engine (copy logic on its own). */
 export function recordingRecompute(): RecomputeSteps & { calls: Array<{ loanIds: string[]; asOf: string }>; openCalls: string[] } {
   const calls: Array<{ loanIds: string[]; asOf: string }> = [];

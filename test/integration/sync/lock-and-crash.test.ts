@@ -4,7 +4,7 @@ import { recomputeLoans } from '../../../src/engine/recompute';
 import { SyncLockBusyError, SYNC_LOCK_KEY } from '../../../src/sync/lock';
 import type { RecomputeSteps } from '../../../src/sync/recompute';
 import { validate } from '../../../src/sync/validate';
-import { syncHarness, type SyncHarness } from './harness';
+import { syncHarness, waitFor, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
@@ -21,14 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** The copy as it should be after any successful catch-up: exact counts and sums per loan, computed totals included. */
 async function expectExactCopy(): Promise<void> {

@@ -1,6 +1,6 @@
 /** The periodic loop as the server runs it, and the health operators read (sync_runs, sync_tracking, health()). */
 import { memoryLogger } from '../../support/memory-logger';
-import { recordingRecompute, syncHarness, type SyncHarness } from './harness';
+import { recordingRecompute, syncHarness, waitFor, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
@@ -12,14 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 it('start() copies new Django rows within a few cycles; stop() waits for the running cycle and releases the lock', async () => {
   const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100 });

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { EVERY_LOAN } from '../../../src/sync/django-reader';
 import { surveyRepayments } from '../../../src/sync/repayment-survey';
 import { memoryLogger } from '../../support/memory-logger';
-import { recordingRecompute, syncHarness, type SyncHarness } from './harness';
+import { recordingRecompute, syncHarness, waitFor, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 /** Releases of the survey gates a test made (surveyGate). */
@@ -21,14 +21,6 @@ afterEach(async () => {
   for (const release of gates.splice(0)) release();
   await h.close();
 });
-
-async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const survey = (slice = EVERY_LOAN) =>
   surveyRepayments({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, businessTz: 'Africa/Lagos', statementTimeoutMs: 60_000 }, slice);
