@@ -77,6 +77,28 @@ export function observeApp(sources: AppMetricSources): () => void {
   };
 }
 
+/**
+ * A gauge without labels read at scrape time that shows no sample while `read` says the value is unknown (null):
+ * prom-client's own shows 0 after a reset, which reads as "no lag" or "disconnected" on an instance that has no sync
+ * worker, no listener, or no cycle yet.
+ */
+class OptionalGauge extends client.Gauge {
+  constructor(
+    config: { name: string; help: string },
+    private readonly read: () => number | null,
+  ) {
+    super({ ...config, registers: [registry] });
+  }
+
+  override async get(): ReturnType<client.Gauge['get']> {
+    const value = this.read();
+    this.reset();
+    if (value !== null) this.set(value);
+    const metric = await super.get();
+    return value === null ? { ...metric, values: [] } : metric;
+  }
+}
+
 new client.Gauge({
   name: 'gateway_db_pool_connections',
   help: 'Connections of each database pool: total open, idle, and requests waiting for one',
@@ -114,16 +136,16 @@ new client.Gauge({
   },
 });
 
-new client.Gauge({
-  name: 'gateway_listener_connected',
-  help: "1 while the live feeds' LISTEN connection is up, 0 while it reconnects (subscribers get nothing live meanwhile)",
-  registers: [registry],
-  collect() {
-    this.reset();
-    const state = observed?.listener?.();
-    if (state) this.set(state.connected ? 1 : 0);
+new OptionalGauge(
+  {
+    name: 'gateway_listener_connected',
+    help: "1 while the live feeds' LISTEN connection is up, 0 while it reconnects (subscribers get nothing live meanwhile)",
   },
-});
+  () => {
+    const state = observed?.listener?.();
+    return state === undefined ? null : state.connected ? 1 : 0;
+  },
+);
 
 new client.Counter({
   name: 'gateway_listener_connections_lost_total',
@@ -136,18 +158,12 @@ new client.Counter({
   },
 });
 
-/** A sync gauge read from the worker's health; no sample while the value is unknown (before the first cycle). */
+/**
+ * A sync gauge read from the worker's health; no sample while the value is unknown (before the first cycle) or
+ * when this process runs no sync worker.
+ */
 function syncGauge(name: string, help: string, read: (health: SyncHealth) => number | null): void {
-  new client.Gauge({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      this.reset();
-      const value = observed?.syncHealth ? read(observed.syncHealth()) : null;
-      if (value !== null) this.set(value);
-    },
-  });
+  new OptionalGauge({ name, help }, () => (observed?.syncHealth ? read(observed.syncHealth()) : null));
 }
 
 syncGauge('gateway_sync_lag_seconds', 'How stale seedsmetrics may be: now minus the newest Django change known to be copied', (h) => (h.lagMs === null ? null : h.lagMs / 1000));

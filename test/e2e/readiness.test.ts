@@ -21,6 +21,9 @@ it('is ok with both pools idle', async () => {
   expect(body.listener).toEqual({ connected: true, since: expect.any(String), connectionsLost: 0, failedReconnects: 0 });
   const scrape = await (await fetch(`${t.app.server.url}/metrics`)).text();
   expect(scrape.split('\n').filter((line) => line.startsWith('gateway_listener_'))).toEqual(['gateway_listener_connected 1', 'gateway_listener_connections_lost_total 0']);
+  // No sync worker in this process: its gauges are described but carry no sample (not a lag of 0).
+  expect(scrape.split('\n').filter((line) => line.startsWith('gateway_sync_'))).toEqual([]);
+  expect(scrape).toContain('# TYPE gateway_sync_lag_seconds gauge');
 });
 
 it('stays ready, degraded, while every request connection is taken and a caller waits', async () => {
