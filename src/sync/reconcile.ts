@@ -80,10 +80,11 @@ const REPAIR_CHUNK = 200;
  * and logged as such whenever Django was busy during the cycle.
  *
  * Both databases sum the repayments at once (Django on its pool, seedsmetrics on the cycle's connection, which
- * no one else writes meanwhile: the worker holds the sync lock), so the slower of the two sets the time.
+ * no one else writes meanwhile: the worker holds the sync lock), so the slower of the two sets the time. A survey
+ * beside the loop (repayment-survey.ts) compares the same way, on its own snapshot of the copy.
  */
 export async function findDriftingLoans(
-  ctx: Pick<CopyContext, 'reader' | 'client' | 'scanStartedAt'>,
+  ctx: Pick<CopyContext, 'reader' | 'scanStartedAt'> & { client: Queryable },
   throughId: string,
   slice: FingerprintSlice,
   loanIds?: readonly string[],
@@ -96,7 +97,7 @@ export async function findDriftingLoans(
  * Per loan of the copy (of `loanIds` only, when given): its copied repayments up to Django id `throughId`, summed up
  * as DjangoReader.repaymentTotalsPerLoan sums Django's, every loan's fingerprint included.
  */
-export async function copiedRepaymentTotals(db: Queryable, throughId: string, loanIds?: readonly string[]): Promise<RepaymentTotals[]> {
+async function copiedRepaymentTotals(db: Queryable, throughId: string, loanIds?: readonly string[]): Promise<RepaymentTotals[]> {
   const ofLoans = (keyword: 'AND' | 'WHERE', column: string): string => (loanIds === undefined ? '' : `${keyword} ${column} = ANY($2::text[])`);
   const { rows } = await db.query<RepaymentTotals>(
     `SELECT l.loan_id, COALESCE(m.n, 0) AS n, ${moneyTotal('m.total')} AS total, COALESCE(m.counted_n, 0) AS counted_n,
@@ -120,7 +121,7 @@ export async function copiedRepaymentTotals(db: Queryable, throughId: string, lo
  * Django repayments changed at or after `changedSince` (the start of the look for edits the copy reflects): they are
  * on their way.
  */
-export function loansThatDiffer(theirs: readonly RepaymentTotals[], ours: readonly RepaymentTotals[], changedSince: string, slice: FingerprintSlice): string[] {
+function loansThatDiffer(theirs: readonly RepaymentTotals[], ours: readonly RepaymentTotals[], changedSince: string, slice: FingerprintSlice): string[] {
   const djangoTotals = new Map(theirs.map((t) => [t.loan_id, t]));
   const drifting: string[] = [];
   for (const mine of ours) {

@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import { LongStatementSession } from '../pg-pool';
 import { DjangoReader, type FingerprintSlice } from './django-reader';
-import { copiedRepaymentTotals, loansThatDiffer } from './reconcile';
+import { findDriftingLoans } from './reconcile';
 import { NO_WATERMARK, readWatermarks } from './watermarks';
 
 export interface RepaymentSurvey {
@@ -48,19 +48,14 @@ export async function surveyRepayments(options: SurveyOptions, slice: Fingerprin
     await metrics.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const mark = (await readWatermarks(metrics)).get('repayments') ?? NO_WATERMARK;
     stop?.throwIfAborted();
-    let checked = 0;
-    let candidates: string[] = [];
-    // Before the first complete look for edits the copy is not known to reflect anything: no loan is named.
-    if (mark.maxUpdatedAt !== null) {
-      const [theirs, ours] = await Promise.all([
-        new DjangoReader(django, options.businessTz).repaymentTotalsPerLoan(mark.maxId, slice),
-        copiedRepaymentTotals(metrics, mark.maxId),
-      ]);
-      checked = ours.length;
-      candidates = loansThatDiffer(theirs, ours, mark.maxUpdatedAt, slice);
-    }
+    // Before the first complete look for edits the copy is not known to reflect anything: no loan is named. After it,
+    // the comparison a cycle makes, as of that look (its watermark) instead of the cycle's own.
+    const { checked, drifting } =
+      mark.maxUpdatedAt === null
+        ? { checked: 0, drifting: [] }
+        : await findDriftingLoans({ reader: new DjangoReader(django, options.businessTz), client: metrics, scanStartedAt: mark.maxUpdatedAt }, mark.maxId, slice);
     await metrics.query('COMMIT');
-    return { slice, checked, candidates, durationMs: Math.round(performance.now() - started) };
+    return { slice, checked, candidates: drifting, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     // Django's side failed, say: the snapshot's transaction must not go back to the pool with the connection.
     await metrics.query('ROLLBACK').catch(() => undefined);
