@@ -49,3 +49,17 @@ export async function applyHierarchy(pool: pg.Pool): Promise<ApplyHierarchyResul
     client.release();
   }
 }
+
+/**
+ * Which of these curated officer e-mails (lower case) no seedsmetrics officer has: a typo in the sheet, or an
+ * officer the sync has not copied yet (the sync applies the row when it first copies that officer).
+ */
+export async function curatedEmailsWithoutOfficer(pool: pg.Pool, emails: readonly string[]): Promise<string[]> {
+  const { rows } = await pool.query<{ email: string }>(
+    `SELECT e.email FROM unnest($1::text[]) AS e(email)
+      WHERE NOT EXISTS (SELECT 1 FROM officers o WHERE lower(o.officer_email) = e.email)
+      ORDER BY e.email`,
+    [emails],
+  );
+  return rows.map((r) => r.email);
+}

@@ -27,9 +27,13 @@ export interface RejectedLine {
 
 export interface HierarchyImportResult {
   imported: number;
+  /** The imported officers' e-mails, lower case, in sheet order. */
+  officerEmails: string[];
   rejected: RejectedLine[];
 }
 
+/** C0 controls and DEL: a NUL cannot be stored at all, and a line break inside a quoted cell splits a branch name. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const EMAIL = /^[^\s@,;"]+@[^\s@,;"]+\.[^\s@,;"]+$/;
 const show = (value: string): string => (value === '' ? 'nothing' : JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value));
 
@@ -64,13 +68,10 @@ export function validateHierarchyCsv(csvText: string): { rows: HierarchyRow[]; r
   }
   const [header, ...data] = records;
   const names = header.fields.map((name) => name.trim().toLowerCase());
-  const missing = HIERARCHY_CSV_COLUMNS.filter((column) => !names.includes(column));
-  if (missing.length > 0) {
-    rejected.push({
-      line: header.line,
-      reason: `header: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; expected ${HIERARCHY_CSV_COLUMNS.join(', ')}, got ${header.fields.map((f) => JSON.stringify(f)).join(', ')}`,
-    });
-    // Without a complete header no line can be read safely.
+  const headerProblem = checkHeader(names, header.fields);
+  if (headerProblem !== undefined) {
+    rejected.push({ line: header.line, reason: `header: ${headerProblem}` });
+    // Without a header that names each column once no line can be read safely.
     for (const record of data) rejected.push({ line: record.line, reason: 'not imported: the header is invalid' });
     return { rows, rejected: sortByLine(rejected) };
   }
@@ -85,7 +86,7 @@ export function validateHierarchyCsv(csvText: string): { rows: HierarchyRow[]; r
     const value = (column: Column): string => record.fields[index[column]].trim();
     const errors: string[] = [];
     for (const column of HIERARCHY_CSV_COLUMNS) {
-      const error = CHECKS[column](value(column));
+      const error = CONTROL_CHARACTER.test(value(column)) ? `expected text on one line without control characters, got ${show(value(column))}` : CHECKS[column](value(column));
       if (error !== undefined) errors.push(`column ${column}: ${error}`);
     }
     const key = value('officer_email').toLowerCase();
@@ -112,6 +113,19 @@ export function validateHierarchyCsv(csvText: string): { rows: HierarchyRow[]; r
   return { rows, rejected: sortByLine(rejected) };
 }
 
+/** Why the header cannot be read (a column missing, or named twice), or undefined. */
+function checkHeader(names: readonly string[], fields: readonly string[]): string | undefined {
+  const got = `got ${fields.map((f) => JSON.stringify(f)).join(', ')}`;
+  const missing = HIERARCHY_CSV_COLUMNS.filter((column) => !names.includes(column));
+  if (missing.length > 0) return `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; expected ${HIERARCHY_CSV_COLUMNS.join(', ')}, ${got}`;
+  const twice = HIERARCHY_CSV_COLUMNS.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
+  if (twice.length > 0) {
+    const positions = (column: string): string => names.flatMap((name, i) => (name === column ? [String(i + 1)] : [])).join(' and ');
+    return `expected each column once, got ${twice.map((column) => `${column} as fields ${positions(column)}`).join(', ')}`;
+  }
+  return undefined;
+}
+
 function sortByLine(rejected: RejectedLine[]): RejectedLine[] {
   return rejected.sort((a, b) => a.line - b.line);
 }
@@ -133,5 +147,5 @@ export async function importHierarchyCsv(metricsPool: pg.Pool, csvText: string):
       [column('officerEmail'), column('customerUserId'), column('region'), column('branch'), column('supervisorEmail'), column('supervisorName'), column('verticalLeadEmail'), column('verticalLeadName')],
     );
   }
-  return { imported: rows.length, rejected };
+  return { imported: rows.length, officerEmails: rows.map((row) => row.officerEmail), rejected };
 }

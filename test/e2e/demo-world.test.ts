@@ -57,7 +57,7 @@ it('a later hierarchy sheet moves an officer, its loans and its PAR to the new b
   const officer = rows[0]!;
   const header = 'officer_email,customer_user_id,region,branch,supervisor_email,supervisor_name,vertical_lead_email,vertical_lead_name';
   const sheet = `${header}\n${officer.officer_email.toUpperCase()},,Topaz,NEW TEST BRANCH,sup@example.com,Sue Pervisor,lead@example.com,Lee Dee\n`;
-  expect(await importHierarchyCsv(dbs.metrics.pool, sheet)).toEqual({ imported: 1, rejected: [] });
+  expect(await importHierarchyCsv(dbs.metrics.pool, sheet)).toEqual({ imported: 1, officerEmails: [officer.officer_email.toLowerCase()], rejected: [] });
 
   const applied = await applyHierarchy(dbs.metrics.pool);
   expect(applied).toEqual({ officersUpdated: 1, loansUpdated: Number(officer.loans) });

@@ -32,7 +32,7 @@ describe('importHierarchyCsv', () => {
       'bola@x.ng,,Jade,AGEGE,,,,',
     ].join('\r\n');
     const { result, counts } = await countStatements({ metrics: dbs.metrics.pool }, () => importHierarchyCsv(dbs.metrics.pool, csv));
-    expect(result).toEqual({ imported: 2, rejected: [{ line: 3, reason: 'column officer_email: expected an e-mail address, got "broken-email"' }] });
+    expect(result).toEqual({ imported: 2, officerEmails: ['ada.obi@seedsfinance.ng', 'bola@x.ng'], rejected: [{ line: 3, reason: 'column officer_email: expected an e-mail address, got "broken-email"' }] });
     expect(counts.metrics).toBe(1);
     expect(await table()).toEqual([
       { officer_email: 'ada.obi@seedsfinance.ng', customer_user_id: '101', region: 'Ruby', branch: 'YABA', supervisor_email: 'sup@seedsfinance.ng', supervisor_name: 'OBI, Sup', vertical_lead_email: 'lead@seedsfinance.ng', vertical_lead_name: 'Lead One' },
@@ -44,7 +44,7 @@ describe('importHierarchyCsv', () => {
     await importHierarchyCsv(dbs.metrics.pool, `${HEADER}\nada@x.ng,1,Ruby,YABA,,,,\n`);
     const before = (await dbs.metrics.pool.query<{ at: Date }>('SELECT imported_at AS at FROM officer_hierarchy')).rows[0].at;
     const result = await importHierarchyCsv(dbs.metrics.pool, `${HEADER}\nADA@X.NG,1,Opal,OJO,,,,\n`);
-    expect(result).toEqual({ imported: 1, rejected: [] });
+    expect(result).toEqual({ imported: 1, officerEmails: ['ada@x.ng'], rejected: [] });
     const rows = await table();
     expect(rows.map((r) => [r.officer_email, r.region, r.branch])).toEqual([['ada@x.ng', 'Opal', 'OJO']]);
     const after = (await dbs.metrics.pool.query<{ at: Date }>('SELECT imported_at AS at FROM officer_hierarchy')).rows[0].at;
@@ -63,7 +63,7 @@ describe('importHierarchyCsv', () => {
     const dataset = generateDemoData({ scale: 0.05, seed: 42, asOf: '2025-11-20' });
     const result = await importHierarchyCsv(dbs.metrics.pool, dataset.hierarchyCsv);
     const lines = dataset.hierarchyCsv.trimEnd().split('\n').length - 1;
-    expect(result).toEqual({ imported: lines, rejected: [] });
+    expect(result).toMatchObject({ imported: lines, rejected: [] });
     const emails = new Set(dataset.users.map((u) => u.email));
     const rows = await table();
     const unmatched = rows.filter((r) => !emails.has(r.officer_email!));

@@ -57,6 +57,27 @@ describe('validateHierarchyCsv', () => {
     });
   });
 
+  it('rejects a line whose cell holds a control character, naming it, and imports the rest', () => {
+    const csv = `${HEADER}\na@x.ng,,Ruby,"LAGOS\nISLAND",,,,\nb@x.ng,,Ruby,YABA,,"Sue\u0000",,\nc@x.ng,,Ruby,YABA,,,,\n`;
+    const { rows, rejected } = validateHierarchyCsv(csv);
+    expect(rows.map((r) => r.officerEmail)).toEqual(['c@x.ng']);
+    expect(rejected).toEqual([
+      { line: 2, reason: 'column branch: expected text on one line without control characters, got "LAGOS\\nISLAND"' },
+      { line: 4, reason: 'column supervisor_name: expected text on one line without control characters, got "Sue\\u0000"' },
+    ]);
+  });
+
+  it('rejects every line when the header names a column twice', () => {
+    const csv = `${HEADER},Region,branch\na@x.ng,,Ruby,YABA,,,,,Opal,OJO\n`;
+    expect(validateHierarchyCsv(csv)).toEqual({
+      rows: [],
+      rejected: [
+        { line: 1, reason: 'header: expected each column once, got region as fields 3 and 9, branch as fields 4 and 10' },
+        { line: 2, reason: 'not imported: the header is invalid' },
+      ],
+    });
+  });
+
   it('reports an empty file', () => {
     expect(validateHierarchyCsv('').rejected).toEqual([{ line: 1, reason: `header: expected the columns ${HIERARCHY_CSV_COLUMNS.join(', ')}, got an empty file` }]);
   });
