@@ -102,5 +102,8 @@ export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, reso
       ORDER BY a.total DESC, o.officer_name ASC NULLS LAST, a.officer_id ASC`,
     params.values,
   );
-  return rows.map(({ amounts, firstDay, ...row }) => ({ ...row, daily: amounts.map((amount, i) => ({ date: isoDatePlus(firstDay, i), amount })) }));
+  // Every row has the same window: its dates are made once, not once per officer and day (~9,500 Date objects
+  // and strings at scale 1, ~8 ms of the request).
+  const dates = rows.length === 0 ? [] : Array.from({ length: WINDOW_DAYS }, (_, i) => isoDatePlus(rows[0]!.firstDay, i));
+  return rows.map(({ amounts, firstDay: _sameForEveryRow, ...row }) => ({ ...row, daily: amounts.map((amount, i) => ({ date: dates[i]!, amount })) }));
 }

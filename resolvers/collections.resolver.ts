@@ -3,7 +3,8 @@
  * agent activity tiles and details, and the repayment watch. Each is one seedsmetrics statement over the filtered
  * loans (dashboard-visible officers by default); rows about an officer resolve `officer` live from Django, batched.
  */
-import { Arg, Ctx, Extensions, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Extensions, Info, Query, Resolver } from 'type-graphql';
 import { AGENT_ACTIVITY_CATEGORIES, type AgentActivityCategoryKey } from '../loaders/agent-activity.metrics';
 import type { CollectionsGrouping } from '../loaders/collections-leaderboard.metrics';
 import type { LoanFilter } from '../loaders/loan-filter';
@@ -24,7 +25,9 @@ import {
 } from './collections.type';
 import { RepaymentPeriod, SortDirection, Wave } from './enums';
 import { LoanFilterInput, parseLoanFilter } from './loan.args';
+import { preloadOfficers, type PreloadedOfficer } from './officer.type';
 import { LIST_ARG_DOCS } from './pagination';
+import { fieldsBelow, selectedFields } from './selection';
 
 /** The tile of each category. */
 const TILE_OF: Readonly<Record<AgentActivityCategoryKey, Exclude<keyof AgentActivityTiles, 'officers'>>> = {
@@ -37,6 +40,17 @@ const TILE_OF: Readonly<Record<AgentActivityCategoryKey, Exclude<keyof AgentActi
 };
 
 const FILTER_DESCRIPTION = 'Loans counted (§4.7); dashboard-visible officers only unless filter.visibleOfficersOnly is false.';
+
+/**
+ * The officers of rows about officers, read ahead when the query shows `officer` on them (`rowPath`: the fields from
+ * the resolved field down to the rows); undefined when it does not, and no officer is read.
+ */
+async function officersShown(ctx: AppContext, info: GraphQLResolveInfo, rowPath: readonly string[], ids: readonly (string | null)[]): Promise<Map<string, PreloadedOfficer> | undefined> {
+  let rowFields = selectedFields(info);
+  for (const name of rowPath) rowFields = fieldsBelow(rowFields.get(name) ?? [], info);
+  const officerNodes = rowFields.get('officer');
+  return officerNodes === undefined ? undefined : preloadOfficers(ctx.loaders, ids, fieldsBelow(officerNodes, info));
+}
 
 /** A collections filter: the loan filter grammar, dashboard-visible officers by default (§4.7 population rules). */
 function collectionsFilter(input: LoanFilterInput | null | undefined): LoanFilter {
@@ -61,19 +75,21 @@ export class CollectionsResolver {
   @Query(() => CollectionsBoard, { description: "Collections leaderboard by branch (§6 row 14): today's collections against what was due; highest NPL ratio first by default." })
   collectionsByBranch(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
     @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: CollectionsOrder | null,
   ): Promise<CollectionsBoard> {
-    return leaderboard(ctx, 'branch', filter, orderBy);
+    return leaderboard(ctx, info, 'branch', filter, orderBy);
   }
 
   @Query(() => CollectionsBoard, { description: "Collections leaderboard by officer (§6 row 15): today's collections against what was due; highest NPL ratio first by default." })
   collectionsByOfficer(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
     @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: CollectionsOrder | null,
   ): Promise<CollectionsBoard> {
-    return leaderboard(ctx, 'officer', filter, orderBy);
+    return leaderboard(ctx, info, 'officer', filter, orderBy);
   }
 
   @Query(() => AgentActivityTiles, { description: 'Officers per agent-activity category over the last seven calendar days (§6 row 17).' })
@@ -93,13 +109,15 @@ export class CollectionsResolver {
   })
   async agentActivity(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('category', () => AgentActivityCategory, { nullable: true, description: 'Only the officers in this category (a tile); all when absent.' })
     category?: AgentActivityCategory | null,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
   ): Promise<AgentActivity[]> {
     const rows = await ctx.loaders.agentActivity(collectionsFilter(filter));
     const shown = category === null || category === undefined ? rows : rows.filter((r) => r.categories.includes(category));
-    return shown.map((r) => Object.assign(new AgentActivity(ctx.loaders), r, { daily: r.daily.map((d) => Object.assign(new DailyAmount(), d)) }));
+    const officers = await officersShown(ctx, info, [], shown.map((r) => r.officerId));
+    return shown.map((r) => Object.assign(new AgentActivity(ctx.loaders, officers), r, { daily: r.daily.map((d) => Object.assign(new DailyAmount(), d)) }));
   }
 
   @Extensions({ [UNPAGED_LIST]: true })
@@ -108,16 +126,19 @@ export class CollectionsResolver {
   })
   async repaymentWatch(
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
   ): Promise<RepaymentWatch[]> {
     const parsed = collectionsFilter(filter);
     const rows = await ctx.loaders.repaymentWatch({ ...parsed, waves: parsed.waves ?? [Wave.WAVE_2] });
-    return rows.map((r) => Object.assign(new RepaymentWatch(ctx.loaders), r));
+    const officers = await officersShown(ctx, info, [], rows.map((r) => r.officerId));
+    return rows.map((r) => Object.assign(new RepaymentWatch(ctx.loaders, officers), r));
   }
 }
 
 async function leaderboard(
   ctx: AppContext,
+  info: GraphQLResolveInfo,
   grouping: CollectionsGrouping,
   filter: LoanFilterInput | null | undefined,
   orderBy: CollectionsOrder | null | undefined,
@@ -129,9 +150,11 @@ async function leaderboard(
     orderBy?.direction ?? SortDirection.DESC,
   );
   const first = rows[0];
+  const officerIdOf = (key: string): string | null => (grouping === 'officer' ? key : null);
+  const officers = await officersShown(ctx, info, ['standings'], rows.map((r) => officerIdOf(r.key)));
   return Object.assign(new CollectionsBoard(), {
     standings: rows.map(({ key, summaryPortfolio, summaryDueToday, summaryCollectedToday, summaryMissedToday, summaryRateToday, ...figures }) =>
-      Object.assign(new CollectionsStanding(ctx.loaders), figures, { officerId: grouping === 'officer' ? key : null }),
+      Object.assign(new CollectionsStanding(ctx.loaders, officers), figures, { officerId: officerIdOf(key) }),
     ),
     summary: Object.assign(new CollectionsSummary(), {
       groups: rows.length,

@@ -5,7 +5,7 @@ import type { AgentActivityCategoryKey } from '../loaders/agent-activity.metrics
 import { NPL_STATUS_THRESHOLDS, type CollectionsStatusKey } from '../loaders/collections-leaderboard.metrics';
 import { UNPAGED_LIST } from '../src/complexity';
 import { SortDirection } from './enums';
-import { loadOfficer, Officer } from './officer.type';
+import { loadOfficer, Officer, preloadedOfficer, type PreloadedOfficer } from './officer.type';
 import { DateScalar, DecimalScalar } from './scalars';
 
 @ObjectType({ description: 'Counted repayments of one business date, split by channel (payment method).' })
@@ -63,16 +63,20 @@ export class CollectionsOrder {
   direction: SortDirection;
 }
 
-/** A row about one officer (by id): `officer` resolves the officer live from Django through the request's loader. */
+/** A row about one officer (by id): `officer` is the officer live from Django, read ahead by the list or loaded by the row. */
 @ObjectType({ description: 'Not in the schema (no field returns it): its fields are inherited by the rows below.' })
 abstract class AboutOfficer {
   abstract officerId: string | null;
 
-  constructor(private readonly loaders: Loaders) {}
+  /** @param officers the rows' officers when the list read them ahead (preloadOfficers); otherwise each row loads its own. */
+  constructor(
+    private readonly loaders: Loaders,
+    private readonly officers?: ReadonlyMap<string, PreloadedOfficer>,
+  ) {}
 
   @Field(() => Officer, { nullable: true, description: 'The officer, live from Django (null when Django has no such user).' })
-  officer(): Promise<Officer | null> {
-    return loadOfficer(this.loaders, this.officerId);
+  officer(): Officer | null | Promise<Officer | null> {
+    return this.officers === undefined ? loadOfficer(this.loaders, this.officerId) : preloadedOfficer(this.officers, this.officerId);
   }
 }
 

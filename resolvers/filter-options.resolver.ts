@@ -7,8 +7,7 @@ import { Arg, Ctx, Field, FieldResolver, Info, ObjectType, Query, Resolver, Root
 import { FILTER_LISTS, type FilterListKey } from '../loaders/filter-options.metrics';
 import type { AppContext } from '../src/context';
 import { Wave } from './enums';
-import { isDjangoId } from './ids';
-import { Officer } from './officer.type';
+import { Officer, preloadedOfficer, preloadOfficers } from './officer.type';
 import { selectedFields } from './selection';
 
 const WAVES = new Set<string>(Object.values(Wave));
@@ -72,11 +71,11 @@ export class FilterOptionsResolver {
   }
 
   @FieldResolver(() => [Officer], { description: 'Officers with loans (narrowed by `regions` and `branches`), by the officer name on their loans; live from Django.' })
-  async officers(@Root() options: FilterOptions, @Ctx() ctx: AppContext): Promise<Officer[]> {
-    const rows = await ctx.loaders.officer.loadMany((options.officerIds).filter(isDjangoId));
-    return rows.flatMap((row) => {
-      if (row instanceof Error) throw row;
-      return row === null ? [] : [new Officer(row, ctx.loaders)];
+  async officers(@Root() options: FilterOptions, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Officer[]> {
+    const officers = await preloadOfficers(ctx.loaders, options.officerIds, selectedFields(info));
+    return options.officerIds.flatMap((id) => {
+      const officer = preloadedOfficer(officers, id);
+      return officer === null ? [] : [officer];
     });
   }
 }

@@ -211,6 +211,55 @@ describe('agent activity (§6 rows 17 and 18)', () => {
   });
 });
 
+describe("rows about an officer (officer board, agent activity, repayment watch): the officers' fields", () => {
+  const OFFICER = 'officerId officer { id name email region branch }';
+  const lists: Record<string, { query: string; officers: (data: any) => unknown[] }> = {
+    collectionsByOfficer: {
+      query: `{ collectionsByOfficer(orderBy: { field: NAME, direction: ASC }) { standings { ${OFFICER} } } }`,
+      officers: (data) => data.collectionsByOfficer.standings.map((r: { officer: unknown }) => r.officer),
+    },
+    agentActivity: { query: `{ agentActivity { ${OFFICER} } }`, officers: (data) => data.agentActivity.map((r: { officer: unknown }) => r.officer) },
+    repaymentWatch: { query: `{ repaymentWatch { ${OFFICER} } }`, officers: (data) => data.repaymentWatch.map((r: { officer: unknown }) => r.officer) },
+  };
+  const amaka = { id: '11', name: 'Amaka', email: 'a@seeds.test', region: 'Ruby', branch: 'YABA' };
+  const bayo = { id: '12', name: 'Bayo', email: 'b@seeds.test', region: 'Ruby', branch: 'EPE' };
+  const dayo = { id: '14', name: 'Dayo', email: 'd@seeds.test', region: 'Emerald', branch: 'IKEJA' };
+  const efe = { id: '15', name: 'Efe', email: 'e@seeds.test', region: 'Ruby', branch: 'YABA' };
+
+  it.each(Object.keys(lists))('%s: Django and curated fields, read in one statement on each database', async (name) => {
+    const { result, counts } = await countStatements(pools(), () => api.data(lists[name]!.query));
+    const expected: Record<string, unknown[]> = { collectionsByOfficer: [amaka, bayo, dayo, efe], agentActivity: [amaka, bayo, efe, dayo], repaymentWatch: [amaka, dayo, bayo, efe] };
+    expect(lists[name]!.officers(result)).toEqual(expected[name]);
+    expect(counts).toEqual({ django: 1, metrics: 2 });
+  });
+
+  it.each(Object.keys(lists))('%s: an officer Django no longer has is null, the others show', async (name) => {
+    await api.dbs.djangoWriter.query(`DELETE FROM accounts_customuser WHERE id = 15`);
+    try {
+      const officers = lists[name]!.officers(await api.data(lists[name]!.query));
+      expect(officers).toHaveLength(4);
+      expect(officers.filter((o) => o === null)).toHaveLength(1);
+      expect(officers).toContainEqual(amaka);
+    } finally {
+      await api.dbs.djangoWriter.query(`INSERT INTO accounts_customuser (id, email, username, user_type) VALUES (15, 'e@seeds.test', 'Efe', 'STAFF_AGENT')`);
+    }
+  });
+
+  it.each(Object.keys(lists))('%s: when Django fails, each row keeps its figures and reports the error on its officer', async (name) => {
+    await api.dbs.djangoWriter.query(`ALTER TABLE accounts_customuser RENAME TO accounts_customuser_gone`);
+    try {
+      const result = await api.run(lists[name]!.query);
+      expect(lists[name]!.officers(result.data)).toEqual([null, null, null, null]);
+      const rowsPath = name === 'collectionsByOfficer' ? ['collectionsByOfficer', 'standings'] : [name];
+      const rows = rowsPath.reduce((value: any, key) => value[key], result.data) as { officerId: string }[];
+      expect(rows.map((r) => r.officerId).sort()).toEqual(['11', '12', '14', '15']);
+      expect(result.errors?.map((e) => [e.message, e.path])).toEqual([0, 1, 2, 3].map((i) => ['relation "accounts_customuser" does not exist', [...rowsPath, i, 'officer']]));
+    } finally {
+      await api.dbs.djangoWriter.query(`ALTER TABLE accounts_customuser_gone RENAME TO accounts_customuser`);
+    }
+  });
+});
+
 describe('repayment watch (§6 row 19)', () => {
   it('open Wave 2 loans of visible officers by default, most open loans first, then by name', async () => {
     const { result, counts } = await countStatements(pools(), () =>
