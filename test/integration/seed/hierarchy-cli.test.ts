@@ -23,13 +23,18 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await dbs.metrics.pool.query('DELETE FROM officer_hierarchy');
+  await dbs.metrics.pool.query(`UPDATE officers SET region = 'Nigeria', branch = 'Unassigned', hierarchy_curated = false WHERE officer_id = '9001'`);
 });
+
+const runImport = (args: string[]) => runCli('src/cli/import-hierarchy.ts', args, { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: dbs.metricsUrl });
 
 function importFile(name: string, content: Uint8Array | string) {
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
-  return { file, run: () => runCli('src/cli/import-hierarchy.ts', [file], { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: dbs.metricsUrl }) };
+  return { file, run: () => runImport([file]), check: () => runImport(['--check', file]) };
 }
+
+const officerRow = async () => (await dbs.metrics.pool.query(`SELECT region, branch FROM officers WHERE officer_id = '9001'`)).rows;
 
 async function hierarchyRows(): Promise<Array<{ officer_email: string; branch: string }>> {
   return (await dbs.metrics.pool.query('SELECT officer_email, branch FROM officer_hierarchy ORDER BY officer_email')).rows;
@@ -65,5 +70,31 @@ it('imports the good lines of a UTF-8 sheet as written, applies them, and names 
     { officer_email: 'ade@x.ng', branch: 'Adé Ọ̀wọ́' },
     { officer_email: 'stranger@x.ng', branch: 'EPE' },
   ]);
-  expect((await dbs.metrics.pool.query(`SELECT region, branch FROM officers WHERE officer_id = '9001'`)).rows).toEqual([{ region: 'Ruby', branch: 'Adé Ọ̀wọ́' }]);
+  expect(await officerRow()).toEqual([{ region: 'Ruby', branch: 'Adé Ọ̀wọ́' }]);
+});
+
+it('--check reports what an import would do and writes nothing; it exits 1 when a line would be rejected', async () => {
+  const { file, check } = importFile('check.csv', `${HEADER}\nade@x.ng,,Opal,OJO,,,,\nnot-an-email,,Ruby,YABA,,,,\nstranger@x.ng,,Jade,EPE,,,,\n`);
+  expect(await check()).toEqual({
+    code: 1,
+    stdout: 'would import 2 officers and reject 1 line; nothing was written\n',
+    stderr:
+      `${file}:3: column officer_email: expected an e-mail address, got "not-an-email"\n` +
+      `${file}: 1 officer e-mail of the sheet matches no officer in seedsmetrics: stranger@x.ng ` +
+      '(a typo in the sheet, or an officer the sync has not copied yet: the row applies when it does)\n',
+  });
+  expect(await hierarchyRows()).toEqual([]);
+  expect(await officerRow()).toEqual([{ region: 'Nigeria', branch: 'Unassigned' }]);
+
+  const clean = importFile('clean.csv', `${HEADER}\nade@x.ng,,Opal,OJO,,,,\n`);
+  expect(await clean.check()).toEqual({ code: 0, stdout: 'would import 1 officer and reject 0 lines; nothing was written\n', stderr: '' });
+  expect(await hierarchyRows()).toEqual([]);
+});
+
+it('names what it expects when the arguments are wrong', async () => {
+  const usage =
+    'usage: import-hierarchy [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
+  expect(await runImport(['--check'])).toEqual({ code: 1, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--check"\n` });
+  expect(await runImport(['--dry-run', 'a.csv'])).toEqual({ code: 1, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--dry-run" "a.csv"\n` });
+  expect(await runImport([])).toEqual({ code: 1, stdout: '', stderr: `import-hierarchy failed: ${usage}; got no arguments\n` });
 });
