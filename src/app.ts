@@ -131,6 +131,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       slowOperationMs: config.graphql.slowOperationMs,
       corsOrigins: config.corsOrigins,
       keepAliveMs: config.timeouts.httpKeepAliveMs,
+      compressResponses: config.httpCompression,
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs, listener: bridge.listenerState }),
     });
     const observedWorker = worker;

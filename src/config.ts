@@ -140,6 +140,8 @@ export interface Config {
    * Empty: no CORS headers, so browsers allow same-origin pages only (GraphiQL is served by this server). @default []
    */
   corsOrigins: readonly string[];
+  /** Gzip large GraphQL responses for clients that accept it; false when a proxy in front compresses. @default true */
+  httpCompression: boolean;
   timeouts: TimeoutsConfig;
 }
 
@@ -389,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     auth: authConfig(env),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    httpCompression: bool(env, 'HTTP_COMPRESSION', true),
     timeouts: {
       dbConnectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
       dbStatementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),

@@ -12,6 +12,7 @@ import { describeValue } from './errors';
 import { isJsonObject } from './json-shapes';
 import { countGraphqlError } from './observability';
 import { bodyParametersProblem, searchParametersProblem } from './request-parameters';
+import { encodeBody, varyOnEncoding } from './response-compression';
 
 /**
  * What the context function throws to refuse a request before it is executed: answered with `status`, `headers`
@@ -38,6 +39,8 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
    * it, and answered 400 GRAPHQL_PARSE_FAILED. @default no check
    */
   checkDocument?: (query: string) => string | undefined;
+  /** Gzip large responses for clients that accept it (src/response-compression.ts). */
+  compress: boolean;
 }
 
 export type GraphqlHttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -160,11 +163,18 @@ async function parsedBody(request: IncomingMessage, maxBytes: number): Promise<u
   return body;
 }
 
-async function respond(response: ServerResponse, answer: Awaited<ReturnType<ApolloServer['executeHTTPGraphQLRequest']>>): Promise<void> {
+async function respond(request: IncomingMessage, response: ServerResponse, answer: Awaited<ReturnType<ApolloServer['executeHTTPGraphQLRequest']>>, compress: boolean): Promise<void> {
   for (const [name, value] of answer.headers) response.setHeader(name, value);
   response.statusCode = answer.status ?? 200;
   if (answer.body.kind === 'complete') {
-    response.end(answer.body.string);
+    if (!compress) {
+      response.end(answer.body.string);
+      return;
+    }
+    response.setHeader('vary', varyOnEncoding(response.getHeader('vary')));
+    const encoded = await encodeBody(request, answer.body.string);
+    if (encoded.encoding !== undefined) response.setHeader('content-encoding', encoded.encoding);
+    response.end(encoded.body);
     return;
   }
   for await (const chunk of answer.body.asyncIterator) response.write(chunk);
@@ -172,7 +182,7 @@ async function respond(response: ServerResponse, answer: Awaited<ReturnType<Apol
 }
 
 export function createGraphqlHttpHandler<TContext extends BaseContext>(options: GraphqlHttpOptions<TContext>): GraphqlHttpHandler {
-  const { apollo, context, maxBodyBytes, checkDocument } = options;
+  const { apollo, context, maxBodyBytes, checkDocument, compress } = options;
   apollo.assertStarted('createGraphqlHttpHandler()');
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
@@ -226,7 +236,7 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
       body,
     };
     const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextValue });
-    await respond(response, answer);
+    await respond(request, response, answer, compress);
   };
   return (request, response) => {
     serve(request, response).catch(() => {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import compression from 'compression';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { AppContext, Viewer } from './context';
@@ -30,6 +31,7 @@ import { playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
 import { failedRoute, unknownRoute } from './http-fallback';
 import { httpMetrics, timeRequest } from './observability';
+import { COMPRESSION_MIN_BYTES } from './response-compression';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest GraphQL request body, in bytes: a generous bound for a query with its variables. */
@@ -69,6 +71,8 @@ export interface ServerOptions {
   corsOrigins?: readonly string[];
   /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). @default 65000 */
   keepAliveMs?: number;
+  /** Gzip large GraphQL responses for clients that accept it (HTTP_COMPRESSION, src/response-compression.ts). @default true */
+  compressResponses?: boolean;
 }
 
 /** The server could not listen on host:port; `code` is the operating system's (EADDRINUSE, ENOTFOUND, EACCES, …). */
@@ -119,6 +123,11 @@ function keepConnectionsAlive(httpServer: http.Server, keepAliveMs: number): voi
 export async function startGatewayServer(options: ServerOptions): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
+  const compressResponses = options.compressResponses ?? true;
+  // Express serves GraphiQL's assets (~4 MB of JavaScript and CSS, a quarter of that gzipped), the metrics page and
+  // GET queries: the compression middleware takes those. POST /graphql bypasses Express and compresses its answers
+  // in src/graphql-http.ts, with the same threshold; a body already encoded there is left alone by the middleware.
+  if (compressResponses) app.use(compression({ threshold: COMPRESSION_MIN_BYTES }));
   // Requests are routed once Apollo has started (below), before the server listens.
   const httpServer = http.createServer();
   keepConnectionsAlive(httpServer, options.keepAliveMs ?? DEFAULT_HTTP_KEEP_ALIVE_MS);
@@ -164,6 +173,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     context: async (request) => options.contextFactory((await options.authenticator.authenticate(request.headers.authorization)).viewer),
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     checkDocument: documentOverLimits,
+    compress: compressResponses,
   });
   // Queries (POST /graphql) go straight to Apollo; browsers, GET queries, health and metrics go through Express.
   const route = (request: http.IncomingMessage, response: http.ServerResponse): void => {

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, syncRunsRetentionDays: 30 },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000 },
+      httpCompression: true,
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
     });
   });
@@ -107,6 +108,7 @@ describe('loadConfig', () => {
     [{ SIMULATOR_ENABLED: 'maybe' }, 'SIMULATOR_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "maybe"'],
     [{ SYNC_ENABLED: '2' }, 'SYNC_ENABLED must be one of true, false, 1, 0, yes, no, on, off; got "2"'],
     [{ GRAPHQL_BATCHING: 'nope' }, 'GRAPHQL_BATCHING must be one of true, false, 1, 0, yes, no, on, off; got "nope"'],
+    [{ HTTP_COMPRESSION: 'gzip' }, 'HTTP_COMPRESSION must be one of true, false, 1, 0, yes, no, on, off; got "gzip"'],
     [{ GRAPHQL_MAX_PAGE_SIZE: '0' }, 'GRAPHQL_MAX_PAGE_SIZE must be an integer from 1 to 10000; got "0"'],
     [{ GRAPHQL_SLOW_OPERATION_MS: '1s' }, 'GRAPHQL_SLOW_OPERATION_MS must be an integer from 0 to 3600000; got "1s"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '0' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
