@@ -16,7 +16,7 @@ export const COMPRESSION_MIN_BYTES = 1024;
 const gzip = promisify(gzipCallback);
 
 /** Whether the request's Accept-Encoding prefers gzip to an uncompressed body. */
-export function acceptsGzip(request: IncomingMessage): boolean {
+function acceptsGzip(request: IncomingMessage): boolean {
   return new Negotiator(request).encoding(['gzip', 'identity']) === 'gzip';
 }
 

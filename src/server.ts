@@ -71,7 +71,7 @@ export interface ServerOptions {
   corsOrigins?: readonly string[];
   /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). @default 65000 */
   keepAliveMs?: number;
-  /** Gzip large GraphQL responses for clients that accept it (HTTP_COMPRESSION, src/response-compression.ts). @default true */
+  /** Gzip responses of COMPRESSION_MIN_BYTES or more for clients that accept it (HTTP_COMPRESSION, src/response-compression.ts). @default true */
   compressResponses?: boolean;
 }
 
