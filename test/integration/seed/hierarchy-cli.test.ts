@@ -34,6 +34,12 @@ function importFile(name: string, content: Uint8Array | string) {
   return { file, run: () => runImport([file]), check: () => runImport(['--check', file]) };
 }
 
+/** What the command prints on stderr for a sheet whose line 3 holds "not-an-email" and whose stranger@x.ng no officer has. */
+const badLineAndStranger = (file: string): string =>
+  `${file}:3: column officer_email: expected an e-mail address, got "not-an-email"\n` +
+  `${file}: 1 officer e-mail of the sheet matches no officer in seedsmetrics: stranger@x.ng ` +
+  '(a typo in the sheet, or an officer the sync has not copied yet: the row applies when it does)\n';
+
 const officerRow = async () => (await dbs.metrics.pool.query(`SELECT region, branch FROM officers WHERE officer_id = '9001'`)).rows;
 
 async function hierarchyRows(): Promise<Array<{ officer_email: string; branch: string }>> {
@@ -61,10 +67,7 @@ it('imports the good lines of a UTF-8 sheet as written, applies them, and names 
   expect(await run()).toEqual({
     code: 0,
     stdout: 'imported 2 officers, rejected 1 line\napplied to 1 officer and 0 loans\n',
-    stderr:
-      `${file}:3: column officer_email: expected an e-mail address, got "not-an-email"\n` +
-      `${file}: 1 officer e-mail of the sheet matches no officer in seedsmetrics: stranger@x.ng ` +
-      '(a typo in the sheet, or an officer the sync has not copied yet: the row applies when it does)\n',
+    stderr: badLineAndStranger(file),
   });
   expect(await hierarchyRows()).toEqual([
     { officer_email: 'ade@x.ng', branch: 'Adé Ọ̀wọ́' },
@@ -78,10 +81,7 @@ it('--check reports what an import would do and writes nothing; it exits 1 when 
   expect(await check()).toEqual({
     code: 1,
     stdout: 'would import 2 officers and reject 1 line; nothing was written\n',
-    stderr:
-      `${file}:3: column officer_email: expected an e-mail address, got "not-an-email"\n` +
-      `${file}: 1 officer e-mail of the sheet matches no officer in seedsmetrics: stranger@x.ng ` +
-      '(a typo in the sheet, or an officer the sync has not copied yet: the row applies when it does)\n',
+    stderr: badLineAndStranger(file),
   });
   expect(await hierarchyRows()).toEqual([]);
   expect(await officerRow()).toEqual([{ region: 'Nigeria', branch: 'Unassigned' }]);
