@@ -41,7 +41,12 @@ export async function surveyRepayments(options: SurveyOptions, slice: Fingerprin
   const started = performance.now();
   const django = new LongStatementSession(options.djangoPool, options.statementTimeoutMs);
   const metrics = new LongStatementSession(options.metricsPool, options.statementTimeoutMs);
-  const cancel = (): void => void Promise.all([django.cancel(), metrics.cancel()]).catch(() => undefined);
+  // The cancelling statements borrow a connection of each pool too: the survey ends only after they have, so a
+  // stopped worker leaves no statement of its own running (the pools end next).
+  let cancelling: Promise<unknown> | undefined;
+  const cancel = (): void => {
+    cancelling = Promise.all([django.cancel(), metrics.cancel()]).catch(() => undefined);
+  };
   stop?.addEventListener('abort', cancel, { once: true });
   try {
     stop?.throwIfAborted();
@@ -63,6 +68,6 @@ export async function surveyRepayments(options: SurveyOptions, slice: Fingerprin
   } finally {
     stop?.removeEventListener('abort', cancel);
     // A session whose statement failed destroys its connection instead of handing it back.
-    await Promise.all([django.end(), metrics.end()]);
+    await Promise.all([django.end(), metrics.end(), cancelling]);
   }
 }
