@@ -48,8 +48,19 @@ function reportRejected(file: string, rejected: readonly RejectedLine[]): void {
   for (const { line, reason } of rejected) console.error(`${file}:${line}: ${reason}`);
 }
 
+/** SQLSTATE undefined_table. */
+const UNDEFINED_TABLE = '42P01';
+
 async function reportUnmatched(file: string, pool: pg.Pool, emails: readonly string[]): Promise<void> {
-  const unmatched = await curatedEmailsWithoutOfficer(pool, emails);
+  let unmatched: string[];
+  try {
+    unmatched = await curatedEmailsWithoutOfficer(pool, emails);
+  } catch (error) {
+    // Only --check can meet a database never migrated: the import migrates it first.
+    if ((error as { code?: unknown }).code !== UNDEFINED_TABLE) throw error;
+    console.error(`${file}: the sheet's e-mails were not matched to officers: seedsmetrics has no officers table yet (npm run db:migrate creates it)`);
+    return;
+  }
   if (unmatched.length === 0) return;
   const more = unmatched.length > UNMATCHED_SHOWN ? ` and ${unmatched.length - UNMATCHED_SHOWN} more` : '';
   console.error(

@@ -2,9 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { HIERARCHY_CSV_COLUMNS } from '../../../src/hierarchy/import';
 import { runCli } from '../../support/cli';
-import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { createEmptyDatabase, createTestDatabases, type TestDatabases } from '../../support/databases';
 
 const HEADER = HIERARCHY_CSV_COLUMNS.join(',');
 let dbs: TestDatabases;
@@ -89,6 +90,28 @@ it('--check reports what an import would do and writes nothing; it exits 1 when 
   const clean = importFile('clean.csv', `${HEADER}\nade@x.ng,,Opal,OJO,,,,\n`);
   expect(await clean.check()).toEqual({ code: 0, stdout: 'would import 1 officer and reject 0 lines; nothing was written\n', stderr: '' });
   expect(await hierarchyRows()).toEqual([]);
+});
+
+it('--check against a seedsmetrics database never migrated checks the lines, says why it matched no e-mail, and creates nothing', async () => {
+  const empty = await createEmptyDatabase('hierarchy_check');
+  try {
+    const file = path.join(dir, 'unmigrated.csv');
+    fs.writeFileSync(file, `${HEADER}\nade@x.ng,,Opal,OJO,,,,\n`);
+    expect(await runCli('src/cli/import-hierarchy.ts', ['--check', file], { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: empty.url })).toEqual({
+      code: 0,
+      stdout: 'would import 1 officer and reject 0 lines; nothing was written\n',
+      stderr: `${file}: the sheet's e-mails were not matched to officers: seedsmetrics has no officers table yet (npm run db:migrate creates it)\n`,
+    });
+    const client = new pg.Client({ connectionString: empty.url });
+    await client.connect();
+    try {
+      expect((await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await empty.drop();
+  }
 });
 
 it('names what it expects when the arguments are wrong', async () => {
