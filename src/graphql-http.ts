@@ -8,11 +8,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import vary from 'vary';
 import { describeValue } from './errors';
 import { isJsonObject } from './json-shapes';
 import { countGraphqlError } from './observability';
 import { bodyParametersProblem, searchParametersProblem } from './request-parameters';
-import { encodeBody, varyOnEncoding } from './response-compression';
+import { encodeBody } from './response-compression';
 
 /**
  * What the context function throws to refuse a request before it is executed: answered with `status`, `headers`
@@ -171,7 +172,8 @@ async function respond(request: IncomingMessage, response: ServerResponse, answe
       response.end(answer.body.string);
       return;
     }
-    response.setHeader('vary', varyOnEncoding(response.getHeader('vary')));
+    // A cache must not hand a gzip body to a client that did not ask for one (vary keeps what CORS put there).
+    vary(response, 'Accept-Encoding');
     const encoded = await encodeBody(request, answer.body.string);
     if (encoded.encoding !== undefined) response.setHeader('content-encoding', encoded.encoding);
     response.end(encoded.body);

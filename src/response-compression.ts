@@ -32,12 +32,3 @@ export async function encodeBody(request: IncomingMessage, body: string): Promis
   // for 75 KB, on every request.
   return { body: await gzip(body, { level: constants.Z_BEST_SPEED }), encoding: 'gzip' };
 }
-
-/** `Vary` with accept-encoding added: a cache must not hand a gzip body to a client that did not ask for one. */
-export function varyOnEncoding(vary: string | number | readonly string[] | undefined): string {
-  if (vary === undefined) return 'Accept-Encoding'; // the usual case, on every request: no parsing
-  const present = vary === undefined ? '' : Array.isArray(vary) ? vary.join(', ') : String(vary);
-  const names = present.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (names.some((name) => name === '*' || name.toLowerCase() === 'accept-encoding')) return names.join(', ');
-  return [...names, 'Accept-Encoding'].join(', ');
-}
