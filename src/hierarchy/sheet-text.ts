@@ -41,20 +41,12 @@ function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
 }
 
 /**
- * The physical lines, numbered as the CSV reader numbers them (CRLF, LF and a lone CR each end one). Line-end
- * bytes never occur inside a UTF-8 sequence, nor in the single-byte encodings a sheet may come in.
+ * The physical lines, numbered as the CSV reader numbers them (CRLF, LF and a lone CR each end one). Latin-1 maps
+ * each byte to one character and back, so the split runs on the bytes; line-end bytes never occur inside a UTF-8
+ * sequence, nor in the single-byte encodings a sheet may come in.
  */
-function physicalLines(bytes: Uint8Array): { number: number; bytes: Uint8Array }[] {
-  const lines: { number: number; bytes: Uint8Array }[] = [];
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i += 1) {
-    const byte = bytes[i];
-    if (i < bytes.length && byte !== 0x0a && byte !== 0x0d) continue;
-    lines.push({ number: lines.length + 1, bytes: bytes.subarray(start, i) });
-    if (byte === 0x0d && bytes[i + 1] === 0x0a) i += 1;
-    start = i + 1;
-  }
-  return lines;
+function physicalLines(bytes: Uint8Array): { number: number; bytes: Buffer }[] {
+  return Buffer.from(bytes).toString('latin1').split(/\r\n|\r|\n/).map((text, i) => ({ number: i + 1, bytes: Buffer.from(text, 'latin1') }));
 }
 
 /** Offset of the first byte of the first sequence that is not UTF-8, in a line known to hold one. */
