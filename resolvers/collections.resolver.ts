@@ -25,8 +25,9 @@ import {
 } from './collections.type';
 import { RepaymentPeriod, SortDirection, Wave } from './enums';
 import { LoanFilterInput, parseLoanFilter } from './loan.args';
-import { preloadOfficers, type PreloadedOfficer } from './officer.type';
+import { preloadOfficers, type Officer } from './officer.type';
 import { LIST_ARG_DOCS } from './pagination';
+import type { Preloaded } from './preloaded';
 import { fieldsBelow, selectedFields } from './selection';
 
 /** The tile of each category. */
@@ -45,7 +46,7 @@ const FILTER_DESCRIPTION = 'Loans counted (§4.7); dashboard-visible officers on
  * The officers of rows about officers, read ahead when the query shows `officer` on them (`rowPath`: the fields from
  * the resolved field down to the rows); undefined when it does not, and no officer is read.
  */
-async function officersShown(ctx: AppContext, info: GraphQLResolveInfo, rowPath: readonly string[], ids: readonly (string | null)[]): Promise<Map<string, PreloadedOfficer> | undefined> {
+async function officersShown(ctx: AppContext, info: GraphQLResolveInfo, rowPath: readonly string[], ids: readonly (string | null)[]): Promise<Preloaded<Officer> | undefined> {
   let rowFields = selectedFields(info);
   for (const name of rowPath) rowFields = fieldsBelow(rowFields.get(name) ?? [], info);
   const officerNodes = rowFields.get('officer');

@@ -5,7 +5,8 @@ import type { AgentActivityCategoryKey } from '../loaders/agent-activity.metrics
 import { NPL_STATUS_THRESHOLDS, type CollectionsStatusKey } from '../loaders/collections-leaderboard.metrics';
 import { UNPAGED_LIST } from '../src/complexity';
 import { SortDirection } from './enums';
-import { loadOfficer, Officer, preloadedOfficer, type PreloadedOfficer } from './officer.type';
+import { loadOfficer, Officer } from './officer.type';
+import { takePreloaded, type Preloaded } from './preloaded';
 import { DateScalar, DecimalScalar } from './scalars';
 
 @ObjectType({ description: 'Counted repayments of one business date, split by channel (payment method).' })
@@ -71,12 +72,12 @@ abstract class AboutOfficer {
   /** @param officers the rows' officers when the list read them ahead (preloadOfficers); otherwise each row loads its own. */
   constructor(
     private readonly loaders: Loaders,
-    private readonly officers?: ReadonlyMap<string, PreloadedOfficer>,
+    private readonly officers?: Preloaded<Officer>,
   ) {}
 
   @Field(() => Officer, { nullable: true, description: 'The officer, live from Django (null when Django has no such user).' })
   officer(): Officer | null | Promise<Officer | null> {
-    return this.officers === undefined ? loadOfficer(this.loaders, this.officerId) : preloadedOfficer(this.officers, this.officerId);
+    return this.officers === undefined ? loadOfficer(this.loaders, this.officerId) : takePreloaded(this.officers, this.officerId, 'officer');
   }
 }
 

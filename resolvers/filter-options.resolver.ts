@@ -7,7 +7,8 @@ import { Arg, Ctx, Field, FieldResolver, Info, ObjectType, Query, Resolver, Root
 import { FILTER_LISTS, type FilterListKey } from '../loaders/filter-options.metrics';
 import type { AppContext } from '../src/context';
 import { Wave } from './enums';
-import { Officer, preloadedOfficer, preloadOfficers } from './officer.type';
+import { Officer, preloadOfficers } from './officer.type';
+import { takePreloaded } from './preloaded';
 import { selectedFields } from './selection';
 
 const WAVES = new Set<string>(Object.values(Wave));
@@ -74,7 +75,7 @@ export class FilterOptionsResolver {
   async officers(@Root() options: FilterOptions, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Officer[]> {
     const officers = await preloadOfficers(ctx.loaders, options.officerIds, selectedFields(info));
     return options.officerIds.flatMap((id) => {
-      const officer = preloadedOfficer(officers, id);
+      const officer = takePreloaded(officers, id, 'officer');
       return officer === null ? [] : [officer];
     });
   }

@@ -7,6 +7,7 @@ import type { Loaders } from '../loaders';
 import { OFFICER_BASE_KEYS, type DjangoOfficerRow, type OfficerBaseKey } from '../loaders/officer.django';
 import type { OfficerHierarchyRow } from '../loaders/officer.metrics';
 import { isDjangoId } from './ids';
+import type { Preloaded } from './preloaded';
 import { DateScalar } from './scalars';
 
 export const UNASSIGNED = 'Unassigned';
@@ -126,35 +127,21 @@ export async function loadOfficer(loaders: Loaders, id: string | null): Promise<
   return row === null ? null : new Officer(row, loaders);
 }
 
-/** An officer read ahead of the field that shows it: the Officer (null when Django has no such user), or why it could not be read. */
-export type PreloadedOfficer = { officer: Officer | null } | { error: Error };
-
 /**
  * The officers of a list's rows, read before the list is returned (the same statements as row by row: one Django
- * batch and, when `officerFields` selects a curated field, one seedsmetrics batch). Handed to the rows, each row's
- * `officer` and its curated fields resolve without a promise: graphql-js completes a row whose field is a promise
- * through promises of its own, and a list of ~1,400 officers spent more time in those than in its statement.
+ * batch and, when `officerFields` selects a curated field, one seedsmetrics batch), for the rows' `officer`
+ * (takePreloaded) and its curated fields to resolve without a promise.
  */
-export async function preloadOfficers(loaders: Loaders, ids: readonly (string | null)[], officerFields: ReadonlyMap<string, unknown>): Promise<Map<string, PreloadedOfficer>> {
+export async function preloadOfficers(loaders: Loaders, ids: readonly (string | null)[], officerFields: ReadonlyMap<string, unknown>): Promise<Preloaded<Officer>> {
   const djangoIds = [...new Set(ids.filter(isDjangoId))];
   const withHierarchy = OFFICER_HIERARCHY_FIELDS.some((name) => officerFields.has(name));
   const [rows, hierarchies] = await Promise.all([loaders.officer.loadMany(djangoIds), withHierarchy ? loaders.officerHierarchy.loadMany(djangoIds) : undefined]);
-  const preloaded = new Map<string, PreloadedOfficer>();
+  const preloaded = new Map<string, Officer | null | Error>();
   djangoIds.forEach((id, i) => {
     const row = rows[i]!;
     const hierarchy = hierarchies?.[i];
     // A curated row that failed to load is left to the fields, which load it again and report the failure.
-    if (row instanceof Error) preloaded.set(id, { error: row });
-    else preloaded.set(id, { officer: row === null ? null : new Officer(row, loaders, hierarchy instanceof Error ? undefined : hierarchy) });
+    preloaded.set(id, row instanceof Error || row === null ? row : new Officer(row, loaders, hierarchy instanceof Error ? undefined : hierarchy));
   });
   return preloaded;
-}
-
-/** The officer `id` out of preloadOfficers' map: null for an id Django cannot have; the read's failure thrown. */
-export function preloadedOfficer(preloaded: ReadonlyMap<string, PreloadedOfficer>, id: string | null): Officer | null {
-  if (!isDjangoId(id)) return null;
-  const found = preloaded.get(id);
-  if (found === undefined) throw new Error(`officer ${id} was not preloaded`);
-  if ('error' in found) throw found.error;
-  return found.officer;
 }
