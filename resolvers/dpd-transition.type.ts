@@ -1,6 +1,9 @@
 /** GraphQL types of DPD transitions (D7): the event payload, its filter and its history connection. */
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { DpdTransitionRow } from '../loaders/dpd-transition.metrics';
+import type { Loan } from './loan.type';
+import type { Officer } from './officer.type';
+import type { Preloaded } from './preloaded';
 import { DpdBucket } from './enums';
 import { PageInfo } from './pagination';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
@@ -33,6 +36,12 @@ export class DpdTransitionFilterInput {
 
   @Field(() => TransitionDirection, { nullable: true, description: 'Only moves to a later (WORSENING) or an earlier (IMPROVING) bucket.' })
   direction?: TransitionDirection | null;
+}
+
+/** What a list of transitions read ahead for its rows' `loan` and `officer` (each only when the query shows it). */
+export interface TransitionParties {
+  loans?: Preloaded<Loan>;
+  officers?: Preloaded<Officer>;
 }
 
 @ObjectType({ description: 'A loan moved from one DPD bucket to another (D7); the row of dpd_transitions, re-read when delivered.' })
@@ -70,9 +79,12 @@ export class DpdTransition {
   /** For the nested loan and officer fields. */
   loanId: string;
   officerId: string;
+  /** The loans and officers of a list's transitions when the list read them ahead; otherwise each row loads its own. */
+  parties?: TransitionParties;
 
-  static fromRow(row: DpdTransitionRow): DpdTransition {
+  static fromRow(row: DpdTransitionRow, parties?: TransitionParties): DpdTransition {
     return Object.assign(new DpdTransition(), {
+      parties,
       id: row.id,
       at: row.createdAt,
       businessDate: row.transitionDate,

@@ -12,9 +12,10 @@ import { officerBaseKeysShown } from './officer.type';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
 import { parseLoanFilter, type LoanListArgs, type LoanOrder } from './loan.args';
-import { Loan } from './loan.type';
+import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
-import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
+import type { Preloaded } from './preloaded';
+import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields, selectsAnyOutside } from './selection';
 
 export interface PageArgs<O> {
   orderBy?: O | null;
@@ -33,6 +34,29 @@ export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetri
   rows.forEach((row, i) => {
     if (row instanceof Error) throw row;
     if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders, metricsRows[i]));
+  });
+  return loans;
+}
+
+/** Loan fields resolved through loaders of their own (not the seedsmetrics loan row). */
+const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'dpdHistory', 'transitions', 'syncReports'];
+
+/**
+ * Loans by Django id as a query shows them (`loanFields`: what it selects on Loan): the Django rows, with the fields
+ * shown of each loan's officer and customer, in one batch and, when a computed field is shown, its seedsmetrics
+ * columns read alongside (not after) in another, handed to each loan so its computed fields resolve without a
+ * promise. On a seedsmetrics failure the loans still show their Django fields; each computed field reports the error.
+ */
+export async function preloadLoans(ctx: AppContext, ids: readonly string[], loanFields: Map<string, FieldNode[]>, info: Pick<GraphQLResolveInfo, 'fragments'>): Promise<Preloaded<Loan>> {
+  const asksSeedsmetrics = selectsAnyOutside(loanFields, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS]);
+  const metrics = asksSeedsmetrics ? ctx.loaders.loanMetricsWith(loanMetricsFieldsAsked(loanFields)).loadMany(ids) : undefined;
+  const rows = await ctx.loaders.loanWithParties(loanPartiesShown(loanFields, info)).loadMany(ids);
+  const metricsRows = await metrics;
+  const loans = new Map<string, Loan | null | Error>();
+  ids.forEach((id, i) => {
+    const row = rows[i]!;
+    const metricsRow = metricsRows?.[i];
+    loans.set(id, row instanceof Error || row === null ? row : new Loan(row, ctx.loaders, metricsRow instanceof Error ? undefined : metricsRow));
   });
   return loans;
 }

@@ -10,11 +10,12 @@ import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirectio
 import { parseId } from './ids';
 import { LoanListArgs, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
-import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, loanMetricsFieldsAsked, loanPartiesShown } from './loan-list';
-import { Loan, LOAN_BASE_FIELDS } from './loan.type';
-import { oncePerFieldPosition, selectedFields, selectsAnyOutside } from './selection';
+import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, preloadLoans } from './loan-list';
+import { Loan } from './loan.type';
+import { oncePerFieldPosition, selectedFields } from './selection';
 import { loadOfficer, Officer, officerBaseKeysShown } from './officer.type';
 import { parseBoundedInt } from './pagination';
+import { takePreloaded } from './preloaded';
 import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-report.type';
 
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
@@ -23,25 +24,12 @@ const FIMR_DEFAULT_DJANGO_STATUSES = ['OPEN', 'PAST_MATURITY'];
 /** Early-indicators drilldown population (§6 row 4): DPD 1-30. */
 const EARLY_INDICATOR_DPD: [number, number] = [1, 30];
 
-/** Loan fields resolved here through loaders of their own (not the seedsmetrics loan row). */
-const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'dpdHistory', 'transitions', 'syncReports'];
-
 @Resolver(() => Loan)
 export class LoanResolver {
   @Query(() => Loan, { nullable: true, description: 'A loan by its Django id; null when Django has no such loan.' })
   async loan(@Arg('id', () => ID, { description: 'Django loan id.' }) id: string, @Ctx() ctx: AppContext, @Info() info: GraphQLResolveInfo): Promise<Loan | null> {
     const loanId = parseId('id', id);
-    // The seedsmetrics row is keyed by the same id: read it alongside the Django row instead of after it, and hand
-    // it to the loan so its computed fields resolve synchronously (a promise per field costs more than the field).
-    // Both reads carry only what the query shows: the computed fields, the officer's and the customer's fields.
-    const fields = selectedFields(info);
-    const asksSeedsmetrics = selectsAnyOutside(fields, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS]);
-    const metrics = asksSeedsmetrics ? ctx.loaders.loanMetricsWith(loanMetricsFieldsAsked(fields)).load(loanId) : undefined;
-    metrics?.catch(() => undefined);
-    const row = await ctx.loaders.loanWithParties(loanPartiesShown(fields, info)).load(loanId);
-    if (row === null) return null;
-    // On a seedsmetrics failure the loan still shows its Django fields; each computed field reports the error.
-    return new Loan(row, ctx.loaders, metrics === undefined ? undefined : await metrics.catch(() => undefined));
+    return takePreloaded(await preloadLoans(ctx, [loanId], selectedFields(info), info), loanId, 'loan');
   }
 
   @Query(() => LoanConnection, {

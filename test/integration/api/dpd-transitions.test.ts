@@ -1,0 +1,97 @@
+/**
+ * Query.dpdTransitions with each transition's loan and officer: read for the whole page in one batch per database
+ * and kind, with the values, nulls and errors each row would have on its own.
+ */
+import { countStatements } from '../../support/databases';
+import { insertTransitions, seedDjango, seedOfficers } from '../live/harness';
+import { createApiHarness, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+let ids: string[];
+
+const pools = () => ({ django: api.dbs.django.pool, metrics: api.dbs.metrics.pool });
+
+beforeAll(async () => {
+  api = await createApiHarness();
+  await seedOfficers(api.dbs);
+  await seedDjango(api.dbs);
+  // Loan 9001 is synced; 9002 is not (its computed fields are null).
+  await api.dbs.metrics.pool.query(`
+    INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Tunde Bello');
+    INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, disbursement_date,
+                       maturity_date, loan_term_days, channel, status, current_dpd)
+    VALUES ('9001', '1', 'Tunde Bello', '501', 'ada', 'Crystal', 'YABA', 50000, '2025-11-01', '2025-12-12', 30, 'AJO', 'Active', 12)`);
+  ids = await insertTransitions(api.dbs, [
+    { loanId: '9001', officerId: '501' },
+    { loanId: '9002', officerId: '502', branch: 'EPE' },
+    { loanId: '9001', officerId: '501', from: '7-30', to: '31-60' },
+    // A loan Django no longer has, and an officer Django never had (503 is curated only).
+    { loanId: '123456', officerId: '503', branch: 'AGEGE', region: 'Jade' },
+  ]);
+});
+
+afterAll(async () => {
+  await api.dbs.drop();
+});
+
+const PAGE = `query Page($first: Int) {
+  dpdTransitions(first: $first) { nodes { id loan { id amount currentDpd customer { name } } officer { id name region } } }
+}`;
+
+const ada = { id: '501', name: 'ada', region: 'Crystal' };
+const bola = { id: '502', name: 'bola', region: 'Crystal' };
+const loan9001 = { id: '9001', amount: '50000.00', currentDpd: 12, customer: { name: 'Tunde Bello' } };
+const loan9002 = { id: '9002', amount: '80000.00', currentDpd: null, customer: { name: 'Tunde Bello' } };
+
+test("the page's loans (with their customers and computed fields) and officers: one statement per database and kind, whatever the page size", async () => {
+  const whole = await countStatements(pools(), () => api.data(PAGE, { first: 10 }));
+  expect(whole.result.dpdTransitions.nodes).toEqual([
+    { id: ids[0], loan: loan9001, officer: ada },
+    { id: ids[1], loan: loan9002, officer: bola },
+    { id: ids[2], loan: loan9001, officer: ada },
+    { id: ids[3], loan: null, officer: null },
+  ]);
+  // Django: the loans with their customers, the officers. seedsmetrics: the page, the loans' computed fields, the
+  // officers' curated hierarchy.
+  expect(whole.counts).toEqual({ django: 2, metrics: 3 });
+  const firstTwo = await countStatements(pools(), () => api.data(PAGE, { first: 2 }));
+  expect(firstTwo.result.dpdTransitions.nodes.map((n: { id: string }) => n.id)).toEqual(ids.slice(0, 2));
+  expect(firstTwo.counts).toEqual(whole.counts);
+});
+
+test('a page that shows neither loan nor officer reads neither', async () => {
+  const { counts } = await countStatements(pools(), () => api.data(`{ dpdTransitions { nodes { id toBucket } } }`));
+  expect(counts).toEqual({ django: 0, metrics: 1 });
+});
+
+test("when Django fails, each transition keeps its own fields and reports the error on its loan and its officer", async () => {
+  await api.dbs.djangoWriter.query(`ALTER TABLE loans_ajoloan RENAME TO loans_ajoloan_gone`);
+  await api.dbs.djangoWriter.query(`ALTER TABLE accounts_customuser RENAME TO accounts_customuser_gone`);
+  try {
+    const result = await api.run<{ dpdTransitions: { nodes: unknown[] } }>(`{ dpdTransitions { nodes { id toBucket loan { id } officer { id } } } }`);
+    expect(result.data?.dpdTransitions.nodes).toEqual(ids.map((id, i) => ({ id, toBucket: i === 2 ? 'DPD_31_60' : 'DPD_7_30', loan: null, officer: null })));
+    const errors = (result.errors ?? []).map((e) => [e.message, e.path]);
+    expect(errors).toHaveLength(8);
+    for (const [i] of ids.entries()) {
+      expect(errors).toContainEqual(['relation "loans_ajoloan" does not exist', ['dpdTransitions', 'nodes', i, 'loan']]);
+      expect(errors).toContainEqual(['relation "accounts_customuser" does not exist', ['dpdTransitions', 'nodes', i, 'officer']]);
+    }
+  } finally {
+    await api.dbs.djangoWriter.query(`ALTER TABLE loans_ajoloan_gone RENAME TO loans_ajoloan`);
+    await api.dbs.djangoWriter.query(`ALTER TABLE accounts_customuser_gone RENAME TO accounts_customuser`);
+  }
+});
+
+test("when seedsmetrics' loan rows cannot be read, the loans still show their Django fields and each computed field reports the error", async () => {
+  await api.dbs.metrics.pool.query(`ALTER TABLE loans RENAME TO loans_gone`);
+  try {
+    const result = await api.run<{ dpdTransitions: { nodes: unknown[] } }>(`{ dpdTransitions(first: 2) { nodes { loan { id amount currentDpd } } } }`);
+    expect(result.data?.dpdTransitions.nodes).toEqual([
+      { loan: { id: '9001', amount: '50000.00', currentDpd: null } },
+      { loan: { id: '9002', amount: '80000.00', currentDpd: null } },
+    ]);
+    expect(result.errors?.map((e) => [e.message, e.path])).toEqual([0, 1].map((i) => ['relation "loans" does not exist', ['dpdTransitions', 'nodes', i, 'loan', 'currentDpd']]));
+  } finally {
+    await api.dbs.metrics.pool.query(`ALTER TABLE loans_gone RENAME TO loans`);
+  }
+});
