@@ -7,8 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../test/support/free-port';
 import { stoppedOnInterrupt } from './interrupt';
 
 export interface Child {
@@ -21,18 +21,6 @@ export interface Child {
   /** Resident set size now, in MiB (from /proc). */
   rssMiB(): number;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function rssMiBOf(pid: number): number {
