@@ -59,3 +59,19 @@ test('prints one row per screen', () => {
     '| portfolioKpis: wave 2 | 40.00 | 41.00 | 42.50 |',
   ]);
 });
+
+test('prints the whole-list exports below the screens, each run timed', () => {
+  const result = {
+    date: '2026-11-27',
+    commit: 'abc1234',
+    scale: 1,
+    requests: 50,
+    ids: IDS,
+    screens: { loansExport: { p50Ms: 90, p95Ms: 95, maxMs: 99 } },
+    exports: [
+      { loans: 14_321, pages: 29, megabytes: 31.04, ms: 2_512.4 },
+      { loans: 14_321, pages: 29, megabytes: 31.04, ms: 2_398 },
+    ],
+  } as unknown as ScreenResult;
+  expect(markdownTable(result).split('\n').slice(-2)).toEqual(['', 'All Loans export (loansExport, page after page, gzip): 14321 loans in 29 pages, 31.0 MB of JSON; 2.51 s, 2.40 s']);
+});

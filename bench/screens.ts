@@ -9,7 +9,8 @@
  * Documents run with their default variables. Those that need an id get the heaviest instance (the officer and the
  * customer with the most loans, the loan with the most repayments), and two screens run a second time with the
  * arguments that cost the most: officers ordered by a metric (every officer's §4.4 metrics computed) and the KPI
- * strip of one wave.
+ * strip of one wave. Last, the All Loans export as the dashboard's export button reads it: the `loansExport`
+ * document page after page over the whole default list, gzip-compressed as a browser asks for it.
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
@@ -101,6 +102,46 @@ async function heaviestIds(metrics: pg.Pool): Promise<HeaviestIds> {
   };
 }
 
+/** One export of the whole All Loans list through the `loansExport` document. */
+export interface ExportRun {
+  loans: number;
+  pages: number;
+  /** Of JSON, uncompressed. */
+  megabytes: number;
+  ms: number;
+}
+
+const EXPORT_RUNS = 3;
+
+/**
+ * Reads the whole default All Loans list through the export document, page after page on its end cursor (each
+ * page's request waits for the one before: the next cursor is in it), as the dashboard's export does.
+ */
+export async function exportWholeList(url: string, query: string): Promise<ExportRun> {
+  const started = performance.now();
+  const run: ExportRun = { loans: 0, pages: 0, megabytes: 0, ms: 0 };
+  let after: string | null = null;
+  for (;;) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+      body: JSON.stringify({ query, variables: { after } }),
+    });
+    const text = await response.text();
+    const body = JSON.parse(text) as { errors?: unknown[]; data?: { loans: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+    if (!response.ok || body.errors !== undefined || body.data === undefined) {
+      throw new Error(`loansExport page ${run.pages + 1}: HTTP ${response.status}, ${JSON.stringify(body.errors?.[0] ?? text.slice(0, 200))}`);
+    }
+    run.pages += 1;
+    run.loans += body.data.loans.nodes.length;
+    run.megabytes += Buffer.byteLength(text) / 1e6;
+    if (!body.data.loans.pageInfo.hasNextPage) break;
+    after = body.data.loans.pageInfo.endCursor;
+  }
+  run.ms = performance.now() - started;
+  return run;
+}
+
 export interface ScreenResult {
   date: string;
   commit: string;
@@ -109,6 +150,8 @@ export interface ScreenResult {
   requests: number;
   ids: HeaviestIds;
   screens: Record<string, Pick<LatencyStats, 'p50Ms' | 'p95Ms' | 'maxMs'>>;
+  /** The whole-list exports, in the order run (absent from results written before they were measured). */
+  exports?: ExportRun[];
 }
 
 export function markdownTable(result: ScreenResult): string {
@@ -119,6 +162,13 @@ export function markdownTable(result: ScreenResult): string {
     '| screen (test/operations) | p50 ms | p95 ms | max ms |',
     '|---|---:|---:|---:|',
     ...Object.entries(result.screens).map(([name, s]) => `| ${name} | ${ms(s.p50Ms)} | ${ms(s.p95Ms)} | ${ms(s.maxMs)} |`),
+    ...(result.exports === undefined || result.exports.length === 0
+      ? []
+      : [
+          '',
+          `All Loans export (loansExport, page after page, gzip): ${result.exports[0]!.loans} loans in ${result.exports[0]!.pages} pages, ` +
+            `${result.exports[0]!.megabytes.toFixed(1)} MB of JSON; ${result.exports.map((run) => `${(run.ms / 1000).toFixed(2)} s`).join(', ')}`,
+        ]),
   ].join('\n');
 }
 
@@ -136,6 +186,7 @@ async function main(): Promise<void> {
     const screens = screensOf(OPERATIONS_DIR, ids);
     const gateway = await startGateway('gateway-screens', { djangoUrl: db.djangoUrl, metricsUrl: db.metricsUrl, batching: true, syncEnabled: false, poolSize: 16 }, path.join(BENCH_ROOT, 'logs'));
     const measured: ScreenResult['screens'] = {};
+    const exports: ExportRun[] = [];
     try {
       for (const screen of screens) {
         const body = JSON.stringify({ query: screen.query, variables: screen.variables });
@@ -144,11 +195,17 @@ async function main(): Promise<void> {
         measured[screen.name] = { p50Ms: stats.p50Ms, p95Ms: stats.p95Ms, maxMs: stats.maxMs };
         log(`${screen.name}: p50 ${stats.p50Ms.toFixed(2)} ms`);
       }
+      const exportQuery = screens.find((screen) => screen.name === 'loansExport')!.query;
+      for (let i = 0; i < EXPORT_RUNS; i += 1) {
+        const run = await exportWholeList(gateway.url, exportQuery);
+        exports.push(run);
+        log(`loansExport, the whole list: ${run.loans} loans in ${run.pages} pages, ${(run.ms / 1000).toFixed(2)} s`);
+      }
     } finally {
       await gateway.stop();
     }
     const date = new Date().toISOString().slice(0, 10);
-    const result: ScreenResult = { date, commit, machine: machineInfo(pgVersion), scale: args.scale, requests: args.requests, ids, screens: measured };
+    const result: ScreenResult = { date, commit, machine: machineInfo(pgVersion), scale: args.scale, requests: args.requests, ids, screens: measured, exports };
     const table = markdownTable(result);
     const base = writeResultFiles(path.resolve('bench/results'), { date, scale: args.scale, quick: false, tag: args.tag ? `screens-${args.tag}` : 'screens' }, result, table);
     console.log(table);

@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
+import { createComplexityCheck } from '../../../src/complexity';
+import { loadConfig } from '../../../src/config';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
 const DIR = path.join(__dirname, '../../operations');
@@ -23,6 +25,7 @@ const VARIABLES: Record<string, Record<string, unknown>[]> = {
     {},
     { filter: { regions: ['Sapphire'], dpdMin: 1, djangoStatuses: { values: ['OPEN'], missing: true }, period: 'THIS_MONTH' }, orderBy: { field: 'CURRENT_DPD', direction: 'DESC' }, first: 5 },
   ],
+  LoansExport: [{}, { filter: { regions: ['Sapphire'] }, first: 7 }],
   LoanById: [{ id: '1001' }],
   FimrDrilldown: [{}, { filter: { branches: ['EPE'] } }],
   EarlyIndicators: [{}, { band: 'D1_3' }],
@@ -98,4 +101,36 @@ it('LoansPage pages on with the end cursor under the same filter', async () => {
   const seen = new Set(first.data!.loans.edges.map((e) => e.node.id));
   expect(second.data!.loans.edges.length).toBe(7);
   for (const edge of second.data!.loans.edges) expect(seen.has(edge.node.id)).toBe(false);
+});
+
+it('every example query runs at its default variables within the default complexity bound (the export of 500 loans a page included)', () => {
+  const { maxComplexity, maxPageSize } = loadConfig({}).graphql;
+  const check = createComplexityCheck(api.schema, maxComplexity, maxPageSize);
+  const refused = files.flatMap((file) => {
+    const document = parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+    return check({ document, operationName: null, variables: {} }).map((error) => `${file}: ${error.message}`);
+  });
+  expect(refused).toEqual([]);
+});
+
+it('LoansExport, page after page, yields the whole list once, in order, as one page of it shows it', async () => {
+  const source = fs.readFileSync(path.join(DIR, 'loansExport.graphql'), 'utf8');
+  type Page = { loans: { totalCount: number; pageInfo: { endCursor: string | null; hasNextPage: boolean }; nodes: { id: string }[] } };
+  const filter = { regions: ['Sapphire'] };
+  const whole = await api.data<Page>(source, { filter });
+  expect(whole.loans.pageInfo.hasNextPage).toBe(false);
+  expect(whole.loans.nodes.length).toBe(whole.loans.totalCount);
+  expect(whole.loans.totalCount).toBeGreaterThan(7);
+  const exported: Page['loans']['nodes'] = [];
+  let after: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const page: Page = await api.data<Page>(source, { filter, first: 7, after });
+    exported.push(...page.loans.nodes);
+    pages += 1;
+    if (!page.loans.pageInfo.hasNextPage) break;
+    after = page.loans.pageInfo.endCursor;
+  }
+  expect(pages).toBe(Math.ceil(whole.loans.totalCount / 7));
+  expect(exported).toEqual(whole.loans.nodes);
 });
