@@ -25,15 +25,28 @@ export interface PageArgs<O> {
 
 /**
  * Loan nodes for seedsmetrics rows: base fields from Django (one batch, with `parties`' fields of each loan's
- * officer and customer), computed fields from the rows themselves. Ids Django no longer knows (deleted since the
- * last sync) are dropped: a node always has its base fields.
+ * officer and customer), computed fields from the rows themselves and, `withRepaymentsToday`, today's repayments
+ * read alongside (one more batch) and handed to each loan: as a promise per row, that one field made graphql-js
+ * complete every loan of the page through promises (19 of a 500-loan export page's 48 ms). Ids Django no longer
+ * knows (deleted since the last sync) are dropped: a node always has its base fields.
  */
-export async function loadLoans(ctx: AppContext, metricsRows: readonly LoanMetricsPart[], parties: LoanParties = EVERY_PARTY_FIELD): Promise<Map<string, Loan>> {
-  const rows = await ctx.loaders.loanWithParties(parties).loadMany(metricsRows.map((r) => r.loanId));
+export async function loadLoans(
+  ctx: AppContext,
+  metricsRows: readonly LoanMetricsPart[],
+  parties: LoanParties = EVERY_PARTY_FIELD,
+  withRepaymentsToday = false,
+): Promise<Map<string, Loan>> {
+  const ids = metricsRows.map((r) => r.loanId);
+  const today = withRepaymentsToday ? ctx.loaders.repaymentsToday.loadMany(ids) : undefined;
+  const rows = await ctx.loaders.loanWithParties(parties).loadMany(ids);
+  const todayRows = await today;
   const loans = new Map<string, Loan>();
   rows.forEach((row, i) => {
     if (row instanceof Error) throw row;
-    if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders, metricsRows[i]));
+    // A failed read of today's repayments is left to the field, which reads it again and reports the failure.
+    const todayRow = todayRows?.[i];
+    const repaymentsToday = todayRow === undefined || todayRow instanceof Error ? undefined : (todayRow?.amount ?? null);
+    if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders, metricsRows[i], repaymentsToday));
   });
   return loans;
 }
@@ -84,7 +97,7 @@ export async function loanConnection(
   const fields = loanMetricsFieldsAsked(nodeFields);
   const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first, fields }).load(question.parentId);
   const page = pageOf(rows, first);
-  const loans = await loadLoans(ctx, page.rows, loanPartiesShown(nodeFields, info));
+  const loans = await loadLoans(ctx, page.rows, loanPartiesShown(nodeFields, info), nodeFields.has('repaymentsToday'));
   const edges: LoanEdge[] = [];
   for (const row of page.rows) {
     const node = loans.get(row.loanId);

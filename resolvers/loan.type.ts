@@ -24,11 +24,13 @@ export class Loan {
    * @param metrics the seedsmetrics row when the caller already has it (a page, a top-risk list: null = not synced),
    * whole or with the fields its query asked; a field it lacks, or every field when undefined, loads the whole row
    * through the request's loader.
+   * @param preloadedRepaymentsToday the `repaymentsToday` value when a list read it ahead; undefined: the field loads it.
    */
   constructor(
     readonly base: DjangoLoanRow,
     private readonly loaders: Loaders,
     private readonly metrics?: LoanMetricsPart | null,
+    private readonly preloadedRepaymentsToday?: string | null,
   ) {}
 
   // Computed fields are getters, not methods: type-graphql then resolves them as plain properties, which keeps a page
@@ -342,7 +344,8 @@ export class Loan {
   }
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Σ counted repayments dated business today.' })
-  get repaymentsToday(): Promise<string | null> {
+  get repaymentsToday(): string | null | Promise<string | null> {
+    if (this.preloadedRepaymentsToday !== undefined) return this.preloadedRepaymentsToday;
     return this.loaders.repaymentsToday.load(this.base.id).then((row) => row?.amount ?? null);
   }
 

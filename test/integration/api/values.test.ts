@@ -217,6 +217,34 @@ describe('a loan', () => {
     );
     expect(marked.loan.repayments.find((r) => r.id === '1001')).toEqual({ id: '1001', markedAs: 'reversal', reversed: false, counted: true });
   });
+
+  it("a list's repaymentsToday is read for the whole page in one statement, each loan's as its own lookup shows it", async () => {
+    const pools = { django: api.dbs.django.pool, metrics: api.dbs.metrics.pool };
+    const { result, statements } = await countStatements(pools, () =>
+      api.data<{ officer: { loans: { nodes: { id: string; repaymentsToday: string }[] } } }>(`{ officer(id: "900") { loans { nodes { id repaymentsToday } } } }`),
+    );
+    const nodes = result.officer.loans.nodes;
+    expect(nodes.map((n) => n.id)).toEqual(['9003', '9001', '9002']);
+    for (const node of nodes) {
+      const own = await api.data<{ loan: { repaymentsToday: string } }>(`{ loan(id: "${node.id}") { repaymentsToday } }`);
+      expect(node.repaymentsToday).toBe(own.loan.repaymentsToday);
+    }
+    expect(nodes.find((n) => n.id === '9001')!.repaymentsToday).toBe('4400.00');
+    expect(statements.metrics!.filter((sql) => sql.includes('FROM repayments r'))).toHaveLength(1);
+  });
+
+  it("when today's repayments cannot be read, a list's loans still show, each reporting the error on its repaymentsToday", async () => {
+    await api.dbs.metrics.pool.query(`ALTER TABLE repayments RENAME TO repayments_gone`);
+    try {
+      const result = await api.run<{ officer: { loans: { nodes: unknown[] } } }>(`{ officer(id: "900") { loans { nodes { id repaymentsToday } } } }`);
+      expect(result.data?.officer.loans.nodes).toEqual(['9003', '9001', '9002'].map((id) => ({ id, repaymentsToday: null })));
+      expect(result.errors?.map((e) => [e.message, e.path])).toEqual(
+        [0, 1, 2].map((i) => ['relation "repayments" does not exist', ['officer', 'loans', 'nodes', i, 'repaymentsToday']]),
+      );
+    } finally {
+      await api.dbs.metrics.pool.query(`ALTER TABLE repayments_gone RENAME TO repayments`);
+    }
+  });
 });
 
 describe('an officer', () => {
