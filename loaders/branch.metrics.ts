@@ -1,6 +1,12 @@
 /**
  * Credit health by branch (§4.6, GET /branches) in one seedsmetrics statement: loans grouped by (branch, region),
  * every status and user type, PAR per D8; plus the summary over the same loans.
+ *
+ * Both statements count distinct officers (and branches). A count(DISTINCT …) makes PostgreSQL sort every loan by
+ * its group and the counted column, and sorting text under the database's collation was most of the statement
+ * (24 of 40 ms for the branches at scale 1). Grouping the loans first by their group and officer (a hash
+ * aggregate, no sort) leaves one row per officer, whose sums and counts add up to the same figures, and the
+ * distinct counts run over those few rows: branches 40 → 18 ms, vertical leads 30 → 22 ms, the same rows.
  */
 import { Params, whereClause, type Queryable } from './sql';
 
@@ -58,19 +64,32 @@ export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: B
   const params = new Params();
   const where = branchFilterSql(filter, params);
   const { rows } = await db.query<BranchRow>(
-    `WITH g AS (
-       SELECT l.branch, l.region,
-              COALESCE(sum(l.principal_outstanding), 0) AS portfolio_total,
-              COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 15), 0) AS overdue15d,
-              COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 30), 0) AS par30_amount,
-              COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 60), 0) AS par60_amount,
-              COALESCE(sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 90), 0) AS par90_amount,
-              count(*) FILTER (WHERE l.fimr_tagged)::numeric AS first_miss,
-              count(DISTINCT l.loan_id)::int AS active_loans,
-              count(DISTINCT l.officer_id)::int AS total_officers,
-              avg(l.repayment_delay_rate) AS avg_rdr
+    `WITH per_officer AS (
+       SELECT l.branch, l.region, l.officer_id,
+              sum(l.principal_outstanding) AS portfolio_total,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 15) AS overdue15d,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 30) AS par30_amount,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 60) AS par60_amount,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 90) AS par90_amount,
+              count(*) FILTER (WHERE l.fimr_tagged) AS first_miss,
+              count(*) AS loans,
+              sum(l.repayment_delay_rate) AS rdr_sum, count(l.repayment_delay_rate) AS rdr_count
          FROM loans l ${whereClause(where)}
-        GROUP BY l.branch, l.region
+        GROUP BY l.branch, l.region, l.officer_id
+     ), g AS (
+       SELECT o.branch, o.region,
+              COALESCE(sum(o.portfolio_total), 0) AS portfolio_total,
+              COALESCE(sum(o.overdue15d), 0) AS overdue15d,
+              COALESCE(sum(o.par30_amount), 0) AS par30_amount,
+              COALESCE(sum(o.par60_amount), 0) AS par60_amount,
+              COALESCE(sum(o.par90_amount), 0) AS par90_amount,
+              sum(o.first_miss)::numeric AS first_miss,
+              sum(o.loans)::int AS active_loans,
+              count(o.officer_id)::int AS total_officers,
+              -- avg() over numeric is its sum divided by its count (numeric_avg calls numeric_div): the same value and scale.
+              sum(o.rdr_sum) / NULLIF(sum(o.rdr_count), 0) AS avg_rdr
+         FROM per_officer o
+        GROUP BY o.branch, o.region
      ), r AS (
        SELECT g.*, CASE WHEN g.portfolio_total > 0 THEN g.overdue15d / g.portfolio_total ELSE 0 END AS par15 FROM g
      )
@@ -123,20 +142,33 @@ export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): P
   const email = params.add(UNASSIGNED_VERTICAL_LEAD.email);
   const quiet = '(l.days_since_last_repayment >= 6 OR l.days_since_last_repayment IS NULL)';
   const { rows } = await db.query<VerticalLeadRow>(
-    `SELECT COALESCE(NULLIF(l.vertical_lead_name, ''), ${name}::text) AS "name",
-            COALESCE(NULLIF(l.vertical_lead_email, ''), ${email}::text) AS "email",
-            count(DISTINCT l.branch)::int AS "branches", count(DISTINCT l.officer_id)::int AS "activeOfficers",
-            count(*)::int AS "loans", COALESCE(sum(l.total_outstanding), 0)::numeric(15,2)::text AS "outstanding",
-            COALESCE(sum(l.daily_repayment_amount) FILTER (WHERE l.django_status IN ('OPEN', 'PAST_MATURITY')), 0)::numeric(15,2)::text AS "dailyTarget",
-            round(COALESCE(avg(l.current_dpd), 0), 2)::text AS "avgDpd", COALESCE(max(l.max_dpd_ever), 0) AS "maxDpd",
-            count(*) FILTER (WHERE l.current_dpd = 0)::int AS "dpd0",
-            count(*) FILTER (WHERE l.current_dpd BETWEEN 1 AND 6)::int AS "dpd1To6",
-            count(*) FILTER (WHERE l.current_dpd BETWEEN 7 AND 14)::int AS "dpd7To14",
-            count(*) FILTER (WHERE l.current_dpd BETWEEN 15 AND 21)::int AS "dpd15To21",
-            count(*) FILTER (WHERE l.current_dpd > 21)::int AS "dpdOver21",
-            count(*) FILTER (WHERE ${quiet})::int AS "quietLoans",
-            COALESCE(sum(l.total_outstanding) FILTER (WHERE ${quiet}), 0)::numeric(15,2)::text AS "quietValue"
-       FROM loans l ${whereClause(where)}
+    `WITH per_officer AS (
+       SELECT COALESCE(NULLIF(l.vertical_lead_name, ''), ${name}::text) AS name,
+              COALESCE(NULLIF(l.vertical_lead_email, ''), ${email}::text) AS email,
+              l.branch, l.officer_id,
+              count(*) AS loans, sum(l.total_outstanding) AS outstanding,
+              sum(l.daily_repayment_amount) FILTER (WHERE l.django_status IN ('OPEN', 'PAST_MATURITY')) AS daily_target,
+              sum(l.current_dpd) AS dpd_sum, count(l.current_dpd) AS dpd_count, max(l.max_dpd_ever) AS max_dpd,
+              count(*) FILTER (WHERE l.current_dpd = 0) AS dpd0,
+              count(*) FILTER (WHERE l.current_dpd BETWEEN 1 AND 6) AS dpd1_6,
+              count(*) FILTER (WHERE l.current_dpd BETWEEN 7 AND 14) AS dpd7_14,
+              count(*) FILTER (WHERE l.current_dpd BETWEEN 15 AND 21) AS dpd15_21,
+              count(*) FILTER (WHERE l.current_dpd > 21) AS dpd21_plus,
+              count(*) FILTER (WHERE ${quiet}) AS quiet_loans,
+              sum(l.total_outstanding) FILTER (WHERE ${quiet}) AS quiet_value
+         FROM loans l ${whereClause(where)}
+        GROUP BY 1, 2, 3, 4
+     )
+     SELECT o.name AS "name", o.email AS "email",
+            count(DISTINCT o.branch)::int AS "branches", count(DISTINCT o.officer_id)::int AS "activeOfficers",
+            sum(o.loans)::int AS "loans", COALESCE(sum(o.outstanding), 0)::numeric(15,2)::text AS "outstanding",
+            COALESCE(sum(o.daily_target), 0)::numeric(15,2)::text AS "dailyTarget",
+            -- avg() over integers is their sum divided by their count, both as numeric: the same value and scale.
+            round(COALESCE(sum(o.dpd_sum) / NULLIF(sum(o.dpd_count), 0), 0), 2)::text AS "avgDpd", COALESCE(max(o.max_dpd), 0) AS "maxDpd",
+            sum(o.dpd0)::int AS "dpd0", sum(o.dpd1_6)::int AS "dpd1To6", sum(o.dpd7_14)::int AS "dpd7To14",
+            sum(o.dpd15_21)::int AS "dpd15To21", sum(o.dpd21_plus)::int AS "dpdOver21",
+            sum(o.quiet_loans)::int AS "quietLoans", COALESCE(sum(o.quiet_value), 0)::numeric(15,2)::text AS "quietValue"
+       FROM per_officer o
       GROUP BY 1, 2
       ORDER BY 1, 2`,
     params.values,

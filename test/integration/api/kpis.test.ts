@@ -113,3 +113,30 @@ describe('verticalLeads', () => {
     ]);
   });
 });
+
+describe('groups with several officers and missing values', () => {
+  it('branches and vertical leads count each officer and branch once, and average over the values present', async () => {
+    // Two more YABA/Ruby loans by two other officers: 103 without a repayment delay rate, 104 without a DPD.
+    await api.dbs.metrics.pool.query(`
+      INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, disbursement_date, maturity_date,
+                         loan_term_days, channel, status, wave, current_dpd, fimr_tagged, principal_outstanding, repayment_delay_rate)
+      VALUES ('103', '1', 'Customer', '12', 'Bayo', 'Ruby', 'YABA', 1000, '2025-11-01', '2025-12-12', 30, 'AJO', 'Active', 'Wave 1', 0, false, 1000, NULL),
+             ('104', '1', 'Customer', '13', 'Chidi', 'Ruby', 'YABA', 2000, '2025-11-01', '2025-12-12', 30, 'AJO', 'Active', 'Wave 1', NULL, true, 2000, 20)`);
+    try {
+      const data = await api.data<{ branches: { branches: { branch: string; region: string }[] }; verticalLeads: { name: string }[] }>(`{
+        branches(filter: { branches: ["YABA"] }) { branches { branch region portfolioTotal overdue15d par15Ratio fimr activeLoans totalOfficers avgRepaymentDelayRate } }
+        verticalLeads(filter: { branches: ["YABA", "EPE"] }) { name branches activeOfficers loans avgDpd maxDpd dpd0 } }`);
+      // YABA/Ruby: 101 (officer 11, DPD 20, RDR 40, FIMR), 102 (11, DPD 0, RDR 90), 103 (12, RDR none), 104 (13, RDR 20, FIMR).
+      expect(data.branches.branches).toEqual([
+        { branch: 'YABA', region: 'Ruby', portfolioTotal: '18000.00', overdue15d: '10000.00', par15Ratio: '0.55555556', fimr: '0.50000000', activeLoans: 4, totalOfficers: 3, avgRepaymentDelayRate: '50.00' },
+      ]);
+      // Unassigned (the earlier test gave 201 and 202 a lead): 101, 102, 103, 104 in YABA and 301 in EPE, by officers 11, 12 and 13;
+      // DPD 20, 0, 0, none and 16 average to 36 / 4.
+      expect(data.verticalLeads.find((lead) => lead.name === 'Unassigned Vertical Lead')).toEqual({
+        name: 'Unassigned Vertical Lead', branches: 2, activeOfficers: 3, loans: 5, avgDpd: '9.00', maxDpd: 0, dpd0: 2,
+      });
+    } finally {
+      await api.dbs.metrics.pool.query(`DELETE FROM loans WHERE loan_id IN ('103', '104')`);
+    }
+  });
+});
