@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { markdownTable, OPERATIONS_DIR, parseScreenArgs, screensOf, type ScreenResult } from './screens';
+import http from 'node:http';
+import { exportWholeList, markdownTable, OPERATIONS_DIR, parseScreenArgs, screensOf, type ScreenResult } from './screens';
 
 const IDS = { officerId: '7', loanId: '70', customerId: '700' };
 
@@ -74,4 +75,35 @@ test('prints the whole-list exports below the screens, each run timed', () => {
     ],
   } as unknown as ScreenResult;
   expect(markdownTable(result).split('\n').slice(-2)).toEqual(['', 'All Loans export (loansExport, page after page, gzip): 14321 loans in 29 pages, 31.0 MB of JSON; 2.51 s, 2.40 s']);
+});
+
+test('an export pages on with each end cursor until the last page, and stops at the first error naming its page', async () => {
+  const cursorsAsked: (string | null)[] = [];
+  const pages: Record<string, unknown> = {
+    first: { data: { loans: { nodes: [{ id: '3' }, { id: '2' }], pageInfo: { hasNextPage: true, endCursor: 'c2' } } } },
+    c2: { data: { loans: { nodes: [{ id: '1' }], pageInfo: { hasNextPage: false, endCursor: 'c1' } } } },
+    broken: { errors: [{ message: 'after must be a cursor' }] },
+  };
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const after = (JSON.parse(body) as { variables: { after: string | null } }).variables.after;
+      cursorsAsked.push(after);
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify(pages[after ?? 'first'] ?? pages.broken));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+  try {
+    const run = await exportWholeList(url, 'query LoansExport($after: String) { loans(after: $after) { nodes { id } } }');
+    expect(run).toMatchObject({ loans: 3, pages: 2 });
+    expect(run.megabytes).toBeGreaterThan(0);
+    expect(cursorsAsked).toEqual([null, 'c2']);
+    pages.c2 = pages.broken;
+    await expect(exportWholeList(url, 'query LoansExport { __typename }')).rejects.toThrow('loansExport page 2: HTTP 200, {"message":"after must be a cursor"}');
+  } finally {
+    server.close();
+  }
 });

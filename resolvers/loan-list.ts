@@ -43,7 +43,7 @@ export async function loadLoans(
   const loans = new Map<string, Loan>();
   rows.forEach((row, i) => {
     if (row instanceof Error) throw row;
-    // A failed read of today's repayments is left to the field, which reads it again and reports the failure.
+    // A failed read of today's repayments is left to the field, which gets the failure from the loader and reports it.
     const todayRow = todayRows?.[i];
     const repaymentsToday = todayRow === undefined || todayRow instanceof Error ? undefined : (todayRow?.amount ?? null);
     if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders, metricsRows[i], repaymentsToday));
