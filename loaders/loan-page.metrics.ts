@@ -264,9 +264,10 @@ export async function fetchLoanSummary(
     `f AS (SELECT ${SUMMARY_LOAN_COLUMNS.map((c) => `l.${c}`).join(', ')} FROM loans l ${whereClause(where)})`,
   ];
   if (withRepayments) {
+    // Each repayment carries its loan's Django status from this join, so the split by status needs no second one.
     ctes.push(
       `r AS (
-       SELECT r.loan_id, r.payment_date, r.payment_amount
+       SELECT r.loan_id, r.payment_date, r.payment_amount, f.django_status
          FROM repayments r JOIN f ON f.loan_id = r.loan_id, b
         WHERE r.is_counted AND r.payment_date BETWEEN LEAST(b.p_from, b.d - 1) AND GREATEST(b.p_to, b.d)
      )`,
@@ -287,8 +288,8 @@ export async function fetchLoanSummary(
      )`,
       `by_status AS (
        SELECT COALESCE(json_agg(json_build_object('djangoStatus', s.django_status, 'amount', s.amount::numeric(15,2)::text) ORDER BY s.amount DESC, s.django_status NULLS LAST), '[]'::json) AS list
-         FROM (SELECT NULLIF(f.django_status, '') AS django_status, sum(r.payment_amount) AS amount
-                 FROM r JOIN f ON f.loan_id = r.loan_id, b
+         FROM (SELECT NULLIF(r.django_status, '') AS django_status, sum(r.payment_amount) AS amount
+                 FROM r, b
                 WHERE r.payment_date BETWEEN b.p_from AND b.p_to
                 GROUP BY 1) s
      )`,
