@@ -24,10 +24,35 @@ export interface PageArgs<O> {
 }
 
 /**
- * Loan nodes for seedsmetrics rows: base fields from Django (one batch, with `parties`' fields of each loan's
- * officer and customer), computed fields from the rows themselves and, `withRepaymentsToday`, today's repayments
- * read alongside (one more batch) and handed to each loan: as a promise per row, that one field made graphql-js
- * complete every loan of the page through promises (19 of a 500-loan export page's 48 ms). Ids Django no longer
+ * Loans for Django ids, read as a list shows them: the Django rows with `parties`' fields of each loan's officer and
+ * customer in one batch and, alongside it (not after), the loans' seedsmetrics rows (`metrics`: the rows a caller
+ * already has, or their read) and, `withRepaymentsToday`, today's repayments in another batch. Each loan is handed
+ * its values so its fields resolve without a promise: a promise per row makes graphql-js complete every row through
+ * promises of its own (`repaymentsToday` alone was 19 of a 500-loan export page's 48 ms). A seedsmetrics read that
+ * failed is left to the loan's fields, which get the failure from the loader and report it. Per id: the loan, null
+ * when Django has no such loan, or the Django read's error.
+ */
+async function readLoans(
+  ctx: AppContext,
+  ids: readonly string[],
+  parties: LoanParties,
+  metrics: readonly LoanMetricsPart[] | Promise<(LoanMetricsPart | null | Error)[]> | undefined,
+  withRepaymentsToday: boolean,
+): Promise<(Loan | null | Error)[]> {
+  const today = withRepaymentsToday ? ctx.loaders.repaymentsToday.loadMany(ids) : undefined;
+  const rows = await ctx.loaders.loanWithParties(parties).loadMany(ids);
+  const [metricsRows, todayRows] = await Promise.all([metrics, today]);
+  return rows.map((row, i) => {
+    if (row instanceof Error || row === null) return row;
+    const metricsRow = metricsRows?.[i];
+    const todayRow = todayRows?.[i];
+    const repaymentsToday = todayRow === undefined || todayRow instanceof Error ? undefined : (todayRow?.amount ?? null);
+    return new Loan(row, ctx.loaders, metricsRow instanceof Error ? undefined : metricsRow, repaymentsToday);
+  });
+}
+
+/**
+ * Loan nodes for seedsmetrics rows (readLoans, their computed fields from the rows themselves). Ids Django no longer
  * knows (deleted since the last sync) are dropped: a node always has its base fields.
  */
 export async function loadLoans(
@@ -36,42 +61,26 @@ export async function loadLoans(
   parties: LoanParties = EVERY_PARTY_FIELD,
   withRepaymentsToday = false,
 ): Promise<Map<string, Loan>> {
-  const ids = metricsRows.map((r) => r.loanId);
-  const today = withRepaymentsToday ? ctx.loaders.repaymentsToday.loadMany(ids) : undefined;
-  const rows = await ctx.loaders.loanWithParties(parties).loadMany(ids);
-  const todayRows = await today;
   const loans = new Map<string, Loan>();
-  rows.forEach((row, i) => {
-    if (row instanceof Error) throw row;
-    // A failed read of today's repayments is left to the field, which gets the failure from the loader and reports it.
-    const todayRow = todayRows?.[i];
-    const repaymentsToday = todayRow === undefined || todayRow instanceof Error ? undefined : (todayRow?.amount ?? null);
-    if (row !== null) loans.set(row.id, new Loan(row, ctx.loaders, metricsRows[i], repaymentsToday));
-  });
+  for (const loan of await readLoans(ctx, metricsRows.map((r) => r.loanId), parties, metricsRows, withRepaymentsToday)) {
+    if (loan instanceof Error) throw loan;
+    if (loan !== null) loans.set(loan.id, loan);
+  }
   return loans;
 }
 
 /** Loan fields resolved through loaders of their own (not the seedsmetrics loan row). */
-const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'dpdHistory', 'transitions', 'syncReports'];
+const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'repaymentsToday', 'dpdHistory', 'transitions', 'syncReports'];
 
 /**
- * Loans by Django id as a query shows them (`loanFields`: what it selects on Loan): the Django rows, with the fields
- * shown of each loan's officer and customer, in one batch and, when a computed field is shown, its seedsmetrics
- * columns read alongside (not after) in another, handed to each loan so its computed fields resolve without a
- * promise. On a seedsmetrics failure the loans still show their Django fields; each computed field reports the error.
+ * Loans by Django id as a query shows them (`loanFields`: what it selects on Loan), through readLoans: only the
+ * officer's and customer's fields shown and, when a computed field is shown, only those seedsmetrics columns.
  */
 export async function preloadLoans(ctx: AppContext, ids: readonly string[], loanFields: Map<string, FieldNode[]>, info: Pick<GraphQLResolveInfo, 'fragments'>): Promise<Preloaded<Loan>> {
   const asksSeedsmetrics = selectsAnyOutside(loanFields, [...LOAN_BASE_FIELDS, ...LOAN_RELATION_FIELDS]);
   const metrics = asksSeedsmetrics ? ctx.loaders.loanMetricsWith(loanMetricsFieldsAsked(loanFields)).loadMany(ids) : undefined;
-  const rows = await ctx.loaders.loanWithParties(loanPartiesShown(loanFields, info)).loadMany(ids);
-  const metricsRows = await metrics;
-  const loans = new Map<string, Loan | null | Error>();
-  ids.forEach((id, i) => {
-    const row = rows[i]!;
-    const metricsRow = metricsRows?.[i];
-    loans.set(id, row instanceof Error || row === null ? row : new Loan(row, ctx.loaders, metricsRow instanceof Error ? undefined : metricsRow));
-  });
-  return loans;
+  const loans = await readLoans(ctx, ids, loanPartiesShown(loanFields, info), metrics, loanFields.has('repaymentsToday'));
+  return new Map(ids.map((id, i) => [id, loans[i]!]));
 }
 
 export async function loanConnection(

@@ -140,7 +140,7 @@ export async function preloadOfficers(loaders: Loaders, ids: readonly (string | 
   djangoIds.forEach((id, i) => {
     const row = rows[i]!;
     const hierarchy = hierarchies?.[i];
-    // A curated row that failed to load is left to the fields, which load it again and report the failure.
+    // A curated row that failed to load is left to the curated fields, which get the failure from the loader and report it.
     preloaded.set(id, row instanceof Error || row === null ? row : new Officer(row, loaders, hierarchy instanceof Error ? undefined : hierarchy));
   });
   return preloaded;

@@ -59,6 +59,18 @@ test("the page's loans (with their customers and computed fields) and officers: 
   expect(firstTwo.counts).toEqual(whole.counts);
 });
 
+test("the loans' repaymentsToday is read for the whole page in one statement", async () => {
+  const { result, counts } = await countStatements(pools(), () => api.data(`{ dpdTransitions { nodes { id loan { id repaymentsToday } } } }`));
+  expect(result.dpdTransitions.nodes.map((n: { loan: unknown }) => n.loan)).toEqual([
+    { id: '9001', repaymentsToday: '0.00' },
+    { id: '9002', repaymentsToday: null },
+    { id: '9001', repaymentsToday: '0.00' },
+    null,
+  ]);
+  // Django: the loans. seedsmetrics: the page and today's repayments.
+  expect(counts).toEqual({ django: 1, metrics: 2 });
+});
+
 test('a page that shows neither loan nor officer reads neither', async () => {
   const { counts } = await countStatements(pools(), () => api.data(`{ dpdTransitions { nodes { id toBucket } } }`));
   expect(counts).toEqual({ django: 0, metrics: 1 });

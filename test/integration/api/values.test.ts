@@ -231,6 +231,10 @@ describe('a loan', () => {
     }
     expect(nodes.find((n) => n.id === '9001')!.repaymentsToday).toBe('4400.00');
     expect(statements.metrics!.filter((sql) => sql.includes('FROM repayments r'))).toHaveLength(1);
+    // One loan by id showing only it reads it alone: no seedsmetrics loan row besides.
+    const single = await countStatements(pools, () => api.data(`{ loan(id: "9001") { id repaymentsToday } }`));
+    expect(single.result).toEqual({ loan: { id: '9001', repaymentsToday: '4400.00' } });
+    expect(single.counts).toEqual({ django: 1, metrics: 1 });
   });
 
   it("when today's repayments cannot be read, a list's loans still show, each reporting the error on its repaymentsToday", async () => {
