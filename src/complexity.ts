@@ -2,9 +2,10 @@
  * Rejects operations whose estimated cost is too high before they run (graphql-query-complexity): each field
  * costs 1, and a connection field multiplies its selection by the page size it asks for (`first`, default 50),
  * so a dashboard page is cheap and "500 officers × 500 loans × every field" is refused with a clear error.
+ * Introspection's lists multiply by their length in this schema, so aliasing `__schema` many times is refused too.
  * One check serves both transports (src/operation-checks.ts).
  */
-import { GraphQLError, visit, type ASTNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isAbstractType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, visit, type ASTNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { OperationCheck, OperationToCheck } from './operation-checks';
 
@@ -32,6 +33,62 @@ function pageSizeEstimator(maxPageSize: number): ComplexityEstimator {
     return undefined;
   };
 }
+
+/**
+ * How many entries each list of the introspection types holds in `schema`, on average per parent: the schema's
+ * types, a type's fields, a field's arguments, … A full introspection is then estimated, like a page of data, at
+ * about the number of values it answers with (2.5 times it for GraphiQL's query, whose type references nest
+ * deeper than any type here). At 1 per list field every alias of `__schema` cost ~200 and a few hundred of
+ * them (~20 MB of JSON per hundred) fitted the bound. `__type` answers one type, maybe the largest: its
+ * selection counts as many times the average type as the largest one is.
+ */
+export function introspectionMultipliers(schema: GraphQLSchema): ReadonlyMap<string, number> {
+  const types = Object.values(schema.getTypeMap());
+  const directives = schema.getDirectives();
+  const total = { fields: 0, fieldArguments: 0, inputFields: 0, enumValues: 0, interfaces: 0, possibleTypes: 0 };
+  let largestType = 0;
+  for (const type of types) {
+    const before = total.fields + total.fieldArguments + total.inputFields + total.enumValues;
+    if (isObjectType(type) || isInterfaceType(type)) {
+      const fields = Object.values(type.getFields());
+      total.fields += fields.length;
+      total.fieldArguments += fields.reduce((sum, field) => sum + field.args.length, 0);
+      total.interfaces += type.getInterfaces().length;
+    }
+    if (isAbstractType(type)) total.possibleTypes += schema.getPossibleTypes(type).length;
+    if (isInputObjectType(type)) total.inputFields += Object.keys(type.getFields()).length;
+    if (isEnumType(type)) total.enumValues += type.getValues().length;
+    largestType = Math.max(largestType, total.fields + total.fieldArguments + total.inputFields + total.enumValues - before);
+  }
+  const averageType = (total.fields + total.fieldArguments + total.inputFields + total.enumValues) / types.length;
+  const perType = (count: number): number => count / types.length;
+  return new Map([
+    ['__Schema.types', types.length],
+    ['__Schema.directives', directives.length],
+    ['__Type.fields', perType(total.fields)],
+    ['__Type.inputFields', perType(total.inputFields)],
+    ['__Type.enumValues', perType(total.enumValues)],
+    ['__Type.interfaces', perType(total.interfaces)],
+    ['__Type.possibleTypes', perType(total.possibleTypes)],
+    ['__Field.args', total.fieldArguments / Math.max(1, total.fields)],
+    ['__Directive.args', directives.reduce((sum, directive) => sum + directive.args.length, 0) / Math.max(1, directives.length)],
+    [`${schema.getQueryType()?.name ?? 'Query'}.__type`, Math.max(1, largestType / averageType)],
+  ]);
+}
+
+function introspectionEstimator(multipliers: ReadonlyMap<string, number>): ComplexityEstimator {
+  return ({ childComplexity, field, type }) => {
+    const multiplier = multipliers.get(`${type.name}.${field.name}`);
+    return multiplier === undefined ? undefined : 1 + childComplexity * multiplier;
+  };
+}
+
+/**
+ * Selections the estimate walks, fragments expanded (graphql-query-complexity's own default): past it the walk
+ * stops and the operation is refused. Nested fragment spreads make this grow exponentially with the text, which
+ * the token bound alone does not stop.
+ */
+export const MAX_SELECTIONS = 10_000;
 
 /** Arguments whose values the page-size estimator reads. */
 const PAGE_ARGUMENTS = new Set(['first', 'limit', 'after']);
@@ -70,7 +127,7 @@ function complexityVariables(document: DocumentNode): string[] {
  * so a dashboard's repeated queries are not walked again on every request.
  */
 export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): OperationCheck {
-  const estimators = [pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })];
+  const estimators = [introspectionEstimator(introspectionMultipliers(schema)), pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })];
   const cache = new WeakMap<DocumentNode, { variables: string[]; figures: Map<string, number> }>();
   const complexityOf = ({ document, operationName, variables }: OperationToCheck): number => {
     let entry = cache.get(document);
@@ -82,7 +139,8 @@ export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: numb
     const key = JSON.stringify([operationName ?? null, ...entry.variables.map((name) => (name in values ? values[name] : ABSENT))]);
     let figure = entry.figures.get(key);
     if (figure === undefined) {
-      figure = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: values, estimators });
+      // Whole: introspection's averages make fractions.
+      figure = Math.ceil(getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: values, estimators, maxQueryNodes: MAX_SELECTIONS }));
       if (entry.figures.size < MAX_CACHED_VARIANTS) entry.figures.set(key, figure);
     }
     return figure;
@@ -91,7 +149,15 @@ export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: numb
     let complexity: number;
     try {
       complexity = complexityOf(operation);
-    } catch {
+    } catch (error) {
+      if (error instanceof GraphQLError && error.message.includes('maximum allowed number of nodes')) {
+        return [
+          new GraphQLError(
+            `Query complexity must be at most ${maxComplexity} (GRAPHQL_MAX_COMPLEXITY); got an operation of more than ${MAX_SELECTIONS} selections once its fragments are expanded. Ask for fewer fields.`,
+            { extensions: { code: QUERY_TOO_COMPLEX, maxComplexity, maxSelections: MAX_SELECTIONS, http: { status: 400 } } },
+          ),
+        ];
+      }
       // Bad variables or an unknown operation name: graphql-js reports those itself, with its own codes.
       return [];
     }

@@ -3,9 +3,9 @@
  * remembered per document and per value of the variables it depends on (page sizes, @include/@skip), never
  * per value of the others.
  */
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse, type GraphQLSchema } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
-import { createComplexityCheck, QUERY_TOO_COMPLEX } from '../../../src/complexity';
+import { createComplexityCheck, MAX_SELECTIONS, QUERY_TOO_COMPLEX } from '../../../src/complexity';
 import { createAppPubSub } from '../../../src/events/pubsub';
 import { buildAppSchema } from '../../../src/schema';
 
@@ -54,6 +54,20 @@ it('computes a document once for every value of the variables it does not depend
   expect(computed).toHaveBeenCalledTimes(2); // another parse of the same text is another document
 });
 
+it('refuses an operation whose fragments expand past the selections the estimate walks', async () => {
+  const appCheck = createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 50_000, 500);
+  // 100 pages of 500 loans, each with 100 fields of one fragment: ~1,500 tokens, 10,200 selections expanded.
+  const fragment = `fragment Many on Loan { ${Array.from({ length: 100 }, (_, i) => `f${i}: id`).join(' ')} }`;
+  const pages = Array.from({ length: 100 }, (_, i) => `p${i}: loans(first: 500) { nodes { ...Many } }`).join(' ');
+  const errors = appCheck({ document: parse(`{ ${pages} } ${fragment}`) });
+  expect(errors.map((e) => [e.message, e.extensions])).toEqual([
+    [
+      `Query complexity must be at most 50000 (GRAPHQL_MAX_COMPLEXITY); got an operation of more than ${MAX_SELECTIONS} selections once its fragments are expanded. Ask for fewer fields.`,
+      { code: QUERY_TOO_COMPLEX, maxComplexity: 50_000, maxSelections: MAX_SELECTIONS, http: { status: 400 } },
+    ],
+  ]);
+});
+
 it('leaves bad variables to graphql-js, which names them', () => {
   const document = parse('query Q($n: Int) { items(first: $n) { totalCount } }');
   expect(check({ document, variables: { n: 'many' } })).toEqual([]);
@@ -69,4 +83,46 @@ it("counts the app's per-officer lists (not paged) as a page of the maximum size
   // The same through a leaderboard's standings (one more for collectionsByOfficer itself) and the agent-activity list.
   expect(figure('{ collectionsByOfficer { standings { officer { loans(first: 100) { nodes { id amount } } } } } }')).toBe(151_002);
   expect(figure('{ agentActivity { officer { loans(first: 100) { nodes { id amount } } } } }')).toBe(151_001);
+});
+
+describe('introspection', () => {
+  // Every option a client may ask for: GraphiQL asks for most of them.
+  const FULL_INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+  const fullSchemaAliases = (count: number): string => {
+    const [operation, ...fragments] = FULL_INTROSPECTION.split(/(?=\n\s*fragment )/);
+    const selection = operation!.slice(operation!.indexOf('__schema'), operation!.lastIndexOf('}'));
+    return `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(' ')} } ${fragments.join(' ')}`;
+  };
+  let appSchemaForFigures: GraphQLSchema;
+  let appCheck: ReturnType<typeof createComplexityCheck>;
+  beforeAll(async () => {
+    appSchemaForFigures = await buildAppSchema({ pubSub: createAppPubSub() });
+    appCheck = createComplexityCheck(appSchemaForFigures, 50_000, 500);
+  });
+  const figure = (query: string): unknown => figureOf(appCheck({ document: parse(query) }));
+
+  it("fits a full introspection (GraphiQL's, codegen's) within half the default bound", () => {
+    const errors = createComplexityCheck(appSchemaForFigures, 0, 500)({ document: parse(FULL_INTROSPECTION) });
+    const complexity = errors[0]!.extensions.complexity as number;
+    expect(complexity).toBeGreaterThan(5_000); // the schema's lists counted at their length
+    expect(complexity).toBeLessThanOrEqual(25_000);
+    expect(figure(FULL_INTROSPECTION)).toBe('within bound');
+  });
+
+  it('refuses an operation that asks for the whole schema under many aliases', () => {
+    expect(figure(fullSchemaAliases(2))).toBe('within bound');
+    const refused = appCheck({ document: parse(fullSchemaAliases(3)) });
+    expect(refused[0]!.extensions).toEqual({ code: QUERY_TOO_COMPLEX, complexity: expect.any(Number), maxComplexity: 50_000, http: { status: 400 } });
+    expect(refused[0]!.extensions.complexity).toBeGreaterThan(50_000);
+    // Hundreds of them are past the selections the estimate walks: refused all the same.
+    expect(appCheck({ document: parse(fullSchemaAliases(200)) })[0]!.extensions.code).toBe(QUERY_TOO_COMPLEX);
+  });
+
+  it("counts one type's fields as many times the average type as the largest type is", () => {
+    const one = 'fields { name args { name } type { name } }';
+    const typeFigure = createComplexityCheck(appSchemaForFigures, 0, 500)({ document: parse(`{ __type(name: "Query") { ${one} } }`) })[0]!.extensions.complexity as number;
+    const averageFigure = createComplexityCheck(appSchemaForFigures, 0, 500)({ document: parse(`{ __schema { queryType { ${one} } } }`) })[0]!.extensions.complexity as number;
+    expect(typeFigure).toBeGreaterThan(3 * averageFigure);
+    expect(Number.isInteger(typeFigure)).toBe(true);
+  });
 });
