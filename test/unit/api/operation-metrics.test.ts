@@ -1,5 +1,5 @@
 /** Operation names come from clients: the label set of gateway_graphql_operation_duration_seconds stays bounded. */
-import { operationNameLabels } from '../../../src/operation-metrics';
+import { MAX_OPERATION_NAME_LENGTH, operationNameLabels } from '../../../src/operation-metrics';
 
 it('reports names as themselves until the bound, then as _other; a name seen before keeps its label', () => {
   const label = operationNameLabels(2);
@@ -12,4 +12,10 @@ it('reports names as themselves until the bound, then as _other; a name seen bef
     '_anonymous',
     '_anonymous',
   ]);
+});
+
+it('reports a name too long for a label as _other, without taking one of the bounded places', () => {
+  const label = operationNameLabels(1);
+  const longest = 'N'.repeat(MAX_OPERATION_NAME_LENGTH);
+  expect([label(`${longest}X`), label('B'.repeat(200_000)), label(longest), label('Later')]).toEqual(['_other', '_other', longest, '_other']);
 });
