@@ -34,7 +34,10 @@ export enum DpdBucket {
   DPD_61_90 = '61-90',
   DPD_90_PLUS = '90+',
 }
-registerEnumType(DpdBucket, { name: 'DpdBucket', description: 'DPD buckets of transitions (D7): 0, 1-6, 7-30, 31-60, 61-90, 90+.' });
+registerEnumType(DpdBucket, {
+  name: 'DpdBucket',
+  description: 'DPD buckets (D7): CURRENT is DPD 0, then 1-6, 7-30, 31-60, 61-90 and 90+; the same values in loans, snapshots, transitions and the filters.',
+});
 
 export enum LoanOrderField {
   DISBURSEMENT_DATE = 'disbursementDate',

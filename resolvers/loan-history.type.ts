@@ -1,6 +1,7 @@
 /** What happened to a loan: its repayments (seedsmetrics copy, flagged), daily DPD snapshots and bucket transitions. */
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
+import { DpdBucket } from './enums';
 
 @ObjectType({ description: "A repayment as copied from Django into seedsmetrics; `counted` says whether the loan's computed fields include it (D3)." })
 export class Repayment {
@@ -63,8 +64,8 @@ export class DpdSnapshot {
   @Field(() => Int, { description: 'DPD on that date (D5).' })
   currentDpd: number;
 
-  @Field(() => String, { description: 'Bucket of that DPD (D7): 0, 1-6, 7-30, 31-60, 61-90 or 90+.' })
-  dpdBucket: string;
+  @Field(() => DpdBucket, { description: 'Bucket of that DPD (D7).' })
+  dpdBucket: DpdBucket;
 
   @Field(() => DecimalScalar, { description: 'Principal outstanding on that date (D4).' })
   principalOutstanding: string;
@@ -84,11 +85,11 @@ export class LoanTransition {
   @Field(() => DateTimeScalar, { description: 'When the recompute that moved the loan ran (start of its transaction).' })
   at: string;
 
-  @Field(() => String, { description: "Bucket stored by the loan's previous recompute (D7)." })
-  fromBucket: string;
+  @Field(() => DpdBucket, { description: "Bucket stored by the loan's previous recompute (D7)." })
+  fromBucket: DpdBucket;
 
-  @Field(() => String, { description: 'Bucket after the move (D7).' })
-  toBucket: string;
+  @Field(() => DpdBucket, { description: 'Bucket after the move (D7).' })
+  toBucket: DpdBucket;
 
   @Field(() => Int, { description: "DPD stored by the loan's previous recompute (D5)." })
   dpdBefore: number;

@@ -6,7 +6,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Loaders } from '../loaders';
 import type { DjangoLoanRow } from '../loaders/loan.django';
 import type { LoanMetricsPart, LoanMetricsRow } from '../loaders/loan.metrics';
-import { LoanStatus, Wave } from './enums';
+import { DpdBucket, LoanStatus, Wave } from './enums';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 
 /** What a null base amount means (schema description). */
@@ -190,9 +190,10 @@ export class Loan {
     return this.computed('maxDpdEver');
   }
 
-  @Field(() => String, { nullable: true, description: 'DPD bucket: 0, 1-6, 7-30, 31-60, 61-90 or 90+ (D7).' })
-  get dpdBucket(): string | null | Promise<string | null> {
-    return this.computed('dpdBucket');
+  @Field(() => DpdBucket, { nullable: true, description: 'DPD bucket of currentDpd (D7).' })
+  get dpdBucket(): DpdBucket | null | Promise<DpdBucket | null> {
+    // The enum's values are the stored bucket texts.
+    return this.computed('dpdBucket') as DpdBucket | null | Promise<DpdBucket | null>;
   }
 
   @Field(() => Boolean, {

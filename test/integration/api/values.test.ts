@@ -3,6 +3,7 @@
  * seedsmetrics, a loan not yet synced (computed fields null), officer metrics worked by hand (§4.4), the loans
  * summary (§4.6), repayments with their counted/reversed flags, DPD history and transitions.
  */
+import { DpdBucket } from '../../../resolvers/enums';
 import { countStatements } from '../../support/databases';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
@@ -24,6 +25,9 @@ const STATUS: Record<string, string> = {
   NOT_TAKEN: 'CANCELLED',
   REJECTED: 'REJECTED',
 };
+
+/** The API's name of a bucket seedsmetrics stores as text ('1-6' is DPD_1_6). */
+const bucketName = (stored: string): string => Object.entries(DpdBucket).find(([, text]) => text === stored)![0];
 
 beforeAll(async () => {
   api = await createApiHarness();
@@ -134,7 +138,7 @@ describe('a loan', () => {
         previousDpd: m.previous_dpd,
         dpdChange: m.current_dpd - (m.previous_dpd ?? 0),
         maxDpdEver: m.max_dpd_ever,
-        dpdBucket: m.dpd_bucket,
+        dpdBucket: bucketName(m.dpd_bucket),
         principalOutstanding: m.principal_outstanding,
         actualOutstanding: m.actual_outstanding,
         totalOutstanding: m.total_outstanding,
@@ -202,11 +206,11 @@ describe('a loan', () => {
     const today = await api.data<{ loan: { repaymentsToday: string } }>(`{ loan(id: "9001") { repaymentsToday } l2: loan(id: "9002") { repaymentsToday } }`);
     expect(today).toEqual({ loan: { repaymentsToday: '4400.00' }, l2: { repaymentsToday: '0.00' } });
     expect(data.loan.dpdHistory).toEqual([
-      { date: '2025-12-10', currentDpd: 4, dpdBucket: '1-6', principalOutstanding: '54545.45', actualOutstanding: '58800.00' },
-      { date: '2025-12-09', currentDpd: 3, dpdBucket: '1-6', principalOutstanding: '58000.00', actualOutstanding: '54400.00' },
+      { date: '2025-12-10', currentDpd: 4, dpdBucket: 'DPD_1_6', principalOutstanding: '54545.45', actualOutstanding: '58800.00' },
+      { date: '2025-12-09', currentDpd: 3, dpdBucket: 'DPD_1_6', principalOutstanding: '58000.00', actualOutstanding: '54400.00' },
     ]);
     expect(data.loan.transitions).toEqual([
-      { fromBucket: '0', toBucket: '1-6', dpdBefore: 0, dpdAfter: 1, outstandingBalance: '4400.00', transitionDate: '2025-12-05', officerId: '900', branch: 'YABA' },
+      { fromBucket: 'CURRENT', toBucket: 'DPD_1_6', dpdBefore: 0, dpdAfter: 1, outstandingBalance: '4400.00', transitionDate: '2025-12-05', officerId: '900', branch: 'YABA' },
     ]);
     const other = await api.data<{ loan: { repayments: { id: string; counted: boolean }[] } }>(`{ loan(id: "9003") { repayments { id counted } } }`);
     // Same day: the larger numeric id first ('1000' after '504' in text order would be wrong).
