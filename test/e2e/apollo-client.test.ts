@@ -4,8 +4,9 @@
  * loan updates every cached query that shows it, because the cache normalises Loan by id.
  */
 import { createHash } from 'node:crypto';
-import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import typePolicies from '../../schema/apollo-type-policies.json';
 import type { App } from '../../src/app';
 import { DashboardDocument, LoanByIdDocument, LoansPageDocument, OfficerByIdDocument, type LoansPageQuery } from '../__generated__/graphql';
 import { startTestApp } from '../support/app';
@@ -116,4 +117,30 @@ it('serves automatic persisted queries: a hash alone over GET once the query is 
     { method: 'GET', hasQuery: false, status: 200 }, // the hash alone suffices from now on
   ]);
   apq.stop();
+});
+
+it("keeps every query's fields of an object without id (an officer's portfolio) with the policies of schema/apollo-type-policies.json", async () => {
+  const { rows } = await dbs.metrics.pool.query<{ officer_id: string }>('SELECT officer_id FROM loans GROUP BY officer_id ORDER BY officer_id LIMIT 1');
+  const variables = { id: rows[0]!.officer_id };
+  const withPar = gql`query OfficerPar($id: ID!) { officer(id: $id) { id portfolio { par15 } } }`;
+  const withAyr = gql`query OfficerAyr($id: ID!) { officer(id: $id) { id portfolio { ayr } } }`;
+  const bothInOneCache = async (cache: InMemoryCache) => {
+    const dashboard = new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache });
+    await dashboard.query({ query: withPar, variables });
+    await dashboard.query({ query: withAyr, variables });
+    dashboard.stop();
+    return [cache.readQuery({ query: withPar, variables }), cache.readQuery({ query: withAyr, variables })];
+  };
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    // Without them the second query's portfolio replaced the first's: the first is no longer in the cache.
+    const [parLost, ayrKept] = await bothInOneCache(new InMemoryCache());
+    expect(parLost).toBeNull();
+    expect(ayrKept).toEqual({ officer: { __typename: 'Officer', id: variables.id, portfolio: { __typename: 'OfficerPortfolio', ayr: expect.any(String) } } });
+  } finally {
+    warn.mockRestore();
+  }
+  const [par, ayr] = await bothInOneCache(new InMemoryCache({ typePolicies }));
+  expect(par).toEqual({ officer: { __typename: 'Officer', id: variables.id, portfolio: { __typename: 'OfficerPortfolio', par15: expect.any(String) } } });
+  expect(ayr).toEqual({ officer: { __typename: 'Officer', id: variables.id, portfolio: { __typename: 'OfficerPortfolio', ayr: expect.any(String) } } });
 });

@@ -1,17 +1,22 @@
 /**
  * Generated files are committed; these tests fail when one of them no longer matches its source:
- * the GraphQL schema, the codegen output, and the drizzle migrations.
+ * the GraphQL schema and Apollo's type policies for it, the codegen output, and the drizzle migrations.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { printAppSchema } from '../../src/schema-print';
+import { printApolloTypePolicies, printAppSchema } from '../../src/schema-print';
 import { repoRoot } from '../../src/paths';
 
 describe('generated files are in sync with their sources', () => {
   it('schema/schema.graphql equals what the code emits (run `npm run schema:emit`)', async () => {
     const committed = fs.readFileSync(path.join(repoRoot, 'schema/schema.graphql'), 'utf8');
     expect(await printAppSchema()).toBe(committed);
+  });
+
+  it('schema/apollo-type-policies.json equals what the code emits (run `npm run schema:emit`)', async () => {
+    const committed = fs.readFileSync(path.join(repoRoot, 'schema/apollo-type-policies.json'), 'utf8');
+    expect(await printApolloTypePolicies()).toBe(committed);
   });
 
   it('test/__generated__/graphql.ts equals the codegen output (run `npm run codegen`)', () => {
