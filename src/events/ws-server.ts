@@ -281,11 +281,12 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         clearTimeout(expiryTimers.get(ctx.extra.socket));
       },
       onSubscribe: async (ctx, _id, payload) => {
-        // graphql-ws has registered this operation already, so the count includes it.
-        const held = Object.keys(ctx.subscriptions).length;
-        if (held > maxOperations) {
+        // graphql-ws has registered this operation already, so the count includes it. Operations still being
+        // started count too: a burst of queries can hold more than the bound for a moment, and the refusal says so.
+        const held = Object.keys(ctx.subscriptions).length - 1;
+        if (held >= maxOperations) {
           return [
-            new GraphQLError(`This connection already holds ${held - 1} operations, the most it may; complete one before starting another`, {
+            new GraphQLError(`A connection may hold at most ${maxOperations} operations at once; this one already holds ${held}. Complete one before starting another`, {
               extensions: { code: TOO_MANY_OPERATIONS, maxOperationsPerConnection: maxOperations },
             }),
           ];

@@ -332,7 +332,7 @@ test('a connection holding the most operations it may gets an `error` for one mo
         type: 'error',
         payload: [
           {
-            message: 'This connection already holds 2 operations, the most it may; complete one before starting another',
+            message: 'A connection may hold at most 2 operations at once; this one already holds 2. Complete one before starting another',
             extensions: { code: 'TOO_MANY_OPERATIONS', maxOperationsPerConnection: 2 },
           },
         ],
