@@ -93,7 +93,7 @@ function mediaTypeEssence(contentType: string): string {
 }
 
 /** application/json and the +json types (application/graphql-response+json...) carry a JSON body. */
-function isJsonMediaType(contentType: string | undefined): boolean {
+function isJsonMediaType(contentType: string | undefined): contentType is string {
   if (contentType === undefined) return false;
   const essence = mediaTypeEssence(contentType);
   return essence === 'application/json' || essence.endsWith('+json');
@@ -143,11 +143,21 @@ function describeBody(body: unknown): string {
  */
 async function parsedBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   if (request.method !== 'POST') return undefined;
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    // Read as UTF-8, a compressed body used to be refused as JSON that does not parse, with its bytes quoted.
+    request.resume();
+    throw new TransportError(415, `The request body must be sent uncompressed (no content-encoding); got content-encoding ${describeValue(encoding)}`, 'BAD_REQUEST', { 'accept-encoding': 'identity' });
+  }
   const raw = await readBody(request, maxBytes);
   const contentType = request.headers['content-type'];
   if (!isJsonMediaType(contentType)) {
     if (contentType === undefined || NON_PREFLIGHTED_TYPES.has(mediaTypeEssence(contentType))) return undefined;
     throw new TransportError(400, `The request body must be JSON, sent with content-type application/json, such as ${OPERATION_EXAMPLE}; got content-type ${describeValue(contentType)}`);
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1];
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    throw new TransportError(415, `The request body must be UTF-8 (content-type application/json or with charset=utf-8); got charset ${describeValue(charset)}`);
   }
   // RFC 8259 lets a parser ignore a leading byte order mark; JSON.parse would name it as an invisible token.
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');

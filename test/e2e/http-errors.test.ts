@@ -4,6 +4,8 @@
  * bad argument, an operation over the complexity bound (over HTTP and over graphql-ws) — each a clear error with a
  * code — and never SQL, a stack or a host name.
  */
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { HTTP_ROUTES } from '../../src/http-fallback';
@@ -18,6 +20,19 @@ async function post(body: unknown): Promise<{ status: number; json: { data?: unk
     body: JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as never };
+}
+
+/** A POST of raw bytes on `agent`'s connection, with the headers given (fetch cannot send a content-encoding as is). */
+function rawRequest(agent: http.Agent, headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${t.app.server.url}/graphql`, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 async function postRaw(body: string, contentType: string, path = '/graphql'): Promise<{ status: number; text: string }> {
@@ -81,6 +96,32 @@ describe('the HTTP transport', () => {
     expect(JSON.parse(text)).toEqual({
       errors: [{ message: `The request body must be at most 1048576 bytes; got ${query.length + 12}`, extensions: { code: 'BAD_REQUEST' } }],
     });
+  });
+
+  it('answers a compressed body with 415 and Accept-Encoding: identity, and the connection serves the next request', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const body = gzipSync(JSON.stringify({ query: '{ __typename }' }));
+      const compressed = await rawRequest(agent, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body);
+      expect([compressed.status, compressed.headers['accept-encoding'], JSON.parse(compressed.text)]).toEqual([
+        415,
+        'identity',
+        { errors: [{ message: 'The request body must be sent uncompressed (no content-encoding); got content-encoding "gzip"', extensions: { code: 'BAD_REQUEST' } }] },
+      ]);
+      const next = await rawRequest(agent, { 'content-type': 'application/json', 'content-encoding': 'identity' }, Buffer.from(JSON.stringify({ query: '{ __typename }' })));
+      expect([next.status, JSON.parse(next.text)]).toEqual([200, { data: { __typename: 'Query' } }]);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('answers a JSON body in another charset than UTF-8 with 415 naming it; utf-8 in any letter case passes', async () => {
+    const { status, text } = await postRaw(JSON.stringify({ query: '{ __typename }' }), 'application/json; charset=iso-8859-1');
+    expect([status, JSON.parse(text)]).toEqual([
+      415,
+      { errors: [{ message: 'The request body must be UTF-8 (content-type application/json or with charset=utf-8); got charset "iso-8859-1"', extensions: { code: 'BAD_REQUEST' } }] },
+    ]);
+    expect((await postRaw(JSON.stringify({ query: '{ __typename }' }), 'application/json; charset="UTF-8"')).status).toBe(200);
   });
 
   const BODY_EXPECTED = 'The request body must be a JSON object with the operation, such as {"query": "{ __typename }"}';
