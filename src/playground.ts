@@ -3,6 +3,7 @@
  * node_modules through this server, never from a CDN, and the analysts' example operations
  * (test/operations/*.graphql) open as tabs.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
@@ -38,23 +39,15 @@ function inlineJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function renderPlayground(graphqlPath: string, examples: ExampleOperation[]): string {
+/** The page, and the Content-Security-Policy that lets exactly its scripts run. */
+export interface PlaygroundPage {
+  html: string;
+  contentSecurityPolicy: string;
+}
+
+export function renderPlayground(graphqlPath: string, examples: ExampleOperation[]): PlaygroundPage {
   const tabs = examples.map((example) => ({ query: example.query, headers: '' }));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Seeds Metrics GraphQL</title>
-<link rel="stylesheet" href="${PLAYGROUND_ASSET_PATH}/graphiql.min.css">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
-</head>
-<body>
-<div id="graphiql">Loading GraphiQL…</div>
-<script src="${PLAYGROUND_ASSET_PATH}/react.production.min.js"></script>
-<script src="${PLAYGROUND_ASSET_PATH}/react-dom.production.min.js"></script>
-<script src="${PLAYGROUND_ASSET_PATH}/graphql-ws.min.js"></script>
-<script src="${PLAYGROUND_ASSET_PATH}/graphiql.min.js"></script>
-<script>
+  const inlineScript = `
   (function () {
     var path = ${inlineJson(graphqlPath)};
     var httpUrl = window.location.origin + path;
@@ -84,10 +77,47 @@ export function renderPlayground(graphqlPath: string, examples: ExampleOperation
       shouldPersistHeaders: false
     }));
   })();
-</script>
+`;
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Seeds Metrics GraphQL</title>
+<link rel="stylesheet" href="${PLAYGROUND_ASSET_PATH}/graphiql.min.css">
+<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="${PLAYGROUND_ASSET_PATH}/react.production.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PATH}/react-dom.production.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PATH}/graphql-ws.min.js"></script>
+<script src="${PLAYGROUND_ASSET_PATH}/graphiql.min.js"></script>
+<script>${inlineScript}</script>
 </body>
 </html>`;
+  // Scripts from this server and the page's own inline one only, requests to this server only (WebSockets
+  // included), and no other site may frame the page: whatever text reaches the page (a description, a result)
+  // cannot load or run anything else. Styles stay open to inline ones, which GraphiQL's editor sets.
+  const contentSecurityPolicy = [
+    "default-src 'self'",
+    `script-src 'self' 'sha256-${createHash('sha256').update(inlineScript).digest('base64')}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return { html, contentSecurityPolicy };
 }
+
+/** Headers of the page and its assets: no type sniffing, no framing by other sites, no referrer to other sites. */
+const PLAYGROUND_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+};
 
 /**
  * Finds a file inside an installed package. Packages with an "exports" map hide their UMD builds from
@@ -114,7 +144,7 @@ export function playgroundRouter(graphqlPath: string): express.Router {
   for (const [name, modulePath] of Object.entries(ASSETS)) {
     const file = resolveAsset(modulePath);
     router.get(`${PLAYGROUND_ASSET_PATH}/${name}`, (_req, res) => {
-      res.sendFile(file, { maxAge: '1d' });
+      res.set(PLAYGROUND_HEADERS).sendFile(file, { maxAge: '1d' });
     });
   }
   router.get(graphqlPath, (req, res, next) => {
@@ -123,7 +153,7 @@ export function playgroundRouter(graphqlPath: string): express.Router {
       next();
       return;
     }
-    res.type('html').send(page);
+    res.set({ ...PLAYGROUND_HEADERS, 'content-security-policy': page.contentSecurityPolicy }).type('html').send(page.html);
   });
   return router;
 }

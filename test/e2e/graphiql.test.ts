@@ -59,10 +59,18 @@ it('serves GraphiQL without any outside request and runs a query through the pag
   page.on('request', (request) => requested.push(request.url()));
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // A script, style or request the page's Content-Security-Policy blocks is reported on the console.
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) blocked.push(message.text());
+  });
 
   const response = await page.goto(`${app.server.url}/graphql`);
   expect(response?.status()).toBe(200);
-  expect(response?.headers()['content-type']).toContain('text/html');
+  const headers = response!.headers();
+  expect(headers['content-type']).toContain('text/html');
+  expect([headers['x-content-type-options'], headers['x-frame-options'], headers['referrer-policy']]).toEqual(['nosniff', 'DENY', 'same-origin']);
+  expect(headers['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; .*frame-ancestors 'none'/);
   await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
 
   // The example operations are offered as tabs.
@@ -77,6 +85,7 @@ it('serves GraphiQL without any outside request and runs a query through the pag
   const origin = new URL(app.server.url).origin;
   expect(requested.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual([]);
   expect(pageErrors).toEqual([]);
+  expect(blocked).toEqual([]);
 }, 90_000);
 
 it('with authentication on, the Headers tab reaches subscriptions too (as graphql-ws connection parameters)', async () => {
