@@ -121,11 +121,24 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
 }
 
 /**
- * Media types a browser form or a plain fetch can send to another origin without a preflight. Apollo refuses
- * them, and a POST without a content type, as a possible cross-site request forgery (its CSRF prevention), so
- * they are left to it.
+ * Media types a browser form or a plain fetch can send to another origin without a preflight: with none of
+ * PREFLIGHT_HEADERS either, such a request, and one without a content type (a GET), may come from another site's
+ * page in a user's browser (cross-site request forgery, or timing the answer to guess at data), so it is refused.
+ * Apollo's CSRF prevention applies the same rule; this answers first, in the API's JSON and saying what arrived,
+ * where Apollo's refusal is a line of plain text.
  */
 const NON_PREFLIGHTED_TYPES: ReadonlySet<string> = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+/** Headers that make a browser ask the server first (a preflight), which CORS then answers; Apollo Client sends one. */
+const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'] as const;
+
+/** Why a request a browser could send from another site unasked is refused, or nothing. */
+function crossSiteRefusal(request: IncomingMessage): string | undefined {
+  const contentType = request.headers['content-type'];
+  if (contentType !== undefined && !NON_PREFLIGHTED_TYPES.has(mediaTypeEssence(contentType))) return undefined;
+  if (PREFLIGHT_HEADERS.some((name) => (request.headers[name] ?? '') !== '')) return undefined;
+  const got = contentType === undefined ? 'no content-type' : `content-type ${describeValue(contentType)}`;
+  return `A GraphQL ${request.method} must carry a header browsers do not send to another site unasked: apollo-require-preflight (any value, such as 1), x-apollo-operation-name, or a content-type such as application/json (not ${[...NON_PREFLIGHTED_TYPES].join(', ')}); got ${got} and neither header`;
+}
 
 const OPERATION_EXAMPLE = '{"query": "{ __typename }"}';
 const BODY_EXPECTED = `The request body must be a JSON object with the operation, such as ${OPERATION_EXAMPLE}`;
@@ -216,10 +229,14 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
       else response.destroy();
       return;
     }
+    const crossSite = body === undefined ? crossSiteRefusal(request) : undefined;
+    if (crossSite !== undefined) {
+      sendRefusal(response, new TransportError(400, crossSite));
+      return;
+    }
     const url = request.url ?? '';
     const queryStart = url.indexOf('?');
     const search = queryStart === -1 ? '' : url.slice(queryStart);
-    // A POST without a JSON body (body undefined) is left to Apollo's CSRF prevention.
     const misshapen = method === 'GET' ? searchParametersProblem(search) : body === undefined ? undefined : bodyParametersProblem(body as Record<string, unknown>);
     if (misshapen !== undefined) {
       sendRefusal(response, new TransportError(400, misshapen));

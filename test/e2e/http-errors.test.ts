@@ -163,10 +163,26 @@ describe('the HTTP transport', () => {
     expect({ status, body: JSON.parse(text) }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 
-  it('leaves a body of another media type to Apollo, which refuses it as a possible CSRF request', async () => {
-    const { status, text } = await postRaw(JSON.stringify({ query: '{ __typename }' }), 'text/plain');
-    expect(status).toBe(400);
-    expect(text).toContain('This operation has been blocked as a potential Cross-Site Request Forgery');
+  const CROSS_SITE = 'must carry a header browsers do not send to another site unasked: apollo-require-preflight (any value, such as 1), x-apollo-operation-name, or a content-type such as application/json (not application/x-www-form-urlencoded, multipart/form-data, text/plain)';
+
+  it('refuses what a browser could send from another site unasked (a text/plain POST, a bare GET) with 400 BAD_REQUEST saying what arrived', async () => {
+    const posted = await postRaw(JSON.stringify({ query: '{ __typename }' }), 'text/plain');
+    expect({ status: posted.status, body: JSON.parse(posted.text) }).toEqual({
+      status: 400,
+      body: { errors: [{ message: `A GraphQL POST ${CROSS_SITE}; got content-type "text/plain" and neither header`, extensions: { code: 'BAD_REQUEST' } }] },
+    });
+    const url = `${t.app.server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
+    const bare = await fetch(url, { headers: { accept: 'application/json' } });
+    expect({ status: bare.status, body: await bare.json() }).toEqual({
+      status: 400,
+      body: { errors: [{ message: `A GraphQL GET ${CROSS_SITE}; got no content-type and neither header`, extensions: { code: 'BAD_REQUEST' } }] },
+    });
+    // Any one of them lets it through, as Apollo Client's requests are.
+    const oneHeaderEach: Record<string, string>[] = [{ 'apollo-require-preflight': '1' }, { 'x-apollo-operation-name': 'Q' }, { 'content-type': 'application/json' }];
+    for (const headers of oneHeaderEach) {
+      const got = await fetch(url, { headers: { accept: 'application/json', ...headers } });
+      expect({ status: got.status, body: await got.json() }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    }
   });
 
   it('answers POST with a query string, and GET with the query in it, like a plain POST', async () => {
