@@ -52,10 +52,10 @@ export class OfficerPortfolio {
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD 7–30.' })
   movedTo7to30: string;
 
-  @Field(() => DecimalScalar, { description: 'Fees share of the counted repayments: Σ repayments × fee / contract total per loan (0 for loans without fee or rate), 2 dp.' })
+  @Field(() => DecimalScalar, { description: 'Fees share of the counted repayments (§4.4): Σ over loans of repayments × fee / (amount × (1 + rate) + fee), not capped; a loan without a fee adds 0, one without interest its whole fee share, 2 dp.' })
   feesCollected: string;
 
-  @Field(() => DecimalScalar, { description: 'Interest share of the counted repayments: Σ repayments × amount × rate / contract total per loan (0 for loans without fee or rate), 2 dp.' })
+  @Field(() => DecimalScalar, { description: 'Interest share of the counted repayments (§4.4): Σ over loans of repayments × amount × rate / (amount × (1 + rate) + fee), not capped; a loan without interest adds 0, one without a fee its whole interest share, 2 dp.' })
   interestCollected: string;
 
   @Field(() => DecimalScalar, { description: 'Σ processing fees of the loans.' })
