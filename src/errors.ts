@@ -5,9 +5,9 @@
  * else is masked as INTERNAL_SERVER_ERROR and logged with its cause. Each error sent is counted by code
  * (gateway_graphql_errors_total).
  */
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { databaseUnavailability, type Unavailability } from './database-errors';
-import { literalArgumentOf } from './literal-arguments';
+import { literalArgumentOf, variableArgumentOf, withEnumValues } from './literal-arguments';
 import { countGraphqlError } from './observability';
 import { causeKey, RepeatedFailures } from './repeated-failures';
 
@@ -119,18 +119,30 @@ function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavaila
  * { message: DATABASE_UNAVAILABLE_MESSAGES[kind], extensions: { code: 'DATABASE_UNAVAILABLE' } }, its cause logged
  * once per cause and minute; every other error is replaced by
  * { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } } (no SQL, stack or host)
- * and its cause is logged. `now` is the clock of that once-a-minute.
+ * and its cause is logged. A refused variable value names its variable as `extensions.argument` too (`$order.field`),
+ * and a refused enum value is followed by the enum's values.
  */
-export function createFormatError(log: ErrorLogger, now: () => number = Date.now): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
-  const logUnavailable = unavailabilityLog(log, now);
+export interface FormatErrorOptions {
+  /** The clock of the once-a-minute. @default Date.now */
+  now?: () => number;
+  /** The schema, whose enums' values a refusal of an unknown value then lists. */
+  schema?: GraphQLSchema;
+}
+
+export function createFormatError(log: ErrorLogger, options: FormatErrorOptions = {}): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  const logUnavailable = unavailabilityLog(log, options.now ?? Date.now);
   return (formatted, error) => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) {
       countGraphqlError(code);
       const sent = withoutHttp(formatted, code);
       if (sent.message === VALIDATION_ABORTED) return { ...sent, message: VALIDATION_ABORTED_EXPLAINED };
+      const message = withEnumValues(sent.message, options.schema);
       const literal = code === 'GRAPHQL_VALIDATION_FAILED' ? literalArgumentOf(error) : undefined;
-      return literal === undefined ? sent : { ...sent, message: `${literal.label}: ${sent.message}`, extensions: { ...sent.extensions, argument: literal.argument } };
+      if (literal !== undefined) return { ...sent, message: `${literal.label}: ${message}`, extensions: { ...sent.extensions, argument: literal.argument } };
+      const variable = code === 'BAD_USER_INPUT' && sent.extensions?.argument === undefined ? variableArgumentOf(sent.message) : undefined;
+      if (variable === undefined && message === sent.message) return sent;
+      return { ...sent, message, ...(variable !== undefined && { extensions: { ...sent.extensions, argument: variable } }) };
     }
     if (hasCallerStatus(error)) {
       countGraphqlError('BAD_REQUEST');

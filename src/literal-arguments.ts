@@ -4,7 +4,7 @@
  * value and its position only; the caller also needs to know which argument, and where inside an input object
  * or list, as a variable's error already says ("Variable "$from" got invalid value … at "filter.dpdMin"").
  */
-import { GraphQLError, isValueNode, Kind, parse, visit, type ValueNode } from 'graphql';
+import { GraphQLError, isEnumType, isValueNode, Kind, parse, visit, type GraphQLSchema, type ValueNode } from 'graphql';
 
 /** The argument a literal belongs to: `filter.branches[1]` of `loans`, or the default value of `$from`. */
 export interface LiteralArgument {
@@ -60,4 +60,32 @@ export function literalArgumentOf(error: unknown): LiteralArgument | undefined {
     },
   });
   return found;
+}
+
+/**
+ * The variable a refused variable value was given for, with the path inside it: `$order.field` for
+ * `Variable "$order" got invalid value "X" at "order.field"; …`, `$id` for `Variable "$id" of required type "ID!"
+ * was not provided.` (graphql-js names it in the message only).
+ */
+export function variableArgumentOf(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)" (?:got invalid value|of required type|of non-null type)/.exec(message);
+  if (variable === null) return undefined;
+  const inside = /^Variable "\$\w+" got invalid value .*? at "([^"]+)"; /.exec(message);
+  return `$${inside?.[1] ?? variable[1]}`;
+}
+
+/** graphql-js's refusals of an enum value, which name the enum but not the values it has. */
+const ENUM_REFUSALS = [/Value "(?:[^"\\]|\\.)*" does not exist in "(\w+)" enum\./, /Enum "(\w+)" cannot represent non-string value: .*?\./];
+
+/** The message with the refused enum's values listed after its refusal, when it refuses one of `schema`'s enums. */
+export function withEnumValues(message: string, schema: GraphQLSchema | undefined): string {
+  if (schema === undefined) return message;
+  for (const refusal of ENUM_REFUSALS) {
+    const match = refusal.exec(message);
+    const type = match === null ? undefined : schema.getType(match[1]!);
+    if (match !== null && isEnumType(type)) {
+      return message.replace(match[0], `${match[0]} Expected one of ${type.getValues().map((value) => value.name).join(', ')}.`);
+    }
+  }
+  return message;
 }

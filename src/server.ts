@@ -154,7 +154,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     // Apollo adds stack traces to error responses unless NODE_ENV is production or test; `node dist/src/index.js`
     // run by hand would send file paths to callers.
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(options.log.child({ component: 'graphql' })),
+    formatError: createFormatError(options.log.child({ component: 'graphql' }), { schema: options.schema }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       disposeWs,

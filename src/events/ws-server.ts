@@ -184,7 +184,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
   const maxOperations = options.maxOperationsPerConnection ?? DEFAULT_MAX_OPERATIONS_PER_CONNECTION;
-  const formatError = createFormatError(log);
+  const formatError = createFormatError(log, { schema: options.schema });
   // One context per published event of this server and viewer: every subscriber of that event shares its
   // loaders, and every subscriber with the same viewer the context object itself (so its executions too).
   const eventContexts = new WeakMap<RowEvent, Map<Viewer | null, AppContext>>();

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await seedPortfolio(api.dbs, { officers: 2, loansPerOfficer: 5, customers: 4 });
   server = new ApolloServer<AppContext>({
     schema: api.schema,
-    formatError: createFormatError({ error: (fields, message) => logged.push({ fields, message }) }),
+    formatError: createFormatError({ error: (fields, message) => logged.push({ fields, message }) }, { schema: api.schema }),
     includeStacktraceInErrorResponses: false,
   });
   await server.start();
@@ -99,16 +99,36 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     );
   });
 
-  it('an unknown enum value is refused with the value and the enum named (BAD_USER_INPUT as a variable)', async () => {
+  const ORDER_FIELDS =
+    'DISBURSEMENT_DATE, MATURITY_DATE, LOAN_AMOUNT, CURRENT_DPD, MAX_DPD_EVER, ACTUAL_OUTSTANDING, TOTAL_OUTSTANDING, PRINCIPAL_OUTSTANDING, TOTAL_REPAYMENTS, DAYS_SINCE_DUE, DAYS_SINCE_LAST_REPAYMENT, REPAYMENT_DELAY_RATE, CUSTOMER_NAME, OFFICER_NAME, ID';
+
+  it('an unknown enum value is refused with the value, the enum and its values named (BAD_USER_INPUT as a variable, naming it)', async () => {
     expect(await singleError(`query ($order: LoanOrder) { loans(orderBy: $order) { totalCount } }`, { order: { field: 'RISKINESS' } })).toEqual({
-      message: 'Variable "$order" got invalid value "RISKINESS" at "order.field"; Value "RISKINESS" does not exist in "LoanOrderField" enum.',
+      message: `Variable "$order" got invalid value "RISKINESS" at "order.field"; Value "RISKINESS" does not exist in "LoanOrderField" enum. Expected one of ${ORDER_FIELDS}.`,
       code: 'BAD_USER_INPUT',
-      argument: undefined,
+      argument: '$order.field',
     });
     expect(await singleError(`{ loans(orderBy: { field: RISKINESS }) { totalCount } }`)).toEqual({
-      message: 'Argument "orderBy.field" of "loans": Value "RISKINESS" does not exist in "LoanOrderField" enum.',
+      message: `Argument "orderBy.field" of "loans": Value "RISKINESS" does not exist in "LoanOrderField" enum. Expected one of ${ORDER_FIELDS}.`,
       code: 'GRAPHQL_VALIDATION_FAILED',
       argument: 'orderBy.field',
+    });
+    // A value that is not a string at all, and graphql-js's suggestion kept before the list.
+    expect(await singleError(`query ($statuses: [LoanStatus!]) { loans(filter: { statuses: $statuses }) { totalCount } }`, { statuses: ['ACTIVE', 3] })).toEqual({
+      message: 'Variable "$statuses" got invalid value 3 at "statuses[1]"; Enum "LoanStatus" cannot represent non-string value: 3. Expected one of ACTIVE, CLOSED, DEFAULTED, REJECTED, CANCELLED.',
+      code: 'BAD_USER_INPUT',
+      argument: '$statuses[1]',
+    });
+    expect((await singleError(`{ loans(filter: { statuses: [ACTIV] }) { totalCount } }`)).message).toBe(
+      'Argument "filter.statuses[0]" of "loans": Value "ACTIV" does not exist in "LoanStatus" enum. Expected one of ACTIVE, CLOSED, DEFAULTED, REJECTED, CANCELLED. Did you mean the enum value "ACTIVE"?',
+    );
+  });
+
+  it('a variable that was not given names it', async () => {
+    expect(await singleError(`query ($id: ID!) { loan(id: $id) { id } }`)).toEqual({
+      message: 'Variable "$id" of required type "ID!" was not provided.',
+      code: 'BAD_USER_INPUT',
+      argument: '$id',
     });
   });
 
@@ -116,7 +136,7 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     expect(await singleError(`query ($from: Date) { loans(filter: { disbursedFrom: $from }) { totalCount } }`, { from: '2025-02-30' })).toEqual({
       message: 'Variable "$from" got invalid value "2025-02-30"; Date must be a calendar date as YYYY-MM-DD; got "2025-02-30"',
       code: 'BAD_USER_INPUT',
-      argument: undefined,
+      argument: '$from',
     });
   });
 

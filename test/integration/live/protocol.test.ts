@@ -102,9 +102,10 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
       { filter: { fromBuckets: ['DPD_7_14'] } },
       [
         {
-          message: 'Variable "$filter" got invalid value "DPD_7_14" at "filter.fromBuckets[0]"; Value "DPD_7_14" does not exist in "DpdBucket" enum. Did you mean the enum value "DPD_7_30", "DPD_1_6", "DPD_31_60", or "DPD_61_90"?',
+          message:
+            'Variable "$filter" got invalid value "DPD_7_14" at "filter.fromBuckets[0]"; Value "DPD_7_14" does not exist in "DpdBucket" enum. Expected one of CURRENT, DPD_1_6, DPD_7_30, DPD_31_60, DPD_61_90, DPD_90_PLUS. Did you mean the enum value "DPD_7_30", "DPD_1_6", "DPD_31_60", or "DPD_61_90"?',
           locations: [{ line: 1, column: 18 }],
-          extensions: { code: 'BAD_USER_INPUT' },
+          extensions: { code: 'BAD_USER_INPUT', argument: '$filter.fromBuckets[0]' },
         },
       ],
     ],

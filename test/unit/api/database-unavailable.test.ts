@@ -58,7 +58,7 @@ describe('formatError of an unavailable database', () => {
   it('logs one line per cause and minute, the next one counting the failures left out', () => {
     const logged: Array<{ fields: Record<string, unknown>; message: string }> = [];
     let now = 1_000_000;
-    const formatError = createFormatError({ error: (fields, message) => logged.push({ fields, message }) }, () => now);
+    const formatError = createFormatError({ error: (fields, message) => logged.push({ fields, message }) }, { now: () => now });
     for (let i = 0; i < 5; i += 1) formatError(formatted, timedOut());
     const refused = new GraphQLError('x', { originalError: pgError('connect ECONNREFUSED 10.0.0.5:5432', 'ECONNREFUSED') });
     formatError({ message: 'x' }, refused);
