@@ -109,9 +109,11 @@ export interface BatchOutcome {
   heldAt: string | null;
   /** Repayments not written because their loan is missing everywhere (retried next cycle). */
   heldIds: Set<string>;
+  /** Loans this batch inserted (the copy had no row for them before). */
+  insertedLoans: Set<string>;
 }
 
-export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new Set(), rejects: [], fixedIds: [], heldAt: null, heldIds: new Set() });
+export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new Set(), rejects: [], fixedIds: [], heldAt: null, heldIds: new Set(), insertedLoans: new Set() });
 
 /**
  * Writes `rows` with `write` under a savepoint; if a row breaks a constraint, rolls back and writes them one by
@@ -208,12 +210,30 @@ export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourc
     async (batch) => {
       for (const loan of await upsertLoans(client, batch)) {
         outcome.touchedLoans.add(loan.loanId);
+        if (loan.inserted) outcome.insertedLoans.add(loan.loanId);
         outcome.written += 1;
       }
     },
     outcome.rejects,
   );
   reportKept(written, outcome);
+}
+
+/**
+ * Copies, in the batch's transaction, the repayments Django already has for the loans the batch inserted, so that
+ * a loan is first computed with them. Computed without, a loan committed together with its repayments (or late,
+ * and found by another look than its repayments) got the DPD of a loan never repaid, kept it as max_dpd_ever,
+ * and moved PAR and the DPD feed back and forth when its repayments followed. Their rejects are reported under
+ * repayments, as their own copy would; that copy later finds them written (idempotent upserts).
+ */
+export async function copyRepaymentsOfInsertedLoans(ctx: CopyContext, outcome: BatchOutcome): Promise<number> {
+  if (outcome.insertedLoans.size === 0) return 0;
+  const rows = await ctx.reader.repaymentsOfLoans([...outcome.insertedLoans]);
+  if (rows.length === 0) return 0;
+  const repayments: BatchOutcome = { ...emptyOutcome(), touchedLoans: outcome.touchedLoans };
+  await writeRepayments(ctx, rows, NO_MISSING_LOANS, repayments);
+  for (const reject of await recordRejects(ctx.client, 'repayments', repayments.rejects, repayments.fixedIds)) ctx.onReject('repayments', reject);
+  return repayments.written;
 }
 
 /** Why a repayment is kept but never counted (D3), or null when it is a normal row. */
@@ -248,6 +268,8 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
   if (pulledLoans.length > 0) {
     await writeLoans(client, pulledLoans, loanOutcome);
     for (const reject of await recordRejects(client, 'loans', loanOutcome.rejects, loanOutcome.fixedIds)) ctx.onReject('loans', reject);
+    // The first scan recomputes every loan at its end, with all their repayments.
+    if (!ctx.repaymentsInitialScanPending) outcome.written += await copyRepaymentsOfInsertedLoans(ctx, loanOutcome);
   }
   const loanRejected = new Map(loanOutcome.rejects.map((r) => [r.id, r.reason]));
   const loanIds = [...new Set(rows.map((r) => r.loan_id))];
@@ -268,7 +290,7 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
           if (outcome.heldAt === null || BigInt(row.id) < BigInt(outcome.heldAt)) outcome.heldAt = row.id;
           outcome.heldIds.add(row.id);
         } else {
-          const reason = `loan ${row.loan_id} does not exist in Django: repayment not copied (the reconciliation copies it if the loan appears)`;
+          const reason = `loan ${row.loan_id} does not exist in Django: repayment not copied (it is copied with the loan if the loan appears)`;
           outcome.rejects.push({ id: row.id, reason, version: row.updated_at });
         }
         continue;
@@ -436,6 +458,8 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
           break;
         case 'loans':
           await writeLoans(ctx.client, fresh as LoanSourceRow[], outcome);
+          // Before the repayments' first scan, that scan copies every repayment and then computes every loan.
+          if (!ctx.repaymentsInitialScanPending) await copyRepaymentsOfInsertedLoans(ctx, outcome);
           break;
         case 'repayments':
           await writeRepayments(ctx, fresh as RepaymentSourceRow[], missing, outcome);

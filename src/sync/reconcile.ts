@@ -17,7 +17,7 @@
  */
 import type pg from 'pg';
 import { removeLoans } from '../engine/recompute';
-import { announceRejects, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeRepayments, type CopyContext } from './copy';
+import { announceRejects, copyRepaymentsOfInsertedLoans, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeRepayments, type CopyContext } from './copy';
 import {
   EVERY_LOAN,
   fingerprintOfRows,
@@ -225,6 +225,9 @@ async function copyLoans(ctx: CopyContext, loanIds: readonly string[], result: R
     const recomputeReported: Reject[] = [];
     const reported = await inBatchTransaction(ctx.client, async () => {
       await writeLoans(ctx.client, loans, outcome);
+      // A loan committed too late for the window comes with its repayments (which the comparison below would
+      // only copy at the next reconciliation: its totals were read before the loan was).
+      result.repaymentsWritten += await copyRepaymentsOfInsertedLoans(ctx, outcome);
       const reported = await recordRejects(ctx.client, 'loans', outcome.rejects, outcome.fixedIds);
       result.loansRecomputed += await recomputeBatch(ctx, [...outcome.touchedLoans].sort(), recomputeReported);
       return reported;
@@ -294,7 +297,7 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, s
   // Loans Django deleted first: with their Django row gone, their repayments would read as deleted just below,
   // and the loans would be recomputed as never repaid.
   await removeLoansGoneFromDjango(ctx, loanFingerprints.map((f) => f.id), result);
-  // Missing loans next, so their repayments are compared (and copied) just below.
+  // Missing loans next, each copied with its repayments.
   await addMissingLoans(ctx, loanFingerprints.filter((f) => f.disbursed === true).map((f) => f.id), result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
