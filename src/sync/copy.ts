@@ -286,7 +286,8 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
     if (!local.has(row.loan_id)) {
       const loan = inDjango.get(row.loan_id);
       if (loan === undefined) {
-        if (Math.abs(Date.parse(ctx.scanStartedAt) - Date.parse(row.updated_at)) < ctx.missingLoanWaitMs) {
+        // A row without updated_at cannot tell how long ago it was written: it is not waited for.
+        if (row.updated_at !== null && Math.abs(Date.parse(ctx.scanStartedAt) - Date.parse(row.updated_at)) < ctx.missingLoanWaitMs) {
           if (outcome.heldAt === null || BigInt(row.id) < BigInt(outcome.heldAt)) outcome.heldAt = row.id;
           outcome.heldIds.add(row.id);
         } else {
@@ -322,18 +323,22 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
   reportKept(written, outcome);
 }
 
+/** What the sync says of a row without updated_at: taken, but the edit scan cannot see its edits. */
+export const NO_UPDATED_AT = 'updated_at is NULL: kept; its later edits are copied by the reconciliation only (SYNC_RECONCILE_INTERVAL_MS)';
+
 /**
- * Reports the rows dated more than the overlap after Django's clock (a wrong server clock, a bad import). They are
- * taken as they are (they only stay inside the window until the clock passes them), but Django holds a wrong
- * time. A row already rejected for something else gets this added to its reason (one reject per row); a flagged
- * row leaves `fixedIds`, which would clear the report again in the same batch.
+ * Reports the rows dated more than the overlap after Django's clock (a wrong server clock, a bad import), and the
+ * rows without updated_at. Both are taken as they are (a future row only stays inside the window until the clock
+ * passes it), but Django holds a wrong time, or none. A row already rejected for something else gets this added to
+ * its reason (one reject per row); a flagged row leaves `fixedIds`, which would clear the report again in the same
+ * batch.
  */
 function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scanStartedAt' | 'overlapMs'>, outcome: BatchOutcome): void {
   const latestPlausible = new Date(Date.parse(ctx.scanStartedAt) + ctx.overlapMs).toISOString().replace('Z', '999Z');
   const flagged = new Set<string>();
   for (const row of rows) {
-    if (row.updated_at <= latestPlausible || outcome.heldIds.has(row.id)) continue;
-    const clause = `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
+    if ((row.updated_at !== null && row.updated_at <= latestPlausible) || outcome.heldIds.has(row.id)) continue;
+    const clause = row.updated_at === null ? NO_UPDATED_AT : `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
     const earlier = outcome.rejects.find((r) => r.id === row.id);
     if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;
     else outcome.rejects.push({ id: row.id, reason: clause, version: row.updated_at });
@@ -508,7 +513,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     }
     if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
     for (const row of pageRows(entity, fresh)) {
-      if (!outcome.heldIds.has(row.id) && (rememberFrom === null || row.updated_at >= rememberFrom)) ctx.seen.set(row.id, row.updated_at);
+      if (!outcome.heldIds.has(row.id) && row.updated_at !== null && (rememberFrom === null || row.updated_at >= rememberFrom)) ctx.seen.set(row.id, row.updated_at);
     }
     stats.rejects += announceRejects(ctx, entity, done.reported) + announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, done.recomputeReported);
     stats.rowsWritten += outcome.written;

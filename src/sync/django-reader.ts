@@ -30,8 +30,11 @@ const SOURCES: Record<SyncEntity, { table: string; changed: string }> = {
 /** Fields every copied row carries. */
 export interface SourceRow {
   id: string;
-  /** UTC ISO-8601 with microseconds, e.g. 2025-11-05T09:30:00.123456Z. */
-  updated_at: string;
+  /**
+   * UTC ISO-8601 with microseconds, e.g. 2025-11-05T09:30:00.123456Z; null when Django's row has none (Django's
+   * auto_now always sets it, but DOMAIN §1 leaves the columns' nullability open, so a row written outside Django may).
+   */
+  updated_at: string | null;
 }
 
 export const utcText = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

@@ -191,8 +191,9 @@ async function findEditedRows(
   const djangoRows = new Map(fingerprints.map((f) => [f.id, f]));
   const edited = ours.filter(({ id, fingerprint }) => {
     const dj = djangoRows.get(id);
-    // Same-form UTC texts (utcText) order as the instants do; a row without updated_at is never taken for drift.
-    return dj !== undefined && dj.fingerprint !== fingerprint && dj.updated_at != null && dj.updated_at < ctx.scanStartedAt;
+    // Same-form UTC texts (utcText) order as the instants do. A row without updated_at is never the edit scan's:
+    // this is the only look that finds its edits.
+    return dj !== undefined && dj.fingerprint !== fingerprint && (dj.updated_at == null || dj.updated_at < ctx.scanStartedAt);
   });
   return edited.map((row) => row.id);
 }

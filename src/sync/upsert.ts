@@ -258,7 +258,7 @@ export async function upsertHolidays(db: Queryable, rows: readonly HolidaySource
 export interface Reject {
   id: string;
   reason: string;
-  version: string;
+  version: string | null;
 }
 
 /**

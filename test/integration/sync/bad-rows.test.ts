@@ -3,6 +3,7 @@
  * their value and the bound, impossible dates and cut text are copied and reported once, and none of them stops the
  * sync. The engine runs for real here: an overflow in the recompute is what used to stop every cycle.
  */
+import { NO_UPDATED_AT } from '../../../src/sync/copy';
 import { memoryLogger } from '../../support/memory-logger';
 import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
@@ -111,6 +112,29 @@ it('a repayment above the bound is rejected with its value; the reconciliation l
   const reconciled = await worker.reconcileNow();
   expect(reconciled.reconciliation).toMatchObject({ loansRepaired: [], repaymentsWritten: 0 });
   expect(await h.rows(`SELECT repayment_id FROM repayments`)).toEqual([{ repayment_id: '1001' }]);
+});
+
+it('rows without updated_at are copied and reported once as such, and their edits (which the edit scan cannot see) are copied at reconciliation', async () => {
+  // Django's auto_now always fills the columns; a row written around Django (a bulk import) may not, where the column allows it.
+  for (const table of ['loans_ajoloan', 'loans_ajoloanrepayment']) await h.django.query(`ALTER TABLE ${table} ALTER COLUMN updated_at DROP NOT NULL`);
+  await h.django.loan(100, 7, 11, { updated_at: null });
+  await h.django.repayment(1000, 100, 4400, '2025-11-04T10:00:00+01:00', { updated_at: null });
+  const worker = h.worker();
+  await worker.runOnce();
+  expect(await h.rows(`SELECT loan_id, loan_amount::text, total_repayments::text FROM loans`)).toEqual([{ loan_id: '100', loan_amount: '100000.00', total_repayments: '4400.00' }]);
+  const reported = [{ django_id: '100', reason: NO_UPDATED_AT, seen_count: 1 }];
+  expect([await rejects('loans'), await rejects('repayments')]).toEqual([reported, [{ ...reported[0], django_id: '1000' }]]);
+  await worker.runOnce();
+  expect(await rejects('loans')).toEqual(reported);
+
+  await h.django.query(`UPDATE loans_ajoloan SET amount = 120000, repayment_amount = 158000 WHERE id = 100`);
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 5000 WHERE id = 1000`);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT loan_amount::text, total_repayments::text FROM loans`)).toEqual([{ loan_amount: '100000.00', total_repayments: '4400.00' }]);
+  const reconciled = await worker.reconcileNow();
+  expect(reconciled.reconciliation).toMatchObject({ loansRefreshed: ['100'], loansRepaired: ['100'] });
+  expect(await h.rows(`SELECT loan_amount::text, total_repayments::text FROM loans`)).toEqual([{ loan_amount: '120000.00', total_repayments: '5000.00' }]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRepaired: [] });
 });
 
 describe('rows copied as they are and reported once ("kept, …")', () => {
