@@ -201,7 +201,7 @@ export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourc
     else unknownOfficers.add(row.officer_id!);
     customers.set(row.customer_id, { ...row.customer!, id: row.customer_id, updated_at: row.updated_at, kept_note: null });
   }
-  await upsertOfficers(client, [...officers.values()], true);
+  await upsertOfficers(client, [...officers.values()], true, outcome.touchedLoans);
   await insertUnknownOfficers(client, [...unknownOfficers]);
   await upsertCustomers(client, [...customers.values()]);
   const written = await writeResilient(
@@ -454,7 +454,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputeReported: Reject[]; recomputed: number }> => {
       switch (entity) {
         case 'officers':
-          outcome.written += (await upsertOfficers(ctx.client, fresh as OfficerSourceRow[])).length;
+          outcome.written += (await upsertOfficers(ctx.client, fresh as OfficerSourceRow[], false, outcome.touchedLoans)).length;
           reportKept(fresh as OfficerSourceRow[], outcome);
           break;
         case 'customers':

@@ -200,19 +200,24 @@ async function findEditedRows(
 
 /**
  * Copies these Django officers or customers again (a transaction per chunk); returns the ids written. Their loans'
- * copies of name and phone follow (upsertOfficers, upsertCustomers); no computed field depends on them.
+ * copies of name and phone follow (upsertOfficers, upsertCustomers), and of an uncurated officer's branch and region,
+ * whose loans are then recomputed so their PAR share moves with them.
  */
-async function copyPartiesAgain(ctx: CopyContext, entity: 'officers' | 'customers', ids: readonly string[]): Promise<string[]> {
+async function copyPartiesAgain(ctx: CopyContext, entity: 'officers' | 'customers', ids: readonly string[], result: ReconcileResult): Promise<string[]> {
   const written: string[] = [];
   for (let i = 0; i < ids.length; i += REPAIR_CHUNK) {
     const request = { ids: ids.slice(i, i + REPAIR_CHUNK) };
+    const recomputeReported: Reject[] = [];
     written.push(
-      ...(await inBatchTransaction(ctx.client, async () =>
-        entity === 'officers'
-          ? upsertOfficers(ctx.client, await ctx.reader.page('officers', request))
-          : upsertCustomers(ctx.client, await ctx.reader.page('customers', request)),
-      )),
+      ...(await inBatchTransaction(ctx.client, async () => {
+        if (entity === 'customers') return upsertCustomers(ctx.client, await ctx.reader.page('customers', request));
+        const moved = new Set<string>();
+        const officers = await upsertOfficers(ctx.client, await ctx.reader.page('officers', request), false, moved);
+        result.loansRecomputed += await recomputeBatch(ctx, [...moved].sort(), recomputeReported);
+        return officers;
+      })),
     );
+    result.rejects += announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, recomputeReported);
   }
   return written;
 }
@@ -302,8 +307,8 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, s
   await addMissingLoans(ctx, loanFingerprints.filter((f) => f.disbursed === true).map((f) => f.id), result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
-  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')));
-  result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers', await ctx.reader.rowFingerprints('customers')));
+  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')), result);
+  result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers', await ctx.reader.rowFingerprints('customers')), result);
   const { checked, drifting: compared } = await driftingLoans(ctx, repaymentsThroughId, search);
   const kept = new Set(result.loansGoneKept);
   const drifting = compared.filter((id) => !kept.has(id));

@@ -26,10 +26,13 @@ const OFFICER_RECORD = `id text, is_active boolean, officer_name text, officer_p
 /**
  * Upserts officers. Active users are inserted; inactive ones only update an existing row (is_active_in_django
  * goes false) unless `includeInactive` (placeholders for the officers of loans, §8.23). On INSERT the
- * hierarchy comes from officer_hierarchy by lower(email), else the Django fallback; re-syncs never touch it.
+ * hierarchy comes from officer_hierarchy by lower(email), else the Django fallback; re-syncs never touch a curated
+ * one (D12), and keep an uncurated officer's fallback branch and region following Django's user_branch. The
+ * officers' loans take the new copies; those whose branch or region moved are added to `movedLoans`, for the
+ * caller to recompute (their PAR share moves with them at their next recompute).
  * Returns the ids of rows written.
  */
-export async function upsertOfficers(db: Queryable, rows: readonly OfficerSourceRow[], includeInactive = false): Promise<string[]> {
+export async function upsertOfficers(db: Queryable, rows: readonly OfficerSourceRow[], includeInactive = false, movedLoans?: Set<string>): Promise<string[]> {
   if (rows.length === 0) return [];
   const { rows: written } = await db.query<{ officer_id: string }>(
     `INSERT INTO officers AS o (officer_id, officer_name, officer_phone, officer_email, region, branch, employment_status, hire_date,
@@ -46,22 +49,28 @@ export async function upsertOfficers(db: Queryable, rows: readonly OfficerSource
      ON CONFLICT (officer_id) DO UPDATE SET
        officer_name = EXCLUDED.officer_name, officer_phone = EXCLUDED.officer_phone, officer_email = EXCLUDED.officer_email,
        employment_status = EXCLUDED.employment_status, hire_date = EXCLUDED.hire_date, user_type = EXCLUDED.user_type,
-       is_active_in_django = EXCLUDED.is_active_in_django, django_fingerprint = EXCLUDED.django_fingerprint, updated_at = now()
+       is_active_in_django = EXCLUDED.is_active_in_django, django_fingerprint = EXCLUDED.django_fingerprint, updated_at = now(),
+       region = CASE WHEN o.hierarchy_curated THEN o.region ELSE EXCLUDED.region END,
+       branch = CASE WHEN o.hierarchy_curated THEN o.branch ELSE EXCLUDED.branch END
      WHERE (o.officer_name, o.officer_phone, o.officer_email, o.employment_status, o.hire_date, o.user_type, o.is_active_in_django, o.django_fingerprint)
        IS DISTINCT FROM (EXCLUDED.officer_name, EXCLUDED.officer_phone, EXCLUDED.officer_email, EXCLUDED.employment_status,
                          EXCLUDED.hire_date, EXCLUDED.user_type, EXCLUDED.is_active_in_django, EXCLUDED.django_fingerprint)
+        OR (NOT o.hierarchy_curated AND (o.region, o.branch) IS DISTINCT FROM (EXCLUDED.region, EXCLUDED.branch))
      RETURNING o.officer_id`,
     [json(rows), includeInactive],
   );
   const ids = written.map((r) => r.officer_id);
   if (ids.length > 0) {
-    // Loans carry a copy of their officer's name and phone.
-    await db.query(
-      `UPDATE loans l SET officer_name = o.officer_name, officer_phone = o.officer_phone, updated_at = now()
-       FROM officers o WHERE o.officer_id = ANY($1::text[]) AND l.officer_id = o.officer_id
-         AND (l.officer_name, l.officer_phone) IS DISTINCT FROM (o.officer_name, o.officer_phone)`,
+    // Loans carry a copy of their officer's name and phone, and of the branch and region they count under.
+    const { rows: moved } = await db.query<{ loan_id: string; moved: boolean }>(
+      `WITH before AS (SELECT l.loan_id, l.region, l.branch FROM loans l WHERE l.officer_id = ANY($1::text[]))
+       UPDATE loans l SET officer_name = o.officer_name, officer_phone = o.officer_phone, region = o.region, branch = o.branch, updated_at = now()
+       FROM officers o, before b WHERE o.officer_id = ANY($1::text[]) AND l.officer_id = o.officer_id AND b.loan_id = l.loan_id
+         AND (l.officer_name, l.officer_phone, l.region, l.branch) IS DISTINCT FROM (o.officer_name, o.officer_phone, o.region, o.branch)
+       RETURNING l.loan_id, (b.region, b.branch) IS DISTINCT FROM (o.region, o.branch) AS moved`,
       [ids],
     );
+    for (const row of moved) if (row.moved) movedLoans?.add(row.loan_id);
   }
   return ids;
 }

@@ -129,6 +129,42 @@ describe('a loan that arrives with repayments Django already has is first comput
   });
 });
 
+it("an uncurated officer moved to another branch in Django takes its loans and their PAR share along; a curated one stays (D12)", async () => {
+  const worker = h.worker();
+  await worker.runOnce();
+  const branchPar = () => h.rows(`SELECT scope, scope_key, portfolio::text FROM par_current WHERE scope IN ('BRANCH', 'REGION') AND portfolio <> 0 ORDER BY scope, scope_key`);
+  const [{ principal }] = await h.rows<{ principal: string }>(`SELECT principal_outstanding::text AS principal FROM loans WHERE loan_id = '100'`);
+  expect(await branchPar()).toEqual([
+    { scope: 'BRANCH', scope_key: 'Lagos Island', portfolio: principal },
+    { scope: 'REGION', scope_key: 'Lagos', portfolio: principal },
+  ]);
+
+  await h.django.query(`UPDATE accounts_customuser SET user_branch = 'Ibadan Oyo', updated_at = now() WHERE id = 7`);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT branch, region FROM officers WHERE officer_id = '7'`)).toEqual([{ branch: 'Ibadan Oyo', region: 'Oyo' }]);
+  expect(await h.rows(`SELECT branch, region FROM loans WHERE loan_id = '100'`)).toEqual([{ branch: 'Ibadan Oyo', region: 'Oyo' }]);
+  expect(await branchPar()).toEqual([
+    { scope: 'BRANCH', scope_key: 'Ibadan Oyo', portfolio: principal },
+    { scope: 'REGION', scope_key: 'Oyo', portfolio: principal },
+  ]);
+
+  // Edited behind the edit scan's back (QuerySet.update leaves updated_at alone): the reconciliation moves it.
+  await h.django.query(`UPDATE accounts_customuser SET user_branch = 'Abuja Central' WHERE id = 7`);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersRefreshed: ['7'] });
+  expect(await h.rows(`SELECT branch, region FROM loans WHERE loan_id = '100'`)).toEqual([{ branch: 'Abuja Central', region: 'FCT' }]);
+  expect(await branchPar()).toEqual([
+    { scope: 'BRANCH', scope_key: 'Abuja Central', portfolio: principal },
+    { scope: 'REGION', scope_key: 'FCT', portfolio: principal },
+  ]);
+
+  // Once curated, Django's branch no longer moves it.
+  await h.dbs.metrics.pool.query(`UPDATE officers SET hierarchy_curated = true WHERE officer_id = '7'`);
+  await h.django.query(`UPDATE accounts_customuser SET user_branch = 'Ikeja Lagos', updated_at = now() WHERE id = 7`);
+  await worker.runOnce();
+  expect(await h.rows(`SELECT branch, region FROM officers WHERE officer_id = '7'`)).toEqual([{ branch: 'Abuja Central', region: 'FCT' }]);
+  expect(await validate(pools())).toEqual([]);
+});
+
 describe('loans Django deletes', () => {
   const portfolioPar = () => h.rows<{ portfolio: string }>(`SELECT portfolio::text FROM par_current WHERE scope = 'PORTFOLIO' AND scope_key = 'ALL'`);
 
