@@ -566,9 +566,9 @@ export class DjangoReader {
     return [...ids.filter((id) => !isDjangoId(id)), ...rows.map((r) => r.id)];
   }
 
-  /** Ids of every Django loan, whatever its state. */
-  async loanIds(): Promise<string[]> {
-    const rows = await this.plain<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l`);
+  /** Ids of the disbursed Django loans (the population of §1.8, whether or not the copy can take them). */
+  async disbursedLoanIds(): Promise<string[]> {
+    const rows = await this.plain<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l WHERE l.is_disbursed`);
     return rows.map((r) => r.id);
   }
 

@@ -253,8 +253,9 @@ async function copyLoans(ctx: CopyContext, loanIds: readonly string[], result: R
 export const LOAN_REMOVAL_BOUND = { atLeast: 10, shareOfCopied: 0.01 };
 
 /**
- * The copied loans whose id is not among `djangoIds` (every Django loan's, whatever its state): deleted in Django.
- * In id order; reconciliation and validate ask alike.
+ * The copied loans whose id is not among `djangoIds` (the ids of Django's disbursed loans): deleted in Django, or
+ * no longer disbursed there (§1.8: only disbursed loans are synced and shown; a disbursement undone in Django left
+ * its loan active, delinquent and in PAR). In id order; reconciliation and validate ask alike.
  */
 export async function findLoansGoneFromDjango(djangoIds: readonly string[], db: Pick<pg.ClientBase, 'query'>): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
@@ -297,14 +298,15 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, s
     fingerprintSlice: 'survey' in search ? search.survey.slice : search.slice, loansRepaired: [],
     repaymentsWritten: 0, repaymentsDeleted: 0, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
   };
-  // Every Django loan's fingerprint, read once: its ids tell the deleted loans, its fingerprints the edited ones, and
-  // which are disbursed the missing ones.
+  // Every Django loan's fingerprint, read once: its disbursed ones tell the loans gone and the loans missing, its
+  // fingerprints the edited ones.
   const loanFingerprints = await ctx.reader.rowFingerprints('loans');
-  // Loans Django deleted first: with their Django row gone, their repayments would read as deleted just below,
-  // and the loans would be recomputed as never repaid.
-  await removeLoansGoneFromDjango(ctx, loanFingerprints.map((f) => f.id), result);
+  const disbursed = loanFingerprints.filter((f) => f.disbursed === true).map((f) => f.id);
+  // Loans Django deleted (or no longer counts as disbursed) first: with their Django row gone, their repayments
+  // would read as deleted just below, and the loans would be recomputed as never repaid.
+  await removeLoansGoneFromDjango(ctx, disbursed, result);
   // Missing loans next, each copied with its repayments.
-  await addMissingLoans(ctx, loanFingerprints.filter((f) => f.disbursed === true).map((f) => f.id), result);
+  await addMissingLoans(ctx, disbursed, result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
   result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')), result);

@@ -193,7 +193,7 @@ async function findMissingLoans(reader: DjangoReader, metrics: pg.Pool): Promise
 
 /** Copied loans Django no longer has (deleted there): the next reconciliation removes them. */
 async function findGoneLoans(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
-  const ids = await findLoansGoneFromDjango(await reader.loanIds(), metrics);
+  const ids = await findLoansGoneFromDjango(await reader.disbursedLoanIds(), metrics);
   return ids.map((id) => ({ check: 'gone_loan', key: id, field: 'loan_id', expected: null, actual: id }));
 }
 

@@ -504,7 +504,7 @@ export class SyncWorker {
         if (reconciliation.loansGoneKept.length > 0) {
           this.log.error(
             { loans: reconciliation.loansGoneKept.slice(0, 20), gone: reconciliation.loansGoneKept.length, bound: LOAN_REMOVAL_BOUND },
-            `${reconciliation.loansGoneKept.length} copied loans are gone from Django, more than one reconciliation removes; kept as they are ` +
+            `${reconciliation.loansGoneKept.length} copied loans are gone from Django (deleted, or no longer disbursed), more than one reconciliation removes; kept as they are ` +
               `(is DJANGO_DATABASE_URL the right database?). If Django did delete them: SELECT remove_loans('{id,…}'::varchar[], business_today()) in seedsmetrics`,
           );
         }

@@ -201,6 +201,26 @@ describe('loans Django deletes', () => {
     expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRemoved: [], loansGoneKept: [], loansRepaired: [] });
   });
 
+  it('a loan whose disbursement Django undid leaves the copy the same way (only disbursed loans are synced, §1.8)', async () => {
+    await h.django.loan(101, 7, 11);
+    const worker = h.worker();
+    await worker.runOnce();
+    await h.django.query(`UPDATE loans_ajoloan SET is_disbursed = false, status = 'NOT_TAKEN', updated_at = now() WHERE id = 100`);
+    await worker.runOnce();
+    expect(await validate(pools())).toEqual([{ check: 'gone_loan', key: '100', field: 'loan_id', expected: null, actual: '100' }]);
+    expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRemoved: ['100'], loansGoneKept: [] });
+    expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id`)).toEqual([{ loan_id: '101' }]);
+    expect(await h.rows(`SELECT count(*)::int AS n FROM par_loan_shares WHERE loan_id = '100'`)).toEqual([{ n: 0 }]);
+    expect(await validate(pools())).toEqual([]);
+    // Disbursed again: copied again, with its repayments.
+    await h.django.query(`UPDATE loans_ajoloan SET is_disbursed = true, status = 'OPEN', updated_at = now() WHERE id = 100`);
+    await worker.runOnce();
+    expect(await loanA()).toEqual([
+      { total_repayments: '60000.00', counted_repayments_count: 3, repayment_days_due_today: 27, current_dpd: 13, actual_outstanding: '58800.00', dpd_bucket: '7-30', computed_as_of: TODAY },
+    ]);
+    expect(await validate(pools())).toEqual([]);
+  });
+
   it('more of them at once than the bound are kept as they were, repayments included, and logged as an error', async () => {
     const ids = Array.from({ length: 11 }, (_, i) => 200 + i);
     for (const id of ids) await h.django.loan(id, 7, 11);
@@ -219,7 +239,7 @@ describe('loans Django deletes', () => {
     const errors = lines.filter((line) => line.level === 50);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ gone: 12, bound: { atLeast: 10, shareOfCopied: 0.01 } });
-    expect(errors[0]!.msg).toMatch(/^12 copied loans are gone from Django, more than one reconciliation removes; kept as they are/);
+    expect(errors[0]!.msg).toMatch(/^12 copied loans are gone from Django \(deleted, or no longer disbursed\), more than one reconciliation removes; kept as they are/);
   });
 });
 
