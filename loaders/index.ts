@@ -243,7 +243,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const filterLists = memo<FilterOptionsRow>();
   const officerCounts = memo<number>();
   const syncReports = new LoaderFamily((subject: SyncReportSubject) =>
-    groupedLoader((ids: readonly string[]) => fetchSyncReports(metrics, subject, ids), (r) => r.djangoId, batching),
+    groupedLoader((keys: readonly string[]) => fetchSyncReports(metrics, subject, keys), (r) => r.key, batching),
   );
   const customerCounts = memo<number>();
 

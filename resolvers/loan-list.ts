@@ -70,7 +70,7 @@ export async function loadLoans(
 }
 
 /** Loan fields resolved through loaders of their own (not the seedsmetrics loan row). */
-const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'repaymentsToday', 'dpdHistory', 'transitions', 'syncReports'];
+const LOAN_RELATION_FIELDS = ['officer', 'customer', 'repayments', 'repaymentsToday', 'dpdHistory', 'transitions', 'syncReports', 'repaymentSyncReports'];
 
 /**
  * Loans by Django id as a query shows them (`loanFields`: what it selects on Loan), through readLoans: only the

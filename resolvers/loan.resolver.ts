@@ -113,6 +113,14 @@ export class LoanResolver {
     return loadSyncReports(ctx.loaders, 'loan', loan.base.id);
   }
 
+  @FieldResolver(() => [SyncReport], {
+    description:
+      "What the sync reported about this loan's Django repayments, copied or not, in repayment id order: why one is missing from repayments (not copied) or is not counted; empty when nothing.",
+  })
+  repaymentSyncReports(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<SyncReport[]> {
+    return loadSyncReports(ctx.loaders, 'loanRepayments', loan.base.id);
+  }
+
   @FieldResolver(() => [LoanTransition], { description: 'DPD bucket transitions, newest first.' })
   async transitions(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<LoanTransition[]> {
     const rows = await ctx.loaders.transitions.load(loan.base.id);

@@ -1,5 +1,5 @@
 /** What the sync reported about a Django row (sync_rejects), shown on the row's own type. */
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Loaders } from '../loaders';
 import type { SyncReportSubject } from '../loaders/sync-report.metrics';
 import { DateTimeScalar } from './scalars';
@@ -23,6 +23,9 @@ export const SYNC_REPORTS_DESCRIPTION =
 
 @ObjectType({ description: 'A report of the sync about one Django row (sync_rejects).' })
 export class SyncReport {
+  @Field(() => ID, { description: 'Django id of the row reported on (of the repayment, in Loan.repaymentSyncReports).' })
+  djangoId: string;
+
   @Field(() => SyncReportKind, { description: 'Whether it is about the Django row or the loan\'s recompute.' })
   kind: SyncReportKind;
 
@@ -39,8 +42,8 @@ export class SyncReport {
   seenCount: number;
 }
 
-/** The sync's reports on one Django row of `subject`, batched per request. */
-export async function loadSyncReports(loaders: Loaders, subject: SyncReportSubject, djangoId: string): Promise<SyncReport[]> {
-  const rows = await loaders.syncReports(subject).load(djangoId);
-  return rows.map(({ djangoId: _id, ...report }) => Object.assign(new SyncReport(), report, { kind: report.kind as SyncReportKind }));
+/** The sync's reports on one Django row of `subject` (or on one loan's repayments), batched per request. */
+export async function loadSyncReports(loaders: Loaders, subject: SyncReportSubject, key: string): Promise<SyncReport[]> {
+  const rows = await loaders.syncReports(subject).load(key);
+  return rows.map(({ key: _key, ...report }) => Object.assign(new SyncReport(), report, { kind: report.kind as SyncReportKind }));
 }

@@ -386,8 +386,13 @@ export const syncRejects = pgTable(
     seenCount: integer('seen_count').notNull().default(1),
     /** The Django version (updated_at, UTC ISO text) last reported: a sighting of another version counts once more. */
     djangoVersion: text('django_version'),
+    /**
+     * New: the loan a repayment's or schedule row's report is about (the Django row's loan), so a loan shows the
+     * reports on its repayments whether or not they were copied; NULL for other entities.
+     */
+    loanId: varchar('loan_id', { length: 50 }),
   },
-  (t) => [primaryKey({ columns: [t.entity, t.djangoId] })],
+  (t) => [primaryKey({ columns: [t.entity, t.djangoId] }), index('idx_sync_rejects_loan').on(t.loanId).where(sql`loan_id IS NOT NULL`)],
 );
 
 /** New (D6): a DPD snapshot per loan per business day. */

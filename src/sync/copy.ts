@@ -99,6 +99,12 @@ export interface CopyStats {
   unsavedWatermark: boolean;
 }
 
+/** The reject of `row` for `reason`: its id and version, and its loan when it is a repayment or schedule row. */
+function rejectOf(row: SourceRow, reason: string): Reject {
+  const loanId = 'loan_id' in row && typeof row.loan_id === 'string' ? row.loan_id : null;
+  return { id: row.id, reason, version: row.updated_at, loanId };
+}
+
 /** What writing one batch did, inside its transaction. */
 export interface BatchOutcome {
   written: number;
@@ -145,7 +151,7 @@ async function writeResilient<R extends SourceRow>(
     } catch (error) {
       if (!isRowError(error)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT sync_row');
-      rejects.push({ id: row.id, reason: `rejected by seedsmetrics: ${error.message} (SQLSTATE ${error.code})`, version: row.updated_at });
+      rejects.push(rejectOf(row, `rejected by seedsmetrics: ${error.message} (SQLSTATE ${error.code})`));
     }
   }
   return written;
@@ -175,7 +181,7 @@ export function announceRejects(ctx: Pick<CopyContext, 'onReject'>, entity: stri
 function reportKept(rows: ReadonlyArray<SourceRow & KeptNote>, outcome: BatchOutcome): void {
   for (const row of rows) {
     if (row.kept_note === null) outcome.fixedIds.push(row.id);
-    else outcome.rejects.push({ id: row.id, reason: row.kept_note, version: row.updated_at });
+    else outcome.rejects.push(rejectOf(row, row.kept_note));
   }
 }
 
@@ -189,7 +195,7 @@ export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourc
   for (const row of rows) {
     if (!row.is_disbursed) continue;
     const reason = row.reject_reason ?? (row.customer === null ? `borrower ${row.customer_id} does not exist in Django` : null);
-    if (reason !== null) outcome.rejects.push({ id: row.id, reason, version: row.updated_at });
+    if (reason !== null) outcome.rejects.push(rejectOf(row, reason));
     else ok.push(row);
   }
   const officers = new Map<string, OfficerSourceRow>();
@@ -292,20 +298,16 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
           outcome.heldIds.add(row.id);
         } else {
           const reason = `loan ${row.loan_id} does not exist in Django: repayment not copied (it is copied with the loan if the loan appears)`;
-          outcome.rejects.push({ id: row.id, reason, version: row.updated_at });
+          outcome.rejects.push(rejectOf(row, reason));
         }
         continue;
       }
       const why = loan.is_disbursed ? (loanRejected.get(row.loan_id) ?? loan.reject_reason ?? 'it was rejected') : 'it is not disbursed';
-      outcome.rejects.push({ id: row.id, reason: `loan ${row.loan_id} is not synced (${why}): repayment not copied`, version: row.updated_at });
+      outcome.rejects.push(rejectOf(row, `loan ${row.loan_id} is not synced (${why}): repayment not copied`));
       continue;
     }
     if (row.payment_amount === null) {
-      outcome.rejects.push({
-        id: row.id,
-        reason: `repayment_amount must be a number between -${AMOUNT_LIMIT} and ${AMOUNT_LIMIT}; got ${row.raw_amount}: not copied`,
-        version: row.updated_at,
-      });
+      outcome.rejects.push(rejectOf(row, `repayment_amount must be a number between -${AMOUNT_LIMIT} and ${AMOUNT_LIMIT}; got ${row.raw_amount}: not copied`));
       continue;
     }
     copyable.push(withNotes(row));
@@ -341,7 +343,7 @@ function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scan
     const clause = row.updated_at === null ? NO_UPDATED_AT : `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
     const earlier = outcome.rejects.find((r) => r.id === row.id);
     if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;
-    else outcome.rejects.push({ id: row.id, reason: clause, version: row.updated_at });
+    else outcome.rejects.push(rejectOf(row, clause));
     flagged.add(row.id);
   }
   if (flagged.size > 0) outcome.fixedIds = outcome.fixedIds.filter((id) => !flagged.has(id));

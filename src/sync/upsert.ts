@@ -268,6 +268,8 @@ export interface Reject {
   id: string;
   reason: string;
   version: string | null;
+  /** The loan a repayment or schedule row belongs to in Django, shown with that loan's reports. */
+  loanId?: string | null;
 }
 
 /**
@@ -283,11 +285,12 @@ export async function recordRejects(db: Queryable, entity: string, rejects: read
   }
   if (rejects.length === 0) return [];
   const { rows } = await db.query<{ django_id: string; first_time: boolean }>(
-    `WITH incoming AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, reason text, version text))
-     INSERT INTO sync_rejects AS s (entity, django_id, reason, django_version)
-     SELECT $1, i.id, i.reason, i.version FROM incoming i
+    `WITH incoming AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, reason text, version text, "loanId" text))
+     INSERT INTO sync_rejects AS s (entity, django_id, reason, django_version, loan_id)
+     SELECT $1, i.id, i.reason, i.version, i."loanId" FROM incoming i
      ON CONFLICT (entity, django_id) DO UPDATE
-       SET reason = EXCLUDED.reason, last_seen_at = now(), seen_count = s.seen_count + 1, django_version = EXCLUDED.django_version
+       SET reason = EXCLUDED.reason, last_seen_at = now(), seen_count = s.seen_count + 1, django_version = EXCLUDED.django_version,
+           loan_id = EXCLUDED.loan_id
      -- A reject recorded before its version was (migration 0019): a newer updated_at than its report, as then.
      WHERE s.django_version IS DISTINCT FROM EXCLUDED.django_version
        AND (s.django_version IS NOT NULL OR s.last_seen_at < EXCLUDED.django_version::timestamptz)

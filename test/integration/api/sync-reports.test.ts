@@ -33,6 +33,14 @@ beforeAll(async () => {
        ('holiday', '2', 'not the officer''s report', '2025-12-01T08:00:00Z', '2025-12-01T08:00:00Z', 1)`,
     [UNSYNCED, ODD_DATES, SET_ASIDE, RECOMPUTE_FAILED],
   );
+  // The repayments' reports name their loan: one copied (700), two the sync did not copy, one of another loan.
+  await api.dbs.metrics.pool.query(
+    `UPDATE sync_rejects SET loan_id = $1 WHERE entity = 'repayments' AND django_id = '700';
+     INSERT INTO sync_rejects (entity, django_id, reason, first_seen_at, last_seen_at, seen_count, loan_id) VALUES
+       ('repayments', '1000', 'repayment_amount must be a number between -1e10 and 1e10; got NaN: not copied', '2025-12-02T08:00:00Z', '2025-12-02T08:00:00Z', 1, '${ODD_DATES}'),
+       ('repayments', '99', 'updated_at is NULL: kept', '2025-12-02T08:00:00Z', '2025-12-02T08:00:00Z', 1, '${ODD_DATES}'),
+       ('repayments', '702', 'another loan''s repayment', '2025-12-02T08:00:00Z', '2025-12-02T08:00:00Z', 1, '${SET_ASIDE}')`.replace('$1', `'${ODD_DATES}'`),
+  );
 });
 afterAll(async () => {
   await api.dbs.drop();
@@ -89,6 +97,23 @@ it('officers, customers and repayments show their own reports, not those of othe
         { id: '700', counted: false, syncReports: [{ kind: 'ROW', reason: 'paid_date is NULL: kept, never counted' }] },
       ],
     },
+  });
+});
+
+it("a loan shows the reports on its Django repayments, copied or not, in repayment id order, each naming its repayment", async () => {
+  const data = await api.data(
+    `query ($a: ID!, $b: ID!) { a: loan(id: $a) { repaymentSyncReports { djangoId kind reason } } b: loan(id: $b) { repaymentSyncReports { djangoId } } }`,
+    { a: ODD_DATES, b: String(loanIdOf(1, 5)) },
+  );
+  expect(data).toEqual({
+    a: {
+      repaymentSyncReports: [
+        { djangoId: '99', kind: 'ROW', reason: 'updated_at is NULL: kept' },
+        { djangoId: '700', kind: 'ROW', reason: 'paid_date is NULL: kept, never counted' },
+        { djangoId: '1000', kind: 'ROW', reason: 'repayment_amount must be a number between -1e10 and 1e10; got NaN: not copied' },
+      ],
+    },
+    b: { repaymentSyncReports: [] },
   });
 });
 

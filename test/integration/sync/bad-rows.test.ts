@@ -109,6 +109,8 @@ it('a repayment above the bound is rejected with its value; the reconciliation l
   expect(await rejects('repayments')).toEqual([
     { django_id: '1000', reason: 'repayment_amount must be a number between -1e10 and 1e10; got 9990000000000: not copied', seen_count: 1 },
   ]);
+  // Its loan is named, so the loan shows it (Loan.repaymentSyncReports) though the repayment has no copy.
+  expect(await h.rows(`SELECT entity, django_id, loan_id FROM sync_rejects`)).toEqual([{ entity: 'repayments', django_id: '1000', loan_id: '100' }]);
   const reconciled = await worker.reconcileNow();
   expect(reconciled.reconciliation).toMatchObject({ loansRepaired: [], repaymentsWritten: 0 });
   expect(await h.rows(`SELECT repayment_id FROM repayments`)).toEqual([{ repayment_id: '1001' }]);
