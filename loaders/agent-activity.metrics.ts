@@ -66,7 +66,7 @@ export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, reso
   const severe = params.add(SEVERE_DECLINE_SHARE);
   const growth = params.add(STRONG_GROWTH_MULTIPLE);
   const category = (name: AgentActivityCategoryKey, condition: string): string => `CASE WHEN ${condition} THEN '${name}' END`;
-  const amountOn = (back: number): string => `COALESCE(sum(p.amount) FILTER (WHERE p.back = ${back}), 0)::numeric(15,2)::text`;
+  const amountOn = (back: number): string => `round(COALESCE(sum(p.amount) FILTER (WHERE p.back = ${back}), 0), 2)::text`;
   const daysOldestFirst = Array.from({ length: WINDOW_DAYS }, (_, i) => WINDOW_DAYS - 1 - i);
   const { rows } = await db.query<Omit<AgentActivityRow, 'daily'> & { amounts: string[]; firstDay: string }>(
     `WITH t AS (SELECT ${BUSINESS_TODAY_SQL} AS today),
@@ -86,9 +86,9 @@ export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, reso
         GROUP BY o.officer_id
      )
      SELECT a.officer_id AS "officerId", a.amounts AS "amounts", to_char(t.today - ${WINDOW_DAYS - 1}, 'YYYY-MM-DD') AS "firstDay",
-            a.total::numeric(15,2)::text AS "totalCollected",
-            a.first4::numeric(15,2)::text AS "firstFourDays", a.last3::numeric(15,2)::text AS "lastThreeDays",
-            a.today::numeric(15,2)::text AS "collectedToday", a.weekdays AS "weekdaysWithCollection",
+            round(a.total, 2)::text AS "totalCollected",
+            round(a.first4, 2)::text AS "firstFourDays", round(a.last3, 2)::text AS "lastThreeDays",
+            round(a.today, 2)::text AS "collectedToday", a.weekdays AS "weekdaysWithCollection",
             round(a.weekdays * 100.0 / ${WEEKDAYS_IN_WINDOW}, 2)::text AS "repaymentRate",
             array_remove(ARRAY[
               ${category('CRITICAL_NO_COLLECTION', 'a.total = 0')},

@@ -93,13 +93,13 @@ export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: B
      ), r AS (
        SELECT g.*, CASE WHEN g.portfolio_total > 0 THEN g.overdue15d / g.portfolio_total ELSE 0 END AS par15 FROM g
      )
-     SELECT g.branch AS "branch", g.region AS "region", g.portfolio_total::numeric(15,2)::text AS "portfolioTotal",
-            g.overdue15d::numeric(15,2)::text AS "overdue15d", round(g.par15, 8)::text AS "par15Ratio",
+     SELECT g.branch AS "branch", g.region AS "region", round(g.portfolio_total, 2)::text AS "portfolioTotal",
+            round(g.overdue15d, 2)::text AS "overdue15d", round(g.par15, 8)::text AS "par15Ratio",
             ${ratio('g.par30_amount', 'g.portfolio_total')} AS "par30Ratio", ${ratio('g.par60_amount', 'g.portfolio_total')} AS "par60Ratio",
             ${ratio('g.par90_amount', 'g.portfolio_total')} AS "par90Ratio", ${ratio('g.first_miss', 'g.active_loans')} AS "fimr",
             g.active_loans AS "activeLoans", g.total_officers AS "totalOfficers", round(g.avg_rdr, 2)::text AS "avgRepaymentDelayRate",
-            (sum(g.portfolio_total) OVER ())::numeric(15,2)::text AS "summaryTotalPortfolio",
-            (sum(g.overdue15d) OVER ())::numeric(15,2)::text AS "summaryTotalOverdue15d",
+            round((sum(g.portfolio_total) OVER ()), 2)::text AS "summaryTotalPortfolio",
+            round((sum(g.overdue15d) OVER ()), 2)::text AS "summaryTotalOverdue15d",
             ${ratio('(sum(g.overdue15d) OVER ())', '(sum(g.portfolio_total) OVER ())')} AS "summaryPar15Ratio"
        FROM r g
       ORDER BY ${BRANCH_SORTS[sort]} ${direction}, g.branch ${direction}, g.region ${direction}`,
@@ -161,13 +161,13 @@ export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): P
      )
      SELECT o.name AS "name", o.email AS "email",
             count(DISTINCT o.branch)::int AS "branches", count(DISTINCT o.officer_id)::int AS "activeOfficers",
-            sum(o.loans)::int AS "loans", COALESCE(sum(o.outstanding), 0)::numeric(15,2)::text AS "outstanding",
-            COALESCE(sum(o.daily_target), 0)::numeric(15,2)::text AS "dailyTarget",
+            sum(o.loans)::int AS "loans", round(COALESCE(sum(o.outstanding), 0), 2)::text AS "outstanding",
+            round(COALESCE(sum(o.daily_target), 0), 2)::text AS "dailyTarget",
             -- avg() over integers is their sum divided by their count, both as numeric: the same value and scale.
             round(COALESCE(sum(o.dpd_sum) / NULLIF(sum(o.dpd_count), 0), 0), 2)::text AS "avgDpd", COALESCE(max(o.max_dpd), 0) AS "maxDpd",
             sum(o.dpd0)::int AS "dpd0", sum(o.dpd1_6)::int AS "dpd1To6", sum(o.dpd7_14)::int AS "dpd7To14",
             sum(o.dpd15_21)::int AS "dpd15To21", sum(o.dpd21_plus)::int AS "dpdOver21",
-            sum(o.quiet_loans)::int AS "quietLoans", COALESCE(sum(o.quiet_value), 0)::numeric(15,2)::text AS "quietValue"
+            sum(o.quiet_loans)::int AS "quietLoans", round(COALESCE(sum(o.quiet_value), 0), 2)::text AS "quietValue"
        FROM per_officer o
       GROUP BY 1, 2
       ORDER BY 1, 2`,

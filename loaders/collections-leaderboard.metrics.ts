@@ -91,15 +91,15 @@ export async function fetchCollectionsLeaderboard(
          FROM g ${byOfficer ? 'LEFT JOIN officers o ON o.officer_id = g.key' : ''}
      )
      SELECT s.key AS "key", s.branch AS "branch", s.region AS "region", s.loans AS "loans",
-            s.portfolio_total::numeric(15,2)::text AS "portfolioTotal", s.due_today::numeric(15,2)::text AS "dueToday",
-            s.overdue15d::numeric(15,2)::text AS "overdue15d", s.collected_today::numeric(15,2)::text AS "collectedToday",
-            round(s.today_rate, 8)::text AS "todayRate", s.missed_today::numeric(15,2)::text AS "missedToday",
+            round(s.portfolio_total, 2)::text AS "portfolioTotal", round(s.due_today, 2)::text AS "dueToday",
+            round(s.overdue15d, 2)::text AS "overdue15d", round(s.collected_today, 2)::text AS "collectedToday",
+            round(s.today_rate, 8)::text AS "todayRate", round(s.missed_today, 2)::text AS "missedToday",
             round(s.npl_ratio, 8)::text AS "nplRatio",
             CASE WHEN s.npl_ratio < ${watch}::numeric THEN 'OK' WHEN s.npl_ratio < ${critical}::numeric THEN 'WATCH' ELSE 'CRITICAL' END AS "status",
-            (sum(s.portfolio_total) OVER ())::numeric(15,2)::text AS "summaryPortfolio",
-            (sum(s.due_today) OVER ())::numeric(15,2)::text AS "summaryDueToday",
-            (sum(s.collected_today) OVER ())::numeric(15,2)::text AS "summaryCollectedToday",
-            (sum(s.missed_today) OVER ())::numeric(15,2)::text AS "summaryMissedToday",
+            round((sum(s.portfolio_total) OVER ()), 2)::text AS "summaryPortfolio",
+            round((sum(s.due_today) OVER ()), 2)::text AS "summaryDueToday",
+            round((sum(s.collected_today) OVER ()), 2)::text AS "summaryCollectedToday",
+            round((sum(s.missed_today) OVER ()), 2)::text AS "summaryMissedToday",
             round(${collectionRate('(sum(s.collected_today) OVER ())', '(sum(s.due_today) OVER ())')}, 8)::text AS "summaryRateToday"
        FROM s
       ORDER BY ${COLLECTIONS_SORTS[sort]} ${direction}, s.key ${direction}`,

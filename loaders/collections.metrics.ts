@@ -46,12 +46,12 @@ export async function fetchDailyCollections(
         WHERE r.is_counted AND r.payment_date BETWEEN b.p_from AND b.p_to ${whereClause(where, 'AND')}
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS "date",
-            COALESCE(sum(r.payment_amount), 0)::numeric(15,2)::text AS "collectedAmount",
+            round(COALESCE(sum(r.payment_amount), 0), 2)::text AS "collectedAmount",
             count(r.payment_amount)::int AS "repaymentsCount",
-            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'AGENT_DEBIT'), 0)::numeric(15,2)::text AS "agentDebitAmount",
-            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'TRANSFER'), 0)::numeric(15,2)::text AS "transferAmount",
-            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'ESCROW_DEBIT'), 0)::numeric(15,2)::text AS "escrowDebitAmount",
-            COALESCE(sum(r.payment_amount) FILTER (WHERE r.method NOT IN ('AGENT_DEBIT', 'TRANSFER', 'ESCROW_DEBIT')), 0)::numeric(15,2)::text AS "otherAmount"
+            round(COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'AGENT_DEBIT'), 0), 2)::text AS "agentDebitAmount",
+            round(COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'TRANSFER'), 0), 2)::text AS "transferAmount",
+            round(COALESCE(sum(r.payment_amount) FILTER (WHERE r.method = 'ESCROW_DEBIT'), 0), 2)::text AS "escrowDebitAmount",
+            round(COALESCE(sum(r.payment_amount) FILTER (WHERE r.method NOT IN ('AGENT_DEBIT', 'TRANSFER', 'ESCROW_DEBIT')), 0), 2)::text AS "otherAmount"
        FROM days LEFT JOIN r ON r.payment_date = days.day
       GROUP BY days.day
       ORDER BY days.day`,

@@ -202,7 +202,7 @@ const LOAN_AGGREGATES = {
 type LoanAggregate = keyof typeof LOAN_AGGREGATES;
 
 const pct = (num: string, den: string): string => `round(CASE WHEN ${den} > 0 THEN ${num} * 100.0 / ${den} ELSE 0 END, 2)`;
-const money = (expr: string): string => `${expr}::numeric(15,2)::text`;
+const money = (expr: string): string => `round(${expr}, 2)::text`;
 
 /**
  * How each summary field is computed: the loan aggregates it needs, whether it needs the period's counted
@@ -287,7 +287,7 @@ export async function fetchLoanSummary(
          FROM b LEFT JOIN r ON true GROUP BY b.d
      )`,
       `by_status AS (
-       SELECT COALESCE(json_agg(json_build_object('djangoStatus', s.django_status, 'amount', s.amount::numeric(15,2)::text) ORDER BY s.amount DESC, s.django_status NULLS LAST), '[]'::json) AS list
+       SELECT COALESCE(json_agg(json_build_object('djangoStatus', s.django_status, 'amount', round(s.amount, 2)::text) ORDER BY s.amount DESC, s.django_status NULLS LAST), '[]'::json) AS list
          FROM (SELECT NULLIF(r.django_status, '') AS django_status, sum(r.payment_amount) AS amount
                  FROM r, b
                 WHERE r.payment_date BETWEEN b.p_from AND b.p_to

@@ -100,7 +100,7 @@ const LOAN_METRICS_SELECT: { readonly [K in LoanMetricsField]: string } = {
   repaymentHealth: 'l.repayment_health::text',
   paymentPercent: `(CASE WHEN l.repayment_days_due_today > 0 THEN round(l.repayment_days_paid * 100 / l.repayment_days_due_today, 2)
     WHEN l.repayment_days_due_today IS NOT NULL AND l.repayment_days_paid IS NOT NULL THEN 0.00 END)::text`,
-  contractOutstanding: `greatest(CASE WHEN l.repayment_amount > 0 THEN l.repayment_amount ELSE l.loan_amount END - l.total_repayments, 0)::numeric(15,2)::text`,
+  contractOutstanding: `round(greatest(CASE WHEN l.repayment_amount > 0 THEN l.repayment_amount ELSE l.loan_amount END - l.total_repayments, 0), 2)::text`,
   countedRepaymentsCount: 'l.counted_repayments_count',
   computedAsOf: dateText('l.computed_as_of'),
 };
@@ -141,8 +141,8 @@ export async function fetchRepaymentsToday(db: Queryable, ids: readonly string[]
   const params = new Params();
   const { rows } = await db.query<RepaymentsTodayRow>(
     `SELECT l.loan_id AS "loanId",
-            (SELECT COALESCE(sum(r.payment_amount), 0) FROM repayments r
-              WHERE r.loan_id = l.loan_id AND r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL})::numeric(15,2)::text AS "amount"
+            round((SELECT COALESCE(sum(r.payment_amount), 0) FROM repayments r
+              WHERE r.loan_id = l.loan_id AND r.is_counted AND r.payment_date = ${BUSINESS_TODAY_SQL}), 2)::text AS "amount"
        FROM loans l WHERE ${keysMatch('l.loan_id', ids, 'text', params)}`,
     params.values,
   );

@@ -96,19 +96,19 @@ export async function fetchPortfolioKpis(db: Queryable, wave: string | null, reg
                                AND (${regionsParam}::text[] IS NULL OR region = ANY(${regionsParam}::text[]))), 0) AS dpd_v
          FROM vl
      )
-     SELECT k.total_officers AS "totalOfficers", k.total_loans AS "totalLoans", k.total_portfolio::numeric(15,2)::text AS "totalPortfolio",
-            k.total_overdue15d::numeric(15,2)::text AS "totalOverdue15d", k.avg_dqi AS "avgDqi", round(k.avg_ayr, 8)::text AS "avgAyr",
+     SELECT k.total_officers AS "totalOfficers", k.total_loans AS "totalLoans", round(k.total_portfolio, 2)::text AS "totalPortfolio",
+            round(k.total_overdue15d, 2)::text AS "totalOverdue15d", k.avg_dqi AS "avgDqi", round(k.avg_ayr, 8)::text AS "avgAyr",
             k.avg_risk AS "avgRiskScore", k.top_officer_id AS "topOfficerId", round(k.top_ayr, 8)::text AS "topOfficerAyr",
-            k.watchlist AS "watchlistCount", k.watchlist_portfolio::numeric(15,2)::text AS "watchlistPortfolio",
+            k.watchlist AS "watchlistCount", round(k.watchlist_portfolio, 2)::text AS "watchlistPortfolio",
             round(k.avg_rdr, 2)::text AS "avgRepaymentDelayRate", k.at_risk_officers AS "atRiskOfficersCount",
             round(CASE WHEN k.total_officers > 0 THEN k.at_risk_officers * 100.0 / k.total_officers ELSE 0 END, 2)::text AS "atRiskOfficersPercentage",
-            lk.active_n AS "activeLoansCount", lk.active_v::numeric(15,2)::text AS "activeLoansVolume",
-            lk.inactive_n AS "inactiveLoansCount", lk.inactive_v::numeric(15,2)::text AS "inactiveLoansVolume",
-            lk.early_n AS "earlyRotCount", lk.early_v::numeric(15,2)::text AS "earlyRotVolume",
-            lk.late_n AS "lateRotCount", lk.late_v::numeric(15,2)::text AS "lateRotVolume",
+            lk.active_n AS "activeLoansCount", round(lk.active_v, 2)::text AS "activeLoansVolume",
+            lk.inactive_n AS "inactiveLoansCount", round(lk.inactive_v, 2)::text AS "inactiveLoansVolume",
+            lk.early_n AS "earlyRotCount", round(lk.early_v, 2)::text AS "earlyRotVolume",
+            lk.late_n AS "lateRotCount", round(lk.late_v, 2)::text AS "lateRotVolume",
             round(lk.avg_dpd, 2)::text AS "avgDaysPastDue", round(lk.avg_timeliness, 2)::text AS "avgTimelinessScore",
             round(lk.actual_overdue15d, 2)::text AS "actualOverdue15d", lk.dpd_n AS "totalDpdLoansCount",
-            lk.dpd_v::numeric(15,2)::text AS "totalDpdActualOutstanding"
+            round(lk.dpd_v, 2)::text AS "totalDpdActualOutstanding"
        FROM officer_kpi k CROSS JOIN loan_kpi lk`,
     params.values,
   );

@@ -32,7 +32,7 @@ export async function fetchRepaymentWatch(db: Queryable, filter: LoanFilter, res
         GROUP BY l.officer_id
      )
      SELECT w.officer_id AS "officerId", w.open_loans AS "openLoans", w.repaid AS "loansRepaidToday",
-            w.amount::numeric(15,2)::text AS "amountCollectedToday", round(w.repaid * 100.0 / w.open_loans, 2)::text AS "repaymentRate"
+            round(w.amount, 2)::text AS "amountCollectedToday", round(w.repaid * 100.0 / w.open_loans, 2)::text AS "repaymentRate"
        FROM w LEFT JOIN officers o ON o.officer_id = w.officer_id
       ORDER BY w.open_loans DESC, o.officer_name ASC NULLS LAST, w.officer_id ASC`,
     params.values,

@@ -290,3 +290,30 @@ describe('repayment watch (§6 row 19)', () => {
     ]);
   });
 });
+
+it('serves sums past numeric(15,2) exactly (1,100 payments at the sync\'s per-row bound in one day), not as an internal error', async () => {
+  const DAILY = `{ dailyCollections { date collectedAmount transferAmount } }`;
+  type Day = { date: string; collectedAmount: string; transferAmount: string };
+  const dayOf = async (): Promise<Day> => (await api.data<{ dailyCollections: Day[] }>(DAILY)).dailyCollections.find((day) => day.date === '2025-12-09')!;
+  const cents = (amount: string): bigint => BigInt(amount.replace('.', ''));
+  const client = await api.dbs.metrics.pool.connect();
+  const write = async (sql: string): Promise<void> => {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL seedsmetrics.skip_repayment_trigger = 'on'`);
+    await client.query(sql);
+    await client.query('COMMIT');
+  };
+  const before = await dayOf();
+  try {
+    // A bad bulk import: each row passes the sync's bound (below 1e10); their day's sum, 1.1e13, does not fit numeric(15,2).
+    await write(`INSERT INTO repayments (repayment_id, loan_id, payment_date, payment_amount, payment_method, is_reversed)
+                 SELECT 'bulk-' || n, '501', '2025-12-09', 9999999999.99, 'TRANSFER', false FROM generate_series(1, 1100) AS n`);
+    const after = await dayOf();
+    const bulk = 1100n * 999999999999n; // cents
+    expect([cents(after.collectedAmount) - cents(before.collectedAmount), cents(after.transferAmount) - cents(before.transferAmount)]).toEqual([bulk, bulk]);
+    expect(after.collectedAmount).toMatch(/^\d{14}\.\d{2}$/);
+  } finally {
+    await write(`DELETE FROM repayments WHERE repayment_id LIKE 'bulk-%'`);
+    client.release();
+  }
+});
