@@ -513,9 +513,12 @@ export class SyncWorker {
         }
         const removed = reconciliation.loansRemoved.length;
         const holidays = reconciliation.holidaysRefreshed + reconciliation.holidaysDeleted;
-        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || removed > 0 || holidays > 0 || reconciliation.schedulesDeleted > 0) {
+        const added = reconciliation.loansAdded.length;
+        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || removed > 0 || added > 0 || holidays > 0 || reconciliation.schedulesDeleted > 0) {
           this.log.warn(
             {
+              addedLoans: reconciliation.loansAdded.slice(0, 20),
+              added,
               removedLoans: reconciliation.loansRemoved.slice(0, 20),
               removed,
               loans: reconciliation.loansRepaired.slice(0, 20),

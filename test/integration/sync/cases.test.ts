@@ -250,6 +250,8 @@ it('loans committed too late for the window are added at reconciliation: a bad o
     { entity: 'loans', django_id: '52', reason: 'agent_id is NULL (a loan needs an officer)' },
   ]);
   expect(lines.filter((l) => l.msg === 'Django row rejected by the sync').map((l) => l.djangoId)).toEqual(['52']);
+  // The operator hears of the loan added, as of every other repair.
+  expect(lines.filter((l) => l.msg === 'reconciliation repaired drift').map((l) => [l.addedLoans, l.added])).toEqual([[['50'], 1]]);
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansAdded: [], rejects: 0 });
 });
 
