@@ -16,8 +16,12 @@ function operationNames(document: DocumentNode): Array<string | null> {
   return document.definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value ?? null] : []));
 }
 
+/** Names a message lists before it counts the rest: a document of thousands of operations named them all (32 KB). */
+const LISTED_NAMES = 10;
+
 function listed(names: readonly string[]): string {
   const quoted = names.map((name) => JSON.stringify(name));
+  if (quoted.length > LISTED_NAMES) return `${quoted.slice(0, LISTED_NAMES).join(', ')} or ${quoted.length - LISTED_NAMES} more`;
   return quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]!}`;
 }
 

@@ -356,6 +356,12 @@ describe('an operationName that picks no operation of the document is refused na
     ['two operations and no operationName', TWO, undefined, 'operationName must name the operation to run, "Officers" or "Kpis" (the document has 2); got none'],
     ['a name the document does not have', TWO, 'Loans', 'operationName must be one of the document\'s operations, "Officers" or "Kpis"; got "Loans"'],
     ['a name for a document whose one operation has none', '{ __typename }', 'Loans', 'operationName must be left out: the document\'s only operation has no name; got "Loans"'],
+    [
+      'no operationName for a document of many operations (the first ten named, the rest counted)',
+      Array.from({ length: 300 }, (_, i) => `query Q${i} { __typename }`).join(' '),
+      undefined,
+      `operationName must name the operation to run, ${Array.from({ length: 10 }, (_, i) => `"Q${i}"`).join(', ')} or 290 more (the document has 300); got none`,
+    ],
   ])('%s', async (_case, query, operationName, message) => {
     const refusal = { message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } };
     let answer: Awaited<ReturnType<typeof post>> | undefined;
