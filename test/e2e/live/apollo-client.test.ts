@@ -126,7 +126,7 @@ test('a repayment in Django reaches Apollo Client subscribers as a DPD transitio
         dpdBefore: 18,
         dpdAfter: 4,
         actualOutstanding: '18800.00',
-        loan: { __typename: 'Loan', id: '100', amount: '100000.00', currentDpd: 4, dpdBucket: '1-6' },
+        loan: { __typename: 'Loan', id: '100', amount: '100000.00', currentDpd: 4, dpdBucket: 'DPD_1_6' },
         officer: { __typename: 'Officer', id: '7', name: 'officer7' },
       },
     },
