@@ -98,8 +98,8 @@ export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: B
             ${ratio('g.par30_amount', 'g.portfolio_total')} AS "par30Ratio", ${ratio('g.par60_amount', 'g.portfolio_total')} AS "par60Ratio",
             ${ratio('g.par90_amount', 'g.portfolio_total')} AS "par90Ratio", ${ratio('g.first_miss', 'g.active_loans')} AS "fimr",
             g.active_loans AS "activeLoans", g.total_officers AS "totalOfficers", round(g.avg_rdr, 2)::text AS "avgRepaymentDelayRate",
-            round((sum(g.portfolio_total) OVER ()), 2)::text AS "summaryTotalPortfolio",
-            round((sum(g.overdue15d) OVER ()), 2)::text AS "summaryTotalOverdue15d",
+            round(sum(g.portfolio_total) OVER (), 2)::text AS "summaryTotalPortfolio",
+            round(sum(g.overdue15d) OVER (), 2)::text AS "summaryTotalOverdue15d",
             ${ratio('(sum(g.overdue15d) OVER ())', '(sum(g.portfolio_total) OVER ())')} AS "summaryPar15Ratio"
        FROM r g
       ORDER BY ${BRANCH_SORTS[sort]} ${direction}, g.branch ${direction}, g.region ${direction}`,

@@ -96,10 +96,10 @@ export async function fetchCollectionsLeaderboard(
             round(s.today_rate, 8)::text AS "todayRate", round(s.missed_today, 2)::text AS "missedToday",
             round(s.npl_ratio, 8)::text AS "nplRatio",
             CASE WHEN s.npl_ratio < ${watch}::numeric THEN 'OK' WHEN s.npl_ratio < ${critical}::numeric THEN 'WATCH' ELSE 'CRITICAL' END AS "status",
-            round((sum(s.portfolio_total) OVER ()), 2)::text AS "summaryPortfolio",
-            round((sum(s.due_today) OVER ()), 2)::text AS "summaryDueToday",
-            round((sum(s.collected_today) OVER ()), 2)::text AS "summaryCollectedToday",
-            round((sum(s.missed_today) OVER ()), 2)::text AS "summaryMissedToday",
+            round(sum(s.portfolio_total) OVER (), 2)::text AS "summaryPortfolio",
+            round(sum(s.due_today) OVER (), 2)::text AS "summaryDueToday",
+            round(sum(s.collected_today) OVER (), 2)::text AS "summaryCollectedToday",
+            round(sum(s.missed_today) OVER (), 2)::text AS "summaryMissedToday",
             round(${collectionRate('(sum(s.collected_today) OVER ())', '(sum(s.due_today) OVER ())')}, 8)::text AS "summaryRateToday"
        FROM s
       ORDER BY ${COLLECTIONS_SORTS[sort]} ${direction}, s.key ${direction}`,
