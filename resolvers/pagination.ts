@@ -13,7 +13,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 
 /** Schema descriptions of the arguments every list shares. */
 export const LIST_ARG_DOCS = {
-  first: 'Page size: default 50, at most the server maximum (500).',
+  first: 'Page size: default 50, at most the server maximum (500); 0 for totalCount and pageInfo.hasNextPage alone.',
   after: 'The endCursor of the previous page of the same list, filter and order; leave out for the first page.',
   orderBy: "Sort column and direction; leave out for the list's default order.",
   loanFilter: 'Loan filters (§4.7); leave out for every loan of the list.',
@@ -78,10 +78,13 @@ export function decodeCursor(argument: string, raw: string | null | undefined, o
   return { value: b.v ?? null, id: b.i! };
 }
 
-/** `first` within 1..max (default 50, capped to max when max is smaller). */
+/**
+ * `first` within 0..max (default 50, capped to max when max is smaller). 0, as Relay's connections allow, asks for
+ * no rows: the count and whether any row follows (`pageInfo.hasNextPage`) without a page.
+ */
 export function parseFirst(argument: string, first: number | null | undefined, max: number): number {
   if (first === null || first === undefined) return Math.min(DEFAULT_PAGE_SIZE, max);
-  if (!Number.isInteger(first) || first < 1 || first > max) throw badUserInput(argument, `an integer from 1 to ${max}`, first);
+  if (!Number.isInteger(first) || first < 0 || first > max) throw badUserInput(argument, `an integer from 0 to ${max}`, first);
   return first;
 }
 

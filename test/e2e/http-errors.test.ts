@@ -241,7 +241,7 @@ it('answers an unknown field with GRAPHQL_VALIDATION_FAILED naming it', async ()
 
 it('answers a bad argument with BAD_USER_INPUT naming the argument, the expectation and the value', async () => {
   const { json } = await post({ query: '{ loans(first: 100000) { totalCount } }' });
-  expect(json.errors![0]).toMatchObject({ message: 'first must be an integer from 1 to 500; got 100000', extensions: { code: 'BAD_USER_INPUT' } });
+  expect(json.errors![0]).toMatchObject({ message: 'first must be an integer from 0 to 500; got 100000', extensions: { code: 'BAD_USER_INPUT' } });
   const malformedId = await post({ query: '{ loan(id: "abc") { id } }' });
   expect(malformedId.json.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   expect(malformedId.json.errors![0]!.message).toContain('"abc"');

@@ -49,9 +49,9 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     ['{ loan(id: "0") { id } }', badInput('id must be a positive integer id such as "17533"; got "0"', 'id')],
     ['{ officer(id: "-5") { id } }', badInput('id must be a positive integer id such as "17533"; got "-5"', 'id')],
     ['{ customer(id: "99999999999999999999") { id } }', badInput('id must be a positive integer id such as "17533"; got "99999999999999999999"', 'id')],
-    ['{ loans(first: 0) { totalCount } }', badInput('first must be an integer from 1 to 500; got 0', 'first')],
-    ['{ loans(first: 501) { totalCount } }', badInput('first must be an integer from 1 to 500; got 501', 'first')],
-    ['{ officers(first: 1000) { totalCount } }', badInput('first must be an integer from 1 to 500; got 1000', 'first')],
+    ['{ loans(first: -1) { totalCount } }', badInput('first must be an integer from 0 to 500; got -1', 'first')],
+    ['{ loans(first: 501) { totalCount } }', badInput('first must be an integer from 0 to 500; got 501', 'first')],
+    ['{ officers(first: 1000) { totalCount } }', badInput('first must be an integer from 0 to 500; got 1000', 'first')],
     ['{ loans(after: "not a cursor") { totalCount } }', badInput('after must be a cursor returned by this list for the same orderBy; got "not a cursor"', 'after')],
     ['{ loans(filter: { dpdMin: 10, dpdMax: 5 }) { totalCount } }', badInput('filter.dpdMin must be at most filter.dpdMax (5); got 10', 'filter.dpdMin')],
     ['{ loans(filter: { dpdMax: -1 }) { totalCount } }', badInput('filter.dpdMax must be a non-negative integer; got -1', 'filter.dpdMax')],
@@ -68,7 +68,7 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     ['{ officers(filter: { search: "   " }) { totalCount } }', badInput('filter.search must be a non-empty part of an e-mail address or a name; got "   "', 'filter.search')],
     ['{ officer(id: "1") { topRiskLoans(limit: 101) { riskScore } } }', badInput('limit must be an integer from 1 to 100; got 101', 'limit')],
     ['{ loan(id: "1001") { dpdHistory(last: 0) { date } } }', badInput('last must be an integer from 1 to 366; got 0', 'last')],
-    ['{ officer(id: "1") { loans(first: 600) { totalCount } } }', badInput('first must be an integer from 1 to 500; got 600', 'first')],
+    ['{ officer(id: "1") { loans(first: 600) { totalCount } } }', badInput('first must be an integer from 0 to 500; got 600', 'first')],
   ])('%s', async (query, expected) => {
     expect(await singleError(query)).toEqual(expected);
   });

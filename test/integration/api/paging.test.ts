@@ -203,6 +203,29 @@ describe('other lists page the same way', () => {
   });
 });
 
+describe('first: 0 (Relay\'s count-only page)', () => {
+  const EMPTY = { edges: [], pageInfo: { startCursor: null, endCursor: null } };
+  it.each([
+    ['loans', '{ loans(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage startCursor endCursor } } }', (d: any) => d.loans, 72],
+    ['officers', '{ officers(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage startCursor endCursor } } }', (d: any) => d.officers, 6],
+    ['customers', '{ customers(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage startCursor endCursor } } }', (d: any) => d.customers, 25],
+    ['an officer\'s loans', '{ officer(id: "2") { loans(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage startCursor endCursor } } } }', (d: any) => d.officer.loans, 12],
+    ['the FIMR drilldown', '{ fimrLoans(first: 0, filter: { statuses: [ACTIVE, CLOSED, DEFAULTED] }) { totalCount edges { cursor } pageInfo { hasNextPage startCursor endCursor } } }', (d: any) => d.fimrLoans, null],
+  ])('%s: no rows, the count, and whether any row follows', async (_list, query, connectionOf, count) => {
+    const connection = connectionOf(await api.data(query));
+    expect({ edges: connection.edges, pageInfo: { startCursor: connection.pageInfo.startCursor, endCursor: connection.pageInfo.endCursor } }).toEqual(EMPTY);
+    if (count !== null) expect(connection.totalCount).toBe(count);
+    expect(connection.pageInfo.hasNextPage).toBe(connection.totalCount > 0);
+  });
+
+  it('the event histories answer an empty page too', async () => {
+    const data = await api.data<{ dpdTransitions: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } }; parChanges: { nodes: unknown[] } }>(
+      '{ dpdTransitions(first: 0) { nodes { id } pageInfo { hasNextPage } } parChanges(scope: BRANCH, first: 0) { nodes { id } } }',
+    );
+    expect([data.dpdTransitions.nodes, data.parChanges.nodes]).toEqual([[], []]);
+  });
+});
+
 /** The plan of `sql` when sorting and sequential scans are made prohibitively expensive (an index must give the order). */
 function planWithoutSorting(sql: string): Promise<string> {
   return planWith(api.dbs.metrics.pool, ['enable_sort', 'enable_seqscan'], sql);

@@ -46,11 +46,13 @@ describe('cursors', () => {
 });
 
 describe('first', () => {
-  it('defaults to 50 (or the maximum when smaller) and accepts 1..max', () => {
+  it('defaults to 50 (or the maximum when smaller) and accepts 0..max', () => {
     expect(parseFirst('first', undefined, 500)).toBe(50);
     expect(parseFirst('first', null, 20)).toBe(20);
     expect(parseFirst('first', 500, 500)).toBe(500);
-    expect(() => parseFirst('first', 0, 500)).toThrow('first must be an integer from 1 to 500; got 0');
+    expect(parseFirst('first', 0, 500)).toBe(0);
+    expect(() => parseFirst('first', -1, 500)).toThrow('first must be an integer from 0 to 500; got -1');
+    expect(() => parseFirst('first', 2.5, 500)).toThrow('first must be an integer from 0 to 500; got 2.5');
   });
 });
 
