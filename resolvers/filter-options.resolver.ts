@@ -6,12 +6,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Field, FieldResolver, Info, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { FILTER_LISTS, type FilterListKey } from '../loaders/filter-options.metrics';
 import type { AppContext } from '../src/context';
-import { Wave } from './enums';
+import { LoanStatus, Wave } from './enums';
 import { Officer, preloadOfficers } from './officer.type';
 import { takePreloaded } from './preloaded';
 import { selectedFields } from './selection';
 
 const WAVES = new Set<string>(Object.values(Wave));
+const STATUSES = new Set<string>(Object.values(LoanStatus));
 
 @ObjectType({ description: 'Values the dashboard offers in its filter dropdowns: distinct, non-blank, sorted; from the loans of dashboard-visible officers unless said otherwise.' })
 export class FilterOptions {
@@ -33,7 +34,7 @@ export class FilterOptions {
   @Field(() => [String], { description: 'User types of the visible officers.' })
   userTypes: string[] = [];
 
-  @Field(() => [String], { description: 'Normalised statuses.' })
+  @Field(() => [LoanStatus], { description: 'Statuses of the loans, as the `statuses` filter takes them.' })
   statuses: string[] = [];
 
   @Field(() => [String], { description: 'Raw Django statuses (blank ones are chosen with `missing: true`).' })
@@ -66,8 +67,9 @@ export class FilterOptionsResolver {
   ): Promise<FilterOptions> {
     const lists = await ctx.loaders.filterOptions(listsSelected(info), { regions: regions ?? undefined, branches: branches ?? undefined });
     const options = Object.assign(new FilterOptions(), lists);
-    // An existing seedsmetrics database may hold spellings the Wave enum does not know (D13): they cannot be chosen.
+    // An existing seedsmetrics database may hold spellings the enums do not know (D13): they cannot be chosen.
     options.waves = options.waves.filter((wave) => WAVES.has(wave));
+    options.statuses = options.statuses.filter((status) => STATUSES.has(status));
     return options;
   }
 

@@ -370,7 +370,7 @@ export type FilterOptionsQueryVariables = Exact<{
 }>;
 
 
-export type FilterOptionsQuery = { filterOptions: { regions: Array<string>, branches: Array<string>, waves: Array<Wave>, channels: Array<string>, userTypes: Array<string>, statuses: Array<string>, djangoStatuses: Array<string>, loanTypes: Array<string>, verificationStatuses: Array<string>, verticalLeadEmails: Array<string>, officers: Array<{ id: string, name: string, email: string, branch: string, region: string }> } };
+export type FilterOptionsQuery = { filterOptions: { regions: Array<string>, branches: Array<string>, waves: Array<Wave>, channels: Array<string>, userTypes: Array<string>, statuses: Array<LoanStatus>, djangoStatuses: Array<string>, loanTypes: Array<string>, verificationStatuses: Array<string>, verticalLeadEmails: Array<string>, officers: Array<{ id: string, name: string, email: string, branch: string, region: string }> } };
 
 export type FimrDrilldownQueryVariables = Exact<{
   filter?: LoanFilterInput | null | undefined;

@@ -41,7 +41,7 @@ describe('filterOptions (§6 row 20)', () => {
       waves: ['WAVE_1', 'WAVE_2'],
       channels: ['AJO', 'PARTNER'],
       userTypes: ['AGENT', 'STAFF_AGENT'],
-      statuses: ['Active', 'Closed', 'Defaulted'],
+      statuses: ['ACTIVE', 'CLOSED', 'DEFAULTED'],
       djangoStatuses: ['OPEN', 'PAST_MATURITY'],
       loanTypes: ['AJO', 'BNPL'],
       verificationStatuses: ['PENDING', 'VERIFIED'],
@@ -49,6 +49,18 @@ describe('filterOptions (§6 row 20)', () => {
       officers: [{ id: '22', name: 'Bayo' }, { id: '21', name: 'Zainab' }],
     });
     expect(counts).toEqual({ django: 1, metrics: 1 });
+  });
+
+  it('offers statuses and waves as the loans filter takes them: each one offered picks loans', async () => {
+    const { filterOptions } = await api.data<{ filterOptions: { statuses: string[]; waves: string[] } }>(`{ filterOptions { statuses waves } }`);
+    for (const status of filterOptions.statuses) {
+      const data = await api.data<{ loans: { totalCount: number } }>(`query ($s: [LoanStatus!]) { loans(filter: { statuses: $s }) { totalCount } }`, { s: [status] });
+      expect([status, data.loans.totalCount > 0]).toEqual([status, true]);
+    }
+    for (const wave of filterOptions.waves) {
+      const data = await api.data<{ loans: { totalCount: number } }>(`query ($w: [Wave!]) { loans(filter: { waves: $w }) { totalCount } }`, { w: [wave] });
+      expect([wave, data.loans.totalCount > 0]).toEqual([wave, true]);
+    }
   });
 
   it('reads only the lists selected; regions narrow branches and officers, branches narrow officers', async () => {
