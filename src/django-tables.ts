@@ -27,3 +27,9 @@ export async function djangoTablesProblem(db: Queryable): Promise<string | undef
   if (unreadable.length > 0) return `this role may not SELECT from ${unreadable.join(', ')}`;
   return undefined;
 }
+
+/** Which of Django's tables `db` holds (in its search path): any means it is the Django database, not seedsmetrics. */
+export async function djangoTablesIn(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(`SELECT t AS name FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NOT NULL`, [DJANGO_TABLES]);
+  return rows.map((r) => r.name);
+}

@@ -11,7 +11,7 @@
  */
 import { ConfigError, redactUrl, type Config } from './config';
 import type { Databases } from './databases';
-import { DJANGO_TABLES, djangoTablesProblem } from './django-tables';
+import { djangoTablesIn, djangoTablesProblem } from './django-tables';
 import { isZoneKnownToPostgres, type Queryable } from './engine/clock';
 import type { Logger } from './logger';
 
@@ -60,8 +60,7 @@ async function checkMetricsDatabase(pool: Queryable, url: string): Promise<void>
   const variable = 'METRICS_DATABASE_URL';
   let djangoTables: string[];
   try {
-    const { rows } = await pool.query<{ name: string }>(`SELECT t AS name FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NOT NULL`, [DJANGO_TABLES]);
-    djangoTables = rows.map((r) => r.name);
+    djangoTables = await djangoTablesIn(pool);
   } catch (error) {
     throw new ConfigError(variable, 'a database the gateway can connect to', redactUrl(url), messageOf(error));
   }

@@ -55,3 +55,14 @@ it('exits 1 naming the database when it cannot migrate it', async () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toBe(`db:migrate failed on ${redactUrl(missing)}: database "${name}_absent" does not exist\n`);
 }, 300_000);
+
+it("refuses to migrate the Django database (the two URLs swapped), writing nothing into it", async () => {
+  const tablesOf = async (): Promise<number> => (await dbs.django.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`)).rows[0]!.n;
+  const before = await tablesOf();
+  const result = await runCli('src/cli/migrate.ts', [], { DJANGO_DATABASE_URL: url, METRICS_DATABASE_URL: dbs.djangoUrl });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(
+    new RegExp(`^db:migrate failed on ${redactUrl(dbs.djangoUrl).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: METRICS_DATABASE_URL must be the seedsmetrics database, not the Django database; got ".*" \\(it holds Django's tables accounts_customuser, .*\\)\\n$`),
+  );
+  expect(await tablesOf()).toBe(before);
+}, 300_000);
