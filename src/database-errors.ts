@@ -28,11 +28,18 @@ const SERVER_UNAVAILABLE_STATES = new Set([
   '53300', // too_many_connections
 ]);
 
+/**
+ * object_not_in_prerequisite_state, as the server answers a new connection to a database an operator closed
+ * (`ALTER DATABASE … ALLOW_CONNECTIONS false`, maintenance); the state has other meanings, told apart by the message.
+ */
+const CLOSED_DATABASE = { code: '55000', message: /is not currently accepting connections/ };
+
 function classifyOne(error: unknown): Unavailability | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { message, code } = error as { message?: unknown; code?: unknown };
   if (code === '57014') return 'timeout'; // query_canceled: statement_timeout (or an operator's cancel)
   if (typeof code === 'string' && (code.startsWith('08') || SERVER_UNAVAILABLE_STATES.has(code) || NETWORK_CODES.has(code))) return 'unreachable';
+  if (code === CLOSED_DATABASE.code && typeof message === 'string' && CLOSED_DATABASE.message.test(message)) return 'unreachable';
   if (typeof message !== 'string') return undefined;
   if (TIMEOUT_MESSAGES.some((text) => message.startsWith(text))) return 'timeout';
   if (BROKEN_CONNECTION_MESSAGES.includes(message)) return 'unreachable';

@@ -21,6 +21,8 @@ describe('databaseUnavailability', () => {
     [pgError('terminating connection due to administrator command', '57P01'), 'unreachable'],
     [pgError('the database system is starting up', '57P03'), 'unreachable'],
     [pgError('sorry, too many clients already', '53300'), 'unreachable'],
+    // ALTER DATABASE … ALLOW_CONNECTIONS false (maintenance); the same SQLSTATE with another message is not (below).
+    [pgError('database "django" is not currently accepting connections', '55000'), 'unreachable'],
     // drizzle wraps the driver's error in its own, the driver's as `cause`.
     [new Error('Failed query: select 1', { cause: pgError('canceling statement due to statement timeout', '57014') }), 'timeout'],
   ])('%s is the database being unavailable (%s)', (error, kind) => {
@@ -30,6 +32,7 @@ describe('databaseUnavailability', () => {
   it.each([
     pgError('relation "loans" does not exist', '42P01'),
     pgError('cannot execute INSERT in a read-only transaction', '25006'),
+    pgError('cannot refresh materialized view "m" concurrently', '55000'),
     new Error('Cannot use a pool after calling end on the pool'),
     new TypeError("Cannot read properties of undefined (reading 'id')"),
     'a string',
