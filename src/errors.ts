@@ -92,6 +92,18 @@ function withoutHttp(formatted: GraphQLFormattedError, code: string): GraphQLFor
   return { ...formatted, extensions: { ...extensions, code } };
 }
 
+/**
+ * The `extensions.code` a caller receives for `error` (what formatError makes of it), for the logs that name the
+ * codes an operation answered with: a database that did not answer is DATABASE_UNAVAILABLE, not an internal error.
+ */
+export function responseCodeOf(error: GraphQLError): string {
+  const code = error.extensions['code'];
+  if (typeof code === 'string' && CALLER_ERROR_CODES.has(code)) return code;
+  if (hasCallerStatus(error)) return 'BAD_REQUEST';
+  if (databaseUnavailability(originalOf(error)) !== undefined) return DATABASE_UNAVAILABLE;
+  return 'INTERNAL_SERVER_ERROR';
+}
+
 function originalOf(error: unknown): unknown {
   // Apollo and graphql-js wrap resolver errors in a GraphQLError whose originalError is the thrown value.
   if (error instanceof GraphQLError && error.originalError !== undefined) return error.originalError;

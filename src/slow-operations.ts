@@ -11,6 +11,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { usageReportingSignature } from '@apollo/utils.usagereporting';
 import type { AppContext } from './context';
+import { responseCodeOf } from './errors';
 import type { Logger } from './logger';
 import { operationNameLabels } from './operation-metrics';
 import { RepeatedFailures } from './repeated-failures';
@@ -44,7 +45,7 @@ export function slowOperationLogPlugin(options: SlowOperationLogOptions): Apollo
               durationMs: Math.round(durationMs),
               signature: usageReportingSignature(document, operationName ?? ''),
               variables: Object.keys(request.variables ?? {}),
-              errors: (errors ?? []).map((error) => error.extensions['code'] ?? 'INTERNAL_SERVER_ERROR'),
+              errors: (errors ?? []).map(responseCodeOf),
               viewer: contextValue.viewer?.id ?? null,
               slowSinceLastLine: line.failuresSinceLastLine,
             },

@@ -6,12 +6,19 @@ import { FAILURE_LOG_INTERVAL_MS } from '../../../src/repeated-failures';
 import { slowOperationLogPlugin } from '../../../src/slow-operations';
 import { memoryLogger } from '../../support/memory-logger';
 
-const typeDefs = 'type Query { customer(phone: String, first: Int): String, refused: String }';
+const typeDefs = 'type Query { customer(phone: String, first: Int): String, refused: String, unavailable: String, broken: String }';
 const resolvers = {
   Query: {
     customer: () => 'Ada',
     refused: () => {
       throw new GraphQLError('no', { extensions: { code: 'BAD_USER_INPUT' } });
+    },
+    // As pg fails a statement when the database is closed to connections, and as a bug fails.
+    unavailable: () => {
+      throw Object.assign(new Error('database "django" is not currently accepting connections'), { code: '55000' });
+    },
+    broken: () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'id')");
     },
   },
 };
@@ -52,6 +59,12 @@ describe('with a threshold of 0 (every operation is slow)', () => {
       }),
     ]);
     expect(JSON.stringify(s.lines)).not.toMatch(/0803|0809/);
+  });
+
+  it('names the codes the caller received: a database that did not answer is DATABASE_UNAVAILABLE, not an internal error', async () => {
+    const before = s.lines.length;
+    await s.run('query Outage { unavailable broken refused }');
+    expect(s.lines.slice(before).map((line) => line['errors'])).toEqual([['DATABASE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'BAD_USER_INPUT']]);
   });
 
   it('logs one line per operation name and minute, the next one counting those held back', async () => {
