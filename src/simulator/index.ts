@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { lagosDayOf, nextBusinessDay, nthBusinessDay, formatDay } from '../seed/calendar';
 import { divRound, koboToNaira } from '../seed/money';
 import { Prng } from '../seed/prng';
@@ -217,12 +218,21 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     running = next;
     return next;
   };
+  // While Django is down every tick fails the same way: one line per cause and minute, and one when ticks work again.
+  const failures = new RepeatedFailures();
   const schedule = (): void => {
     if (stopped) return;
     timer = setTimeout(() => {
       tick().then(
-        (result) => options.log.debug({ ...result }, 'simulator tick'),
-        (error: unknown) => options.log.warn({ err: error }, 'simulator tick failed; trying again next tick'),
+        (result) => {
+          const run = failures.succeeded();
+          if (run !== undefined) options.log.info({ ...run }, 'simulator ticks work again');
+          options.log.debug({ ...result }, 'simulator tick');
+        },
+        (error: unknown) => {
+          const line = failures.failed(causeKey(error));
+          if (line !== undefined) options.log.warn({ err: error, ...line }, 'simulator tick failed; trying again next tick');
+        },
       ).finally(schedule);
     }, options.intervalMs);
     timer.unref?.();

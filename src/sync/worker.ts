@@ -206,6 +206,7 @@ export class SyncWorker {
   private stopping = false;
   private wake: (() => void) | null = null;
   private waitingLogged = false;
+  private lockAnnounced = false;
   private openLoansRecomputedFor: string | null = null;
   /** Per entity: versions this worker committed inside the current overlap window (see copyEntity). */
   private readonly seen = new Map<SyncEntity, Map<string, string>>();
@@ -355,7 +356,10 @@ export class SyncWorker {
         if (await tryLock(client)) {
           this.client = client;
           this.waitingLogged = false;
-          this.log.info({ lock: SYNC_LOCK_NAME, key: SYNC_LOCK_KEY }, 'sync worker holds the advisory lock');
+          // Said once: after a failed cycle the lock is taken again on a new connection every cycle until the
+          // databases answer, and the failure's own (rate-limited) line says what goes on meanwhile.
+          if (!this.lockAnnounced) this.log.info({ lock: SYNC_LOCK_NAME, key: SYNC_LOCK_KEY }, 'sync worker holds the advisory lock');
+          this.lockAnnounced = true;
           return client;
         }
         const holder = await lockHolder(client);

@@ -5,6 +5,8 @@ import { generateDemoData } from '../../../src/seed/generate';
 import { writeDemoData } from '../../../src/seed/write';
 import { startSimulator, type Simulator, type TickResult } from '../../../src/simulator';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { freePort } from '../../support/free-port';
+import { memoryLogger } from '../../support/memory-logger';
 import { loanFacts } from './loan-facts';
 
 const AS_OF = '2025-11-20';
@@ -129,6 +131,22 @@ describe('the live simulator', () => {
     let open = await sessions();
     for (const until = Date.now() + 10_000; open > 0 && Date.now() < until; open = await sessions()) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(open).toBe(0);
+  });
+
+  it('while its database refuses every tick, says so once a minute, not once a tick', async () => {
+    const { log, lines } = memoryLogger();
+    // A port nothing listens on: each tick's connection is refused, as while Django is down.
+    simulator = startSimulator({ djangoWriterUrl: `postgres://postgres@127.0.0.1:${await freePort()}/django`, intervalMs: 10, seed: 3, log });
+    const deadline = Date.now() + 20_000;
+    while (lines.filter((l) => l.msg === 'simulator tick failed; trying again next tick').length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300)); // ~30 more ticks, all refused
+    await simulator.stop();
+    simulator = undefined;
+    const failed = lines.filter((l) => l.msg === 'simulator tick failed; trying again next tick');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ level: 40, failuresSinceLastLine: 0, err: expect.objectContaining({ code: 'ECONNREFUSED' }) });
   });
 
   it('moves loans between DPD buckets: catch-up payments pull delinquent loans back', async () => {

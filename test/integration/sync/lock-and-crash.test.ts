@@ -1,9 +1,11 @@
 /** One worker at a time (advisory lock), and a worker killed in the middle of a batch loses and duplicates nothing. */
-import type pg from 'pg';
+import pg from 'pg';
 import { recomputeLoans } from '../../../src/engine/recompute';
 import { SyncLockBusyError, SYNC_LOCK_KEY } from '../../../src/sync/lock';
 import type { RecomputeSteps } from '../../../src/sync/recompute';
 import { validate } from '../../../src/sync/validate';
+import { freePort } from '../../support/free-port';
+import { memoryLogger } from '../../support/memory-logger';
 import { syncHarness, waitFor, type SyncHarness } from './harness';
 
 let h: SyncHarness;
@@ -163,4 +165,17 @@ describe('killing the worker in the middle of a batch', () => {
     expect(again.rowsWritten).toBe(0);
     await expectExactCopy();
   });
+});
+
+it('says it holds the lock once, not again at every cycle that takes it anew after a failure (Django down)', async () => {
+  const { log, lines } = memoryLogger();
+  // A Django pool whose every connection is refused: each cycle fails and the next takes the lock on a new connection.
+  const down = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/django`, connectionTimeoutMillis: 2_000 });
+  try {
+    const worker = h.worker({ djangoPool: down, log });
+    for (let cycle = 0; cycle < 3; cycle += 1) await expect(worker.runOnce()).rejects.toThrow(/ECONNREFUSED|connect/);
+    expect(lines.filter((line) => line.msg === 'sync worker holds the advisory lock')).toHaveLength(1);
+  } finally {
+    await down.end();
+  }
 });
