@@ -10,6 +10,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTP
 import type { AuthConfig } from './config';
 import type { Viewer } from './context';
 import type { Logger } from './logger';
+import { causeKey, RepeatedFailures } from './repeated-failures';
 
 /** Roles of the anonymous reader, and of a token that carries no `roles` claim. */
 const DEFAULT_ROLES: readonly string[] = Object.freeze(['reader']);
@@ -38,7 +39,7 @@ export class AuthenticationError extends Error {
     super(message);
     this.name = 'AuthenticationError';
     this.code = status === 401 ? 'UNAUTHENTICATED' : 'AUTHENTICATION_UNAVAILABLE';
-    this.headers = status === 401 ? { 'www-authenticate': `Bearer realm="${REALM}"${tokenGiven ? ', error="invalid_token"' : ''}` } : { 'retry-after': '5' };
+    this.headers = status === 401 ? { 'www-authenticate': `Bearer realm="${REALM}"${tokenGiven ? ', error="invalid_token"' : ''}` } : { 'retry-after': String(KEY_SET_RETRY_AFTER_S) };
   }
 }
 
@@ -57,6 +58,11 @@ export const NO_AUTHENTICATION: Authenticator = {
   enabled: false,
   authenticate: async () => ({ viewer: ANONYMOUS_VIEWER, expiresAt: undefined }),
 };
+
+/** The refusal while the signing keys cannot be read: the caller's token may be fine. */
+function keySetUnreadable(): AuthenticationError {
+  return new AuthenticationError(503, 'Authentication is unavailable: the signing keys could not be read; try again shortly');
+}
 
 function refused(message: string, tokenGiven = true): AuthenticationError {
   return new AuthenticationError(401, message, tokenGiven);
@@ -109,7 +115,7 @@ function explain(error: unknown, token: string, config: AuthConfig, algorithms: 
     return refused(`The bearer token must be a JWS compact JWT (header.claims.signature, base64url JSON); got one that does not parse (${error.message})`);
   }
   // Anything else is the key source failing (the JWKS could not be fetched or read), not the caller.
-  return new AuthenticationError(503, 'Authentication is unavailable: the signing keys could not be read; try again shortly');
+  return keySetUnreadable();
 }
 
 function rolesOf(payload: JWTPayload): readonly string[] {
@@ -121,8 +127,17 @@ function rolesOf(payload: JWTPayload): readonly string[] {
   return roles as string[];
 }
 
-/** `log` hears why the signing keys could not be read (the caller only learns that they could not). */
-export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn'>): Authenticator {
+/**
+ * Seconds a caller is told to wait when the signing keys could not be read, and for which the key set is not asked
+ * again: while the identity provider is down, every request fetched it anew (and logged a line).
+ */
+const KEY_SET_RETRY_AFTER_S = 5;
+
+/**
+ * `log` hears why the signing keys could not be read (the caller only learns that they could not), once a minute
+ * per cause while it lasts, and when they can be read again; `now` is the clock of both waits.
+ */
+export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn' | 'info'>, now: () => number = Date.now): Authenticator {
   if (config.jwtSecret === undefined && config.jwksUrl === undefined) return NO_AUTHENTICATION;
   const algorithms = config.jwtSecret !== undefined ? HMAC_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
   const options = { algorithms, issuer: config.issuer, audience: config.audience };
@@ -148,18 +163,27 @@ export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn
     }
     return viewer;
   };
+  const keySetFailures = new RepeatedFailures(now);
+  let keySetUnreadableUntil = 0;
   return {
     enabled: true,
     async authenticate(authorization) {
       const token = bearerToken(authorization);
+      if (now() < keySetUnreadableUntil) throw keySetUnreadable();
       let payload: JWTPayload;
       try {
         payload = (await verify(token)).payload;
       } catch (error) {
         const refusal = explain(error, token, config, algorithms);
-        if (refusal.status === 503) log?.warn({ err: error }, 'could not read the signing keys at AUTH_JWKS_URL');
+        if (refusal.status === 503) {
+          keySetUnreadableUntil = now() + KEY_SET_RETRY_AFTER_S * 1000;
+          const line = keySetFailures.failed(causeKey(error));
+          if (line !== undefined) log?.warn({ err: error, ...line }, 'could not read the signing keys at AUTH_JWKS_URL');
+        }
         throw refusal;
       }
+      const outage = keySetFailures.succeeded();
+      if (outage !== undefined) log?.info({ ...outage }, 'the signing keys at AUTH_JWKS_URL can be read again');
       if (typeof payload.sub !== 'string' || payload.sub === '') {
         throw refused(`The bearer token must carry a "sub" claim naming the caller; got ${JSON.stringify(payload.sub) ?? 'none'}`);
       }

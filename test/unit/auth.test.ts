@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import { ANONYMOUS_VIEWER, AuthenticationError, createAuthenticator, NO_AUTHENTICATION, type Authenticator } from '../../src/auth';
 import type { AuthConfig } from '../../src/config';
+import { memoryLogger } from '../support/memory-logger';
 
 const SECRET = 'a-shared-secret-of-forty-characters-long';
 const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined };
@@ -117,12 +118,14 @@ describe("authentication with an identity provider's key set (AUTH_JWKS_URL)", (
   let signingKey: KeyLike;
   let answerWith: 'keys' | 'failure' = 'keys';
   let publishedKeys: object;
+  let fetches = 0;
 
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     signingKey = privateKey;
     publishedKeys = { keys: [{ ...(await exportJWK(publicKey)), kid: 'key-1', alg: 'ES256', use: 'sig' }] };
     server = http.createServer((_request, response) => {
+      fetches += 1;
       response.statusCode = answerWith === 'keys' ? 200 : 500;
       response.setHeader('content-type', 'application/json');
       response.end(answerWith === 'keys' ? JSON.stringify(publishedKeys) : '{"error":"down"}');
@@ -156,5 +159,24 @@ describe("authentication with an identity provider's key set (AUTH_JWKS_URL)", (
       message: 'Authentication is unavailable: the signing keys could not be read; try again shortly',
       headers: { 'retry-after': '5' },
     });
+  });
+
+  it('while the key set cannot be read, asks for it again only after Retry-After, logs once, and says when it is back', async () => {
+    answerWith = 'failure';
+    const { log, lines } = memoryLogger();
+    const clock = { now: 1_000_000 };
+    const authenticator = createAuthenticator({ ...OFF, jwksUrl }, log, () => clock.now);
+    const token = `Bearer ${await signed('key-1')}`;
+    fetches = 0;
+    for (let i = 0; i < 5; i += 1) expect((await refusal(authenticator, token)).status).toBe(503);
+    expect(fetches).toBe(1);
+    clock.now += 5_000;
+    expect((await refusal(authenticator, token)).status).toBe(503);
+    expect(fetches).toBe(2);
+    expect(lines.filter((l) => l.msg === 'could not read the signing keys at AUTH_JWKS_URL')).toHaveLength(1);
+    answerWith = 'keys';
+    clock.now += 5_000;
+    await expect(authenticator.authenticate(token)).resolves.toMatchObject({ viewer: { id: 'dashboard' } });
+    expect(lines.filter((l) => l.msg === 'the signing keys at AUTH_JWKS_URL can be read again')).toEqual([expect.objectContaining({ level: 30, failures: 2, failingForMs: 10_000 })]);
   });
 });
