@@ -272,7 +272,9 @@ function origins(env: Env, name: string): string[] {
 
 /** Hides a password before a URL is echoed in an error or a log line. */
 export function redactUrl(raw: string): string {
-  return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  // The password runs to the last '@' (it may hold an unencoded '@', '/' or '#'; a later '@' elsewhere hides more,
+  // never less), and may also come as a query parameter (password=, sslpassword=).
+  return raw.replace(/(\/\/[^:/@]+:).*@/, '$1***@').replace(/([?&][^=&#]*password=)[^&#]*/gi, '$1***');
 }
 
 /** An HMAC key shorter than the hash (256 bits) weakens HS256; the value is never echoed. */

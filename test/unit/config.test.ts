@@ -68,6 +68,8 @@ describe('loadConfig', () => {
     [{ ...urls, METRICS_DATABASE_URL: 'postgres://h:5432' }, 'METRICS_DATABASE_URL must be a URL that names a database (postgres://host/dbname); got "postgres://h:5432"'],
     [{ ...urls, DJANGO_DATABASE_URL: 'postgres://u:secretpw@127.0.0.1:99999/db' }, 'DJANGO_DATABASE_URL must be a URL whose port is a number from 1 to 65535; got "postgres://u:***@127.0.0.1:99999/db"'],
     [{ ...urls, METRICS_DATABASE_URL: 'postgres://u@h:0/db' }, 'METRICS_DATABASE_URL must be a URL whose port is a number from 1 to 65535; got "postgres://u@h:0/db"'],
+    [{ ...urls, DJANGO_DATABASE_URL: 'postgres://u:p@ss@h:99999/db' }, 'DJANGO_DATABASE_URL must be a URL whose port is a number from 1 to 65535; got "postgres://u:***@h:99999/db"'],
+    [{ ...urls, DJANGO_DATABASE_URL: 'postgres://u@h:99999/db?password=topsecret&sslmode=disable' }, 'DJANGO_DATABASE_URL must be a URL whose port is a number from 1 to 65535; got "postgres://u@h:99999/db?password=***&sslmode=disable"'],
     [{ ...urls, METRICS_DATABASE_URL: 'postgres://u:p#w@h/db' }, 'METRICS_DATABASE_URL must be a postgres:// or postgresql:// URL (with special characters in the user name and password percent-encoded); got "postgres://u:***@h/db"'],
     [
       { ...urls, DJANGO_DATABASE_URL: 'postgres://u:pw@h/db?sslmode=bogus' },
