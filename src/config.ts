@@ -327,8 +327,10 @@ function isoDate(env: Env, name: string): string | undefined {
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
-  return raw as T;
+  // Any letter case, as the booleans and BUSINESS_TZ take it (LOG_LEVEL=INFO).
+  const value = allowed.find((option) => option.toLowerCase() === raw.toLowerCase());
+  if (value === undefined) throw new ConfigError(name, `one of ${allowed.join(', ')}`, raw);
+  return value;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -347,12 +349,14 @@ export function loadConfig(env: Env = process.env): Config {
   const maxLagMs = integer(env, 'SYNC_MAX_LAG_MS', 120_000, 1000, 86_400_000);
   const editScanIntervalMs = integer(env, 'SYNC_EDIT_SCAN_INTERVAL_MS', 30_000, 0, 86_400_000);
   // The sync lag counts from the last cycle's edit scan: an interval this long would read as degraded between them.
-  if (syncIntervalMs >= maxLagMs) {
-    throw new ConfigError('SYNC_INTERVAL_MS', `an integer below SYNC_MAX_LAG_MS (${maxLagMs})`, String(syncIntervalMs));
-  }
-  if (editScanIntervalMs >= maxLagMs) {
-    throw new ConfigError('SYNC_EDIT_SCAN_INTERVAL_MS', `an integer below SYNC_MAX_LAG_MS (${maxLagMs})`, String(editScanIntervalMs));
-  }
+  // Whichever of the pair was set is named; with both set, the interval (the lag bounds it).
+  const below = (name: string, value: number): void => {
+    if (value < maxLagMs) return;
+    if (text(env, name) === undefined) throw new ConfigError('SYNC_MAX_LAG_MS', `an integer above ${name} (${value}, its default)`, String(maxLagMs));
+    throw new ConfigError(name, `an integer below SYNC_MAX_LAG_MS (${maxLagMs})`, String(value));
+  };
+  below('SYNC_INTERVAL_MS', syncIntervalMs);
+  below('SYNC_EDIT_SCAN_INTERVAL_MS', editScanIntervalMs);
   return {
     djangoDatabaseUrl,
     metricsDatabaseUrl,

@@ -58,6 +58,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
     expect(loadConfig({ CORS_ORIGINS: 'https://dashboard.seeds.test, http://localhost:5173' }).corsOrigins).toEqual(['https://dashboard.seeds.test', 'http://localhost:5173']);
     expect(loadConfig({ SYNC_EDIT_SCAN_INTERVAL_MS: '200000', SYNC_MAX_LAG_MS: '600000' }).sync).toMatchObject({ editScanIntervalMs: 200000, maxLagMs: 600000 });
+    // In any letter case, as the booleans and BUSINESS_TZ.
+    expect(loadConfig({ LOG_LEVEL: 'INFO' }).logLevel).toBe('info');
   });
 
   it.each([
@@ -92,6 +94,9 @@ describe('loadConfig', () => {
     [{ SYNC_EDIT_SCAN_INTERVAL_MS: '60000', SYNC_MAX_LAG_MS: '30000' }, 'SYNC_EDIT_SCAN_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (30000); got "60000"'],
     [{ SYNC_INTERVAL_MS: '600000', SYNC_MAX_LAG_MS: '120000' }, 'SYNC_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (120000); got "600000"'],
     [{ SYNC_INTERVAL_MS: '120000' }, 'SYNC_INTERVAL_MS must be an integer below SYNC_MAX_LAG_MS (120000); got "120000"'],
+    // The lag alone set too low: it is the one named, beside the default it must exceed.
+    [{ SYNC_MAX_LAG_MS: '1000' }, 'SYNC_MAX_LAG_MS must be an integer above SYNC_INTERVAL_MS (2000, its default); got "1000"'],
+    [{ SYNC_MAX_LAG_MS: '20000' }, 'SYNC_MAX_LAG_MS must be an integer above SYNC_EDIT_SCAN_INTERVAL_MS (30000, its default); got "20000"'],
     [{ HOST: 'not a host!' }, 'HOST must be an IP address or host name of this machine to listen on, such as 0.0.0.0, 127.0.0.1, :: or localhost; got "not a host!"'],
     [{ HOST: '[::1]' }, 'HOST must be an IP address or host name of this machine to listen on, such as 0.0.0.0, 127.0.0.1, :: or localhost; got "[::1]"'],
     [{ HOST: 'http://localhost' }, 'HOST must be an IP address or host name of this machine to listen on, such as 0.0.0.0, 127.0.0.1, :: or localhost; got "http://localhost"'],
