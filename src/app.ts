@@ -17,7 +17,7 @@ import { observeApp } from './observability';
 import { buildAppSchema } from './schema';
 import { checkReadiness, probeDatabases } from './readiness';
 import { ensureDemoData } from './seed/demo';
-import { ListenError, startGatewayServer, type GatewayServer, type ServerOptions } from './server';
+import { ListenError, probeListen, startGatewayServer, type GatewayServer, type ServerOptions } from './server';
 import { runStartupChecks } from './startup-checks';
 import { createAuthenticator } from './auth';
 import { startSimulator } from './simulator';
@@ -71,6 +71,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   };
 
   try {
+    try {
+      await probeListen(config.host, config.port);
+    } catch (error) {
+      throw error instanceof ListenError ? listenConfigError(error) : error;
+    }
     const dbs = await createDatabases(config, (message) => log.trace({ component: 'postgres' }, message.trim()));
     stoppers.push({ name: 'databases', stop: () => dbs.close() });
     await runStartupChecks(dbs, config, log);

@@ -88,6 +88,17 @@ export class ListenError extends Error {
   }
 }
 
+/**
+ * Listens on host:port and closes again at once: start-up asks this before it writes anything (migrations, demo
+ * data), so a port in use or a host that is not this machine's fails in a second, not after the demo is seeded.
+ * The real listen reports them too, should another process take the port in between.
+ */
+export async function probeListen(host: string, port: number): Promise<void> {
+  const probe = http.createServer();
+  await listen(probe, host, port);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
 function listen(httpServer: http.Server, host: string, port: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException): void => reject(new ListenError(host, port, error.code, error.message));

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { redactUrl } from '../../src/config';
 import { repoRoot } from '../../src/paths';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
+import pg from 'pg';
+import { createEmptyDatabase, createTestDatabases, type TestDatabases } from '../support/databases';
 import { embeddedGatewayEnv, postgresProcessesUsing, scratchDataDir } from '../support/embedded-processes';
 import { freePort } from '../support/free-port';
 import { withDatabase } from '../support/test-env';
@@ -169,9 +170,22 @@ describe('values found unusable at start-up, against configured databases', () =
     return result.stderr;
   }
 
-  it('a PORT another process listens on', async () => {
-    const stderr = expectOneLine(await start({ PORT: String(takenPort) }));
-    expect(stderr).toBe(`Configuration error: PORT must be a port no other process listens on; got "${takenPort}" (listen EADDRINUSE: address already in use 127.0.0.1:${takenPort})\n`);
+  it('a PORT another process listens on, before anything is written', async () => {
+    const empty = await createEmptyDatabase('port_taken');
+    try {
+      const stderr = expectOneLine(await start({ PORT: String(takenPort), METRICS_DATABASE_URL: empty.url }));
+      expect(stderr).toBe(`Configuration error: PORT must be a port no other process listens on; got "${takenPort}" (listen EADDRINUSE: address already in use 127.0.0.1:${takenPort})\n`);
+      // Not migrated: the port was tried first.
+      const client = new pg.Client({ connectionString: empty.url });
+      await client.connect();
+      try {
+        expect((await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`)).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await empty.drop();
+    }
   }, 60_000);
 
   it('a HOST that is not an address of this machine, or does not resolve', async () => {
