@@ -41,6 +41,11 @@ function assertUsableDataDir(dataDir: string): void {
   try {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     fs.accessSync(fs.existsSync(dataDir) ? dataDir : path.dirname(dataDir), fs.constants.W_OK);
+    if (!fs.existsSync(dataDir)) {
+      // Root passes the access check anywhere, but /sys or /proc still refuse a directory: create it once to know.
+      fs.mkdirSync(dataDir);
+      fs.rmdirSync(dataDir);
+    }
   } catch (error) {
     throw new ConfigError(DATA_DIR_VARIABLE, 'a directory this process can create and write', dataDir, (error as Error).message);
   }

@@ -34,6 +34,9 @@ it('refuses a data directory under a regular file, naming the file', async () =>
 it('refuses a data directory this process cannot create, with the operating system\'s reason', async () => {
   const error = await refusal('/sys/no-such-dir/pg');
   expect(error.message).toMatch(/^EMBEDDED_PG_DATA_DIR must be a directory this process can create and write; got "\/sys\/no-such-dir\/pg" \((EPERM|EACCES|ENOENT|EROFS): [^\n]*mkdir '\/sys\/no-such-dir'\)$/);
+  // Directly under a directory that exists and that root may write by its mode, yet refuses new directories.
+  const direct = await refusal('/sys/no-such-dir');
+  expect(direct.message).toMatch(/^EMBEDDED_PG_DATA_DIR must be a directory this process can create and write; got "\/sys\/no-such-dir" \((EPERM|EACCES|ENOENT|EROFS): [^\n]*mkdir '\/sys\/no-such-dir'\)$/);
 });
 
 it('refuses, and keeps, a directory that holds other files and no PostgreSQL data', async () => {
