@@ -1,7 +1,8 @@
 /**
  * A small RFC 4180 CSV reader for spreadsheet exports: quoted fields (with commas, doubled quotes and line breaks
  * inside), LF / CRLF / CR line ends, a leading UTF-8 byte-order mark, blank lines skipped. A malformed record is
- * reported with its line number and the reader carries on with the next line.
+ * reported with its line number and the reader carries on with the next line (the next physical line, when the
+ * record's quote ran over line breaks before it failed).
  */
 
 export interface CsvRecord {
@@ -51,6 +52,7 @@ export function parseCsv(text: string): CsvParseResult {
 
   while (pos < n) {
     const startLine = line;
+    const recordStart = pos;
     if (lineBreak()) continue; // blank line
     const fields: string[] = [];
     let problem: string | undefined;
@@ -108,6 +110,16 @@ export function parseCsv(text: string): CsvParseResult {
       break;
     }
     if (problem) {
+      if (line > startLine) {
+        // A quote that ran over line breaks and then failed was most likely never meant to: report its line alone and
+        // read on from the next one, rather than swallow every line up to the next quote unreported.
+        const over = line === startLine + 1 ? `line ${line}` : `lines ${startLine + 1}–${line}`;
+        problems.push({ line: startLine, reason: `${problem} (its quote runs on over ${over}: this line is reported alone and those read on their own)` });
+        pos = recordStart;
+        line = startLine;
+        skipLine();
+        continue;
+      }
       problems.push({ line: startLine, reason: problem });
       skipLine();
       continue;

@@ -62,6 +62,20 @@ describe('parseCsv', () => {
     ]);
   });
 
+  it('reports a quote left open alone and reads the lines after it, which it used to swallow up to the next quote', () => {
+    const { records, problems } = parseCsv('email,name\n"a@x.ng,Ada\nb@x.ng,Bayo\nc@x.ng,Chidi\nd@x.ng,"EZE, Kunle"\n"e@x.ng,Efe');
+    expect(records).toEqual([
+      { line: 1, fields: ['email', 'name'] },
+      { line: 3, fields: ['b@x.ng', 'Bayo'] },
+      { line: 4, fields: ['c@x.ng', 'Chidi'] },
+      { line: 5, fields: ['d@x.ng', 'EZE, Kunle'] },
+    ]);
+    expect(problems).toEqual([
+      { line: 2, reason: 'field 1: expected a comma or the end of the line after the closing quote, got "E" (its quote runs on over lines 3–5: this line is reported alone and those read on their own)' },
+      { line: 6, reason: 'field 1 opens a quote that is never closed' },
+    ]);
+  });
+
   it('reads an empty file as no records', () => {
     expect(parseCsv('')).toEqual({ records: [], problems: [] });
     expect(parseCsv('\uFEFF')).toEqual({ records: [], problems: [] });
