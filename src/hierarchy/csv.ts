@@ -113,11 +113,18 @@ export function parseCsv(text: string): CsvParseResult {
       if (line > startLine) {
         // A quote that ran over line breaks and then failed was most likely never meant to: report its line alone and
         // read on from the next one, rather than swallow every line up to the next quote unreported.
-        const over = line === startLine + 1 ? `line ${line}` : `lines ${startLine + 1}–${line}`;
-        problems.push({ line: startLine, reason: `${problem} (its quote runs on over ${over}: this line is reported alone and those read on their own)` });
+        const [failedAt, failedLine] = [pos, line];
         pos = recordStart;
         line = startLine;
         skipLine();
+        if (input.slice(pos, failedAt).trim() === '') {
+          [pos, line] = [failedAt, failedLine]; // only blank lines ran on: nothing to read again
+          problems.push({ line: startLine, reason: problem });
+          skipLine();
+          continue;
+        }
+        const over = failedLine === startLine + 1 ? `line ${failedLine}` : `lines ${startLine + 1}–${failedLine}`;
+        problems.push({ line: startLine, reason: `${problem} (its quote runs on over ${over}: this line is reported alone and those read on their own)` });
         continue;
       }
       problems.push({ line: startLine, reason: problem });

@@ -75,6 +75,10 @@ export function validateHierarchyCsv(csvText: string): { rows: HierarchyRow[]; r
     for (const record of data) rejected.push({ line: record.line, reason: 'not imported: the header is invalid' });
     return { rows, rejected: sortByLine(rejected) };
   }
+  if (data.length === 0 && problems.length === 0) {
+    rejected.push({ line: header.line + 1, reason: 'expected a line per officer after the header, got none' });
+    return { rows, rejected };
+  }
   const index = Object.fromEntries(HIERARCHY_CSV_COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<Column, number>;
   const seen = new Map<string, number>();
   for (const record of data) {
@@ -117,7 +121,10 @@ export function validateHierarchyCsv(csvText: string): { rows: HierarchyRow[]; r
 function checkHeader(names: readonly string[], fields: readonly string[]): string | undefined {
   const got = `got ${fields.map((f) => JSON.stringify(f)).join(', ')}`;
   const missing = HIERARCHY_CSV_COLUMNS.filter((column) => !names.includes(column));
-  if (missing.length > 0) return `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; expected ${HIERARCHY_CSV_COLUMNS.join(', ')}, ${got}`;
+  // Excel in some locales exports "CSV" with semicolons: one field holding every column name.
+  const semicolons = fields.length === 1 && HIERARCHY_CSV_COLUMNS.filter((column) => fields[0]!.toLowerCase().split(';').map((f) => f.trim()).includes(column)).length > 1;
+  const hint = semicolons ? ' (the file is separated by semicolons: export it as "CSV UTF-8 (Comma delimited)")' : '';
+  if (missing.length > 0) return `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; expected ${HIERARCHY_CSV_COLUMNS.join(', ')}, ${got}${hint}`;
   const twice = HIERARCHY_CSV_COLUMNS.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
   if (twice.length > 0) {
     const positions = (column: string): string => names.flatMap((name, i) => (name === column ? [String(i + 1)] : [])).join(' and ');

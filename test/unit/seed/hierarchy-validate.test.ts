@@ -78,8 +78,14 @@ describe('validateHierarchyCsv', () => {
     });
   });
 
-  it('reports an empty file', () => {
+  it('reports an empty file, and one with a header and no officer', () => {
     expect(validateHierarchyCsv('').rejected).toEqual([{ line: 1, reason: `header: expected the columns ${HIERARCHY_CSV_COLUMNS.join(', ')}, got an empty file` }]);
+    expect(validateHierarchyCsv(`${HEADER}\r\n`)).toEqual({ rows: [], rejected: [{ line: 2, reason: 'expected a line per officer after the header, got none' }] });
+  });
+
+  it('says when a sheet is separated by semicolons', () => {
+    const { rejected } = validateHierarchyCsv(`${HIERARCHY_CSV_COLUMNS.join(';')}\na@x.ng;;Ruby;YABA;;;;\n`);
+    expect(rejected[0]!.reason).toMatch(/^header: missing columns officer_email, .*, got ".*" \(the file is separated by semicolons: export it as "CSV UTF-8 \(Comma delimited\)"\)$/);
   });
 
   it('reports CSV syntax errors with their line', () => {
