@@ -60,6 +60,8 @@ export async function createTestDatabases(): Promise<TestDatabases> {
 export interface EmptyDatabase {
   name: string;
   url: string;
+  /** Tables outside PostgreSQL's own schemas: 0 while nothing was written into it. */
+  tableCount(): Promise<number>;
   drop(): Promise<void>;
 }
 
@@ -67,7 +69,17 @@ export interface EmptyDatabase {
 export async function createEmptyDatabase(label: string): Promise<EmptyDatabase> {
   const name = `t_${requireEnv('TEST_RUN_ID')}_${label}_${process.pid}`;
   await adminQuery(`CREATE DATABASE ${name}`);
-  return { name, url: withDatabase(requireEnv('TEST_PG_ADMIN_URL'), name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  const url = withDatabase(requireEnv('TEST_PG_ADMIN_URL'), name);
+  const tableCount = async (): Promise<number> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`)).rows[0]!.n;
+    } finally {
+      await client.end();
+    }
+  };
+  return { name, url, tableCount, drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Counts the statements sent through the given pools while `work` runs. */
