@@ -179,9 +179,6 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** How often a stop cancels the running cycle's statement again until the cycle ends. */
-const CANCEL_RETRY_MS = 250;
-
 const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30, statementTimeoutMs: 600_000 };
 
 export class SyncWorker {
@@ -304,7 +301,6 @@ export class SyncWorker {
     this.timer = null;
     this.wake?.();
     this.stopSurvey.abort();
-    await this.cancelCycle();
     await this.queue.catch(() => undefined);
     await this.survey?.running; // started by that cycle, perhaps: no cycle starts one once stopping
     if (this.client) {
@@ -313,24 +309,6 @@ export class SyncWorker {
     }
     this.dropConnection();
     this.running = false;
-  }
-
-  /**
-   * Cancels the statement a cycle under way runs on the lock connection, again until the cycle ends (a cancel that
-   * lands between two statements finds nothing to cancel), so a stop does not wait for a first sync of every Django
-   * row or a recompute of every open loan: the batch rolls back, no further one starts (CopyContext.stopping), and
-   * the next start resumes from the last committed batch.
-   */
-  private async cancelCycle(): Promise<void> {
-    let ended = false;
-    const cycle = this.queue.catch(() => undefined).then(() => {
-      ended = true;
-    });
-    while (!ended) {
-      const pid = (this.client as { processID?: number | null } | null)?.processID;
-      if (pid) await this.options.metricsPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
-      await Promise.race([cycle, new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS))]);
-    }
   }
 
   health(maxLagMs: number = this.maxLagMs): SyncHealth {
@@ -466,7 +444,6 @@ export class SyncWorker {
       }
       const scanStartedAt = await this.reader.clock();
       const ctx: Omit<CopyContext, 'seen'> = {
-        stopping: () => this.stopping,
         scanStartedAt,
         reader: this.reader,
         client,

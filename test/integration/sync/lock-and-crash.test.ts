@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { recomputeLoans } from '../../../src/engine/recompute';
 import { SyncLockBusyError, SYNC_LOCK_KEY } from '../../../src/sync/lock';
-import { engineRecompute, type RecomputeSteps } from '../../../src/sync/recompute';
+import type { RecomputeSteps } from '../../../src/sync/recompute';
 import { validate } from '../../../src/sync/validate';
 import { freePort } from '../../support/free-port';
 import { memoryLogger } from '../../support/memory-logger';
@@ -179,27 +179,3 @@ it('says it holds the lock once, not again at every cycle that takes it anew aft
     await down.end();
   }
 });
-
-it("stopping during a first sync cancels the statement under way instead of waiting for it; the next worker resumes and copies exactly", async () => {
-  // The first sync ends by computing every loan; this one takes ten minutes, as a first sync of a large Django can.
-  const slow: RecomputeSteps = {
-    ...engineRecompute,
-    loans: async (client) => {
-      await client.query('SELECT pg_sleep(600)');
-      return 0;
-    },
-  };
-  const worker = h.worker({ recompute: slow });
-  const cycle = worker.runOnce();
-  const settled = cycle.then(
-    () => 'completed',
-    (error: Error) => error.message,
-  );
-  await waitFor('the ten-minute recompute to start', async () => (await h.rows(`SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)' AND state = 'active'`)).length > 0);
-  await worker.stop();
-  expect(await settled).toBe('copying repayments: canceling statement due to user request (SQLSTATE 57014)');
-  // Its batch rolled back: the repayments' first scan is still to be done, and nothing of it was kept.
-  expect(await h.rows(`SELECT entity FROM sync_watermarks WHERE entity = 'repayments' AND max_updated_at IS NOT NULL`)).toEqual([]);
-  await h.worker().runOnce();
-  await expectExactCopy();
-}, 60_000);
