@@ -123,6 +123,13 @@ function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavaila
   };
 }
 
+export interface FormatErrorOptions {
+  /** The clock of the once-a-minute. @default Date.now */
+  now?: () => number;
+  /** The schema, whose enums' values a refusal of an unknown value then lists. */
+  schema?: GraphQLSchema;
+}
+
 /**
  * Builds Apollo's formatError: caller errors (BAD_USER_INPUT, validation, parse, ...) pass as they are, except that
  * a refused literal's message names the argument it was written for, also given as `extensions.argument` (see
@@ -134,13 +141,6 @@ function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavaila
  * and its cause is logged. A refused variable value names its variable as `extensions.argument` too (`$order.field`),
  * and a refused enum value is followed by the enum's values.
  */
-export interface FormatErrorOptions {
-  /** The clock of the once-a-minute. @default Date.now */
-  now?: () => number;
-  /** The schema, whose enums' values a refusal of an unknown value then lists. */
-  schema?: GraphQLSchema;
-}
-
 export function createFormatError(log: ErrorLogger, options: FormatErrorOptions = {}): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   const logUnavailable = unavailabilityLog(log, options.now ?? Date.now);
   return (formatted, error) => {
