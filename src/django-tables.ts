@@ -5,6 +5,7 @@
  */
 import { getTableName } from 'drizzle-orm';
 import { djangoSchema } from '../drizzle/django/schema';
+import { ConfigError, redactUrl } from './config';
 import type { Queryable } from './engine/clock';
 
 /** Every Django table the gateway reads (the read-only mapping in drizzle/django/schema.ts). */
@@ -28,8 +29,13 @@ export async function djangoTablesProblem(db: Queryable): Promise<string | undef
   return undefined;
 }
 
-/** Which of Django's tables `db` holds (in its search path): any means it is the Django database, not seedsmetrics. */
-export async function djangoTablesIn(db: Queryable): Promise<string[]> {
+/**
+ * Refuses `db`, named by METRICS_DATABASE_URL `url`, when it holds any of Django's tables (in its search path): it is
+ * then the Django database under another name, and the gateway's tables must not be written into it.
+ */
+export async function refuseDjangoDatabase(db: Queryable, url: string): Promise<void> {
   const { rows } = await db.query<{ name: string }>(`SELECT t AS name FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NOT NULL`, [DJANGO_TABLES]);
-  return rows.map((r) => r.name);
+  if (rows.length > 0) {
+    throw new ConfigError('METRICS_DATABASE_URL', 'the seedsmetrics database, not the Django database', redactUrl(url), `it holds Django's tables ${rows.map((r) => r.name).join(', ')}`);
+  }
 }

@@ -5,8 +5,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { ConfigError, redactUrl } from './config';
-import { djangoTablesIn } from './django-tables';
+import { refuseDjangoDatabase } from './django-tables';
 import { metricsMigrationsDir } from './paths';
 import { DEFAULT_CONNECT_TIMEOUT_MS, KEEPALIVE_INITIAL_DELAY_MS } from './pg-pool';
 
@@ -33,12 +32,9 @@ export async function migrateMetrics(metricsUrl: string, migrationsFolder: strin
   client.on('error', () => undefined);
   await client.connect();
   try {
-    // What start-up refuses, refused for every caller (db:migrate, the hierarchy import): a swapped URL must not
-    // get the gateway's tables written into Django's database.
-    const djangoTables = await djangoTablesIn(client);
-    if (djangoTables.length > 0) {
-      throw new ConfigError('METRICS_DATABASE_URL', 'the seedsmetrics database, not the Django database', redactUrl(metricsUrl), `it holds Django's tables ${djangoTables.join(', ')}`);
-    }
+    // Every caller (start-up, db:migrate, the hierarchy import): a swapped URL must not get the gateway's tables
+    // written into Django's database.
+    await refuseDjangoDatabase(client, metricsUrl);
     await client.query('SET client_min_messages = warning');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const before = await appliedMigrations(client);

@@ -11,7 +11,7 @@
  */
 import { ConfigError, redactUrl, type Config } from './config';
 import type { Databases } from './databases';
-import { djangoTablesIn, djangoTablesProblem } from './django-tables';
+import { djangoTablesProblem, refuseDjangoDatabase } from './django-tables';
 import { isZoneKnownToPostgres, type Queryable } from './engine/clock';
 import type { Logger } from './logger';
 
@@ -57,15 +57,11 @@ function messageOf(error: unknown): string {
 
 /** seedsmetrics: reachable, and not Django's database under another name (it would get the gateway's tables). */
 async function checkMetricsDatabase(pool: Queryable, url: string): Promise<void> {
-  const variable = 'METRICS_DATABASE_URL';
-  let djangoTables: string[];
   try {
-    djangoTables = await djangoTablesIn(pool);
+    await refuseDjangoDatabase(pool, url);
   } catch (error) {
-    throw new ConfigError(variable, 'a database the gateway can connect to', redactUrl(url), messageOf(error));
-  }
-  if (djangoTables.length > 0) {
-    throw new ConfigError(variable, 'the seedsmetrics database, not the Django database', redactUrl(url), `it holds Django's tables ${djangoTables.join(', ')}`);
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError('METRICS_DATABASE_URL', 'a database the gateway can connect to', redactUrl(url), messageOf(error));
   }
 }
 
