@@ -106,7 +106,7 @@ export class LongStatementSession {
     const { client, previous } = await borrowed.catch(() => ({ client: undefined, previous: undefined }));
     if (client === undefined) return; // borrowing failed: nothing to hand back
     if (failed) {
-      client.release(true);
+      await destroyConnection(client);
       return;
     }
     try {
@@ -114,7 +114,7 @@ export class LongStatementSession {
       (client as unknown as ClientTimeouts).connectionParameters.query_timeout = previous;
       client.release();
     } catch {
-      client.release(true);
+      await destroyConnection(client);
     }
   }
 
@@ -127,6 +127,29 @@ export class LongStatementSession {
       throw error;
     }
   }
+}
+
+/** Longest wait for a destroyed connection's socket to close (a black-holed peer never answers the goodbye). */
+const DESTROY_WAIT_MS = 2_000;
+
+/**
+ * Takes a connection out of its pool and closes it, waiting until the socket has closed (PostgreSQL closes it once
+ * the backend has gone), at most DESTROY_WAIT_MS: a cancelled statement's backend otherwise stays visible in
+ * pg_stat_activity, still 'active' for a moment after its error reached us, past the caller that stopped it.
+ */
+async function destroyConnection(client: pg.PoolClient): Promise<void> {
+  if ((client as unknown as { _ended?: boolean })._ended === true) {
+    client.release(true);
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const closed = new Promise<void>((resolve) => {
+    client.once('end', resolve);
+    timer = setTimeout(resolve, DESTROY_WAIT_MS);
+  });
+  client.release(true);
+  await closed;
+  clearTimeout(timer);
 }
 
 export function createPool(options: PoolOptions): ObservedPool {

@@ -96,6 +96,25 @@ it("a LongStatementSession borrows a connection with its own bound and hands it 
   await expect(bounded.query('SELECT pg_sleep(0.4)')).rejects.toMatchObject({ code: '57014' });
 });
 
+it('a LongStatementSession whose statement was cancelled ends only once its server process has gone', async () => {
+  const small = pool({ url: dbs.metricsUrl, max: 2 });
+  const session = new LongStatementSession(small, 10_000);
+  const sleeping = session.query('SELECT pg_sleep(600) /* cancelled session */');
+  const pidOf = `SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600) /* cancelled session */%'`;
+  let pids: { pid: number }[] = [];
+  while (pids.length === 0) pids = (await dbs.metrics.pool.query<{ pid: number }>(pidOf)).rows;
+  await session.cancel();
+  await expect(sleeping).rejects.toMatchObject({ code: '57014' });
+  const removed: unknown[] = [];
+  small.on('remove', (client) => removed.push(client));
+  await session.end();
+  expect(removed).toHaveLength(1); // its socket closed before end() returned
+  // Destroyed, not handed back (the one idle connection is the cancel's): and by now PostgreSQL has no process for
+  // it, not even an idle one.
+  expect([small.totalCount, small.idleCount]).toEqual([1, 1]);
+  expect((await dbs.metrics.pool.query('SELECT pid FROM pg_stat_activity WHERE pid = $1', [pids[0]!.pid])).rows).toEqual([]);
+});
+
 describe('the sync worker under pools bounded for requests', () => {
   let bounded: ReturnType<typeof openDatabases>;
   beforeAll(() => {
