@@ -1,8 +1,8 @@
 /**
  * `npm start`: reads the configuration, starts the whole system and stops it in order on SIGINT/SIGTERM.
  * A configuration error, found in the environment or at start-up, prints one line naming the variable and exits
- * with code 1. A stop that takes longer than SHUTDOWN_TIMEOUT_MS (a cycle blocked on a lock, connections
- * black-holed) is cut short: one line names the component still stopping, and the exit code is 1 — before the
+ * with code 1. A stop that takes longer than SHUTDOWN_TIMEOUT_MS (a query in flight blocked on a lock,
+ * connections black-holed) is cut short: one line names the component still stopping, and the exit code is 1 — before the
  * orchestrator's SIGKILL, which would say nothing.
  */
 import 'reflect-metadata';

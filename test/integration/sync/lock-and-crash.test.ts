@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { recomputeLoans } from '../../../src/engine/recompute';
 import { SyncLockBusyError, SYNC_LOCK_KEY } from '../../../src/sync/lock';
-import type { RecomputeSteps } from '../../../src/sync/recompute';
+import { engineRecompute, type RecomputeSteps } from '../../../src/sync/recompute';
 import { validate } from '../../../src/sync/validate';
 import { freePort } from '../../support/free-port';
 import { memoryLogger } from '../../support/memory-logger';
@@ -179,3 +179,55 @@ it('says it holds the lock once, not again at every cycle that takes it anew aft
     await down.end();
   }
 });
+
+it("stopping during a first sync cancels the statement under way instead of waiting for it; the next worker resumes and copies exactly", async () => {
+  // The first sync ends by computing every loan; this one takes ten minutes, as a first sync of a large Django can.
+  const slow: RecomputeSteps = {
+    ...engineRecompute,
+    loans: async (client) => {
+      await client.query('SELECT pg_sleep(600)');
+      return 0;
+    },
+  };
+  const worker = h.worker({ recompute: slow });
+  const cycle = worker.runOnce();
+  const settled = cycle.then(
+    () => 'completed',
+    (error: Error) => error.message,
+  );
+  await waitFor('the ten-minute recompute to start', async () => (await h.rows(`SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)' AND state = 'active'`)).length > 0);
+  await worker.stop();
+  expect(await settled).toBe('copying repayments: canceling statement due to user request (SQLSTATE 57014)');
+  // Its batch rolled back: the repayments' first scan is still to be done, and nothing of it was kept.
+  expect(await h.rows(`SELECT entity FROM sync_watermarks WHERE entity = 'repayments' AND max_updated_at IS NOT NULL`)).toEqual([]);
+  await h.worker().runOnce();
+  await expectExactCopy();
+}, 60_000);
+
+it('stopping the loop while its Django read waits on a lock someone holds cancels the read; the stop says so once', async () => {
+  const locker = await h.dbs.djangoWriter.connect();
+  const { log, lines } = memoryLogger();
+  const worker = h.worker({ log });
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE loans_ajoloanrepayment IN ACCESS EXCLUSIVE MODE');
+    worker.start();
+    const waiting = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'seedsmetrics-gateway/django'`;
+    await waitFor('the first cycle to wait on the lock', async () => (await h.dbs.djangoWriter.query(waiting)).rows.length > 0);
+    // Were it waited for, stop() would return only when the lock is let go (here: never).
+    await worker.stop();
+    expect((await h.dbs.djangoWriter.query(waiting)).rows).toEqual([]);
+  } finally {
+    await locker.query('ROLLBACK');
+    locker.release();
+  }
+  expect(lines.filter((line) => String(line.msg).startsWith('sync cycle'))).toEqual([
+    expect.objectContaining({
+      level: 30,
+      msg: 'sync cycle cut short by the stop; the next start resumes from its last committed batch',
+      err: expect.objectContaining({ message: expect.stringContaining('canceling statement due to user request') }),
+    }),
+  ]);
+  await h.worker().runOnce();
+  await expectExactCopy();
+}, 60_000);
