@@ -8,6 +8,7 @@
  * aggregate, no sort) leaves one row per officer, whose sums and counts add up to the same figures, and the
  * distinct counts run over those few rows: branches 40 → 18 ms, vertical leads 30 → 22 ms, the same rows.
  */
+import { PAR15_MIN_DPD, PAR30_MIN_DPD, PAR60_MIN_DPD, PAR90_MIN_DPD } from '../src/engine/thresholds';
 import { Params, whereClause, type Queryable } from './sql';
 
 export interface BranchFilter {
@@ -67,10 +68,10 @@ export async function fetchBranches(db: Queryable, filter: BranchFilter, sort: B
     `WITH per_officer AS (
        SELECT l.branch, l.region, l.officer_id,
               sum(l.principal_outstanding) AS portfolio_total,
-              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 15) AS overdue15d,
-              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 30) AS par30_amount,
-              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 60) AS par60_amount,
-              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= 90) AS par90_amount,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${PAR15_MIN_DPD}) AS overdue15d,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${PAR30_MIN_DPD}) AS par30_amount,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${PAR60_MIN_DPD}) AS par60_amount,
+              sum(l.principal_outstanding) FILTER (WHERE l.current_dpd >= ${PAR90_MIN_DPD}) AS par90_amount,
               count(*) FILTER (WHERE l.fimr_tagged) AS first_miss,
               count(*) AS loans,
               sum(l.repayment_delay_rate) AS rdr_sum, count(l.repayment_delay_rate) AS rdr_count

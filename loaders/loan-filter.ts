@@ -4,6 +4,7 @@
  */
 import { keysMatch, type Params } from './sql';
 import { visibleOfficerSql } from './visible-officers';
+import { PAR15_MIN_DPD } from '../src/engine/thresholds';
 
 /** A set of text values plus, optionally, "NULL or empty" (the upstream `__MISSING__` sentinel). */
 export interface TextSet {
@@ -57,8 +58,6 @@ export const THRESHOLDS = {
   rotDpd: 4,
   /** Loan age below which ROT is "early". */
   earlyRotAgeDays: 7,
-  /** Overdue-15 behaviour: DPD strictly above 15 (the upstream drilldown rule). */
-  overdueBehaviourDpd: 15,
   /** Repayment delay rate below which a loan is "risky". */
   riskyDelayRate: 60,
 } as const;
@@ -119,7 +118,8 @@ export function loanFilterSql(filter: LoanFilter, params: Params, resolvedCustom
   } else if (f.behaviour === 'inactive') {
     where.push(`(l.total_outstanding <= ${THRESHOLDS.liveOutstanding} OR COALESCE(l.days_since_last_repayment, 0) >= ${THRESHOLDS.quietDays})`);
   } else if (f.behaviour === 'overdue_15d') {
-    where.push(`l.current_dpd > ${THRESHOLDS.overdueBehaviourDpd}`);
+    // D14: PAR15's ≥ 15 here too (upstream's "Overdue >15 Days" drilldown used > 15, leaving out loans that PAR15 counts).
+    where.push(`l.current_dpd >= ${PAR15_MIN_DPD}`);
   }
   if (f.rotType === 'early') where.push(`(l.loan_age < ${THRESHOLDS.earlyRotAgeDays} AND l.current_dpd > ${THRESHOLDS.rotDpd})`);
   if (f.rotType === 'late') where.push(`(l.loan_age >= ${THRESHOLDS.earlyRotAgeDays} AND l.current_dpd > ${THRESHOLDS.rotDpd})`);

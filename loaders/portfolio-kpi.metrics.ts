@@ -3,6 +3,7 @@
  * §4.4 metrics of every dashboard-visible officer, plus loan-level tiles over their Active loans.
  */
 import { officerMetricsChain } from './officer-portfolio.metrics';
+import { PAR15_MIN_DPD } from '../src/engine/thresholds';
 import { Params, type Queryable } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
@@ -89,7 +90,7 @@ export async function fetchPortfolioKpis(db: Queryable, wave: string | null, reg
               COALESCE(avg(timeliness_score) FILTER (WHERE active AND total_outstanding > 2000), 0) AS avg_timeliness,
               COALESCE(sum((COALESCE(principal_outstanding, 0) + COALESCE(interest_outstanding, 0) + COALESCE(fees_outstanding, 0))
                            * LEAST(1, GREATEST(0, loan_age::numeric / NULLIF(loan_term_days, 0))))
-                FILTER (WHERE active AND current_dpd >= 15), 0) AS actual_overdue15d,
+                FILTER (WHERE active AND current_dpd >= ${PAR15_MIN_DPD}), 0) AS actual_overdue15d,
               count(*) FILTER (WHERE status IN ('Active', 'Defaulted') AND current_dpd > 0
                                AND (${regionsParam}::text[] IS NULL OR region = ANY(${regionsParam}::text[])))::int AS dpd_n,
               COALESCE(sum(actual_outstanding) FILTER (WHERE status IN ('Active', 'Defaulted') AND current_dpd > 0

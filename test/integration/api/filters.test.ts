@@ -105,7 +105,7 @@ describe('Query.loans filters', () => {
     ['quiet: false', { quiet: false }, (r) => visible(r) && r.days_since_last_repayment !== null && r.days_since_last_repayment < 6],
     ['behaviour ACTIVE', { behaviour: 'ACTIVE' }, (r) => visible(r) && r.total_outstanding > 2000 && (r.days_since_last_repayment ?? 0) < 6],
     ['behaviour INACTIVE', { behaviour: 'INACTIVE' }, (r) => visible(r) && (r.total_outstanding <= 2000 || (r.days_since_last_repayment ?? 0) > 5)],
-    ['behaviour OVERDUE_15D', { behaviour: 'OVERDUE_15D' }, (r) => visible(r) && r.current_dpd > 15],
+    ['behaviour OVERDUE_15D (DPD ≥ 15, as PAR15: D14)', { behaviour: 'OVERDUE_15D' }, (r) => visible(r) && r.current_dpd >= 15],
     ['rotType EARLY', { rotType: 'EARLY' }, (r) => visible(r) && r.loan_age < 7 && r.current_dpd > 4],
     ['rotType LATE', { rotType: 'LATE' }, (r) => visible(r) && r.loan_age >= 7 && r.current_dpd > 4],
     [
@@ -128,6 +128,8 @@ describe('Query.loans filters', () => {
     expect(expectIds((r) => !visible(r)).length).toBeGreaterThan(0);
     expect(expectIds((r) => missing(r.django_status)).length).toBe(3);
     expect(expectIds((r) => r.loan_age < 7 && r.current_dpd > 4).length).toBeGreaterThan(0);
+    // A loan at exactly DPD 15, which OVERDUE_15D must count (upstream's drilldown did not).
+    expect(expectIds((r) => visible(r) && r.current_dpd === 15).length).toBeGreaterThan(0);
   });
 });
 
