@@ -1,16 +1,15 @@
 /**
  * Officer: base fields live from Django accounts_customuser; region, branch, supervisor and vertical lead from the
- * curated hierarchy in seedsmetrics `officers` (D12), falling back to Django's user_branch and 'Unassigned'.
+ * curated hierarchy in seedsmetrics `officers` (D12), falling back to Django's user_branch (src/branch-region.ts).
  */
 import { Field, ID, ObjectType } from 'type-graphql';
+import { fallbackBranch, fallbackRegion } from '../src/branch-region';
 import type { Loaders } from '../loaders';
 import { OFFICER_BASE_KEYS, type DjangoOfficerRow, type OfficerBaseKey } from '../loaders/officer.django';
 import type { OfficerHierarchyRow } from '../loaders/officer.metrics';
 import { isDjangoId } from './ids';
 import type { Preloaded } from './preloaded';
 import { DateScalar } from './scalars';
-
-export const UNASSIGNED = 'Unassigned';
 
 /** The Django row fields each Officer field reads beyond the id (fields not listed read none). */
 const DJANGO_KEYS_OF_FIELD: Readonly<Record<string, readonly OfficerBaseKey[]>> = {
@@ -20,6 +19,8 @@ const DJANGO_KEYS_OF_FIELD: Readonly<Record<string, readonly OfficerBaseKey[]>> 
   userType: ['userType'],
   employmentStatus: ['employmentStatus'],
   hireDate: ['hireDate'],
+  // Their fallbacks when no hierarchy row exists (an officer the sync has not copied yet).
+  region: ['userBranch'],
   branch: ['userBranch'],
 };
 
@@ -86,14 +87,16 @@ export class Officer {
     return this.base.hireDate;
   }
 
-  @Field(() => String, { description: "Curated region (D12); 'Unassigned' when the officer has none yet." })
+  @Field(() => String, {
+    description: "Curated region (D12); when none is curated, the region Django's user_branch names (Lagos, FCT, Ogun, Oyo, else Nigeria), and 'Unassigned' when Django has no branch.",
+  })
   get region(): string | Promise<string> {
-    return this.fromHierarchy((h) => h?.region ?? UNASSIGNED);
+    return this.fromHierarchy((h) => h?.region ?? fallbackRegion(this.base.userBranch));
   }
 
-  @Field(() => String, { description: "Curated branch (D12); Django's user_branch, then 'Unassigned', when none is curated." })
+  @Field(() => String, { description: "Curated branch (D12); when none is curated, Django's user_branch, and 'Unassigned' when that is empty." })
   get branch(): string | Promise<string> {
-    return this.fromHierarchy((h) => h?.branch ?? this.base.userBranch ?? UNASSIGNED);
+    return this.fromHierarchy((h) => h?.branch ?? fallbackBranch(this.base.userBranch));
   }
 
   @Field(() => String, { nullable: true, description: 'Curated supervisor (D12); null when none is curated.' })

@@ -4,6 +4,7 @@
  * so a re-read row costs nothing downstream. Curated columns (region, branch, supervisor, vertical lead) are
  * written on INSERT only (D12).
  */
+import { fallbackBranchSql, fallbackRegionSql, UNASSIGNED } from '../branch-region';
 import type { Queryable } from '../engine/clock';
 import { SYNC_ENTITIES, utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SyncEntity } from './django-reader';
 
@@ -14,11 +15,6 @@ import { SYNC_ENTITIES, utcText, type CustomerSourceRow, type HolidaySourceRow, 
 export type { Queryable };
 
 const json = (rows: readonly unknown[]): string => JSON.stringify(rows);
-
-/** §1.9: the Django fallback region, by substring of user_branch (upstream mapping). */
-const regionFallback = (branch: string): string =>
-  `CASE WHEN ${branch} LIKE '%Lagos%' THEN 'Lagos' WHEN ${branch} LIKE '%Abuja%' THEN 'FCT' WHEN ${branch} LIKE '%Ogun%' THEN 'Ogun'
-        WHEN ${branch} LIKE '%Oyo%' THEN 'Oyo' ELSE 'Nigeria' END`;
 
 const OFFICER_RECORD = `id text, is_active boolean, officer_name text, officer_phone text, officer_email text, user_branch text,
   user_type text, employment_status text, hire_date text, fingerprint text`;
@@ -39,7 +35,7 @@ export async function upsertOfficers(db: Queryable, rows: readonly OfficerSource
         user_type, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name, is_active_in_django, hierarchy_curated,
         django_fingerprint)
      SELECT r.id, r.officer_name, r.officer_phone, r.officer_email,
-            left(COALESCE(h.region, ${regionFallback('r.user_branch')}), 100), left(COALESCE(h.branch, r.user_branch, 'Unknown'), 100),
+            left(COALESCE(h.region, ${fallbackRegionSql('r.user_branch')}), 100), left(COALESCE(h.branch, ${fallbackBranchSql('r.user_branch')}), 100),
             r.employment_status, r.hire_date::date, r.user_type, h.supervisor_email, h.supervisor_name, h.vertical_lead_email,
             h.vertical_lead_name, r.is_active, h.officer_email IS NOT NULL, r.fingerprint
      FROM jsonb_to_recordset($1::jsonb) AS r(${OFFICER_RECORD})
@@ -80,7 +76,7 @@ export async function insertUnknownOfficers(db: Queryable, officerIds: readonly 
   if (officerIds.length === 0) return;
   await db.query(
     `INSERT INTO officers (officer_id, officer_name, region, branch, employment_status, is_active_in_django)
-     SELECT id, 'Unknown officer ' || id, 'Unassigned', 'Unassigned', 'Inactive', false FROM unnest($1::text[]) AS id
+     SELECT id, 'Unknown officer ' || id, '${UNASSIGNED}', '${UNASSIGNED}', 'Inactive', false FROM unnest($1::text[]) AS id
      ON CONFLICT (officer_id) DO NOTHING`,
     [officerIds],
   );

@@ -107,7 +107,7 @@ export type EarlyIndicatorBand =
   | 'D7_15'
   | 'D16_30';
 
-/** ACTIVE: total outstanding > 2000 and the last counted repayment less than 6 days ago; INACTIVE: outstanding ≤ 2000 or the last repayment 6+ days ago; OVERDUE_15D: DPD > 15 (§4.7). As upstream, a loan never repaid counts as repaid today here (so it can be ACTIVE); the `quiet` filter counts it as quiet. */
+/** ACTIVE: total outstanding > 2000 and the last counted repayment less than 6 days ago; INACTIVE: outstanding ≤ 2000 or the last repayment 6+ days ago; OVERDUE_15D: DPD ≥ 15, the loans PAR15 counts (D14; the upstream drilldown used > 15). As upstream, a loan never repaid counts as repaid today here (so it can be ACTIVE); the `quiet` filter counts it as quiet. */
 export type LoanBehaviour =
   | 'ACTIVE'
   | 'INACTIVE'

@@ -268,9 +268,18 @@ describe('an officer', () => {
     });
   });
 
-  it("falls back to Django's branch and 'Unassigned' when seedsmetrics has no hierarchy for the officer", async () => {
+  it("falls back to Django's branch and the region it names, as the sync would write them, when seedsmetrics has no row for the officer", async () => {
     const { officer } = await api.data<{ officer: Record<string, unknown> }>(`{ officer(id: "901") { name employmentStatus region branch verticalLeadName } }`);
-    expect(officer).toEqual({ name: 'newbie', employmentStatus: 'Inactive', region: 'Unassigned', branch: 'Epe Office', verticalLeadName: null });
+    expect(officer).toEqual({ name: 'newbie', employmentStatus: 'Inactive', region: 'Nigeria', branch: 'Epe Office', verticalLeadName: null });
+    await api.dbs.djangoWriter.query(`INSERT INTO accounts_customuser (id, email, user_branch, user_type) VALUES (902, 'abuja@seeds.test', 'Abuja Wuse', 'AGENT'), (903, 'none@seeds.test', NULL, 'AGENT')`);
+    try {
+      const { abuja, none } = await api.data<Record<string, unknown>>(`{ abuja: officer(id: "902") { region branch } none: officer(id: "903") { region branch } }`);
+      expect([abuja, none]).toEqual([{ region: 'FCT', branch: 'Abuja Wuse' }, { region: 'Unassigned', branch: 'Unassigned' }]);
+      // Region alone still reads Django's branch (no second statement: the officer's row is read anyway).
+      expect(await api.data(`{ officer(id: "902") { region } }`)).toEqual({ officer: { region: 'FCT' } });
+    } finally {
+      await api.dbs.djangoWriter.query(`DELETE FROM accounts_customuser WHERE id IN (902, 903)`);
+    }
   });
 
   it('has the portfolio metrics of §4.4 worked by hand', async () => {
@@ -309,8 +318,8 @@ describe('an officer', () => {
       shown[id] = both.officer;
     }
     expect(shown['900']).toMatchObject({ region: 'Emerald', verticalLeadName: 'Tunde Lead', portfolio: { disbursed: 3, fimr: '0.33333333', riskBand: 'Amber' } });
-    // 901 has neither a hierarchy row nor loans: Django's branch, and zeros.
-    expect(shown['901']).toMatchObject({ region: 'Unassigned', branch: 'Epe Office', portfolio: { disbursed: 0, totalPortfolio: '0.00', fimr: '0.00000000' } });
+    // 901 has neither a hierarchy row nor loans: Django's branch and the region it names, and zeros.
+    expect(shown['901']).toMatchObject({ region: 'Nigeria', branch: 'Epe Office', portfolio: { disbursed: 0, totalPortfolio: '0.00', fimr: '0.00000000' } });
   });
 
   it('restricts the portfolio to one wave', async () => {

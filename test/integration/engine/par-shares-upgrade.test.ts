@@ -3,28 +3,13 @@
  * par_current with them, or every later batch would add its loans' whole share on top of par_current again.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { migrateMetrics } from '../../../src/migrate';
-import { metricsMigrationsDir } from '../../../src/paths';
 import { createEmptyDatabase, type EmptyDatabase } from '../../support/databases';
+import { migrationsBefore } from '../../support/migrations';
 import { insertLoans } from './fixtures';
 
 const SHARES_MIGRATION = '0015_par_loan_shares';
-
-/** The repository's migrations up to (not including) `tag`, in a temporary folder. */
-function migrationsBefore(tag: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
-  const journal = JSON.parse(fs.readFileSync(path.join(metricsMigrationsDir, 'meta/_journal.json'), 'utf8')) as { entries: Array<{ idx: number; tag: string }> };
-  const cut = journal.entries.findIndex((entry) => entry.tag === tag);
-  if (cut < 0) throw new Error(`migration ${tag} not found in the journal`);
-  const kept = journal.entries.slice(0, cut);
-  fs.mkdirSync(path.join(dir, 'meta'));
-  fs.writeFileSync(path.join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: kept }));
-  for (const entry of kept) fs.copyFileSync(path.join(metricsMigrationsDir, `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
-  return dir;
-}
 
 let empty: EmptyDatabase;
 let db: pg.Client;

@@ -150,6 +150,21 @@ it('a loan whose officer is inactive or missing is still synced, with a placehol
   ]);
 });
 
+it("an officer Django names no branch for (NULL or blank) is 'Unassigned' in branch and region (D12); any other branch names its region", async () => {
+  await h.django.user(8, { user_branch: null });
+  await h.django.user(9, { user_branch: ' \t ' });
+  await h.django.user(10, { user_branch: 'Kano Central' });
+  await h.django.user(12, { user_branch: 'Ikeja (Lagos) 100%_' });
+  await h.worker({ recompute: recordingRecompute() }).runOnce();
+  expect(await h.rows(`SELECT officer_id, region, branch FROM officers ORDER BY officer_id::int`)).toEqual([
+    { officer_id: '7', region: 'Lagos', branch: 'Lagos Island' },
+    { officer_id: '8', region: 'Unassigned', branch: 'Unassigned' },
+    { officer_id: '9', region: 'Unassigned', branch: 'Unassigned' },
+    { officer_id: '10', region: 'Nigeria', branch: 'Kano Central' },
+    { officer_id: '12', region: 'Lagos', branch: 'Ikeja (Lagos) 100%_' },
+  ]);
+});
+
 it('bad loans do not abort their batch: each is rejected once with its reason, the others are copied', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.loan(101, null, 11);
