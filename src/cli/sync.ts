@@ -9,7 +9,7 @@ import { openCliDatabases } from '../sync/cli-databases';
 import { scheduleOf, SyncWorker } from '../sync/worker';
 import { loadConfigOrExit } from './config-or-exit';
 
-const USAGE = 'usage: npm run sync [-- --once] [-- --exit-if-locked]';
+const USAGE = 'usage: npm run sync [-- [--once] [--exit-if-locked]]';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { openCliDatabases } from '../sync/cli-databases';
 import { formatMismatch, validate, validateSettled, type Mismatch, type SettledValidation } from '../sync/validate';
 import { loadConfigOrExit } from './config-or-exit';
 
-const USAGE = 'usage: npm run validate [-- --wait-ms <milliseconds>] [-- --no-wait]';
+const USAGE = 'usage: npm run validate [-- --wait-ms <milliseconds> | --no-wait]';
 const DEFAULT_WAIT_MS = 120_000;
 
 /** The wait for the sync worker, or null for none (--no-wait); a string is the refusal to print. */
