@@ -1,6 +1,8 @@
 /** Officer list filters and order as GraphQL inputs, validated into the loaders' OfficerFilter. */
 import { Field, ID, InputType } from 'type-graphql';
 import type { OfficerFilter } from '../loaders/officer.metrics';
+import { VISIBLE_USER_TYPES } from '../loaders/visible-officers';
+import { badUserInput } from '../src/errors';
 import { OfficerOrderField, SortDirection } from './enums';
 import { parseIds } from './ids';
 import { parseSearchText } from './search-text';
@@ -16,7 +18,7 @@ export class OfficerFilterInput {
   @Field(() => [String], { nullable: true, description: 'Curated branches (any of).' })
   branches?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Django user types (any of).' })
+  @Field(() => [String], { nullable: true, description: 'Django user types (any of); one outside the dashboard-visible set is refused unless includeAllUserTypes is true.' })
   userTypes?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the e-mail or the name.' })
@@ -44,6 +46,15 @@ export class OfficerOrder {
   direction: SortDirection;
 }
 
+/** The user types asked for; one outside VISIBLE_UT could only match nothing unless every type is included. */
+function visibleUnlessAll(argument: string, userTypes: string[] | undefined, includeAll: boolean): string[] | undefined {
+  const hidden = includeAll ? undefined : userTypes?.find((type) => !VISIBLE_USER_TYPES.includes(type));
+  if (hidden !== undefined) {
+    throw badUserInput(`${argument}.userTypes`, `dashboard-visible user types (${VISIBLE_USER_TYPES.join(', ')}) unless ${argument}.includeAllUserTypes is true`, hidden);
+  }
+  return userTypes;
+}
+
 export function parseOfficerFilter(argument: string, input: OfficerFilterInput | null | undefined): OfficerFilter {
   const f = input ?? new OfficerFilterInput();
   const list = <T>(v: T[] | null | undefined): T[] | undefined => (v === null || v === undefined ? undefined : v);
@@ -51,7 +62,7 @@ export function parseOfficerFilter(argument: string, input: OfficerFilterInput |
     ids: parseIds(`${argument}.ids`, f.ids),
     regions: list(f.regions),
     branches: list(f.branches),
-    userTypes: list(f.userTypes),
+    userTypes: visibleUnlessAll(argument, list(f.userTypes), f.includeAllUserTypes === true),
     search: parseSearchText(`${argument}.search`, f.search, 'a non-empty part of an e-mail address or a name'),
     verticalLeadEmails: list(f.verticalLeadEmails),
     supervisorEmails: list(f.supervisorEmails),

@@ -221,7 +221,7 @@ export type OfficerFilterInput = {
   search?: string | null | undefined;
   /** Curated supervisor e-mails (any of). */
   supervisorEmails?: Array<string> | null | undefined;
-  /** Django user types (any of). */
+  /** Django user types (any of); one outside the dashboard-visible set is refused unless includeAllUserTypes is true. */
   userTypes?: Array<string> | null | undefined;
   /** Curated vertical lead e-mails (any of). */
   verticalLeadEmails?: Array<string> | null | undefined;

@@ -165,4 +165,19 @@ describe('officer filters', () => {
     expect((await ids({ search: '  officer 0004 ' })).nodes.map((n) => n.id)).toEqual(['4']);
     expect((await ids({ verticalLeadEmails: ['lead1@seeds.test'] })).nodes.map((n) => n.id)).toEqual(['1', '3']);
   });
+
+  it('refuses a user type outside the visible set unless includeAllUserTypes (it could only match nothing)', async () => {
+    const query = `query ($f: OfficerFilterInput) { officers(filter: $f) { nodes { id } } }`;
+    expect((await api.data<{ officers: { nodes: { id: string }[] } }>(query, { f: { userTypes: ['LOTTO_AGENT'], includeAllUserTypes: true } })).officers.nodes).toEqual([{ id: '5' }]);
+    expect((await api.data<{ officers: { nodes: { id: string }[] } }>(query, { f: { userTypes: ['AGENT', 'STAFF_AGENT'] } })).officers.nodes.length).toBeGreaterThan(0);
+    const { errors } = await api.run(query, { f: { userTypes: ['AGENT', 'LOTTO_AGENT'] } });
+    expect(errors).toEqual([
+      expect.objectContaining({
+        message:
+          'filter.userTypes must be dashboard-visible user types (AGENT, AJO_AGENT, DMO_AGENT, MERCHANT, MERCHANT_AGENT, MICRO_SAVER, PERSONAL, ' +
+          'PROSPER_AGENT, STAFF_AGENT) unless filter.includeAllUserTypes is true; got "LOTTO_AGENT"',
+        extensions: { code: 'BAD_USER_INPUT', argument: 'filter.userTypes' },
+      }),
+    ]);
+  });
 });
