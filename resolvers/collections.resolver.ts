@@ -26,7 +26,6 @@ import {
 import { RepaymentPeriod, SortDirection, Wave } from './enums';
 import { LoanFilterInput, parseLoanFilter } from './loan.args';
 import { preloadOfficers, type Officer } from './officer.type';
-import { LIST_ARG_DOCS } from './pagination';
 import type { Preloaded } from './preloaded';
 import { fieldsBelow, selectedFields } from './selection';
 
@@ -41,6 +40,9 @@ const TILE_OF: Readonly<Record<AgentActivityCategoryKey, Exclude<keyof AgentActi
 };
 
 const FILTER_DESCRIPTION = 'Loans counted (§4.7); dashboard-visible officers only unless filter.visibleOfficersOnly is false.';
+
+/** The leaderboards are whole lists (no pages), so their order needs no warning about cursors. */
+const LEADERBOARD_ORDER_DESCRIPTION = 'Sort column and direction; leave out for highest NPL ratio first. Ties: by branch, or officer id, in the same direction.';
 
 /**
  * The officers of rows about officers, read ahead when the query shows `officer` on them (`rowPath`: the fields from
@@ -65,7 +67,7 @@ export class CollectionsResolver {
   })
   async dailyCollections(
     @Ctx() ctx: AppContext,
-    @Arg('filter', () => LoanFilterInput, { nullable: true, description: LIST_ARG_DOCS.loanFilter }) filter?: LoanFilterInput | null,
+    @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
     @Arg('period', () => RepaymentPeriod, { nullable: true, description: 'Default: filter.period, else LAST_7_DAYS.' }) period?: RepaymentPeriod | null,
   ): Promise<DailyCollection[]> {
     const window = period ?? filter?.period ?? RepaymentPeriod.LAST_7_DAYS;
@@ -78,7 +80,7 @@ export class CollectionsResolver {
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: CollectionsOrder | null,
+    @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LEADERBOARD_ORDER_DESCRIPTION }) orderBy?: CollectionsOrder | null,
   ): Promise<CollectionsBoard> {
     return leaderboard(ctx, info, 'branch', filter, orderBy);
   }
@@ -88,7 +90,7 @@ export class CollectionsResolver {
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
-    @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: CollectionsOrder | null,
+    @Arg('orderBy', () => CollectionsOrder, { nullable: true, description: LEADERBOARD_ORDER_DESCRIPTION }) orderBy?: CollectionsOrder | null,
   ): Promise<CollectionsBoard> {
     return leaderboard(ctx, info, 'officer', filter, orderBy);
   }

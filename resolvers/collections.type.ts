@@ -11,7 +11,7 @@ import { DateScalar, DecimalScalar } from './scalars';
 
 @ObjectType({ description: 'Counted repayments of one business date, split by channel (payment method).' })
 export class DailyCollection {
-  @Field(() => DateScalar, { description: 'The business date (D1); every day of the period is present, 0 when nothing came in.' })
+  @Field(() => DateScalar, { description: 'The business date (decision D1: in BUSINESS_TZ); every day of the period is present, 0 when nothing came in.' })
   date: string;
 
   @Field(() => DecimalScalar, { description: 'Σ counted repayments (D3) of the filtered loans dated that day.' })
@@ -98,21 +98,27 @@ export class CollectionsStanding extends AboutOfficer {
   @Field(() => DecimalScalar, { description: 'Σ Django repayment amount of the loans.' })
   portfolioTotal: string;
 
-  @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of the loans with actual outstanding > 0.' })
+  @Field(() => DecimalScalar, {
+    description:
+      "Σ daily repayment amount of the group's loans in arrears (actual outstanding > 0, after today's counted repayments): one instalment per loan " +
+      'however far behind, nothing for loans up to date. No weekend or holiday awareness: on a Saturday, Sunday or holiday they still add their instalment.',
+  })
   dueToday: string;
 
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding of the loans with DPD ≥ 15.' })
   overdue15d: string;
 
-  @Field(() => DecimalScalar, { description: 'Σ counted repayments dated business today.' })
+  @Field(() => DecimalScalar, { description: "Σ counted repayments dated business today of all the group's loans, whether in dueToday or not." })
   collectedToday: string;
 
   @Field(() => DecimalScalar, {
-    description: "collectedToday / dueToday (nothing due: 1 if anything came in, else 0). Upstream's MTD% and Progress columns were copies of this rate and are not offered.",
+    description:
+      'collectedToday / dueToday (nothing due: 1 if anything came in, else 0); not capped at 1, as collectedToday counts loans dueToday does not. ' +
+      "Upstream's MTD% and Progress columns were copies of this rate and are not offered.",
   })
   todayRate: string;
 
-  @Field(() => DecimalScalar, { description: 'max(0, dueToday − collectedToday).' })
+  @Field(() => DecimalScalar, { description: 'max(0, dueToday − collectedToday); money from loans not in dueToday offsets the shortfall.' })
   missedToday: string;
 
   @Field(() => DecimalScalar, { description: 'overdue15d / portfolioTotal (0 when the portfolio is 0).' })
@@ -139,7 +145,7 @@ export class CollectionsSummary {
   @Field(() => DecimalScalar, { description: "Σ of the standings' missedToday (one group's surplus does not cover another's shortfall)." })
   totalMissedToday: string;
 
-  @Field(() => DecimalScalar, { description: 'totalCollectedToday / totalDueToday (nothing due: 1 if anything came in, else 0).' })
+  @Field(() => DecimalScalar, { description: 'totalCollectedToday / totalDueToday (nothing due: 1 if anything came in, else 0); not capped at 1 (see todayRate).' })
   collectionRateToday: string;
 }
 
@@ -200,7 +206,7 @@ export class AgentActivityTiles {
 
 @ObjectType({ description: 'Counted repayments of one calendar day.' })
 export class DailyAmount {
-  @Field(() => DateScalar, { description: 'The business date (D1).' })
+  @Field(() => DateScalar, { description: 'The business date (decision D1: in BUSINESS_TZ).' })
   date: string;
 
   @Field(() => DecimalScalar, { description: 'Σ counted repayments of the officer\'s filtered loans dated that day.' })

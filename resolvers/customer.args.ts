@@ -4,7 +4,7 @@ import type { CustomerListFilter } from '../loaders/customer.django';
 import { parseIds } from './ids';
 import { parseSearchText } from './search-text';
 
-@InputType({ description: 'Customer filters, applied live in Django.' })
+@InputType({ description: 'Customer filters, applied live in Django; every given condition must hold, and an empty list matches nothing.' })
 export class CustomerFilterInput {
   @Field(() => [ID], { nullable: true, description: 'Django borrower ids (any of).' })
   ids?: string[] | null;

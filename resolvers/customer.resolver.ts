@@ -37,7 +37,7 @@ export class CustomerResolver {
     return loadSyncReports(ctx.loaders, 'customer', customer.id);
   }
 
-  @FieldResolver(() => LoanConnection, { description: "The customer's synced loans, newest disbursement first." })
+  @FieldResolver(() => LoanConnection, { description: "The customer's synced loans (every officer's, unless filtered), newest disbursement first." })
   loans(
     @Root() customer: Customer,
     @Ctx() ctx: AppContext,

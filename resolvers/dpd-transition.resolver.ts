@@ -68,7 +68,7 @@ export class DpdTransitionResolver {
   async dpdTransitions(
     @Ctx() context: AppContext,
     @Arg('filter', () => DpdTransitionFilterInput, { nullable: true, description: 'Which transitions; leave out for all.' }) filterInput: DpdTransitionFilterInput | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first: number | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.eventFirst }) first: number | null,
     @Arg('after', () => ID, { nullable: true, description: 'An event id (a previous endCursor).' }) after: string | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<DpdTransitionConnection> {

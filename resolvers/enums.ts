@@ -36,7 +36,17 @@ export enum DpdBucket {
 }
 registerEnumType(DpdBucket, {
   name: 'DpdBucket',
-  description: 'DPD buckets (D7): CURRENT is DPD 0, then 1-6, 7-30, 31-60, 61-90 and 90+; the same values in loans, snapshots, transitions and the filters.',
+  description:
+    'DPD buckets of decision D7 (inclusive ranges), the same values in loans, snapshots, transitions and the filters. DPD_90_PLUS starts at 91 ' +
+    '(upstream label "90+"), so a loan at DPD 90 is in DPD_61_90 while PAR90 (par90, par90Ratio: DPD ≥ 90, D8) counts it.',
+  valuesConfig: {
+    CURRENT: { description: 'DPD 0.' },
+    DPD_1_6: { description: 'DPD 1–6.' },
+    DPD_7_30: { description: 'DPD 7–30.' },
+    DPD_31_60: { description: 'DPD 31–60.' },
+    DPD_61_90: { description: 'DPD 61–90 (90 included).' },
+    DPD_90_PLUS: { description: 'DPD 91 and above (not 90, despite the name).' },
+  },
 });
 
 export enum LoanOrderField {
@@ -108,7 +118,17 @@ export enum RepaymentPeriod {
   LAST_MONTH = 'last_month',
   LAST_7_DAYS = 'last_7_days',
 }
-registerEnumType(RepaymentPeriod, { name: 'RepaymentPeriod', description: 'Business-date window of the repayment totals of a loans summary (weeks start on Monday).' });
+registerEnumType(RepaymentPeriod, {
+  name: 'RepaymentPeriod',
+  description: "Window of business dates, both ends included, for a loans summary's repayment totals and for dailyCollections; \"today\" is the business date.",
+  valuesConfig: {
+    TODAY: { description: 'Today only.' },
+    THIS_WEEK: { description: 'Monday of the current week through today.' },
+    THIS_MONTH: { description: 'The 1st of the current month through today.' },
+    LAST_MONTH: { description: 'The whole previous calendar month (its 1st through its last day).' },
+    LAST_7_DAYS: { description: 'Today and the 6 calendar days before it (7 days, weekends included).' },
+  },
+});
 
 export enum EarlyIndicatorBand {
   D1_3 = 'D1-3',

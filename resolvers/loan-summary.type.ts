@@ -43,16 +43,20 @@ export class LoanSummary {
   @Field(() => DecimalScalar, { description: 'criticalCount / totalLoans × 100, 2 places.' })
   criticalPercentage: string;
 
-  @Field(() => Int, { description: 'Repayment delay rate ≥ 80.' })
+  @Field(() => Int, { description: 'Loans with repayment delay rate ≥ 80 (loans with a null rate are in none of the three delay counts).' })
   delayExcellentCount: number;
 
-  @Field(() => Int, { description: 'Repayment delay rate from 40 to below 80.' })
+  @Field(() => Int, { description: 'Loans with repayment delay rate from 40 to below 80.' })
   delayOkayCount: number;
 
-  @Field(() => Int, { description: 'Repayment delay rate below 40.' })
+  @Field(() => Int, { description: 'Loans with repayment delay rate below 40, including any loan disbursed on its computedAsOf date (loanAge 0 reads 0.00).' })
   delayCriticalCount: number;
 
-  @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of loans in arrears.' })
+  @Field(() => DecimalScalar, {
+    description:
+      "Σ daily repayment amount of the loans in arrears (actual outstanding > 0, after today's counted repayments): one instalment per loan however " +
+      'far behind, nothing for loans up to date. No weekend or holiday awareness: on a Saturday, Sunday or holiday they still add their instalment.',
+  })
   totalDueForToday: string;
 
   @Field(() => DecimalScalar, { description: 'Σ actual outstanding of loans in arrears whose maturity date is before businessDate.' })
@@ -76,13 +80,20 @@ export class LoanSummary {
   @Field(() => DecimalScalar, { description: 'Σ counted repayments dated the calendar day before businessDate, whatever the period.' })
   totalRepaymentsYesterday: string;
 
-  @Field(() => DecimalScalar, { description: 'totalRepaymentsInPeriod / totalDueForToday × 100, 2 places.' })
+  @Field(() => DecimalScalar, {
+    description:
+      "totalRepaymentsInPeriod / totalDueForToday × 100, 2 places, as upstream (§4.6): for a period other than TODAY, the period's repayments over " +
+      "today's due. Not capped at 100 (repayments count every filtered loan, the due only those in arrears); 0 when nothing is due, even if money " +
+      'came in (unlike todayRate and collectionRateToday of the collections boards).',
+  })
   percentageOfDueCollected: string;
 
-  @Field(() => DecimalScalar, { description: 'Σ daily repayment amount of loans in arrears with no counted repayment today.' })
+  @Field(() => DecimalScalar, {
+    description: 'Σ daily repayment amount of the loans in arrears (as in totalDueForToday) with no counted repayment dated businessDate; no weekend or holiday awareness.',
+  })
   missedRepaymentsToday: string;
 
-  @Field(() => Int, { description: 'Number of loans in arrears with no counted repayment today.' })
+  @Field(() => Int, { description: 'Number of the loans in missedRepaymentsToday.' })
   missedRepaymentsTodayCount: number;
 
   @Field(() => [RepaymentsByDjangoStatus], { description: 'Counted repayments in the period per raw Django status, largest first.' })

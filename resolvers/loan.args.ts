@@ -22,7 +22,7 @@ export class TextSetFilter {
   missing?: boolean | null;
 }
 
-@InputType({ description: 'Loan filters (§4.7). Every given condition must hold; lists match any of their values.' })
+@InputType({ description: 'Loan filters (§4.7). Every given condition must hold; lists match any of their values, and an empty list matches nothing.' })
 export class LoanFilterInput {
   @Field(() => [ID], { nullable: true, description: 'Django loan ids.' })
   ids?: string[] | null;
@@ -101,7 +101,10 @@ export class LoanFilterInput {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'Only loans of officers in the dashboard-visible user types (§1.8). Defaults to true on Query.loans, false elsewhere.',
+    description:
+      "Only loans of officers in the dashboard-visible user types (§1.8). Leave out for the query's default: true on loans, dailyCollections, " +
+      'collectionsByBranch, collectionsByOfficer, agentActivity, agentActivityTiles and repaymentWatch; false on fimrLoans, earlyIndicatorLoans, ' +
+      'Officer.loans and Customer.loans.',
   })
   visibleOfficersOnly?: boolean | null;
 

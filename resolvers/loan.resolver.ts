@@ -44,7 +44,9 @@ export class LoanResolver {
   }
 
   @Query(() => LoanConnection, {
-    description: 'FIMR drilldown (§6 row 3): FIMR-tagged loans; raw Django status OPEN or PAST_MATURITY unless filter.djangoStatuses says otherwise.',
+    description:
+      'FIMR drilldown (§6 row 3): FIMR-tagged loans of every officer (unless filter.visibleOfficersOnly is true); raw Django status OPEN or ' +
+      'PAST_MATURITY unless filter.djangoStatuses says otherwise; newest disbursement first.',
   })
   fimrLoans(
     @Ctx() ctx: AppContext,
@@ -57,7 +59,9 @@ export class LoanResolver {
     return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, args, BY_DISBURSEMENT_DESC);
   }
 
-  @Query(() => LoanConnection, { description: 'Early-indicators drilldown (§6 row 4): loans with DPD 1-30, optionally one band; highest DPD first.' })
+  @Query(() => LoanConnection, {
+    description: 'Early-indicators drilldown (§6 row 4): loans with DPD 1-30, optionally one band, of every officer (unless filter.visibleOfficersOnly is true); highest DPD first.',
+  })
   earlyIndicatorLoans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,

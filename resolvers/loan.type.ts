@@ -79,7 +79,7 @@ export class Loan {
 
   @Field(() => DateTimeScalar, {
     nullable: true,
-    description: 'Django date_disbursed as an instant; its business date (D1) is the disbursement date the computed fields use.',
+    description: 'Django date_disbursed as an instant; its business date (decision D1: in BUSINESS_TZ) is the disbursement date the computed fields use.',
   })
   get disbursedAt(): string | null {
     return this.base.disbursedAt;
@@ -170,17 +170,26 @@ export class Loan {
     return this.computed('wave');
   }
 
-  @Field(() => Int, { nullable: true, description: 'Business-day DPD (D5).' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Business-day DPD (decision D5, §3.2) as of computedAsOf: repaymentDaysDueToday − round(repaymentDaysPaid), at least 0; 0 before the first due date, ' +
+      'without a D2 total R, or once the counted repayments reach R; instalments stop falling due at maturity. A weekday\'s instalment is due from the start of that business day, ' +
+      'so a loan paid exactly up to yesterday reads 1 until today\'s payment is counted.',
+  })
   get currentDpd(): number | null | Promise<number | null> {
     return this.computed('currentDpd');
   }
 
-  @Field(() => Int, { nullable: true, description: 'DPD on the previous snapshot date (D6).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: "currentDpd of the loan's newest DPD snapshot dated before computedAsOf (D6; for an open loan, normally the day before); null until such a snapshot exists, as on the loan's first day.",
+  })
   get previousDpd(): number | null | Promise<number | null> {
     return this.computed('previousDpd');
   }
 
-  @Field(() => Int, { nullable: true, description: 'currentDpd − (previousDpd or 0).' })
+  @Field(() => Int, { nullable: true, description: 'currentDpd − (previousDpd or 0): equal to currentDpd while previousDpd is null.' })
   get dpdChange(): number | null | Promise<number | null> {
     return this.computed('dpdChange');
   }
@@ -272,7 +281,7 @@ export class Loan {
     return this.computed('earlyIndicatorTagged');
   }
 
-  @Field(() => Int, { nullable: true, description: 'Null when no repayment was ever counted.' })
+  @Field(() => Int, { nullable: true, description: 'Calendar days from lastPaymentDate to computedAsOf (0 when paid that day); null when no repayment was ever counted.' })
   get daysSinceLastRepayment(): number | null | Promise<number | null> {
     return this.computed('daysSinceLastRepayment');
   }
@@ -321,7 +330,13 @@ export class Loan {
     return this.computed('businessDaysSinceDisbursement');
   }
 
-  @Field(() => DecimalScalar, { nullable: true, description: 'Intended real-number formula (D10); 100 is best, may be negative.' })
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'Repayment delay rate, the intended real-number formula (decision D10, §3.2), 2 dp; at most 100 (best), negative when repayments lag (floored at −999999.99). ' +
+      'loanAge > 0: (1 − ((daysSinceLastRepayment + currentDpd) / 2 / loanAge) / 0.25) × 100, or (1 − (currentDpd / loanAge) / 0.25) × 100 when never paid. ' +
+      'A loan disbursed on computedAsOf (loanAge 0) reads 0.00, which the loans summary counts as critical; null when loanAge is negative.',
+  })
   get repaymentDelayRate(): string | null | Promise<string | null> {
     return this.computed('repaymentDelayRate');
   }

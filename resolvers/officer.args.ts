@@ -7,7 +7,7 @@ import { OfficerOrderField, SortDirection } from './enums';
 import { parseIds } from './ids';
 import { parseSearchText } from './search-text';
 
-@InputType({ description: 'Officer filters (§4.7); by default only the dashboard-visible user types (§1.8).' })
+@InputType({ description: 'Officer filters (§4.7); by default only the dashboard-visible user types (§1.8). Every given condition must hold; an empty list matches nothing.' })
 export class OfficerFilterInput {
   @Field(() => [ID], { nullable: true, description: 'Django user ids (any of).' })
   ids?: string[] | null;
@@ -18,7 +18,10 @@ export class OfficerFilterInput {
   @Field(() => [String], { nullable: true, description: 'Curated branches (any of).' })
   branches?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Django user types (any of); one outside the dashboard-visible set is refused unless includeAllUserTypes is true.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Django user types (any of, exact). A type outside the dashboard-visible set (§1.8), e.g. RECOVERY_AGENT, is refused unless includeAllUserTypes is true.',
+  })
   userTypes?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the e-mail or the name.' })

@@ -40,7 +40,11 @@ export class OfficerResolver {
     return new Officer(row, ctx.loaders, hierarchy === undefined ? undefined : await hierarchy.catch(() => undefined));
   }
 
-  @Query(() => OfficerConnection, { description: 'Officers known to seedsmetrics (synced active Django users), by name unless ordered otherwise.' })
+  @Query(() => OfficerConnection, {
+    description:
+      'Officers known to seedsmetrics (every active Django user, plus inactive ones that loans reference or that were synced while active), ' +
+      'by name unless ordered otherwise. Ids Django no longer has are left out.',
+  })
   async officers(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,

@@ -14,10 +14,13 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** Schema descriptions of the arguments every list shares. */
 export const LIST_ARG_DOCS = {
   first: 'Page size: default 50, at most the server maximum (500); 0 for totalCount and pageInfo.hasNextPage alone.',
+  /** `first` of the event histories (dpdTransitions, parChanges), whose connections have no totalCount. */
+  eventFirst: 'Page size: default 50, at most the server maximum (500); 0 for pageInfo.hasNextPage alone.',
   after: 'The endCursor of the previous page of the same list, filter and order; leave out for the first page.',
   orderBy:
     "Sort column and direction; leave out for the list's default order. A computed column (DPD, outstanding, risk score) can move a row across a cursor when the sync recomputes it between two pages, so walking a whole list page by page may then skip it or show it twice: walk in the default order and sort in the client.",
-  loanFilter: 'Loan filters (§4.7); leave out for every loan of the list.',
+  loanFilter:
+    "Loan filters (§4.7); leave out for every loan of the list. Whether it defaults to dashboard-visible officers' loans only (visibleOfficersOnly) is in the list's description.",
 } as const;
 
 /** `first` and `after`, the arguments of every cursor-paged list. */

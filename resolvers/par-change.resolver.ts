@@ -49,7 +49,7 @@ export class ParChangeResolver {
     @Ctx() context: AppContext,
     @Arg('scope', () => ParScope, { description: 'Whose PAR: one officer, branch or region, or the whole portfolio.' }) scope: ParScope,
     @Arg('keys', () => [String], { nullable: true, description: 'Keys of the scope; leave out for all.' }) keys: string[] | null,
-    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.first }) first: number | null,
+    @Arg('first', () => Int, { nullable: true, description: LIST_ARG_DOCS.eventFirst }) first: number | null,
     @Arg('after', () => ID, { nullable: true, description: 'An event id (a previous endCursor).' }) after: string | null,
   ): Promise<ParChangeConnection> {
     const size = parseFirst('first', first, context.maxPageSize);

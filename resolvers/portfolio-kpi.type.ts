@@ -3,11 +3,15 @@ import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphq
 import { SortDirection, Wave } from './enums';
 import { DecimalScalar } from './scalars';
 
-@ObjectType({ description: 'KPIs over every dashboard-visible officer (§4.5); loan tiles count Active loans only.' })
+@ObjectType({
+  description:
+    'KPIs over every dashboard-visible officer (§4.5), those without loans (of the wave) included; loan tiles count Active loans only. ' +
+    'An officer without loans reads riskScore 45, dqi 72 and AYR 0 (OfficerPortfolio), which the officer averages take in.',
+})
 export class PortfolioKpis {
   topOfficerId: string | null;
 
-  @Field(() => Int, { description: 'Dashboard-visible officers (§1.8).' })
+  @Field(() => Int, { description: 'Dashboard-visible officers (§1.8), with or without loans (of the wave).' })
   totalOfficers: number;
 
   @Field(() => Int, { description: 'Σ officers\' loans.' })
@@ -19,13 +23,13 @@ export class PortfolioKpis {
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding of the officers\' loans with DPD ≥ 15.' })
   totalOverdue15d: string;
 
-  @Field(() => Int, { description: 'Integer mean of the officers\' DQI.' })
+  @Field(() => Int, { description: "Mean of every visible officer's DQI, truncated to an integer; officers without loans count with 72." })
   avgDqi: number;
 
-  @Field(() => DecimalScalar, { description: 'Mean of the officers\' AYR (§4.4), 8 dp.' })
+  @Field(() => DecimalScalar, { description: "Mean of every visible officer's AYR (§4.4), 8 dp; officers without loans count with 0." })
   avgAyr: string;
 
-  @Field(() => Int, { description: 'Integer mean of the officers\' risk scores.' })
+  @Field(() => Int, { description: "Mean of every visible officer's risk score, truncated to an integer; officers without loans count with 45." })
   avgRiskScore: number;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'AYR of the officer with the highest AYR (> 0).' })
@@ -37,13 +41,13 @@ export class PortfolioKpis {
   @Field(() => DecimalScalar, { description: 'Σ totalPortfolio of the watchlist officers.' })
   watchlistPortfolio: string;
 
-  @Field(() => DecimalScalar, { description: 'Mean of the officers\' repayment delay rates that are not 0.' })
+  @Field(() => DecimalScalar, { description: "Mean of the officers' repayment delay rates that are not 0 (so officers without loans are left out), 2 dp." })
   avgRepaymentDelayRate: string;
 
   @Field(() => Int, { description: 'Officers whose live loans average > 10 days since the last repayment and > 14 days of age.' })
   atRiskOfficersCount: number;
 
-  @Field(() => DecimalScalar, { description: 'atRiskOfficersCount / totalOfficers × 100, 2 dp.' })
+  @Field(() => DecimalScalar, { description: 'atRiskOfficersCount / totalOfficers × 100, 2 dp; totalOfficers includes officers without loans.' })
   atRiskOfficersPercentage: string;
 
   @Field(() => Int, { description: 'Active loans with total outstanding > 2000 paid within 5 days.' })
@@ -109,7 +113,7 @@ export class BranchMetrics {
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding with DPD ≥ 60 / portfolioTotal, 8 dp.' })
   par60Ratio: string;
 
-  @Field(() => DecimalScalar, { description: 'Σ principal outstanding with DPD ≥ 90 / portfolioTotal, 8 dp.' })
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding with DPD ≥ 90 / portfolioTotal, 8 dp (90 included, unlike DpdBucket DPD_90_PLUS).' })
   par90Ratio: string;
 
   @Field(() => DecimalScalar, { description: 'FIMR-tagged loans / loans.' })
@@ -168,7 +172,7 @@ export class BranchOrder {
   direction: SortDirection;
 }
 
-@InputType({ description: 'Which loans the branch and vertical-lead boards count (each list: any of its values).' })
+@InputType({ description: 'Which loans the branch and vertical-lead boards count (each list: any of its values; an empty list matches nothing).' })
 export class BranchFilterInput {
   @Field(() => [String], { nullable: true, description: 'Curated branches (any of).' })
   branches?: string[] | null;

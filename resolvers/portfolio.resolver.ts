@@ -5,7 +5,6 @@ import type { BranchFilter } from '../loaders/branch.metrics';
 import { SortDirection, Wave } from './enums';
 import { loadOfficer, Officer } from './officer.type';
 import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, PortfolioKpis, VerticalLeadMetrics } from './portfolio-kpi.type';
-import { LIST_ARG_DOCS } from './pagination';
 
 @Resolver(() => PortfolioKpis)
 export class PortfolioResolver {
@@ -13,7 +12,7 @@ export class PortfolioResolver {
   async portfolioKpis(
     @Ctx() ctx: AppContext,
     @Arg('wave', () => Wave, { nullable: true, description: 'Only the loans of this wave; leave out for all.' }) wave?: Wave | null,
-    @Arg('regions', () => [String], { nullable: true, description: 'Curated regions the DPD tile (totalDpdLoansCount, totalDpdActualOutstanding) counts; leave out for all.' }) regions?: string[] | null,
+    @Arg('regions', () => [String], { nullable: true, description: 'Curated regions the DPD tile (totalDpdLoansCount, totalDpdActualOutstanding) counts; leave out for all (an empty list counts none).' }) regions?: string[] | null,
   ): Promise<PortfolioKpis> {
     const row = await ctx.loaders.portfolioKpis(wave ?? null, regions ?? null);
     return Object.assign(new PortfolioKpis(), row);
@@ -24,11 +23,11 @@ export class PortfolioResolver {
     return loadOfficer(ctx.loaders, kpis.topOfficerId);
   }
 
-  @Query(() => BranchList, { description: 'Credit health by branch (§4.6) over every loan, grouped by branch and region.' })
+  @Query(() => BranchList, { description: 'Credit health by branch (§4.6) over every loan, grouped by branch and region; by branch, then region, unless ordered otherwise.' })
   async branches(
     @Ctx() ctx: AppContext,
     @Arg('filter', () => BranchFilterInput, { nullable: true, description: 'Loan filters; leave out for every loan.' }) filter?: BranchFilterInput | null,
-    @Arg('orderBy', () => BranchOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: BranchOrder | null,
+    @Arg('orderBy', () => BranchOrder, { nullable: true, description: 'Sort column and direction; leave out for branch, then region, ascending.' }) orderBy?: BranchOrder | null,
   ): Promise<BranchList> {
     const rows = await ctx.loaders.branches(
       branchFilter(filter),

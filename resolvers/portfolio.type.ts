@@ -2,7 +2,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from './scalars';
 
-@ObjectType({ description: 'Officer metrics of §4.4 over all the officer\'s loans (every status); ratios are exact decimals rounded to 8 places, 0 when the denominator is 0.' })
+@ObjectType({
+  description:
+    "Officer metrics of §4.4 over all the officer's loans (every status); ratios are exact decimals rounded to 8 places, 0 when the denominator is 0. " +
+    'An officer without loans (of the wave asked) reads 0 for sums and ratios but onTimeRate 1, riskScoreNorm 0.45 (riskScore 45, Amber) and dqi 72: ' +
+    'a repaymentDelayRate and an AYR of 0 cost their full penalties.',
+})
 export class OfficerPortfolio {
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding (also "PAR15 mid-month").' })
   totalPortfolio: string;
@@ -16,7 +21,7 @@ export class OfficerPortfolio {
   @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 60.' })
   par60Amount: string;
 
-  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 90.' })
+  @Field(() => DecimalScalar, { description: 'Σ principal outstanding of loans with DPD ≥ 90 (90 included, unlike DpdBucket DPD_90_PLUS).' })
   par90Amount: string;
 
   @Field(() => DecimalScalar, { description: 'overdue15d / totalPortfolio (D8).' })
@@ -85,7 +90,12 @@ export class OfficerPortfolio {
   @Field(() => DecimalScalar, { description: 'Fee recovery rate: feesCollected / feesDue.' })
   frr: string;
 
-  @Field(() => DecimalScalar, { description: 'Annualised yield ratio: (interest + fees collected) / totalPortfolio.' })
+  @Field(() => DecimalScalar, {
+    description:
+      'AYR (§4.4): (interestCollected + feesCollected) / totalPortfolio, i.e. the interest and fee shares of every counted repayment over the loans\' ' +
+      'lifetime (closed loans included) divided by the principal outstanding now. Neither annualised nor month-bounded, and unbounded: large when little ' +
+      'principal is left.',
+  })
   ayr: string;
 
   @Field(() => DecimalScalar, { description: 'interestCollected + feesCollected.' })
@@ -97,7 +107,7 @@ export class OfficerPortfolio {
   @Field(() => DecimalScalar, { description: 'Always 1 (as upstream: no channel data to measure it).' })
   channelPurity: string;
 
-  @Field(() => DecimalScalar, { description: 'Officer repayment delay rate: (1 − (avg days since last repayment / avg loan age) / 0.25) × 100.' })
+  @Field(() => DecimalScalar, { description: 'Officer repayment delay rate: (1 − (avgDaysSinceLastRepayment / avgLoanAge) / 0.25) × 100, 2 dp; 0 when avgLoanAge is 0.' })
   repaymentDelayRate: string;
 
   @Field(() => DecimalScalar, { description: 'Risk score 0–1 (§4.4): 1 − 0.20·porr − 0.15·fimr − 0.10·roll − delay penalty − 0.15·(1 − min(ayr, 1)), clamped to 0–1.' })
@@ -109,6 +119,8 @@ export class OfficerPortfolio {
   @Field(() => String, { description: 'Green (≥ 80), Watch (≥ 60), Amber (≥ 40) or Red.' })
   riskBand: string;
 
-  @Field(() => Int, { description: 'Data quality index 0-100.' })
+  @Field(() => Int, {
+    description: 'DQI (§4.4), a composite of riskScoreNorm, onTimeRate and fimr: trunc((0.50·riskScoreNorm + 0.35·onTimeRate + 0.15·(1 − fimr)) × 100), clamped to 0–100.',
+  })
   dqi: number;
 }

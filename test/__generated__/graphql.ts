@@ -19,7 +19,7 @@ export type AgentActivityCategory =
   /** The last three days brought in more than 1.5 × the first four (which were not 0). */
   | 'STRONG_GROWTH';
 
-/** Which loans the branch and vertical-lead boards count (each list: any of its values). */
+/** Which loans the branch and vertical-lead boards count (each list: any of its values; an empty list matches nothing). */
 export type BranchFilterInput = {
   /** Curated branches (any of). */
   branches?: Array<string> | null | undefined;
@@ -73,7 +73,7 @@ export type CollectionsStatus =
   | 'OK'
   | 'WATCH';
 
-/** Customer filters, applied live in Django. */
+/** Customer filters, applied live in Django; every given condition must hold, and an empty list matches nothing. */
 export type CustomerFilterInput = {
   /** Django borrower ids (any of). */
   ids?: Array<string | number> | null | undefined;
@@ -91,13 +91,19 @@ export type CustomerFilterInput = {
 export type DelayType =
   | 'RISKY';
 
-/** DPD buckets (D7): CURRENT is DPD 0, then 1-6, 7-30, 31-60, 61-90 and 90+; the same values in loans, snapshots, transitions and the filters. */
+/** DPD buckets of decision D7 (inclusive ranges), the same values in loans, snapshots, transitions and the filters. DPD_90_PLUS starts at 91 (upstream label "90+"), so a loan at DPD 90 is in DPD_61_90 while PAR90 (par90, par90Ratio: DPD ≥ 90, D8) counts it. */
 export type DpdBucket =
+  /** DPD 0. */
   | 'CURRENT'
+  /** DPD 1–6. */
   | 'DPD_1_6'
+  /** DPD 7–30. */
   | 'DPD_7_30'
+  /** DPD 31–60. */
   | 'DPD_31_60'
+  /** DPD 61–90 (90 included). */
   | 'DPD_61_90'
+  /** DPD 91 and above (not 90, despite the name). */
   | 'DPD_90_PLUS';
 
 /** DPD bands of the early-indicators drilldown (§4.1). */
@@ -113,7 +119,7 @@ export type LoanBehaviour =
   | 'INACTIVE'
   | 'OVERDUE_15D';
 
-/** Loan filters (§4.7). Every given condition must hold; lists match any of their values. */
+/** Loan filters (§4.7). Every given condition must hold; lists match any of their values, and an empty list matches nothing. */
 export type LoanFilterInput = {
   /** Behaviour class (§4.7). */
   behaviour?: LoanBehaviour | null | undefined;
@@ -165,7 +171,7 @@ export type LoanFilterInput = {
   verificationStatuses?: TextSetFilter | null | undefined;
   /** Vertical lead e-mails as copied onto the loans (D12), exact match. */
   verticalLeadEmails?: Array<string> | null | undefined;
-  /** Only loans of officers in the dashboard-visible user types (§1.8). Defaults to true on Query.loans, false elsewhere. */
+  /** Only loans of officers in the dashboard-visible user types (§1.8). Leave out for the query's default: true on loans, dailyCollections, collectionsByBranch, collectionsByOfficer, agentActivity, agentActivityTiles and repaymentWatch; false on fimrLoans, earlyIndicatorLoans, Officer.loans and Customer.loans. */
   visibleOfficersOnly?: boolean | null | undefined;
   /** Waves (§3.7). */
   waves?: Array<Wave> | null | undefined;
@@ -205,7 +211,7 @@ export type LoanStatus =
   | 'DEFAULTED'
   | 'REJECTED';
 
-/** Officer filters (§4.7); by default only the dashboard-visible user types (§1.8). */
+/** Officer filters (§4.7); by default only the dashboard-visible user types (§1.8). Every given condition must hold; an empty list matches nothing. */
 export type OfficerFilterInput = {
   /** Curated branches (any of). */
   branches?: Array<string> | null | undefined;
@@ -221,7 +227,7 @@ export type OfficerFilterInput = {
   search?: string | null | undefined;
   /** Curated supervisor e-mails (any of). */
   supervisorEmails?: Array<string> | null | undefined;
-  /** Django user types (any of); one outside the dashboard-visible set is refused unless includeAllUserTypes is true. */
+  /** Django user types (any of, exact). A type outside the dashboard-visible set (§1.8), e.g. RECOVERY_AGENT, is refused unless includeAllUserTypes is true. */
   userTypes?: Array<string> | null | undefined;
   /** Curated vertical lead e-mails (any of). */
   verticalLeadEmails?: Array<string> | null | undefined;
@@ -258,12 +264,17 @@ export type ParScope =
   | 'PORTFOLIO'
   | 'REGION';
 
-/** Business-date window of the repayment totals of a loans summary (weeks start on Monday). */
+/** Window of business dates, both ends included, for a loans summary's repayment totals and for dailyCollections; "today" is the business date. */
 export type RepaymentPeriod =
+  /** Today and the 6 calendar days before it (7 days, weekends included). */
   | 'LAST_7_DAYS'
+  /** The whole previous calendar month (its 1st through its last day). */
   | 'LAST_MONTH'
+  /** The 1st of the current month through today. */
   | 'THIS_MONTH'
+  /** Monday of the current week through today. */
   | 'THIS_WEEK'
+  /** Today only. */
   | 'TODAY';
 
 /** Risk of termination: DPD > 4 with loan age < 7 days (EARLY) or ≥ 7 days (LATE). */
