@@ -43,7 +43,8 @@ export class OfficerResolver {
   @Query(() => OfficerConnection, {
     description:
       'Officers known to seedsmetrics (every active Django user, plus inactive ones that loans reference or that were synced while active), ' +
-      'by name unless ordered otherwise. Ids Django no longer has are left out.',
+      'by name unless ordered otherwise. Ids Django does not have (placeholders for loans whose officer it lacks, §8.23) are left out of ' +
+      'the page, which may then hold fewer than `first` (pageInfo.hasNextPage still says whether more follow), while totalCount counts them.',
   })
   async officers(
     @Ctx() ctx: AppContext,
