@@ -19,8 +19,6 @@ const DJANGO_KEYS_OF_FIELD: Readonly<Record<string, readonly OfficerBaseKey[]>> 
   userType: ['userType'],
   employmentStatus: ['employmentStatus'],
   hireDate: ['hireDate'],
-  // Their fallbacks when no hierarchy row exists (an officer the sync has not copied yet).
-  region: ['userBranch'],
   branch: ['userBranch'],
 };
 
@@ -47,7 +45,7 @@ export class Officer {
     private readonly hierarchy?: OfficerHierarchyRow | null,
   ) {}
 
-  private fromHierarchy<T>(pick: (row: OfficerHierarchyRow | null) => T): T | Promise<T> {
+  private fromHierarchy<T>(pick: (row: OfficerHierarchyRow | null) => T | Promise<T>): T | Promise<T> {
     if (this.hierarchy !== undefined) return pick(this.hierarchy);
     return this.loaders.officerHierarchy.load(this.base.id).then(pick);
   }
@@ -87,11 +85,16 @@ export class Officer {
     return this.base.hireDate;
   }
 
+  private async loadRegion(): Promise<string> {
+    return fallbackRegion((await this.loaders.officer.load(this.base.id))?.userBranch);
+  }
+
   @Field(() => String, {
     description: "Curated region (D12); when none is curated, the region Django's user_branch names (Lagos, FCT, Ogun, Oyo, else Nigeria), and 'Unassigned' when Django has no branch.",
   })
   get region(): string | Promise<string> {
-    return this.fromHierarchy((h) => h?.region ?? fallbackRegion(this.base.userBranch));
+    // Only an officer seedsmetrics has no row for yet needs Django's branch: read then, if the row read lacks it.
+    return this.fromHierarchy<string>((h) => h?.region ?? (this.base.userBranch !== undefined ? fallbackRegion(this.base.userBranch) : this.loadRegion()));
   }
 
   @Field(() => String, { description: "Curated branch (D12); when none is curated, Django's user_branch, and 'Unassigned' when that is empty." })

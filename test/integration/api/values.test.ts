@@ -275,7 +275,7 @@ describe('an officer', () => {
     try {
       const { abuja, none } = await api.data<Record<string, unknown>>(`{ abuja: officer(id: "902") { region branch } none: officer(id: "903") { region branch } }`);
       expect([abuja, none]).toEqual([{ region: 'FCT', branch: 'Abuja Wuse' }, { region: 'Unassigned', branch: 'Unassigned' }]);
-      // Region alone still reads Django's branch (no second statement: the officer's row is read anyway).
+      // Region alone reads Django's branch too, once it finds no row in seedsmetrics (a synced officer's needs no Django read).
       expect(await api.data(`{ officer(id: "902") { region } }`)).toEqual({ officer: { region: 'FCT' } });
     } finally {
       await api.dbs.djangoWriter.query(`DELETE FROM accounts_customuser WHERE id IN (902, 903)`);
