@@ -333,6 +333,14 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value;
 }
 
+/**
+ * METRICS_DATABASE_URL alone, checked as loadConfig checks it: for `npm run db:migrate`, which touches no other
+ * database (a migration job need not be given Django's credentials).
+ */
+export function loadMetricsDatabaseUrl(env: Env = process.env): string | undefined {
+  return postgresUrl(env, 'METRICS_DATABASE_URL');
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const djangoDatabaseUrl = postgresUrl(env, 'DJANGO_DATABASE_URL');
   const metricsDatabaseUrl = postgresUrl(env, 'METRICS_DATABASE_URL');

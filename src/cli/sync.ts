@@ -1,5 +1,5 @@
 /**
- * `npm run sync [-- --once] [-- --exit-if-locked]`: runs the sync worker on its own. `--once` runs one cycle
+ * `npm run sync [-- [--once] [--exit-if-locked]]`: runs the sync worker on its own. `--once` runs one cycle
  * (with reconciliation) and exits 0, or 1 printing the error. Without it the worker runs every SYNC_INTERVAL_MS
  * until SIGINT/SIGTERM. When another worker holds the lock this one waits, unless `--exit-if-locked`.
  */

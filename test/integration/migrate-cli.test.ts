@@ -27,8 +27,8 @@ afterAll(async () => {
   await dbs?.drop();
 });
 
-it('applies every migration to an empty database, then none, and names the database without its password', async () => {
-  const env = { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: url };
+it('applies every migration to an empty database, then none, and names the database without its password; Django is not needed', async () => {
+  const env = { DJANGO_DATABASE_URL: '', METRICS_DATABASE_URL: url };
   const where = redactUrl(url);
   expect(await runCli('src/cli/migrate.ts', [], env)).toEqual({ code: 0, stdout: `${where}: applied ${MIGRATIONS} of ${MIGRATIONS} migrations\n`, stderr: '' });
   const client = new pg.Client({ connectionString: url });
@@ -45,7 +45,12 @@ it('exits 1 saying what it needs when no database URL is set', async () => {
   expect(await runCli('src/cli/migrate.ts', [], { DJANGO_DATABASE_URL: '', METRICS_DATABASE_URL: '' })).toEqual({
     code: 1,
     stdout: '',
-    stderr: 'db:migrate needs METRICS_DATABASE_URL (with DJANGO_DATABASE_URL); got neither. The embedded database of `npm start` is migrated at every start.\n',
+    stderr: 'db:migrate needs METRICS_DATABASE_URL; got none. The embedded database of `npm start` is migrated at every start.\n',
+  });
+  expect(await runCli('src/cli/migrate.ts', [], { METRICS_DATABASE_URL: 'postgres://127.0.0.1:99999/x' })).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: 'Configuration error: METRICS_DATABASE_URL must be a URL whose port is a number from 1 to 65535; got "postgres://127.0.0.1:99999/x"\n',
   });
 }, 300_000);
 
