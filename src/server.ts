@@ -27,6 +27,7 @@ import { slowOperationLogPlugin } from './slow-operations';
 import { createOperationTypeCheck, type Transport } from './operation-types';
 import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
+import { listen } from './listen';
 import { playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
 import { failedRoute, unknownRoute } from './http-fallback';
@@ -73,41 +74,6 @@ export interface ServerOptions {
   keepAliveMs?: number;
   /** Gzip responses of COMPRESSION_MIN_BYTES or more for clients that accept it (HTTP_COMPRESSION, src/response-compression.ts). @default true */
   compressResponses?: boolean;
-}
-
-/** The server could not listen on host:port; `code` is the operating system's (EADDRINUSE, ENOTFOUND, EACCES, …). */
-export class ListenError extends Error {
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly code: string | undefined,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ListenError';
-  }
-}
-
-/**
- * Listens on host:port and closes again at once: start-up asks this before it writes anything (migrations, demo
- * data), so a port in use or a host that is not this machine's fails in a second, not after the demo is seeded.
- * The real listen reports them too, should another process take the port in between.
- */
-export async function probeListen(host: string, port: number): Promise<void> {
-  const probe = http.createServer();
-  await listen(probe, host, port);
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-}
-
-function listen(httpServer: http.Server, host: string, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException): void => reject(new ListenError(host, port, error.code, error.message));
-    httpServer.once('error', failed);
-    httpServer.listen(port, host, () => {
-      httpServer.off('error', failed);
-      resolve();
-    });
-  });
 }
 
 export interface GatewayServer {

@@ -3,6 +3,7 @@
  * directory that holds other files is never deleted to make room for initdb.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/config';
@@ -64,4 +65,25 @@ it('refuses a data directory a running PostgreSQL uses, saying where its databas
       `port 54329; its databases are postgres://postgres:postgres@127.0.0.1:54329/<database>)`,
   );
   expect(fs.existsSync(path.join(dir, 'postmaster.pid'))).toBe(true);
+});
+
+it('refuses an EMBEDDED_PG_PORT another process listens on before initdb writes a new data directory', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as net.AddressInfo).port;
+  const dataDir = path.join(scratch, 'port-taken');
+  try {
+    const error: unknown = await startEmbeddedPostgres({ dataDir, port, databases: [] }).then(
+      () => new Error('expected a ConfigError'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `EMBEDDED_PG_PORT must be a free port for the embedded PostgreSQL (is it taken? LOG_LEVEL=trace shows PostgreSQL's own log); got "${port}" ` +
+        `(EADDRINUSE: listen EADDRINUSE: address already in use 127.0.0.1:${port})`,
+    );
+    expect(fs.existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(false);
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
 });
