@@ -8,6 +8,7 @@
 import http from 'node:http';
 import { preparedStatements } from '../loaders/sql';
 import { createPool } from '../src/pg-pool';
+import { wholeNumber } from './args';
 import { OPERATION_NAMES, type OperationName, type OperationParams } from './operations';
 import { FDW, RAW, type SqlHandler, type SqlPools } from './sql-variants';
 
@@ -17,7 +18,7 @@ function required(name: string): string {
   return value;
 }
 
-const poolSize = Number(process.env.BENCH_POOL_SIZE ?? '16');
+const poolSize = wholeNumber('BENCH_POOL_SIZE', process.env.BENCH_POOL_SIZE ?? '16', 1);
 const djangoPool = createPool({ url: required('BENCH_DJANGO_URL'), max: poolSize, readOnly: true, applicationName: 'bench/sql-server' });
 const metricsPool = createPool({ url: required('BENCH_METRICS_URL'), max: poolSize, applicationName: 'bench/sql-server' });
 // A bound on any one statement, so a pathological FDW plan shows up as an error instead of stalling the run.

@@ -1,7 +1,7 @@
 /**
  * Assembles the whole system from a Config: databases (embedded or configured) → checks before any write
  * (src/startup-checks.ts) → migrations → demo data
- * (embedded only) → schema → HTTP/WebSocket server → event bridge → sync worker → simulator; and takes it
+ * (embedded only) → schema → event bridge → HTTP/WebSocket server → sync worker → simulator; and takes it
  * down in the reverse order, each resource stopped by its one owner.
  */
 import { ConfigError, type Config } from './config';
