@@ -60,9 +60,9 @@ function isoDatePlus(date: string, days: number): string {
  * one row per officer with the seven amounts as an array, and the dates added here from the window's first day,
  * rather than a grid of officer × day rows built into JSON objects in SQL (~15 of the statement's ~150 ms at scale 1).
  */
-export async function fetchAgentActivity(db: Queryable, filter: LoanFilter, resolvedCustomerIds?: readonly string[]): Promise<AgentActivityRow[]> {
+export async function fetchAgentActivity(db: Queryable, filter: LoanFilter): Promise<AgentActivityRow[]> {
   const params = new Params();
-  const where = loanFilterSql(filter, params, resolvedCustomerIds);
+  const where = loanFilterSql(filter, params);
   const severe = params.add(SEVERE_DECLINE_SHARE);
   const growth = params.add(STRONG_GROWTH_MULTIPLE);
   const category = (name: AgentActivityCategoryKey, condition: string): string => `CASE WHEN ${condition} THEN '${name}' END`;

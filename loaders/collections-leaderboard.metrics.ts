@@ -63,10 +63,9 @@ export async function fetchCollectionsLeaderboard(
   filter: LoanFilter,
   sort: CollectionsSortKey,
   direction: 'ASC' | 'DESC',
-  resolvedCustomerIds?: readonly string[],
 ): Promise<CollectionsStandingRow[]> {
   const params = new Params();
-  const where = loanFilterSql(filter, params, resolvedCustomerIds);
+  const where = loanFilterSql(filter, params);
   const byOfficer = grouping === 'officer';
   const key = byOfficer ? 'l.officer_id' : 'l.branch';
   const watch = params.add(NPL_STATUS_THRESHOLDS.watch);

@@ -30,10 +30,9 @@ export async function fetchDailyCollections(
   db: Queryable,
   filter: LoanFilter,
   period: RepaymentPeriod,
-  resolvedCustomerIds?: readonly string[],
 ): Promise<DailyCollectionRow[]> {
   const params = new Params();
-  const where = loanFilterSql(filter, params, resolvedCustomerIds);
+  const where = loanFilterSql(filter, params);
   const [from, to] = periodBoundsSql(period);
   const method = `upper(trim(COALESCE(r.payment_method, '')))`;
   const { rows } = await db.query<DailyCollectionRow>(

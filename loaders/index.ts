@@ -42,9 +42,6 @@ export interface LoaderDeps {
   batching?: boolean;
 }
 
-/** A loan list question without its parent: the same question asked by many parents shares one statement. */
-export type LoanListArgs = Omit<LoanPageArgs, 'resolvedCustomerIds'>;
-
 /** The part of a loader the resolvers use for derived views (ids or counts over a family's rows). */
 export interface KeyLoader<K, V> {
   load(key: K): Promise<V>;
@@ -84,7 +81,7 @@ export interface Loaders {
   /** Σ counted repayments dated business today, by loan id (null when not synced yet). */
   repaymentsToday: DataLoader<string, RepaymentsTodayRow | null>;
   /** Pages of loans per parent id ('' for the root list); primes loanMetrics when the rows carry every computed field. */
-  loanPages(parent: LoanParent | null, args: LoanListArgs): DataLoader<string, LoanPageRow[]>;
+  loanPages(parent: LoanParent | null, args: LoanPageArgs): DataLoader<string, LoanPageRow[]>;
   /** Loan counts per parent id ('' for the root list). */
   loanCounts(parent: LoanParent | null, filter: LoanFilter): KeyLoader<string, number>;
   /** The loans summary, only `fields` computed (the others null); one statement per distinct question. */
@@ -175,13 +172,6 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   );
   const repaymentsToday = keyedLoader((ids: readonly string[]) => fetchRepaymentsToday(metrics, ids), (r) => r.loanId, batching);
 
-  /** The customer ids a phone filter stands for (Django first), or undefined when the filter has no phone. */
-  const resolvePhone = async (filter: LoanFilter): Promise<readonly string[] | undefined> => {
-    if (filter.customerPhone === undefined) return undefined;
-    const rows = await customerIdsByPhone.load(filter.customerPhone);
-    return rows.map((r) => r.id);
-  };
-
   const officerPortfolios = new LoaderFamily((args: { wave: string | null; fields: readonly OfficerPortfolioField[] }) =>
     keyedLoader((ids: readonly string[]) => fetchOfficerPortfolios(metrics, ids, args.wave, args.fields), (r) => r.officerId, batching),
   );
@@ -199,10 +189,10 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   const officerCustomerIds = new LoaderFamily((args: { afterId: string | null; first: number }) =>
     groupedLoader((ids: readonly string[]) => fetchOfficerCustomerPages(metrics, ids, args), (r) => r.parentId, batching),
   );
-  const loanPages = new LoaderFamily(({ parent, args }: { parent: LoanParent | null; args: LoanListArgs }) =>
+  const loanPages = new LoaderFamily(({ parent, args }: { parent: LoanParent | null; args: LoanPageArgs }) =>
     groupedLoader(
       async (parentIds: readonly string[]) => {
-        const rows = await fetchLoanPages(metrics, parent, parentIds, { ...args, resolvedCustomerIds: await resolvePhone(args.filter) });
+        const rows = await fetchLoanPages(metrics, parent, parentIds, args);
         // Only whole rows may stand in for the by-id loader; rows of some fields serve their page alone.
         if (args.fields.length === LOAN_METRICS_FIELDS.length) primeAll(loanMetrics, rows as LoanMetricsRow[], (r) => r.loanId);
         return rows;
@@ -213,7 +203,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
   );
   const loanCounts = new LoaderFamily(({ parent, filter }: { parent: LoanParent | null; filter: LoanFilter }) =>
     keyedLoader(
-      async (parentIds: readonly string[]) => countLoans(metrics, parent, parentIds, filter, await resolvePhone(filter)),
+      (parentIds: readonly string[]) => countLoans(metrics, parent, parentIds, filter),
       (r) => r.parentId,
       batching,
     ),
@@ -308,7 +298,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       return { load: async (id: string) => (await loader.load(id))?.count ?? 0 };
     },
     loanSummary: (filter, period, fields) =>
-      summaries(filterSignature({ filter, period, fields }), async () => fetchLoanSummary(metrics, filter, period, fields, await resolvePhone(filter))),
+      summaries(filterSignature({ filter, period, fields }), () => fetchLoanSummary(metrics, filter, period, fields)),
     repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId, batching),
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
     syncReports: (subject) => syncReports.forArgs(subject, subject),
@@ -316,13 +306,11 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
     branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
     dailyCollections: (filter, period) =>
-      collections(filterSignature({ filter, period }), async () => fetchDailyCollections(metrics, filter, period, await resolvePhone(filter))),
+      collections(filterSignature({ filter, period }), () => fetchDailyCollections(metrics, filter, period)),
     collectionsLeaderboard: (grouping, filter, sort, direction) =>
-      leaderboards(filterSignature({ grouping, filter, sort, direction }), async () =>
-        fetchCollectionsLeaderboard(metrics, grouping, filter, sort, direction, await resolvePhone(filter)),
-      ),
-    agentActivity: (filter) => activity(filterSignature(filter), async () => fetchAgentActivity(metrics, filter, await resolvePhone(filter))),
-    repaymentWatch: (filter) => watches(filterSignature(filter), async () => fetchRepaymentWatch(metrics, filter, await resolvePhone(filter))),
+      leaderboards(filterSignature({ grouping, filter, sort, direction }), () => fetchCollectionsLeaderboard(metrics, grouping, filter, sort, direction)),
+    agentActivity: (filter) => activity(filterSignature(filter), () => fetchAgentActivity(metrics, filter)),
+    repaymentWatch: (filter) => watches(filterSignature(filter), () => fetchRepaymentWatch(metrics, filter)),
     filterOptions: (lists, scope) => filterLists(filterSignature({ lists, scope }), () => fetchFilterOptions(metrics, lists, scope)),
     verticalLeads: (filter) => leadLists(filterSignature(filter), () => fetchVerticalLeads(metrics, filter)),
     portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),

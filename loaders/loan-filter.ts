@@ -20,8 +20,11 @@ export interface LoanFilter {
   ids?: readonly string[];
   officerIds?: readonly string[];
   customerIds?: readonly string[];
-  /** Case-sensitive substring of the customer's phone; resolved to customer ids in Django before this filter runs. */
-  customerPhone?: string;
+  /**
+   * The customers whose Django phone contains the caller's `customerPhone` text (phones live in Django): looked up by
+   * the resolvers before any loader runs (resolvers/phone-filter.ts), as the two databases meet only there.
+   */
+  phoneCustomerIds?: readonly string[];
   branches?: readonly string[];
   regions?: readonly string[];
   channels?: readonly string[];
@@ -78,20 +81,14 @@ function anyText(column: string, values: readonly string[], params: Params): str
   return keysMatch(column, values, 'text', params);
 }
 
-/**
- * The conditions of a filter over `loans l`. `resolvedCustomerIds` is the id set the customer-phone pre-step found
- * in Django (required when `customerPhone` is set). Returns [] when nothing filters.
- */
-export function loanFilterSql(filter: LoanFilter, params: Params, resolvedCustomerIds?: readonly string[]): string[] {
+/** The conditions of a filter over `loans l`. Returns [] when nothing filters. */
+export function loanFilterSql(filter: LoanFilter, params: Params): string[] {
   const where: string[] = [];
   const f = filter;
   if (f.ids !== undefined) where.push(anyText('l.loan_id', f.ids, params));
   if (f.officerIds !== undefined) where.push(anyText('l.officer_id', f.officerIds, params));
   if (f.customerIds !== undefined) where.push(anyText('l.customer_id', f.customerIds, params));
-  if (f.customerPhone !== undefined) {
-    if (resolvedCustomerIds === undefined) throw new Error('customerPhone must be resolved in Django before the seedsmetrics query');
-    where.push(anyText('l.customer_id', resolvedCustomerIds, params));
-  }
+  if (f.phoneCustomerIds !== undefined) where.push(anyText('l.customer_id', f.phoneCustomerIds, params));
   if (f.branches !== undefined) where.push(anyText('l.branch', f.branches, params));
   if (f.regions !== undefined) where.push(anyText('l.region', f.regions, params));
   if (f.channels !== undefined) where.push(anyText('l.channel', f.channels, params));

@@ -42,8 +42,6 @@ export interface LoanPageArgs {
   first: number;
   /** The computed fields the rows carry (what the query shows); loanId always. */
   fields: readonly LoanMetricsField[];
-  /** Customer ids the Django phone pre-step found (when filter.customerPhone is set). */
-  resolvedCustomerIds?: readonly string[];
 }
 
 export type LoanPageRow = LoanMetricsPart & {
@@ -54,7 +52,7 @@ export type LoanPageRow = LoanMetricsPart & {
 };
 
 function pageWhere(args: LoanPageArgs, params: Params, spec: SortSpec): string[] {
-  const where = loanFilterSql(args.filter, params, args.resolvedCustomerIds);
+  const where = loanFilterSql(args.filter, params);
   if (args.after !== null) where.push(afterSql(spec, args.direction, 'l.loan_id', args.after, params));
   return where;
 }
@@ -99,10 +97,9 @@ export async function countLoans(
   parent: LoanParent | null,
   parentIds: readonly string[],
   filter: LoanFilter,
-  resolvedCustomerIds?: readonly string[],
 ): Promise<{ parentId: string; count: number }[]> {
   const params = new Params();
-  const where = loanFilterSql(filter, params, resolvedCustomerIds);
+  const where = loanFilterSql(filter, params);
   if (parent === null) {
     const { rows } = await db.query<{ parentId: string; count: number }>(
       `SELECT '' AS "parentId", count(*)::int AS "count" FROM loans l ${whereClause(where)}`,
@@ -248,10 +245,9 @@ export async function fetchLoanSummary(
   filter: LoanFilter,
   period: RepaymentPeriod,
   fields: readonly LoanSummaryField[],
-  resolvedCustomerIds?: readonly string[],
 ): Promise<LoanSummaryRow> {
   const params = new Params();
-  const where = loanFilterSql(filter, params, resolvedCustomerIds);
+  const where = loanFilterSql(filter, params);
   const [from, to] = periodBoundsSql(period);
   const specs = fields.map((field) => [field, SUMMARY_FIELDS[field]] as const);
   const aggregates = new Set<LoanAggregate>(['total_loans']);

@@ -20,9 +20,9 @@ export interface RepaymentWatchRow {
 }
 
 /** Rows sorted by open loans (most first), then officer name and id. */
-export async function fetchRepaymentWatch(db: Queryable, filter: LoanFilter, resolvedCustomerIds?: readonly string[]): Promise<RepaymentWatchRow[]> {
+export async function fetchRepaymentWatch(db: Queryable, filter: LoanFilter): Promise<RepaymentWatchRow[]> {
   const params = new Params();
-  const where = [`l.django_status = ANY(${params.add(WATCHED_DJANGO_STATUSES)}::text[])`, ...loanFilterSql(filter, params, resolvedCustomerIds)];
+  const where = [`l.django_status = ANY(${params.add(WATCHED_DJANGO_STATUSES)}::text[])`, ...loanFilterSql(filter, params)];
   const { rows } = await db.query<RepaymentWatchRow>(
     `WITH paid AS (${COUNTED_TODAY_PER_LOAN_SQL}),
      w AS (

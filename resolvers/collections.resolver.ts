@@ -8,6 +8,7 @@ import { Arg, Ctx, Extensions, Info, Query, Resolver } from 'type-graphql';
 import { AGENT_ACTIVITY_CATEGORIES, type AgentActivityCategoryKey } from '../loaders/agent-activity.metrics';
 import type { CollectionsGrouping } from '../loaders/collections-leaderboard.metrics';
 import type { LoanFilter } from '../loaders/loan-filter';
+import { withPhoneCustomers } from './phone-filter';
 import { UNPAGED_LIST } from '../src/complexity';
 import type { AppContext } from '../src/context';
 import {
@@ -56,8 +57,8 @@ async function officersShown(ctx: AppContext, info: GraphQLResolveInfo, rowPath:
 }
 
 /** A collections filter: the loan filter grammar, dashboard-visible officers by default (§4.7 population rules). */
-function collectionsFilter(input: LoanFilterInput | null | undefined): LoanFilter {
-  return parseLoanFilter('filter', input, { visibleOfficersOnly: true }).filter;
+function collectionsFilter(ctx: AppContext, input: LoanFilterInput | null | undefined): Promise<LoanFilter> {
+  return withPhoneCustomers(ctx, parseLoanFilter('filter', input, { visibleOfficersOnly: true }));
 }
 
 @Resolver()
@@ -71,7 +72,7 @@ export class CollectionsResolver {
     @Arg('period', () => RepaymentPeriod, { nullable: true, description: 'Default: filter.period, else LAST_7_DAYS.' }) period?: RepaymentPeriod | null,
   ): Promise<DailyCollection[]> {
     const window = period ?? filter?.period ?? RepaymentPeriod.LAST_7_DAYS;
-    const rows = await ctx.loaders.dailyCollections(collectionsFilter(filter), window);
+    const rows = await ctx.loaders.dailyCollections(await collectionsFilter(ctx, filter), window);
     return rows.map((r) => Object.assign(new DailyCollection(), r));
   }
 
@@ -100,7 +101,7 @@ export class CollectionsResolver {
     @Ctx() ctx: AppContext,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
   ): Promise<AgentActivityTiles> {
-    const rows = await ctx.loaders.agentActivity(collectionsFilter(filter));
+    const rows = await ctx.loaders.agentActivity(await collectionsFilter(ctx, filter));
     const tiles = Object.assign(new AgentActivityTiles(), { officers: rows.length });
     for (const category of AGENT_ACTIVITY_CATEGORIES) tiles[TILE_OF[category]] = rows.filter((r) => r.categories.includes(category)).length;
     return tiles;
@@ -117,7 +118,7 @@ export class CollectionsResolver {
     category?: AgentActivityCategory | null,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
   ): Promise<AgentActivity[]> {
-    const rows = await ctx.loaders.agentActivity(collectionsFilter(filter));
+    const rows = await ctx.loaders.agentActivity(await collectionsFilter(ctx, filter));
     const shown = category === null || category === undefined ? rows : rows.filter((r) => r.categories.includes(category));
     const officers = await officersShown(ctx, info, [], shown.map((r) => r.officerId));
     return shown.map((r) => Object.assign(new AgentActivity(ctx.loaders, officers), r, { daily: r.daily.map((d) => Object.assign(new DailyAmount(), d)) }));
@@ -132,8 +133,8 @@ export class CollectionsResolver {
     @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => LoanFilterInput, { nullable: true, description: FILTER_DESCRIPTION }) filter?: LoanFilterInput | null,
   ): Promise<RepaymentWatch[]> {
-    const parsed = collectionsFilter(filter);
-    const rows = await ctx.loaders.repaymentWatch({ ...parsed, waves: parsed.waves ?? [Wave.WAVE_2] });
+    const loans = await collectionsFilter(ctx, filter);
+    const rows = await ctx.loaders.repaymentWatch({ ...loans, waves: loans.waves ?? [Wave.WAVE_2] });
     const officers = await officersShown(ctx, info, [], rows.map((r) => r.officerId));
     return rows.map((r) => Object.assign(new RepaymentWatch(ctx.loaders, officers), r));
   }
@@ -148,7 +149,7 @@ async function leaderboard(
 ): Promise<CollectionsBoard> {
   const rows = await ctx.loaders.collectionsLeaderboard(
     grouping,
-    collectionsFilter(filter),
+    await collectionsFilter(ctx, filter),
     orderBy?.field ?? CollectionsOrderField.NPL_RATIO,
     orderBy?.direction ?? SortDirection.DESC,
   );

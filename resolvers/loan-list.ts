@@ -12,6 +12,7 @@ import { officerBaseKeysShown } from './officer.type';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
 import { parseLoanFilter, type LoanListArgs, type LoanOrder } from './loan.args';
+import { withPhoneCustomers } from './phone-filter';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
 import type { Preloaded } from './preloaded';
@@ -171,12 +172,13 @@ export const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, d
  * officers only when `visibleOfficersOnly`), under a parent (null with parentId '' for the root list), newest
  * disbursement first unless ordered otherwise.
  */
-export function filteredLoanConnection(
+export async function filteredLoanConnection(
   ctx: AppContext,
   info: GraphQLResolveInfo,
   scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean },
   args: LoanListArgs,
 ): Promise<LoanConnection> {
   const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: scope.visibleOfficersOnly });
-  return loanConnection(ctx, info, { parent: scope.parent, parentId: scope.parentId, ...parsed }, args, BY_DISBURSEMENT_DESC);
+  const filter = await withPhoneCustomers(ctx, parsed);
+  return loanConnection(ctx, info, { parent: scope.parent, parentId: scope.parentId, filter, period: parsed.period }, args, BY_DISBURSEMENT_DESC);
 }

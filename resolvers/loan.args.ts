@@ -146,11 +146,19 @@ export class LoanListArgs extends CursorArgs {
   orderBy?: LoanOrder | null;
 }
 
+/** A loan filter input validated: the loaders' LoanFilter but for a phone text, which is looked up in Django first. */
+export interface ParsedLoanFilter {
+  filter: LoanFilter;
+  period: PeriodKey;
+  /** Trimmed substring of customers' phones: resolvers/phone-filter.ts turns it into filter.phoneCustomerIds. */
+  customerPhone?: string;
+}
+
 /**
  * Validates a filter input into the loaders' LoanFilter and the summary period. `argument` is the path the input
  * arrived under (e.g. "filter").
  */
-export function parseLoanFilter(argument: string, input: LoanFilterInput | null | undefined, defaults: { visibleOfficersOnly: boolean }): { filter: LoanFilter; period: PeriodKey } {
+export function parseLoanFilter(argument: string, input: LoanFilterInput | null | undefined, defaults: { visibleOfficersOnly: boolean }): ParsedLoanFilter {
   const f = input ?? new LoanFilterInput();
   const dpdMin = nonNegative(`${argument}.dpdMin`, f.dpdMin);
   const dpdMax = nonNegative(`${argument}.dpdMax`, f.dpdMax);
@@ -166,7 +174,6 @@ export function parseLoanFilter(argument: string, input: LoanFilterInput | null 
     ids: parseIds(`${argument}.ids`, f.ids),
     officerIds: parseIds(`${argument}.officerIds`, f.officerIds),
     customerIds: parseIds(`${argument}.customerIds`, f.customerIds),
-    customerPhone: parseSearchText(`${argument}.customerPhone`, f.customerPhone, 'a non-empty part of a phone number'),
     branches: list(f.branches),
     regions: list(f.regions),
     channels: list(f.channels),
@@ -190,5 +197,6 @@ export function parseLoanFilter(argument: string, input: LoanFilterInput | null 
     disbursedTo: to,
     visibleOfficersOnly: f.visibleOfficersOnly ?? defaults.visibleOfficersOnly,
   };
-  return { filter, period: f.period ?? RepaymentPeriod.TODAY };
+  const customerPhone = parseSearchText(`${argument}.customerPhone`, f.customerPhone, 'a non-empty part of a phone number');
+  return { filter, period: f.period ?? RepaymentPeriod.TODAY, ...(customerPhone !== undefined && { customerPhone }) };
 }

@@ -181,3 +181,45 @@ describe('officer filters', () => {
     ]);
   });
 });
+
+describe('customerPhone, looked up in Django before any list or aggregate', () => {
+  // Last in the file: it pins the business date and adds repayments (without recomputing) for the windowed queries.
+  let phone: string;
+  let customerIds: string[];
+  beforeAll(async () => {
+    phone = rows.find((r) => r.customer_id === '1')!.phone;
+    customerIds = [...new Set(rows.filter((r) => r.phone.includes(phone)).map((r) => r.customer_id))].sort();
+    const matching = rows.find((r) => customerIds.includes(r.customer_id))!;
+    const other = rows.find((r) => !customerIds.includes(r.customer_id) && r.officer_id !== matching.officer_id)!;
+    const client = await api.dbs.metrics.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL seedsmetrics.skip_repayment_trigger = 'on'`);
+      await client.query(`INSERT INTO business_clock (id, pinned_date) VALUES (1, '2025-11-20') ON CONFLICT (id) DO UPDATE SET pinned_date = EXCLUDED.pinned_date`);
+      await client.query(
+        `INSERT INTO repayments (repayment_id, loan_id, payment_date, payment_amount, payment_method) VALUES ('p1', $1, '2025-11-19', 700, 'TRANSFER'), ('p2', $2, '2025-11-18', 300, 'TRANSFER')`,
+        [matching.loan_id, other.loan_id],
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  });
+
+  // Every query that takes the loan filter: the phone must narrow it exactly as the ids of those customers do.
+  it.each([
+    ['loans', 'query ($f: LoanFilterInput) { loans(first: 500, filter: $f) { totalCount summary { totalLoans } nodes { id } } }'],
+    ['fimrLoans', 'query ($f: LoanFilterInput) { fimrLoans(first: 500, filter: $f) { totalCount nodes { id } } }'],
+    ['earlyIndicatorLoans', 'query ($f: LoanFilterInput) { earlyIndicatorLoans(first: 500, filter: $f) { totalCount nodes { id } } }'],
+    ['dailyCollections', 'query ($f: LoanFilterInput) { dailyCollections(filter: $f, period: LAST_7_DAYS) { date collectedAmount repaymentsCount } }'],
+    ['collectionsByBranch', 'query ($f: LoanFilterInput) { collectionsByBranch(filter: $f) { standings { branch loans portfolioTotal } } }'],
+    ['collectionsByOfficer', 'query ($f: LoanFilterInput) { collectionsByOfficer(filter: $f) { standings { officerId loans portfolioTotal } } }'],
+    ['agentActivityTiles', 'query ($f: LoanFilterInput) { agentActivityTiles(filter: $f) { officers } }'],
+    ['agentActivity', 'query ($f: LoanFilterInput) { agentActivity(filter: $f) { officerId } }'],
+    ['repaymentWatch', 'query ($f: LoanFilterInput) { repaymentWatch(filter: $f) { officerId openLoans } }'],
+  ])('%s', async (_name, query) => {
+    const byPhone = await api.data(query, { f: { customerPhone: phone, visibleOfficersOnly: false } });
+    expect(byPhone).toEqual(await api.data(query, { f: { customerIds, visibleOfficersOnly: false } }));
+    expect(byPhone).not.toEqual(await api.data(query, { f: { visibleOfficersOnly: false } }));
+  });
+});
