@@ -177,6 +177,8 @@ describe('FIMR and first-payment flags', () => {
     ['first paid after D1', {}, [{ id: 'p', date: '2025-12-02', amount: '1000' }], { fimr_tagged: true, first_payment_missed: true }],
     ['a reversed payment on D1 does not count', {}, [{ id: 'p', date: '2025-12-01', amount: '1000', markedAs: 'REVERSAL' }], { fimr_tagged: true, first_payment_missed: true }],
     ['D1 still ahead, nothing paid', { d1: '2025-12-15' }, [], { fimr_tagged: false, first_payment_missed: true }],
+    // D1 < today: on D1 itself the first payment may still come.
+    ['D1 today, nothing paid yet', { d1: AS_OF }, [], { fimr_tagged: false }],
     // NULL D1: always FIMR-tagged, no DPD, no days_since_due; first_payment_missed NULL once a payment exists
     ['D1 NULL, nothing paid', { d1: null }, [], { fimr_tagged: true, first_payment_missed: true, current_dpd: 0, days_since_due: null, repayment_days_due_today: 0 }],
     ['D1 NULL, a payment', { d1: null }, [{ id: 'p', date: '2025-12-02', amount: '1000' }], { fimr_tagged: true, first_payment_missed: null, current_dpd: 0 }],

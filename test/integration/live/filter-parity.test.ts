@@ -40,7 +40,9 @@ const filters: [string, DpdTransitionFilter][] = [
   ['to 0, improving', { toBuckets: ['0'], direction: 'IMPROVING' }],
   ['officer 502', { officerIds: ['502'] }],
   ['branch EPE', { branches: ['EPE'] }],
-  ['region Jade, worsening, from 1-6', { regions: ['Jade'], direction: 'WORSENING', fromBuckets: ['1-6'] }],
+  ['region Crystal', { regions: ['Crystal'] }],
+  // Regions follow the from bucket in these rows: a region with a to bucket, so that every part narrows.
+  ['region Jade, worsening, to 90+', { regions: ['Jade'], direction: 'WORSENING', toBuckets: ['90+'] }],
   ['officers 501 and 503 in YABA to 61-90 or 90+', { officerIds: ['501', '503'], branches: ['YABA'], toBuckets: ['61-90', '90+'] }],
 ];
 
@@ -50,10 +52,15 @@ test.each(filters)('SQL and TypeScript agree: %s', async (_name, filter) => {
   const bySql = (await fetchDpdTransitionsAfter(dbs.metrics.pool, filter, '0', 1000)).map((r) => r.id);
   const byTs = all.filter((row) => matchesDpdTransitionFilter(row, filter)).map((r) => r.id);
   expect(bySql).toEqual(byTs);
-  // Each filter really filters (and still matches something), so agreement is not trivial.
+  // Each filter really filters (and still matches something), and each of its parts narrows it: agreement is not
+  // trivial, and a part the SQL ignored would show.
   if (Object.keys(filter).length > 0) {
     expect(bySql.length).toBeGreaterThan(0);
     expect(bySql.length).toBeLessThan(36);
+  }
+  for (const part of Object.keys(filter) as (keyof DpdTransitionFilter)[]) {
+    const { [part]: _left, ...rest } = filter;
+    expect([part, (await fetchDpdTransitionsAfter(dbs.metrics.pool, rest, '0', 1000)).length > bySql.length]).toEqual([part, true]);
   }
 });
 

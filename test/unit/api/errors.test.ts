@@ -32,9 +32,9 @@ describe('formatError', () => {
     expect(logged).toEqual([]);
   });
 
-  it('masks an uncoded error with a 5xx status', () => {
+  it.each([500, 503])('masks an uncoded error with status %i (5xx: ours, not the caller\'s)', (status) => {
     logged.length = 0;
-    const unavailable = new GraphQLError('upstream down', { extensions: { http: { status: 503 } } });
+    const unavailable = new GraphQLError('upstream down', { extensions: { http: { status } } });
     expect(formatError({ message: unavailable.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, unavailable)).toEqual({
       message: 'Internal server error',
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
