@@ -175,6 +175,12 @@ const COPIES: Record<FingerprintedEntity, { table: string; key: string }> = {
   loans: { table: 'loans', key: 'loan_id' },
 };
 
+/** The fingerprint of the Django row each copied officer, customer or loan was made from (null: never fingerprinted). */
+export async function copiedFingerprints(db: Pick<pg.ClientBase, 'query'>, entity: FingerprintedEntity): Promise<Array<{ id: string; fingerprint: string | null }>> {
+  const { table, key } = COPIES[entity];
+  return (await db.query<{ id: string; fingerprint: string | null }>(`SELECT ${key} AS id, django_fingerprint AS fingerprint FROM ${table}`)).rows;
+}
+
 /**
  * The rows of the copy whose Django row is no longer the one copied: its fingerprint differs, though its
  * updated_at is older than the cycle (a newer one is the edit scan's to copy, and is not drift). The copy's
@@ -186,8 +192,7 @@ async function findEditedRows(
   entity: FingerprintedEntity,
   fingerprints: Awaited<ReturnType<DjangoReader['rowFingerprints']>>,
 ): Promise<string[]> {
-  const { table, key } = COPIES[entity];
-  const { rows: ours } = await ctx.client.query<{ id: string; fingerprint: string | null }>(`SELECT ${key} AS id, django_fingerprint AS fingerprint FROM ${table}`);
+  const ours = await copiedFingerprints(ctx.client, entity);
   const djangoRows = new Map(fingerprints.map((f) => [f.id, f]));
   const edited = ours.filter(({ id, fingerprint }) => {
     const dj = djangoRows.get(id);

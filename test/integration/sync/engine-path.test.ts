@@ -372,6 +372,25 @@ describe('validate()', () => {
     expect(await validate(options)).toEqual([]);
   });
 
+  it('reports copies made from another version of their Django row (an edit without a newer updated_at), until a reconciliation repairs them', async () => {
+    await h.django.loan(101, 7, 11);
+    const worker = h.worker();
+    await worker.runOnce();
+    const fingerprint = async (table: string, id: number): Promise<string> =>
+      ((await h.django.query(`SELECT md5(t::text) AS f FROM ${table} t WHERE id = $1`, [id])).rows[0] as { f: string }).f;
+    const before = { officer: await fingerprint('accounts_customuser', 7), loan: await fingerprint('loans_ajoloan', 101) };
+    // QuerySet.update() leaves auto_now fields alone: the edit scan cannot see these.
+    await h.django.query(`UPDATE accounts_customuser SET username = 'renamed quietly' WHERE id = 7`);
+    await h.django.query(`UPDATE loans_ajoloan SET amount = amount + 1000 WHERE id = 101`);
+    await worker.runOnce();
+    expect(await validate(pools())).toEqual([
+      { check: 'edited_row', key: 'loans/101', field: 'fingerprint', expected: await fingerprint('loans_ajoloan', 101), actual: before.loan },
+      { check: 'edited_row', key: 'officers/7', field: 'fingerprint', expected: await fingerprint('accounts_customuser', 7), actual: before.officer },
+    ]);
+    await worker.reconcileNow();
+    expect(await validate(pools())).toEqual([]);
+  });
+
   describe('validateSettled() on a live system', () => {
     const pending = [
       { check: 'counted_repayments', key: '100', field: 'count', expected: '4', actual: '3' },
