@@ -1,4 +1,5 @@
 /** Customers' base fields, read live from Django ajo_ajouser, and the Django-only customer filters. */
+import { customerNameSql, kycStatusSql } from '../src/django-columns';
 import { dateText, keysMatch, Params, selectList, whereClause, type Queryable } from './sql';
 
 export interface DjangoCustomerRow {
@@ -17,8 +18,6 @@ export interface DjangoCustomerRow {
   agentId: string | null;
 }
 
-const KYC_STATUS_SQL = `(CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END)`;
-
 export type CustomerBaseKey = keyof DjangoCustomerRow;
 /** A customer row with its id and some of the other fields (the ones a query shows). */
 export type CustomerBasePart = Pick<DjangoCustomerRow, 'id'> & Partial<DjangoCustomerRow>;
@@ -26,14 +25,14 @@ export type CustomerBasePart = Pick<DjangoCustomerRow, 'id'> & Partial<DjangoCus
 /** The SQL of each DjangoCustomerRow field over an ajo_ajouser row aliased `c`. */
 const CUSTOMER_SELECT: Record<CustomerBaseKey, string> = {
   id: 'c.id::text',
-  name: `COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number)`,
+  name: customerNameSql('c'),
   phone: 'c.phone_number',
   dob: dateText('c.dob'),
   gender: 'c.gender',
   state: 'c.state',
   lga: 'c.lga',
   address: 'c.address',
-  kycStatus: KYC_STATUS_SQL,
+  kycStatus: kycStatusSql('c'),
   agentId: 'c.user_id::text',
 };
 
@@ -82,9 +81,9 @@ function customerWhere(filter: CustomerListFilter, params: Params): string[] {
   const where: string[] = [];
   if (filter.ids !== undefined) where.push(`c.id = ANY(${params.add(filter.ids)}::bigint[])`);
   if (filter.phone !== undefined) where.push(`strpos(c.phone_number, ${params.add(filter.phone)}) > 0`);
-  if (filter.name !== undefined) where.push(`strpos(lower(COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number)), lower(${params.add(filter.name)})) > 0`);
+  if (filter.name !== undefined) where.push(`strpos(lower(${customerNameSql('c')}), lower(${params.add(filter.name)})) > 0`);
   if (filter.states !== undefined) where.push(`c.state = ANY(${params.add(filter.states)}::text[])`);
-  if (filter.kycStatuses !== undefined) where.push(`${KYC_STATUS_SQL} = ANY(${params.add(filter.kycStatuses)}::text[])`);
+  if (filter.kycStatuses !== undefined) where.push(`${kycStatusSql('c')} = ANY(${params.add(filter.kycStatuses)}::text[])`);
   return where;
 }
 

@@ -13,9 +13,9 @@ import { fetchCustomerIdsByPhone, fetchDjangoCustomerPage, fetchDjangoCustomers,
 import { fetchDpdHistory, type DpdSnapshotRow } from './dpd-history.metrics';
 import { createDpdTransitionLoaders, type DpdTransitionLoaders, type DpdTransitionRow } from './dpd-transition.metrics';
 import { fetchFilterOptions, type FilterListKey, type FilterOptionsRow, type FilterScope } from './filter-options.metrics';
-import { groupedLoader, keyedLoader, LoaderFamily, primeAll, type LoaderOptions } from './keyed';
+import { groupedLoader, keyedLoader, LoaderFamily, primeAll, stableKey, type LoaderOptions } from './keyed';
 import type { SortDirection } from './keyset';
-import { filterSignature, type LoanFilter } from './loan-filter';
+import type { LoanFilter } from './loan-filter';
 import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
 import { asksEveryPartyField, EVERY_PARTY_FIELD, fetchDjangoLoans, type DjangoLoanRow, type LoanParties } from './loan.django';
 import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
@@ -268,9 +268,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       for (const r of rows) if (r.portfolio !== undefined) pagePortfolios.set(r.officerId, { fields, row: r.portfolio });
       return rows;
     },
-    officerCount: (filter) => officerCounts(filterSignature(filter), () => countOfficers(metrics, filter)),
+    officerCount: (filter) => officerCounts(stableKey(filter), () => countOfficers(metrics, filter)),
     officerCustomerIds: (args) => {
-      const loader = officerCustomerIds.forArgs(filterSignature(args), args);
+      const loader = officerCustomerIds.forArgs(stableKey(args), args);
       return { load: async (id: string) => (await loader.load(id)).map((r) => r.customerId) };
     },
     officerCustomerCount: {
@@ -282,38 +282,38 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       primeAll(customer, rows, (r) => r.id);
       return rows;
     },
-    customerCount: (filter) => customerCounts(filterSignature(filter), () => countDjangoCustomers(django, filter)),
+    customerCount: (filter) => customerCounts(stableKey(filter), () => countDjangoCustomers(django, filter)),
     customerIdsByPhone: { load: async (part: string) => (await customerIdsByPhone.load(part)).map((r) => r.id) },
     loan,
-    loanWithParties: (parties) => (asksEveryPartyField(parties) ? loan : loansWithParties.forArgs(filterSignature(parties), parties)),
+    loanWithParties: (parties) => (asksEveryPartyField(parties) ? loan : loansWithParties.forArgs(stableKey(parties), parties)),
     loanMetrics,
     loanMetricsWith: (fields) => {
       const canonical = inOrderOf(LOAN_METRICS_FIELDS, fields);
       return canonical.length === LOAN_METRICS_FIELDS.length ? loanMetrics : loanMetricsParts.forArgs(canonical.join(','), canonical);
     },
     repaymentsToday,
-    loanPages: (parent, args) => loanPages.forArgs(filterSignature({ parent, args }), { parent, args }),
+    loanPages: (parent, args) => loanPages.forArgs(stableKey({ parent, args }), { parent, args }),
     loanCounts: (parent, filter) => {
-      const loader = loanCounts.forArgs(filterSignature({ parent, filter }), { parent, filter });
+      const loader = loanCounts.forArgs(stableKey({ parent, filter }), { parent, filter });
       return { load: async (id: string) => (await loader.load(id))?.count ?? 0 };
     },
     loanSummary: (filter, period, fields) =>
-      summaries(filterSignature({ filter, period, fields }), () => fetchLoanSummary(metrics, filter, period, fields)),
+      summaries(stableKey({ filter, period, fields }), () => fetchLoanSummary(metrics, filter, period, fields)),
     repayments: groupedLoader((ids: readonly string[]) => fetchRepaymentsByLoan(metrics, ids), (r) => r.loanId, batching),
     dpdHistory: (last) => dpdHistory.forArgs(String(last), last),
     syncReports: (subject) => syncReports.forArgs(subject, subject),
     transitions: groupedLoader((ids: readonly string[]) => fetchTransitionsByLoan(metrics, ids), (r) => r.loanId, batching),
     topRiskLoans: (limit) => topRiskLoans.forArgs(String(limit), limit),
-    branches: (filter, sort, direction) => branchLists(filterSignature({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
+    branches: (filter, sort, direction) => branchLists(stableKey({ filter, sort, direction }), () => fetchBranches(metrics, filter, sort, direction)),
     dailyCollections: (filter, period) =>
-      collections(filterSignature({ filter, period }), () => fetchDailyCollections(metrics, filter, period)),
+      collections(stableKey({ filter, period }), () => fetchDailyCollections(metrics, filter, period)),
     collectionsLeaderboard: (grouping, filter, sort, direction) =>
-      leaderboards(filterSignature({ grouping, filter, sort, direction }), () => fetchCollectionsLeaderboard(metrics, grouping, filter, sort, direction)),
-    agentActivity: (filter) => activity(filterSignature(filter), () => fetchAgentActivity(metrics, filter)),
-    repaymentWatch: (filter) => watches(filterSignature(filter), () => fetchRepaymentWatch(metrics, filter)),
-    filterOptions: (lists, scope) => filterLists(filterSignature({ lists, scope }), () => fetchFilterOptions(metrics, lists, scope)),
-    verticalLeads: (filter) => leadLists(filterSignature(filter), () => fetchVerticalLeads(metrics, filter)),
-    portfolioKpis: (wave, regions) => kpis(filterSignature({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
+      leaderboards(stableKey({ grouping, filter, sort, direction }), () => fetchCollectionsLeaderboard(metrics, grouping, filter, sort, direction)),
+    agentActivity: (filter) => activity(stableKey(filter), () => fetchAgentActivity(metrics, filter)),
+    repaymentWatch: (filter) => watches(stableKey(filter), () => fetchRepaymentWatch(metrics, filter)),
+    filterOptions: (lists, scope) => filterLists(stableKey({ lists, scope }), () => fetchFilterOptions(metrics, lists, scope)),
+    verticalLeads: (filter) => leadLists(stableKey(filter), () => fetchVerticalLeads(metrics, filter)),
+    portfolioKpis: (wave, regions) => kpis(stableKey({ wave, regions }), () => fetchPortfolioKpis(metrics, wave, regions)),
     syncStatus: () => syncStatuses('', () => fetchSyncStatus(metrics)),
     dpdTransitions: createDpdTransitionLoaders(metrics),
     parChanges: createParChangeLoaders(metrics),

@@ -39,8 +39,21 @@ export function groupedLoader<K, R>(fetch: (keys: readonly K[]) => Promise<reado
 }
 
 /**
+ * A stable text form of a loader's arguments (a filter, a page's arguments, a set of fields, a sort): equal values
+ * give equal texts whatever the order of their object keys, and keys whose value is undefined are left out. Parents
+ * that ask the same question share one loader (LoaderFamily) or one cached answer by it.
+ */
+export function stableKey(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/**
  * Loaders that also take arguments (a page size, a filter): one DataLoader per distinct argument set, so a page
- * of parents asking the same question costs one batch. `signature` must be a stable string of the arguments.
+ * of parents asking the same question costs one batch. `signature` must be a stable string of the arguments (stableKey).
  */
 export class LoaderFamily<A, K, V> {
   private readonly loaders = new Map<string, DataLoader<K, V>>();

@@ -132,12 +132,3 @@ export function loanFilterSql(filter: LoanFilter, params: Params): string[] {
   }
   return where;
 }
-
-/** A stable text form of a filter, used to share one loader between parents that ask the same question. */
-export function filterSignature(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}

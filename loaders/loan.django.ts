@@ -2,6 +2,7 @@
  * Loans' base fields, read live from Django loans_ajoloan. Django money is float8: every amount is rounded to 2
  * places in numeric and sent as text inside SQL, so no binary float ever reaches JavaScript.
  */
+import { interestFractionSql, moneyTextSql, normalisedStatusSql, NUMERIC_15_2_LIMIT } from '../src/django-columns';
 import { CUSTOMER_BASE_KEYS, customerColumns, type CustomerBaseKey, type CustomerBasePart } from './customer.django';
 import { OFFICER_BASE_KEYS, officerColumns, type OfficerBaseKey, type OfficerBasePart } from './officer.django';
 import { dateText, keysMatch, Params, timestampText, type Queryable } from './sql';
@@ -10,7 +11,7 @@ export interface DjangoLoanRow {
   id: string;
   officerId: string | null;
   customerId: string;
-  /** Null (as every amount here) when Django holds NaN, ±Infinity or a value numeric(15,2) cannot hold (`guardedMoney`). */
+  /** Null (as every amount here) when Django holds NaN, ±Infinity or a value numeric(15,2) cannot hold (`moneyTextSql`). */
   amount: string | null;
   repaymentAmount: string | null;
   /** interest_rate / 100: Django stores a percent, the domain uses the fraction (§1.3). */
@@ -49,27 +50,18 @@ export function asksEveryPartyField(parties: LoanParties): boolean {
   return OFFICER_BASE_KEYS.every((k) => parties.officer.includes(k)) && CUSTOMER_BASE_KEYS.every((k) => parties.customer.includes(k));
 }
 
-/** §1.7 normalisation of the raw Django status; anything unlisted (NULL included) is Active. */
-export const NORMALISED_STATUS_SQL = (raw: string): string => `CASE
-  WHEN ${raw} IN ('COMPLETED', 'CLOSED') THEN 'Closed'
-  WHEN ${raw} IN ('PAST_MATURITY', 'DEFAULTED') THEN 'Defaulted'
-  WHEN ${raw} IN ('DECLINED_BY_SUPERVISOR', 'REJECTED') THEN 'Rejected'
-  WHEN ${raw} = 'NOT_TAKEN' THEN 'Cancelled'
-  ELSE 'Active' END`;
-
-/** What a guarded amount needs: finite and below 1e13 in size, the bound of numeric(15,2) the sync's copy applies too. */
-const storable = (column: string): string => `abs(${column}) < 1e13`;
-
 /**
- * A Django float8 amount as 2-dp decimal text, or NULL when it is NaN, ±Infinity or too large for numeric(15,2). A
- * bare cast would fail the whole statement, and with it every loan of the batch, for one bad row; the sync reports
- * such a loan in sync_rejects, naming the value, when it reads it.
+ * The interest rate as a fraction, NULL under the same guard as money (moneyTextSql): the API shows any rate numeric
+ * can hold (the copy takes only 0–999.99 % and rejects the loan otherwise).
  */
-const guardedMoney = (column: string): string => `CASE WHEN ${storable(column)} THEN round(${column}::numeric, 2)::text END`;
+const guardedRate = `CASE WHEN abs(l.interest_rate) < ${NUMERIC_15_2_LIMIT} THEN ${interestFractionSql('l')}::text END`;
 
 /**
  * Loans by id with their officer and customer rows joined in: nearly every loan query shows who the loan belongs
- * to, and one statement costs one round trip where three (loans, then users and customers) cost two.
+ * to, and one statement costs one round trip where three (loans, then users and customers) cost two. Amounts are
+ * NULL rather than cast when Django's float has no numeric(15,2) value: a bare cast would fail the whole statement,
+ * and with it every loan of the batch, for one bad row; the sync reports such a loan in sync_rejects, naming the
+ * value, when it reads it.
  */
 export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string, parties: LoanParties = EVERY_PARTY_FIELD): Promise<DjangoLoanRow[]> {
   const params = new Params();
@@ -77,12 +69,12 @@ export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], bu
   const tz = parties.officer.includes('hireDate') ? params.add(businessTz) : 'unused';
   const { rows } = await db.query<DjangoLoanRow>(
     `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
-            ${guardedMoney('l.amount')} AS "amount", ${guardedMoney('l.repayment_amount')} AS "repaymentAmount",
-            CASE WHEN ${storable('l.interest_rate')} THEN round(l.interest_rate::numeric / 100, 4)::text END AS "interestRate",
-            ${guardedMoney('l.processing_fee')} AS "fee",
+            ${moneyTextSql('l.amount')} AS "amount", ${moneyTextSql('l.repayment_amount')} AS "repaymentAmount",
+            ${guardedRate} AS "interestRate",
+            ${moneyTextSql('l.processing_fee')} AS "fee",
             l.tenor_in_days AS "tenorDays", ${timestampText('l.date_disbursed')} AS "disbursedAt",
             ${dateText('l.start_date')} AS "firstDueDate", ${dateText('l.end_date')} AS "maturityDate",
-            ${NORMALISED_STATUS_SQL('l.status')} AS "status", l.status AS "djangoStatus",
+            ${normalisedStatusSql('l')} AS "status", l.status AS "djangoStatus",
             l.performance_status AS "performanceStatus", l.loan_type AS "loanType",
             l.verification_stage AS "verificationStatus", l.is_disbursed AS "isDisbursed",
             to_json(o) AS "officer", to_json(b) AS "customer"

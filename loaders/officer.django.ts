@@ -1,4 +1,5 @@
 /** Officers' base fields, read live from Django accounts_customuser. */
+import { employmentStatusSql, hireDateSql, officerNameSql } from '../src/django-columns';
 import { dateText, keysMatch, Params, selectList, type Queryable } from './sql';
 
 export interface DjangoOfficerRow {
@@ -25,12 +26,12 @@ export type OfficerBasePart = Pick<DjangoOfficerRow, 'id'> & Partial<DjangoOffic
 function officerSelect(tz: string): Record<OfficerBaseKey, string> {
   return {
     id: 'u.id::text',
-    name: 'COALESCE(u.username, u.email)',
+    name: officerNameSql('u'),
     email: 'u.email',
     phone: 'u.user_phone',
     userType: 'u.user_type',
-    employmentStatus: `CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END`,
-    hireDate: dateText(`(u.date_joined AT TIME ZONE ${tz}::text)::date`),
+    employmentStatus: employmentStatusSql('u'),
+    hireDate: dateText(hireDateSql('u', tz)),
     userBranch: 'u.user_branch',
     isActive: 'u.is_active',
   };

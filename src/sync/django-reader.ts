@@ -4,6 +4,18 @@
  * (names, statuses, business dates in BUSINESS_TZ, money as exact decimal strings), so the write side only
  * inserts. Timestamps travel as UTC ISO strings with microseconds: exact and comparable as text.
  */
+import {
+  businessDaySql,
+  centsSql,
+  customerNameSql,
+  employmentStatusSql,
+  hireDateSql,
+  interestFractionSql,
+  kycStatusSql,
+  moneyTextSql,
+  normalisedStatusSql,
+  officerNameSql,
+} from '../django-columns';
 import { isDjangoId } from '../django-id';
 import type { Queryable } from '../engine/clock';
 
@@ -39,9 +51,6 @@ export interface SourceRow {
 
 export const utcText = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** The largest money seedsmetrics can store: numeric(15,2) holds values below 1e13. */
-const NUMERIC_15_2_LIMIT = '1e13';
-
 /**
  * The largest amount the sync takes for a loan's contract (L × (1 + r) + F, and each of its amounts) or for one
  * repayment: ₦1e10 (10 billion), some 20,000 times the largest loan of this product. Every sum of money that
@@ -52,15 +61,8 @@ const NUMERIC_15_2_LIMIT = '1e13';
  */
 export const AMOUNT_LIMIT = '1e10';
 
-/** Exact money from a Django float8, rounded to cents: NULL when it is NaN, infinite or not below `limit` in size. */
-const cents = (column: string, limit: string = NUMERIC_15_2_LIMIT): string =>
-  `CASE WHEN abs(${column}) < ${limit} THEN round(${column}::numeric, 2) END`;
-
-/** The same as decimal text, as the copy's rows carry it. */
-const money = (column: string, limit: string = NUMERIC_15_2_LIMIT): string => `(${cents(column, limit)})::text`;
-
 /** A business date (D1): the calendar date of a timestamptz in the business time zone ($1 of every query). */
-const businessDay = (column: string): string => `(${column} AT TIME ZONE $1::text)::date`;
+const businessDay = (column: string): string => businessDaySql(column, '$1');
 /** The same as YYYY-MM-DD text. */
 const businessDate = (column: string): string => `${businessDay(column)}::text`;
 
@@ -158,10 +160,10 @@ export interface RepaymentTotals {
 
 const OFFICER_COLUMNS = `
   u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
-  left(COALESCE(u.username, u.email), 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
+  left(${officerNameSql('u')}, 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
   left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
-  CASE WHEN u.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END AS employment_status,
-  ${businessDate('u.date_joined')} AS hire_date,
+  ${employmentStatusSql('u')} AS employment_status,
+  ${hireDateSql('u', '$1')}::text AS hire_date,
   ${notes([truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
 
 export interface CustomerSourceRow extends SourceRow, KeptNote {
@@ -180,10 +182,10 @@ export interface CustomerSourceRow extends SourceRow, KeptNote {
 /** §1.2: the name falls back to the phone when either name part is NULL; KYC from the two verification flags. */
 const CUSTOMER_COLUMNS = `
   c.id::text AS id, ${fingerprint('c')} AS fingerprint, ${utcText('c.updated_at')} AS updated_at,
-  left(COALESCE(TRIM(c.first_name || ' ' || c.last_name), c.phone_number), 255) AS customer_name,
+  left(${customerNameSql('c')}, 255) AS customer_name,
   left(c.phone_number, 20) AS customer_phone, c.dob::text AS date_of_birth, left(c.gender, 20) AS gender,
   c.state AS state, c.lga AS lga, c.address AS address,
-  CASE WHEN c.bvn_verified AND c.onboarding_verified THEN 'Verified' WHEN c.bvn_verified THEN 'Partial' ELSE 'Pending' END AS kyc_status,
+  ${kycStatusSql('c')} AS kyc_status,
   ${truncationNote('c.phone_number', 'phone_number', 'customer_phone', 20)} AS kept_note`;
 
 export interface LoanSourceRow extends SourceRow, KeptNote {
@@ -272,23 +274,15 @@ const LOAN_KEPT_NOTE = notes([
   `CASE WHEN ${DISBURSED_ON} > ${DJANGO_TODAY} THEN 'date_disbursed ' || ${DISBURSED_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || ')' END`,
 ]);
 
-/** §1.7: the normalised status of a raw Django status. */
-const NORMALISED_STATUS = `CASE
-    WHEN l.status IN ('COMPLETED', 'CLOSED') THEN 'Closed'
-    WHEN l.status IN ('PAST_MATURITY', 'DEFAULTED') THEN 'Defaulted'
-    WHEN l.status IN ('DECLINED_BY_SUPERVISOR', 'REJECTED') THEN 'Rejected'
-    WHEN l.status = 'NOT_TAKEN' THEN 'Cancelled'
-    ELSE 'Active' END`;
-
 const LOAN_COLUMNS = `
   l.id::text AS id, ${fingerprint('l')} AS fingerprint, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
   l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
   CASE WHEN ${LOAN_KEPT_NOTE} IS NOT NULL THEN ${LOAN_KEPT_NOTE} || ': kept, computed as given' END AS kept_note,
-  ${money('l.amount')} AS loan_amount, ${money('l.repayment_amount')} AS repayment_amount,
-  CASE WHEN ${plausibleRate} THEN round(l.interest_rate::numeric / 100, 4)::text END AS interest_rate,
-  ${money('l.processing_fee')} AS fee_amount, l.tenor_in_days AS loan_term_days,
+  ${moneyTextSql('l.amount')} AS loan_amount, ${moneyTextSql('l.repayment_amount')} AS repayment_amount,
+  CASE WHEN ${plausibleRate} THEN ${interestFractionSql('l')}::text END AS interest_rate,
+  ${moneyTextSql('l.processing_fee')} AS fee_amount, l.tenor_in_days AS loan_term_days,
   ${businessDate('l.date_disbursed')} AS disbursement_date, l.start_date::text AS first_payment_due_date,
-  l.end_date::text AS maturity_date, ${NORMALISED_STATUS} AS status, l.status AS django_status,
+  l.end_date::text AS maturity_date, ${normalisedStatusSql('l')} AS status, l.status AS django_status,
   l.performance_status, l.loan_type, l.verification_stage AS verification_status,
   u.id IS NOT NULL AS officer_exists,
   CASE WHEN u.id IS NOT NULL THEN json_build_object(${['fingerprint', 'is_active', 'officer_name', 'officer_phone', 'officer_email', 'user_branch', 'user_type', 'employment_status', 'hire_date']
@@ -327,7 +321,7 @@ export interface RepaymentSourceRow extends SourceRow, KeptNote {
  * their fingerprint (computed only by the queries that read it).
  */
 const REPAYMENTS_WITH_CENTS = `SELECT id, ajo_loan_id, updated_at, paid_date, marked_as, applied_to_loan,
-  ${cents('repayment_amount', AMOUNT_LIMIT)} AS amount, ${fingerprint('loans_ajoloanrepayment')} AS fingerprint FROM loans_ajoloanrepayment`;
+  ${centsSql('repayment_amount', AMOUNT_LIMIT)} AS amount, ${fingerprint('loans_ajoloanrepayment')} AS fingerprint FROM loans_ajoloanrepayment`;
 
 /** D3 over REPAYMENTS_WITH_CENTS: the rule seedsmetrics' generated repayments.is_counted applies to the copy. */
 const COUNTS_UNDER_D3 = `r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE`;
@@ -352,7 +346,7 @@ const REPAYMENT_FROM = `FROM loans_ajoloanrepayment r LEFT JOIN loans_ajoloan dl
 const REPAYMENT_COLUMNS = `
   r.id::text AS id, ${fingerprint('r')} AS fingerprint, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
   ${businessDate('r.paid_date')} AS payment_date, ${utcText('r.paid_date')} AS paid_at,
-  ${money('r.repayment_amount', AMOUNT_LIMIT)} AS payment_amount, r.repayment_amount::text AS raw_amount,
+  ${moneyTextSql('r.repayment_amount', AMOUNT_LIMIT)} AS payment_amount, r.repayment_amount::text AS raw_amount,
   left(COALESCE(r.repayment_type, 'TRANSFER'), 50) AS payment_method, left(r.repayment_ref::text, 100) AS payment_reference,
   r.marked_as, r.applied_to_loan, ${REPAYMENT_KEPT_NOTE} AS kept_note`;
 
@@ -371,7 +365,7 @@ export interface ScheduleSourceRow extends SourceRow {
 const SCHEDULE_COLUMNS = `
   s.id::text AS id, ${utcText('s.date_modified')} AS updated_at, s.loan_id::text AS loan_id,
   row_number() OVER (PARTITION BY s.loan_id ORDER BY s.due_date NULLS LAST, s.id)::int AS installment_number,
-  s.due_date::text AS due_date, ${money('s.due_amount')} AS total_due, ${money('s.paid_amount')} AS amount_paid,
+  s.due_date::text AS due_date, ${moneyTextSql('s.due_amount')} AS total_due, ${moneyTextSql('s.paid_amount')} AS amount_paid,
   s.fully_paid, ${businessDate('s.paid_date')} AS payment_date`;
 
 export interface HolidaySourceRow extends SourceRow {

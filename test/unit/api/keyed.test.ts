@@ -1,5 +1,5 @@
 /** The DataLoader key contract, enforced in one helper: same length, same order, missing → null (or []). */
-import { groupByKey, groupedLoader, keyedLoader, LoaderFamily, orderByKey, primeAll } from '../../../loaders/keyed';
+import { groupByKey, groupedLoader, keyedLoader, LoaderFamily, orderByKey, primeAll, stableKey } from '../../../loaders/keyed';
 
 describe('orderByKey', () => {
   it('returns one result per key, in key order, null for a missing key, even when rows arrive shuffled', () => {
@@ -16,6 +16,20 @@ describe('groupByKey', () => {
   it('groups rows per key in key order, keeping row order, [] for a key without rows', () => {
     const rows = [{ k: 'b', n: 1 }, { k: 'a', n: 2 }, { k: 'b', n: 3 }, { k: 'z', n: 4 }];
     expect(groupByKey(['a', 'b', 'c'], rows, (r) => r.k)).toEqual([[{ k: 'a', n: 2 }], [{ k: 'b', n: 1 }, { k: 'b', n: 3 }], []]);
+  });
+});
+
+describe('stableKey', () => {
+  it('gives equal arguments one text whatever their key order, leaving out undefined keys, at any depth', () => {
+    const a = { filter: { regions: ['Lagos'], dpdMin: 1, waves: undefined }, args: { first: 20, after: null } };
+    const b = { args: { after: null, first: 20 }, filter: { dpdMin: 1, regions: ['Lagos'] } };
+    expect(stableKey(a)).toBe(stableKey(b));
+  });
+
+  it('tells apart arguments that differ in a value, in list order or in null against undefined', () => {
+    expect(stableKey({ regions: ['Lagos', 'Ogun'] })).not.toBe(stableKey({ regions: ['Ogun', 'Lagos'] }));
+    expect(stableKey({ first: 20 })).not.toBe(stableKey({ first: 21 }));
+    expect(stableKey({ after: null })).not.toBe(stableKey({}));
   });
 });
 
