@@ -9,6 +9,7 @@
  * distinct counts run over those few rows: branches 40 → 18 ms, vertical leads 30 → 22 ms, the same rows.
  */
 import { PAR15_MIN_DPD, PAR30_MIN_DPD, PAR60_MIN_DPD, PAR90_MIN_DPD } from '../src/engine/thresholds';
+import { QUIET_LOAN_SQL } from './loan-filter';
 import { Params, whereClause, type Queryable } from './sql';
 
 export interface BranchFilter {
@@ -134,14 +135,13 @@ export const UNASSIGNED_VERTICAL_LEAD = { name: 'Unassigned Vertical Lead', emai
 /**
  * Credit health per vertical lead (§4.6, GET /vertical-leads/metrics) in one statement, every loan and status.
  * DPD bands follow D14 (7-14 and 15-21 no longer overlap); "quiet" is the one §4.7 definition used everywhere
- * (no counted repayment for 6+ days, or never).
+ * (QUIET_LOAN_SQL: no counted repayment for QUIET_MIN_DAYS days or more, or never).
  */
 export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): Promise<VerticalLeadRow[]> {
   const params = new Params();
   const where = branchFilterSql(filter, params);
   const name = params.add(UNASSIGNED_VERTICAL_LEAD.name);
   const email = params.add(UNASSIGNED_VERTICAL_LEAD.email);
-  const quiet = '(l.days_since_last_repayment >= 6 OR l.days_since_last_repayment IS NULL)';
   const { rows } = await db.query<VerticalLeadRow>(
     `WITH per_officer AS (
        SELECT COALESCE(NULLIF(l.vertical_lead_name, ''), ${name}::text) AS name,
@@ -155,8 +155,8 @@ export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): P
               count(*) FILTER (WHERE l.current_dpd BETWEEN 7 AND 14) AS dpd7_14,
               count(*) FILTER (WHERE l.current_dpd BETWEEN 15 AND 21) AS dpd15_21,
               count(*) FILTER (WHERE l.current_dpd > 21) AS dpd21_plus,
-              count(*) FILTER (WHERE ${quiet}) AS quiet_loans,
-              sum(l.total_outstanding) FILTER (WHERE ${quiet}) AS quiet_value
+              count(*) FILTER (WHERE ${QUIET_LOAN_SQL}) AS quiet_loans,
+              sum(l.total_outstanding) FILTER (WHERE ${QUIET_LOAN_SQL}) AS quiet_value
          FROM loans l ${whereClause(where)}
         GROUP BY 1, 2, 3, 4
      )

@@ -1,8 +1,17 @@
 /**
- * Every DPD threshold of the system, named once (decision D14). The SQL engine
- * (drizzle/metrics/migrations/0002_engine_functions.sql: dpd_bucket(), refresh_par()) uses the same numbers;
- * test/integration/engine/thresholds.test.ts fails when the two disagree. Inclusive bounds throughout.
+ * Every threshold of the system, named once (decision D14): the DPD cut-offs and bands first, then the business
+ * cut-offs on outstanding, days and rates (§4.5–§4.7). Loaders and resolvers import these and interpolate them into
+ * their SQL (numbers only). The SQL engine in drizzle/metrics/migrations uses the same numbers — dpd_bucket(),
+ * early_indicator_tagged (recompute_loan_fields()), refresh_par() and officer_totals_sums_sql() —;
+ * test/integration/engine/thresholds.test.ts fails when the two disagree.
+ *
+ * DPD and day bounds are inclusive (`min`, `max`, `..._MIN_...`); the money and rate cut-offs say in their name
+ * which side they are on (`..._ABOVE`: strictly greater, `..._BELOW`: strictly less).
  */
+
+// ---------------------------------------------------------------------------------------------------------------
+// DPD thresholds
+// ---------------------------------------------------------------------------------------------------------------
 
 /** D7 buckets of current_dpd, in order. '90+' keeps its upstream label but starts at 91 (90 is in '61-90'). */
 export const DPD_BUCKETS = [
@@ -16,6 +25,7 @@ export const DPD_BUCKETS = [
 
 export type DpdBucket = (typeof DPD_BUCKETS)[number]['label'];
 
+/** The bucket labels in order of severity (index = rank). */
 export const DPD_BUCKET_LABELS: readonly DpdBucket[] = DPD_BUCKETS.map((b) => b.label);
 
 /** The bucket of a DPD value; negative values (never stored) fall in '0' like in SQL. */
@@ -32,14 +42,14 @@ export const PAR60_MIN_DPD = 60;
 export const PAR90_MIN_DPD = 90;
 export const PAR_THRESHOLDS = [PAR15_MIN_DPD, PAR30_MIN_DPD, PAR60_MIN_DPD, PAR90_MIN_DPD] as const;
 
+/** early_indicator_tagged: current_dpd in 1..6 (§3.2). */
+export const EARLY_INDICATOR_MIN_DPD = 1;
+export const EARLY_INDICATOR_MAX_DPD = 6;
+
 /** Scopes of par_current / par_changes, and the key of the whole-portfolio scope. */
 export const PAR_SCOPES = ['OFFICER', 'BRANCH', 'REGION', 'PORTFOLIO'] as const;
 export type ParScope = (typeof PAR_SCOPES)[number];
 export const PORTFOLIO_SCOPE_KEY = 'ALL';
-
-/** early_indicator_tagged: current_dpd in 1..6 (§3.2). */
-export const EARLY_INDICATOR_MIN_DPD = 1;
-export const EARLY_INDICATOR_MAX_DPD = 6;
 
 /** Vertical-lead DPD bands (§4.1 with D14: the overlapping 7-14 / 14-21 become 7-14 and 15-21). */
 export const VERTICAL_LEAD_BANDS = [
@@ -58,10 +68,26 @@ export const EARLY_INDICATOR_STATUS_BANDS = [
   { label: 'D16-30', min: 16, max: 30 },
 ] as const;
 
-/** Loans summary: "at risk" is current_dpd > 14 (i.e. >= PAR15_MIN_DPD), "critical" is > 21. */
+/** Loans summary (§4.6): "at risk" is current_dpd > 14, i.e. >= PAR15_MIN_DPD (D14); "critical" is > 21. */
 export const AT_RISK_MIN_DPD = PAR15_MIN_DPD;
 export const CRITICAL_MIN_DPD = 22;
 
-/** Early / late "risk of termination" (§4.5): current_dpd > 4, split at loan_age 7. */
+/** Early / late "risk of termination" (§4.5, §4.7): current_dpd > 4; early below loan_age 7, late from 7. */
 export const ROT_MIN_DPD = 5;
-export const ROT_EARLY_MAX_LOAN_AGE = 6;
+export const ROT_LATE_MIN_LOAN_AGE = 7;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Business cut-offs (not DPD): outstanding, days since the last repayment, repayment delay rate
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * A loan is "live" when its outstanding is above this (NGN; strictly greater): total_outstanding in the KPI tiles
+ * and loan filters (§4.5, §4.7), principal + interest + fees outstanding in the officer metrics (§4.4).
+ */
+export const LIVE_OUTSTANDING_ABOVE = 2000;
+
+/** A loan is "quiet" from this many days without a counted repayment (or when it has none, §4.7). */
+export const QUIET_MIN_DAYS = 6;
+
+/** "Risky delay" (§4.7): an Active live loan whose repayment delay rate is below this. */
+export const RISKY_DELAY_RATE_BELOW = 60;
