@@ -46,27 +46,31 @@ export const PAR_THRESHOLDS = [PAR15_MIN_DPD, PAR30_MIN_DPD, PAR60_MIN_DPD, PAR9
 export const EARLY_INDICATOR_MIN_DPD = 1;
 export const EARLY_INDICATOR_MAX_DPD = 6;
 
-/** Scopes of par_current / par_changes, and the key of the whole-portfolio scope. */
-export const PAR_SCOPES = ['OFFICER', 'BRANCH', 'REGION', 'PORTFOLIO'] as const;
-export type ParScope = (typeof PAR_SCOPES)[number];
-export const PORTFOLIO_SCOPE_KEY = 'ALL';
+/** The bands the early-indicators drilldown can pick (§4.1, §6 row 4), keyed by their upstream status label. */
+export const EARLY_INDICATOR_DRILLDOWN_BANDS = {
+  'D1-3': { min: 1, max: 3 },
+  'D4-6': { min: 4, max: 6 },
+  'D7-15': { min: 7, max: 15 },
+  'D16-30': { min: 16, max: 30 },
+} as const;
 
-/** Vertical-lead DPD bands (§4.1 with D14: the overlapping 7-14 / 14-21 become 7-14 and 15-21). */
-export const VERTICAL_LEAD_BANDS = [
-  { label: 'dpd0', min: 0, max: 0 },
-  { label: 'dpd1_6', min: 1, max: 6 },
-  { label: 'dpd7_14', min: 7, max: 14 },
-  { label: 'dpd14_21', min: 15, max: 21 },
-  { label: 'dpd21_plus', min: 22, max: Number.POSITIVE_INFINITY },
-] as const;
+/** The early-indicators drilldown's population without a band: DPD 1–30, the union of its bands. */
+export const EARLY_INDICATOR_DRILLDOWN_DPD = {
+  min: EARLY_INDICATOR_DRILLDOWN_BANDS['D1-3'].min,
+  max: EARLY_INDICATOR_DRILLDOWN_BANDS['D16-30'].max,
+} as const;
 
-/** Early-indicator drilldown filters (§4.1). */
-export const EARLY_INDICATOR_STATUS_BANDS = [
-  { label: 'D1-3', min: 1, max: 3 },
-  { label: 'D4-6', min: 4, max: 6 },
-  { label: 'D7-15', min: 7, max: 15 },
-  { label: 'D16-30', min: 16, max: 30 },
-] as const;
+/**
+ * Vertical-lead DPD bands (§4.1 with D14: the overlapping 7-14 / 14-21 become 7-14 and 15-21), keyed by the
+ * vertical-lead row's field.
+ */
+export const VERTICAL_LEAD_BANDS = {
+  dpd0: { min: 0, max: 0 },
+  dpd1To6: { min: 1, max: 6 },
+  dpd7To14: { min: 7, max: 14 },
+  dpd15To21: { min: 15, max: 21 },
+  dpdOver21: { min: 22, max: Number.POSITIVE_INFINITY },
+} as const;
 
 /** Loans summary (§4.6): "at risk" is current_dpd > 14, i.e. >= PAR15_MIN_DPD (D14); "critical" is > 21. */
 export const AT_RISK_MIN_DPD = PAR15_MIN_DPD;
@@ -91,3 +95,7 @@ export const QUIET_MIN_DAYS = 6;
 
 /** "Risky delay" (§4.7): an Active live loan whose repayment delay rate is below this. */
 export const RISKY_DELAY_RATE_BELOW = 60;
+
+/** Loans summary delay categories (§4.6): excellent from 80, okay from 40 to below 80, critical below 40. */
+export const DELAY_RATE_EXCELLENT_MIN = 80;
+export const DELAY_RATE_OKAY_MIN = 40;

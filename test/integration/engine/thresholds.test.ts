@@ -4,12 +4,18 @@
  * cut-offs of the officer totals (officer_totals_sums_sql) with the TypeScript constants.
  */
 import {
+  AT_RISK_MIN_DPD,
+  CRITICAL_MIN_DPD,
   DPD_BUCKETS,
   DPD_BUCKET_LABELS,
+  EARLY_INDICATOR_DRILLDOWN_BANDS,
+  EARLY_INDICATOR_DRILLDOWN_DPD,
   EARLY_INDICATOR_MAX_DPD,
   EARLY_INDICATOR_MIN_DPD,
   LIVE_OUTSTANDING_ABOVE,
+  PAR15_MIN_DPD,
   PAR_THRESHOLDS,
+  VERTICAL_LEAD_BANDS,
   dpdBucketOf,
 } from '../../../src/engine/thresholds';
 import { recomputeLoans } from '../../../src/engine/recompute';
@@ -42,6 +48,25 @@ describe('DPD buckets', () => {
 
   it('rejects a non-integer DPD with a message naming what arrived', () => {
     expect(() => dpdBucketOf(1.5)).toThrow('dpd must be an integer number of days; got 1.5');
+  });
+});
+
+describe('Bands the loaders and resolvers read', () => {
+  const contiguous = (bands: ReadonlyArray<{ min: number; max: number }>): boolean => bands.every((b, i) => i === 0 || b.min === bands[i - 1]!.max + 1);
+
+  it('vertical-lead bands cover every DPD without overlap, 15-21 starting at PAR15 and over-21 at CRITICAL (D14)', () => {
+    const bands = Object.values(VERTICAL_LEAD_BANDS);
+    expect(contiguous(bands)).toBe(true);
+    expect([bands[0]!.min, bands[bands.length - 1]!.max]).toEqual([0, Number.POSITIVE_INFINITY]);
+    expect([VERTICAL_LEAD_BANDS.dpd15To21.min, VERTICAL_LEAD_BANDS.dpdOver21.min]).toEqual([PAR15_MIN_DPD, CRITICAL_MIN_DPD]);
+    expect(AT_RISK_MIN_DPD).toBe(PAR15_MIN_DPD);
+  });
+
+  it('early-indicator drilldown bands are contiguous and span the drilldown population, DPD 1-30', () => {
+    const bands = Object.values(EARLY_INDICATOR_DRILLDOWN_BANDS);
+    expect(contiguous(bands)).toBe(true);
+    expect({ min: bands[0]!.min, max: bands[bands.length - 1]!.max }).toEqual(EARLY_INDICATOR_DRILLDOWN_DPD);
+    expect(EARLY_INDICATOR_DRILLDOWN_DPD).toEqual({ min: 1, max: 30 });
   });
 });
 
