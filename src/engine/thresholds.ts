@@ -1,12 +1,15 @@
 /**
- * Every threshold of the system, named once (decision D14): the DPD cut-offs and bands first, then the business
- * cut-offs on outstanding, days and rates (§4.5–§4.7). Loaders and resolvers import these and interpolate them into
- * their SQL (numbers only). The SQL engine in drizzle/metrics/migrations uses the same numbers — dpd_bucket(),
- * early_indicator_tagged (recompute_loan_fields()), refresh_par() and officer_totals_sums_sql() —;
- * test/integration/engine/thresholds.test.ts fails when the two disagree.
+ * The DPD thresholds and bands of the system and the loan-level business cut-offs (outstanding, days since the last
+ * repayment, repayment delay rate; §4.5–§4.7), each named once (decision D14). Loaders and resolvers import these
+ * and interpolate them into their SQL (numbers only). The SQL engine in drizzle/metrics/migrations uses the same
+ * numbers — dpd_bucket(), early_indicator_tagged (recompute_loan_fields()), refresh_par() and
+ * officer_totals_sums_sql() —; test/integration/engine/thresholds.test.ts fails when the two disagree.
  *
- * DPD and day bounds are inclusive (`min`, `max`, `..._MIN_...`); the money and rate cut-offs say in their name
- * which side they are on (`..._ABOVE`: strictly greater, `..._BELOW`: strictly less).
+ * Not here, each written once where it is used: the point tables of the top-risk score (loaders/top-risk.metrics.ts)
+ * and the officer risk bands and KPI cut-offs (officer-portfolio / portfolio-kpi loaders), the NPL status ratios
+ * (NPL_STATUS_THRESHOLDS), the agent-activity multiples, and the demo seed's case manifest (src/seed/manifest.ts).
+ *
+ * Bounds named `min`, `max` or `..._MIN...` are inclusive; `..._ABOVE` means strictly greater, `..._BELOW` strictly less.
  */
 
 // ---------------------------------------------------------------------------------------------------------------
