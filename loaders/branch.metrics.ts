@@ -8,7 +8,8 @@
  * aggregate, no sort) leaves one row per officer, whose sums and counts add up to the same figures, and the
  * distinct counts run over those few rows: branches 40 → 18 ms, vertical leads 30 → 22 ms, the same rows.
  */
-import { PAR15_MIN_DPD, PAR30_MIN_DPD, PAR60_MIN_DPD, PAR90_MIN_DPD } from '../src/engine/thresholds';
+import { PAR15_MIN_DPD, PAR30_MIN_DPD, PAR60_MIN_DPD, PAR90_MIN_DPD, VERTICAL_LEAD_BANDS } from '../src/engine/thresholds';
+import { QUIET_LOAN_SQL } from './loan-filter';
 import { Params, whereClause, type Queryable } from './sql';
 
 export interface BranchFilter {
@@ -131,17 +132,23 @@ export interface VerticalLeadRow {
 /** Name and e-mail a loan without a vertical lead is grouped under (§4.6). */
 export const UNASSIGNED_VERTICAL_LEAD = { name: 'Unassigned Vertical Lead', email: 'N/A' };
 
+/** `column` within an inclusive DPD band (an open-ended band has an infinite max). */
+function dpdBandSql(column: string, band: { readonly min: number; readonly max: number }): string {
+  if (band.max === Number.POSITIVE_INFINITY) return `${column} >= ${band.min}`;
+  return band.min === band.max ? `${column} = ${band.min}` : `${column} BETWEEN ${band.min} AND ${band.max}`;
+}
+
 /**
  * Credit health per vertical lead (§4.6, GET /vertical-leads/metrics) in one statement, every loan and status.
- * DPD bands follow D14 (7-14 and 15-21 no longer overlap); "quiet" is the one §4.7 definition used everywhere
- * (no counted repayment for 6+ days, or never).
+ * DPD bands are VERTICAL_LEAD_BANDS (D14: 7-14 and 15-21 no longer overlap); "quiet" is the one §4.7 definition
+ * used everywhere (QUIET_LOAN_SQL: no counted repayment for QUIET_MIN_DAYS days or more, or never).
  */
 export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): Promise<VerticalLeadRow[]> {
   const params = new Params();
   const where = branchFilterSql(filter, params);
   const name = params.add(UNASSIGNED_VERTICAL_LEAD.name);
   const email = params.add(UNASSIGNED_VERTICAL_LEAD.email);
-  const quiet = '(l.days_since_last_repayment >= 6 OR l.days_since_last_repayment IS NULL)';
+  const band = (key: keyof typeof VERTICAL_LEAD_BANDS): string => dpdBandSql('l.current_dpd', VERTICAL_LEAD_BANDS[key]);
   const { rows } = await db.query<VerticalLeadRow>(
     `WITH per_officer AS (
        SELECT COALESCE(NULLIF(l.vertical_lead_name, ''), ${name}::text) AS name,
@@ -150,13 +157,13 @@ export async function fetchVerticalLeads(db: Queryable, filter: BranchFilter): P
               count(*) AS loans, sum(l.total_outstanding) AS outstanding,
               sum(l.daily_repayment_amount) FILTER (WHERE l.django_status IN ('OPEN', 'PAST_MATURITY')) AS daily_target,
               sum(l.current_dpd) AS dpd_sum, count(l.current_dpd) AS dpd_count, max(l.max_dpd_ever) AS max_dpd,
-              count(*) FILTER (WHERE l.current_dpd = 0) AS dpd0,
-              count(*) FILTER (WHERE l.current_dpd BETWEEN 1 AND 6) AS dpd1_6,
-              count(*) FILTER (WHERE l.current_dpd BETWEEN 7 AND 14) AS dpd7_14,
-              count(*) FILTER (WHERE l.current_dpd BETWEEN 15 AND 21) AS dpd15_21,
-              count(*) FILTER (WHERE l.current_dpd > 21) AS dpd21_plus,
-              count(*) FILTER (WHERE ${quiet}) AS quiet_loans,
-              sum(l.total_outstanding) FILTER (WHERE ${quiet}) AS quiet_value
+              count(*) FILTER (WHERE ${band('dpd0')}) AS dpd0,
+              count(*) FILTER (WHERE ${band('dpd1To6')}) AS dpd1_6,
+              count(*) FILTER (WHERE ${band('dpd7To14')}) AS dpd7_14,
+              count(*) FILTER (WHERE ${band('dpd15To21')}) AS dpd15_21,
+              count(*) FILTER (WHERE ${band('dpdOver21')}) AS dpd21_plus,
+              count(*) FILTER (WHERE ${QUIET_LOAN_SQL}) AS quiet_loans,
+              sum(l.total_outstanding) FILTER (WHERE ${QUIET_LOAN_SQL}) AS quiet_value
          FROM loans l ${whereClause(where)}
         GROUP BY 1, 2, 3, 4
      )

@@ -4,12 +4,9 @@
  * Filtering is written once in SQL (pages) and once in TypeScript (live events); both take a DpdTransitionFilter.
  */
 import type DataLoader from 'dataloader';
+import { DPD_BUCKET_LABELS, type DpdBucket } from '../src/engine/thresholds';
 import { keyedLoader } from './keyed';
 import { dateText, keysMatch, Params, timestampText, type Queryable } from './sql';
-
-/** The D7 buckets, in order of severity (index = rank). */
-export const DPD_BUCKETS = ['0', '1-6', '7-30', '31-60', '61-90', '90+'] as const;
-export type DpdBucketLabel = (typeof DPD_BUCKETS)[number];
 
 export type TransitionDirection = 'WORSENING' | 'IMPROVING';
 
@@ -18,8 +15,8 @@ export interface DpdTransitionFilter {
   officerIds?: readonly string[];
   branches?: readonly string[];
   regions?: readonly string[];
-  fromBuckets?: readonly DpdBucketLabel[];
-  toBuckets?: readonly DpdBucketLabel[];
+  fromBuckets?: readonly DpdBucket[];
+  toBuckets?: readonly DpdBucket[];
   direction?: TransitionDirection;
 }
 
@@ -49,7 +46,8 @@ export const DPD_TRANSITION_COLUMNS = `transition_id::text AS id, loan_id AS "lo
   dpd_before AS "dpdBefore", dpd_after AS "dpdAfter", outstanding_balance::text AS "outstandingBalance",
   ${timestampText('created_at')} AS "createdAt"`;
 
-const BUCKET_RANK = `ARRAY['0','1-6','7-30','31-60','61-90','90+']::text[]`;
+/** DPD_BUCKET_LABELS as an SQL array (index = rank); the labels are constants, never input. */
+const BUCKET_RANK = `ARRAY[${DPD_BUCKET_LABELS.map((label) => `'${label}'`).join(',')}]::text[]`;
 
 /** Rows by id (one statement per batch). */
 export async function fetchDpdTransitionsByIds(db: Queryable, ids: readonly string[]): Promise<DpdTransitionRow[]> {
@@ -90,7 +88,7 @@ export async function fetchDpdTransitionsAfter(db: Queryable, filter: DpdTransit
 }
 
 function bucketRank(bucket: string): number {
-  return (DPD_BUCKETS as readonly string[]).indexOf(bucket);
+  return (DPD_BUCKET_LABELS as readonly string[]).indexOf(bucket);
 }
 
 /** The same predicate as fetchDpdTransitionsAfter's WHERE clause, for a live event's row. */

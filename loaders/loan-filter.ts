@@ -1,10 +1,18 @@
 /**
  * The loan filter grammar of §4.7 as a typed value, and its translation into one SQL condition over seedsmetrics
- * `loans` (aliased `l`). Every value is a bound parameter; thresholds are named once (D14).
+ * `loans` (aliased `l`). Every value of the filter is a bound parameter; the thresholds are the constants of
+ * src/engine/thresholds.ts (D14), interpolated.
  */
 import { keysMatch, type Params } from './sql';
 import { visibleOfficerSql } from './visible-officers';
-import { PAR15_MIN_DPD } from '../src/engine/thresholds';
+import {
+  LIVE_OUTSTANDING_ABOVE,
+  PAR15_MIN_DPD,
+  QUIET_MIN_DAYS,
+  RISKY_DELAY_RATE_BELOW,
+  ROT_LATE_MIN_LOAN_AGE,
+  ROT_MIN_DPD,
+} from '../src/engine/thresholds';
 
 /** A set of text values plus, optionally, "NULL or empty" (the upstream `__MISSING__` sentinel). */
 export interface TextSet {
@@ -51,19 +59,8 @@ export interface LoanFilter {
   visibleOfficersOnly?: boolean;
 }
 
-/** Named thresholds of §4.5/§4.7 (one constant each, D14). */
-export const THRESHOLDS = {
-  /** Outstanding above which a loan counts as "live" for activity tiles and averages. */
-  liveOutstanding: '2000',
-  /** Days without a repayment from which a loan is quiet. */
-  quietDays: 6,
-  /** DPD above which a loan is at risk of termination (ROT). */
-  rotDpd: 4,
-  /** Loan age below which ROT is "early". */
-  earlyRotAgeDays: 7,
-  /** Repayment delay rate below which a loan is "risky". */
-  riskyDelayRate: 60,
-} as const;
+/** A quiet loan of `loans l` (§4.7): no counted repayment for QUIET_MIN_DAYS days or more, or none at all. */
+export const QUIET_LOAN_SQL = `(l.days_since_last_repayment >= ${QUIET_MIN_DAYS} OR l.days_since_last_repayment IS NULL)`;
 
 function textSetSql(column: string, set: TextSet, params: Params): string | null {
   const parts: string[] = [];
@@ -108,20 +105,20 @@ export function loanFilterSql(filter: LoanFilter, params: Params): string[] {
   if (f.dpdMin !== undefined) where.push(`l.current_dpd >= ${params.add(f.dpdMin)}::int`);
   if (f.dpdMax !== undefined) where.push(`l.current_dpd <= ${params.add(f.dpdMax)}::int`);
   if (f.dpdBuckets !== undefined) where.push(anyText('l.dpd_bucket', f.dpdBuckets, params));
-  if (f.quiet === true) where.push(`(l.days_since_last_repayment >= ${THRESHOLDS.quietDays} OR l.days_since_last_repayment IS NULL)`);
-  if (f.quiet === false) where.push(`l.days_since_last_repayment < ${THRESHOLDS.quietDays}`);
+  if (f.quiet === true) where.push(QUIET_LOAN_SQL);
+  if (f.quiet === false) where.push(`l.days_since_last_repayment < ${QUIET_MIN_DAYS}`);
   if (f.behaviour === 'active') {
-    where.push(`(l.total_outstanding > ${THRESHOLDS.liveOutstanding} AND COALESCE(l.days_since_last_repayment, 0) < ${THRESHOLDS.quietDays})`);
+    where.push(`(l.total_outstanding > ${LIVE_OUTSTANDING_ABOVE} AND COALESCE(l.days_since_last_repayment, 0) < ${QUIET_MIN_DAYS})`);
   } else if (f.behaviour === 'inactive') {
-    where.push(`(l.total_outstanding <= ${THRESHOLDS.liveOutstanding} OR COALESCE(l.days_since_last_repayment, 0) >= ${THRESHOLDS.quietDays})`);
+    where.push(`(l.total_outstanding <= ${LIVE_OUTSTANDING_ABOVE} OR COALESCE(l.days_since_last_repayment, 0) >= ${QUIET_MIN_DAYS})`);
   } else if (f.behaviour === 'overdue_15d') {
     // D14: PAR15's ≥ 15 here too (upstream's "Overdue >15 Days" drilldown used > 15, leaving out loans that PAR15 counts).
     where.push(`l.current_dpd >= ${PAR15_MIN_DPD}`);
   }
-  if (f.rotType === 'early') where.push(`(l.loan_age < ${THRESHOLDS.earlyRotAgeDays} AND l.current_dpd > ${THRESHOLDS.rotDpd})`);
-  if (f.rotType === 'late') where.push(`(l.loan_age >= ${THRESHOLDS.earlyRotAgeDays} AND l.current_dpd > ${THRESHOLDS.rotDpd})`);
+  if (f.rotType === 'early') where.push(`(l.loan_age < ${ROT_LATE_MIN_LOAN_AGE} AND l.current_dpd >= ${ROT_MIN_DPD})`);
+  if (f.rotType === 'late') where.push(`(l.loan_age >= ${ROT_LATE_MIN_LOAN_AGE} AND l.current_dpd >= ${ROT_MIN_DPD})`);
   if (f.delayType === 'risky') {
-    where.push(`(l.status = 'Active' AND l.total_outstanding > ${THRESHOLDS.liveOutstanding} AND l.repayment_delay_rate IS NOT NULL AND l.repayment_delay_rate < ${THRESHOLDS.riskyDelayRate})`);
+    where.push(`(l.status = 'Active' AND l.total_outstanding > ${LIVE_OUTSTANDING_ABOVE} AND l.repayment_delay_rate IS NOT NULL AND l.repayment_delay_rate < ${RISKY_DELAY_RATE_BELOW})`);
   }
   if (f.fimrTagged !== undefined) where.push(f.fimrTagged ? 'l.fimr_tagged' : 'NOT l.fimr_tagged');
   if (f.earlyIndicatorTagged !== undefined) where.push(f.earlyIndicatorTagged ? 'l.early_indicator_tagged' : 'NOT l.early_indicator_tagged');

@@ -7,6 +7,7 @@ import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirecti
 import { loanFilterSql, type LoanFilter } from './loan-filter';
 import { loanMetricsColumns, type LoanMetricsField, type LoanMetricsPart } from './loan.metrics';
 import { Params, whereClause, type Queryable } from './sql';
+import { AT_RISK_MIN_DPD, CRITICAL_MIN_DPD, DELAY_RATE_EXCELLENT_MIN, DELAY_RATE_OKAY_MIN } from '../src/engine/thresholds';
 
 /** The whitelist of loan sort keys (the only way a sort reaches SQL). */
 export const LOAN_SORTS = {
@@ -181,14 +182,14 @@ const SUMMARY_LOAN_COLUMNS = [
 const LOAN_AGGREGATES = {
   total_loans: 'count(*)::int',
   total_portfolio_amount: 'COALESCE(sum(f.loan_amount), 0)',
-  at_risk_count: 'count(*) FILTER (WHERE f.current_dpd > 14)::int',
-  at_risk_amount: 'COALESCE(sum(f.loan_amount) FILTER (WHERE f.current_dpd > 14), 0)',
-  at_risk_actual: 'COALESCE(sum(f.actual_outstanding) FILTER (WHERE f.current_dpd > 14), 0)',
+  at_risk_count: `count(*) FILTER (WHERE f.current_dpd >= ${AT_RISK_MIN_DPD})::int`,
+  at_risk_amount: `COALESCE(sum(f.loan_amount) FILTER (WHERE f.current_dpd >= ${AT_RISK_MIN_DPD}), 0)`,
+  at_risk_actual: `COALESCE(sum(f.actual_outstanding) FILTER (WHERE f.current_dpd >= ${AT_RISK_MIN_DPD}), 0)`,
   in_dpd: 'COALESCE(sum(f.actual_outstanding) FILTER (WHERE f.current_dpd > 0), 0)',
-  critical_count: 'count(*) FILTER (WHERE f.current_dpd > 21)::int',
-  delay_excellent: 'count(*) FILTER (WHERE f.repayment_delay_rate >= 80)::int',
-  delay_okay: 'count(*) FILTER (WHERE f.repayment_delay_rate >= 40 AND f.repayment_delay_rate < 80)::int',
-  delay_critical: 'count(*) FILTER (WHERE f.repayment_delay_rate < 40)::int',
+  critical_count: `count(*) FILTER (WHERE f.current_dpd >= ${CRITICAL_MIN_DPD})::int`,
+  delay_excellent: `count(*) FILTER (WHERE f.repayment_delay_rate >= ${DELAY_RATE_EXCELLENT_MIN})::int`,
+  delay_okay: `count(*) FILTER (WHERE f.repayment_delay_rate >= ${DELAY_RATE_OKAY_MIN} AND f.repayment_delay_rate < ${DELAY_RATE_EXCELLENT_MIN})::int`,
+  delay_critical: `count(*) FILTER (WHERE f.repayment_delay_rate < ${DELAY_RATE_OKAY_MIN})::int`,
   due_today: 'COALESCE(sum(f.daily_repayment_amount) FILTER (WHERE f.actual_outstanding > 0), 0)',
   past_maturity: 'COALESCE(sum(f.actual_outstanding) FILTER (WHERE f.maturity_date < b.d AND f.actual_outstanding > 0), 0)',
   performing_count: "count(*) FILTER (WHERE upper(f.performance_status) = 'PERFORMING')::int",

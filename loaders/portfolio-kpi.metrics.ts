@@ -3,7 +3,7 @@
  * §4.4 metrics of every dashboard-visible officer, plus loan-level tiles over their Active loans.
  */
 import { officerMetricsChain } from './officer-portfolio.metrics';
-import { PAR15_MIN_DPD } from '../src/engine/thresholds';
+import { LIVE_OUTSTANDING_ABOVE, PAR15_MIN_DPD, QUIET_MIN_DAYS, ROT_LATE_MIN_LOAN_AGE, ROT_MIN_DPD } from '../src/engine/thresholds';
 import { Params, type Queryable } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
@@ -53,6 +53,13 @@ export async function fetchPortfolioKpis(db: Queryable, wave: string | null, reg
   const params = new Params();
   const waveParam = params.add(wave);
   const regionsParam = params.add(regions);
+  // The loan tiles' conditions over `vl` (§4.5). A loan never repaid (NULL days since) is never active, and inactive
+  // only by its outstanding.
+  const live = `total_outstanding > ${LIVE_OUTSTANDING_ABOVE}`;
+  const activeLoan = `active AND ${live} AND days_since_last_repayment < ${QUIET_MIN_DAYS}`;
+  const inactiveLoan = `active AND (total_outstanding <= ${LIVE_OUTSTANDING_ABOVE} OR days_since_last_repayment >= ${QUIET_MIN_DAYS})`;
+  const earlyRot = `active AND loan_age < ${ROT_LATE_MIN_LOAN_AGE} AND current_dpd >= ${ROT_MIN_DPD}`;
+  const lateRot = `active AND loan_age >= ${ROT_LATE_MIN_LOAN_AGE} AND current_dpd >= ${ROT_MIN_DPD}`;
   const { rows } = await db.query<PortfolioKpiRow>(
     `WITH ${officerMetricsChain(`SELECT o.officer_id FROM officers o WHERE ${visibleOfficerSql('o')}`, waveParam)},
      officer_kpi AS (
@@ -78,16 +85,16 @@ export async function fetchPortfolioKpis(db: Queryable, wave: string | null, reg
        OFFSET 0
      ),
      loan_kpi AS (
-       SELECT count(*) FILTER (WHERE active AND total_outstanding > 2000 AND days_since_last_repayment < 6)::int AS active_n,
-              COALESCE(sum(total_outstanding) FILTER (WHERE active AND total_outstanding > 2000 AND days_since_last_repayment < 6), 0) AS active_v,
-              count(*) FILTER (WHERE active AND (total_outstanding <= 2000 OR days_since_last_repayment > 5))::int AS inactive_n,
-              COALESCE(sum(total_outstanding) FILTER (WHERE active AND (total_outstanding <= 2000 OR days_since_last_repayment > 5)), 0) AS inactive_v,
-              count(*) FILTER (WHERE active AND loan_age < 7 AND current_dpd > 4)::int AS early_n,
-              COALESCE(sum(total_outstanding) FILTER (WHERE active AND loan_age < 7 AND current_dpd > 4), 0) AS early_v,
-              count(*) FILTER (WHERE active AND loan_age >= 7 AND current_dpd > 4)::int AS late_n,
-              COALESCE(sum(total_outstanding) FILTER (WHERE active AND loan_age >= 7 AND current_dpd > 4), 0) AS late_v,
-              COALESCE(avg(current_dpd) FILTER (WHERE active AND total_outstanding > 2000), 0) AS avg_dpd,
-              COALESCE(avg(timeliness_score) FILTER (WHERE active AND total_outstanding > 2000), 0) AS avg_timeliness,
+       SELECT count(*) FILTER (WHERE ${activeLoan})::int AS active_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE ${activeLoan}), 0) AS active_v,
+              count(*) FILTER (WHERE ${inactiveLoan})::int AS inactive_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE ${inactiveLoan}), 0) AS inactive_v,
+              count(*) FILTER (WHERE ${earlyRot})::int AS early_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE ${earlyRot}), 0) AS early_v,
+              count(*) FILTER (WHERE ${lateRot})::int AS late_n,
+              COALESCE(sum(total_outstanding) FILTER (WHERE ${lateRot}), 0) AS late_v,
+              COALESCE(avg(current_dpd) FILTER (WHERE active AND ${live}), 0) AS avg_dpd,
+              COALESCE(avg(timeliness_score) FILTER (WHERE active AND ${live}), 0) AS avg_timeliness,
               COALESCE(sum((COALESCE(principal_outstanding, 0) + COALESCE(interest_outstanding, 0) + COALESCE(fees_outstanding, 0))
                            * LEAST(1, GREATEST(0, loan_age::numeric / NULLIF(loan_term_days, 0))))
                 FILTER (WHERE active AND current_dpd >= ${PAR15_MIN_DPD}), 0) AS actual_overdue15d,

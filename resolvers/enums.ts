@@ -130,6 +130,7 @@ registerEnumType(RepaymentPeriod, {
   },
 });
 
+/** Its values are the keys of EARLY_INDICATOR_DRILLDOWN_BANDS (src/engine/thresholds.ts), which holds their DPD ranges. */
 export enum EarlyIndicatorBand {
   D1_3 = 'D1-3',
   D4_6 = 'D4-6',
@@ -137,10 +138,3 @@ export enum EarlyIndicatorBand {
   D16_30 = 'D16-30',
 }
 registerEnumType(EarlyIndicatorBand, { name: 'EarlyIndicatorBand', description: 'DPD bands of the early-indicators drilldown (§4.1).' });
-
-export const EARLY_INDICATOR_BANDS: Record<EarlyIndicatorBand, [number, number]> = {
-  [EarlyIndicatorBand.D1_3]: [1, 3],
-  [EarlyIndicatorBand.D4_6]: [4, 6],
-  [EarlyIndicatorBand.D7_15]: [7, 15],
-  [EarlyIndicatorBand.D16_30]: [16, 30],
-};

@@ -4,9 +4,10 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } f
 import type { DjangoCustomerRow } from '../loaders/customer.django';
 import type { DjangoOfficerRow } from '../loaders/officer.django';
 import type { AppContext } from '../src/context';
+import { EARLY_INDICATOR_DRILLDOWN_BANDS, EARLY_INDICATOR_DRILLDOWN_DPD } from '../src/engine/thresholds';
 import { LoanConnection } from './connections.type';
 import { Customer, customerBaseKeysShown } from './customer.type';
-import { EARLY_INDICATOR_BANDS, EarlyIndicatorBand, LoanOrderField, SortDirection } from './enums';
+import { EarlyIndicatorBand, LoanOrderField, SortDirection } from './enums';
 import { parseId } from './ids';
 import { LoanListArgs, parseLoanFilter } from './loan.args';
 import { withPhoneCustomers } from './phone-filter';
@@ -22,8 +23,6 @@ import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-re
 const BY_DPD_DESC = { field: LoanOrderField.CURRENT_DPD, direction: SortDirection.DESC };
 /** FIMR drilldown default (§6 row 3): open and past-maturity loans only, unless the caller picks statuses. */
 const FIMR_DEFAULT_DJANGO_STATUSES = ['OPEN', 'PAST_MATURITY'];
-/** Early-indicators drilldown population (§6 row 4): DPD 1-30. */
-const EARLY_INDICATOR_DPD: [number, number] = [1, 30];
 
 @Resolver(() => Loan)
 export class LoanResolver {
@@ -70,7 +69,8 @@ export class LoanResolver {
     @Arg('band', () => EarlyIndicatorBand, { nullable: true, description: 'One DPD band; leave out for DPD 1-30.' }) band?: EarlyIndicatorBand | null,
   ): Promise<LoanConnection> {
     const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: false });
-    const [low, high] = band ? EARLY_INDICATOR_BANDS[band] : EARLY_INDICATOR_DPD;
+    // The enum's values are the keys of EARLY_INDICATOR_DRILLDOWN_BANDS: a value without a band does not compile.
+    const { min: low, max: high } = band ? EARLY_INDICATOR_DRILLDOWN_BANDS[band] : EARLY_INDICATOR_DRILLDOWN_DPD;
     // The band narrows the caller's DPD range; an empty intersection simply matches nothing.
     parsed.filter.dpdMin = Math.max(low, parsed.filter.dpdMin ?? low);
     parsed.filter.dpdMax = Math.min(high, parsed.filter.dpdMax ?? high);

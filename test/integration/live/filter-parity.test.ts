@@ -3,11 +3,11 @@
  * select the same rows: every bucket pair, both directions, and each list filter, over real rows.
  */
 import {
-  DPD_BUCKETS,
   fetchDpdTransitionsAfter,
   matchesDpdTransitionFilter,
   type DpdTransitionFilter,
 } from '../../../loaders/dpd-transition.metrics';
+import { DPD_BUCKET_LABELS } from '../../../src/engine/thresholds';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
 import { insertTransitions } from './harness';
 
@@ -16,8 +16,8 @@ let dbs: TestDatabases;
 beforeAll(async () => {
   dbs = await createTestDatabases();
   // 36 rows: every (from, to) pair, spread over three officers, two branches (one row without a branch) and regions.
-  const specs = DPD_BUCKETS.flatMap((from, i) =>
-    DPD_BUCKETS.map((to, j) => ({
+  const specs = DPD_BUCKET_LABELS.flatMap((from, i) =>
+    DPD_BUCKET_LABELS.map((to, j) => ({
       from,
       to,
       officerId: String(501 + ((i + j) % 3)),
