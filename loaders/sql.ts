@@ -4,11 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import type { Queryable } from '../src/queryable';
 
 /** What a loader needs from a pool: one statement at a time. */
-export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
-}
+export type { Queryable };
 
 /** Collects positional parameters; `add` returns the placeholder ($1, $2, ...) for a value. Values never enter the SQL text. */
 export class Params {

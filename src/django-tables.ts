@@ -6,7 +6,7 @@
 import { getTableName } from 'drizzle-orm';
 import { djangoSchema } from '../drizzle/django/schema';
 import { ConfigError, redactUrl } from './config';
-import type { Queryable } from './engine/clock';
+import type { Queryable } from './queryable';
 
 /** Every Django table the gateway reads (the read-only mapping in drizzle/django/schema.ts). */
 export const DJANGO_TABLES: readonly string[] = Object.values(djangoSchema).map((table) => getTableName(table));

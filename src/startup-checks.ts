@@ -12,7 +12,8 @@
 import { ConfigError, redactUrl, type Config } from './config';
 import type { Databases } from './databases';
 import { djangoTablesProblem, refuseDjangoDatabase } from './django-tables';
-import { isZoneKnownToPostgres, type Queryable } from './engine/clock';
+import { isZoneKnownToPostgres } from './engine/clock';
+import type { Queryable } from './queryable';
 import type { Logger } from './logger';
 
 /**

@@ -5,11 +5,8 @@
  */
 import type pg from 'pg';
 import { isCalendarDate } from '../calendar-date';
+import type { Queryable } from '../queryable';
 
-/** Anything that can run a query: a pool, or a checked-out client (then inside the caller's transaction). */
-export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
-}
 
 /** Where "today" comes from; inject a fake in unit tests of code that only needs a date. */
 export interface BusinessClock {

@@ -17,7 +17,7 @@ import {
   officerNameSql,
 } from '../django-columns';
 import { isDjangoId } from '../django-id';
-import type { Queryable } from '../engine/clock';
+import type { Queryable } from '../queryable';
 
 /** The Django tables the worker copies, in the order a cycle copies them (parents before children). */
 export const SYNC_ENTITIES = ['officers', 'customers', 'loans', 'repayments', 'loan_schedule', 'holiday'] as const;

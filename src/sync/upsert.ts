@@ -5,7 +5,7 @@
  * written on INSERT only (D12).
  */
 import { fallbackBranchSql, fallbackRegionSql, UNASSIGNED } from '../branch-region';
-import type { Queryable } from '../engine/clock';
+import type { Queryable } from '../queryable';
 import { SYNC_ENTITIES, utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SyncEntity } from './django-reader';
 
 /**
