@@ -3,7 +3,6 @@
  * `business_today()` so SQL triggers and TypeScript always agree. Tests pin it; the demo advances it.
  * The state lives in the singleton row `business_clock` (id 1): pinned_date, offset_days, business_tz.
  */
-import type pg from 'pg';
 import { isCalendarDate } from '../calendar-date';
 import type { Queryable } from '../queryable';
 

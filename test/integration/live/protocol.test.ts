@@ -1,10 +1,9 @@
 /**
  * The graphql-transport-ws messages a client sees: their order for replay, live events, complete and queries;
- * the exact `error` payloads for bad input; and the close frame a slow client gets.
+ * the exact `error` payloads for bad input; the close frames of protocol mistakes (a slow client's: slow-client.test.ts).
  */
 import { GraphQLError, Kind, visit } from 'graphql';
 import { TOPICS } from '../../../src/events/pubsub';
-import { SLOW_CONSUMER_CLOSE_CODE } from '../../../src/events/ws-server';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
 import { DPD_SUBSCRIPTION, insertTransitions, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from './harness';
 import { RawClient } from './raw-client';
