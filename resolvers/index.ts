@@ -2,12 +2,13 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { CollectionsResolver } from './collections.resolver';
 import { CustomerConnectionResolver, LoanConnectionResolver, OfficerConnectionResolver } from './connection.resolver';
+import { CreditHealthResolver } from './credit-health.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { FilterOptionsResolver } from './filter-options.resolver';
 import { LoanResolver } from './loan.resolver';
 import { MetaResolver } from './meta.resolver';
 import { OfficerResolver } from './officer.resolver';
-import { PortfolioResolver } from './portfolio.resolver';
+import { PortfolioKpiResolver } from './portfolio-kpi.resolver';
 import { RepaymentResolver } from './repayment.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,7 +21,8 @@ export const coreResolvers: NonEmptyArray<Function> = [
   LoanConnectionResolver,
   OfficerConnectionResolver,
   CustomerConnectionResolver,
-  PortfolioResolver,
+  PortfolioKpiResolver,
+  CreditHealthResolver,
   CollectionsResolver,
   FilterOptionsResolver,
 ];

@@ -14,7 +14,7 @@ import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.
 import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
 import { boundaryCursors, CursorArgs, decodeCursor, encodeCursor, LIST_ARG_DOCS, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
-import { OfficerPortfolio } from './portfolio.type';
+import { OfficerPortfolio } from './officer-portfolio.type';
 import { loadSyncReports, SyncReport, SYNC_REPORTS_DESCRIPTION } from './sync-report.type';
 
 /** §4.6: top-risk loans default to 20, at most 100. */

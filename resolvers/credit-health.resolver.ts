@@ -1,28 +1,12 @@
-/** Portfolio-wide KPIs (§4.5) and credit health by branch (§4.6): one seedsmetrics statement each. */
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+/** Credit health by branch and by vertical lead (§4.6): one seedsmetrics statement each. */
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../src/context';
 import type { BranchFilter } from '../loaders/branch.metrics';
-import { SortDirection, Wave } from './enums';
-import { loadOfficer, Officer } from './officer.type';
-import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, PortfolioKpis, VerticalLeadMetrics } from './portfolio-kpi.type';
+import { BranchFilterInput, BranchList, BranchMetrics, BranchOrder, BranchOrderField, BranchSummary, VerticalLeadMetrics } from './credit-health.type';
+import { SortDirection } from './enums';
 
-@Resolver(() => PortfolioKpis)
-export class PortfolioResolver {
-  @Query(() => PortfolioKpis, { description: 'KPI strip (§4.5) over the dashboard-visible officers; `regions` narrows only the DPD tile.' })
-  async portfolioKpis(
-    @Ctx() ctx: AppContext,
-    @Arg('wave', () => Wave, { nullable: true, description: 'Only the loans of this wave; leave out for all.' }) wave?: Wave | null,
-    @Arg('regions', () => [String], { nullable: true, description: 'Curated regions the DPD tile (totalDpdLoansCount, totalDpdActualOutstanding) counts; leave out for all (an empty list counts none).' }) regions?: string[] | null,
-  ): Promise<PortfolioKpis> {
-    const row = await ctx.loaders.portfolioKpis(wave ?? null, regions ?? null);
-    return Object.assign(new PortfolioKpis(), row);
-  }
-
-  @FieldResolver(() => Officer, { nullable: true, description: 'The officer with the highest AYR (> 0).' })
-  async topOfficer(@Root() kpis: PortfolioKpis, @Ctx() ctx: AppContext): Promise<Officer | null> {
-    return loadOfficer(ctx.loaders, kpis.topOfficerId);
-  }
-
+@Resolver()
+export class CreditHealthResolver {
   @Query(() => BranchList, { description: 'Credit health by branch (§4.6) over every loan, grouped by branch and region; by branch, then region, unless ordered otherwise.' })
   async branches(
     @Ctx() ctx: AppContext,
@@ -52,6 +36,7 @@ export class PortfolioResolver {
     return rows.map((r) => Object.assign(new VerticalLeadMetrics(), r));
   }
 }
+
 
 function branchFilter(input: BranchFilterInput | null | undefined): BranchFilter {
   const f = input ?? new BranchFilterInput();
