@@ -223,7 +223,8 @@ describe('unexpected errors are masked and logged with their cause', () => {
       const response = await server.executeOperation({ query: '{ loan(id: "1001") { id currentDpd amount dpdBucket } }' }, { contextValue: api.newContext() });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       const { data, errors } = response.body.singleResult;
-      expect(data).toEqual({ loan: { id: '1001', currentDpd: null, amount: expect.any(String), dpdBucket: null } });
+      // Loan 1001 (officer 1, i = 1) was lent 50000 + 1000 + 0.10 in Django.
+      expect(data).toEqual({ loan: { id: '1001', currentDpd: null, amount: '51000.10', dpdBucket: null } });
       expect(errors?.map((e) => [e.message, e.path])).toEqual([
         ['Internal server error', ['loan', 'currentDpd']],
         ['Internal server error', ['loan', 'dpdBucket']],

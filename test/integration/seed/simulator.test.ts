@@ -29,6 +29,13 @@ async function maxIds(dbs: TestDatabases): Promise<{ loan: number; repayment: nu
   return { loan: Number(rows[0].loan), repayment: Number(rows[0].repayment) };
 }
 
+/** Waits until `condition` holds, failing after `timeoutMs` (a deadline, not a duration being asserted). */
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition(); await new Promise((resolve) => setTimeout(resolve, 10))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  }
+}
+
 let dbs: TestDatabases;
 let twin: TestDatabases;
 beforeAll(async () => {
@@ -135,16 +142,22 @@ describe('the live simulator', () => {
 
   it('while its database refuses every tick, says so once a minute, not once a tick', async () => {
     const { log, lines } = memoryLogger();
+    const failedLines = () => lines.filter((l) => l.msg === 'simulator tick failed; trying again next tick');
+    // Each tick asks for its moment once, before it connects: counting the calls counts the attempts.
+    let attempts = 0;
+    const now = () => {
+      attempts += 1;
+      return new Date();
+    };
     // A port nothing listens on: each tick's connection is refused, as while Django is down.
-    simulator = startSimulator({ djangoWriterUrl: `postgres://postgres@127.0.0.1:${await freePort()}/django`, intervalMs: 10, seed: 3, log });
-    const deadline = Date.now() + 20_000;
-    while (lines.filter((l) => l.msg === 'simulator tick failed; trying again next tick').length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300)); // ~30 more ticks, all refused
+    simulator = startSimulator({ djangoWriterUrl: `postgres://postgres@127.0.0.1:${await freePort()}/django`, intervalMs: 10, seed: 3, log, now });
+    await waitFor(() => failedLines().length > 0, 'the first failure to be logged');
+    const atFirstLine = attempts;
+    await waitFor(() => attempts >= atFirstLine + 30, '30 more ticks, all refused');
     await simulator.stop();
     simulator = undefined;
-    const failed = lines.filter((l) => l.msg === 'simulator tick failed; trying again next tick');
+    expect(attempts).toBeGreaterThanOrEqual(atFirstLine + 30);
+    const failed = failedLines();
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ level: 40, failuresSinceLastLine: 0, err: expect.objectContaining({ code: 'ECONNREFUSED' }) });
   });

@@ -1,6 +1,23 @@
 /** The periodic loop as the server runs it, and the health operators read (sync_runs, sync_tracking, health()). */
 import { memoryLogger } from '../../support/memory-logger';
+import type { SyncHealth } from '../../../src/sync/worker';
 import { recordingRecompute, syncHarness, waitFor, type SyncHarness } from './harness';
+
+/**
+ * health() as the wall clock reads `at` (epoch ms): Date alone is faked, only for this synchronous call, so a lag
+ * is an exact number rather than a bound on how long the test took.
+ */
+function healthAt(worker: { health(maxLagMs?: number): SyncHealth }, at: number, maxLagMs?: number): SyncHealth {
+  jest.useFakeTimers({
+    now: at,
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
+  try {
+    return worker.health(maxLagMs);
+  } finally {
+    jest.useRealTimers();
+  }
+}
 
 let h: SyncHarness;
 beforeEach(async () => {
@@ -61,16 +78,22 @@ it('health() is starting before the first cycle, ok after it, degraded past maxL
   const before = Date.now();
   const report = await worker.runOnce();
   const health = worker.health();
+  const startedAt = report.startedAt.getTime();
   expect(health).toMatchObject({ status: 'ok', rowsLastCycle: 4, errorsLastCycle: 1, lastError: null, newestChangeAt: report.newestChangeAt, cycles: { succeeded: 1, failed: 0 } });
   // Counted at the first cycle's reconciliation: the repayment of -5 is kept and reported (D3).
   expect(health.rejectedRows).toEqual({ officers: 0, customers: 0, loans: 0, repayments: 1, loan_schedule: 0, holiday: 0, loan_recompute: 0 });
-  // The first cycle reconciles: its reconciliation's duration, part of the cycle's.
-  expect(health.lastReconciliationMs).toBeGreaterThan(0);
+  // The cycle's duration is the report's, in whole milliseconds. The first cycle reconciles: its reconciliation's
+  // duration is known, in whole milliseconds, and part of the cycle's (both are measured on the same monotonic
+  // clock, the reconciliation inside the cycle: an order, not a bound on how long either took).
+  expect(health.lastCycleMs).toBe(Math.round(report.durationMs));
+  expect(Number.isInteger(health.lastReconciliationMs)).toBe(true);
   expect(health.lastReconciliationMs).toBeLessThanOrEqual(health.lastCycleMs!);
   expect(Date.parse(health.lastCycleAt!)).toBeGreaterThanOrEqual(before);
-  expect(health.lagMs).toBeGreaterThanOrEqual(0);
-  await waitFor('a millisecond to pass', async () => Date.now() > report.startedAt.getTime() + 2);
-  expect(worker.health(1).status).toBe('degraded');
+  // The lag counts from the start of the cycle, which scanned for edits; past maxLagMs the status degrades.
+  expect(healthAt(worker, startedAt + 1)).toMatchObject({ lagMs: 1, status: 'ok' });
+  expect(healthAt(worker, startedAt + 1, 1)).toMatchObject({ lagMs: 1, status: 'ok' });
+  expect(healthAt(worker, startedAt + 2, 1)).toMatchObject({ lagMs: 2, status: 'degraded' });
+  expect(healthAt(worker, startedAt + 90_000)).toMatchObject({ lagMs: 90_000 });
   expect(await h.rows(`SELECT kind, rows_read, rows_written, errors_count, newest_django_change_at IS NOT NULL AS has_newest FROM sync_runs`)).toEqual([
     { kind: 'reconcile', rows_read: 4, rows_written: 4, errors_count: 1, has_newest: true },
   ]);
@@ -89,7 +112,6 @@ describe('the loop scans for edited rows every editScanIntervalMs (Django has no
     const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100, editScanIntervalMs: 3_600_000, reconcileIntervalMs: 1 });
     worker.start();
     await waitFor('the first cycle', async () => (await runs()) >= 1);
-    const firstCycleSeenAt = Date.now();
     const markAfterFirstScan = await repaymentsMark();
     expect(await amountOf('1000')).toBe('100.00');
 
@@ -105,9 +127,10 @@ describe('the loop scans for edited rows every editScanIntervalMs (Django has no
     );
     expect(kinds!.reconciles).toBe(1); // the first cycle's
     expect(kinds!.cycles).toBeGreaterThanOrEqual(2);
-    const health = worker.health();
-    expect(health.status).toBe('ok');
-    expect(health.lagMs).toBeGreaterThanOrEqual(Date.now() - firstCycleSeenAt);
+    expect(worker.health().status).toBe('ok');
+    // The lag still counts from the start of the first cycle, the last that scanned for edits (its sync_runs row).
+    const [scan] = await h.rows<{ started_at: Date }>(`SELECT started_at FROM sync_runs WHERE kind = 'reconcile'`);
+    expect(healthAt(worker, scan!.started_at.getTime() + 4_321).lagMs).toBe(4_321);
 
     const report = await worker.runOnce();
     expect(report.editsScanned).toBe(true);
