@@ -135,21 +135,24 @@ const DESTROY_WAIT_MS = 2_000;
 /**
  * Takes a connection out of its pool and closes it, waiting until the socket has closed (PostgreSQL closes it once
  * the backend has gone), at most DESTROY_WAIT_MS: a cancelled statement's backend otherwise stays visible in
- * pg_stat_activity, still 'active' for a moment after its error reached us, past the caller that stopped it.
+ * pg_stat_activity, still 'active' for a moment after its error reached us, and a session's advisory lock held,
+ * past the caller that stopped it. A connection already handed back is left as it is.
  */
-async function destroyConnection(client: pg.PoolClient): Promise<void> {
-  if ((client as unknown as { _ended?: boolean })._ended === true) {
-    client.release(true);
-    return;
-  }
+export async function destroyConnection(client: pg.PoolClient): Promise<void> {
+  const ended = (client as unknown as { _ended?: boolean })._ended === true;
   let timer: NodeJS.Timeout | undefined;
   const closed = new Promise<void>((resolve) => {
     client.once('end', resolve);
     timer = setTimeout(resolve, DESTROY_WAIT_MS);
   });
-  client.release(true);
-  await closed;
-  clearTimeout(timer);
+  try {
+    client.release(true);
+    if (!ended) await closed;
+  } catch {
+    // already handed back
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createPool(options: PoolOptions): ObservedPool {

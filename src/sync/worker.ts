@@ -14,7 +14,7 @@ import type { SyncConfig } from '../config';
 import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
 import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
-import { LongStatementSession, setStatementTimeout } from '../pg-pool';
+import { destroyConnection, LongStatementSession, setStatementTimeout } from '../pg-pool';
 import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { announceRejects, copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { describeFailure } from './database-failure';
@@ -218,6 +218,8 @@ export class SyncWorker {
   /** The loop's survey of repayments running beside its cycles, or done and waiting for a cycle to take it. */
   private survey: { running: Promise<void>; outcome: RepaymentSurvey | Error | null } | null = null;
   private lastSurveyMs: number | null = null;
+  /** The last lock connection dropped, until its socket has closed (dropConnection). */
+  private closing: Promise<void> = Promise.resolve();
   /** Aborted by stop(): a survey under way is cancelled rather than waited for. */
   private readonly stopSurvey = new AbortController();
   /** Per entity: the held repayment last logged, so a wait is logged once, not every cycle. */
@@ -317,6 +319,7 @@ export class SyncWorker {
       await this.client.query('SELECT pg_advisory_unlock($1)', [SYNC_LOCK_KEY]).catch(() => undefined);
     }
     this.dropConnection();
+    await this.closing; // a cycle cancelled by the stop dropped its connection already
     this.running = false;
   }
 
@@ -407,20 +410,19 @@ export class SyncWorker {
     }
   }
 
-  /** Destroys the lock connection (never returned to the pool: it would keep the session lock). */
+  /**
+   * Destroys the lock connection (never returned to the pool: it would keep the session lock). Its closing goes on
+   * in the background (`closing`), which stop() waits for: the lock goes only once the server has ended the session.
+   */
   private dropConnection(): void {
     const client = this.client;
     this.client = null;
     if (client) {
-      // release(true) closes the socket without waiting: a server stopping meanwhile (SIGTERM stops the embedded
-      // PostgreSQL right after the worker) terminates it, and that error is no longer news.
+      // A server stopping meanwhile (SIGTERM stops the embedded PostgreSQL right after the worker) terminates the
+      // connection, and that error is no longer news.
       client.removeAllListeners('error');
       client.on('error', () => undefined);
-      try {
-        client.release(true);
-      } catch {
-        // already released
-      }
+      this.closing = destroyConnection(client);
     }
   }
 

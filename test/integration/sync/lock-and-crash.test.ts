@@ -198,6 +198,9 @@ it("stopping during a first sync cancels the statement under way instead of wait
   await waitFor('the ten-minute recompute to start', async () => (await h.rows(`SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)' AND state = 'active'`)).length > 0);
   await worker.stop();
   expect(await settled).toBe('copying repayments: canceling statement due to user request (SQLSTATE 57014)');
+  // The cancelled cycle dropped the lock connection; stop() returned once the server had ended it, lock and all.
+  expect(await h.rows(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1
+     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, [SYNC_LOCK_KEY])).toEqual([{ n: 0 }]);
   // Its batch rolled back: the repayments' first scan is still to be done, and nothing of it was kept.
   expect(await h.rows(`SELECT entity FROM sync_watermarks WHERE entity = 'repayments' AND max_updated_at IS NOT NULL`)).toEqual([]);
   await h.worker().runOnce();

@@ -30,13 +30,15 @@ afterEach(async () => {
   await h.close();
 });
 
-it('start() copies new Django rows within a few cycles; stop() waits for the running cycle and releases the lock', async () => {
+it('start() copies new Django rows within a few cycles; stop() ends the loop and releases the lock', async () => {
   const worker = h.worker({ recompute: recordingRecompute(), intervalMs: 100 });
   worker.start();
   await waitFor('a first cycle', async () => (await h.rows(`SELECT 1 FROM sync_runs`)).length >= 1);
   expect(await h.rows(`SELECT loan_id FROM loans`)).toEqual([{ loan_id: '100' }]);
   await h.django.repayment(1000, 100, 123.45, '2025-12-01T10:00:00+01:00');
   await waitFor('the new repayment', async () => (await h.rows(`SELECT 1 FROM repayments WHERE repayment_id = '1000'`)).length === 1);
+  // The cycle that copied it records itself at its end (a stop before that would cancel it, recording nothing).
+  await waitFor('the cycle that copied it', async () => (await h.rows(`SELECT 1 FROM sync_runs WHERE rows_written > 0`)).length >= 2);
   await worker.stop();
   const runs = await h.rows<{ runs: number; failed: number }>(`SELECT count(*)::int AS runs, count(error_message)::int AS failed FROM sync_runs`);
   expect(runs[0]!.runs).toBeGreaterThanOrEqual(2);
