@@ -1,7 +1,7 @@
 /** parChanged over graphql-ws: scope and keys, exact amounts and ratios, `since` replay, and the history query. */
 import { TOPICS } from '../../../src/events/pubsub';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
-import { collect, insertParChanges, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from './harness';
+import { collect as collectFrom, insertParChanges, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from './harness';
 
 let dbs: TestDatabases;
 let live: LiveInstance;
@@ -10,6 +10,18 @@ beforeAll(async () => {
   dbs = await createTestDatabases();
   await seedOfficers(dbs);
   live = await startLiveInstance(dbs);
+});
+
+/** Every subscription a test opens, stopped after it even when it fails (a later test counts live subscribers). */
+const opened: Array<{ stop(): void }> = [];
+const collect = <T>(...args: Parameters<typeof collectFrom>) => {
+  const subscription = collectFrom<T>(...args);
+  opened.push(subscription);
+  return subscription;
+};
+
+afterEach(() => {
+  for (const subscription of opened.splice(0)) subscription.stop();
 });
 
 afterAll(async () => {
