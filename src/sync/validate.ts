@@ -10,6 +10,7 @@ import { recomputeLoansIsolated } from './isolated-recompute';
 import { lockHolder } from './lock';
 import { copiedFingerprints, findLoansGoneFromDjango } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
+import { readWatermarks } from './watermarks';
 
 export interface Mismatch {
   /** Which comparison found it. */
@@ -202,15 +203,24 @@ const FINGERPRINTED: readonly FingerprintedEntity[] = ['officers', 'customers', 
 
 /**
  * Officers, customers and loans whose copy was made from another version of their Django row than Django holds now
- * (names, amounts, dates, …): an edit the sync has not copied yet, or one made without a newer updated_at, which
- * only the next reconciliation repairs. Rows on one side only are the other checks' (or not copied by design).
+ * (names, amounts, dates, …) although the sync's last complete look for edits began after that version was written
+ * (or it has no updated_at): an edit made without a newer updated_at (QuerySet.update), which only the next
+ * reconciliation repairs. Newer edits are the edit scan's, in flight; rows the sync refused (their sync_rejects
+ * report stands, with the copy of their last good version) and rows on one side only are the other checks'.
  */
 async function findEditedCopies(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+  const marks = await readWatermarks(metrics);
+  const { rows: refused } = await metrics.query<{ entity: string; id: string }>(`SELECT entity, django_id AS id FROM sync_rejects WHERE entity = ANY($1::text[])`, [FINGERPRINTED]);
   const mismatches: Mismatch[] = [];
   for (const entity of FINGERPRINTED) {
+    const lookedFrom = marks.get(entity)?.maxUpdatedAt ?? null;
+    if (lookedFrom === null) continue; // no complete look for edits yet: every difference may be in flight
+    const skipped = new Set(refused.filter((r) => r.entity === entity).map((r) => r.id));
     // A loan Django no longer counts as disbursed is gone_loan's, whatever else changed in it.
-    const rows = (await reader.rowFingerprints(entity)).filter((row) => row.disbursed !== false);
-    const django = new Map(rows.map((row) => [row.id, row.fingerprint]));
+    const settled = (await reader.rowFingerprints(entity)).filter(
+      (row) => row.disbursed !== false && !skipped.has(row.id) && (row.updated_at === null || row.updated_at < lookedFrom),
+    );
+    const django = new Map(settled.map((row) => [row.id, row.fingerprint]));
     for (const { id, fingerprint } of await copiedFingerprints(metrics, entity)) {
       const expected = django.get(id);
       if (expected !== undefined && expected !== fingerprint) mismatches.push({ check: 'edited_row', key: `${entity}/${id}`, field: 'fingerprint', expected, actual: fingerprint });

@@ -383,11 +383,19 @@ describe('validate()', () => {
     await h.django.query(`UPDATE accounts_customuser SET username = 'renamed quietly' WHERE id = 7`);
     await h.django.query(`UPDATE loans_ajoloan SET amount = amount + 1000 WHERE id = 101`);
     await worker.runOnce();
+    // An edit with a new updated_at since the sync's last look is the next scan's (in flight), not a mismatch.
+    await h.django.query(`UPDATE ajo_ajouser SET first_name = 'Edited', updated_at = now() WHERE id = 11`);
     expect(await validate(pools())).toEqual([
       { check: 'edited_row', key: 'loans/101', field: 'fingerprint', expected: await fingerprint('loans_ajoloan', 101), actual: before.loan },
       { check: 'edited_row', key: 'officers/7', field: 'fingerprint', expected: await fingerprint('accounts_customuser', 7), actual: before.officer },
     ]);
     await worker.reconcileNow();
+    expect(await validate(pools())).toEqual([]);
+    // A copied loan Django then made unacceptable keeps its last good copy, and its sync report says why: by design.
+    await h.django.query(`UPDATE loans_ajoloan SET end_date = NULL, updated_at = now() WHERE id = 100`);
+    await worker.runOnce();
+    await worker.runOnce();
+    expect(await h.rows(`SELECT django_id FROM sync_rejects WHERE entity = 'loans'`)).toEqual([{ django_id: '100' }]);
     expect(await validate(pools())).toEqual([]);
   });
 
