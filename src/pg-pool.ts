@@ -71,6 +71,8 @@ export class LongStatementSession {
   private borrowed: Promise<{ client: pg.PoolClient; previous: number | false | undefined }> | undefined;
   /** A statement failed: the connection may be dead or still busy, so it is destroyed rather than handed back. */
   private failed = false;
+  /** A cancel sent (or being sent) to this connection's backend, which end() waits for before destroying it. */
+  private cancelling: Promise<void> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -92,19 +94,30 @@ export class LongStatementSession {
    * through the pool): it then fails with SQLSTATE 57014, and end() destroys the connection.
    */
   async cancel(): Promise<void> {
-    const borrowed = await this.borrowed?.catch(() => undefined);
-    const pid = (borrowed?.client as unknown as { processID?: number | null } | undefined)?.processID;
-    if (typeof pid === 'number') await this.pool.query('SELECT pg_cancel_backend($1)', [pid]);
+    const borrowing = this.borrowed;
+    if (borrowing === undefined) return;
+    // Marked before anything is awaited: a connection handed back meanwhile could take the cancel to whoever borrows
+    // it next, so end() destroys it instead, once the cancel has gone.
+    this.failed = true;
+    const sending = (async () => {
+      const borrowed = await borrowing.catch(() => undefined);
+      const pid = (borrowed?.client as unknown as { processID?: number | null } | undefined)?.processID;
+      if (typeof pid === 'number') await this.pool.query('SELECT pg_cancel_backend($1)', [pid]);
+    })();
+    this.cancelling = sending.catch(() => undefined);
+    await sending;
   }
 
   /** Hands the connection back (if one was borrowed); the next statement borrows again. */
   async end(): Promise<void> {
-    const [borrowed, failed] = [this.borrowed, this.failed];
+    const [borrowed, failed, cancelling] = [this.borrowed, this.failed, this.cancelling];
     this.borrowed = undefined;
     this.failed = false;
+    this.cancelling = undefined;
     if (borrowed === undefined) return;
     const { client, previous } = await borrowed.catch(() => ({ client: undefined, previous: undefined }));
     if (client === undefined) return; // borrowing failed: nothing to hand back
+    await cancelling;
     if (failed) {
       await destroyConnection(client);
       return;

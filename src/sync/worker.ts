@@ -335,14 +335,20 @@ export class SyncWorker {
     const cycle = this.queue.catch(() => undefined).then(() => {
       ended = true;
     });
+    // The Django cancel may wait for a connection of a busy pool: it goes its own way, not holding up the other.
+    let djangoCancel: Promise<void> | undefined;
     while (!ended) {
+      djangoCancel ??= this.djangoSession
+        .cancel()
+        .catch(() => undefined)
+        .finally(() => {
+          djangoCancel = undefined;
+        });
       const pid = (this.client as { processID?: number | null } | null)?.processID;
-      await Promise.all([
-        pid ? this.options.metricsPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined) : undefined,
-        this.djangoSession.cancel().catch(() => undefined),
-      ]);
+      if (pid) await this.options.metricsPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
       await Promise.race([cycle, new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS))]);
     }
+    await djangoCancel;
   }
 
   health(maxLagMs: number = this.maxLagMs): SyncHealth {
@@ -401,7 +407,8 @@ export class SyncWorker {
         if (this.options.onLockBusy === 'fail') throw busy;
         if (!this.waitingLogged) this.log.warn({ lock: SYNC_LOCK_NAME, holderPid: holder.pid }, `${busy.message}; waiting for it`);
         this.waitingLogged = true;
-        await this.sleep(this.intervalMs);
+        // Asked before sleeping too: a stop() that came while the lock was tried had no sleep to wake.
+        if (!this.stopping) await this.sleep(this.intervalMs);
         if (this.stopping) throw new Error(`the sync worker stopped while waiting for the advisory lock "${SYNC_LOCK_NAME}"`);
       }
     } catch (error) {

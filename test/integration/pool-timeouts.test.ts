@@ -115,6 +115,18 @@ it('a LongStatementSession whose statement was cancelled ends only once its serv
   expect((await dbs.metrics.pool.query('SELECT pid FROM pg_stat_activity WHERE pid = $1', [pids[0]!.pid])).rows).toEqual([]);
 });
 
+it('a LongStatementSession cancelled between statements hands no connection back (the cancel could reach its next user)', async () => {
+  const small = pool({ url: dbs.metricsUrl, max: 2 });
+  const session = new LongStatementSession(small, 10_000);
+  expect((await session.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  await session.cancel();
+  const removed: unknown[] = [];
+  small.on('remove', (client) => removed.push(client));
+  await session.end();
+  expect(removed).toHaveLength(1);
+  expect([small.totalCount, small.idleCount]).toEqual([1, 1]); // the cancel's own connection
+});
+
 describe('the sync worker under pools bounded for requests', () => {
   let bounded: ReturnType<typeof openDatabases>;
   beforeAll(() => {
