@@ -1,10 +1,12 @@
 -- D12: an officer Django names no branch for (user_branch NULL or blank) is 'Unassigned', in branch and region, when
 -- no hierarchy is curated for them (src/branch-region.ts). The sync wrote upstream's 'Unknown' (NULL) or the blank
--- text as branch, and 'Nigeria' as region; those rows, and the copies on their loans, take the decision's value. A
--- Django branch literally called 'Unknown' reads 'Unassigned' until that officer is next copied. The loans' trigger
--- queues them for the next PAR refresh (the start-up recompute re-aggregates every scope), which moves their shares.
+-- text as branch, and 'Nigeria' as region; those rows, and the copies on their loans, take the decision's value. Their
+-- fingerprint is forgotten, so the next reconciliation copies them again from Django: a branch literally called
+-- 'Unknown' there gets its own name back. The loans' trigger queues the loans for the next PAR refresh (the start-up
+-- recompute re-aggregates every scope), which moves their shares.
 UPDATE "officers"
-   SET "branch" = 'Unassigned', "region" = CASE WHEN "region" = 'Nigeria' THEN 'Unassigned' ELSE "region" END, "updated_at" = now()
+   SET "branch" = 'Unassigned', "region" = CASE WHEN "region" = 'Nigeria' THEN 'Unassigned' ELSE "region" END,
+       "django_fingerprint" = NULL, "updated_at" = now()
  WHERE NOT "hierarchy_curated" AND ("branch" = 'Unknown' OR "branch" ~ '^[ \t\n\r\f\v]*$');--> statement-breakpoint
 UPDATE "loans" l
    SET "branch" = o."branch", "region" = o."region", "updated_at" = now()

@@ -38,7 +38,7 @@ it("moves officers without a Django branch, and their loans and PAR, to 'Unassig
     { id: 'L3', officer: 'curated', branch: 'Unknown', region: 'Nigeria', ...spec },
     { id: 'L4', officer: 'named', branch: 'Lagos Island', region: 'Lagos', ...spec },
   ]);
-  await db.query(`UPDATE officers SET hierarchy_curated = (officer_id = 'curated')`);
+  await db.query(`UPDATE officers SET hierarchy_curated = (officer_id = 'curated'), django_fingerprint = 'f-' || officer_id`);
   await recomputeOpenLoans(db, '2025-10-01');
   expect((await db.query(`SELECT scope_key FROM par_current WHERE scope = 'BRANCH' AND portfolio > 0 ORDER BY 1`)).rows.map((r) => r.scope_key)).toEqual(['  ', 'Lagos Island', 'Unknown']);
 
@@ -51,6 +51,13 @@ it("moves officers without a Django branch, and their loans and PAR, to 'Unassig
   ];
   expect((await db.query(`SELECT officer_id AS id, branch, region FROM officers ORDER BY 1`)).rows).toEqual(expected);
   expect((await db.query(`SELECT officer_id AS id, branch, region FROM loans ORDER BY 1`)).rows).toEqual(expected);
+  // Those moved are copied again from Django at the next reconciliation (a branch really called 'Unknown' comes back).
+  expect((await db.query(`SELECT officer_id AS id, django_fingerprint AS f FROM officers ORDER BY 1`)).rows).toEqual([
+    { id: 'blank-branch', f: null },
+    { id: 'curated', f: 'f-curated' },
+    { id: 'named', f: 'f-named' },
+    { id: 'null-branch', f: null },
+  ]);
 
   await recomputeOpenLoans(db, '2025-10-02');
   expect((await db.query(`SELECT scope, scope_key, portfolio::text FROM par_current WHERE scope IN ('BRANCH', 'REGION') AND portfolio > 0 ORDER BY 1, 2`)).rows).toEqual([
