@@ -158,7 +158,9 @@ describe("the loop's scheduled reconciliation", () => {
     const { gate, worker, lines } = await loopWithHeldSurvey(gateOptions);
     await editBehindTheScan(900);
     gate.release();
-    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
+    // The repairing cycle's end, not its write: a stop cancels a cycle under way (its log line would be cut).
+    await waitFor('the repair', async () => lines.some((line) => line.msg === 'reconciliation repaired drift'));
+    expect(await paymentAmount('1000')).toBe('900.00');
     await worker.stop();
     return { gate, lines };
   }
@@ -182,7 +184,9 @@ describe("the loop's scheduled reconciliation", () => {
     expect(await paymentAmount('1000')).toBe('1000.00');
 
     gate.release();
-    await waitFor('the repair', async () => (await paymentAmount('1000')) === '900.00');
+    // The repairing cycle's end, not its write: a stop cancels a cycle under way (its log line would be cut).
+    await waitFor('the repair', async () => lines.some((line) => line.msg === 'reconciliation repaired drift'));
+    expect(await paymentAmount('1000')).toBe('900.00');
     await worker.stop();
     expect(lines.filter((line) => line.msg === 'reconciliation repaired drift')).toEqual([
       expect.objectContaining({ level: 40, loans: ['100'], repaired: 1, fingerprintSlice: { index: 0, of: 12 } }),
