@@ -175,32 +175,37 @@ const COPIES: Record<FingerprintedEntity, { table: string; key: string }> = {
   loans: { table: 'loans', key: 'loan_id' },
 };
 
-/** The fingerprint of the Django row each copied officer, customer or loan was made from (null: never fingerprinted). */
-export async function copiedFingerprints(db: Pick<pg.ClientBase, 'query'>, entity: FingerprintedEntity): Promise<Array<{ id: string; fingerprint: string | null }>> {
-  const { table, key } = COPIES[entity];
-  return (await db.query<{ id: string; fingerprint: string | null }>(`SELECT ${key} AS id, django_fingerprint AS fingerprint FROM ${table}`)).rows;
-}
-
 /**
- * The rows of the copy whose Django row is no longer the one copied: its fingerprint differs, though its
- * updated_at is older than the cycle (a newer one is the edit scan's to copy, and is not drift). The copy's
- * fingerprints are read and the two lists meet here, as findDriftingLoans does: sending Django's (every loan and
+ * The copied rows of `entity` whose Django row (one of `djangoRows`) is no longer the one copied: its fingerprint
+ * differs, though its updated_at is before `lookedFrom` or missing (a newer one is the edit scan's to copy, and is
+ * not drift). The copy's fingerprints are read and the two lists meet here: sending Django's (every loan and
  * customer, ~18,000 each at scale 1) to seedsmetrics as JSON to join there took 0.2–0.4 s per table.
  */
+export async function copiesOfOtherVersions(
+  db: Pick<pg.ClientBase, 'query'>,
+  entity: FingerprintedEntity,
+  djangoRows: Awaited<ReturnType<DjangoReader['rowFingerprints']>>,
+  lookedFrom: string,
+): Promise<Array<{ id: string; django: string; copy: string | null }>> {
+  const { table, key } = COPIES[entity];
+  const { rows: ours } = await db.query<{ id: string; fingerprint: string | null }>(`SELECT ${key} AS id, django_fingerprint AS fingerprint FROM ${table}`);
+  const django = new Map(djangoRows.map((row) => [row.id, row]));
+  return ours.flatMap(({ id, fingerprint }) => {
+    const dj = django.get(id);
+    // Same-form UTC texts (utcText) order as the instants do. A row without updated_at is never the edit scan's:
+    // this is the only look that finds its edits.
+    const drifted = dj !== undefined && dj.fingerprint !== fingerprint && (dj.updated_at == null || dj.updated_at < lookedFrom);
+    return drifted ? [{ id, django: dj.fingerprint, copy: fingerprint }] : [];
+  });
+}
+
+/** The rows of the copy whose Django row changed without a newer updated_at than this cycle's (copiesOfOtherVersions). */
 async function findEditedRows(
   ctx: Pick<CopyContext, 'client' | 'scanStartedAt'>,
   entity: FingerprintedEntity,
   fingerprints: Awaited<ReturnType<DjangoReader['rowFingerprints']>>,
 ): Promise<string[]> {
-  const ours = await copiedFingerprints(ctx.client, entity);
-  const djangoRows = new Map(fingerprints.map((f) => [f.id, f]));
-  const edited = ours.filter(({ id, fingerprint }) => {
-    const dj = djangoRows.get(id);
-    // Same-form UTC texts (utcText) order as the instants do. A row without updated_at is never the edit scan's:
-    // this is the only look that finds its edits.
-    return dj !== undefined && dj.fingerprint !== fingerprint && (dj.updated_at == null || dj.updated_at < ctx.scanStartedAt);
-  });
-  return edited.map((row) => row.id);
+  return (await copiesOfOtherVersions(ctx.client, entity, fingerprints, ctx.scanStartedAt)).map((row) => row.id);
 }
 
 /**

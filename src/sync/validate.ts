@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { DjangoReader, SYNC_ENTITIES, type FingerprintedEntity } from './django-reader';
 import { recomputeLoansIsolated } from './isolated-recompute';
 import { lockHolder } from './lock';
-import { copiedFingerprints, findLoansGoneFromDjango } from './reconcile';
+import { copiesOfOtherVersions, findLoansGoneFromDjango } from './reconcile';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { readWatermarks } from './watermarks';
 
@@ -217,13 +217,9 @@ async function findEditedCopies(reader: DjangoReader, metrics: pg.Pool): Promise
     if (lookedFrom === null) continue; // no complete look for edits yet: every difference may be in flight
     const skipped = new Set(refused.filter((r) => r.entity === entity).map((r) => r.id));
     // A loan Django no longer counts as disbursed is gone_loan's, whatever else changed in it.
-    const settled = (await reader.rowFingerprints(entity)).filter(
-      (row) => row.disbursed !== false && !skipped.has(row.id) && (row.updated_at === null || row.updated_at < lookedFrom),
-    );
-    const django = new Map(settled.map((row) => [row.id, row.fingerprint]));
-    for (const { id, fingerprint } of await copiedFingerprints(metrics, entity)) {
-      const expected = django.get(id);
-      if (expected !== undefined && expected !== fingerprint) mismatches.push({ check: 'edited_row', key: `${entity}/${id}`, field: 'fingerprint', expected, actual: fingerprint });
+    const compared = (await reader.rowFingerprints(entity)).filter((row) => row.disbursed !== false && !skipped.has(row.id));
+    for (const { id, django, copy } of await copiesOfOtherVersions(metrics, entity, compared, lookedFrom)) {
+      mismatches.push({ check: 'edited_row', key: `${entity}/${id}`, field: 'fingerprint', expected: django, actual: copy });
     }
   }
   return mismatches.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
