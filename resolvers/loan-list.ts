@@ -11,7 +11,7 @@ import { customerBaseKeysShown } from './customer.type';
 import { officerBaseKeysShown } from './officer.type';
 import { LoanConnection, LoanEdge, type LoanListQuestion } from './connections.type';
 import { LoanOrderField, SortDirection } from './enums';
-import { parseLoanFilter, type LoanListArgs, type LoanOrder } from './loan.args';
+import { parseLoanFilter, type LoanListArgs, type LoanOrder, type ParsedLoanFilter } from './loan.args';
 import { withPhoneCustomers } from './phone-filter';
 import { Loan, LOAN_BASE_FIELDS } from './loan.type';
 import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
@@ -87,7 +87,7 @@ export async function preloadLoans(ctx: AppContext, ids: readonly string[], loan
 export async function loanConnection(
   ctx: AppContext,
   info: GraphQLResolveInfo,
-  scope: Omit<LoanListQuestion, 'summaryFields'>,
+  scope: Pick<LoanListQuestion, 'parent' | 'parentId'> & ParsedLoanFilter,
   args: PageArgs<LoanOrder>,
   defaultOrder: { field: LoanOrderField; direction: SortDirection },
 ): Promise<LoanConnection> {
@@ -97,7 +97,14 @@ export async function loanConnection(
   const first = parseFirst('first', args.first, ctx.maxPageSize);
   const after = decodeCursor('after', args.after, order, LOAN_SORTS[sort].kind);
   const connectionFields = selectedFields(info);
-  const question: LoanListQuestion = { ...scope, summaryFields: scope.parent === null ? summaryFieldsAsked(connectionFields, info) : undefined };
+  const question: LoanListQuestion = {
+    parent: scope.parent,
+    parentId: scope.parentId,
+    // A phone filter is looked up in Django first (resolvers/phone-filter.ts), once the arguments are known good.
+    filter: await withPhoneCustomers(ctx, scope),
+    period: scope.period,
+    summaryFields: scope.parent === null ? summaryFieldsAsked(connectionFields, info) : undefined,
+  };
   // The count and the summary do not depend on the page: started now, they run alongside it instead of after it.
   if (connectionFields.has('totalCount')) prefetch(() => loanTotalCount(ctx, question));
   if (connectionFields.has('summary')) prefetch(() => loanSummaryRow(ctx, question));
@@ -172,13 +179,12 @@ export const BY_DISBURSEMENT_DESC = { field: LoanOrderField.DISBURSEMENT_DATE, d
  * officers only when `visibleOfficersOnly`), under a parent (null with parentId '' for the root list), newest
  * disbursement first unless ordered otherwise.
  */
-export async function filteredLoanConnection(
+export function filteredLoanConnection(
   ctx: AppContext,
   info: GraphQLResolveInfo,
   scope: { parent: LoanParent | null; parentId: string; visibleOfficersOnly: boolean },
   args: LoanListArgs,
 ): Promise<LoanConnection> {
   const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: scope.visibleOfficersOnly });
-  const filter = await withPhoneCustomers(ctx, parsed);
-  return loanConnection(ctx, info, { parent: scope.parent, parentId: scope.parentId, filter, period: parsed.period }, args, BY_DISBURSEMENT_DESC);
+  return loanConnection(ctx, info, { parent: scope.parent, parentId: scope.parentId, ...parsed }, args, BY_DISBURSEMENT_DESC);
 }

@@ -10,7 +10,6 @@ import { Customer, customerBaseKeysShown } from './customer.type';
 import { EarlyIndicatorBand, LoanOrderField, SortDirection } from './enums';
 import { parseId } from './ids';
 import { LoanListArgs, parseLoanFilter } from './loan.args';
-import { withPhoneCustomers } from './phone-filter';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
 import { BY_DISBURSEMENT_DESC, filteredLoanConnection, loanConnection, preloadLoans } from './loan-list';
 import { Loan } from './loan.type';
@@ -48,7 +47,7 @@ export class LoanResolver {
       'FIMR drilldown (§6 row 3): FIMR-tagged loans of every officer (unless filter.visibleOfficersOnly is true); raw Django status OPEN or ' +
       'PAST_MATURITY unless filter.djangoStatuses says otherwise; newest disbursement first.',
   })
-  async fimrLoans(
+  fimrLoans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
     @Args() args: LoanListArgs,
@@ -56,13 +55,13 @@ export class LoanResolver {
     const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: false });
     parsed.filter.fimrTagged = true;
     parsed.filter.djangoStatuses ??= { values: FIMR_DEFAULT_DJANGO_STATUSES };
-    return loanConnection(ctx, info, { parent: null, parentId: '', filter: await withPhoneCustomers(ctx, parsed), period: parsed.period }, args, BY_DISBURSEMENT_DESC);
+    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, args, BY_DISBURSEMENT_DESC);
   }
 
   @Query(() => LoanConnection, {
     description: 'Early-indicators drilldown (§6 row 4): loans with DPD 1-30, optionally one band, of every officer (unless filter.visibleOfficersOnly is true); highest DPD first.',
   })
-  async earlyIndicatorLoans(
+  earlyIndicatorLoans(
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
     @Args() args: LoanListArgs,
@@ -74,7 +73,7 @@ export class LoanResolver {
     // The band narrows the caller's DPD range; an empty intersection simply matches nothing.
     parsed.filter.dpdMin = Math.max(low, parsed.filter.dpdMin ?? low);
     parsed.filter.dpdMax = Math.min(high, parsed.filter.dpdMax ?? high);
-    return loanConnection(ctx, info, { parent: null, parentId: '', filter: await withPhoneCustomers(ctx, parsed), period: parsed.period }, args, BY_DPD_DESC);
+    return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, args, BY_DPD_DESC);
   }
 
   // Not async: when the loan row came with its parties, the answer is synchronous, and a page whose every field
