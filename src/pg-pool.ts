@@ -101,8 +101,7 @@ export class LongStatementSession {
     this.failed = true;
     const sending = (async () => {
       const borrowed = await borrowing.catch(() => undefined);
-      const pid = (borrowed?.client as unknown as { processID?: number | null } | undefined)?.processID;
-      if (typeof pid === 'number') await this.pool.query('SELECT pg_cancel_backend($1)', [pid]);
+      if (borrowed !== undefined) await cancelStatementOf(borrowed.client, this.pool);
     })();
     this.cancelling = sending.catch(() => undefined);
     await sending;
@@ -140,6 +139,15 @@ export class LongStatementSession {
       throw error;
     }
   }
+}
+
+/**
+ * Cancels the statement `client` runs, if any, with PostgreSQL's pg_cancel_backend sent through `pool` (another
+ * connection: the client's own is busy). The statement then fails with SQLSTATE 57014.
+ */
+export async function cancelStatementOf(client: pg.ClientBase, pool: Pick<pg.Pool, 'query'>): Promise<void> {
+  const pid = (client as unknown as { processID?: number | null }).processID;
+  if (typeof pid === 'number') await pool.query('SELECT pg_cancel_backend($1)', [pid]);
 }
 
 /** Longest wait for a destroyed connection's socket to close (a black-holed peer never answers the goodbye). */

@@ -14,7 +14,7 @@ import type { SyncConfig } from '../config';
 import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
 import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
-import { destroyConnection, LongStatementSession, setStatementTimeout } from '../pg-pool';
+import { cancelStatementOf, destroyConnection, LongStatementSession, setStatementTimeout } from '../pg-pool';
 import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { announceRejects, copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
 import { describeFailure } from './database-failure';
@@ -311,8 +311,7 @@ export class SyncWorker {
     this.timer = null;
     this.wake?.();
     this.stopSurvey.abort();
-    await this.cancelCycle();
-    await this.queue.catch(() => undefined);
+    await this.cancelCycle(); // returns once the running cycle has ended
     await this.survey?.running; // started by that cycle, perhaps: no cycle starts one once stopping
     if (this.client) {
       // Unlock explicitly: a destroyed connection releases the lock too, but only once the server notices.
@@ -344,8 +343,7 @@ export class SyncWorker {
         .finally(() => {
           djangoCancel = undefined;
         });
-      const pid = (this.client as { processID?: number | null } | null)?.processID;
-      if (pid) await this.options.metricsPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      if (this.client) await cancelStatementOf(this.client, this.options.metricsPool).catch(() => undefined);
       await Promise.race([cycle, new Promise((resolve) => setTimeout(resolve, CANCEL_RETRY_MS))]);
     }
     await djangoCancel;
