@@ -68,6 +68,12 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     ['{ officers(filter: { search: "   " }) { totalCount } }', badInput('filter.search must be a non-empty part of an e-mail address or a name; got "   "', 'filter.search')],
     ['{ officer(id: "1") { topRiskLoans(limit: 101) { riskScore } } }', badInput('limit must be an integer from 1 to 100; got 101', 'limit')],
     ['{ loan(id: "1001") { dpdHistory(last: 0) { date } } }', badInput('last must be an integer from 1 to 366; got 0', 'last')],
+    // Statuses the gateway itself writes from a fixed set: a value outside it matched nothing, silently.
+    [
+      '{ officers(filter: { employmentStatuses: ["Active", "ACTIVE"] }) { totalCount } }',
+      badInput('filter.employmentStatuses[1] must be one of Active, Inactive (exact spelling); got "ACTIVE"', 'filter.employmentStatuses[1]'),
+    ],
+    ['{ customers(filter: { kycStatuses: ["verified"] }) { totalCount } }', badInput('filter.kycStatuses[0] must be one of Verified, Partial, Pending (exact spelling); got "verified"', 'filter.kycStatuses[0]')],
     // The drilldown lists FIMR-tagged loans only: asking it for untagged ones used to be overridden, answering tagged ones.
     ['{ fimrLoans(filter: { fimrTagged: false }) { totalCount } }', badInput('filter.fimrTagged must be true or left out (fimrLoans lists FIMR-tagged loans only); got false', 'filter.fimrTagged')],
     ['{ officer(id: "1") { loans(first: 600) { totalCount } } }', badInput('first must be an integer from 0 to 500; got 600', 'first')],
