@@ -32,6 +32,18 @@ export async function parseSince(raw: unknown, latestId: () => Promise<string>):
   return since;
 }
 
+/**
+ * `after` of an event history (dpdTransitions, parChanges), checked once its page came back empty: an id past the
+ * latest event (another database's, a typo) answered an empty last page, and a client polling from it never saw the
+ * events up to that id, as `since` would have held them back (parseSince). A page with rows follows a real position,
+ * so walking a history costs no extra statement; only an empty page asks for the latest id.
+ */
+export async function checkAfterRecorded(afterId: string | undefined, pageEmpty: boolean, latestId: () => Promise<string>): Promise<void> {
+  if (afterId === undefined || afterId === '0' || !pageEmpty) return;
+  const latest = await latestId();
+  if (BigInt(afterId) > BigInt(latest)) throw badUserInput('after', `the id of an event already recorded, such as a previous page's endCursor (the latest is ${latest})`, afterId);
+}
+
 /** A list argument: undefined when absent; an empty list is refused (it would silently match nothing). */
 export function nonEmptyList<T>(argument: string, values: readonly T[] | null | undefined): readonly T[] | undefined {
   if (values === null || values === undefined) return undefined;
