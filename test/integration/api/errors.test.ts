@@ -99,7 +99,10 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     ['a day the calendar does not have', 'loans', 'loan:disbursementDate:DESC', '2025-99-99'],
     ['year 0000', 'loans', 'loan:disbursementDate:DESC', '0000-01-01'],
     ['30 February', 'loans', 'loan:disbursementDate:DESC', '2025-02-30'],
-    ['text with a NUL character', 'officers', 'officer:NAME:ASC', 'Ade\u0000'],
+    ['text with a NUL character', 'officers', 'officer:name:ASC', 'Ade\u0000'],
+    // NULL reads as "in the NULL tail", which a list on a NOT NULL column has not: the page came back empty.
+    ['NULL on a column that has none', 'loans', 'loan:disbursementDate:DESC', null],
+    ['NULL on an officer name', 'officers', 'officer:name:ASC', null],
   ])('a forged cursor whose sort value is %s is refused like any tampered cursor, before SQL', async (_case, list, order, value) => {
     const forged = encodeCursor(order, { value, id: '1001' });
     expect(await singleError(`query ($after: String) { ${list}(after: $after) { totalCount } }`, { after: forged })).toEqual(
