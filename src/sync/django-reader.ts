@@ -252,13 +252,17 @@ const CONTRACT_TOTAL = `(l.amount::numeric * (1 + l.interest_rate::numeric / 100
  * Each clause names what was expected and what arrived; all failing clauses are reported together. A NULL Django
  * does not allow (§1.3) in a column the copy cannot do without (borrower, amount) is named here rather than left to
  * the NOT NULL of seedsmetrics, whose refusal named its own column; a NULL repayment_amount, processing_fee or
- * interest_rate is copied as NULL, which the copy already means for "none" (§1.9, D2).
+ * interest_rate is copied as NULL, which the copy already means for "none" (§1.9, D2). PostgreSQL's infinite dates,
+ * which no Python date can be, have no business date to count from and are refused too.
  */
 const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
     CASE WHEN l.agent_id IS NULL THEN 'agent_id is NULL (a loan needs an officer)' END,
     CASE WHEN l.borrower_id IS NULL THEN 'borrower_id is NULL (a loan needs a borrower)' END,
     CASE WHEN l.date_disbursed IS NULL THEN 'date_disbursed is NULL (a disbursed loan needs its date)' END,
     CASE WHEN l.end_date IS NULL THEN 'end_date is NULL (a loan needs its maturity date)' END,
+    CASE WHEN NOT isfinite(l.date_disbursed) THEN 'date_disbursed must be a point in time; got ' || l.date_disbursed::text END,
+    CASE WHEN NOT isfinite(l.start_date) THEN 'start_date must be a calendar date or NULL; got ' || l.start_date::text END,
+    CASE WHEN NOT isfinite(l.end_date) THEN 'end_date must be a calendar date; got ' || l.end_date::text END,
     CASE WHEN l.tenor_in_days IS NULL OR l.tenor_in_days <= 0 THEN 'tenor_in_days must be a positive number of instalments; got ' || COALESCE(l.tenor_in_days::text, 'NULL') || ' (tenor ' || COALESCE(l.tenor, 'NULL') || ')' END,
     CASE WHEN l.amount IS NULL OR NOT ${plausibleAmount('l.amount')} THEN 'amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || COALESCE(l.amount::text, 'NULL') END,
     CASE WHEN NOT ${plausibleAmount('l.repayment_amount')} THEN 'repayment_amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.repayment_amount::text END,
@@ -286,8 +290,11 @@ const EARLIEST_DISBURSEMENT = '2000-01-01';
 const LOAN_KEPT_NOTE = notes([
   `CASE WHEN l.end_date < ${DISBURSED_ON} THEN 'end_date ' || l.end_date || ' is before date_disbursed ' || ${DISBURSED_ON} END`,
   `CASE WHEN l.start_date > l.end_date THEN 'start_date ' || l.start_date || ' (the first instalment) is after end_date ' || l.end_date END`,
-  `CASE WHEN l.start_date <= l.end_date AND l.tenor_in_days > l.end_date - l.start_date + 1
-        THEN 'tenor_in_days ' || l.tenor_in_days || ' is more daily instalments than the ' || (l.end_date - l.start_date + 1) || ' days from start_date ' || l.start_date || ' to end_date ' || l.end_date END`,
+  // Subtracting an infinite date is an error, which failed the whole page read (and so every cycle) for one row: the
+  // outer CASE keeps such rows (rejected above) from reaching the subtraction.
+  `CASE WHEN isfinite(l.start_date) AND isfinite(l.end_date) THEN
+     CASE WHEN l.start_date <= l.end_date AND l.tenor_in_days > l.end_date - l.start_date + 1
+          THEN 'tenor_in_days ' || l.tenor_in_days || ' is more daily instalments than the ' || (l.end_date - l.start_date + 1) || ' days from start_date ' || l.start_date || ' to end_date ' || l.end_date END END`,
   `CASE WHEN ${DISBURSED_ON} < DATE '${EARLIEST_DISBURSEMENT}' THEN 'date_disbursed ' || ${DISBURSED_ON} || ' is before ${EARLIEST_DISBURSEMENT}' END`,
   `CASE WHEN ${DISBURSED_ON} > ${DJANGO_TODAY} THEN 'date_disbursed ' || ${DISBURSED_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || ')' END`,
 ]);

@@ -302,6 +302,23 @@ describe("NULL where Django's column allows none (a row written around Django)",
   });
 });
 
+it("infinite dates (PostgreSQL's, which no Python date can be) are rejected naming the value; the rest of the batch is copied and the cycle goes on", async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11, { end_date: 'infinity' });
+  await h.django.loan(102, 7, 11, { start_date: '-infinity' });
+  await h.django.loan(103, 7, 11, { date_disbursed: 'infinity' });
+  const worker = h.worker({ recompute: recordingRecompute() });
+  const report = await worker.runOnce();
+  expect(report.entities.loans).toMatchObject({ rowsRead: 4, rowsWritten: 1, rejects: 3 });
+  expect(worker.health()).toMatchObject({ lastError: null });
+  expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id`)).toEqual([{ loan_id: '100' }]);
+  expect(await rejects('loans')).toEqual([
+    { django_id: '101', reason: 'end_date must be a calendar date; got infinity', seen_count: 1 },
+    { django_id: '102', reason: 'start_date must be a calendar date or NULL; got -infinity', seen_count: 1 },
+    { django_id: '103', reason: 'date_disbursed must be a point in time; got infinity', seen_count: 1 },
+  ]);
+});
+
 it('a repayment of a loan that is not synced says why the loan was rejected', async () => {
   await h.django.query(`SET session_replication_role = replica`);
   await h.django.loan(300, 7, 999);
