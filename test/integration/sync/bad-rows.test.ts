@@ -319,6 +319,29 @@ it("infinite dates (PostgreSQL's, which no Python date can be) are rejected nami
   ]);
 });
 
+it("an officer or customer seedsmetrics refuses (Django's column wider than the copy's) is rejected with the database's reason, its loans too; the others are copied", async () => {
+  // DOMAIN.md gives no width for these Django columns: a real Django may hold more than seedsmetrics' varchar(100).
+  await h.django.query(`ALTER TABLE accounts_customuser ALTER user_type TYPE varchar(200); ALTER TABLE ajo_ajouser ALTER state TYPE varchar(200)`);
+  await h.django.user(8, { user_type: 'X'.repeat(150) });
+  await h.django.customer(12, { state: 'Y'.repeat(150) });
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 8, 11);
+  await h.django.loan(102, 7, 12);
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  expect(worker.health()).toMatchObject({ lastError: null });
+  expect(await h.rows(`SELECT officer_id FROM officers ORDER BY officer_id`)).toEqual([{ officer_id: '7' }]);
+  expect(await h.rows(`SELECT customer_id FROM customers ORDER BY customer_id`)).toEqual([{ customer_id: '11' }]);
+  expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id`)).toEqual([{ loan_id: '100' }]);
+  const tooLong = 'rejected by seedsmetrics: value too long for type character varying(100) (SQLSTATE 22001)';
+  expect(await rejects('officers')).toEqual([{ django_id: '8', reason: tooLong, seen_count: 1 }]);
+  expect(await rejects('customers')).toEqual([{ django_id: '12', reason: tooLong, seen_count: 1 }]);
+  expect(await rejects('loans')).toEqual([
+    { django_id: '101', reason: `officer 8 could not be copied (${tooLong}): not copied`, seen_count: 1 },
+    { django_id: '102', reason: `borrower 12 could not be copied (${tooLong}): not copied`, seen_count: 1 },
+  ]);
+});
+
 it('a repayment of a loan that is not synced says why the loan was rejected', async () => {
   await h.django.query(`SET session_replication_role = replica`);
   await h.django.loan(300, 7, 999);
