@@ -134,3 +134,16 @@ describe("an `after` past the latest event (another database's id, a typo) is re
     expect(await api.data(query, { after: '0' })).toEqual({ parChanges: { nodes: [] } });
   });
 });
+
+test('a history filter no transition can match (one bucket to itself; into CURRENT, worsening) is refused naming the filter, as the live feed refuses it', async () => {
+  const expected = 'buckets and a direction some transition can have (each moves to another bucket: WORSENING to a later one, IMPROVING to an earlier one)';
+  const errorsOf = async (filter: string) => (await api.run(`{ dpdTransitions(filter: ${filter}) { nodes { id } } }`)).errors?.map((e) => [e.message, e.extensions]);
+  expect(await errorsOf('{ fromBuckets: [DPD_7_30], toBuckets: [DPD_7_30] }')).toEqual([
+    [`filter must be ${expected}; got {"fromBuckets":["DPD_7_30"],"toBuckets":["DPD_7_30"]}`, { code: 'BAD_USER_INPUT', argument: 'filter' }],
+  ]);
+  expect(await errorsOf('{ toBuckets: [CURRENT], direction: WORSENING }')).toEqual([
+    [`filter must be ${expected}; got {"toBuckets":["CURRENT"],"direction":"WORSENING"}`, { code: 'BAD_USER_INPUT', argument: 'filter' }],
+  ]);
+  // Possible together, though no such transition is recorded here: an empty page.
+  expect(await api.data(`{ dpdTransitions(filter: { toBuckets: [CURRENT], direction: IMPROVING }) { nodes { id } } }`)).toEqual({ dpdTransitions: { nodes: [] } });
+});
