@@ -4,9 +4,10 @@ import { dateText, keysMatch, Params, selectList, whereClause, type Queryable } 
 
 export interface DjangoCustomerRow {
   id: string;
-  /** TRIM(first_name || ' ' || last_name), falling back to the phone number when either part is NULL (§1.2). */
+  /** TRIM(first_name || ' ' || last_name), falling back to the phone number when either part is NULL (§1.2), then to 'Customer <id>'. */
   name: string;
-  phone: string;
+  /** Null only for a row written around Django (its column is NOT NULL). */
+  phone: string | null;
   dob: string | null;
   gender: string | null;
   state: string | null;

@@ -17,17 +17,18 @@ export interface DjangoLoanRow {
   /** interest_rate / 100: Django stores a percent, the domain uses the fraction (§1.3). */
   interestRate: string | null;
   fee: string | null;
-  tenorDays: number;
+  /** This and the other fields Django declares NOT NULL are null only for a row written around Django. */
+  tenorDays: number | null;
   disbursedAt: string | null;
   firstDueDate: string | null;
   maturityDate: string | null;
   /** Normalised status (§1.7): Active, Closed, Defaulted, Rejected or Cancelled. */
   status: string;
-  djangoStatus: string;
+  djangoStatus: string | null;
   performanceStatus: string | null;
-  loanType: string;
+  loanType: string | null;
   verificationStatus: string | null;
-  isDisbursed: boolean;
+  isDisbursed: boolean | null;
   /**
    * The officer's and the borrower's rows when they were read with the loan (null: Django has none), so a loan's
    * `officer` and `customer` resolve without a promise; undefined when the loan was read without them. A page

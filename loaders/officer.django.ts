@@ -4,9 +4,10 @@ import { dateText, keysMatch, Params, selectList, type Queryable } from './sql';
 
 export interface DjangoOfficerRow {
   id: string;
-  /** COALESCE(username, email) (§1.9). */
+  /** COALESCE(username, email) (§1.9), or 'Officer <id>' when Django holds neither (officerNameSql). */
   name: string;
-  email: string;
+  /** Null only for a row written around Django (its column is NOT NULL). */
+  email: string | null;
   phone: string | null;
   userType: string | null;
   /** 'Active' when performance_status = 'Active', else 'Inactive' (§1.9). */

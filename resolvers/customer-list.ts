@@ -4,8 +4,11 @@ import type { AppContext } from '../src/context';
 import { CustomerConnection, CustomerEdge, type CustomerListQuestion } from './connections.type';
 import { Customer } from './customer.type';
 import { SortDirection } from './enums';
-import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst } from './pagination';
+import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, pageOf, parseFirst, type CursorSort } from './pagination';
 import { prefetch, selectedFields } from './selection';
+
+/** Customer lists are ordered by id alone: their cursors carry no sort value (null). */
+const BY_ID_ALONE: CursorSort = { kind: 'text', nullable: true };
 
 /** Number of customers a list's question matches (all pages). */
 export function customerTotalCount(ctx: AppContext, q: CustomerListQuestion): Promise<number> {
@@ -39,7 +42,7 @@ export async function rootCustomerConnection(
 ): Promise<CustomerConnection> {
   const order = `customer:id:${args.direction}`;
   const first = parseFirst('first', args.first, ctx.maxPageSize);
-  const after = decodeCursor('after', args.after, order, 'text');
+  const after = decodeCursor('after', args.after, order, BY_ID_ALONE);
   startCountIfAsked(ctx, info, question);
   const rows = await ctx.loaders.customerPage({ filter: question.filter, direction: args.direction, afterId: after?.id ?? null, limit: first + 1 });
   const page = pageOf(rows, first);
@@ -60,7 +63,7 @@ export async function officerCustomerConnection(
 ): Promise<CustomerConnection> {
   const order = `officer-customer:id:${SortDirection.ASC}`;
   const first = parseFirst('first', args.first, ctx.maxPageSize);
-  const after = decodeCursor('after', args.after, order, 'text');
+  const after = decodeCursor('after', args.after, order, BY_ID_ALONE);
   startCountIfAsked(ctx, info, { kind: 'officer', officerId });
   const ids = await ctx.loaders.officerCustomerIds({ afterId: after?.id ?? null, first }).load(officerId);
   const page = pageOf(ids, first);

@@ -1,6 +1,8 @@
 /** Customer list filters as a GraphQL input, validated into the loaders' CustomerListFilter. */
 import { Field, ID, InputType } from 'type-graphql';
 import type { CustomerListFilter } from '../loaders/customer.django';
+import { KYC_STATUSES } from '../src/django-columns';
+import { parseClosedSet } from './closed-set';
 import { parseIds } from './ids';
 import { parseSearchText } from './search-text';
 
@@ -29,6 +31,6 @@ export function parseCustomerFilter(argument: string, input: CustomerFilterInput
     phone: parseSearchText(`${argument}.phone`, f.phone, 'a non-empty part of a phone number'),
     name: parseSearchText(`${argument}.name`, f.name, 'a non-empty part of a name'),
     states: f.states ?? undefined,
-    kycStatuses: f.kycStatuses ?? undefined,
+    kycStatuses: parseClosedSet(`${argument}.kycStatuses`, f.kycStatuses, KYC_STATUSES),
   };
 }

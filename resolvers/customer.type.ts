@@ -20,13 +20,15 @@ export class Customer {
     return this.base.id;
   }
 
-  @Field(() => String, { description: 'First and last name; the phone number when either is missing.' })
+  @Field(() => String, { description: "First and last name; the phone number when either is missing ('Customer <id>' for a row written around Django without a phone number either)." })
   get name(): string {
     return this.base.name;
   }
 
-  @Field(() => String, { description: 'Django phone number, as Django holds it.' })
-  get phone(): string {
+  // Nullable although Django's column is NOT NULL (§1.2): a row written around Django may hold NULL, and a non-null
+  // field's null failed the customer and, in a list, the whole page.
+  @Field(() => String, { nullable: true, description: 'Django phone number, as Django holds it; null only when Django holds NULL, which its column does not allow (a row written around Django).' })
+  get phone(): string | null {
     return this.base.phone;
   }
 

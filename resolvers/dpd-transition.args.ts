@@ -1,11 +1,14 @@
 /**
  * Turns the arguments of the live feeds into validated filters, or BAD_USER_INPUT errors that name the
  * argument, what was expected and what arrived: an empty list, an officer, branch or region seedsmetrics does not
- * know, a malformed event id. Shared by the subscriptions and their history queries.
+ * know, buckets no transition can move between, a malformed event id. Shared by the subscriptions and their
+ * history queries.
  */
 import type { DpdTransitionFilter, DpdTransitionLoaders, PlaceKind } from '../loaders/dpd-transition.metrics';
 import { badUserInput } from '../src/errors';
-import type { DpdTransitionFilterInput } from './dpd-transition.type';
+import { DPD_BUCKET_LABELS } from '../src/engine/thresholds';
+import { TransitionDirection, type DpdTransitionFilterInput } from './dpd-transition.type';
+import { DpdBucket } from './enums';
 import { parseIds } from './ids';
 
 /** Up to 18 digits: any such id fits PostgreSQL's bigint, so it can be compared with the latest id in SQL. */
@@ -30,6 +33,18 @@ export async function parseSince(raw: unknown, latestId: () => Promise<string>):
   const latest = await latestId();
   if (BigInt(since) > BigInt(latest)) throw badUserInput('since', `the id of an event already delivered (the latest is ${latest})`, since);
   return since;
+}
+
+/**
+ * `after` of an event history (dpdTransitions, parChanges), checked once its page came back empty: an id past the
+ * latest event (another database's, a typo) answered an empty last page, and a client polling from it never saw the
+ * events up to that id, as `since` would have held them back (parseSince). A page with rows follows a real position,
+ * so walking a history costs no extra statement; only an empty page asks for the latest id.
+ */
+export async function checkAfterRecorded(afterId: string | undefined, pageEmpty: boolean, latestId: () => Promise<string>): Promise<void> {
+  if (afterId === undefined || afterId === '0' || !pageEmpty) return;
+  const latest = await latestId();
+  if (BigInt(afterId) > BigInt(latest)) throw badUserInput('after', `the id of an event already recorded, such as a previous page's endCursor (the latest is ${latest})`, afterId);
 }
 
 /** A list argument: undefined when absent; an empty list is refused (it would silently match nothing). */
@@ -60,6 +75,34 @@ export async function checkPlacesKnown(
   throw badUserInput(argumentOf(argument), expected, values);
 }
 
+/** A bucket as the schema names it (CURRENT, DPD_1_6, ...), for messages. */
+const bucketName = (bucket: string): string => Object.entries(DpdBucket).find(([, label]) => label === bucket)![0];
+
+/**
+ * Refuses buckets and a direction no transition can have together: every transition changes bucket, WORSENING to a
+ * later one and IMPROVING to an earlier one, so `fromBuckets: [CURRENT], direction: IMPROVING` or `fromBuckets` equal
+ * to `toBuckets` (one bucket) match nothing, and such a feed would never deliver, like one on an unknown branch.
+ */
+function checkMovePossible(fromBuckets: readonly DpdBucket[] | undefined, toBuckets: readonly DpdBucket[] | undefined, direction: TransitionDirection | undefined): void {
+  const every: readonly string[] = DPD_BUCKET_LABELS;
+  const rank = (bucket: string): number => every.indexOf(bucket);
+  const froms: readonly string[] = fromBuckets ?? every;
+  const tos: readonly string[] = toBuckets ?? every;
+  const possible = froms.some((from) =>
+    tos.some((to) => {
+      const step = rank(to) - rank(from);
+      return direction === TransitionDirection.WORSENING ? step > 0 : direction === TransitionDirection.IMPROVING ? step < 0 : step !== 0;
+    }),
+  );
+  if (possible) return;
+  const got = {
+    ...(fromBuckets && { fromBuckets: fromBuckets.map(bucketName) }),
+    ...(toBuckets && { toBuckets: toBuckets.map(bucketName) }),
+    ...(direction && { direction }),
+  };
+  throw badUserInput('filter', 'buckets and a direction some transition can have (each moves to another bucket: WORSENING to a later one, IMPROVING to an earlier one)', got);
+}
+
 /** The validated filter of dpdTransitioned / dpdTransitions. */
 export async function parseDpdTransitionFilter(input: DpdTransitionFilterInput | null | undefined, loaders: Pick<DpdTransitionLoaders, 'unknownPlaces'>): Promise<DpdTransitionFilter> {
   if (input === null || input === undefined) return {};
@@ -68,6 +111,7 @@ export async function parseDpdTransitionFilter(input: DpdTransitionFilterInput |
   const regions = nonEmptyList('filter.regions', input.regions);
   const fromBuckets = nonEmptyList('filter.fromBuckets', input.fromBuckets);
   const toBuckets = nonEmptyList('filter.toBuckets', input.toBuckets);
+  checkMovePossible(fromBuckets, toBuckets, input.direction ?? undefined);
   await checkPlacesKnown(loaders, { officerIds, branches, regions }, (list) => `filter.${list}`);
   return {
     ...(officerIds && { officerIds }),

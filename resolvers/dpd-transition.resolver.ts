@@ -7,7 +7,7 @@ import { liveFeedRequest } from '../src/events/live-feed';
 import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
-import { parseDpdTransitionFilter, parseEventId, parseSince } from './dpd-transition.args';
+import { checkAfterRecorded, parseDpdTransitionFilter, parseEventId, parseSince } from './dpd-transition.args';
 import { DpdTransition, DpdTransitionConnection, DpdTransitionFilterInput, type TransitionParties } from './dpd-transition.type';
 import { isDjangoId } from './ids';
 import { Loan } from './loan.type';
@@ -77,6 +77,7 @@ export class DpdTransitionResolver {
     const loaders = liveLoadersOf(context).dpdTransitions;
     const filter = await parseDpdTransitionFilter(filterInput, loaders);
     const page = pageOf(await loaders.after(filter, afterId ?? '0', size + 1), size);
+    await checkAfterRecorded(afterId, page.rows.length === 0, () => loaders.latestId());
     const parties = await transitionPartiesShown(context, info, page.rows);
     return Object.assign(new DpdTransitionConnection(), {
       nodes: page.rows.map((row) => DpdTransition.fromRow(row, parties)),

@@ -95,7 +95,7 @@ export async function loanConnection(
   const direction = args.orderBy?.direction ?? defaultOrder.direction;
   const order = `loan:${sort}:${direction}`;
   const first = parseFirst('first', args.first, ctx.maxPageSize);
-  const after = decodeCursor('after', args.after, order, LOAN_SORTS[sort].kind);
+  const after = decodeCursor('after', args.after, order, LOAN_SORTS[sort]);
   const connectionFields = selectedFields(info);
   const question: LoanListQuestion = {
     parent: scope.parent,

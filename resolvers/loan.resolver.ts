@@ -8,6 +8,7 @@ import { EARLY_INDICATOR_DRILLDOWN_BANDS, EARLY_INDICATOR_DRILLDOWN_DPD } from '
 import { LoanConnection } from './connections.type';
 import { Customer, customerBaseKeysShown } from './customer.type';
 import { EarlyIndicatorBand, LoanOrderField, SortDirection } from './enums';
+import { badUserInput } from '../src/errors';
 import { parseId } from './ids';
 import { LoanListArgs, parseLoanFilter } from './loan.args';
 import { DpdSnapshot, LoanTransition, Repayment } from './loan-history.type';
@@ -53,6 +54,9 @@ export class LoanResolver {
     @Args() args: LoanListArgs,
   ): Promise<LoanConnection> {
     const parsed = parseLoanFilter('filter', args.filter, { visibleOfficersOnly: false });
+    // The list is FIMR-tagged loans by definition: `fimrTagged: false` asked for the other loans, and overriding it
+    // answered with the very loans the caller excluded.
+    if (parsed.filter.fimrTagged === false) throw badUserInput('filter.fimrTagged', 'true or left out (fimrLoans lists FIMR-tagged loans only)', false);
     parsed.filter.fimrTagged = true;
     parsed.filter.djangoStatuses ??= { values: FIMR_DEFAULT_DJANGO_STATUSES };
     return loanConnection(ctx, info, { parent: null, parentId: '', ...parsed }, args, BY_DISBURSEMENT_DESC);

@@ -12,6 +12,9 @@ import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 /** What a null base amount means (schema description). */
 const UNSHOWABLE_AMOUNT = 'Null when Django holds NaN, ±Infinity or a value of 1e13 or more (the sync reports that loan in sync_rejects).';
 
+/** What a null base field whose Django column is NOT NULL means (schema description). */
+const DJANGO_NULL = 'Null only when Django holds NULL, which its column does not allow (a row written around Django).';
+
 /** Loan fields answered from the Django row alone; any other selected field reads the seedsmetrics row (or another loader). */
 export const LOAN_BASE_FIELDS: readonly string[] = [
   'id', 'amount', 'repaymentAmount', 'interestRate', 'fee', 'tenorDays', 'disbursedAt', 'firstDueDate', 'maturityDate',
@@ -72,8 +75,10 @@ export class Loan {
     return this.base.fee;
   }
 
-  @Field(() => Int, { description: 'Number of business-day instalments (Django tenor_in_days).' })
-  get tenorDays(): number {
+  // Base fields whose Django columns are NOT NULL (§1.3) are nullable all the same: a row written around Django may
+  // hold NULL there, and a non-null field's null failed the loan and, through `nodes: [Loan!]!`, its whole page.
+  @Field(() => Int, { nullable: true, description: `Number of business-day instalments (Django tenor_in_days). ${DJANGO_NULL}` })
+  get tenorDays(): number | null {
     return this.base.tenorDays;
   }
 
@@ -100,8 +105,8 @@ export class Loan {
     return this.base.status;
   }
 
-  @Field(() => String, { description: 'Raw Django status (OPEN, PAST_MATURITY, COMPLETED, ...).' })
-  get djangoStatus(): string {
+  @Field(() => String, { nullable: true, description: `Raw Django status (OPEN, PAST_MATURITY, COMPLETED, ...). ${DJANGO_NULL} status then reads ACTIVE (§1.7).` })
+  get djangoStatus(): string | null {
     return this.base.djangoStatus;
   }
 
@@ -110,8 +115,8 @@ export class Loan {
     return this.base.performanceStatus;
   }
 
-  @Field(() => String, { description: 'Product (Django loan_type): AJO, BNPL, PROSPER, DMO, ...' })
-  get loanType(): string {
+  @Field(() => String, { nullable: true, description: `Product (Django loan_type): AJO, BNPL, PROSPER, DMO, ... ${DJANGO_NULL}` })
+  get loanType(): string | null {
     return this.base.loanType;
   }
 
@@ -120,8 +125,8 @@ export class Loan {
     return this.base.verificationStatus;
   }
 
-  @Field(() => Boolean, { description: 'Django is_disbursed; only disbursed loans are synced to seedsmetrics (§1.8).' })
-  get isDisbursed(): boolean {
+  @Field(() => Boolean, { nullable: true, description: `Django is_disbursed; only disbursed loans are synced to seedsmetrics (§1.8). ${DJANGO_NULL}` })
+  get isDisbursed(): boolean | null {
     return this.base.isDisbursed;
   }
 
@@ -354,9 +359,10 @@ export class Loan {
     return this.computed('contractOutstanding');
   }
 
-  @Field(() => Int, { description: 'Loan tenure label (§3.8): tenorDays / 30 rounded to whole months.' })
-  get tenureMonths(): number {
-    return Math.round(this.base.tenorDays / 30);
+  @Field(() => Int, { nullable: true, description: 'Loan tenure label (§3.8): tenorDays / 30 rounded to whole months; null when tenorDays is.' })
+  get tenureMonths(): number | null {
+    // Math.round(null / 30) is 0: a tenure nobody gave would have read as under a month.
+    return this.base.tenorDays === null ? null : Math.round(this.base.tenorDays / 30);
   }
 
   @Field(() => DecimalScalar, { nullable: true, description: 'Σ counted repayments dated business today.' })

@@ -2,8 +2,10 @@
 import { Field, ID, InputType } from 'type-graphql';
 import type { OfficerFilter } from '../loaders/officer.metrics';
 import { VISIBLE_USER_TYPES } from '../loaders/visible-officers';
+import { EMPLOYMENT_STATUSES } from '../src/django-columns';
 import { badUserInput } from '../src/errors';
 import { OfficerOrderField, SortDirection } from './enums';
+import { parseClosedSet } from './closed-set';
 import { parseIds } from './ids';
 import { parseSearchText } from './search-text';
 
@@ -69,7 +71,7 @@ export function parseOfficerFilter(argument: string, input: OfficerFilterInput |
     search: parseSearchText(`${argument}.search`, f.search, 'a non-empty part of an e-mail address or a name'),
     verticalLeadEmails: list(f.verticalLeadEmails),
     supervisorEmails: list(f.supervisorEmails),
-    employmentStatuses: list(f.employmentStatuses),
+    employmentStatuses: parseClosedSet(`${argument}.employmentStatuses`, f.employmentStatuses, EMPLOYMENT_STATUSES),
     includeAllUserTypes: f.includeAllUserTypes ?? false,
   };
 }

@@ -58,7 +58,7 @@ export class OfficerResolver {
     const direction = orderBy?.direction ?? SortDirection.ASC;
     const order = `officer:${sort}:${direction}`;
     const size = parseFirst('first', cursor.first, ctx.maxPageSize);
-    const position = decodeCursor('after', cursor.after, order, officerSortSpec(sort).kind);
+    const position = decodeCursor('after', cursor.after, order, officerSortSpec(sort));
     const connectionFields = selectedFields(info);
     // The count does not depend on the page, and the portfolio metrics only on its ids: started early, they run
     // alongside the page and the Django rows instead of after them.

@@ -55,13 +55,15 @@ export class Officer {
     return this.base.id;
   }
 
-  @Field(() => String, { description: 'Django username, or the e-mail when there is none.' })
+  @Field(() => String, { description: "Django username, or the e-mail when there is none ('Officer <id>' for a row written around Django with neither)." })
   get name(): string {
     return this.base.name;
   }
 
-  @Field(() => String, { description: 'Django e-mail.' })
-  get email(): string {
+  // Nullable although Django's column is NOT NULL (§1.1): a row written around Django may hold NULL, and a non-null
+  // field's null failed the officer and, in a list, the whole page.
+  @Field(() => String, { nullable: true, description: 'Django e-mail; null only when Django holds NULL, which its column does not allow (a row written around Django).' })
+  get email(): string | null {
     return this.base.email;
   }
 

@@ -4,7 +4,7 @@
  */
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { badUserInput } from '../src/errors';
-import { SORT_VALUE_PATTERN, type KeysetPosition, type SortValueKind } from '../loaders/keyset';
+import { SORT_VALUE_PATTERN, type KeysetPosition, type SortSpec, type SortValueKind } from '../loaders/keyset';
 import { isDjangoId } from './ids';
 import { isCalendarDate } from './scalars';
 
@@ -66,8 +66,18 @@ function isSortValue(kind: SortValueKind, value: string): boolean {
   return SORT_VALUE_PATTERN[kind].test(value) && (kind !== 'date' || isCalendarDate(value));
 }
 
-/** The position a cursor stands for, or BAD_USER_INPUT when it is malformed or issued for another order. */
-export function decodeCursor(argument: string, raw: string | null | undefined, order: string, kind: SortValueKind): KeysetPosition | null {
+/**
+ * The sort a cursor's position is read under: the kind of its value and whether the value may be null. A list
+ * ordered by id alone (customers) issues cursors whose value is always null.
+ */
+export type CursorSort = Pick<SortSpec, 'kind' | 'nullable'>;
+
+/**
+ * The position a cursor stands for, or BAD_USER_INPUT when it is malformed or issued for another order. A null
+ * value on a sort that has none is refused too: it reads as "in the NULL tail", which such a list has not, and the
+ * page came back empty as if the list had ended.
+ */
+export function decodeCursor(argument: string, raw: string | null | undefined, order: string, sort: CursorSort): KeysetPosition | null {
   if (raw === null || raw === undefined) return null;
   let body: unknown;
   try {
@@ -77,7 +87,7 @@ export function decodeCursor(argument: string, raw: string | null | undefined, o
     throw badUserInput(argument, CURSOR_EXPECTED, raw);
   }
   const b = body as Partial<CursorBody> | null;
-  const valueOk = b !== null && typeof b === 'object' && (b.v === null || (typeof b.v === 'string' && isSortValue(kind, b.v)));
+  const valueOk = b !== null && typeof b === 'object' && (b.v === null ? sort.nullable : typeof b.v === 'string' && isSortValue(sort.kind, b.v));
   if (!valueOk || b.o !== order || !isDjangoId(b.i)) throw badUserInput(argument, CURSOR_EXPECTED, raw);
   return { value: b.v ?? null, id: b.i! };
 }

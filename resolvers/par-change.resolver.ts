@@ -6,7 +6,7 @@ import { liveFeedRequest } from '../src/events/live-feed';
 import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
-import { parseEventId, parseSince } from './dpd-transition.args';
+import { checkAfterRecorded, parseEventId, parseSince } from './dpd-transition.args';
 import { LIST_ARG_DOCS, pageInfo, pageOf, parseFirst } from './pagination';
 import { parseParChangeFilter } from './par-change.args';
 import { ParChange, ParChangeConnection, ParScope } from './par-change.type';
@@ -57,6 +57,7 @@ export class ParChangeResolver {
     const loaders = liveLoadersOf(context);
     const filter = await parseParChangeFilter(scope, keys, loaders.dpdTransitions);
     const page = pageOf(await loaders.parChanges.after(filter, afterId ?? '0', size + 1), size);
+    await checkAfterRecorded(afterId, page.rows.length === 0, () => loaders.parChanges.latestId());
     return Object.assign(new ParChangeConnection(), {
       nodes: page.rows.map((row) => ParChange.fromRow(row)),
       pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, afterId !== undefined),

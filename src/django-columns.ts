@@ -28,24 +28,39 @@ export const businessDaySql = (column: string, tz: string): string => `(${column
 
 // accounts_customuser (officers), alias `u` in both readers.
 
-/** §1.1: the officer's display name, the username or, without one, the e-mail. */
-export const officerNameSql = (user: string): string => `COALESCE(${user}.username, ${user}.email)`;
+/**
+ * §1.1: the officer's display name, the username or, without one, the e-mail. Django's e-mail is NOT NULL (§1.1), but a
+ * row written around Django may hold neither: it is then named after its id, since seedsmetrics' officer_name is NOT
+ * NULL (such a row stopped every sync cycle) and the API's Officer.name is non-null (it failed the whole page).
+ */
+export const officerNameSql = (user: string): string => `COALESCE(${user}.username, ${user}.email, 'Officer ' || ${user}.id)`;
+
+/** The officer employment statuses employmentStatusSql gives (what the officers filter can match). */
+export const EMPLOYMENT_STATUSES = ['Active', 'Inactive'] as const;
 
 /** §1.1: 'Active' when performance_status is 'Active', anything else (NULL included) 'Inactive'. */
-export const employmentStatusSql = (user: string): string => `CASE WHEN ${user}.performance_status = 'Active' THEN 'Active' ELSE 'Inactive' END`;
+export const employmentStatusSql = (user: string): string =>
+  `CASE WHEN ${user}.performance_status = 'Active' THEN '${EMPLOYMENT_STATUSES[0]}' ELSE '${EMPLOYMENT_STATUSES[1]}' END`;
 
 /** §1.1 with D1: the hire date is date_joined as a business date in the zone `tz` (see businessDaySql). */
 export const hireDateSql = (user: string, tz: string): string => businessDaySql(`${user}.date_joined`, tz);
 
 // ajo_ajouser (customers), alias `c` in both readers.
 
-/** §1.2: TRIM(first_name || ' ' || last_name), falling back to the phone number when either part is NULL. */
+/**
+ * §1.2: TRIM(first_name || ' ' || last_name), falling back to the phone number when either part is NULL. Django's
+ * phone_number is NOT NULL (§1.2), but a row written around Django may lack it too: it is then named after its id, for
+ * the same reasons as officerNameSql (seedsmetrics' customer_name is NOT NULL; Customer.name is non-null).
+ */
 export const customerNameSql = (customer: string): string =>
-  `COALESCE(TRIM(${customer}.first_name || ' ' || ${customer}.last_name), ${customer}.phone_number)`;
+  `COALESCE(TRIM(${customer}.first_name || ' ' || ${customer}.last_name), ${customer}.phone_number, 'Customer ' || ${customer}.id)`;
+
+/** The KYC statuses kycStatusSql gives (what the customers filter can match). */
+export const KYC_STATUSES = ['Verified', 'Partial', 'Pending'] as const;
 
 /** §1.2: Verified (BVN and onboarding verified), Partial (BVN only) or Pending. */
 export const kycStatusSql = (customer: string): string =>
-  `(CASE WHEN ${customer}.bvn_verified AND ${customer}.onboarding_verified THEN 'Verified' WHEN ${customer}.bvn_verified THEN 'Partial' ELSE 'Pending' END)`;
+  `(CASE WHEN ${customer}.bvn_verified AND ${customer}.onboarding_verified THEN '${KYC_STATUSES[0]}' WHEN ${customer}.bvn_verified THEN '${KYC_STATUSES[1]}' ELSE '${KYC_STATUSES[2]}' END)`;
 
 // loans_ajoloan (loans), alias `l` in both readers.
 

@@ -125,25 +125,27 @@ export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new
 
 /**
  * Writes `rows` with `write` under a savepoint; if a row breaks a constraint, rolls back and writes them one by
- * one, rejecting each failing row with the database's message. Other errors propagate (the batch rolls back).
+ * one, rejecting each failing row with the database's message (added to `rejects`, and returned as `refused`: row
+ * id → reason). Other errors propagate (the batch rolls back).
  */
 async function writeResilient<R extends SourceRow>(
   client: pg.ClientBase,
   rows: readonly R[],
   write: (rows: readonly R[]) => Promise<void>,
   rejects: Reject[],
-): Promise<R[]> {
-  if (rows.length === 0) return [];
+): Promise<{ written: R[]; refused: [string, string][] }> {
+  if (rows.length === 0) return { written: [], refused: [] };
   await client.query('SAVEPOINT sync_batch');
   try {
     await write(rows);
     await client.query('RELEASE SAVEPOINT sync_batch');
-    return [...rows];
+    return { written: [...rows], refused: [] };
   } catch (error) {
     if (!isRowError(error)) throw error;
     await client.query('ROLLBACK TO SAVEPOINT sync_batch');
   }
   const written: R[] = [];
+  const refused: [string, string][] = [];
   for (const row of rows) {
     await client.query('SAVEPOINT sync_row');
     try {
@@ -153,10 +155,12 @@ async function writeResilient<R extends SourceRow>(
     } catch (error) {
       if (!isRowError(error)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT sync_row');
-      rejects.push(rejectOf(row, `rejected by seedsmetrics: ${error.message} (SQLSTATE ${error.code})`));
+      const reason = `rejected by seedsmetrics: ${error.message} (SQLSTATE ${error.code})`;
+      rejects.push(rejectOf(row, reason));
+      refused.push([row.id, reason]);
     }
   }
-  return written;
+  return { written, refused };
 }
 
 /**
@@ -187,6 +191,16 @@ function reportKept(rows: ReadonlyArray<SourceRow & KeptNote>, outcome: BatchOut
   }
 }
 
+/** The refused officers or customers (id → reason) of which seedsmetrics holds no earlier copy. One statement, none when there are none. */
+async function withoutCopy(client: pg.ClientBase, table: 'officers' | 'customers', refused: readonly [string, string][]): Promise<Map<string, string>> {
+  const refusals = new Map(refused);
+  if (refusals.size === 0) return refusals;
+  const column = table === 'officers' ? 'officer_id' : 'customer_id';
+  const { rows } = await client.query<{ id: string }>(`SELECT ${column} AS id FROM ${table} WHERE ${column} = ANY($1::text[])`, [[...refusals.keys()]]);
+  for (const { id } of rows) refusals.delete(id);
+  return refusals;
+}
+
 /**
  * Writes loans with what they need first: their officers (inactive ones as placeholders with
  * is_active_in_django = false, unknown ones as 'Unknown officer <id>') and customers. Loans outside the
@@ -209,12 +223,24 @@ export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourc
     else unknownOfficers.add(row.officer_id!);
     customers.set(row.customer_id, { ...row.customer!, id: row.customer_id, updated_at: row.updated_at, kept_note: null });
   }
-  await upsertOfficers(client, [...officers.values()], true, outcome.touchedLoans);
+  // An officer or customer seedsmetrics refuses (reported under its own entity by its own copy) no longer aborts the
+  // batch: its loans keep to its earlier copy, or without one are not copied, naming why.
+  const officersWritten = await writeResilient(client, [...officers.values()], async (batch) => void (await upsertOfficers(client, batch, true, outcome.touchedLoans)), []);
+  const officerRefusals = await withoutCopy(client, 'officers', officersWritten.refused);
   await insertUnknownOfficers(client, [...unknownOfficers]);
-  await upsertCustomers(client, [...customers.values()]);
-  const written = await writeResilient(
+  const customersWritten = await writeResilient(client, [...customers.values()], async (batch) => void (await upsertCustomers(client, batch)), []);
+  const customerRefusals = await withoutCopy(client, 'customers', customersWritten.refused);
+  const loans: LoanSourceRow[] = [];
+  for (const row of ok) {
+    const officerRefusal = officerRefusals.get(row.officer_id!);
+    const customerRefusal = customerRefusals.get(row.customer_id);
+    if (officerRefusal !== undefined) outcome.rejects.push(rejectOf(row, `officer ${row.officer_id} could not be copied (${officerRefusal}): not copied`));
+    else if (customerRefusal !== undefined) outcome.rejects.push(rejectOf(row, `borrower ${row.customer_id} could not be copied (${customerRefusal}): not copied`));
+    else loans.push(row);
+  }
+  const { written } = await writeResilient(
     client,
-    ok,
+    loans,
     async (batch) => {
       for (const loan of await upsertLoans(client, batch)) {
         outcome.touchedLoans.add(loan.loanId);
@@ -314,7 +340,7 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
     }
     copyable.push(withNotes(row));
   }
-  const written = await writeResilient(
+  const { written } = await writeResilient(
     client,
     copyable,
     async (batch) => {
@@ -458,14 +484,28 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     };
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputeReported: Reject[]; recomputed: number }> => {
       switch (entity) {
-        case 'officers':
-          outcome.written += (await upsertOfficers(ctx.client, fresh as OfficerSourceRow[], false, outcome.touchedLoans)).length;
-          reportKept(fresh as OfficerSourceRow[], outcome);
+        // Row by row when seedsmetrics refuses one (a Django column wider than the copy's, a rule the reader does not
+        // check), as loans and repayments are: one such officer or customer used to fail every cycle.
+        case 'officers': {
+          const { written } = await writeResilient(
+            ctx.client,
+            fresh as OfficerSourceRow[],
+            async (batch) => void (outcome.written += (await upsertOfficers(ctx.client, batch, false, outcome.touchedLoans)).length),
+            outcome.rejects,
+          );
+          reportKept(written, outcome);
           break;
-        case 'customers':
-          outcome.written += (await upsertCustomers(ctx.client, fresh as CustomerSourceRow[])).length;
-          reportKept(fresh as CustomerSourceRow[], outcome);
+        }
+        case 'customers': {
+          const { written } = await writeResilient(
+            ctx.client,
+            fresh as CustomerSourceRow[],
+            async (batch) => void (outcome.written += (await upsertCustomers(ctx.client, batch)).length),
+            outcome.rejects,
+          );
+          reportKept(written, outcome);
           break;
+        }
         case 'loans':
           await writeLoans(ctx.client, fresh as LoanSourceRow[], outcome);
           // Before the repayments' first scan, that scan copies every repayment and then computes every loan.

@@ -158,13 +158,19 @@ export interface RepaymentTotals {
   fingerprint: string | null;
 }
 
+/**
+ * An officer without the e-mail Django requires (§1.1, NOT NULL there; a row written around Django): copied, and
+ * named after its id when it has no username either (officerNameSql).
+ */
+const OFFICER_WITHOUT_EMAIL = `CASE WHEN u.email IS NULL THEN 'email is NULL: kept' || CASE WHEN u.username IS NULL THEN ', named ''Officer ' || u.id || ''' (no username either)' ELSE '' END END`;
+
 const OFFICER_COLUMNS = `
   u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
   left(${officerNameSql('u')}, 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
   left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
   ${employmentStatusSql('u')} AS employment_status,
   ${hireDateSql('u', '$1')}::text AS hire_date,
-  ${notes([truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
+  ${notes([OFFICER_WITHOUT_EMAIL, truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
 
 export interface CustomerSourceRow extends SourceRow, KeptNote {
   /** md5 of the whole Django row as read. */
@@ -179,6 +185,12 @@ export interface CustomerSourceRow extends SourceRow, KeptNote {
   kyc_status: string;
 }
 
+/**
+ * A customer without the phone number Django requires (§1.2, NOT NULL there; a row written around Django): copied,
+ * and named after its id when a name part is missing too (customerNameSql).
+ */
+const CUSTOMER_WITHOUT_PHONE = `CASE WHEN c.phone_number IS NULL THEN 'phone_number is NULL: kept' || CASE WHEN c.first_name IS NULL OR c.last_name IS NULL THEN ', named ''Customer ' || c.id || ''' (no first and last name either)' ELSE '' END END`;
+
 /** §1.2: the name falls back to the phone when either name part is NULL; KYC from the two verification flags. */
 const CUSTOMER_COLUMNS = `
   c.id::text AS id, ${fingerprint('c')} AS fingerprint, ${utcText('c.updated_at')} AS updated_at,
@@ -186,7 +198,7 @@ const CUSTOMER_COLUMNS = `
   left(c.phone_number, 20) AS customer_phone, c.dob::text AS date_of_birth, left(c.gender, 20) AS gender,
   c.state AS state, c.lga AS lga, c.address AS address,
   ${kycStatusSql('c')} AS kyc_status,
-  ${truncationNote('c.phone_number', 'phone_number', 'customer_phone', 20)} AS kept_note`;
+  ${notes([CUSTOMER_WITHOUT_PHONE, truncationNote('c.phone_number', 'phone_number', 'customer_phone', 20)])} AS kept_note`;
 
 export interface LoanSourceRow extends SourceRow, KeptNote {
   /** False for loans outside the population of §1.8 that are skipped silently (not disbursed). */
@@ -236,13 +248,23 @@ const plausibleRate = `(l.interest_rate >= 0 AND l.interest_rate < ${INTEREST_RA
  */
 const CONTRACT_TOTAL = `(l.amount::numeric * (1 + l.interest_rate::numeric / 100) + l.processing_fee::numeric)`;
 
-/** Each clause names what was expected and what arrived; all failing clauses are reported together. */
+/**
+ * Each clause names what was expected and what arrived; all failing clauses are reported together. A NULL Django
+ * does not allow (§1.3) in a column the copy cannot do without (borrower, amount) is named here rather than left to
+ * the NOT NULL of seedsmetrics, whose refusal named its own column; a NULL repayment_amount, processing_fee or
+ * interest_rate is copied as NULL, which the copy already means for "none" (§1.9, D2). PostgreSQL's infinite dates,
+ * which no Python date can be, have no business date to count from and are refused too.
+ */
 const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
     CASE WHEN l.agent_id IS NULL THEN 'agent_id is NULL (a loan needs an officer)' END,
+    CASE WHEN l.borrower_id IS NULL THEN 'borrower_id is NULL (a loan needs a borrower)' END,
     CASE WHEN l.date_disbursed IS NULL THEN 'date_disbursed is NULL (a disbursed loan needs its date)' END,
     CASE WHEN l.end_date IS NULL THEN 'end_date is NULL (a loan needs its maturity date)' END,
+    CASE WHEN NOT isfinite(l.date_disbursed) THEN 'date_disbursed must be a point in time; got ' || l.date_disbursed::text END,
+    CASE WHEN NOT isfinite(l.start_date) THEN 'start_date must be a calendar date or NULL; got ' || l.start_date::text END,
+    CASE WHEN NOT isfinite(l.end_date) THEN 'end_date must be a calendar date; got ' || l.end_date::text END,
     CASE WHEN l.tenor_in_days IS NULL OR l.tenor_in_days <= 0 THEN 'tenor_in_days must be a positive number of instalments; got ' || COALESCE(l.tenor_in_days::text, 'NULL') || ' (tenor ' || COALESCE(l.tenor, 'NULL') || ')' END,
-    CASE WHEN NOT ${plausibleAmount('l.amount')} THEN 'amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.amount::text END,
+    CASE WHEN l.amount IS NULL OR NOT ${plausibleAmount('l.amount')} THEN 'amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || COALESCE(l.amount::text, 'NULL') END,
     CASE WHEN NOT ${plausibleAmount('l.repayment_amount')} THEN 'repayment_amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.repayment_amount::text END,
     CASE WHEN NOT ${plausibleAmount('l.processing_fee')} THEN 'processing_fee must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.processing_fee::text END,
     CASE WHEN NOT ${plausibleRate} THEN 'interest_rate must be a percent from 0 to 999.99; got ' || l.interest_rate::text END,
@@ -268,8 +290,11 @@ const EARLIEST_DISBURSEMENT = '2000-01-01';
 const LOAN_KEPT_NOTE = notes([
   `CASE WHEN l.end_date < ${DISBURSED_ON} THEN 'end_date ' || l.end_date || ' is before date_disbursed ' || ${DISBURSED_ON} END`,
   `CASE WHEN l.start_date > l.end_date THEN 'start_date ' || l.start_date || ' (the first instalment) is after end_date ' || l.end_date END`,
-  `CASE WHEN l.start_date <= l.end_date AND l.tenor_in_days > l.end_date - l.start_date + 1
-        THEN 'tenor_in_days ' || l.tenor_in_days || ' is more daily instalments than the ' || (l.end_date - l.start_date + 1) || ' days from start_date ' || l.start_date || ' to end_date ' || l.end_date END`,
+  // Subtracting an infinite date is an error, which failed the whole page read (and so every cycle) for one row: the
+  // outer CASE keeps such rows (rejected above) from reaching the subtraction.
+  `CASE WHEN isfinite(l.start_date) AND isfinite(l.end_date) THEN
+     CASE WHEN l.start_date <= l.end_date AND l.tenor_in_days > l.end_date - l.start_date + 1
+          THEN 'tenor_in_days ' || l.tenor_in_days || ' is more daily instalments than the ' || (l.end_date - l.start_date + 1) || ' days from start_date ' || l.start_date || ' to end_date ' || l.end_date END END`,
   `CASE WHEN ${DISBURSED_ON} < DATE '${EARLIEST_DISBURSEMENT}' THEN 'date_disbursed ' || ${DISBURSED_ON} || ' is before ${EARLIEST_DISBURSEMENT}' END`,
   `CASE WHEN ${DISBURSED_ON} > ${DJANGO_TODAY} THEN 'date_disbursed ' || ${DISBURSED_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || ')' END`,
 ]);

@@ -313,7 +313,7 @@ export type AgentActivityQueryVariables = Exact<{
 }>;
 
 
-export type AgentActivityQuery = { agentActivityTiles: { officers: number, criticalNoCollection: number, stoppedCollecting: number, severeDecline: number, notYetStartedToday: number, strongGrowth: number, startedToday: number }, agentActivity: Array<{ totalCollected: string, repaymentRate: string, categories: Array<AgentActivityCategory>, officer: { id: string, name: string, email: string, branch: string, region: string } | null, daily: Array<{ date: string, amount: string }> }> };
+export type AgentActivityQuery = { agentActivityTiles: { officers: number, criticalNoCollection: number, stoppedCollecting: number, severeDecline: number, notYetStartedToday: number, strongGrowth: number, startedToday: number }, agentActivity: Array<{ totalCollected: string, repaymentRate: string, categories: Array<AgentActivityCategory>, officer: { id: string, name: string, email: string | null, branch: string, region: string } | null, daily: Array<{ date: string, amount: string }> }> };
 
 export type BranchesQueryVariables = Exact<{
   filter?: BranchFilterInput | null | undefined;
@@ -329,14 +329,14 @@ export type CollectionsLeaderboardQueryVariables = Exact<{
 }>;
 
 
-export type CollectionsLeaderboardQuery = { collectionsByBranch: { standings: Array<{ branch: string, region: string, loans: number, portfolioTotal: string, dueToday: string, collectedToday: string, todayRate: string, missedToday: string, overdue15d: string, nplRatio: string, status: CollectionsStatus }>, summary: { groups: number, totalPortfolio: string, totalDueToday: string, totalCollectedToday: string, totalMissedToday: string, collectionRateToday: string } }, collectionsByOfficer: { standings: Array<{ branch: string, region: string, dueToday: string, collectedToday: string, todayRate: string, missedToday: string, nplRatio: string, status: CollectionsStatus, officer: { id: string, name: string, email: string } | null }> } };
+export type CollectionsLeaderboardQuery = { collectionsByBranch: { standings: Array<{ branch: string, region: string, loans: number, portfolioTotal: string, dueToday: string, collectedToday: string, todayRate: string, missedToday: string, overdue15d: string, nplRatio: string, status: CollectionsStatus }>, summary: { groups: number, totalPortfolio: string, totalDueToday: string, totalCollectedToday: string, totalMissedToday: string, collectionRateToday: string } }, collectionsByOfficer: { standings: Array<{ branch: string, region: string, dueToday: string, collectedToday: string, todayRate: string, missedToday: string, nplRatio: string, status: CollectionsStatus, officer: { id: string, name: string, email: string | null } | null }> } };
 
 export type CustomerByIdQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type CustomerByIdQuery = { customer: { id: string, name: string, phone: string, dob: string | null, gender: string | null, state: string | null, lga: string | null, address: string | null, kycStatus: string, loans: { totalCount: number, nodes: Array<{ id: string, amount: string | null, status: LoanStatus, currentDpd: number | null, actualOutstanding: string | null, officer: { name: string } | null }> } } | null };
+export type CustomerByIdQuery = { customer: { id: string, name: string, phone: string | null, dob: string | null, gender: string | null, state: string | null, lga: string | null, address: string | null, kycStatus: string, loans: { totalCount: number, nodes: Array<{ id: string, amount: string | null, status: LoanStatus, currentDpd: number | null, actualOutstanding: string | null, officer: { name: string } | null }> } } | null };
 
 export type CustomersPageQueryVariables = Exact<{
   filter?: CustomerFilterInput | null | undefined;
@@ -345,7 +345,7 @@ export type CustomersPageQueryVariables = Exact<{
 }>;
 
 
-export type CustomersPageQuery = { customers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, phone: string, kycStatus: string }> } };
+export type CustomersPageQuery = { customers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, phone: string | null, kycStatus: string }> } };
 
 export type DailyCollectionsQueryVariables = Exact<{
   filter?: LoanFilterInput | null | undefined;
@@ -363,7 +363,7 @@ export type DashboardQueryVariables = Exact<{
 }>;
 
 
-export type DashboardQuery = { officers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, email: string, region: string, branch: string, supervisorName: string | null, verticalLeadName: string | null, portfolio: { totalPortfolio: string, overdue15d: string, par15: string, par30: string, par60: string, par90: string, porr: string, fimr: string, slippage: string, roll: string, frr: string, ayr: string, dqi: number, riskScore: number, riskBand: string, activeLoansCount: number, repaymentDelayRate: string }, loans: { totalCount: number, nodes: Array<{ id: string, amount: string | null, disbursedAt: string | null, status: LoanStatus, currentDpd: number | null, dpdBucket: DpdBucket | null, actualOutstanding: string | null, totalOutstanding: string | null, fimrTagged: boolean | null, customer: { id: string, name: string, phone: string } | null, officer: { id: string, name: string } | null }> } }> } };
+export type DashboardQuery = { officers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, email: string | null, region: string, branch: string, supervisorName: string | null, verticalLeadName: string | null, portfolio: { totalPortfolio: string, overdue15d: string, par15: string, par30: string, par60: string, par90: string, porr: string, fimr: string, slippage: string, roll: string, frr: string, ayr: string, dqi: number, riskScore: number, riskBand: string, activeLoansCount: number, repaymentDelayRate: string }, loans: { totalCount: number, nodes: Array<{ id: string, amount: string | null, disbursedAt: string | null, status: LoanStatus, currentDpd: number | null, dpdBucket: DpdBucket | null, actualOutstanding: string | null, totalOutstanding: string | null, fimrTagged: boolean | null, customer: { id: string, name: string, phone: string | null } | null, officer: { id: string, name: string } | null }> } }> } };
 
 export type EarlyIndicatorsQueryVariables = Exact<{
   filter?: LoanFilterInput | null | undefined;
@@ -373,7 +373,7 @@ export type EarlyIndicatorsQueryVariables = Exact<{
 }>;
 
 
-export type EarlyIndicatorsQuery = { earlyIndicatorLoans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, amount: string | null, disbursedAt: string | null, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, dpdBucket: DpdBucket | null, totalOutstanding: string | null, principalOutstanding: string | null, totalRepayments: string | null, lastPaymentDate: string | null, fimrTagged: boolean | null, region: string | null, branch: string | null, officer: { id: string, name: string } | null, customer: { name: string, phone: string } | null }> } };
+export type EarlyIndicatorsQuery = { earlyIndicatorLoans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, amount: string | null, disbursedAt: string | null, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, dpdBucket: DpdBucket | null, totalOutstanding: string | null, principalOutstanding: string | null, totalRepayments: string | null, lastPaymentDate: string | null, fimrTagged: boolean | null, region: string | null, branch: string | null, officer: { id: string, name: string } | null, customer: { name: string, phone: string | null } | null }> } };
 
 export type FilterOptionsQueryVariables = Exact<{
   regions?: Array<string> | string | null | undefined;
@@ -381,7 +381,7 @@ export type FilterOptionsQueryVariables = Exact<{
 }>;
 
 
-export type FilterOptionsQuery = { filterOptions: { regions: Array<string>, branches: Array<string>, waves: Array<Wave>, channels: Array<string>, userTypes: Array<string>, statuses: Array<LoanStatus>, djangoStatuses: Array<string>, loanTypes: Array<string>, verificationStatuses: Array<string>, verticalLeadEmails: Array<string>, officers: Array<{ id: string, name: string, email: string, branch: string, region: string }> } };
+export type FilterOptionsQuery = { filterOptions: { regions: Array<string>, branches: Array<string>, waves: Array<Wave>, channels: Array<string>, userTypes: Array<string>, statuses: Array<LoanStatus>, djangoStatuses: Array<string>, loanTypes: Array<string>, verificationStatuses: Array<string>, verticalLeadEmails: Array<string>, officers: Array<{ id: string, name: string, email: string | null, branch: string, region: string }> } };
 
 export type FimrDrilldownQueryVariables = Exact<{
   filter?: LoanFilterInput | null | undefined;
@@ -390,14 +390,14 @@ export type FimrDrilldownQueryVariables = Exact<{
 }>;
 
 
-export type FimrDrilldownQuery = { fimrLoans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, amount: string | null, disbursedAt: string | null, firstDueDate: string | null, maturityDate: string | null, firstPaymentReceivedDate: string | null, daysSinceDue: number | null, totalPrincipalPaid: string | null, actualOutstanding: string | null, principalOutstanding: string | null, totalRepayments: string | null, currentDpd: number | null, channel: string | null, status: LoanStatus, djangoStatus: string, region: string | null, branch: string | null, officer: { id: string, name: string } | null, customer: { id: string, name: string, phone: string } | null }> } };
+export type FimrDrilldownQuery = { fimrLoans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, amount: string | null, disbursedAt: string | null, firstDueDate: string | null, maturityDate: string | null, firstPaymentReceivedDate: string | null, daysSinceDue: number | null, totalPrincipalPaid: string | null, actualOutstanding: string | null, principalOutstanding: string | null, totalRepayments: string | null, currentDpd: number | null, channel: string | null, status: LoanStatus, djangoStatus: string | null, region: string | null, branch: string | null, officer: { id: string, name: string } | null, customer: { id: string, name: string, phone: string | null } | null }> } };
 
 export type LiveDpdTransitionsSubscriptionVariables = Exact<{
   since?: string | number | null | undefined;
 }>;
 
 
-export type LiveDpdTransitionsSubscription = { dpdTransitioned: { id: string, at: string, fromBucket: DpdBucket, toBucket: DpdBucket, dpdBefore: number, dpdAfter: number, actualOutstanding: string, loan: { id: string, amount: string | null, currentDpd: number | null, actualOutstanding: string | null, customer: { name: string, phone: string } | null } | null, officer: { id: string, name: string, branch: string, region: string } | null } };
+export type LiveDpdTransitionsSubscription = { dpdTransitioned: { id: string, at: string, fromBucket: DpdBucket, toBucket: DpdBucket, dpdBefore: number, dpdAfter: number, actualOutstanding: string, loan: { id: string, amount: string | null, currentDpd: number | null, actualOutstanding: string | null, customer: { name: string, phone: string | null } | null } | null, officer: { id: string, name: string, branch: string, region: string } | null } };
 
 export type LiveParChangesSubscriptionVariables = Exact<{
   scope?: ParScope;
@@ -412,7 +412,7 @@ export type LoanByIdQueryVariables = Exact<{
 }>;
 
 
-export type LoanByIdQuery = { loan: { id: string, amount: string | null, repaymentAmount: string | null, interestRate: string | null, fee: string | null, tenorDays: number, disbursedAt: string | null, firstDueDate: string | null, maturityDate: string | null, status: LoanStatus, djangoStatus: string, performanceStatus: string | null, loanType: string, verificationStatus: string | null, synced: boolean, computedAsOf: string | null, region: string | null, branch: string | null, wave: Wave | null, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, maxDpdEver: number | null, dpdBucket: DpdBucket | null, firstPaymentMissed: boolean | null, firstPaymentReceivedDate: string | null, principalOutstanding: string | null, interestOutstanding: string | null, feesOutstanding: string | null, totalOutstanding: string | null, actualOutstanding: string | null, totalPrincipalPaid: string | null, totalInterestPaid: string | null, totalFeesPaid: string | null, totalRepayments: string | null, fimrTagged: boolean | null, earlyIndicatorTagged: boolean | null, daysSinceLastRepayment: number | null, daysSinceDue: number | null, loanAge: number | null, dailyRepaymentAmount: string | null, repaymentDaysPaid: string | null, repaymentDaysDueToday: number | null, businessDaysSinceDisbursement: number | null, repaymentDelayRate: string | null, timelinessScore: string | null, repaymentHealth: string | null, syncReports: Array<{ kind: SyncReportKind, reason: string }>, officer: { id: string, name: string, region: string, branch: string } | null, customer: { id: string, name: string, phone: string, kycStatus: string } | null, repayments: Array<{ id: string, paymentDate: string | null, amount: string, paymentMethod: string | null, markedAs: string | null, reversed: boolean, counted: boolean, syncReports: Array<{ reason: string }> }>, dpdHistory: Array<{ date: string, currentDpd: number, dpdBucket: DpdBucket, actualOutstanding: string }>, transitions: Array<{ id: string, at: string, fromBucket: DpdBucket, toBucket: DpdBucket, dpdBefore: number, dpdAfter: number, outstandingBalance: string }> } | null };
+export type LoanByIdQuery = { loan: { id: string, amount: string | null, repaymentAmount: string | null, interestRate: string | null, fee: string | null, tenorDays: number | null, disbursedAt: string | null, firstDueDate: string | null, maturityDate: string | null, status: LoanStatus, djangoStatus: string | null, performanceStatus: string | null, loanType: string | null, verificationStatus: string | null, synced: boolean, computedAsOf: string | null, region: string | null, branch: string | null, wave: Wave | null, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, maxDpdEver: number | null, dpdBucket: DpdBucket | null, firstPaymentMissed: boolean | null, firstPaymentReceivedDate: string | null, principalOutstanding: string | null, interestOutstanding: string | null, feesOutstanding: string | null, totalOutstanding: string | null, actualOutstanding: string | null, totalPrincipalPaid: string | null, totalInterestPaid: string | null, totalFeesPaid: string | null, totalRepayments: string | null, fimrTagged: boolean | null, earlyIndicatorTagged: boolean | null, daysSinceLastRepayment: number | null, daysSinceDue: number | null, loanAge: number | null, dailyRepaymentAmount: string | null, repaymentDaysPaid: string | null, repaymentDaysDueToday: number | null, businessDaysSinceDisbursement: number | null, repaymentDelayRate: string | null, timelinessScore: string | null, repaymentHealth: string | null, syncReports: Array<{ kind: SyncReportKind, reason: string }>, officer: { id: string, name: string, region: string, branch: string } | null, customer: { id: string, name: string, phone: string | null, kycStatus: string } | null, repayments: Array<{ id: string, paymentDate: string | null, amount: string, paymentMethod: string | null, markedAs: string | null, reversed: boolean, counted: boolean, syncReports: Array<{ reason: string }> }>, dpdHistory: Array<{ date: string, currentDpd: number, dpdBucket: DpdBucket, actualOutstanding: string }>, transitions: Array<{ id: string, at: string, fromBucket: DpdBucket, toBucket: DpdBucket, dpdBefore: number, dpdAfter: number, outstandingBalance: string }> } | null };
 
 export type LoansExportQueryVariables = Exact<{
   filter?: LoanFilterInput | null | undefined;
@@ -421,7 +421,7 @@ export type LoansExportQueryVariables = Exact<{
 }>;
 
 
-export type LoansExportQuery = { loans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, region: string | null, branch: string | null, verticalLeadName: string | null, verticalLeadEmail: string | null, channel: string | null, amount: string | null, repaymentAmount: string | null, disbursedAt: string | null, firstDueDate: string | null, maturityDate: string | null, tenorDays: number, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, principalOutstanding: string | null, interestOutstanding: string | null, feesOutstanding: string | null, totalOutstanding: string | null, actualOutstanding: string | null, totalRepayments: string | null, status: LoanStatus, djangoStatus: string, performanceStatus: string | null, fimrTagged: boolean | null, timelinessScore: string | null, repaymentHealth: string | null, daysSinceLastRepayment: number | null, repaymentDelayRate: string | null, wave: Wave | null, dailyRepaymentAmount: string | null, repaymentDaysDueToday: number | null, repaymentDaysPaid: string | null, businessDaysSinceDisbursement: number | null, loanType: string, verificationStatus: string | null, repaymentsToday: string | null, customer: { id: string, name: string, phone: string } | null, officer: { id: string, name: string } | null }> } };
+export type LoansExportQuery = { loans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, region: string | null, branch: string | null, verticalLeadName: string | null, verticalLeadEmail: string | null, channel: string | null, amount: string | null, repaymentAmount: string | null, disbursedAt: string | null, firstDueDate: string | null, maturityDate: string | null, tenorDays: number | null, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, principalOutstanding: string | null, interestOutstanding: string | null, feesOutstanding: string | null, totalOutstanding: string | null, actualOutstanding: string | null, totalRepayments: string | null, status: LoanStatus, djangoStatus: string | null, performanceStatus: string | null, fimrTagged: boolean | null, timelinessScore: string | null, repaymentHealth: string | null, daysSinceLastRepayment: number | null, repaymentDelayRate: string | null, wave: Wave | null, dailyRepaymentAmount: string | null, repaymentDaysDueToday: number | null, repaymentDaysPaid: string | null, businessDaysSinceDisbursement: number | null, loanType: string | null, verificationStatus: string | null, repaymentsToday: string | null, customer: { id: string, name: string, phone: string | null } | null, officer: { id: string, name: string } | null }> } };
 
 export type LoansPageQueryVariables = Exact<{
   filter?: LoanFilterInput | null | undefined;
@@ -431,7 +431,7 @@ export type LoansPageQueryVariables = Exact<{
 }>;
 
 
-export type LoansPageQuery = { loans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, summary: { businessDate: string, totalLoans: number, totalPortfolioAmount: string, atRiskCount: number, atRiskPercentage: string, totalAmountInDpd: string, criticalCount: number, totalDueForToday: string, totalRepaymentsInPeriod: string, totalRepaymentsYesterday: string, percentageOfDueCollected: string, missedRepaymentsToday: string, missedRepaymentsTodayCount: number, repaymentsByDjangoStatus: Array<{ djangoStatus: string | null, amount: string }> } | null, edges: Array<{ cursor: string, node: { id: string, amount: string | null, repaymentAmount: string | null, disbursedAt: string | null, maturityDate: string | null, status: LoanStatus, djangoStatus: string, region: string | null, branch: string | null, wave: Wave | null, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, principalOutstanding: string | null, actualOutstanding: string | null, totalOutstanding: string | null, totalRepayments: string | null, repaymentsToday: string | null, repaymentDaysPaid: string | null, repaymentDaysDueToday: number | null, paymentPercent: string | null, tenureMonths: number, contractOutstanding: string | null, repaymentDelayRate: string | null, officer: { id: string, name: string } | null, customer: { id: string, name: string, phone: string } | null } }> } };
+export type LoansPageQuery = { loans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, summary: { businessDate: string, totalLoans: number, totalPortfolioAmount: string, atRiskCount: number, atRiskPercentage: string, totalAmountInDpd: string, criticalCount: number, totalDueForToday: string, totalRepaymentsInPeriod: string, totalRepaymentsYesterday: string, percentageOfDueCollected: string, missedRepaymentsToday: string, missedRepaymentsTodayCount: number, repaymentsByDjangoStatus: Array<{ djangoStatus: string | null, amount: string }> } | null, edges: Array<{ cursor: string, node: { id: string, amount: string | null, repaymentAmount: string | null, disbursedAt: string | null, maturityDate: string | null, status: LoanStatus, djangoStatus: string | null, region: string | null, branch: string | null, wave: Wave | null, currentDpd: number | null, previousDpd: number | null, dpdChange: number | null, principalOutstanding: string | null, actualOutstanding: string | null, totalOutstanding: string | null, totalRepayments: string | null, repaymentsToday: string | null, repaymentDaysPaid: string | null, repaymentDaysDueToday: number | null, paymentPercent: string | null, tenureMonths: number | null, contractOutstanding: string | null, repaymentDelayRate: string | null, officer: { id: string, name: string } | null, customer: { id: string, name: string, phone: string | null } | null } }> } };
 
 export type OfficerByIdQueryVariables = Exact<{
   id: string | number;
@@ -439,7 +439,7 @@ export type OfficerByIdQueryVariables = Exact<{
 }>;
 
 
-export type OfficerByIdQuery = { officer: { id: string, name: string, email: string, phone: string | null, userType: string | null, employmentStatus: string, hireDate: string | null, region: string, branch: string, supervisorName: string | null, supervisorEmail: string | null, verticalLeadName: string | null, verticalLeadEmail: string | null, portfolio: { totalPortfolio: string, overdue15d: string, par15: string, fimr: string, ayr: string, dqi: number, riskScore: number, riskBand: string, activeLoansCount: number, repaymentDelayRate: string }, customers: { totalCount: number, nodes: Array<{ id: string, name: string }> }, loans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, amount: string | null, currentDpd: number | null, actualOutstanding: string | null, daysSinceLastRepayment: number | null, customer: { name: string, phone: string } | null }> } } | null };
+export type OfficerByIdQuery = { officer: { id: string, name: string, email: string | null, phone: string | null, userType: string | null, employmentStatus: string, hireDate: string | null, region: string, branch: string, supervisorName: string | null, supervisorEmail: string | null, verticalLeadName: string | null, verticalLeadEmail: string | null, portfolio: { totalPortfolio: string, overdue15d: string, par15: string, fimr: string, ayr: string, dqi: number, riskScore: number, riskBand: string, activeLoansCount: number, repaymentDelayRate: string }, customers: { totalCount: number, nodes: Array<{ id: string, name: string }> }, loans: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, amount: string | null, currentDpd: number | null, actualOutstanding: string | null, daysSinceLastRepayment: number | null, customer: { name: string, phone: string | null } | null }> } } | null };
 
 export type OfficersPageQueryVariables = Exact<{
   filter?: OfficerFilterInput | null | undefined;
@@ -449,7 +449,7 @@ export type OfficersPageQueryVariables = Exact<{
 }>;
 
 
-export type OfficersPageQuery = { officers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, email: string, region: string, branch: string, userType: string | null, verticalLeadEmail: string | null, portfolio: { porr: string, fimr: string, roll: string, ayr: string, dqi: number, riskScore: number, riskBand: string, repaymentDelayRate: string } } }> } };
+export type OfficersPageQuery = { officers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, email: string | null, region: string, branch: string, userType: string | null, verticalLeadEmail: string | null, portfolio: { porr: string, fimr: string, roll: string, ayr: string, dqi: number, riskScore: number, riskBand: string, repaymentDelayRate: string } } }> } };
 
 export type PortfolioKpisQueryVariables = Exact<{
   wave?: Wave | null | undefined;
@@ -477,7 +477,7 @@ export type TopRiskLoansQueryVariables = Exact<{
 }>;
 
 
-export type TopRiskLoansQuery = { officer: { id: string, name: string, topRiskLoans: Array<{ riskScore: number, riskCategory: string, loan: { id: string, amount: string | null, disbursedAt: string | null, currentDpd: number | null, maxDpdEver: number | null, totalOutstanding: string | null, principalOutstanding: string | null, interestOutstanding: string | null, feesOutstanding: string | null, fimrTagged: boolean | null, loanAge: number | null, status: LoanStatus, customer: { name: string, phone: string } | null } }> } | null };
+export type TopRiskLoansQuery = { officer: { id: string, name: string, topRiskLoans: Array<{ riskScore: number, riskCategory: string, loan: { id: string, amount: string | null, disbursedAt: string | null, currentDpd: number | null, maxDpdEver: number | null, totalOutstanding: string | null, principalOutstanding: string | null, interestOutstanding: string | null, feesOutstanding: string | null, fimrTagged: boolean | null, loanAge: number | null, status: LoanStatus, customer: { name: string, phone: string | null } | null } }> } | null };
 
 export type VerticalLeadsQueryVariables = Exact<{
   filter?: BranchFilterInput | null | undefined;

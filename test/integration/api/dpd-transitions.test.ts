@@ -107,3 +107,43 @@ test("when seedsmetrics' loan rows cannot be read, the loans still show their Dj
     await api.dbs.metrics.pool.query(`ALTER TABLE loans_gone RENAME TO loans`);
   }
 });
+
+describe("an `after` past the latest event (another database's id, a typo) is refused naming the latest, rather than answering an empty last page", () => {
+  const refusal = (latest: string, after: string) => ({
+    message: `after must be the id of an event already recorded, such as a previous page's endCursor (the latest is ${latest}); got "${after}"`,
+    extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+  });
+  const errorsOf = async (query: string, after: string) =>
+    (await api.run(query, { after })).errors?.map((e) => ({ message: e.message, extensions: e.extensions }));
+
+  test('dpdTransitions', async () => {
+    const latest = ids[ids.length - 1]!;
+    const ahead = (BigInt(latest) + 1n).toString();
+    const query = `query ($after: ID) { dpdTransitions(after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`;
+    expect(await errorsOf(query, ahead)).toEqual([refusal(latest, ahead)]);
+    // The latest id itself is the end of the list, and a position the filter leaves out is still a position.
+    expect(await api.data(query, { after: latest })).toEqual({ dpdTransitions: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } });
+    expect(await api.data(`query ($after: ID) { dpdTransitions(after: $after, filter: { branches: ["EPE"] }) { nodes { id } } }`, { after: ids[2] })).toEqual({
+      dpdTransitions: { nodes: [] },
+    });
+  });
+
+  test('parChanges', async () => {
+    const query = `query ($after: ID) { parChanges(scope: PORTFOLIO, after: $after) { nodes { id } } }`;
+    expect(await errorsOf(query, '7')).toEqual([refusal('0', '7')]);
+    expect(await api.data(query, { after: '0' })).toEqual({ parChanges: { nodes: [] } });
+  });
+});
+
+test('a history filter no transition can match (one bucket to itself; into CURRENT, worsening) is refused naming the filter, as the live feed refuses it', async () => {
+  const expected = 'buckets and a direction some transition can have (each moves to another bucket: WORSENING to a later one, IMPROVING to an earlier one)';
+  const errorsOf = async (filter: string) => (await api.run(`{ dpdTransitions(filter: ${filter}) { nodes { id } } }`)).errors?.map((e) => [e.message, e.extensions]);
+  expect(await errorsOf('{ fromBuckets: [DPD_7_30], toBuckets: [DPD_7_30] }')).toEqual([
+    [`filter must be ${expected}; got {"fromBuckets":["DPD_7_30"],"toBuckets":["DPD_7_30"]}`, { code: 'BAD_USER_INPUT', argument: 'filter' }],
+  ]);
+  expect(await errorsOf('{ toBuckets: [CURRENT], direction: WORSENING }')).toEqual([
+    [`filter must be ${expected}; got {"toBuckets":["CURRENT"],"direction":"WORSENING"}`, { code: 'BAD_USER_INPUT', argument: 'filter' }],
+  ]);
+  // Possible together, though no such transition is recorded here: an empty page.
+  expect(await api.data(`{ dpdTransitions(filter: { toBuckets: [CURRENT], direction: IMPROVING }) { nodes { id } } }`)).toEqual({ dpdTransitions: { nodes: [] } });
+});

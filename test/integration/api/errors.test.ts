@@ -68,6 +68,14 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     ['{ officers(filter: { search: "   " }) { totalCount } }', badInput('filter.search must be a non-empty part of an e-mail address or a name; got "   "', 'filter.search')],
     ['{ officer(id: "1") { topRiskLoans(limit: 101) { riskScore } } }', badInput('limit must be an integer from 1 to 100; got 101', 'limit')],
     ['{ loan(id: "1001") { dpdHistory(last: 0) { date } } }', badInput('last must be an integer from 1 to 366; got 0', 'last')],
+    // Statuses the gateway itself writes from a fixed set: a value outside it matched nothing, silently.
+    [
+      '{ officers(filter: { employmentStatuses: ["Active", "ACTIVE"] }) { totalCount } }',
+      badInput('filter.employmentStatuses[1] must be one of Active, Inactive (exact spelling); got "ACTIVE"', 'filter.employmentStatuses[1]'),
+    ],
+    ['{ customers(filter: { kycStatuses: ["verified"] }) { totalCount } }', badInput('filter.kycStatuses[0] must be one of Verified, Partial, Pending (exact spelling); got "verified"', 'filter.kycStatuses[0]')],
+    // The drilldown lists FIMR-tagged loans only: asking it for untagged ones used to be overridden, answering tagged ones.
+    ['{ fimrLoans(filter: { fimrTagged: false }) { totalCount } }', badInput('filter.fimrTagged must be true or left out (fimrLoans lists FIMR-tagged loans only); got false', 'filter.fimrTagged')],
     ['{ officer(id: "1") { loans(first: 600) { totalCount } } }', badInput('first must be an integer from 0 to 500; got 600', 'first')],
   ])('%s', async (query, expected) => {
     expect(await singleError(query)).toEqual(expected);
@@ -91,7 +99,10 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     ['a day the calendar does not have', 'loans', 'loan:disbursementDate:DESC', '2025-99-99'],
     ['year 0000', 'loans', 'loan:disbursementDate:DESC', '0000-01-01'],
     ['30 February', 'loans', 'loan:disbursementDate:DESC', '2025-02-30'],
-    ['text with a NUL character', 'officers', 'officer:NAME:ASC', 'Ade\u0000'],
+    ['text with a NUL character', 'officers', 'officer:name:ASC', 'Ade\u0000'],
+    // NULL reads as "in the NULL tail", which a list on a NOT NULL column has not: the page came back empty.
+    ['NULL on a column that has none', 'loans', 'loan:disbursementDate:DESC', null],
+    ['NULL on an officer name', 'officers', 'officer:name:ASC', null],
   ])('a forged cursor whose sort value is %s is refused like any tampered cursor, before SQL', async (_case, list, order, value) => {
     const forged = encodeCursor(order, { value, id: '1001' });
     expect(await singleError(`query ($after: String) { ${list}(after: $after) { totalCount } }`, { after: forged })).toEqual(

@@ -109,6 +109,21 @@ describe('bad input on subscribe gets an `error` message naming what was expecte
       ],
     ],
     [
+      // Each transition moves to another bucket: from CURRENT nothing improves, so the feed would never deliver.
+      'buckets no transition can move between',
+      DPD_SUBSCRIPTION,
+      { filter: { fromBuckets: ['CURRENT'], direction: 'IMPROVING' } },
+      [
+        {
+          message:
+            'filter must be buckets and a direction some transition can have (each moves to another bucket: WORSENING to a later one, IMPROVING to an earlier one); got {"fromBuckets":["CURRENT"],"direction":"IMPROVING"}',
+          locations: [{ line: 2, column: 3 }],
+          path: ['dpdTransitioned'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'filter' },
+        },
+      ],
+    ],
+    [
       'malformed since',
       DPD_SUBSCRIPTION,
       { since: 'yesterday' },

@@ -4,12 +4,17 @@ import 'reflect-metadata';
 import { CustomerEdge } from '../../../resolvers/connections.type';
 import { boundaryCursors, decodeCursor, encodeCursor, pageInfo, parseFirst } from '../../../resolvers/pagination';
 
+// The sorts of loan:currentDpd (nullable), loan:disbursementDate and officer:name.
+const DPD = { kind: 'int', nullable: true } as const;
+const DISBURSEMENT_DATE = { kind: 'date', nullable: false } as const;
+const NAME = { kind: 'text', nullable: false } as const;
+
 describe('cursors', () => {
   it('round-trip the sort value and the id, NULL included', () => {
     const order = 'loan:currentDpd:DESC';
-    expect(decodeCursor('after', encodeCursor(order, { value: '13', id: '1001' }), order, 'int')).toEqual({ value: '13', id: '1001' });
-    expect(decodeCursor('after', encodeCursor(order, { value: null, id: '7' }), order, 'int')).toEqual({ value: null, id: '7' });
-    expect(decodeCursor('after', null, order, 'int')).toBeNull();
+    expect(decodeCursor('after', encodeCursor(order, { value: '13', id: '1001' }), order, DPD)).toEqual({ value: '13', id: '1001' });
+    expect(decodeCursor('after', encodeCursor(order, { value: null, id: '7' }), order, DPD)).toEqual({ value: null, id: '7' });
+    expect(decodeCursor('after', null, order, DPD)).toBeNull();
   });
 
   it.each([
@@ -21,7 +26,7 @@ describe('cursors', () => {
   ])('refuses %s (%s)', (raw) => {
     let error: unknown;
     try {
-      decodeCursor('after', raw, 'loan:currentDpd:DESC', 'int');
+      decodeCursor('after', raw, 'loan:currentDpd:DESC', DPD);
     } catch (e) {
       error = e;
     }
@@ -32,16 +37,22 @@ describe('cursors', () => {
 
   it('accept a real calendar date and refuse a date-shaped value the calendar does not have', () => {
     const order = 'loan:disbursementDate:DESC';
-    expect(decodeCursor('after', encodeCursor(order, { value: '2024-02-29', id: '5' }), order, 'date')).toEqual({ value: '2024-02-29', id: '5' });
+    expect(decodeCursor('after', encodeCursor(order, { value: '2024-02-29', id: '5' }), order, DISBURSEMENT_DATE)).toEqual({ value: '2024-02-29', id: '5' });
     for (const value of ['2025-99-99', '0000-01-01', '2025-02-29']) {
-      expect(() => decodeCursor('after', encodeCursor(order, { value, id: '5' }), order, 'date')).toThrow('after must be a cursor returned by this list for the same orderBy');
+      expect(() => decodeCursor('after', encodeCursor(order, { value, id: '5' }), order, DISBURSEMENT_DATE)).toThrow('after must be a cursor returned by this list for the same orderBy');
     }
   });
 
+  it('refuse a NULL value on a sort that has none: it read as the NULL tail, and the page came back empty', () => {
+    const order = 'loan:disbursementDate:DESC';
+    const forged = encodeCursor(order, { value: null, id: '5' });
+    expect(() => decodeCursor('after', forged, order, DISBURSEMENT_DATE)).toThrow(`after must be a cursor returned by this list for the same orderBy; got "${forged}"`);
+  });
+
   it('accept any text but NUL, which PostgreSQL text cannot hold', () => {
-    const order = 'officer:NAME:ASC';
-    expect(decodeCursor('after', encodeCursor(order, { value: "O'Brien \u00e9 😀", id: '5' }), order, 'text')).toEqual({ value: "O'Brien \u00e9 😀", id: '5' });
-    expect(() => decodeCursor('after', encodeCursor(order, { value: 'Ade\u0000', id: '5' }), order, 'text')).toThrow('after must be a cursor returned by this list for the same orderBy');
+    const order = 'officer:name:ASC';
+    expect(decodeCursor('after', encodeCursor(order, { value: "O'Brien \u00e9 😀", id: '5' }), order, NAME)).toEqual({ value: "O'Brien \u00e9 😀", id: '5' });
+    expect(() => decodeCursor('after', encodeCursor(order, { value: 'Ade\u0000', id: '5' }), order, NAME)).toThrow('after must be a cursor returned by this list for the same orderBy');
   });
 });
 
