@@ -66,7 +66,8 @@ async function syncOnce(reconcile = false): Promise<void> {
 
 const businessToday = async (): Promise<string> => (await dbs.metrics.pool.query<{ d: string }>(`SELECT business_today()::text AS d`)).rows[0].d;
 
-// Edge-case loans added on top of the demo data (ids from 9_000_001), all for one STAFF_AGENT officer.
+// Edge-case loans added on top of the demo data (ids from 9_000_001), all but one for the first STAFF_AGENT officer;
+// the numbers are the case's, the expected values are the oracle's reading of DOMAIN.md.
 async function addEdgeCases(officerId: number, borrowerId: number): Promise<void> {
   const w = dbs.djangoWriter;
   const loan = async (id: number, o: { amount: number; rate: number; fee: number; ra: number; tenor: number; disbursed: string; start: string | null; end: string; status?: string }) => {
@@ -105,7 +106,7 @@ async function addEdgeCases(officerId: number, borrowerId: number): Promise<void
   // 7 paid at 00:30 Lagos the day after D1 (still D1 in UTC): FIMR in Lagos
   await loan(9_000_007, { amount: 30000, rate: 10, fee: 0, ra: 33000, tenor: 30, disbursed: '2025-11-26 10:00+01', start: '2025-11-28', end: '2026-01-08' });
   await pay(9_000_007, '2025-11-28 23:30+00', 1100);
-  // 8 weird rows: zero, negative, reversal, not applied, null date, future dated
+  // 8 rows D3 leaves out (zero, negative, REVERSAL, not applied, no date) beside two it counts (applied NULL, RECOVERY)
   await loan(9_000_008, { amount: 30000, rate: 10, fee: 0, ra: 33000, tenor: 30, disbursed: '2025-11-26 10:00+01', start: '2025-11-27', end: '2026-01-07' });
   await pay(9_000_008, '2025-11-27 12:00+01', 0);
   await pay(9_000_008, '2025-11-27 12:00+01', -500);
