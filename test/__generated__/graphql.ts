@@ -185,23 +185,45 @@ export type LoanOrder = {
   field: LoanOrderField;
 };
 
-/** Sort keys of loan lists; ties are broken by loan id. */
+/** Sort keys of loan lists, named after the Loan field they sort by (LOAN_AMOUNT: amount; CUSTOMER_NAME and OFFICER_NAME: the names as copied onto the loan); ties are broken by loan id. */
 export type LoanOrderField =
   | 'ACTUAL_OUTSTANDING'
+  | 'BRANCH'
+  | 'BUSINESS_DAYS_SINCE_DISBURSEMENT'
   | 'CURRENT_DPD'
   | 'CUSTOMER_NAME'
+  | 'DAILY_REPAYMENT_AMOUNT'
   | 'DAYS_SINCE_DUE'
   | 'DAYS_SINCE_LAST_REPAYMENT'
   | 'DISBURSEMENT_DATE'
+  | 'DJANGO_STATUS'
+  | 'DPD_CHANGE'
+  | 'FEES_OUTSTANDING'
+  | 'FIRST_DUE_DATE'
   | 'ID'
+  | 'INTEREST_OUTSTANDING'
   | 'LOAN_AMOUNT'
+  | 'LOAN_TYPE'
   | 'MATURITY_DATE'
   | 'MAX_DPD_EVER'
   | 'OFFICER_NAME'
+  | 'PERFORMANCE_STATUS'
+  | 'PREVIOUS_DPD'
   | 'PRINCIPAL_OUTSTANDING'
+  | 'REGION'
+  | 'REPAYMENT_AMOUNT'
+  | 'REPAYMENT_DAYS_DUE_TODAY'
+  | 'REPAYMENT_DAYS_PAID'
   | 'REPAYMENT_DELAY_RATE'
+  | 'REPAYMENT_HEALTH'
+  | 'STATUS'
+  | 'TENOR_DAYS'
+  | 'TIMELINESS_SCORE'
   | 'TOTAL_OUTSTANDING'
-  | 'TOTAL_REPAYMENTS';
+  | 'TOTAL_REPAYMENTS'
+  | 'VERIFICATION_STATUS'
+  | 'VERTICAL_LEAD_NAME'
+  | 'WAVE';
 
 /** Normalised from the raw Django status: COMPLETED/CLOSED → CLOSED; PAST_MATURITY/DEFAULTED → DEFAULTED; DECLINED_BY_SUPERVISOR/REJECTED → REJECTED; NOT_TAKEN → CANCELLED; anything else → ACTIVE. */
 export type LoanStatus =

@@ -80,6 +80,40 @@ describe('keyset paging through every loan', () => {
     expect(pages).toBe(Math.max(1, Math.ceil(rows.length / size)));
   });
 
+  // The rest of the All Loans table's columns (§6 row 8: upstream sorted by any loan column).
+  it.each([
+    ['REPAYMENT_AMOUNT', 'l.repayment_amount'],
+    ['FIRST_DUE_DATE', 'l.first_payment_due_date'],
+    ['TENOR_DAYS', 'l.loan_term_days'],
+    ['PREVIOUS_DPD', 'l.previous_dpd'],
+    ['DPD_CHANGE', '(l.current_dpd - COALESCE(l.previous_dpd, 0))'],
+    ['INTEREST_OUTSTANDING', 'l.interest_outstanding'],
+    ['FEES_OUTSTANDING', 'l.fees_outstanding'],
+    ['DAILY_REPAYMENT_AMOUNT', 'l.daily_repayment_amount'],
+    ['REPAYMENT_DAYS_PAID', 'l.repayment_days_paid'],
+    ['REPAYMENT_DAYS_DUE_TODAY', 'l.repayment_days_due_today'],
+    ['BUSINESS_DAYS_SINCE_DISBURSEMENT', 'l.business_days_since_disbursement'],
+    ['TIMELINESS_SCORE', 'l.timeliness_score'],
+    ['REPAYMENT_HEALTH', 'l.repayment_health'],
+    ['REGION', 'l.region'],
+    ['BRANCH', 'l.branch'],
+    ['VERTICAL_LEAD_NAME', 'l.vertical_lead_name'],
+    ['STATUS', 'l.status'],
+    ['DJANGO_STATUS', 'l.django_status'],
+    ['PERFORMANCE_STATUS', 'l.performance_status'],
+    ['LOAN_TYPE', 'l.loan_type'],
+    ['VERIFICATION_STATUS', 'l.verification_status'],
+    ['WAVE', 'l.wave'],
+  ])('by %s, both directions, 9 per page: the order of direct SQL', async (field, expr) => {
+    for (const direction of ['ASC', 'DESC']) {
+      const { ids } = await walk(field, direction, 9);
+      const { rows } = await api.dbs.metrics.pool.query<{ loan_id: string }>(
+        `SELECT l.loan_id FROM loans l ORDER BY ${expr} ${direction} NULLS LAST, l.loan_id ${direction}`,
+      );
+      expect(ids).toEqual(rows.map((r) => r.loan_id));
+    }
+  });
+
   it('is stable under ties: disbursement dates repeat every 5 loans and the id decides within a date', async () => {
     const { ids } = await walk('DISBURSEMENT_DATE', 'DESC', 4);
     const { rows } = await api.dbs.metrics.pool.query<{ loan_id: string; d: string }>(`SELECT loan_id, disbursement_date::text AS d FROM loans`);
