@@ -2,7 +2,7 @@
  * Loans' base fields, read live from Django loans_ajoloan. Django money is float8: every amount is rounded to 2
  * places in numeric and sent as text inside SQL, so no binary float ever reaches JavaScript.
  */
-import { interestFractionSql, moneyTextSql, normalisedStatusSql, NUMERIC_15_2_LIMIT } from '../src/django-columns';
+import { businessDaySql, interestFractionSql, moneyTextSql, normalisedStatusSql, NUMERIC_15_2_LIMIT } from '../src/django-columns';
 import { CUSTOMER_BASE_KEYS, customerColumns, type CustomerBaseKey, type CustomerBasePart } from './customer.django';
 import { OFFICER_BASE_KEYS, officerColumns, type OfficerBaseKey, type OfficerBasePart } from './officer.django';
 import { dateText, keysMatch, Params, timestampText, type Queryable } from './sql';
@@ -20,6 +20,8 @@ export interface DjangoLoanRow {
   /** This and the other fields Django declares NOT NULL are null only for a row written around Django. */
   tenorDays: number | null;
   disbursedAt: string | null;
+  /** The business date (D1) of disbursedAt, YYYY-MM-DD: the disbursement date the copy, its filters and sorts use. */
+  disbursementDate: string | null;
   firstDueDate: string | null;
   maturityDate: string | null;
   /** Normalised status (§1.7): Active, Closed, Defaulted, Rejected or Cancelled. */
@@ -66,14 +68,15 @@ const guardedRate = `CASE WHEN abs(l.interest_rate) < ${NUMERIC_15_2_LIMIT} THEN
  */
 export async function fetchDjangoLoans(db: Queryable, ids: readonly string[], businessTz: string, parties: LoanParties = EVERY_PARTY_FIELD): Promise<DjangoLoanRow[]> {
   const params = new Params();
-  // Only the hire date needs the zone, and PostgreSQL cannot type a parameter the statement does not use.
-  const tz = parties.officer.includes('hireDate') ? params.add(businessTz) : 'unused';
+  // The disbursement date and the officer's hire date are business dates (D1), in the business time zone.
+  const tz = params.add(businessTz);
   const { rows } = await db.query<DjangoLoanRow>(
     `SELECT l.id::text AS "id", l.agent_id::text AS "officerId", l.borrower_id::text AS "customerId",
             ${moneyTextSql('l.amount')} AS "amount", ${moneyTextSql('l.repayment_amount')} AS "repaymentAmount",
             ${guardedRate} AS "interestRate",
             ${moneyTextSql('l.processing_fee')} AS "fee",
             l.tenor_in_days AS "tenorDays", ${timestampText('l.date_disbursed')} AS "disbursedAt",
+            ${dateText(businessDaySql('l.date_disbursed', tz))} AS "disbursementDate",
             ${dateText('l.start_date')} AS "firstDueDate", ${dateText('l.end_date')} AS "maturityDate",
             ${normalisedStatusSql('l')} AS "status", l.status AS "djangoStatus",
             l.performance_status AS "performanceStatus", l.loan_type AS "loanType",

@@ -20,14 +20,23 @@ function startCountIfAsked(ctx: AppContext, info: GraphQLResolveInfo, q: Custome
   if (selectedFields(info).has('totalCount')) prefetch(() => customerTotalCount(ctx, q));
 }
 
-function connection(question: CustomerListQuestion, order: string, customers: readonly Customer[], hasNextPage: boolean, hadAfter: boolean): CustomerConnection {
-  const edges = customers.map((node) => new CustomerEdge(node, () => encodeCursor(order, { value: null, id: node.id })));
+/** `readIds`: the ids of every row the page read, in list order, customers Django no longer has included. */
+function connection(
+  question: CustomerListQuestion,
+  order: string,
+  customers: readonly Customer[],
+  readIds: readonly string[],
+  hasNextPage: boolean,
+  hadAfter: boolean,
+): CustomerConnection {
+  const cursorOf = (id: string): string => encodeCursor(order, { value: null, id });
+  const edges = customers.map((node) => new CustomerEdge(node, () => cursorOf(node.id)));
   return Object.assign(new CustomerConnection(), {
     question,
     edges,
     nodes: [...customers],
     pageInfo: pageInfo(
-      boundaryCursors(edges),
+      boundaryCursors(readIds, cursorOf),
       hasNextPage,
       hadAfter,
     ),
@@ -50,6 +59,7 @@ export async function rootCustomerConnection(
     question,
     order,
     page.rows.map((r) => new Customer(r)),
+    page.rows.map((r) => r.id),
     page.hasNextPage,
     after !== null,
   );
@@ -73,5 +83,5 @@ export async function officerCustomerConnection(
     if (row instanceof Error) throw row;
     if (row !== null) customers.push(new Customer(row));
   }
-  return connection({ kind: 'officer', officerId }, order, customers, page.hasNextPage, after !== null);
+  return connection({ kind: 'officer', officerId }, order, customers, page.rows, page.hasNextPage, after !== null);
 }

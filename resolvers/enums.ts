@@ -65,8 +65,34 @@ export enum LoanOrderField {
   CUSTOMER_NAME = 'customerName',
   OFFICER_NAME = 'officerName',
   ID = 'id',
+  REPAYMENT_AMOUNT = 'repaymentAmount',
+  FIRST_DUE_DATE = 'firstDueDate',
+  TENOR_DAYS = 'tenorDays',
+  PREVIOUS_DPD = 'previousDpd',
+  DPD_CHANGE = 'dpdChange',
+  INTEREST_OUTSTANDING = 'interestOutstanding',
+  FEES_OUTSTANDING = 'feesOutstanding',
+  DAILY_REPAYMENT_AMOUNT = 'dailyRepaymentAmount',
+  REPAYMENT_DAYS_PAID = 'repaymentDaysPaid',
+  REPAYMENT_DAYS_DUE_TODAY = 'repaymentDaysDueToday',
+  BUSINESS_DAYS_SINCE_DISBURSEMENT = 'businessDaysSinceDisbursement',
+  TIMELINESS_SCORE = 'timelinessScore',
+  REPAYMENT_HEALTH = 'repaymentHealth',
+  REGION = 'region',
+  BRANCH = 'branch',
+  VERTICAL_LEAD_NAME = 'verticalLeadName',
+  STATUS = 'status',
+  DJANGO_STATUS = 'djangoStatus',
+  PERFORMANCE_STATUS = 'performanceStatus',
+  LOAN_TYPE = 'loanType',
+  VERIFICATION_STATUS = 'verificationStatus',
+  WAVE = 'wave',
 }
-registerEnumType(LoanOrderField, { name: 'LoanOrderField', description: 'Sort keys of loan lists; ties are broken by loan id.' });
+registerEnumType(LoanOrderField, {
+  name: 'LoanOrderField',
+  description:
+    'Sort keys of loan lists, named after the Loan field they sort by (LOAN_AMOUNT: amount; CUSTOMER_NAME and OFFICER_NAME: the names as copied onto the loan); ties are broken by loan id.',
+});
 
 export enum OfficerOrderField {
   NAME = 'name',

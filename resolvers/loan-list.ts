@@ -4,7 +4,7 @@
  */
 import type { AppContext } from '../src/context';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanParent, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-page.metrics';
+import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-page.metrics';
 import { LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart } from '../loaders/loan.metrics';
 import { EVERY_PARTY_FIELD, type LoanParties } from '../loaders/loan.django';
 import { customerBaseKeysShown } from './customer.type';
@@ -115,18 +115,19 @@ export async function loanConnection(
   const rows = await ctx.loaders.loanPages(question.parent, { filter: question.filter, sort, direction, after, first, fields }).load(question.parentId);
   const page = pageOf(rows, first);
   const loans = await loadLoans(ctx, page.rows, loanPartiesShown(nodeFields, info), nodeFields.has('repaymentsToday'));
+  const cursorOf = (row: LoanPageRow): string => encodeCursor(order, { value: row.sortKey, id: row.loanId });
   const edges: LoanEdge[] = [];
   for (const row of page.rows) {
     const node = loans.get(row.loanId);
     if (node === undefined) continue;
-    edges.push(new LoanEdge(node, () => encodeCursor(order, { value: row.sortKey, id: row.loanId })));
+    edges.push(new LoanEdge(node, () => cursorOf(row)));
   }
   return Object.assign(new LoanConnection(), {
     question,
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: pageInfo(
-      boundaryCursors(edges),
+      boundaryCursors(page.rows, cursorOf),
       page.hasNextPage,
       after !== null,
     ),

@@ -17,7 +17,7 @@ const DJANGO_NULL = 'Null only when Django holds NULL, which its column does not
 
 /** Loan fields answered from the Django row alone; any other selected field reads the seedsmetrics row (or another loader). */
 export const LOAN_BASE_FIELDS: readonly string[] = [
-  'id', 'amount', 'repaymentAmount', 'interestRate', 'fee', 'tenorDays', 'disbursedAt', 'firstDueDate', 'maturityDate',
+  'id', 'amount', 'repaymentAmount', 'interestRate', 'fee', 'tenorDays', 'disbursedAt', 'disbursementDate', 'firstDueDate', 'maturityDate',
   'status', 'djangoStatus', 'performanceStatus', 'loanType', 'verificationStatus', 'isDisbursed', 'tenureMonths',
 ];
 
@@ -88,6 +88,18 @@ export class Loan {
   })
   get disbursedAt(): string | null {
     return this.base.disbursedAt;
+  }
+
+  // The date a table shows and exports (§6: disbursement_date): a client turning disbursedAt into a date in its own
+  // zone gets the day before for a loan disbursed between 00:00 and 01:00 in Lagos when it runs in UTC, and it
+  // cannot know BUSINESS_TZ to do better.
+  @Field(() => DateScalar, {
+    nullable: true,
+    description:
+      'Disbursement date: the business date (decision D1: in BUSINESS_TZ) of disbursedAt, the date the disbursedFrom/disbursedTo filters, the DISBURSEMENT_DATE order and the computed fields use; null when Django has no date_disbursed.',
+  })
+  get disbursementDate(): string | null {
+    return this.base.disbursementDate;
   }
 
   @Field(() => DateScalar, { nullable: true, description: 'First repayment due date (Django start_date).' })

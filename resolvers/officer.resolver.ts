@@ -71,20 +71,21 @@ export class OfficerResolver {
       for (const row of page.rows) prefetch(() => ctx.loaders.officerPortfolio(null, fields).load(row.officerId));
     }
     const bases = await ctx.loaders.officer.loadMany(page.rows.map((r) => r.officerId));
+    const cursorOf = (row: (typeof page.rows)[number]): string => encodeCursor(order, { value: row.sortKey, id: row.officerId });
     const edges: OfficerEdge[] = [];
     page.rows.forEach((row, i) => {
       const base = bases[i];
       if (base instanceof Error) throw base;
       // An officer Django no longer has is left out: a node always has its base fields.
       if (base === null || base === undefined) return;
-      edges.push(new OfficerEdge(new Officer(base, ctx.loaders, row), () => encodeCursor(order, { value: row.sortKey, id: row.officerId })));
+      edges.push(new OfficerEdge(new Officer(base, ctx.loaders, row), () => cursorOf(row)));
     });
     return Object.assign(new OfficerConnection(), {
       filter: parsedFilter,
       edges,
       nodes: edges.map((e) => e.node),
       pageInfo: pageInfo(
-        boundaryCursors(edges),
+        boundaryCursors(page.rows, cursorOf),
         page.hasNextPage,
         position !== null,
       ),

@@ -41,10 +41,17 @@ export class PageInfo {
   @Field(() => Boolean, { description: 'True when the page was asked with `after` (a page precedes it).' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first item of the page (of the first row read, when the list left that row out); null when the page read no row.',
+  })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last item: pass it as `after` for the next page; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Where the page ends: pass it as `after` for the next page. The cursor of the last item, or of a row past it that the list left out (a loan, officer or customer Django no longer has), so even a page left empty that way, with hasNextPage true, has one; null when the page read no row.',
+  })
   endCursor: string | null;
 }
 
@@ -113,9 +120,14 @@ export function pageOf<R>(rows: readonly R[], first: number): { rows: R[]; hasNe
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
-/** The cursors pageInfo reads (the first and the last edge's), leaving the others unencoded. */
-export function boundaryCursors(edges: readonly { cursor: string }[]): string[] {
-  return edges.length === 0 ? [] : [edges[0]!.cursor, edges[edges.length - 1]!.cursor];
+/**
+ * The cursors pageInfo reads: the positions of the first and the last row the page read from its list, leaving the
+ * others unencoded. Rows, not edges: a list leaves out rows Django no longer has (a node needs its base fields), and
+ * cursors taken from the kept edges alone sent the next page back over the left-out rows, or, when a whole page was
+ * left out, gave no endCursor while hasNextPage was true, so a client could not page past it.
+ */
+export function boundaryCursors<R>(rows: readonly R[], cursorOf: (row: R) => string): string[] {
+  return rows.length === 0 ? [] : [cursorOf(rows[0]!), cursorOf(rows[rows.length - 1]!)];
 }
 
 export function pageInfo(cursors: readonly string[], hasNextPage: boolean, hadAfter: boolean): PageInfo {

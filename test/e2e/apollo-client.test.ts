@@ -6,8 +6,10 @@
 import { createHash } from 'node:crypto';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { relayStylePagination } from '@apollo/client/utilities';
 import typePolicies from '../../schema/apollo-type-policies.json';
 import type { App } from '../../src/app';
+import { insertUnknownOfficers } from '../../src/sync/upsert';
 import { DashboardDocument, LoanByIdDocument, LoansPageDocument, OfficerByIdDocument, type LoansPageQuery } from '../__generated__/graphql';
 import { startTestApp } from '../support/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
@@ -143,4 +145,51 @@ it("keeps every query's fields of an object without id (an officer's portfolio) 
   const [par, ayr] = await bothInOneCache(new InMemoryCache({ typePolicies }));
   expect(par).toEqual({ officer: { __typename: 'Officer', id: variables.id, portfolio: { __typename: 'OfficerPortfolio', par15: expect.any(String) } } });
   expect(ayr).toEqual({ officer: { __typename: 'Officer', id: variables.id, portfolio: { __typename: 'OfficerPortfolio', ayr: expect.any(String) } } });
+});
+
+it("scrolls to the end with fetchMore under relayStylePagination (keyed by filter and orderBy), past a page of officers Django lacks", async () => {
+  // Placeholder officers (§8.23: loans name an agent Django does not have) are in seedsmetrics only, so the list
+  // leaves them out of their pages; sorted by name ('Unknown officer …') they fill whole pages of 5. Such a page
+  // answered hasNextPage true with a null endCursor, and relayStylePagination then asked for the same page again
+  // and again (its endCursor falls back to the last edge's).
+  const placeholders = Array.from({ length: 12 }, (_, i) => String(990001 + i));
+  await insertUnknownOfficers(dbs.metrics.pool, placeholders);
+  const cache = new InMemoryCache({ typePolicies: { ...typePolicies, Query: { fields: { officers: relayStylePagination(['filter', 'orderBy']) } } } });
+  const scroll = new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache });
+  const query = gql`
+    query OfficerScroll($first: Int, $after: String, $filter: OfficerFilterInput) {
+      officers(first: $first, after: $after, filter: $filter) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } }
+    }
+  `;
+  type Scroll = { officers: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+  try {
+    const everyone = await scroll.query({ query: gql`{ officers(first: 500) { totalCount nodes { id } } }`, fetchPolicy: 'no-cache' });
+    const { totalCount, nodes } = (everyone.data as { officers: { totalCount: number; nodes: { id: string }[] } }).officers;
+    const expected = nodes.map((o) => o.id);
+    await scroll.query({ query, variables: { first: 5 } });
+    const observable = scroll.watchQuery({ query, variables: { first: 5 } });
+    const watching = observable.subscribe(() => undefined);
+    let fetches = 1;
+    for (;;) {
+      const merged = cache.readQuery<Scroll>({ query, variables: { first: 5 } })!.officers;
+      if (!merged.pageInfo.hasNextPage) break;
+      if (fetches > 40) throw new Error(`fetchMore does not reach the end: ${merged.edges.length} of ${expected.length} officers, endCursor ${merged.pageInfo.endCursor}`);
+      await observable.fetchMore({ variables: { after: merged.pageInfo.endCursor } });
+      fetches += 1;
+    }
+    const merged = cache.readQuery<Scroll>({ query, variables: { first: 5 } })!.officers;
+    expect(merged.edges.map((e) => e.node.id)).toEqual(expected);
+    // totalCount counts the placeholders: every row of the list was read once, five a page.
+    expect(fetches).toBe(Math.ceil(totalCount / 5));
+
+    // Another filter is another list in the cache (keyArgs), and scrolling it leaves the first one as it was.
+    const branch = (await dbs.metrics.pool.query<{ branch: string }>(`SELECT branch FROM officers WHERE officer_id = $1`, [expected[0]])).rows[0]!.branch;
+    const filtered = await scroll.query({ query, variables: { first: 5, filter: { branches: [branch] } } });
+    expect((filtered.data as Scroll).officers.edges.length).toBeGreaterThan(0);
+    expect(cache.readQuery<Scroll>({ query, variables: { first: 5 } })!.officers.edges.map((e) => e.node.id)).toEqual(expected);
+    watching.unsubscribe();
+  } finally {
+    scroll.stop();
+    await dbs.metrics.pool.query(`DELETE FROM officers WHERE officer_id = ANY($1::text[])`, [placeholders]);
+  }
 });

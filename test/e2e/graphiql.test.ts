@@ -82,6 +82,13 @@ it('serves GraphiQL without any outside request and runs a query through the pag
   expect(JSON.parse(await executeUntilResultShows(page, 'apiVersion'))).toEqual({ data: { apiVersion: '1' } });
   await page.screenshot({ path: path.join(os.tmpdir(), 'graphiql.png') });
 
+  // The documentation explorer shows the schema's descriptions (from the introspection the page made).
+  await page.click('button[aria-label*="Documentation Explorer"]');
+  await page.locator('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().click();
+  const loansField = page.locator('.graphiql-doc-explorer-item', { has: page.locator('.graphiql-doc-explorer-field-name', { hasText: /^loans$/ }) });
+  await loansField.waitFor({ timeout: 10_000 });
+  expect(await loansField.innerText()).toContain('Loans matching a filter (§4.7), by default of dashboard-visible officers only');
+
   const origin = new URL(app.server.url).origin;
   expect(requested.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual([]);
   expect(pageErrors).toEqual([]);
@@ -105,6 +112,14 @@ it('with authentication on, the Headers tab reaches subscriptions too (as graphq
     await setEditor(page, '.graphiql-editor-tool .CodeMirror', JSON.stringify({ Authorization: `Bearer ${token}` }), 1);
     await setEditor(page, '.graphiql-query-editor .CodeMirror', 'subscription Replay { dpdTransitioned(since: "0") { id toBucket } }');
     expect(JSON.parse(await executeUntilResultShows(page, 'toBucket'))).toEqual({ data: { dpdTransitioned: { id: rows[0]!.id, toBucket: 'DPD_7_30' } } });
+
+    // The page's first introspection went without a token; re-fetched as the README says, it carries the Headers
+    // tab's, and the documentation explorer shows the schema.
+    await page.click('button[aria-label*="Documentation Explorer"]');
+    expect(await page.locator('.graphiql-doc-explorer').innerText()).not.toContain('Root Types');
+    await page.click('button[aria-label="Re-fetch GraphQL schema"]');
+    await page.locator('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().click({ timeout: 10_000 });
+    await page.locator('.graphiql-doc-explorer-field-name', { hasText: /^viewer$/ }).waitFor({ timeout: 10_000 });
     await page.close();
   } finally {
     await secured.stop();

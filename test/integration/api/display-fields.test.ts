@@ -13,7 +13,10 @@ beforeAll(async () => {
     VALUES (701, 31, 1, 100000, 132000, 30, 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
            (702, 31, 1, 50000, 0, 0, 0, 44, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
            (703, 31, 1, 20000, 26000, 30, 0, 75, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN'),
-           (704, 31, 1, 10000, 13000, 30, 0, 30, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN')`);
+           (704, 31, 1, 10000, 13000, 30, 0, 30, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN'),
+           -- Disbursed at 00:30 in Lagos on 9 December, which is still 8 December in UTC.
+           (705, 31, 1, 10000, 13000, 30, 0, 30, true, '2025-12-08 23:30:00+00', '2025-12-10', '2026-01-21', 'OPEN'),
+           (706, 31, 1, 10000, 13000, 30, 0, 30, false, NULL, NULL, NULL, 'OPEN')`);
   await api.dbs.metrics.pool.query(`
     INSERT INTO officers (officer_id, officer_name, region, branch, user_type) VALUES ('31', 'Amaka', 'Ruby', 'YABA', 'STAFF_AGENT');
     INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Bola Ade');
@@ -22,7 +25,8 @@ beforeAll(async () => {
                        repayment_days_due_today)
     VALUES ('701', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 100000, 132000, '2025-11-03', '2025-12-15', 30, 'AJO', 'Active', 60000, 13.64, 27),
            ('702', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 50000, 0, '2025-11-03', '2025-12-15', 44, 'AJO', 'Active', 80000, 44, 27),
-           ('703', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 20000, 26000, '2025-12-09', '2026-01-21', 75, 'AJO', 'Active', 0, 0, 0)`);
+           ('703', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 20000, 26000, '2025-12-09', '2026-01-21', 75, 'AJO', 'Active', 0, 0, 0),
+           ('705', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 10000, 13000, '2025-12-09', '2026-01-21', 30, 'AJO', 'Active', 0, 0, 0)`);
 });
 afterAll(async () => {
   await api.dbs.drop();
@@ -44,4 +48,20 @@ it('paymentPercent, contractOutstanding and tenureMonths', async () => {
   expect(data.one).toEqual({ paymentPercent: '50.52', contractOutstanding: '72000.00', tenureMonths: 1 });
   // Not synced yet: the computed ones are null, the one from Django is there.
   expect(data.unsynced).toEqual({ paymentPercent: null, contractOutstanding: null, tenureMonths: 1 });
+});
+
+it('disbursementDate is the business date (Africa/Lagos) of disbursedAt: the date the disbursedFrom filter uses', async () => {
+  const data = await api.data<{ loans: { nodes: unknown[] }; unsynced: unknown; undated: unknown }>(`{
+    loans(filter: { ids: ["703", "705"], disbursedFrom: "2025-12-09", disbursedTo: "2025-12-09" }, orderBy: { field: ID, direction: ASC }) {
+      nodes { id disbursedAt disbursementDate } }
+    unsynced: loan(id: "704") { disbursedAt disbursementDate }
+    undated: loan(id: "706") { disbursedAt disbursementDate } }`);
+  expect(data.loans.nodes).toEqual([
+    { id: '703', disbursedAt: '2025-12-09T09:00:00.000Z', disbursementDate: '2025-12-09' },
+    // A client formatting the instant in UTC would show 2025-12-08, outside the range the loan was filtered by.
+    { id: '705', disbursedAt: '2025-12-08T23:30:00.000Z', disbursementDate: '2025-12-09' },
+  ]);
+  // Read from Django, so a loan not synced yet has it too.
+  expect(data.unsynced).toEqual({ disbursedAt: '2025-12-09T09:00:00.000Z', disbursementDate: '2025-12-09' });
+  expect(data.undated).toEqual({ disbursedAt: null, disbursementDate: null });
 });

@@ -6,6 +6,7 @@
 import { orderBySql } from '../../../loaders/keyset';
 import { LOAN_SORTS } from '../../../loaders/loan-page.metrics';
 import { OFFICER_SORTS } from '../../../loaders/officer.metrics';
+import { insertUnknownOfficers } from '../../../src/sync/upsert';
 import { planWith } from '../../support/databases';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
 
@@ -77,6 +78,40 @@ describe('keyset paging through every loan', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(rows.map((r) => r.loan_id));
     expect(pages).toBe(Math.max(1, Math.ceil(rows.length / size)));
+  });
+
+  // The rest of the All Loans table's columns (§6 row 8: upstream sorted by any loan column).
+  it.each([
+    ['REPAYMENT_AMOUNT', 'l.repayment_amount'],
+    ['FIRST_DUE_DATE', 'l.first_payment_due_date'],
+    ['TENOR_DAYS', 'l.loan_term_days'],
+    ['PREVIOUS_DPD', 'l.previous_dpd'],
+    ['DPD_CHANGE', '(l.current_dpd - COALESCE(l.previous_dpd, 0))'],
+    ['INTEREST_OUTSTANDING', 'l.interest_outstanding'],
+    ['FEES_OUTSTANDING', 'l.fees_outstanding'],
+    ['DAILY_REPAYMENT_AMOUNT', 'l.daily_repayment_amount'],
+    ['REPAYMENT_DAYS_PAID', 'l.repayment_days_paid'],
+    ['REPAYMENT_DAYS_DUE_TODAY', 'l.repayment_days_due_today'],
+    ['BUSINESS_DAYS_SINCE_DISBURSEMENT', 'l.business_days_since_disbursement'],
+    ['TIMELINESS_SCORE', 'l.timeliness_score'],
+    ['REPAYMENT_HEALTH', 'l.repayment_health'],
+    ['REGION', 'l.region'],
+    ['BRANCH', 'l.branch'],
+    ['VERTICAL_LEAD_NAME', 'l.vertical_lead_name'],
+    ['STATUS', 'l.status'],
+    ['DJANGO_STATUS', 'l.django_status'],
+    ['PERFORMANCE_STATUS', 'l.performance_status'],
+    ['LOAN_TYPE', 'l.loan_type'],
+    ['VERIFICATION_STATUS', 'l.verification_status'],
+    ['WAVE', 'l.wave'],
+  ])('by %s, both directions, 9 per page: the order of direct SQL', async (field, expr) => {
+    for (const direction of ['ASC', 'DESC']) {
+      const { ids } = await walk(field, direction, 9);
+      const { rows } = await api.dbs.metrics.pool.query<{ loan_id: string }>(
+        `SELECT l.loan_id FROM loans l ORDER BY ${expr} ${direction} NULLS LAST, l.loan_id ${direction}`,
+      );
+      expect(ids).toEqual(rows.map((r) => r.loan_id));
+    }
   });
 
   it('is stable under ties: disbursement dates repeat every 5 loans and the id decides within a date', async () => {
@@ -200,6 +235,103 @@ describe('other lists page the same way', () => {
       after = data.officer.customers.pageInfo.endCursor;
     }
     expect(ids).toEqual(rows.map((r) => r.customer_id));
+  });
+});
+
+describe('rows Django no longer has, left out of their page', () => {
+  /**
+   * Walks a connection by its endCursor and returns the ids of its nodes and the number of pages read. Before the
+   * page's cursors came from its rows, a page whose every row was left out answered hasNextPage true with a null
+   * endCursor, and a client could go no further.
+   */
+  async function walkConnection(query: string, connectionOf: (data: any) => Page, variables: Record<string, unknown> = {}): Promise<{ ids: string[]; pages: number }> {
+    const ids: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const page = connectionOf(await api.data(query, { ...variables, after }));
+      pages += 1;
+      ids.push(...page.edges.map((e) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      expect(page.pageInfo.endCursor).not.toBeNull();
+      after = page.pageInfo.endCursor;
+      if (pages > 100) throw new Error('paging does not end');
+    }
+    return { ids, pages };
+  }
+
+  it("loans: a page of loans only seedsmetrics still holds is empty, and the next page follows it (root list and an officer's)", async () => {
+    // Ten loans Django deleted and the reconciliation has not removed yet (or held back: LOAN_REMOVAL_BOUND); by id
+    // DESC (text order) they come before every other loan, so the first two pages of 4 hold nothing else.
+    await api.dbs.metrics.pool.query(
+      `INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, disbursement_date, maturity_date, loan_term_days, channel, status)
+       SELECT (990000 + g)::text, '1', 'First1 Last1', '1', 'Officer 0001', 'Sapphire', 'EPE', 50000, '2025-11-01', '2025-12-12', 30, 'AJO', 'Active'
+         FROM generate_series(1, 10) g`,
+    );
+    try {
+      const { rows } = await api.dbs.metrics.pool.query<{ loan_id: string; officer_id: string }>(`SELECT loan_id, officer_id FROM loans WHERE loan_id < '99' ORDER BY loan_id DESC`);
+      const root = await walkConnection(
+        `query ($after: String) { loans(first: 4, after: $after, orderBy: { field: ID, direction: DESC }) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+        (d) => d.loans,
+      );
+      expect(root.ids).toEqual(rows.map((r) => r.loan_id));
+      expect(root.pages).toBe(Math.ceil((rows.length + 10) / 4));
+
+      // The first page reads 990010 … 990007, all left out: no edge, but an endCursor past them.
+      const first = await api.data<{ loans: Page }>(`{ loans(first: 4, orderBy: { field: ID, direction: DESC }) { edges { cursor node { id } } pageInfo { hasNextPage startCursor endCursor } } }`);
+      expect(first.loans.edges).toEqual([]);
+      expect(first.loans.pageInfo.hasNextPage).toBe(true);
+      expect([first.loans.pageInfo.startCursor, first.loans.pageInfo.endCursor].map((c) => JSON.parse(Buffer.from(c!, 'base64url').toString('utf8')))).toEqual([
+        { o: 'loan:id:DESC', v: '990010', i: '990010' },
+        { o: 'loan:id:DESC', v: '990007', i: '990007' },
+      ]);
+
+      const nested = await walkConnection(
+        `query ($after: String) { officer(id: "1") { loans(first: 4, after: $after, orderBy: { field: ID, direction: DESC }) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        (d) => d.officer.loans,
+      );
+      expect(nested.ids).toEqual(rows.filter((r) => r.officer_id === '1').map((r) => r.loan_id));
+    } finally {
+      await api.dbs.metrics.pool.query(`DELETE FROM loans WHERE loan_id LIKE '9900%'`);
+    }
+  });
+
+  it('officers: placeholders for officers Django lacks (§8.23), last by name, do not stop the walk', async () => {
+    await insertUnknownOfficers(api.dbs.metrics.pool, ['901', '902', '903', '904', '905']);
+    try {
+      const walked = await walkConnection(
+        `query ($after: String) { officers(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+        (d) => d.officers,
+      );
+      // Pages [1, 2] [3, 4] [5, 6], then [901, 902] and [903, 904] left out, then [905] left out and the end.
+      expect(walked).toEqual({ ids: ['1', '2', '3', '4', '5', '6'], pages: 6 });
+    } finally {
+      await api.dbs.metrics.pool.query(`DELETE FROM officers WHERE officer_id IN ('901', '902', '903', '904', '905')`);
+    }
+  });
+
+  it("an officer's customers: customers Django lacks, last by id, do not stop the walk", async () => {
+    await api.dbs.metrics.pool.query(
+      `INSERT INTO customers (customer_id, customer_name) SELECT (900000 + g)::text, 'Gone ' || g FROM generate_series(1, 6) g`,
+    );
+    await api.dbs.metrics.pool.query(
+      `INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, disbursement_date, maturity_date, loan_term_days, channel, status)
+       SELECT (980000 + g)::text, (900000 + g)::text, 'Gone ' || g, '2', 'Officer 0002', 'Ruby', 'YABA', 50000, '2025-11-01', '2025-12-12', 30, 'AJO', 'Active'
+         FROM generate_series(1, 6) g`,
+    );
+    try {
+      const { rows } = await api.dbs.metrics.pool.query<{ customer_id: string }>(
+        `SELECT DISTINCT customer_id FROM loans WHERE officer_id = '2' AND customer_id NOT LIKE '9000%' ORDER BY customer_id`,
+      );
+      const walked = await walkConnection(
+        `query ($after: String) { officer(id: "2") { customers(first: 5, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        (d) => d.officer.customers,
+      );
+      expect(walked.ids).toEqual(rows.map((r) => r.customer_id));
+    } finally {
+      await api.dbs.metrics.pool.query(`DELETE FROM loans WHERE loan_id LIKE '9800%'`);
+      await api.dbs.metrics.pool.query(`DELETE FROM customers WHERE customer_id LIKE '9000%'`);
+    }
   });
 });
 
