@@ -47,6 +47,7 @@ export interface LoanMetricsRow {
   paymentPercent: string | null;
   /** §3.8 repayment modal's "Outstanding": max(0, repayment amount (the loan amount when none) − Σ counted repayments). */
   contractOutstanding: string | null;
+  firstInstalmentPrincipal: string | null;
   countedRepaymentsCount: number;
   /** Business date the computed fields were last computed for. */
   computedAsOf: string | null;
@@ -101,6 +102,8 @@ const LOAN_METRICS_SELECT: { readonly [K in LoanMetricsField]: string } = {
   paymentPercent: `(CASE WHEN l.repayment_days_due_today > 0 THEN round(l.repayment_days_paid * 100 / l.repayment_days_due_today, 2)
     WHEN l.repayment_days_due_today IS NOT NULL AND l.repayment_days_paid IS NOT NULL THEN 0.00 END)::text`,
   contractOutstanding: `round(greatest(CASE WHEN l.repayment_amount > 0 THEN l.repayment_amount ELSE l.loan_amount END - l.total_repayments, 0), 2)::text`,
+  // §6 row 3 "amount due 1st instalment": principal only, as the FIMR drilldown showed it (not the whole instalment).
+  firstInstalmentPrincipal: '(CASE WHEN l.loan_term_days > 0 THEN round(l.loan_amount / l.loan_term_days, 2) END)::text',
   countedRepaymentsCount: 'l.counted_repayments_count',
   computedAsOf: dateText('l.computed_as_of'),
 };

@@ -371,6 +371,16 @@ export class Loan {
     return this.computed('contractOutstanding');
   }
 
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'FIMR drilldown "amount due 1st instalment" (§6 row 3): amount / tenorDays, 2 dp — the principal part only, not the whole ' +
+      'instalment (that is dailyRepaymentAmount); null when tenorDays is not above 0.',
+  })
+  get firstInstalmentPrincipal(): string | null | Promise<string | null> {
+    return this.computed('firstInstalmentPrincipal');
+  }
+
   @Field(() => Int, { nullable: true, description: 'Loan tenure label (§3.8): tenorDays / 30 rounded to whole months; null when tenorDays is.' })
   get tenureMonths(): number | null {
     // Math.round(null / 30) is 0: a tenure nobody gave would have read as under a month.

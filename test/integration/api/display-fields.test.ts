@@ -16,7 +16,8 @@ beforeAll(async () => {
            (704, 31, 1, 10000, 13000, 30, 0, 30, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN'),
            -- Disbursed at 00:30 in Lagos on 9 December, which is still 8 December in UTC.
            (705, 31, 1, 10000, 13000, 30, 0, 30, true, '2025-12-08 23:30:00+00', '2025-12-10', '2026-01-21', 'OPEN'),
-           (706, 31, 1, 10000, 13000, 30, 0, 30, false, NULL, NULL, NULL, 'OPEN')`);
+           (706, 31, 1, 10000, 13000, 30, 0, 30, false, NULL, NULL, NULL, 'OPEN'),
+           (707, 31, 1, 10000, 13000, 30, 0, 0, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN')`);
   await api.dbs.metrics.pool.query(`
     INSERT INTO officers (officer_id, officer_name, region, branch, user_type) VALUES ('31', 'Amaka', 'Ruby', 'YABA', 'STAFF_AGENT');
     INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Bola Ade');
@@ -26,7 +27,8 @@ beforeAll(async () => {
     VALUES ('701', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 100000, 132000, '2025-11-03', '2025-12-15', 30, 'AJO', 'Active', 60000, 13.64, 27),
            ('702', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 50000, 0, '2025-11-03', '2025-12-15', 44, 'AJO', 'Active', 80000, 44, 27),
            ('703', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 20000, 26000, '2025-12-09', '2026-01-21', 75, 'AJO', 'Active', 0, 0, 0),
-           ('705', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 10000, 13000, '2025-12-09', '2026-01-21', 30, 'AJO', 'Active', 0, 0, 0)`);
+           ('705', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 10000, 13000, '2025-12-09', '2026-01-21', 30, 'AJO', 'Active', 0, 0, 0),
+           ('707', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 10000, 13000, '2025-12-09', '2026-01-21', 0, 'AJO', 'Active', 0, 0, 0)`);
 });
 afterAll(async () => {
   await api.dbs.drop();
@@ -64,4 +66,23 @@ it('disbursementDate is the business date (Africa/Lagos) of disbursedAt: the dat
   // Read from Django, so a loan not synced yet has it too.
   expect(data.unsynced).toEqual({ disbursedAt: '2025-12-09T09:00:00.000Z', disbursementDate: '2025-12-09' });
   expect(data.undated).toEqual({ disbursedAt: null, disbursementDate: null });
+});
+
+it('firstInstalmentPrincipal is amount / tenorDays to the cent, principal only (§6 row 3), null without a tenor or a copy', async () => {
+  const data = await api.data<{ loans: { nodes: unknown[] }; one: unknown; unsynced: unknown }>(`{
+    loans(filter: { ids: ["701", "702", "703", "707"] }, orderBy: { field: ID, direction: ASC }) { nodes { id firstInstalmentPrincipal } }
+    one: loan(id: "703") { firstInstalmentPrincipal }
+    unsynced: loan(id: "704") { firstInstalmentPrincipal } }`);
+  expect(data.loans.nodes).toEqual([
+    // 100,000 / 30 = 3,333.333… (the whole instalment, 132,000 / 30, is dailyRepaymentAmount).
+    { id: '701', firstInstalmentPrincipal: '3333.33' },
+    // 50,000 / 44 = 1,136.3636…
+    { id: '702', firstInstalmentPrincipal: '1136.36' },
+    // 20,000 / 75 = 266.666… rounds up.
+    { id: '703', firstInstalmentPrincipal: '266.67' },
+    // No tenor: no instalments to divide by.
+    { id: '707', firstInstalmentPrincipal: null },
+  ]);
+  expect(data.one).toEqual({ firstInstalmentPrincipal: '266.67' });
+  expect(data.unsynced).toEqual({ firstInstalmentPrincipal: null });
 });
