@@ -4,6 +4,7 @@ import type { DpdTransitionRow } from '../loaders/dpd-transition.metrics';
 import type { Loan } from './loan.type';
 import type { Officer } from './officer.type';
 import type { Preloaded } from './preloaded';
+import { DPD_BUCKET_LABELS } from '../src/engine/thresholds';
 import { DpdBucket } from './enums';
 import { PageInfo } from './pagination';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
@@ -16,6 +17,12 @@ registerEnumType(TransitionDirection, {
   name: 'TransitionDirection',
   description: 'WORSENING: the loan moved to a later (more delinquent) bucket; IMPROVING: to an earlier one.',
 });
+
+/** The direction of a move: every transition changes bucket (D7), to a later or to an earlier one. */
+export function directionOf(fromBucket: DpdBucket, toBucket: DpdBucket): TransitionDirection {
+  const rank: readonly string[] = DPD_BUCKET_LABELS;
+  return rank.indexOf(toBucket) > rank.indexOf(fromBucket) ? TransitionDirection.WORSENING : TransitionDirection.IMPROVING;
+}
 
 @InputType({ description: 'Which DPD transitions to deliver; every list given must be non-empty, and lists combine with AND.' })
 export class DpdTransitionFilterInput {
@@ -60,6 +67,11 @@ export class DpdTransition {
 
   @Field(() => DpdBucket, { description: 'Bucket after the move (D7).' })
   toBucket: DpdBucket;
+
+  @Field(() => TransitionDirection, { description: 'WORSENING when toBucket is the later one, IMPROVING when it is the earlier one.' })
+  get direction(): TransitionDirection {
+    return directionOf(this.fromBucket, this.toBucket);
+  }
 
   @Field(() => Int, { description: "DPD stored by the loan's previous recompute (D5)." })
   dpdBefore: number;

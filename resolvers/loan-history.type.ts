@@ -2,6 +2,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateScalar, DateTimeScalar, DecimalScalar } from './scalars';
 import { DpdBucket } from './enums';
+import { directionOf, TransitionDirection } from './dpd-transition.type';
 
 @ObjectType({ description: "A repayment as copied from Django into seedsmetrics; `counted` says whether the loan's computed fields include it (D3)." })
 export class Repayment {
@@ -90,6 +91,11 @@ export class LoanTransition {
 
   @Field(() => DpdBucket, { description: 'Bucket after the move (D7).' })
   toBucket: DpdBucket;
+
+  @Field(() => TransitionDirection, { description: 'WORSENING when toBucket is the later one, IMPROVING when it is the earlier one.' })
+  get direction(): TransitionDirection {
+    return directionOf(this.fromBucket, this.toBucket);
+  }
 
   @Field(() => Int, { description: "DPD stored by the loan's previous recompute (D5)." })
   dpdBefore: number;

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { DjangoCustomerRow } from '../loaders/customer.django';
+import type { DpdTransitionRow } from '../loaders/dpd-transition.metrics';
 import type { DjangoOfficerRow } from '../loaders/officer.django';
 import type { AppContext } from '../src/context';
 import { EARLY_INDICATOR_DRILLDOWN_BANDS, EARLY_INDICATOR_DRILLDOWN_DPD } from '../src/engine/thresholds';
@@ -131,10 +132,26 @@ export class LoanResolver {
 
   @FieldResolver(() => [LoanTransition], { description: 'DPD bucket transitions, newest first.' })
   async transitions(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<LoanTransition[]> {
-    const rows = await ctx.loaders.transitions.load(loan.base.id);
-    // The row's createdAt (when the transition was recorded) is this type's `at`.
-    return rows.map(({ createdAt, ...fields }) => Object.assign(new LoanTransition(), fields, { at: createdAt }));
+    return (await ctx.loaders.transitions.load(loan.base.id)).map(loanTransitionOf);
   }
+
+  @FieldResolver(() => LoanTransition, {
+    nullable: true,
+    description:
+      "The loan's latest bucket move (D7): the early-indicators drilldown's previous status (fromBucket), days in the current status " +
+      '(computedAsOf − transitionDate) and roll direction (direction), which upstream showed as constants. Null when no move was ' +
+      'recorded: the loan has stayed in its bucket since the gateway first computed it.',
+  })
+  async lastTransition(@Root() loan: Loan, @Ctx() ctx: AppContext): Promise<LoanTransition | null> {
+    // The same batched read as `transitions` (newest first), so asking both costs one statement.
+    const [latest] = await ctx.loaders.transitions.load(loan.base.id);
+    return latest === undefined ? null : loanTransitionOf(latest);
+  }
+}
+
+/** A transition row as the Loan's history shows it: the row's createdAt (when it was recorded) is the type's `at`. */
+function loanTransitionOf({ createdAt, ...fields }: DpdTransitionRow): LoanTransition {
+  return Object.assign(new LoanTransition(), fields, { at: createdAt });
 }
 
 /** The officer and customer row fields a query reads at a position (computed once per position). */
