@@ -21,7 +21,7 @@ it('leaves plain fields to the default resolver and keeps resolver methods', asy
       .sort();
   };
   // Loan's relations are LoanResolver methods (dpdHistory also takes an argument); every other Loan field is a getter.
-  expect(withResolver('Loan')).toEqual(['customer', 'dpdHistory', 'officer', 'repaymentSyncReports', 'repayments', 'syncReports', 'transitions']);
+  expect(withResolver('Loan')).toEqual(['customer', 'dpdHistory', 'lastTransition', 'officer', 'repaymentSyncReports', 'repayments', 'syncReports', 'transitions']);
   expect(withResolver('LoanConnection')).toEqual(['summary', 'totalCount']);
   expect(withResolver('PageInfo')).toEqual([]);
   // Every object type of the API follows the same rule: none keeps a resolver on every field.
