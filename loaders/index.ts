@@ -263,9 +263,9 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     officerPage: async (args) => {
       const rows = await fetchOfficerPage(metrics, args);
       primeAll(officerHierarchy, rows, (r) => r.officerId);
-      // A page sorted on a metric computed the metrics its officers show (over all waves) already.
+      // A page sorted on a metric over all waves computed the metrics its officers show already.
       const fields = new Set(args.portfolioFields);
-      for (const r of rows) if (r.portfolio !== undefined) pagePortfolios.set(r.officerId, { fields, row: r.portfolio });
+      if (args.wave === null) for (const r of rows) if (r.portfolio !== undefined) pagePortfolios.set(r.officerId, { fields, row: r.portfolio });
       return rows;
     },
     officerCount: (filter) => officerCounts(stableKey(filter), () => countOfficers(metrics, filter)),

@@ -76,7 +76,7 @@ export const OFFICER_SORTS = {
 } as const satisfies Record<string, SortSpec>;
 
 /**
- * Sorts on the §4.4 metrics (over all waves). The page query then computes the metrics of every officer the filter
+ * Sorts on the §4.4 metrics (over all waves, or one wave's loans). The page query then computes the metrics of every officer the filter
  * selects, in the same single statement, and returns the page's metrics with it. Values are rounded to 12 places
  * so the cursor carries them exactly.
  */
@@ -128,6 +128,8 @@ export interface OfficerPageArgs {
   filter: OfficerFilter;
   sort: OfficerSortKey;
   direction: SortDirection;
+  /** A metric sort's wave (its loans only, as `portfolio(wave:)`); null for all waves. */
+  wave: string | null;
   after: KeysetPosition | null;
   first: number;
   /**
@@ -158,10 +160,10 @@ async function fetchOfficerPageByMetric(db: Queryable, args: OfficerPageArgs & {
   const spec: SortSpec = OFFICER_METRIC_SORTS[args.sort];
   const params = new Params();
   const where = officerWhere(args.filter, params);
-  const allWaves = params.add(null);
+  const wave = params.add(args.wave);
   const keyset = args.after === null ? 'true' : afterSql(spec, args.direction, 's.officer_id', args.after, params);
   const { rows } = await db.query<OfficerHierarchyRow & OfficerPortfolioPart & { sortKey: string | null }>(
-    `WITH ${officerMetricsChain(`SELECT o.officer_id FROM officers o ${whereClause(where)}`, allWaves)}
+    `WITH ${officerMetricsChain(`SELECT o.officer_id FROM officers o ${whereClause(where)}`, wave)}
      SELECT ${HIERARCHY_COLUMNS}, ${sortKeySql(spec)} AS "sortKey", ${officerPortfolioColumns('s.', args.portfolioFields)}
        FROM scored s JOIN officers o ON o.officer_id = s.officer_id
       WHERE ${keyset}

@@ -111,7 +111,7 @@ export enum OfficerOrderField {
 }
 registerEnumType(OfficerOrderField, {
   name: 'OfficerOrderField',
-  description: 'Sort keys of officer lists; ties are broken by officer id. Metric keys (RISK_SCORE … REPAYMENT_DELAY_RATE) sort on the §4.4 metrics over all waves.',
+  description: 'Sort keys of officer lists; ties are broken by officer id. Metric keys (RISK_SCORE … REPAYMENT_DELAY_RATE) sort on the §4.4 metrics over all waves, or of one wave with OfficerOrder.wave.',
 });
 
 export enum LoanBehaviour {

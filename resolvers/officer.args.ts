@@ -1,10 +1,10 @@
 /** Officer list filters and order as GraphQL inputs, validated into the loaders' OfficerFilter. */
 import { Field, ID, InputType } from 'type-graphql';
-import type { OfficerFilter } from '../loaders/officer.metrics';
+import { isMetricSort, type OfficerFilter, type OfficerSortKey } from '../loaders/officer.metrics';
 import { VISIBLE_USER_TYPES } from '../loaders/visible-officers';
 import { EMPLOYMENT_STATUSES } from '../src/django-columns';
 import { badUserInput } from '../src/errors';
-import { OfficerOrderField, SortDirection } from './enums';
+import { OfficerOrderField, SortDirection, Wave } from './enums';
 import { parseClosedSet } from './closed-set';
 import { parseIds } from './ids';
 import { parseSearchText } from './search-text';
@@ -49,6 +49,14 @@ export class OfficerOrder {
 
   @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'ASC by default.' })
   direction: SortDirection;
+
+  @Field(() => Wave, {
+    nullable: true,
+    description:
+      'With a metric field (RISK_SCORE … REPAYMENT_DELAY_RATE): sort on the metrics of this wave\'s loans, as portfolio(wave:) shows them, so ' +
+      'a table of one wave is in the order of the figures it shows; leave out for all waves. Refused with a field that is not a metric.',
+  })
+  wave?: Wave | null;
 }
 
 /** The user types asked for; one outside VISIBLE_UT could only match nothing unless every type is included. */
@@ -74,4 +82,26 @@ export function parseOfficerFilter(argument: string, input: OfficerFilterInput |
     employmentStatuses: parseClosedSet(`${argument}.employmentStatuses`, f.employmentStatuses, EMPLOYMENT_STATUSES),
     includeAllUserTypes: f.includeAllUserTypes ?? false,
   };
+}
+
+export interface ParsedOfficerOrder {
+  sort: OfficerSortKey;
+  direction: SortDirection;
+  /** The wave whose metrics a metric sort uses; null for all waves. */
+  wave: Wave | null;
+}
+
+/** The officer order asked (by name, ascending, by default); a wave only goes with a metric field. */
+export function parseOfficerOrder(argument: string, orderBy: OfficerOrder | null | undefined): ParsedOfficerOrder {
+  const sort = orderBy?.field ?? OfficerOrderField.NAME;
+  const wave = orderBy?.wave ?? null;
+  if (wave !== null && !isMetricSort(sort)) {
+    const enumName = (values: object, value: string): string => Object.entries(values).find(([, v]) => v === value)?.[0] ?? value;
+    throw badUserInput(
+      `${argument}.wave`,
+      `left out with ${argument}.field ${enumName(OfficerOrderField, sort)} (only a metric field, RISK_SCORE … REPAYMENT_DELAY_RATE, sorts on one wave)`,
+      enumName(Wave, wave),
+    );
+  }
+  return { sort, direction: orderBy?.direction ?? SortDirection.ASC, wave };
 }

@@ -6,11 +6,11 @@ import { officerSortSpec } from '../loaders/officer.metrics';
 import { OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolioField } from '../loaders/officer-portfolio.metrics';
 import { CustomerConnection, LoanConnection, OfficerConnection, OfficerEdge, TopRiskLoan } from './connections.type';
 import { officerCustomerConnection } from './customer-list';
-import { OfficerOrderField, SortDirection, Wave } from './enums';
+import { Wave } from './enums';
 import { parseId } from './ids';
 import { LoanListArgs } from './loan.args';
 import { filteredLoanConnection, loadLoans } from './loan-list';
-import { OfficerFilterInput, OfficerOrder, parseOfficerFilter } from './officer.args';
+import { OfficerFilterInput, OfficerOrder, parseOfficerFilter, parseOfficerOrder } from './officer.args';
 import { Officer, OFFICER_HIERARCHY_FIELDS } from './officer.type';
 import { fieldsBelow, nodeFieldsBelow, prefetch, selectedFields } from './selection';
 import { boundaryCursors, CursorArgs, decodeCursor, encodeCursor, LIST_ARG_DOCS, pageInfo, pageOf, parseBoundedInt, parseFirst } from './pagination';
@@ -54,9 +54,9 @@ export class OfficerResolver {
     @Arg('orderBy', () => OfficerOrder, { nullable: true, description: LIST_ARG_DOCS.orderBy }) orderBy?: OfficerOrder | null,
   ): Promise<OfficerConnection> {
     const parsedFilter = parseOfficerFilter('filter', filter);
-    const sort = orderBy?.field ?? OfficerOrderField.NAME;
-    const direction = orderBy?.direction ?? SortDirection.ASC;
-    const order = `officer:${sort}:${direction}`;
+    const { sort, direction, wave } = parseOfficerOrder('orderBy', orderBy);
+    // A cursor of one wave's order must not continue another's.
+    const order = wave === null ? `officer:${sort}:${direction}` : `officer:${sort}:${direction}:${wave}`;
     const size = parseFirst('first', cursor.first, ctx.maxPageSize);
     const position = decodeCursor('after', cursor.after, order, officerSortSpec(sort));
     const connectionFields = selectedFields(info);
@@ -64,8 +64,9 @@ export class OfficerResolver {
     // alongside the page and the Django rows instead of after them.
     if (connectionFields.has('totalCount')) prefetch(() => ctx.loaders.officerCount(parsedFilter));
     const portfolioSelections = allWavePortfolioFields(nodeFieldsBelow(connectionFields, info), info);
-    const portfolioFields = OFFICER_PORTFOLIO_FIELDS.filter((field) => portfolioSelections.some((fields) => fields.includes(field)));
-    const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, after: position, first: size, portfolioFields });
+    // A page sorted on one wave's metrics computes that wave's, not the all-wave ones `portfolio` shows.
+    const portfolioFields = wave !== null ? [] : OFFICER_PORTFOLIO_FIELDS.filter((field) => portfolioSelections.some((fields) => fields.includes(field)));
+    const rows = await ctx.loaders.officerPage({ filter: parsedFilter, sort, direction, wave, after: position, first: size, portfolioFields });
     const page = pageOf(rows, size);
     for (const fields of portfolioSelections) {
       for (const row of page.rows) prefetch(() => ctx.loaders.officerPortfolio(null, fields).load(row.officerId));

@@ -261,9 +261,11 @@ export type OfficerOrder = {
   direction?: SortDirection;
   /** Column to sort by. */
   field: OfficerOrderField;
+  /** With a metric field (RISK_SCORE … REPAYMENT_DELAY_RATE): sort on the metrics of this wave's loans, as portfolio(wave:) shows them, so a table of one wave is in the order of the figures it shows; leave out for all waves. Refused with a field that is not a metric. */
+  wave?: Wave | null | undefined;
 };
 
-/** Sort keys of officer lists; ties are broken by officer id. Metric keys (RISK_SCORE … REPAYMENT_DELAY_RATE) sort on the §4.4 metrics over all waves. */
+/** Sort keys of officer lists; ties are broken by officer id. Metric keys (RISK_SCORE … REPAYMENT_DELAY_RATE) sort on the §4.4 metrics over all waves, or of one wave with OfficerOrder.wave. */
 export type OfficerOrderField =
   | 'AYR'
   | 'BRANCH'

@@ -204,6 +204,65 @@ describe('other lists page the same way', () => {
     expect(new Set(all.officers.nodes.map(value)).size).toBeGreaterThan(1);
   });
 
+  it("officers by one wave's metric, 2 per page, in the order of that wave's figures, each showing its all-wave ones beside", async () => {
+    // Officer 1, first by every wave's portfolio, has no wave 2 loan for this test: last by wave 2's.
+    const { rows: moved } = await api.dbs.metrics.pool.query<{ loan_id: string }>(
+      `UPDATE loans SET wave = 'Wave 1' WHERE officer_id = '1' AND wave = 'Wave 2' RETURNING loan_id`,
+    );
+    try {
+      await byOneWave();
+    } finally {
+      await api.dbs.metrics.pool.query(`UPDATE loans SET wave = 'Wave 2' WHERE loan_id = ANY($1::text[])`, [moved.map((r) => r.loan_id)]);
+    }
+  });
+
+  async function byOneWave(): Promise<void> {
+    type Node = { id: string; all: { totalPortfolio: string }; wave2: { totalPortfolio: string } };
+    const shown = 'id all: portfolio { totalPortfolio } wave2: portfolio(wave: WAVE_2) { totalPortfolio }';
+    const every = await api.data<{ officers: { nodes: Node[] } }>(`{ officers(first: 100) { nodes { ${shown} } } }`);
+    const byWave2 = [...every.officers.nodes]
+      .sort((a, b) => Number(b.wave2.totalPortfolio) - Number(a.wave2.totalPortfolio) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .map((o) => o.id);
+    const byAll = [...every.officers.nodes]
+      .sort((a, b) => Number(b.all.totalPortfolio) - Number(a.all.totalPortfolio) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .map((o) => o.id);
+    expect(byAll[0]).toBe('1');
+    expect(byWave2[byWave2.length - 1]).toBe('1');
+    const nodes: Node[] = [];
+    let after: string | null = null;
+    let firstCursor: string | null = null;
+    for (;;) {
+      const data: { officers: Page & { nodes: Node[] } } = await api.data(
+        `query ($after: String) { officers(first: 2, after: $after, orderBy: { field: TOTAL_PORTFOLIO, direction: DESC, wave: WAVE_2 }) {
+           nodes { ${shown} } edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      nodes.push(...data.officers.nodes);
+      firstCursor ??= data.officers.pageInfo.endCursor;
+      if (!data.officers.pageInfo.hasNextPage) break;
+      after = data.officers.pageInfo.endCursor;
+    }
+    expect(nodes.map((o) => o.id)).toEqual(byWave2);
+    // The page computed wave 2's figures to sort; `portfolio` without a wave still shows every wave's.
+    expect(nodes).toEqual(byWave2.map((id) => every.officers.nodes.find((o) => o.id === id)));
+    // A cursor of the wave 2 order does not continue the all-wave one.
+    const foreign = await api.run(`query ($after: String) { officers(first: 2, after: $after, orderBy: { field: TOTAL_PORTFOLIO, direction: DESC }) { nodes { id } } }`, {
+      after: firstCursor,
+    });
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+  }
+
+  it('refuses a wave with an officer order that is not a metric', async () => {
+    const result = await api.run(`{ officers(orderBy: { field: NAME, wave: WAVE_1 }) { nodes { id } } }`);
+    expect(result.errors?.map((e) => ({ message: e.message, code: e.extensions?.code, argument: e.extensions?.argument }))).toEqual([
+      {
+        message: 'orderBy.wave must be left out with orderBy.field NAME (only a metric field, RISK_SCORE … REPAYMENT_DELAY_RATE, sorts on one wave); got "WAVE_1"',
+        code: 'BAD_USER_INPUT',
+        argument: 'orderBy.wave',
+      },
+    ]);
+  });
+
   it('customers in both directions, and an officer\'s customers', async () => {
     for (const direction of ['ASC', 'DESC']) {
       const ids: string[] = [];
