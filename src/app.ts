@@ -19,7 +19,7 @@ import { buildAppSchema } from './schema';
 import { checkReadiness, probeDatabases } from './readiness';
 import { ensureDemoData } from './seed/demo';
 import { ListenError, probeListen } from './listen';
-import { startGatewayServer, type GatewayServer, type ServerOptions } from './server';
+import { startGatewayServer, type GatewayServer } from './server';
 import { runStartupChecks } from './startup-checks';
 import { createAuthenticator } from './auth';
 import { startSimulator } from './simulator';
@@ -65,14 +65,6 @@ function embeddedLost(embedded: EmbeddedPostgres | undefined, log: Logger): App[
     else log.error({ code, signal }, `${reason} unexpectedly; the gateway cannot serve without it and stops`);
     return { reason, exitCode: orderly ? 0 : 1 };
   });
-}
-
-async function startServer(options: ServerOptions): Promise<GatewayServer> {
-  try {
-    return await startGatewayServer(options);
-  } catch (error) {
-    throw error instanceof ListenError ? listenConfigError(error) : error;
-  }
 }
 
 /**
@@ -132,11 +124,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   };
 
   try {
-    try {
-      await probeListen(config.host, config.port);
-    } catch (error) {
-      throw error instanceof ListenError ? listenConfigError(error) : error;
-    }
+    await probeListen(config.host, config.port);
     begin(config.embeddedMode ? 'starting the embedded PostgreSQL' : 'opening the databases');
     const dbs = await createDatabases(config, (message) => log.trace({ component: 'postgres' }, message.trim()));
     stoppers.push({ name: 'databases', stop: () => dbs.close() });
@@ -192,7 +180,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     if (!authenticator.enabled && !config.embeddedMode) {
       log.warn('authentication is off: every caller is the anonymous reader (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
     }
-    const server = await startServer({
+    const server = await startGatewayServer({
       schema,
       contextFactory,
       authenticator,
@@ -252,6 +240,8 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     // Whatever failed once a stop was requested (a statement cancelled, a server stopping under it: a terminal's
     // Ctrl-C reaches the embedded PostgreSQL too) failed because of it.
     if (signal?.aborted) throw error instanceof StartupCancelled ? error : new StartupCancelled(step, { cause: error });
-    throw error;
+    // A refused listen, whether the early probe's or the server's own (another process took the port in between),
+    // is a HOST or PORT that does not work here.
+    throw error instanceof ListenError ? listenConfigError(error) : error;
   }
 }
