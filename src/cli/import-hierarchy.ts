@@ -13,6 +13,7 @@ import { applyHierarchy, curatedEmailsWithoutOfficer } from '../hierarchy/apply'
 import { importHierarchyCsv, validateHierarchyCsv, type RejectedLine } from '../hierarchy/import';
 import { decodeSheet, SheetEncodingError } from '../hierarchy/sheet-text';
 import { migrateMetrics } from '../migrate';
+import { exitOnInterrupt } from './interrupt';
 
 const USAGE =
   'usage: import-hierarchy [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
@@ -71,6 +72,7 @@ async function reportUnmatched(file: string, pool: pg.Pool, emails: readonly str
 
 async function main(): Promise<void> {
   const { file, check } = parseArgs(process.argv.slice(2));
+  exitOnInterrupt('hierarchy:import');
   const csvText = readSheet(file);
   const config = loadConfig(process.env);
   const dbs = await createDatabases(config, undefined, commandLineTimeouts(config));

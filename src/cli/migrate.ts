@@ -5,8 +5,10 @@
  */
 import { ConfigError, loadMetricsDatabaseUrl, redactUrl } from '../config';
 import { migrateMetrics } from '../migrate';
+import { exitOnInterrupt } from './interrupt';
 
 async function main(): Promise<number> {
+  exitOnInterrupt('db:migrate');
   let url: string | undefined;
   try {
     url = loadMetricsDatabaseUrl(process.env);

@@ -16,6 +16,7 @@ import { migrateMetrics } from '../migrate';
 import { createPool } from '../pg-pool';
 import { parseSeedArgs } from '../seed/cli-args';
 import { seedDjango } from '../seed/demo';
+import { exitOnInterrupt } from './interrupt';
 
 /** Refuses a Django database that lacks the tables the seed writes: they come from Django's own migrations. */
 async function requireDjangoTables(djangoUrl: string): Promise<void> {
@@ -31,6 +32,7 @@ async function requireDjangoTables(djangoUrl: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  exitOnInterrupt('db:seed');
   const config = loadConfig(process.env);
   const args = parseSeedArgs(process.argv.slice(2), { scale: config.demo.scale, seed: config.demo.seed, asOf: config.demo.asOf });
   const hierarchyOut = path.resolve(args.hierarchyOut ?? '.data/demo/officer-hierarchy.csv');

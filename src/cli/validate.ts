@@ -9,6 +9,7 @@ import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
 import { formatMismatch, validate, validateSettled, type Mismatch, type SettledValidation } from '../sync/validate';
 import { loadConfigOrExit } from './config-or-exit';
+import { exitOnInterrupt } from './interrupt';
 
 const USAGE = 'usage: npm run validate [-- --wait-ms <milliseconds> | --no-wait]';
 const DEFAULT_WAIT_MS = 120_000;
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${wait}\n`);
     return 2;
   }
+  exitOnInterrupt('validate');
   const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'validate' });
   const dbs = await openCliDatabases(config, log);
