@@ -9,6 +9,7 @@ import { openCliDatabases } from '../sync/cli-databases';
 import { scheduleOf, SyncWorker } from '../sync/worker';
 import { loadConfigOrExit } from './config-or-exit';
 import { exitOnInterrupt } from './interrupt';
+import { USAGE_EXIT_CODE } from './usage';
 
 const USAGE = 'usage: npm run sync [-- [--once] [--exit-if-locked]]';
 
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
   const unknown = args.filter((a) => a !== '--once' && a !== '--exit-if-locked');
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument ${unknown.join(' ')}; ${USAGE}\n`);
-    return 2;
+    return USAGE_EXIT_CODE;
   }
   const once = args.includes('--once');
   // Until the loop runs: the first cycle (a first sync of every Django row, say) is cut by exiting, its batch rolled back.

@@ -10,6 +10,7 @@ import { openCliDatabases } from '../sync/cli-databases';
 import { formatMismatch, validate, validateSettled, type Mismatch, type SettledValidation } from '../sync/validate';
 import { loadConfigOrExit } from './config-or-exit';
 import { exitOnInterrupt } from './interrupt';
+import { USAGE_EXIT_CODE } from './usage';
 
 const USAGE = 'usage: npm run validate [-- --wait-ms <milliseconds> | --no-wait]';
 const DEFAULT_WAIT_MS = 120_000;
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
   const wait = parseWait(process.argv.slice(2));
   if (typeof wait === 'string') {
     process.stderr.write(`${wait}\n`);
-    return 2;
+    return USAGE_EXIT_CODE;
   }
   exitOnInterrupt('validate');
   const config = loadConfigOrExit(process.env);
