@@ -81,7 +81,7 @@ describe('with CORS_ORIGINS', () => {
       'access-control-allow-origin': dashboardOrigin,
       'access-control-allow-methods': 'GET,POST',
       'access-control-allow-headers': 'authorization, content-type',
-      'access-control-expose-headers': 'WWW-Authenticate,Retry-After',
+      'access-control-expose-headers': 'WWW-Authenticate,Retry-After,X-Request-Id',
       'access-control-max-age': '600',
       vary: 'Origin, Access-Control-Request-Headers',
     });
@@ -99,14 +99,14 @@ describe('with CORS_ORIGINS', () => {
     expect(allowed.status).toBe(200);
     expect(corsHeaders(allowed)).toEqual({
       'access-control-allow-origin': dashboardOrigin,
-      'access-control-expose-headers': 'WWW-Authenticate,Retry-After',
+      'access-control-expose-headers': 'WWW-Authenticate,Retry-After,X-Request-Id',
       vary: 'Origin, Accept-Encoding',
     });
     expect(await allowed.json()).toEqual({ data: { apiVersion: expect.any(String) } });
 
     const stranger = await query('https://evil.example');
     // No Access-Control-Allow-Origin: the browser withholds the answer from that page.
-    expect(corsHeaders(stranger)).toEqual({ 'access-control-expose-headers': 'WWW-Authenticate,Retry-After', vary: 'Origin, Accept-Encoding' });
+    expect(corsHeaders(stranger)).toEqual({ 'access-control-expose-headers': 'WWW-Authenticate,Retry-After,X-Request-Id', vary: 'Origin, Accept-Encoding' });
   });
 
   it('lets a page on the dashboard origin query the gateway from Chromium, and read why a token was refused', async () => {
