@@ -75,11 +75,20 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * One line for a database or network failure (an error with a SQLSTATE or system code: a database down, a refused
+ * password), which the operator acts on from its message; the stack only for anything else, a fault in validate.
+ */
+function failureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return typeof (error as { code?: unknown }).code === 'string' ? error.message : (error.stack ?? error.message);
+}
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
-    else process.stderr.write(`validate failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    else process.stderr.write(`validate failed: ${failureText(error)}\n`);
     process.exit(1);
   },
 );
