@@ -31,6 +31,7 @@ import { isAllowedWebSocketOrigin } from '../cors';
 import { documentOverLimits } from '../document-limits';
 import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
+import { countLiveClientClosed } from '../observability';
 import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
 import type { RowEvent } from './pubsub';
@@ -198,6 +199,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const closeSlowConsumer = (socket: WebSocket, reason: string): void => {
     if (socket.readyState !== socket.OPEN) return;
     log.warn({ reason }, 'closing a slow WebSocket client');
+    countLiveClientClosed('slow_consumer');
     socket.close(SLOW_CONSUMER_CLOSE_CODE, reason);
   };
   const overBound = (socket: WebSocket, pendingEvents: number): boolean => {
@@ -241,6 +243,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       if (left > 0) {
         expiryTimers.set(socket, setTimeout(check, Math.min(left, MAX_TIMER_MS)).unref());
       } else if (socket.readyState === socket.OPEN) {
+        countLiveClientClosed('token_expired');
         socket.close(FORBIDDEN_CLOSE_CODE, closeReason(expiredMessage(expiresAt)));
       }
     };
