@@ -13,6 +13,7 @@ import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { launchChromium } from '../support/chromium';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { memoryLogger } from '../support/memory-logger';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 
@@ -135,6 +136,19 @@ describe('WebSocket upgrades', () => {
     const refused = { status: 403, body: `Origin ${dashboardOrigin} is not allowed: expected this server's own origin or one listed in CORS_ORIGINS` };
     expect(await upgrade(closed, dashboardOrigin)).toEqual(refused);
     expect(await upgrade(allowing, 'https://evil.example')).toEqual({ ...refused, body: refused.body.replace(dashboardOrigin, 'https://evil.example') });
+  });
+
+  it('refused from any number of origins, are logged in one line a minute, not one line each', async () => {
+    const { log, lines } = memoryLogger();
+    const app = await startTestApp(dbs, { SYNC_ENABLED: 'false' }, log);
+    try {
+      for (const origin of ['https://a.example', 'https://b.example', 'https://c.example']) expect((await upgrade(app, origin)).status).toBe(403);
+      expect(lines.filter((line) => String(line.msg).startsWith('WebSocket upgrade')).map(({ msg, origin, refusedSinceLastLine }) => ({ msg, origin, refusedSinceLastLine }))).toEqual([
+        { msg: 'WebSocket upgrade from an origin not in CORS_ORIGINS refused', origin: 'https://a.example', refusedSinceLastLine: 0 },
+      ]);
+    } finally {
+      await app.stop();
+    }
   });
 
   it('from a page on another origin open only where that origin is listed (Chromium)', async () => {
