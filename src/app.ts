@@ -19,7 +19,7 @@ import { buildAppSchema } from './schema';
 import { checkReadiness, probeDatabases } from './readiness';
 import { ensureDemoData } from './seed/demo';
 import { ListenError, probeListen } from './listen';
-import { startGatewayServer, type GatewayServer, type ServerOptions } from './server';
+import { startGatewayServer, type GatewayServer } from './server';
 import { runStartupChecks } from './startup-checks';
 import { createAuthenticator } from './auth';
 import { startSimulator } from './simulator';
@@ -67,22 +67,52 @@ function embeddedLost(embedded: EmbeddedPostgres | undefined, log: Logger): App[
   });
 }
 
-async function startServer(options: ServerOptions): Promise<GatewayServer> {
-  try {
-    return await startGatewayServer(options);
-  } catch (error) {
-    throw error instanceof ListenError ? listenConfigError(error) : error;
+/**
+ * Start-up did not finish because a stop was requested meanwhile (StartOptions.signal): what had started has been
+ * stopped, in reverse order.
+ */
+export class StartupCancelled extends Error {
+  constructor(
+    /** The step under way, or last finished, when the stop was seen. */
+    readonly step: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`start-up cancelled while ${step}`, options);
+    this.name = 'StartupCancelled';
   }
 }
 
-export async function startApp(config: Config, log: Logger): Promise<App> {
+export interface StartOptions {
+  /**
+   * Aborted by a stop requested before start-up has finished (SIGTERM during a long demo seed or migrations): the
+   * step under way is cancelled when it is one transaction (the migrations, the demo data's write: rolled back) and
+   * finishes otherwise, no further step begins, what has started stops in reverse order, and startApp rejects with
+   * StartupCancelled.
+   */
+  signal?: AbortSignal;
+  /** Told what start-up is doing as it goes: each step as it begins, then each component a failed start stops. */
+  onStep?: (step: string) => void;
+}
+
+export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
+  const { signal, onStep } = options;
+  let step = 'checking HOST and PORT';
+  onStep?.(step);
+  /** Begins the next step, unless a stop was requested during the last one. */
+  const begin = (next: string): void => {
+    if (signal?.aborted) throw new StartupCancelled(step);
+    step = next;
+    onStep?.(next);
+  };
   // Everything started is pushed here, so a failure half-way still stops what did start (in reverse order).
   const stoppers: Stopper[] = [];
   let stoppingNow: string | undefined;
+  let started = false;
   const stopAll = async (): Promise<void> => {
     while (stoppers.length > 0) {
       const next = stoppers.pop()!;
       stoppingNow = next.name;
+      if (!started) onStep?.(`stopping the ${next.name}`);
       try {
         await next.stop();
         log.debug({ component: next.name }, 'stopped');
@@ -94,18 +124,19 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   };
 
   try {
-    try {
-      await probeListen(config.host, config.port);
-    } catch (error) {
-      throw error instanceof ListenError ? listenConfigError(error) : error;
-    }
+    await probeListen(config.host, config.port);
+    begin(config.embeddedMode ? 'starting the embedded PostgreSQL' : 'opening the databases');
     const dbs = await createDatabases(config, (message) => log.trace({ component: 'postgres' }, message.trim()));
     stoppers.push({ name: 'databases', stop: () => dbs.close() });
+    begin('checking the databases');
     await runStartupChecks(dbs, config, log);
-    await migrateMetrics(dbs.metrics.url);
+    begin('migrating seedsmetrics');
+    await migrateMetrics(dbs.metrics.url, undefined, { signal });
+    begin('setting the business clock');
     await configureBusinessClock(dbs.metrics.pool, { businessTz: config.businessTz });
 
     if (dbs.embedded) {
+      begin('writing the demo data');
       const djangoWriterUrl = dbs.embedded.url(EMBEDDED_DJANGO_DB);
       await applyDjangoFixture(djangoWriterUrl);
       const demo = await ensureDemoData({
@@ -114,11 +145,13 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
         scale: config.demo.scale,
         seed: config.demo.seed,
         asOf: config.demo.asOf,
+        signal,
         log: log.child({ component: 'demo' }),
       });
       log.info({ demo }, 'demo data ready');
     }
 
+    begin('starting the server and the sync worker');
     const pubSub = createAppPubSub();
     const schema = await buildAppSchema({ pubSub });
     const contextFactory = createContextFactory({
@@ -147,7 +180,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     if (!authenticator.enabled && !config.embeddedMode) {
       log.warn('authentication is off: every caller is the anonymous reader (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
     }
-    const server = await startServer({
+    const server = await startGatewayServer({
       schema,
       contextFactory,
       authenticator,
@@ -189,6 +222,8 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       stoppers.push({ name: 'simulator', stop: () => simulator.stop() });
     }
 
+    // Past this point a stop is App.stop's: the caller sees a requested stop once it has the app.
+    started = true;
     log.info({ url: `${server.url}/graphql`, embedded: Boolean(dbs.embedded) }, 'gateway ready');
     let stopping: Promise<void> | undefined;
     return {
@@ -202,6 +237,11 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     };
   } catch (error) {
     await stopAll();
-    throw error;
+    // Whatever failed once a stop was requested (a statement cancelled, a server stopping under it: a terminal's
+    // Ctrl-C reaches the embedded PostgreSQL too) failed because of it.
+    if (signal?.aborted) throw error instanceof StartupCancelled ? error : new StartupCancelled(step, { cause: error });
+    // A refused listen, whether the early probe's or the server's own (another process took the port in between),
+    // is a HOST or PORT that does not work here.
+    throw error instanceof ListenError ? listenConfigError(error) : error;
   }
 }

@@ -7,6 +7,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { isCalendarDate } from './calendar-date';
+import { todayIn } from './seed/calendar';
 
 export class ConfigError extends Error {
   constructor(
@@ -324,6 +325,20 @@ function isoDate(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** The zone of the demo's days (src/seed/demo.ts DEMO_TIME_ZONE; that module is not one config may import). */
+const DEMO_TIME_ZONE = 'Africa/Lagos';
+
+/**
+ * DEMO_AS_OF: a day up to today. The demo's activity is dated up to its as-of day, and the sync refuses rows dated
+ * after Django's clock: a day to come had every demo row reported in sync_rejects and none of it served.
+ */
+function demoAsOf(env: Env, name: string): string | undefined {
+  const day = isoDate(env, name);
+  const today = todayIn(DEMO_TIME_ZONE);
+  if (day !== undefined && day > today) throw new ConfigError(name, `a calendar date YYYY-MM-DD no later than today (${today} in ${DEMO_TIME_ZONE})`, day);
+  return day;
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
@@ -382,7 +397,7 @@ export function loadConfig(env: Env = process.env): Config {
     demo: {
       seed: integer(env, 'DEMO_SEED', 42, 0, 2 ** 31 - 1),
       scale: decimal(env, 'DEMO_SCALE', 1, 0.001, 100),
-      asOf: isoDate(env, 'DEMO_AS_OF'),
+      asOf: demoAsOf(env, 'DEMO_AS_OF'),
       simulator: bool(env, 'SIMULATOR_ENABLED', embeddedMode),
       simulatorIntervalMs: integer(env, 'SIMULATOR_INTERVAL_MS', 3000, 100, 3_600_000),
     },

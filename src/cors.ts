@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
+import { REQUEST_ID_HEADER } from './request-id';
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -16,8 +17,9 @@ export function withCors(origins: readonly string[], next: RequestHandler): Requ
   const check = cors({
     origin: origins[0] === '*' ? '*' : [...origins],
     methods: ['GET', 'POST'],
-    // So a page can read why a request was refused (WWW-Authenticate) and when to try again (Retry-After).
-    exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
+    // So a page can read why a request was refused (WWW-Authenticate), when to try again (Retry-After), and the id
+    // an operator finds its log lines by (X-Request-Id, src/request-id.ts).
+    exposedHeaders: ['WWW-Authenticate', 'Retry-After', REQUEST_ID_HEADER],
     maxAge: 600,
   });
   return (request, response) => check(request, response, () => next(request, response));

@@ -1,16 +1,29 @@
 /** The process logger (pino, JSON lines on stdout); modules take a child logger instead of writing to the console. */
 import pino from 'pino';
 import type { LogLevel } from './config';
+import { currentRequestId } from './request-id';
 
 export type Logger = pino.Logger;
 
 /**
  * Writes to stdout unless given another destination (the tests' memory). An error's cause is logged as a nested
  * `err.cause`, with its own message, code and stack, rather than appended to the error's message: the sync's step
- * errors already name their cause ("reconciling: <cause>"), which pino's default serializer repeated.
+ * errors already name their cause ("reconciling: <cause>"), which pino's default serializer repeated. A line written
+ * while an HTTP request is served carries its `requestId` (src/request-id.ts).
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { service: 'seedsmetrics-gateway' }, serializers: { err: pino.stdSerializers.errWithCause } }, destination);
+  return pino(
+    {
+      level,
+      base: { service: 'seedsmetrics-gateway' },
+      serializers: { err: pino.stdSerializers.errWithCause },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId === undefined ? {} : { requestId };
+      },
+    },
+    destination,
+  );
 }
 
 /** A logger that drops everything (tests that do not assert on logs). */

@@ -7,7 +7,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { refuseDjangoDatabase } from './django-tables';
 import { metricsMigrationsDir } from './paths';
-import { DEFAULT_CONNECT_TIMEOUT_MS, KEEPALIVE_INITIAL_DELAY_MS } from './pg-pool';
+import { cancelStatementOnAbort, DEFAULT_CONNECT_TIMEOUT_MS, KEEPALIVE_INITIAL_DELAY_MS } from './pg-pool';
 
 /** Arbitrary but fixed: the advisory-lock key that serialises migrations. */
 const MIGRATION_LOCK_KEY = 7_301_001;
@@ -19,8 +19,12 @@ export interface MigrationOutcome {
   total: number;
 }
 
-/** `migrationsFolder` other than the repository's only for tests that upgrade from an earlier schema. */
-export async function migrateMetrics(metricsUrl: string, migrationsFolder: string = metricsMigrationsDir): Promise<MigrationOutcome> {
+/**
+ * `migrationsFolder` other than the repository's only for tests that upgrade from an earlier schema. `signal`
+ * (start-up's, aborted by a stop requested meanwhile) cancels the migrations, or the wait for another instance's:
+ * drizzle applies them in one transaction, which rolls back.
+ */
+export async function migrateMetrics(metricsUrl: string, migrationsFolder: string = metricsMigrationsDir, options: { signal?: AbortSignal } = {}): Promise<MigrationOutcome> {
   // No statement bound: a migration may rewrite a large table, and waits for another instance's migrations.
   const client = new pg.Client({
     connectionString: metricsUrl,
@@ -31,6 +35,7 @@ export async function migrateMetrics(metricsUrl: string, migrationsFolder: strin
   });
   client.on('error', () => undefined);
   await client.connect();
+  const unwatch = cancelStatementOnAbort(client, metricsUrl, options.signal);
   try {
     // Every caller (start-up, db:migrate, the hierarchy import): a swapped URL must not get the gateway's tables
     // written into Django's database.
@@ -42,6 +47,7 @@ export async function migrateMetrics(metricsUrl: string, migrationsFolder: strin
     const total = await appliedMigrations(client);
     return { applied: total - before, total };
   } finally {
+    unwatch();
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await client.end();
   }

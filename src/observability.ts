@@ -46,6 +46,24 @@ export function countGraphqlError(code: string): void {
   graphqlErrors.inc({ code });
 }
 
+/** Why the gateway closed a live-feed client: each keeps the feeds of the others flowing and memory bounded. */
+export type LiveClientCloseReason = 'slow_consumer' | 'unresponsive' | 'token_expired';
+
+const liveClientsClosed = new client.Counter({
+  name: 'gateway_live_clients_closed_total',
+  help:
+    'WebSocket clients the gateway closed, by reason: slow_consumer (4008: read slower than events came), unresponsive (no pong within the keepalive), token_expired (4403); a rise of the first two is clients losing their live feeds',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+// Every reason from 0, so a rate() or an increase() alert has a series before the first close.
+for (const reason of ['slow_consumer', 'unresponsive', 'token_expired'] as const) liveClientsClosed.inc({ reason }, 0);
+
+/** Counts one live-feed client the gateway closed. */
+export function countLiveClientClosed(reason: LiveClientCloseReason): void {
+  liveClientsClosed.inc({ reason });
+}
+
 /** Pool sizes as pg.Pool reports them. */
 export interface PoolCounts {
   totalCount: number;

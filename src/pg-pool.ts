@@ -150,6 +150,32 @@ export async function cancelStatementOf(client: pg.ClientBase, pool: Pick<pg.Poo
   if (typeof pid === 'number') await pool.query('SELECT pg_cancel_backend($1)', [pid]);
 }
 
+/**
+ * While `signal` is not aborted, watches it: once aborted, cancels the statement `client` runs with
+ * pg_cancel_backend, sent on a short-lived connection of its own to `url` (the client's is busy). For work done in
+ * one transaction that a stop may cut short (start-up's migrations, the demo data's write): the statement fails
+ * with SQLSTATE 57014 and the transaction rolls back. A cancel that lands between two statements finds nothing to
+ * cancel: callers check the signal at their own boundaries too. Returns the function that stops watching.
+ */
+export function cancelStatementOnAbort(client: pg.ClientBase, url: string, signal: AbortSignal | undefined): () => void {
+  if (signal === undefined) return () => undefined;
+  const cancel = (): void => {
+    const canceller = new pg.Client({ connectionString: url, application_name: 'seedsmetrics-gateway/cancel', connectionTimeoutMillis: DEFAULT_CONNECT_TIMEOUT_MS });
+    canceller.on('error', () => undefined);
+    void canceller
+      .connect()
+      .then(() => cancelStatementOf(client, canceller))
+      .catch(() => undefined) // the database went away: so did the statement
+      .finally(() => canceller.end().catch(() => undefined));
+  };
+  if (signal.aborted) {
+    cancel();
+    return () => undefined;
+  }
+  signal.addEventListener('abort', cancel, { once: true });
+  return () => signal.removeEventListener('abort', cancel);
+}
+
 /** Longest wait for a destroyed connection's socket to close (a black-holed peer never answers the goodbye). */
 const DESTROY_WAIT_MS = 2_000;
 

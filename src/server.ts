@@ -32,6 +32,7 @@ import { playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
 import { failedRoute, unknownRoute } from './http-fallback';
 import { httpMetrics, timeRequest } from './observability';
+import { withRequestId } from './request-id';
 import { COMPRESSION_MIN_BYTES } from './response-compression';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -161,7 +162,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
       app(request, response);
     }
   };
-  httpServer.on('request', withCors(options.corsOrigins ?? [], route));
+  httpServer.on('request', withRequestId(withCors(options.corsOrigins ?? [], route)));
 
   app.use(httpMetrics(GRAPHQL_PATH));
   app.get('/health/live', (_req, res) => {

@@ -2,7 +2,7 @@
  * `node -r @swc-node/register src/cli/import-hierarchy.ts [--check] FILE`: imports the curated officer hierarchy
  * sheet (CSV) into seedsmetrics `officer_hierarchy` (METRICS_DATABASE_URL, else the embedded database) and applies
  * it to existing officers and their loans. Prints one line per rejected row and names the sheet's e-mails no officer
- * has; exits 1 when the file cannot be read, is not UTF-8, or nothing could be imported. `--check` reports the same
+ * has; exits 2 for arguments it does not take, 1 when the file cannot be read, is not UTF-8, or nothing could be imported. `--check` reports the same
  * and writes nothing, exiting 1 when any line would be rejected: a sheet can be tried before it is imported.
  */
 import fs from 'node:fs';
@@ -13,6 +13,8 @@ import { applyHierarchy, curatedEmailsWithoutOfficer } from '../hierarchy/apply'
 import { importHierarchyCsv, validateHierarchyCsv, type RejectedLine } from '../hierarchy/import';
 import { decodeSheet, SheetEncodingError } from '../hierarchy/sheet-text';
 import { migrateMetrics } from '../migrate';
+import { exitOnInterrupt } from './interrupt';
+import { UsageError, USAGE_EXIT_CODE } from './usage';
 
 const USAGE =
   'usage: import-hierarchy [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
@@ -25,7 +27,7 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
 function parseArgs(args: readonly string[]): { file: string; check: boolean } {
   const check = args[0] === '--check';
   const rest = check ? args.slice(1) : args;
-  if (rest.length !== 1 || rest[0]!.startsWith('--')) throw new Error(`${USAGE}; got ${args.length === 0 ? 'no arguments' : args.map((a) => JSON.stringify(a)).join(' ')}`);
+  if (rest.length !== 1 || rest[0]!.startsWith('--')) throw new UsageError(`${USAGE}; got ${args.length === 0 ? 'no arguments' : args.map((a) => JSON.stringify(a)).join(' ')}`);
   return { file: rest[0]!, check };
 }
 
@@ -71,6 +73,7 @@ async function reportUnmatched(file: string, pool: pg.Pool, emails: readonly str
 
 async function main(): Promise<void> {
   const { file, check } = parseArgs(process.argv.slice(2));
+  exitOnInterrupt('hierarchy:import');
   const csvText = readSheet(file);
   const config = loadConfig(process.env);
   const dbs = await createDatabases(config, undefined, commandLineTimeouts(config));
@@ -102,5 +105,5 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
   console.error(`import-hierarchy failed: ${message}`);
-  process.exit(1);
+  process.exit(error instanceof UsageError ? USAGE_EXIT_CODE : 1);
 });

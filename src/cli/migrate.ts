@@ -5,8 +5,19 @@
  */
 import { ConfigError, loadMetricsDatabaseUrl, redactUrl } from '../config';
 import { migrateMetrics } from '../migrate';
+import { exitOnInterrupt } from './interrupt';
+import { USAGE_EXIT_CODE } from './usage';
+
+const USAGE = 'usage: npm run db:migrate (no arguments; METRICS_DATABASE_URL names the database)';
 
 async function main(): Promise<number> {
+  // Refused rather than ignored: `--help` or `--dry-run` must not migrate a production database.
+  const args = process.argv.slice(2);
+  if (args.length > 0) {
+    process.stderr.write(`unknown argument ${args.join(' ')}; ${USAGE}\n`);
+    return USAGE_EXIT_CODE;
+  }
+  exitOnInterrupt('db:migrate');
   let url: string | undefined;
   try {
     url = loadMetricsDatabaseUrl(process.env);

@@ -14,8 +14,10 @@ import { djangoTablesProblem } from '../django-tables';
 import { importHierarchyCsv } from '../hierarchy/import';
 import { migrateMetrics } from '../migrate';
 import { createPool } from '../pg-pool';
-import { parseSeedArgs } from '../seed/cli-args';
+import { parseSeedArgs, type SeedCliArgs } from '../seed/cli-args';
 import { seedDjango } from '../seed/demo';
+import { exitOnInterrupt } from './interrupt';
+import { UsageError, USAGE_EXIT_CODE } from './usage';
 
 /** Refuses a Django database that lacks the tables the seed writes: they come from Django's own migrations. */
 async function requireDjangoTables(djangoUrl: string): Promise<void> {
@@ -31,8 +33,14 @@ async function requireDjangoTables(djangoUrl: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  exitOnInterrupt('db:seed');
   const config = loadConfig(process.env);
-  const args = parseSeedArgs(process.argv.slice(2), { scale: config.demo.scale, seed: config.demo.seed, asOf: config.demo.asOf });
+  let args: SeedCliArgs;
+  try {
+    args = parseSeedArgs(process.argv.slice(2), { scale: config.demo.scale, seed: config.demo.seed, asOf: config.demo.asOf });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const hierarchyOut = path.resolve(args.hierarchyOut ?? '.data/demo/officer-hierarchy.csv');
   let djangoUrl = args.djangoUrl ?? config.djangoDatabaseUrl;
   let metricsUrl = args.djangoUrl === undefined ? config.metricsDatabaseUrl : undefined;
@@ -80,5 +88,5 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
   console.error(`db:seed failed: ${message}`);
-  process.exit(1);
+  process.exit(error instanceof UsageError ? USAGE_EXIT_CODE : 1);
 });

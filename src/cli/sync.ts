@@ -8,6 +8,8 @@ import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
 import { scheduleOf, SyncWorker } from '../sync/worker';
 import { loadConfigOrExit } from './config-or-exit';
+import { exitOnInterrupt } from './interrupt';
+import { USAGE_EXIT_CODE } from './usage';
 
 const USAGE = 'usage: npm run sync [-- [--once] [--exit-if-locked]]';
 
@@ -16,9 +18,11 @@ async function main(): Promise<number> {
   const unknown = args.filter((a) => a !== '--once' && a !== '--exit-if-locked');
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument ${unknown.join(' ')}; ${USAGE}\n`);
-    return 2;
+    return USAGE_EXIT_CODE;
   }
   const once = args.includes('--once');
+  // Until the loop runs: the first cycle (a first sync of every Django row, say) is cut by exiting, its batch rolled back.
+  const removeInterruptExit = exitOnInterrupt('sync');
   const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'sync' });
   const dbs = await openCliDatabases(config, log);
@@ -35,6 +39,8 @@ async function main(): Promise<number> {
     const report = await worker.runOnce();
     log.info({ rowsRead: report.rowsRead, rowsWritten: report.rowsWritten, loansRecomputed: report.loansRecomputed, rejects: report.rejects, durationMs: Math.round(report.durationMs) }, 'sync cycle done');
     if (once) return 0;
+    // The loop is stopped in order (worker.stop() below cancels a cycle under way), with exit code 0.
+    removeInterruptExit();
     worker.start();
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

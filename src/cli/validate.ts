@@ -9,6 +9,8 @@ import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
 import { formatMismatch, validate, validateSettled, type Mismatch, type SettledValidation } from '../sync/validate';
 import { loadConfigOrExit } from './config-or-exit';
+import { exitOnInterrupt } from './interrupt';
+import { USAGE_EXIT_CODE } from './usage';
 
 const USAGE = 'usage: npm run validate [-- --wait-ms <milliseconds> | --no-wait]';
 const DEFAULT_WAIT_MS = 120_000;
@@ -53,8 +55,9 @@ async function main(): Promise<number> {
   const wait = parseWait(process.argv.slice(2));
   if (typeof wait === 'string') {
     process.stderr.write(`${wait}\n`);
-    return 2;
+    return USAGE_EXIT_CODE;
   }
+  exitOnInterrupt('validate');
   const config = loadConfigOrExit(process.env);
   const log = createLogger(config.logLevel).child({ component: 'validate' });
   const dbs = await openCliDatabases(config, log);
@@ -72,11 +75,20 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * One line for a database or network failure (an error with a SQLSTATE or system code: a database down, a refused
+ * password), which the operator acts on from its message; the stack only for anything else, a fault in validate.
+ */
+function failureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return typeof (error as { code?: unknown }).code === 'string' ? error.message : (error.stack ?? error.message);
+}
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`Configuration error: ${error.message}\n`);
-    else process.stderr.write(`validate failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    else process.stderr.write(`validate failed: ${failureText(error)}\n`);
     process.exit(1);
   },
 );

@@ -31,6 +31,8 @@ import { isAllowedWebSocketOrigin } from '../cors';
 import { documentOverLimits } from '../document-limits';
 import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
+import { countLiveClientClosed } from '../observability';
+import { RepeatedFailures } from '../repeated-failures';
 import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
 import type { RowEvent } from './pubsub';
@@ -198,6 +200,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const closeSlowConsumer = (socket: WebSocket, reason: string): void => {
     if (socket.readyState !== socket.OPEN) return;
     log.warn({ reason }, 'closing a slow WebSocket client');
+    countLiveClientClosed('slow_consumer');
     socket.close(SLOW_CONSUMER_CLOSE_CODE, reason);
   };
   const overBound = (socket: WebSocket, pendingEvents: number): boolean => {
@@ -241,6 +244,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       if (left > 0) {
         expiryTimers.set(socket, setTimeout(check, Math.min(left, MAX_TIMER_MS)).unref());
       } else if (socket.readyState === socket.OPEN) {
+        countLiveClientClosed('token_expired');
         socket.close(FORBIDDEN_CLOSE_CODE, closeReason(expiredMessage(expiresAt)));
       }
     };
@@ -248,6 +252,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   };
 
   const corsOrigins = options.corsOrigins ?? [];
+  // Any page a visitor opens can send upgrades from its origin, as often as it likes: one line a minute says it
+  // (the latest origin, and how many were refused since the last line), not one per attempt.
+  const refusedOrigins = new RepeatedFailures();
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: options.path,
@@ -255,7 +262,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
     verifyClient: ({ req }, accept) => {
       const origin = req.headers.origin;
       if (isAllowedWebSocketOrigin(corsOrigins, origin, req.headers.host)) return accept(true);
-      log.warn({ origin, host: req.headers.host }, 'WebSocket upgrade from an origin not in CORS_ORIGINS refused');
+      const line = refusedOrigins.failed('origin refused');
+      if (line) log.warn({ origin, host: req.headers.host, refusedSinceLastLine: line.failuresSinceLastLine }, 'WebSocket upgrade from an origin not in CORS_ORIGINS refused');
       accept(false, 403, `Origin ${origin} is not allowed: expected this server's own origin or one listed in CORS_ORIGINS`);
     },
   });

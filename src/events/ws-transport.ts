@@ -20,6 +20,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { describeValue } from '../errors';
 import { isAbsent, isJsonObject } from '../json-shapes';
 import type { Logger } from '../logger';
+import { countLiveClientClosed } from '../observability';
 
 /** What graphql-ws callbacks find in `ctx.extra`. */
 export interface SocketExtra {
@@ -128,7 +129,10 @@ export function bindGraphqlWs(serverOptions: ServerOptions<Record<string, unknow
       keepAliveMs > 0
         ? setInterval(() => {
             if (socket.readyState !== socket.OPEN) return;
-            pongTimer = setTimeout(() => socket.terminate(), keepAliveMs);
+            pongTimer = setTimeout(() => {
+              countLiveClientClosed('unresponsive');
+              socket.terminate();
+            }, keepAliveMs);
             socket.once('pong', () => clearTimeout(pongTimer));
             socket.ping();
           }, keepAliveMs)

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { importHierarchyCsv, type HierarchyImportResult } from '../hierarchy/import';
 import { todayIn } from './calendar';
 import { generateDemoData, type DemoDataset, type DemoManifest } from './generate';
+import { cancelStatementOnAbort } from '../pg-pool';
 import { writeDemoData, type WriteResult } from './write';
 
 /** Zone of the default as-of day. */
@@ -19,6 +20,19 @@ export interface SeedDjangoOptions {
   seed: number;
   /** YYYY-MM-DD; default today in Africa/Lagos (then, as for any as-of day that is today, nothing is dated after the moment of seeding). */
   asOf?: string;
+  /**
+   * Aborted by a stop requested meanwhile (start-up's): the write, one transaction, is cancelled and rolls back, or
+   * is not begun (DemoSeedCancelled), so the next start finds Django empty and seeds again.
+   */
+  signal?: AbortSignal;
+}
+
+/** The demo data was not written: a stop was requested before or while it was (SeedDjangoOptions.signal). */
+export class DemoSeedCancelled extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('the demo data was not written: a stop was requested', options);
+    this.name = 'DemoSeedCancelled';
+  }
 }
 
 export interface SeedDjangoResult {
@@ -36,13 +50,20 @@ export async function seedDjango(options: SeedDjangoOptions): Promise<SeedDjango
   // Today's data ends now: rows dated later than Django's clock would look like a wrong clock to the sync.
   const dataset = generateDemoData({ scale: options.scale, seed: options.seed, asOf, ...(asOf === today ? { now } : {}) });
   const generateMs = Math.round(performance.now() - started);
+  // Generating runs on the CPU without a pause, so a stop requested meanwhile is seen here, before anything is written.
+  if (options.signal?.aborted) throw new DemoSeedCancelled();
   const client = new pg.Client({ connectionString: options.djangoWriterUrl, application_name: 'seedsmetrics-gateway/demo-seed' });
   client.on('error', () => undefined);
   await client.connect();
+  const unwatch = cancelStatementOnAbort(client, options.djangoWriterUrl, options.signal);
   try {
     const write = await writeDemoData(client, dataset);
     return { dataset, write, generateMs };
+  } catch (error) {
+    // Whatever the cancel cut (a COPY, the wait for the tables' lock, an index build), the transaction rolled back.
+    throw options.signal?.aborted ? new DemoSeedCancelled({ cause: error }) : error;
   } finally {
+    unwatch();
     await client.end();
   }
 }
@@ -84,6 +105,7 @@ export async function ensureDemoData(options: EnsureDemoDataOptions): Promise<En
   }
   log.info({ scale: options.scale, seed: options.seed, asOf: options.asOf ?? 'today' }, 'seeding demo data');
   const { dataset, write, generateMs } = await seedDjango(options);
+  // Not cancelled once the write has committed: a Django with users is never seeded again, so the sheet goes in now.
   const hierarchy: HierarchyImportResult = await importHierarchyCsv(options.metricsPool, dataset.hierarchyCsv);
   if (hierarchy.rejected.length > 0) log.warn({ rejected: hierarchy.rejected.slice(0, 5) }, 'some hierarchy lines were rejected');
   return {

@@ -7,6 +7,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { App } from '../../src/app';
+import { registry } from '../../src/observability';
 import { startTestApp } from '../support/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 
@@ -128,11 +129,15 @@ describe('over graphql-ws', () => {
     const expiresAt = Math.floor(Date.now() / 1000) + 10;
     const reason = `The bearer token must be unexpired; it expired at ${new Date(expiresAt * 1000).toISOString()}`;
     const bearer = `Bearer ${await token({ sub: 'short-lived', exp: expiresAt })}`;
+    const expiredClosed = async (): Promise<number> =>
+      (await registry.getSingleMetric('gateway_live_clients_closed_total')!.get()).values.find((v) => v.labels.reason === 'token_expired')!.value;
+    const before = await expiredClosed();
     const client = createClient({ url: url(), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: bearer } });
     try {
       const end = closed(client);
       expect(await firstResult(client, VIEWER_QUERY)).toEqual({ data: { viewer: { id: 'short-lived', roles: ['reader'] } } });
       expect(await withDeadline(end, expiresAt * 1000 + 20_000, 'close at expiry')).toMatchObject({ code: 4403, reason });
+      expect(await expiredClosed()).toBe(before + 1); // closed at expiry, counted; a refused handshake is not a close of ours
     } finally {
       await client.dispose();
     }

@@ -13,6 +13,7 @@ import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { launchChromium } from '../support/chromium';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { memoryLogger } from '../support/memory-logger';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 
@@ -81,7 +82,7 @@ describe('with CORS_ORIGINS', () => {
       'access-control-allow-origin': dashboardOrigin,
       'access-control-allow-methods': 'GET,POST',
       'access-control-allow-headers': 'authorization, content-type',
-      'access-control-expose-headers': 'WWW-Authenticate,Retry-After',
+      'access-control-expose-headers': 'WWW-Authenticate,Retry-After,X-Request-Id',
       'access-control-max-age': '600',
       vary: 'Origin, Access-Control-Request-Headers',
     });
@@ -99,14 +100,14 @@ describe('with CORS_ORIGINS', () => {
     expect(allowed.status).toBe(200);
     expect(corsHeaders(allowed)).toEqual({
       'access-control-allow-origin': dashboardOrigin,
-      'access-control-expose-headers': 'WWW-Authenticate,Retry-After',
+      'access-control-expose-headers': 'WWW-Authenticate,Retry-After,X-Request-Id',
       vary: 'Origin, Accept-Encoding',
     });
     expect(await allowed.json()).toEqual({ data: { apiVersion: expect.any(String) } });
 
     const stranger = await query('https://evil.example');
     // No Access-Control-Allow-Origin: the browser withholds the answer from that page.
-    expect(corsHeaders(stranger)).toEqual({ 'access-control-expose-headers': 'WWW-Authenticate,Retry-After', vary: 'Origin, Accept-Encoding' });
+    expect(corsHeaders(stranger)).toEqual({ 'access-control-expose-headers': 'WWW-Authenticate,Retry-After,X-Request-Id', vary: 'Origin, Accept-Encoding' });
   });
 
   it('lets a page on the dashboard origin query the gateway from Chromium, and read why a token was refused', async () => {
@@ -135,6 +136,19 @@ describe('WebSocket upgrades', () => {
     const refused = { status: 403, body: `Origin ${dashboardOrigin} is not allowed: expected this server's own origin or one listed in CORS_ORIGINS` };
     expect(await upgrade(closed, dashboardOrigin)).toEqual(refused);
     expect(await upgrade(allowing, 'https://evil.example')).toEqual({ ...refused, body: refused.body.replace(dashboardOrigin, 'https://evil.example') });
+  });
+
+  it('refused from any number of origins, are logged in one line a minute, not one line each', async () => {
+    const { log, lines } = memoryLogger();
+    const app = await startTestApp(dbs, { SYNC_ENABLED: 'false' }, log);
+    try {
+      for (const origin of ['https://a.example', 'https://b.example', 'https://c.example']) expect((await upgrade(app, origin)).status).toBe(403);
+      expect(lines.filter((line) => String(line.msg).startsWith('WebSocket upgrade')).map(({ msg, origin, refusedSinceLastLine }) => ({ msg, origin, refusedSinceLastLine }))).toEqual([
+        { msg: 'WebSocket upgrade from an origin not in CORS_ORIGINS refused', origin: 'https://a.example', refusedSinceLastLine: 0 },
+      ]);
+    } finally {
+      await app.stop();
+    }
   });
 
   it('from a page on another origin open only where that origin is listed (Chromium)', async () => {

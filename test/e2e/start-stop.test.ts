@@ -70,7 +70,11 @@ describe('npm start on an embedded PostgreSQL', () => {
   it('becomes ready with demo data in both databases, then stops cleanly on SIGTERM', async () => {
     dataDir = scratchDataDir('gateway-start-').dataDir;
     const [port, pgPort] = [await freePort(), await freePort()];
-    child = spawn(process.execPath, [builtEntry], {
+    // As `npm start` runs it: npm hands the script to sh and forwards a SIGTERM to that shell, so the shell must have
+    // become the gateway (exec). Before, sh died of the signal and the gateway ran on, orphaned, never stopping.
+    const script = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(script.startsWith('npm run build && ')).toBe(true);
+    child = spawn('sh', ['-c', script.slice('npm run build && '.length).replace('dist/src/index.js', builtEntry)], {
       cwd: repoRoot,
       // The simulator on (as embeddedGatewayEnv sets it): live writes and events must not disturb the ordered stop.
       env: embeddedGatewayEnv({ port, pgPort, dataDir }),

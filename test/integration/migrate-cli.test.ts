@@ -54,6 +54,22 @@ it('exits 1 saying what it needs when no database URL is set', async () => {
   });
 }, 300_000);
 
+it('refuses any argument with the usage exit code 2, migrating nothing (`--help` must not migrate)', async () => {
+  const fresh = await createEmptyDatabase('migrate_cli_args');
+  try {
+    for (const args of [['--help'], ['--dry-run'], ['up']]) {
+      expect(await runCli('src/cli/migrate.ts', args, { DJANGO_DATABASE_URL: '', METRICS_DATABASE_URL: fresh.url })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `unknown argument ${args[0]}; usage: npm run db:migrate (no arguments; METRICS_DATABASE_URL names the database)\n`,
+      });
+    }
+    expect(await fresh.tableCount()).toBe(0);
+  } finally {
+    await fresh.drop();
+  }
+}, 300_000);
+
 it('exits 1 naming the database when it cannot migrate it', async () => {
   const missing = withDatabase(process.env.TEST_PG_ADMIN_URL!, `${name}_absent`);
   const result = await runCli('src/cli/migrate.ts', [], { DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: missing });

@@ -3,6 +3,7 @@
  * before anything is written (no migration lands in Django); a Django that does not answer is started without,
  * and /health/ready reports a Django database that lacks the gateway's tables.
  */
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
@@ -12,6 +13,7 @@ import { silentLogger } from '../../src/logger';
 import { openCliDatabases } from '../../src/sync/cli-databases';
 import { startTestApp } from '../support/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { freePort } from '../support/free-port';
 import { requireEnv, withDatabase } from '../support/test-env';
 
 let pair: TestDatabases;
@@ -163,6 +165,31 @@ describe('start-up refuses, before writing anything,', () => {
     const config = { ...configFor({ django: pair.djangoUrl, metrics }), businessTz: 'africa/lagos' };
     expect((await startupError(config)).message).toBe('BUSINESS_TZ must be an IANA time zone PostgreSQL knows, such as Africa/Lagos; got "africa/lagos"');
     expect(await contents(metrics)).toEqual([]);
+  });
+});
+
+describe('a PORT another process takes after the early probe', () => {
+  it("is refused by the server's own listen in the same words as the probe's, and what had started is stopped", async () => {
+    const port = await freePort();
+    const taker = net.createServer();
+    let stopping: string[] = [];
+    // Taken while the migrations run: after the probe found the port free, before the server listens on it.
+    const onStep = (step: string): void => {
+      if (step === 'migrating seedsmetrics') taker.listen(port, '127.0.0.1');
+      if (step.startsWith('stopping')) stopping.push(step);
+    };
+    try {
+      const error = await startApp(configFor({ django: pair.djangoUrl, metrics: pair.metricsUrl }, { PORT: String(port) }), silentLogger(), { onStep }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe(`PORT must be a port no other process listens on; got "${port}" (listen EADDRINUSE: address already in use 127.0.0.1:${port})`);
+      expect(stopping).toEqual(['stopping the event bridge', 'stopping the databases']);
+    } finally {
+      stopping = [];
+      await new Promise((resolve) => taker.close(resolve));
+    }
   });
 });
 

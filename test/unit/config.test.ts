@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { todayIn } from '../../src/seed/calendar';
 
 const urls = {
   DJANGO_DATABASE_URL: 'postgres://reader:secret@db.internal:5432/savings',
@@ -134,6 +135,12 @@ describe('loadConfig', () => {
     const error = errorOf(env as Record<string, string>);
     expect(error.message).toBe(message);
     expect(error.message).not.toContain('\n');
+  });
+
+  it("refuses a DEMO_AS_OF after today, whose demo rows the sync would all refuse as dated after Django's clock", () => {
+    const today = todayIn('Africa/Lagos');
+    expect(errorOf({ DEMO_AS_OF: '2999-01-01' }).message).toBe(`DEMO_AS_OF must be a calendar date YYYY-MM-DD no later than today (${today} in Africa/Lagos); got "2999-01-01"`);
+    expect(loadConfig({ DEMO_AS_OF: today }).demo.asOf).toBe(today);
   });
 
   it('reads HOST, DEMO_SCALE and DEMO_AS_OF in the forms people write, and BUSINESS_TZ in the spelling PostgreSQL knows', () => {

@@ -5,6 +5,7 @@
  */
 import { TOPICS } from '../../../src/events/pubsub';
 import { SLOW_CONSUMER_CLOSE_CODE } from '../../../src/events/ws-server';
+import { registry } from '../../../src/observability';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
 import { insertTransitions, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from './harness';
 import { RawClient } from './raw-client';
@@ -30,6 +31,12 @@ const FAT_SUBSCRIPTION = `subscription { dpdTransitioned { id ${Array.from({ len
 jest.setTimeout(180_000);
 const PATIENCE_MS = 60_000;
 
+/** gateway_live_clients_closed_total by reason, as /metrics shows it. */
+async function clientsClosed(): Promise<Record<string, number>> {
+  const { values } = await registry.getSingleMetric('gateway_live_clients_closed_total')!.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.reason), v.value]));
+}
+
 async function overwhelm(live: LiveInstance): Promise<RawClient> {
   const client = await RawClient.connect(live.url);
   client.subscribe('fat', FAT_SUBSCRIPTION);
@@ -52,15 +59,20 @@ async function overwhelm(live: LiveInstance): Promise<RawClient> {
 test('unsent bytes over maxBufferedBytes close the client with the slow-consumer code', async () => {
   const live = await startLiveInstance(dbs, { maxBufferedBytes: 1024, maxPendingEvents: 1_000_000, keepAliveMs: 0 });
   instances.push(live);
+  const before = await clientsClosed();
   const client = await overwhelm(live);
   expect(client.closed!.code).toBe(SLOW_CONSUMER_CLOSE_CODE);
   expect(client.closed!.reason).toMatch(/^Slow consumer: \d+ unsent bytes exceed 1024$/);
   expect(live.log.entries.filter((e) => e.message === 'closing a slow WebSocket client')).toHaveLength(1);
+  // Visible to an operator without reading logs: clients are losing their live feeds.
+  expect(await clientsClosed()).toEqual({ ...before, slow_consumer: before.slow_consumer! + 1 });
 });
 
 test('events pending over maxPendingEvents close the client with the slow-consumer code', async () => {
   const live = await startLiveInstance(dbs, { maxBufferedBytes: 1_000_000_000, maxPendingEvents: 20, keepAliveMs: 0 });
   instances.push(live);
+  const before = await clientsClosed();
   const client = await overwhelm(live);
   expect(client.closed).toEqual({ code: SLOW_CONSUMER_CLOSE_CODE, reason: 'Slow consumer: 21 pending events exceed 20' });
+  expect(await clientsClosed()).toEqual({ ...before, slow_consumer: before.slow_consumer! + 1 });
 });

@@ -33,10 +33,16 @@ afterAll(async () => {
 
 jest.setTimeout(180_000);
 
+async function unresponsiveClosed(): Promise<number> {
+  const { values } = await registry.getSingleMetric('gateway_live_clients_closed_total')!.get();
+  return values.find((v) => v.labels.reason === 'unresponsive')!.value;
+}
+
 test('the keepalive terminates a client that stops answering pings, and leaves one that answers', async () => {
   // A pong must arrive within the keepalive; 500 ms leaves room for this process's event loop to stall (GC, the
   // other suites' work) without terminating the answering client, whose pong is read after the timer fires.
   live = await startLiveInstance(dbs, { keepAliveMs: 500 });
+  const unresponsiveBefore = await unresponsiveClosed();
   const answering = await RawClient.connect(live.url);
   const silent = await RawClient.open(live.url, ['graphql-transport-ws'], { autoPong: false });
   silent.send({ type: 'connection_init' });
@@ -44,6 +50,7 @@ test('the keepalive terminates a client that stops answering pings, and leaves o
   // Terminated, not closed: a client that does not answer pings would not answer a close frame either.
   expect(await silent.closedWith()).toEqual({ code: 1006, reason: '' });
   expect(silent.pings).toBeGreaterThan(0);
+  expect(await unresponsiveClosed()).toBe(unresponsiveBefore + 1); // gateway_live_clients_closed_total{reason="unresponsive"}
   await waitUntil(() => answering.closed !== undefined || answering.pings >= silent.pings + 3, 'three more pings to the answering client');
   expect(answering.closed).toBeUndefined();
   await answering.close();

@@ -1,7 +1,8 @@
 import { silentLogger } from '../../../src/logger';
 import { todayIn } from '../../../src/seed/calendar';
 import { djangoChecksum } from '../../../src/seed/checksum';
-import { ensureDemoData } from '../../../src/seed/demo';
+import pg from 'pg';
+import { DemoSeedCancelled, ensureDemoData } from '../../../src/seed/demo';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
 
 let dbs: TestDatabases;
@@ -48,6 +49,52 @@ describe('ensureDemoData', () => {
       const { rows } = await fresh.django.pool.query(`SELECT col, latest FROM (VALUES ${latest.join(', ')}) v(col, latest) WHERE latest > statement_timestamp()`);
       expect(rows).toEqual([]);
     } finally {
+      await fresh.drop();
+    }
+  });
+  it('a stop requested during the write cancels it: nothing is written, and the next start seeds the whole demo', async () => {
+    const fresh = await createTestDatabases();
+    // Another session holds a table the write locks first, so the stop finds the write under way, whatever the machine's speed.
+    const locker = new pg.Client({ connectionString: fresh.djangoUrl });
+    locker.on('error', () => undefined);
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE loans_holiday IN ACCESS EXCLUSIVE MODE');
+      const stop = new AbortController();
+      const options = { djangoWriterUrl: fresh.djangoUrl, metricsPool: fresh.metrics.pool, scale: 0.01, seed: 42, asOf: '2025-11-20', log: silentLogger() };
+      const seeding = ensureDemoData({ ...options, signal: stop.signal });
+      seeding.catch(() => undefined);
+      for (let waited = 0; ; waited += 20) {
+        // Read outside the locker's transaction, which keeps the pg_stat_activity it first read until it ends.
+        const { rows } = await fresh.django.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/demo-seed' AND wait_event_type = 'Lock'`);
+        if (rows.length > 0) break;
+        if (waited > 60_000) throw new Error('the write never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      stop.abort();
+      const error = await seeding.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DemoSeedCancelled);
+      expect([(error as Error).message, ((error as Error).cause as { code?: string }).code]).toEqual(['the demo data was not written: a stop was requested', '57014']);
+      await locker.query('ROLLBACK');
+      const { rows } = await fresh.django.pool.query(
+        'SELECT (SELECT count(*)::int FROM accounts_customuser) AS users, (SELECT count(*)::int FROM loans_ajoloan) AS loans, (SELECT count(*)::int FROM loans_holiday) AS holidays',
+      );
+      expect(rows).toEqual([{ users: 0, loans: 0, holidays: 0 }]);
+      expect((await fresh.metrics.pool.query('SELECT count(*)::int AS n FROM officer_hierarchy')).rows).toEqual([{ n: 0 }]);
+
+      // A stop requested before the write: nothing is begun.
+      const before = new AbortController();
+      before.abort();
+      await expect(ensureDemoData({ ...options, signal: before.signal })).rejects.toThrow(DemoSeedCancelled);
+      expect((await fresh.django.pool.query('SELECT count(*)::int AS n FROM accounts_customuser')).rows).toEqual([{ n: 0 }]);
+
+      expect(await ensureDemoData(options)).toMatchObject({ seeded: true, hierarchy: { rejected: 0 } });
+    } finally {
+      await locker.end().catch(() => undefined);
       await fresh.drop();
     }
   });

@@ -107,10 +107,10 @@ it('--check against a seedsmetrics database never migrated checks the lines, say
   }
 });
 
-it('names what it expects when the arguments are wrong', async () => {
+it('names what it expects when the arguments are wrong, with the usage exit code 2 (1 is a failed import)', async () => {
   const usage =
     'usage: import-hierarchy [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
-  expect(await runImport(['--check'])).toEqual({ code: 1, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--check"\n` });
-  expect(await runImport(['--dry-run', 'a.csv'])).toEqual({ code: 1, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--dry-run" "a.csv"\n` });
-  expect(await runImport([])).toEqual({ code: 1, stdout: '', stderr: `import-hierarchy failed: ${usage}; got no arguments\n` });
+  expect(await runImport(['--check'])).toEqual({ code: 2, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--check"\n` });
+  expect(await runImport(['--dry-run', 'a.csv'])).toEqual({ code: 2, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--dry-run" "a.csv"\n` });
+  expect(await runImport([])).toEqual({ code: 2, stdout: '', stderr: `import-hierarchy failed: ${usage}; got no arguments\n` });
 });

@@ -40,3 +40,13 @@ it('names the missing tables and where they come from, and leaves both databases
   expect((await dbs.metrics.pool.query(`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)).rows).toEqual(migrationsBefore.rows);
   expect((await dbs.metrics.pool.query(`SELECT count(*)::int AS n FROM officer_hierarchy`)).rows).toEqual([{ n: 0 }]);
 });
+
+it('refuses an argument it does not take with the usage exit code 2, before anything is written', async () => {
+  const result = await runCli('src/cli/seed-demo.ts', ['--scale', '0.01', '--help'], { DJANGO_DATABASE_URL: emptyUrl, METRICS_DATABASE_URL: dbs.metricsUrl });
+  expect(result).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'db:seed failed: unknown argument "--help"; usage: npm run db:seed -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--django-url URL] [--hierarchy-out FILE]\n',
+  });
+  expect(await empty.tableCount()).toBe(0);
+});

@@ -1,5 +1,6 @@
 /** `npm run sync -- --once` and `npm run validate` as operators run them: exit codes and output. */
 import { runCli, type CliResult } from '../../support/cli';
+import { freePort } from '../../support/free-port';
 import { syncHarness, type SyncHarness } from './harness';
 
 const run = (script: string, args: string[], h: SyncHarness): Promise<CliResult> =>
@@ -61,4 +62,16 @@ it('sync --once --exit-if-locked exits 1 naming the lock while another worker ho
 
 it('rejects an unknown argument with the usage line', async () => {
   expect(await run('src/cli/sync.ts', ['--twice'], h)).toEqual({ code: 2, stdout: '', stderr: 'unknown argument --twice; usage: npm run sync [-- [--once] [--exit-if-locked]]\n' });
+}, 300_000);
+
+it('validate against a Django database that does not answer fails in one line saying why, with exit code 1', async () => {
+  const closed = await freePort(); // nothing listens there
+  const django = new URL(h.dbs.djangoUrl);
+  django.hostname = '127.0.0.1';
+  django.port = String(closed);
+  expect(await runCli('src/cli/validate.ts', ['--no-wait'], { DJANGO_DATABASE_URL: django.toString(), METRICS_DATABASE_URL: h.dbs.metricsUrl })).toEqual({
+    code: 1,
+    stdout: '',
+    stderr: `validate failed: connect ECONNREFUSED 127.0.0.1:${closed}\n`,
+  });
 }, 300_000);

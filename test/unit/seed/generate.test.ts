@@ -167,6 +167,8 @@ describe('parseSeedArgs', () => {
     expect(() => parseSeedArgs(['--scale', '-1'], defaults)).toThrow('--scale must be a positive number such as 1, 0.05 or 10; got "-1"');
     expect(() => parseSeedArgs(['--seed', 'x'], defaults)).toThrow('--seed must be an integer from 0 to 4294967295; got "x"');
     expect(() => parseSeedArgs(['--as-of', '2025-13-01'], defaults)).toThrow('--as-of must be a calendar date YYYY-MM-DD; got "2025-13-01"');
+    // A day to come would date every row after Django's clock, all refused by the sync.
+    expect(() => parseSeedArgs(['--as-of', '2999-01-01'], defaults)).toThrow(`--as-of must be a calendar date YYYY-MM-DD no later than today (${todayIn('Africa/Lagos')} in Africa/Lagos); got "2999-01-01"`);
     expect(() => parseSeedArgs(['--django-url', 'mysql://u:secret@h/db'], defaults)).toThrow('--django-url must be a postgres:// URL naming a database; got "mysql://u:***@h/db"');
     expect(() => parseSeedArgs(['--scale'], defaults)).toThrow(/^--scale needs a value/);
     expect(() => parseSeedArgs(['--bogus'], defaults)).toThrow(/^unknown argument "--bogus"/);
