@@ -157,13 +157,17 @@ async function driftingLoans(ctx: CopyContext, throughId: string, search: DriftS
 /**
  * Copies the disbursed Django loans (the population, §1.8) that seedsmetrics has neither copied nor reported: loans
  * committed too late for the overlap window. A bad one is reported as the copy reports it (and not read again).
+ * Only loans up to the id watermark this cycle's copy reached (`throughId`) can be missing: one above it was
+ * created after the copy looked, and the next cycle copies it as a new row; adding it here reported it as drift
+ * that was never there.
  */
-async function addMissingLoans(ctx: CopyContext, disbursed: readonly string[], result: ReconcileResult): Promise<void> {
+async function addMissingLoans(ctx: CopyContext, disbursed: readonly string[], throughId: string, result: ReconcileResult): Promise<void> {
   const { rows: missing } = await ctx.client.query<{ id: string }>(
     `SELECT id FROM unnest($1::text[]) AS id
-     WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = id)
+     WHERE id::numeric <= $2::numeric
+       AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.loan_id = id)
        AND NOT EXISTS (SELECT 1 FROM sync_rejects r WHERE r.entity = 'loans' AND r.django_id = id)`,
-    [disbursed],
+    [disbursed, throughId],
   );
   result.loansAdded.push(...(await copyLoans(ctx, missing.map((r) => r.id), result)));
 }
@@ -301,8 +305,13 @@ async function removeLoansGoneFromDjango(ctx: CopyContext, djangoIds: readonly s
  */
 export type DriftSearch = { slice: FingerprintSlice } | { survey: RepaymentSurvey };
 
-/** `repaymentsThroughId`: the repayments id watermark this cycle's copy reached. */
-export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, search: DriftSearch = { slice: EVERY_LOAN }): Promise<ReconcileResult> {
+/** The id watermarks this cycle's copy reached: what it could have copied of loans and of repayments. */
+export interface CopiedThrough {
+  loans: string;
+  repayments: string;
+}
+
+export async function reconcile(ctx: CopyContext, through: CopiedThrough, search: DriftSearch = { slice: EVERY_LOAN }): Promise<ReconcileResult> {
   const result: ReconcileResult = {
     loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0,
     fingerprintSlice: 'survey' in search ? search.survey.slice : search.slice, loansRepaired: [],
@@ -316,12 +325,12 @@ export async function reconcile(ctx: CopyContext, repaymentsThroughId: string, s
   // would read as deleted just below, and the loans would be recomputed as never repaid.
   await removeLoansGoneFromDjango(ctx, disbursed, result);
   // Missing loans next, each copied with its repayments.
-  await addMissingLoans(ctx, disbursed, result);
+  await addMissingLoans(ctx, disbursed, through.loans, result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
   result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')), result);
   result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers', await ctx.reader.rowFingerprints('customers')), result);
-  const { checked, drifting: compared } = await driftingLoans(ctx, repaymentsThroughId, search);
+  const { checked, drifting: compared } = await driftingLoans(ctx, through.repayments, search);
   const kept = new Set(result.loansGoneKept);
   const drifting = compared.filter((id) => !kept.has(id));
   result.loansChecked = checked;

@@ -535,7 +535,7 @@ export class SyncWorker {
       const search = this.driftSearch(force, scanEdits);
       if (search !== null) {
         const reconcileStarted = performance.now();
-        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, entities.repayments.maxId, search));
+        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, { loans: entities.loans.maxId, repayments: entities.repayments.maxId }, search));
         this.fingerprints.completed(reconciliation.fingerprintSlice);
         this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
         if ('survey' in search) this.survey = null;

@@ -245,6 +245,40 @@ it('the overlap window picks up a row committed late with an older updated_at an
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1003' }, { repayment_id: '1004' }, { repayment_id: '1005' }]);
 });
 
+it("a loan created while a reconciling cycle runs, after its copy looked, is the next cycle's new row, not drift the reconciliation repairs", async () => {
+  const { log, lines } = memoryLogger();
+  await h.django.loan(100, 7, 11);
+  const recompute = recordingRecompute();
+  let armed = false;
+  let createdDuringCycle = false;
+  const worker = h.worker({
+    log,
+    recompute: {
+      ...recompute,
+      loans: async (client, loanIds, asOf) => {
+        // The repayments' copy, after the loans' copy looked: Django commits a new loan now.
+        if (armed && !createdDuringCycle && loanIds.includes('100')) {
+          createdDuringCycle = true;
+          await h.django.loan(101, 7, 11);
+        }
+        return recompute.loans(client, loanIds, asOf);
+      },
+    },
+  });
+  await worker.runOnce();
+  await h.django.repayment(1000, 100, 500, '2025-12-09T10:00:00+01:00');
+  armed = true;
+
+  const report = await worker.reconcileNow();
+
+  expect(createdDuringCycle).toBe(true);
+  expect(report.entities.loans).toMatchObject({ maxId: '100' });
+  expect(report.reconciliation).toMatchObject({ loansAdded: [], loansRepaired: [], rejects: 0 });
+  expect(lines.filter((l) => l.msg === 'reconciliation repaired drift')).toEqual([]);
+  expect((await worker.runOnce()).entities.loans).toMatchObject({ maxId: '101', rowsWritten: 1 });
+  expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id::int`)).toEqual([{ loan_id: '100' }, { loan_id: '101' }]);
+});
+
 it('loans committed too late for the window are added at reconciliation: a bad one is reported once, an undisbursed one left out', async () => {
   const { log, lines } = memoryLogger();
   await h.django.loan(100, 7, 11);
