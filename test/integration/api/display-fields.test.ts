@@ -1,13 +1,12 @@
 /** The All Loans table's derived display fields (DOMAIN.md §3.8), worked by hand, on lists and on loan(id). */
-import { createApiHarness, type ApiHarness } from './harness';
+import { createApiHarness, seedOfficerAndBorrower, type ApiHarness } from './harness';
 
 let api: ApiHarness;
 
 beforeAll(async () => {
   api = await createApiHarness();
+  await seedOfficerAndBorrower(api.dbs);
   await api.dbs.djangoWriter.query(`
-    INSERT INTO accounts_customuser (id, email, username, user_type) VALUES (31, 'a@seeds.test', 'Amaka', 'STAFF_AGENT');
-    INSERT INTO ajo_ajouser (id, first_name, last_name, phone_number) VALUES (1, 'Bola', 'Ade', '07000000001');
     INSERT INTO loans_ajoloan (id, agent_id, borrower_id, amount, repayment_amount, interest_rate, processing_fee, tenor_in_days,
                                is_disbursed, date_disbursed, start_date, end_date, status)
     VALUES (701, 31, 1, 100000, 132000, 30, 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'),
@@ -19,8 +18,6 @@ beforeAll(async () => {
            (706, 31, 1, 10000, 13000, 30, 0, 30, false, NULL, NULL, NULL, 'OPEN'),
            (707, 31, 1, 10000, 13000, 30, 0, 0, true, '2025-12-09 09:00:00+00', '2025-12-10', '2026-01-21', 'OPEN')`);
   await api.dbs.metrics.pool.query(`
-    INSERT INTO officers (officer_id, officer_name, region, branch, user_type) VALUES ('31', 'Amaka', 'Ruby', 'YABA', 'STAFF_AGENT');
-    INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Bola Ade');
     INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, repayment_amount,
                        disbursement_date, maturity_date, loan_term_days, channel, status, total_repayments, repayment_days_paid,
                        repayment_days_due_today)

@@ -39,6 +39,19 @@ export async function createApiHarness(): Promise<ApiHarness> {
   };
 }
 
+/**
+ * One officer (Django user 31, Amaka, curated to Ruby/YABA) and one borrower (Django customer 1, Bola Ade) in both
+ * databases, for tests that write a few loans of their own between them.
+ */
+export async function seedOfficerAndBorrower(dbs: TestDatabases): Promise<void> {
+  await dbs.djangoWriter.query(`
+    INSERT INTO accounts_customuser (id, email, username, user_type) VALUES (31, 'a@seeds.test', 'Amaka', 'STAFF_AGENT');
+    INSERT INTO ajo_ajouser (id, first_name, last_name, phone_number) VALUES (1, 'Bola', 'Ade', '07000000001')`);
+  await dbs.metrics.pool.query(`
+    INSERT INTO officers (officer_id, officer_name, region, branch, user_type) VALUES ('31', 'Amaka', 'Ruby', 'YABA', 'STAFF_AGENT');
+    INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Bola Ade')`);
+}
+
 export interface PortfolioShape {
   officers: number;
   loansPerOfficer: number;

@@ -4,22 +4,19 @@
  * the direction of a move.
  */
 import { countStatements } from '../../support/databases';
-import { createApiHarness, type ApiHarness } from './harness';
+import { createApiHarness, seedOfficerAndBorrower, type ApiHarness } from './harness';
 
 let api: ApiHarness;
 
 beforeAll(async () => {
   api = await createApiHarness();
+  await seedOfficerAndBorrower(api.dbs);
   await api.dbs.djangoWriter.query(`
-    INSERT INTO accounts_customuser (id, email, username, user_type) VALUES (31, 'a@seeds.test', 'Amaka', 'STAFF_AGENT');
-    INSERT INTO ajo_ajouser (id, first_name, last_name, phone_number) VALUES (1, 'Bola', 'Ade', '07000000001');
     INSERT INTO loans_ajoloan (id, agent_id, borrower_id, amount, repayment_amount, interest_rate, processing_fee, tenor_in_days,
                                is_disbursed, date_disbursed, start_date, end_date, status)
     SELECT id, 31, 1, 100000, 132000, 30, 2000, 30, true, '2025-11-03 09:00:00+00', '2025-11-04', '2025-12-15', 'OPEN'
       FROM unnest(ARRAY[801, 802, 803]) AS id`);
   await api.dbs.metrics.pool.query(`
-    INSERT INTO officers (officer_id, officer_name, region, branch, user_type) VALUES ('31', 'Amaka', 'Ruby', 'YABA', 'STAFF_AGENT');
-    INSERT INTO customers (customer_id, customer_name) VALUES ('1', 'Bola Ade');
     INSERT INTO loans (loan_id, customer_id, customer_name, officer_id, officer_name, region, branch, loan_amount, repayment_amount,
                        disbursement_date, maturity_date, loan_term_days, channel, status, current_dpd)
     VALUES ('801', '1', 'Bola Ade', '31', 'Amaka', 'Ruby', 'YABA', 100000, 132000, '2025-11-03', '2025-12-15', 30, 'AJO', 'Active', 5),
