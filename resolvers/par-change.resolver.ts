@@ -1,5 +1,5 @@
 /** PAR changes: the live feed per scope (lossless with `since`) and its history, keyset-paged by event id. */
-import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { matchesParChangeFilter, type ParChangeRow } from '../loaders/par-change.metrics';
 import type { AppContext } from '../src/context';
 import { liveFeedRequest } from '../src/events/live-feed';
@@ -7,6 +7,7 @@ import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
 import { checkAfterRecorded, parseEventId, parseSince } from './dpd-transition.args';
+import { loadOfficer, Officer } from './officer.type';
 import { LIST_ARG_DOCS, pageInfo, pageOf, parseFirst } from './pagination';
 import { parseParChangeFilter } from './par-change.args';
 import { ParChange, ParChangeConnection, ParScope } from './par-change.type';
@@ -62,5 +63,13 @@ export class ParChangeResolver {
       nodes: page.rows.map((row) => ParChange.fromRow(row)),
       pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, afterId !== undefined),
     });
+  }
+
+  @FieldResolver(() => Officer, {
+    nullable: true,
+    description: "The officer of an OFFICER change (its key), as the officer is now, so a feed can show names; null for the other scopes or an officer Django does not have.",
+  })
+  officer(@Root() change: ParChange, @Ctx() context: AppContext): Promise<Officer | null> | null {
+    return change.scope === ParScope.OFFICER ? loadOfficer(context.loaders, change.key) : null;
   }
 }

@@ -3,7 +3,7 @@
  * and kind, with the values, nulls and errors each row would have on its own.
  */
 import { countStatements } from '../../support/databases';
-import { insertTransitions, seedDjango, seedOfficers } from '../live/harness';
+import { insertParChanges, insertTransitions, seedDjango, seedOfficers } from '../live/harness';
 import { createApiHarness, type ApiHarness } from './harness';
 
 let api: ApiHarness;
@@ -146,4 +146,23 @@ test('a history filter no transition can match (one bucket to itself; into CURRE
   ]);
   // Possible together, though no such transition is recorded here: an empty page.
   expect(await api.data(`{ dpdTransitions(filter: { toBuckets: [CURRENT], direction: IMPROVING }) { nodes { id } } }`)).toEqual({ dpdTransitions: { nodes: [] } });
+});
+
+test("an OFFICER PAR change shows its officer as the officer is now (one batch for the page); other scopes show none", async () => {
+  // Last in this file: the refusals above need a par_changes table without rows.
+  const [ofAda, ofCurated, ofBranch] = await insertParChanges(api.dbs, [
+    { scope: 'OFFICER', key: '501' },
+    // Curated only: Django has no such user.
+    { scope: 'OFFICER', key: '503' },
+    { scope: 'BRANCH', key: 'YABA' },
+  ]);
+  const officers = await countStatements(pools(), () =>
+    api.data(`{ parChanges(scope: OFFICER) { nodes { id key officer { id name region } } } }`),
+  );
+  expect(officers.result).toEqual({ parChanges: { nodes: [{ id: ofAda, key: '501', officer: ada }, { id: ofCurated, key: '503', officer: null }] } });
+  // Django: the officers, once; seedsmetrics: the page and the officers' curated hierarchy.
+  expect(officers.counts).toEqual({ django: 1, metrics: 2 });
+  expect(await api.data(`{ parChanges(scope: BRANCH) { nodes { id key officer { id } } } }`)).toEqual({
+    parChanges: { nodes: [{ id: ofBranch, key: 'YABA', officer: null }] },
+  });
 });
