@@ -13,7 +13,7 @@ import { CursorArgs, LIST_ARG_DOCS } from './pagination';
 import { DateScalar } from './scalars';
 import { parseSearchText } from './search-text';
 
-@InputType({ description: 'A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel).' })
+@InputType({ description: 'A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel). Give values, missing: true or both.' })
 export class TextSetFilter {
   @Field(() => [String], { nullable: true, description: 'Exact (case-sensitive) values; an empty list matches nothing unless `missing` is true.' })
   values?: string[] | null;
@@ -125,9 +125,14 @@ function list<T>(value: T[] | null | undefined): T[] | undefined {
   return value === null || value === undefined ? undefined : value;
 }
 
-function textSet(value: TextSetFilter | null | undefined): TextSet | undefined {
+/** A set with neither values nor `missing: true` would match every loan, and on fimrLoans drop its default statuses. */
+function textSet(argument: string, value: TextSetFilter | null | undefined): TextSet | undefined {
   if (value === null || value === undefined) return undefined;
-  return { values: list(value.values), missing: value.missing ?? undefined };
+  const values = list(value.values);
+  if (values === undefined && value.missing !== true) {
+    throw badUserInput(argument, 'values, missing: true or both (or the filter left out)', { ...value });
+  }
+  return { values, missing: value.missing ?? undefined };
 }
 
 function nonNegative(argument: string, value: number | null | undefined): number | undefined {
@@ -178,10 +183,10 @@ export function parseLoanFilter(argument: string, input: LoanFilterInput | null 
     regions: list(f.regions),
     channels: list(f.channels),
     statuses: list(f.statuses),
-    djangoStatuses: textSet(f.djangoStatuses),
-    performanceStatuses: textSet(f.performanceStatuses),
-    loanTypes: textSet(f.loanTypes),
-    verificationStatuses: textSet(f.verificationStatuses),
+    djangoStatuses: textSet(`${argument}.djangoStatuses`, f.djangoStatuses),
+    performanceStatuses: textSet(`${argument}.performanceStatuses`, f.performanceStatuses),
+    loanTypes: textSet(`${argument}.loanTypes`, f.loanTypes),
+    verificationStatuses: textSet(`${argument}.verificationStatuses`, f.verificationStatuses),
     waves: list(f.waves),
     verticalLeadEmails: list(f.verticalLeadEmails),
     dpdMin,

@@ -318,7 +318,7 @@ export type SyncReportKind =
   /** The Django row itself: not copied (the reason ends in "not copied" or names a missing field), or copied as it is ("kept, …"). */
   | 'ROW';
 
-/** A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel). */
+/** A set of text values; `missing: true` also matches NULL or empty (the upstream __MISSING__ sentinel). Give values, missing: true or both. */
 export type TextSetFilter = {
   /** true: also match NULL or empty text. */
   missing?: boolean | null | undefined;

@@ -77,6 +77,15 @@ describe('bad arguments give BAD_USER_INPUT naming the argument, what was expect
     // The drilldown lists FIMR-tagged loans only: asking it for untagged ones used to be overridden, answering tagged ones.
     ['{ fimrLoans(filter: { fimrTagged: false }) { totalCount } }', badInput('filter.fimrTagged must be true or left out (fimrLoans lists FIMR-tagged loans only); got false', 'filter.fimrTagged')],
     ['{ officer(id: "1") { loans(first: 600) { totalCount } } }', badInput('first must be an integer from 0 to 500; got 600', 'first')],
+    // A text set with nothing to match matched every loan (and on fimrLoans dropped the default OPEN/PAST_MATURITY).
+    [
+      '{ fimrLoans(filter: { djangoStatuses: {} }) { totalCount } }',
+      badInput('filter.djangoStatuses must be values, missing: true or both (or the filter left out); got {}', 'filter.djangoStatuses'),
+    ],
+    [
+      '{ loans(filter: { loanTypes: { missing: false } }) { totalCount } }',
+      badInput('filter.loanTypes must be values, missing: true or both (or the filter left out); got {"missing":false}', 'filter.loanTypes'),
+    ],
   ])('%s', async (query, expected) => {
     expect(await singleError(query)).toEqual(expected);
   });
