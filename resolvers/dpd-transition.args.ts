@@ -23,6 +23,11 @@ export function parseEventId(argument: string, raw: unknown): string | undefined
   return raw;
 }
 
+/** Whether a page after `afterId` has events before it: "0" (or no id) is the start of the history. */
+export function hasEventsBefore(afterId: string | undefined): boolean {
+  return afterId !== undefined && afterId !== '0';
+}
+
 /**
  * `since` of a subscription: a well-formed id no greater than the latest event. A larger id (from another
  * database, or a typo) would otherwise silently hold back every event up to it.

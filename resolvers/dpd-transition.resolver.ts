@@ -7,7 +7,7 @@ import { liveFeedRequest } from '../src/events/live-feed';
 import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
-import { checkAfterRecorded, parseDpdTransitionFilter, parseEventId, parseSince } from './dpd-transition.args';
+import { checkAfterRecorded, hasEventsBefore, parseDpdTransitionFilter, parseEventId, parseSince } from './dpd-transition.args';
 import { DpdTransition, DpdTransitionConnection, DpdTransitionFilterInput, type TransitionParties } from './dpd-transition.type';
 import { isDjangoId } from './ids';
 import { Loan } from './loan.type';
@@ -81,7 +81,7 @@ export class DpdTransitionResolver {
     const parties = await transitionPartiesShown(context, info, page.rows);
     return Object.assign(new DpdTransitionConnection(), {
       nodes: page.rows.map((row) => DpdTransition.fromRow(row, parties)),
-      pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, afterId !== undefined),
+      pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, hasEventsBefore(afterId)),
     });
   }
 

@@ -6,7 +6,7 @@ import { liveFeedRequest } from '../src/events/live-feed';
 import { liveLoadersOf } from '../src/events/live-loaders';
 import type { LiveEnvelope } from '../src/events/live-transport';
 import { TOPICS } from '../src/events/pubsub';
-import { checkAfterRecorded, parseEventId, parseSince } from './dpd-transition.args';
+import { checkAfterRecorded, hasEventsBefore, parseEventId, parseSince } from './dpd-transition.args';
 import { loadOfficer, Officer } from './officer.type';
 import { LIST_ARG_DOCS, pageInfo, pageOf, parseFirst } from './pagination';
 import { parseParChangeFilter } from './par-change.args';
@@ -61,7 +61,7 @@ export class ParChangeResolver {
     await checkAfterRecorded(afterId, page.rows.length === 0, () => loaders.parChanges.latestId());
     return Object.assign(new ParChangeConnection(), {
       nodes: page.rows.map((row) => ParChange.fromRow(row)),
-      pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, afterId !== undefined),
+      pageInfo: pageInfo(page.rows.map((row) => row.id), page.hasNextPage, hasEventsBefore(afterId)),
     });
   }
 

@@ -148,6 +148,13 @@ test('a history filter no transition can match (one bucket to itself; into CURRE
   expect(await api.data(`{ dpdTransitions(filter: { toBuckets: [CURRENT], direction: IMPROVING }) { nodes { id } } }`)).toEqual({ dpdTransitions: { nodes: [] } });
 });
 
+test('a page after "0" (the start of the history) has nothing before it; a page after an event has', async () => {
+  const query = `query ($after: ID) { dpdTransitions(first: 1, after: $after) { nodes { id } pageInfo { hasPreviousPage hasNextPage } } }`;
+  expect(await api.data(query, { after: '0' })).toEqual({ dpdTransitions: { nodes: [{ id: ids[0] }], pageInfo: { hasPreviousPage: false, hasNextPage: true } } });
+  expect(await api.data(query, { after: ids[0] })).toEqual({ dpdTransitions: { nodes: [{ id: ids[1] }], pageInfo: { hasPreviousPage: true, hasNextPage: true } } });
+  expect(await api.data(query, {})).toEqual({ dpdTransitions: { nodes: [{ id: ids[0] }], pageInfo: { hasPreviousPage: false, hasNextPage: true } } });
+});
+
 test("an OFFICER PAR change shows its officer as the officer is now (one batch for the page); other scopes show none", async () => {
   // Last in this file: the refusals above need a par_changes table without rows.
   const [ofAda, ofCurated, ofBranch] = await insertParChanges(api.dbs, [
@@ -162,7 +169,7 @@ test("an OFFICER PAR change shows its officer as the officer is now (one batch f
   expect(officers.result).toEqual({ parChanges: { nodes: [{ id: ofAda, key: '501', officer: ada }, { id: ofCurated, key: '503', officer: null }] } });
   // Django: the officers, once; seedsmetrics: the page and the officers' curated hierarchy.
   expect(officers.counts).toEqual({ django: 1, metrics: 2 });
-  expect(await api.data(`{ parChanges(scope: BRANCH) { nodes { id key officer { id } } } }`)).toEqual({
-    parChanges: { nodes: [{ id: ofBranch, key: 'YABA', officer: null }] },
+  expect(await api.data(`{ parChanges(scope: BRANCH, after: "0") { nodes { id key officer { id } } pageInfo { hasPreviousPage } } }`)).toEqual({
+    parChanges: { nodes: [{ id: ofBranch, key: 'YABA', officer: null }], pageInfo: { hasPreviousPage: false } },
   });
 });
