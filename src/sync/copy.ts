@@ -191,6 +191,27 @@ function reportKept(rows: ReadonlyArray<SourceRow & KeptNote>, outcome: BatchOut
   }
 }
 
+/**
+ * Writes Django officers or customers, row by row when seedsmetrics refuses one (a Django column wider than the
+ * copy's, a rule the reader does not check), as loans and repayments are: one such row used to fail every cycle (and
+ * every reconciliation that copied it again). The refused ones are in `outcome.rejects`; an officer whose uncurated
+ * branch moved adds its loans to `outcome.touchedLoans`. Returns the ids written.
+ */
+export async function writeParties(
+  client: pg.ClientBase,
+  entity: 'officers' | 'customers',
+  rows: ReadonlyArray<OfficerSourceRow | CustomerSourceRow>,
+  outcome: BatchOutcome,
+): Promise<string[]> {
+  const upsert = async (batch: ReadonlyArray<OfficerSourceRow | CustomerSourceRow>): Promise<number> =>
+    entity === 'officers'
+      ? (await upsertOfficers(client, batch as OfficerSourceRow[], false, outcome.touchedLoans)).length
+      : (await upsertCustomers(client, batch as CustomerSourceRow[])).length;
+  const { written } = await writeResilient(client, rows, async (batch) => void (outcome.written += await upsert(batch)), outcome.rejects);
+  reportKept(written, outcome);
+  return written.map((row) => row.id);
+}
+
 /** The refused officers or customers (id → reason) of which seedsmetrics holds no earlier copy. One statement, none when there are none. */
 async function withoutCopy(client: pg.ClientBase, table: 'officers' | 'customers', refused: readonly [string, string][]): Promise<Map<string, string>> {
   const refusals = new Map(refused);
@@ -484,28 +505,10 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     };
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputeReported: Reject[]; recomputed: number }> => {
       switch (entity) {
-        // Row by row when seedsmetrics refuses one (a Django column wider than the copy's, a rule the reader does not
-        // check), as loans and repayments are: one such officer or customer used to fail every cycle.
-        case 'officers': {
-          const { written } = await writeResilient(
-            ctx.client,
-            fresh as OfficerSourceRow[],
-            async (batch) => void (outcome.written += (await upsertOfficers(ctx.client, batch, false, outcome.touchedLoans)).length),
-            outcome.rejects,
-          );
-          reportKept(written, outcome);
+        case 'officers':
+        case 'customers':
+          await writeParties(ctx.client, entity, fresh as Array<OfficerSourceRow | CustomerSourceRow>, outcome);
           break;
-        }
-        case 'customers': {
-          const { written } = await writeResilient(
-            ctx.client,
-            fresh as CustomerSourceRow[],
-            async (batch) => void (outcome.written += (await upsertCustomers(ctx.client, batch)).length),
-            outcome.rejects,
-          );
-          reportKept(written, outcome);
-          break;
-        }
         case 'loans':
           await writeLoans(ctx.client, fresh as LoanSourceRow[], outcome);
           // Before the repayments' first scan, that scan copies every repayment and then computes every loan.

@@ -17,7 +17,7 @@
  */
 import type pg from 'pg';
 import { removeLoans } from '../engine/recompute';
-import { announceRejects, copyRepaymentsOfInsertedLoans, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeRepayments, type CopyContext } from './copy';
+import { announceRejects, copyRepaymentsOfInsertedLoans, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeParties, writeRepayments, type CopyContext } from './copy';
 import {
   EVERY_LOAN,
   fingerprintOfRows,
@@ -32,7 +32,7 @@ import {
   type SyncEntity,
 } from './django-reader';
 import type { RepaymentSurvey } from './repayment-survey';
-import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertCustomers, upsertHolidays, upsertOfficers, type Queryable, type Reject } from './upsert';
+import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertHolidays, type Queryable, type Reject } from './upsert';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
@@ -221,17 +221,15 @@ async function copyPartiesAgain(ctx: CopyContext, entity: 'officers' | 'customer
   const written: string[] = [];
   for (let i = 0; i < ids.length; i += REPAIR_CHUNK) {
     const request = { ids: ids.slice(i, i + REPAIR_CHUNK) };
+    const outcome = emptyOutcome();
     const recomputeReported: Reject[] = [];
-    written.push(
-      ...(await inBatchTransaction(ctx.client, async () => {
-        if (entity === 'customers') return upsertCustomers(ctx.client, await ctx.reader.page('customers', request));
-        const moved = new Set<string>();
-        const officers = await upsertOfficers(ctx.client, await ctx.reader.page('officers', request), false, moved);
-        result.loansRecomputed += await recomputeBatch(ctx, [...moved].sort(), recomputeReported);
-        return officers;
-      })),
-    );
-    result.rejects += announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, recomputeReported);
+    const reported = await inBatchTransaction(ctx.client, async () => {
+      written.push(...(await writeParties(ctx.client, entity, await ctx.reader.page(entity, request), outcome)));
+      // Loans of officers whose uncurated branch moved (none for customers).
+      result.loansRecomputed += await recomputeBatch(ctx, [...outcome.touchedLoans].sort(), recomputeReported);
+      return recordRejects(ctx.client, entity, outcome.rejects, outcome.fixedIds);
+    });
+    result.rejects += announceRejects(ctx, entity, reported) + announceRejects(ctx, RECOMPUTE_REJECT_ENTITY, recomputeReported);
   }
   return written;
 }

@@ -424,6 +424,41 @@ it('officers and customers edited with QuerySet.update() (the admin bulk actions
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersRefreshed: [], customersRefreshed: [] });
 });
 
+it('an officer or customer edited behind updated_at to a value seedsmetrics refuses is rejected at reconciliation with the reason, the others copied again', async () => {
+  // DOMAIN.md gives no width for these Django columns: a real Django may hold more than seedsmetrics' varchar(100).
+  await h.django.query(`ALTER TABLE accounts_customuser ALTER user_type TYPE varchar(200); ALTER TABLE ajo_ajouser ALTER state TYPE varchar(200)`);
+  await h.django.user(9);
+  await h.django.customer(12);
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 9, 12);
+  const { log, lines } = memoryLogger();
+  const worker = h.worker({ recompute: recordingRecompute(), log });
+  await worker.runOnce();
+  // Bulk edits (updated_at left as it was): one fine, one too wide for the copy, for each of officers and customers.
+  await h.django.query(`UPDATE accounts_customuser SET user_phone = '08000000007' WHERE id = 7`);
+  await h.django.query(`UPDATE accounts_customuser SET user_type = repeat('X', 150) WHERE id = 9`);
+  await h.django.query(`UPDATE ajo_ajouser SET phone_number = '08000000011' WHERE id = 11`);
+  await h.django.query(`UPDATE ajo_ajouser SET state = repeat('Y', 150) WHERE id = 12`);
+
+  const repaired = await worker.reconcileNow();
+
+  expect(worker.health()).toMatchObject({ lastError: null });
+  expect(repaired.reconciliation).toMatchObject({ officersRefreshed: ['7'], customersRefreshed: ['11'] });
+  expect(await h.rows(`SELECT officer_id, officer_phone FROM officers ORDER BY officer_id`)).toEqual([
+    { officer_id: '7', officer_phone: '08000000007' },
+    { officer_id: '9', officer_phone: expect.not.stringMatching(/^08000000007$/) },
+  ]);
+  const tooLong = 'rejected by seedsmetrics: value too long for type character varying(100) (SQLSTATE 22001)';
+  expect(await h.rows(`SELECT entity, django_id, reason FROM sync_rejects ORDER BY entity, django_id`)).toEqual([
+    { entity: 'customers', django_id: '12', reason: tooLong },
+    { entity: 'officers', django_id: '9', reason: tooLong },
+  ]);
+  expect(lines.filter((l) => l.msg === 'Django row rejected by the sync').map((l) => [l.entity, l.djangoId])).toEqual([
+    ['officers', '9'],
+    ['customers', '12'],
+  ]);
+});
+
 it('rows copied before they were fingerprinted (migrations 0016, 0017) are copied once more at the first reconciliation, unchanged', async () => {
   await h.django.loan(100, 7, 11);
   await h.django.loan(101, 7, 11);
