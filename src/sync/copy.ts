@@ -293,6 +293,7 @@ export async function copyRepaymentsOfInsertedLoans(ctx: CopyContext, outcome: B
 
 /** Why a repayment is kept but never counted (D3), or null when it is a normal row. */
 function uncountedReason(row: RepaymentSourceRow): string | null {
+  if (row.infinite_paid_date !== null) return `paid_date must be a point in time; got ${row.infinite_paid_date}: kept, never counted`;
   if (row.paid_at === null) return 'paid_date is NULL: kept, never counted';
   if (!isPositiveDecimal(row.payment_amount!)) return `repayment_amount must be > 0; got ${row.raw_amount}: kept, never counted`;
   return null;

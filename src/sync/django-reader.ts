@@ -329,9 +329,11 @@ export interface RepaymentSourceRow extends SourceRow, KeptNote {
   /** md5 of the whole Django row as read. */
   fingerprint: string;
   loan_id: string;
-  /** Business date of paid_date in BUSINESS_TZ (D1); null when paid_date is NULL. */
+  /** Business date of paid_date in BUSINESS_TZ (D1); null when paid_date is NULL or infinite. */
   payment_date: string | null;
   paid_at: string | null;
+  /** PostgreSQL's 'infinity' or '-infinity' when paid_date is one (no Python datetime can be): kept, never counted. */
+  infinite_paid_date: string | null;
   /** Null when the float is NaN, infinite or not below AMOUNT_LIMIT in size; such rows are rejected, not copied. */
   payment_amount: string | null;
   raw_amount: string;
@@ -349,7 +351,7 @@ const REPAYMENTS_WITH_CENTS = `SELECT id, ajo_loan_id, updated_at, paid_date, ma
   ${centsSql('repayment_amount', AMOUNT_LIMIT)} AS amount, ${fingerprint('loans_ajoloanrepayment')} AS fingerprint FROM loans_ajoloanrepayment`;
 
 /** D3 over REPAYMENTS_WITH_CENTS: the rule seedsmetrics' generated repayments.is_counted applies to the copy. */
-const COUNTS_UNDER_D3 = `r.paid_date IS NOT NULL AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE`;
+const COUNTS_UNDER_D3 = `isfinite(r.paid_date) AND r.amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE`;
 
 const PAID_ON = businessDay('r.paid_date');
 
@@ -359,9 +361,9 @@ const PAID_ON = businessDay('r.paid_date');
  * every computed field is as of the business date (the engine sums payments dated up to it).
  */
 const REPAYMENT_KEPT_NOTE = notes([
-  `CASE WHEN ${PAID_ON} < ${businessDay('dl.date_disbursed')}
+  `CASE WHEN isfinite(r.paid_date) AND ${PAID_ON} < ${businessDay('dl.date_disbursed')}
         THEN 'paid_date ' || ${PAID_ON} || ' is before its loan''s date_disbursed ' || ${businessDay('dl.date_disbursed')} || ': kept, counted' END`,
-  `CASE WHEN ${PAID_ON} > ${DJANGO_TODAY} THEN 'paid_date ' || ${PAID_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || '): kept, not counted until then' END`,
+  `CASE WHEN isfinite(r.paid_date) AND ${PAID_ON} > ${DJANGO_TODAY} THEN 'paid_date ' || ${PAID_ON} || ' is in the future (today is ' || ${DJANGO_TODAY} || '): kept, not counted until then' END`,
   truncationNote(`r.repayment_type`, 'repayment_type', 'payment_method', 50),
 ]);
 
@@ -370,7 +372,8 @@ const REPAYMENT_FROM = `FROM loans_ajoloanrepayment r LEFT JOIN loans_ajoloan dl
 
 const REPAYMENT_COLUMNS = `
   r.id::text AS id, ${fingerprint('r')} AS fingerprint, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
-  ${businessDate('r.paid_date')} AS payment_date, ${utcText('r.paid_date')} AS paid_at,
+  CASE WHEN isfinite(r.paid_date) THEN ${businessDate('r.paid_date')} END AS payment_date, ${utcText('r.paid_date')} AS paid_at,
+  CASE WHEN NOT isfinite(r.paid_date) THEN r.paid_date::text END AS infinite_paid_date,
   ${moneyTextSql('r.repayment_amount', AMOUNT_LIMIT)} AS payment_amount, r.repayment_amount::text AS raw_amount,
   left(COALESCE(r.repayment_type, 'TRANSFER'), 50) AS payment_method, left(r.repayment_ref::text, 100) AS payment_reference,
   r.marked_as, r.applied_to_loan, ${REPAYMENT_KEPT_NOTE} AS kept_note`;

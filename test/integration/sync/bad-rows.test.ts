@@ -319,6 +319,21 @@ it("infinite dates (PostgreSQL's, which no Python date can be) are rejected nami
   ]);
 });
 
+it('a repayment dated infinity is kept, never counted, reported naming the value, and not taken for drift by the reconciliation', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 500, '2025-12-09T10:00:00+01:00');
+  await h.django.repayment(1001, 100, 700, 'infinity');
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  expect(await h.rows(`SELECT repayment_id, payment_date::text, is_counted FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1000', payment_date: '2025-12-09', is_counted: true },
+    { repayment_id: '1001', payment_date: null, is_counted: false },
+  ]);
+  expect(await rejects('repayments')).toEqual([{ django_id: '1001', reason: 'paid_date must be a point in time; got infinity: kept, never counted', seen_count: 1 }]);
+  // Django's side of the comparison leaves it out too (D3 counts dated payments only): nothing to repair.
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], repaymentsWritten: 0 });
+});
+
 it("an officer or customer seedsmetrics refuses (Django's column wider than the copy's) is rejected with the database's reason, its loans too; the others are copied", async () => {
   // DOMAIN.md gives no width for these Django columns: a real Django may hold more than seedsmetrics' varchar(100).
   await h.django.query(`ALTER TABLE accounts_customuser ALTER user_type TYPE varchar(200); ALTER TABLE ajo_ajouser ALTER state TYPE varchar(200)`);
