@@ -52,47 +52,11 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
   }
 }
 
-it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stopping', async () => {
-  const port = await freePort();
-
-  let output = '';
-  child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
-    cwd: repoRoot,
-    env: {
-      NODE_ENV: 'production',
-      PATH: process.env.PATH,
-      DJANGO_DATABASE_URL: dbs.djangoUrl,
-      METRICS_DATABASE_URL: dbs.metricsUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      SHUTDOWN_TIMEOUT_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-
-  await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
-  locker = await dbs.metrics.pool.connect();
-  await locker.query('BEGIN');
-  await locker.query('LOCK TABLE sync_runs IN ACCESS EXCLUSIVE MODE');
-  querySyncStatus(port);
-  await waitFor('the query to wait on the lock', async () => (await dbs.metrics.pool.query(SYNC_STATUS_WAITING)).rows.length > 0, () => output);
-  child.kill('SIGTERM');
-  expect(await exited).toBe(1);
-  const lines = output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { level: number; msg: string; component?: string; deadlineMs?: number });
-  const last = lines.at(-1)!;
-  expect([last.level, last.msg, last.component, last.deadlineMs]).toEqual([50, 'shutdown deadline passed with a component still stopping; exiting', 'http server', 1000]);
-  expect(lines.map((line) => line.msg)).not.toContain('stopped');
-  await locker.query('ROLLBACK');
-}, 120_000);
-
-it('a second signal during the stop exits at once with 128 + its number, naming the component still stopping', async () => {
+/**
+ * Starts the gateway on the test databases (sync and all) with SHUTDOWN_TIMEOUT_MS `shutdownMs`, waits until it is
+ * ready, and holds `{ syncStatus }` in flight on a lock of sync_runs that `locker` keeps until the test lets go.
+ */
+async function startWithQueryOnLock(shutdownMs: number): Promise<{ output: () => string; exited: Promise<number | null> }> {
   const port = await freePort();
   let output = '';
   child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
@@ -105,31 +69,51 @@ it('a second signal during the stop exits at once with 128 + its number, naming 
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
-      // Far beyond this test: only the second signal can end the stop.
-      SHUTDOWN_TIMEOUT_MS: '600000',
+      SHUTDOWN_TIMEOUT_MS: String(shutdownMs),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-
+  const started = child;
+  const exited = new Promise<number | null>((resolve) => started.once('exit', resolve));
   await waitFor('"gateway ready"', () => output.includes('"msg":"gateway ready"'), () => output);
   locker ??= await dbs.metrics.pool.connect();
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE sync_runs IN ACCESS EXCLUSIVE MODE');
   querySyncStatus(port);
   await waitFor('the query to wait on the lock', async () => (await dbs.metrics.pool.query(SYNC_STATUS_WAITING)).rows.length > 0, () => output);
-  child.kill('SIGTERM');
-  await waitFor('"shutting down"', () => output.includes('"msg":"shutting down"'), () => output);
-  child.kill('SIGINT');
-  expect(await exited).toBe(130);
-  await locker.query('ROLLBACK');
-  const lines = output
+  return { output: () => output, exited };
+}
+
+/** The JSON log lines of a gateway's output. */
+function logLines(output: string): Array<{ level: number; msg: string; signal?: string; component?: string; deadlineMs?: number }> {
+  return output
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { level: number; msg: string; signal?: string; component?: string });
-  expect(lines.slice(-2).map((line) => [line.level, line.msg, line.signal, line.component])).toEqual([
+    .map((line) => JSON.parse(line) as { level: number; msg: string; signal?: string; component?: string; deadlineMs?: number });
+}
+
+it('exits with code 1 after SHUTDOWN_TIMEOUT_MS, naming the component still stopping', async () => {
+  const gateway = await startWithQueryOnLock(1000);
+  child!.kill('SIGTERM');
+  expect(await gateway.exited).toBe(1);
+  await locker!.query('ROLLBACK');
+  const lines = logLines(gateway.output());
+  const last = lines.at(-1)!;
+  expect([last.level, last.msg, last.component, last.deadlineMs]).toEqual([50, 'shutdown deadline passed with a component still stopping; exiting', 'http server', 1000]);
+  expect(lines.map((line) => line.msg)).not.toContain('stopped');
+}, 120_000);
+
+it('a second signal during the stop exits at once with 128 + its number, naming the component still stopping', async () => {
+  // A deadline far beyond this test: only the second signal can end the stop.
+  const gateway = await startWithQueryOnLock(600_000);
+  child!.kill('SIGTERM');
+  await waitFor('"shutting down"', () => gateway.output().includes('"msg":"shutting down"'), gateway.output);
+  child!.kill('SIGINT');
+  expect(await gateway.exited).toBe(130);
+  await locker!.query('ROLLBACK');
+  expect(logLines(gateway.output()).slice(-2).map((line) => [line.level, line.msg, line.signal, line.component])).toEqual([
     [30, 'shutting down', 'SIGTERM', undefined],
     [40, 'second signal during the stop: exiting without waiting for it', 'SIGINT', 'http server'],
   ]);
