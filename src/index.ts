@@ -1,10 +1,10 @@
 /**
- * `npm start`: reads the configuration, starts the whole system and stops it in order on SIGINT/SIGTERM, also when
- * the signal comes during start-up (src/app.ts StartOptions.signal). A configuration error, found in the environment
+ * `npm start`: reads the configuration, starts the whole system and stops it in order on SIGINT, SIGTERM or SIGHUP
+ * (src/signals.ts), also when the signal comes during start-up (src/app.ts StartOptions.signal). A configuration error, found in the environment
  * or at start-up, prints one line naming the variable and exits with code 1. A stop that takes longer than
  * SHUTDOWN_TIMEOUT_MS (a query in flight blocked on a lock, connections black-holed) is cut short: one line names the
  * component still stopping (or the start-up step), and the exit code is 1 — before the orchestrator's SIGKILL, which
- * would say nothing. A second SIGINT or SIGTERM during the stop exits at once with 128 + the signal's number.
+ * would say nothing. A second such signal during the stop exits at once with 128 + the signal's number.
  */
 import 'reflect-metadata';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { startApp, StartupCancelled, type App } from './app';
 import { loadConfigOrExit } from './cli/config-or-exit';
 import { ConfigError } from './config';
 import { createLogger } from './logger';
+import { STOP_SIGNALS } from './signals';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
@@ -67,8 +68,7 @@ async function main(): Promise<void> {
     log.info({ ...cause, deadlineMs: config.timeouts.shutdownMs }, 'shutting down');
     exitWhenStopped(app.stop(), exitCode);
   };
-  process.on('SIGINT', () => shutdown({ signal: 'SIGINT' }));
-  process.on('SIGTERM', () => shutdown({ signal: 'SIGTERM' }));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => shutdown({ signal }));
   try {
     app = await startApp(config, log, { signal: startup.signal, onStep: (step) => (startupStep = step) });
   } catch (error) {

