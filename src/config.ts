@@ -7,7 +7,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { isCalendarDate } from './calendar-date';
-import { todayIn } from './seed/calendar';
+import { futureDemoDayExpected } from './seed/calendar';
 
 export class ConfigError extends Error {
   constructor(
@@ -325,17 +325,11 @@ function isoDate(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/** The zone of the demo's days (src/seed/demo.ts DEMO_TIME_ZONE; that module is not one config may import). */
-const DEMO_TIME_ZONE = 'Africa/Lagos';
-
-/**
- * DEMO_AS_OF: a day up to today. The demo's activity is dated up to its as-of day, and the sync refuses rows dated
- * after Django's clock: a day to come had every demo row reported in sync_rejects and none of it served.
- */
+/** DEMO_AS_OF: a day up to today (src/seed/calendar.ts futureDemoDayExpected says why). */
 function demoAsOf(env: Env, name: string): string | undefined {
   const day = isoDate(env, name);
-  const today = todayIn(DEMO_TIME_ZONE);
-  if (day !== undefined && day > today) throw new ConfigError(name, `a calendar date YYYY-MM-DD no later than today (${today} in ${DEMO_TIME_ZONE})`, day);
+  const future = day === undefined ? undefined : futureDemoDayExpected(day);
+  if (future !== undefined) throw new ConfigError(name, future, day);
   return day;
 }
 

@@ -127,3 +127,16 @@ export function formatTimestampUtc(timestamp: number): string {
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
+
+/** The zone of the demo's days: its default as-of day, and how far an as-of day may go. */
+export const DEMO_TIME_ZONE = 'Africa/Lagos';
+
+/**
+ * What a demo's as-of day (DEMO_AS_OF, db:seed --as-of) must be when `day` is later than today in DEMO_TIME_ZONE,
+ * else undefined: the demo dates its activity up to that day, and the sync refuses rows dated after Django's clock,
+ * so a day to come had every demo row reported in sync_rejects and none of it served.
+ */
+export function futureDemoDayExpected(day: string): string | undefined {
+  const today = todayIn(DEMO_TIME_ZONE);
+  return day > today ? `a calendar date YYYY-MM-DD no later than today (${today} in ${DEMO_TIME_ZONE})` : undefined;
+}

@@ -1,8 +1,5 @@
 /** Parses `npm run db:seed` arguments; every error names the flag, what was expected and what arrived. */
-import { parseIsoDay, todayIn } from './calendar';
-
-/** The zone of the demo's days (src/seed/demo.ts DEMO_TIME_ZONE). */
-const DEMO_TIME_ZONE = 'Africa/Lagos';
+import { futureDemoDayExpected, parseIsoDay } from './calendar';
 
 export interface SeedCliArgs {
   scale: number;
@@ -41,9 +38,8 @@ export function parseSeedArgs(argv: readonly string[], defaults: { scale: number
       case '--as-of': {
         const v = value();
         parseIsoDay(v, '--as-of');
-        // As DEMO_AS_OF (src/config.ts): a day to come would date every row after Django's clock, refused by the sync.
-        const today = todayIn(DEMO_TIME_ZONE);
-        if (v > today) throw new Error(`--as-of must be a calendar date YYYY-MM-DD no later than today (${today} in ${DEMO_TIME_ZONE}); got ${JSON.stringify(v)}`);
+        const future = futureDemoDayExpected(v);
+        if (future !== undefined) throw new Error(`--as-of must be ${future}; got ${JSON.stringify(v)}`);
         args.asOf = v;
         break;
       }

@@ -5,13 +5,10 @@
 import pg from 'pg';
 import type { Logger } from '../logger';
 import { importHierarchyCsv, type HierarchyImportResult } from '../hierarchy/import';
-import { todayIn } from './calendar';
+import { DEMO_TIME_ZONE, todayIn } from './calendar';
 import { generateDemoData, type DemoDataset, type DemoManifest } from './generate';
 import { cancelStatementOnAbort } from '../pg-pool';
 import { writeDemoData, type WriteResult } from './write';
-
-/** Zone of the default as-of day. */
-export const DEMO_TIME_ZONE = 'Africa/Lagos';
 
 export interface SeedDjangoOptions {
   /** A connection URL allowed to write the Django database (the gateway's own Django pool is read-only). */
