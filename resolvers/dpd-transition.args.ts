@@ -7,8 +7,8 @@
 import type { DpdTransitionFilter, DpdTransitionLoaders, PlaceKind } from '../loaders/dpd-transition.metrics';
 import { badUserInput } from '../src/errors';
 import { DPD_BUCKET_LABELS } from '../src/engine/thresholds';
-import { TransitionDirection, type DpdTransitionFilterInput } from './dpd-transition.type';
-import { DpdBucket } from './enums';
+import { directionOf, type DpdTransitionFilterInput, type TransitionDirection } from './dpd-transition.type';
+import { DpdBucket, enumNameOf } from './enums';
 import { parseIds } from './ids';
 
 /** Up to 18 digits: any such id fits PostgreSQL's bigint, so it can be compared with the latest id in SQL. */
@@ -47,7 +47,7 @@ export async function parseSince(raw: unknown, latestId: () => Promise<string>):
  * so walking a history costs no extra statement; only an empty page asks for the latest id.
  */
 export async function checkAfterRecorded(afterId: string | undefined, pageEmpty: boolean, latestId: () => Promise<string>): Promise<void> {
-  if (afterId === undefined || afterId === '0' || !pageEmpty) return;
+  if (!pageEmpty || afterId === undefined || !hasEventsBefore(afterId)) return;
   const latest = await latestId();
   if (BigInt(afterId) > BigInt(latest)) throw badUserInput('after', `the id of an event already recorded, such as a previous page's endCursor (the latest is ${latest})`, afterId);
 }
@@ -80,26 +80,18 @@ export async function checkPlacesKnown(
   throw badUserInput(argumentOf(argument), expected, values);
 }
 
-/** A bucket as the schema names it (CURRENT, DPD_1_6, ...), for messages. */
-const bucketName = (bucket: string): string => Object.entries(DpdBucket).find(([, label]) => label === bucket)![0];
-
 /**
  * Refuses buckets and a direction no transition can have together: every transition changes bucket, WORSENING to a
  * later one and IMPROVING to an earlier one, so `fromBuckets: [CURRENT], direction: IMPROVING` or `fromBuckets` equal
  * to `toBuckets` (one bucket) match nothing, and such a feed would never deliver, like one on an unknown branch.
  */
 function checkMovePossible(fromBuckets: readonly DpdBucket[] | undefined, toBuckets: readonly DpdBucket[] | undefined, direction: TransitionDirection | undefined): void {
-  const every: readonly string[] = DPD_BUCKET_LABELS;
-  const rank = (bucket: string): number => every.indexOf(bucket);
-  const froms: readonly string[] = fromBuckets ?? every;
-  const tos: readonly string[] = toBuckets ?? every;
-  const possible = froms.some((from) =>
-    tos.some((to) => {
-      const step = rank(to) - rank(from);
-      return direction === TransitionDirection.WORSENING ? step > 0 : direction === TransitionDirection.IMPROVING ? step < 0 : step !== 0;
-    }),
+  const every = DPD_BUCKET_LABELS as readonly DpdBucket[];
+  const possible = (fromBuckets ?? every).some((from) =>
+    (toBuckets ?? every).some((to) => to !== from && (direction === undefined || directionOf(from, to) === direction)),
   );
   if (possible) return;
+  const bucketName = (bucket: DpdBucket): string => enumNameOf(DpdBucket, bucket);
   const got = {
     ...(fromBuckets && { fromBuckets: fromBuckets.map(bucketName) }),
     ...(toBuckets && { toBuckets: toBuckets.map(bucketName) }),

@@ -1,6 +1,11 @@
 /** The API's enums; their internal values are the exact strings stored in the databases (or the loaders' keys). */
 import { registerEnumType } from 'type-graphql';
 
+/** The schema's name of an enum's internal value (CURRENT for '0', WAVE_1 for 'Wave 1'), for messages quoting a caller's value. */
+export function enumNameOf(values: Readonly<Record<string, string>>, value: string): string {
+  return Object.entries(values).find(([, v]) => v === value)?.[0] ?? value;
+}
+
 export enum SortDirection {
   ASC = 'ASC',
   DESC = 'DESC',

@@ -4,7 +4,7 @@ import { isMetricSort, type OfficerFilter, type OfficerSortKey } from '../loader
 import { VISIBLE_USER_TYPES } from '../loaders/visible-officers';
 import { EMPLOYMENT_STATUSES } from '../src/django-columns';
 import { badUserInput } from '../src/errors';
-import { OfficerOrderField, SortDirection, Wave } from './enums';
+import { enumNameOf, OfficerOrderField, SortDirection, Wave } from './enums';
 import { parseClosedSet } from './closed-set';
 import { parseIds } from './ids';
 import { parseSearchText } from './search-text';
@@ -96,11 +96,10 @@ export function parseOfficerOrder(argument: string, orderBy: OfficerOrder | null
   const sort = orderBy?.field ?? OfficerOrderField.NAME;
   const wave = orderBy?.wave ?? null;
   if (wave !== null && !isMetricSort(sort)) {
-    const enumName = (values: object, value: string): string => Object.entries(values).find(([, v]) => v === value)?.[0] ?? value;
     throw badUserInput(
       `${argument}.wave`,
-      `left out with ${argument}.field ${enumName(OfficerOrderField, sort)} (only a metric field, RISK_SCORE … REPAYMENT_DELAY_RATE, sorts on one wave)`,
-      enumName(Wave, wave),
+      `left out with ${argument}.field ${enumNameOf(OfficerOrderField, sort)} (only a metric field, RISK_SCORE … REPAYMENT_DELAY_RATE, sorts on one wave)`,
+      enumNameOf(Wave, wave),
     );
   }
   return { sort, direction: orderBy?.direction ?? SortDirection.ASC, wave };
