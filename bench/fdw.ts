@@ -111,3 +111,8 @@ export async function installFdwBaseline(pool: pg.Pool, target: FdwTarget): Prom
   // The fair tuning the issue allows: statistics for the foreign tables (without them the planner guesses).
   for (const table of FOREIGN_TABLES) await pool.query(`ANALYZE django_fdw.${table}`);
 }
+
+/** Sends the baseline's foreign tables through another port (the delay proxy of `--db-rtt-ms`); new FDW connections use it. */
+export async function pointFdwAtPort(pool: pg.Pool, port: number): Promise<void> {
+  await pool.query(`ALTER SERVER django_db OPTIONS (SET port ${literal(String(port))})`);
+}

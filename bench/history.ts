@@ -21,6 +21,8 @@ export interface RunSummary {
   cpu: string;
   /** c=1 p50 of `{ __typename }` on the gateway and of /raw/ping on the SQL server (ms); absent in early runs. */
   transportFloor?: { gateway: number; sql: number };
+  /** The simulated network hop between the variants and PostgreSQL (`--db-rtt-ms`); 0 on loopback. */
+  dbRoundTripMs: number;
   /** Gateway p50 over the floor's p50 (c=1), per operation. */
   overFloor: Partial<Record<OperationName, number>>;
   initialSyncMs: number;
@@ -54,6 +56,7 @@ export function readRunSummaries(dir: string): RunSummary[] {
       commit: result.commit ?? '',
       cpu: result.machine.cpuModel,
       transportFloor: result.transportFloor && { gateway: result.transportFloor.gateway.p50Ms, sql: result.transportFloor.sql.p50Ms },
+      dbRoundTripMs: result.dbRoundTripMs ?? 0,
       overFloor,
       initialSyncMs: result.dataset.initialSyncMs,
       datasetCached: result.dataset.cached,
@@ -83,7 +86,7 @@ function overFloorCell(ratio: number | undefined): string {
 
 /** The Markdown table of `runs` (no markers). */
 export function runsTable(runs: readonly RunSummary[]): string {
-  const header = ['run', 'commit', 'CPU', 'floor a / b ms', ...RATIO_COLUMNS.map((operation) => `${operation} a/b`), 'initial sync s', 'targets met'];
+  const header = ['run', 'commit', 'CPU', 'floor a / b ms', 'hop ms', ...RATIO_COLUMNS.map((operation) => `${operation} a/b`), 'initial sync s', 'targets met'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const run of runs) {
     const floor = run.transportFloor ? `${run.transportFloor.gateway.toFixed(2)} / ${run.transportFloor.sql.toFixed(2)}` : '—';
@@ -94,6 +97,7 @@ export function runsTable(runs: readonly RunSummary[]): string {
         run.commit.slice(0, 7),
         cpuFamily(run.cpu),
         floor,
+        run.dbRoundTripMs > 0 ? String(run.dbRoundTripMs) : '—',
         ...RATIO_COLUMNS.map((operation) => overFloorCell(run.overFloor[operation])),
         run.datasetCached ? `(${sync})` : sync,
         `${run.targetsMet} of ${run.targetsChecked}`,

@@ -142,6 +142,26 @@ export async function startGateway(name: string, options: GatewayEnv, logDir: st
   return { name, url: `${base}/graphql`, baseUrl: base, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stoppedOnInterrupt(stopper(child, name)) };
 }
 
+/** Resolves with what follows `listening ` on the child's first such stdout line; rejects when it exits first or takes over 60 s. */
+function listeningAddress(child: ChildProcess, name: string, logDir: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${name} did not start within 60 s`)), 60_000);
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const match = /listening (\S+)/.exec(buffer);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${name} exited with code ${code}; see ${path.join(logDir, `${name}.log`)}`));
+    });
+  });
+}
+
 export async function startSqlServer(options: { djangoUrl: string; metricsUrl: string; poolSize: number }, logDir: string): Promise<Child> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -152,21 +172,34 @@ export async function startSqlServer(options: { djangoUrl: string; metricsUrl: s
     PORT: '0',
   };
   const child = spawnLogged('sql-server', ['-r', '@swc-node/register', 'bench/sql-server.ts'], env, logDir);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the SQL server did not start within 60 s')), 60_000);
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const match = /listening (http:\/\/\S+)/.exec(buffer);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the SQL server exited with code ${code}; see ${path.join(logDir, 'sql-server.log')}`));
-    });
-  });
+  const url = await listeningAddress(child, 'sql-server', logDir);
   return { name: 'sql-server', url, baseUrl: url, pid: child.pid!, rssMiB: () => rssMiBOf(child.pid!), stop: stoppedOnInterrupt(stopper(child, 'sql-server')) };
+}
+
+export interface DelayProxy {
+  /** Where clients connect instead of the PostgreSQL server. */
+  port: number;
+  /** `url` (a postgres:// URL) with its port replaced by the proxy's. */
+  via(url: string): string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/delay-proxy.ts in front of the PostgreSQL on 127.0.0.1:`targetPort`, holding every answer `delayMs`. */
+export async function startDelayProxy(targetPort: number, delayMs: number, logDir: string): Promise<DelayProxy> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    BENCH_PROXY_TARGET_PORT: String(targetPort),
+    BENCH_PROXY_DELAY_MS: String(delayMs),
+  };
+  const child = spawnLogged('delay-proxy', ['-r', '@swc-node/register', 'bench/delay-proxy.ts'], env, logDir);
+  const address = await listeningAddress(child, 'delay-proxy', logDir);
+  const port = Number(address.split(':')[1]);
+  const via = (url: string): string => {
+    const parsed = new URL(url);
+    if (parsed.port !== String(targetPort)) throw new Error(`${parsed.host} is not the server the delay proxy forwards to (port ${targetPort})`);
+    parsed.port = String(port);
+    return parsed.toString();
+  };
+  return { port, via, stop: stoppedOnInterrupt(stopper(child, 'delay-proxy')) };
 }

@@ -98,6 +98,8 @@ export interface BenchResult {
   latency: LatencyTable;
   /** c=1 latency of a request that runs no SQL, per transport (absent in results written before it existed). */
   transportFloor?: TransportFloor;
+  /** Added to every round trip from the measured variants to PostgreSQL (`--db-rtt-ms`); absent in results written before it existed (none). */
+  dbRoundTripMs?: number;
   correctness: string[];
   memory: MemoryFigures | null;
   subscriptions: SubscriptionFigures | null;
@@ -178,6 +180,9 @@ export function checkTargets(result: Omit<BenchResult, 'targets'>): TargetCheck[
 /** The latency table as Markdown (also printed at the end of a run). */
 export function markdownTables(result: BenchResult): string {
   const lines: string[] = [];
+  if ((result.dbRoundTripMs ?? 0) > 0) {
+    lines.push(`Network hop (\`--db-rtt-ms ${result.dbRoundTripMs}\`): every answer PostgreSQL sent to variants a–d, and to postgres_fdw in c, was held ${result.dbRoundTripMs} ms, as from a database on another host; the engine and live-feed figures are on loopback.`, '');
+  }
   for (const c of CONCURRENCIES) {
     lines.push(`#### Concurrency ${c} (latency ms p50 / p95 / p99, throughput req/s)`, '');
     lines.push(`| operation | ${VARIANTS.map((v) => `${v}: ${VARIANT_LABELS[v]}`).join(' | ')} | a/b | a/c | a/d |`);

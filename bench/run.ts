@@ -5,16 +5,19 @@
  * latency of six operations × four variants × concurrency 1 and 16 → gateway RSS under five minutes of mixed
  * load → 1,000 graphql-ws subscribers → bench/results/<date>-scale<N>.json (+ .md) and a printed table.
  * Everything runs on its own embedded PostgreSQL (port 54339, data under .data/bench) and on loopback.
+ * `--db-rtt-ms N` puts a simulated network hop (bench/delay-proxy.ts) between the four variants and that server,
+ * postgres_fdw's link to the Django database included: the deployment shape, where the databases are other hosts.
  */
 import 'reflect-metadata';
 import path from 'node:path';
 import pg from 'pg';
-import { datasetFlags, parseFlags, type DatasetArgs } from './args';
+import { datasetFlags, parseFlags, wholeNumber, type DatasetArgs } from './args';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
+import { pointFdwAtPort } from './fdw';
 import { postJson, runInterleaved, runLoad } from './load';
 import { growthPct, rssGrowth, startRssSampler } from './memory';
 import { graphqlBody, OPERATION_NAMES, paramsFor, sampleParams, withPageSize, type OperationName, type Samples } from './operations';
-import { startGateway, startSqlServer, waitForSyncCycle, type Child } from './processes';
+import { startDelayProxy, startGateway, startSqlServer, waitForSyncCycle, type Child, type DelayProxy } from './processes';
 import { checkTargets, CONCURRENCIES, gitCommit, machineInfo, markdownTables, printSummary, VARIANTS, type BenchResult, type LatencyTable, type MemoryFigures, type TransportFloor, type Variant } from './report';
 import { writeResultFiles } from './results-file';
 import { countStatements } from './statements';
@@ -26,17 +29,19 @@ interface Args extends DatasetArgs {
   rebuild: boolean;
   skipMemory: boolean;
   skipSubscriptions: boolean;
+  /** Added to every round trip the measured variants make to PostgreSQL; 0: none (loopback). */
+  dbRttMs: number;
 }
 
-const USAGE = 'usage: npm run bench -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions] [--pg-port N] [--tag NAME]';
+const USAGE = 'usage: npm run bench -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--quick] [--rebuild] [--skip-memory] [--skip-subscriptions] [--pg-port N] [--tag NAME] [--db-rtt-ms N]';
 
 function parseArgs(argv: readonly string[]): Args {
-  const initial: Args = { scale: NaN, seed: 42, asOf: '2025-12-10', quick: false, rebuild: false, skipMemory: false, skipSubscriptions: false, pgPort: BENCH_PG_PORT, tag: undefined };
+  const initial: Args = { scale: NaN, seed: 42, asOf: '2025-12-10', quick: false, rebuild: false, skipMemory: false, skipSubscriptions: false, pgPort: BENCH_PG_PORT, tag: undefined, dbRttMs: 0 };
   const args = parseFlags(
     argv,
     initial,
     {
-      values: datasetFlags(),
+      values: { ...datasetFlags<Args>(), '--db-rtt-ms': (a, v) => (a.dbRttMs = wholeNumber('--db-rtt-ms', v, 0)) },
       switches: {
         '--quick': (a) => (a.quick = true),
         '--rebuild': (a) => (a.rebuild = true),
@@ -146,6 +151,7 @@ async function main(): Promise<void> {
 
   const db = await openBenchDatabase({ scale: args.scale, seed: args.seed, asOf: args.asOf }, { rebuild: args.rebuild, port: args.pgPort, log });
   const children: Child[] = [];
+  let proxy: DelayProxy | undefined;
   const stopChild = async (child: Child | undefined): Promise<void> => {
     if (!child) return;
     await child.stop();
@@ -165,6 +171,15 @@ async function main(): Promise<void> {
     await metricsPool.query('ANALYZE loans');
 
     const samples: Samples = await sampleParams(metricsPool, profile.sampleSize);
+    // The engine figures above and the subscriptions below are measured on loopback; the network hop applies to
+    // the six operations (and the memory run), where the issue's ratios compare the variants.
+    let requestUrls = urls;
+    if (args.dbRttMs > 0) {
+      proxy = await startDelayProxy(args.pgPort, args.dbRttMs, logDir);
+      requestUrls = { djangoUrl: proxy.via(db.djangoUrl), metricsUrl: proxy.via(db.metricsUrl) };
+      await pointFdwAtPort(metricsPool, proxy.port);
+      log(`network hop: every answer PostgreSQL sends to a measured variant (and to postgres_fdw) is held ${args.dbRttMs} ms (proxy on port ${proxy.port})`);
+    }
     await metricsPool.end();
     if (samples.officerIds.length === 0 || samples.loanIds.length === 0 || samples.loanBranches.length === 0 || samples.fimrBranches.length === 0) {
       throw new Error(`the dataset gave no parameters to benchmark with: ${JSON.stringify({ officers: samples.officerIds.length, loans: samples.loanIds.length })}`);
@@ -180,11 +195,11 @@ async function main(): Promise<void> {
     if (!statements.batchingSwitchEffective) notes.push('createContextFactory ignored { batching: false }: variant d statement counts equal a (the switch is missing)');
 
     log('starting the SQL server and the gateways (a: batched, d: batching off)');
-    const sqlServer = await startSqlServer({ ...urls, poolSize: POOL_SIZE }, logDir);
+    const sqlServer = await startSqlServer({ ...requestUrls, poolSize: POOL_SIZE }, logDir);
     children.push(sqlServer);
-    const gatewayA = await startGateway('gateway-a', { ...urls, batching: true, syncEnabled: false, poolSize: POOL_SIZE }, logDir);
+    const gatewayA = await startGateway('gateway-a', { ...requestUrls, batching: true, syncEnabled: false, poolSize: POOL_SIZE }, logDir);
     children.push(gatewayA);
-    let gatewayD: Child | undefined = await startGateway('gateway-d', { ...urls, batching: false, syncEnabled: false, poolSize: POOL_SIZE }, logDir);
+    let gatewayD: Child | undefined = await startGateway('gateway-d', { ...requestUrls, batching: false, syncEnabled: false, poolSize: POOL_SIZE }, logDir);
     children.push(gatewayD);
 
     const urlOf: Record<Variant, (op: OperationName) => string> = {
@@ -271,6 +286,8 @@ async function main(): Promise<void> {
       );
     }
     await stopChild(gatewayA);
+    await proxy?.stop();
+    proxy = undefined;
 
     let subscriptions = null;
     if (!args.skipSubscriptions) {
@@ -306,6 +323,7 @@ async function main(): Promise<void> {
       mode: args.quick ? 'quick' : 'full',
       machine,
       dataset: { ...db.record, cached: !db.built, fdwSetupMs: db.fdwSetupMs },
+      dbRoundTripMs: args.dbRttMs,
       sync,
       statements,
       latency,
@@ -321,6 +339,7 @@ async function main(): Promise<void> {
     log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
   } finally {
     for (const child of [...children].reverse()) await child.stop().catch(() => undefined);
+    await proxy?.stop().catch(() => undefined);
     await db.server.stop();
   }
 }
