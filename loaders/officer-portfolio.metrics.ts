@@ -120,6 +120,20 @@ export const SCORED_FROM_RAW = `calc AS (
          FROM calc
      )`;
 
+/** The §4.4 risk bands, best first (riskBandSql gives the score each starts at). */
+export const RISK_BANDS = ['Green', 'Watch', 'Amber', 'Red'] as const;
+
+/** An officer's riskBand over `scored` (`q` qualifies its columns). */
+export function riskBandSql(q: string): string {
+  const riskScore = `trunc(${q}risk_norm * 100)`;
+  return `CASE WHEN ${riskScore} >= 80 THEN 'Green' WHEN ${riskScore} >= 60 THEN 'Watch' WHEN ${riskScore} >= 40 THEN 'Amber' ELSE 'Red' END`;
+}
+
+/** An officer's repaymentDelayRate over `scored` as a numeric, to the 2 places the API shows. */
+export function repaymentDelayRateSql(q: string): string {
+  return `round(${q}rdr, 2)`;
+}
+
 /** The SQL of each OfficerPortfolioRow field over `scored`; `q` qualifies its columns (e.g. "s.") when joined. */
 function portfolioSelect(q: string): Record<keyof OfficerPortfolioRow, string> {
   const riskScore = `trunc(${q}risk_norm * 100)`;
@@ -156,10 +170,10 @@ function portfolioSelect(q: string): Record<keyof OfficerPortfolioRow, string> {
     par90: `round(${q}par90, 8)::text`,
     onTimeRate: `round(${q}on_time, 8)::text`,
     channelPurity: `'1.00000000'`,
-    repaymentDelayRate: `round(${q}rdr, 2)::text`,
+    repaymentDelayRate: `${repaymentDelayRateSql(q)}::text`,
     riskScoreNorm: `round(${q}risk_norm, 8)::text`,
     riskScore: `${riskScore}::int`,
-    riskBand: `CASE WHEN ${riskScore} >= 80 THEN 'Green' WHEN ${riskScore} >= 60 THEN 'Watch' WHEN ${riskScore} >= 40 THEN 'Amber' ELSE 'Red' END`,
+    riskBand: riskBandSql(q),
     dqi: `LEAST(100, GREATEST(0, trunc((0.50 * ${q}risk_norm + 0.35 * ${q}on_time + 0.15 * (1 - ${q}fimr)) * 100)))::int`,
   };
 }

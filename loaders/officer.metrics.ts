@@ -1,6 +1,6 @@
 /** Officers' curated hierarchy (D12) and officer lists, read from seedsmetrics `officers`. */
 import { afterSql, orderBySql, sortKeySql, type KeysetPosition, type SortDirection, type SortSpec } from './keyset';
-import { officerMetricsChain, officerPortfolioColumns, type OfficerPortfolioField, type OfficerPortfolioPart } from './officer-portfolio.metrics';
+import { officerMetricsChain, officerPortfolioColumns, repaymentDelayRateSql, riskBandSql, type OfficerPortfolioField, type OfficerPortfolioPart } from './officer-portfolio.metrics';
 import { keyRows, keysMatch, Params, whereClause, type Queryable } from './sql';
 import { visibleOfficerSql } from './visible-officers';
 
@@ -64,6 +64,12 @@ export interface OfficerFilter {
   employmentStatuses?: readonly string[];
   /** Include user types outside VISIBLE_UT (§1.8). @default false */
   includeAllUserTypes?: boolean;
+  /** §4.4 risk bands (any of) of the officers' metrics over `metricsWave`'s loans. */
+  riskBands?: readonly string[];
+  /** Officers whose §4.4 repaymentDelayRate (2 places, as shown) is below this decimal. */
+  repaymentDelayRateBelow?: string;
+  /** The wave whose loans riskBands and repaymentDelayRateBelow read; null or absent for all waves. */
+  metricsWave?: string | null;
 }
 
 /** The whitelist of officer sort keys. */
@@ -102,6 +108,23 @@ export function officerSortSpec(sort: OfficerSortKey): SortSpec {
 }
 
 function officerWhere(filter: OfficerFilter, params: Params): string[] {
+  const where = officerColumnWhere(filter, params);
+  const metricWhere: string[] = [];
+  if (filter.riskBands !== undefined) metricWhere.push(`${riskBandSql('s.')} = ANY(${params.add(filter.riskBands)}::text[])`);
+  if (filter.repaymentDelayRateBelow !== undefined) metricWhere.push(`${repaymentDelayRateSql('s.')} < ${params.add(filter.repaymentDelayRateBelow)}::numeric`);
+  if (metricWhere.length > 0) {
+    // The metrics of the officers the other conditions select, computed in a statement of their own scope (its
+    // CTEs shadow those of a metric sort's chain, which may read another wave).
+    const source = `SELECT o.officer_id FROM officers o ${whereClause(where)}`;
+    where.push(
+      `o.officer_id IN (WITH ${officerMetricsChain(source, params.add(filter.metricsWave ?? null))} SELECT s.officer_id FROM scored s WHERE ${metricWhere.join(' AND ')})`,
+    );
+  }
+  return where;
+}
+
+/** The conditions on the officers' own columns. */
+function officerColumnWhere(filter: OfficerFilter, params: Params): string[] {
   const where: string[] = [];
   if (filter.includeAllUserTypes !== true) where.push(visibleOfficerSql('o'));
   if (filter.ids !== undefined) where.push(`o.officer_id = ANY(${params.add(filter.ids)}::text[])`);

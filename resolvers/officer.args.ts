@@ -2,11 +2,13 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { isMetricSort, type OfficerFilter, type OfficerSortKey } from '../loaders/officer.metrics';
 import { VISIBLE_USER_TYPES } from '../loaders/visible-officers';
+import { RISK_BANDS } from '../loaders/officer-portfolio.metrics';
 import { EMPLOYMENT_STATUSES } from '../src/django-columns';
 import { badUserInput } from '../src/errors';
 import { enumNameOf, OfficerOrderField, SortDirection, Wave } from './enums';
 import { parseClosedSet } from './closed-set';
 import { parseIds } from './ids';
+import { DecimalScalar } from './scalars';
 import { parseSearchText } from './search-text';
 
 @InputType({ description: 'Officer filters (§4.7); by default only the dashboard-visible user types (§1.8). Every given condition must hold; an empty list matches nothing.' })
@@ -40,6 +42,26 @@ export class OfficerFilterInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Include user types outside the dashboard-visible set (default false).' })
   includeAllUserTypes?: boolean | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: `Risk bands (any of: ${RISK_BANDS.join(', ')}, as Officer.portfolio.riskBand spells them) of the officer's metrics over metricsWave's loans (all waves by default).`,
+  })
+  riskBands?: string[] | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Officers whose repaymentDelayRate (to the 2 places Officer.portfolio shows) is below this, over metricsWave's loans (all waves by default).",
+  })
+  repaymentDelayRateBelow?: string | null;
+
+  @Field(() => Wave, {
+    nullable: true,
+    description:
+      "The wave whose loans riskBands and repaymentDelayRateBelow read, as portfolio(wave:) shows them; leave out for all waves. Refused without either. " +
+      'Independent of orderBy.wave.',
+  })
+  metricsWave?: Wave | null;
 }
 
 @InputType({ description: 'Order of the officer list.' })
@@ -81,7 +103,23 @@ export function parseOfficerFilter(argument: string, input: OfficerFilterInput |
     supervisorEmails: list(f.supervisorEmails),
     employmentStatuses: parseClosedSet(`${argument}.employmentStatuses`, f.employmentStatuses, EMPLOYMENT_STATUSES),
     includeAllUserTypes: f.includeAllUserTypes ?? false,
+    ...parseMetricConditions(argument, f),
   };
+}
+
+/** The conditions on an officer's §4.4 metrics; a wave only goes with one of them. */
+function parseMetricConditions(argument: string, f: OfficerFilterInput): Pick<OfficerFilter, 'riskBands' | 'repaymentDelayRateBelow' | 'metricsWave'> {
+  const riskBands = parseClosedSet(`${argument}.riskBands`, f.riskBands, RISK_BANDS);
+  const repaymentDelayRateBelow = f.repaymentDelayRateBelow ?? undefined;
+  const metricsWave = f.metricsWave ?? null;
+  if (metricsWave !== null && riskBands === undefined && repaymentDelayRateBelow === undefined) {
+    throw badUserInput(
+      `${argument}.metricsWave`,
+      `left out unless ${argument}.riskBands or ${argument}.repaymentDelayRateBelow is given (it picks the wave whose metrics they read)`,
+      enumNameOf(Wave, metricsWave),
+    );
+  }
+  return { riskBands, repaymentDelayRateBelow, metricsWave };
 }
 
 export interface ParsedOfficerOrder {

@@ -243,8 +243,14 @@ export type OfficerFilterInput = {
   ids?: Array<string | number> | null | undefined;
   /** Include user types outside the dashboard-visible set (default false). */
   includeAllUserTypes?: boolean | null | undefined;
+  /** The wave whose loans riskBands and repaymentDelayRateBelow read, as portfolio(wave:) shows them; leave out for all waves. Refused without either. Independent of orderBy.wave. */
+  metricsWave?: Wave | null | undefined;
   /** Curated regions (any of). */
   regions?: Array<string> | null | undefined;
+  /** Officers whose repaymentDelayRate (to the 2 places Officer.portfolio shows) is below this, over metricsWave's loans (all waves by default). */
+  repaymentDelayRateBelow?: string | null | undefined;
+  /** Risk bands (any of: Green, Watch, Amber, Red, as Officer.portfolio.riskBand spells them) of the officer's metrics over metricsWave's loans (all waves by default). */
+  riskBands?: Array<string> | null | undefined;
   /** Case-insensitive substring of the e-mail or the name. */
   search?: string | null | undefined;
   /** Curated supervisor e-mails (any of). */
