@@ -2,6 +2,7 @@
  * Command-line flags of the bench commands: each flag either takes a value, read and checked by one of the
  * readers below (the error names the flag, what it must be and what arrived), or is a switch.
  */
+import { DEMO_SCALE_MAX, DEMO_SCALE_MIN, DEMO_SEED_MAX } from '../src/seed/limits';
 
 export interface Flags<T> {
   /** Flags followed by a value: each sets its field of the arguments from it. */
@@ -39,17 +40,26 @@ export interface DatasetArgs {
 /** The flags of DatasetArgs, shared by the bench commands. */
 export function datasetFlags<T extends DatasetArgs>(): Flags<T>['values'] {
   return {
-    '--scale': (a, v) => (a.scale = positiveNumber('--scale', v, '1 or 10')),
-    '--seed': (a, v) => (a.seed = wholeNumber('--seed', v, 0)),
+    '--scale': (a, v) => (a.scale = demoScale('--scale', v)),
+    '--seed': (a, v) => (a.seed = demoSeed('--seed', v)),
     '--as-of': (a, v) => (a.asOf = isoDate('--as-of', v)),
     '--pg-port': (a, v) => (a.pgPort = port('--pg-port', v)),
     '--tag': (a, v) => (a.tag = tag('--tag', v)),
   };
 }
 
-export function positiveNumber(flag: string, value: string, example: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new Error(`${flag} must be a positive number such as ${example}; got ${JSON.stringify(value)}`);
+/** A scale the demo generator takes (src/seed/limits.ts), refused here rather than once the bench's PostgreSQL is up. */
+function demoScale(flag: string, value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < DEMO_SCALE_MIN || Number(value) > DEMO_SCALE_MAX) {
+    throw new Error(`${flag} must be a number from ${DEMO_SCALE_MIN} to ${DEMO_SCALE_MAX} such as 1 or 10; got ${JSON.stringify(value)}`);
+  }
   return Number(value);
+}
+
+function demoSeed(flag: string, value: string): number {
+  const seed = wholeNumber(flag, value, 0);
+  if (seed > DEMO_SEED_MAX) throw new Error(`${flag} must be a whole number from 0 to ${DEMO_SEED_MAX}; got ${JSON.stringify(value)}`);
+  return seed;
 }
 
 export function wholeNumber(flag: string, value: string, min: number): number {

@@ -30,6 +30,9 @@ test('refuses a bad flag naming what it expected and what arrived', () => {
   expect(() => parseInstructionArgs(['--requests', '0'])).toThrow('--requests must be a whole number of at least 1; got "0"');
   expect(() => parseInstructionArgs(['--warmup', '1e3'])).toThrow('--warmup must be a whole number of at least 0; got "1e3"');
   expect(() => parseInstructionArgs(['--tag', 'After'])).toThrow('--tag must be lower-case letters, digits and dashes; got "After"');
+  // The demo generator's bounds (src/seed/limits.ts), refused before the bench's PostgreSQL starts.
+  expect(() => parseInstructionArgs(['--scale', '0'])).toThrow('--scale must be a number from 0.001 to 100 such as 1 or 10; got "0"');
+  expect(() => parseInstructionArgs(['--seed', '4294967296'])).toThrow('--seed must be a whole number from 0 to 4294967295; got "4294967296"');
   expect(() => parseInstructionArgs(['--requests'])).toThrow(/^--requests needs a value; usage: npm run bench:instructions/);
   expect(() => parseInstructionArgs(['--operations', 'loanById,loans'])).toThrow(
     '--operations must be a comma-separated list of officersList, officerById, loansPage, loanById, fimrDrilldown, dashboard; got "loanById,loans"',

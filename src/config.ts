@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { isCalendarDate } from './calendar-date';
 import { futureDemoDayExpected } from './seed/calendar';
+import { DEMO_SCALE_MAX, DEMO_SCALE_MIN, DEMO_SEED_MAX } from './seed/limits';
 
 export class ConfigError extends Error {
   constructor(
@@ -389,8 +390,8 @@ export function loadConfig(env: Env = process.env): Config {
       port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     },
     demo: {
-      seed: integer(env, 'DEMO_SEED', 42, 0, 2 ** 31 - 1),
-      scale: decimal(env, 'DEMO_SCALE', 1, 0.001, 100),
+      seed: integer(env, 'DEMO_SEED', 42, 0, DEMO_SEED_MAX),
+      scale: decimal(env, 'DEMO_SCALE', 1, DEMO_SCALE_MIN, DEMO_SCALE_MAX),
       asOf: demoAsOf(env, 'DEMO_AS_OF'),
       simulator: bool(env, 'SIMULATOR_ENABLED', embeddedMode),
       simulatorIntervalMs: integer(env, 'SIMULATOR_INTERVAL_MS', 3000, 100, 3_600_000),

@@ -1,5 +1,6 @@
 /** Parses `npm run db:seed` arguments; every error names the flag, what was expected and what arrived. */
 import { futureDemoDayExpected, parseIsoDay } from './calendar';
+import { DEMO_SCALE_MAX, DEMO_SCALE_MIN, DEMO_SEED_MAX } from './limits';
 
 export interface SeedCliArgs {
   scale: number;
@@ -25,13 +26,15 @@ export function parseSeedArgs(argv: readonly string[], defaults: { scale: number
     switch (flag) {
       case '--scale': {
         const v = value();
-        if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`--scale must be a positive number such as 1, 0.05 or 10; got ${JSON.stringify(v)}`);
+        if (!/^\d+(\.\d+)?$/.test(v) || Number(v) < DEMO_SCALE_MIN || Number(v) > DEMO_SCALE_MAX) {
+          throw new Error(`--scale must be a number from ${DEMO_SCALE_MIN} to ${DEMO_SCALE_MAX} such as 1, 0.05 or 10; got ${JSON.stringify(v)}`);
+        }
         args.scale = Number(v);
         break;
       }
       case '--seed': {
         const v = value();
-        if (!/^\d+$/.test(v) || Number(v) > 2 ** 32 - 1) throw new Error(`--seed must be an integer from 0 to 4294967295; got ${JSON.stringify(v)}`);
+        if (!/^\d+$/.test(v) || Number(v) > DEMO_SEED_MAX) throw new Error(`--seed must be an integer from 0 to ${DEMO_SEED_MAX}; got ${JSON.stringify(v)}`);
         args.seed = Number(v);
         break;
       }

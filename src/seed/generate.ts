@@ -12,6 +12,7 @@
  */
 import { businessDaysBetween, dayOfWeek, isBusinessDay, lagosDayOf, lagosTimestamp, nextBusinessDay, nthBusinessDay, parseIsoDay, SECONDS_PER_DAY, type Day } from './calendar';
 import { buildHierarchyCsv } from './hierarchy-csv';
+import { DEMO_SCALE_MAX, DEMO_SCALE_MIN, DEMO_SEED_MAX } from './limits';
 import { divRound } from './money';
 import { Prng, WeightedTable } from './prng';
 import { BRANCHES, FIRST_NAMES, LAST_NAMES, PHONE_PREFIXES, STATES_AND_LGAS, STREETS, USER_TYPE_MIX } from './reference-data';
@@ -23,7 +24,7 @@ import type { CustomerRow, HolidayRow, LoanRow, RepaymentRow, UserRow } from './
 export { DEMO_CASES, HIDDEN_USER_TYPES, MANIFEST_EXAMPLES, type DemoCase, type DemoManifest } from './manifest';
 
 export interface DemoOptions {
-  /** Any positive number; 1 ≈ the real database, 0.01 for tests, 10 for load tests. */
+  /** From DEMO_SCALE_MIN to DEMO_SCALE_MAX (limits.ts); 1 ≈ the real database, 0.01 for tests, 10 for load tests. */
   scale: number;
   /** Seed of the pseudo-random generator (an integer). */
   seed: number;
@@ -114,11 +115,11 @@ function phoneNumber(index: number): string {
 const titleCase = (text: string): string => text.toLowerCase().replace(/(^|[\s-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 
 export function validateDemoOptions(options: DemoOptions): void {
-  if (typeof options.scale !== 'number' || !Number.isFinite(options.scale) || options.scale <= 0) {
-    throw new Error(`scale must be a positive number; got ${JSON.stringify(options.scale)}`);
+  if (typeof options.scale !== 'number' || !(options.scale >= DEMO_SCALE_MIN && options.scale <= DEMO_SCALE_MAX)) {
+    throw new Error(`scale must be a number from ${DEMO_SCALE_MIN} to ${DEMO_SCALE_MAX}; got ${JSON.stringify(options.scale)}`);
   }
-  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 2 ** 32 - 1) {
-    throw new Error(`seed must be an integer from 0 to 4294967295; got ${JSON.stringify(options.seed)}`);
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > DEMO_SEED_MAX) {
+    throw new Error(`seed must be an integer from 0 to ${DEMO_SEED_MAX}; got ${JSON.stringify(options.seed)}`);
   }
   const asOf = parseIsoDay(options.asOf, 'asOf');
   if (options.now !== undefined) {

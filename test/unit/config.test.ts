@@ -106,6 +106,7 @@ describe('loadConfig', () => {
     [{ METRICS_POOL_SIZE: '1.5' }, 'METRICS_POOL_SIZE must be an integer from 1 to 500; got "1.5"'],
     [{ EMBEDDED_PG_PORT: '80' }, 'EMBEDDED_PG_PORT must be an integer from 1024 to 65535; got "80"'],
     [{ DEMO_SCALE: '-1' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "-1"'],
+    [{ DEMO_SEED: '4294967296' }, 'DEMO_SEED must be an integer from 0 to 4294967295; got "4294967296"'],
     [{ DEMO_SCALE: '0.0001' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "0.0001"'],
     [{ DEMO_SCALE: '0x10' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "0x10"'],
     [{ DEMO_SCALE: 'Infinity' }, 'DEMO_SCALE must be a decimal number from 0.001 to 100, such as 0.5; got "Infinity"'],
@@ -153,6 +154,8 @@ describe('loadConfig', () => {
       'gateway-1.internal.',
     ]);
     expect(['.5', '0.5', '5.', '1e-2', '2E1', '100', '0.001'].map((scale) => loadConfig({ DEMO_SCALE: scale }).demo.scale)).toEqual([0.5, 0.5, 5, 0.01, 20, 100, 0.001]);
+    // Every seed db:seed --seed takes (the generator's 32-bit range), not half of them.
+    expect(loadConfig({ DEMO_SEED: '4294967295' }).demo.seed).toBe(4294967295);
     expect(loadConfig({ DEMO_AS_OF: '2024-02-29' }).demo.asOf).toBe('2024-02-29');
     expect(loadConfig({ BUSINESS_TZ: 'africa/lagos' }).businessTz).toBe('Africa/Lagos');
     expect(loadConfig({ BUSINESS_TZ: 'utc' }).businessTz).toBe('UTC');

@@ -145,7 +145,8 @@ describe('generateDemoData', () => {
   });
 
   it('rejects a bad scale, seed or as-of day', () => {
-    expect(() => generateDemoData({ ...options, scale: 0 })).toThrow('scale must be a positive number; got 0');
+    expect(() => generateDemoData({ ...options, scale: 0 })).toThrow('scale must be a number from 0.001 to 100; got 0');
+    expect(() => generateDemoData({ ...options, scale: 101 })).toThrow('scale must be a number from 0.001 to 100; got 101');
     expect(() => generateDemoData({ ...options, seed: -1 })).toThrow('seed must be an integer from 0 to 4294967295; got -1');
     expect(() => generateDemoData({ ...options, asOf: '20-11-2025' })).toThrow('asOf must be a calendar date YYYY-MM-DD; got "20-11-2025"');
     expect(() => generateDemoData({ ...options, now: new Date('2025-11-19T22:59:59Z') })).toThrow(
@@ -164,7 +165,11 @@ describe('parseSeedArgs', () => {
     expect(parseSeedArgs([], defaults)).toEqual({ ...defaults, djangoUrl: undefined, hierarchyOut: undefined });
   });
   it('names the flag, what was expected and what arrived', () => {
-    expect(() => parseSeedArgs(['--scale', '-1'], defaults)).toThrow('--scale must be a positive number such as 1, 0.05 or 10; got "-1"');
+    expect(() => parseSeedArgs(['--scale', '-1'], defaults)).toThrow('--scale must be a number from 0.001 to 100 such as 1, 0.05 or 10; got "-1"');
+    // The bounds of DEMO_SCALE and DEMO_SEED (src/config.ts), so a world one of them makes the other makes too.
+    expect(() => parseSeedArgs(['--scale', '1000'], defaults)).toThrow('--scale must be a number from 0.001 to 100 such as 1, 0.05 or 10; got "1000"');
+    expect(() => parseSeedArgs(['--seed', '4294967296'], defaults)).toThrow('--seed must be an integer from 0 to 4294967295; got "4294967296"');
+    expect(parseSeedArgs(['--seed', '4294967295', '--scale', '100'], defaults)).toMatchObject({ seed: 4294967295, scale: 100 });
     expect(() => parseSeedArgs(['--seed', 'x'], defaults)).toThrow('--seed must be an integer from 0 to 4294967295; got "x"');
     expect(() => parseSeedArgs(['--as-of', '2025-13-01'], defaults)).toThrow('--as-of must be a calendar date YYYY-MM-DD; got "2025-13-01"');
     // A day to come would date every row after Django's clock, all refused by the sync.
