@@ -6,7 +6,7 @@
  * arrived (the token itself is never echoed). Verification is jose's, pinned to 5.x: jose 6 ships ES modules
  * only, which this CommonJS build and jest's module registry cannot load.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { AuthConfig } from './config';
 import type { Viewer } from './context';
 import type { Logger } from './logger';
@@ -128,6 +128,28 @@ function rolesOf(payload: JWTPayload): readonly string[] {
 }
 
 /**
+ * jwtVerify against the key set, trying in turn each published key that fits a token naming no key id (`kid`):
+ * while an identity provider rotates its keys it publishes two of one algorithm, and jose then leaves the choice
+ * to the caller. Unhandled, that error read as the key set failing: a 503 for valid tokens without a kid, and a
+ * forged one (any header without kid, any signature) shut every caller out for KEY_SET_RETRY_AFTER_S.
+ */
+async function verifyWithKeySet(token: string, keySet: ReturnType<typeof createRemoteJWKSet>, options: JWTVerifyOptions): Promise<JWTVerifyResult> {
+  try {
+    return await jwtVerify(token, keySet, options);
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error) {
+      try {
+        return await jwtVerify(token, key, options);
+      } catch (tried) {
+        if (!(tried instanceof errors.JWSSignatureVerificationFailed)) throw tried;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
+
+/**
  * Seconds a caller is told to wait when the signing keys could not be read, and for which the key set is not asked
  * again: while the identity provider is down, every request fetched it anew (and logged a line).
  */
@@ -148,7 +170,7 @@ export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn
   } else {
     // Fetched on first use, cached, and fetched again when a token names a key id it has not seen.
     const keySet = createRemoteJWKSet(new URL(config.jwksUrl!));
-    verify = (token) => jwtVerify(token, keySet, options);
+    verify = (token) => verifyWithKeySet(token, keySet, options);
   }
   // The same caller gets the same Viewer object, so live subscribers sharing a token share executions too
   // (src/events/ws-server.ts shares per viewer object). Bounded: the table starts afresh past its limit.

@@ -149,6 +149,26 @@ describe("authentication with an identity provider's key set (AUTH_JWKS_URL)", (
     expect(hmac.message).toBe('The bearer token must be signed with one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA; got alg "HS256"');
   });
 
+  it('tries each published key that fits a token without a key id (a rotation publishes two), and refuses a forged one 401 without shutting others out', async () => {
+    answerWith = 'keys';
+    const oneKey = publishedKeys;
+    const [retiring, current] = await Promise.all([generateKeyPair('ES256'), generateKeyPair('ES256')]);
+    publishedKeys = { keys: [{ ...(await exportJWK(retiring.publicKey)), kid: 'old' }, { ...(await exportJWK(current.publicKey)), kid: 'new' }] };
+    try {
+      const authenticator = createAuthenticator({ ...OFF, jwksUrl });
+      const withoutKid = await new SignJWT({ sub: 'no-kid' }).setProtectedHeader({ alg: 'ES256' }).sign(current.privateKey);
+      await expect(authenticator.authenticate(`Bearer ${withoutKid}`)).resolves.toMatchObject({ viewer: { id: 'no-kid' } });
+      // Anyone can send this: a header naming no key, any claims, a signature of nothing.
+      const forged = `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from('{"sub":"admin"}').toString('base64url')}.AAAA`;
+      const error = await refusal(authenticator, `Bearer ${forged}`);
+      expect([error.status, error.code, error.message]).toEqual([401, 'UNAUTHENTICATED', "The bearer token's signature must verify against the keys published at AUTH_JWKS_URL; it does not"]);
+      const valid = await new SignJWT({ sub: 'dashboard' }).setProtectedHeader({ alg: 'ES256', kid: 'new' }).sign(current.privateKey);
+      await expect(authenticator.authenticate(`Bearer ${valid}`)).resolves.toMatchObject({ viewer: { id: 'dashboard' } });
+    } finally {
+      publishedKeys = oneKey;
+    }
+  });
+
   it('answers 503 AUTHENTICATION_UNAVAILABLE, not 401, when the key set cannot be fetched', async () => {
     answerWith = 'failure';
     const authenticator = createAuthenticator({ ...OFF, jwksUrl });
