@@ -1,8 +1,8 @@
 /**
  * Who is asking: turns a request's bearer token into the `Viewer` resolvers see (`context.viewer`). With
  * authentication off (no AUTH_JWT_SECRET or AUTH_JWKS_URL: the demo, local development) every caller is the
- * anonymous reader. With it on, a caller must send a JWT signed with the shared secret or by a key of the
- * identity provider's JWKS; one that does not gets an AuthenticationError that names what was expected and what
+ * anonymous reader. With it on, a caller must send a JWT with an expiry, signed with the shared secret or by a key
+ * of the identity provider's JWKS; one that does not gets an AuthenticationError that names what was expected and what
  * arrived (the token itself is never echoed). Verification is jose's, pinned to 5.x: jose 6 ships ES modules
  * only, which this CommonJS build and jest's module registry cannot load.
  */
@@ -103,6 +103,7 @@ function explain(error: unknown, token: string, config: AuthConfig, algorithms: 
     const got = error.payload[error.claim];
     if (error.claim === 'iss') return refused(`The bearer token's "iss" claim must be ${JSON.stringify(config.issuer)}; got ${JSON.stringify(got) ?? 'none'}`);
     if (error.claim === 'aud') return refused(`The bearer token's "aud" claim must include ${JSON.stringify(config.audience)}; got ${JSON.stringify(got) ?? 'none'}`);
+    if (error.claim === 'exp' && error.reason === 'missing') return refused('The bearer token must carry an "exp" claim (when it expires); got none');
     if (error.claim === 'nbf') return refused(`The bearer token is not valid before ${isoOfSeconds(got)}; it arrived earlier`);
     return refused(`The bearer token's "${error.claim}" claim is invalid (${error.reason}); got ${JSON.stringify(got) ?? 'none'}`);
   }
@@ -162,7 +163,9 @@ const KEY_SET_RETRY_AFTER_S = 5;
 export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn' | 'info'>, now: () => number = Date.now): Authenticator {
   if (config.jwtSecret === undefined && config.jwksUrl === undefined) return NO_AUTHENTICATION;
   const algorithms = config.jwtSecret !== undefined ? HMAC_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
-  const options = { algorithms, issuer: config.issuer, audience: config.audience };
+  // exp is required: a token without one would stay valid, and a graphql-ws connection on it open, for good
+  // (until the secret or the key is replaced), however it leaked.
+  const options: JWTVerifyOptions = { algorithms, issuer: config.issuer, audience: config.audience, requiredClaims: ['exp'] };
   let verify: (token: string) => Promise<JWTVerifyResult>;
   if (config.jwtSecret !== undefined) {
     const secret = new TextEncoder().encode(config.jwtSecret);
