@@ -101,7 +101,7 @@ export interface AuthConfig {
   jwksUrl: string | undefined;
   /** Required `iss` claim, when set. */
   issuer: string | undefined;
-  /** Required `aud` claim (one of the token's audiences), when set. */
+  /** Required `aud` claim (one of the token's audiences), when set; always set with jwksUrl. */
   audience: string | undefined;
 }
 
@@ -296,6 +296,11 @@ function authConfig(env: Env): AuthConfig {
   }
   const issuer = text(env, 'AUTH_ISSUER');
   const audience = text(env, 'AUTH_AUDIENCE');
+  if (jwksUrl !== undefined && audience === undefined) {
+    // An identity provider signs the tokens of every application it serves with the same keys: without an audience,
+    // a token it issued for any of them (a customer app's, another team's API) would be let in.
+    throw new ConfigError('AUTH_AUDIENCE', "set when AUTH_JWKS_URL is (the identity provider's name for this API, which its tokens must carry in aud)", undefined);
+  }
   if (jwtSecret === undefined && jwksUrl === undefined) {
     for (const [name, value] of [['AUTH_ISSUER', issuer], ['AUTH_AUDIENCE', audience]] as const) {
       if (value !== undefined) throw new ConfigError(name, 'unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', value);

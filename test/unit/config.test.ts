@@ -45,7 +45,12 @@ describe('loadConfig', () => {
       issuer: 'https://idp.example',
       audience: 'seedsmetrics',
     });
-    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).auth.jwksUrl).toBe('https://idp.example/.well-known/jwks.json');
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_AUDIENCE: 'seedsmetrics' }).auth).toEqual({
+      jwtSecret: undefined,
+      jwksUrl: 'https://idp.example/.well-known/jwks.json',
+      issuer: undefined,
+      audience: 'seedsmetrics',
+    });
   });
 
   it('uses both URLs and turns the simulator off against real databases', () => {
@@ -128,6 +133,12 @@ describe('loadConfig', () => {
     [
       { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.example/jwks' },
       'AUTH_JWKS_URL must be unset when AUTH_JWT_SECRET is set (tokens are verified one way); got "https://idp.example/jwks"',
+    ],
+    // An identity provider signs the tokens of all its applications with the same keys: without an audience, a token
+    // issued for any of them (a customer app's, say) would be let in.
+    [
+      { AUTH_JWKS_URL: 'https://idp.example/jwks' },
+      "AUTH_AUDIENCE must be set when AUTH_JWKS_URL is (the identity provider's name for this API, which its tokens must carry in aud); got nothing",
     ],
     [{ AUTH_ISSUER: 'https://idp.example' }, 'AUTH_ISSUER must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "https://idp.example"'],
     [{ AUTH_AUDIENCE: 'seedsmetrics' }, 'AUTH_AUDIENCE must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "seedsmetrics"'],
