@@ -1,6 +1,7 @@
 /**
  * Rejects operations whose estimated cost is too high before they run (graphql-query-complexity): each field
- * costs 1, and a connection field multiplies its selection by the page size it asks for (`first`, default 50),
+ * costs 1, and a connection field multiplies its selection by the page size it asks for (`first`, default 50; a
+ * list sized by `limit` or `last` likewise),
  * so a dashboard page is cheap and "500 officers × 500 loans × every field" is refused with a clear error.
  * Introspection's lists multiply by their length in this schema, so aliasing `__schema` many times is refused too.
  * One check serves both transports (src/operation-checks.ts).
@@ -29,7 +30,11 @@ function pageSizeEstimator(maxPageSize: number): ComplexityEstimator {
     if (field.extensions[UNPAGED_LIST] === true) return 1 + childComplexity * maxPageSize;
     if (typeof args.first === 'number') return 1 + childComplexity * size(args.first);
     if (typeof args.limit === 'number') return 1 + childComplexity * size(args.limit);
-    if ('first' in args || 'after' in args) return 1 + childComplexity * DEFAULT_PAGE;
+    // A loan's DPD history (`last` days, up to a year): counted at 1, 500 loans' years of snapshots fitted the bound.
+    if (typeof args.last === 'number') return 1 + childComplexity * size(args.last);
+    // A connection asked without `first` serves its default page: graphql-js leaves an argument without a default out
+    // of `args`, and such a connection counted as one row (two nested default pages, 2,500 rows, as one).
+    if (field.args.some((argument) => argument.name === 'first' || argument.name === 'after')) return 1 + childComplexity * size(DEFAULT_PAGE);
     return undefined;
   };
 }
@@ -91,13 +96,13 @@ function introspectionEstimator(multipliers: ReadonlyMap<string, number>): Compl
 export const MAX_SELECTIONS = 10_000;
 
 /** Arguments whose values the page-size estimator reads. */
-const PAGE_ARGUMENTS = new Set(['first', 'limit', 'after']);
+const PAGE_ARGUMENTS = new Set(['first', 'limit', 'last', 'after']);
 /** Distinct variable values remembered per document and operation (past it, the figure is computed each time). */
 const MAX_CACHED_VARIANTS = 64;
 const ABSENT = '\u0000absent';
 
 /**
- * The variables an operation's complexity can depend on: those used in a page argument (first, limit, after) or
+ * The variables an operation's complexity can depend on: those used in a page argument (first, limit, last, after) or
  * in a directive (@include/@skip decide which fields count). Every other variable (an id, a filter) cannot
  * change the figure.
  */

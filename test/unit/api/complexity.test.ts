@@ -85,6 +85,30 @@ it("counts the app's per-officer lists (not paged) as a page of the maximum size
   expect(figure('{ agentActivity { officer { loans(first: 100) { nodes { id amount } } } } }')).toBe(151_001);
 });
 
+it("counts a loan's DPD history by the days it asks for (`last`), as a page", async () => {
+  const appCheck = createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 50_000, 500);
+  const figure = (query: string, variables?: Record<string, unknown>) => figureOf(appCheck({ document: parse(query), variables }));
+  // 1 + 500 × (nodes 1 + dpdHistory (1 + 366 × 5 fields)) = 916,001: up to 183,000 snapshots, where 1 each counted 3,501.
+  const history = '{ date currentDpd dpdBucket actualOutstanding principalOutstanding }';
+  expect(figure(`{ loans(first: 500) { nodes { dpdHistory(last: 366) ${history} } } }`)).toBe(916_001);
+  expect(figure(`query H($days: Int!) { loans(first: 500) { nodes { dpdHistory(last: $days) ${history} } } }`, { days: 366 })).toBe(916_001);
+  // Its default, 30 days: 1 + 500 × (1 + 1 + 30 × 5) = 76,001.
+  expect(figure(`{ loans(first: 500) { nodes { dpdHistory ${history} } } }`)).toBe(76_001);
+});
+
+it('counts a connection asked without `first` as its default page (50), not as one row', async () => {
+  const appCheck = createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 100, 500);
+  const figure = (query: string) => figureOf(appCheck({ document: parse(query) }));
+  // 1 + 50 × (nodes 1 + id 1) = 101, as with first: 50.
+  expect(figure('{ loans { nodes { id } } }')).toBe(101);
+  expect(figure('{ loans(first: 50) { nodes { id } } }')).toBe(101);
+  // Nested, the default pages multiply: 1 + 50 × (nodes 1 + loans (1 + 50 × (nodes 1 + id 1 + amount 1))) = 7,601
+  // (2,500 loans), where each counted 1 and the whole 5.
+  expect(figure('{ officers { nodes { loans { nodes { id amount } } } } }')).toBe(7_601);
+  // A server maximum below the default caps it, as parseFirst does.
+  expect(figureOf(createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 100, 20)({ document: parse('{ loans { nodes { id amount } } }') }))).toBe('within bound');
+});
+
 describe('introspection', () => {
   // Every option a client may ask for: GraphiQL asks for most of them.
   const FULL_INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
