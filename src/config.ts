@@ -103,6 +103,11 @@ export interface AuthConfig {
   issuer: string | undefined;
   /** Required `aud` claim (one of the token's audiences), when set; always set with jwksUrl. */
   audience: string | undefined;
+  /**
+   * AUTH_DISABLED: authentication off on purpose. Without a secret or JWKS URL, start-up against real databases
+   * refuses unless this is set (the embedded demo needs no login). @default false
+   */
+  disabled: boolean;
 }
 
 export interface Config {
@@ -278,6 +283,17 @@ export function redactUrl(raw: string): string {
   return raw.replace(/(\/\/[^:/@]+:).*@/, '$1***@').replace(/([?&][^=&#]*password=)[^&#]*/gi, '$1***');
 }
 
+/**
+ * Why the gateway may not serve `config`'s databases without authentication, or undefined. Real databases hold real
+ * loans and customers: a forgotten or misspelt AUTH_JWT_SECRET must not serve them to every caller. Checked when
+ * the server starts, not in loadConfig: the command lines (sync, seed, hierarchy import) serve nothing.
+ */
+export function authenticationLeftOff(config: Pick<Config, 'embeddedMode' | 'auth'>): ConfigError | undefined {
+  const { jwtSecret, jwksUrl, disabled } = config.auth;
+  if (config.embeddedMode || disabled || jwtSecret !== undefined || jwksUrl !== undefined) return undefined;
+  return new ConfigError('AUTH_JWT_SECRET', 'set, or AUTH_JWKS_URL, to serve real databases (AUTH_DISABLED=true lets every caller in as the anonymous reader)', undefined);
+}
+
 /** An HMAC key shorter than the hash (256 bits) weakens HS256; the value is never echoed. */
 const MIN_JWT_SECRET_LENGTH = 32;
 
@@ -306,7 +322,11 @@ function authConfig(env: Env): AuthConfig {
       if (value !== undefined) throw new ConfigError(name, 'unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', value);
     }
   }
-  return { jwtSecret, jwksUrl, issuer, audience };
+  const disabled = bool(env, 'AUTH_DISABLED', false);
+  if (disabled && (jwtSecret !== undefined || jwksUrl !== undefined)) {
+    throw new ConfigError('AUTH_DISABLED', 'unset or false when AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', text(env, 'AUTH_DISABLED'));
+  }
+  return { jwtSecret, jwksUrl, issuer, audience, disabled };
 }
 
 /**

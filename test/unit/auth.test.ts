@@ -10,7 +10,7 @@ import type { AuthConfig } from '../../src/config';
 import { memoryLogger } from '../support/memory-logger';
 
 const SECRET = 'a-shared-secret-of-forty-characters-long';
-const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined };
+const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false };
 const WITH_SECRET: AuthConfig = { ...OFF, jwtSecret: SECRET };
 /** 2023-11-14T22:13:20Z. */
 const PAST = 1_700_000_000;
