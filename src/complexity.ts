@@ -127,14 +127,13 @@ function complexityVariables(document: DocumentNode): string[] {
 }
 
 /**
- * Returns the refusal for an operation over the bound, or nothing. The figure is remembered per parsed document
- * (Apollo hands the same document object for the same query text) and per value of the variables it depends on,
- * so a dashboard's repeated queries are not walked again on every request.
+ * The figure `estimators` make of an operation, remembered per parsed document (Apollo hands the same document object
+ * for the same query text) and per value of the variables it depends on, so a dashboard's repeated queries are not
+ * walked again on every request. Throws as getComplexity does.
  */
-export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): OperationCheck {
-  const estimators = [introspectionEstimator(introspectionMultipliers(schema)), pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })];
+function cachedFigure(schema: GraphQLSchema, estimators: ComplexityEstimator[]): (operation: OperationToCheck) => number {
   const cache = new WeakMap<DocumentNode, { variables: string[]; figures: Map<string, number> }>();
-  const complexityOf = ({ document, operationName, variables }: OperationToCheck): number => {
+  return ({ document, operationName, variables }) => {
     let entry = cache.get(document);
     if (entry === undefined) {
       entry = { variables: complexityVariables(document), figures: new Map() };
@@ -150,6 +149,11 @@ export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: numb
     }
     return figure;
   };
+}
+
+/** Returns the refusal for an operation over the bound, or nothing. */
+export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): OperationCheck {
+  const complexityOf = cachedFigure(schema, [introspectionEstimator(introspectionMultipliers(schema)), pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })]);
   return (operation) => {
     let complexity: number;
     try {
@@ -172,6 +176,50 @@ export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: numb
         `Query complexity must be at most ${maxComplexity} (GRAPHQL_MAX_COMPLEXITY); got ${complexity}. Ask for smaller pages or fewer fields.`,
         // http.status: Apollo answers 400 (a caller error); it strips `http` from the response body.
         { extensions: { code: QUERY_TOO_COMPLEX, complexity, maxComplexity, http: { status: 400 } } },
+      ),
+    ];
+  };
+}
+
+/**
+ * Extension of a field without arguments that runs a statement of its own when asked (a connection's totalCount, the
+ * loans summary): a read, as a field with arguments is.
+ */
+export const SEPARATE_READ = 'separateRead';
+
+/**
+ * Most reads an operation may make: fields with arguments (a list, a lookup, an aggregate, an officer's portfolio)
+ * and SEPARATE_READ fields, each counted once wherever it sits (under a list, DataLoader makes one statement of a
+ * field for every parent), fragments counted at each spread. The complexity figure counts the values an operation
+ * answers, so an aggregate that scans the whole portfolio for one row cost 2: 400 aliases of portfolioKpis with
+ * different regions fitted the bound and held the pool for seconds (1,000 fit the token bound). The example
+ * operations make at most 5; not configurable.
+ */
+export const MAX_READS = 50;
+
+/** Counts the reads of an operation (introspection's fields, answered from the schema, are not reads). */
+const readsEstimator: ComplexityEstimator = ({ field, type, childComplexity }) => {
+  const introspection = type.name.startsWith('__') || field.name.startsWith('__');
+  const read = !introspection && (field.args.length > 0 || field.extensions[SEPARATE_READ] === true);
+  return childComplexity + (read ? 1 : 0);
+};
+
+/** Returns the refusal for an operation that makes more than MAX_READS reads, or nothing. */
+export function createReadsCheck(schema: GraphQLSchema): OperationCheck {
+  const readsOf = cachedFigure(schema, [readsEstimator]);
+  return (operation) => {
+    let reads: number;
+    try {
+      reads = readsOf(operation);
+    } catch {
+      // Too many selections: the complexity check, which runs first, says so; bad variables: graphql-js does.
+      return [];
+    }
+    if (reads <= MAX_READS) return [];
+    return [
+      new GraphQLError(
+        `An operation may make at most ${MAX_READS} separate reads (each field with arguments, such as a list, a lookup or an aggregate, and each totalCount or summary runs a statement of its own); got ${reads}. Ask for each list or figure once, or split the operation.`,
+        { extensions: { code: QUERY_TOO_COMPLEX, reads, maxReads: MAX_READS, http: { status: 400 } } },
       ),
     ];
   };

@@ -5,7 +5,7 @@
  */
 import { buildSchema, getIntrospectionQuery, parse, type GraphQLSchema } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
-import { createComplexityCheck, MAX_SELECTIONS, QUERY_TOO_COMPLEX } from '../../../src/complexity';
+import { createComplexityCheck, createReadsCheck, MAX_READS, MAX_SELECTIONS, QUERY_TOO_COMPLEX } from '../../../src/complexity';
 import { createAppPubSub } from '../../../src/events/pubsub';
 import { buildAppSchema } from '../../../src/schema';
 
@@ -107,6 +107,36 @@ it('counts a connection asked without `first` as its default page (50), not as o
   expect(figure('{ officers { nodes { loans { nodes { id amount } } } } }')).toBe(7_601);
   // A server maximum below the default caps it, as parseFirst does.
   expect(figureOf(createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 100, 20)({ document: parse('{ loans { nodes { id amount } } }') }))).toBe('within bound');
+});
+
+describe('reads: fields that each run a statement of their own, however few values they answer', () => {
+  const aliased = (count: number, field: (i: number) => string): string => Array.from({ length: count }, (_, i) => `a${i}: ${field(i)}`).join(' ');
+  let readsCheck: ReturnType<typeof createReadsCheck>;
+  beforeAll(async () => {
+    readsCheck = createReadsCheck(await buildAppSchema({ pubSub: createAppPubSub() }));
+  });
+  const refusal = (reads: number) => [
+    `An operation may make at most ${MAX_READS} separate reads (each field with arguments, such as a list, a lookup or an aggregate, and each totalCount or summary runs a statement of its own); got ${reads}. Ask for each list or figure once, or split the operation.`,
+    { code: QUERY_TOO_COMPLEX, reads, maxReads: MAX_READS, http: { status: 400 } },
+  ];
+  const readsOf = (query: string) => readsCheck({ document: parse(query) }).map((e) => [e.message, e.extensions]);
+
+  it('refuses a KPI strip aliased past the bound: each alias scans the portfolio, and costs 2 in complexity', () => {
+    expect(readsOf(`{ ${aliased(MAX_READS, (i) => `portfolioKpis(regions: ["r${i}"]) { totalLoans }`)} }`)).toEqual([]);
+    expect(readsOf(`{ ${aliased(MAX_READS + 1, (i) => `portfolioKpis(regions: ["r${i}"]) { totalLoans }`)} }`)).toEqual([refusal(MAX_READS + 1)]);
+  });
+
+  it("counts counts and summaries, nested lists, and a fragment's reads at each spread", () => {
+    // officer 1 + 25 × (loans 1 + totalCount 1) = 51.
+    expect(readsOf(`{ officer(id: "1") { ${aliased(25, (i) => `loans(filter: { customerPhone: "0${i}" }) { totalCount }`)} } }`)).toEqual([refusal(51)]);
+    const fragment = 'fragment Figures on LoanConnection { totalCount summary { totalLoans } }';
+    expect(readsOf(`{ ${aliased(17, (i) => `loans(filter: { customerPhone: "0${i}" }) { ...Figures }`)} } ${fragment}`)).toEqual([refusal(51)]);
+  });
+
+  it('leaves introspection and the example operations well within the bound', () => {
+    expect(readsOf(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }))).toEqual([]);
+    expect(readsOf('{ officers(first: 20) { totalCount nodes { portfolio { par15 } loans(first: 50) { totalCount nodes { id customer { name } } } } } }')).toEqual([]);
+  });
 });
 
 describe('introspection', () => {
