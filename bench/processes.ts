@@ -118,6 +118,7 @@ export async function startGateway(name: string, options: GatewayEnv, logDir: st
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'warn',
+    AUTH_DISABLED: 'true',
     SYNC_ENABLED: String(options.syncEnabled),
     SYNC_INTERVAL_MS: String(options.syncIntervalMs ?? 2000),
     SYNC_RECONCILE_INTERVAL_MS: '86400000',

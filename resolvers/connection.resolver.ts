@@ -1,5 +1,6 @@
 /** Lazy fields of connections: counts and the loans summary cost a statement only when a query asks for them. */
-import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Ctx, Extensions, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { SEPARATE_READ } from '../src/complexity';
 import type { AppContext } from '../src/context';
 import { CustomerConnection, LoanConnection, OfficerConnection } from './connections.type';
 import { customerTotalCount } from './customer-list';
@@ -8,11 +9,13 @@ import { LoanSummary, RepaymentsByDjangoStatus } from './loan-summary.type';
 
 @Resolver(() => LoanConnection)
 export class LoanConnectionResolver {
+  @Extensions({ [SEPARATE_READ]: true })
   @FieldResolver(() => Int, { description: 'Number of loans matching the filter (all pages).' })
   totalCount(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<number> {
     return loanTotalCount(ctx, connection.question);
   }
 
+  @Extensions({ [SEPARATE_READ]: true })
   @FieldResolver(() => LoanSummary, { nullable: true, description: 'The loans summary (§4.6) over every matching loan; top-level lists only (null on nested lists).' })
   async summary(@Root() connection: LoanConnection, @Ctx() ctx: AppContext): Promise<LoanSummary | null> {
     // Only the asked fields are computed: a dashboard asking a few loan aggregates skips the rest and the repayments.
@@ -27,6 +30,7 @@ export class LoanConnectionResolver {
 
 @Resolver(() => OfficerConnection)
 export class OfficerConnectionResolver {
+  @Extensions({ [SEPARATE_READ]: true })
   @FieldResolver(() => Int, { description: 'Number of officers matching the filter (all pages).' })
   totalCount(@Root() connection: OfficerConnection, @Ctx() ctx: AppContext): Promise<number> {
     return ctx.loaders.officerCount(connection.filter);
@@ -35,6 +39,7 @@ export class OfficerConnectionResolver {
 
 @Resolver(() => CustomerConnection)
 export class CustomerConnectionResolver {
+  @Extensions({ [SEPARATE_READ]: true })
   @FieldResolver(() => Int, { description: 'Number of customers matching the filter (all pages).' })
   totalCount(@Root() connection: CustomerConnection, @Ctx() ctx: AppContext): Promise<number> {
     return customerTotalCount(ctx, connection.question);

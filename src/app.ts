@@ -4,7 +4,7 @@
  * (embedded only) → schema → event bridge → HTTP/WebSocket server → sync worker → simulator; and takes it
  * down in the reverse order, each resource stopped by its one owner.
  */
-import { ConfigError, type Config } from './config';
+import { authenticationLeftOff, ConfigError, type Config } from './config';
 import { createContextFactory } from './context';
 import { createDatabases, EMBEDDED_DJANGO_DB, type Databases } from './databases';
 import { applyDjangoFixture } from './django-fixture';
@@ -124,6 +124,8 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   };
 
   try {
+    const unauthenticated = authenticationLeftOff(config);
+    if (unauthenticated !== undefined) throw unauthenticated;
     await probeListen(config.host, config.port);
     begin(config.embeddedMode ? 'starting the embedded PostgreSQL' : 'opening the databases');
     const dbs = await createDatabases(config, (message) => log.trace({ component: 'postgres' }, message.trim()));
@@ -178,7 +180,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
 
     const authenticator = createAuthenticator(config.auth, log.child({ component: 'auth' }));
     if (!authenticator.enabled && !config.embeddedMode) {
-      log.warn('authentication is off: every caller is the anonymous reader (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
+      log.warn('authentication is off (AUTH_DISABLED): every caller is the anonymous reader (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
     }
     const server = await startGatewayServer({
       schema,

@@ -1,12 +1,12 @@
 /**
  * Who is asking: turns a request's bearer token into the `Viewer` resolvers see (`context.viewer`). With
  * authentication off (no AUTH_JWT_SECRET or AUTH_JWKS_URL: the demo, local development) every caller is the
- * anonymous reader. With it on, a caller must send a JWT signed with the shared secret or by a key of the
- * identity provider's JWKS; one that does not gets an AuthenticationError that names what was expected and what
+ * anonymous reader. With it on, a caller must send a JWT with an expiry, signed with the shared secret or by a key
+ * of the identity provider's JWKS; one that does not gets an AuthenticationError that names what was expected and what
  * arrived (the token itself is never echoed). Verification is jose's, pinned to 5.x: jose 6 ships ES modules
  * only, which this CommonJS build and jest's module registry cannot load.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyResult } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { AuthConfig } from './config';
 import type { Viewer } from './context';
 import type { Logger } from './logger';
@@ -103,6 +103,7 @@ function explain(error: unknown, token: string, config: AuthConfig, algorithms: 
     const got = error.payload[error.claim];
     if (error.claim === 'iss') return refused(`The bearer token's "iss" claim must be ${JSON.stringify(config.issuer)}; got ${JSON.stringify(got) ?? 'none'}`);
     if (error.claim === 'aud') return refused(`The bearer token's "aud" claim must include ${JSON.stringify(config.audience)}; got ${JSON.stringify(got) ?? 'none'}`);
+    if (error.claim === 'exp' && error.reason === 'missing') return refused('The bearer token must carry an "exp" claim (when it expires); got none');
     if (error.claim === 'nbf') return refused(`The bearer token is not valid before ${isoOfSeconds(got)}; it arrived earlier`);
     return refused(`The bearer token's "${error.claim}" claim is invalid (${error.reason}); got ${JSON.stringify(got) ?? 'none'}`);
   }
@@ -128,6 +129,28 @@ function rolesOf(payload: JWTPayload): readonly string[] {
 }
 
 /**
+ * jwtVerify against the key set, trying in turn each published key that fits a token naming no key id (`kid`):
+ * while an identity provider rotates its keys it publishes two of one algorithm, and jose then leaves the choice
+ * to the caller. Unhandled, that error read as the key set failing: a 503 for valid tokens without a kid, and a
+ * forged one (any header without kid, any signature) shut every caller out for KEY_SET_RETRY_AFTER_S.
+ */
+async function verifyWithKeySet(token: string, keySet: ReturnType<typeof createRemoteJWKSet>, options: JWTVerifyOptions): Promise<JWTVerifyResult> {
+  try {
+    return await jwtVerify(token, keySet, options);
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error) {
+      try {
+        return await jwtVerify(token, key, options);
+      } catch (tried) {
+        if (!(tried instanceof errors.JWSSignatureVerificationFailed)) throw tried;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
+
+/**
  * Seconds a caller is told to wait when the signing keys could not be read, and for which the key set is not asked
  * again: while the identity provider is down, every request fetched it anew (and logged a line).
  */
@@ -140,7 +163,9 @@ const KEY_SET_RETRY_AFTER_S = 5;
 export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn' | 'info'>, now: () => number = Date.now): Authenticator {
   if (config.jwtSecret === undefined && config.jwksUrl === undefined) return NO_AUTHENTICATION;
   const algorithms = config.jwtSecret !== undefined ? HMAC_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
-  const options = { algorithms, issuer: config.issuer, audience: config.audience };
+  // exp is required: a token without one would stay valid, and a graphql-ws connection on it open, for good
+  // (until the secret or the key is replaced), however it leaked.
+  const options: JWTVerifyOptions = { algorithms, issuer: config.issuer, audience: config.audience, requiredClaims: ['exp'] };
   let verify: (token: string) => Promise<JWTVerifyResult>;
   if (config.jwtSecret !== undefined) {
     const secret = new TextEncoder().encode(config.jwtSecret);
@@ -148,7 +173,7 @@ export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn
   } else {
     // Fetched on first use, cached, and fetched again when a token names a key id it has not seen.
     const keySet = createRemoteJWKSet(new URL(config.jwksUrl!));
-    verify = (token) => jwtVerify(token, keySet, options);
+    verify = (token) => verifyWithKeySet(token, keySet, options);
   }
   // The same caller gets the same Viewer object, so live subscribers sharing a token share executions too
   // (src/events/ws-server.ts shares per viewer object). Bounded: the table starts afresh past its limit.

@@ -1,6 +1,7 @@
 /**
  * Rejects operations whose estimated cost is too high before they run (graphql-query-complexity): each field
- * costs 1, and a connection field multiplies its selection by the page size it asks for (`first`, default 50),
+ * costs 1, and a connection field multiplies its selection by the page size it asks for (`first`, default 50; a
+ * list sized by `limit` or `last` likewise),
  * so a dashboard page is cheap and "500 officers × 500 loans × every field" is refused with a clear error.
  * Introspection's lists multiply by their length in this schema, so aliasing `__schema` many times is refused too.
  * One check serves both transports (src/operation-checks.ts).
@@ -29,7 +30,11 @@ function pageSizeEstimator(maxPageSize: number): ComplexityEstimator {
     if (field.extensions[UNPAGED_LIST] === true) return 1 + childComplexity * maxPageSize;
     if (typeof args.first === 'number') return 1 + childComplexity * size(args.first);
     if (typeof args.limit === 'number') return 1 + childComplexity * size(args.limit);
-    if ('first' in args || 'after' in args) return 1 + childComplexity * DEFAULT_PAGE;
+    // A loan's DPD history (`last` days, up to a year): counted at 1, 500 loans' years of snapshots fitted the bound.
+    if (typeof args.last === 'number') return 1 + childComplexity * size(args.last);
+    // A connection asked without `first` serves its default page: graphql-js leaves an argument without a default out
+    // of `args`, and such a connection counted as one row (two nested default pages, 2,500 rows, as one).
+    if (field.args.some((argument) => argument.name === 'first' || argument.name === 'after')) return 1 + childComplexity * size(DEFAULT_PAGE);
     return undefined;
   };
 }
@@ -91,13 +96,13 @@ function introspectionEstimator(multipliers: ReadonlyMap<string, number>): Compl
 export const MAX_SELECTIONS = 10_000;
 
 /** Arguments whose values the page-size estimator reads. */
-const PAGE_ARGUMENTS = new Set(['first', 'limit', 'after']);
+const PAGE_ARGUMENTS = new Set(['first', 'limit', 'last', 'after']);
 /** Distinct variable values remembered per document and operation (past it, the figure is computed each time). */
 const MAX_CACHED_VARIANTS = 64;
 const ABSENT = '\u0000absent';
 
 /**
- * The variables an operation's complexity can depend on: those used in a page argument (first, limit, after) or
+ * The variables an operation's complexity can depend on: those used in a page argument (first, limit, last, after) or
  * in a directive (@include/@skip decide which fields count). Every other variable (an id, a filter) cannot
  * change the figure.
  */
@@ -122,14 +127,13 @@ function complexityVariables(document: DocumentNode): string[] {
 }
 
 /**
- * Returns the refusal for an operation over the bound, or nothing. The figure is remembered per parsed document
- * (Apollo hands the same document object for the same query text) and per value of the variables it depends on,
- * so a dashboard's repeated queries are not walked again on every request.
+ * The figure `estimators` make of an operation, remembered per parsed document (Apollo hands the same document object
+ * for the same query text) and per value of the variables it depends on, so a dashboard's repeated queries are not
+ * walked again on every request. Throws as getComplexity does.
  */
-export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): OperationCheck {
-  const estimators = [introspectionEstimator(introspectionMultipliers(schema)), pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })];
+function cachedFigure(schema: GraphQLSchema, estimators: ComplexityEstimator[]): (operation: OperationToCheck) => number {
   const cache = new WeakMap<DocumentNode, { variables: string[]; figures: Map<string, number> }>();
-  const complexityOf = ({ document, operationName, variables }: OperationToCheck): number => {
+  return ({ document, operationName, variables }) => {
     let entry = cache.get(document);
     if (entry === undefined) {
       entry = { variables: complexityVariables(document), figures: new Map() };
@@ -145,6 +149,11 @@ export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: numb
     }
     return figure;
   };
+}
+
+/** Returns the refusal for an operation over the bound, or nothing. */
+export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: number, maxPageSize: number): OperationCheck {
+  const complexityOf = cachedFigure(schema, [introspectionEstimator(introspectionMultipliers(schema)), pageSizeEstimator(maxPageSize), simpleEstimator({ defaultComplexity: 1 })]);
   return (operation) => {
     let complexity: number;
     try {
@@ -167,6 +176,50 @@ export function createComplexityCheck(schema: GraphQLSchema, maxComplexity: numb
         `Query complexity must be at most ${maxComplexity} (GRAPHQL_MAX_COMPLEXITY); got ${complexity}. Ask for smaller pages or fewer fields.`,
         // http.status: Apollo answers 400 (a caller error); it strips `http` from the response body.
         { extensions: { code: QUERY_TOO_COMPLEX, complexity, maxComplexity, http: { status: 400 } } },
+      ),
+    ];
+  };
+}
+
+/**
+ * Extension of a field without arguments that runs a statement of its own when asked (a connection's totalCount, the
+ * loans summary): a read, as a field with arguments is.
+ */
+export const SEPARATE_READ = 'separateRead';
+
+/**
+ * Most reads an operation may make: fields with arguments (a list, a lookup, an aggregate, an officer's portfolio)
+ * and SEPARATE_READ fields, each counted once wherever it sits (under a list, DataLoader makes one statement of a
+ * field for every parent), fragments counted at each spread. The complexity figure counts the values an operation
+ * answers, so an aggregate that scans the whole portfolio for one row cost 2: 400 aliases of portfolioKpis with
+ * different regions fitted the bound and held the pool for seconds (1,000 fit the token bound). The example
+ * operations make at most 5; not configurable.
+ */
+export const MAX_READS = 50;
+
+/** Counts the reads of an operation (introspection's fields, answered from the schema, are not reads). */
+const readsEstimator: ComplexityEstimator = ({ field, type, childComplexity }) => {
+  const introspection = type.name.startsWith('__') || field.name.startsWith('__');
+  const read = !introspection && (field.args.length > 0 || field.extensions[SEPARATE_READ] === true);
+  return childComplexity + (read ? 1 : 0);
+};
+
+/** Returns the refusal for an operation that makes more than MAX_READS reads, or nothing. */
+export function createReadsCheck(schema: GraphQLSchema): OperationCheck {
+  const readsOf = cachedFigure(schema, [readsEstimator]);
+  return (operation) => {
+    let reads: number;
+    try {
+      reads = readsOf(operation);
+    } catch {
+      // Too many selections: the complexity check, which runs first, says so; bad variables: graphql-js does.
+      return [];
+    }
+    if (reads <= MAX_READS) return [];
+    return [
+      new GraphQLError(
+        `An operation may make at most ${MAX_READS} separate reads (each field with arguments, such as a list, a lookup or an aggregate, and each totalCount or summary runs a statement of its own); got ${reads}. Ask for each list or figure once, or split the operation.`,
+        { extensions: { code: QUERY_TOO_COMPLEX, reads, maxReads: MAX_READS, http: { status: 400 } } },
       ),
     ];
   };

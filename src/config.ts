@@ -102,8 +102,13 @@ export interface AuthConfig {
   jwksUrl: string | undefined;
   /** Required `iss` claim, when set. */
   issuer: string | undefined;
-  /** Required `aud` claim (one of the token's audiences), when set. */
+  /** Required `aud` claim (one of the token's audiences), when set; always set with jwksUrl. */
   audience: string | undefined;
+  /**
+   * AUTH_DISABLED: authentication off on purpose. Without a secret or JWKS URL, start-up against real databases
+   * refuses unless this is set (the embedded demo needs no login). @default false
+   */
+  disabled: boolean;
 }
 
 export interface Config {
@@ -279,6 +284,17 @@ export function redactUrl(raw: string): string {
   return raw.replace(/(\/\/[^:/@]+:).*@/, '$1***@').replace(/([?&][^=&#]*password=)[^&#]*/gi, '$1***');
 }
 
+/**
+ * Why the gateway may not serve `config`'s databases without authentication, or undefined. Real databases hold real
+ * loans and customers: a forgotten or misspelt AUTH_JWT_SECRET must not serve them to every caller. Checked when
+ * the server starts, not in loadConfig: the command lines (sync, seed, hierarchy import) serve nothing.
+ */
+export function authenticationLeftOff(config: Pick<Config, 'embeddedMode' | 'auth'>): ConfigError | undefined {
+  const { jwtSecret, jwksUrl, disabled } = config.auth;
+  if (config.embeddedMode || disabled || jwtSecret !== undefined || jwksUrl !== undefined) return undefined;
+  return new ConfigError('AUTH_JWT_SECRET', 'set, or AUTH_JWKS_URL, to serve real databases (AUTH_DISABLED=true lets every caller in as the anonymous reader)', undefined);
+}
+
 /** An HMAC key shorter than the hash (256 bits) weakens HS256; the value is never echoed. */
 const MIN_JWT_SECRET_LENGTH = 32;
 
@@ -297,12 +313,21 @@ function authConfig(env: Env): AuthConfig {
   }
   const issuer = text(env, 'AUTH_ISSUER');
   const audience = text(env, 'AUTH_AUDIENCE');
+  if (jwksUrl !== undefined && audience === undefined) {
+    // An identity provider signs the tokens of every application it serves with the same keys: without an audience,
+    // a token it issued for any of them (a customer app's, another team's API) would be let in.
+    throw new ConfigError('AUTH_AUDIENCE', "set when AUTH_JWKS_URL is (the identity provider's name for this API, which its tokens must carry in aud)", undefined);
+  }
   if (jwtSecret === undefined && jwksUrl === undefined) {
     for (const [name, value] of [['AUTH_ISSUER', issuer], ['AUTH_AUDIENCE', audience]] as const) {
       if (value !== undefined) throw new ConfigError(name, 'unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', value);
     }
   }
-  return { jwtSecret, jwksUrl, issuer, audience };
+  const disabled = bool(env, 'AUTH_DISABLED', false);
+  if (disabled && (jwtSecret !== undefined || jwksUrl !== undefined)) {
+    throw new ConfigError('AUTH_DISABLED', 'unset or false when AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', text(env, 'AUTH_DISABLED'));
+  }
+  return { jwtSecret, jwksUrl, issuer, audience, disabled };
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Authenticator } from './auth';
 import { withCors } from './cors';
 import { createFormatError } from './errors';
 import { attachGraphqlWs, type GraphqlWsServer } from './events/ws-server';
-import { createComplexityCheck } from './complexity';
+import { createComplexityCheck, createReadsCheck } from './complexity';
 import { DEFAULT_HTTP_KEEP_ALIVE_MS, DEFAULT_SLOW_OPERATION_MS } from './config';
 import { documentOverLimits } from './document-limits';
 import { firstRefusal, operationChecksPlugin } from './operation-checks';
@@ -111,8 +111,9 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   keepConnectionsAlive(httpServer, options.keepAliveMs ?? DEFAULT_HTTP_KEEP_ALIVE_MS);
   // Checked before an operation runs, in this order, on both transports (over HTTP a subscription is refused too).
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
+  const checkReads = createReadsCheck(options.schema);
   const checkTextArguments = createTextArgumentsCheck();
-  const checksFor = (transport: Transport) => firstRefusal(checkOperationSelection, createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkTextArguments, checkComplexity);
+  const checksFor = (transport: Transport) => firstRefusal(checkOperationSelection, createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkTextArguments, checkComplexity, checkReads);
   let ws: GraphqlWsServer | undefined; // attached once the port is bound, below
   const disposeWs: ApolloServerPlugin<AppContext> = {
     async serverWillStart() {

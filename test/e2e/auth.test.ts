@@ -27,8 +27,9 @@ afterAll(async () => {
   await dbs?.drop();
 });
 
+/** A token of `claims` from the configured issuer, expiring in ten minutes unless they say otherwise (`exp: undefined` for none). */
 function token(claims: JWTPayload): Promise<string> {
-  return new SignJWT({ iss: 'https://idp.seeds.test', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+  return new SignJWT({ iss: 'https://idp.seeds.test', exp: Math.floor(Date.now() / 1000) + 600, ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
 }
 
 async function post(authorization: string | undefined): Promise<{ status: number; challenge: string | null; body: unknown }> {
@@ -111,6 +112,8 @@ describe('over graphql-ws', () => {
       [undefined, 'Authentication required: expected an Authorization header "Bearer <JWT>"; got none'],
       [{ Authorization: 42 }, 'The connection parameter "Authorization" must be a string "Bearer <JWT>"; got number'],
       [{ authorization: `Bearer ${await token({ sub: 'a', exp: 1_700_000_000 })}` }, 'The bearer token must be unexpired; it expired at 2023-11-14T22:13:20.000Z'],
+      // A connection on a token that never expires would never be closed.
+      [{ authorization: `Bearer ${await token({ sub: 'a', exp: undefined })}` }, 'The bearer token must carry an "exp" claim (when it expires); got none'],
     ];
     for (const [connectionParams, reason] of cases) {
       const client = createClient({ url: url(), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });

@@ -278,6 +278,19 @@ it('refuses the same operation over graphql-ws with an error message', async () 
   }
 });
 
+it('refuses an alias bomb of cheap-looking aggregates over HTTP and over graphql-ws, each alias a scan of the portfolio', async () => {
+  // 2 apiece in complexity (60 × 2 = 120, within 1000), one statement apiece.
+  const query = `{ ${Array.from({ length: 60 }, (_, i) => `k${i}: portfolioKpis(regions: ["r${i}"]) { totalLoans }`).join(' ')} }`;
+  const refusal = {
+    message:
+      'An operation may make at most 50 separate reads (each field with arguments, such as a list, a lookup or an aggregate, and each totalCount or summary runs a statement of its own); got 60. Ask for each list or figure once, or split the operation.',
+    extensions: { code: 'QUERY_TOO_COMPLEX', reads: 60, maxReads: 50 },
+  };
+  const { status, json } = await post({ query });
+  expect([status, json]).toEqual([400, { errors: [refusal] }]);
+  expect(await wsErrors({ query })).toEqual([refusal]);
+});
+
 /** The `error` message graphql-ws answers an operation with (failing the test if it gets a result instead). */
 async function wsErrors(payload: { query: string; variables?: Record<string, unknown>; operationName?: string }): Promise<unknown> {
   const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });

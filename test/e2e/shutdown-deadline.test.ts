@@ -69,6 +69,7 @@ async function startWithQueryOnLock(shutdownMs: number): Promise<{ output: () =>
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      AUTH_DISABLED: 'true',
       SHUTDOWN_TIMEOUT_MS: String(shutdownMs),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -163,7 +163,7 @@ describe('values found unusable at start-up, against configured databases', () =
   });
 
   const start = (env: Record<string, string>) =>
-    runToExit({ DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: dbs.metricsUrl, HOST: '127.0.0.1', SYNC_ENABLED: 'false', LOG_LEVEL: 'warn', ...env });
+    runToExit({ DJANGO_DATABASE_URL: dbs.djangoUrl, METRICS_DATABASE_URL: dbs.metricsUrl, HOST: '127.0.0.1', SYNC_ENABLED: 'false', LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', ...env });
 
   /** Exit code 1, the one stderr line, and no stack or graphql-ws "Internal error" anywhere. */
   function expectOneLine(result: { code: number | null; stdout: string; stderr: string }): string {
@@ -179,6 +179,20 @@ describe('values found unusable at start-up, against configured databases', () =
       const stderr = expectOneLine(await start({ PORT: String(takenPort), METRICS_DATABASE_URL: empty.url }));
       expect(stderr).toBe(`Configuration error: PORT must be a port no other process listens on; got "${takenPort}" (listen EADDRINUSE: address already in use 127.0.0.1:${takenPort})\n`);
       expect(await empty.tableCount()).toBe(0); // not migrated: the port was tried first
+    } finally {
+      await empty.drop();
+    }
+  }, 60_000);
+
+  it('authentication left off (a secret forgotten, a variable misspelt), before anything is written', async () => {
+    const empty = await createEmptyDatabase('auth_off');
+    try {
+      // The loans and customers of real databases would be served to every caller as the anonymous reader.
+      const stderr = expectOneLine(await start({ AUTH_DISABLED: '', AUTH_JWT_SECRETS: 's'.repeat(40), METRICS_DATABASE_URL: empty.url, PORT: String(await freePort()) }));
+      expect(stderr).toBe(
+        'Configuration error: AUTH_JWT_SECRET must be set, or AUTH_JWKS_URL, to serve real databases (AUTH_DISABLED=true lets every caller in as the anonymous reader); got nothing\n',
+      );
+      expect(await empty.tableCount()).toBe(0);
     } finally {
       await empty.drop();
     }

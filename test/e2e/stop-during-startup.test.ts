@@ -94,6 +94,7 @@ describe('against configured databases', () => {
       HOST: '127.0.0.1',
       PORT: String(await freePort()),
       LOG_LEVEL: 'info',
+      AUTH_DISABLED: 'true',
     });
     const waitingForLock = async (): Promise<boolean> =>
       (await holder.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/migrate' AND wait_event_type = 'Lock' AND wait_event = 'advisory'`)).rows.length === 1;

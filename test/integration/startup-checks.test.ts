@@ -64,7 +64,7 @@ async function contents(url: string): Promise<string[]> {
 }
 
 function configFor(urls: { django: string; metrics: string }, env: Record<string, string> = {}): Config {
-  return loadConfig({ DJANGO_DATABASE_URL: urls.django, METRICS_DATABASE_URL: urls.metrics, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SYNC_ENABLED: 'false', ...env });
+  return loadConfig({ DJANGO_DATABASE_URL: urls.django, METRICS_DATABASE_URL: urls.metrics, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SYNC_ENABLED: 'false', AUTH_DISABLED: 'true', ...env });
 }
 
 async function startupError(config: Config, log = silentLogger()): Promise<ConfigError> {
@@ -209,7 +209,7 @@ describe('a Django database that does not answer at start-up', () => {
           database: redactUrl(down.toString()),
           err: expect.stringContaining('ECONNREFUSED'),
         }),
-        expect.objectContaining({ msg: expect.stringContaining('authentication is off') }),
+        expect.objectContaining({ msg: expect.stringContaining('authentication is off (AUTH_DISABLED)') }),
       ]);
       const response = await fetch(`${app.server.url}/health/ready`);
       expect(response.status).toBe(503);

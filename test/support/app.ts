@@ -4,7 +4,9 @@ import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/logger';
 import { createTestDatabases, type TestDatabases } from './databases';
 
+/** Authentication is off unless `env` turns it on: test databases hold no one's loans. */
 export async function startTestApp(dbs: Pick<TestDatabases, 'djangoUrl' | 'metricsUrl'>, env: Record<string, string> = {}, log: Logger = silentLogger()): Promise<App> {
+  const authOn = env.AUTH_JWT_SECRET !== undefined || env.AUTH_JWKS_URL !== undefined;
   const config = loadConfig({
     DJANGO_DATABASE_URL: dbs.djangoUrl,
     METRICS_DATABASE_URL: dbs.metricsUrl,
@@ -12,6 +14,7 @@ export async function startTestApp(dbs: Pick<TestDatabases, 'djangoUrl' | 'metri
     PORT: '0',
     LOG_LEVEL: 'silent',
     SYNC_INTERVAL_MS: '200',
+    ...(authOn ? {} : { AUTH_DISABLED: 'true' }),
     ...env,
   });
   return startApp(config, log);

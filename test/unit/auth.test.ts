@@ -10,14 +10,15 @@ import type { AuthConfig } from '../../src/config';
 import { memoryLogger } from '../support/memory-logger';
 
 const SECRET = 'a-shared-secret-of-forty-characters-long';
-const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined };
+const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false };
 const WITH_SECRET: AuthConfig = { ...OFF, jwtSecret: SECRET };
 /** 2023-11-14T22:13:20Z. */
 const PAST = 1_700_000_000;
 const IN_AN_HOUR = () => Math.floor(Date.now() / 1000) + 3600;
 
+/** A token of `claims`, expiring in an hour unless they say otherwise (`exp: undefined` for none). */
 function hmacToken(claims: JWTPayload, secret = SECRET, alg = 'HS256'): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
+  return new SignJWT({ exp: IN_AN_HOUR(), ...claims }).setProtectedHeader({ alg }).sign(new TextEncoder().encode(secret));
 }
 
 async function refusal(authenticator: Authenticator, authorization: string | undefined): Promise<AuthenticationError> {
@@ -50,7 +51,6 @@ describe('authentication with a shared secret (HS256/384/512)', () => {
     expect(first).toEqual({ viewer: { id: 'analyst-7', roles: ['reader', 'analyst'] }, expiresAt: exp * 1000 });
     const again = await authenticator.authenticate(`bearer  ${await hmacToken({ sub: 'analyst-7', roles: ['reader', 'analyst'] }, SECRET, 'HS512')}`);
     expect(again.viewer).toBe(first.viewer);
-    expect(again.expiresAt).toBeUndefined();
     const noRoles = await authenticator.authenticate(`Bearer ${await hmacToken({ sub: 'ops' })}`);
     expect(noRoles.viewer).toEqual({ id: 'ops', roles: ['reader'] });
   });
@@ -75,6 +75,7 @@ describe('authentication with a shared secret (HS256/384/512)', () => {
     const { privateKey } = await generateKeyPair('ES256');
     const cases: Array<[string, string]> = [
       [await hmacToken({ sub: 'a', exp: PAST }), 'The bearer token must be unexpired; it expired at 2023-11-14T22:13:20.000Z'],
+      [await hmacToken({ sub: 'a', exp: undefined }), 'The bearer token must carry an "exp" claim (when it expires); got none'],
       [await hmacToken({ sub: 'a', nbf: 4_102_444_800 }), 'The bearer token is not valid before 2100-01-01T00:00:00.000Z; it arrived earlier'],
       [await hmacToken({ sub: 'a' }, 'another-secret-that-is-forty-characters!'), "The bearer token's signature must verify against AUTH_JWT_SECRET; it does not"],
       [await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'ES256' }).sign(privateKey), 'The bearer token must be signed with one of HS256, HS384, HS512; got alg "ES256"'],
@@ -137,16 +138,37 @@ describe("authentication with an identity provider's key set (AUTH_JWKS_URL)", (
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const signed = (kid: string, claims: JWTPayload = { sub: 'dashboard' }) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).sign(signingKey);
+  const signed = (kid: string, claims: JWTPayload = { sub: 'dashboard', exp: IN_AN_HOUR() }) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).sign(signingKey);
 
   it('accepts a token signed by a published key and refuses one whose key id is not published', async () => {
     answerWith = 'keys';
     const authenticator = createAuthenticator({ ...OFF, jwksUrl });
-    await expect(authenticator.authenticate(`Bearer ${await signed('key-1')}`)).resolves.toEqual({ viewer: { id: 'dashboard', roles: ['reader'] }, expiresAt: undefined });
+    const exp = IN_AN_HOUR();
+    await expect(authenticator.authenticate(`Bearer ${await signed('key-1', { sub: 'dashboard', exp })}`)).resolves.toEqual({ viewer: { id: 'dashboard', roles: ['reader'] }, expiresAt: exp * 1000 });
     const error = await refusal(authenticator, `Bearer ${await signed('key-9')}`);
     expect([error.status, error.message]).toEqual([401, 'The bearer token must name a key published at AUTH_JWKS_URL; no key matches its header (kid "key-9")']);
     const hmac = await refusal(authenticator, `Bearer ${await hmacToken({ sub: 'a' })}`);
     expect(hmac.message).toBe('The bearer token must be signed with one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA; got alg "HS256"');
+  });
+
+  it('tries each published key that fits a token without a key id (a rotation publishes two), and refuses a forged one 401 without shutting others out', async () => {
+    answerWith = 'keys';
+    const oneKey = publishedKeys;
+    const [retiring, current] = await Promise.all([generateKeyPair('ES256'), generateKeyPair('ES256')]);
+    publishedKeys = { keys: [{ ...(await exportJWK(retiring.publicKey)), kid: 'old' }, { ...(await exportJWK(current.publicKey)), kid: 'new' }] };
+    try {
+      const authenticator = createAuthenticator({ ...OFF, jwksUrl });
+      const withoutKid = await new SignJWT({ sub: 'no-kid', exp: IN_AN_HOUR() }).setProtectedHeader({ alg: 'ES256' }).sign(current.privateKey);
+      await expect(authenticator.authenticate(`Bearer ${withoutKid}`)).resolves.toMatchObject({ viewer: { id: 'no-kid' } });
+      // Anyone can send this: a header naming no key, any claims, a signature of nothing.
+      const forged = `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from('{"sub":"admin"}').toString('base64url')}.AAAA`;
+      const error = await refusal(authenticator, `Bearer ${forged}`);
+      expect([error.status, error.code, error.message]).toEqual([401, 'UNAUTHENTICATED', "The bearer token's signature must verify against the keys published at AUTH_JWKS_URL; it does not"]);
+      const valid = await new SignJWT({ sub: 'dashboard', exp: IN_AN_HOUR() }).setProtectedHeader({ alg: 'ES256', kid: 'new' }).sign(current.privateKey);
+      await expect(authenticator.authenticate(`Bearer ${valid}`)).resolves.toMatchObject({ viewer: { id: 'dashboard' } });
+    } finally {
+      publishedKeys = oneKey;
+    }
   });
 
   it('answers 503 AUTHENTICATION_UNAVAILABLE, not 401, when the key set cannot be fetched', async () => {

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, syncRunsRetentionDays: 30 },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000 },
       httpCompression: true,
-      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined },
+      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false },
     });
   });
 
@@ -44,8 +44,17 @@ describe('loadConfig', () => {
       jwksUrl: undefined,
       issuer: 'https://idp.example',
       audience: 'seedsmetrics',
+      disabled: false,
     });
-    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).auth.jwksUrl).toBe('https://idp.example/.well-known/jwks.json');
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_AUDIENCE: 'seedsmetrics' }).auth).toEqual({
+      jwtSecret: undefined,
+      jwksUrl: 'https://idp.example/.well-known/jwks.json',
+      issuer: undefined,
+      audience: 'seedsmetrics',
+      disabled: false,
+    });
+    // Off on purpose: every caller is the anonymous reader (start-up refuses real databases without it).
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).auth.disabled).toBe(true);
   });
 
   it('uses both URLs and turns the simulator off against real databases', () => {
@@ -130,6 +139,17 @@ describe('loadConfig', () => {
       { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.example/jwks' },
       'AUTH_JWKS_URL must be unset when AUTH_JWT_SECRET is set (tokens are verified one way); got "https://idp.example/jwks"',
     ],
+    // An identity provider signs the tokens of all its applications with the same keys: without an audience, a token
+    // issued for any of them (a customer app's, say) would be let in.
+    [
+      { AUTH_JWKS_URL: 'https://idp.example/jwks' },
+      "AUTH_AUDIENCE must be set when AUTH_JWKS_URL is (the identity provider's name for this API, which its tokens must carry in aud); got nothing",
+    ],
+    [
+      { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_DISABLED: 'true' },
+      'AUTH_DISABLED must be unset or false when AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "true"',
+    ],
+    [{ AUTH_DISABLED: 'maybe' }, 'AUTH_DISABLED must be one of true, false, 1, 0, yes, no, on, off; got "maybe"'],
     [{ AUTH_ISSUER: 'https://idp.example' }, 'AUTH_ISSUER must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "https://idp.example"'],
     [{ AUTH_AUDIENCE: 'seedsmetrics' }, 'AUTH_AUDIENCE must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "seedsmetrics"'],
   ])('rejects %j with one line naming the variable', (env, message) => {

@@ -5,7 +5,7 @@
  */
 import { buildSchema, getIntrospectionQuery, parse, type GraphQLSchema } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
-import { createComplexityCheck, MAX_SELECTIONS, QUERY_TOO_COMPLEX } from '../../../src/complexity';
+import { createComplexityCheck, createReadsCheck, MAX_READS, MAX_SELECTIONS, QUERY_TOO_COMPLEX } from '../../../src/complexity';
 import { createAppPubSub } from '../../../src/events/pubsub';
 import { buildAppSchema } from '../../../src/schema';
 
@@ -83,6 +83,60 @@ it("counts the app's per-officer lists (not paged) as a page of the maximum size
   // The same through a leaderboard's standings (one more for collectionsByOfficer itself) and the agent-activity list.
   expect(figure('{ collectionsByOfficer { standings { officer { loans(first: 100) { nodes { id amount } } } } } }')).toBe(151_002);
   expect(figure('{ agentActivity { officer { loans(first: 100) { nodes { id amount } } } } }')).toBe(151_001);
+});
+
+it("counts a loan's DPD history by the days it asks for (`last`), as a page", async () => {
+  const appCheck = createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 50_000, 500);
+  const figure = (query: string, variables?: Record<string, unknown>) => figureOf(appCheck({ document: parse(query), variables }));
+  // 1 + 500 × (nodes 1 + dpdHistory (1 + 366 × 5 fields)) = 916,001: up to 183,000 snapshots, where 1 each counted 3,501.
+  const history = '{ date currentDpd dpdBucket actualOutstanding principalOutstanding }';
+  expect(figure(`{ loans(first: 500) { nodes { dpdHistory(last: 366) ${history} } } }`)).toBe(916_001);
+  expect(figure(`query H($days: Int!) { loans(first: 500) { nodes { dpdHistory(last: $days) ${history} } } }`, { days: 366 })).toBe(916_001);
+  // Its default, 30 days: 1 + 500 × (1 + 1 + 30 × 5) = 76,001.
+  expect(figure(`{ loans(first: 500) { nodes { dpdHistory ${history} } } }`)).toBe(76_001);
+});
+
+it('counts a connection asked without `first` as its default page (50), not as one row', async () => {
+  const appCheck = createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 100, 500);
+  const figure = (query: string) => figureOf(appCheck({ document: parse(query) }));
+  // 1 + 50 × (nodes 1 + id 1) = 101, as with first: 50.
+  expect(figure('{ loans { nodes { id } } }')).toBe(101);
+  expect(figure('{ loans(first: 50) { nodes { id } } }')).toBe(101);
+  // Nested, the default pages multiply: 1 + 50 × (nodes 1 + loans (1 + 50 × (nodes 1 + id 1 + amount 1))) = 7,601
+  // (2,500 loans), where each counted 1 and the whole 5.
+  expect(figure('{ officers { nodes { loans { nodes { id amount } } } } }')).toBe(7_601);
+  // A server maximum below the default caps it, as parseFirst does.
+  expect(figureOf(createComplexityCheck(await buildAppSchema({ pubSub: createAppPubSub() }), 100, 20)({ document: parse('{ loans { nodes { id amount } } }') }))).toBe('within bound');
+});
+
+describe('reads: fields that each run a statement of their own, however few values they answer', () => {
+  const aliased = (count: number, field: (i: number) => string): string => Array.from({ length: count }, (_, i) => `a${i}: ${field(i)}`).join(' ');
+  let readsCheck: ReturnType<typeof createReadsCheck>;
+  beforeAll(async () => {
+    readsCheck = createReadsCheck(await buildAppSchema({ pubSub: createAppPubSub() }));
+  });
+  const refusal = (reads: number) => [
+    `An operation may make at most ${MAX_READS} separate reads (each field with arguments, such as a list, a lookup or an aggregate, and each totalCount or summary runs a statement of its own); got ${reads}. Ask for each list or figure once, or split the operation.`,
+    { code: QUERY_TOO_COMPLEX, reads, maxReads: MAX_READS, http: { status: 400 } },
+  ];
+  const readsOf = (query: string) => readsCheck({ document: parse(query) }).map((e) => [e.message, e.extensions]);
+
+  it('refuses a KPI strip aliased past the bound: each alias scans the portfolio, and costs 2 in complexity', () => {
+    expect(readsOf(`{ ${aliased(MAX_READS, (i) => `portfolioKpis(regions: ["r${i}"]) { totalLoans }`)} }`)).toEqual([]);
+    expect(readsOf(`{ ${aliased(MAX_READS + 1, (i) => `portfolioKpis(regions: ["r${i}"]) { totalLoans }`)} }`)).toEqual([refusal(MAX_READS + 1)]);
+  });
+
+  it("counts counts and summaries, nested lists, and a fragment's reads at each spread", () => {
+    // officer 1 + 25 × (loans 1 + totalCount 1) = 51.
+    expect(readsOf(`{ officer(id: "1") { ${aliased(25, (i) => `loans(filter: { customerPhone: "0${i}" }) { totalCount }`)} } }`)).toEqual([refusal(51)]);
+    const fragment = 'fragment Figures on LoanConnection { totalCount summary { totalLoans } }';
+    expect(readsOf(`{ ${aliased(17, (i) => `loans(filter: { customerPhone: "0${i}" }) { ...Figures }`)} } ${fragment}`)).toEqual([refusal(51)]);
+  });
+
+  it('leaves introspection and the example operations well within the bound', () => {
+    expect(readsOf(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }))).toEqual([]);
+    expect(readsOf('{ officers(first: 20) { totalCount nodes { portfolio { par15 } loans(first: 50) { totalCount nodes { id customer { name } } } } } }')).toEqual([]);
+  });
 });
 
 describe('introspection', () => {
