@@ -305,8 +305,11 @@ function authConfig(env: Env): AuthConfig {
   }
   const jwksUrl = text(env, 'AUTH_JWKS_URL');
   if (jwksUrl !== undefined) {
-    const protocol = URL.canParse(jwksUrl) ? new URL(jwksUrl).protocol : undefined;
-    if (protocol !== 'http:' && protocol !== 'https:') throw new ConfigError('AUTH_JWKS_URL', 'an http:// or https:// URL of a JSON Web Key Set', jwksUrl);
+    const url = URL.canParse(jwksUrl) ? new URL(jwksUrl) : undefined;
+    // Keys fetched in the clear could be swapped on the way for an attacker's, who could then sign any token;
+    // plain http is for a key set on this machine (a sidecar, a test).
+    const trusted = url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK.has(url.hostname.toLowerCase()));
+    if (!trusted) throw new ConfigError('AUTH_JWKS_URL', 'an https:// URL of a JSON Web Key Set (http:// only on this machine: localhost, 127.0.0.1 or [::1])', jwksUrl);
   }
   if (jwtSecret !== undefined && jwksUrl !== undefined) {
     throw new ConfigError('AUTH_JWKS_URL', 'unset when AUTH_JWT_SECRET is set (tokens are verified one way)', jwksUrl);

@@ -211,6 +211,10 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
   apollo.assertStarted('createGraphqlHttpHandler()');
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
+    // Answers are live loans and borrowers' names and phones: no cache on the way (a proxy, a shared browser) may
+    // keep one, and a browser must not read one as anything but the JSON it says it is.
+    response.setHeader('cache-control', 'no-store');
+    response.setHeader('x-content-type-options', 'nosniff');
     if (method === 'OPTIONS') {
       // What the path allows (a CORS preflight is answered before this, by src/cors.ts).
       response.writeHead(204, { allow: ALLOWED }).end();

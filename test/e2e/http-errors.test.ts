@@ -192,6 +192,23 @@ describe('the HTTP transport', () => {
     expect({ status: got.status, body: await got.json() }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 
+  it('marks every answer of /graphql, data or refusal, POST or GET, as not to be stored by any cache nor sniffed', async () => {
+    const answers = [
+      await fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }),
+      await fetch(`${t.app.server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } }),
+      await fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ nope }"}' }),
+      await fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json' }),
+      await fetch(`${t.app.server.url}/graphql`, { method: 'PUT' }),
+    ];
+    expect(answers.map((a) => [a.status, a.headers.get('cache-control'), a.headers.get('x-content-type-options')])).toEqual([
+      [200, 'no-store', 'nosniff'],
+      [200, 'no-store', 'nosniff'],
+      [400, 'no-store', 'nosniff'],
+      [400, 'no-store', 'nosniff'],
+      [405, 'no-store', 'nosniff'],
+    ]);
+  });
+
   it('counts GraphQL requests in the Prometheus histogram by route and status', async () => {
     const count = async (): Promise<number> => {
       const text = await (await fetch(`${t.app.server.url}/metrics`)).text();

@@ -53,6 +53,12 @@ describe('loadConfig', () => {
       audience: 'seedsmetrics',
       disabled: false,
     });
+    // A key set on this machine (a sidecar) may be read over plain http.
+    expect(['http://127.0.0.1:8080/jwks', 'http://localhost/jwks', 'http://[::1]:9/jwks'].map((url) => loadConfig({ AUTH_JWKS_URL: url, AUTH_AUDIENCE: 'a' }).auth.jwksUrl)).toEqual([
+      'http://127.0.0.1:8080/jwks',
+      'http://localhost/jwks',
+      'http://[::1]:9/jwks',
+    ]);
     // Off on purpose: every caller is the anonymous reader (start-up refuses real databases without it).
     expect(loadConfig({ AUTH_DISABLED: 'true' }).auth.disabled).toBe(true);
   });
@@ -133,8 +139,10 @@ describe('loadConfig', () => {
     [{ SYNC_RUNS_RETENTION_DAYS: '0' }, 'SYNC_RUNS_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '1y' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "1y"'],
     [{ AUTH_JWT_SECRET: 'short-secret' }, 'AUTH_JWT_SECRET must be a shared secret of at least 32 characters; got "12 characters (not shown)"'],
-    [{ AUTH_JWKS_URL: 'ftp://idp.example/jwks' }, 'AUTH_JWKS_URL must be an http:// or https:// URL of a JSON Web Key Set; got "ftp://idp.example/jwks"'],
-    [{ AUTH_JWKS_URL: 'keys.json' }, 'AUTH_JWKS_URL must be an http:// or https:// URL of a JSON Web Key Set; got "keys.json"'],
+    [{ AUTH_JWKS_URL: 'ftp://idp.example/jwks' }, 'AUTH_JWKS_URL must be an https:// URL of a JSON Web Key Set (http:// only on this machine: localhost, 127.0.0.1 or [::1]); got "ftp://idp.example/jwks"'],
+    [{ AUTH_JWKS_URL: 'keys.json' }, 'AUTH_JWKS_URL must be an https:// URL of a JSON Web Key Set (http:// only on this machine: localhost, 127.0.0.1 or [::1]); got "keys.json"'],
+    // In the clear from another host, the keys could be swapped on the way.
+    [{ AUTH_JWKS_URL: 'http://idp.example/jwks', AUTH_AUDIENCE: 'seedsmetrics' }, 'AUTH_JWKS_URL must be an https:// URL of a JSON Web Key Set (http:// only on this machine: localhost, 127.0.0.1 or [::1]); got "http://idp.example/jwks"'],
     [
       { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://idp.example/jwks' },
       'AUTH_JWKS_URL must be unset when AUTH_JWT_SECRET is set (tokens are verified one way); got "https://idp.example/jwks"',
