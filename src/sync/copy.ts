@@ -34,7 +34,7 @@ import {
   upsertRepayments,
   type Reject,
 } from './upsert';
-import { maxId, maxTime, windowStart, writeWatermark, type Watermark } from './watermarks';
+import { latestPlausible, maxId, maxTime, windowStart, writeWatermark, type Watermark } from './watermarks';
 
 export interface CopyContext {
   reader: DjangoReader;
@@ -386,10 +386,10 @@ export const NO_UPDATED_AT = 'updated_at is NULL: kept; its later edits are copi
  * batch.
  */
 function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scanStartedAt' | 'overlapMs'>, outcome: BatchOutcome): void {
-  const latestPlausible = new Date(Date.parse(ctx.scanStartedAt) + ctx.overlapMs).toISOString().replace('Z', '999Z');
+  const plausible = latestPlausible(ctx.scanStartedAt, ctx.overlapMs);
   const flagged = new Set<string>();
   for (const row of rows) {
-    if ((row.updated_at !== null && row.updated_at <= latestPlausible) || outcome.heldIds.has(row.id)) continue;
+    if ((row.updated_at !== null && row.updated_at <= plausible) || outcome.heldIds.has(row.id)) continue;
     const clause = row.updated_at === null ? NO_UPDATED_AT : `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
     const earlier = outcome.rejects.find((r) => r.id === row.id);
     if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;

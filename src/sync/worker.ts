@@ -28,7 +28,7 @@ import { LOAN_REMOVAL_BOUND, reconcile, type DriftSearch, type ReconcileResult }
 import { surveyRepayments, type RepaymentSurvey } from './repayment-survey';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type Reject, type RejectEntity } from './upsert';
-import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
+import { DEFAULT_OVERLAP_MS, maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
 /** The subset of a pino logger the worker uses. */
 export type SyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -182,7 +182,7 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
 /** How often a stop cancels the running cycle's statement again until the cycle ends. */
 const CANCEL_RETRY_MS = 250;
 
-const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30, statementTimeoutMs: 600_000 };
+const DEFAULTS = { intervalMs: 2000, overlapMs: DEFAULT_OVERLAP_MS, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30, statementTimeoutMs: 600_000 };
 
 export class SyncWorker {
   /** The cycle's Django reads, on one connection bounded by statementTimeoutMs, handed back when the cycle ends. */
@@ -646,7 +646,7 @@ export class SyncWorker {
     this.lastReconcileAt = Date.now();
     const { djangoPool, metricsPool, businessTz } = this.options;
     const survey: NonNullable<typeof this.survey> = { outcome: null, running: Promise.resolve() };
-    survey.running = surveyRepayments({ djangoPool, metricsPool, businessTz, statementTimeoutMs: this.statementTimeoutMs }, slice, this.stopSurvey.signal).then(
+    survey.running = surveyRepayments({ djangoPool, metricsPool, businessTz, statementTimeoutMs: this.statementTimeoutMs, overlapMs: this.overlapMs }, slice, this.stopSurvey.signal).then(
       (done) => {
         survey.outcome = done;
         this.lastSurveyMs = done.durationMs;
