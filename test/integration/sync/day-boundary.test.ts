@@ -39,3 +39,23 @@ it('a loan closed by a payment dated after the business date it was copied at (a
     { status: 'Closed', total_repayments: '132000.00', principal_outstanding: '0.00', total_outstanding: '0.00', current_dpd: 0, computed_as_of: '2025-12-11' },
   ]);
 });
+
+it('a closed loan whose last payment Django dates days ahead counts it from that date on, as an open one does', async () => {
+  let today = '2025-12-10';
+  await h.django.repayment(1003, 100, 72000, '2025-12-12T09:00:00+01:00');
+  await h.django.query(`UPDATE loans_ajoloan SET status = 'COMPLETED', updated_at = now() WHERE id = 100`);
+  const worker = h.worker({ clock: { today: async () => today } });
+  await worker.runOnce();
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '60000.00', computed_as_of: '2025-12-10' });
+
+  today = '2025-12-11';
+  await worker.runOnce();
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '60000.00', computed_as_of: '2025-12-11' });
+  today = '2025-12-12';
+  await worker.runOnce();
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '132000.00', total_outstanding: '0.00', current_dpd: 0, computed_as_of: '2025-12-12' });
+  // Counted: the loan leaves the daily recompute again.
+  today = '2025-12-13';
+  expect((await worker.runOnce()).openLoansRecomputed).toBe(0);
+  expect((await loanA())[0]).toMatchObject({ computed_as_of: '2025-12-12' });
+});
