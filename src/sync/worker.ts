@@ -3,7 +3,8 @@
  * (parents first, so a new loan and its repayments land in the same cycle), every `editScanIntervalMs` also the
  * rows edited since the last such scan (Django has no index on updated_at: each scan reads whole tables, so
  * the primary is spared it every 2 s), recomputes open loans at
- * start-up and whenever the business date changes (D9), reconciles per-loan totals every
+ * start-up (once a first sync is through: it computes every loan itself) and whenever the business date changes
+ * (D9), reconciles per-loan totals every
  * `reconcileIntervalMs` (the loop surveys them beside its cycles first: repayment-survey.ts), and records each
  * cycle in sync_runs / sync_tracking. One worker runs at a time:
  * it holds a session advisory lock on its own seedsmetrics connection, which is also the connection every
@@ -463,8 +464,13 @@ export class SyncWorker {
     try {
       client = await this.lockedClient();
       const asOf = await this.clock.today();
+      const marks = await readWatermarks(client);
       let openLoansRecomputed: number | null = null;
-      if (asOf !== this.openLoansRecomputedFor) {
+      // Until the repayments' first scan is through (a first sync cut short), loans are not computed: that scan ends by
+      // computing every loan with all its repayments. Computed before, a loan got the DPD of a loan never repaid, kept
+      // it as max_dpd_ever and logged a bucket move that never happened; the first cycle after the scan does this.
+      const firstScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
+      if (asOf !== this.openLoansRecomputedFor && !firstScanPending) {
         const locked = client;
         const daily = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(locked, () => recomputeOpenLoansIsolated(locked, this.recompute, asOf)));
         rejects += announceRejects({ onReject }, RECOMPUTE_REJECT_ENTITY, daily.newlyReported);
@@ -496,7 +502,6 @@ export class SyncWorker {
         batchSize: this.batchSize,
         onReject,
       };
-      const marks = await readWatermarks(client);
       const entities = {} as Record<SyncEntity, EntityReport>;
       const tracking = new Map<string, EntityRunStats>();
       const unsavedMarks = new Map<string, Watermark>();
