@@ -19,6 +19,7 @@ import {
   type SourceRow,
   type SyncEntity,
 } from './django-reader';
+import { lockEngineInTransaction } from '../engine/recompute';
 import { recomputeLoansIsolated } from './isolated-recompute';
 import type { RecomputeSteps } from './recompute';
 import {
@@ -399,10 +400,14 @@ function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scan
   if (flagged.size > 0) outcome.fixedIds = outcome.fixedIds.filter((id) => !flagged.has(id));
 }
 
-/** Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped. */
+/**
+ * Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped, holding the
+ * engine's lock from the start (lockEngineInTransaction: its rows are locked after it, as every recompute's are).
+ */
 export async function inBatchTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
+    await lockEngineInTransaction(client);
     // The worker recomputes the touched loans itself, once per batch (D9); the trigger would do it per statement.
     await client.query(`SET LOCAL seedsmetrics.skip_repayment_trigger = 'on'`);
     const result = await work();

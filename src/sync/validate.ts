@@ -5,6 +5,7 @@
  * apart the differences from Django that the running worker copies away (rows in flight).
  */
 import type pg from 'pg';
+import { lockEngineInTransaction } from '../engine/recompute';
 import { DjangoReader, SYNC_ENTITIES, type FingerprintedEntity } from './django-reader';
 import { recomputeLoansIsolated } from './isolated-recompute';
 import { lockHolder } from './lock';
@@ -269,6 +270,8 @@ async function compareWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeS
 
 async function compareChunkWithRecompute(metrics: pg.Pool, recompute: Pick<RecomputeSteps, 'loans'>, loanIds: string[]): Promise<Mismatch[]> {
   return rolledBack(metrics, async (client) => {
+    // The engine's lock before the loans, as every writer of loans takes them (a sync batch waits for one chunk).
+    await lockEngineInTransaction(client);
     await client.query(`SELECT 1 FROM loans WHERE loan_id = ANY($1::varchar[]) ORDER BY loan_id FOR UPDATE`, [loanIds]);
     await client.query(`CREATE TEMP TABLE validate_stored ON COMMIT DROP AS SELECT * FROM loans WHERE loan_id = ANY($1::varchar[]) AND computed_as_of IS NOT NULL`, [loanIds]);
     const { rows: groups } = await client.query<{ as_of: string; loan_ids: string[] }>(

@@ -5,7 +5,7 @@ import { engineRecompute } from '../../../src/sync/recompute';
 import { SYNC_LOCK_KEY } from '../../../src/sync/lock';
 import { validate, validateSettled } from '../../../src/sync/validate';
 import { memoryLogger } from '../../support/memory-logger';
-import { syncHarness, TODAY, type SyncHarness } from './harness';
+import { syncHarness, TODAY, waitFor, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
@@ -330,6 +330,36 @@ describe('validate()', () => {
     } finally {
       probe.release();
     }
+  });
+
+  it('runs beside the worker recomputing open loans for a new business date, or copying a batch: neither deadlocks, both finish', async () => {
+    let today = TODAY;
+    const worker = h.worker({ clock: { today: async () => today } });
+    await worker.runOnce();
+    await worker.runOnce(); // the start-up recompute, after the first sync
+    const cycles: Array<Promise<unknown>> = [];
+    const waiting = async (): Promise<boolean> =>
+      (await h.rows(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length > 0;
+    const recompute = {
+      loans: async (client: pg.ClientBase, loanIds: readonly string[], asOf: string) => {
+        // With the chunk's loans locked, the worker starts a cycle: the next business date's recompute of every open
+        // loan, then a new repayment's batch (which writes the loan and its officer's totals); it waits for the chunk.
+        if (cycles.length === 0) {
+          today = '2025-12-11';
+          await h.django.repayment(1003, 100, 500, '2025-12-09T10:00:00+01:00');
+          cycles.push(worker.runOnce());
+          await waitFor('the worker to wait for the chunk', waiting);
+        }
+        return engineRecompute.loans(client, loanIds, asOf);
+      },
+    };
+
+    const mismatches = await validate({ ...pools(), recompute });
+
+    expect(mismatches.filter((m) => m.check === 'computed_field' || m.check === 'recompute_failed')).toEqual([]);
+    expect(await cycles[0]).toMatchObject({ asOf: '2025-12-11', openLoansRecomputed: 1, entities: { repayments: { rowsWritten: 1 } } });
+    expect(await loanA()).toEqual([expect.objectContaining({ total_repayments: '60500.00', computed_as_of: '2025-12-11' })]);
+    expect(await validate(pools())).toEqual([]);
   });
 
   it('reads the officer totals without locking them: a writer holding them does not stop the check', async () => {
