@@ -43,6 +43,8 @@ export interface ReconcileResult {
    * fingerprinted, re-copied and recomputed.
    */
   loansRefreshed: string[];
+  /** Active Django officers seedsmetrics lacked (committed too late for the overlap window, and no loan of theirs since) and now has. */
+  officersAdded: string[];
   /** Officers and customers whose Django row changed without a newer updated_at (or was never fingerprinted), copied again. */
   officersRefreshed: string[];
   customersRefreshed: string[];
@@ -184,6 +186,24 @@ async function addMissingLoans(ctx: CopyContext, disbursed: readonly string[], t
   result.loansAdded.push(...(await copyLoans(ctx, missing.map((r) => r.id), result)));
 }
 
+/**
+ * Copies the active Django officers (the population, §1.8) up to the id watermark this cycle's copy reached that
+ * seedsmetrics neither has nor reports: an officer committed too late for the overlap window came only with a loan of
+ * theirs, so one without loans stayed out of the officer lists, counts and filters for good.
+ */
+async function addMissingOfficers(ctx: CopyContext, fingerprints: Awaited<ReturnType<DjangoReader['rowFingerprints']>>, throughId: string, result: ReconcileResult): Promise<void> {
+  const active = fingerprints.filter((f) => f.active === true).map((f) => f.id);
+  const { rows: missing } = await ctx.client.query<{ id: string }>(
+    `SELECT id FROM unnest($1::text[]) AS id
+     WHERE id::numeric <= $2::numeric
+       AND NOT EXISTS (SELECT 1 FROM officers o WHERE o.officer_id = id)
+       AND NOT EXISTS (SELECT 1 FROM sync_rejects r WHERE r.entity = 'officers' AND r.django_id = id)
+     ORDER BY id::numeric`,
+    [active, throughId],
+  );
+  result.officersAdded = await copyPartiesAgain(ctx, 'officers', missing.map((r) => r.id), result);
+}
+
 /** Where the copy of each fingerprinted entity lives. */
 const COPIES: Record<FingerprintedEntity, { table: string; key: string }> = {
   officers: { table: 'officers', key: 'officer_id' },
@@ -318,15 +338,16 @@ async function removeLoansGoneFromDjango(ctx: CopyContext, djangoIds: readonly s
  */
 export type DriftSearch = { slice: FingerprintSlice } | { survey: RepaymentSurvey };
 
-/** The id watermarks this cycle's copy reached: what it could have copied of loans and of repayments. */
+/** The id watermarks this cycle's copy reached: what it could have copied of officers, loans and repayments. */
 export interface CopiedThrough {
+  officers: string;
   loans: string;
   repayments: string;
 }
 
 export async function reconcile(ctx: CopyContext, through: CopiedThrough, search: DriftSearch = { slice: EVERY_LOAN }): Promise<ReconcileResult> {
   const result: ReconcileResult = {
-    loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0,
+    loansAdded: [], loansRefreshed: [], officersAdded: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0,
     fingerprintSlice: 'survey' in search ? search.survey.slice : search.slice, loansRepaired: [],
     repaymentsWritten: 0, repaymentsDeleted: 0, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
   };
@@ -341,7 +362,9 @@ export async function reconcile(ctx: CopyContext, through: CopiedThrough, search
   await addMissingLoans(ctx, disbursed, through.loans, result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
-  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')), result);
+  const officerFingerprints = await ctx.reader.rowFingerprints('officers');
+  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', officerFingerprints), result);
+  await addMissingOfficers(ctx, officerFingerprints, through.officers, result);
   result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers', await ctx.reader.rowFingerprints('customers')), result);
   const { checked, drifting: compared } = await driftingLoans(ctx, through.repayments, search);
   const kept = new Set(result.loansGoneKept);

@@ -540,7 +540,7 @@ export class SyncWorker {
       const search = this.driftSearch(force, scanEdits);
       if (search !== null) {
         const reconcileStarted = performance.now();
-        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, { loans: entities.loans.maxId, repayments: entities.repayments.maxId }, search));
+        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, { officers: entities.officers.maxId, loans: entities.loans.maxId, repayments: entities.repayments.maxId }, search));
         this.fingerprints.completed(reconciliation.fingerprintSlice);
         this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
         if ('survey' in search) this.survey = null;
@@ -548,7 +548,7 @@ export class SyncWorker {
         const counting = client;
         this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(counting));
         rejects += reconciliation.rejects;
-        const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
+        const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersAdded.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
         if (reconciliation.loansGoneKept.length > 0) {
           this.log.error(
             { loans: reconciliation.loansGoneKept.slice(0, 20), gone: reconciliation.loansGoneKept.length, bound: LOAN_REMOVAL_BOUND },
@@ -573,6 +573,7 @@ export class SyncWorker {
               repaired: reconciliation.loansRepaired.length,
               refreshedLoans: reconciliation.loansRefreshed.slice(0, 20),
               refreshed: reconciliation.loansRefreshed.length,
+              addedOfficers: reconciliation.officersAdded,
               refreshedOfficers: reconciliation.officersRefreshed.length,
               refreshedCustomers: reconciliation.customersRefreshed.length,
               deleted: reconciliation.repaymentsDeleted,

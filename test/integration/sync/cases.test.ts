@@ -425,6 +425,26 @@ it('officers and customers edited with QuerySet.update() (the admin bulk actions
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersRefreshed: [], customersRefreshed: [] });
 });
 
+it('an active officer without loans committed too late for the window is added at reconciliation; an inactive one is left out', async () => {
+  await h.django.user(9);
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  const late = { updated_at: new Date(Date.now() - 3_600_000) };
+  await h.django.user(8, late);
+  await h.django.user(6, { ...late, is_active: false });
+  expect((await worker.runOnce()).entities.officers).toMatchObject({ maxId: '9', rowsWritten: 0 });
+
+  const repaired = await worker.reconcileNow();
+
+  expect(repaired.reconciliation).toMatchObject({ officersAdded: ['8'], officersRefreshed: [] });
+  expect(await h.rows(`SELECT officer_id, branch, is_active_in_django FROM officers ORDER BY officer_id`)).toEqual([
+    { officer_id: '7', branch: 'Lagos Island', is_active_in_django: true },
+    { officer_id: '8', branch: 'Lagos Island', is_active_in_django: true },
+    { officer_id: '9', branch: 'Lagos Island', is_active_in_django: true },
+  ]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersAdded: [], officersRefreshed: [] });
+});
+
 it('an officer or customer edited behind updated_at to a value seedsmetrics refuses is rejected at reconciliation with the reason, the others copied again', async () => {
   // DOMAIN.md gives no width for these Django columns: a real Django may hold more than seedsmetrics' varchar(100).
   await h.django.query(`ALTER TABLE accounts_customuser ALTER user_type TYPE varchar(200); ALTER TABLE ajo_ajouser ALTER state TYPE varchar(200)`);

@@ -45,7 +45,7 @@ it('a repayment deleted in Django disappears at reconciliation and its loan is r
   await worker.runOnce();
   await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1002`);
   const report = await worker.reconcileNow();
-  expect(report.reconciliation).toEqual({ loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 1, fingerprintSlice: { index: 0, of: 1 }, loansRepaired: ['100'], repaymentsWritten: 0, repaymentsDeleted: 1, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 1, rejects: 0, reportsEnded: 0 });
+  expect(report.reconciliation).toEqual({ loansAdded: [], loansRefreshed: [], officersAdded: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 1, fingerprintSlice: { index: 0, of: 1 }, loansRepaired: ['100'], repaymentsWritten: 0, repaymentsDeleted: 1, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 1, rejects: 0, reportsEnded: 0 });
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1000' }, { repayment_id: '1001' }]);
   // days paid 40,000 × 30 / 132,000 = 9.09 → 9; DPD 27 − 9 = 18; arrears 4,400 × 27 − 40,000 = 78,800.
   expect(await loanA()).toEqual([
