@@ -6,6 +6,7 @@
  * and the failing ones are rejected with PostgreSQL's message.
  */
 import type pg from 'pg';
+import { lockEngineInTransaction } from '../engine/recompute';
 import { isRowError } from './database-failure';
 import {
   AMOUNT_LIMIT,
@@ -19,7 +20,6 @@ import {
   type SourceRow,
   type SyncEntity,
 } from './django-reader';
-import { lockEngineInTransaction } from '../engine/recompute';
 import { recomputeLoansIsolated } from './isolated-recompute';
 import type { RecomputeSteps } from './recompute';
 import {
