@@ -53,6 +53,19 @@ export async function recomputeOpenLoans(client: Executor, asOf: string, skip: r
   return rows[0]!.n;
 }
 
+/** The transaction-level advisory lock every recompute takes (pg_advisory_xact_lock), migration 0002. */
+export const ENGINE_LOCK_KEY = 7_301_002;
+
+/**
+ * Takes the engine's lock in the caller's transaction before it writes or locks any loan. A transaction that locked
+ * loans (or, through the loans' triggers, officer totals) first and then recomputed waited for the lock while holding
+ * them, and deadlocked with one that held the lock and went for those rows (the sync's daily recompute beside
+ * validate, a sync batch beside validate or the hierarchy import): taken first everywhere, they queue instead.
+ */
+export async function lockEngineInTransaction(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [ENGINE_LOCK_KEY]);
+}
+
 /** The session setting that makes the repayments trigger stand aside (the sync recomputes once per batch). */
 export const SKIP_REPAYMENT_TRIGGER_SETTING = 'seedsmetrics.skip_repayment_trigger';
 

@@ -5,7 +5,7 @@
  * PAR scopes follow loans to their new branch or region, so every scope is refreshed when any loan moved.
  */
 import type pg from 'pg';
-import { recomputeOpenLoans } from '../engine/recompute';
+import { lockEngineInTransaction, recomputeOpenLoans } from '../engine/recompute';
 
 export interface ApplyHierarchyResult {
   officersUpdated: number;
@@ -16,6 +16,8 @@ export async function applyHierarchy(pool: pg.Pool): Promise<ApplyHierarchyResul
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // Before the loans it moves: the sync's batches hold this lock while they write loans.
+    await lockEngineInTransaction(client);
     const officers = await client.query(
       `UPDATE officers o
           SET region = h.region, branch = h.branch,

@@ -6,6 +6,7 @@
  * and the failing ones are rejected with PostgreSQL's message.
  */
 import type pg from 'pg';
+import { lockEngineInTransaction } from '../engine/recompute';
 import { isRowError } from './database-failure';
 import {
   AMOUNT_LIMIT,
@@ -34,7 +35,7 @@ import {
   upsertRepayments,
   type Reject,
 } from './upsert';
-import { maxId, maxTime, windowStart, writeWatermark, type Watermark } from './watermarks';
+import { latestPlausible, maxId, maxTime, windowStart, writeWatermark, type Watermark } from './watermarks';
 
 export interface CopyContext {
   reader: DjangoReader;
@@ -386,10 +387,10 @@ export const NO_UPDATED_AT = 'updated_at is NULL: kept; its later edits are copi
  * batch.
  */
 function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scanStartedAt' | 'overlapMs'>, outcome: BatchOutcome): void {
-  const latestPlausible = new Date(Date.parse(ctx.scanStartedAt) + ctx.overlapMs).toISOString().replace('Z', '999Z');
+  const plausible = latestPlausible(ctx.scanStartedAt, ctx.overlapMs);
   const flagged = new Set<string>();
   for (const row of rows) {
-    if ((row.updated_at !== null && row.updated_at <= latestPlausible) || outcome.heldIds.has(row.id)) continue;
+    if ((row.updated_at !== null && row.updated_at <= plausible) || outcome.heldIds.has(row.id)) continue;
     const clause = row.updated_at === null ? NO_UPDATED_AT : `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
     const earlier = outcome.rejects.find((r) => r.id === row.id);
     if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;
@@ -399,10 +400,14 @@ function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scan
   if (flagged.size > 0) outcome.fixedIds = outcome.fixedIds.filter((id) => !flagged.has(id));
 }
 
-/** Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped. */
+/**
+ * Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped, holding the
+ * engine's lock from the start (lockEngineInTransaction: its rows are locked after it, as every recompute's are).
+ */
 export async function inBatchTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
+    await lockEngineInTransaction(client);
     // The worker recomputes the touched loans itself, once per batch (D9); the trigger would do it per statement.
     await client.query(`SET LOCAL seedsmetrics.skip_repayment_trigger = 'on'`);
     const result = await work();

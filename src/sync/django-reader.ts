@@ -571,12 +571,13 @@ export class DjangoReader {
 
   /**
    * Every Django row's fingerprint and updated_at, for the reconciliation that compares them with the copy. A loan's
-   * also says whether it is disbursed (in the population, §1.8), so the reconciliation reads Django's loans once.
+   * also says whether it is disbursed, an officer's whether it is active (in the population, §1.8), so the
+   * reconciliation reads each table once.
    */
-  rowFingerprints(entity: FingerprintedEntity): Promise<Array<{ id: string; fingerprint: string; updated_at: string | null; disbursed?: boolean }>> {
+  rowFingerprints(entity: FingerprintedEntity): Promise<Array<{ id: string; fingerprint: string; updated_at: string | null; disbursed?: boolean; active?: boolean }>> {
     const { table, changed } = SOURCES[entity];
-    const disbursed = entity === 'loans' ? ', t.is_disbursed IS TRUE AS disbursed' : '';
-    return this.plain(`SELECT t.id::text AS id, ${fingerprint('t')} AS fingerprint, ${utcText(`t.${changed}`)} AS updated_at${disbursed} FROM ${table} t`);
+    const population = entity === 'loans' ? ', t.is_disbursed IS TRUE AS disbursed' : entity === 'officers' ? ', t.is_active IS TRUE AS active' : '';
+    return this.plain(`SELECT t.id::text AS id, ${fingerprint('t')} AS fingerprint, ${utcText(`t.${changed}`)} AS updated_at${population} FROM ${table} t`);
   }
 
   /**

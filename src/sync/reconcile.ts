@@ -33,6 +33,7 @@ import {
 } from './django-reader';
 import type { RepaymentSurvey } from './repayment-survey';
 import { deleteVanishedRepayments, RECOMPUTE_REJECT_ENTITY, recordRejects, replaceSchedules, upsertHolidays, type Queryable, type Reject } from './upsert';
+import { latestPlausible } from './watermarks';
 
 export interface ReconcileResult {
   /** Django loans of the population that seedsmetrics lacked (committed too late for the overlap window) and now has. */
@@ -42,6 +43,8 @@ export interface ReconcileResult {
    * fingerprinted, re-copied and recomputed.
    */
   loansRefreshed: string[];
+  /** Active Django officers seedsmetrics lacked (committed too late for the overlap window, and no loan of theirs since) and now has. */
+  officersAdded: string[];
   /** Officers and customers whose Django row changed without a newer updated_at (or was never fingerprinted), copied again. */
   officersRefreshed: string[];
   customersRefreshed: string[];
@@ -77,21 +80,33 @@ const REPAIR_CHUNK = 200;
  * what the cycle could have copied is compared: repayments up to the id watermark it reached (`throughId`), and not
  * the loans whose Django repayments changed after the cycle began (`scanStartedAt`). Both are still on their way: the
  * next cycle copies the new rows, the next look for edits the changed ones; taken for drift they were "repaired"
- * and logged as such whenever Django was busy during the cycle.
+ * and logged as such whenever Django was busy during the cycle. A newest change dated in the future (past Django's
+ * clock after the read, plus the overlap) is no change on its way: such a row was copied as it is and stays so until
+ * its date; taken for one, it kept every deletion and QuerySet.update() of its loan's repayments from repair.
  *
  * Both databases sum the repayments at once (Django on its pool, seedsmetrics on the cycle's connection, which
  * no one else writes meanwhile: the worker holds the sync lock), so the slower of the two sets the time. A survey
  * beside the loop (repayment-survey.ts) compares the same way, on its own snapshot of the copy.
  */
 export async function findDriftingLoans(
-  ctx: Pick<CopyContext, 'reader' | 'scanStartedAt'> & { client: Queryable },
+  ctx: Pick<CopyContext, 'reader' | 'scanStartedAt' | 'overlapMs'> & { client: Queryable },
   throughId: string,
   slice: FingerprintSlice,
   loanIds?: readonly string[],
 ): Promise<{ checked: number; drifting: string[] }> {
   const [theirs, ours] = await Promise.all([ctx.reader.repaymentTotalsPerLoan(throughId, slice, loanIds), copiedRepaymentTotals(ctx.client, throughId, loanIds)]);
-  return { checked: ours.length, drifting: loansThatDiffer(theirs, ours, ctx.scanStartedAt, slice) };
+  const inFlight = { from: ctx.scanStartedAt, through: latestPlausible(await ctx.reader.clock(), ctx.overlapMs) };
+  return { checked: ours.length, drifting: loansThatDiffer(theirs, ours, inFlight, slice) };
 }
+
+/** Django changes still on their way to the copy: dated from the start of the look for edits it reflects through `through` (now). */
+interface InFlight {
+  from: string;
+  through: string;
+}
+
+/** Whether a Django row changed at `updatedAt` (same-form UTC text, which orders as the instants do) is on its way. */
+const inFlightAt = (updatedAt: string, window: InFlight): boolean => updatedAt >= window.from && updatedAt <= window.through;
 
 /**
  * Per loan of the copy (of `loanIds` only, when given): its copied repayments up to Django id `throughId`, summed up
@@ -118,16 +133,15 @@ async function copiedRepaymentTotals(db: Queryable, throughId: string, loanIds?:
 
 /**
  * The loans of `ours` (the copy's totals) that differ from `theirs` (Django's), in id order, leaving out those whose
- * Django repayments changed at or after `changedSince` (the start of the look for edits the copy reflects): they are
+ * Django repayments changed within `inFlight` (since the start of the look for edits the copy reflects): they are
  * on their way.
  */
-function loansThatDiffer(theirs: readonly RepaymentTotals[], ours: readonly RepaymentTotals[], changedSince: string, slice: FingerprintSlice): string[] {
+function loansThatDiffer(theirs: readonly RepaymentTotals[], ours: readonly RepaymentTotals[], inFlight: InFlight, slice: FingerprintSlice): string[] {
   const djangoTotals = new Map(theirs.map((t) => [t.loan_id, t]));
   const drifting: string[] = [];
   for (const mine of ours) {
     const dj = djangoTotals.get(mine.loan_id) ?? { ...NO_REPAYMENTS, loan_id: mine.loan_id };
-    // Same-form UTC texts (utcText) order as the instants do.
-    const onItsWay = dj.last_change !== null && dj.last_change >= changedSince;
+    const onItsWay = dj.last_change !== null && inFlightAt(dj.last_change, inFlight);
     if (!onItsWay && !sameTotals(dj, mine, inSlice(mine.loan_id, slice))) drifting.push(mine.loan_id);
   }
   return drifting.sort();
@@ -172,6 +186,24 @@ async function addMissingLoans(ctx: CopyContext, disbursed: readonly string[], t
   result.loansAdded.push(...(await copyLoans(ctx, missing.map((r) => r.id), result)));
 }
 
+/**
+ * Copies the active Django officers (the population, §1.8) up to the id watermark this cycle's copy reached that
+ * seedsmetrics neither has nor reports: an officer committed too late for the overlap window came only with a loan of
+ * theirs, so one without loans stayed out of the officer lists, counts and filters for good.
+ */
+async function addMissingOfficers(ctx: CopyContext, fingerprints: Awaited<ReturnType<DjangoReader['rowFingerprints']>>, throughId: string, result: ReconcileResult): Promise<void> {
+  const active = fingerprints.filter((f) => f.active === true).map((f) => f.id);
+  const { rows: missing } = await ctx.client.query<{ id: string }>(
+    `SELECT id FROM unnest($1::text[]) AS id
+     WHERE id::numeric <= $2::numeric
+       AND NOT EXISTS (SELECT 1 FROM officers o WHERE o.officer_id = id)
+       AND NOT EXISTS (SELECT 1 FROM sync_rejects r WHERE r.entity = 'officers' AND r.django_id = id)
+     ORDER BY id::numeric`,
+    [active, throughId],
+  );
+  result.officersAdded = await copyPartiesAgain(ctx, 'officers', missing.map((r) => r.id), result);
+}
+
 /** Where the copy of each fingerprinted entity lives. */
 const COPIES: Record<FingerprintedEntity, { table: string; key: string }> = {
   officers: { table: 'officers', key: 'officer_id' },
@@ -181,15 +213,17 @@ const COPIES: Record<FingerprintedEntity, { table: string; key: string }> = {
 
 /**
  * The copied rows of `entity` whose Django row (one of `djangoRows`) is no longer the one copied: its fingerprint
- * differs, though its updated_at is before `lookedFrom` or missing (a newer one is the edit scan's to copy, and is
- * not drift). The copy's fingerprints are read and the two lists meet here: sending Django's (every loan and
- * customer, ~18,000 each at scale 1) to seedsmetrics as JSON to join there took 0.2–0.4 s per table.
+ * differs, though its updated_at is before `lookedFrom`, missing, or later than `plausibleUntil` (dated in the
+ * future: copied as it is, and its edits behind updated_at are this look's too); one between the two is the edit
+ * scan's to copy, and is not drift. The copy's fingerprints are read and the two lists meet here: sending Django's
+ * (every loan and customer, ~18,000 each at scale 1) to seedsmetrics as JSON to join there took 0.2–0.4 s per table.
  */
 export async function copiesOfOtherVersions(
   db: Pick<pg.ClientBase, 'query'>,
   entity: FingerprintedEntity,
   djangoRows: Awaited<ReturnType<DjangoReader['rowFingerprints']>>,
   lookedFrom: string,
+  plausibleUntil: string,
 ): Promise<Array<{ id: string; django: string; copy: string | null }>> {
   const { table, key } = COPIES[entity];
   const { rows: ours } = await db.query<{ id: string; fingerprint: string | null }>(`SELECT ${key} AS id, django_fingerprint AS fingerprint FROM ${table}`);
@@ -198,18 +232,19 @@ export async function copiesOfOtherVersions(
     const dj = django.get(id);
     // Same-form UTC texts (utcText) order as the instants do. A row without updated_at is never the edit scan's:
     // this is the only look that finds its edits.
-    const drifted = dj !== undefined && dj.fingerprint !== fingerprint && (dj.updated_at == null || dj.updated_at < lookedFrom);
+    const drifted = dj !== undefined && dj.fingerprint !== fingerprint && (dj.updated_at == null || !inFlightAt(dj.updated_at, { from: lookedFrom, through: plausibleUntil }));
     return drifted ? [{ id, django: dj.fingerprint, copy: fingerprint }] : [];
   });
 }
 
 /** The rows of the copy whose Django row changed without a newer updated_at than this cycle's (copiesOfOtherVersions). */
 async function findEditedRows(
-  ctx: Pick<CopyContext, 'client' | 'scanStartedAt'>,
+  ctx: Pick<CopyContext, 'client' | 'reader' | 'scanStartedAt' | 'overlapMs'>,
   entity: FingerprintedEntity,
   fingerprints: Awaited<ReturnType<DjangoReader['rowFingerprints']>>,
 ): Promise<string[]> {
-  return (await copiesOfOtherVersions(ctx.client, entity, fingerprints, ctx.scanStartedAt)).map((row) => row.id);
+  const plausibleUntil = latestPlausible(await ctx.reader.clock(), ctx.overlapMs);
+  return (await copiesOfOtherVersions(ctx.client, entity, fingerprints, ctx.scanStartedAt, plausibleUntil)).map((row) => row.id);
 }
 
 /**
@@ -303,15 +338,16 @@ async function removeLoansGoneFromDjango(ctx: CopyContext, djangoIds: readonly s
  */
 export type DriftSearch = { slice: FingerprintSlice } | { survey: RepaymentSurvey };
 
-/** The id watermarks this cycle's copy reached: what it could have copied of loans and of repayments. */
+/** The id watermarks this cycle's copy reached: what it could have copied of officers, loans and repayments. */
 export interface CopiedThrough {
+  officers: string;
   loans: string;
   repayments: string;
 }
 
 export async function reconcile(ctx: CopyContext, through: CopiedThrough, search: DriftSearch = { slice: EVERY_LOAN }): Promise<ReconcileResult> {
   const result: ReconcileResult = {
-    loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0,
+    loansAdded: [], loansRefreshed: [], officersAdded: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 0,
     fingerprintSlice: 'survey' in search ? search.survey.slice : search.slice, loansRepaired: [],
     repaymentsWritten: 0, repaymentsDeleted: 0, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 0, rejects: 0, reportsEnded: 0,
   };
@@ -326,7 +362,9 @@ export async function reconcile(ctx: CopyContext, through: CopiedThrough, search
   await addMissingLoans(ctx, disbursed, through.loans, result);
   // Then loans edited behind the edit scan's back (their own row; their repayments are compared below).
   result.loansRefreshed = await copyLoans(ctx, await findEditedRows(ctx, 'loans', loanFingerprints), result);
-  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', await ctx.reader.rowFingerprints('officers')), result);
+  const officerFingerprints = await ctx.reader.rowFingerprints('officers');
+  result.officersRefreshed = await copyPartiesAgain(ctx, 'officers', await findEditedRows(ctx, 'officers', officerFingerprints), result);
+  await addMissingOfficers(ctx, officerFingerprints, through.officers, result);
   result.customersRefreshed = await copyPartiesAgain(ctx, 'customers', await findEditedRows(ctx, 'customers', await ctx.reader.rowFingerprints('customers')), result);
   const { checked, drifting: compared } = await driftingLoans(ctx, through.repayments, search);
   const kept = new Set(result.loansGoneKept);

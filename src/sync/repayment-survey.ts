@@ -30,6 +30,8 @@ export interface SurveyOptions {
   businessTz: string;
   /** Bound of each of the two aggregates (the worker's statementTimeoutMs). */
   statementTimeoutMs: number;
+  /** The worker's overlap: how far ahead of Django's clock a change may be dated and still be one on its way. */
+  overlapMs: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function surveyRepayments(options: SurveyOptions, slice: Fingerprin
     const { checked, drifting } =
       mark.maxUpdatedAt === null
         ? { checked: 0, drifting: [] }
-        : await findDriftingLoans({ reader: new DjangoReader(django, options.businessTz), client: metrics, scanStartedAt: mark.maxUpdatedAt }, mark.maxId, slice);
+        : await findDriftingLoans({ reader: new DjangoReader(django, options.businessTz), client: metrics, scanStartedAt: mark.maxUpdatedAt, overlapMs: options.overlapMs }, mark.maxId, slice);
     await metrics.query('COMMIT');
     return { slice, checked, candidates: drifting, durationMs: Math.round(performance.now() - started) };
   } catch (error) {

@@ -19,6 +19,9 @@ export interface Watermark {
 
 export const NO_WATERMARK: Watermark = { maxId: '0', maxUpdatedAt: null };
 
+/** How far back the updated_at window re-reads unless SYNC_OVERLAP_MS says otherwise, and how far ahead of Django's clock a change may be dated. */
+export const DEFAULT_OVERLAP_MS = 60_000;
+
 export async function readWatermarks(db: Queryable): Promise<Map<string, Watermark>> {
   const { rows } = await db.query<{ entity: string; max_id: string; max_updated_at: string | null }>(
     `SELECT entity, max_id::text AS max_id, ${utcText('max_updated_at')} AS max_updated_at FROM sync_watermarks`,
@@ -54,6 +57,15 @@ export function windowStart(maxUpdatedAt: string | null, overlapMs: number): str
   if (maxUpdatedAt === null) return null;
   // Dropping the microseconds moves the start earlier by under 1 ms: the window only grows, which is safe.
   return new Date(Date.parse(maxUpdatedAt) - overlapMs).toISOString();
+}
+
+/**
+ * The latest updated_at a Django row read when Django's clock said `clock` (UTC ISO) can carry while being a change
+ * of that time: the overlap allows for the Django servers' own clocks running a little ahead. A later one is dated
+ * in the future (a wrong clock, a bad import), in the microsecond ISO form rows carry.
+ */
+export function latestPlausible(clock: string, overlapMs: number): string {
+  return new Date(Date.parse(clock) + overlapMs).toISOString().replace('Z', '999Z');
 }
 
 export interface EntityRunStats {

@@ -3,7 +3,8 @@
  * (parents first, so a new loan and its repayments land in the same cycle), every `editScanIntervalMs` also the
  * rows edited since the last such scan (Django has no index on updated_at: each scan reads whole tables, so
  * the primary is spared it every 2 s), recomputes open loans at
- * start-up and whenever the business date changes (D9), reconciles per-loan totals every
+ * start-up (once a first sync is through: it computes every loan itself) and whenever the business date changes
+ * (D9), reconciles per-loan totals every
  * `reconcileIntervalMs` (the loop surveys them beside its cycles first: repayment-survey.ts), and records each
  * cycle in sync_runs / sync_tracking. One worker runs at a time:
  * it holds a session advisory lock on its own seedsmetrics connection, which is also the connection every
@@ -28,7 +29,7 @@ import { LOAN_REMOVAL_BOUND, reconcile, type DriftSearch, type ReconcileResult }
 import { surveyRepayments, type RepaymentSurvey } from './repayment-survey';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type Reject, type RejectEntity } from './upsert';
-import { maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
+import { DEFAULT_OVERLAP_MS, maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
 
 /** The subset of a pino logger the worker uses. */
 export type SyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -182,7 +183,7 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
 /** How often a stop cancels the running cycle's statement again until the cycle ends. */
 const CANCEL_RETRY_MS = 250;
 
-const DEFAULTS = { intervalMs: 2000, overlapMs: 60_000, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30, statementTimeoutMs: 600_000 };
+const DEFAULTS = { intervalMs: 2000, overlapMs: DEFAULT_OVERLAP_MS, editScanIntervalMs: 30_000, reconcileIntervalMs: 300_000, maxLagMs: 120_000, batchSize: 2000, syncRunsRetentionDays: 30, statementTimeoutMs: 600_000 };
 
 export class SyncWorker {
   /** The cycle's Django reads, on one connection bounded by statementTimeoutMs, handed back when the cycle ends. */
@@ -463,8 +464,13 @@ export class SyncWorker {
     try {
       client = await this.lockedClient();
       const asOf = await this.clock.today();
+      const marks = await readWatermarks(client);
       let openLoansRecomputed: number | null = null;
-      if (asOf !== this.openLoansRecomputedFor) {
+      // Until the repayments' first scan is through (a first sync cut short), loans are not computed: that scan ends by
+      // computing every loan with all its repayments. Computed before, a loan got the DPD of a loan never repaid, kept
+      // it as max_dpd_ever and logged a bucket move that never happened; the first cycle after the scan does this.
+      const firstScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
+      if (asOf !== this.openLoansRecomputedFor && !firstScanPending) {
         const locked = client;
         const daily = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(locked, () => recomputeOpenLoansIsolated(locked, this.recompute, asOf)));
         rejects += announceRejects({ onReject }, RECOMPUTE_REJECT_ENTITY, daily.newlyReported);
@@ -496,7 +502,6 @@ export class SyncWorker {
         batchSize: this.batchSize,
         onReject,
       };
-      const marks = await readWatermarks(client);
       const entities = {} as Record<SyncEntity, EntityReport>;
       const tracking = new Map<string, EntityRunStats>();
       const unsavedMarks = new Map<string, Watermark>();
@@ -535,7 +540,7 @@ export class SyncWorker {
       const search = this.driftSearch(force, scanEdits);
       if (search !== null) {
         const reconcileStarted = performance.now();
-        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, { loans: entities.loans.maxId, repayments: entities.repayments.maxId }, search));
+        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, { officers: entities.officers.maxId, loans: entities.loans.maxId, repayments: entities.repayments.maxId }, search));
         this.fingerprints.completed(reconciliation.fingerprintSlice);
         this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
         if ('survey' in search) this.survey = null;
@@ -543,7 +548,7 @@ export class SyncWorker {
         const counting = client;
         this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(counting));
         rejects += reconciliation.rejects;
-        const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
+        const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersAdded.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
         if (reconciliation.loansGoneKept.length > 0) {
           this.log.error(
             { loans: reconciliation.loansGoneKept.slice(0, 20), gone: reconciliation.loansGoneKept.length, bound: LOAN_REMOVAL_BOUND },
@@ -568,6 +573,7 @@ export class SyncWorker {
               repaired: reconciliation.loansRepaired.length,
               refreshedLoans: reconciliation.loansRefreshed.slice(0, 20),
               refreshed: reconciliation.loansRefreshed.length,
+              addedOfficers: reconciliation.officersAdded,
               refreshedOfficers: reconciliation.officersRefreshed.length,
               refreshedCustomers: reconciliation.customersRefreshed.length,
               deleted: reconciliation.repaymentsDeleted,
@@ -646,7 +652,7 @@ export class SyncWorker {
     this.lastReconcileAt = Date.now();
     const { djangoPool, metricsPool, businessTz } = this.options;
     const survey: NonNullable<typeof this.survey> = { outcome: null, running: Promise.resolve() };
-    survey.running = surveyRepayments({ djangoPool, metricsPool, businessTz, statementTimeoutMs: this.statementTimeoutMs }, slice, this.stopSurvey.signal).then(
+    survey.running = surveyRepayments({ djangoPool, metricsPool, businessTz, statementTimeoutMs: this.statementTimeoutMs, overlapMs: this.overlapMs }, slice, this.stopSurvey.signal).then(
       (done) => {
         survey.outcome = done;
         this.lastSurveyMs = done.durationMs;

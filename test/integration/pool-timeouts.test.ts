@@ -164,7 +164,10 @@ describe('the sync worker under pools bounded for requests', () => {
       while (!settled && !(await waitedLong())) await new Promise((resolve) => setTimeout(resolve, 25));
       await writer.query('ROLLBACK');
       const report = await cycle;
-      expect([report.openLoansRecomputed, report.entities.loans.rowsWritten]).toEqual([0, 1]);
+      expect(report.entities.loans.rowsWritten).toBe(1);
+      // The first sync computed every loan at its end; the next cycle runs the start-up recompute of open loans.
+      expect(report.openLoansRecomputed).toBeNull();
+      expect((await worker.runOnce()).openLoansRecomputed).toBe(0);
     } finally {
       writer.release();
       await worker.stop();

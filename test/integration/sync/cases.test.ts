@@ -1,4 +1,5 @@
 /** The sync cases of issue 3 item 1, one small Django scenario each, copy logic only (recompute recorded, not run). */
+import { validate } from '../../../src/sync/validate';
 import { memoryLogger } from '../../support/memory-logger';
 import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
@@ -424,6 +425,26 @@ it('officers and customers edited with QuerySet.update() (the admin bulk actions
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersRefreshed: [], customersRefreshed: [] });
 });
 
+it('an active officer without loans committed too late for the window is added at reconciliation; an inactive one is left out', async () => {
+  await h.django.user(9);
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  const late = { updated_at: new Date(Date.now() - 3_600_000) };
+  await h.django.user(8, late);
+  await h.django.user(6, { ...late, is_active: false });
+  expect((await worker.runOnce()).entities.officers).toMatchObject({ maxId: '9', rowsWritten: 0 });
+
+  const repaired = await worker.reconcileNow();
+
+  expect(repaired.reconciliation).toMatchObject({ officersAdded: ['8'], officersRefreshed: [] });
+  expect(await h.rows(`SELECT officer_id, branch, is_active_in_django FROM officers ORDER BY officer_id`)).toEqual([
+    { officer_id: '7', branch: 'Lagos Island', is_active_in_django: true },
+    { officer_id: '8', branch: 'Lagos Island', is_active_in_django: true },
+    { officer_id: '9', branch: 'Lagos Island', is_active_in_django: true },
+  ]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ officersAdded: [], officersRefreshed: [] });
+});
+
 it('an officer or customer edited behind updated_at to a value seedsmetrics refuses is rejected at reconciliation with the reason, the others copied again', async () => {
   // DOMAIN.md gives no width for these Django columns: a real Django may hold more than seedsmetrics' varchar(100).
   await h.django.query(`ALTER TABLE accounts_customuser ALTER user_type TYPE varchar(200); ALTER TABLE ajo_ajouser ALTER state TYPE varchar(200)`);
@@ -774,4 +795,35 @@ it('a row dated in the future is copied as it is and reported once in sync_rejec
     { entity: 'repayments', django_id: '1000', seen_count: 1 },
     { entity: 'repayments', django_id: '1001', seen_count: 1 },
   ]);
+});
+
+it('a row dated in the future does not keep the reconciliation from its loan: a repayment deleted, a loan or a repayment edited behind updated_at are repaired', async () => {
+  await h.django.loan(100, 7, 11);
+  await h.django.loan(101, 7, 11, { updated_at: '2099-01-01T00:00:00Z' });
+  await h.django.repayment(1000, 100, 1000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 100, 2000, '2025-11-05T10:00:00+01:00', { updated_at: '2099-01-01T00:00:00Z' });
+  await h.django.repayment(1002, 101, 3000, '2025-11-05T10:00:00+01:00', { updated_at: '2099-01-01T00:00:00Z' });
+  const worker = h.worker({ recompute: recordingRecompute() });
+  await worker.runOnce();
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], loansRefreshed: [] });
+  // Deleted, and edited with QuerySet.update() (updated_at left at 2099): only the reconciliation can see these.
+  await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1000`);
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET marked_as = 'REVERSAL' WHERE id = 1002`);
+  await h.django.query(`UPDATE loans_ajoloan SET amount = 90000 WHERE id = 101`);
+  const edited = async () => (await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool })).filter((m) => m.check === 'edited_row').map((m) => m.key);
+  expect(await edited()).toEqual(['loans/101']);
+
+  const report = await worker.reconcileNow();
+
+  expect(report.reconciliation).toMatchObject({ loansRepaired: ['100', '101'], repaymentsDeleted: 1, repaymentsWritten: 1, loansRefreshed: ['101'] });
+  expect(await h.rows(`SELECT repayment_id, loan_id, is_counted FROM repayments ORDER BY repayment_id`)).toEqual([
+    { repayment_id: '1001', loan_id: '100', is_counted: true },
+    { repayment_id: '1002', loan_id: '101', is_counted: false },
+  ]);
+  expect(await h.rows(`SELECT loan_id, loan_amount FROM loans ORDER BY loan_id`)).toEqual([
+    { loan_id: '100', loan_amount: '100000.00' },
+    { loan_id: '101', loan_amount: '90000.00' },
+  ]);
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], loansRefreshed: [], repaymentsWritten: 0, repaymentsDeleted: 0 });
+  expect(await edited()).toEqual([]);
 });

@@ -21,9 +21,10 @@ describe('a new loan and its repayments', () => {
     const recompute = recordingRecompute();
     const report = await h.worker({ recompute }).runOnce();
 
-    expect(recompute.openCalls).toEqual([TODAY]);
     // Initial load: the loans' scan leaves computing to the repayments' scan, which computes every loan once,
-    // with its repayments in place (so no bucket "move" is logged for a loan seen for the first time).
+    // with its repayments in place (so no bucket "move" is logged for a loan seen for the first time); the start-up
+    // recompute of open loans waits for the next cycle.
+    expect(recompute.openCalls).toEqual([]);
     expect(recompute.calls).toEqual([{ loanIds: ['100'], asOf: TODAY }]);
     expect(report.entities.loans).toMatchObject({ rowsRead: 1, rowsWritten: 1, maxId: '100' });
     expect(report.entities.repayments).toMatchObject({ rowsRead: 2, rowsWritten: 2, maxId: '1001', heldAt: null });

@@ -5,7 +5,7 @@ import { engineRecompute } from '../../../src/sync/recompute';
 import { SYNC_LOCK_KEY } from '../../../src/sync/lock';
 import { validate, validateSettled } from '../../../src/sync/validate';
 import { memoryLogger } from '../../support/memory-logger';
-import { syncHarness, TODAY, type SyncHarness } from './harness';
+import { syncHarness, TODAY, waitFor, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
@@ -45,7 +45,7 @@ it('a repayment deleted in Django disappears at reconciliation and its loan is r
   await worker.runOnce();
   await h.django.query(`DELETE FROM loans_ajoloanrepayment WHERE id = 1002`);
   const report = await worker.reconcileNow();
-  expect(report.reconciliation).toEqual({ loansAdded: [], loansRefreshed: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 1, fingerprintSlice: { index: 0, of: 1 }, loansRepaired: ['100'], repaymentsWritten: 0, repaymentsDeleted: 1, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 1, rejects: 0, reportsEnded: 0 });
+  expect(report.reconciliation).toEqual({ loansAdded: [], loansRefreshed: [], officersAdded: [], officersRefreshed: [], customersRefreshed: [], loansRemoved: [], loansGoneKept: [], loansChecked: 1, fingerprintSlice: { index: 0, of: 1 }, loansRepaired: ['100'], repaymentsWritten: 0, repaymentsDeleted: 1, holidaysRefreshed: 0, holidaysDeleted: 0, schedulesDeleted: 0, loansRecomputed: 1, rejects: 0, reportsEnded: 0 });
   expect(await h.rows(`SELECT repayment_id FROM repayments ORDER BY repayment_id`)).toEqual([{ repayment_id: '1000' }, { repayment_id: '1001' }]);
   // days paid 40,000 × 30 / 132,000 = 9.09 → 9; DPD 27 − 9 = 18; arrears 4,400 × 27 − 40,000 = 78,800.
   expect(await loanA()).toEqual([
@@ -330,6 +330,36 @@ describe('validate()', () => {
     } finally {
       probe.release();
     }
+  });
+
+  it('runs beside the worker recomputing open loans for a new business date, or copying a batch: neither deadlocks, both finish', async () => {
+    let today = TODAY;
+    const worker = h.worker({ clock: { today: async () => today } });
+    await worker.runOnce();
+    await worker.runOnce(); // the start-up recompute, after the first sync
+    const cycles: Array<Promise<unknown>> = [];
+    const waiting = async (): Promise<boolean> =>
+      (await h.rows(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length > 0;
+    const recompute = {
+      loans: async (client: pg.ClientBase, loanIds: readonly string[], asOf: string) => {
+        // With the chunk's loans locked, the worker starts a cycle: the next business date's recompute of every open
+        // loan, then a new repayment's batch (which writes the loan and its officer's totals); it waits for the chunk.
+        if (cycles.length === 0) {
+          today = '2025-12-11';
+          await h.django.repayment(1003, 100, 500, '2025-12-09T10:00:00+01:00');
+          cycles.push(worker.runOnce());
+          await waitFor('the worker to wait for the chunk', waiting);
+        }
+        return engineRecompute.loans(client, loanIds, asOf);
+      },
+    };
+
+    const mismatches = await validate({ ...pools(), recompute });
+
+    expect(mismatches.filter((m) => m.check === 'computed_field' || m.check === 'recompute_failed')).toEqual([]);
+    expect(await cycles[0]).toMatchObject({ asOf: '2025-12-11', openLoansRecomputed: 1, entities: { repayments: { rowsWritten: 1 } } });
+    expect(await loanA()).toEqual([expect.objectContaining({ total_repayments: '60500.00', computed_as_of: '2025-12-11' })]);
+    expect(await validate(pools())).toEqual([]);
   });
 
   it('reads the officer totals without locking them: a writer holding them does not stop the check', async () => {

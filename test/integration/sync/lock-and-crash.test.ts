@@ -167,6 +167,36 @@ describe('killing the worker in the middle of a batch', () => {
   });
 });
 
+it('a first sync killed before its repayments are all copied: the restarted worker computes each loan once, with all its repayments (no DPD it never had, no move)', async () => {
+  // Loan A paid in full (R = 132,000): DPD 0. Computed without its repayment it would show DPD 27 (BD 11-04 … 12-10).
+  await h.django.loan(102, 7, 11);
+  await h.django.repayment(5000, 102, 132000, '2025-11-20T10:00:00+01:00');
+  let killed = false;
+  const killAtLastPage: RecomputeSteps = {
+    ...engineRecompute,
+    loans: async (client, loanIds, asOf) => {
+      // The repayments' first scan ends by computing every loan, in its last page's transaction: kill it there.
+      if (!killed) {
+        killed = true;
+        await h.dbs.metrics.pool.query(`SELECT pg_terminate_backend($1)`, [(client as pg.ClientBase & { processID: number }).processID]);
+      }
+      return recomputeLoans(client, loanIds, asOf);
+    },
+  };
+  await expect(h.worker({ recompute: killAtLastPage, batchSize: 4, onLockBusy: 'fail' }).runOnce()).rejects.toThrow();
+  expect(killed).toBe(true);
+  // Loans copied (never computed), two pages of repayments committed; the last page, with 5000, rolled back.
+  expect(await h.rows(`SELECT count(*)::int AS n, count(computed_as_of)::int AS computed FROM loans`)).toEqual([{ n: 3, computed: 0 }]);
+  expect(await h.rows(`SELECT repayment_id FROM repayments WHERE loan_id = '102'`)).toEqual([]);
+
+  await h.worker({ batchSize: 4, onLockBusy: 'fail' }).runOnce();
+
+  expect(await h.rows(`SELECT loan_id, total_repayments, current_dpd, max_dpd_ever FROM loans WHERE loan_id = '102'`)).toEqual([
+    { loan_id: '102', total_repayments: '132000.00', current_dpd: 0, max_dpd_ever: 0 },
+  ]);
+  expect(await h.rows(`SELECT loan_id, from_dpd_bucket, to_dpd_bucket FROM dpd_transitions`)).toEqual([]);
+});
+
 it('says it holds the lock once, not again at every cycle that takes it anew after a failure (Django down)', async () => {
   const { log, lines } = memoryLogger();
   // A Django pool whose every connection is refused: each cycle fails and the next takes the lock on a new connection.

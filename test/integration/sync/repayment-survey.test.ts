@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 const survey = (slice = EVERY_LOAN) =>
-  surveyRepayments({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, businessTz: 'Africa/Lagos', statementTimeoutMs: 60_000 }, slice);
+  surveyRepayments({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, businessTz: 'Africa/Lagos', statementTimeoutMs: 60_000, overlapMs: 60_000 }, slice);
 
 const paymentAmount = async (repaymentId: string): Promise<string | undefined> =>
   (await h.rows<{ payment_amount: string }>(`SELECT payment_amount FROM repayments WHERE repayment_id = $1`, [repaymentId]))[0]?.payment_amount;

@@ -1,0 +1,61 @@
+/** Business dates and the sync: a payment dated after the business date it was copied at, midnight, cycles that span it. */
+import { syncHarness, type SyncHarness } from './harness';
+
+let h: SyncHarness;
+beforeEach(async () => {
+  h = await syncHarness();
+  await h.django.user(7);
+  await h.django.customer(11);
+  // DOMAIN.md §3.9 loan A: 100,000 at 30 % + 2,000 fee over 30 instalments (R = 132,000), D1 2025-11-04, maturity 2025-12-15.
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
+  await h.django.repayment(1001, 100, 20000, '2025-11-20T10:00:00+01:00');
+  await h.django.repayment(1002, 100, 20000, '2025-12-08T10:00:00+01:00');
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const loanA = () =>
+  h.rows(`SELECT status, total_repayments, principal_outstanding, total_outstanding, current_dpd, computed_as_of::text FROM loans WHERE loan_id = '100'`);
+
+it('a loan closed by a payment dated after the business date it was copied at (a cycle spanning midnight) counts that payment once the date comes', async () => {
+  let today = '2025-12-10';
+  const worker = h.worker({ clock: { today: async () => today } });
+  await worker.runOnce();
+  // 00:30 in Lagos on the 11th: the last 72,000 is paid and Django closes the loan, while the cycle still computes as of the 10th.
+  await h.django.repayment(1003, 100, 72000, '2025-12-11T00:30:00+01:00');
+  await h.django.query(`UPDATE loans_ajoloan SET status = 'COMPLETED', updated_at = now() WHERE id = 100`);
+  await worker.runOnce();
+  expect(await loanA()).toEqual([
+    { status: 'Closed', total_repayments: '60000.00', principal_outstanding: expect.any(String), total_outstanding: '72000.00', current_dpd: 13, computed_as_of: '2025-12-10' },
+  ]);
+
+  today = '2025-12-11';
+  const next = await worker.runOnce();
+
+  expect(next.openLoansRecomputed).toBe(1);
+  expect(await loanA()).toEqual([
+    { status: 'Closed', total_repayments: '132000.00', principal_outstanding: '0.00', total_outstanding: '0.00', current_dpd: 0, computed_as_of: '2025-12-11' },
+  ]);
+});
+
+it('a closed loan whose last payment Django dates days ahead counts it from that date on, as an open one does', async () => {
+  let today = '2025-12-10';
+  await h.django.repayment(1003, 100, 72000, '2025-12-12T09:00:00+01:00');
+  await h.django.query(`UPDATE loans_ajoloan SET status = 'COMPLETED', updated_at = now() WHERE id = 100`);
+  const worker = h.worker({ clock: { today: async () => today } });
+  await worker.runOnce();
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '60000.00', computed_as_of: '2025-12-10' });
+
+  today = '2025-12-11';
+  await worker.runOnce();
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '60000.00', computed_as_of: '2025-12-11' });
+  today = '2025-12-12';
+  await worker.runOnce();
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '132000.00', total_outstanding: '0.00', current_dpd: 0, computed_as_of: '2025-12-12' });
+  // Counted: the loan leaves the daily recompute again.
+  today = '2025-12-13';
+  expect((await worker.runOnce()).openLoansRecomputed).toBe(0);
+  expect((await loanA())[0]).toMatchObject({ computed_as_of: '2025-12-12' });
+});
