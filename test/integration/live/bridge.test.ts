@@ -1,7 +1,7 @@
 /**
  * The NOTIFY → PubSub bridge against a real server: a LISTEN connection killed with pg_terminate_backend is
  * re-established and catches up, two instances on one database each deliver every event, and a malformed
- * payload is logged and skipped.
+ * payload, or one naming an id the table does not hold, is logged and skipped.
  */
 import pg from 'pg';
 import { TOPICS } from '../../../src/events/pubsub';
@@ -105,5 +105,36 @@ test('a malformed NOTIFY payload is logged and skipped; later events still flow'
   const [next] = await insertTransitions(dbs, [{}]);
   await waitUntil(() => sub.values.length === 1, 'the next valid event');
   expect(ids(sub)).toEqual([next]);
+  sub.stop();
+});
+
+test('a NOTIFY naming an id the table does not hold, or one beyond bigint, is logged and skipped; later events still flow', async () => {
+  const live = await startLiveInstance(dbs, { applicationName: 'live-test/bogus' });
+  instances.push(live);
+  const sub = collect<DpdEvent>(live.client(), DPD_SUBSCRIPTION);
+  await waitUntil(() => live.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 1, 'the subscription to be live');
+  const before = live.bridge.lastDelivered().dpd;
+  const notifier = new pg.Client({ connectionString: dbs.metricsUrl });
+  notifier.on('error', () => undefined);
+  await notifier.connect();
+  try {
+    // Sent by hand (an operator's test, another tool on the channel), not by the trigger: no such row.
+    await notifier.query(`SELECT pg_notify('dpd_transition', '987654321')`);
+    await waitUntil(() => live.log.entries.some((e) => e.message === 'NOTIFY named an id the table does not hold; skipped'), 'the warning');
+    await notifier.query(`SELECT pg_notify('dpd_transition', '9300000000000000000')`);
+    await waitUntil(() => live.log.entries.some((e) => e.message.startsWith('malformed NOTIFY payload')), 'the second warning');
+  } finally {
+    await notifier.end();
+  }
+  expect(live.log.entries.filter((e) => e.level === 'warn')).toEqual([
+    { level: 'warn', fields: { feed: 'dpd', notified: '987654321', latest: before }, message: 'NOTIFY named an id the table does not hold; skipped' },
+    { level: 'warn', fields: { channel: 'dpd_transition', payload: '9300000000000000000' }, message: 'malformed NOTIFY payload skipped (expected a positive integer id)' },
+  ]);
+  expect(live.bridge.lastDelivered().dpd).toBe(before);
+  // The next events (ids far below the bogus one) are delivered, on the same LISTEN connection.
+  const next = [...(await insertTransitions(dbs, [{}, {}])), ...(await insertTransitions(dbs, [{}]))];
+  await waitUntil(() => sub.values.length === 3, 'the next valid events');
+  expect(ids(sub)).toEqual(next);
+  expect(live.bridge.listenerState()).toMatchObject({ connected: true, connectionsLost: 0 });
   sub.stop();
 });
