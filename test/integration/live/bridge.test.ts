@@ -138,3 +138,20 @@ test('a NOTIFY naming an id the table does not hold, or one beyond bigint, is lo
   expect(live.bridge.listenerState()).toMatchObject({ connected: true, connectionsLost: 0 });
   sub.stop();
 });
+
+test('a burst of 2,500 events in one transaction (one NOTIFY, three pages of reads) reaches subscribers with different filters complete and in order', async () => {
+  const live = await startLiveInstance(dbs, { applicationName: 'live-test/burst' });
+  instances.push(live);
+  const client = live.client();
+  const all = collect<DpdEvent>(client, DPD_SUBSCRIPTION);
+  const epe = collect<DpdEvent>(client, DPD_SUBSCRIPTION, { filter: { branches: ['EPE'] } });
+  const improving = collect<DpdEvent>(client, DPD_SUBSCRIPTION, { filter: { direction: 'IMPROVING' } });
+  await waitUntil(() => live.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 3, 'the subscriptions to be live');
+  const specs = Array.from({ length: 2500 }, (_, i) => (i % 2 === 0 ? { branch: 'EPE' } : { from: '7-30', to: '1-6' }));
+  const inserted = await insertTransitions(dbs, specs);
+  await waitUntil(() => all.values.length === 2500 && epe.values.length === 1250 && improving.values.length === 1250, 'every event on every subscription');
+  expect(ids(all)).toEqual(inserted);
+  expect(ids(epe)).toEqual(inserted.filter((_, i) => i % 2 === 0));
+  expect(ids(improving)).toEqual(inserted.filter((_, i) => i % 2 === 1));
+  for (const s of [all, epe, improving]) s.stop();
+});

@@ -69,6 +69,20 @@ test('message order: ack, replayed next, live next; nothing after complete; a qu
 
 const eventOf = (m: { payload?: unknown }) => (m.payload as { data?: { dpdTransitioned?: { id: string } } }).data?.dpdTransitioned?.id;
 
+test('a ping gets a pong with its payload; a pong needs no answer; neither disturbs a subscription', async () => {
+  const client = await connect();
+  const base = subscribers();
+  client.subscribe('feed', DPD_SUBSCRIPTION);
+  await waitUntil(() => subscribers() === base + 1, 'the subscription to be live');
+  client.send({ type: 'ping', payload: { sentAt: 'now' } });
+  client.send({ type: 'pong' });
+  client.send({ type: 'ping' });
+  await waitUntil(() => client.messages.filter((m) => m.type === 'pong').length === 2, 'two pongs');
+  const [r1] = await insertTransitions(dbs, [{}]);
+  await client.waitFor((m) => m.id === 'feed' && eventOf(m) === r1, 'the event');
+  expect(client.messages).toEqual([{ type: 'connection_ack' }, { type: 'pong', payload: { sentAt: 'now' } }, { type: 'pong' }, next('feed', r1!)]);
+});
+
 describe('an id the client completed may be reused at once: the new operation alone answers under it', () => {
   test('a live subscription completed and subscribed again under its id (resuming with since): no `complete` for the new one, each event once', async () => {
     const client = await connect();
