@@ -126,20 +126,6 @@ export function bindGraphqlWs(serverOptions: ServerOptions<Record<string, unknow
     // ws has already closed the socket (1002 protocol error, 1009 message too big) when it reports a bad frame.
     socket.once('error', (error) => log.warn({ err: { message: error.message } }, 'a WebSocket client sent a frame it may not; closed'));
 
-    let pongTimer: NodeJS.Timeout | undefined;
-    const pingTimer =
-      keepAliveMs > 0
-        ? setInterval(() => {
-            if (socket.readyState !== socket.OPEN) return;
-            pongTimer = setTimeout(() => {
-              countLiveClientClosed('unresponsive');
-              socket.terminate();
-            }, keepAliveMs);
-            socket.once('pong', () => clearTimeout(pongTimer));
-            socket.ping();
-          }, keepAliveMs)
-        : undefined;
-
     // The protocol server keeps one entry per operation id and ends an operation the client completed only later
     // (when its start, or its last event, has finished): an id reused meanwhile shared that entry, so the old operation
     // went on under the new one's id (every event twice), or its end sent `complete` and dropped the new one. So a
@@ -147,6 +133,22 @@ export function bindGraphqlWs(serverOptions: ServerOptions<Record<string, unknow
     // message about that id (in order). Per id: the handling of its latest subscribe, until it ends.
     const operations = new Map<string, { ended: Promise<void>; completed: boolean }>();
     const held = new Map<string, Promise<void>>();
+
+    let pongTimer: NodeJS.Timeout | undefined;
+    const pingTimer =
+      keepAliveMs > 0
+        ? setInterval(() => {
+            if (socket.readyState !== socket.OPEN) return;
+            pongTimer = setTimeout(() => {
+              countLiveClientClosed('unresponsive');
+              // Which client lost its feeds: the counter alone does not say (it sees 1006 and resubscribes with `since`).
+              log.warn({ client: { address: request.socket.remoteAddress, userAgent: request.headers['user-agent'] }, keepAliveMs, operations: operations.size }, 'terminating a WebSocket client that did not answer a ping');
+              socket.terminate();
+            }, keepAliveMs);
+            socket.once('pong', () => clearTimeout(pongTimer));
+            socket.ping();
+          }, keepAliveMs)
+        : undefined;
 
     const closed = protocolServer.opened(
       {

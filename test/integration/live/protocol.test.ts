@@ -81,6 +81,8 @@ test('a ping gets a pong with its payload; a pong needs no answer; neither distu
   const [r1] = await insertTransitions(dbs, [{}]);
   await client.waitFor((m) => m.id === 'feed' && eventOf(m) === r1, 'the event');
   expect(client.messages).toEqual([{ type: 'connection_ack' }, { type: 'pong', payload: { sentAt: 'now' } }, { type: 'pong' }, next('feed', r1!)]);
+  client.send({ id: 'feed', type: 'complete' });
+  await waitUntil(() => subscribers() === base, 'the server to end the subscription');
 });
 
 describe('an id the client completed may be reused at once: the new operation alone answers under it', () => {
