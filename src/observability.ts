@@ -78,6 +78,8 @@ export interface AppMetricSources {
   syncHealth?: () => SyncHealth;
   /** Open graphql-ws connections. */
   liveConnections: () => number;
+  /** Live subscriptions per feed (each holds its own backlog and reads each event it is sent). */
+  liveSubscriptions?: () => Record<'dpd' | 'par', number>;
   /** The live feeds' LISTEN connection. */
   listener?: () => ListenerState;
   /** Probes each database (on its probe connection, within the probe's bound). */
@@ -151,6 +153,17 @@ new client.Gauge({
   collect() {
     this.reset();
     if (observed) this.set(observed.liveConnections());
+  },
+});
+
+new client.Gauge({
+  name: 'gateway_live_subscriptions',
+  help: 'Live subscriptions per feed (dpd: dpdTransitioned, par: parChanged); a drop to 0 while dashboards are open is clients that did not resubscribe',
+  labelNames: ['feed'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const [feed, count] of Object.entries(observed?.liveSubscriptions?.() ?? {})) this.set({ feed }, count);
   },
 });
 

@@ -3,7 +3,8 @@
  * and par_changes (channel par_change) at commit; the payload is only a wake-up. For each feed the bridge reads
  * the ids after the last one it delivered, up to the notified id, from the table in order, and publishes each
  * id once. After a dropped LISTEN connection it re-LISTENs and catches up from the last delivered id to the
- * table's current maximum, so no event is lost; a malformed payload is logged and skipped.
+ * table's current maximum, so no event is lost; a malformed payload, or one naming an id the table does not hold, is
+ * logged and skipped.
  *
  * Ordering relies on the engine's contract: one writer (advisory lock) appends, so ids commit in order.
  */
@@ -29,8 +30,9 @@ export const FEEDS: readonly FeedSpec[] = [
 /** Rows read per catch-up statement. */
 const PAGE_SIZE = 1000;
 
-/** A NOTIFY payload we accept: a positive bigint in decimal. */
+/** A NOTIFY payload we accept: a positive bigint in decimal (at most MAX_BIGINT). */
 const ID_PAYLOAD = /^[1-9]\d{0,18}$/;
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export interface EventBridgeOptions {
   metricsUrl: string;
@@ -109,17 +111,21 @@ class FeedPump {
     while (this.last !== undefined && this.last < this.target) {
       const client = this.client();
       if (!client) return; // the reconnect catches up
+      const upTo = this.target;
       const { rows } = await client.query<{ id: string }>(
         `SELECT ${idColumn}::text AS id FROM ${table} WHERE ${idColumn} > $1::bigint AND ${idColumn} <= $2::bigint ORDER BY ${idColumn} LIMIT ${PAGE_SIZE}`,
-        [this.last.toString(), this.target.toString()],
+        [this.last.toString(), upTo.toString()],
       );
-      if (rows.length === 0) {
-        this.last = this.target;
-        return;
-      }
       for (const row of rows) {
         this.pubSub.publish(topic, { id: row.id });
         this.last = BigInt(row.id);
+      }
+      // A short page read everything committed up to `upTo`. A notified id is committed (NOTIFY is sent at commit),
+      // so it is the last row read, unless the NOTIFY did not come from the trigger: `last` stays on the last row
+      // read, or every id up to the bogus one, committed later, would be skipped.
+      if (rows.length < PAGE_SIZE && this.last < upTo && this.target === upTo) {
+        this.log.warn({ feed: this.spec.name, notified: upTo.toString(), latest: this.last.toString() }, 'NOTIFY named an id the table does not hold; skipped');
+        this.target = this.last;
       }
     }
   }
@@ -144,7 +150,7 @@ export async function startEventBridge(options: EventBridgeOptions): Promise<Eve
     onNotification(channel, payload) {
       const pump = pumps.get(channel);
       if (!pump) return;
-      if (payload === undefined || !ID_PAYLOAD.test(payload)) {
+      if (payload === undefined || !ID_PAYLOAD.test(payload) || BigInt(payload) > MAX_BIGINT) {
         log.warn({ channel, payload }, 'malformed NOTIFY payload skipped (expected a positive integer id)');
         return;
       }

@@ -29,6 +29,14 @@ export interface LiveFeedOptions<Row extends { id: string }, C extends object> {
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
+/**
+ * Pending events held as the object every subscriber shares; past these, a subscription keeps only the id. The shared
+ * object keys the context its subscribers resolve in (loaders with their cached rows, shared results: ~5 KB), which
+ * stays alive while any subscription holds the object: a subscription 100,000 events behind would keep ~500 MB alive.
+ * An event taken as a bare id gets a context of its own (its rows read again, for this subscription alone).
+ */
+export const SHARED_PENDING_EVENTS = 1000;
+
 export function createLiveFeed<Row extends { id: string }, C extends object>(options: LiveFeedOptions<Row, C>): AsyncIterableIterator<LiveEnvelope<Row>> {
   return new LiveFeed(options);
 }
@@ -118,7 +126,7 @@ class LiveFeed<Row extends { id: string }, C extends object> implements AsyncIte
       for (;;) {
         const result = await this.options.source.next();
         if (result.done || this.closed) return;
-        this.pending.push(result.value);
+        this.pending.push(this.pending.length < SHARED_PENDING_EVENTS ? result.value : { id: result.value.id });
         if (!this.options.transport.acceptBacklog(this.pending.length)) {
           this.close();
           return;

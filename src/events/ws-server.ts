@@ -74,8 +74,9 @@ export const TOO_MANY_OPERATIONS = 'TOO_MANY_OPERATIONS';
 /** @default 4 MiB */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /**
- * A pending entry is a reference to the event object every subscriber shares (a few bytes), so the bound can be
- * generous: a midnight recompute may append thousands of transitions in one statement.
+ * A pending entry is a reference to the event object every subscriber shares, or past the first
+ * SHARED_PENDING_EVENTS a bare id (a few bytes either way, see live-feed.ts), so the bound can be generous: a
+ * midnight recompute may append thousands of transitions in one statement.
  * @default 100000
  */
 export const DEFAULT_MAX_PENDING_EVENTS = 100_000;

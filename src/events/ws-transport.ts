@@ -9,6 +9,8 @@
  *   refused handshake;
  * - the protocol server's terse close reasons ("Unauthorized", "Subprotocol not acceptable", …) are replaced by
  *   ones that say what the client should have done (explainedReason);
+ * - an operation id the client completed may be reused at once: the new subscribe waits until the old operation has
+ *   ended (graphql-ws would otherwise let the old one answer under the new one's id, or end the new one with it);
  * - failures go to our logger, never to console.error; a frame over `maxMessageBytes` is refused by ws (1009)
  *   before it is buffered.
  * Keepalive is the shipped binding's: a ping every `keepAliveMs`, and a client whose pong does not come within
@@ -124,6 +126,14 @@ export function bindGraphqlWs(serverOptions: ServerOptions<Record<string, unknow
     // ws has already closed the socket (1002 protocol error, 1009 message too big) when it reports a bad frame.
     socket.once('error', (error) => log.warn({ err: { message: error.message } }, 'a WebSocket client sent a frame it may not; closed'));
 
+    // The protocol server keeps one entry per operation id and ends an operation the client completed only later
+    // (when its start, or its last event, has finished): an id reused meanwhile shared that entry, so the old operation
+    // went on under the new one's id (every event twice), or its end sent `complete` and dropped the new one. So a
+    // subscribe reusing an id the client completed waits until that operation has ended, and so does every later
+    // message about that id (in order). Per id: the handling of its latest subscribe, until it ends.
+    const operations = new Map<string, { ended: Promise<void>; completed: boolean }>();
+    const held = new Map<string, Promise<void>>();
+
     let pongTimer: NodeJS.Timeout | undefined;
     const pingTimer =
       keepAliveMs > 0
@@ -131,6 +141,8 @@ export function bindGraphqlWs(serverOptions: ServerOptions<Record<string, unknow
             if (socket.readyState !== socket.OPEN) return;
             pongTimer = setTimeout(() => {
               countLiveClientClosed('unresponsive');
+              // Which client lost its feeds: the counter alone does not say (it sees 1006 and resubscribes with `since`).
+              log.warn({ client: { address: request.socket.remoteAddress, userAgent: request.headers['user-agent'] }, keepAliveMs, operations: operations.size }, 'terminating a WebSocket client that did not answer a ping');
               socket.terminate();
             }, keepAliveMs);
             socket.once('pong', () => clearTimeout(pongTimer));
@@ -147,21 +159,41 @@ export function bindGraphqlWs(serverOptions: ServerOptions<Record<string, unknow
             socket.send(data, (error) => (error ? reject(error) : resolve()));
           }),
         close: (code, reason) => socket.close(code, code === undefined ? reason : explainedReason(code, reason ?? '', request)),
-        onMessage: (handle) =>
-          socket.on('message', async (raw) => {
+        onMessage: (handle) => {
+          const dispatch = (data: string, type: string, id: string | undefined): void => {
+            const operation = id === undefined ? undefined : operations.get(id);
+            if (type === 'complete' && operation) operation.completed = true;
+            const handled = handle(data).catch((error: unknown) => {
+              log.error({ err: error }, 'handling a graphql-ws message failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+            if (type !== 'subscribe' || id === undefined) return;
+            const started = { ended: handled, completed: false };
+            operations.set(id, started);
+            void handled.then(() => {
+              if (operations.get(id) === started) operations.delete(id);
+            });
+          };
+          socket.on('message', (raw) => {
             const data = String(raw);
             const problem = clientMessageProblem(data);
             if (problem !== undefined) {
               socket.close(CloseCode.BadRequest, closeReason(problem));
               return;
             }
-            try {
-              await handle(data);
-            } catch (error) {
-              log.error({ err: error }, 'handling a graphql-ws message failed');
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
-            }
-          }),
+            const { type, id } = JSON.parse(data) as { type: string; id?: string };
+            const operation = id === undefined ? undefined : operations.get(id);
+            const wait = id === undefined ? undefined : (held.get(id) ?? (type === 'subscribe' && operation?.completed ? operation.ended : undefined));
+            if (wait === undefined) return dispatch(data, type, id);
+            const handedOver = wait.then(() => {
+              if (socket.readyState === socket.OPEN) dispatch(data, type, id);
+            });
+            held.set(id!, handedOver);
+            void handedOver.then(() => {
+              if (held.get(id!) === handedOver) held.delete(id!);
+            });
+          });
+        },
       },
       { socket, request },
     );

@@ -86,6 +86,25 @@ it('counts open graphql-ws connections', async () => {
   expect(await until(live, (count) => count === 0)).toBe(0);
 });
 
+it('counts live subscriptions per feed', async () => {
+  const subscriptions = async () => {
+    const samples = await scrape();
+    return [samples.get('gateway_live_subscriptions{feed="dpd"}'), samples.get('gateway_live_subscriptions{feed="par"}')];
+  };
+  expect(await subscriptions()).toEqual([0, 0]);
+  const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const sink = { next: () => undefined, error: () => undefined, complete: () => undefined };
+  try {
+    client.subscribe({ query: 'subscription { dpdTransitioned { id } }' }, sink);
+    client.subscribe({ query: 'subscription { dpdTransitioned(filter: { direction: WORSENING }) { id } }' }, sink);
+    client.subscribe({ query: 'subscription { parChanged(scope: PORTFOLIO) { id } }' }, sink);
+    expect(await until(subscriptions, ([dpd, par]) => dpd === 2 && par === 1)).toEqual([2, 1]);
+  } finally {
+    await client.dispose();
+  }
+  expect(await until(subscriptions, ([dpd, par]) => dpd === 0 && par === 0)).toEqual([0, 0]);
+});
+
 it('counts the GraphQL errors sent, by code', async () => {
   const errors = async (code: string) => (await scrape()).get(`gateway_graphql_errors_total{code="${code}"}`) ?? 0;
   const [validationBefore, inputBefore] = [await errors('GRAPHQL_VALIDATION_FAILED'), await errors('BAD_USER_INPUT')];

@@ -1,7 +1,7 @@
 /**
  * The NOTIFY → PubSub bridge against a real server: a LISTEN connection killed with pg_terminate_backend is
  * re-established and catches up, two instances on one database each deliver every event, and a malformed
- * payload is logged and skipped.
+ * payload, or one naming an id the table does not hold, is logged and skipped.
  */
 import pg from 'pg';
 import { TOPICS } from '../../../src/events/pubsub';
@@ -106,4 +106,52 @@ test('a malformed NOTIFY payload is logged and skipped; later events still flow'
   await waitUntil(() => sub.values.length === 1, 'the next valid event');
   expect(ids(sub)).toEqual([next]);
   sub.stop();
+});
+
+test('a NOTIFY naming an id the table does not hold, or one beyond bigint, is logged and skipped; later events still flow', async () => {
+  const live = await startLiveInstance(dbs, { applicationName: 'live-test/bogus' });
+  instances.push(live);
+  const sub = collect<DpdEvent>(live.client(), DPD_SUBSCRIPTION);
+  await waitUntil(() => live.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 1, 'the subscription to be live');
+  const before = live.bridge.lastDelivered().dpd;
+  const notifier = new pg.Client({ connectionString: dbs.metricsUrl });
+  notifier.on('error', () => undefined);
+  await notifier.connect();
+  try {
+    // Sent by hand (an operator's test, another tool on the channel), not by the trigger: no such row.
+    await notifier.query(`SELECT pg_notify('dpd_transition', '987654321')`);
+    await waitUntil(() => live.log.entries.some((e) => e.message === 'NOTIFY named an id the table does not hold; skipped'), 'the warning');
+    await notifier.query(`SELECT pg_notify('dpd_transition', '9300000000000000000')`);
+    await waitUntil(() => live.log.entries.some((e) => e.message.startsWith('malformed NOTIFY payload')), 'the second warning');
+  } finally {
+    await notifier.end();
+  }
+  expect(live.log.entries.filter((e) => e.level === 'warn')).toEqual([
+    { level: 'warn', fields: { feed: 'dpd', notified: '987654321', latest: before }, message: 'NOTIFY named an id the table does not hold; skipped' },
+    { level: 'warn', fields: { channel: 'dpd_transition', payload: '9300000000000000000' }, message: 'malformed NOTIFY payload skipped (expected a positive integer id)' },
+  ]);
+  expect(live.bridge.lastDelivered().dpd).toBe(before);
+  // The next events (ids far below the bogus one) are delivered, on the same LISTEN connection.
+  const next = [...(await insertTransitions(dbs, [{}, {}])), ...(await insertTransitions(dbs, [{}]))];
+  await waitUntil(() => sub.values.length === 3, 'the next valid events');
+  expect(ids(sub)).toEqual(next);
+  expect(live.bridge.listenerState()).toMatchObject({ connected: true, connectionsLost: 0 });
+  sub.stop();
+});
+
+test('a burst of 2,500 events in one transaction (one NOTIFY, three pages of reads) reaches subscribers with different filters complete and in order', async () => {
+  const live = await startLiveInstance(dbs, { applicationName: 'live-test/burst' });
+  instances.push(live);
+  const client = live.client();
+  const all = collect<DpdEvent>(client, DPD_SUBSCRIPTION);
+  const epe = collect<DpdEvent>(client, DPD_SUBSCRIPTION, { filter: { branches: ['EPE'] } });
+  const improving = collect<DpdEvent>(client, DPD_SUBSCRIPTION, { filter: { direction: 'IMPROVING' } });
+  await waitUntil(() => live.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 3, 'the subscriptions to be live');
+  const specs = Array.from({ length: 2500 }, (_, i) => (i % 2 === 0 ? { branch: 'EPE' } : { from: '7-30', to: '1-6' }));
+  const inserted = await insertTransitions(dbs, specs);
+  await waitUntil(() => all.values.length === 2500 && epe.values.length === 1250 && improving.values.length === 1250, 'every event on every subscription');
+  expect(ids(all)).toEqual(inserted);
+  expect(ids(epe)).toEqual(inserted.filter((_, i) => i % 2 === 0));
+  expect(ids(improving)).toEqual(inserted.filter((_, i) => i % 2 === 1));
+  for (const s of [all, epe, improving]) s.stop();
 });

@@ -67,6 +67,69 @@ test('message order: ack, replayed next, live next; nothing after complete; a qu
   ]);
 });
 
+const eventOf = (m: { payload?: unknown }) => (m.payload as { data?: { dpdTransitioned?: { id: string } } }).data?.dpdTransitioned?.id;
+
+test('a ping gets a pong with its payload; a pong needs no answer; neither disturbs a subscription', async () => {
+  const client = await connect();
+  const base = subscribers();
+  client.subscribe('feed', DPD_SUBSCRIPTION);
+  await waitUntil(() => subscribers() === base + 1, 'the subscription to be live');
+  client.send({ type: 'ping', payload: { sentAt: 'now' } });
+  client.send({ type: 'pong' });
+  client.send({ type: 'ping' });
+  await waitUntil(() => client.messages.filter((m) => m.type === 'pong').length === 2, 'two pongs');
+  const [r1] = await insertTransitions(dbs, [{}]);
+  await client.waitFor((m) => m.id === 'feed' && eventOf(m) === r1, 'the event');
+  expect(client.messages).toEqual([{ type: 'connection_ack' }, { type: 'pong', payload: { sentAt: 'now' } }, { type: 'pong' }, next('feed', r1!)]);
+  client.send({ id: 'feed', type: 'complete' });
+  await waitUntil(() => subscribers() === base, 'the server to end the subscription');
+});
+
+describe('an id the client completed may be reused at once: the new operation alone answers under it', () => {
+  test('a live subscription completed and subscribed again under its id (resuming with since): no `complete` for the new one, each event once', async () => {
+    const client = await connect();
+    const base = subscribers();
+    client.subscribe('feed', DPD_SUBSCRIPTION);
+    await waitUntil(() => subscribers() === base + 1, 'the subscription to be live');
+    const [r1] = await insertTransitions(dbs, [{}]);
+    await client.waitFor((m) => m.id === 'feed' && eventOf(m) === r1, 'the first event');
+    // Resume as a client that wants every event would: same id, since the last id seen; both in one go.
+    client.send({ id: 'feed', type: 'complete' });
+    client.subscribe('feed', DPD_SUBSCRIPTION, { since: r1 });
+    const [r2] = await insertTransitions(dbs, [{}]);
+    await client.waitFor((m) => m.id === 'feed' && eventOf(m) === r2, 'the event after the resubscription');
+    client.send({ id: 'feed', type: 'complete' });
+    await waitUntil(() => subscribers() === base, 'the server to end the subscription');
+    expect(client.of('feed')).toEqual([next('feed', r1!), next('feed', r2!)]);
+    expect(client.closed).toBeUndefined();
+  });
+
+  test('a subscription completed before its start finished, its id reused at once: the first never answers, the second delivers each event once', async () => {
+    const client = await connect();
+    const base = subscribers();
+    const [r0] = await insertTransitions(dbs, [{}]);
+    client.subscribe('feed', DPD_SUBSCRIPTION, { since: '0', filter: { branches: ['YABA'] } });
+    client.send({ id: 'feed', type: 'complete' });
+    client.subscribe('feed', DPD_SUBSCRIPTION, { since: r0 });
+    await waitUntil(() => subscribers() === base + 1, 'the second subscription to be live');
+    const [r1] = await insertTransitions(dbs, [{}]);
+    await client.waitFor((m) => m.id === 'feed' && eventOf(m) === r1, 'the event');
+    client.send({ id: 'feed', type: 'complete' });
+    await waitUntil(() => subscribers() === base, 'the server to end every subscription of the connection');
+    expect(client.of('feed')).toEqual([next('feed', r1!)]);
+  });
+
+  test('a subscribe reusing an id the client did not complete still closes with 4409', async () => {
+    const client = await connect();
+    const base = subscribers();
+    client.subscribe('feed', DPD_SUBSCRIPTION);
+    await waitUntil(() => subscribers() === base + 1, 'the subscription to be live');
+    client.subscribe('feed', DPD_SUBSCRIPTION);
+    expect(await client.closedWith()).toEqual({ code: 4409, reason: 'Subscriber for feed already exists' });
+    await waitUntil(() => subscribers() === base, 'the closed connection to end its subscription');
+  });
+});
+
 describe('bad input on subscribe gets an `error` message naming what was expected and what arrived', () => {
   const cases: [string, string, Record<string, unknown>, unknown[]][] = [
     [

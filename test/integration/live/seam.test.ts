@@ -3,11 +3,11 @@
  * itself) and commits rows at chosen moments around the replay's read of the real table.
  */
 import { fetchDpdTransitionsAfter, fetchDpdTransitionsByIds, type DpdTransitionRow } from '../../../loaders/dpd-transition.metrics';
-import { createLiveFeed } from '../../../src/events/live-feed';
+import { createLiveFeed, SHARED_PENDING_EVENTS } from '../../../src/events/live-feed';
 import type { LiveEnvelope, LiveTransport } from '../../../src/events/live-transport';
 import { createAppPubSub, TOPICS, type RowEvent } from '../../../src/events/pubsub';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
-import { insertTransitions } from './harness';
+import { insertTransitions, waitUntil } from './harness';
 
 let dbs: TestDatabases;
 
@@ -151,4 +151,35 @@ test('a failed read ends the feed with that error (graphql-ws then sends a maske
   pubSub.publish(TOPICS.DPD_TRANSITION, { id: '1' });
   await expect(waiting).rejects.toThrow('connection terminated');
   expect(pubSub.subscriberCount(TOPICS.DPD_TRANSITION)).toBe(0);
+});
+
+test('a subscription far behind keeps the shared event only for the first events it waits for, the rest as bare ids', async () => {
+  // The shared event object keys the context every subscriber of it resolves in (its loaders' cached rows and the
+  // shared results, some kilobytes): each one a lagging subscription held would stay alive for it.
+  const pubSub = createAppPubSub();
+  const published: RowEvent[] = [];
+  const contextsAskedFor: RowEvent[] = [];
+  const feed = createLiveFeed<DpdTransitionRow, object>({
+    source: pubSub.subscribe(TOPICS.DPD_TRANSITION)[Symbol.asyncIterator]() as AsyncIterator<RowEvent>,
+    since: undefined,
+    transport: { ...transport(), eventContext: (event) => (contextsAskedFor.push(event), {}) },
+    replayPage: async () => [],
+    load: async (_context, id) => ({ id }) as DpdTransitionRow,
+    matches: () => true,
+  });
+  const publish = (id: number) => {
+    const event = { id: String(id) };
+    published.push(event);
+    pubSub.publish(TOPICS.DPD_TRANSITION, event);
+  };
+  // Nobody reads the feed: the first event waits to be taken, then 1,499 more wait behind it.
+  publish(1);
+  await waitUntil(() => contextsAskedFor.length === 1, 'the first event to be taken from the backlog');
+  for (let id = 2; id <= 1500; id += 1) publish(id);
+  await new Promise((resolve) => setImmediate(resolve)); // the feed moves them into its backlog (microtasks) before it is read
+  expect(await take(feed, 1500)).toEqual(published.map((e) => e.id));
+  const shared = contextsAskedFor.map((event, i) => event === published[i]);
+  expect(shared.indexOf(false)).toBe(1 + SHARED_PENDING_EVENTS);
+  expect(shared.slice(1 + SHARED_PENDING_EVENTS).every((s) => !s)).toBe(true);
+  await feed.return!();
 });

@@ -51,6 +51,10 @@ test('the keepalive terminates a client that stops answering pings, and leaves o
   expect(await silent.closedWith()).toEqual({ code: 1006, reason: '' });
   expect(silent.pings).toBeGreaterThan(0);
   expect(await unresponsiveClosed()).toBe(unresponsiveBefore + 1); // gateway_live_clients_closed_total{reason="unresponsive"}
+  // And which client it was, for the operator.
+  expect(live.log.entries.filter((e) => e.message === 'terminating a WebSocket client that did not answer a ping')).toEqual([
+    { level: 'warn', fields: { client: { address: '127.0.0.1', userAgent: undefined }, keepAliveMs: 500, operations: 0 }, message: 'terminating a WebSocket client that did not answer a ping' },
+  ]);
   await waitUntil(() => answering.closed !== undefined || answering.pings >= silent.pings + 3, 'three more pings to the answering client');
   expect(answering.closed).toBeUndefined();
   await answering.close();
