@@ -4,7 +4,7 @@ import type { Loaders } from '../loaders';
 import type { AgentActivityCategoryKey } from '../loaders/agent-activity.metrics';
 import { NPL_STATUS_THRESHOLDS, type CollectionsStatusKey } from '../loaders/collections-leaderboard.metrics';
 import { UNPAGED_LIST } from '../src/complexity';
-import { SortDirection } from './enums';
+import { SortDirection, sortKeyDescriptions } from './enums';
 import { loadOfficer, Officer } from './officer.type';
 import { takePreloaded, type Preloaded } from './preloaded';
 import { DateScalar, DecimalScalar } from './scalars';
@@ -41,6 +41,11 @@ export enum CollectionsStatus {
 registerEnumType(CollectionsStatus, {
   name: 'CollectionsStatus',
   description: `NPL ratio band: OK below ${NPL_STATUS_THRESHOLDS.watch}, WATCH below ${NPL_STATUS_THRESHOLDS.critical}, else CRITICAL.`,
+  valuesConfig: {
+    OK: { description: `nplRatio below ${NPL_STATUS_THRESHOLDS.watch}.` },
+    WATCH: { description: `nplRatio from ${NPL_STATUS_THRESHOLDS.watch} to below ${NPL_STATUS_THRESHOLDS.critical}.` },
+    CRITICAL: { description: `nplRatio ${NPL_STATUS_THRESHOLDS.critical} or more.` },
+  },
 });
 
 export enum CollectionsOrderField {
@@ -53,7 +58,13 @@ export enum CollectionsOrderField {
   MISSED_TODAY = 'missedToday',
   NPL_RATIO = 'nplRatio',
 }
-registerEnumType(CollectionsOrderField, { name: 'CollectionsOrderField', description: 'Leaderboard sort keys; NAME is the branch, or the officer name.' });
+registerEnumType(CollectionsOrderField, {
+  name: 'CollectionsOrderField',
+  description: 'Leaderboard sort keys; NAME is the branch, or the officer name.',
+  valuesConfig: sortKeyDescriptions(CollectionsOrderField, (value) =>
+    value === 'name' ? "CollectionsStanding.branch on branch boards; on officer boards the officer's name as seedsmetrics copied it (Officer.name), else the officer id" : `CollectionsStanding.${value}`,
+  ),
+});
 
 @InputType({ description: 'Order of a collections leaderboard.' })
 export class CollectionsOrder {

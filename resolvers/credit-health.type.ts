@@ -1,6 +1,6 @@
 /** Credit health by branch and by vertical lead (§4.6): the rows, the branch list's summary, its order and filter. */
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { SortDirection, Wave } from './enums';
+import { SortDirection, sortKeyDescriptions, Wave } from './enums';
 import { DecimalScalar } from './scalars';
 
 @ObjectType({ description: 'Credit health of one branch (all statuses and user types).' })
@@ -74,7 +74,11 @@ export enum BranchOrderField {
   PAR15_RATIO = 'par15Ratio',
   ACTIVE_LOANS = 'activeLoans',
 }
-registerEnumType(BranchOrderField, { name: 'BranchOrderField', description: 'Columns the branch list sorts by.' });
+registerEnumType(BranchOrderField, {
+  name: 'BranchOrderField',
+  description: 'Columns the branch list sorts by.',
+  valuesConfig: sortKeyDescriptions(BranchOrderField, (value) => `BranchMetrics.${value}`),
+});
 
 @InputType({ description: 'Order of the branch list.' })
 export class BranchOrder {

@@ -16,6 +16,10 @@ export enum TransitionDirection {
 registerEnumType(TransitionDirection, {
   name: 'TransitionDirection',
   description: 'WORSENING: the loan moved to a later (more delinquent) bucket; IMPROVING: to an earlier one.',
+  valuesConfig: {
+    WORSENING: { description: 'To a later, more delinquent bucket (CURRENT → DPD_1_6, …).' },
+    IMPROVING: { description: 'To an earlier bucket (DPD_1_6 → CURRENT, …).' },
+  },
 });
 
 /** The direction of a move: every transition changes bucket (D7), to a later or to an earlier one. */

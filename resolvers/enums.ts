@@ -1,16 +1,41 @@
 /** The API's enums; their internal values are the exact strings stored in the databases (or the loaders' keys). */
 import { registerEnumType } from 'type-graphql';
+import {
+  EARLY_INDICATOR_DRILLDOWN_BANDS,
+  LIVE_OUTSTANDING_ABOVE,
+  PAR15_MIN_DPD,
+  QUIET_MIN_DAYS,
+  RISKY_DELAY_RATE_BELOW,
+  ROT_LATE_MIN_LOAN_AGE,
+  ROT_MIN_DPD,
+} from '../src/engine/thresholds';
 
 /** The schema's name of an enum's internal value (CURRENT for '0', WAVE_1 for 'Wave 1'), for messages quoting a caller's value. */
 export function enumNameOf(values: Readonly<Record<string, string>>, value: string): string {
   return Object.entries(values).find(([, v]) => v === value)?.[0] ?? value;
 }
 
+/**
+ * The valuesConfig of a sort-key enum: each value names the field it sorts on, so GraphiQL shows it beside the value.
+ * `fieldOf` gives that field's schema coordinate (Loan.amount) from the value's internal value, the field's own name
+ * unless said otherwise; a test checks that every coordinate a description names exists.
+ */
+export function sortKeyDescriptions(values: Readonly<Record<string, string>>, fieldOf: (value: string) => string): Record<string, { description: string }> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { description: `Sorts by ${fieldOf(value)}.` }]));
+}
+
 export enum SortDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(SortDirection, { name: 'SortDirection', description: 'Sort direction; NULL values sort last either way.' });
+registerEnumType(SortDirection, {
+  name: 'SortDirection',
+  description: 'Sort direction; NULL values sort last either way.',
+  valuesConfig: {
+    ASC: { description: 'Ascending: smallest, earliest or alphabetically first at the top.' },
+    DESC: { description: 'Descending: largest, latest or alphabetically last at the top.' },
+  },
+});
 
 /** Normalised loan status (§1.7). */
 export enum LoanStatus {
@@ -23,13 +48,27 @@ export enum LoanStatus {
 registerEnumType(LoanStatus, {
   name: 'LoanStatus',
   description: 'Normalised from the raw Django status: COMPLETED/CLOSED → CLOSED; PAST_MATURITY/DEFAULTED → DEFAULTED; DECLINED_BY_SUPERVISOR/REJECTED → REJECTED; NOT_TAKEN → CANCELLED; anything else → ACTIVE.',
+  valuesConfig: {
+    ACTIVE: { description: 'Any raw status not listed below (OPEN, …), or none.' },
+    CLOSED: { description: 'Raw status COMPLETED or CLOSED.' },
+    DEFAULTED: { description: 'Raw status PAST_MATURITY or DEFAULTED.' },
+    REJECTED: { description: 'Raw status DECLINED_BY_SUPERVISOR or REJECTED.' },
+    CANCELLED: { description: 'Raw status NOT_TAKEN.' },
+  },
 });
 
 export enum Wave {
   WAVE_1 = 'Wave 1',
   WAVE_2 = 'Wave 2',
 }
-registerEnumType(Wave, { name: 'Wave', description: 'Wave 2 when the officer was hired on/after 2025-10-01 or the loan disbursed on/after 2025-10-20 (§3.7).' });
+registerEnumType(Wave, {
+  name: 'Wave',
+  description: 'Wave 2 when the officer was hired on/after 2025-10-01 or the loan disbursed on/after 2025-10-20 (§3.7).',
+  valuesConfig: {
+    WAVE_1: { description: 'Disbursed before 2025-10-20 by an officer hired before 2025-10-01 (or with no hire date).' },
+    WAVE_2: { description: 'Disbursed on/after 2025-10-20, or by an officer hired on/after 2025-10-01.' },
+  },
+});
 
 export enum DpdBucket {
   CURRENT = '0',
@@ -97,6 +136,15 @@ registerEnumType(LoanOrderField, {
   name: 'LoanOrderField',
   description:
     'Sort keys of loan lists, named after the Loan field they sort by (LOAN_AMOUNT: amount; CUSTOMER_NAME and OFFICER_NAME: the names as copied onto the loan); ties are broken by loan id.',
+  valuesConfig: sortKeyDescriptions(
+    LoanOrderField,
+    (value) =>
+      ({
+        loanAmount: 'Loan.amount',
+        customerName: "the customer's name as seedsmetrics copied it onto the loan (Customer.name)",
+        officerName: "the officer's name as seedsmetrics copied it onto the loan (Officer.name)",
+      })[value] ?? `Loan.${value}`,
+  ),
 });
 
 export enum OfficerOrderField {
@@ -117,6 +165,9 @@ export enum OfficerOrderField {
 registerEnumType(OfficerOrderField, {
   name: 'OfficerOrderField',
   description: 'Sort keys of officer lists; ties are broken by officer id. Metric keys (RISK_SCORE … REPAYMENT_DELAY_RATE) sort on the §4.4 metrics over all waves, or of one wave with OfficerOrder.wave.',
+  valuesConfig: sortKeyDescriptions(OfficerOrderField, (value) =>
+    ['name', 'region', 'branch', 'hireDate', 'id'].includes(value) ? `Officer.${value}` : `OfficerPortfolio.${value} (a metric key)`,
+  ),
 });
 
 export enum LoanBehaviour {
@@ -129,18 +180,36 @@ registerEnumType(LoanBehaviour, {
   description:
     'ACTIVE: total outstanding > 2000 and the last counted repayment less than 6 days ago; INACTIVE: outstanding ≤ 2000 or the last repayment 6+ days ago; ' +
     'OVERDUE_15D: DPD ≥ 15, the loans PAR15 counts (D14; the upstream drilldown used > 15). As upstream, a loan never repaid counts as repaid today here (so it can be ACTIVE); the `quiet` filter counts it as quiet.',
+  valuesConfig: {
+    ACTIVE: { description: `Total outstanding above ${LIVE_OUTSTANDING_ABOVE} and the last counted repayment less than ${QUIET_MIN_DAYS} days ago (never repaid counts as today).` },
+    INACTIVE: { description: `Total outstanding ${LIVE_OUTSTANDING_ABOVE} or less, or the last counted repayment ${QUIET_MIN_DAYS} or more days ago.` },
+    OVERDUE_15D: { description: `DPD ${PAR15_MIN_DPD} or more: the loans PAR15 counts (D14).` },
+  },
 });
 
 export enum RotType {
   EARLY = 'early',
   LATE = 'late',
 }
-registerEnumType(RotType, { name: 'RotType', description: 'Risk of termination: DPD > 4 with loan age < 7 days (EARLY) or ≥ 7 days (LATE).' });
+registerEnumType(RotType, {
+  name: 'RotType',
+  description: 'Risk of termination: DPD > 4 with loan age < 7 days (EARLY) or ≥ 7 days (LATE).',
+  valuesConfig: {
+    EARLY: { description: `DPD ${ROT_MIN_DPD} or more on a loan less than ${ROT_LATE_MIN_LOAN_AGE} days old.` },
+    LATE: { description: `DPD ${ROT_MIN_DPD} or more on a loan ${ROT_LATE_MIN_LOAN_AGE} or more days old.` },
+  },
+});
 
 export enum DelayType {
   RISKY = 'risky',
 }
-registerEnumType(DelayType, { name: 'DelayType', description: 'RISKY: Active, total outstanding > 2000 and repayment delay rate < 60.' });
+registerEnumType(DelayType, {
+  name: 'DelayType',
+  description: 'RISKY: Active, total outstanding > 2000 and repayment delay rate < 60.',
+  valuesConfig: {
+    RISKY: { description: `Status ACTIVE, total outstanding above ${LIVE_OUTSTANDING_ABOVE} and a repayment delay rate below ${RISKY_DELAY_RATE_BELOW} (a loan without one is not risky).` },
+  },
+});
 
 export enum RepaymentPeriod {
   TODAY = 'today',
@@ -168,4 +237,13 @@ export enum EarlyIndicatorBand {
   D7_15 = 'D7-15',
   D16_30 = 'D16-30',
 }
-registerEnumType(EarlyIndicatorBand, { name: 'EarlyIndicatorBand', description: 'DPD bands of the early-indicators drilldown (§4.1).' });
+registerEnumType(EarlyIndicatorBand, {
+  name: 'EarlyIndicatorBand',
+  description: 'DPD bands of the early-indicators drilldown (§4.1).',
+  valuesConfig: Object.fromEntries(
+    Object.entries(EarlyIndicatorBand).map(([name, value]) => {
+      const { min, max } = EARLY_INDICATOR_DRILLDOWN_BANDS[value];
+      return [name, { description: `DPD ${min}–${max}.` }];
+    }),
+  ),
+});

@@ -1,4 +1,4 @@
-/** The query-side resolver classes of the schema (owned by the GraphQL API work). */
+/** The resolver classes of every query and field except the live feeds' (resolvers/live.ts); src/schema.ts builds the schema from both. */
 import type { NonEmptyArray } from 'type-graphql';
 import { CollectionsResolver } from './collections.resolver';
 import { CustomerConnectionResolver, LoanConnectionResolver, OfficerConnectionResolver } from './connection.resolver';
@@ -11,7 +11,6 @@ import { OfficerResolver } from './officer.resolver';
 import { PortfolioKpiResolver } from './portfolio-kpi.resolver';
 import { RepaymentResolver } from './repayment.resolver';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const coreResolvers: NonEmptyArray<Function> = [
   MetaResolver,
   OfficerResolver,

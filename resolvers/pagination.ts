@@ -3,6 +3,7 @@
  * way back in, and the `first` bounds. A cursor only works with the order it was issued for.
  */
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
+import { DEFAULT_MAX_PAGE_SIZE } from '../src/config';
 import { badUserInput } from '../src/errors';
 import { SORT_VALUE_PATTERN, type KeysetPosition, type SortSpec, type SortValueKind } from '../loaders/keyset';
 import { isDjangoId } from './ids';
@@ -13,9 +14,11 @@ export const DEFAULT_PAGE_SIZE = 50;
 
 /** Schema descriptions of the arguments every list shares. */
 export const LIST_ARG_DOCS = {
-  first: 'Page size: default 50, at most the server maximum (500); 0 for totalCount and pageInfo.hasNextPage alone.',
+  // The maximum is the server's setting (GRAPHQL_MAX_PAGE_SIZE), not known when the schema is emitted: its default is
+  // quoted, and a larger `first` is refused with the server's own bound in the message.
+  first: `Page size: default ${DEFAULT_PAGE_SIZE}, at most the server's maximum (${DEFAULT_MAX_PAGE_SIZE} unless its operator set another; a larger one is refused naming it); 0 for totalCount and pageInfo.hasNextPage alone.`,
   /** `first` of the event histories (dpdTransitions, parChanges), whose connections have no totalCount. */
-  eventFirst: 'Page size: default 50, at most the server maximum (500); 0 for pageInfo.hasNextPage alone.',
+  eventFirst: `Page size: default ${DEFAULT_PAGE_SIZE}, at most the server's maximum (${DEFAULT_MAX_PAGE_SIZE} unless its operator set another; a larger one is refused naming it); 0 for pageInfo.hasNextPage alone.`,
   after: 'The endCursor of the previous page of the same list, filter and order; leave out for the first page.',
   orderBy:
     "Sort column and direction; leave out for the list's default order. A computed column (DPD, outstanding, risk score) can move a row across a cursor when the sync recomputes it between two pages, so walking a whole list page by page may then skip it or show it twice: walk in the default order and sort in the client.",

@@ -13,6 +13,12 @@ export enum ParScope {
 registerEnumType(ParScope, {
   name: 'ParScope',
   description: 'What a PAR figure is computed over; its key is "ALL" (PORTFOLIO), a region, a branch or an officer id.',
+  valuesConfig: {
+    PORTFOLIO: { description: 'Every loan; key "ALL".' },
+    REGION: { description: 'The loans of one curated region; key the region.' },
+    BRANCH: { description: 'The loans of one curated branch; key the branch.' },
+    OFFICER: { description: "One officer's loans; key the officer's Django user id." },
+  },
 });
 
 @ObjectType({

@@ -72,6 +72,9 @@ export interface SyncConfig {
 /** HTTP_KEEP_ALIVE_TIMEOUT_MS when unset: above the 60 s idle timeout of common load balancers. */
 export const DEFAULT_HTTP_KEEP_ALIVE_MS = 65_000;
 
+/** GRAPHQL_MAX_PAGE_SIZE when unset; the schema's descriptions of `first` quote it. */
+export const DEFAULT_MAX_PAGE_SIZE = 500;
+
 /** GRAPHQL_SLOW_OPERATION_MS when unset: a dashboard screen's queries take tens of milliseconds at scale 1. */
 export const DEFAULT_SLOW_OPERATION_MS = 1000;
 
@@ -436,7 +439,7 @@ export function loadConfig(env: Env = process.env): Config {
       statementTimeoutMs: integer(env, 'SYNC_STATEMENT_TIMEOUT_MS', 600_000, 0, 86_400_000),
     },
     graphql: {
-      maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', 500, 1, 10_000),
+      maxPageSize: integer(env, 'GRAPHQL_MAX_PAGE_SIZE', DEFAULT_MAX_PAGE_SIZE, 1, 10_000),
       maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
       batching: bool(env, 'GRAPHQL_BATCHING', true),
       slowOperationMs: integer(env, 'GRAPHQL_SLOW_OPERATION_MS', DEFAULT_SLOW_OPERATION_MS, 0, 3_600_000),

@@ -175,10 +175,3 @@ export function createFormatError(log: ErrorLogger, options: FormatErrorOptions 
     return formatted.path === undefined ? masked : { ...masked, path: formatted.path, locations: formatted.locations };
   };
 }
-
-/** formatError with a logger writing one JSON line to stderr (for callers without a logger of their own). */
-export const formatError = createFormatError({
-  error: (fields, message) => {
-    process.stderr.write(`${JSON.stringify({ level: 'error', msg: message, ...fields })}\n`);
-  },
-});

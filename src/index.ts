@@ -4,7 +4,8 @@
  * or at start-up, prints one line naming the variable and exits with code 1. A stop that takes longer than
  * SHUTDOWN_TIMEOUT_MS (a query in flight blocked on a lock, connections black-holed) is cut short: one line names the
  * component still stopping (or the start-up step), and the exit code is 1 — before the orchestrator's SIGKILL, which
- * would say nothing. A second such signal during the stop exits at once with 128 + the signal's number.
+ * would say nothing. A second such signal during the stop exits at once with 128 + the signal's number (not the
+ * first one's echo: one Ctrl-C under npm arrives twice, src/signals.ts).
  */
 import 'reflect-metadata';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { startApp, StartupCancelled, type App } from './app';
 import { loadConfigOrExit } from './cli/config-or-exit';
 import { ConfigError } from './config';
 import { createLogger } from './logger';
-import { STOP_SIGNALS } from './signals';
+import { onStopSignals } from './signals';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
     log.info({ ...cause, deadlineMs: config.timeouts.shutdownMs }, 'shutting down');
     exitWhenStopped(app.stop(), exitCode);
   };
-  for (const signal of STOP_SIGNALS) process.on(signal, () => shutdown({ signal }));
+  // The echo of the first signal (a Ctrl-C npm forwards too) is not a second one: src/signals.ts.
+  onStopSignals((signal) => shutdown({ signal }));
   try {
     app = await startApp(config, log, { signal: startup.signal, onStep: (step) => (startupStep = step) });
   } catch (error) {

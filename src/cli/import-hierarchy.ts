@@ -1,5 +1,5 @@
 /**
- * `node -r @swc-node/register src/cli/import-hierarchy.ts [--check] FILE`: imports the curated officer hierarchy
+ * `npm run hierarchy:import -- [--check] FILE`: imports the curated officer hierarchy
  * sheet (CSV) into seedsmetrics `officer_hierarchy` (METRICS_DATABASE_URL, else the embedded database) and applies
  * it to existing officers and their loans. Prints one line per rejected row and names the sheet's e-mails no officer
  * has; exits 2 for arguments it does not take, 1 when the file cannot be read, is not UTF-8, or nothing could be imported. `--check` reports the same
@@ -17,7 +17,7 @@ import { exitOnInterrupt } from './interrupt';
 import { UsageError, USAGE_EXIT_CODE } from './usage';
 
 const USAGE =
-  'usage: import-hierarchy [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
+  'usage: npm run hierarchy:import -- [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
 
 /** Unmatched e-mails named on the warning line; the rest are counted. */
 const UNMATCHED_SHOWN = 10;
@@ -104,6 +104,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
-  console.error(`import-hierarchy failed: ${message}`);
+  console.error(`hierarchy:import failed: ${message}`);
   process.exit(error instanceof UsageError ? USAGE_EXIT_CODE : 1);
 });

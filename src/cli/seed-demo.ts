@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       }
     } else {
       const relative = path.relative(process.cwd(), hierarchyOut);
-      console.log(`import it with: node -r @swc-node/register src/cli/import-hierarchy.ts ${relative.startsWith('..') ? hierarchyOut : relative}`);
+      console.log(`import it with: npm run hierarchy:import -- ${relative.startsWith('..') ? hierarchyOut : relative}`);
     }
     console.log(`manifest (case → example Django loan ids): ${JSON.stringify(dataset.manifest)}`);
   } finally {

@@ -1,8 +1,9 @@
 /**
  * `npm run sync [-- [--once] [--exit-if-locked]]`: runs the sync worker on its own. `--once` runs one cycle
  * (with reconciliation) and exits 0, or 1 printing the error. Without it the worker runs every SYNC_INTERVAL_MS
- * until SIGINT, SIGTERM or SIGHUP. When another worker holds the lock this one waits, unless `--exit-if-locked`.
+ * until SIGINT, SIGTERM or SIGHUP, then stops in order (a second one exits at once). When another worker holds the lock this one waits, unless `--exit-if-locked`.
  */
+import os from 'node:os';
 import { ConfigError } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
@@ -10,7 +11,7 @@ import { scheduleOf, SyncWorker } from '../sync/worker';
 import { loadConfigOrExit } from './config-or-exit';
 import { exitOnInterrupt } from './interrupt';
 import { USAGE_EXIT_CODE } from './usage';
-import { STOP_SIGNALS } from '../signals';
+import { onStopSignals } from '../signals';
 
 const USAGE = 'usage: npm run sync [-- [--once] [--exit-if-locked]]';
 
@@ -40,11 +41,20 @@ async function main(): Promise<number> {
     const report = await worker.runOnce();
     log.info({ rowsRead: report.rowsRead, rowsWritten: report.rowsWritten, loansRecomputed: report.loansRecomputed, rejects: report.rejects, durationMs: Math.round(report.durationMs) }, 'sync cycle done');
     if (once) return 0;
-    // The loop is stopped in order (worker.stop() below cancels a cycle under way), with exit code 0.
+    // The loop is stopped in order (worker.stop() below cancels a cycle under way), with exit code 0; a second signal
+    // (not the first one's echo, src/signals.ts) exits at once, as the gateway's does.
     removeInterruptExit();
     worker.start();
     await new Promise<void>((resolve) => {
-      for (const signal of STOP_SIGNALS) process.once(signal, () => resolve());
+      let stopping = false;
+      onStopSignals((signal) => {
+        if (stopping) {
+          process.stderr.write(`sync: second ${signal} during the stop: exiting without waiting for it\n`);
+          process.exit(128 + os.constants.signals[signal]);
+        }
+        stopping = true;
+        resolve();
+      });
     });
     return 0;
   } catch (error) {

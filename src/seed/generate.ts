@@ -21,7 +21,7 @@ import { generateHolidays } from './holidays';
 import { buildManifest, computeDpd, countsTowardLoan, type DemoManifest } from './manifest';
 import type { CustomerRow, HolidayRow, LoanRow, RepaymentRow, UserRow } from './rows';
 
-export { DEMO_CASES, HIDDEN_USER_TYPES, MANIFEST_EXAMPLES, type DemoCase, type DemoManifest } from './manifest';
+export { DEMO_CASES, HIDDEN_USER_TYPES, type DemoManifest } from './manifest';
 
 export interface DemoOptions {
   /** From DEMO_SCALE_MIN to DEMO_SCALE_MAX (limits.ts); 1 ≈ the real database, 0.01 for tests, 10 for load tests. */

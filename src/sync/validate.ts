@@ -1,5 +1,5 @@
 /**
- * Automated data validation (issue 3 item 4): compares seedsmetrics with Django and with a from-scratch
+ * `npm run validate`'s checks: compares seedsmetrics with Django and with a from-scratch
  * recompute, and lists every difference. Read-only in effect: the recompute runs in transactions that are
  * always rolled back, a chunk of loans at a time, so it can run beside the sync worker; validateSettled sets
  * apart the differences from Django that the running worker copies away (rows in flight).

@@ -41,11 +41,17 @@ export type BranchOrder = {
 
 /** Columns the branch list sorts by. */
 export type BranchOrderField =
+  /** Sorts by BranchMetrics.activeLoans. */
   | 'ACTIVE_LOANS'
+  /** Sorts by BranchMetrics.branch. */
   | 'BRANCH'
+  /** Sorts by BranchMetrics.overdue15d. */
   | 'OVERDUE_15D'
+  /** Sorts by BranchMetrics.par15Ratio. */
   | 'PAR15_RATIO'
+  /** Sorts by BranchMetrics.portfolioTotal. */
   | 'PORTFOLIO_TOTAL'
+  /** Sorts by BranchMetrics.region. */
   | 'REGION';
 
 /** Order of a collections leaderboard. */
@@ -58,19 +64,30 @@ export type CollectionsOrder = {
 
 /** Leaderboard sort keys; NAME is the branch, or the officer name. */
 export type CollectionsOrderField =
+  /** Sorts by CollectionsStanding.collectedToday. */
   | 'COLLECTED_TODAY'
+  /** Sorts by CollectionsStanding.dueToday. */
   | 'DUE_TODAY'
+  /** Sorts by CollectionsStanding.missedToday. */
   | 'MISSED_TODAY'
+  /** Sorts by CollectionsStanding.branch on branch boards; on officer boards the officer's name as seedsmetrics copied it (Officer.name), else the officer id. */
   | 'NAME'
+  /** Sorts by CollectionsStanding.nplRatio. */
   | 'NPL_RATIO'
+  /** Sorts by CollectionsStanding.overdue15d. */
   | 'OVERDUE_15D'
+  /** Sorts by CollectionsStanding.portfolioTotal. */
   | 'PORTFOLIO_TOTAL'
+  /** Sorts by CollectionsStanding.todayRate. */
   | 'TODAY_RATE';
 
 /** NPL ratio band: OK below 0.12, WATCH below 0.18, else CRITICAL. */
 export type CollectionsStatus =
+  /** nplRatio 0.18 or more. */
   | 'CRITICAL'
+  /** nplRatio below 0.12. */
   | 'OK'
+  /** nplRatio from 0.12 to below 0.18. */
   | 'WATCH';
 
 /** Customer filters, applied live in Django; every given condition must hold, and an empty list matches nothing. */
@@ -89,6 +106,7 @@ export type CustomerFilterInput = {
 
 /** RISKY: Active, total outstanding > 2000 and repayment delay rate < 60. */
 export type DelayType =
+  /** Status ACTIVE, total outstanding above 2000 and a repayment delay rate below 60 (a loan without one is not risky). */
   | 'RISKY';
 
 /** DPD buckets of decision D7 (inclusive ranges), the same values in loans, snapshots, transitions and the filters. DPD_90_PLUS starts at 91 (upstream label "90+"), so a loan at DPD 90 is in DPD_61_90 while PAR90 (par90, par90Ratio: DPD ≥ 90, D8) counts it. */
@@ -108,15 +126,22 @@ export type DpdBucket =
 
 /** DPD bands of the early-indicators drilldown (§4.1). */
 export type EarlyIndicatorBand =
+  /** DPD 1–3. */
   | 'D1_3'
+  /** DPD 4–6. */
   | 'D4_6'
+  /** DPD 7–15. */
   | 'D7_15'
+  /** DPD 16–30. */
   | 'D16_30';
 
 /** ACTIVE: total outstanding > 2000 and the last counted repayment less than 6 days ago; INACTIVE: outstanding ≤ 2000 or the last repayment 6+ days ago; OVERDUE_15D: DPD ≥ 15, the loans PAR15 counts (D14; the upstream drilldown used > 15). As upstream, a loan never repaid counts as repaid today here (so it can be ACTIVE); the `quiet` filter counts it as quiet. */
 export type LoanBehaviour =
+  /** Total outstanding above 2000 and the last counted repayment less than 6 days ago (never repaid counts as today). */
   | 'ACTIVE'
+  /** Total outstanding 2000 or less, or the last counted repayment 6 or more days ago. */
   | 'INACTIVE'
+  /** DPD 15 or more: the loans PAR15 counts (D14). */
   | 'OVERDUE_15D';
 
 /** Loan filters (§4.7). Every given condition must hold; lists match any of their values, and an empty list matches nothing. */
@@ -187,50 +212,92 @@ export type LoanOrder = {
 
 /** Sort keys of loan lists, named after the Loan field they sort by (LOAN_AMOUNT: amount; CUSTOMER_NAME and OFFICER_NAME: the names as copied onto the loan); ties are broken by loan id. */
 export type LoanOrderField =
+  /** Sorts by Loan.actualOutstanding. */
   | 'ACTUAL_OUTSTANDING'
+  /** Sorts by Loan.branch. */
   | 'BRANCH'
+  /** Sorts by Loan.businessDaysSinceDisbursement. */
   | 'BUSINESS_DAYS_SINCE_DISBURSEMENT'
+  /** Sorts by Loan.currentDpd. */
   | 'CURRENT_DPD'
+  /** Sorts by the customer's name as seedsmetrics copied it onto the loan (Customer.name). */
   | 'CUSTOMER_NAME'
+  /** Sorts by Loan.dailyRepaymentAmount. */
   | 'DAILY_REPAYMENT_AMOUNT'
+  /** Sorts by Loan.daysSinceDue. */
   | 'DAYS_SINCE_DUE'
+  /** Sorts by Loan.daysSinceLastRepayment. */
   | 'DAYS_SINCE_LAST_REPAYMENT'
+  /** Sorts by Loan.disbursementDate. */
   | 'DISBURSEMENT_DATE'
+  /** Sorts by Loan.djangoStatus. */
   | 'DJANGO_STATUS'
+  /** Sorts by Loan.dpdChange. */
   | 'DPD_CHANGE'
+  /** Sorts by Loan.feesOutstanding. */
   | 'FEES_OUTSTANDING'
+  /** Sorts by Loan.firstDueDate. */
   | 'FIRST_DUE_DATE'
+  /** Sorts by Loan.id. */
   | 'ID'
+  /** Sorts by Loan.interestOutstanding. */
   | 'INTEREST_OUTSTANDING'
+  /** Sorts by Loan.amount. */
   | 'LOAN_AMOUNT'
+  /** Sorts by Loan.loanType. */
   | 'LOAN_TYPE'
+  /** Sorts by Loan.maturityDate. */
   | 'MATURITY_DATE'
+  /** Sorts by Loan.maxDpdEver. */
   | 'MAX_DPD_EVER'
+  /** Sorts by the officer's name as seedsmetrics copied it onto the loan (Officer.name). */
   | 'OFFICER_NAME'
+  /** Sorts by Loan.performanceStatus. */
   | 'PERFORMANCE_STATUS'
+  /** Sorts by Loan.previousDpd. */
   | 'PREVIOUS_DPD'
+  /** Sorts by Loan.principalOutstanding. */
   | 'PRINCIPAL_OUTSTANDING'
+  /** Sorts by Loan.region. */
   | 'REGION'
+  /** Sorts by Loan.repaymentAmount. */
   | 'REPAYMENT_AMOUNT'
+  /** Sorts by Loan.repaymentDaysDueToday. */
   | 'REPAYMENT_DAYS_DUE_TODAY'
+  /** Sorts by Loan.repaymentDaysPaid. */
   | 'REPAYMENT_DAYS_PAID'
+  /** Sorts by Loan.repaymentDelayRate. */
   | 'REPAYMENT_DELAY_RATE'
+  /** Sorts by Loan.repaymentHealth. */
   | 'REPAYMENT_HEALTH'
+  /** Sorts by Loan.status. */
   | 'STATUS'
+  /** Sorts by Loan.tenorDays. */
   | 'TENOR_DAYS'
+  /** Sorts by Loan.timelinessScore. */
   | 'TIMELINESS_SCORE'
+  /** Sorts by Loan.totalOutstanding. */
   | 'TOTAL_OUTSTANDING'
+  /** Sorts by Loan.totalRepayments. */
   | 'TOTAL_REPAYMENTS'
+  /** Sorts by Loan.verificationStatus. */
   | 'VERIFICATION_STATUS'
+  /** Sorts by Loan.verticalLeadName. */
   | 'VERTICAL_LEAD_NAME'
+  /** Sorts by Loan.wave. */
   | 'WAVE';
 
 /** Normalised from the raw Django status: COMPLETED/CLOSED → CLOSED; PAST_MATURITY/DEFAULTED → DEFAULTED; DECLINED_BY_SUPERVISOR/REJECTED → REJECTED; NOT_TAKEN → CANCELLED; anything else → ACTIVE. */
 export type LoanStatus =
+  /** Any raw status not listed below (OPEN, …), or none. */
   | 'ACTIVE'
+  /** Raw status NOT_TAKEN. */
   | 'CANCELLED'
+  /** Raw status COMPLETED or CLOSED. */
   | 'CLOSED'
+  /** Raw status PAST_MATURITY or DEFAULTED. */
   | 'DEFAULTED'
+  /** Raw status DECLINED_BY_SUPERVISOR or REJECTED. */
   | 'REJECTED';
 
 /** Officer filters (§4.7); by default only the dashboard-visible user types (§1.8). Every given condition must hold; an empty list matches nothing. */
@@ -273,25 +340,42 @@ export type OfficerOrder = {
 
 /** Sort keys of officer lists; ties are broken by officer id. Metric keys (RISK_SCORE … REPAYMENT_DELAY_RATE) sort on the §4.4 metrics over all waves, or of one wave with OfficerOrder.wave. */
 export type OfficerOrderField =
+  /** Sorts by OfficerPortfolio.ayr (a metric key). */
   | 'AYR'
+  /** Sorts by Officer.branch. */
   | 'BRANCH'
+  /** Sorts by OfficerPortfolio.dqi (a metric key). */
   | 'DQI'
+  /** Sorts by OfficerPortfolio.fimr (a metric key). */
   | 'FIMR'
+  /** Sorts by Officer.hireDate. */
   | 'HIRE_DATE'
+  /** Sorts by Officer.id. */
   | 'ID'
+  /** Sorts by Officer.name. */
   | 'NAME'
+  /** Sorts by OfficerPortfolio.overdue15d (a metric key). */
   | 'OVERDUE_15D'
+  /** Sorts by OfficerPortfolio.porr (a metric key). */
   | 'PORR'
+  /** Sorts by Officer.region. */
   | 'REGION'
+  /** Sorts by OfficerPortfolio.repaymentDelayRate (a metric key). */
   | 'REPAYMENT_DELAY_RATE'
+  /** Sorts by OfficerPortfolio.riskScore (a metric key). */
   | 'RISK_SCORE'
+  /** Sorts by OfficerPortfolio.totalPortfolio (a metric key). */
   | 'TOTAL_PORTFOLIO';
 
 /** What a PAR figure is computed over; its key is "ALL" (PORTFOLIO), a region, a branch or an officer id. */
 export type ParScope =
+  /** The loans of one curated branch; key the branch. */
   | 'BRANCH'
+  /** One officer's loans; key the officer's Django user id. */
   | 'OFFICER'
+  /** Every loan; key "ALL". */
   | 'PORTFOLIO'
+  /** The loans of one curated region; key the region. */
   | 'REGION';
 
 /** Window of business dates, both ends included, for a loans summary's repayment totals and for dailyCollections; "today" is the business date. */
@@ -309,12 +393,16 @@ export type RepaymentPeriod =
 
 /** Risk of termination: DPD > 4 with loan age < 7 days (EARLY) or ≥ 7 days (LATE). */
 export type RotType =
+  /** DPD 5 or more on a loan less than 7 days old. */
   | 'EARLY'
+  /** DPD 5 or more on a loan 7 or more days old. */
   | 'LATE';
 
 /** Sort direction; NULL values sort last either way. */
 export type SortDirection =
+  /** Ascending: smallest, earliest or alphabetically first at the top. */
   | 'ASC'
+  /** Descending: largest, latest or alphabetically last at the top. */
   | 'DESC';
 
 /** What a sync report is about. */
@@ -334,12 +422,16 @@ export type TextSetFilter = {
 
 /** WORSENING: the loan moved to a later (more delinquent) bucket; IMPROVING: to an earlier one. */
 export type TransitionDirection =
+  /** To an earlier bucket (DPD_1_6 → CURRENT, …). */
   | 'IMPROVING'
+  /** To a later, more delinquent bucket (CURRENT → DPD_1_6, …). */
   | 'WORSENING';
 
 /** Wave 2 when the officer was hired on/after 2025-10-01 or the loan disbursed on/after 2025-10-20 (§3.7). */
 export type Wave =
+  /** Disbursed before 2025-10-20 by an officer hired before 2025-10-01 (or with no hire date). */
   | 'WAVE_1'
+  /** Disbursed on/after 2025-10-20, or by an officer hired on/after 2025-10-01. */
   | 'WAVE_2';
 
 export type AgentActivityQueryVariables = Exact<{

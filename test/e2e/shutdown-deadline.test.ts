@@ -125,6 +125,22 @@ it('a second signal during the stop exits at once with 128 + its number, naming 
   ]);
 }, 120_000);
 
+it("one Ctrl-C under npm (the terminal's SIGINT, then npm's forward of it) stops in order: the echo is not a second signal", async () => {
+  const gateway = await startWithQueryOnLock(600_000);
+  child!.kill('SIGINT');
+  // npm forwards the SIGINT it got once it has handled it: the gateway has begun its stop when the echo arrives.
+  while (!gateway.output().includes('"msg":"shutting down"')) await new Promise((resolve) => setTimeout(resolve, 5));
+  child!.kill('SIGINT');
+  await locker!.query('ROLLBACK');
+  expect(await gateway.exited).toBe(0);
+  // 'exit' may come before the last output: read it whole.
+  const stdout = child!.stdout!;
+  if (!stdout.readableEnded) await new Promise((resolve) => stdout.once('end', resolve));
+  const messages = logLines(gateway.output()).map((line) => line.msg);
+  expect(messages).not.toContain('second signal during the stop: exiting without waiting for it');
+  expect(messages).toContain('stopped');
+}, 120_000);
+
 it('SIGHUP (the terminal closed) stops in order like SIGTERM: the request in flight is let finish, exit code 0', async () => {
   const gateway = await startWithQueryOnLock(600_000);
   child!.kill('SIGHUP');

@@ -12,8 +12,12 @@ afterAll(async () => {
 });
 
 describe('the Django pool', () => {
-  it('reads', async () => {
+  // One row for both tests, so each also runs alone (`npx jest -t 'refuses every write'`, as the README shows).
+  beforeAll(async () => {
     await dbs.djangoWriter.query(`INSERT INTO accounts_customuser (id, email) VALUES (1, 'a@example.com')`);
+  });
+
+  it('reads', async () => {
     const { rows } = await dbs.django.pool.query('SELECT email FROM accounts_customuser');
     expect(rows).toEqual([{ email: 'a@example.com' }]);
   });

@@ -219,11 +219,36 @@ describe('loadConfig', () => {
   });
 });
 
-it('README documents every variable src/config.ts reads', () => {
+describe("README's Configuration table", () => {
   const root = path.resolve(__dirname, '../..');
-  const read = [...readFileSync(path.join(root, 'src/config.ts'), 'utf8').matchAll(/\(env, '([A-Z_]+)'/g)].map((m) => m[1]!);
+  const read = new Set([...readFileSync(path.join(root, 'src/config.ts'), 'utf8').matchAll(/\(env, '([A-Z_]+)'/g)].map((m) => m[1]!));
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
-  expect(read.length).toBeGreaterThan(20);
-  expect([...new Set(read)].filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
+  /** Each row's variables and, when the Default cell is only values (`a` / `b`), those values. */
+  const rows = [...table.matchAll(/^\| (`[A-Z_]+`(?: \/ `[A-Z_]+`)*) \| ([^|]*) \|/gm)].map((m) => ({
+    names: [...m[1]!.matchAll(/`([A-Z_]+)`/g)].map((n) => n[1]!),
+    defaults: /^`[^`]*`( \/ `[^`]*`)*$/.test(m[2]!.trim()) ? [...m[2]!.matchAll(/`([^`]*)`/g)].map((d) => d[1]!) : undefined,
+  }));
+
+  it('documents every variable src/config.ts reads', () => {
+    expect(read.size).toBeGreaterThan(20);
+    expect([...read].filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('lists only variables src/config.ts reads', () => {
+    const listed = rows.flatMap((row) => row.names);
+    expect(listed.length).toBeGreaterThan(20);
+    expect(listed.filter((name) => !read.has(name))).toEqual([]);
+  });
+
+  it('states each default the code applies: setting a variable to its documented default changes nothing', () => {
+    const withDefaults = rows.filter((row) => row.defaults !== undefined && row.defaults.length === row.names.length);
+    expect(withDefaults.length).toBeGreaterThan(20);
+    const defaults = loadConfig({});
+    for (const { names, defaults: values } of withDefaults) {
+      for (const [i, name] of names.entries()) {
+        expect({ name, config: loadConfig({ [name]: values![i] }) }).toEqual({ name, config: defaults });
+      }
+    }
+  });
 });

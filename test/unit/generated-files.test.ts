@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { printApolloTypePolicies, printAppSchema } from '../../src/schema-print';
 import { repoRoot } from '../../src/paths';
+import { runCli } from '../support/cli';
 
 describe('generated files are in sync with their sources', () => {
   it('schema/schema.graphql equals what the code emits (run `npm run schema:emit`)', async () => {
@@ -49,3 +50,14 @@ describe('generated files are in sync with their sources', () => {
     }
   }, 60_000);
 });
+
+it('schema:emit refuses an argument with the usage exit code 2 and writes nothing (`--help` used to write both files)', async () => {
+  const target = path.join(repoRoot, 'schema/schema.graphql');
+  const before = fs.statSync(target).mtimeMs;
+  expect(await runCli('src/cli/emit-schema.ts', ['--help'], {})).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'unknown argument --help; usage: npm run schema:emit (no arguments; writes schema/schema.graphql and schema/apollo-type-policies.json)\n',
+  });
+  expect(fs.statSync(target).mtimeMs).toBe(before);
+}, 60_000);

@@ -1,17 +1,11 @@
 /**
- * Rows written straight into seedsmetrics for engine tests: officers, customers, loans (contract terms only;
+ * Rows written straight into seedsmetrics for engine tests: loans with their officers and a customer (contract terms only;
  * the engine fills every computed column) and repayments. Money goes in and comes out as strings.
  */
 import type pg from 'pg';
 import { pinBusinessDate } from '../../../src/engine/clock';
 
 type Db = pg.Pool | pg.ClientBase;
-
-export interface OfficerSpec {
-  id: string;
-  branch?: string;
-  region?: string;
-}
 
 export interface LoanSpec {
   id: string;
@@ -42,15 +36,6 @@ export interface RepaymentSpec {
   markedAs?: string | null;
   appliedToLoan?: boolean | null;
   isReversed?: boolean;
-}
-
-export async function insertOfficers(db: Db, officers: OfficerSpec[]): Promise<void> {
-  for (const o of officers) {
-    await db.query(
-      `INSERT INTO officers (officer_id, officer_name, region, branch) VALUES ($1, $2, $3, $4)`,
-      [o.id, `Officer ${o.id}`, o.region ?? 'Ruby', o.branch ?? 'YABA'],
-    );
-  }
 }
 
 /** Inserts the loans (and a shared customer, and any officer they name that does not exist yet). */

@@ -53,7 +53,7 @@ it('refuses a Windows-1252 sheet before connecting, naming the line and byte, an
     code: 1,
     stdout: '',
     stderr:
-      `import-hierarchy failed: ${file}: expected UTF-8 text, got bytes that are not UTF-8 on line 2 (byte 0xE9 after "ade@x.ng,,Ruby,Ad") ` +
+      `hierarchy:import failed: ${file}: expected UTF-8 text, got bytes that are not UTF-8 on line 2 (byte 0xE9 after "ade@x.ng,,Ruby,Ad") ` +
       `— a Windows-1252 or Latin-1 export, as Excel's plain "CSV" writes; export the sheet as "CSV UTF-8 (Comma delimited)" and import that file; nothing was imported\n`,
   });
   expect(await hierarchyRows()).toEqual([]);
@@ -109,8 +109,8 @@ it('--check against a seedsmetrics database never migrated checks the lines, say
 
 it('names what it expects when the arguments are wrong, with the usage exit code 2 (1 is a failed import)', async () => {
   const usage =
-    'usage: import-hierarchy [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
-  expect(await runImport(['--check'])).toEqual({ code: 2, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--check"\n` });
-  expect(await runImport(['--dry-run', 'a.csv'])).toEqual({ code: 2, stdout: '', stderr: `import-hierarchy failed: ${usage}; got "--dry-run" "a.csv"\n` });
-  expect(await runImport([])).toEqual({ code: 2, stdout: '', stderr: `import-hierarchy failed: ${usage}; got no arguments\n` });
+    'usage: npm run hierarchy:import -- [--check] FILE (one CSV file with the columns officer_email, customer_user_id, region, branch, supervisor_email, supervisor_name, vertical_lead_email, vertical_lead_name; --check writes nothing)';
+  expect(await runImport(['--check'])).toEqual({ code: 2, stdout: '', stderr: `hierarchy:import failed: ${usage}; got "--check"\n` });
+  expect(await runImport(['--dry-run', 'a.csv'])).toEqual({ code: 2, stdout: '', stderr: `hierarchy:import failed: ${usage}; got "--dry-run" "a.csv"\n` });
+  expect(await runImport([])).toEqual({ code: 2, stdout: '', stderr: `hierarchy:import failed: ${usage}; got no arguments\n` });
 });

@@ -1,4 +1,4 @@
-/** The sync cases of issue 3 item 1, one small Django scenario each, copy logic only (recompute recorded, not run). */
+/** The sync's cases (edits, reversals, bad rows, late commits, placeholder officers, the curated hierarchy…), one small Django scenario each, copy logic only (recompute recorded, not run). */
 import { validate } from '../../../src/sync/validate';
 import { memoryLogger } from '../../support/memory-logger';
 import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
