@@ -97,7 +97,12 @@ describe('against configured databases', () => {
       AUTH_DISABLED: 'true',
     });
     const waitingForLock = async (): Promise<boolean> =>
-      (await holder.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/migrate' AND wait_event_type = 'Lock' AND wait_event = 'advisory'`)).rows.length === 1;
+      // This database's only: advisory locks are per database, and other test files migrate theirs meanwhile.
+      (
+        await holder.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'seedsmetrics-gateway/migrate' AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+        )
+      ).rows.length === 1;
     await waitFor('the migrations to wait for the lock', gateway, waitingForLock);
 
     gateway.child.kill('SIGTERM');
@@ -107,7 +112,11 @@ describe('against configured databases', () => {
       { level: 30, msg: 'stopped' },
     ]);
     // Still held by the other "instance", which was not waited for; nothing was migrated.
-    expect((await holder.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [MIGRATION_LOCK_KEY])).rows).toEqual([{ n: 1 }]);
+    const held = await holder.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [MIGRATION_LOCK_KEY],
+    );
+    expect(held.rows).toEqual([{ n: 1 }]);
     expect(await empty.tableCount()).toBe(0);
     await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
   }, 180_000);

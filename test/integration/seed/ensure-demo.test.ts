@@ -67,7 +67,7 @@ describe('ensureDemoData', () => {
       seeding.catch(() => undefined);
       for (let waited = 0; ; waited += 20) {
         // Read outside the locker's transaction, which keeps the pg_stat_activity it first read until it ends.
-        const { rows } = await fresh.django.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/demo-seed' AND wait_event_type = 'Lock'`);
+        const { rows } = await fresh.django.pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'seedsmetrics-gateway/demo-seed' AND wait_event_type = 'Lock'`);
         if (rows.length > 0) break;
         if (waited > 60_000) throw new Error('the write never waited for the lock');
         await new Promise((resolve) => setTimeout(resolve, 20));
