@@ -15,6 +15,8 @@ export interface AppContext {
   loaders: Loaders;
   /** Largest `first` a connection accepts. */
   maxPageSize: number;
+  /** The HTTP request's id (src/request-id.ts), for the log lines about it; absent over graphql-ws. */
+  requestId?: string;
 }
 
 export interface ContextDeps {

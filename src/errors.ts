@@ -10,6 +10,7 @@ import { databaseUnavailability, type Unavailability } from './database-errors';
 import { literalArgumentOf, variableArgumentOf, withEnumValues } from './literal-arguments';
 import { countGraphqlError } from './observability';
 import { causeKey, RepeatedFailures } from './repeated-failures';
+import { requestIdOfError } from './request-id';
 
 /** Codes of errors caused by the caller; formatError passes them through unchanged. */
 export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -169,7 +170,8 @@ export function createFormatError(log: ErrorLogger, options: FormatErrorOptions 
       masked = { message: DATABASE_UNAVAILABLE_MESSAGES[unavailable], extensions: { code: DATABASE_UNAVAILABLE } };
     } else {
       countGraphqlError('INTERNAL_SERVER_ERROR');
-      log.error({ err: describeCause(cause), path: formatted.path, code }, 'unexpected error while executing a GraphQL operation');
+      const requestId = requestIdOfError(error);
+      log.error({ err: describeCause(cause), path: formatted.path, code, ...(requestId !== undefined && { requestId }) }, 'unexpected error while executing a GraphQL operation');
       masked = { message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
     return formatted.path === undefined ? masked : { ...masked, path: formatted.path, locations: formatted.locations };

@@ -1,15 +1,13 @@
 /** The process logger (pino, JSON lines on stdout); modules take a child logger instead of writing to the console. */
 import pino from 'pino';
 import type { LogLevel } from './config';
-import { currentRequestId } from './request-id';
 
 export type Logger = pino.Logger;
 
 /**
  * Writes to stdout unless given another destination (the tests' memory). An error's cause is logged as a nested
  * `err.cause`, with its own message, code and stack, rather than appended to the error's message: the sync's step
- * errors already name their cause ("reconciling: <cause>"), which pino's default serializer repeated. A line written
- * while an HTTP request is served carries its `requestId` (src/request-id.ts).
+ * errors already name their cause ("reconciling: <cause>"), which pino's default serializer repeated.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -17,10 +15,6 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       level,
       base: { service: 'seedsmetrics-gateway' },
       serializers: { err: pino.stdSerializers.errWithCause },
-      mixin: () => {
-        const requestId = currentRequestId();
-        return requestId === undefined ? {} : { requestId };
-      },
     },
     destination,
   );

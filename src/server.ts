@@ -32,7 +32,7 @@ import { playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
 import { failedRoute, unknownRoute } from './http-fallback';
 import { httpMetrics, timeRequest } from './observability';
-import { withRequestId } from './request-id';
+import { requestIdFor, requestIdOnErrorsPlugin, withRequestId } from './request-id';
 import { COMPRESSION_MIN_BYTES } from './response-compression';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -142,6 +142,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
       ApolloServerPluginCacheControlDisabled(),
       operationChecksPlugin(checksFor('http')),
       operationMetricsPlugin(),
+      requestIdOnErrorsPlugin(),
       slowOperationLogPlugin({ thresholdMs: options.slowOperationMs ?? DEFAULT_SLOW_OPERATION_MS, log: options.log.child({ component: 'graphql' }) }),
     ],
   });
@@ -149,7 +150,11 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
 
   const graphql = createGraphqlHttpHandler({
     apollo,
-    context: async (request) => options.contextFactory((await options.authenticator.authenticate(request.headers.authorization)).viewer),
+    context: async (request) => {
+      const context = options.contextFactory((await options.authenticator.authenticate(request.headers.authorization)).viewer);
+      context.requestId = requestIdFor(request);
+      return context;
+    },
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     checkDocument: documentOverLimits,
     compress: compressResponses,

@@ -47,6 +47,7 @@ export function slowOperationLogPlugin(options: SlowOperationLogOptions): Apollo
               variables: Object.keys(request.variables ?? {}),
               errors: (errors ?? []).map(responseCodeOf),
               viewer: contextValue.viewer?.id ?? null,
+              ...(contextValue.requestId !== undefined && { requestId: contextValue.requestId }),
               slowSinceLastLine: line.failuresSinceLastLine,
             },
             'slow GraphQL operation',
