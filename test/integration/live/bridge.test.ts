@@ -81,20 +81,30 @@ test('two instances on one seedsmetrics database each deliver every event to the
   for (const s of [a, b, bBranch]) s.stop();
 });
 
-test('a malformed NOTIFY payload is logged and skipped; later events still flow', async () => {
-  const live = await startLiveInstance(dbs, { applicationName: 'live-test/malformed' });
+/** A live instance with one DPD subscription taken, and the feed's position before anything is sent. */
+async function subscribed(applicationName: string): Promise<{ live: LiveInstance; sub: ReturnType<typeof collect<DpdEvent>>; before: string }> {
+  const live = await startLiveInstance(dbs, { applicationName });
   instances.push(live);
   const sub = collect<DpdEvent>(live.client(), DPD_SUBSCRIPTION);
   await waitUntil(() => live.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 1, 'the subscription to be live');
-  const before = live.bridge.lastDelivered().dpd;
+  return { live, sub, before: live.bridge.lastDelivered().dpd };
+}
+
+/** Runs `send` on a seedsmetrics connection of its own: NOTIFYs sent by hand, not by the tables' triggers. */
+async function byHand(send: (notifier: pg.Client) => Promise<void>): Promise<void> {
   const notifier = new pg.Client({ connectionString: dbs.metricsUrl });
   notifier.on('error', () => undefined);
   await notifier.connect();
   try {
-    await notifier.query(`SELECT pg_notify('dpd_transition', 'not-an-id'), pg_notify('dpd_transition', '-5'), pg_notify('dpd_transition', '')`);
+    await send(notifier);
   } finally {
     await notifier.end();
   }
+}
+
+test('a malformed NOTIFY payload is logged and skipped; later events still flow', async () => {
+  const { live, sub, before } = await subscribed('live-test/malformed');
+  await byHand((notifier) => notifier.query(`SELECT pg_notify('dpd_transition', 'not-an-id'), pg_notify('dpd_transition', '-5'), pg_notify('dpd_transition', '')`).then(() => undefined));
   await waitUntil(() => live.log.entries.filter((e) => e.message.startsWith('malformed NOTIFY payload')).length === 3, 'three warnings');
   expect(live.log.entries.filter((e) => e.message.startsWith('malformed NOTIFY payload'))).toEqual([
     { level: 'warn', fields: { channel: 'dpd_transition', payload: 'not-an-id' }, message: 'malformed NOTIFY payload skipped (expected a positive integer id)' },
@@ -109,23 +119,14 @@ test('a malformed NOTIFY payload is logged and skipped; later events still flow'
 });
 
 test('a NOTIFY naming an id the table does not hold, or one beyond bigint, is logged and skipped; later events still flow', async () => {
-  const live = await startLiveInstance(dbs, { applicationName: 'live-test/bogus' });
-  instances.push(live);
-  const sub = collect<DpdEvent>(live.client(), DPD_SUBSCRIPTION);
-  await waitUntil(() => live.pubSub.subscriberCount(TOPICS.DPD_TRANSITION) === 1, 'the subscription to be live');
-  const before = live.bridge.lastDelivered().dpd;
-  const notifier = new pg.Client({ connectionString: dbs.metricsUrl });
-  notifier.on('error', () => undefined);
-  await notifier.connect();
-  try {
-    // Sent by hand (an operator's test, another tool on the channel), not by the trigger: no such row.
+  const { live, sub, before } = await subscribed('live-test/bogus');
+  await byHand(async (notifier) => {
+    // An operator's test, another tool on the channel: no such row.
     await notifier.query(`SELECT pg_notify('dpd_transition', '987654321')`);
     await waitUntil(() => live.log.entries.some((e) => e.message === 'NOTIFY named an id the table does not hold; skipped'), 'the warning');
     await notifier.query(`SELECT pg_notify('dpd_transition', '9300000000000000000')`);
     await waitUntil(() => live.log.entries.some((e) => e.message.startsWith('malformed NOTIFY payload')), 'the second warning');
-  } finally {
-    await notifier.end();
-  }
+  });
   expect(live.log.entries.filter((e) => e.level === 'warn')).toEqual([
     { level: 'warn', fields: { feed: 'dpd', notified: '987654321', latest: before }, message: 'NOTIFY named an id the table does not hold; skipped' },
     { level: 'warn', fields: { channel: 'dpd_transition', payload: '9300000000000000000' }, message: 'malformed NOTIFY payload skipped (expected a positive integer id)' },

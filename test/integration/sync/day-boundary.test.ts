@@ -1,16 +1,10 @@
 /** Business dates and the sync: a payment dated after the business date it was copied at, midnight, cycles that span it. */
-import { syncHarness, type SyncHarness } from './harness';
+import { seedLoanA, syncHarness, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
   h = await syncHarness();
-  await h.django.user(7);
-  await h.django.customer(11);
-  // DOMAIN.md §3.9 loan A: 100,000 at 30 % + 2,000 fee over 30 instalments (R = 132,000), D1 2025-11-04, maturity 2025-12-15.
-  await h.django.loan(100, 7, 11);
-  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
-  await h.django.repayment(1001, 100, 20000, '2025-11-20T10:00:00+01:00');
-  await h.django.repayment(1002, 100, 20000, '2025-12-08T10:00:00+01:00');
+  await seedLoanA(h);
 });
 afterEach(async () => {
   await h.close();

@@ -5,18 +5,12 @@ import { engineRecompute } from '../../../src/sync/recompute';
 import { SYNC_LOCK_KEY } from '../../../src/sync/lock';
 import { validate, validateSettled } from '../../../src/sync/validate';
 import { memoryLogger } from '../../support/memory-logger';
-import { syncHarness, TODAY, waitFor, type SyncHarness } from './harness';
+import { seedLoanA, syncHarness, TODAY, waitFor, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 beforeEach(async () => {
   h = await syncHarness();
-  await h.django.user(7);
-  await h.django.customer(11);
-  // DOMAIN.md §3.9 loan A: 100,000 at 30 % + 2,000 fee over 30 instalments, D1 2025-11-04, maturity 2025-12-15.
-  await h.django.loan(100, 7, 11);
-  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
-  await h.django.repayment(1001, 100, 20000, '2025-11-20T10:00:00+01:00');
-  await h.django.repayment(1002, 100, 20000, '2025-12-08T10:00:00+01:00');
+  await seedLoanA(h);
 });
 afterEach(async () => {
   await h.close();

@@ -17,6 +17,24 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
+/** Loan A's three repayments in the DOMAIN.md §3.9 worked example: Django id, amount, when. */
+export const LOAN_A_REPAYMENTS: ReadonlyArray<readonly [number, number, string]> = [
+  [1000, 20000, '2025-11-04T10:00:00+01:00'],
+  [1001, 20000, '2025-11-20T10:00:00+01:00'],
+  [1002, 20000, '2025-12-08T10:00:00+01:00'],
+];
+
+/**
+ * DOMAIN.md §3.9 loan A in Django: officer 7, customer 11, loan 100 (100,000 at 30 % + 2,000 fee over 30
+ * instalments, R = 132,000, D1 2025-11-04, maturity 2025-12-15), with `repayments` of it (all three by default).
+ */
+export async function seedLoanA(h: Pick<SyncHarness, 'django'>, repayments = LOAN_A_REPAYMENTS): Promise<void> {
+  await h.django.user(7);
+  await h.django.customer(11);
+  await h.django.loan(100, 7, 11);
+  for (const [id, amount, at] of repayments) await h.django.repayment(id, 100, amount, at);
+}
+
 /** Polls `condition` every 25 ms until it holds; past `timeoutMs` fails naming `what` it waited for. */
 export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -6,17 +6,13 @@
 import type pg from 'pg';
 import { engineRecompute } from '../../../src/sync/recompute';
 import { validate } from '../../../src/sync/validate';
-import { syncHarness, type SyncHarness } from './harness';
+import { LOAN_A_REPAYMENTS, seedLoanA, syncHarness, type SyncHarness } from './harness';
 
 let h: SyncHarness;
 let open: pg.PoolClient;
 beforeEach(async () => {
   h = await syncHarness();
-  await h.django.user(7);
-  await h.django.customer(11);
-  // DOMAIN.md §3.9 loan A: R = 132,000 over 30 instalments, D1 2025-11-04.
-  await h.django.loan(100, 7, 11);
-  await h.django.repayment(1000, 100, 20000, '2025-11-04T10:00:00+01:00');
+  await seedLoanA(h, LOAN_A_REPAYMENTS.slice(0, 1));
   open = await h.dbs.djangoWriter.connect();
 });
 afterEach(async () => {
