@@ -1,7 +1,7 @@
 /**
  * graphql-ws's protocol server (makeServer) bound to `ws` sockets, in place of the binding graphql-ws ships
  * (graphql-ws/use/ws), so that a client that breaks the protocol learns how:
- * - every message is checked before the protocol server sees it (clientMessageProblem); a bad one closes the
+ * - every message is checked before the protocol server sees it (checkClientMessage); a bad one closes the
  *   connection with 4400 and a reason naming what was expected and what arrived. The shipped binding says only
  *   "Invalid message received", and a well-formed message a client may not send (`next`, say) made it log an
  *   internal error and close with 4500;
@@ -48,18 +48,28 @@ export function closeReason(text: string): string {
 const CLIENT_MESSAGE_TYPES = ['connection_init', 'ping', 'pong', 'subscribe', 'complete'];
 
 
+/** A message a client may send, by its type and id (the id of a subscribe or complete), or why `data` is not one. */
+export type CheckedClientMessage = { problem: string } | { type: string; id: string | undefined };
+
 /**
- * Why `data` is not a message a client may send under graphql-transport-ws, as a close reason; undefined when it
- * is one. The same checks as graphql-ws's own (validateMessage), limited to the client's message types.
+ * `data` read as a message a client may send under graphql-transport-ws, or why it is not one, as a close reason.
+ * The same checks as graphql-ws's own (validateMessage), limited to the client's message types.
  */
-export function clientMessageProblem(data: string): string | undefined {
+export function checkClientMessage(data: string): CheckedClientMessage {
   let message: unknown;
   try {
     message = JSON.parse(data);
   } catch {
-    return `Invalid message: must be a JSON object; got ${describeValue(data.length > 40 ? `${data.slice(0, 40)}…` : data)}`;
+    return { problem: `Invalid message: must be a JSON object; got ${describeValue(data.length > 40 ? `${data.slice(0, 40)}…` : data)}` };
   }
-  if (!isJsonObject(message)) return `Invalid message: must be a JSON object; got ${describeValue(message)}`;
+  if (!isJsonObject(message)) return { problem: `Invalid message: must be a JSON object; got ${describeValue(message)}` };
+  const problem = messageFieldsProblem(message);
+  if (problem !== undefined) return { problem };
+  return { type: message.type as string, id: typeof message.id === 'string' ? message.id : undefined };
+}
+
+/** Why a JSON object is not a message a client may send: its type, id or payload; undefined when it is one. */
+function messageFieldsProblem(message: Record<string, unknown>): string | undefined {
   const { type } = message;
   if (typeof type !== 'string' || !CLIENT_MESSAGE_TYPES.includes(type)) {
     return `Invalid message: "type" must be ${CLIENT_MESSAGE_TYPES.join(', ')}; got ${describeValue(type)}`;
@@ -176,12 +186,12 @@ export function bindGraphqlWs(serverOptions: ServerOptions<Record<string, unknow
           };
           socket.on('message', (raw) => {
             const data = String(raw);
-            const problem = clientMessageProblem(data);
-            if (problem !== undefined) {
-              socket.close(CloseCode.BadRequest, closeReason(problem));
+            const checked = checkClientMessage(data);
+            if ('problem' in checked) {
+              socket.close(CloseCode.BadRequest, closeReason(checked.problem));
               return;
             }
-            const { type, id } = JSON.parse(data) as { type: string; id?: string };
+            const { type, id } = checked;
             const operation = id === undefined ? undefined : operations.get(id);
             const wait = id === undefined ? undefined : (held.get(id) ?? (type === 'subscribe' && operation?.completed ? operation.ended : undefined));
             if (wait === undefined) return dispatch(data, type, id);
