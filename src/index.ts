@@ -8,12 +8,11 @@
  * first one's echo: one Ctrl-C under npm arrives twice, src/signals.ts).
  */
 import 'reflect-metadata';
-import os from 'node:os';
 import { startApp, StartupCancelled, type App } from './app';
 import { loadConfigOrExit } from './cli/config-or-exit';
 import { ConfigError } from './config';
 import { createLogger } from './logger';
-import { onStopSignals } from './signals';
+import { onStopSignals, signalExitCode } from './signals';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
       // is rolled back by PostgreSQL as for any dropped connection.
       if ('signal' in cause) {
         log.warn({ ...cause, component: app?.stoppingComponent() ?? startupStep }, 'second signal during the stop: exiting without waiting for it');
-        process.exit(128 + os.constants.signals[cause.signal]);
+        process.exit(signalExitCode(cause.signal));
       }
       return;
     }

@@ -46,8 +46,9 @@ export function countGraphqlError(code: string): void {
   graphqlErrors.inc({ code });
 }
 
-/** Why the gateway closed a live-feed client: each keeps the feeds of the others flowing and memory bounded. */
-export type LiveClientCloseReason = 'slow_consumer' | 'unresponsive' | 'token_expired';
+/** Why the gateway closes a live-feed client: each keeps the feeds of the others flowing and memory bounded. */
+const LIVE_CLIENT_CLOSE_REASONS = ['slow_consumer', 'unresponsive', 'token_expired'] as const;
+export type LiveClientCloseReason = (typeof LIVE_CLIENT_CLOSE_REASONS)[number];
 
 const liveClientsClosed = new client.Counter({
   name: 'gateway_live_clients_closed_total',
@@ -57,7 +58,7 @@ const liveClientsClosed = new client.Counter({
   registers: [registry],
 });
 // Every reason from 0, so a rate() or an increase() alert has a series before the first close.
-for (const reason of ['slow_consumer', 'unresponsive', 'token_expired'] as const) liveClientsClosed.inc({ reason }, 0);
+for (const reason of LIVE_CLIENT_CLOSE_REASONS) liveClientsClosed.inc({ reason }, 0);
 
 /** Counts one live-feed client the gateway closed. */
 export function countLiveClientClosed(reason: LiveClientCloseReason): void {

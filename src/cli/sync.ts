@@ -3,7 +3,6 @@
  * (with reconciliation) and exits 0, or 1 printing the error. Without it the worker runs every SYNC_INTERVAL_MS
  * until SIGINT, SIGTERM or SIGHUP, then stops in order (a second one exits at once). When another worker holds the lock this one waits, unless `--exit-if-locked`.
  */
-import os from 'node:os';
 import { ConfigError } from '../config';
 import { createLogger } from '../logger';
 import { openCliDatabases } from '../sync/cli-databases';
@@ -11,7 +10,7 @@ import { scheduleOf, SyncWorker } from '../sync/worker';
 import { loadConfigOrExit } from './config-or-exit';
 import { exitOnInterrupt } from './interrupt';
 import { USAGE_EXIT_CODE } from './usage';
-import { onStopSignals } from '../signals';
+import { onStopSignals, signalExitCode } from '../signals';
 
 const USAGE = 'usage: npm run sync [-- [--once] [--exit-if-locked]]';
 
@@ -50,7 +49,7 @@ async function main(): Promise<number> {
       onStopSignals((signal) => {
         if (stopping) {
           process.stderr.write(`sync: second ${signal} during the stop: exiting without waiting for it\n`);
-          process.exit(128 + os.constants.signals[signal]);
+          process.exit(signalExitCode(signal));
         }
         stopping = true;
         resolve();
