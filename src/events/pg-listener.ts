@@ -121,8 +121,12 @@ export class PgListener {
       keepAlive: true,
       keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
     });
-    // Without an 'error' listener a terminated backend (57P01) would crash the process.
-    client.on('error', (error) => this.options.log.warn({ err: error }, 'LISTEN connection error'));
+    // Without an 'error' listener a terminated backend (57P01) would crash the process. Once the listener is stopped,
+    // an error of the connection it ended (a socket reset by a database that went away, arriving after the end) is
+    // no news: logged, it came after the gateway's "stopped" line.
+    client.on('error', (error) => {
+      if (!this.stopped) this.options.log.warn({ err: error }, 'LISTEN connection error');
+    });
     client.on('end', () => this.dropped(client));
     client.on('notification', (message) => {
       if (this.client === client) this.options.onNotification(message.channel, message.payload);
