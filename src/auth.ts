@@ -47,16 +47,23 @@ export interface Authenticator {
   /** False when every caller is the anonymous reader. */
   readonly enabled: boolean;
   /**
-   * The viewer behind an `Authorization` header value (`Bearer <JWT>`), and when its token expires (epoch ms;
-   * undefined: never). Throws AuthenticationError.
+   * The viewer behind an `Authorization` header value (`Bearer <JWT>`), when its token expires (`exp`, epoch ms) and
+   * until when this server takes it (`exp` plus the clock tolerance; a live connection closes then); both undefined:
+   * never. Throws AuthenticationError.
    */
-  authenticate(authorization: string | undefined): Promise<{ viewer: Viewer; expiresAt: number | undefined }>;
+  authenticate(authorization: string | undefined): Promise<Authenticated>;
+}
+
+export interface Authenticated {
+  viewer: Viewer;
+  expiresAt: number | undefined;
+  acceptedUntil: number | undefined;
 }
 
 /** Authentication off: every caller is the anonymous reader. */
 export const NO_AUTHENTICATION: Authenticator = {
   enabled: false,
-  authenticate: async () => ({ viewer: ANONYMOUS_VIEWER, expiresAt: undefined }),
+  authenticate: async () => ({ viewer: ANONYMOUS_VIEWER, expiresAt: undefined, acceptedUntil: undefined }),
 };
 
 /** The refusal while the signing keys cannot be read: the caller's token may be fine. */
@@ -165,7 +172,8 @@ export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn
   const algorithms = config.jwtSecret !== undefined ? HMAC_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
   // exp is required: a token without one would stay valid, and a graphql-ws connection on it open, for good
   // (until the secret or the key is replaced), however it leaked.
-  const options: JWTVerifyOptions = { algorithms, issuer: config.issuer, audience: config.audience, requiredClaims: ['exp'] };
+  const tolerance = config.clockToleranceSeconds;
+  const options: JWTVerifyOptions = { algorithms, issuer: config.issuer, audience: config.audience, requiredClaims: ['exp'], clockTolerance: tolerance };
   let verify: (token: string) => Promise<JWTVerifyResult>;
   if (config.jwtSecret !== undefined) {
     const secret = new TextEncoder().encode(config.jwtSecret);
@@ -212,7 +220,13 @@ export function createAuthenticator(config: AuthConfig, log?: Pick<Logger, 'warn
       if (typeof payload.sub !== 'string' || payload.sub === '') {
         throw refused(`The bearer token must carry a "sub" claim naming the caller; got ${JSON.stringify(payload.sub) ?? 'none'}`);
       }
-      return { viewer: intern(payload.sub, rolesOf(payload)), expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+      // jose checks `iat` against the clock only with a maximum token age; a token issued in the future comes from
+      // a clock far off (or a minter signing ahead), and would outlive what its issuer meant by its lifetime.
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + tolerance) {
+        throw refused(`The bearer token's "iat" claim must not be in the future (beyond ${tolerance} s of clock tolerance); got ${isoOfSeconds(payload.iat)}`);
+      }
+      const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+      return { viewer: intern(payload.sub, rolesOf(payload)), expiresAt, acceptedUntil: expiresAt === undefined ? undefined : expiresAt + tolerance * 1000 };
     },
   };
 }

@@ -112,6 +112,11 @@ export interface AuthConfig {
    * refuses unless this is set (the embedded demo needs no login). @default false
    */
   disabled: boolean;
+  /**
+   * AUTH_CLOCK_TOLERANCE_SECONDS: how far the identity provider's clock may run from ours. A token is still taken
+   * this long after its `exp`, before its `nbf`, and with an `iat` this far ahead. @default 30
+   */
+  clockToleranceSeconds: number;
 }
 
 export interface Config {
@@ -298,6 +303,14 @@ export function authenticationLeftOff(config: Pick<Config, 'embeddedMode' | 'aut
   return new ConfigError('AUTH_JWT_SECRET', 'set, or AUTH_JWKS_URL, to serve real databases (AUTH_DISABLED=true lets every caller in as the anonymous reader)', undefined);
 }
 
+/**
+ * Clocks of two hosts synchronised by NTP agree within a second; an identity provider's tokens are usually issued
+ * the instant they are used, so a clock a little ahead of ours made fresh tokens "not yet valid" at random.
+ */
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+/** Past five minutes the tolerance stops excusing drift and starts extending every token's life. */
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+
 /** An HMAC key shorter than the hash (256 bits) weakens HS256; the value is never echoed. */
 const MIN_JWT_SECRET_LENGTH = 32;
 
@@ -329,11 +342,12 @@ function authConfig(env: Env): AuthConfig {
       if (value !== undefined) throw new ConfigError(name, 'unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', value);
     }
   }
+  const clockToleranceSeconds = integer(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', DEFAULT_CLOCK_TOLERANCE_SECONDS, 0, MAX_CLOCK_TOLERANCE_SECONDS);
   const disabled = bool(env, 'AUTH_DISABLED', false);
   if (disabled && (jwtSecret !== undefined || jwksUrl !== undefined)) {
     throw new ConfigError('AUTH_DISABLED', 'unset or false when AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on', text(env, 'AUTH_DISABLED'));
   }
-  return { jwtSecret, jwksUrl, issuer, audience, disabled };
+  return { jwtSecret, jwksUrl, issuer, audience, disabled, clockToleranceSeconds };
 }
 
 /**

@@ -239,9 +239,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const authenticator = options.authenticator ?? NO_AUTHENTICATION;
   const viewers = new WeakMap<WebSocket, Viewer>();
   const expiryTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
-  const closeAtExpiry = (socket: WebSocket, expiresAt: number): void => {
+  const closeAtExpiry = (socket: WebSocket, expiresAt: number, acceptedUntil: number): void => {
     const check = (): void => {
-      const left = expiresAt - Date.now();
+      const left = acceptedUntil - Date.now();
       if (left > 0) {
         expiryTimers.set(socket, setTimeout(check, Math.min(left, MAX_TIMER_MS)).unref());
       } else if (socket.readyState === socket.OPEN) {
@@ -274,9 +274,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         try {
-          const { viewer, expiresAt } = await authenticator.authenticate(credentialOf(ctx.connectionParams, ctx.extra.request));
+          const { viewer, expiresAt, acceptedUntil } = await authenticator.authenticate(credentialOf(ctx.connectionParams, ctx.extra.request));
           viewers.set(socket, viewer);
-          if (expiresAt !== undefined) closeAtExpiry(socket, expiresAt);
+          if (expiresAt !== undefined && acceptedUntil !== undefined) closeAtExpiry(socket, expiresAt, acceptedUntil);
           return true;
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;

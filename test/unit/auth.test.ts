@@ -10,7 +10,7 @@ import type { AuthConfig } from '../../src/config';
 import { memoryLogger } from '../support/memory-logger';
 
 const SECRET = 'a-shared-secret-of-forty-characters-long';
-const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false };
+const OFF: AuthConfig = { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false, clockToleranceSeconds: 30 };
 const WITH_SECRET: AuthConfig = { ...OFF, jwtSecret: SECRET };
 /** 2023-11-14T22:13:20Z. */
 const PAST = 1_700_000_000;
@@ -36,8 +36,8 @@ describe('authentication off', () => {
     const authenticator = createAuthenticator(OFF);
     expect(authenticator).toBe(NO_AUTHENTICATION);
     expect(authenticator.enabled).toBe(false);
-    await expect(authenticator.authenticate(undefined)).resolves.toEqual({ viewer: ANONYMOUS_VIEWER, expiresAt: undefined });
-    await expect(authenticator.authenticate('Bearer whatever')).resolves.toEqual({ viewer: { id: 'anonymous', roles: ['reader'] }, expiresAt: undefined });
+    await expect(authenticator.authenticate(undefined)).resolves.toEqual({ viewer: ANONYMOUS_VIEWER, expiresAt: undefined, acceptedUntil: undefined });
+    await expect(authenticator.authenticate('Bearer whatever')).resolves.toEqual({ viewer: { id: 'anonymous', roles: ['reader'] }, expiresAt: undefined, acceptedUntil: undefined });
   });
 });
 
@@ -48,7 +48,7 @@ describe('authentication with a shared secret (HS256/384/512)', () => {
     const exp = IN_AN_HOUR();
     const token = await hmacToken({ sub: 'analyst-7', roles: ['reader', 'analyst'], exp });
     const first = await authenticator.authenticate(`Bearer ${token}`);
-    expect(first).toEqual({ viewer: { id: 'analyst-7', roles: ['reader', 'analyst'] }, expiresAt: exp * 1000 });
+    expect(first).toEqual({ viewer: { id: 'analyst-7', roles: ['reader', 'analyst'] }, expiresAt: exp * 1000, acceptedUntil: (exp + 30) * 1000 });
     const again = await authenticator.authenticate(`bearer  ${await hmacToken({ sub: 'analyst-7', roles: ['reader', 'analyst'] }, SECRET, 'HS512')}`);
     expect(again.viewer).toBe(first.viewer);
     const noRoles = await authenticator.authenticate(`Bearer ${await hmacToken({ sub: 'ops' })}`);
@@ -113,6 +113,39 @@ describe('authentication with a shared secret (HS256/384/512)', () => {
   });
 });
 
+describe('clock tolerance between the identity provider and this server (AUTH_CLOCK_TOLERANCE_SECONDS)', () => {
+  // Claims sit 10 s inside or outside the 30 s tolerance of the wall clock jose reads: the test would have to stall
+  // for 20 s between signing and checking to read either side wrong.
+  const nowS = (): number => Math.floor(Date.now() / 1000);
+  const tolerant = createAuthenticator(WITH_SECRET);
+  const strict = createAuthenticator({ ...WITH_SECRET, clockToleranceSeconds: 0 });
+
+  it('takes a token up to the tolerance past its exp, before its nbf, or with an iat ahead, and keeps it until exp + tolerance', async () => {
+    const exp = nowS() - 20;
+    await expect(tolerant.authenticate(`Bearer ${await hmacToken({ sub: 'a', exp })}`)).resolves.toEqual({
+      viewer: { id: 'a', roles: ['reader'] },
+      expiresAt: exp * 1000,
+      acceptedUntil: (exp + 30) * 1000,
+    });
+    await expect(tolerant.authenticate(`Bearer ${await hmacToken({ sub: 'a', nbf: nowS() + 20, iat: nowS() + 20 })}`)).resolves.toMatchObject({ viewer: { id: 'a' } });
+  });
+
+  it('refuses them past the tolerance, and at once without one', async () => {
+    const exp = nowS() - 40;
+    const cases: Array<[Authenticator, JWTPayload, string]> = [
+      [tolerant, { sub: 'a', exp }, `The bearer token must be unexpired; it expired at ${new Date(exp * 1000).toISOString()}`],
+      [strict, { sub: 'a', exp: exp + 20 }, `The bearer token must be unexpired; it expired at ${new Date((exp + 20) * 1000).toISOString()}`],
+      [tolerant, { sub: 'a', nbf: nowS() + 40 }, `The bearer token is not valid before ${new Date((nowS() + 40) * 1000).toISOString()}; it arrived earlier`],
+      [tolerant, { sub: 'a', iat: 4_102_444_800 }, 'The bearer token\'s "iat" claim must not be in the future (beyond 30 s of clock tolerance); got 2100-01-01T00:00:00.000Z'],
+      [strict, { sub: 'a', iat: nowS() + 20 }, `The bearer token's "iat" claim must not be in the future (beyond 0 s of clock tolerance); got ${new Date((nowS() + 20) * 1000).toISOString()}`],
+    ];
+    for (const [authenticator, claims, message] of cases) {
+      const error = await refusal(authenticator, `Bearer ${await hmacToken(claims)}`);
+      expect({ status: error.status, message: error.message }).toEqual({ status: 401, message });
+    }
+  });
+});
+
 describe("authentication with an identity provider's key set (AUTH_JWKS_URL)", () => {
   let server: http.Server;
   let jwksUrl: string;
@@ -144,7 +177,7 @@ describe("authentication with an identity provider's key set (AUTH_JWKS_URL)", (
     answerWith = 'keys';
     const authenticator = createAuthenticator({ ...OFF, jwksUrl });
     const exp = IN_AN_HOUR();
-    await expect(authenticator.authenticate(`Bearer ${await signed('key-1', { sub: 'dashboard', exp })}`)).resolves.toEqual({ viewer: { id: 'dashboard', roles: ['reader'] }, expiresAt: exp * 1000 });
+    await expect(authenticator.authenticate(`Bearer ${await signed('key-1', { sub: 'dashboard', exp })}`)).resolves.toEqual({ viewer: { id: 'dashboard', roles: ['reader'] }, expiresAt: exp * 1000, acceptedUntil: (exp + 30) * 1000 });
     const error = await refusal(authenticator, `Bearer ${await signed('key-9')}`);
     expect([error.status, error.message]).toEqual([401, 'The bearer token must name a key published at AUTH_JWKS_URL; no key matches its header (kid "key-9")']);
     const hmac = await refusal(authenticator, `Bearer ${await hmacToken({ sub: 'a' })}`);

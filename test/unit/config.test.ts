@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, syncRunsRetentionDays: 30 },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000 },
       httpCompression: true,
-      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false },
+      auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false, clockToleranceSeconds: 30 },
     });
   });
 
@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       issuer: 'https://idp.example',
       audience: 'seedsmetrics',
       disabled: false,
+      clockToleranceSeconds: 30,
     });
     expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_AUDIENCE: 'seedsmetrics' }).auth).toEqual({
       jwtSecret: undefined,
@@ -52,7 +53,9 @@ describe('loadConfig', () => {
       issuer: undefined,
       audience: 'seedsmetrics',
       disabled: false,
+      clockToleranceSeconds: 30,
     });
+    expect(loadConfig({ AUTH_JWT_SECRET: secret, AUTH_CLOCK_TOLERANCE_SECONDS: '0' }).auth.clockToleranceSeconds).toBe(0);
     // A key set on this machine (a sidecar) may be read over plain http.
     expect(['http://127.0.0.1:8080/jwks', 'http://localhost/jwks', 'http://[::1]:9/jwks'].map((url) => loadConfig({ AUTH_JWKS_URL: url, AUTH_AUDIENCE: 'a' }).auth.jwksUrl)).toEqual([
       'http://127.0.0.1:8080/jwks',
@@ -160,6 +163,7 @@ describe('loadConfig', () => {
     [{ AUTH_DISABLED: 'maybe' }, 'AUTH_DISABLED must be one of true, false, 1, 0, yes, no, on, off; got "maybe"'],
     [{ AUTH_ISSUER: 'https://idp.example' }, 'AUTH_ISSUER must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "https://idp.example"'],
     [{ AUTH_AUDIENCE: 'seedsmetrics' }, 'AUTH_AUDIENCE must be unset unless AUTH_JWT_SECRET or AUTH_JWKS_URL turns authentication on; got "seedsmetrics"'],
+    [{ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_CLOCK_TOLERANCE_SECONDS: '600' }, 'AUTH_CLOCK_TOLERANCE_SECONDS must be an integer from 0 to 300; got "600"'],
   ])('rejects %j with one line naming the variable', (env, message) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.message).toBe(message);
