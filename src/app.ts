@@ -195,6 +195,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       corsOrigins: config.corsOrigins,
       keepAliveMs: config.timeouts.httpKeepAliveMs,
       compressResponses: config.httpCompression,
+      introspection: config.graphql.introspection,
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs, listener: bridge.listenerState }),
     });
     const observedWorker = worker;

@@ -148,6 +148,8 @@ export interface Config {
     batching: boolean;
     /** Operations over HTTP that take this long or longer are logged (src/slow-operations.ts); 0 logs every one. @default 1000 */
     slowOperationMs: number;
+    /** Schema introspection and GraphiQL (which needs it); off where the API faces the public (src/introspection.ts). @default true */
+    introspection: boolean;
   };
   auth: AuthConfig;
   /**
@@ -457,6 +459,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxComplexity: integer(env, 'GRAPHQL_MAX_COMPLEXITY', 50_000, 100, 10_000_000),
       batching: bool(env, 'GRAPHQL_BATCHING', true),
       slowOperationMs: integer(env, 'GRAPHQL_SLOW_OPERATION_MS', DEFAULT_SLOW_OPERATION_MS, 0, 3_600_000),
+      introspection: bool(env, 'GRAPHQL_INTROSPECTION', true),
     },
     auth: authConfig(env),
     corsOrigins: origins(env, 'CORS_ORIGINS'),

@@ -148,12 +148,33 @@ export function playgroundRouter(graphqlPath: string): express.Router {
     });
   }
   router.get(graphqlPath, (req, res, next) => {
-    const wantsPage = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
-    if (!wantsPage || typeof req.query.query === 'string') {
+    if (!wantsPlayground(req)) {
       next();
       return;
     }
     res.set({ ...PLAYGROUND_HEADERS, 'content-security-policy': page.contentSecurityPolicy }).type('html').send(page.html);
+  });
+  return router;
+}
+
+/** A browser opening the API's address, as opposed to a GET query. */
+function wantsPlayground(req: express.Request): boolean {
+  const wantsPage = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+  return wantsPage && typeof req.query.query !== 'string';
+}
+
+/**
+ * With introspection off GraphiQL could not read the schema it explores: a browser opening the API's address is told
+ * why there is no page (404), instead of Apollo's answer to a GET without a query.
+ */
+export function playgroundOffRouter(graphqlPath: string): express.Router {
+  const router = express.Router();
+  router.get(graphqlPath, (req, res, next) => {
+    if (!wantsPlayground(req)) {
+      next();
+      return;
+    }
+    res.status(404).type('text').send('GraphiQL is turned off on this server (GRAPHQL_INTROSPECTION=false); send GraphQL operations to this address with POST.\n');
   });
   return router;
 }

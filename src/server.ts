@@ -28,7 +28,8 @@ import { createOperationTypeCheck, type Transport } from './operation-types';
 import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
 import { listen } from './listen';
-import { playgroundRouter } from './playground';
+import { checkIntrospectionOff } from './introspection';
+import { playgroundOffRouter, playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
 import { failedRoute, unknownRoute } from './http-fallback';
 import { httpMetrics, timeRequest } from './observability';
@@ -75,6 +76,8 @@ export interface ServerOptions {
   keepAliveMs?: number;
   /** Gzip responses of COMPRESSION_MIN_BYTES or more for clients that accept it (HTTP_COMPRESSION, src/response-compression.ts). @default true */
   compressResponses?: boolean;
+  /** Schema introspection and GraphiQL (GRAPHQL_INTROSPECTION, src/introspection.ts). @default true */
+  introspection?: boolean;
 }
 
 export interface GatewayServer {
@@ -113,7 +116,16 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   const checkComplexity = createComplexityCheck(options.schema, options.maxComplexity, options.maxPageSize);
   const checkReads = createReadsCheck(options.schema);
   const checkTextArguments = createTextArgumentsCheck();
-  const checksFor = (transport: Transport) => firstRefusal(checkOperationSelection, createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH), checkTextArguments, checkComplexity, checkReads);
+  const introspection = options.introspection ?? true;
+  const checksFor = (transport: Transport) =>
+    firstRefusal(
+      checkOperationSelection,
+      createOperationTypeCheck(options.schema, transport, GRAPHQL_PATH),
+      ...(introspection ? [] : [checkIntrospectionOff]),
+      checkTextArguments,
+      checkComplexity,
+      checkReads,
+    );
   let ws: GraphqlWsServer | undefined; // attached once the port is bound, below
   const disposeWs: ApolloServerPlugin<AppContext> = {
     async serverWillStart() {
@@ -126,6 +138,8 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   };
   const apollo = new ApolloServer<AppContext>({
     schema: options.schema,
+    // Always on for Apollo: with GRAPHQL_INTROSPECTION=false, checkIntrospectionOff refuses it on both transports
+    // with a message that names the setting (Apollo's own refusal tells the caller to change its source code).
     introspection: true,
     // The process owns shutdown order (src/index.ts → App.stop); Apollo's own SIGINT/SIGTERM handler would stop
     // the server concurrently and re-raise the signal, racing (and, seen here, hanging) the ordered stop.
@@ -180,7 +194,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   });
   // Before the playground's router, which would answer OPTIONS with its own methods (GET, HEAD).
   app.options(GRAPHQL_PATH, (request, response) => graphql(request, response));
-  app.use(playgroundRouter(GRAPHQL_PATH));
+  app.use(introspection ? playgroundRouter(GRAPHQL_PATH) : playgroundOffRouter(GRAPHQL_PATH));
   app.all(GRAPHQL_PATH, (request, response) => graphql(request, response));
   app.use(unknownRoute(GRAPHQL_PATH));
   app.use(failedRoute(options.log.child({ component: 'http' })));

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       embedded: { dataDir: path.resolve('.data/pg'), port: 54329 },
       demo: { seed: 42, scale: 1, asOf: undefined, simulator: true, simulatorIntervalMs: 3000 },
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, syncRunsRetentionDays: 30 },
-      graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000 },
+      graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000, introspection: true },
       httpCompression: true,
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false, clockToleranceSeconds: 30 },
     });
