@@ -16,7 +16,8 @@ import { fetchFilterOptions, type FilterListKey, type FilterOptionsRow, type Fil
 import { groupedLoader, keyedLoader, LoaderFamily, primeAll, stableKey, type LoaderOptions } from './keyed';
 import type { SortDirection } from './keyset';
 import type { LoanFilter } from './loan-filter';
-import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
+import { countLoans, fetchLoanPages, type LoanPageArgs, type LoanPageRow, type LoanParent } from './loan-page.metrics';
+import { fetchLoanSummary, type LoanSummaryField, type LoanSummaryRow } from './loan-summary.metrics';
 import { asksEveryPartyField, EVERY_PARTY_FIELD, fetchDjangoLoans, type DjangoLoanRow, type LoanParties } from './loan.django';
 import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
@@ -25,6 +26,7 @@ import { fetchOfficerPortfolios, OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolio
 import { fetchPortfolioKpis, type PortfolioKpiRow } from './portfolio-kpi.metrics';
 import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, fetchOfficerProfile, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageArgs, type OfficerPageRow } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
+import type { RepaymentPeriod } from './repayment-period';
 import { fetchRepaymentWatch, type RepaymentWatchRow } from './repayment-watch.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchSyncReports, type SyncReportRow, type SyncReportSubject } from './sync-report.metrics';

@@ -4,7 +4,8 @@
  */
 import type { AppContext } from '../src/context';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-page.metrics';
+import { LOAN_SORTS, type LoanPageRow, type LoanParent } from '../loaders/loan-page.metrics';
+import { LOAN_SUMMARY_FIELDS, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-summary.metrics';
 import { LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart } from '../loaders/loan.metrics';
 import { EVERY_PARTY_FIELD, type LoanParties } from '../loaders/loan.django';
 import { customerBaseKeysShown } from './customer.type';
