@@ -1,7 +1,8 @@
 /**
  * createLoaders: the per-request set of DataLoaders (and list fetchers) over both databases. Batch functions live
  * at module scope in one file per entity and database; this file only binds them to a request, so one request
- * never sees another's cache. Every list that loads rows by a foreign key or a page primes the by-id loader.
+ * never sees another's cache. A list that reads whole rows an entity's by-id loader serves (Django loans' officers
+ * and customers, a page's customers or officers' hierarchy, whole loan metrics rows) primes that loader.
  */
 import type DataLoader from 'dataloader';
 import type { ObservedPool } from '../src/pg-pool';

@@ -109,7 +109,7 @@ export async function loanConnection(
   // The count and the summary do not depend on the page: started now, they run alongside it instead of after it.
   if (connectionFields.has('totalCount')) prefetch(() => loanTotalCount(ctx, question));
   if (connectionFields.has('summary')) prefetch(() => loanSummaryRow(ctx, question));
-  // The rows carry only the computed fields the nodes show: a 100-row page of a few columns need not read all 40;
+  // The rows carry only the computed fields the nodes show: a 100-row page of a few columns need not read all 44;
   // likewise its loans' officers and customers.
   const nodeFields = nodeFieldsBelow(connectionFields, info);
   const fields = loanMetricsFieldsAsked(nodeFields);
