@@ -1,7 +1,8 @@
 /**
  * The repayment rows the sync and the engine must treat specially, sprinkled over a generated loan book: reversals
- * (most paid again), duplicates not applied to the loan, NULL paid_date, amounts of 0 or less, payments at 00:30
- * Lagos (the UTC date is the day before, DOMAIN.md §8.11) and backdated ones; at least three of each at any scale.
+ * (most paid again), duplicates not applied to the loan, NULL paid_date, amounts of 0 or less and payments at 00:30
+ * Lagos (the UTC date is the day before, DOMAIN.md §8.11), at least three of each at any scale; and a few marked
+ * BACKDATED.
  */
 import { lagosDayOf, lagosTimestamp, SECONDS_PER_DAY } from './calendar';
 import type { LoanDraft, RepaymentDraft } from './drafts';
