@@ -4,7 +4,7 @@
  */
 import { BUSINESS_TODAY_SQL } from './business-date';
 import { loanFilterSql, type LoanFilter } from './loan-filter';
-import { periodBoundsSql, type RepaymentPeriod } from './loan-page.metrics';
+import { periodBoundsSql, type RepaymentPeriod } from './repayment-period';
 import { Params, whereClause, type Queryable } from './sql';
 
 export interface DailyCollectionRow {

@@ -1,7 +1,8 @@
 /**
  * createLoaders: the per-request set of DataLoaders (and list fetchers) over both databases. Batch functions live
  * at module scope in one file per entity and database; this file only binds them to a request, so one request
- * never sees another's cache. Every list that loads rows by a foreign key or a page primes the by-id loader.
+ * never sees another's cache. A list that reads whole rows an entity's by-id loader serves (Django loans' officers
+ * and customers, a page's customers or officers' hierarchy, whole loan metrics rows) primes that loader.
  */
 import type DataLoader from 'dataloader';
 import type { ObservedPool } from '../src/pg-pool';
@@ -16,7 +17,8 @@ import { fetchFilterOptions, type FilterListKey, type FilterOptionsRow, type Fil
 import { groupedLoader, keyedLoader, LoaderFamily, primeAll, stableKey, type LoaderOptions } from './keyed';
 import type { SortDirection } from './keyset';
 import type { LoanFilter } from './loan-filter';
-import { countLoans, fetchLoanPages, fetchLoanSummary, type LoanPageArgs, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow, type RepaymentPeriod } from './loan-page.metrics';
+import { countLoans, fetchLoanPages, type LoanPageArgs, type LoanPageRow, type LoanParent } from './loan-page.metrics';
+import { fetchLoanSummary, type LoanSummaryField, type LoanSummaryRow } from './loan-summary.metrics';
 import { asksEveryPartyField, EVERY_PARTY_FIELD, fetchDjangoLoans, type DjangoLoanRow, type LoanParties } from './loan.django';
 import { fetchLoanMetrics, fetchRepaymentsToday, LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart, type LoanMetricsRow, type RepaymentsTodayRow } from './loan.metrics';
 import { fetchDjangoOfficers, type DjangoOfficerRow } from './officer.django';
@@ -25,6 +27,7 @@ import { fetchOfficerPortfolios, OFFICER_PORTFOLIO_FIELDS, type OfficerPortfolio
 import { fetchPortfolioKpis, type PortfolioKpiRow } from './portfolio-kpi.metrics';
 import { countOfficerCustomers, countOfficers, fetchOfficerCustomerPages, fetchOfficerHierarchy, fetchOfficerPage, fetchOfficerProfile, type OfficerFilter, type OfficerHierarchyRow, type OfficerPageArgs, type OfficerPageRow } from './officer.metrics';
 import { fetchRepaymentsByLoan, type RepaymentRow } from './repayment.metrics';
+import type { RepaymentPeriod } from './repayment-period';
 import { fetchRepaymentWatch, type RepaymentWatchRow } from './repayment-watch.metrics';
 import { createParChangeLoaders, type ParChangeLoaders } from './par-change.metrics';
 import { fetchSyncReports, type SyncReportRow, type SyncReportSubject } from './sync-report.metrics';

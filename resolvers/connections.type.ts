@@ -4,7 +4,9 @@
  */
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { LoanFilter } from '../loaders/loan-filter';
-import type { LoanParent, LoanSummaryField, RepaymentPeriod } from '../loaders/loan-page.metrics';
+import type { LoanParent } from '../loaders/loan-page.metrics';
+import type { LoanSummaryField } from '../loaders/loan-summary.metrics';
+import type { RepaymentPeriod } from '../loaders/repayment-period';
 import type { OfficerFilter } from '../loaders/officer.metrics';
 import type { CustomerListFilter } from '../loaders/customer.django';
 import { Customer } from './customer.type';

@@ -4,7 +4,8 @@
  */
 import type { AppContext } from '../src/context';
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import { LOAN_SORTS, LOAN_SUMMARY_FIELDS, type LoanPageRow, type LoanParent, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-page.metrics';
+import { LOAN_SORTS, type LoanPageRow, type LoanParent } from '../loaders/loan-page.metrics';
+import { LOAN_SUMMARY_FIELDS, type LoanSummaryField, type LoanSummaryRow } from '../loaders/loan-summary.metrics';
 import { LOAN_METRICS_FIELDS, type LoanMetricsField, type LoanMetricsPart } from '../loaders/loan.metrics';
 import { EVERY_PARTY_FIELD, type LoanParties } from '../loaders/loan.django';
 import { customerBaseKeysShown } from './customer.type';
@@ -108,7 +109,7 @@ export async function loanConnection(
   // The count and the summary do not depend on the page: started now, they run alongside it instead of after it.
   if (connectionFields.has('totalCount')) prefetch(() => loanTotalCount(ctx, question));
   if (connectionFields.has('summary')) prefetch(() => loanSummaryRow(ctx, question));
-  // The rows carry only the computed fields the nodes show: a 100-row page of a few columns need not read all 40;
+  // The rows carry only the computed fields the nodes show: a 100-row page of a few columns need not read all 44;
   // likewise its loans' officers and customers.
   const nodeFields = nodeFieldsBelow(connectionFields, info);
   const fields = loanMetricsFieldsAsked(nodeFields);

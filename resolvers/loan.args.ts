@@ -6,7 +6,7 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { badUserInput } from '../src/errors';
 import type { LoanFilter, TextSet } from '../loaders/loan-filter';
-import type { RepaymentPeriod as PeriodKey } from '../loaders/loan-page.metrics';
+import type { RepaymentPeriod as PeriodKey } from '../loaders/repayment-period';
 import { DelayType, DpdBucket, LoanBehaviour, LoanOrderField, LoanStatus, RepaymentPeriod, RotType, SortDirection, Wave } from './enums';
 import { parseIds } from './ids';
 import { CursorArgs, LIST_ARG_DOCS } from './pagination';

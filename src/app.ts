@@ -1,8 +1,8 @@
 /**
  * Assembles the whole system from a Config: databases (embedded or configured) → checks before any write
- * (src/startup-checks.ts) → migrations → demo data
- * (embedded only) → schema → event bridge → HTTP/WebSocket server → sync worker → simulator; and takes it
- * down in the reverse order, each resource stopped by its one owner.
+ * (src/startup-checks.ts) → migrations → demo data (embedded only) → schema → event bridge → HTTP/WebSocket server
+ * → sync worker → simulator; and takes it down in the reverse order, except that the sync worker stops last before
+ * the databases, each resource stopped by its one owner.
  */
 import { authenticationLeftOff, ConfigError, type Config } from './config';
 import { createContextFactory } from './context';
@@ -208,7 +208,9 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       databases: () => probeDatabases(dbs),
     });
     stoppers.push({ name: 'metrics sources', stop: async () => unobserve() });
-    // The HTTP server is stopped first (pushed last): in-flight requests drain before anything below goes away.
+    // Stopped in reverse order of the list: the HTTP server (pushed next) before all but the simulator, so in-flight
+    // requests drain before anything they use goes away; the sync worker (spliced in right after the databases) last
+    // before the databases it writes.
     if (worker) {
       const running = worker;
       stoppers.splice(1, 0, { name: 'sync worker', stop: () => running.stop() });

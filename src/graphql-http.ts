@@ -1,8 +1,9 @@
 /**
- * GraphQL over HTTP straight from node:http into Apollo Server: reads a bounded JSON body, hands the request to
- * `executeHTTPGraphQLRequest` and writes Apollo's answer. Express, body-parser and the Express integration did
- * the same with per-request routing, header copying, content sniffing and an ETag hash of every response; on a
- * small query that was a sixth of the gateway's CPU (BENCHMARKS.md), so the GraphQL path does without them.
+ * GraphQL over HTTP straight from node:http into Apollo Server: reads a bounded JSON body (src/request-body.ts),
+ * hands the request to `executeHTTPGraphQLRequest` and writes Apollo's answer. Express, body-parser and the Express
+ * integration did the same with per-request routing, header copying, content sniffing and an ETag hash of every
+ * response; on a small query that was a sixth of the gateway's CPU (BENCHMARKS.md), so the GraphQL path does without
+ * them.
  * Errors of the transport itself (a body that is not a JSON object, or too large) and requests the context function
  * refuses (authentication) answer in GraphQL's error shape, as Apollo's own request errors do.
  */
@@ -10,8 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import vary from 'vary';
 import { describeValue } from './errors';
-import { isJsonObject } from './json-shapes';
 import { countGraphqlError } from './observability';
+import { mediaTypeEssence, NON_PREFLIGHTED_TYPES, parsedBody, TransportError } from './request-body';
 import { bodyParametersProblem, searchParametersProblem } from './request-parameters';
 import { encodeBody } from './response-compression';
 
@@ -46,17 +47,6 @@ export interface GraphqlHttpOptions<TContext extends BaseContext> {
 
 export type GraphqlHttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-class TransportError extends Error implements RequestRefusal {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code = 'BAD_REQUEST',
-    readonly headers?: Readonly<Record<string, string>>,
-  ) {
-    super(message);
-  }
-}
-
 /** GraphQL over HTTP's methods: GET for queries in the URL, POST for a JSON body. */
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST']);
 const ALLOWED = [...METHODS].join(', ');
@@ -87,104 +77,22 @@ function headerMapOf(request: IncomingMessage): HeaderMap {
   return headers;
 }
 
-/** The media type without its parameters, lower case: "application/json; charset=utf-8" → "application/json". */
-function mediaTypeEssence(contentType: string): string {
-  return contentType.split(';', 1)[0]!.trim().toLowerCase();
-}
-
-/** application/json and the +json types (application/graphql-response+json...) carry a JSON body. */
-function isJsonMediaType(contentType: string | undefined): contentType is string {
-  if (contentType === undefined) return false;
-  const essence = mediaTypeEssence(contentType);
-  return essence === 'application/json' || essence.endsWith('+json');
-}
-
-function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (declared > maxBytes) return Promise.reject(new TransportError(413, `The request body must be at most ${maxBytes} bytes; got ${declared}`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new TransportError(413, `The request body must be at most ${maxBytes} bytes; got more`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    request.once('error', reject);
-  });
-}
-
-/**
- * Media types a browser form or a plain fetch can send to another origin without a preflight: with none of
- * PREFLIGHT_HEADERS either, such a request, and one without a content type (a GET), may come from another site's
- * page in a user's browser (cross-site request forgery, or timing the answer to guess at data), so it is refused.
- * Apollo's CSRF prevention applies the same rule; this answers first, in the API's JSON and saying what arrived,
- * where Apollo's refusal is a line of plain text.
- */
-const NON_PREFLIGHTED_TYPES: ReadonlySet<string> = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
 /** Headers that make a browser ask the server first (a preflight), which CORS then answers; Apollo Client sends one. */
 const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'] as const;
 
-/** Why a request a browser could send from another site unasked is refused, or nothing. */
+/**
+ * Why a request a browser could send from another site unasked is refused, or nothing. A request with a body of a
+ * NON_PREFLIGHTED_TYPES type, or without a content type (a GET), and with none of PREFLIGHT_HEADERS, may come from
+ * another site's page in a user's browser (cross-site request forgery, or timing the answer to guess at data), so it
+ * is refused. Apollo's CSRF prevention applies the same rule; this answers first, in the API's JSON and saying what
+ * arrived, where Apollo's refusal is a line of plain text.
+ */
 function crossSiteRefusal(request: IncomingMessage): string | undefined {
   const contentType = request.headers['content-type'];
   if (contentType !== undefined && !NON_PREFLIGHTED_TYPES.has(mediaTypeEssence(contentType))) return undefined;
   if (PREFLIGHT_HEADERS.some((name) => (request.headers[name] ?? '') !== '')) return undefined;
   const got = contentType === undefined ? 'no content-type' : `content-type ${describeValue(contentType)}`;
   return `A GraphQL ${request.method} must carry a header browsers do not send to another site unasked: apollo-require-preflight (any value, such as 1), x-apollo-operation-name, or a content-type such as application/json (not ${[...NON_PREFLIGHTED_TYPES].join(', ')}); got ${got} and neither header`;
-}
-
-const OPERATION_EXAMPLE = '{"query": "{ __typename }"}';
-const BODY_EXPECTED = `The request body must be a JSON object with the operation, such as ${OPERATION_EXAMPLE}`;
-
-/** What arrived instead of an object with the operation: null, "abc", 42, {}, an array. */
-function describeBody(body: unknown): string {
-  if (Array.isArray(body)) return 'an array (operation batching is off: send one operation per request)';
-  return describeValue(body);
-}
-
-/**
- * The body Apollo expects: the parsed JSON object of a JSON media type. A body Apollo could only answer with
- * "POST body missing, invalid Content-Type, or JSON object has no keys" is answered here, saying what arrived:
- * another media type (application/graphql), an empty body, JSON that is not an object with keys.
- */
-async function parsedBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
-  if (request.method !== 'POST') return undefined;
-  const encoding = request.headers['content-encoding'];
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    // Read as UTF-8, a compressed body used to be refused as JSON that does not parse, with its bytes quoted.
-    request.resume();
-    throw new TransportError(415, `The request body must be sent uncompressed (no content-encoding); got content-encoding ${describeValue(encoding)}`, 'BAD_REQUEST', { 'accept-encoding': 'identity' });
-  }
-  const raw = await readBody(request, maxBytes);
-  const contentType = request.headers['content-type'];
-  if (!isJsonMediaType(contentType)) {
-    if (contentType === undefined || NON_PREFLIGHTED_TYPES.has(mediaTypeEssence(contentType))) return undefined;
-    throw new TransportError(400, `The request body must be JSON, sent with content-type application/json, such as ${OPERATION_EXAMPLE}; got content-type ${describeValue(contentType)}`);
-  }
-  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1];
-  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
-    throw new TransportError(415, `The request body must be UTF-8 (content-type application/json or with charset=utf-8); got charset ${describeValue(charset)}`);
-  }
-  // RFC 8259 lets a parser ignore a leading byte order mark; JSON.parse would name it as an invisible token.
-  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
-  if (text.trim() === '') throw new TransportError(400, `${BODY_EXPECTED}; got an empty body`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    throw new TransportError(400, `The request body must be JSON; got text that does not parse (${(error as Error).message})`);
-  }
-  if (!isJsonObject(body) || Object.keys(body).length === 0) {
-    throw new TransportError(400, `${BODY_EXPECTED}; got ${describeBody(body)}`);
-  }
-  return body;
 }
 
 async function respond(request: IncomingMessage, response: ServerResponse, answer: Awaited<ReturnType<ApolloServer['executeHTTPGraphQLRequest']>>, compress: boolean): Promise<void> {

@@ -7,7 +7,8 @@
 import { describeValue } from './errors';
 import { isAbsent, isJsonObject } from './json-shapes';
 
-const POST_EXAMPLE = '{"query": "{ __typename }"}';
+/** The smallest operation, as a POST body: what the answers to a misshapen request show. */
+export const OPERATION_EXAMPLE = '{"query": "{ __typename }"}';
 const GET_EXAMPLE = '?query={__typename}';
 const VARIABLES_EXAMPLE = '{"id": "17533"}';
 
@@ -29,7 +30,7 @@ export function bodyParametersProblem(body: Record<string, unknown>): string | u
     return `The request body's "extensions" must be a JSON object (or left out); got ${describeValue(extensions)}`;
   }
   const members = (): string => Object.keys(body).map((key) => JSON.stringify(key)).join(', ');
-  const queryWrong = queryProblem(query, extensions, `The request body's "query"`, POST_EXAMPLE, () => `a body without it (members: ${members()})`);
+  const queryWrong = queryProblem(query, extensions, `The request body's "query"`, OPERATION_EXAMPLE, () => `a body without it (members: ${members()})`);
   if (queryWrong !== undefined) return queryWrong;
   if (!isAbsent(variables) && !isJsonObject(variables)) {
     const jsonText = typeof variables === 'string' ? ' (send the object itself, not JSON text of it)' : '';

@@ -6,11 +6,11 @@
  * Shape at scale 1 follows DOMAIN.md §7: ~6,900 users with the §7 user-type mix (plus inactive ones), ~18,000
  * customers, ~17,900 disbursed loans (54 % under STAFF_AGENT officers, ~45 % under officers without a type),
  * ~465,000 repayments, 1,015 holidays. Every loan gets a repayment behaviour (on time, stopped paying k business
- * days ago, partial payer, paid off, ...) so that business-day DPD (D5) spreads over every bucket; special rows
- * (reversals, not-applied, NULL paid_date, non-positive amounts, a 00:30 Lagos payment) are sprinkled on top and
- * guaranteed at any scale. The manifest names example loan ids per case, classified from the generated rows.
+ * days ago, partial payer, paid off, ...: repayment-behaviour.ts) so that business-day DPD (D5) spreads over every
+ * bucket; special rows (reversals, not-applied, NULL paid_date, non-positive amounts, a 00:30 Lagos payment:
+ * special-repayments.ts) are sprinkled on top and guaranteed at any scale. The manifest names example loan ids per case, classified from the generated rows.
  */
-import { businessDaysBetween, dayOfWeek, isBusinessDay, lagosDayOf, lagosTimestamp, nextBusinessDay, nthBusinessDay, parseIsoDay, SECONDS_PER_DAY, type Day } from './calendar';
+import { isBusinessDay, lagosDayOf, lagosTimestamp, nextBusinessDay, nthBusinessDay, parseIsoDay, SECONDS_PER_DAY, type Day } from './calendar';
 import { buildHierarchyCsv } from './hierarchy-csv';
 import { DEMO_SCALE_MAX, DEMO_SCALE_MIN, DEMO_SEED_MAX } from './limits';
 import { divRound } from './money';
@@ -18,6 +18,8 @@ import { Prng, WeightedTable } from './prng';
 import { BRANCHES, FIRST_NAMES, LAST_NAMES, PHONE_PREFIXES, STATES_AND_LGAS, STREETS, USER_TYPE_MIX } from './reference-data';
 import { assignIds, scaled, type CustomerDraft, type LoanDraft, type RepaymentDraft, type UserDraft } from './drafts';
 import { generateHolidays } from './holidays';
+import { repaymentBehaviours, type Behaviour } from './repayment-behaviour';
+import { addSpecialRepayments } from './special-repayments';
 import { buildManifest, computeDpd, countsTowardLoan, type DemoManifest } from './manifest';
 import type { CustomerRow, HolidayRow, LoanRow, RepaymentRow, UserRow } from './rows';
 
@@ -63,21 +65,6 @@ const RATES: Record<number, readonly number[]> = { 30: [10, 12, 15], 60: [18, 20
 const AMOUNTS_NAIRA: ReadonlyArray<readonly [number, number]> = [
   [20000, 8], [30000, 10], [50000, 18], [75000, 12], [100000, 16], [150000, 10], [200000, 9], [250000, 5], [300000, 5], [500000, 5], [1000000, 2],
 ];
-const REPAYMENT_CHANNELS: ReadonlyArray<readonly [string | null, number]> = [
-  ['AGENT_DEBIT', 55], ['TRANSFER', 24], ['ESCROW_DEBIT', 12], [null, 5], ['CASH', 1.5], ['CARD', 1], ['USSD', 1], ['DIRECT_DEBIT', 0.5],
-];
-
-type Behaviour =
-  | { kind: 'none' }
-  | { kind: 'on_time' }
-  | { kind: 'late_start'; lateDays: number }
-  | { kind: 'gap'; missedDays: number }
-  | { kind: 'partial'; fraction: number }
-  | { kind: 'paid_off'; earlyAfterDays: number | null; extraKobo: number }
-  | { kind: 'past_maturity'; fraction: number; recovery: boolean };
-
-type Pattern = 'daily' | 'weekly' | 'every2' | 'every3';
-
 interface ForcedLoan {
   tenor: number;
   daysAgo: number;
@@ -290,7 +277,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
 
   // ---- loans and repayments --------------------------------------------------------------------------------
   const lp = new Prng(seed, STREAM.loans);
-  const pp = new Prng(seed, STREAM.payments);
+  const behaviours = repaymentBehaviours(asOf, lp, new Prng(seed, STREAM.payments));
   const otherCount = Math.max(otherLenders.length, Math.round(30 * scale));
   // Room for the crafted loans, one per other lender and a couple under officers without a type, at any scale.
   const disbursedCount = Math.max(Math.round(17_900 * scale), FORCED_LOANS.length + otherCount + 2);
@@ -307,167 +294,6 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     let day = asOf - Math.min(DISBURSEMENT_WINDOW_DAYS, ago);
     while (!isBusinessDay(day)) day -= 1;
     return day;
-  };
-
-  const chooseBehaviour = (d1: Day, maturity: Day): Behaviour => {
-    if (d1 > asOf) return { kind: 'none' };
-    const elapsed = businessDaysBetween(d1, Math.min(asOf, maturity));
-    if (maturity < asOf) {
-      const pick = lp.weighted<string>([['paid', 62], ['over', 5], ['past', 30], ['late', 3]]);
-      if (pick === 'paid') return { kind: 'paid_off', earlyAfterDays: null, extraKobo: 0 };
-      if (pick === 'over') return { kind: 'paid_off', earlyAfterDays: null, extraKobo: lp.int(1, 20) * 50_000 };
-      if (pick === 'late') return { kind: 'late_start', lateDays: lp.int(1, 4) };
-      return { kind: 'past_maturity', fraction: 0.15 + lp.next() * 0.8, recovery: lp.chance(0.4) };
-    }
-    const pick = lp.weighted<string>([
-      ['on_time', 55], ['late', 5], ['none', 2.5], ['gap1', 11], ['gap7', 10], ['gap31', 5], ['gap61', 2.5], ['gap90', 2], ['partial', 5], ['early', 2],
-    ]);
-    const gap = (min: number, max: number): Behaviour => (elapsed < min ? { kind: 'on_time' } : { kind: 'gap', missedDays: lp.int(min, Math.min(max, elapsed)) });
-    switch (pick) {
-      case 'late':
-        return { kind: 'late_start', lateDays: lp.int(1, 5) };
-      case 'none':
-        return { kind: 'none' };
-      case 'gap1':
-        return gap(1, 6);
-      case 'gap7':
-        return gap(7, 30);
-      case 'gap31':
-        return gap(31, 60);
-      case 'gap61':
-        return gap(61, 90);
-      case 'gap90':
-        return gap(91, 200);
-      case 'partial':
-        return { kind: 'partial', fraction: 0.4 + lp.next() * 0.5 };
-      case 'early':
-        return elapsed > 3 ? { kind: 'paid_off', earlyAfterDays: lp.int(1, elapsed - 1), extraKobo: 0 } : { kind: 'on_time' };
-      default:
-        return { kind: 'on_time' };
-    }
-  };
-
-  const channelTable = new WeightedTable(REPAYMENT_CHANNELS.map(([c]) => c), REPAYMENT_CHANNELS.map(([, w]) => w));
-
-  /** Turns per-business-day amounts into payment events grouped by the borrower's habit. */
-  const addPayments = (loan: LoanDraft, days: readonly Day[], perDayKobo: readonly number[], pattern: Pattern, markedAs: string | null): void => {
-    let groupAmount = 0;
-    let groupSize = 0;
-    const every = pattern === 'every2' ? 2 : pattern === 'every3' ? 3 : 1;
-    for (let i = 0; i < days.length; i += 1) {
-      groupAmount += perDayKobo[i];
-      groupSize += 1;
-      const last = i === days.length - 1;
-      const close = last || (pattern === 'weekly' ? dayOfWeek(days[i]) === 5 : groupSize >= every);
-      if (!close) continue;
-      if (groupAmount > 0) {
-        const paidAt = lagosTimestamp(days[i], pp.int(7 * 3600, 20 * 3600));
-        loan.events.push({
-          loan,
-          seq: loan.events.length,
-          row: {
-            id: 0,
-            loanId: 0,
-            agentId: loan.officer ? 0 : null,
-            borrowerId: 0,
-            paidDate: paidAt,
-            amountKobo: groupAmount,
-            repaymentType: channelTable.pick(pp),
-            healthInsuranceKobo: pp.chance(0.1) ? 5_000 : 0,
-            markedAs,
-            appliedToLoan: pp.chance(0.9) ? true : null,
-            loanAmountKobo: loan.row.amountKobo,
-            repaymentRef: pp.uuid(),
-            settlementStatus: pp.chance(0.97) ? 'SETTLED' : 'PENDING',
-            createdAt: paidAt + pp.int(1, 90),
-            updatedAt: 0,
-          },
-        });
-      }
-      groupAmount = 0;
-      groupSize = 0;
-    }
-  };
-
-  /** The first `count` business days starting at `start` (a business day), never after as-of. */
-  const businessDays = (start: Day, count: number): Day[] => {
-    const days: Day[] = [];
-    let d = start;
-    while (days.length < count && d <= asOf) {
-      if (isBusinessDay(d)) days.push(d);
-      d += 1;
-    }
-    return days;
-  };
-
-  const applyBehaviour = (loan: LoanDraft, behaviour: Behaviour, d1: Day, maturity: Day): void => {
-    const { row } = loan;
-    const daily = row.dailyRepaymentAmountKobo;
-    const term = row.tenorInDays;
-    const total = row.repaymentAmountKobo;
-    const pattern = pp.weighted<Pattern>([['daily', 30], ['weekly', 33], ['every2', 20], ['every3', 17]]);
-    const elapsed = businessDaysBetween(d1, Math.min(asOf, maturity));
-    const uniform = (days: Day[], each: number): number[] => days.map(() => each);
-    switch (behaviour.kind) {
-      case 'none':
-        return;
-      case 'on_time': {
-        const days = businessDays(d1, Math.min(elapsed, term));
-        addPayments(loan, days, uniform(days, daily), pattern, null);
-        return;
-      }
-      case 'late_start': {
-        // First payment a few business days after it was due, then catches up: FIMR but not delinquent.
-        const start = nthBusinessDay(d1, behaviour.lateDays + 1);
-        const days = businessDays(start, Math.min(elapsed, term) - behaviour.lateDays);
-        if (days.length === 0) return;
-        const owed = Math.min(elapsed, term) * daily;
-        const amounts = uniform(days, daily);
-        amounts[0] += owed - days.length * daily;
-        if (Math.min(elapsed, term) >= term) amounts[amounts.length - 1] += total - term * daily;
-        addPayments(loan, days, amounts, 'daily', null);
-        return;
-      }
-      case 'gap': {
-        const paidDays = Math.max(0, elapsed - behaviour.missedDays);
-        const days = businessDays(d1, paidDays);
-        addPayments(loan, days, uniform(days, daily), pattern, null);
-        return;
-      }
-      case 'partial': {
-        const each = Math.max(100, Math.round((daily * behaviour.fraction) / 100) * 100);
-        const days = businessDays(d1, elapsed);
-        addPayments(loan, days, uniform(days, each), pattern, null);
-        return;
-      }
-      case 'paid_off': {
-        const n = behaviour.earlyAfterDays ?? term;
-        const days = businessDays(d1, behaviour.earlyAfterDays === null ? term : n + 1);
-        if (days.length === 0) return;
-        const amounts = uniform(days, daily);
-        // The last payment settles the exact balance (plus any overpayment).
-        amounts[amounts.length - 1] = total - daily * (days.length - 1) + behaviour.extraKobo;
-        addPayments(loan, days, amounts, behaviour.earlyAfterDays === null ? pattern : 'daily', null);
-        return;
-      }
-      case 'past_maturity': {
-        const days = businessDays(d1, Math.max(1, Math.floor(term * behaviour.fraction)));
-        addPayments(loan, days, uniform(days, daily), pattern, null);
-        if (behaviour.recovery && maturity + 3 < asOf) {
-          // Collections recovered part of the balance after maturity.
-          const recoveryDays: Day[] = [];
-          const recoveries = pp.int(1, 3);
-          for (let k = 0; k < recoveries; k += 1) {
-            let day = pp.int(maturity + 1, asOf);
-            while (!isBusinessDay(day)) day -= 1;
-            if (day > maturity && !recoveryDays.includes(day)) recoveryDays.push(day);
-          }
-          recoveryDays.sort((a, b) => a - b);
-          addPayments(loan, recoveryDays, recoveryDays.map(() => daily * pp.int(2, 10)), 'daily', 'RECOVERY');
-        }
-        return;
-      }
-    }
   };
 
   const makeLoan = (officer: UserDraft | null, forced: ForcedLoan | null): LoanDraft => {
@@ -534,8 +360,8 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
       },
     };
     if (customer.row.firstName !== null && customer.row.lastName !== null) loan.row.borrowerFullName = `${customer.row.firstName} ${customer.row.lastName}`;
-    const behaviour = forced?.behaviour ?? chooseBehaviour(d1, maturity);
-    applyBehaviour(loan, behaviour, d1, maturity);
+    const behaviour = forced?.behaviour ?? behaviours.choose(d1, maturity);
+    behaviours.apply(loan, behaviour, d1, maturity);
     loanDrafts.push(loan);
     return loan;
   };
@@ -582,78 +408,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   }
 
   // ---- special repayment rows ------------------------------------------------------------------------------
-  const sp = new Prng(seed, STREAM.specials);
-  const extraRows: RepaymentDraft[] = [];
-  const special = { reversed: 0, notApplied: 0, nullPaid: 0, nonPositive: 0, lagos0030: 0 };
-  const extra = (event: RepaymentDraft, patch: Partial<RepaymentRow>): RepaymentDraft => {
-    const draft: RepaymentDraft = { loan: event.loan, seq: 1_000_000 + extraRows.length, row: { ...event.row, repaymentRef: sp.uuid(), ...patch } };
-    extraRows.push(draft);
-    return draft;
-  };
-  const sameDayLater = (ts: number): number => Math.min(ts + sp.int(300, 7200), asOfEnd);
-  type SpecialKind = keyof typeof special;
-  const applySpecial = (event: RepaymentDraft, kind: SpecialKind): void => {
-    const r = event.row;
-    switch (kind) {
-      case 'reversed': {
-        if (r.markedAs !== null || r.paidDate === null) return;
-        // The payment bounced and was reversed a day or two later; most borrowers pay again.
-        r.markedAs = 'REVERSAL';
-        r.appliedToLoan = sp.chance(0.5) ? false : true;
-        r.updatedAt = Math.min(r.createdAt + sp.int(SECONDS_PER_DAY / 2, 2 * SECONDS_PER_DAY), asOfEnd);
-        if (sp.chance(0.6)) {
-          const at = sameDayLater(r.paidDate);
-          extra(event, { markedAs: null, appliedToLoan: true, paidDate: at, createdAt: at + 30, updatedAt: 0 });
-        }
-        break;
-      }
-      case 'notApplied': {
-        if (r.paidDate === null) return;
-        // A duplicate posting the ledger did not apply to the loan.
-        const at = sameDayLater(r.paidDate);
-        extra(event, { markedAs: null, appliedToLoan: false, paidDate: at, createdAt: at + 20, updatedAt: 0 });
-        break;
-      }
-      case 'nullPaid':
-        extra(event, { paidDate: null, appliedToLoan: null, markedAs: null, createdAt: sameDayLater(r.createdAt), updatedAt: 0 });
-        break;
-      case 'nonPositive':
-        extra(event, { amountKobo: sp.chance(0.6) ? 0 : -r.amountKobo, appliedToLoan: null, markedAs: null, createdAt: sameDayLater(r.createdAt), updatedAt: 0 });
-        break;
-      case 'lagos0030': {
-        if (r.paidDate === null) return;
-        // Paid at 00:30 in Lagos = 23:30 UTC the day before: the UTC date is the previous day (DOMAIN.md §8.11).
-        const day = lagosDayOf(r.paidDate);
-        r.paidDate = lagosTimestamp(day, 30 * 60);
-        r.createdAt = r.paidDate + sp.int(1, 60);
-        break;
-      }
-    }
-    special[kind] += 1;
-  };
-  const candidates: RepaymentDraft[] = [];
-  for (const loan of loanDrafts) {
-    if (loan.forced) continue;
-    for (const event of loan.events) {
-      candidates.push(event);
-      const roll = sp.next();
-      if (roll < 0.002) applySpecial(event, 'reversed');
-      else if (roll < 0.003) applySpecial(event, 'notApplied');
-      else if (roll < 0.0032) applySpecial(event, 'nullPaid');
-      else if (roll < 0.0034) applySpecial(event, 'nonPositive');
-      else if (roll < 0.0054) applySpecial(event, 'lagos0030');
-      else if (roll < 0.0064 && event.row.markedAs === null) event.row.markedAs = 'BACKDATED';
-    }
-  }
-  // Guarantee every special kind at tiny scales.
-  for (const kind of Object.keys(special) as SpecialKind[]) {
-    let guard = 0;
-    while (special[kind] < 3 && candidates.length > 0 && guard < 1000) {
-      applySpecial(sp.pick(candidates), kind);
-      guard += 1;
-    }
-  }
-  for (const draft of extraRows) draft.loan.events.push(draft);
+  addSpecialRepayments(loanDrafts, new Prng(seed, STREAM.specials), asOfEnd);
 
   // ---- loan totals and statuses from what was actually paid ----------------------------------------------------
   const stp = new Prng(seed, STREAM.status);
