@@ -23,7 +23,23 @@
  *   server's, not listed in CORS_ORIGINS, is refused with 403 (src/cors.ts).
  */
 import type http from 'node:http';
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
@@ -31,7 +47,8 @@ import { isAllowedWebSocketOrigin } from '../cors';
 import { documentOverLimits } from '../document-limits';
 import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
-import { countLiveClientClosed } from '../observability';
+import { countLiveClientClosed, meterLiveSubscription, type LiveSubscriptionMeter } from '../observability';
+import { observeOperation, type ResolvedOperation } from '../operation-metrics';
 import { RepeatedFailures } from '../repeated-failures';
 import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
@@ -124,7 +141,7 @@ export interface GraphqlWsServer {
  * message rather than `next` + `complete`), and each event then executes in the context its envelope carries,
  * unless a subscriber of the same operation (`operation`, see operationKey) already executed it there.
  */
-function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, operation: string, shared: SharedExecutor): AsyncIterableIterator<ExecutionResult> {
+function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, operation: string, shared: SharedExecutor, meter: LiveSubscriptionMeter): AsyncIterableIterator<ExecutionResult> {
   const executeEvent = async (payload: unknown): Promise<ExecutionResult> => {
     if (!(payload instanceof LiveEnvelope)) return execute({ ...args, rootValue: payload });
     return shared(payload, operation, () => execute({ ...args, rootValue: payload, contextValue: payload.context }));
@@ -134,19 +151,49 @@ function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, opera
       return this;
     },
     async next() {
-      const result = await source.next();
-      if (result.done) return { value: undefined, done: true };
-      return { value: await executeEvent(result.value), done: false };
+      try {
+        const result = await source.next();
+        if (result.done) {
+          meter.ended();
+          return { value: undefined, done: true };
+        }
+        const value = await executeEvent(result.value);
+        meter.sent();
+        return { value, done: false };
+      } catch (error) {
+        // graphql-ws sends the error and ends the subscription without calling return().
+        meter.ended();
+        throw error;
+      }
     },
     async return() {
+      meter.ended();
       await source.return?.();
       return { value: undefined, done: true };
     },
     async throw(error: unknown) {
+      meter.ended();
       await source.return?.();
       throw error;
     },
   };
+}
+
+/** The root field a subscription operation selects (validation allows exactly one, possibly inside fragments). */
+function subscriptionField(document: DocumentNode, operation: OperationDefinitionNode): string | undefined {
+  const fieldIn = (selections: readonly SelectionNode[]): string | undefined => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) return selection.name.value;
+      const fragment =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection
+          : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+      const field = fragment === undefined ? undefined : fieldIn(fragment.selectionSet.selections);
+      if (field !== undefined) return field;
+    }
+    return undefined;
+  };
+  return fieldIn(operation.selectionSet.selections);
 }
 
 /** The error with `extensions.code` set (graphql-js's own errors carry none). */
@@ -194,7 +241,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const sharedExecution = createSharedExecutor();
   // Source streams created in onSubscribe, picked up by subscribe (graphql-ws passes the same args object),
   // with the subscription's operation key.
-  const sourceStreams = new WeakMap<ExecutionArgs, { stream: AsyncIterator<unknown>; operation: string }>();
+  const sourceStreams = new WeakMap<ExecutionArgs, { stream: AsyncIterator<unknown>; operation: string; field: string }>();
+  // Queries and mutations, timed from their subscribe message to their result (onOperation), as over HTTP.
+  const operationTimings = new WeakMap<ExecutionArgs, { operation: ResolvedOperation; startedAt: number }>();
   // A shared result with errors is masked (and its unexpected errors logged) once, not once per subscriber.
   const maskedResults = new WeakMap<ExecutionResult, FormattedExecutionResult>();
 
@@ -290,37 +339,47 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         clearTimeout(expiryTimers.get(ctx.extra.socket));
       },
       onSubscribe: async (ctx, _id, payload) => {
+        const startedAt = performance.now();
+        // An operation refused before it runs is timed as one that failed (`_unresolved` until its document resolved).
+        const refuse = (errors: readonly GraphQLError[], operation?: ResolvedOperation): GraphQLError[] => {
+          observeOperation('ws', operation, true, startedAt);
+          return [...errors];
+        };
         // graphql-ws has registered this operation already, so the count includes it. Operations still being
         // started count too: a burst of queries can hold more than the bound for a moment, and the refusal says so.
         const held = Object.keys(ctx.subscriptions).length - 1;
         if (held >= maxOperations) {
-          return [
+          return refuse([
             new GraphQLError(`A connection may hold at most ${maxOperations} operations at once; this one already holds ${held}. Complete one before starting another`, {
               extensions: { code: TOO_MANY_OPERATIONS, maxOperationsPerConnection: maxOperations },
             }),
-          ];
+          ]);
         }
         const overLimits = documentOverLimits(payload.query);
-        if (overLimits !== undefined) return [new GraphQLError(overLimits, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        if (overLimits !== undefined) return refuse([new GraphQLError(overLimits, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
         let document: DocumentNode;
         try {
           document = parse(payload.query);
         } catch (error) {
-          if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+          if (error instanceof GraphQLError) return refuse([withCode(error, 'GRAPHQL_PARSE_FAILED')]);
           throw error;
         }
         const invalid = validate(options.schema, document);
-        if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (invalid.length > 0) return refuse(invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')));
+        const operationAST = getOperationAST(document, payload.operationName);
+        const operation: ResolvedOperation = operationAST == null ? undefined : { name: operationAST.name?.value, type: operationAST.operation };
         const refused = options.checkOperation?.({ document, operationName: payload.operationName, variables: payload.variables }) ?? [];
-        if (refused.length > 0) return [...refused];
+        if (refused.length > 0) return refuse(refused, operation);
         // graphql-ws refuses a subscribe before connection_ack, so onConnect has stored the viewer.
         const viewer = viewers.get(ctx.extra.socket) ?? null;
         const contextValue = Object.assign(options.contextFactory(viewer), { [LIVE_TRANSPORT]: transportFor(viewer, ctx.extra.socket) });
         const args: ExecutionArgs = { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
-        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+        if (operationAST != null && operationAST.operation === 'subscription') {
           const stream = await createSourceEventStream(args);
-          if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
-          sourceStreams.set(args, { stream: stream[Symbol.asyncIterator](), operation: operationKey(payload) });
+          if (!(Symbol.asyncIterator in stream)) return refuse(stream.errors ?? [], operation);
+          sourceStreams.set(args, { stream: stream[Symbol.asyncIterator](), operation: operationKey(payload), field: subscriptionField(document, operationAST) ?? '_unknown' });
+        } else {
+          operationTimings.set(args, { operation, startedAt });
         }
         return args;
       },
@@ -328,7 +387,15 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         const source = sourceStreams.get(args);
         if (source === undefined) throw new Error('subscription without a source stream (onSubscribe creates it)');
         sourceStreams.delete(args);
-        return eventResults(args, source.stream, source.operation, sharedExecution);
+        return eventResults(args, source.stream, source.operation, sharedExecution, meterLiveSubscription(source.field));
+      },
+      onOperation: (_ctx, _id, _payload, args, result) => {
+        const timing = operationTimings.get(args);
+        if (timing === undefined) return undefined;
+        operationTimings.delete(args);
+        // Only queries and mutations are timed: their result is one ExecutionResult, already awaited.
+        observeOperation('ws', timing.operation, ((result as ExecutionResult).errors?.length ?? 0) > 0, timing.startedAt);
+        return undefined;
       },
       onNext: (ctx, _id, _payload, _args, result) => {
         overBound(ctx.extra.socket, 0);

@@ -118,10 +118,10 @@ it('counts the GraphQL errors sent, by code', async () => {
 it('times each HTTP operation under its name, type and result', async () => {
   const count = async (labels: string) => (await scrape()).get(`gateway_graphql_operation_duration_seconds_count{${labels}}`) ?? 0;
   const series = {
-    named: 'operation="MetricsProbe",type="query",result="ok"',
-    anonymous: 'operation="_anonymous",type="query",result="ok"',
-    refused: 'operation="MetricsProbe",type="query",result="error"',
-    unresolved: 'operation="_unresolved",type="unknown",result="error"',
+    named: 'operation="MetricsProbe",type="query",result="ok",transport="http"',
+    anonymous: 'operation="_anonymous",type="query",result="ok",transport="http"',
+    refused: 'operation="MetricsProbe",type="query",result="error",transport="http"',
+    unresolved: 'operation="_unresolved",type="unknown",result="error",transport="http"',
   };
   const before = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
   const post = (query: string) => fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -132,6 +132,55 @@ it('times each HTTP operation under its name, type and result', async () => {
   await post('query MetricsProbe { nonsense }');
   const after = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
   expect(Object.fromEntries(Object.keys(series).map((key) => [key, after[key]! - before[key]!]))).toEqual({ named: 2, anonymous: 1, refused: 1, unresolved: 1 });
+});
+
+it('times each operation over WebSocket under its name, type and result, as transport ws; a subscription that started is not timed', async () => {
+  const count = async (labels: string) => (await scrape()).get(`gateway_graphql_operation_duration_seconds_count{${labels}}`) ?? 0;
+  const series = {
+    named: 'operation="MetricsProbe",type="query",result="ok",transport="ws"',
+    anonymous: 'operation="_anonymous",type="query",result="ok",transport="ws"',
+    refused: 'operation="MetricsProbe",type="query",result="error",transport="ws"',
+    unresolved: 'operation="_unresolved",type="unknown",result="error",transport="ws"',
+    badSubscription: 'operation="FeedProbe",type="subscription",result="error",transport="ws"',
+    subscription: 'operation="FeedProbe",type="subscription",result="ok",transport="ws"',
+    overHttp: 'operation="MetricsProbe",type="query",result="ok",transport="http"',
+  };
+  const counts = async () => Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
+  const before = await counts();
+  const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  /** Runs one operation to its end; resolves with what the server sent (results, or the `error` message's errors). */
+  const run = (query: string) =>
+    new Promise<unknown[]>((resolve) => {
+      const received: unknown[] = [];
+      client.subscribe({ query }, { next: (result) => void received.push(result), error: (errors) => resolve([...received, errors]), complete: () => resolve(received) });
+    });
+  try {
+    await run('query MetricsProbe { loans(first: 1) { totalCount } }');
+    await run('query MetricsProbe { loans(first: 1) { totalCount } }');
+    await run('{ loans(first: 1) { totalCount } }');
+    // Refused by the complexity check before it runs, and over the page size in its resolver: both failed.
+    await run('query MetricsProbe { loans(first: 100000) { totalCount } }');
+    await run('query MetricsProbe { nonsense }');
+    // Bad input: the subscription's resolver refuses it before it starts (the protocol's `error` message).
+    await run('subscription FeedProbe { dpdTransitioned(since: "yesterday") { id } }');
+    // A subscription that starts is not one duration: it is not in the histogram, even once it has ended.
+    const stop = client.subscribe({ query: 'subscription FeedProbe { dpdTransitioned { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await until(async () => (await scrape()).get('gateway_live_subscriptions{feed="dpd"}'), (open) => open === 1);
+    stop();
+    await until(async () => (await scrape()).get('gateway_live_subscriptions{feed="dpd"}'), (open) => open === 0);
+  } finally {
+    await client.dispose();
+  }
+  const after = await counts();
+  expect(Object.fromEntries(Object.keys(series).map((key) => [key, after[key]! - before[key]!]))).toEqual({
+    named: 2,
+    anonymous: 1,
+    refused: 1,
+    unresolved: 1,
+    badSubscription: 1,
+    subscription: 0,
+    overHttp: 0,
+  });
 });
 
 it('says which build runs', async () => {
