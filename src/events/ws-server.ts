@@ -43,6 +43,7 @@ import {
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
+import { DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION } from '../config';
 import { isAllowedWebSocketOrigin } from '../cors';
 import { documentOverLimits } from '../document-limits';
 import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
@@ -111,6 +112,11 @@ export interface GraphqlWsOptions {
   maxBufferedBytes?: number;
   /** Events a subscription may have waiting before the client is closed as a slow consumer. @default 100000 */
   maxPendingEvents?: number;
+  /**
+   * Events all subscriptions of one connection may have waiting before the client is closed as a slow consumer
+   * (LIVE_MAX_PENDING_EVENTS_PER_CONNECTION). @default 200000
+   */
+  maxPendingEventsPerConnection?: number;
   /** Ping interval; a client that misses a pong for this long is terminated; 0 for none. @default 12 s */
   keepAliveMs?: number;
   /** Largest message a client may send; a larger one closes the connection with 1009 before it is buffered. @default 1 MiB */
@@ -233,6 +239,9 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const { log } = options;
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
+  const maxConnectionPending = options.maxPendingEventsPerConnection ?? DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION;
+  // Events waiting across each connection's subscriptions: one client's many subscriptions are bounded together.
+  const connectionPending = new WeakMap<WebSocket, { events: number }>();
   const maxOperations = options.maxOperationsPerConnection ?? DEFAULT_MAX_OPERATIONS_PER_CONNECTION;
   const formatError = createFormatError(log, { schema: options.schema });
   // One context per published event of this server and viewer: every subscriber of that event shares its
@@ -263,7 +272,30 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       closeSlowConsumer(socket, `Slow consumer: ${pendingEvents} pending events exceed ${maxPendingEvents}`);
       return true;
     }
+    const onConnection = connectionPending.get(socket)?.events ?? 0;
+    if (onConnection > maxConnectionPending) {
+      closeSlowConsumer(socket, `Slow consumer: ${onConnection} pending events on this connection exceed ${maxConnectionPending}`);
+      return true;
+    }
     return false;
+  };
+
+  /** A subscription's backlog reports, kept in its connection's total and checked against both bounds. */
+  const backlogOf = (socket: WebSocket): ((pendingEvents: number) => boolean) => {
+    let total = connectionPending.get(socket);
+    if (total === undefined) {
+      total = { events: 0 };
+      connectionPending.set(socket, total);
+    }
+    const connection = total;
+    let reported = 0;
+    return (pendingEvents) => {
+      connection.events += pendingEvents - reported;
+      const grew = pendingEvents > reported;
+      reported = pendingEvents;
+      // Only growth can cross a bound; a shrinking backlog (an event taken, the feed ended) is only recorded.
+      return !grew || !overBound(socket, pendingEvents);
+    };
   };
 
   const transportFor = (viewer: Viewer | null, socket: WebSocket): LiveTransport<AppContext> => ({
@@ -282,7 +314,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       return context;
     },
     freshContext: () => options.contextFactory(viewer),
-    acceptBacklog: (pendingEvents) => !overBound(socket, pendingEvents),
+    acceptBacklog: backlogOf(socket),
   });
 
   const authenticator = options.authenticator ?? NO_AUTHENTICATION;
