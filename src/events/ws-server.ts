@@ -6,9 +6,9 @@
  *   that event), because graphql-ws would otherwise reuse one context, and its loaders' cache, for the whole
  *   subscription; and it is executed once per distinct operation (query text, operation name, variables), the
  *   result going to every subscriber of that operation (shared-execution.ts);
- * - a bound on what a slow client can make the server hold: when a subscription's backlog of events or the
- *   socket's unsent bytes exceed it, the client is closed with SLOW_CONSUMER_CLOSE_CODE (it may reconnect and
- *   resume with `since`); and on the operations one connection holds at once (TOO_MANY_OPERATIONS beyond it);
+ * - bounds on what a slow client can make the server hold (its socket's unsent bytes, the events waiting for each
+ *   of its subscriptions and for all of them: slow-consumers.ts), and on the operations one connection holds at
+ *   once (TOO_MANY_OPERATIONS beyond it);
  * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged —
  *   except errors of a subscription whose socket is already closed (its pending sends fail once the keepalive
  *   or a slow-consumer close has ended the connection): nobody can receive them, so they are logged at debug and
@@ -16,9 +16,10 @@
  * - bad input found when a subscription starts (its resolver refuses the arguments) is the protocol's `error`
  *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes; a document
  *   over the size bounds (src/document-limits.ts) is refused before it is parsed, as over HTTP;
- * - authentication at connection_init (the `authorization` connection parameter, else the upgrade request's
- *   Authorization header): a refused client is closed with FORBIDDEN_CLOSE_CODE and a reason that says why, and
- *   a connection is closed the same way when its token expires;
+ * - authentication at connection_init, and a close when the token expires (ws-authentication.ts);
+ * - the operator's view: queries and operations refused before they run are timed as over HTTP (transport `ws`,
+ *   src/operation-metrics.ts), and each subscription reports the events it is sent and, as it ends, how long it
+ *   lasted (src/observability.ts);
  * - the origin check browsers do not make for WebSockets: an upgrade from a page on another origin than this
  *   server's, not listed in CORS_ORIGINS, is refused with 403 (src/cors.ts).
  */
@@ -41,41 +42,23 @@ import {
   type SelectionNode,
 } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
+import { NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
-import { DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION } from '../config';
 import { isAllowedWebSocketOrigin } from '../cors';
 import { documentOverLimits } from '../document-limits';
 import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
-import { countLiveClientClosed, meterLiveSubscription, type LiveSubscriptionMeter } from '../observability';
+import { meterLiveSubscription, type LiveSubscriptionMeter } from '../observability';
 import { observeOperation, type ResolvedOperation } from '../operation-metrics';
 import { RepeatedFailures } from '../repeated-failures';
 import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
 import type { RowEvent } from './pubsub';
 import { createSharedExecutor, operationKey, type SharedExecutor } from './shared-execution';
-import { bindGraphqlWs, closeReason } from './ws-transport';
+import { guardSlowConsumers } from './slow-consumers';
+import { authenticateConnections } from './ws-authentication';
+import { bindGraphqlWs } from './ws-transport';
 
-/** Close code for a client that does not read its events fast enough (4000-4999: application-defined). */
-export const SLOW_CONSUMER_CLOSE_CODE = 4008;
-/** The protocol's code for a connection_init the server refuses (graphql-ws clients may retry with new params). */
-export const FORBIDDEN_CLOSE_CODE = 4403;
-/** RFC 6455 "Try Again Later": the signing keys could not be read, not the client's fault. */
-export const TRY_AGAIN_LATER_CLOSE_CODE = 1013;
-/** setTimeout's longest delay; a later expiry is re-armed in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** The credential a client sent: connection parameter `authorization` (any case), else the upgrade header. */
-function credentialOf(connectionParams: Readonly<Record<string, unknown>> | undefined, request: http.IncomingMessage): string | undefined {
-  const key = Object.keys(connectionParams ?? {}).find((name) => name.toLowerCase() === 'authorization');
-  if (key === undefined) return request.headers.authorization;
-  const value = connectionParams![key];
-  if (typeof value !== 'string') {
-    throw new AuthenticationError(401, `The connection parameter "${key}" must be a string "Bearer <JWT>"; got ${value === null ? 'null' : typeof value}`, true);
-  }
-  return value;
-}
 
 /** @default 12 s (graphql-ws's own) */
 export const DEFAULT_KEEP_ALIVE_MS = 12_000;
@@ -89,15 +72,6 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_OPERATIONS_PER_CONNECTION = 100;
 /** The error code of an operation refused because its connection holds the most it may. */
 export const TOO_MANY_OPERATIONS = 'TOO_MANY_OPERATIONS';
-/** @default 4 MiB */
-export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/**
- * A pending entry is a reference to the event object every subscriber shares, or past the first
- * SHARED_PENDING_EVENTS a bare id (a few bytes either way, see live-feed.ts), so the bound can be generous: a
- * midnight recompute may append thousands of transitions in one statement.
- * @default 100000
- */
-export const DEFAULT_MAX_PENDING_EVENTS = 100_000;
 
 export interface GraphqlWsOptions {
   httpServer: http.Server;
@@ -237,11 +211,7 @@ function socketGone(socket: WebSocket): boolean {
 
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const { log } = options;
-  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  const maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
-  const maxConnectionPending = options.maxPendingEventsPerConnection ?? DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION;
-  // Events waiting across each connection's subscriptions: one client's many subscriptions are bounded together.
-  const connectionPending = new WeakMap<WebSocket, { events: number }>();
+  const slowConsumers = guardSlowConsumers(options, log);
   const maxOperations = options.maxOperationsPerConnection ?? DEFAULT_MAX_OPERATIONS_PER_CONNECTION;
   const formatError = createFormatError(log, { schema: options.schema });
   // One context per published event of this server and viewer: every subscriber of that event shares its
@@ -255,48 +225,6 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const operationTimings = new WeakMap<ExecutionArgs, { operation: ResolvedOperation; startedAt: number }>();
   // A shared result with errors is masked (and its unexpected errors logged) once, not once per subscriber.
   const maskedResults = new WeakMap<ExecutionResult, FormattedExecutionResult>();
-
-  const closeSlowConsumer = (socket: WebSocket, reason: string): void => {
-    if (socket.readyState !== socket.OPEN) return;
-    log.warn({ reason }, 'closing a slow WebSocket client');
-    countLiveClientClosed('slow_consumer');
-    socket.close(SLOW_CONSUMER_CLOSE_CODE, reason);
-  };
-  const overBound = (socket: WebSocket, pendingEvents: number): boolean => {
-    if (socket.readyState !== socket.OPEN) return true;
-    if (socket.bufferedAmount > maxBufferedBytes) {
-      closeSlowConsumer(socket, `Slow consumer: ${socket.bufferedAmount} unsent bytes exceed ${maxBufferedBytes}`);
-      return true;
-    }
-    if (pendingEvents > maxPendingEvents) {
-      closeSlowConsumer(socket, `Slow consumer: ${pendingEvents} pending events exceed ${maxPendingEvents}`);
-      return true;
-    }
-    const onConnection = connectionPending.get(socket)?.events ?? 0;
-    if (onConnection > maxConnectionPending) {
-      closeSlowConsumer(socket, `Slow consumer: ${onConnection} pending events on this connection exceed ${maxConnectionPending}`);
-      return true;
-    }
-    return false;
-  };
-
-  /** A subscription's backlog reports, kept in its connection's total and checked against both bounds. */
-  const backlogOf = (socket: WebSocket): ((pendingEvents: number) => boolean) => {
-    let total = connectionPending.get(socket);
-    if (total === undefined) {
-      total = { events: 0 };
-      connectionPending.set(socket, total);
-    }
-    const connection = total;
-    let reported = 0;
-    return (pendingEvents) => {
-      connection.events += pendingEvents - reported;
-      const grew = pendingEvents > reported;
-      reported = pendingEvents;
-      // Only growth can cross a bound; a shrinking backlog (an event taken, the feed ended) is only recorded.
-      return !grew || !overBound(socket, pendingEvents);
-    };
-  };
 
   const transportFor = (viewer: Viewer | null, socket: WebSocket): LiveTransport<AppContext> => ({
     eventContext(event) {
@@ -314,25 +242,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       return context;
     },
     freshContext: () => options.contextFactory(viewer),
-    acceptBacklog: backlogOf(socket),
+    acceptBacklog: slowConsumers.backlogOf(socket),
   });
 
-  const authenticator = options.authenticator ?? NO_AUTHENTICATION;
-  const viewers = new WeakMap<WebSocket, Viewer>();
-  const expiryTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
-  const closeAtExpiry = (socket: WebSocket, expiresAt: number): void => {
-    const check = (): void => {
-      const left = expiresAt - Date.now();
-      if (left > 0) {
-        expiryTimers.set(socket, setTimeout(check, Math.min(left, MAX_TIMER_MS)).unref());
-      } else if (socket.readyState === socket.OPEN) {
-        countLiveClientClosed('token_expired');
-        socket.close(FORBIDDEN_CLOSE_CODE, closeReason(expiredMessage(expiresAt)));
-      }
-    };
-    check();
-  };
-
+  const authentication = authenticateConnections(options.authenticator ?? NO_AUTHENTICATION);
   const corsOrigins = options.corsOrigins ?? [];
   // Any page a visitor opens can send upgrades from its origin, as often as it likes: one line a minute says it
   // (the latest origin, and how many were refused since the last line), not one per attempt.
@@ -352,24 +265,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const server = bindGraphqlWs(
     {
       schema: options.schema,
-      onConnect: async (ctx) => {
-        const socket = ctx.extra.socket;
-        try {
-          const { viewer, expiresAt } = await authenticator.authenticate(credentialOf(ctx.connectionParams, ctx.extra.request));
-          viewers.set(socket, viewer);
-          if (expiresAt !== undefined) closeAtExpiry(socket, expiresAt);
-          return true;
-        } catch (error) {
-          if (!(error instanceof AuthenticationError)) throw error;
-          // Closed here rather than by returning false alone, so the client learns why (graphql-ws's own close
-          // after `false` finds the socket already closing).
-          socket.close(error.status === 401 ? FORBIDDEN_CLOSE_CODE : TRY_AGAIN_LATER_CLOSE_CODE, closeReason(error.message));
-          return false;
-        }
-      },
-      onClose: (ctx) => {
-        clearTimeout(expiryTimers.get(ctx.extra.socket));
-      },
+      onConnect: (ctx) => authentication.connect(ctx.extra.socket, ctx.connectionParams, ctx.extra.request),
+      onClose: (ctx) => authentication.closed(ctx.extra.socket),
       onSubscribe: async (ctx, _id, payload) => {
         const startedAt = performance.now();
         // An operation refused before it runs is timed as one that failed (`_unresolved` until its document resolved).
@@ -403,7 +300,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         const refused = options.checkOperation?.({ document, operationName: payload.operationName, variables: payload.variables }) ?? [];
         if (refused.length > 0) return refuse(refused, operation);
         // graphql-ws refuses a subscribe before connection_ack, so onConnect has stored the viewer.
-        const viewer = viewers.get(ctx.extra.socket) ?? null;
+        const viewer = authentication.viewerOf(ctx.extra.socket);
         const contextValue = Object.assign(options.contextFactory(viewer), { [LIVE_TRANSPORT]: transportFor(viewer, ctx.extra.socket) });
         const args: ExecutionArgs = { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         if (operationAST != null && operationAST.operation === 'subscription') {
@@ -430,7 +327,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         return undefined;
       },
       onNext: (ctx, _id, _payload, _args, result) => {
-        overBound(ctx.extra.socket, 0);
+        slowConsumers.checkUnsent(ctx.extra.socket);
         if (!result.errors?.length) return undefined;
         let masked = maskedResults.get(result);
         if (masked === undefined) {

@@ -6,7 +6,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { TOPICS } from '../../../src/events/pubsub';
-import { SLOW_CONSUMER_CLOSE_CODE } from '../../../src/events/ws-server';
+import { SLOW_CONSUMER_CLOSE_CODE } from '../../../src/events/slow-consumers';
 import { registry } from '../../../src/observability';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
 import { collect, DPD_SUBSCRIPTION, insertParChanges, insertTransitions, seedOfficers, startLiveInstance, waitUntil, type DpdEvent, type LiveInstance } from './harness';
