@@ -126,6 +126,8 @@ function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, opera
     if (!(payload instanceof LiveEnvelope)) return execute({ ...args, rootValue: payload });
     return shared(payload, operation, () => execute({ ...args, rootValue: payload, contextValue: payload.context }));
   };
+  // Set by return(): graphql-ws sends whatever next() resolves to, even once the client has completed the operation.
+  let ended = false;
   return {
     [Symbol.asyncIterator]() {
       return this;
@@ -133,11 +135,13 @@ function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, opera
     async next() {
       try {
         const result = await source.next();
-        if (result.done) {
+        const value = result.done ? undefined : await executeEvent(result.value);
+        // An event still executing when the client completed the subscription is dropped: sent, it would arrive
+        // after the client's `complete` (and, under a reused id, as an event of the subscription that replaced it).
+        if (value === undefined || ended) {
           meter.ended();
           return { value: undefined, done: true };
         }
-        const value = await executeEvent(result.value);
         meter.sent();
         return { value, done: false };
       } catch (error) {
@@ -147,11 +151,13 @@ function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, opera
       }
     },
     async return() {
+      ended = true;
       meter.ended();
       await source.return?.();
       return { value: undefined, done: true };
     },
     async throw(error: unknown) {
+      ended = true;
       meter.ended();
       await source.return?.();
       throw error;
