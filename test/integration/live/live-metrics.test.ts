@@ -6,6 +6,7 @@
 import { TOPICS } from '../../../src/events/pubsub';
 import { registry } from '../../../src/observability';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
+import { metricSamples } from '../../support/metric-samples';
 import { collect, DPD_SUBSCRIPTION, insertTransitions, seedOfficers, startLiveInstance, waitUntil, type DpdEvent, type LiveInstance } from './harness';
 import { RawClient } from './raw-client';
 
@@ -25,13 +26,7 @@ afterAll(async () => {
 
 /** The samples of the metrics page, keyed by series (`name{labels}`), as a scrape of GET /metrics reads them. */
 async function scrape(): Promise<Map<string, number>> {
-  const samples = new Map<string, number>();
-  for (const line of (await registry.metrics()).split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const cut = line.lastIndexOf(' ');
-    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
-  }
-  return samples;
+  return metricSamples(await registry.metrics());
 }
 
 const FEED_SERIES = [
