@@ -193,6 +193,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       maxPageSize: config.graphql.maxPageSize,
       slowOperationMs: config.graphql.slowOperationMs,
       corsOrigins: config.corsOrigins,
+      maxWsPendingEventsPerConnection: config.liveFeeds.maxPendingEventsPerConnection,
       keepAliveMs: config.timeouts.httpKeepAliveMs,
       compressResponses: config.httpCompression,
       introspection: config.graphql.introspection,

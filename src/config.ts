@@ -78,6 +78,13 @@ export const DEFAULT_MAX_PAGE_SIZE = 500;
 /** GRAPHQL_SLOW_OPERATION_MS when unset: a dashboard screen's queries take tens of milliseconds at scale 1. */
 export const DEFAULT_SLOW_OPERATION_MS = 1000;
 
+/**
+ * LIVE_MAX_PENDING_EVENTS_PER_CONNECTION when unset: two subscriptions' worth of the per-subscription bound (100,000,
+ * src/events/ws-server.ts), so a dashboard's few feeds ride out a midnight recompute, while one client's 100
+ * subscriptions can no longer hold 100 times the per-subscription bound (~10 million entries, near a gigabyte).
+ */
+export const DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION = 200_000;
+
 /** How long the gateway waits for a database, and for itself to stop (src/pg-pool.ts, src/index.ts). */
 export interface TimeoutsConfig {
   /** Longest wait for a database connection: opening one, or a free one of a busy pool. @default 10000 */
@@ -152,6 +159,13 @@ export interface Config {
     introspection: boolean;
   };
   auth: AuthConfig;
+  liveFeeds: {
+    /**
+     * Published events all subscriptions of one WebSocket connection may have waiting (undelivered) at once; past it
+     * the client is closed as a slow consumer (4008). @default 200000
+     */
+    maxPendingEventsPerConnection: number;
+  };
   /**
    * Browser origins allowed to call the API from another origin (CORS), e.g. the dashboard's; ['*'] allows any.
    * Empty: no CORS headers, so browsers allow same-origin pages only (GraphiQL is served by this server). @default []
@@ -462,6 +476,9 @@ export function loadConfig(env: Env = process.env): Config {
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', true),
     },
     auth: authConfig(env),
+    liveFeeds: {
+      maxPendingEventsPerConnection: integer(env, 'LIVE_MAX_PENDING_EVENTS_PER_CONNECTION', DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION, 1, 100_000_000),
+    },
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     httpCompression: bool(env, 'HTTP_COMPRESSION', true),
     timeouts: {

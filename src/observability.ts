@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics for operators (GET /metrics): process defaults, the build, HTTP request counts and durations,
  * GraphQL errors by code, and, read at scrape time from the running app, connection pools, sync health and live
- * WebSocket clients. GraphQL operations by name are timed in src/operation-metrics.ts.
+ * WebSocket clients; and, as live subscriptions report them, how long they last and the events they are sent. GraphQL
+ * operations by name are timed in src/operation-metrics.ts.
  */
 import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -63,6 +64,51 @@ for (const reason of LIVE_CLIENT_CLOSE_REASONS) liveClientsClosed.inc({ reason }
 /** Counts one live-feed client the gateway closed. */
 export function countLiveClientClosed(reason: LiveClientCloseReason): void {
   liveClientsClosed.inc({ reason });
+}
+
+/** The feed of each subscription field: the `feed` label of the live metrics. */
+const LIVE_FEED_OF_FIELD: Readonly<Record<string, 'dpd' | 'par'>> = { dpdTransitioned: 'dpd', parChanged: 'par' };
+
+const liveSubscriptionDurations = new client.Histogram({
+  name: 'gateway_live_subscription_duration_seconds',
+  help:
+    'How long live subscriptions lasted, by feed, observed as each ends (completed by the client, its connection closed, or failed); many short ones are clients resubscribing in a loop',
+  labelNames: ['feed'] as const,
+  buckets: [1, 10, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600],
+  registers: [registry],
+});
+
+const liveEventsSent = new client.Counter({
+  name: 'gateway_live_events_sent_total',
+  help: 'Events sent to live subscribers, by feed: one per subscriber that receives the event, replayed or live',
+  labelNames: ['feed'] as const,
+  registers: [registry],
+});
+// Every feed from 0, so a rate() has a series before the first event.
+for (const feed of Object.values(LIVE_FEED_OF_FIELD)) liveEventsSent.inc({ feed }, 0);
+
+/** One live subscription's part in the live metrics. */
+export interface LiveSubscriptionMeter {
+  /** Counts one event sent to the subscriber. */
+  sent(): void;
+  /** Observes how long the subscription lasted; only its first call counts. */
+  ended(): void;
+}
+
+/** Meters a subscription to `field` (a field of the Subscription type) from now on. */
+export function meterLiveSubscription(field: string): LiveSubscriptionMeter {
+  // The schema bounds the fields; one that is not a feed (none today) is reported under its own name.
+  const feed = LIVE_FEED_OF_FIELD[field] ?? field;
+  const end = liveSubscriptionDurations.startTimer({ feed });
+  let ended = false;
+  return {
+    sent: () => liveEventsSent.inc({ feed }),
+    ended: () => {
+      if (ended) return;
+      ended = true;
+      end();
+    },
+  };
 }
 
 /** Pool sizes as pg.Pool reports them. */

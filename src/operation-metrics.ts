@@ -1,11 +1,14 @@
 /**
- * GraphQL operations over HTTP timed by operation name, type and result (gateway_graphql_operation_duration_seconds),
- * so that an operator sees which of the dashboard's screens is slow, not only that /graphql is. Operation names
- * come from clients: the label set is bounded (MAX_OPERATION_NAMES names of at most MAX_OPERATION_NAME_LENGTH
- * characters, then `_other`), and a request whose
- * operation never resolved (it did not parse or validate) is counted as `_unresolved`.
+ * GraphQL operations timed by operation name, type, result and transport (gateway_graphql_operation_duration_seconds),
+ * so that an operator sees which of the dashboard's screens is slow, not only that /graphql is: over HTTP by an
+ * Apollo plugin, over WebSocket by src/events/ws-server.ts (queries and mutations, and operations refused before
+ * they run; a subscription that started is not one duration, see the live metrics of src/observability.ts).
+ * Operation names come from clients: the label set is bounded (MAX_OPERATION_NAMES names of at most
+ * MAX_OPERATION_NAME_LENGTH characters, then `_other`), and an operation that never resolved (it did not parse or
+ * validate, or was refused before it was parsed) is counted as `_unresolved`.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { OperationTypeNode } from 'graphql';
 import client from 'prom-client';
 import { registry } from './observability';
 
@@ -19,8 +22,8 @@ export const MAX_OPERATION_NAME_LENGTH = 100;
 
 const durations = new client.Histogram({
   name: 'gateway_graphql_operation_duration_seconds',
-  help: 'GraphQL operations over HTTP by operation name (_anonymous without one, _unresolved when the document did not parse or validate, _other past 200 names or for a name over 100 characters), type and result (ok, or error when the response carries errors)',
-  labelNames: ['operation', 'type', 'result'] as const,
+  help: 'GraphQL operations by operation name (_anonymous without one, _unresolved when the document did not parse or validate, _other past 200 names or for a name over 100 characters), type, result (ok, or error when the response carries errors) and transport (http, or ws: queries and mutations over graphql-ws, and operations it refused before they ran)',
+  labelNames: ['operation', 'type', 'result', 'transport'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
@@ -40,22 +43,36 @@ export function operationNameLabels(max = MAX_OPERATION_NAMES): (name: string | 
   };
 }
 
+// One bound for the metric, whichever transport or server instance names an operation.
+const operationLabel = operationNameLabels();
+
+export type OperationTransport = 'http' | 'ws';
+
+/** What is known of a timed operation: its name and type once its document resolved to one, else undefined. */
+export type ResolvedOperation = { name: string | null | undefined; type: OperationTypeNode } | undefined;
+
+/** Records one operation that took from `startedAt` (performance.now()) until now. */
+export function observeOperation(transport: OperationTransport, operation: ResolvedOperation, failed: boolean, startedAt: number): void {
+  durations.observe(
+    {
+      operation: operation === undefined ? '_unresolved' : operationLabel(operation.name),
+      type: operation?.type ?? 'unknown',
+      result: failed ? 'error' : 'ok',
+      transport,
+    },
+    (performance.now() - startedAt) / 1000,
+  );
+}
+
 /** Times every HTTP operation from its start to its response. */
 export function operationMetricsPlugin(): ApolloServerPlugin {
-  const label = operationNameLabels();
   return {
     async requestDidStart() {
       const started = performance.now();
       return {
         async willSendResponse({ operation, operationName, errors }) {
-          durations.observe(
-            {
-              operation: operation === undefined ? '_unresolved' : label(operationName),
-              type: operation?.operation ?? 'unknown',
-              result: errors !== undefined && errors.length > 0 ? 'error' : 'ok',
-            },
-            (performance.now() - started) / 1000,
-          );
+          const resolved = operation === undefined ? undefined : { name: operationName, type: operation.operation };
+          observeOperation('http', resolved, errors !== undefined && errors.length > 0, started);
         },
       };
     },

@@ -70,6 +70,8 @@ export interface ServerOptions {
   readiness: () => Promise<ReadinessReport>;
   /** Bytes a WebSocket client may leave unread before it is closed. @default 4 MiB */
   maxWsBufferedBytes?: number;
+  /** Events all subscriptions of one WebSocket connection may have waiting (LIVE_MAX_PENDING_EVENTS_PER_CONNECTION). @default 200000 */
+  maxWsPendingEventsPerConnection?: number;
   /** Browser origins allowed to call from elsewhere (src/cors.ts); empty for same-origin only. @default [] */
   corsOrigins?: readonly string[];
   /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). @default 65000 */
@@ -215,6 +217,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     contextFactory: options.contextFactory,
     authenticator: options.authenticator,
     maxBufferedBytes: options.maxWsBufferedBytes,
+    maxPendingEventsPerConnection: options.maxWsPendingEventsPerConnection,
     maxMessageBytes: MAX_REQUEST_BODY_BYTES,
     checkOperation: checksFor('websocket'),
     corsOrigins: options.corsOrigins,

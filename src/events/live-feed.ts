@@ -87,6 +87,9 @@ class LiveFeed<Row extends { id: string }, C extends object> implements AsyncIte
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    // What it held no longer counts against its connection's bound.
+    this.pending.length = 0;
+    this.options.transport.acceptBacklog(0);
     void this.options.source.return?.();
     this.wakeProducer?.();
     const ready = this.ready;
@@ -146,7 +149,10 @@ class LiveFeed<Row extends { id: string }, C extends object> implements AsyncIte
         this.wakeProducer = resolve;
       });
     }
-    return this.closed ? undefined : this.pending.shift();
+    if (this.closed) return undefined;
+    const event = this.pending.shift();
+    this.options.transport.acceptBacklog(this.pending.length);
+    return event;
   }
 
   private async produce(): Promise<void> {

@@ -21,8 +21,9 @@ export interface LiveTransport<C extends object = object> {
   /** A new context (fresh loaders), for one page of replayed rows. */
   freshContext(): C;
   /**
-   * Reports how many published events wait for this subscription. Returns false when the client is over its
-   * bound and has been closed: the caller stops buffering.
+   * Reports how many published events wait for this subscription, whenever that changes (0 once it has ended), so
+   * the transport can bound the subscription and its connection as a whole. Returns false when the client is over
+   * a bound and has been closed: the caller stops buffering.
    */
   acceptBacklog(pendingEvents: number): boolean;
 }

@@ -6,9 +6,9 @@
  *   that event), because graphql-ws would otherwise reuse one context, and its loaders' cache, for the whole
  *   subscription; and it is executed once per distinct operation (query text, operation name, variables), the
  *   result going to every subscriber of that operation (shared-execution.ts);
- * - a bound on what a slow client can make the server hold: when a subscription's backlog of events or the
- *   socket's unsent bytes exceed it, the client is closed with SLOW_CONSUMER_CLOSE_CODE (it may reconnect and
- *   resume with `since`); and on the operations one connection holds at once (TOO_MANY_OPERATIONS beyond it);
+ * - bounds on what a slow client can make the server hold (its socket's unsent bytes, the events waiting for each
+ *   of its subscriptions and for all of them: slow-consumers.ts), and on the operations one connection holds at
+ *   once (TOO_MANY_OPERATIONS beyond it);
  * - the API's error masking: caller errors pass, anything else becomes INTERNAL_SERVER_ERROR and is logged —
  *   except errors of a subscription whose socket is already closed (its pending sends fail once the keepalive
  *   or a slow-consumer close has ended the connection): nobody can receive them, so they are logged at debug and
@@ -16,48 +16,49 @@
  * - bad input found when a subscription starts (its resolver refuses the arguments) is the protocol's `error`
  *   message, like a validation error, and parse/validation/variable errors carry Apollo's codes; a document
  *   over the size bounds (src/document-limits.ts) is refused before it is parsed, as over HTTP;
- * - authentication at connection_init (the `authorization` connection parameter, else the upgrade request's
- *   Authorization header): a refused client is closed with FORBIDDEN_CLOSE_CODE and a reason that says why, and
- *   a connection is closed the same way when its token expires;
+ * - authentication at connection_init, and a close when the token expires (ws-authentication.ts);
+ * - the operator's view: queries and operations refused before they run are timed as over HTTP (transport `ws`,
+ *   src/operation-metrics.ts), and each subscription reports the events it is sent and, as it ends, how long it
+ *   lasted (src/observability.ts);
  * - the origin check browsers do not make for WebSockets: an upgrade from a page on another origin than this
  *   server's, not listed in CORS_ORIGINS, is refused with 403 (src/cors.ts).
  */
 import type http from 'node:http';
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AuthenticationError, expiredMessage, NO_AUTHENTICATION, type Authenticator } from '../auth';
+import { NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
 import { isAllowedWebSocketOrigin } from '../cors';
 import { documentOverLimits } from '../document-limits';
 import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
-import { countLiveClientClosed } from '../observability';
+import { meterLiveSubscription, type LiveSubscriptionMeter } from '../observability';
+import { observeOperation, type ResolvedOperation } from '../operation-metrics';
 import { RepeatedFailures } from '../repeated-failures';
 import type { OperationCheck } from '../operation-checks';
 import { LIVE_TRANSPORT, LiveEnvelope, type LiveTransport } from './live-transport';
 import type { RowEvent } from './pubsub';
 import { createSharedExecutor, operationKey, type SharedExecutor } from './shared-execution';
-import { bindGraphqlWs, closeReason } from './ws-transport';
+import { guardSlowConsumers } from './slow-consumers';
+import { authenticateConnections } from './ws-authentication';
+import { bindGraphqlWs } from './ws-transport';
 
-/** Close code for a client that does not read its events fast enough (4000-4999: application-defined). */
-export const SLOW_CONSUMER_CLOSE_CODE = 4008;
-/** The protocol's code for a connection_init the server refuses (graphql-ws clients may retry with new params). */
-export const FORBIDDEN_CLOSE_CODE = 4403;
-/** RFC 6455 "Try Again Later": the signing keys could not be read, not the client's fault. */
-export const TRY_AGAIN_LATER_CLOSE_CODE = 1013;
-/** setTimeout's longest delay; a later expiry is re-armed in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** The credential a client sent: connection parameter `authorization` (any case), else the upgrade header. */
-function credentialOf(connectionParams: Readonly<Record<string, unknown>> | undefined, request: http.IncomingMessage): string | undefined {
-  const key = Object.keys(connectionParams ?? {}).find((name) => name.toLowerCase() === 'authorization');
-  if (key === undefined) return request.headers.authorization;
-  const value = connectionParams![key];
-  if (typeof value !== 'string') {
-    throw new AuthenticationError(401, `The connection parameter "${key}" must be a string "Bearer <JWT>"; got ${value === null ? 'null' : typeof value}`, true);
-  }
-  return value;
-}
 
 /** @default 12 s (graphql-ws's own) */
 export const DEFAULT_KEEP_ALIVE_MS = 12_000;
@@ -71,15 +72,6 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_OPERATIONS_PER_CONNECTION = 100;
 /** The error code of an operation refused because its connection holds the most it may. */
 export const TOO_MANY_OPERATIONS = 'TOO_MANY_OPERATIONS';
-/** @default 4 MiB */
-export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/**
- * A pending entry is a reference to the event object every subscriber shares, or past the first
- * SHARED_PENDING_EVENTS a bare id (a few bytes either way, see live-feed.ts), so the bound can be generous: a
- * midnight recompute may append thousands of transitions in one statement.
- * @default 100000
- */
-export const DEFAULT_MAX_PENDING_EVENTS = 100_000;
 
 export interface GraphqlWsOptions {
   httpServer: http.Server;
@@ -94,6 +86,11 @@ export interface GraphqlWsOptions {
   maxBufferedBytes?: number;
   /** Events a subscription may have waiting before the client is closed as a slow consumer. @default 100000 */
   maxPendingEvents?: number;
+  /**
+   * Events all subscriptions of one connection may have waiting before the client is closed as a slow consumer
+   * (LIVE_MAX_PENDING_EVENTS_PER_CONNECTION). @default 200000
+   */
+  maxPendingEventsPerConnection?: number;
   /** Ping interval; a client that misses a pong for this long is terminated; 0 for none. @default 12 s */
   keepAliveMs?: number;
   /** Largest message a client may send; a larger one closes the connection with 1009 before it is buffered. @default 1 MiB */
@@ -124,29 +121,65 @@ export interface GraphqlWsServer {
  * message rather than `next` + `complete`), and each event then executes in the context its envelope carries,
  * unless a subscriber of the same operation (`operation`, see operationKey) already executed it there.
  */
-function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, operation: string, shared: SharedExecutor): AsyncIterableIterator<ExecutionResult> {
+function eventResults(args: ExecutionArgs, source: AsyncIterator<unknown>, operation: string, shared: SharedExecutor, meter: LiveSubscriptionMeter): AsyncIterableIterator<ExecutionResult> {
   const executeEvent = async (payload: unknown): Promise<ExecutionResult> => {
     if (!(payload instanceof LiveEnvelope)) return execute({ ...args, rootValue: payload });
     return shared(payload, operation, () => execute({ ...args, rootValue: payload, contextValue: payload.context }));
   };
+  // Set by return(): graphql-ws sends whatever next() resolves to, even once the client has completed the operation.
+  let ended = false;
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     async next() {
-      const result = await source.next();
-      if (result.done) return { value: undefined, done: true };
-      return { value: await executeEvent(result.value), done: false };
+      try {
+        const result = await source.next();
+        const value = result.done ? undefined : await executeEvent(result.value);
+        // An event still executing when the client completed the subscription is dropped: sent, it would arrive
+        // after the client's `complete` (and, under a reused id, as an event of the subscription that replaced it).
+        if (value === undefined || ended) {
+          meter.ended();
+          return { value: undefined, done: true };
+        }
+        meter.sent();
+        return { value, done: false };
+      } catch (error) {
+        // graphql-ws sends the error and ends the subscription without calling return().
+        meter.ended();
+        throw error;
+      }
     },
     async return() {
+      ended = true;
+      meter.ended();
       await source.return?.();
       return { value: undefined, done: true };
     },
     async throw(error: unknown) {
+      ended = true;
+      meter.ended();
       await source.return?.();
       throw error;
     },
   };
+}
+
+/** The root field a subscription operation selects (validation allows exactly one, possibly inside fragments). */
+function subscriptionField(document: DocumentNode, operation: OperationDefinitionNode): string | undefined {
+  const fieldIn = (selections: readonly SelectionNode[]): string | undefined => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) return selection.name.value;
+      const fragment =
+        selection.kind === Kind.INLINE_FRAGMENT
+          ? selection
+          : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+      const field = fragment === undefined ? undefined : fieldIn(fragment.selectionSet.selections);
+      if (field !== undefined) return field;
+    }
+    return undefined;
+  };
+  return fieldIn(operation.selectionSet.selections);
 }
 
 /** The error with `extensions.code` set (graphql-js's own errors carry none). */
@@ -184,8 +217,7 @@ function socketGone(socket: WebSocket): boolean {
 
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const { log } = options;
-  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  const maxPendingEvents = options.maxPendingEvents ?? DEFAULT_MAX_PENDING_EVENTS;
+  const slowConsumers = guardSlowConsumers(options, log);
   const maxOperations = options.maxOperationsPerConnection ?? DEFAULT_MAX_OPERATIONS_PER_CONNECTION;
   const formatError = createFormatError(log, { schema: options.schema });
   // One context per published event of this server and viewer: every subscriber of that event shares its
@@ -194,28 +226,11 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const sharedExecution = createSharedExecutor();
   // Source streams created in onSubscribe, picked up by subscribe (graphql-ws passes the same args object),
   // with the subscription's operation key.
-  const sourceStreams = new WeakMap<ExecutionArgs, { stream: AsyncIterator<unknown>; operation: string }>();
+  const sourceStreams = new WeakMap<ExecutionArgs, { stream: AsyncIterator<unknown>; operation: string; field: string }>();
+  // Queries and mutations, timed from their subscribe message to their result (onOperation), as over HTTP.
+  const operationTimings = new WeakMap<ExecutionArgs, { operation: ResolvedOperation; startedAt: number }>();
   // A shared result with errors is masked (and its unexpected errors logged) once, not once per subscriber.
   const maskedResults = new WeakMap<ExecutionResult, FormattedExecutionResult>();
-
-  const closeSlowConsumer = (socket: WebSocket, reason: string): void => {
-    if (socket.readyState !== socket.OPEN) return;
-    log.warn({ reason }, 'closing a slow WebSocket client');
-    countLiveClientClosed('slow_consumer');
-    socket.close(SLOW_CONSUMER_CLOSE_CODE, reason);
-  };
-  const overBound = (socket: WebSocket, pendingEvents: number): boolean => {
-    if (socket.readyState !== socket.OPEN) return true;
-    if (socket.bufferedAmount > maxBufferedBytes) {
-      closeSlowConsumer(socket, `Slow consumer: ${socket.bufferedAmount} unsent bytes exceed ${maxBufferedBytes}`);
-      return true;
-    }
-    if (pendingEvents > maxPendingEvents) {
-      closeSlowConsumer(socket, `Slow consumer: ${pendingEvents} pending events exceed ${maxPendingEvents}`);
-      return true;
-    }
-    return false;
-  };
 
   const transportFor = (viewer: Viewer | null, socket: WebSocket): LiveTransport<AppContext> => ({
     eventContext(event) {
@@ -233,25 +248,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       return context;
     },
     freshContext: () => options.contextFactory(viewer),
-    acceptBacklog: (pendingEvents) => !overBound(socket, pendingEvents),
+    acceptBacklog: slowConsumers.backlogOf(socket),
   });
 
-  const authenticator = options.authenticator ?? NO_AUTHENTICATION;
-  const viewers = new WeakMap<WebSocket, Viewer>();
-  const expiryTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
-  const closeAtExpiry = (socket: WebSocket, expiresAt: number, acceptedUntil: number): void => {
-    const check = (): void => {
-      const left = acceptedUntil - Date.now();
-      if (left > 0) {
-        expiryTimers.set(socket, setTimeout(check, Math.min(left, MAX_TIMER_MS)).unref());
-      } else if (socket.readyState === socket.OPEN) {
-        countLiveClientClosed('token_expired');
-        socket.close(FORBIDDEN_CLOSE_CODE, closeReason(expiredMessage(expiresAt)));
-      }
-    };
-    check();
-  };
-
+  const authentication = authenticateConnections(options.authenticator ?? NO_AUTHENTICATION);
   const corsOrigins = options.corsOrigins ?? [];
   // Any page a visitor opens can send upgrades from its origin, as often as it likes: one line a minute says it
   // (the latest origin, and how many were refused since the last line), not one per attempt.
@@ -271,56 +271,50 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const server = bindGraphqlWs(
     {
       schema: options.schema,
-      onConnect: async (ctx) => {
-        const socket = ctx.extra.socket;
-        try {
-          const { viewer, expiresAt, acceptedUntil } = await authenticator.authenticate(credentialOf(ctx.connectionParams, ctx.extra.request));
-          viewers.set(socket, viewer);
-          if (expiresAt !== undefined && acceptedUntil !== undefined) closeAtExpiry(socket, expiresAt, acceptedUntil);
-          return true;
-        } catch (error) {
-          if (!(error instanceof AuthenticationError)) throw error;
-          // Closed here rather than by returning false alone, so the client learns why (graphql-ws's own close
-          // after `false` finds the socket already closing).
-          socket.close(error.status === 401 ? FORBIDDEN_CLOSE_CODE : TRY_AGAIN_LATER_CLOSE_CODE, closeReason(error.message));
-          return false;
-        }
-      },
-      onClose: (ctx) => {
-        clearTimeout(expiryTimers.get(ctx.extra.socket));
-      },
+      onConnect: (ctx) => authentication.connect(ctx.extra.socket, ctx.connectionParams, ctx.extra.request),
+      onClose: (ctx) => authentication.closed(ctx.extra.socket),
       onSubscribe: async (ctx, _id, payload) => {
+        const startedAt = performance.now();
+        // An operation refused before it runs is timed as one that failed (`_unresolved` until its document resolved).
+        const refuse = (errors: readonly GraphQLError[], operation?: ResolvedOperation): GraphQLError[] => {
+          observeOperation('ws', operation, true, startedAt);
+          return [...errors];
+        };
         // graphql-ws has registered this operation already, so the count includes it. Operations still being
         // started count too: a burst of queries can hold more than the bound for a moment, and the refusal says so.
         const held = Object.keys(ctx.subscriptions).length - 1;
         if (held >= maxOperations) {
-          return [
+          return refuse([
             new GraphQLError(`A connection may hold at most ${maxOperations} operations at once; this one already holds ${held}. Complete one before starting another`, {
               extensions: { code: TOO_MANY_OPERATIONS, maxOperationsPerConnection: maxOperations },
             }),
-          ];
+          ]);
         }
         const overLimits = documentOverLimits(payload.query);
-        if (overLimits !== undefined) return [new GraphQLError(overLimits, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        if (overLimits !== undefined) return refuse([new GraphQLError(overLimits, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
         let document: DocumentNode;
         try {
           document = parse(payload.query);
         } catch (error) {
-          if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+          if (error instanceof GraphQLError) return refuse([withCode(error, 'GRAPHQL_PARSE_FAILED')]);
           throw error;
         }
         const invalid = validate(options.schema, document);
-        if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+        if (invalid.length > 0) return refuse(invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')));
+        const operationAST = getOperationAST(document, payload.operationName);
+        const operation: ResolvedOperation = operationAST == null ? undefined : { name: operationAST.name?.value, type: operationAST.operation };
         const refused = options.checkOperation?.({ document, operationName: payload.operationName, variables: payload.variables }) ?? [];
-        if (refused.length > 0) return [...refused];
+        if (refused.length > 0) return refuse(refused, operation);
         // graphql-ws refuses a subscribe before connection_ack, so onConnect has stored the viewer.
-        const viewer = viewers.get(ctx.extra.socket) ?? null;
+        const viewer = authentication.viewerOf(ctx.extra.socket);
         const contextValue = Object.assign(options.contextFactory(viewer), { [LIVE_TRANSPORT]: transportFor(viewer, ctx.extra.socket) });
         const args: ExecutionArgs = { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
-        if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+        if (operationAST != null && operationAST.operation === 'subscription') {
           const stream = await createSourceEventStream(args);
-          if (!(Symbol.asyncIterator in stream)) return stream.errors ?? [];
-          sourceStreams.set(args, { stream: stream[Symbol.asyncIterator](), operation: operationKey(payload) });
+          if (!(Symbol.asyncIterator in stream)) return refuse(stream.errors ?? [], operation);
+          sourceStreams.set(args, { stream: stream[Symbol.asyncIterator](), operation: operationKey(payload), field: subscriptionField(document, operationAST) ?? '_unknown' });
+        } else {
+          operationTimings.set(args, { operation, startedAt });
         }
         return args;
       },
@@ -328,10 +322,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         const source = sourceStreams.get(args);
         if (source === undefined) throw new Error('subscription without a source stream (onSubscribe creates it)');
         sourceStreams.delete(args);
-        return eventResults(args, source.stream, source.operation, sharedExecution);
+        return eventResults(args, source.stream, source.operation, sharedExecution, meterLiveSubscription(source.field));
+      },
+      onOperation: (_ctx, _id, _payload, args, result) => {
+        const timing = operationTimings.get(args);
+        if (timing === undefined) return undefined;
+        operationTimings.delete(args);
+        // Only queries and mutations are timed: their result is one ExecutionResult, already awaited.
+        observeOperation('ws', timing.operation, ((result as ExecutionResult).errors?.length ?? 0) > 0, timing.startedAt);
+        return undefined;
       },
       onNext: (ctx, _id, _payload, _args, result) => {
-        overBound(ctx.extra.socket, 0);
+        slowConsumers.checkUnsent(ctx.extra.socket);
         if (!result.errors?.length) return undefined;
         let masked = maskedResults.get(result);
         if (masked === undefined) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { appForFile } from '../support/app';
+import { metricSamples } from '../support/metric-samples';
 
 // One start-up sync cycle and no other within the test, so the scrape and /health/ready describe the same cycle.
 const t = appForFile({ SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' });
@@ -15,13 +16,7 @@ const t = appForFile({ SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' 
 async function scrape(): Promise<Map<string, number>> {
   const response = await fetch(`${t.app.server.url}/metrics`);
   expect(response.status).toBe(200);
-  const samples = new Map<string, number>();
-  for (const line of (await response.text()).split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const cut = line.lastIndexOf(' ');
-    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
-  }
-  return samples;
+  return metricSamples(await response.text());
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -115,23 +110,78 @@ it('counts the GraphQL errors sent, by code', async () => {
   expect([await errors('GRAPHQL_VALIDATION_FAILED'), await errors('BAD_USER_INPUT')]).toEqual([validationBefore + 1, inputBefore + 2]);
 });
 
+/** How many operations each series of gateway_graphql_operation_duration_seconds has timed, by the caller's keys. */
+async function operationCounts<K extends string>(series: Record<K, string>): Promise<Record<K, number>> {
+  const samples = await scrape();
+  return Object.fromEntries(Object.entries<string>(series).map(([key, labels]) => [key, samples.get(`gateway_graphql_operation_duration_seconds_count{${labels}}`) ?? 0])) as Record<K, number>;
+}
+
+/** What each count of `after` added to the same one of `before`. */
+function increments<K extends string>(before: Record<K, number>, after: Record<K, number>): Record<K, number> {
+  return Object.fromEntries(Object.keys(after).map((key) => [key, after[key as K] - before[key as K]])) as Record<K, number>;
+}
+
+/** The series the same five operations land in, sent over `transport` (both tests below send them). */
+const probeSeries = (transport: 'http' | 'ws') => ({
+  named: `operation="MetricsProbe",type="query",result="ok",transport="${transport}"`,
+  anonymous: `operation="_anonymous",type="query",result="ok",transport="${transport}"`,
+  refused: `operation="MetricsProbe",type="query",result="error",transport="${transport}"`,
+  unresolved: `operation="_unresolved",type="unknown",result="error",transport="${transport}"`,
+});
+
 it('times each HTTP operation under its name, type and result', async () => {
-  const count = async (labels: string) => (await scrape()).get(`gateway_graphql_operation_duration_seconds_count{${labels}}`) ?? 0;
-  const series = {
-    named: 'operation="MetricsProbe",type="query",result="ok"',
-    anonymous: 'operation="_anonymous",type="query",result="ok"',
-    refused: 'operation="MetricsProbe",type="query",result="error"',
-    unresolved: 'operation="_unresolved",type="unknown",result="error"',
-  };
-  const before = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
+  const series = probeSeries('http');
+  const before = await operationCounts(series);
   const post = (query: string) => fetch(`${t.app.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   await post('query MetricsProbe { loans(first: 1) { totalCount } }');
   await post('query MetricsProbe { loans(first: 1) { totalCount } }');
   await post('{ loans(first: 1) { totalCount } }');
   await post('query MetricsProbe { loans(first: 100000) { totalCount } }');
   await post('query MetricsProbe { nonsense }');
-  const after = Object.fromEntries(await Promise.all(Object.entries(series).map(async ([key, labels]) => [key, await count(labels)] as const)));
-  expect(Object.fromEntries(Object.keys(series).map((key) => [key, after[key]! - before[key]!]))).toEqual({ named: 2, anonymous: 1, refused: 1, unresolved: 1 });
+  expect(increments(before, await operationCounts(series))).toEqual({ named: 2, anonymous: 1, refused: 1, unresolved: 1 });
+});
+
+it('times each operation over WebSocket under its name, type and result, as transport ws; a subscription that started is not timed', async () => {
+  const series = {
+    ...probeSeries('ws'),
+    badSubscription: 'operation="FeedProbe",type="subscription",result="error",transport="ws"',
+    subscription: 'operation="FeedProbe",type="subscription",result="ok",transport="ws"',
+    overHttp: 'operation="MetricsProbe",type="query",result="ok",transport="http"',
+  };
+  const before = await operationCounts(series);
+  const client = createClient({ url: `${t.app.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  /** Runs one operation to its end; resolves with what the server sent (results, or the `error` message's errors). */
+  const run = (query: string) =>
+    new Promise<unknown[]>((resolve) => {
+      const received: unknown[] = [];
+      client.subscribe({ query }, { next: (result) => void received.push(result), error: (errors) => resolve([...received, errors]), complete: () => resolve(received) });
+    });
+  try {
+    await run('query MetricsProbe { loans(first: 1) { totalCount } }');
+    await run('query MetricsProbe { loans(first: 1) { totalCount } }');
+    await run('{ loans(first: 1) { totalCount } }');
+    // Refused by the complexity check before it runs, and over the page size in its resolver: both failed.
+    await run('query MetricsProbe { loans(first: 100000) { totalCount } }');
+    await run('query MetricsProbe { nonsense }');
+    // Bad input: the subscription's resolver refuses it before it starts (the protocol's `error` message).
+    await run('subscription FeedProbe { dpdTransitioned(since: "yesterday") { id } }');
+    // A subscription that starts is not one duration: it is not in the histogram, even once it has ended.
+    const stop = client.subscribe({ query: 'subscription FeedProbe { dpdTransitioned { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await until(async () => (await scrape()).get('gateway_live_subscriptions{feed="dpd"}'), (open) => open === 1);
+    stop();
+    await until(async () => (await scrape()).get('gateway_live_subscriptions{feed="dpd"}'), (open) => open === 0);
+  } finally {
+    await client.dispose();
+  }
+  expect(increments(before, await operationCounts(series))).toEqual({
+    named: 2,
+    anonymous: 1,
+    refused: 1,
+    unresolved: 1,
+    badSubscription: 1,
+    subscription: 0,
+    overHttp: 0,
+  });
 });
 
 it('says which build runs', async () => {

@@ -7,6 +7,7 @@
 import type { App } from '../../src/app';
 import { startTestApp } from '../support/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
+import { metricSamples } from '../support/metric-samples';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 let dbs: TestDatabases;
@@ -28,14 +29,7 @@ afterAll(async () => {
 });
 
 async function scrape(): Promise<Map<string, number>> {
-  const text = await (await fetch(`${app.server.url}/metrics`)).text();
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const cut = line.lastIndexOf(' ');
-    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
-  }
-  return samples;
+  return metricSamples(await (await fetch(`${app.server.url}/metrics`)).text());
 }
 
 const cycles = async () => {

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, syncRunsRetentionDays: 30 },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000, introspection: true },
       httpCompression: true,
+      liveFeeds: { maxPendingEventsPerConnection: 200000 },
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false, clockToleranceSeconds: 30 },
     });
   });

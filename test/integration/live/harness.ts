@@ -56,7 +56,7 @@ export interface LiveInstance {
 
 export async function startLiveInstance(
   dbs: TestDatabases,
-  options: Pick<GraphqlWsOptions, 'maxBufferedBytes' | 'maxPendingEvents' | 'keepAliveMs' | 'checkOperation' | 'maxOperationsPerConnection'> & {
+  options: Pick<GraphqlWsOptions, 'maxBufferedBytes' | 'maxPendingEvents' | 'maxPendingEventsPerConnection' | 'keepAliveMs' | 'checkOperation' | 'maxOperationsPerConnection'> & {
     reconnect?: ReconnectOptions;
     applicationName?: string;
     heartbeat?: HeartbeatOptions;
@@ -79,7 +79,7 @@ export async function startLiveInstance(
     res.statusCode = 404;
     res.end();
   });
-  const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, maxBufferedBytes: options.maxBufferedBytes, maxPendingEvents: options.maxPendingEvents, keepAliveMs: options.keepAliveMs, checkOperation: options.checkOperation, maxOperationsPerConnection: options.maxOperationsPerConnection });
+  const ws = attachGraphqlWs({ httpServer, path: '/graphql', schema, contextFactory, log, maxBufferedBytes: options.maxBufferedBytes, maxPendingEvents: options.maxPendingEvents, maxPendingEventsPerConnection: options.maxPendingEventsPerConnection, keepAliveMs: options.keepAliveMs, checkOperation: options.checkOperation, maxOperationsPerConnection: options.maxOperationsPerConnection });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const port = (httpServer.address() as AddressInfo).port;
   const bridge = await startEventBridge({

@@ -2,10 +2,11 @@
  * The graphql-transport-ws messages a client sees: their order for replay, live events, complete and queries;
  * the exact `error` payloads for bad input; the close frames of protocol mistakes (a slow client's: slow-client.test.ts).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { GraphQLError, Kind, visit } from 'graphql';
 import { TOPICS } from '../../../src/events/pubsub';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
-import { DPD_SUBSCRIPTION, insertTransitions, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from './harness';
+import { DPD_SUBSCRIPTION, insertTransitions, seedDjango, seedOfficers, startLiveInstance, waitUntil, type LiveInstance } from './harness';
 import { RawClient } from './raw-client';
 
 let dbs: TestDatabases;
@@ -117,6 +118,39 @@ describe('an id the client completed may be reused at once: the new operation al
     client.send({ id: 'feed', type: 'complete' });
     await waitUntil(() => subscribers() === base, 'the server to end every subscription of the connection');
     expect(client.of('feed')).toEqual([next('feed', r1!)]);
+  });
+
+  test('a subscription completed while an event executes: that event is not sent, nor seen again under the reused id', async () => {
+    await seedDjango(dbs);
+    const client = await connect();
+    const base = subscribers();
+    const [r0] = await insertTransitions(dbs, [{}]);
+    // Published before the subscription starts, so r1 is the only event it executes.
+    await waitUntil(() => live.bridge.lastDelivered().dpd === r0, 'the bridge to publish the event before');
+    client.subscribe('feed', 'subscription { dpdTransitioned { id loan { id amount } } }');
+    await waitUntil(() => subscribers() === base + 1, 'the subscription to be live');
+    // The event's loan is read from Django: held behind a lock, the execution waits there.
+    const locker = await dbs.djangoWriter.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE loans_ajoloan IN ACCESS EXCLUSIVE MODE');
+      const [r1] = await insertTransitions(dbs, [{}]);
+      await waitUntil(async () => (await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'loans_ajoloan'::regclass AND NOT granted`)).rows[0]!.n > 0, 'the event to wait for the loan');
+      // Completed, and resumed at once under the same id with a selection of its own, from the event before r1.
+      client.send({ id: 'feed', type: 'complete' });
+      await waitUntil(() => subscribers() === base, 'the server to end the subscription');
+      client.subscribe('feed', 'subscription Resumed($since: ID) { dpdTransitioned(since: $since) { id } }', { since: r0 });
+      await locker.query('COMMIT');
+      // The new operation answers only once the old one has ended, so anything the old one sent comes first.
+      const replayed = { id: 'feed', type: 'next', payload: { data: { dpdTransitioned: { id: r1 } } } };
+      await client.waitFor((m) => isDeepStrictEqual(m, replayed), 'the replayed event');
+      expect(client.of('feed')).toEqual([replayed]);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      locker.release();
+    }
+    client.send({ id: 'feed', type: 'complete' });
+    await waitUntil(() => subscribers() === base, 'the server to end the subscription');
   });
 
   test('a subscribe reusing an id the client did not complete still closes with 4409', async () => {
