@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
-import { inBatchTransaction } from './copy';
+import { inBatchTransaction } from './batch-transaction';
 import { recomputeOpenLoansIsolated, type IsolatedRecompute } from './isolated-recompute';
 import type { RecomputeSteps } from './recompute';
 import { pruneSyncRuns } from './run-log';

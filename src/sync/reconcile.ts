@@ -17,7 +17,9 @@
  */
 import type pg from 'pg';
 import { removeLoans } from '../engine/recompute';
-import { announceRejects, copyRepaymentsOfInsertedLoans, emptyOutcome, inBatchTransaction, NO_MISSING_LOANS, recomputeBatch, writeLoans, writeParties, writeRepayments, type CopyContext } from './copy';
+import { announceRejects, inBatchTransaction, recomputeBatch } from './batch-transaction';
+import { copyRepaymentsOfInsertedLoans, emptyOutcome, NO_MISSING_LOANS, writeLoans, writeParties, writeRepayments } from './batch-writers';
+import type { CopyContext } from './copy';
 import {
   EVERY_LOAN,
   fingerprintOfRows,
