@@ -9,7 +9,7 @@ import { lockEngineInTransaction } from '../engine/recompute';
 import { DjangoReader, SYNC_ENTITIES, type FingerprintedEntity } from './django-reader';
 import { recomputeLoansIsolated } from './isolated-recompute';
 import { lockHolder } from './lock';
-import { copiesOfOtherVersions, findLoansGoneFromDjango } from './reconcile';
+import { copiesOfOtherVersions, findLoansGoneFromDjango } from './drift';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { DEFAULT_OVERLAP_MS, latestPlausible, readWatermarks } from './watermarks';
 
@@ -244,7 +244,7 @@ async function findEditedCopies(reader: DjangoReader, metrics: pg.Pool, overlapM
     // A loan Django no longer counts as disbursed is gone_loan's, whatever else changed in it.
     const compared = (await reader.rowFingerprints(entity)).filter((row) => row.disbursed !== false && !skipped.has(row.id));
     // Rows dated past Django's clock plus the worker's overlap are dated in the future, not edits on their way (the
-    // line the worker's reconciliation draws: findEditedRows in reconcile.ts).
+    // line the worker's reconciliation draws: findEditedRows in drift.ts).
     const plausibleUntil = latestPlausible(await reader.clock(), overlapMs);
     for (const { id, django, copy } of await copiesOfOtherVersions(metrics, entity, compared, lookedFrom, plausibleUntil)) {
       mismatches.push({ check: 'edited_row', key: `${entity}/${id}`, field: 'fingerprint', expected: django, actual: copy });
