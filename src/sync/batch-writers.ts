@@ -6,17 +6,8 @@
 import type pg from 'pg';
 import type { CopyContext } from './copy';
 import { isRowError } from './database-failure';
-import {
-  AMOUNT_LIMIT,
-  type CustomerSourceRow,
-  type KeptNote,
-  type LoanSourceRow,
-  type OfficerSourceRow,
-  type RepaymentSourceRow,
-  type ScheduleSourceRow,
-  type SourceRow,
-  type SyncEntity,
-} from './django-reader';
+import type { SyncEntity } from './django-reader';
+import { AMOUNT_LIMIT, type CustomerSourceRow, type KeptNote, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SourceRow } from './django-source-rows';
 import { insertUnknownOfficers, recordRejects, replaceSchedules, upsertCustomers, upsertHolidays, upsertLoans, upsertOfficers, upsertRepayments, type Reject } from './upsert';
 
 /** The reject of `row` for `reason`: its id and version, and its loan when it is a repayment or schedule row. */

@@ -7,7 +7,8 @@
 import type pg from 'pg';
 import { announceRejects, inBatchTransaction, recomputeBatch } from './batch-transaction';
 import { emptyOutcome, NO_MISSING_LOANS, rejectOf, writeEntityRows, type BatchOutcome, type MissingLoans } from './batch-writers';
-import type { DjangoReader, RepaymentSourceRow, SourceRow, ScheduleSourceRow, SyncEntity } from './django-reader';
+import type { DjangoReader, SyncEntity } from './django-reader';
+import type { RepaymentSourceRow, SourceRow, ScheduleSourceRow } from './django-source-rows';
 import type { RecomputeSteps } from './recompute';
 import { copiedVersions, RECOMPUTE_REJECT_ENTITY, recordRejects, type Reject } from './upsert';
 import { latestPlausible, maxId, maxTime, windowStart, writeWatermark, type Watermark } from './watermarks';

@@ -5,16 +5,8 @@
  */
 import type pg from 'pg';
 import type { CopyContext } from './copy';
-import {
-  fingerprintOfRows,
-  inSlice,
-  moneyTotal,
-  utcText,
-  type DjangoReader,
-  type FingerprintedEntity,
-  type FingerprintSlice,
-  type RepaymentTotals,
-} from './django-reader';
+import { fingerprintOfRows, inSlice, moneyTotal, type DjangoReader, type FingerprintedEntity, type FingerprintSlice, type RepaymentTotals } from './django-reader';
+import { utcText } from './django-source-rows';
 import type { Queryable } from './upsert';
 import { latestPlausible } from './watermarks';
 
