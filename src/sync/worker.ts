@@ -438,7 +438,8 @@ export class SyncWorker {
     const scanEdits =
       force.scanEdits || surveyDone || this.lastCompleteStartedAt === null || startedAt.getTime() - this.lastCompleteStartedAt >= this.editScanIntervalMs;
     const t0 = performance.now();
-    let rejects = 0;
+    // Rejects reported for the first time, counted as they are announced: a cycle that fails counts those before it.
+    const tally = { rejects: 0 };
     const rejectLog = new CycleRejectLog(this.log);
     const onReject = (entity: string, reject: Reject): void => rejectLog.rejected(entity, reject);
     try {
@@ -457,7 +458,7 @@ export class SyncWorker {
           syncRunsRetentionDays: this.options.syncRunsRetentionDays ?? DEFAULTS.syncRunsRetentionDays,
           log: this.log,
         });
-        rejects += announceRejects({ onReject }, RECOMPUTE_REJECT_ENTITY, daily.newlyReported);
+        tally.rejects += announceRejects({ onReject }, RECOMPUTE_REJECT_ENTITY, daily.newlyReported);
         openLoansRecomputed = daily.recomputed;
         this.openLoansRecomputedFor = asOf;
       }
@@ -477,25 +478,24 @@ export class SyncWorker {
         batchSize: this.batchSize,
         onReject,
       };
-      const copied = await this.copyEntities(ctx, marks);
-      rejects += copied.rejects;
+      const copied = await this.copyEntities(ctx, marks, tally);
       const reconciliation = await this.reconcileIfDue(ctx, copied.entities, force, scanEdits);
-      rejects += reconciliation?.rejects ?? 0;
-      const report = cycleReport({ startedAt, t0, asOf, openLoansRecomputed, scanEdits, entities: copied.entities, rejects, newestChangeAt: copied.newestChangeAt, reconciliation });
+      tally.rejects += reconciliation?.rejects ?? 0;
+      const report = cycleReport({ startedAt, t0, asOf, openLoansRecomputed, scanEdits, entities: copied.entities, rejects: tally.rejects, newestChangeAt: copied.newestChangeAt, reconciliation });
       await writeWatermarks(client, copied.unsavedMarks);
       await writeTracking(client, copied.tracking);
       await recordRun(client, { ...report, reconciled: report.reconciliation !== null });
       if (scanEdits) this.lastCompleteStartedAt = startedAt.getTime();
       this.newestChangeAt = maxTime(this.newestChangeAt, copied.newestChangeAt);
-      this.finish(report.durationMs, report.rowsWritten, rejects, null);
+      this.finish(report.durationMs, report.rowsWritten, tally.rejects, null);
       return report;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // Whatever failed, start the next cycle on a fresh connection: a broken one must not keep (or lose) the lock silently.
       if (!(error instanceof SyncLockBusyError)) this.dropConnection();
       if (this.stopping) throw error; // interrupted by stop(): not a failed cycle
-      this.finish(performance.now() - t0, 0, rejects + 1, message);
-      await recordRun(this.options.metricsPool, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
+      this.finish(performance.now() - t0, 0, tally.rejects + 1, message);
+      await recordRun(this.options.metricsPool, { startedAt, message, errors: tally.rejects + 1 }).catch(() => undefined);
       throw error;
     } finally {
       rejectLog.finish();
@@ -506,10 +506,11 @@ export class SyncWorker {
   /**
    * Copies every entity in turn, parents first (SYNC_ENTITIES' order), logging what concerns an operator (a watermark
    * found ahead of Django's clock, a repayment newly waiting for its loan); returns per entity what it did, the
-   * bookkeeping the cycle saves at its end, and the rejects reported for the first time.
+   * bookkeeping the cycle saves at its end; the rejects each entity reported for the first time are added to `tally` as
+   * it ends, so a copy that fails later leaves them counted.
    */
-  private async copyEntities(ctx: Omit<CopyContext, 'seen'>, marks: ReadonlyMap<string, Watermark>): Promise<EntityCopies> {
-    const copies: EntityCopies = { entities: {} as Record<SyncEntity, EntityReport>, tracking: new Map(), unsavedMarks: new Map(), newestChangeAt: null, rejects: 0 };
+  private async copyEntities(ctx: Omit<CopyContext, 'seen'>, marks: ReadonlyMap<string, Watermark>, tally: { rejects: number }): Promise<EntityCopies> {
+    const copies: EntityCopies = { entities: {} as Record<SyncEntity, EntityReport>, tracking: new Map(), unsavedMarks: new Map(), newestChangeAt: null };
     for (const entity of SYNC_ENTITIES) {
       const e0 = performance.now();
       const repaymentsInitialScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
@@ -538,7 +539,7 @@ export class SyncWorker {
       this.loggedHolds.set(entity, stats.heldAt);
       copies.tracking.set(entity, { durationMs: performance.now() - e0, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten, errors: stats.rejects, maxId: stats.watermark.maxId });
       copies.newestChangeAt = maxTime(copies.newestChangeAt, stats.newestChangeAt);
-      copies.rejects += stats.rejects;
+      tally.rejects += stats.rejects;
     }
     return copies;
   }
@@ -633,7 +634,6 @@ interface EntityCopies {
   /** Updated_at watermarks moved without a write of their own (nothing new was copied). */
   unsavedMarks: Map<string, Watermark>;
   newestChangeAt: string | null;
-  rejects: number;
 }
 
 /** A successful cycle's report: per entity what it did, and the totals over entities and reconciliation. */
