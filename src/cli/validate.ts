@@ -62,7 +62,7 @@ async function main(): Promise<number> {
   const log = createLogger(config.logLevel).child({ component: 'validate' });
   const dbs = await openCliDatabases(config, log);
   try {
-    const options = { djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool };
+    const options = { djangoPool: dbs.django.pool, metricsPool: dbs.metrics.pool, overlapMs: config.sync.overlapMs };
     const result = wait === null ? null : await validateSettled(options, { timeoutMs: wait });
     const mismatches = result?.mismatches ?? (await validate(options));
     for (const mismatch of mismatches) process.stdout.write(`${formatMismatch(mismatch)}\n`);

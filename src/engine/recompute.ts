@@ -18,7 +18,9 @@ function assertLoanIds(loanIds: readonly string[], what: string): void {
 /**
  * Recomputes every computed field of `loanIds` as of business date `asOf` ('YYYY-MM-DD'), writes their DPD
  * snapshot, appends bucket moves and PAR changes of their scopes. Returns the number of loans updated
- * (unknown ids are ignored).
+ * (unknown ids are ignored). Refused (SQLSTATE 55000, nothing written) when `asOf` is behind business_today() and some
+ * of the loans were last computed for a later date: the caller read the date before it moved (src/engine/README.md,
+ * "Stale as-of dates").
  */
 export async function recomputeLoans(client: Executor, loanIds: readonly string[], asOf: string): Promise<number> {
   assertIsoDate(asOf, 'recomputeLoans(asOf)');

@@ -1,40 +1,16 @@
 /**
  * Copies one Django table into seedsmetrics (D11): keyset pages of new-or-changed rows, each page written in
  * ONE seedsmetrics transaction that upserts the rows, records rejects, recomputes the loans it touched
- * (with the repayment trigger skipped, so each loan is recomputed once) and advances the watermark.
- * A bad row never aborts its batch: rows that break a constraint are retried one by one under savepoints
- * and the failing ones are rejected with PostgreSQL's message.
+ * (with the repayment trigger skipped, so each loan is recomputed once) and advances the watermark. How each kind
+ * of row is written (a bad row never aborts its batch) is batch-writers.ts'; the transaction, batch-transaction.ts'.
  */
 import type pg from 'pg';
-import { lockEngineInTransaction } from '../engine/recompute';
-import { isRowError } from './database-failure';
-import {
-  AMOUNT_LIMIT,
-  type CustomerSourceRow,
-  type DjangoReader,
-  type KeptNote,
-  type LoanSourceRow,
-  type OfficerSourceRow,
-  type RepaymentSourceRow,
-  type ScheduleSourceRow,
-  type SourceRow,
-  type SyncEntity,
-} from './django-reader';
-import { recomputeLoansIsolated } from './isolated-recompute';
+import { announceRejects, inBatchTransaction, recomputeBatch } from './batch-transaction';
+import { emptyOutcome, NO_MISSING_LOANS, rejectOf, writeEntityRows, type BatchOutcome, type MissingLoans } from './batch-writers';
+import type { DjangoReader, SyncEntity } from './django-reader';
+import type { RepaymentSourceRow, SourceRow, ScheduleSourceRow } from './django-source-rows';
 import type { RecomputeSteps } from './recompute';
-import {
-  copiedVersions,
-  insertUnknownOfficers,
-  RECOMPUTE_REJECT_ENTITY,
-  recordRejects,
-  replaceSchedules,
-  upsertCustomers,
-  upsertHolidays,
-  upsertLoans,
-  upsertOfficers,
-  upsertRepayments,
-  type Reject,
-} from './upsert';
+import { copiedVersions, RECOMPUTE_REJECT_ENTITY, recordRejects, type Reject } from './upsert';
 import { latestPlausible, maxId, maxTime, windowStart, writeWatermark, type Watermark } from './watermarks';
 
 export interface CopyContext {
@@ -102,280 +78,6 @@ export interface CopyStats {
   unsavedWatermark: boolean;
 }
 
-/** The reject of `row` for `reason`: its id and version, and its loan when it is a repayment or schedule row. */
-function rejectOf(row: SourceRow, reason: string): Reject {
-  const loanId = 'loan_id' in row && typeof row.loan_id === 'string' ? row.loan_id : null;
-  return { id: row.id, reason, version: row.updated_at, loanId };
-}
-
-/** What writing one batch did, inside its transaction. */
-export interface BatchOutcome {
-  written: number;
-  touchedLoans: Set<string>;
-  rejects: Reject[];
-  /** Rows that are fine now: a reject they had is cleared. */
-  fixedIds: string[];
-  heldAt: string | null;
-  /** Repayments not written because their loan is missing everywhere (retried next cycle). */
-  heldIds: Set<string>;
-  /** Loans this batch inserted (the copy had no row for them before). */
-  insertedLoans: Set<string>;
-}
-
-export const emptyOutcome = (): BatchOutcome => ({ written: 0, touchedLoans: new Set(), rejects: [], fixedIds: [], heldAt: null, heldIds: new Set(), insertedLoans: new Set() });
-
-/**
- * Writes `rows` with `write` under a savepoint; if a row breaks a constraint, rolls back and writes them one by
- * one, rejecting each failing row with the database's message (added to `rejects`, and returned as `refused`: row
- * id → reason). Other errors propagate (the batch rolls back).
- */
-async function writeResilient<R extends SourceRow>(
-  client: pg.ClientBase,
-  rows: readonly R[],
-  write: (rows: readonly R[]) => Promise<void>,
-  rejects: Reject[],
-): Promise<{ written: R[]; refused: [string, string][] }> {
-  if (rows.length === 0) return { written: [], refused: [] };
-  await client.query('SAVEPOINT sync_batch');
-  try {
-    await write(rows);
-    await client.query('RELEASE SAVEPOINT sync_batch');
-    return { written: [...rows], refused: [] };
-  } catch (error) {
-    if (!isRowError(error)) throw error;
-    await client.query('ROLLBACK TO SAVEPOINT sync_batch');
-  }
-  const written: R[] = [];
-  const refused: [string, string][] = [];
-  for (const row of rows) {
-    await client.query('SAVEPOINT sync_row');
-    try {
-      await write([row]);
-      await client.query('RELEASE SAVEPOINT sync_row');
-      written.push(row);
-    } catch (error) {
-      if (!isRowError(error)) throw error;
-      await client.query('ROLLBACK TO SAVEPOINT sync_row');
-      const reason = `rejected by seedsmetrics: ${error.message} (SQLSTATE ${error.code})`;
-      rejects.push(rejectOf(row, reason));
-      refused.push([row.id, reason]);
-    }
-  }
-  return { written, refused };
-}
-
-/**
- * Recomputes a batch's loans in its transaction, setting aside those the engine fails on (src/sync/isolated-recompute.ts);
- * the reports made for the first time are added to `reported`, for the caller to announce once the batch commits.
- * Returns the number of loans recomputed.
- */
-export async function recomputeBatch(ctx: Pick<CopyContext, 'client' | 'recompute' | 'asOf'>, loanIds: readonly string[], reported: Reject[]): Promise<number> {
-  const { recomputed, newlyReported } = await recomputeLoansIsolated(ctx.client, ctx.recompute, loanIds, ctx.asOf);
-  reported.push(...newlyReported);
-  return recomputed;
-}
-
-/** Announces the reports a committed batch made for the first time; returns how many. */
-export function announceRejects(ctx: Pick<CopyContext, 'onReject'>, entity: string, rejects: readonly Reject[]): number {
-  for (const reject of rejects) ctx.onReject(entity, reject);
-  return rejects.length;
-}
-
-/**
- * Reports the notes of rows copied as they are (kept_note: odd dates, truncated text) once each; rows copied
- * without one lose a note an earlier version had.
- */
-function reportKept(rows: ReadonlyArray<SourceRow & KeptNote>, outcome: BatchOutcome): void {
-  for (const row of rows) {
-    if (row.kept_note === null) outcome.fixedIds.push(row.id);
-    else outcome.rejects.push(rejectOf(row, row.kept_note));
-  }
-}
-
-/**
- * Writes Django officers or customers, row by row when seedsmetrics refuses one (a Django column wider than the
- * copy's, a rule the reader does not check), as loans and repayments are: one such row used to fail every cycle (and
- * every reconciliation that copied it again). The refused ones are in `outcome.rejects`; an officer whose uncurated
- * branch moved adds its loans to `outcome.touchedLoans`. Returns the ids written.
- */
-export async function writeParties(
-  client: pg.ClientBase,
-  entity: 'officers' | 'customers',
-  rows: ReadonlyArray<OfficerSourceRow | CustomerSourceRow>,
-  outcome: BatchOutcome,
-): Promise<string[]> {
-  const upsert = async (batch: ReadonlyArray<OfficerSourceRow | CustomerSourceRow>): Promise<number> =>
-    entity === 'officers'
-      ? (await upsertOfficers(client, batch as OfficerSourceRow[], false, outcome.touchedLoans)).length
-      : (await upsertCustomers(client, batch as CustomerSourceRow[])).length;
-  const { written } = await writeResilient(client, rows, async (batch) => void (outcome.written += await upsert(batch)), outcome.rejects);
-  reportKept(written, outcome);
-  return written.map((row) => row.id);
-}
-
-/** The refused officers or customers (id → reason) of which seedsmetrics holds no earlier copy. One statement, none when there are none. */
-async function withoutCopy(client: pg.ClientBase, table: 'officers' | 'customers', refused: readonly [string, string][]): Promise<Map<string, string>> {
-  const refusals = new Map(refused);
-  if (refusals.size === 0) return refusals;
-  const column = table === 'officers' ? 'officer_id' : 'customer_id';
-  const { rows } = await client.query<{ id: string }>(`SELECT ${column} AS id FROM ${table} WHERE ${column} = ANY($1::text[])`, [[...refusals.keys()]]);
-  for (const { id } of rows) refusals.delete(id);
-  return refusals;
-}
-
-/**
- * Writes loans with what they need first: their officers (inactive ones as placeholders with
- * is_active_in_django = false, unknown ones as 'Unknown officer <id>') and customers. Loans outside the
- * population are skipped (not disbursed) or rejected (everything else), never written.
- */
-export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourceRow[], outcome: BatchOutcome): Promise<void> {
-  const ok: LoanSourceRow[] = [];
-  for (const row of rows) {
-    if (!row.is_disbursed) continue;
-    const reason = row.reject_reason ?? (row.customer === null ? `borrower ${row.customer_id} does not exist in Django` : null);
-    if (reason !== null) outcome.rejects.push(rejectOf(row, reason));
-    else ok.push(row);
-  }
-  const officers = new Map<string, OfficerSourceRow>();
-  const unknownOfficers = new Set<string>();
-  const customers = new Map<string, CustomerSourceRow>();
-  for (const row of ok) {
-    // Their own copy reports what is odd about them (kept_note), once, under their own entity.
-    if (row.officer !== null) officers.set(row.officer_id!, { ...row.officer, id: row.officer_id!, updated_at: row.updated_at, kept_note: null });
-    else unknownOfficers.add(row.officer_id!);
-    customers.set(row.customer_id, { ...row.customer!, id: row.customer_id, updated_at: row.updated_at, kept_note: null });
-  }
-  // An officer or customer seedsmetrics refuses (reported under its own entity by its own copy) no longer aborts the
-  // batch: its loans keep to its earlier copy, or without one are not copied, naming why.
-  const officersWritten = await writeResilient(client, [...officers.values()], async (batch) => void (await upsertOfficers(client, batch, true, outcome.touchedLoans)), []);
-  const officerRefusals = await withoutCopy(client, 'officers', officersWritten.refused);
-  await insertUnknownOfficers(client, [...unknownOfficers]);
-  const customersWritten = await writeResilient(client, [...customers.values()], async (batch) => void (await upsertCustomers(client, batch)), []);
-  const customerRefusals = await withoutCopy(client, 'customers', customersWritten.refused);
-  const loans: LoanSourceRow[] = [];
-  for (const row of ok) {
-    const officerRefusal = officerRefusals.get(row.officer_id!);
-    const customerRefusal = customerRefusals.get(row.customer_id);
-    if (officerRefusal !== undefined) outcome.rejects.push(rejectOf(row, `officer ${row.officer_id} could not be copied (${officerRefusal}): not copied`));
-    else if (customerRefusal !== undefined) outcome.rejects.push(rejectOf(row, `borrower ${row.customer_id} could not be copied (${customerRefusal}): not copied`));
-    else loans.push(row);
-  }
-  const { written } = await writeResilient(
-    client,
-    loans,
-    async (batch) => {
-      for (const loan of await upsertLoans(client, batch)) {
-        outcome.touchedLoans.add(loan.loanId);
-        if (loan.inserted) outcome.insertedLoans.add(loan.loanId);
-        outcome.written += 1;
-      }
-    },
-    outcome.rejects,
-  );
-  reportKept(written, outcome);
-}
-
-/**
- * Copies, in the batch's transaction, the repayments Django already has for the loans the batch inserted, so that
- * a loan is first computed with them. Computed without, a loan committed together with its repayments (or late,
- * and found by another look than its repayments) got the DPD of a loan never repaid, kept it as max_dpd_ever,
- * and moved PAR and the DPD feed back and forth when its repayments followed. Their rejects are reported under
- * repayments, as their own copy would; that copy later finds them written (idempotent upserts).
- */
-export async function copyRepaymentsOfInsertedLoans(ctx: CopyContext, outcome: BatchOutcome): Promise<number> {
-  if (outcome.insertedLoans.size === 0) return 0;
-  const rows = await ctx.reader.repaymentsOfLoans([...outcome.insertedLoans]);
-  if (rows.length === 0) return 0;
-  const repayments: BatchOutcome = { ...emptyOutcome(), touchedLoans: outcome.touchedLoans };
-  await writeRepayments(ctx, rows, NO_MISSING_LOANS, repayments);
-  for (const reject of await recordRejects(ctx.client, 'repayments', repayments.rejects, repayments.fixedIds)) ctx.onReject('repayments', reject);
-  return repayments.written;
-}
-
-/** Why a repayment is kept but never counted (D3), or null when it is a normal row. */
-function uncountedReason(row: RepaymentSourceRow): string | null {
-  if (row.infinite_paid_date !== null) return `paid_date must be a point in time; got ${row.infinite_paid_date}: kept, never counted`;
-  if (row.paid_at === null) return 'paid_date is NULL: kept, never counted';
-  if (!isPositiveDecimal(row.payment_amount!)) return `repayment_amount must be > 0; got ${row.raw_amount}: kept, never counted`;
-  return null;
-}
-
-/** A copied repayment with everything worth reporting about it (never counted, odd date, truncated channel). */
-function withNotes(row: RepaymentSourceRow): RepaymentSourceRow {
-  const uncounted = uncountedReason(row);
-  if (uncounted === null) return row;
-  return { ...row, kept_note: row.kept_note === null ? uncounted : `${uncounted}; ${row.kept_note}` };
-}
-
-/** Sign test on exact decimal text (no float conversion of money): true for 0.01, false for 0.00 and -5.00. */
-export function isPositiveDecimal(value: string): boolean {
-  return !value.startsWith('-') && /[1-9]/.test(value);
-}
-
-/**
- * Writes repayments. A repayment whose loan is not in seedsmetrics pulls that loan from Django first (it may
- * have been committed after this cycle's loan pages); if the loan exists in Django but is outside the
- * population, the repayment is rejected; if it does not exist at all, the watermark holds below it for
- * `missingLoanWaitMs`, then the repayment is rejected.
- */
-export async function writeRepayments(ctx: CopyContext, rows: readonly RepaymentSourceRow[], missing: MissingLoans, outcome: BatchOutcome): Promise<void> {
-  const { client } = ctx;
-  const pulledLoans = missing.pulled;
-  const loanOutcome: BatchOutcome = { ...emptyOutcome(), touchedLoans: outcome.touchedLoans };
-  if (pulledLoans.length > 0) {
-    await writeLoans(client, pulledLoans, loanOutcome);
-    for (const reject of await recordRejects(client, 'loans', loanOutcome.rejects, loanOutcome.fixedIds)) ctx.onReject('loans', reject);
-    // The first scan recomputes every loan at its end, with all their repayments.
-    if (!ctx.repaymentsInitialScanPending) outcome.written += await copyRepaymentsOfInsertedLoans(ctx, loanOutcome);
-  }
-  const loanRejected = new Map(loanOutcome.rejects.map((r) => [r.id, r.reason]));
-  const loanIds = [...new Set(rows.map((r) => r.loan_id))];
-  let local: Set<string>;
-  if (missing.ids.size === 0) {
-    local = new Set(loanIds); // checked just before the transaction, and only this worker writes loans
-  } else {
-    const { rows: present } = await client.query<{ loan_id: string }>('SELECT loan_id FROM loans WHERE loan_id = ANY($1::text[])', [loanIds]);
-    local = new Set(present.map((r) => r.loan_id));
-  }
-  const inDjango = new Map(pulledLoans.map((l) => [l.id, l]));
-  const copyable: RepaymentSourceRow[] = [];
-  for (const row of rows) {
-    if (!local.has(row.loan_id)) {
-      const loan = inDjango.get(row.loan_id);
-      if (loan === undefined) {
-        // A row without updated_at cannot tell how long ago it was written: it is not waited for.
-        if (row.updated_at !== null && Math.abs(Date.parse(ctx.scanStartedAt) - Date.parse(row.updated_at)) < ctx.missingLoanWaitMs) {
-          if (outcome.heldAt === null || BigInt(row.id) < BigInt(outcome.heldAt)) outcome.heldAt = row.id;
-          outcome.heldIds.add(row.id);
-        } else {
-          const reason = `loan ${row.loan_id} does not exist in Django: repayment not copied (it is copied with the loan if the loan appears)`;
-          outcome.rejects.push(rejectOf(row, reason));
-        }
-        continue;
-      }
-      const why = loan.is_disbursed ? (loanRejected.get(row.loan_id) ?? loan.reject_reason ?? 'it was rejected') : 'it is not disbursed';
-      outcome.rejects.push(rejectOf(row, `loan ${row.loan_id} is not synced (${why}): repayment not copied`));
-      continue;
-    }
-    if (row.payment_amount === null) {
-      outcome.rejects.push(rejectOf(row, `repayment_amount must be a number between -${AMOUNT_LIMIT} and ${AMOUNT_LIMIT}; got ${row.raw_amount}: not copied`));
-      continue;
-    }
-    copyable.push(withNotes(row));
-  }
-  const { written } = await writeResilient(
-    client,
-    copyable,
-    async (batch) => {
-      const result = await upsertRepayments(client, batch);
-      outcome.written += result.written;
-      for (const id of result.loanIds) outcome.touchedLoans.add(id);
-    },
-    outcome.rejects,
-  );
-  reportKept(written, outcome);
-}
-
 /** What the sync says of a row without updated_at: taken, but the edit scan cannot see its edits. */
 export const NO_UPDATED_AT = 'updated_at is NULL: kept; its later edits are copied by the reconciliation only (SYNC_RECONCILE_INTERVAL_MS)';
 
@@ -400,38 +102,10 @@ function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scan
   if (flagged.size > 0) outcome.fixedIds = outcome.fixedIds.filter((id) => !flagged.has(id));
 }
 
-/**
- * Runs `work` in one seedsmetrics transaction on the dedicated client, with the repayment trigger skipped, holding the
- * engine's lock from the start (lockEngineInTransaction: its rows are locked after it, as every recompute's are).
- */
-export async function inBatchTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    await lockEngineInTransaction(client);
-    // The worker recomputes the touched loans itself, once per batch (D9); the trigger would do it per statement.
-    await client.query(`SET LOCAL seedsmetrics.skip_repayment_trigger = 'on'`);
-    const result = await work();
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}
-
 /** Rows of a page that the keyset selected (schedules carry their loans' other instalments too). */
 function pageRows(entity: SyncEntity, rows: readonly SourceRow[]): SourceRow[] {
   return entity === 'loan_schedule' ? (rows as ScheduleSourceRow[]).filter((r) => r.in_page) : [...rows];
 }
-
-/** Loan ids the repayments of a page refer to that seedsmetrics does not have (read before the transaction). */
-/** Loans the repayments of a page refer to that seedsmetrics lacks, and what Django has of them. */
-export interface MissingLoans {
-  ids: Set<string>;
-  pulled: LoanSourceRow[];
-}
-
-export const NO_MISSING_LOANS: MissingLoans = { ids: new Set(), pulled: [] };
 
 /** Read before the batch transaction: which loans are missing locally, and those loans from Django. */
 async function missingLoans(ctx: CopyContext, rows: readonly RepaymentSourceRow[]): Promise<MissingLoans> {
@@ -498,38 +172,10 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     // yet: the loans' scan left computing to it.
     const finishesInitialLoad = (): boolean =>
       initialScan && complete && (entity === 'repayments' || (entity === 'loans' && (deferredLoans.size > 0 || start.maxId !== '0')));
-    const nextMark = (batchHeldAt: string | null): Watermark => {
-      const heldAt = batchHeldAt !== null && (stats.heldAt === null || BigInt(batchHeldAt) < BigInt(stats.heldAt)) ? batchHeldAt : stats.heldAt;
-      const reached = lastId === null ? stats.watermark.maxId : heldAt === null ? lastId : minId((BigInt(heldAt) - 1n).toString(), lastId);
-      return {
-        maxId: maxId(stats.watermark.maxId, reached),
-        // Django's clock at the start, never the newest updated_at read: a row dated in the future stays inside
-        // the window (skipped as copied) instead of moving it past the edits that follow. A held repayment does
-        // not hold this back: ids from the held one up are re-read through the id watermark.
-        maxUpdatedAt: complete && coversEdits ? ctx.scanStartedAt : stats.watermark.maxUpdatedAt,
-      };
-    };
+    const nextMark = (batchHeldAt: string | null): Watermark =>
+      nextWatermark(stats.watermark, lowerId(stats.heldAt, batchHeldAt), lastId, complete && coversEdits ? ctx.scanStartedAt : null);
     const write = async (): Promise<{ mark: Watermark; reported: Reject[]; recomputeReported: Reject[]; recomputed: number }> => {
-      switch (entity) {
-        case 'officers':
-        case 'customers':
-          await writeParties(ctx.client, entity, fresh as Array<OfficerSourceRow | CustomerSourceRow>, outcome);
-          break;
-        case 'loans':
-          await writeLoans(ctx.client, fresh as LoanSourceRow[], outcome);
-          // Before the repayments' first scan, that scan copies every repayment and then computes every loan.
-          if (!ctx.repaymentsInitialScanPending) await copyRepaymentsOfInsertedLoans(ctx, outcome);
-          break;
-        case 'repayments':
-          await writeRepayments(ctx, fresh as RepaymentSourceRow[], missing, outcome);
-          break;
-        case 'loan_schedule':
-          outcome.written += await replaceSchedules(ctx.client, fresh as ScheduleSourceRow[], ctx.asOf);
-          break;
-        case 'holiday':
-          outcome.written += await upsertHolidays(ctx.client, fresh as never);
-          break;
-      }
+      await writeEntityRows(ctx, entity, fresh, missing, outcome);
       flagFutureRows(pageRows(entity, fresh), ctx, outcome);
       const reported = await recordRejects(ctx.client, entity, outcome.rejects, outcome.fixedIds);
       let recomputeNow = [...outcome.touchedLoans];
@@ -565,7 +211,7 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
       }
       done = { mark, reported: [], recomputeReported: [], recomputed: 0 };
     }
-    if (outcome.heldAt !== null && (stats.heldAt === null || BigInt(outcome.heldAt) < BigInt(stats.heldAt))) stats.heldAt = outcome.heldAt;
+    stats.heldAt = lowerId(stats.heldAt, outcome.heldAt);
     for (const row of pageRows(entity, fresh)) {
       if (!outcome.heldIds.has(row.id) && row.updated_at !== null && (rememberFrom === null || row.updated_at >= rememberFrom)) ctx.seen.set(row.id, row.updated_at);
     }
@@ -585,39 +231,46 @@ export async function copyEntity(ctx: CopyContext, entity: SyncEntity, start: Wa
     }
   };
 
-  // Phase 1: the overlap window, or every row up to the id watermark when the watermark cannot be trusted.
-  if (aheadOfClock) {
-    for (let afterId = '0'; ; ) {
-      const versions = await ctx.reader.versionsPage(entity, afterId, start.maxId, ctx.batchSize);
-      // Only rows whose copy holds another version are fetched and written: at scale 1 that spares fetching and
-      // upserting 465k repayments (officers and customers keep no version in the copy: all of theirs are fetched).
-      await copyVersions(versions, await copiedVersions(ctx.client, entity, versions.map((v) => v.id)));
-      if (versions.length < ctx.batchSize) break;
-      afterId = versions[versions.length - 1]!.id;
+  /** Phase 1: the overlap window, or every row up to the id watermark when the watermark cannot be trusted. */
+  const copyEdits = async (): Promise<void> => {
+    if (aheadOfClock) {
+      for (let afterId = '0'; ; ) {
+        const versions = await ctx.reader.versionsPage(entity, afterId, start.maxId, ctx.batchSize);
+        // Only rows whose copy holds another version are fetched and written: at scale 1 that spares fetching and
+        // upserting 465k repayments (officers and customers keep no version in the copy: all of theirs are fetched).
+        await copyVersions(versions, await copiedVersions(ctx.client, entity, versions.map((v) => v.id)));
+        if (versions.length < ctx.batchSize) break;
+        afterId = versions[versions.length - 1]!.id;
+      }
+    } else {
+      const since = coversEdits ? windowStart(start.maxUpdatedAt, ctx.overlapMs) : null;
+      if (since !== null) await copyVersions(await ctx.reader.windowVersions(entity, start.maxId, since));
     }
-  } else {
-    const since = coversEdits ? windowStart(start.maxUpdatedAt, ctx.overlapMs) : null;
-    if (since !== null) await copyVersions(await ctx.reader.windowVersions(entity, start.maxId, since));
-  }
+  };
 
-  // Phase 2: new ids, keyset pages.
-  const read = (afterId: string): Promise<SourceRow[]> => ctx.reader.page(entity, { afterId, limit: ctx.batchSize });
-  let pending = read(start.maxId);
-  for (;;) {
-    const rows = await pending;
-    const selected = pageRows(entity, rows);
-    const complete = selected.length < ctx.batchSize;
-    const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : start.maxId;
-    if (!complete) {
-      // Read the next page from Django while this one is written to seedsmetrics (the keyset cursor is known).
-      pending = read(lastId);
-      pending.catch(() => undefined); // awaited (and its error thrown) on the next turn, unless this page fails first
+  /** Phase 2: new ids, keyset pages, the next page read from Django while this one is written. */
+  const copyNewRows = async (): Promise<void> => {
+    const read = (afterId: string): Promise<SourceRow[]> => ctx.reader.page(entity, { afterId, limit: ctx.batchSize });
+    let pending = read(start.maxId);
+    for (;;) {
+      const rows = await pending;
+      const selected = pageRows(entity, rows);
+      const complete = selected.length < ctx.batchSize;
+      const lastId = selected.length > 0 ? selected[selected.length - 1]!.id : start.maxId;
+      if (!complete) {
+        // Read the next page from Django while this one is written to seedsmetrics (the keyset cursor is known).
+        pending = read(lastId);
+        pending.catch(() => undefined); // awaited (and its error thrown) on the next turn, unless this page fails first
+      }
+      for (const row of selected) stats.newestChangeAt = maxTime(stats.newestChangeAt, row.updated_at);
+      stats.rowsRead += selected.length;
+      await writeBatch(rows, lastId, complete);
+      if (complete) break;
     }
-    for (const row of selected) stats.newestChangeAt = maxTime(stats.newestChangeAt, row.updated_at);
-    stats.rowsRead += selected.length;
-    await writeBatch(rows, lastId, complete);
-    if (complete) break;
-  }
+  };
+
+  await copyEdits();
+  await copyNewRows();
   forgetBefore(ctx.seen, versionCutoff(stats.watermark.maxUpdatedAt, ctx.overlapMs));
   return stats;
 }
@@ -643,3 +296,22 @@ function forgetBefore(seen: Map<string, string>, cutoff: string | null): void {
 }
 
 const minId = (a: string, b: string): string => (BigInt(a) <= BigInt(b) ? a : b);
+
+/** The lower of two ids, either of which may be missing (null). */
+const lowerId = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : minId(a, b));
+
+/**
+ * The watermark after a batch: the id the keyset reached (`lastId`; null in the window phase, which moves none), kept
+ * below the lowest repayment held for its loan, never lower than before; and, once a look that covers edits completes
+ * (`coveredUntil`), Django's clock at its start as the updated_at watermark.
+ */
+function nextWatermark(current: Watermark, heldAt: string | null, lastId: string | null, coveredUntil: string | null): Watermark {
+  const reached = lastId === null ? current.maxId : heldAt === null ? lastId : minId((BigInt(heldAt) - 1n).toString(), lastId);
+  return {
+    maxId: maxId(current.maxId, reached),
+    // Django's clock at the start, never the newest updated_at read: a row dated in the future stays inside
+    // the window (skipped as copied) instead of moving it past the edits that follow. A held repayment does
+    // not hold this back: ids from the held one up are re-read through the id watermark.
+    maxUpdatedAt: coveredUntil ?? current.maxUpdatedAt,
+  };
+}

@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import { LongStatementSession } from '../pg-pool';
 import { DjangoReader, type FingerprintSlice } from './django-reader';
-import { findDriftingLoans } from './reconcile';
+import { findDriftingLoans } from './drift';
 import { NO_WATERMARK, readWatermarks } from './watermarks';
 
 export interface RepaymentSurvey {

@@ -6,7 +6,8 @@
  */
 import { fallbackBranchSql, fallbackRegionSql, UNASSIGNED } from '../branch-region';
 import type { Queryable } from '../queryable';
-import { SYNC_ENTITIES, utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SyncEntity } from './django-reader';
+import { SYNC_ENTITIES, type SyncEntity } from './django-reader';
+import { utcText, type CustomerSourceRow, type HolidaySourceRow, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow } from './django-source-rows';
 
 /**
  * Anything that runs a statement with positional parameters: the worker's dedicated client inside its batch

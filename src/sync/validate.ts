@@ -9,7 +9,7 @@ import { lockEngineInTransaction } from '../engine/recompute';
 import { DjangoReader, SYNC_ENTITIES, type FingerprintedEntity } from './django-reader';
 import { recomputeLoansIsolated } from './isolated-recompute';
 import { lockHolder } from './lock';
-import { copiesOfOtherVersions, findLoansGoneFromDjango } from './reconcile';
+import { copiesOfOtherVersions, findLoansGoneFromDjango } from './drift';
 import { engineRecompute, type RecomputeSteps } from './recompute';
 import { DEFAULT_OVERLAP_MS, latestPlausible, readWatermarks } from './watermarks';
 
@@ -34,6 +34,13 @@ export interface ValidateOptions {
   recompute?: Pick<RecomputeSteps, 'loans'>;
   /** Loans per rolled-back transaction of the recompute check (how long a sync batch can wait for it). @default 500 */
   recomputeChunkSize?: number;
+  /**
+   * The sync worker's overlap (SYNC_OVERLAP_MS, which the caller reads from the configuration): how far ahead of
+   * Django's clock a row may be dated and still be an edit the worker copies, rather than a row dated in the future.
+   * Validate must draw that line where the worker does, or it reports as edited the rows the worker holds in flight
+   * (or takes for in flight rows the worker no longer looks at). @default DEFAULT_OVERLAP_MS, the worker's default
+   */
+  overlapMs?: number;
 }
 
 /** One line per mismatch, for operators: what was compared, where, and both values. */
@@ -50,23 +57,32 @@ export async function validate(options: ValidateOptions): Promise<Mismatch[]> {
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`validate(recomputeChunkSize) must be a positive integer; got ${JSON.stringify(options.recomputeChunkSize)}`);
   }
-  const mismatches = await compareWithDjango(djangoReader(options), options.metricsPool);
+  const mismatches = await compareWithDjango(djangoReader(options), options.metricsPool, overlapOf(options));
   mismatches.push(...(await compareWithRecompute(options.metricsPool, options.recompute ?? engineRecompute, chunkSize)));
   mismatches.push(...(await compareOfficerTotals(options.metricsPool)));
   return mismatches;
+}
+
+/** The worker's overlap as the caller passed it, checked like the other options. */
+function overlapOf(options: ValidateOptions): number {
+  const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+  if (!Number.isInteger(overlapMs) || overlapMs < 0) {
+    throw new RangeError(`validate(overlapMs) must be a non-negative integer of milliseconds; got ${JSON.stringify(options.overlapMs)}`);
+  }
+  return overlapMs;
 }
 
 /** The time zone only shapes rows the copy reads; validation's Django queries do not use it. */
 const djangoReader = (options: ValidateOptions): DjangoReader => new DjangoReader(options.djangoPool, 'UTC');
 
 /** The checks against Django: on a live system their mismatches include rows the sync has not copied yet. */
-async function compareWithDjango(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+async function compareWithDjango(reader: DjangoReader, metrics: pg.Pool, overlapMs: number): Promise<Mismatch[]> {
   return [
     ...(await compareCountedRepayments(reader, metrics)),
     ...(await compareWatermarks(reader, metrics)),
     ...(await findMissingLoans(reader, metrics)),
     ...(await findGoneLoans(reader, metrics)),
-    ...(await findEditedCopies(reader, metrics)),
+    ...(await findEditedCopies(reader, metrics, overlapMs)),
   ];
 }
 
@@ -107,7 +123,7 @@ export async function validateSettled(options: ValidateOptions, settle: SettleOp
   if (!(await syncWorkerRunning(options.metricsPool))) return unsettled('not running');
   if (!(await syncLookedForEditsSince(options.metricsPool, startedAt, settle))) return unsettled('timed out');
   const place = (m: Mismatch): string => `${m.check} ${m.key} ${m.field}`;
-  const again = new Map((await compareWithDjango(reader, options.metricsPool)).map((m) => [place(m), m]));
+  const again = new Map((await compareWithDjango(reader, options.metricsPool, overlapOf(options))).map((m) => [place(m), m]));
   const mismatches: Mismatch[] = [];
   const inFlight: Mismatch[] = [];
   for (const m of first) {
@@ -210,7 +226,7 @@ const FINGERPRINTED: readonly FingerprintedEntity[] = ['officers', 'customers', 
  * copied as they are); rows the sync refused (their sync_rejects report stands, with the copy of their last good
  * version) and rows on one side only are the other checks'.
  */
-async function findEditedCopies(reader: DjangoReader, metrics: pg.Pool): Promise<Mismatch[]> {
+async function findEditedCopies(reader: DjangoReader, metrics: pg.Pool, overlapMs: number): Promise<Mismatch[]> {
   const marks = await readWatermarks(metrics);
   // A loan copied in the version its report names was not refused: the report is a note on the copy (odd dates, dated
   // in the future), and its edits behind updated_at are this check's. (Officers and customers keep no version.)
@@ -227,8 +243,9 @@ async function findEditedCopies(reader: DjangoReader, metrics: pg.Pool): Promise
     const skipped = new Set(refused.filter((r) => r.entity === entity).map((r) => r.id));
     // A loan Django no longer counts as disbursed is gone_loan's, whatever else changed in it.
     const compared = (await reader.rowFingerprints(entity)).filter((row) => row.disbursed !== false && !skipped.has(row.id));
-    // Rows dated past Django's clock (plus the default overlap) are dated in the future, not edits on their way.
-    const plausibleUntil = latestPlausible(await reader.clock(), DEFAULT_OVERLAP_MS);
+    // Rows dated past Django's clock plus the worker's overlap are dated in the future, not edits on their way (the
+    // line the worker's reconciliation draws: findEditedRows in drift.ts).
+    const plausibleUntil = latestPlausible(await reader.clock(), overlapMs);
     for (const { id, django, copy } of await copiesOfOtherVersions(metrics, entity, compared, lookedFrom, plausibleUntil)) {
       mismatches.push({ check: 'edited_row', key: `${entity}/${id}`, field: 'fingerprint', expected: django, actual: copy });
     }

@@ -3,7 +3,7 @@
  * entity), written in the same transaction as the rows they cover, and the upstream-compatible sync_tracking
  * bookkeeping. Ids are compared as BigInt, timestamps as UTC ISO text (same width, so text order = time order).
  */
-import { utcText } from './django-reader';
+import { utcText } from './django-source-rows';
 import type { Queryable } from './upsert';
 
 export interface Watermark {

@@ -13,23 +13,26 @@
 import type pg from 'pg';
 import type { SyncConfig } from '../config';
 import { sqlBusinessClock, type BusinessClock } from '../engine/clock';
-import { pruneDpdSnapshots } from '../engine/retention';
 import type { Logger } from '../logger';
 import { cancelStatementOf, destroyConnection, LongStatementSession, setStatementTimeout } from '../pg-pool';
 import { causeKey, RepeatedFailures } from '../repeated-failures';
-import { announceRejects, copyEntity, inBatchTransaction, type CopyContext, type CopyStats } from './copy';
-import { describeFailure } from './database-failure';
+import { adoptBusinessDate } from './business-day';
+import { announceRejects } from './batch-transaction';
+import { copyEntity, type CopyContext, type CopyStats } from './copy';
 import { DjangoReader, SYNC_ENTITIES, type FingerprintSlice, type SyncEntity } from './django-reader';
-import { recomputeOpenLoansIsolated } from './isolated-recompute';
 import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { CycleRejectLog } from './reject-log';
-import { pruneSyncRuns, recordRun } from './run-log';
+import { recordRun } from './run-log';
 import { FingerprintRotation } from './fingerprint-rotation';
-import { LOAN_REMOVAL_BOUND, reconcile, type DriftSearch, type ReconcileResult } from './reconcile';
+import { reconcile, type DriftSearch, type ReconcileResult } from './reconcile';
+import { logReconciliation } from './reconcile-log';
 import { surveyRepayments, type RepaymentSurvey } from './repayment-survey';
 import { engineRecompute, type RecomputeSteps } from './recompute';
+import { step } from './sync-step';
 import { countRejectsByEntity, RECOMPUTE_REJECT_ENTITY, type Reject, type RejectEntity } from './upsert';
 import { DEFAULT_OVERLAP_MS, maxTime, NO_WATERMARK, readWatermarks, writeTracking, writeWatermarks, type EntityRunStats, type Watermark } from './watermarks';
+
+export { SyncStepError } from './sync-step';
 
 /** The subset of a pino logger the worker uses. */
 export type SyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -154,30 +157,6 @@ type Schedule = Pick<
 export function scheduleOf(sync: SyncConfig): Schedule {
   const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays, statementTimeoutMs } = sync;
   return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays, statementTimeoutMs };
-}
-
-/**
- * A cycle's failure with the step it failed in and, for a database error, its SQLSTATE and detail, so
- * sync_runs.error_message and health().lastError say where to look ("copying loans: numeric field overflow
- * (SQLSTATE 22003: A field with precision 15, scale 2 must round to an absolute value less than 10^13.)").
- */
-export class SyncStepError extends Error {
-  constructor(
-    readonly step: string,
-    cause: unknown,
-  ) {
-    super(`${step}: ${describeFailure(cause)}`, { cause });
-    this.name = 'SyncStepError';
-  }
-}
-
-/** Runs one step of a cycle; its failure names the step. */
-async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw error instanceof SyncStepError ? error : new SyncStepError(name, error);
-  }
 }
 
 /** How often a stop cancels the running cycle's statement again until the cycle ends. */
@@ -449,20 +428,22 @@ export class SyncWorker {
   /**
    * One cycle; `force` says what it does whatever the intervals say (the loop forces nothing), `surveyAside` whether
    * a scheduled reconciliation surveys the repayments beside the cycles (the loop's) or compares them in the cycle.
+   * In order: the lock, the business date (adopted first when new), every entity's copy, the reconciliation when due,
+   * then the watermarks and bookkeeping; a failure anywhere ends the cycle, which the next one redoes.
    */
-  private async cycle(force: { reconcile: boolean; scanEdits: boolean; surveyAside: boolean }): Promise<CycleReport> {
+  private async cycle(force: CycleForce): Promise<CycleReport> {
     const startedAt = new Date();
     // A survey is taken by a cycle that looks for edits: what it names is compared again as of that look.
     const surveyDone = force.surveyAside && this.survey?.outcome != null;
     const scanEdits =
       force.scanEdits || surveyDone || this.lastCompleteStartedAt === null || startedAt.getTime() - this.lastCompleteStartedAt >= this.editScanIntervalMs;
     const t0 = performance.now();
-    let client: pg.PoolClient | null = null;
-    let rejects = 0;
+    // Rejects reported for the first time, counted as they are announced: a cycle that fails counts those before it.
+    const tally = { rejects: 0 };
     const rejectLog = new CycleRejectLog(this.log);
     const onReject = (entity: string, reject: Reject): void => rejectLog.rejected(entity, reject);
     try {
-      client = await this.lockedClient();
+      const client = await this.lockedClient();
       const asOf = await this.clock.today();
       const marks = await readWatermarks(client);
       let openLoansRecomputed: number | null = null;
@@ -471,19 +452,14 @@ export class SyncWorker {
       // it as max_dpd_ever and logged a bucket move that never happened; the first cycle after the scan does this.
       const firstScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
       if (asOf !== this.openLoansRecomputedFor && !firstScanPending) {
-        const locked = client;
-        const daily = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(locked, () => recomputeOpenLoansIsolated(locked, this.recompute, asOf)));
-        rejects += announceRejects({ onReject }, RECOMPUTE_REJECT_ENTITY, daily.newlyReported);
+        const daily = await adoptBusinessDate(client, asOf, {
+          recompute: this.recompute,
+          dpdHistoryRetentionDays: this.options.dpdHistoryRetentionDays,
+          syncRunsRetentionDays: this.options.syncRunsRetentionDays ?? DEFAULTS.syncRunsRetentionDays,
+          log: this.log,
+        });
+        tally.rejects += announceRejects({ onReject }, RECOMPUTE_REJECT_ENTITY, daily.newlyReported);
         openLoansRecomputed = daily.recomputed;
-        this.log.info({ asOf, loans: openLoansRecomputed }, 'recomputed open loans for a new business date');
-        const keepDays = this.options.dpdHistoryRetentionDays;
-        if (keepDays !== undefined) {
-          const pruned = await inBatchTransaction(locked, () => pruneDpdSnapshots(locked, asOf, keepDays));
-          this.log.info({ asOf, keepDays, pruned }, 'pruned DPD snapshots past their retention');
-        }
-        const keepRunDays = this.options.syncRunsRetentionDays ?? DEFAULTS.syncRunsRetentionDays;
-        const prunedRuns = await pruneSyncRuns(locked, asOf, keepRunDays);
-        if (prunedRuns > 0) this.log.info({ asOf, keepDays: keepRunDays, pruned: prunedRuns }, 'pruned sync_runs past their retention');
         this.openLoansRecomputedFor = asOf;
       }
       const scanStartedAt = await this.reader.clock();
@@ -502,126 +478,89 @@ export class SyncWorker {
         batchSize: this.batchSize,
         onReject,
       };
-      const entities = {} as Record<SyncEntity, EntityReport>;
-      const tracking = new Map<string, EntityRunStats>();
-      const unsavedMarks = new Map<string, Watermark>();
-      let newestChangeAt: string | null = null;
-      for (const entity of SYNC_ENTITIES) {
-        const e0 = performance.now();
-        const repaymentsInitialScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
-        const stats: CopyStats = await step(`copying ${entity}`, () =>
-          copyEntity({ ...ctx, seen: this.seenVersions(entity), repaymentsInitialScanPending }, entity, marks.get(entity) ?? NO_WATERMARK),
-        );
-        entities[entity] = {
-          rowsRead: stats.rowsRead,
-          rowsWritten: stats.rowsWritten,
-          loansRecomputed: stats.loansRecomputed,
-          rejects: stats.rejects,
-          maxId: stats.watermark.maxId,
-          maxUpdatedAt: stats.watermark.maxUpdatedAt,
-          heldAt: stats.heldAt,
-        };
-        if (stats.unsavedWatermark) unsavedMarks.set(entity, stats.watermark);
-        if (stats.watermarkAheadOfClock !== null) {
-          this.log.warn(
-            { entity, watermark: stats.watermarkAheadOfClock, djangoClock: scanStartedAt, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten },
-            "the updated_at watermark was ahead of Django's clock, hiding the edits since: every row's version re-read once, the watermark set to the clock",
-          );
-        }
-        if (stats.heldAt !== null && stats.heldAt !== this.loggedHolds.get(entity)) {
-          this.log.info({ entity, repaymentId: stats.heldAt }, 'repayment waits for its loan, which Django does not have; the id watermark holds below it');
-        }
-        this.loggedHolds.set(entity, stats.heldAt);
-        tracking.set(entity, { durationMs: performance.now() - e0, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten, errors: stats.rejects, maxId: stats.watermark.maxId });
-        newestChangeAt = maxTime(newestChangeAt, stats.newestChangeAt);
-        rejects += stats.rejects;
-      }
-      let reconciliation: ReconcileResult | null = null;
-      const search = this.driftSearch(force, scanEdits);
-      if (search !== null) {
-        const reconcileStarted = performance.now();
-        reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, { officers: entities.officers.maxId, loans: entities.loans.maxId, repayments: entities.repayments.maxId }, search));
-        this.fingerprints.completed(reconciliation.fingerprintSlice);
-        this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
-        if ('survey' in search) this.survey = null;
-        else this.lastReconcileAt = Date.now();
-        const counting = client;
-        this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(counting));
-        rejects += reconciliation.rejects;
-        const refreshed = reconciliation.loansRefreshed.length + reconciliation.officersAdded.length + reconciliation.officersRefreshed.length + reconciliation.customersRefreshed.length;
-        if (reconciliation.loansGoneKept.length > 0) {
-          this.log.error(
-            { loans: reconciliation.loansGoneKept.slice(0, 20), gone: reconciliation.loansGoneKept.length, bound: LOAN_REMOVAL_BOUND },
-            `${reconciliation.loansGoneKept.length} copied loans are gone from Django (deleted, or no longer disbursed), more than one reconciliation removes; kept as they are ` +
-              `(is DJANGO_DATABASE_URL the right database?). If Django did delete them: SELECT remove_loans('{id,…}'::varchar[], business_today()) in seedsmetrics`,
-          );
-        }
-        if (reconciliation.reportsEnded > 0) {
-          this.log.info({ ended: reconciliation.reportsEnded }, `${reconciliation.reportsEnded} sync_rejects reports ended: Django has deleted their rows`);
-        }
-        const removed = reconciliation.loansRemoved.length;
-        const holidays = reconciliation.holidaysRefreshed + reconciliation.holidaysDeleted;
-        const added = reconciliation.loansAdded.length;
-        if (reconciliation.loansRepaired.length > 0 || refreshed > 0 || removed > 0 || added > 0 || holidays > 0 || reconciliation.schedulesDeleted > 0) {
-          this.log.warn(
-            {
-              addedLoans: reconciliation.loansAdded.slice(0, 20),
-              added,
-              removedLoans: reconciliation.loansRemoved.slice(0, 20),
-              removed,
-              loans: reconciliation.loansRepaired.slice(0, 20),
-              repaired: reconciliation.loansRepaired.length,
-              refreshedLoans: reconciliation.loansRefreshed.slice(0, 20),
-              refreshed: reconciliation.loansRefreshed.length,
-              addedOfficers: reconciliation.officersAdded,
-              refreshedOfficers: reconciliation.officersRefreshed.length,
-              refreshedCustomers: reconciliation.customersRefreshed.length,
-              deleted: reconciliation.repaymentsDeleted,
-              holidaysRefreshed: reconciliation.holidaysRefreshed,
-              holidaysDeleted: reconciliation.holidaysDeleted,
-              schedulesDeleted: reconciliation.schedulesDeleted,
-              fingerprintSlice: reconciliation.fingerprintSlice,
-            },
-            'reconciliation repaired drift',
-          );
-        }
-      }
-      const finishedAt = new Date();
-      const sum = (key: 'rowsRead' | 'rowsWritten' | 'loansRecomputed'): number => Object.values(entities).reduce((n, e) => n + e[key], 0);
-      const report: CycleReport = {
-        startedAt,
-        finishedAt,
-        durationMs: performance.now() - t0,
-        asOf,
-        openLoansRecomputed,
-        editsScanned: scanEdits,
-        entities,
-        rowsRead: sum('rowsRead'),
-        rowsWritten: sum('rowsWritten') + (reconciliation ? reconciliation.repaymentsWritten + reconciliation.repaymentsDeleted : 0),
-        loansRecomputed: sum('loansRecomputed') + (reconciliation?.loansRecomputed ?? 0),
-        rejects,
-        newestChangeAt,
-        reconciliation,
-      };
-      await writeWatermarks(client, unsavedMarks);
-      await writeTracking(client, tracking);
+      const copied = await this.copyEntities(ctx, marks, tally);
+      const reconciliation = await this.reconcileIfDue(ctx, copied.entities, force, scanEdits);
+      tally.rejects += reconciliation?.rejects ?? 0;
+      const report = cycleReport({ startedAt, t0, asOf, openLoansRecomputed, scanEdits, entities: copied.entities, rejects: tally.rejects, newestChangeAt: copied.newestChangeAt, reconciliation });
+      await writeWatermarks(client, copied.unsavedMarks);
+      await writeTracking(client, copied.tracking);
       await recordRun(client, { ...report, reconciled: report.reconciliation !== null });
       if (scanEdits) this.lastCompleteStartedAt = startedAt.getTime();
-      this.newestChangeAt = maxTime(this.newestChangeAt, newestChangeAt);
-      this.finish(report.durationMs, report.rowsWritten, rejects, null);
+      this.newestChangeAt = maxTime(this.newestChangeAt, copied.newestChangeAt);
+      this.finish(report.durationMs, report.rowsWritten, tally.rejects, null);
       return report;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // Whatever failed, start the next cycle on a fresh connection: a broken one must not keep (or lose) the lock silently.
       if (!(error instanceof SyncLockBusyError)) this.dropConnection();
       if (this.stopping) throw error; // interrupted by stop(): not a failed cycle
-      this.finish(performance.now() - t0, 0, rejects + 1, message);
-      await recordRun(this.options.metricsPool, { startedAt, message, errors: rejects + 1 }).catch(() => undefined);
+      this.finish(performance.now() - t0, 0, tally.rejects + 1, message);
+      await recordRun(this.options.metricsPool, { startedAt, message, errors: tally.rejects + 1 }).catch(() => undefined);
       throw error;
     } finally {
       rejectLog.finish();
       await this.djangoSession.end();
     }
+  }
+
+  /**
+   * Copies every entity in turn, parents first (SYNC_ENTITIES' order), logging what concerns an operator (a watermark
+   * found ahead of Django's clock, a repayment newly waiting for its loan); returns per entity what it did, the
+   * bookkeeping the cycle saves at its end; the rejects each entity reported for the first time are added to `tally` as
+   * it ends, so a copy that fails later leaves them counted.
+   */
+  private async copyEntities(ctx: Omit<CopyContext, 'seen'>, marks: ReadonlyMap<string, Watermark>, tally: { rejects: number }): Promise<EntityCopies> {
+    const copies: EntityCopies = { entities: {} as Record<SyncEntity, EntityReport>, tracking: new Map(), unsavedMarks: new Map(), newestChangeAt: null };
+    for (const entity of SYNC_ENTITIES) {
+      const e0 = performance.now();
+      const repaymentsInitialScanPending = (marks.get('repayments') ?? NO_WATERMARK).maxUpdatedAt === null;
+      const stats: CopyStats = await step(`copying ${entity}`, () =>
+        copyEntity({ ...ctx, seen: this.seenVersions(entity), repaymentsInitialScanPending }, entity, marks.get(entity) ?? NO_WATERMARK),
+      );
+      copies.entities[entity] = {
+        rowsRead: stats.rowsRead,
+        rowsWritten: stats.rowsWritten,
+        loansRecomputed: stats.loansRecomputed,
+        rejects: stats.rejects,
+        maxId: stats.watermark.maxId,
+        maxUpdatedAt: stats.watermark.maxUpdatedAt,
+        heldAt: stats.heldAt,
+      };
+      if (stats.unsavedWatermark) copies.unsavedMarks.set(entity, stats.watermark);
+      if (stats.watermarkAheadOfClock !== null) {
+        this.log.warn(
+          { entity, watermark: stats.watermarkAheadOfClock, djangoClock: ctx.scanStartedAt, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten },
+          "the updated_at watermark was ahead of Django's clock, hiding the edits since: every row's version re-read once, the watermark set to the clock",
+        );
+      }
+      if (stats.heldAt !== null && stats.heldAt !== this.loggedHolds.get(entity)) {
+        this.log.info({ entity, repaymentId: stats.heldAt }, 'repayment waits for its loan, which Django does not have; the id watermark holds below it');
+      }
+      this.loggedHolds.set(entity, stats.heldAt);
+      copies.tracking.set(entity, { durationMs: performance.now() - e0, rowsRead: stats.rowsRead, rowsWritten: stats.rowsWritten, errors: stats.rejects, maxId: stats.watermark.maxId });
+      copies.newestChangeAt = maxTime(copies.newestChangeAt, stats.newestChangeAt);
+      tally.rejects += stats.rejects;
+    }
+    return copies;
+  }
+
+  /**
+   * Reconciles when this cycle should (driftSearch), up to the ids its copy reached, and records what followed: the
+   * survey taken or the time of the reconciliation, the count of rejected rows, the log lines. Null when it does not.
+   */
+  private async reconcileIfDue(ctx: Omit<CopyContext, 'seen'>, entities: Record<SyncEntity, EntityReport>, force: CycleForce, scanEdits: boolean): Promise<ReconcileResult | null> {
+    const search = this.driftSearch(force, scanEdits);
+    if (search === null) return null;
+    const reconcileStarted = performance.now();
+    const through = { officers: entities.officers.maxId, loans: entities.loans.maxId, repayments: entities.repayments.maxId };
+    const reconciliation = await step('reconciling', () => reconcile({ ...ctx, seen: new Map() }, through, search));
+    this.fingerprints.completed(reconciliation.fingerprintSlice);
+    this.lastReconciliationMs = Math.round(performance.now() - reconcileStarted);
+    if ('survey' in search) this.survey = null;
+    else this.lastReconcileAt = Date.now();
+    this.rejectedRows = await step('counting rejected rows', () => countRejectsByEntity(ctx.client));
+    logReconciliation(this.log, reconciliation);
+    return reconciliation;
   }
 
   /**
@@ -631,7 +570,7 @@ export class SyncWorker {
    * cycles when due, and a cycle after it ends takes it (or, when it failed, compares in the cycle), until one
    * reconciles with it.
    */
-  private driftSearch(force: { reconcile: boolean; surveyAside: boolean }, scanEdits: boolean): DriftSearch | null {
+  private driftSearch(force: Pick<CycleForce, 'reconcile' | 'surveyAside'>, scanEdits: boolean): DriftSearch | null {
     const due = scanEdits && Date.now() - this.lastReconcileAt >= this.reconcileIntervalMs;
     if (force.reconcile || (due && (!force.surveyAside || this.lastReconcileAt === 0))) return { slice: this.fingerprints.next(force.reconcile) };
     if (!force.surveyAside || !scanEdits) return null;
@@ -679,4 +618,51 @@ export class SyncWorker {
     if (error === null) this.cycles.succeeded += 1;
     else this.cycles.failed += 1;
   }
+}
+
+/** What a cycle does whatever the intervals say, and whether a scheduled reconciliation surveys beside the cycles. */
+interface CycleForce {
+  reconcile: boolean;
+  scanEdits: boolean;
+  surveyAside: boolean;
+}
+
+/** What a cycle's copy of every entity did, and the bookkeeping saved at the cycle's end. */
+interface EntityCopies {
+  entities: Record<SyncEntity, EntityReport>;
+  tracking: Map<string, EntityRunStats>;
+  /** Updated_at watermarks moved without a write of their own (nothing new was copied). */
+  unsavedMarks: Map<string, Watermark>;
+  newestChangeAt: string | null;
+}
+
+/** A successful cycle's report: per entity what it did, and the totals over entities and reconciliation. */
+function cycleReport(cycle: {
+  startedAt: Date;
+  t0: number;
+  asOf: string;
+  openLoansRecomputed: number | null;
+  scanEdits: boolean;
+  entities: Record<SyncEntity, EntityReport>;
+  rejects: number;
+  newestChangeAt: string | null;
+  reconciliation: ReconcileResult | null;
+}): CycleReport {
+  const { entities, reconciliation } = cycle;
+  const sum = (key: 'rowsRead' | 'rowsWritten' | 'loansRecomputed'): number => Object.values(entities).reduce((n, e) => n + e[key], 0);
+  return {
+    startedAt: cycle.startedAt,
+    finishedAt: new Date(),
+    durationMs: performance.now() - cycle.t0,
+    asOf: cycle.asOf,
+    openLoansRecomputed: cycle.openLoansRecomputed,
+    editsScanned: cycle.scanEdits,
+    entities,
+    rowsRead: sum('rowsRead'),
+    rowsWritten: sum('rowsWritten') + (reconciliation ? reconciliation.repaymentsWritten + reconciliation.repaymentsDeleted : 0),
+    loansRecomputed: sum('loansRecomputed') + (reconciliation?.loansRecomputed ?? 0),
+    rejects: cycle.rejects,
+    newestChangeAt: cycle.newestChangeAt,
+    reconciliation,
+  };
 }

@@ -3,6 +3,7 @@
  * max_dpd_ever as a running maximum, and dpd_transitions appended only when the bucket changes.
  * The loan pays 1,000 a business day: L = R = RA = 30,000, r NULL, T = 30, D1 = Monday 2025-12-01.
  */
+import { pinBusinessDate } from '../../../src/engine/clock';
 import { recomputeLoans, recomputeOpenLoans } from '../../../src/engine/recompute';
 import { createTestDatabases, type TestDatabases } from '../../support/databases';
 import { insertLoans, insertRepayments, loanRow, withoutRepaymentTrigger } from './fixtures';
@@ -90,10 +91,28 @@ describe('one loan over two weeks', () => {
     ]);
   });
 
-  it('a recompute for a date with an earlier snapshot but none in between takes that one', async () => {
-    // 2025-12-05 has no snapshot of its own yet; the newest before it is 12-02 (DPD 2)
-    await recompute('2025-12-05');
-    expect(await loanRow(dbs.metrics.pool, 'H1')).toMatchObject({ previous_dpd: 2, max_dpd_ever: 7 });
+  it('a recompute for a date earlier than the last, behind the business date, is refused (a stale caller) and writes nothing', async () => {
+    const before = { loan: await loanRow(dbs.metrics.pool, 'H1'), snapshots: await snapshots(), transitions: await transitions() };
+    // Today's business date is later than 2025-12-11: a caller asking for 12-05 read the date before it moved.
+    const { rows } = await dbs.metrics.pool.query<{ today: string }>(`SELECT business_today()::text AS today`);
+    await expect(withoutRepaymentTrigger(dbs.metrics.pool, (client) => recomputeLoans(client, ['H1', 'nope'], '2025-12-05'))).rejects.toMatchObject({
+      code: '55000',
+      message: `recompute_loans: 1 loan(s) (H1) were last computed as of a later date (up to 2025-12-11) than the as-of date 2025-12-05, which is behind the business date ${rows[0]!.today}`,
+      detail: 'Recomputed for an earlier date, they would move back and log DPD transitions that did not happen.',
+      hint: 'The caller read the business date before it moved: recompute as of business_today().',
+    });
+    expect({ loan: await loanRow(dbs.metrics.pool, 'H1'), snapshots: await snapshots(), transitions: await transitions() }).toEqual(before);
+  });
+
+  it('a recompute for a date with an earlier snapshot but none in between takes that one, once the business clock is moved back to it', async () => {
+    await pinBusinessDate(dbs.metrics.pool, '2025-12-05');
+    try {
+      // 2025-12-05 has no snapshot of its own yet; the newest before it is 12-02 (DPD 2)
+      await recompute('2025-12-05');
+    } finally {
+      await pinBusinessDate(dbs.metrics.pool, null);
+    }
+    expect(await loanRow(dbs.metrics.pool, 'H1')).toMatchObject({ previous_dpd: 2, max_dpd_ever: 7, computed_as_of: '2025-12-05' });
   });
 });
 

@@ -250,12 +250,16 @@ describe('officer_portfolio_totals', () => {
       maturity: '2025-09-01',
     }));
     await insertLoans(db, specs);
-    await insertRepayments(
-      db,
-      specs.flatMap((spec, i) => (i % 4 === 3 ? [] : [{ id: `R${i}a`, loan: spec.id, date: '2025-05-20', amount: String(1000 + i * 333.33) }, { id: `R${i}b`, loan: spec.id, date: '2025-06-15', amount: '2500.50' }])),
-    );
     const ids = specs.map((spec) => spec.id);
-    await withoutRepaymentTrigger(db, (client) => recomputeLoans(client, ids, '2025-07-01'));
+    // With the trigger off, as the sync writes them: the trigger computes for today's business date, after which a
+    // recompute for 2025-07-01 is refused (migration 0030).
+    await withoutRepaymentTrigger(db, async (client) => {
+      await insertRepayments(
+        client,
+        specs.flatMap((spec, i) => (i % 4 === 3 ? [] : [{ id: `R${i}a`, loan: spec.id, date: '2025-05-20', amount: String(1000 + i * 333.33) }, { id: `R${i}b`, loan: spec.id, date: '2025-06-15', amount: '2500.50' }])),
+      );
+      return recomputeLoans(client, ids, '2025-07-01');
+    });
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM loans WHERE loan_id LIKE 'E%' AND current_dpd > 0 AND fees_collected > 0`);
     expect(rows[0]!.n).toBeGreaterThan(0);
     await expectTotalsToMatchLoans();

@@ -827,3 +827,30 @@ it('a row dated in the future does not keep the reconciliation from its loan: a 
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], loansRefreshed: [], repaymentsWritten: 0, repaymentsDeleted: 0 });
   expect(await edited()).toEqual([]);
 });
+
+it("validate calls a row dated in the future where the worker does, past Django's clock plus the worker's overlap (SYNC_OVERLAP_MS), not the default 60 s", async () => {
+  const overlapMs = 600_000;
+  // A Django server clock five minutes ahead: within a 10-minute overlap, so the worker takes the row as an edit of now.
+  await h.django.loan(100, 7, 11, { updated_at: new Date(Date.now() + 300_000) });
+  const worker = h.worker({ recompute: recordingRecompute(), overlapMs });
+  await worker.runOnce();
+  expect(await h.rows(`SELECT entity, django_id FROM sync_rejects`)).toEqual([]);
+  // QuerySet.update(): updated_at left alone, still within the window the worker's next look for edits re-reads.
+  await h.django.query(`UPDATE loans_ajoloan SET amount = 90000 WHERE id = 100`);
+  const edited = async () =>
+    (await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, overlapMs })).filter((m) => m.check === 'edited_row').map((m) => m.key);
+  // The worker's reconciliation leaves it to its looks for edits until Django's clock passes its date (in flight), and
+  // validate says the same; with the default overlap it reported an edit behind updated_at that the worker let be.
+  expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [] });
+  expect(await edited()).toEqual([]);
+  // The line moves with the overlap passed: past a 60 s one, the row is dated in the future and its edit reported.
+  const withOverlap = async (ms: number) =>
+    (await validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, overlapMs: ms })).filter((m) => m.check === 'edited_row').map((m) => m.key);
+  expect(await withOverlap(60_000)).toEqual(['loans/100']);
+});
+
+it('validate refuses an overlap that is no number of milliseconds, naming it', async () => {
+  await expect(validate({ djangoPool: h.dbs.django.pool, metricsPool: h.dbs.metrics.pool, overlapMs: -1 })).rejects.toThrow(
+    'validate(overlapMs) must be a non-negative integer of milliseconds; got -1',
+  );
+});

@@ -1,4 +1,6 @@
 /** Business dates and the sync: a payment dated after the business date it was copied at, midnight, cycles that span it. */
+import { pinBusinessDate } from '../../../src/engine/clock';
+import { recomputeOpenLoans } from '../../../src/engine/recompute';
 import { seedLoanA, syncHarness, type SyncHarness } from './harness';
 
 let h: SyncHarness;
@@ -52,4 +54,33 @@ it('a closed loan whose last payment Django dates days ahead counts it from that
   today = '2025-12-13';
   expect((await worker.runOnce()).openLoansRecomputed).toBe(0);
   expect((await loanA())[0]).toMatchObject({ computed_as_of: '2025-12-12' });
+});
+
+it("a batch of a cycle that read the business date before midnight is refused once another writer computed its loan for the new date: no DPD transition back and forth; the next cycle copies it for the new date", async () => {
+  const transitions = () =>
+    h.rows(`SELECT transition_date::text AS date, from_dpd_bucket AS "from", to_dpd_bucket AS "to", dpd_before, dpd_after FROM dpd_transitions ORDER BY transition_id`);
+  await pinBusinessDate(h.dbs.metrics.pool, '2025-12-10');
+  let today = '2025-12-10';
+  const worker = h.worker({ clock: { today: async () => today } });
+  await worker.runOnce();
+  expect((await worker.runOnce()).openLoansRecomputed).toBe(1); // the daily recompute for the 10th, after the first sync
+  // Just after midnight the hierarchy import recomputes every open loan for the 11th (loan A: DPD 14, 7-30)...
+  await pinBusinessDate(h.dbs.metrics.pool, '2025-12-11');
+  await recomputeOpenLoans(h.dbs.metrics.pool, '2025-12-11');
+  const afterImport = await transitions();
+  // ...while a cycle that read the 10th copies a payment of the 10th evening (30,800: seven instalments). For the 10th
+  // the loan reads DPD 6 (1-6), for the 11th DPD 7 (7-30): computed back for the 10th, it moved 7-30 → 1-6, and
+  // forward again at the next cycle, for a bucket that never changed.
+  await h.django.repayment(1003, 100, 30800, '2025-12-10T20:00:00+01:00');
+  await expect(worker.runOnce()).rejects.toThrow(
+    /^copying repayments: recompute_loans: 1 loan\(s\) \(100\) were last computed as of a later date \(up to 2025-12-11\) than the as-of date 2025-12-10, which is behind the business date 2025-12-11 \(SQLSTATE 55000: /,
+  );
+  expect(await h.rows(`SELECT repayment_id FROM repayments WHERE repayment_id = '1003'`)).toEqual([]);
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '60000.00', current_dpd: 14, computed_as_of: '2025-12-11' });
+
+  today = '2025-12-11';
+  await worker.runOnce();
+
+  expect((await loanA())[0]).toMatchObject({ total_repayments: '90800.00', current_dpd: 7, computed_as_of: '2025-12-11' });
+  expect(await transitions()).toEqual(afterImport);
 });

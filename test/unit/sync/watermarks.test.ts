@@ -1,4 +1,4 @@
-import { isPositiveDecimal } from '../../../src/sync/copy';
+import { isPositiveDecimal } from '../../../src/sync/batch-writers';
 import { maxId, maxTime, windowStart } from '../../../src/sync/watermarks';
 
 describe('windowStart', () => {
