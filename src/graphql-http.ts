@@ -5,10 +5,11 @@
  * response; on a small query that was a sixth of the gateway's CPU (BENCHMARKS.md), so the GraphQL path does without
  * them.
  * Errors of the transport itself (a body that is not a JSON object, or too large) and requests the context function
- * refuses (authentication) answer in GraphQL's error shape, as Apollo's own request errors do.
+ * refuses (authentication) answer in GraphQL's error shape and content type, as Apollo's own request errors do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import Negotiator from 'negotiator';
 import vary from 'vary';
 import { describeValue } from './errors';
 import { countGraphqlError } from './observability';
@@ -57,12 +58,24 @@ function queryTextOf(method: string, body: unknown, search: string): unknown {
   return new URLSearchParams(search).get('query') ?? undefined;
 }
 
-function sendRefusal(response: ServerResponse, error: RequestRefusal): void {
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+
+/**
+ * The content type of a refusal: application/graphql-response+json when the client prefers it, as Apollo Server
+ * chooses for its own answers. A client reads a 4xx body as GraphQL (and so its `extensions.code`) only in that
+ * type: Apollo Client 4 asks for it first, and turns a 4xx application/json body into a ServerError with the text.
+ */
+function refusalContentType(request: IncomingMessage): string {
+  const preferred = request.headers.accept === undefined ? undefined : new Negotiator(request).mediaType(['application/json', GRAPHQL_RESPONSE_JSON]);
+  return `${preferred === GRAPHQL_RESPONSE_JSON ? GRAPHQL_RESPONSE_JSON : 'application/json'}; charset=utf-8`;
+}
+
+function sendRefusal(request: IncomingMessage, response: ServerResponse, error: RequestRefusal): void {
   // Counted like the errors Apollo sends (src/errors.ts), so gateway_graphql_errors_total sees every refusal.
   countGraphqlError(error.code);
   const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   response.statusCode = error.status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('content-type', refusalContentType(request));
   for (const [name, value] of Object.entries(error.headers ?? {})) response.setHeader(name, value);
   // The unread rest of an oversized body would otherwise be parsed as the next request on this connection.
   if (error.status === 413) response.setHeader('connection', 'close');
@@ -129,7 +142,7 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
       return;
     }
     if (!METHODS.has(method)) {
-      sendRefusal(response, new TransportError(405, `GraphQL over HTTP takes GET (a query in the URL) or POST (a JSON body); got ${method}`, 'BAD_REQUEST', { allow: ALLOWED }));
+      sendRefusal(request, response, new TransportError(405, `GraphQL over HTTP takes GET (a query in the URL) or POST (a JSON body); got ${method}`, 'BAD_REQUEST', { allow: ALLOWED }));
       return;
     }
     let body: unknown;
@@ -137,13 +150,13 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
       body = await parsedBody(request, maxBodyBytes);
     } catch (error) {
       // Anything but a refusal is the connection failing mid-body: nobody is left to answer.
-      if (isRequestRefusal(error)) sendRefusal(response, error);
+      if (isRequestRefusal(error)) sendRefusal(request, response, error);
       else response.destroy();
       return;
     }
     const crossSite = body === undefined ? crossSiteRefusal(request) : undefined;
     if (crossSite !== undefined) {
-      sendRefusal(response, new TransportError(400, crossSite));
+      sendRefusal(request, response, new TransportError(400, crossSite));
       return;
     }
     const url = request.url ?? '';
@@ -151,13 +164,13 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
     const search = queryStart === -1 ? '' : url.slice(queryStart);
     const misshapen = method === 'GET' ? searchParametersProblem(search) : body === undefined ? undefined : bodyParametersProblem(body as Record<string, unknown>);
     if (misshapen !== undefined) {
-      sendRefusal(response, new TransportError(400, misshapen));
+      sendRefusal(request, response, new TransportError(400, misshapen));
       return;
     }
     const queryText = queryTextOf(method, body, search);
     const overLimits = typeof queryText === 'string' ? checkDocument?.(queryText) : undefined;
     if (overLimits !== undefined) {
-      sendRefusal(response, new TransportError(400, overLimits, 'GRAPHQL_PARSE_FAILED'));
+      sendRefusal(request, response, new TransportError(400, overLimits, 'GRAPHQL_PARSE_FAILED'));
       return;
     }
     const contextValue = context(request);
@@ -166,7 +179,7 @@ export function createGraphqlHttpHandler<TContext extends BaseContext>(options: 
     } catch (error) {
       // Other failures reach Apollo through the same promise, which answers them as it answers any context error.
       if (isRequestRefusal(error)) {
-        sendRefusal(response, error);
+        sendRefusal(request, response, error);
         return;
       }
     }

@@ -5,11 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { relayStylePagination } from '@apollo/client/utilities';
 import typePolicies from '../../schema/apollo-type-policies.json';
 import type { App } from '../../src/app';
 import { insertUnknownOfficers } from '../../src/sync/upsert';
+import * as operations from '../__generated__/graphql';
 import { DashboardDocument, LoanByIdDocument, LoansPageDocument, OfficerByIdDocument, type LoansPageQuery } from '../__generated__/graphql';
 import { startTestApp } from '../support/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
@@ -191,5 +193,43 @@ it("scrolls to the end with fetchMore under relayStylePagination (keyed by filte
   } finally {
     scroll.stop();
     await dbs.metrics.pool.query(`DELETE FROM officers WHERE officer_id = ANY($1::text[])`, [placeholders]);
+  }
+});
+
+it("keeps every screen's query answerable from one shared cache: no query drops a Loan's customer or officer another query cached", async () => {
+  // An object with an id that a query selects without its id is stored inside its parent instead of as a reference,
+  // and replaces the reference another query left there, silently (Apollo warns only when it replaces an object):
+  // the Officer Detail page's `customer { name phone }` took the customer of the same loans away from the Dashboard,
+  // which then fetched again, and took it back.
+  const { rows } = await dbs.metrics.pool.query<{ loan_id: string; officer_id: string; customer_id: string }>(
+    `SELECT loan_id, officer_id, customer_id FROM loans WHERE current_dpd > 0 ORDER BY loan_id LIMIT 1`,
+  );
+  const { loan_id: loanId, officer_id: officerId, customer_id: customerId } = rows[0]!;
+  const variablesByOperation: Record<string, Record<string, unknown>> = {
+    LoanById: { id: loanId },
+    OfficerById: { id: officerId },
+    CustomerById: { id: customerId },
+    TopRiskLoans: { officerId },
+  };
+  // Every query document of test/operations (the subscriptions' selections are checked in test/integration/api/operations.test.ts).
+  const queries = Object.entries(operations)
+    .filter(([exported]) => exported.endsWith('Document'))
+    .map(([exported, document]) => ({ name: exported.slice(0, -'Document'.length), query: document as DocumentNode }))
+    .filter(({ query }) => query.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === OperationTypeNode.QUERY))
+    .map(({ name, query }) => ({ name, query, variables: variablesByOperation[name] ?? {} }));
+  expect(queries.map((q) => q.name)).toEqual(expect.arrayContaining(['Dashboard', 'LoanById', 'OfficerById', 'TopRiskLoans', 'EarlyIndicators']));
+  const cache = new InMemoryCache({ typePolicies });
+  const dashboard = new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache });
+  try {
+    const answers = new Map<string, unknown>();
+    for (const { name, query, variables } of queries) answers.set(name, (await dashboard.query({ query, variables, fetchPolicy: 'network-only' })).data);
+    const lost = queries.flatMap(({ name, query, variables }) => {
+      const { complete, missing } = cache.diff({ query, variables, returnPartialData: true, optimistic: false });
+      return complete ? [] : [`${name}: ${/"__typename": "(\w+)"/.exec(String(missing?.message))?.[1] ?? String(missing?.message)} left without its id`];
+    });
+    expect(lost).toEqual([]);
+    for (const { name, query, variables } of queries) expect([name, cache.readQuery({ query, variables })]).toEqual([name, answers.get(name)]);
+  } finally {
+    dashboard.stop();
   }
 });

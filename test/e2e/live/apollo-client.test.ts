@@ -2,9 +2,11 @@
  * End to end with the clients users use: the whole gateway (startApp: sync worker, engine, event bridge,
  * Apollo Server + graphql-ws on one port) and @apollo/client with GraphQLWsLink. A repayment written into the
  * Django database flows through sync → recompute → NOTIFY → bridge → subscription, and the client receives the
- * DPD transition with its nested loan and officer, read fresh after the repayment.
+ * DPD transition with its nested loan and officer, read fresh after the repayment, and the loan the client had
+ * cached from a query shows the new DPD without a refetch (the cache normalises Loan by id).
  */
 import { ApolloClient, gql, InMemoryCache } from '@apollo/client';
+import typePolicies from '../../../schema/apollo-type-policies.json';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -89,7 +91,11 @@ test('a repayment in Django reaches Apollo Client subscribers as a DPD transitio
 
   const url = `${app!.server.url.replace('http', 'ws')}/graphql`;
   wsClient = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
-  const client = new ApolloClient({ link: new GraphQLWsLink(wsClient), cache: new InMemoryCache() });
+  const client = new ApolloClient({ link: new GraphQLWsLink(wsClient), cache: new InMemoryCache({ typePolicies }) });
+  // The loan as a screen cached it before the repayment (graphql-ws serves queries too).
+  const LOAN_ROW = gql`query LoanRow($id: ID!) { loan(id: $id) { id currentDpd dpdBucket } }`;
+  const before = await client.query({ query: LOAN_ROW, variables: { id: '100' } });
+  expect(before.data).toEqual({ loan: { __typename: 'Loan', id: '100', currentDpd: 18, dpdBucket: 'DPD_7_30' } });
   const received: unknown[] = [];
   const errors: unknown[] = [];
   const parReceived: unknown[] = [];
@@ -131,6 +137,8 @@ test('a repayment in Django reaches Apollo Client subscribers as a DPD transitio
       },
     },
   ]);
+  // The event's loan merged into the cached Loan:100, so the screen's query reads the new DPD from the cache alone.
+  expect(client.readQuery({ query: LOAN_ROW, variables: { id: '100' } })).toEqual({ loan: { __typename: 'Loan', id: '100', currentDpd: 4, dpdBucket: 'DPD_1_6' } });
   subscription.unsubscribe();
 
   // The officer's PAR moved too. Principal paid = P × L / R: 40,000 → 30,303.03, 100,000 → 75,757.58 (D4);

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
+import { getNamedType, isObjectType, Kind, parse, TypeInfo, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createComplexityCheck } from '../../../src/complexity';
 import { loadConfig } from '../../../src/config';
 import { createApiHarness, seedPortfolio, type ApiHarness } from './harness';
@@ -77,7 +77,35 @@ describe.each(parsed)('$file', ({ file, source, document, operations }) => {
     expect(operations[0]!.name?.value).toBe(file[0]!.toUpperCase() + file.slice(1, -'.graphql'.length));
     expect(validate(api.schema, document)).toEqual([]);
   });
+
+  it('selects the id of every object that has one, so that Apollo Client normalises it and no screen takes it from another', () => {
+    expect(selectionsWithoutId(api.schema, document)).toEqual([]);
+  });
 });
+
+/** Paths (field names from the root) of the selections of an object type with an `id` field that leave `id` out. */
+function selectionsWithoutId(schema: GraphQLSchema, document: DocumentNode): string[] {
+  const typeInfo = new TypeInfo(schema);
+  const path: string[] = [];
+  const missing: string[] = [];
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter(node) {
+          path.push(node.alias?.value ?? node.name.value);
+          const type = getNamedType(typeInfo.getType());
+          if (node.selectionSet === undefined || !isObjectType(type) || !('id' in type.getFields())) return;
+          if (!node.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'id' && s.alias === undefined)) missing.push(`${path.join('.')} (${type.name})`);
+        },
+        leave() {
+          path.pop();
+        },
+      },
+    }),
+  );
+  return missing;
+}
 
 type Root = Record<string, any>;
 /** Values of the seed (seedPortfolio with 5 officers, 10 loans each, 20 customers) that an object root must show. */
