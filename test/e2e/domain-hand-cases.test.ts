@@ -200,3 +200,63 @@ it('the collections board of officer 7 (§4.6: Σ RA, due where in arrears, coll
     summary: { groups: 1, totalPortfolio: '107000.00', totalDueToday: '5400.00', totalCollectedToday: '1000.00', totalMissedToday: '4400.00', collectionRateToday: '0.18518519' },
   });
 });
+
+const SUMMARY_FIELDS = `totalLoans totalPortfolioAmount atRiskCount atRiskAmount atRiskActualOutstanding atRiskPercentage totalAmountInDpd
+  criticalCount criticalPercentage delayExcellentCount delayOkayCount delayCriticalCount totalDueForToday pastMaturityOutstanding
+  performingLoansCount performingActualOutstanding totalRepaymentsInPeriod totalRepaymentsYesterday percentageOfDueCollected
+  missedRepaymentsToday missedRepaymentsTodayCount repaymentsByDjangoStatus { djangoStatus amount } periodStart periodEnd`;
+
+it('the loans summary of officer 7 for today (§4.6)', async () => {
+  const { loans } = await q(`{ loans(filter: { officerIds: ["7"] }) { summary { ${SUMMARY_FIELDS} } } }`);
+  expect(loans.summary).toEqual({
+    totalLoans: 4, totalPortfolioAmount: '100000.00',
+    // DPD ≥ 15: 203 only (L 30,000, arrears 22,000), 1 of 4.
+    atRiskCount: 1, atRiskAmount: '30000.00', atRiskActualOutstanding: '22000.00', atRiskPercentage: '25.00',
+    // Arrears of loans with DPD > 0: 6,000 + 22,000 + 4,200; nothing above DPD 21.
+    totalAmountInDpd: '32200.00', criticalCount: 0, criticalPercentage: '0.00',
+    // Delay rates 0.00, −93.33, −117.14, 12.50: all below 40.
+    delayExcellentCount: 0, delayOkayCount: 0, delayCriticalCount: 4,
+    totalDueForToday: '5400.00',
+    // Matured before today with arrears: 202 (0.01) and 203 (22,000).
+    pastMaturityOutstanding: '22000.01',
+    performingLoansCount: 4, performingActualOutstanding: '32200.01',
+    // Today: 201's 23:59:59 Lagos payment only; yesterday nothing. 1,000 / 5,400 × 100.
+    totalRepaymentsInPeriod: '1000.00', totalRepaymentsYesterday: '0.00', percentageOfDueCollected: '18.52',
+    // In arrears without a payment today: 202, 203, 204 (1,200 + 1,100 + 2,100).
+    missedRepaymentsToday: '4400.00', missedRepaymentsTodayCount: 3,
+    repaymentsByDjangoStatus: [{ djangoStatus: 'OPEN', amount: '1000.00' }],
+    periodStart: '2025-12-10', periodEnd: '2025-12-10',
+  });
+});
+
+it('the summary periods: ISO week from Monday, the month to date, last month, the last seven calendar days (§4.6, D1)', async () => {
+  const period = async (p: string) => (await q(`{ loans(filter: { officerIds: ["7"], period: ${p} }) { summary { totalRepaymentsInPeriod periodStart periodEnd
+    repaymentsByDjangoStatus { djangoStatus amount } } } }`)).loans.summary;
+  // Mon 12-08 … Wed 12-10: 201's 1,000 of today (204's 12-05 is the week before).
+  expect(await period('THIS_WEEK')).toEqual({ totalRepaymentsInPeriod: '1000.00', periodStart: '2025-12-08', periodEnd: '2025-12-10', repaymentsByDjangoStatus: [{ djangoStatus: 'OPEN', amount: '1000.00' }] });
+  // 12-01 … 12-10: 201's 12-02 and 12-10 (1,000 each) and 204's 21,000.
+  expect(await period('THIS_MONTH')).toEqual({ totalRepaymentsInPeriod: '23000.00', periodStart: '2025-12-01', periodEnd: '2025-12-10', repaymentsByDjangoStatus: [{ djangoStatus: 'OPEN', amount: '23000.00' }] });
+  // November: 202's 11,999.99.
+  expect(await period('LAST_MONTH')).toEqual({ totalRepaymentsInPeriod: '11999.99', periodStart: '2025-11-01', periodEnd: '2025-11-30', repaymentsByDjangoStatus: [{ djangoStatus: 'OPEN', amount: '11999.99' }] });
+  // 12-04 … 12-10: 21,000 + 1,000.
+  expect(await period('LAST_7_DAYS')).toEqual({ totalRepaymentsInPeriod: '22000.00', periodStart: '2025-12-04', periodEnd: '2025-12-10', repaymentsByDjangoStatus: [{ djangoStatus: 'OPEN', amount: '22000.00' }] });
+});
+
+it('agent activity of officer 7 over 12-04 … 12-10 (§4.6)', async () => {
+  const { agentActivity } = await q(`{ agentActivity(filter: { officerIds: ["7"] }) { officerId totalCollected firstFourDays lastThreeDays collectedToday
+    weekdaysWithCollection repaymentRate categories daily { date amount } } }`);
+  expect(agentActivity).toEqual([{
+    officerId: '7', totalCollected: '22000.00',
+    // today−6 … today−3 = 12-04 … 12-07 (204's 21,000 on Fri 12-05); today−2 … today = 12-08 … 12-10 (1,000 today).
+    firstFourDays: '21000.00', lastThreeDays: '1000.00', collectedToday: '1000.00',
+    // Fri 12-05 and Wed 12-10: 2 of 5 weekdays.
+    weekdaysWithCollection: 2, repaymentRate: '40.00',
+    // 0 < 1,000 < 0.3 × 21,000: severe decline; something came in today.
+    categories: ['SEVERE_DECLINE', 'STARTED_TODAY'],
+    daily: [
+      { date: '2025-12-04', amount: '0.00' }, { date: '2025-12-05', amount: '21000.00' }, { date: '2025-12-06', amount: '0.00' },
+      { date: '2025-12-07', amount: '0.00' }, { date: '2025-12-08', amount: '0.00' }, { date: '2025-12-09', amount: '0.00' },
+      { date: '2025-12-10', amount: '1000.00' },
+    ],
+  }]);
+});
