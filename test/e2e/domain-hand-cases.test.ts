@@ -10,7 +10,7 @@
  */
 import { graphql, type GraphQLSchema } from 'graphql';
 import { createContextFactory } from '../../src/context';
-import { pinBusinessDate } from '../../src/engine/clock';
+import { fixedBusinessClock, pinBusinessDate } from '../../src/engine/clock';
 import { createAppPubSub } from '../../src/events/pubsub';
 import { buildAppSchema } from '../../src/schema';
 import { syncHarness, TODAY, type SyncHarness } from '../integration/sync/harness';
@@ -53,7 +53,9 @@ beforeAll(async () => {
   await d.loan(204, 7, 11, { amount: 40000, repayment_amount: 42000, interest_rate: 0, processing_fee: 1000, tenor_in_days: 20,
     date_disbursed: '2025-11-24T10:00:00+01:00', start_date: '2025-11-25', end_date: '2025-12-22' });
   await d.repayment(20401, 204, 21000, '2025-12-05T12:00:00+01:00');
-  await h.worker().runOnce();
+  const first = h.worker();
+  await first.runOnce();
+  await first.stop();
   schema = await buildAppSchema({ pubSub: createAppPubSub() });
   factory = createContextFactory({ django: h.dbs.django, metrics: h.dbs.metrics, maxPageSize: 500 });
 }, 300_000);
@@ -259,4 +261,58 @@ it('agent activity of officer 7 over 12-04 … 12-10 (§4.6)', async () => {
       { date: '2025-12-10', amount: '1000.00' },
     ],
   }]);
+});
+
+/** Moves the business date (loaders and engine) and runs one sync cycle for it. */
+async function syncOn(date: string): Promise<void> {
+  await pinBusinessDate(h.dbs.metrics.pool, date);
+  const worker = h.worker({ clock: fixedBusinessClock(date) });
+  await worker.runOnce();
+  await worker.stop();
+}
+
+const HISTORY_FIELDS = `id currentDpd previousDpd maxDpdEver dpdBucket actualOutstanding loanAge
+  transitions { transitionDate fromBucket toBucket dpdBefore dpdAfter outstandingBalance }`;
+
+// Runs after the tests above: it moves the business date on.
+it('Saturday 12-13, then a reversal on Monday 12-15: previous and running-maximum DPD, one transition per bucket move, PAR15 at exactly 15 (D3, D5-D8, D14)', async () => {
+  await syncOn('2025-12-13');
+  const at13 = (await q(`{ loans(filter: { ids: ["201", "203", "204"] }, orderBy: { field: ID, direction: ASC }) { nodes { ${HISTORY_FIELDS} } } }`)).loans.nodes;
+  expect(at13).toEqual([
+    // 201: 12-11's 1,000 now counts (P 3,000); BD(12-01, Sat 12-13) = 10 due, 3 paid: DPD 7, out of 1-6.
+    { id: '201', currentDpd: 7, previousDpd: 6, maxDpdEver: 7, dpdBucket: 'DPD_7_30', actualOutstanding: '7000.00', loanAge: 15,
+      transitions: [{ transitionDate: '2025-12-13', fromBucket: 'DPD_1_6', toBucket: 'DPD_7_30', dpdBefore: 6, dpdAfter: 7, outstandingBalance: '7000.00' }] },
+    // 203 is closed: the daily recompute of open loans leaves it as computed on 12-10 (migration 0002, "Open loans").
+    { id: '203', currentDpd: 20, previousDpd: null, maxDpdEver: 20, dpdBucket: 'DPD_7_30', actualOutstanding: '22000.00', loanAge: 70, transitions: [] },
+    // 204: BD(11-25, 12-13) = 14 due, 10 paid: DPD 4, same bucket.
+    { id: '204', currentDpd: 4, previousDpd: 2, maxDpdEver: 4, dpdBucket: 'DPD_1_6', actualOutstanding: '8400.00', loanAge: 19, transitions: [] },
+  ]);
+
+  await h.django.query(`UPDATE loans_ajoloanrepayment SET marked_as = 'REVERSAL', updated_at = now() WHERE id = 20401`);
+  await syncOn('2025-12-15');
+  const at15 = (await q(`{ loans(filter: { ids: ["201", "204"] }, orderBy: { field: ID, direction: ASC }) { nodes { ${HISTORY_FIELDS}
+    totalRepayments principalOutstanding feesOutstanding totalOutstanding fimrTagged firstPaymentReceivedDate daysSinceLastRepayment
+    repaymentDelayRate timelinessScore repaymentHealth } } }`)).loans.nodes;
+  expect(at15).toEqual([
+    // BD(12-01, Mon 12-15) = 11, 3 paid: DPD 8; previous = the 12-13 snapshot's 7 (none on Sunday 12-14); same bucket.
+    { id: '201', currentDpd: 8, previousDpd: 7, maxDpdEver: 8, dpdBucket: 'DPD_7_30', actualOutstanding: '8000.00', loanAge: 17,
+      transitions: [{ transitionDate: '2025-12-13', fromBucket: 'DPD_1_6', toBucket: 'DPD_7_30', dpdBefore: 6, dpdAfter: 7, outstandingBalance: '7000.00' }],
+      totalRepayments: '3000.00', principalOutstanding: '17000.00', feesOutstanding: '0.00', totalOutstanding: '17000.00', fimrTagged: true,
+      firstPaymentReceivedDate: '2025-12-02', daysSinceLastRepayment: 4,
+      // (1 − ((4 + 8) / 2 / 17) / 0.25) × 100 = (1 − 1.41176…) × 100; q = 4 / 17 = 0.235 → 85;
+      // health 100 − 20 (DPD 8–15) − 30 (Pp/L = 0.15) − 10 (q < 0.35) = 40.
+      repaymentDelayRate: '-41.18', timelinessScore: '85.00', repaymentHealth: '40.00' },
+    // The reversed 21,000 no longer counts: nothing paid, BD(11-25, 12-15) = 15 due: DPD 15. The cycle first
+    // recomputed every open loan for 12-15 (15 due, 10 paid: DPD 5, still 1-6), then the batch with the reversal:
+    // the move is from that recompute's 5 (D7), while previous_dpd is the 12-13 snapshot's 4 (D6).
+    { id: '204', currentDpd: 15, previousDpd: 4, maxDpdEver: 15, dpdBucket: 'DPD_7_30', actualOutstanding: '31500.00', loanAge: 21,
+      transitions: [{ transitionDate: '2025-12-15', fromBucket: 'DPD_1_6', toBucket: 'DPD_7_30', dpdBefore: 5, dpdAfter: 15, outstandingBalance: '31500.00' }],
+      totalRepayments: '0.00', principalOutstanding: '40000.00', feesOutstanding: '1000.00', totalOutstanding: '42000.00', fimrTagged: true,
+      firstPaymentReceivedDate: null, daysSinceLastRepayment: null,
+      // Never paid: (1 − (15 / 21) / 0.25) × 100 = (1 − 2.857…) × 100; no counted repayment, 21 days old: 50 and 50.
+      repaymentDelayRate: '-185.71', timelinessScore: '50.00', repaymentHealth: '50.00' },
+  ]);
+  // PAR15 now holds 204 at DPD exactly 15 (≥ 15, D14) beside 203: (20,000 + 40,000) / (17,000 + 0.01 + 20,000 + 40,000).
+  const { officer } = await q(`{ officer(id: "7") { portfolio { totalPortfolio par15 porr } } }`);
+  expect(officer.portfolio).toEqual({ totalPortfolio: '77000.01', par15: '0.77922068', porr: '0.77922068' });
 });
