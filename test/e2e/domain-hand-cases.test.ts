@@ -53,6 +53,11 @@ beforeAll(async () => {
   await d.loan(204, 7, 11, { amount: 40000, repayment_amount: 42000, interest_rate: 0, processing_fee: 1000, tenor_in_days: 20,
     date_disbursed: '2025-11-24T10:00:00+01:00', start_date: '2025-11-25', end_date: '2025-12-22' });
   await d.repayment(20401, 204, 21000, '2025-12-05T12:00:00+01:00');
+  // 205 (officer 8): as 201, paid 2,495 on D1: 2.495 instalments, which round to 2 but show as 2.50 at 2 places.
+  await d.user(8);
+  await d.loan(205, 8, 11, { amount: 20000, repayment_amount: 20000, interest_rate: 0, processing_fee: 0, tenor_in_days: 20,
+    date_disbursed: '2025-11-28T10:00:00+01:00', start_date: '2025-12-01', end_date: '2025-12-26' });
+  await d.repayment(20501, 205, 2495, '2025-12-01T12:00:00+01:00');
   const first = h.worker();
   await first.runOnce();
   await first.stop();
@@ -201,6 +206,12 @@ it('the collections board of officer 7 (§4.6: Σ RA, due where in arrears, coll
     }],
     summary: { groups: 1, totalPortfolio: '107000.00', totalDueToday: '5400.00', totalCollectedToday: '1000.00', totalMissedToday: '4400.00', collectionRateToday: '0.18518519' },
   });
+});
+
+it('DPD rounds the exact instalments paid, not the 2-place figure shown (§3.2: 2.495 → 2, though shown 2.50)', async () => {
+  const { loans } = await q(`{ loans(filter: { ids: ["205"] }) { nodes { currentDpd repaymentDaysDueToday repaymentDaysPaid actualOutstanding fimrTagged } } }`);
+  // 8 due − ROUND(2,495 × 20 / 20,000 = 2.495) = 8 − 2; arrears 20,000 × 8 / 20 − 2,495.
+  expect(loans.nodes).toEqual([{ currentDpd: 6, repaymentDaysDueToday: 8, repaymentDaysPaid: '2.50', actualOutstanding: '5505.00', fimrTagged: false }]);
 });
 
 const SUMMARY_FIELDS = `totalLoans totalPortfolioAmount atRiskCount atRiskAmount atRiskActualOutstanding atRiskPercentage totalAmountInDpd
