@@ -58,6 +58,10 @@ beforeAll(async () => {
   await d.loan(205, 8, 11, { amount: 20000, repayment_amount: 20000, interest_rate: 0, processing_fee: 0, tenor_in_days: 20,
     date_disbursed: '2025-11-28T10:00:00+01:00', start_date: '2025-12-01', end_date: '2025-12-26' });
   await d.repayment(20501, 205, 2495, '2025-12-01T12:00:00+01:00');
+  // 206 (officer 8): as 202 (R = 10,000 × 1.2 = 12,000) but Django's repayment_amount says 11,000; 6,000 paid on D1.
+  await d.loan(206, 8, 11, { amount: 10000, repayment_amount: 11000, interest_rate: 20, processing_fee: 0, tenor_in_days: 10,
+    date_disbursed: '2025-11-10T10:00:00+01:00', start_date: '2025-11-11', end_date: '2025-11-24' });
+  await d.repayment(20601, 206, 6000, '2025-11-11T12:00:00+01:00');
   const first = h.worker();
   await first.runOnce();
   await first.stop();
@@ -212,6 +216,13 @@ it('DPD rounds the exact instalments paid, not the 2-place figure shown (§3.2: 
   const { loans } = await q(`{ loans(filter: { ids: ["205"] }) { nodes { currentDpd repaymentDaysDueToday repaymentDaysPaid actualOutstanding fimrTagged } } }`);
   // 8 due − ROUND(2,495 × 20 / 20,000 = 2.495) = 8 − 2; arrears 20,000 × 8 / 20 − 2,495.
   expect(loans.nodes).toEqual([{ currentDpd: 6, repaymentDaysDueToday: 8, repaymentDaysPaid: '2.50', actualOutstanding: '5505.00', fimrTagged: false }]);
+});
+
+it('with a rate, the contract is L(1+r)+F even where Django repayment_amount disagrees (D2); only contractOutstanding reads RA (§3.8)', async () => {
+  const { loans } = await q(`{ loans(filter: { ids: ["206"] }) { nodes { currentDpd actualOutstanding totalOutstanding contractOutstanding principalOutstanding interestOutstanding } } }`);
+  // 10 due − 6,000 × 10 / 12,000 = 5; arrears min(12,000 − 6,000, 12,000 − 6,000); upstream's Go step would have read
+  // 11,000 − 6,000 = 5,000 for both. Pp = 6,000 × 10,000 / 12,000 = 5,000, Pi = 1,000.
+  expect(loans.nodes).toEqual([{ currentDpd: 5, actualOutstanding: '6000.00', totalOutstanding: '6000.00', contractOutstanding: '5000.00', principalOutstanding: '5000.00', interestOutstanding: '1000.00' }]);
 });
 
 const SUMMARY_FIELDS = `totalLoans totalPortfolioAmount atRiskCount atRiskAmount atRiskActualOutstanding atRiskPercentage totalAmountInDpd
