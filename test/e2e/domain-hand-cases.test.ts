@@ -337,4 +337,13 @@ it('Saturday 12-13, then a reversal on Monday 12-15: previous and running-maximu
   // PAR15 now holds 204 at DPD exactly 15 (≥ 15, D14) beside 203: (20,000 + 40,000) / (17,000 + 0.01 + 20,000 + 40,000).
   const { officer } = await q(`{ officer(id: "7") { portfolio { totalPortfolio par15 porr } } }`);
   expect(officer.portfolio).toEqual({ totalPortfolio: '77000.01', par15: '0.77922068', porr: '0.77922068' });
+  // One par_changes row per recompute that moved officer 7's PAR15 amount or ratio (D8): its first on 12-10 (from
+  // zeros), 12-13 (201 paid 1,000 more of principal: 20,000 / 57,000.01), 12-15's batch with the reversal. The
+  // daily recompute of 12-15 moved DPDs only (201 to 8, 204 to 5), no PAR amount or ratio: no row.
+  const { parChanges } = await q(`{ parChanges(scope: OFFICER, keys: ["7"], first: 10) { nodes { businessDate par15Before par15After ratioBefore ratioAfter portfolioBefore portfolioAfter } } }`);
+  expect(parChanges.nodes).toEqual([
+    { businessDate: '2025-12-10', par15Before: '0.00', par15After: '20000.00', ratioBefore: '0.00000000', ratioAfter: '0.34482753', portfolioBefore: '0.00', portfolioAfter: '58000.01' },
+    { businessDate: '2025-12-13', par15Before: '20000.00', par15After: '20000.00', ratioBefore: '0.34482753', ratioAfter: '0.35087713', portfolioBefore: '58000.01', portfolioAfter: '57000.01' },
+    { businessDate: '2025-12-15', par15Before: '20000.00', par15After: '60000.00', ratioBefore: '0.35087713', ratioAfter: '0.77922068', portfolioBefore: '57000.01', portfolioAfter: '77000.01' },
+  ]);
 });
