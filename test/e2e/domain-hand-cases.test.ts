@@ -86,6 +86,9 @@ async function loan(id: string): Promise<Record<string, unknown>> {
 }
 
 it('counts payments by their Lagos date at both midnights: the one at 00:00 on the day after D1 misses it, the one at 00:00 tomorrow waits (D1, D3)', async () => {
+  const { loans } = await q(`{ loans(filter: { ids: ["201"] }) { nodes { dpdChange firstInstalmentPrincipal paymentPercent tenureMonths } } }`);
+  // §3.4/§3.8/§6: no earlier snapshot, so 6 − 0; 20,000 / 20; 2.00 / 8 × 100; round(20 / 30) months.
+  expect(loans.nodes).toEqual([{ dpdChange: 6, firstInstalmentPrincipal: '1000.00', paymentPercent: '25.00', tenureMonths: 1 }]);
   expect(await loan('201')).toEqual({
     id: '201',
     status: 'ACTIVE',
@@ -314,7 +317,7 @@ it('Saturday 12-13, then a reversal on Monday 12-15: previous and running-maximu
   await syncOn('2025-12-15');
   const at15 = (await q(`{ loans(filter: { ids: ["201", "204"] }, orderBy: { field: ID, direction: ASC }) { nodes { ${HISTORY_FIELDS}
     totalRepayments principalOutstanding feesOutstanding totalOutstanding fimrTagged firstPaymentReceivedDate daysSinceLastRepayment
-    repaymentDelayRate timelinessScore repaymentHealth } } }`)).loans.nodes;
+    repaymentDelayRate timelinessScore repaymentHealth dpdChange } } }`)).loans.nodes;
   expect(at15).toEqual([
     // BD(12-01, Mon 12-15) = 11, 3 paid: DPD 8; previous = the 12-13 snapshot's 7 (none on Sunday 12-14); same bucket.
     { id: '201', currentDpd: 8, previousDpd: 7, maxDpdEver: 8, dpdBucket: 'DPD_7_30', actualOutstanding: '8000.00', loanAge: 17,
@@ -323,7 +326,7 @@ it('Saturday 12-13, then a reversal on Monday 12-15: previous and running-maximu
       firstPaymentReceivedDate: '2025-12-02', daysSinceLastRepayment: 4,
       // (1 − ((4 + 8) / 2 / 17) / 0.25) × 100 = (1 − 1.41176…) × 100; q = 4 / 17 = 0.235 → 85;
       // health 100 − 20 (DPD 8–15) − 30 (Pp/L = 0.15) − 10 (q < 0.35) = 40.
-      repaymentDelayRate: '-41.18', timelinessScore: '85.00', repaymentHealth: '40.00' },
+      repaymentDelayRate: '-41.18', timelinessScore: '85.00', repaymentHealth: '40.00', dpdChange: 1 },
     // The reversed 21,000 no longer counts: nothing paid, BD(11-25, 12-15) = 15 due: DPD 15. The cycle first
     // recomputed every open loan for 12-15 (15 due, 10 paid: DPD 5, still 1-6), then the batch with the reversal:
     // the move is from that recompute's 5 (D7), while previous_dpd is the 12-13 snapshot's 4 (D6).
@@ -332,7 +335,7 @@ it('Saturday 12-13, then a reversal on Monday 12-15: previous and running-maximu
       totalRepayments: '0.00', principalOutstanding: '40000.00', feesOutstanding: '1000.00', totalOutstanding: '42000.00', fimrTagged: true,
       firstPaymentReceivedDate: null, daysSinceLastRepayment: null,
       // Never paid: (1 − (15 / 21) / 0.25) × 100 = (1 − 2.857…) × 100; no counted repayment, 21 days old: 50 and 50.
-      repaymentDelayRate: '-185.71', timelinessScore: '50.00', repaymentHealth: '50.00' },
+      repaymentDelayRate: '-185.71', timelinessScore: '50.00', repaymentHealth: '50.00', dpdChange: 11 },
   ]);
   // PAR15 now holds 204 at DPD exactly 15 (≥ 15, D14) beside 203: (20,000 + 40,000) / (17,000 + 0.01 + 20,000 + 40,000).
   const { officer } = await q(`{ officer(id: "7") { portfolio { totalPortfolio par15 porr } } }`);
