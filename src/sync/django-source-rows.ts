@@ -25,9 +25,21 @@ export interface SourceRow {
    * auto_now always sets it, but DOMAIN §1 leaves the columns' nullability open, so a row written outside Django may).
    */
   updated_at: string | null;
+  /**
+   * PostgreSQL's 'infinity' or '-infinity' when Django's updated_at is one (no Python datetime can be; `updated_at` is
+   * then null, as for a row without one), so the report names what Django holds. Absent on narrow version reads.
+   */
+  infinite_updated_at?: string | null;
 }
 
 export const utcText = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * The version of a row (SourceRow's updated_at and infinite_updated_at) from Django's change-time `column`: an
+ * infinite one has no UTC text (to_char gives NULL), so it is kept as Django shows it.
+ */
+const versionColumns = (column: string): string =>
+  `${utcText(column)} AS updated_at, CASE WHEN NOT isfinite(${column}) THEN ${column}::text END AS infinite_updated_at`;
 
 /**
  * The largest amount the sync takes for a loan's contract (L × (1 + r) + F, and each of its amounts) or for one
@@ -92,7 +104,7 @@ export const fingerprint = (row: string): string => `md5(${row}::text)`;
 const OFFICER_WITHOUT_EMAIL = `CASE WHEN u.email IS NULL THEN 'email is NULL: kept' || CASE WHEN u.username IS NULL THEN ', named ''Officer ' || u.id || ''' (no username either)' ELSE '' END END`;
 
 export const OFFICER_COLUMNS = `
-  u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
+  u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${versionColumns('u.updated_at')}, u.is_active AS is_active,
   left(${officerNameSql('u')}, 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
   left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
   ${employmentStatusSql('u')} AS employment_status,
@@ -120,7 +132,7 @@ const CUSTOMER_WITHOUT_PHONE = `CASE WHEN c.phone_number IS NULL THEN 'phone_num
 
 /** §1.2: the name falls back to the phone when either name part is NULL; KYC from the two verification flags. */
 export const CUSTOMER_COLUMNS = `
-  c.id::text AS id, ${fingerprint('c')} AS fingerprint, ${utcText('c.updated_at')} AS updated_at,
+  c.id::text AS id, ${fingerprint('c')} AS fingerprint, ${versionColumns('c.updated_at')},
   left(${customerNameSql('c')}, 255) AS customer_name,
   left(c.phone_number, 20) AS customer_phone, c.dob::text AS date_of_birth, left(c.gender, 20) AS gender,
   c.state AS state, c.lga AS lga, c.address AS address,
@@ -227,7 +239,7 @@ const LOAN_KEPT_NOTE = notes([
 ]);
 
 export const LOAN_COLUMNS = `
-  l.id::text AS id, ${fingerprint('l')} AS fingerprint, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
+  l.id::text AS id, ${fingerprint('l')} AS fingerprint, ${versionColumns('l.updated_at')}, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
   l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
   CASE WHEN ${LOAN_KEPT_NOTE} IS NOT NULL THEN ${LOAN_KEPT_NOTE} || ': kept, computed as given' END AS kept_note,
   ${moneyTextSql('l.amount')} AS loan_amount, ${moneyTextSql('l.repayment_amount')} AS repayment_amount,
@@ -298,7 +310,7 @@ const REPAYMENT_KEPT_NOTE = notes([
 export const REPAYMENT_FROM = `FROM loans_ajoloanrepayment r LEFT JOIN loans_ajoloan dl ON dl.id = r.ajo_loan_id`;
 
 export const REPAYMENT_COLUMNS = `
-  r.id::text AS id, ${fingerprint('r')} AS fingerprint, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
+  r.id::text AS id, ${fingerprint('r')} AS fingerprint, ${versionColumns('r.updated_at')}, r.ajo_loan_id::text AS loan_id,
   CASE WHEN isfinite(r.paid_date) THEN ${businessDate('r.paid_date')} END AS payment_date, ${utcText('r.paid_date')} AS paid_at,
   CASE WHEN NOT isfinite(r.paid_date) THEN r.paid_date::text END AS infinite_paid_date,
   ${moneyTextSql('r.repayment_amount', AMOUNT_LIMIT)} AS payment_amount, r.repayment_amount::text AS raw_amount,
@@ -318,7 +330,7 @@ export interface ScheduleSourceRow extends SourceRow {
 }
 
 export const SCHEDULE_COLUMNS = `
-  s.id::text AS id, ${utcText('s.date_modified')} AS updated_at, s.loan_id::text AS loan_id,
+  s.id::text AS id, ${versionColumns('s.date_modified')}, s.loan_id::text AS loan_id,
   row_number() OVER (PARTITION BY s.loan_id ORDER BY s.due_date NULLS LAST, s.id)::int AS installment_number,
   s.due_date::text AS due_date, ${moneyTextSql('s.due_amount')} AS total_due, ${moneyTextSql('s.paid_amount')} AS amount_paid,
   s.fully_paid, ${businessDate('s.paid_date')} AS payment_date`;
@@ -335,7 +347,7 @@ export interface HolidaySourceRow extends SourceRow {
 }
 
 export const HOLIDAY_COLUMNS = `
-  h.id::text AS id, ${utcText('h.updated_at')} AS updated_at, h.date::text AS date, h.name, h.type,
+  h.id::text AS id, ${versionColumns('h.updated_at')}, h.date::text AS date, h.name, h.type,
   h.agent_id::text AS agent_id, h.branch_id::text AS branch_id, h.created_by_id::text AS created_by_id,
   h.salary_waver, ${utcText('h.created_at')} AS created_at`;
 
