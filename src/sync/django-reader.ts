@@ -278,7 +278,8 @@ export class DjangoReader {
 
   /** Ids of the loans in the population (§1.8) that pass every check of the copy. */
   async eligibleLoanIds(): Promise<string[]> {
-    const rows = await this.plain<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l WHERE l.is_disbursed AND ${LOAN_REJECT_REASON} IS NULL`);
+    // The checks read the disbursement's business date: the business time zone is $1.
+    const rows = await this.rows<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l WHERE l.is_disbursed AND ${LOAN_REJECT_REASON} IS NULL`, []);
     return rows.map((r) => r.id);
   }
 

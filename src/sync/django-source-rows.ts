@@ -6,10 +6,13 @@
  */
 import {
   businessDaySql,
+  CALENDAR_RANGE_TEXT,
+  calendarDateSql,
   centsSql,
   customerNameSql,
   employmentStatusSql,
   hireDateSql,
+  inCalendarRangeSql,
   interestFractionSql,
   kycStatusSql,
   moneyTextSql,
@@ -103,13 +106,23 @@ export const fingerprint = (row: string): string => `md5(${row}::text)`;
  */
 const OFFICER_WITHOUT_EMAIL = `CASE WHEN u.email IS NULL THEN 'email is NULL: kept' || CASE WHEN u.username IS NULL THEN ', named ''Officer ' || u.id || ''' (no username either)' ELSE '' END END`;
 
+/** The officer's hire date (§1.1, D1). */
+const HIRED_ON = hireDateSql('u', '$1');
+
+/**
+ * An officer whose date_joined has no business date in years 0001–9999 (a row written around Django, or 9999-12-31
+ * late in the UTC day): copied without a hire date, since the API's Date and its officer lists' cursors cannot hold it.
+ */
+const OFFICER_HIRED_OUT_OF_RANGE = `CASE WHEN NOT ${inCalendarRangeSql(HIRED_ON)} THEN 'date_joined must be a point in time on a business date from ${CALENDAR_RANGE_TEXT}; got '
+  || CASE WHEN isfinite(u.date_joined) THEN ${utcText('u.date_joined')} || ' (business date ' || ${HIRED_ON} || ')' ELSE u.date_joined::text END || ': kept, hire_date left empty' END`;
+
 export const OFFICER_COLUMNS = `
   u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${versionColumns('u.updated_at')}, u.is_active AS is_active,
   left(${officerNameSql('u')}, 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
   left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
   ${employmentStatusSql('u')} AS employment_status,
-  ${hireDateSql('u', '$1')}::text AS hire_date,
-  ${notes([OFFICER_WITHOUT_EMAIL, truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
+  ${calendarDateSql(HIRED_ON)}::text AS hire_date,
+  ${notes([OFFICER_WITHOUT_EMAIL, OFFICER_HIRED_OUT_OF_RANGE, truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
 
 export interface CustomerSourceRow extends SourceRow, KeptNote {
   /** md5 of the whole Django row as read. */
@@ -187,21 +200,26 @@ const plausibleRate = `(l.interest_rate >= 0 AND l.interest_rate < ${INTEREST_RA
  */
 const CONTRACT_TOTAL = `(l.amount::numeric * (1 + l.interest_rate::numeric / 100) + l.processing_fee::numeric)`;
 
+/** The business date of disbursement (D1). */
+const DISBURSED_ON = businessDay('l.date_disbursed');
+
 /**
  * Each clause names what was expected and what arrived; all failing clauses are reported together. A NULL Django
  * does not allow (§1.3) in a column the copy cannot do without (borrower, amount) is named here rather than left to
  * the NOT NULL of seedsmetrics, whose refusal named its own column; a NULL repayment_amount, processing_fee or
- * interest_rate is copied as NULL, which the copy already means for "none" (§1.9, D2). PostgreSQL's infinite dates,
- * which no Python date can be, have no business date to count from and are refused too.
+ * interest_rate is copied as NULL, which the copy already means for "none" (§1.9, D2). Dates outside years 0001–9999
+ * (PostgreSQL's infinite dates, years BC, and 9999-12-31 late in the UTC day, which is 10000-01-01 in Lagos) have no
+ * business date any reader can show or count from, and are refused too. Uses $1, the business time zone.
  */
 export const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
     CASE WHEN l.agent_id IS NULL THEN 'agent_id is NULL (a loan needs an officer)' END,
     CASE WHEN l.borrower_id IS NULL THEN 'borrower_id is NULL (a loan needs a borrower)' END,
     CASE WHEN l.date_disbursed IS NULL THEN 'date_disbursed is NULL (a disbursed loan needs its date)' END,
     CASE WHEN l.end_date IS NULL THEN 'end_date is NULL (a loan needs its maturity date)' END,
-    CASE WHEN NOT isfinite(l.date_disbursed) THEN 'date_disbursed must be a point in time; got ' || l.date_disbursed::text END,
-    CASE WHEN NOT isfinite(l.start_date) THEN 'start_date must be a calendar date or NULL; got ' || l.start_date::text END,
-    CASE WHEN NOT isfinite(l.end_date) THEN 'end_date must be a calendar date; got ' || l.end_date::text END,
+    CASE WHEN NOT ${inCalendarRangeSql(DISBURSED_ON)} THEN 'date_disbursed must be a point in time on a business date from ${CALENDAR_RANGE_TEXT}; got '
+         || CASE WHEN isfinite(l.date_disbursed) THEN ${utcText('l.date_disbursed')} || ' (business date ' || ${DISBURSED_ON} || ')' ELSE l.date_disbursed::text END END,
+    CASE WHEN NOT ${inCalendarRangeSql('l.start_date')} THEN 'start_date must be a calendar date from ${CALENDAR_RANGE_TEXT} or NULL; got ' || l.start_date::text END,
+    CASE WHEN NOT ${inCalendarRangeSql('l.end_date')} THEN 'end_date must be a calendar date from ${CALENDAR_RANGE_TEXT}; got ' || l.end_date::text END,
     CASE WHEN l.tenor_in_days IS NULL OR l.tenor_in_days <= 0 THEN 'tenor_in_days must be a positive number of instalments; got ' || COALESCE(l.tenor_in_days::text, 'NULL') || ' (tenor ' || COALESCE(l.tenor, 'NULL') || ')' END,
     CASE WHEN l.amount IS NULL OR NOT ${plausibleAmount('l.amount')} THEN 'amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || COALESCE(l.amount::text, 'NULL') END,
     CASE WHEN NOT ${plausibleAmount('l.repayment_amount')} THEN 'repayment_amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.repayment_amount::text END,
@@ -212,8 +230,6 @@ export const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
               || ' (' || l.amount::text || ' × (1 + ' || l.interest_rate::text || '/100) + ' || l.processing_fee::text || ')' END
   ), '')`;
 
-/** The business date of disbursement (D1). */
-const DISBURSED_ON = businessDay('l.date_disbursed');
 
 /**
  * The earliest disbursement date taken as real: Django's date fields default to placeholders such as 1900-01-01,

@@ -315,9 +315,9 @@ it("infinite dates (PostgreSQL's, which no Python date can be) are rejected nami
   expect(worker.health()).toMatchObject({ lastError: null });
   expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id`)).toEqual([{ loan_id: '100' }]);
   expect(await rejects('loans')).toEqual([
-    { django_id: '101', reason: 'end_date must be a calendar date; got infinity', seen_count: 1 },
-    { django_id: '102', reason: 'start_date must be a calendar date or NULL; got -infinity', seen_count: 1 },
-    { django_id: '103', reason: 'date_disbursed must be a point in time; got infinity', seen_count: 1 },
+    { django_id: '101', reason: 'end_date must be a calendar date from 0001-01-01 to 9999-12-31; got infinity', seen_count: 1 },
+    { django_id: '102', reason: 'start_date must be a calendar date from 0001-01-01 to 9999-12-31 or NULL; got -infinity', seen_count: 1 },
+    { django_id: '103', reason: 'date_disbursed must be a point in time on a business date from 0001-01-01 to 9999-12-31; got infinity', seen_count: 1 },
   ]);
 });
 
