@@ -170,8 +170,9 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
+let worker: ReturnType<SyncHarness['worker']>;
+
 describe('the sync over hostile rows', () => {
-  let worker: ReturnType<SyncHarness['worker']>;
   beforeAll(async () => {
     worker = h.worker();
     await worker.runOnce();
@@ -285,5 +286,56 @@ describe('the API over what the sync took', () => {
       { id: '1003', paymentDate: null },
       { id: '1004', paymentDate: '0001-01-01' },
     ]);
+  });
+});
+
+describe('rows edited into bad states, or deleted, after their copy', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildAppSchema({ pubSub: createAppPubSub() });
+    const writer = await h.dbs.djangoWriter.connect();
+    try {
+      await writer.query(`UPDATE loans_ajoloan SET date_disbursed = '${LAGOS_LAST_DAY}', updated_at = now() WHERE id = 119`);
+      await writer.query(`UPDATE accounts_customuser SET date_joined = 'infinity', updated_at = now() WHERE id = 24`);
+      await writer.query(`UPDATE loans_ajoloanrepayment SET repayment_amount = 'NaN', updated_at = now() WHERE id = 1015`);
+      // Deleted around Django's foreign keys: loans still name them.
+      await writer.query(`SET session_replication_role = replica; DELETE FROM accounts_customuser WHERE id = 26; DELETE FROM ajo_ajouser WHERE id = 35`);
+    } finally {
+      writer.release(true);
+    }
+    await worker.runOnce();
+    await worker.reconcileNow();
+  });
+
+  it('keeps the earlier copy of a loan, reports the edit, and the API shows the bad date as null', async () => {
+    expect(await h.rows(`SELECT loan_id, disbursement_date::text FROM loans WHERE loan_id = '119'`)).toEqual([{ loan_id: '119', disbursement_date: '2025-11-03' }]);
+    expect(await h.rows(`SELECT entity, django_id, reason FROM sync_rejects WHERE (entity, django_id) IN (('loans', '119'), ('officers', '24'), ('repayments', '1015')) ORDER BY entity`)).toEqual([
+      { entity: 'loans', django_id: '119', reason: LATE },
+      { entity: 'officers', django_id: '24', reason: 'date_joined must be a point in time on a business date from 0001-01-01 to 9999-12-31; got infinity: kept, hire_date left empty' },
+      { entity: 'repayments', django_id: '1015', reason: 'repayment_amount must be a number between -1e10 and 1e10; got NaN: not copied' },
+    ]);
+    expect(await h.rows(`SELECT hire_date FROM officers WHERE officer_id = '24'`)).toEqual([{ hire_date: null }]);
+  });
+
+  it('takes a repayment edited to NaN out of its loan at the reconciliation (Django has no amount for it), and repairs nothing twice', async () => {
+    expect(await h.rows(`SELECT repayment_id FROM repayments WHERE repayment_id = '1015'`)).toEqual([]);
+    expect(await h.rows(`SELECT total_repayments::text FROM loans WHERE loan_id = '104'`)).toEqual([{ total_repayments: '0.00' }]);
+    // Loan 100's repayment updated at infinity, and loan 104's NaN, made them drift at every reconciliation.
+    expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRepaired: [], repaymentsWritten: 0, repaymentsDeleted: 0 });
+  });
+
+  it('answers the loans of a deleted officer and borrower, and every loan by id, without an error', async () => {
+    const factory = createContextFactory({ django: h.dbs.django, metrics: h.dbs.metrics, maxPageSize: 500 });
+    const loanFields = everyField(schema.getType('Loan') as GraphQLObjectType, 2);
+    const errors: unknown[] = [];
+    for (const id of ['115', '116', '119']) {
+      const result = await graphql({ schema, source: `{ loan(id: "${id}") { ${loanFields} } }`, contextValue: factory(null) });
+      errors.push(...(result.errors ?? []).map((e) => ({ id, path: e.path?.join('.'), message: e.message })));
+    }
+    const list = await graphql({ schema, source: `{ loans(filter: { visibleOfficersOnly: false }, first: 500) { nodes { ${loanFields} } } }`, contextValue: factory(null) });
+    errors.push(...(list.errors ?? []).map((e) => ({ path: e.path?.join('.'), message: e.message })));
+    expect(errors).toEqual([]);
+    const loan = await graphql({ schema, source: `{ loan(id: "119") { disbursementDate } }`, contextValue: factory(null) });
+    expect(loan.data).toEqual({ loan: { disbursementDate: null } });
   });
 });
