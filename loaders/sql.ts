@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Queryable } from '../src/queryable';
+import { calendarDateSql } from '../src/django-columns';
 
 /** What a loader needs from a pool: one statement at a time. */
 export type { Queryable };
@@ -57,9 +58,13 @@ export function keyRows(keys: readonly string[], type: 'text' | 'bigint', params
   return keys.length === 1 ? `SELECT ${params.add(keys[0])}::${type}` : `SELECT DISTINCT unnest(${params.add(keys)}::${type}[])`;
 }
 
-/** A date column as 'YYYY-MM-DD' text (pg would otherwise build a JS Date in the process's zone). */
+/**
+ * A date column as 'YYYY-MM-DD' text (pg would otherwise build a JS Date in the process's zone); NULL for a date no
+ * YYYY-MM-DD can hold (±infinity, years BC or beyond 9999: calendarDateSql). to_char wrote a five-digit year the Date
+ * scalar refused, failing the field, and dropped the era of a date BC, showing a wrong date.
+ */
 export function dateText(expr: string): string {
-  return `to_char(${expr}, 'YYYY-MM-DD')`;
+  return `to_char(${calendarDateSql(`(${expr})`)}, 'YYYY-MM-DD')`;
 }
 
 /** A timestamptz column as ISO-8601 UTC text with milliseconds. */

@@ -26,6 +26,19 @@ export const moneyTextSql = (column: string, limit: string = NUMERIC_15_2_LIMIT)
  */
 export const businessDaySql = (column: string, tz: string): string => `(${column} AT TIME ZONE ${tz}::text)::date`;
 
+/**
+ * The dates every reader of the API can hold: years 0001 to 9999, as Python's `date`, JavaScript clients and the API's
+ * Date scalar (YYYY-MM-DD) know them. PostgreSQL also holds years BC, beyond 9999 and ±infinity, and a business date can
+ * land past 9999-12-31 on its own (Django's latest datetime, 9999-12-31 23:59 UTC, is 10000-01-01 in Lagos).
+ */
+export const CALENDAR_RANGE_TEXT = '0001-01-01 to 9999-12-31';
+
+/** True (SQL) when the date `column` is within CALENDAR_RANGE_TEXT; false for ±infinity, BC and five-digit years. */
+export const inCalendarRangeSql = (column: string): string => `(${column} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31')`;
+
+/** The date `column`, or NULL when it is outside CALENDAR_RANGE_TEXT (no reader could show it as a date). */
+export const calendarDateSql = (column: string): string => `CASE WHEN ${inCalendarRangeSql(column)} THEN ${column} END`;
+
 // accounts_customuser (officers), alias `u` in both readers.
 
 /**

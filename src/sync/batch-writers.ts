@@ -80,14 +80,28 @@ async function writeResilient<R extends SourceRow>(
   return { written, refused };
 }
 
+const LATER_EDITS = 'its later edits are copied by the reconciliation only (SYNC_RECONCILE_INTERVAL_MS)';
+
+/** What the sync says of a row without updated_at: taken, but the edit scan cannot see its edits. */
+export const NO_UPDATED_AT = `updated_at is NULL: kept; ${LATER_EDITS}`;
+
+/** The note of a row whose updated_at is NULL or infinite (the edit scan cannot see its edits), or null. */
+export function noVersionNote(row: SourceRow): string | null {
+  if (row.updated_at !== null) return null;
+  const infinite = row.infinite_updated_at ?? null;
+  return infinite === null ? NO_UPDATED_AT : `updated_at must be a point in time; got ${infinite}: kept; ${LATER_EDITS}`;
+}
+
 /**
- * Reports the notes of rows copied as they are (kept_note: odd dates, truncated text) once each; rows copied
- * without one lose a note an earlier version had.
+ * Reports the notes of rows copied as they are (kept_note: odd dates, truncated text; no updated_at) once each; rows
+ * copied without one lose a note an earlier version had. The missing updated_at is noted here, not only by the
+ * scan's copy (copy.ts): a reconciliation that copied such a row again cleared its report.
  */
 function reportKept(rows: ReadonlyArray<SourceRow & KeptNote>, outcome: BatchOutcome): void {
   for (const row of rows) {
-    if (row.kept_note === null) outcome.fixedIds.push(row.id);
-    else outcome.rejects.push(rejectOf(row, row.kept_note));
+    const note = [row.kept_note, noVersionNote(row)].filter((n) => n !== null).join('; ');
+    if (note === '') outcome.fixedIds.push(row.id);
+    else outcome.rejects.push(rejectOf(row, note));
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import { announceRejects, inBatchTransaction, recomputeBatch } from './batch-transaction';
-import { emptyOutcome, NO_MISSING_LOANS, rejectOf, writeEntityRows, type BatchOutcome, type MissingLoans } from './batch-writers';
+import { emptyOutcome, NO_MISSING_LOANS, noVersionNote, rejectOf, writeEntityRows, type BatchOutcome, type MissingLoans } from './batch-writers';
 import type { DjangoReader, SyncEntity } from './django-reader';
 import type { RepaymentSourceRow, SourceRow, ScheduleSourceRow } from './django-source-rows';
 import type { RecomputeSteps } from './recompute';
@@ -78,9 +78,6 @@ export interface CopyStats {
   unsavedWatermark: boolean;
 }
 
-/** What the sync says of a row without updated_at: taken, but the edit scan cannot see its edits. */
-export const NO_UPDATED_AT = 'updated_at is NULL: kept; its later edits are copied by the reconciliation only (SYNC_RECONCILE_INTERVAL_MS)';
-
 /**
  * Reports the rows dated more than the overlap after Django's clock (a wrong server clock, a bad import), and the
  * rows without updated_at. Both are taken as they are (a future row only stays inside the window until the clock
@@ -93,8 +90,10 @@ function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scan
   const flagged = new Set<string>();
   for (const row of rows) {
     if ((row.updated_at !== null && row.updated_at <= plausible) || outcome.heldIds.has(row.id)) continue;
-    const clause = row.updated_at === null ? NO_UPDATED_AT : `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
+    const clause = noVersionNote(row) ?? `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
     const earlier = outcome.rejects.find((r) => r.id === row.id);
+    // A copied row's own notes name a missing updated_at already (reportKept).
+    if (earlier?.reason.endsWith(clause)) continue;
     if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;
     else outcome.rejects.push(rejectOf(row, clause));
     flagged.add(row.id);

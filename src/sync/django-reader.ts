@@ -216,11 +216,12 @@ export class DjangoReader {
     // The counted pair catches edits that leave count, sum and updated_at alone: Django's QuerySet.update() does
     // not touch auto_now fields, so a bulk reversal (marked_as, applied_to_loan) is invisible to the edit scan.
     // The fingerprint catches the rest of such edits (a paid_date corrected in bulk). The CASE keeps PostgreSQL from
-    // hashing the rows of loans outside the slice.
+    // hashing the rows of loans outside the slice. An infinite updated_at is left out of the newest change, as its
+    // copy has none (utcText gives it no text): with it the newest change had no text, and the loan drifted always.
     return this.plain(
       `SELECT r.ajo_loan_id::text AS loan_id, count(*)::int AS n, ${moneyTotal('sum(r.amount)')} AS total,
               count(*) FILTER (WHERE ${COUNTS_UNDER_D3})::int AS counted_n, ${moneyTotal(`sum(r.amount) FILTER (WHERE ${COUNTS_UNDER_D3})`)} AS counted_total,
-              ${utcText('max(r.updated_at)')} AS last_change,
+              ${utcText('max(r.updated_at) FILTER (WHERE isfinite(r.updated_at))')} AS last_change,
               ${fingerprintOfRows('CASE WHEN r.ajo_loan_id % $2::int = $3::int THEN r.fingerprint END')} AS fingerprint
        FROM (${REPAYMENTS_WITH_CENTS}) r WHERE r.amount IS NOT NULL AND r.id <= $1::bigint ${loanIds === undefined ? '' : 'AND r.ajo_loan_id = ANY($4::bigint[])'}
        GROUP BY r.ajo_loan_id`,
@@ -278,7 +279,8 @@ export class DjangoReader {
 
   /** Ids of the loans in the population (§1.8) that pass every check of the copy. */
   async eligibleLoanIds(): Promise<string[]> {
-    const rows = await this.plain<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l WHERE l.is_disbursed AND ${LOAN_REJECT_REASON} IS NULL`);
+    // The checks read the disbursement's business date: the business time zone is $1.
+    const rows = await this.rows<{ id: string }>(`SELECT l.id::text AS id FROM loans_ajoloan l WHERE l.is_disbursed AND ${LOAN_REJECT_REASON} IS NULL`, []);
     return rows.map((r) => r.id);
   }
 

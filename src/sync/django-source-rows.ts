@@ -6,10 +6,13 @@
  */
 import {
   businessDaySql,
+  CALENDAR_RANGE_TEXT,
+  calendarDateSql,
   centsSql,
   customerNameSql,
   employmentStatusSql,
   hireDateSql,
+  inCalendarRangeSql,
   interestFractionSql,
   kycStatusSql,
   moneyTextSql,
@@ -25,9 +28,21 @@ export interface SourceRow {
    * auto_now always sets it, but DOMAIN §1 leaves the columns' nullability open, so a row written outside Django may).
    */
   updated_at: string | null;
+  /**
+   * PostgreSQL's 'infinity' or '-infinity' when Django's updated_at is one (no Python datetime can be; `updated_at` is
+   * then null, as for a row without one), so the report names what Django holds. Absent on narrow version reads.
+   */
+  infinite_updated_at?: string | null;
 }
 
 export const utcText = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * The version of a row (SourceRow's updated_at and infinite_updated_at) from Django's change-time `column`: an
+ * infinite one has no UTC text (to_char gives NULL), so it is kept as Django shows it.
+ */
+const versionColumns = (column: string): string =>
+  `${utcText(column)} AS updated_at, CASE WHEN NOT isfinite(${column}) THEN ${column}::text END AS infinite_updated_at`;
 
 /**
  * The largest amount the sync takes for a loan's contract (L × (1 + r) + F, and each of its amounts) or for one
@@ -91,13 +106,23 @@ export const fingerprint = (row: string): string => `md5(${row}::text)`;
  */
 const OFFICER_WITHOUT_EMAIL = `CASE WHEN u.email IS NULL THEN 'email is NULL: kept' || CASE WHEN u.username IS NULL THEN ', named ''Officer ' || u.id || ''' (no username either)' ELSE '' END END`;
 
+/** The officer's hire date (§1.1, D1). */
+const HIRED_ON = hireDateSql('u', '$1');
+
+/**
+ * An officer whose date_joined has no business date in years 0001–9999 (a row written around Django, or 9999-12-31
+ * late in the UTC day): copied without a hire date, since the API's Date and its officer lists' cursors cannot hold it.
+ */
+const OFFICER_HIRED_OUT_OF_RANGE = `CASE WHEN NOT ${inCalendarRangeSql(HIRED_ON)} THEN 'date_joined must be a point in time on a business date from ${CALENDAR_RANGE_TEXT}; got '
+  || CASE WHEN isfinite(u.date_joined) THEN ${utcText('u.date_joined')} || ' (business date ' || ${HIRED_ON} || ')' ELSE u.date_joined::text END || ': kept, hire_date left empty' END`;
+
 export const OFFICER_COLUMNS = `
-  u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${utcText('u.updated_at')} AS updated_at, u.is_active AS is_active,
+  u.id::text AS id, ${fingerprint('u')} AS fingerprint, ${versionColumns('u.updated_at')}, u.is_active AS is_active,
   left(${officerNameSql('u')}, 255) AS officer_name, left(u.user_phone, 20) AS officer_phone,
   left(u.email, 255) AS officer_email, u.user_branch AS user_branch, u.user_type AS user_type,
   ${employmentStatusSql('u')} AS employment_status,
-  ${hireDateSql('u', '$1')}::text AS hire_date,
-  ${notes([OFFICER_WITHOUT_EMAIL, truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
+  ${calendarDateSql(HIRED_ON)}::text AS hire_date,
+  ${notes([OFFICER_WITHOUT_EMAIL, OFFICER_HIRED_OUT_OF_RANGE, truncationNote('u.user_phone', 'user_phone', 'officer_phone', 20), truncationNote('u.user_branch', 'user_branch', 'branch', 100)])} AS kept_note`;
 
 export interface CustomerSourceRow extends SourceRow, KeptNote {
   /** md5 of the whole Django row as read. */
@@ -120,7 +145,7 @@ const CUSTOMER_WITHOUT_PHONE = `CASE WHEN c.phone_number IS NULL THEN 'phone_num
 
 /** §1.2: the name falls back to the phone when either name part is NULL; KYC from the two verification flags. */
 export const CUSTOMER_COLUMNS = `
-  c.id::text AS id, ${fingerprint('c')} AS fingerprint, ${utcText('c.updated_at')} AS updated_at,
+  c.id::text AS id, ${fingerprint('c')} AS fingerprint, ${versionColumns('c.updated_at')},
   left(${customerNameSql('c')}, 255) AS customer_name,
   left(c.phone_number, 20) AS customer_phone, c.dob::text AS date_of_birth, left(c.gender, 20) AS gender,
   c.state AS state, c.lga AS lga, c.address AS address,
@@ -175,21 +200,26 @@ const plausibleRate = `(l.interest_rate >= 0 AND l.interest_rate < ${INTEREST_RA
  */
 const CONTRACT_TOTAL = `(l.amount::numeric * (1 + l.interest_rate::numeric / 100) + l.processing_fee::numeric)`;
 
+/** The business date of disbursement (D1). */
+const DISBURSED_ON = businessDay('l.date_disbursed');
+
 /**
  * Each clause names what was expected and what arrived; all failing clauses are reported together. A NULL Django
  * does not allow (§1.3) in a column the copy cannot do without (borrower, amount) is named here rather than left to
  * the NOT NULL of seedsmetrics, whose refusal named its own column; a NULL repayment_amount, processing_fee or
- * interest_rate is copied as NULL, which the copy already means for "none" (§1.9, D2). PostgreSQL's infinite dates,
- * which no Python date can be, have no business date to count from and are refused too.
+ * interest_rate is copied as NULL, which the copy already means for "none" (§1.9, D2). Dates outside years 0001–9999
+ * (PostgreSQL's infinite dates, years BC, and 9999-12-31 late in the UTC day, which is 10000-01-01 in Lagos) have no
+ * business date any reader can show or count from, and are refused too. Uses $1, the business time zone.
  */
 export const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
     CASE WHEN l.agent_id IS NULL THEN 'agent_id is NULL (a loan needs an officer)' END,
     CASE WHEN l.borrower_id IS NULL THEN 'borrower_id is NULL (a loan needs a borrower)' END,
     CASE WHEN l.date_disbursed IS NULL THEN 'date_disbursed is NULL (a disbursed loan needs its date)' END,
     CASE WHEN l.end_date IS NULL THEN 'end_date is NULL (a loan needs its maturity date)' END,
-    CASE WHEN NOT isfinite(l.date_disbursed) THEN 'date_disbursed must be a point in time; got ' || l.date_disbursed::text END,
-    CASE WHEN NOT isfinite(l.start_date) THEN 'start_date must be a calendar date or NULL; got ' || l.start_date::text END,
-    CASE WHEN NOT isfinite(l.end_date) THEN 'end_date must be a calendar date; got ' || l.end_date::text END,
+    CASE WHEN NOT ${inCalendarRangeSql(DISBURSED_ON)} THEN 'date_disbursed must be a point in time on a business date from ${CALENDAR_RANGE_TEXT}; got '
+         || CASE WHEN isfinite(l.date_disbursed) THEN ${utcText('l.date_disbursed')} || ' (business date ' || ${DISBURSED_ON} || ')' ELSE l.date_disbursed::text END END,
+    CASE WHEN NOT ${inCalendarRangeSql('l.start_date')} THEN 'start_date must be a calendar date from ${CALENDAR_RANGE_TEXT} or NULL; got ' || l.start_date::text END,
+    CASE WHEN NOT ${inCalendarRangeSql('l.end_date')} THEN 'end_date must be a calendar date from ${CALENDAR_RANGE_TEXT}; got ' || l.end_date::text END,
     CASE WHEN l.tenor_in_days IS NULL OR l.tenor_in_days <= 0 THEN 'tenor_in_days must be a positive number of instalments; got ' || COALESCE(l.tenor_in_days::text, 'NULL') || ' (tenor ' || COALESCE(l.tenor, 'NULL') || ')' END,
     CASE WHEN l.amount IS NULL OR NOT ${plausibleAmount('l.amount')} THEN 'amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || COALESCE(l.amount::text, 'NULL') END,
     CASE WHEN NOT ${plausibleAmount('l.repayment_amount')} THEN 'repayment_amount must be a number from 0 to below ${AMOUNT_LIMIT}; got ' || l.repayment_amount::text END,
@@ -200,8 +230,6 @@ export const LOAN_REJECT_REASON = `NULLIF(concat_ws('; ',
               || ' (' || l.amount::text || ' × (1 + ' || l.interest_rate::text || '/100) + ' || l.processing_fee::text || ')' END
   ), '')`;
 
-/** The business date of disbursement (D1). */
-const DISBURSED_ON = businessDay('l.date_disbursed');
 
 /**
  * The earliest disbursement date taken as real: Django's date fields default to placeholders such as 1900-01-01,
@@ -227,7 +255,7 @@ const LOAN_KEPT_NOTE = notes([
 ]);
 
 export const LOAN_COLUMNS = `
-  l.id::text AS id, ${fingerprint('l')} AS fingerprint, ${utcText('l.updated_at')} AS updated_at, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
+  l.id::text AS id, ${fingerprint('l')} AS fingerprint, ${versionColumns('l.updated_at')}, l.is_disbursed, ${LOAN_REJECT_REASON} AS reject_reason,
   l.borrower_id::text AS customer_id, l.agent_id::text AS officer_id,
   CASE WHEN ${LOAN_KEPT_NOTE} IS NOT NULL THEN ${LOAN_KEPT_NOTE} || ': kept, computed as given' END AS kept_note,
   ${moneyTextSql('l.amount')} AS loan_amount, ${moneyTextSql('l.repayment_amount')} AS repayment_amount,
@@ -298,7 +326,7 @@ const REPAYMENT_KEPT_NOTE = notes([
 export const REPAYMENT_FROM = `FROM loans_ajoloanrepayment r LEFT JOIN loans_ajoloan dl ON dl.id = r.ajo_loan_id`;
 
 export const REPAYMENT_COLUMNS = `
-  r.id::text AS id, ${fingerprint('r')} AS fingerprint, ${utcText('r.updated_at')} AS updated_at, r.ajo_loan_id::text AS loan_id,
+  r.id::text AS id, ${fingerprint('r')} AS fingerprint, ${versionColumns('r.updated_at')}, r.ajo_loan_id::text AS loan_id,
   CASE WHEN isfinite(r.paid_date) THEN ${businessDate('r.paid_date')} END AS payment_date, ${utcText('r.paid_date')} AS paid_at,
   CASE WHEN NOT isfinite(r.paid_date) THEN r.paid_date::text END AS infinite_paid_date,
   ${moneyTextSql('r.repayment_amount', AMOUNT_LIMIT)} AS payment_amount, r.repayment_amount::text AS raw_amount,
@@ -318,7 +346,7 @@ export interface ScheduleSourceRow extends SourceRow {
 }
 
 export const SCHEDULE_COLUMNS = `
-  s.id::text AS id, ${utcText('s.date_modified')} AS updated_at, s.loan_id::text AS loan_id,
+  s.id::text AS id, ${versionColumns('s.date_modified')}, s.loan_id::text AS loan_id,
   row_number() OVER (PARTITION BY s.loan_id ORDER BY s.due_date NULLS LAST, s.id)::int AS installment_number,
   s.due_date::text AS due_date, ${moneyTextSql('s.due_amount')} AS total_due, ${moneyTextSql('s.paid_amount')} AS amount_paid,
   s.fully_paid, ${businessDate('s.paid_date')} AS payment_date`;
@@ -335,7 +363,7 @@ export interface HolidaySourceRow extends SourceRow {
 }
 
 export const HOLIDAY_COLUMNS = `
-  h.id::text AS id, ${utcText('h.updated_at')} AS updated_at, h.date::text AS date, h.name, h.type,
+  h.id::text AS id, ${versionColumns('h.updated_at')}, h.date::text AS date, h.name, h.type,
   h.agent_id::text AS agent_id, h.branch_id::text AS branch_id, h.created_by_id::text AS created_by_id,
   h.salary_waver, ${utcText('h.created_at')} AS created_at`;
 

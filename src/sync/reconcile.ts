@@ -229,7 +229,9 @@ export async function reconcile(ctx: CopyContext, through: CopiedThrough, search
     const recomputeReported: Reject[] = [];
     const reported = await inBatchTransaction(ctx.client, async () => {
       await writeRepayments(ctx, rows, NO_MISSING_LOANS, outcome); // drifting loans are local by construction
-      result.repaymentsDeleted += await deleteVanishedRepayments(ctx.client, loanIds, rows.map((r) => r.id));
+      // A row Django holds with no amount the copy can store (edited to NaN, say) is gone from Django's side of the
+      // comparison too: its earlier copy, still counted, drifted again at every reconciliation.
+      result.repaymentsDeleted += await deleteVanishedRepayments(ctx.client, loanIds, rows.filter((r) => r.payment_amount !== null).map((r) => r.id));
       const reported = await recordRejects(ctx.client, 'repayments', outcome.rejects, outcome.fixedIds);
       // Every drifting loan is recomputed, including those that only lost rows (no upsert touched them).
       result.loansRecomputed += await recomputeBatch(ctx, loanIds, recomputeReported);

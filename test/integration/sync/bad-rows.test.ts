@@ -3,7 +3,7 @@
  * their value and the bound, impossible dates and cut text are copied and reported once, and none of them stops the
  * sync. The engine runs for real here: an overflow in the recompute is what used to stop every cycle.
  */
-import { NO_UPDATED_AT } from '../../../src/sync/copy';
+import { NO_UPDATED_AT } from '../../../src/sync/batch-writers';
 import { memoryLogger } from '../../support/memory-logger';
 import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
@@ -136,6 +136,8 @@ it('rows without updated_at are copied and reported once as such, and their edit
   const reconciled = await worker.reconcileNow();
   expect(reconciled.reconciliation).toMatchObject({ loansRefreshed: ['100'], loansRepaired: ['100'] });
   expect(await h.rows(`SELECT loan_amount::text, total_repayments::text FROM loans`)).toEqual([{ loan_amount: '120000.00', total_repayments: '5000.00' }]);
+  // Copied again by the reconciliation, the rows still have no updated_at: their reports stay (they used to be cleared).
+  expect([await rejects('loans'), await rejects('repayments')]).toEqual([reported, [{ ...reported[0], django_id: '1000' }]]);
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRepaired: [] });
 });
 
@@ -313,9 +315,9 @@ it("infinite dates (PostgreSQL's, which no Python date can be) are rejected nami
   expect(worker.health()).toMatchObject({ lastError: null });
   expect(await h.rows(`SELECT loan_id FROM loans ORDER BY loan_id`)).toEqual([{ loan_id: '100' }]);
   expect(await rejects('loans')).toEqual([
-    { django_id: '101', reason: 'end_date must be a calendar date; got infinity', seen_count: 1 },
-    { django_id: '102', reason: 'start_date must be a calendar date or NULL; got -infinity', seen_count: 1 },
-    { django_id: '103', reason: 'date_disbursed must be a point in time; got infinity', seen_count: 1 },
+    { django_id: '101', reason: 'end_date must be a calendar date from 0001-01-01 to 9999-12-31; got infinity', seen_count: 1 },
+    { django_id: '102', reason: 'start_date must be a calendar date from 0001-01-01 to 9999-12-31 or NULL; got -infinity', seen_count: 1 },
+    { django_id: '103', reason: 'date_disbursed must be a point in time on a business date from 0001-01-01 to 9999-12-31; got infinity', seen_count: 1 },
   ]);
 });
 
