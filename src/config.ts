@@ -79,9 +79,10 @@ export const DEFAULT_MAX_PAGE_SIZE = 500;
 export const DEFAULT_SLOW_OPERATION_MS = 1000;
 
 /**
- * LIVE_MAX_PENDING_EVENTS_PER_CONNECTION when unset: two subscriptions' worth of the per-subscription bound (100,000,
- * src/events/ws-server.ts), so a dashboard's few feeds ride out a midnight recompute, while one client's 100
- * subscriptions can no longer hold 100 times the per-subscription bound (~10 million entries, near a gigabyte).
+ * LIVE_MAX_PENDING_EVENTS_PER_CONNECTION when unset: two subscriptions' worth of the per-subscription bound
+ * (100,000, DEFAULT_MAX_PENDING_EVENTS in src/events/slow-consumers.ts), so a dashboard's few feeds ride out a
+ * midnight recompute, while one client's 100 subscriptions can no longer hold 100 times the per-subscription bound
+ * (~10 million entries, near a gigabyte).
  */
 export const DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION = 200_000;
 

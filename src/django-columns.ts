@@ -1,7 +1,7 @@
 /**
  * How Django's columns become the gateway's values (DOMAIN §1.1–§1.3, §1.7, §1.9, D1), each rule written once as a
  * SQL fragment over a table alias: the request-time reads (loaders/*.django.ts) and the sync's copy
- * (src/sync/django-reader.ts) both build on them, so a loan, officer or customer the API reads live and its copy in
+ * (src/sync/django-source-rows.ts) both build on them, so a loan, officer or customer the API reads live and its copy in
  * seedsmetrics cannot disagree. What differs between the two on purpose stays with each reader: the copy truncates
  * texts to seedsmetrics' column widths and rejects implausible rows, the API shows Django's values whole; and each
  * renders dates as text its own way.
