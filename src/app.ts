@@ -11,7 +11,8 @@ import { applyDjangoFixture } from './django-fixture';
 import type { EmbeddedPostgres } from './embedded';
 import { configureBusinessClock } from './engine/clock';
 import { startEventBridge } from './events/bridge';
-import { createAppPubSub, TOPICS } from './events/pubsub';
+import { subscribersPerFeed } from './events/feeds';
+import { createAppPubSub } from './events/pubsub';
 import type { Logger } from './logger';
 import { migrateMetrics } from './migrate';
 import { observeApp } from './observability';
@@ -204,7 +205,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       pools: { django: dbs.django.pool, metrics: dbs.metrics.pool },
       syncHealth: observedWorker && (() => observedWorker.health()),
       liveConnections: () => server.liveConnections(),
-      liveSubscriptions: () => ({ dpd: pubSub.subscriberCount(TOPICS.DPD_TRANSITION), par: pubSub.subscriberCount(TOPICS.PAR_CHANGE) }),
+      liveSubscriptions: () => subscribersPerFeed(pubSub),
       listener: bridge.listenerState,
       databases: () => probeDatabases(dbs),
     });

@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import client from 'prom-client';
+import { FEEDS, type LiveFeedName } from './events/feeds';
 import type { ListenerState } from './events/pg-listener';
 import { repoRoot } from './paths';
 import type { DatabaseProbe } from './readiness';
@@ -67,7 +68,7 @@ export function countLiveClientClosed(reason: LiveClientCloseReason): void {
 }
 
 /** The feed of each subscription field: the `feed` label of the live metrics. */
-const LIVE_FEED_OF_FIELD: Readonly<Record<string, 'dpd' | 'par'>> = { dpdTransitioned: 'dpd', parChanged: 'par' };
+const LIVE_FEED_OF_FIELD: ReadonlyMap<string, LiveFeedName> = new Map(FEEDS.map((feed) => [feed.subscriptionField, feed.name]));
 
 const liveSubscriptionDurations = new client.Histogram({
   name: 'gateway_live_subscription_duration_seconds',
@@ -85,7 +86,7 @@ const liveEventsSent = new client.Counter({
   registers: [registry],
 });
 // Every feed from 0, so a rate() has a series before the first event.
-for (const feed of Object.values(LIVE_FEED_OF_FIELD)) liveEventsSent.inc({ feed }, 0);
+for (const { name } of FEEDS) liveEventsSent.inc({ feed: name }, 0);
 
 /** One live subscription's part in the live metrics. */
 export interface LiveSubscriptionMeter {
@@ -98,7 +99,7 @@ export interface LiveSubscriptionMeter {
 /** Meters a subscription to `field` (a field of the Subscription type) from now on. */
 export function meterLiveSubscription(field: string): LiveSubscriptionMeter {
   // The schema bounds the fields; one that is not a feed (none today) is reported under its own name.
-  const feed = LIVE_FEED_OF_FIELD[field] ?? field;
+  const feed = LIVE_FEED_OF_FIELD.get(field) ?? field;
   const end = liveSubscriptionDurations.startTimer({ feed });
   let ended = false;
   return {
@@ -126,7 +127,7 @@ export interface AppMetricSources {
   /** Open graphql-ws connections. */
   liveConnections: () => number;
   /** Live subscriptions per feed (each holds its own backlog and reads each event it is sent). */
-  liveSubscriptions?: () => Record<'dpd' | 'par', number>;
+  liveSubscriptions?: () => Record<LiveFeedName, number>;
   /** The live feeds' LISTEN connection. */
   listener?: () => ListenerState;
   /** Probes each database (on its probe connection, within the probe's bound). */

@@ -11,21 +11,8 @@
 import type pg from 'pg';
 import type { Logger } from '../logger';
 import { PgListener, type HeartbeatOptions, type ListenerState, type ReconnectOptions } from './pg-listener';
-import { TOPICS, type AppPubSub } from './pubsub';
-
-/** A durable event table and how it is announced. Identifiers are constants, never input. */
-interface FeedSpec {
-  name: 'dpd' | 'par';
-  channel: string;
-  table: string;
-  idColumn: string;
-  topic: (typeof TOPICS)[keyof typeof TOPICS];
-}
-
-export const FEEDS: readonly FeedSpec[] = [
-  { name: 'dpd', channel: 'dpd_transition', table: 'dpd_transitions', idColumn: 'transition_id', topic: TOPICS.DPD_TRANSITION },
-  { name: 'par', channel: 'par_change', table: 'par_changes', idColumn: 'change_id', topic: TOPICS.PAR_CHANGE },
-];
+import { FEEDS, type FeedSpec } from './feeds';
+import type { AppPubSub } from './pubsub';
 
 /** Rows read per catch-up statement. */
 const PAGE_SIZE = 1000;
