@@ -5,23 +5,21 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { DJANGO_TABLES } from './write';
+import { inTransaction } from '../pg-transaction';
 
 /** md5 per Django table (of the md5 of each row's text, in id order); '' rows hash as md5(''). */
 export async function djangoTableChecksums(pool: pg.Pool): Promise<Record<string, string>> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    // Row text depends on these session settings (timestamptz is printed in the session zone): pin them.
-    await client.query("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 1");
-    const sql = DJANGO_TABLES.map(
-      (table) => `SELECT '${table}' AS table_name, md5(COALESCE(string_agg(md5(t::text), '' ORDER BY t.id), '')) AS checksum FROM ${table} t`,
-    ).join(' UNION ALL ');
-    const result = await client.query<{ table_name: string; checksum: string }>(sql);
-    await client.query('COMMIT');
-    return Object.fromEntries(result.rows.map((row) => [row.table_name, row.checksum]));
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    return await inTransaction(client, async () => {
+      // Row text depends on these session settings (timestamptz is printed in the session zone): pin them.
+      await client.query("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 1");
+      const sql = DJANGO_TABLES.map(
+        (table) => `SELECT '${table}' AS table_name, md5(COALESCE(string_agg(md5(t::text), '' ORDER BY t.id), '')) AS checksum FROM ${table} t`,
+      ).join(' UNION ALL ');
+      const result = await client.query<{ table_name: string; checksum: string }>(sql);
+      return Object.fromEntries(result.rows.map((row) => [row.table_name, row.checksum]));
+    });
   } finally {
     client.release();
   }

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DemoDataset } from './generate';
 import { customerEncoding, holidayEncoding, loanEncoding, repaymentEncoding, userEncoding, type TableEncoding } from './rows';
+import { inTransaction } from '../pg-transaction';
 
 /** Every Django table the generator fills or must find empty, in foreign-key order. */
 export const DJANGO_TABLES = ['accounts_customuser', 'ajo_ajouser', 'loans_ajoloan', 'loans_ajoloanrepayment', 'loans_ajoloanschedule', 'loans_holiday'] as const;
@@ -104,8 +105,7 @@ async function dropPlainIndexes(client: pg.ClientBase): Promise<string[]> {
  */
 export async function writeDemoData(client: pg.ClientBase, dataset: DemoDataset): Promise<WriteResult> {
   const started = performance.now();
-  await client.query('BEGIN');
-  try {
+  await inTransaction(client, async () => {
     await client.query(`LOCK TABLE ${DJANGO_TABLES.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
     const nonEmpty = await djangoTablesWithRows(client);
     if (nonEmpty.length > 0) throw new DjangoNotEmptyError(nonEmpty);
@@ -132,11 +132,7 @@ export async function writeDemoData(client: pg.ClientBase, dataset: DemoDataset)
       const dangling = await danglingForeignKeys(client);
       if (dangling.length > 0) throw new Error(`demo data has dangling foreign keys (${dangling.join(', ')}); nothing was written`);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
   return {
     rows: {
       accounts_customuser: dataset.users.length,

@@ -10,6 +10,7 @@ import { causeKey, RepeatedFailures } from '../repeated-failures';
 import { lagosDayOf, nextBusinessDay, nthBusinessDay, formatDay } from '../seed/calendar';
 import { divRound, koboToNaira } from '../seed/money';
 import { Prng } from '../seed/prng';
+import { inTransaction } from '../pg-transaction';
 
 export interface SimulatorRates {
   /** Repayments written per tick. @default 3 */
@@ -65,87 +66,84 @@ export async function runSimulatorTick(pool: pg.Pool, prng: Prng, now: Date, rat
   const client = await pool.connect();
   const result: TickResult = { repayments: [], reversals: [], loans: [] };
   try {
-    await client.query('BEGIN');
-    const bounds = (
-      await client.query<{ max_loan: string | null; max_customer: string | null; max_repayment: string | null }>(
-        'SELECT (SELECT max(id) FROM loans_ajoloan) AS max_loan, (SELECT max(id) FROM ajo_ajouser) AS max_customer, (SELECT max(id) FROM loans_ajoloanrepayment) AS max_repayment',
-      )
-    ).rows[0];
-    const maxLoan = Number(bounds.max_loan ?? 0);
-    const maxCustomer = Number(bounds.max_customer ?? 0);
-    const maxRepayment = Number(bounds.max_repayment ?? 0);
+    return await inTransaction(client, async () => {
+      const bounds = (
+        await client.query<{ max_loan: string | null; max_customer: string | null; max_repayment: string | null }>(
+          'SELECT (SELECT max(id) FROM loans_ajoloan) AS max_loan, (SELECT max(id) FROM ajo_ajouser) AS max_customer, (SELECT max(id) FROM loans_ajoloanrepayment) AS max_repayment',
+        )
+      ).rows[0];
+      const maxLoan = Number(bounds.max_loan ?? 0);
+      const maxCustomer = Number(bounds.max_customer ?? 0);
+      const maxRepayment = Number(bounds.max_repayment ?? 0);
 
-    if (maxLoan > 0 && rates.repaymentsPerTick > 0) {
-      // Sample ids at random, keep the open loans among them, pay the first few.
-      const sample = Array.from({ length: Math.min(maxLoan, rates.repaymentsPerTick * 8) }, () => prng.int(1, maxLoan));
-      const open = await client.query<{ id: string }>(
-        'SELECT id FROM loans_ajoloan WHERE id = ANY($1) AND is_disbursed AND agent_id IS NOT NULL AND daily_repayment_amount > 0 AND status = ANY($2) AND date_disbursed <= $3 ORDER BY id',
-        [sample, OPEN_STATUSES, now],
-      );
-      const chosen = prng.shuffled(open.rows.map((r) => r.id)).slice(0, rates.repaymentsPerTick);
-      if (chosen.length > 0) {
-        const instalments = chosen.map(() => prng.weighted(INSTALMENTS));
-        const channels = chosen.map(() => prng.pick(CHANNELS));
-        const refs = chosen.map(() => prng.uuid());
-        const inserted = await client.query<{ id: string }>(
-          `INSERT INTO loans_ajoloanrepayment (ajo_loan_id, agent_id, borrower_id, paid_date, repayment_amount, repayment_type, health_insurance, applied_to_loan, loan_amount, repayment_ref, settlement_status, created_at, updated_at)
-           SELECT l.id, l.agent_id, l.borrower_id, $5, round(l.daily_repayment_amount::numeric * t.n, 2)::float8, t.channel, 0, true, l.amount, t.ref::uuid, 'SETTLED', $5, $5
-             FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) WITH ORDINALITY AS t(id, n, channel, ref, ord)
-             JOIN loans_ajoloan l ON l.id = t.id
-            ORDER BY t.ord
-           RETURNING id`,
-          [chosen, instalments, channels, refs, now],
+      if (maxLoan > 0 && rates.repaymentsPerTick > 0) {
+        // Sample ids at random, keep the open loans among them, pay the first few.
+        const sample = Array.from({ length: Math.min(maxLoan, rates.repaymentsPerTick * 8) }, () => prng.int(1, maxLoan));
+        const open = await client.query<{ id: string }>(
+          'SELECT id FROM loans_ajoloan WHERE id = ANY($1) AND is_disbursed AND agent_id IS NOT NULL AND daily_repayment_amount > 0 AND status = ANY($2) AND date_disbursed <= $3 ORDER BY id',
+          [sample, OPEN_STATUSES, now],
         );
-        result.repayments = inserted.rows.map((r) => Number(r.id));
+        const chosen = prng.shuffled(open.rows.map((r) => r.id)).slice(0, rates.repaymentsPerTick);
+        if (chosen.length > 0) {
+          const instalments = chosen.map(() => prng.weighted(INSTALMENTS));
+          const channels = chosen.map(() => prng.pick(CHANNELS));
+          const refs = chosen.map(() => prng.uuid());
+          const inserted = await client.query<{ id: string }>(
+            `INSERT INTO loans_ajoloanrepayment (ajo_loan_id, agent_id, borrower_id, paid_date, repayment_amount, repayment_type, health_insurance, applied_to_loan, loan_amount, repayment_ref, settlement_status, created_at, updated_at)
+             SELECT l.id, l.agent_id, l.borrower_id, $5, round(l.daily_repayment_amount::numeric * t.n, 2)::float8, t.channel, 0, true, l.amount, t.ref::uuid, 'SETTLED', $5, $5
+               FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) WITH ORDINALITY AS t(id, n, channel, ref, ord)
+               JOIN loans_ajoloan l ON l.id = t.id
+              ORDER BY t.ord
+             RETURNING id`,
+            [chosen, instalments, channels, refs, now],
+          );
+          result.repayments = inserted.rows.map((r) => Number(r.id));
+        }
       }
-    }
 
-    if (maxRepayment > 0 && prng.chance(rates.reversalChance)) {
-      // A recent payment bounced: Django marks the row and stops applying it.
-      const recent = await client.query<{ id: string }>(
-        `SELECT id FROM loans_ajoloanrepayment
-          WHERE id > $1 AND marked_as IS NULL AND applied_to_loan IS NOT FALSE AND paid_date IS NOT NULL AND repayment_amount > 0 AND NOT (id = ANY($2))
-          ORDER BY id DESC LIMIT 50`,
-        [Math.max(0, maxRepayment - 5000), result.repayments],
+      if (maxRepayment > 0 && prng.chance(rates.reversalChance)) {
+        // A recent payment bounced: Django marks the row and stops applying it.
+        const recent = await client.query<{ id: string }>(
+          `SELECT id FROM loans_ajoloanrepayment
+            WHERE id > $1 AND marked_as IS NULL AND applied_to_loan IS NOT FALSE AND paid_date IS NOT NULL AND repayment_amount > 0 AND NOT (id = ANY($2))
+            ORDER BY id DESC LIMIT 50`,
+          [Math.max(0, maxRepayment - 5000), result.repayments],
+        );
+        if (recent.rows.length > 0) {
+          const id = prng.pick(recent.rows).id;
+          await client.query("UPDATE loans_ajoloanrepayment SET marked_as = 'REVERSAL', applied_to_loan = false, updated_at = $2 WHERE id = $1", [id, now]);
+          result.reversals.push(Number(id));
+        }
+      }
+
+      if (maxCustomer > 0 && prng.chance(rates.newLoanChance)) {
+        const loanId = await disburseLoan(client, prng, now, maxCustomer);
+        if (loanId !== null) result.loans.push(loanId);
+      }
+
+      // Django keeps running totals on the loan; refresh them for every loan this tick touched.
+      await client.query(
+        `WITH touched AS (
+           SELECT DISTINCT ajo_loan_id AS id FROM loans_ajoloanrepayment WHERE id = ANY($1)
+         ), totals AS (
+           SELECT r.ajo_loan_id AS id, COALESCE(sum(r.repayment_amount::numeric), 0) AS paid, count(*) AS n
+             FROM loans_ajoloanrepayment r JOIN touched t ON t.id = r.ajo_loan_id
+            WHERE r.paid_date IS NOT NULL AND r.repayment_amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE
+            GROUP BY r.ajo_loan_id
+         )
+         UPDATE loans_ajoloan l
+            SET total_paid_amount = t.paid::float8,
+                total_outstanding_balance = GREATEST(0, l.repayment_amount::numeric - t.paid)::float8,
+                count_of_recorded_repayments = t.n,
+                status = CASE WHEN t.paid >= l.repayment_amount::numeric THEN 'COMPLETED' ELSE l.status END,
+                date_completed = CASE WHEN t.paid >= l.repayment_amount::numeric THEN COALESCE(l.date_completed, $2) ELSE l.date_completed END,
+                updated_at = $2
+           FROM totals t
+          WHERE t.id = l.id`,
+        [[...result.repayments, ...result.reversals], now],
       );
-      if (recent.rows.length > 0) {
-        const id = prng.pick(recent.rows).id;
-        await client.query("UPDATE loans_ajoloanrepayment SET marked_as = 'REVERSAL', applied_to_loan = false, updated_at = $2 WHERE id = $1", [id, now]);
-        result.reversals.push(Number(id));
-      }
-    }
-
-    if (maxCustomer > 0 && prng.chance(rates.newLoanChance)) {
-      const loanId = await disburseLoan(client, prng, now, maxCustomer);
-      if (loanId !== null) result.loans.push(loanId);
-    }
-
-    // Django keeps running totals on the loan; refresh them for every loan this tick touched.
-    await client.query(
-      `WITH touched AS (
-         SELECT DISTINCT ajo_loan_id AS id FROM loans_ajoloanrepayment WHERE id = ANY($1)
-       ), totals AS (
-         SELECT r.ajo_loan_id AS id, COALESCE(sum(r.repayment_amount::numeric), 0) AS paid, count(*) AS n
-           FROM loans_ajoloanrepayment r JOIN touched t ON t.id = r.ajo_loan_id
-          WHERE r.paid_date IS NOT NULL AND r.repayment_amount > 0 AND r.marked_as IS DISTINCT FROM 'REVERSAL' AND r.applied_to_loan IS NOT FALSE
-          GROUP BY r.ajo_loan_id
-       )
-       UPDATE loans_ajoloan l
-          SET total_paid_amount = t.paid::float8,
-              total_outstanding_balance = GREATEST(0, l.repayment_amount::numeric - t.paid)::float8,
-              count_of_recorded_repayments = t.n,
-              status = CASE WHEN t.paid >= l.repayment_amount::numeric THEN 'COMPLETED' ELSE l.status END,
-              date_completed = CASE WHEN t.paid >= l.repayment_amount::numeric THEN COALESCE(l.date_completed, $2) ELSE l.date_completed END,
-              updated_at = $2
-         FROM totals t
-        WHERE t.id = l.id`,
-      [[...result.repayments, ...result.reversals], now],
-    );
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+      return result;
+    });
   } finally {
     client.release();
   }

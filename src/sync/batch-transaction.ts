@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { lockEngineInTransaction } from '../engine/recompute';
+import { inTransaction } from '../pg-transaction';
 import type { CopyContext } from './copy';
 import { recomputeLoansIsolated } from './isolated-recompute';
 import type { Reject } from './upsert';
@@ -13,18 +14,12 @@ import type { Reject } from './upsert';
  * engine's lock from the start (lockEngineInTransaction: its rows are locked after it, as every recompute's are).
  */
 export async function inBatchTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
+  return inTransaction(client, async () => {
     await lockEngineInTransaction(client);
     // The worker recomputes the touched loans itself, once per batch (D9); the trigger would do it per statement.
     await client.query(`SET LOCAL seedsmetrics.skip_repayment_trigger = 'on'`);
-    const result = await work();
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+    return work();
+  });
 }
 
 /**

@@ -13,6 +13,7 @@ import { LongStatementSession } from '../pg-pool';
 import { DjangoReader, type FingerprintSlice } from './django-reader';
 import { findDriftingLoans } from './drift';
 import { NO_WATERMARK, readWatermarks } from './watermarks';
+import { inTransaction } from '../pg-transaction';
 
 export interface RepaymentSurvey {
   /** The loans whose repayments' fingerprints were compared (every loan's counts, sums and newest change were). */
@@ -52,21 +53,21 @@ export async function surveyRepayments(options: SurveyOptions, slice: Fingerprin
   stop?.addEventListener('abort', cancel, { once: true });
   try {
     stop?.throwIfAborted();
-    await metrics.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const mark = (await readWatermarks(metrics)).get('repayments') ?? NO_WATERMARK;
-    stop?.throwIfAborted();
-    // Before the first complete look for edits the copy is not known to reflect anything: no loan is named. After it,
-    // the comparison a cycle makes, as of that look (its watermark) instead of the cycle's own.
-    const { checked, drifting } =
-      mark.maxUpdatedAt === null
-        ? { checked: 0, drifting: [] }
-        : await findDriftingLoans({ reader: new DjangoReader(django, options.businessTz), client: metrics, scanStartedAt: mark.maxUpdatedAt, overlapMs: options.overlapMs }, mark.maxId, slice);
-    await metrics.query('COMMIT');
+    // Should Django's side fail, the snapshot's transaction must not go back to the pool with the connection.
+    const { checked, drifting } = await inTransaction(
+      metrics,
+      async () => {
+        const mark = (await readWatermarks(metrics)).get('repayments') ?? NO_WATERMARK;
+        stop?.throwIfAborted();
+        // Before the first complete look for edits the copy is not known to reflect anything: no loan is named. After it,
+        // the comparison a cycle makes, as of that look (its watermark) instead of the cycle's own.
+        if (mark.maxUpdatedAt === null) return { checked: 0, drifting: [] };
+        const reader = new DjangoReader(django, options.businessTz);
+        return findDriftingLoans({ reader, client: metrics, scanStartedAt: mark.maxUpdatedAt, overlapMs: options.overlapMs }, mark.maxId, slice);
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
     return { slice, checked, candidates: drifting, durationMs: Math.round(performance.now() - started) };
-  } catch (error) {
-    // Django's side failed, say: the snapshot's transaction must not go back to the pool with the connection.
-    await metrics.query('ROLLBACK').catch(() => undefined);
-    throw error;
   } finally {
     stop?.removeEventListener('abort', cancel);
     // A session whose statement failed destroys its connection instead of handing it back.
