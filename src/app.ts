@@ -4,6 +4,7 @@
  * → sync worker → simulator; and takes it down in the reverse order, except that the sync worker stops last before
  * the databases, each resource stopped by its one owner.
  */
+import { fetchExampleIds } from '../loaders/example-ids.metrics';
 import { authenticationLeftOff, ConfigError, type Config } from './config';
 import { createContextFactory } from './context';
 import { createDatabases, EMBEDDED_DJANGO_DB, type Databases } from './databases';
@@ -198,6 +199,8 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       keepAliveMs: config.timeouts.httpKeepAliveMs,
       compressResponses: config.httpCompression,
       introspection: config.graphql.introspection,
+      // Only when anyone who reaches the page may read the data: the page itself is served without a token.
+      playgroundExampleIds: authenticator.enabled ? undefined : () => fetchExampleIds(dbs.metrics.pool),
       readiness: () => checkReadiness({ dbs, worker, maxLagMs: config.sync.maxLagMs, listener: bridge.listenerState }),
     });
     const observedWorker = worker;

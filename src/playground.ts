@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import type { ExampleIds } from '../loaders/example-ids.metrics';
+import { exampleVariables } from './example-variables';
 import { repoRoot } from './paths';
 
 const ASSETS: Record<string, string> = {
@@ -45,8 +47,12 @@ export interface PlaygroundPage {
   contentSecurityPolicy: string;
 }
 
-export function renderPlayground(graphqlPath: string, examples: ExampleOperation[]): PlaygroundPage {
-  const tabs = examples.map((example) => ({ query: example.query, headers: '' }));
+/** The page; with `ids`, each example tab that takes a loan, officer or customer id opens with one filled in. */
+export function renderPlayground(graphqlPath: string, examples: ExampleOperation[], ids?: ExampleIds): PlaygroundPage {
+  const tabs = examples.map((example) => {
+    const variables = ids && exampleVariables(example.query, ids);
+    return { query: example.query, headers: '', ...(variables && { variables: JSON.stringify(variables, null, 2) }) };
+  });
   const inlineScript = `
   (function () {
     var path = ${inlineJson(graphqlPath)};
@@ -137,22 +143,45 @@ function resolveAsset(modulePath: string): string {
   return file;
 }
 
-/** Express router: the assets, and the page for browsers that GET the GraphQL path asking for HTML. */
-export function playgroundRouter(graphqlPath: string): express.Router {
+/** How long the example ids of the page are kept before they are read again. */
+export const EXAMPLE_IDS_TTL_MS = 10 * 60_000;
+
+/** The current page: rendered once without example ids, or with the ids `readIds` answers, read again when stale. */
+function currentPage(graphqlPath: string, readIds?: () => Promise<ExampleIds | undefined>): () => Promise<PlaygroundPage> {
+  const examples = loadExampleOperations();
+  const plain = renderPlayground(graphqlPath, examples);
+  if (!readIds) return async () => plain;
+  let kept: { readAt: number; page: PlaygroundPage } | undefined;
+  return async () => {
+    if (kept && Date.now() - kept.readAt < EXAMPLE_IDS_TTL_MS) return kept.page;
+    // The page is a convenience: with seedsmetrics down or still empty it opens without ids, and the next one asks again.
+    const ids = await readIds().catch(() => undefined);
+    if (!ids) return plain;
+    kept = { readAt: Date.now(), page: renderPlayground(graphqlPath, examples, ids) };
+    return kept.page;
+  };
+}
+
+/**
+ * Express router: the assets, and the page for browsers that GET the GraphQL path asking for HTML. `readExampleIds`
+ * fills the example tabs' ids (left out when authentication is on: the page is served to anyone who can reach it).
+ */
+export function playgroundRouter(graphqlPath: string, readExampleIds?: () => Promise<ExampleIds | undefined>): express.Router {
   const router = express.Router();
-  const page = renderPlayground(graphqlPath, loadExampleOperations());
+  const page = currentPage(graphqlPath, readExampleIds);
   for (const [name, modulePath] of Object.entries(ASSETS)) {
     const file = resolveAsset(modulePath);
     router.get(`${PLAYGROUND_ASSET_PATH}/${name}`, (_req, res) => {
       res.set(PLAYGROUND_HEADERS).sendFile(file, { maxAge: '1d' });
     });
   }
-  router.get(graphqlPath, (req, res, next) => {
+  router.get(graphqlPath, async (req, res, next) => {
     if (!wantsPlayground(req)) {
       next();
       return;
     }
-    res.set({ ...PLAYGROUND_HEADERS, 'content-security-policy': page.contentSecurityPolicy }).type('html').send(page.html);
+    const { html, contentSecurityPolicy } = await page();
+    res.set({ ...PLAYGROUND_HEADERS, 'content-security-policy': contentSecurityPolicy }).type('html').send(html);
   });
   return router;
 }

@@ -29,6 +29,7 @@ import { createTextArgumentsCheck } from './text-arguments';
 import type { Logger } from './logger';
 import { listen } from './listen';
 import { checkIntrospectionOff } from './introspection';
+import type { ExampleIds } from '../loaders/example-ids.metrics';
 import { playgroundOffRouter, playgroundRouter } from './playground';
 import { createGraphqlHttpHandler } from './graphql-http';
 import { failedRoute, unknownRoute } from './http-fallback';
@@ -80,6 +81,8 @@ export interface ServerOptions {
   compressResponses?: boolean;
   /** Schema introspection and GraphiQL (GRAPHQL_INTROSPECTION, src/introspection.ts). @default true */
   introspection?: boolean;
+  /** The ids GraphiQL's example tabs open with (src/playground.ts); without it they open with no variables. */
+  playgroundExampleIds?: () => Promise<ExampleIds | undefined>;
 }
 
 export interface GatewayServer {
@@ -196,7 +199,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
   });
   // Before the playground's router, which would answer OPTIONS with its own methods (GET, HEAD).
   app.options(GRAPHQL_PATH, (request, response) => graphql(request, response));
-  app.use(introspection ? playgroundRouter(GRAPHQL_PATH) : playgroundOffRouter(GRAPHQL_PATH));
+  app.use(introspection ? playgroundRouter(GRAPHQL_PATH, options.playgroundExampleIds) : playgroundOffRouter(GRAPHQL_PATH));
   app.all(GRAPHQL_PATH, (request, response) => graphql(request, response));
   app.use(unknownRoute(GRAPHQL_PATH));
   app.use(failedRoute(options.log.child({ component: 'http' })));

@@ -5,11 +5,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { App } from '../../src/app';
 import { createTestDatabases, type TestDatabases } from '../support/databases';
 import { startTestApp } from '../support/app';
 import { launchChromium } from '../support/chromium';
+import { executeUntilResultShows, setEditor } from '../support/graphiql-page';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters';
 
@@ -28,30 +29,6 @@ afterAll(async () => {
   await app?.stop();
   await dbs?.drop();
 });
-
-/** Sets the `index`th CodeMirror editor matching `selector` (GraphiQL 3 keeps the instance on its element). */
-async function setEditor(page: Page, selector: string, value: string, index = 0): Promise<void> {
-  await page.evaluate(
-    ({ selector, value, index }) => (document.querySelectorAll(selector)[index] as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value),
-    { selector, value, index },
-  );
-}
-
-function readResult(page: Page): Promise<string> {
-  return page.evaluate(() => (document.querySelector('.result-window .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '');
-}
-
-/**
- * Clicks Run until the result shows `needle` (bounded) and returns it. A click can be lost while GraphiQL still
- * fetches the schema, or run the operation name the editor held before setEditor, on a loaded machine.
- */
-async function executeUntilResultShows(page: Page, needle: string): Promise<string> {
-  for (let attempt = 0; attempt < 6 && !(await readResult(page)).includes(needle); attempt += 1) {
-    await page.click('.graphiql-execute-button');
-    await page.waitForFunction((needle) => (document.querySelector('.result-window')?.textContent ?? '').includes(needle), needle, { timeout: 10_000 }).catch(() => undefined);
-  }
-  return readResult(page);
-}
 
 it('serves GraphiQL without any outside request and runs a query through the page', async () => {
   const page = await browser.newPage();
