@@ -4,7 +4,9 @@
  * KPI strip, a connection) is stored inside its parent field, and by default a second query that selects other
  * fields of it replaces it, so the first query's fields are lost and it fetches again (the two can then take
  * turns without end). `merge: true` tells the cache such an object is the same one whatever the query selects.
- * Lists are still replaced as a whole: their rows are the answer to the field's arguments.
+ * Lists are still replaced as a whole: their rows are the answer to the field's arguments, and each page of a connection
+ * (`after` and `first` are arguments too) is an entry of its own; a "load more" list opts in per query with
+ * `@connection` and schema/apollo-scroll-pagination.ts, which a JSON file cannot hold.
  */
 import { isObjectType, type GraphQLSchema } from 'graphql';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
-import { relayStylePagination } from '@apollo/client/utilities';
+import { scrollPagination } from '../../schema/apollo-scroll-pagination';
 import typePolicies from '../../schema/apollo-type-policies.json';
 import type { App } from '../../src/app';
 import { insertUnknownOfficers } from '../../src/sync/upsert';
@@ -149,18 +149,18 @@ it("keeps every query's fields of an object without id (an officer's portfolio) 
   expect(ayr).toEqual({ officer: { __typename: 'Officer', id: variables.id, portfolio: { __typename: 'OfficerPortfolio', ayr: expect.any(String) } } });
 });
 
-it("scrolls to the end with fetchMore under relayStylePagination (keyed by filter and orderBy), past a page of officers Django lacks", async () => {
+it("scrolls to the end with fetchMore under scrollPagination (keyed by filter and orderBy), past a page of officers Django lacks", async () => {
   // Placeholder officers (§8.23: loans name an agent Django does not have) are in seedsmetrics only, so the list
   // leaves them out of their pages; sorted by name ('Unknown officer …') they fill whole pages of 5. Such a page
-  // answered hasNextPage true with a null endCursor, and relayStylePagination then asked for the same page again
-  // and again (its endCursor falls back to the last edge's).
+  // answered hasNextPage true with a null endCursor, and relayStylePagination (which scrollPagination uses) then asked for
+  // the same page again and again (its endCursor falls back to the last edge's).
   const placeholders = Array.from({ length: 12 }, (_, i) => String(990001 + i));
   await insertUnknownOfficers(dbs.metrics.pool, placeholders);
-  const cache = new InMemoryCache({ typePolicies: { ...typePolicies, Query: { fields: { officers: relayStylePagination(['filter', 'orderBy']) } } } });
+  const cache = new InMemoryCache({ typePolicies: { ...typePolicies, Query: { fields: { officers: scrollPagination(['filter', 'orderBy']) } } } });
   const scroll = new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache });
   const query = gql`
     query OfficerScroll($first: Int, $after: String, $filter: OfficerFilterInput) {
-      officers(first: $first, after: $after, filter: $filter) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } }
+      officers(first: $first, after: $after, filter: $filter) @connection(key: "officerScroll") { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } }
     }
   `;
   type Scroll = { officers: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
