@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { CopyContext } from './copy';
 import { isRowError } from './database-failure';
 import type { SyncEntity } from './django-reader';
-import { AMOUNT_LIMIT, type CustomerSourceRow, type KeptNote, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SourceRow } from './django-source-rows';
+import { AMOUNT_LIMIT, type CustomerSourceRow, type HolidaySourceRow, type KeptNote, type LoanSourceRow, type OfficerSourceRow, type RepaymentSourceRow, type ScheduleSourceRow, type SourceRow } from './django-source-rows';
 import { insertUnknownOfficers, recordRejects, replaceSchedules, upsertCustomers, upsertHolidays, upsertLoans, upsertOfficers, upsertRepayments, type Reject } from './upsert';
 
 /** The reject of `row` for `reason`: its id and version, and its loan when it is a repayment or schedule row. */
@@ -86,23 +86,37 @@ const LATER_EDITS = 'its later edits are copied by the reconciliation only (SYNC
 export const NO_UPDATED_AT = `updated_at is NULL: kept; ${LATER_EDITS}`;
 
 /** The note of a row whose updated_at is NULL or infinite (the edit scan cannot see its edits), or null. */
-export function noVersionNote(row: SourceRow): string | null {
+function noVersionNote(row: SourceRow): string | null {
   if (row.updated_at !== null) return null;
   const infinite = row.infinite_updated_at ?? null;
   return infinite === null ? NO_UPDATED_AT : `updated_at must be a point in time; got ${infinite}: kept; ${LATER_EDITS}`;
 }
 
 /**
- * Reports the notes of rows copied as they are (kept_note: odd dates, truncated text; no updated_at) once each; rows
- * copied without one lose a note an earlier version had. The missing updated_at is noted here, not only by the
- * scan's copy (copy.ts): a reconciliation that copied such a row again cleared its report.
+ * What every entity's batch reports of its rows (`given`), once each, in this one place for the scan (copy.ts) and the
+ * reconciliation alike: a row it copied (`written`) with its notes (kept_note: odd dates, truncated text; no
+ * updated_at), or, with none, losing a note an earlier version had; any other row without a usable updated_at with
+ * that note added to what the batch said of it (refused, rejected) or alone (not copied: a loan not disbursed). A
+ * reconciliation that copied such a row again used to clear its report.
  */
-function reportKept(rows: ReadonlyArray<SourceRow & KeptNote>, outcome: BatchOutcome): void {
-  for (const row of rows) {
-    const note = [row.kept_note, noVersionNote(row)].filter((n) => n !== null).join('; ');
+function reportRows(given: readonly SourceRow[], written: ReadonlyArray<SourceRow & Partial<KeptNote>>, outcome: BatchOutcome): void {
+  for (const row of written) {
+    const note = [row.kept_note ?? null, noVersionNote(row)].filter((n) => n !== null).join('; ');
     if (note === '') outcome.fixedIds.push(row.id);
     else outcome.rejects.push(rejectOf(row, note));
   }
+  const copied = new Set(written.map((row) => row.id));
+  for (const row of given) {
+    const note = noVersionNote(row);
+    if (note !== null && !copied.has(row.id)) addToReport(outcome, row, note);
+  }
+}
+
+/** Adds `clause` to what the batch reports of `row`: to its reason when it has one (one reject per row), else alone. */
+export function addToReport(outcome: BatchOutcome, row: SourceRow, clause: string): void {
+  const earlier = outcome.rejects.find((r) => r.id === row.id);
+  if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;
+  else outcome.rejects.push(rejectOf(row, clause));
 }
 
 /**
@@ -122,7 +136,7 @@ export async function writeParties(
       ? (await upsertOfficers(client, batch as OfficerSourceRow[], false, outcome.touchedLoans)).length
       : (await upsertCustomers(client, batch as CustomerSourceRow[])).length;
   const { written } = await writeResilient(client, rows, async (batch) => void (outcome.written += await upsert(batch)), outcome.rejects);
-  reportKept(written, outcome);
+  reportRows(rows, written, outcome);
   return written.map((row) => row.id);
 }
 
@@ -185,7 +199,7 @@ export async function writeLoans(client: pg.ClientBase, rows: readonly LoanSourc
     },
     outcome.rejects,
   );
-  reportKept(written, outcome);
+  reportRows(rows, written, outcome);
 }
 
 /**
@@ -286,7 +300,7 @@ export async function writeRepayments(ctx: CopyContext, rows: readonly Repayment
     },
     outcome.rejects,
   );
-  reportKept(written, outcome);
+  reportRows(rows, written, outcome);
 }
 
 /**
@@ -307,11 +321,16 @@ export async function writeEntityRows(ctx: CopyContext, entity: SyncEntity, rows
     case 'repayments':
       await writeRepayments(ctx, rows as RepaymentSourceRow[], missing, outcome);
       break;
-    case 'loan_schedule':
+    case 'loan_schedule': {
       outcome.written += await replaceSchedules(ctx.client, rows as ScheduleSourceRow[], ctx.asOf);
+      // A page carries its loans' other instalments: those are the rows of other pages, reported there.
+      const selected = (rows as ScheduleSourceRow[]).filter((row) => row.in_page);
+      reportRows(selected, selected, outcome);
       break;
+    }
     case 'holiday':
-      outcome.written += await upsertHolidays(ctx.client, rows as never);
+      outcome.written += await upsertHolidays(ctx.client, rows as HolidaySourceRow[]);
+      reportRows(rows, rows, outcome);
       break;
   }
 }

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import { announceRejects, inBatchTransaction, recomputeBatch } from './batch-transaction';
-import { emptyOutcome, NO_MISSING_LOANS, noVersionNote, rejectOf, writeEntityRows, type BatchOutcome, type MissingLoans } from './batch-writers';
+import { addToReport, emptyOutcome, NO_MISSING_LOANS, writeEntityRows, type BatchOutcome, type MissingLoans } from './batch-writers';
 import type { DjangoReader, SyncEntity } from './django-reader';
 import type { RepaymentSourceRow, SourceRow, ScheduleSourceRow } from './django-source-rows';
 import type { RecomputeSteps } from './recompute';
@@ -79,23 +79,17 @@ export interface CopyStats {
 }
 
 /**
- * Reports the rows dated more than the overlap after Django's clock (a wrong server clock, a bad import), and the
- * rows without updated_at. Both are taken as they are (a future row only stays inside the window until the clock
- * passes it), but Django holds a wrong time, or none. A row already rejected for something else gets this added to
- * its reason (one reject per row); a flagged row leaves `fixedIds`, which would clear the report again in the same
- * batch.
+ * Reports the rows dated more than the overlap after Django's clock (a wrong server clock, a bad import): taken as they
+ * are (such a row only stays inside the window until the clock passes it), but Django holds a wrong time. A row already
+ * reported for something else gets this added to its reason (one reject per row); a flagged row leaves `fixedIds`,
+ * which would clear the report again in the same batch. (Rows without updated_at are noted by the batch writers.)
  */
 function flagFutureRows(rows: readonly SourceRow[], ctx: Pick<CopyContext, 'scanStartedAt' | 'overlapMs'>, outcome: BatchOutcome): void {
   const plausible = latestPlausible(ctx.scanStartedAt, ctx.overlapMs);
   const flagged = new Set<string>();
   for (const row of rows) {
-    if ((row.updated_at !== null && row.updated_at <= plausible) || outcome.heldIds.has(row.id)) continue;
-    const clause = noVersionNote(row) ?? `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`;
-    const earlier = outcome.rejects.find((r) => r.id === row.id);
-    // A copied row's own notes name a missing updated_at already (reportKept).
-    if (earlier?.reason.endsWith(clause)) continue;
-    if (earlier) earlier.reason = `${earlier.reason}; ${clause}`;
-    else outcome.rejects.push(rejectOf(row, clause));
+    if (row.updated_at === null || row.updated_at <= plausible || outcome.heldIds.has(row.id)) continue;
+    addToReport(outcome, row, `updated_at ${row.updated_at} is later than Django's clock (${ctx.scanStartedAt})`);
     flagged.add(row.id);
   }
   if (flagged.size > 0) outcome.fixedIds = outcome.fixedIds.filter((id) => !flagged.has(id));

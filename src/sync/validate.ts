@@ -15,12 +15,25 @@ import { DEFAULT_OVERLAP_MS, latestPlausible, readWatermarks } from './watermark
 
 export interface Mismatch {
   /** Which comparison found it. */
-  check: 'counted_repayments' | 'watermark' | 'missing_loan' | 'gone_loan' | 'edited_row' | 'computed_field' | 'never_computed' | 'recompute_failed' | 'officer_totals';
-  /** What differs: a loan id, an entity name for watermarks, `entity/id` for edited rows, `officer/wave` for officer totals. */
+  check:
+    | 'counted_repayments'
+    | 'watermark'
+    | 'missing_loan'
+    | 'gone_loan'
+    | 'edited_row'
+    | 'computed_field'
+    | 'never_computed'
+    | 'recompute_failed'
+    | 'stale_computation'
+    | 'officer_totals';
+  /**
+   * What differs: a loan id, an entity name for watermarks, `entity/id` for edited rows, `officer/wave` for officer
+   * totals, `open_loans` for the open loans computed for an earlier date than the business date.
+   */
   key: string;
   /** The compared quantity or column (count, sum, max_id, a loans column). */
   field: string;
-  /** The value of the source of truth: Django, the recompute, or the sums taken afresh from loans. */
+  /** The value of the source of truth: Django, the recompute, the sums taken afresh from loans, or business_today(). */
   expected: string | null;
   /** The value stored in seedsmetrics. */
   actual: string | null;
@@ -43,9 +56,13 @@ export interface ValidateOptions {
   overlapMs?: number;
 }
 
+/** Where a check's expected value comes from, when it is neither Django nor the recompute. */
+const SOURCE_OF_TRUTH: Partial<Record<Mismatch['check'], string>> = { stale_computation: 'business_today()' };
+
 /** One line per mismatch, for operators: what was compared, where, and both values. */
 export function formatMismatch(m: Mismatch): string {
-  return `${m.check} ${m.key} ${m.field}: expected ${m.expected ?? 'nothing'} (Django or recompute), seedsmetrics has ${m.actual ?? 'nothing'}`;
+  const source = SOURCE_OF_TRUTH[m.check] ?? 'Django or recompute';
+  return `${m.check} ${m.key} ${m.field}: expected ${m.expected ?? 'nothing'} (${source}), seedsmetrics has ${m.actual ?? 'nothing'}`;
 }
 
 /** Columns that say when a row was written, not what it holds. */
@@ -59,6 +76,7 @@ export async function validate(options: ValidateOptions): Promise<Mismatch[]> {
   }
   const mismatches = await compareWithDjango(djangoReader(options), options.metricsPool, overlapOf(options));
   mismatches.push(...(await compareWithRecompute(options.metricsPool, options.recompute ?? engineRecompute, chunkSize)));
+  mismatches.push(...(await findStaleComputations(options.metricsPool)));
   mismatches.push(...(await compareOfficerTotals(options.metricsPool)));
   return mismatches;
 }
@@ -309,6 +327,27 @@ async function compareChunkWithRecompute(metrics: pg.Pool, recompute: Pick<Recom
     );
     return [...failed, ...rows.map((r) => ({ check: 'computed_field' as const, key: r.loan_id, field: r.field, expected: r.expected, actual: r.actual }))];
   });
+}
+
+/**
+ * The open loans (open_loan_ids(): those the daily recompute takes) computed for an earlier date than
+ * business_today(), as one mismatch: how many, and the oldest date. The recompute check cannot see them (it recomputes
+ * each loan for the date it was computed for), yet their date-driven fields (current_dpd, days due, arrears) and so
+ * PAR are those of that earlier day: the daily recompute did not run (the worker down over midnight, a failed cycle).
+ * Drift, not a warning: what the gateway serves is wrong until the worker adopts the date, and an exit status of 0
+ * would let a scheduled validate pass while it is. The one expected moment is the worker's first cycle after local
+ * midnight (SYNC_INTERVAL_MS at most): a validate run then reports it, and the next one does not. Loans never
+ * computed are never_computed's.
+ */
+async function findStaleComputations(metrics: pg.Pool): Promise<Mismatch[]> {
+  const { rows } = await metrics.query<{ today: string; stale: number; oldest: string | null }>(
+    `SELECT business_today()::text AS today, count(*)::int AS stale, min(l.computed_as_of)::text AS oldest
+       FROM loans l
+      WHERE l.computed_as_of < business_today() AND l.loan_id IN (SELECT open_loan_ids())`,
+  );
+  const { today, stale, oldest } = rows[0]!;
+  if (stale === 0) return [];
+  return [{ check: 'stale_computation', key: 'open_loans', field: 'computed_as_of', expected: today, actual: `${stale} open loan(s) computed for earlier dates, the oldest ${oldest}` }];
 }
 
 /**

@@ -141,6 +141,35 @@ it('rows without updated_at are copied and reported once as such, and their edit
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRepaired: [] });
 });
 
+it('schedule and holiday rows without updated_at (or dated in the future) are copied and reported once as such, and the report goes once Django dates them', async () => {
+  await h.django.query(`ALTER TABLE loans_ajoloanschedule ALTER COLUMN date_modified DROP NOT NULL`);
+  await h.django.query(`ALTER TABLE loans_holiday ALTER COLUMN updated_at DROP NOT NULL`);
+  await h.django.loan(100, 7, 11);
+  await h.django.schedule(5000, 100, { due_date: '2025-11-04', date_modified: null });
+  await h.django.schedule(5001, 100, { due_date: '2025-11-05', date_modified: 'infinity' });
+  await h.django.holiday(1, { updated_at: null });
+  await h.django.holiday(2, { date: '2025-12-26', updated_at: '2099-01-01T00:00:00Z' });
+  const worker = h.worker({ editScanIntervalMs: 0 });
+  await worker.runOnce();
+  await worker.runOnce();
+  expect(await h.rows(`SELECT django_schedule_id AS id FROM loan_schedule ORDER BY 1`)).toEqual([{ id: '5000' }, { id: '5001' }]);
+  expect(await h.rows(`SELECT id::text FROM holiday ORDER BY 1`)).toEqual([{ id: '1' }, { id: '2' }]);
+  expect(await rejects('loan_schedule')).toEqual([
+    { django_id: '5000', reason: NO_UPDATED_AT, seen_count: 1 },
+    { django_id: '5001', reason: NO_UPDATED_AT.replace('is NULL', 'must be a point in time; got infinity'), seen_count: 1 },
+  ]);
+  expect(await rejects('holiday')).toEqual([
+    { django_id: '1', reason: NO_UPDATED_AT, seen_count: 1 },
+    { django_id: '2', reason: expect.stringMatching(/^updated_at 2099-01-01T00:00:00.000000Z is later than Django's clock \(\d{4}-\d\d-\d\dT[\d:.]{15}Z\)$/), seen_count: 1 },
+  ]);
+
+  // Django dates them now: the next look for edits copies them again, and their reports go (as a loan's do).
+  await h.django.query(`UPDATE loans_ajoloanschedule SET date_modified = now()`);
+  await h.django.query(`UPDATE loans_holiday SET updated_at = now()`);
+  await worker.runOnce();
+  expect([await rejects('loan_schedule'), await rejects('holiday')]).toEqual([[], []]);
+});
+
 describe('rows copied as they are and reported once ("kept, …")', () => {
   it('impossible contract dates: the loan is copied and computed as given, and the note goes when Django fixes the row', async () => {
     await h.django.loan(200, 7, 11, { end_date: '2025-10-01' });

@@ -84,3 +84,35 @@ it("a batch of a cycle that read the business date before midnight is refused on
   expect((await loanA())[0]).toMatchObject({ total_repayments: '90800.00', current_dpd: 7, computed_as_of: '2025-12-11' });
   expect(await transitions()).toEqual(afterImport);
 });
+
+it('a worker that read the business date before midnight and adopts it after another writer computed the open loans for the new date is refused: no DPD transition back and forth; the next cycle adopts the new date', async () => {
+  const transitions = () =>
+    h.rows(`SELECT transition_date::text AS date, from_dpd_bucket AS "from", to_dpd_bucket AS "to", dpd_before, dpd_after FROM dpd_transitions ORDER BY transition_id`);
+  // A payment of the 10th (30,800: seven instalments): loan A reads DPD 6 (1-6) for the 10th, DPD 7 (7-30) for the 11th.
+  await h.django.repayment(1003, 100, 30800, '2025-12-10T20:00:00+01:00');
+  await pinBusinessDate(h.dbs.metrics.pool, '2025-12-10');
+  const before = h.worker({ clock: { today: async () => '2025-12-10' } });
+  await before.runOnce();
+  await before.runOnce(); // the daily recompute for the 10th
+  await before.stop();
+  expect((await loanA())[0]).toMatchObject({ current_dpd: 6, computed_as_of: '2025-12-10' });
+  // Just after midnight the hierarchy import recomputes every open loan for the 11th (1-6 → 7-30)...
+  await pinBusinessDate(h.dbs.metrics.pool, '2025-12-11');
+  await recomputeOpenLoans(h.dbs.metrics.pool, '2025-12-11');
+  const afterImport = await transitions();
+  expect(afterImport.at(-1)).toEqual({ date: '2025-12-11', from: '1-6', to: '7-30', dpd_before: 6, dpd_after: 7 });
+  // ...while a worker starting up read the 10th just before it: adopting the 10th moved the loan back (7-30 → 1-6,
+  // dated the 10th), and the next cycle forward again, for a bucket that never changed.
+  let today = '2025-12-10';
+  const restarted = h.worker({ clock: { today: async () => today } });
+  await expect(restarted.runOnce()).rejects.toThrow(
+    /^recomputing open loans as of 2025-12-10: recompute_open_loans: 1 loan\(s\) \(100\) were last computed as of a later date \(up to 2025-12-11\) than the as-of date 2025-12-10, which is behind the business date 2025-12-11 \(SQLSTATE 55000: /,
+  );
+  expect((await loanA())[0]).toMatchObject({ current_dpd: 7, computed_as_of: '2025-12-11' });
+
+  today = '2025-12-11';
+  expect((await restarted.runOnce()).openLoansRecomputed).toBe(1);
+
+  expect((await loanA())[0]).toMatchObject({ current_dpd: 7, computed_as_of: '2025-12-11' });
+  expect(await transitions()).toEqual(afterImport);
+});

@@ -1,9 +1,10 @@
 /** The full path: Django rows → worker → the engine's recompute in the same transaction; reconciliation and validation. */
 import pg from 'pg';
+import { pinBusinessDate, sqlBusinessClock } from '../../../src/engine/clock';
 import { recomputeLoans } from '../../../src/engine/recompute';
 import { engineRecompute } from '../../../src/sync/recompute';
 import { SYNC_LOCK_KEY } from '../../../src/sync/lock';
-import { validate, validateSettled } from '../../../src/sync/validate';
+import { formatMismatch, validate, validateSettled } from '../../../src/sync/validate';
 import { memoryLogger } from '../../support/memory-logger';
 import { seedLoanA, syncHarness, TODAY, waitFor, type SyncHarness } from './harness';
 
@@ -285,6 +286,31 @@ describe('validate()', () => {
     expect(drift.every((m) => m.key === `${officer}/${wave}` || m.key === `${officer}/${otherWave}`)).toBe(true);
 
     await h.dbs.metrics.pool.query(`SELECT rebuild_officer_totals()`);
+    expect(await validate(options)).toEqual([]);
+  });
+
+  it('lists open loans computed for a date behind the business date (the daily recompute did not run), and nothing once the worker adopts the date', async () => {
+    await h.django.loan(101, 7, 11);
+    await h.django.loan(102, 7, 11, { status: 'COMPLETED' });
+    const worker = h.worker();
+    await worker.runOnce();
+    await worker.stop(); // down over two midnights
+    const options = pools();
+    expect(await validate(options)).toEqual([]);
+    // Loan 101 computed a day later (its repayments' trigger, say) while the worker is down.
+    await pinBusinessDate(h.dbs.metrics.pool, '2025-12-11');
+    await recomputeLoans(h.dbs.metrics.pool, ['101'], '2025-12-11');
+    await pinBusinessDate(h.dbs.metrics.pool, '2025-12-12');
+    const stale = await validate(options);
+    // Two open loans (100, 101); the closed one (102) keeps the values of its last recompute (src/engine/README.md).
+    expect(stale).toEqual([
+      { check: 'stale_computation', key: 'open_loans', field: 'computed_as_of', expected: '2025-12-12', actual: '2 open loan(s) computed for earlier dates, the oldest 2025-12-10' },
+    ]);
+    expect(stale.map(formatMismatch)).toEqual([
+      'stale_computation open_loans computed_as_of: expected 2025-12-12 (business_today()), seedsmetrics has 2 open loan(s) computed for earlier dates, the oldest 2025-12-10',
+    ]);
+    // The worker, back, adopts the business date: every open loan is computed for it.
+    await h.worker({ clock: sqlBusinessClock(h.dbs.metrics.pool) }).runOnce();
     expect(await validate(options)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 /** A fresh database pair and a worker over it, pinned to a business date, for each sync test. */
-import { fixedBusinessClock } from '../../../src/engine/clock';
+import { fixedBusinessClock, pinBusinessDate } from '../../../src/engine/clock';
 import { silentLogger } from '../../../src/logger';
 import type { RecomputeSteps } from '../../../src/sync/recompute';
 import { SyncWorker, type SyncWorkerOptions } from '../../../src/sync/worker';
@@ -64,6 +64,9 @@ export function recordingRecompute(): RecomputeSteps & { calls: Array<{ loanIds:
 
 export async function syncHarness(): Promise<SyncHarness> {
   const dbs = await createTestDatabases();
+  // seedsmetrics' business_today() says what the worker's clock says, as in production (where the worker reads it):
+  // validate reports open loans computed for an earlier date than business_today().
+  await pinBusinessDate(dbs.metrics.pool, TODAY);
   const workers: SyncWorker[] = [];
   return {
     dbs,
