@@ -61,7 +61,8 @@ export function summarise(latencies: number[], errors: number, firstError: strin
   };
 }
 
-function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+/** One POST of `body` on `agent`; the answer's status and text. */
+export function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
@@ -77,7 +78,8 @@ function post(agent: http.Agent, url: URL, body: string): Promise<{ status: numb
   });
 }
 
-function failure(status: number, text: string): string | null {
+/** Why an answer is a failure (not 200, or GraphQL `errors`), or null for a good one. */
+export function failure(status: number, text: string): string | null {
   if (status !== 200) return `HTTP ${status}: ${text.slice(0, 300)}`;
   // Cheap test first; parse only when the word appears.
   if (text.includes('"errors"')) {

@@ -6,14 +6,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { exportWholeList, markdownTable, OPERATIONS_DIR, parseScreenArgs, screensOf, type ScreenResult } from './screens';
+import { exportWholeList, mainScreenDocuments, mainScreenTable, markdownTable, OPERATIONS_DIR, parseScreenArgs, screensOf, type MainScreenResult, type ScreenResult } from './screens';
 
 const IDS = { officerId: '7', loanId: '70', customerId: '700' };
 
 test('takes the defaults, and each flag with its value; refuses a bad one naming it', () => {
-  expect(parseScreenArgs([])).toEqual({ scale: 1, seed: 42, asOf: '2025-12-10', requests: 50, pgPort: 54339, tag: undefined });
+  expect(parseScreenArgs([])).toEqual({ scale: 1, seed: 42, asOf: '2025-12-10', requests: 50, pgPort: 54339, tag: undefined, users: undefined, loads: 5 });
   expect(parseScreenArgs(['--requests', '20', '--tag', 'after', '--scale', '10'])).toMatchObject({ requests: 20, tag: 'after', scale: 10 });
+  expect(parseScreenArgs(['--users', '100', '--loads', '3'])).toMatchObject({ users: 100, loads: 3 });
   expect(() => parseScreenArgs(['--requests', '0'])).toThrow('--requests must be a whole number of at least 1; got "0"');
+  expect(() => parseScreenArgs(['--users', 'many'])).toThrow('--users must be a whole number of at least 1; got "many"');
+  expect(() => parseScreenArgs(['--loads', '0'])).toThrow('--loads must be a whole number of at least 1; got "0"');
   expect(() => parseScreenArgs(['--windows', '3'])).toThrow(/^unknown argument "--windows"; usage: npm run bench:screens/);
 });
 
@@ -106,4 +109,43 @@ test('an export pages on with each end cursor until the last page, and stops at 
   } finally {
     server.close();
   }
+});
+
+test("the main screen's documents are shipped query documents, sent with their default variables", () => {
+  const documents = mainScreenDocuments();
+  expect(documents.map((d) => d.name)).toEqual(['portfolioKpis', 'dashboard', 'filterOptions', 'syncStatus']);
+  for (const { name, body } of documents) {
+    expect(JSON.parse(body)).toEqual({ query: fs.readFileSync(path.join(OPERATIONS_DIR, `${name}.graphql`), 'utf8') });
+  }
+});
+
+test('prints the main screen under load: the whole screen, then each document with its errors, then the first error', () => {
+  const figures = (p50Ms: number) => ({ p50Ms, p95Ms: p50Ms * 2, maxMs: p50Ms * 3 });
+  const result = {
+    commit: 'abc1234',
+    scale: 1,
+    poolSize: 10,
+    documents: ['portfolioKpis', 'syncStatus'],
+    load: {
+      users: 100,
+      loadsPerUser: 5,
+      screensLoaded: 499,
+      elapsedMs: 61_234,
+      screen: figures(1500),
+      documents: { portfolioKpis: { ...figures(1200), errors: 1 }, syncStatus: { ...figures(3.25), errors: 0 } },
+      errors: 1,
+      firstError: 'portfolioKpis: HTTP 502: bad gateway',
+    },
+  } as unknown as MainScreenResult;
+  expect(mainScreenTable(result).split('\n')).toEqual([
+    'Main screen (portfolioKpis, syncStatus) at 100 concurrent users, commit abc1234, scale 1: each user opens it 5 times in a row, its documents in parallel on its own keep-alive sockets; gateway pools of 10 connections per database; 499 of 500 screens loaded in 61.2 s',
+    '',
+    '| users wait for | p50 ms | p95 ms | max ms | errors |',
+    '|---|---:|---:|---:|---:|',
+    '| the whole screen | 1500.0 | 3000.0 | 4500.0 | |',
+    '| portfolioKpis | 1200.0 | 2400.0 | 3600.0 | 1 |',
+    '| syncStatus | 3.3 | 6.5 | 9.8 | 0 |',
+    '',
+    'First error: portfolioKpis: HTTP 502: bad gateway',
+  ]);
 });

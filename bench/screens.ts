@@ -1,5 +1,6 @@
 /**
  * `npm run bench:screens [-- --scale N] [--requests N] [--tag NAME] [--pg-port N]`
+ * `npm run bench:screens -- --users N [--loads N] [--scale N] [--tag NAME] [--pg-port N]`
  *
  * Latency of every dashboard screen's query: each GraphQL query document the repository ships in test/operations
  * (the documents the dashboard and the analysts' playground use, codegen's input), sent to the gateway one at a
@@ -11,15 +12,21 @@
  * arguments that cost the most: officers ordered by a metric (every officer's §4.4 metrics computed) and the KPI
  * strip of one wave. Last, the All Loans export as the dashboard's export button reads it: the `loansExport`
  * document page after page over the whole default list, gzip-compressed as a browser asks for it.
+ *
+ * With `--users N`, instead: the main screen (MAIN_SCREEN_DOCUMENTS) opened by N users at once, each opening it
+ * `--loads` times in a row (bench/screen-load.ts), on a gateway with the default pool sizes: the time a user waits
+ * for the whole screen and for each document, and the requests that failed (DOMAIN §7: 100+ concurrent users,
+ * dashboard load < 2–3 s, API p95 < 200 ms).
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import pg from 'pg';
-import { datasetFlags, parseFlags, wholeNumber, type DatasetArgs } from './args';
+import { datasetFlags, parseFlags, wholeNumber, type DatasetArgs, type Flags } from './args';
 import { BENCH_PG_PORT, BENCH_ROOT, openBenchDatabase } from './dataset';
 import { runLoad, type LatencyStats } from './load';
+import { runScreenLoad, type ScreenDocument, type ScreenLoadStats } from './screen-load';
 import { startGateway } from './processes';
 import { gitCommit, machineInfo, type MachineInfo } from './report';
 import { writeResultFiles } from './results-file';
@@ -27,15 +34,36 @@ import { writeResultFiles } from './results-file';
 interface Args extends DatasetArgs {
   /** Measured requests per screen (after WARMUP_REQUESTS). */
   requests: number;
+  /** Concurrent users opening the main screen; undefined measures every screen one request at a time. */
+  users: number | undefined;
+  /** Openings of the main screen by each user, one after the other (with --users). */
+  loads: number;
 }
 
-const USAGE = 'usage: npm run bench:screens -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--requests N] [--pg-port N] [--tag NAME]';
+const USAGE = 'usage: npm run bench:screens -- [--scale N] [--seed N] [--as-of YYYY-MM-DD] [--requests N | --users N [--loads N]] [--pg-port N] [--tag NAME]';
 const WARMUP_REQUESTS = 5;
 export const OPERATIONS_DIR = path.resolve(__dirname, '../test/operations');
 
+/**
+ * The documents the dashboard's main screen (Credit Health Overview) sends together when it opens: the KPI strip,
+ * the officers table, the filter dropdowns and the "data as of" line (README's table of screens and queries).
+ */
+export const MAIN_SCREEN_DOCUMENTS = ['portfolioKpis', 'dashboard', 'filterOptions', 'syncStatus'] as const;
+
+/** The main screen's requests: each of MAIN_SCREEN_DOCUMENTS with its default variables. */
+export function mainScreenDocuments(dir: string = OPERATIONS_DIR): ScreenDocument[] {
+  return MAIN_SCREEN_DOCUMENTS.map((name) => ({ name, body: JSON.stringify({ query: fs.readFileSync(path.join(dir, `${name}.graphql`), 'utf8') }) }));
+}
+
 export function parseScreenArgs(argv: readonly string[]): Args {
-  const initial: Args = { scale: 1, seed: 42, asOf: '2025-12-10', requests: 50, pgPort: BENCH_PG_PORT, tag: undefined };
-  return parseFlags(argv, initial, { values: { ...datasetFlags<Args>(), '--requests': (a, v) => (a.requests = wholeNumber('--requests', v, 1)) }, switches: {} }, USAGE);
+  const initial: Args = { scale: 1, seed: 42, asOf: '2025-12-10', requests: 50, pgPort: BENCH_PG_PORT, tag: undefined, users: undefined, loads: 5 };
+  const values: Flags<Args>['values'] = {
+    ...datasetFlags<Args>(),
+    '--requests': (a, v) => (a.requests = wholeNumber('--requests', v, 1)),
+    '--users': (a, v) => (a.users = wholeNumber('--users', v, 1)),
+    '--loads': (a, v) => (a.loads = wholeNumber('--loads', v, 1)),
+  };
+  return parseFlags(argv, initial, { values, switches: {} }, USAGE);
 }
 
 /** The ids the documents that need one get: the heaviest of each kind in the dataset. */
@@ -172,6 +200,57 @@ export function markdownTable(result: ScreenResult): string {
   ].join('\n');
 }
 
+/** Pool size of each database in the --users run: the gateway's default (DJANGO_POOL_SIZE, METRICS_POOL_SIZE). */
+const DEFAULT_POOL_SIZE = 10;
+
+export interface MainScreenResult {
+  date: string;
+  commit: string;
+  machine: MachineInfo;
+  scale: number;
+  /** Connections of each of the gateway's two request pools. */
+  poolSize: number;
+  documents: readonly string[];
+  load: ScreenLoadStats;
+}
+
+export function mainScreenTable(result: MainScreenResult): string {
+  const ms = (n: number): string => n.toFixed(1);
+  const { load } = result;
+  return [
+    `Main screen (${result.documents.join(', ')}) at ${load.users} concurrent users, commit ${result.commit}, scale ${result.scale}: ` +
+      `each user opens it ${load.loadsPerUser} times in a row, its documents in parallel on its own keep-alive sockets; ` +
+      `gateway pools of ${result.poolSize} connections per database; ${load.screensLoaded} of ${load.users * load.loadsPerUser} screens loaded in ${(load.elapsedMs / 1000).toFixed(1)} s`,
+    '',
+    '| users wait for | p50 ms | p95 ms | max ms | errors |',
+    '|---|---:|---:|---:|---:|',
+    `| the whole screen | ${ms(load.screen.p50Ms)} | ${ms(load.screen.p95Ms)} | ${ms(load.screen.maxMs)} | |`,
+    ...Object.entries(load.documents).map(([name, d]) => `| ${name} | ${ms(d.p50Ms)} | ${ms(d.p95Ms)} | ${ms(d.maxMs)} | ${d.errors} |`),
+    ...(load.firstError === null ? [] : ['', `First error: ${load.firstError}`]),
+  ].join('\n');
+}
+
+/** The --users run: the main screen opened by that many users at once, after one opening alone to warm up. */
+async function measureMainScreen(args: Args & { users: number }, db: { djangoUrl: string; metricsUrl: string }, pgVersion: string, commit: string): Promise<void> {
+  const documents = mainScreenDocuments();
+  const gateway = await startGateway('gateway-main-screen', { djangoUrl: db.djangoUrl, metricsUrl: db.metricsUrl, batching: true, syncEnabled: false, poolSize: DEFAULT_POOL_SIZE }, path.join(BENCH_ROOT, 'logs'));
+  let load: ScreenLoadStats;
+  try {
+    const warm = await runScreenLoad({ url: gateway.url, documents, users: 1, loadsPerUser: 1 });
+    if (warm.errors > 0) throw new Error(`the warm-up opening of the main screen failed: ${warm.firstError}`);
+    load = await runScreenLoad({ url: gateway.url, documents, users: args.users, loadsPerUser: args.loads });
+  } finally {
+    await gateway.stop();
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const result: MainScreenResult = { date, commit, machine: machineInfo(pgVersion), scale: args.scale, poolSize: DEFAULT_POOL_SIZE, documents: documents.map(({ name }) => name), load };
+  const table = mainScreenTable(result);
+  const tag = `screens-users${args.users}${args.tag ? `-${args.tag}` : ''}`;
+  const base = writeResultFiles(path.resolve('bench/results'), { date, scale: args.scale, quick: false, tag }, result, table);
+  console.log(table);
+  log(`results: ${path.relative(process.cwd(), base)}.json / .md`);
+}
+
 const log = (line: string): void => console.log(`[bench:screens ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function main(): Promise<void> {
@@ -181,6 +260,11 @@ async function main(): Promise<void> {
   try {
     const metricsPool = new pg.Pool({ connectionString: db.metricsUrl, max: 1 });
     const pgVersion = (await metricsPool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+    if (args.users !== undefined) {
+      await metricsPool.end();
+      await measureMainScreen({ ...args, users: args.users }, db, pgVersion, commit);
+      return;
+    }
     const ids = await heaviestIds(metricsPool);
     await metricsPool.end();
     const screens = screensOf(OPERATIONS_DIR, ids);

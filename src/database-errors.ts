@@ -4,11 +4,18 @@
  * later) instead of INTERNAL_SERVER_ERROR (a fault of ours).
  */
 
-export type Unavailability = 'timeout' | 'unreachable';
+/**
+ * timeout: the database did not answer within a bound; unreachable: it could not be reached; busy: it answers, but
+ * every connection of the gateway's full pool stayed taken for the whole wait (a burst larger than the pool serves
+ * within DB_CONNECT_TIMEOUT_MS).
+ */
+export type Unavailability = 'timeout' | 'unreachable' | 'busy';
 
-/** pg and pg-pool's own errors when a bound of src/pg-pool.ts ends a wait; they carry no code. */
+/** pg-pool's error when no connection of a full pool came free within connectTimeoutMs; it carries no code. */
+const POOL_WAIT_MESSAGE = 'timeout exceeded when trying to connect';
+
+/** pg's own errors when a bound of src/pg-pool.ts ends a wait for the database; they carry no code. */
 const TIMEOUT_MESSAGES = [
-  'timeout exceeded when trying to connect', // no free connection in a full pool within connectTimeoutMs
   'Connection terminated due to connection timeout', // opening a connection took longer than connectTimeoutMs
   'Query read timeout', // no answer within the statement bound plus its grace (network black-holed)
   'timeout expired', // a single client's connectionTimeoutMillis
@@ -41,6 +48,7 @@ function classifyOne(error: unknown): Unavailability | undefined {
   if (typeof code === 'string' && (code.startsWith('08') || SERVER_UNAVAILABLE_STATES.has(code) || NETWORK_CODES.has(code))) return 'unreachable';
   if (code === CLOSED_DATABASE.code && typeof message === 'string' && CLOSED_DATABASE.message.test(message)) return 'unreachable';
   if (typeof message !== 'string') return undefined;
+  if (message === POOL_WAIT_MESSAGE) return 'busy';
   if (TIMEOUT_MESSAGES.some((text) => message.startsWith(text))) return 'timeout';
   if (BROKEN_CONNECTION_MESSAGES.includes(message)) return 'unreachable';
   return undefined;

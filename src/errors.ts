@@ -1,6 +1,7 @@
 /**
  * Errors the API shows its callers: bad arguments become BAD_USER_INPUT GraphQLErrors that name the argument,
- * what was expected and what arrived; a database that did not answer in time or could not be reached is
+ * what was expected and what arrived; a database that did not answer in time or could not be reached, or a
+ * request that found every connection of its pool busy for longer than DB_CONNECT_TIMEOUT_MS, is
  * DATABASE_UNAVAILABLE (try again later), logged once per cause and minute rather than once per request; anything
  * else is masked as INTERNAL_SERVER_ERROR and logged with its cause. Each error sent is counted by code
  * (gateway_graphql_errors_total).
@@ -35,6 +36,7 @@ export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 export const DATABASE_UNAVAILABLE_MESSAGES: Record<Unavailability, string> = {
   timeout: 'The database did not answer in time; try again later',
   unreachable: 'The database could not be reached; try again later',
+  busy: "The gateway's connections to the database were all busy for longer than DB_CONNECT_TIMEOUT_MS lets a request wait; try again later",
 };
 
 /** Shows an arrived value compactly: strings quoted, objects as JSON, undefined as "nothing". */

@@ -12,7 +12,8 @@ const pgError = (message: string, code?: string) => Object.assign(new Error(mess
 describe('databaseUnavailability', () => {
   it.each([
     [pgError('canceling statement due to statement timeout', '57014'), 'timeout'],
-    [new Error('timeout exceeded when trying to connect'), 'timeout'],
+    // pg-pool's own: every connection of a full pool stayed busy past connectionTimeoutMillis (the database answers).
+    [new Error('timeout exceeded when trying to connect'), 'busy'],
     [new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') }), 'timeout'],
     [new Error('Query read timeout'), 'timeout'],
     [pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'unreachable'],
@@ -56,6 +57,17 @@ describe('formatError of an unavailable database', () => {
     });
     const refused = new GraphQLError('connect ECONNREFUSED 10.0.0.5:5432', { originalError: pgError('connect ECONNREFUSED 10.0.0.5:5432', 'ECONNREFUSED') });
     expect(formatError({ message: refused.message }, refused)).toEqual({ message: 'The database could not be reached; try again later', extensions: { code: 'DATABASE_UNAVAILABLE' } });
+  });
+
+  it("says a full pool's wait ran out, naming the setting, not that the database failed to answer", () => {
+    const formatError = createFormatError({ error: () => undefined });
+    const waited = new GraphQLError('timeout exceeded when trying to connect', { originalError: new Error('timeout exceeded when trying to connect'), path: ['officers'] });
+    expect(formatError({ ...formatted, message: waited.message, path: ['officers'] }, waited)).toEqual({
+      message: "The gateway's connections to the database were all busy for longer than DB_CONNECT_TIMEOUT_MS lets a request wait; try again later",
+      extensions: { code: 'DATABASE_UNAVAILABLE' },
+      path: ['officers'],
+      locations: [{ line: 1, column: 3 }],
+    });
   });
 
   it('logs one line per cause and minute, the next one counting the failures left out', () => {
