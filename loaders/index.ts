@@ -34,6 +34,7 @@ import { fetchSyncReports, type SyncReportRow, type SyncReportSubject } from './
 import { fetchSyncStatus, type SyncStatusRow } from './sync-status.metrics';
 import { fetchTopRiskLoans, type TopRiskRow } from './top-risk.metrics';
 import { fetchTransitionsByLoan } from './transition.metrics';
+import type { SharedReads } from './shared-reads';
 import { inOrderOf, preparedStatements } from './sql';
 
 export interface LoaderDeps {
@@ -43,6 +44,8 @@ export interface LoaderDeps {
   businessTz?: string;
   /** DataLoader batching; false only for the naive-resolver benchmark. @default true */
   batching?: boolean;
+  /** Identical whole-portfolio reads of concurrent requests run once (loaders/shared-reads.ts); each request its own without. */
+  sharedReads?: SharedReads;
 }
 
 /** The part of a loader the resolvers use for derived views (ids or counts over a family's rows). */
@@ -120,12 +123,16 @@ export interface Loaders {
   parChanges: ParChangeLoaders;
 }
 
-function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
+/**
+ * One answer per key within the request; on a miss, the running read of another request under the same `name` and
+ * key when `shared` has one.
+ */
+function memo<T>(name: string, shared: SharedReads | undefined): (key: string, make: () => Promise<T>) => Promise<T> {
   const cache = new Map<string, Promise<T>>();
   return (key, make) => {
     let hit = cache.get(key);
     if (hit === undefined) {
-      hit = make();
+      hit = shared === undefined ? make() : shared.read(`${name} ${key}`, make);
       cache.set(key, hit);
     }
     return hit;
@@ -224,21 +231,21 @@ export function createLoaders(deps: LoaderDeps): Loaders {
     ),
   );
   const officerCustomerCounts = keyedLoader((ids: readonly string[]) => countOfficerCustomers(metrics, ids), (r) => r.officerId, batching);
-  const summaries = memo<LoanSummaryRow>();
-  const branchLists = memo<BranchRow[]>();
-  const kpis = memo<PortfolioKpiRow>();
-  const syncStatuses = memo<SyncStatusRow>();
-  const leadLists = memo<VerticalLeadRow[]>();
-  const collections = memo<DailyCollectionRow[]>();
-  const leaderboards = memo<CollectionsStandingRow[]>();
-  const activity = memo<AgentActivityRow[]>();
-  const watches = memo<RepaymentWatchRow[]>();
-  const filterLists = memo<FilterOptionsRow>();
-  const officerCounts = memo<number>();
+  const summaries = memo<LoanSummaryRow>('summaries', deps.sharedReads);
+  const branchLists = memo<BranchRow[]>('branchLists', deps.sharedReads);
+  const kpis = memo<PortfolioKpiRow>('kpis', deps.sharedReads);
+  const syncStatuses = memo<SyncStatusRow>('syncStatuses', deps.sharedReads);
+  const leadLists = memo<VerticalLeadRow[]>('leadLists', deps.sharedReads);
+  const collections = memo<DailyCollectionRow[]>('collections', deps.sharedReads);
+  const leaderboards = memo<CollectionsStandingRow[]>('leaderboards', deps.sharedReads);
+  const activity = memo<AgentActivityRow[]>('activity', deps.sharedReads);
+  const watches = memo<RepaymentWatchRow[]>('watches', deps.sharedReads);
+  const filterLists = memo<FilterOptionsRow>('filterLists', deps.sharedReads);
+  const officerCounts = memo<number>('officerCounts', deps.sharedReads);
   const syncReports = new LoaderFamily((subject: SyncReportSubject) =>
     groupedLoader((keys: readonly string[]) => fetchSyncReports(metrics, subject, keys), (r) => r.key, batching),
   );
-  const customerCounts = memo<number>();
+  const customerCounts = memo<number>('customerCounts', deps.sharedReads);
 
   return {
     officer,

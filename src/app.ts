@@ -5,6 +5,7 @@
  * the databases, each resource stopped by its one owner.
  */
 import { fetchExampleIds } from '../loaders/example-ids.metrics';
+import { SharedReads } from '../loaders/shared-reads';
 import { authenticationLeftOff, ConfigError, type Config } from './config';
 import { createContextFactory } from './context';
 import { createDatabases, EMBEDDED_DJANGO_DB, type Databases } from './databases';
@@ -156,7 +157,9 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     }
 
     begin('starting the server and the sync worker');
-    const pubSub = createAppPubSub();
+    // The naive-resolver benchmark (batching off) runs every read of every request.
+    const sharedReads = config.graphql.batching ? new SharedReads() : undefined;
+    const pubSub = createAppPubSub({ onPublish: () => sharedReads?.dataChanged() });
     const schema = await buildAppSchema({ pubSub });
     const contextFactory = createContextFactory({
       django: dbs.django,
@@ -164,6 +167,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       maxPageSize: config.graphql.maxPageSize,
       businessTz: config.businessTz,
       batching: config.graphql.batching,
+      sharedReads,
     });
 
     let worker: SyncWorker | undefined;

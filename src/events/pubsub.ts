@@ -86,7 +86,8 @@ class Subscription implements AsyncIterableIterator<RowEvent> {
   }
 }
 
-export function createAppPubSub(): AppPubSub {
+/** `onPublish` hears of every event before its subscribers do (the loaders' shared reads end their joining). */
+export function createAppPubSub(options: { onPublish?: () => void } = {}): AppPubSub {
   const listeners = new Map<Topic, Set<Listener>>();
   const listenersOf = (topic: Topic): Set<Listener> => {
     let set = listeners.get(topic);
@@ -98,6 +99,7 @@ export function createAppPubSub(): AppPubSub {
   };
   return {
     publish(topic, event) {
+      options.onPublish?.();
       for (const listener of [...listenersOf(topic)]) listener(event);
     },
     subscribe(topic, request) {
