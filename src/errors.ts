@@ -117,12 +117,19 @@ function describeCause(cause: unknown): unknown {
   return cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack, code: (cause as { code?: unknown }).code } : cause;
 }
 
+/** What the operator reading the log line can do, where the kind alone does not say it. */
+const OPERATOR_HINTS: Partial<Record<Unavailability, string>> = {
+  busy:
+    '; every connection of the pool stayed taken for DB_CONNECT_TIMEOUT_MS (a burst larger than the pool serves: add replicas, ' +
+    'or raise DJANGO_POOL_SIZE / METRICS_POOL_SIZE if the database has CPU to spare)',
+};
+
 /** Logs a database's unavailability once per cause (kind, code, message) and minute (src/repeated-failures.ts). */
 function unavailabilityLog(log: ErrorLogger, now: () => number): (kind: Unavailability, cause: unknown) => void {
   const failures = new RepeatedFailures(now);
   return (kind, cause) => {
     const line = failures.failed(causeKey(cause, kind));
-    if (line) log.error({ err: describeCause(cause), kind, ...line }, `database unavailable (${kind}): requests fail with ${DATABASE_UNAVAILABLE}`);
+    if (line) log.error({ err: describeCause(cause), kind, ...line }, `database unavailable (${kind}): requests fail with ${DATABASE_UNAVAILABLE}${OPERATOR_HINTS[kind] ?? ''}`);
   };
 }
 

@@ -70,6 +70,17 @@ describe('formatError of an unavailable database', () => {
     });
   });
 
+  it("logs a full pool's wait as the pool's, naming the setting and what to do", () => {
+    const logged: string[] = [];
+    const formatError = createFormatError({ error: (_fields, message) => logged.push(message) });
+    const waited = new GraphQLError('timeout exceeded when trying to connect', { originalError: new Error('timeout exceeded when trying to connect') });
+    formatError({ message: waited.message }, waited);
+    expect(logged).toEqual([
+      'database unavailable (busy): requests fail with DATABASE_UNAVAILABLE; every connection of the pool stayed taken for DB_CONNECT_TIMEOUT_MS ' +
+        '(a burst larger than the pool serves: add replicas, or raise DJANGO_POOL_SIZE / METRICS_POOL_SIZE if the database has CPU to spare)',
+    ]);
+  });
+
   it('logs one line per cause and minute, the next one counting the failures left out', () => {
     const logged: Array<{ fields: Record<string, unknown>; message: string }> = [];
     let now = 1_000_000;
