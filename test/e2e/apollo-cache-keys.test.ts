@@ -24,34 +24,19 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import typePolicies from '../../schema/apollo-type-policies.json';
-import type { App } from '../../src/app';
 import { DashboardDocument, OfficerByIdDocument } from '../__generated__/graphql';
-import { startTestApp } from '../support/app';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
-import { buildDemoWorld } from '../support/demo-world';
+import { demoWorldAppForFile } from '../support/demo-world-app';
 
 const schema = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
-let dbs: TestDatabases;
-let app: App;
-
-beforeAll(async () => {
-  dbs = await createTestDatabases();
-  await buildDemoWorld(dbs);
-  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' });
-}, 180_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await dbs?.drop();
-});
+const world = demoWorldAppForFile();
 
 const newClient = () => {
   const cache = new InMemoryCache({ typePolicies });
-  return { cache, client: new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache }) };
+  return { cache, client: new ApolloClient({ link: new HttpLink({ uri: `${world.app.server.url}/graphql` }), cache }) };
 };
 
 async function someIds() {
-  const { rows } = await dbs.metrics.pool.query<{ loan_id: string; officer_id: string; customer_id: string }>(
+  const { rows } = await world.dbs.metrics.pool.query<{ loan_id: string; officer_id: string; customer_id: string }>(
     `SELECT loan_id, officer_id, customer_id FROM loans WHERE current_dpd > 0 ORDER BY loan_id LIMIT 1`,
   );
   return rows[0]!;

@@ -6,30 +6,15 @@
 import { ApolloClient, gql, HttpLink, InMemoryCache, type TypePolicies } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
 import typePolicies from '../../schema/apollo-type-policies.json';
-import type { App } from '../../src/app';
 import { DashboardDocument, LoansPageDocument } from '../__generated__/graphql';
 import { scrollPagination } from '../../schema/apollo-scroll-pagination';
-import { startTestApp } from '../support/app';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
-import { buildDemoWorld } from '../support/demo-world';
+import { demoWorldAppForFile } from '../support/demo-world-app';
 
-let dbs: TestDatabases;
-let app: App;
-
-beforeAll(async () => {
-  dbs = await createTestDatabases();
-  await buildDemoWorld(dbs);
-  app = await startTestApp(dbs, { SYNC_INTERVAL_MS: '3600000', SYNC_MAX_LAG_MS: '86400000' });
-}, 180_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await dbs?.drop();
-});
+const world = demoWorldAppForFile();
 
 const clientWith = (policies: TypePolicies) => {
   const cache = new InMemoryCache({ typePolicies: policies });
-  return { cache, client: new ApolloClient({ link: new HttpLink({ uri: `${app.server.url}/graphql` }), cache }) };
+  return { cache, client: new ApolloClient({ link: new HttpLink({ uri: `${world.app.server.url}/graphql` }), cache }) };
 };
 
 /** What the README recommended until now for infinite scroll: a scroll policy for every query of the field. */

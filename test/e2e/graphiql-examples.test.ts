@@ -5,30 +5,22 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { fetchExampleIds, type ExampleIds } from '../../loaders/example-ids.metrics';
-import type { App } from '../../src/app';
-import { createTestDatabases, type TestDatabases } from '../support/databases';
-import { buildDemoWorld } from '../support/demo-world';
+import { demoWorldAppForFile } from '../support/demo-world-app';
 import { startTestApp } from '../support/app';
 import { launchChromium } from '../support/chromium';
 import { executeUntilResultShows } from '../support/graphiql-page';
 
-let dbs: TestDatabases;
-let app: App;
+const world = demoWorldAppForFile({ SYNC_ENABLED: 'false' });
 let browser: Browser;
 let ids: ExampleIds;
 
 beforeAll(async () => {
-  dbs = await createTestDatabases();
-  await buildDemoWorld(dbs);
-  ids = (await fetchExampleIds(dbs.metrics.pool))!;
-  app = await startTestApp(dbs, { SYNC_ENABLED: 'false' });
+  ids = (await fetchExampleIds(world.dbs.metrics.pool))!;
   browser = await launchChromium();
-}, 180_000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await dbs?.drop();
 });
 
 /** Opens GraphiQL at `url`, switches to the tab of `operation` and answers the text of its variables editor. */
@@ -45,7 +37,7 @@ async function openTab(url: string, operation: string): Promise<{ page: Page; va
 }
 
 test('the example ids are the newest loan in arrears, its officer and its customer', async () => {
-  const { rows } = await dbs.metrics.pool.query<{ loan_id: string; officer_id: string; customer_id: string; status: string; current_dpd: number }>(
+  const { rows } = await world.dbs.metrics.pool.query<{ loan_id: string; officer_id: string; customer_id: string; status: string; current_dpd: number }>(
     `SELECT loan_id, officer_id, customer_id, status, current_dpd FROM loans
       WHERE status = 'Active' AND current_dpd > 0 ORDER BY loan_id::bigint DESC LIMIT 1`,
   );
@@ -53,7 +45,7 @@ test('the example ids are the newest loan in arrears, its officer and its custom
 });
 
 test('the LoanById tab opens with the example loan and runs as it stands', async () => {
-  const { page, variables } = await openTab(`${app.server.url}/graphql`, 'LoanById');
+  const { page, variables } = await openTab(`${world.app.server.url}/graphql`, 'LoanById');
   expect(JSON.parse(variables)).toEqual({ id: ids.loanId });
   const result = JSON.parse(await executeUntilResultShows(page, '"loan"'));
   expect(result.errors).toBeUndefined();
@@ -62,7 +54,7 @@ test('the LoanById tab opens with the example loan and runs as it stands', async
 }, 90_000);
 
 test("the TopRiskLoans tab opens with the example loan's officer and runs as it stands", async () => {
-  const { page, variables } = await openTab(`${app.server.url}/graphql`, 'TopRiskLoans');
+  const { page, variables } = await openTab(`${world.app.server.url}/graphql`, 'TopRiskLoans');
   expect(JSON.parse(variables)).toEqual({ officerId: ids.officerId });
   const result = JSON.parse(await executeUntilResultShows(page, '"officer"'));
   expect(result.errors).toBeUndefined();
@@ -72,7 +64,7 @@ test("the TopRiskLoans tab opens with the example loan's officer and runs as it 
 }, 90_000);
 
 test('with authentication on, the page holds no ids', async () => {
-  const secured = await startTestApp(dbs, { SYNC_ENABLED: 'false', AUTH_JWT_SECRET: 'a-test-secret-of-at-least-32-characters' });
+  const secured = await startTestApp(world.dbs, { SYNC_ENABLED: 'false', AUTH_JWT_SECRET: 'a-test-secret-of-at-least-32-characters' });
   try {
     const { page, variables } = await openTab(`${secured.server.url}/graphql`, 'LoanById');
     expect(variables).toBe('');
