@@ -91,10 +91,17 @@ export async function fetchLatestParChangeId(db: Queryable): Promise<string> {
   return rows[0]!.id;
 }
 
+/** The id through which par_changes was pruned (PAR_CHANGES_RETENTION_DAYS), or null while nothing was. */
+export async function fetchParChangesPrunedThrough(db: Queryable): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(`SELECT through_id::text AS id FROM live_history_pruned WHERE feed = 'par'`);
+  return rows[0]?.id ?? null;
+}
+
 /** The per-context loaders of this table (created with every context, so each event reads fresh rows). */
 export interface ParChangeLoaders {
   byId: DataLoader<string, ParChangeRow | null>;
   latestId(): Promise<string>;
+  prunedThrough(): Promise<string | null>;
   after(filter: ParChangeFilter, afterId: string, limit: number): Promise<ParChangeRow[]>;
 }
 
@@ -102,6 +109,7 @@ export function createParChangeLoaders(db: Queryable): ParChangeLoaders {
   return {
     byId: parChangeByIdLoader(db),
     latestId: () => fetchLatestParChangeId(db),
+    prunedThrough: () => fetchParChangesPrunedThrough(db),
     after: (filter, afterId, limit) => fetchParChangesAfter(db, filter, afterId, limit),
   };
 }

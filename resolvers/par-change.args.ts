@@ -6,6 +6,21 @@ import { checkPlacesKnown, nonEmptyList } from './dpd-transition.args';
 import { parseIds } from './ids';
 import { ParScope } from './par-change.type';
 
+/**
+ * `since` of parChanged, refused when changes after it were pruned (PAR_CHANGES_RETENTION_DAYS): the replay would
+ * skip them without a word. "0" asks for every change, and gets every change kept.
+ */
+export async function checkSinceKept(since: string | undefined, prunedThrough: () => Promise<string | null>): Promise<void> {
+  if (since === undefined || since === '0') return;
+  const through = await prunedThrough();
+  if (through === null || BigInt(since) >= BigInt(through)) return;
+  throw badUserInput(
+    'since',
+    `the id of a change still kept: the changes up to ${through} were pruned (PAR_CHANGES_RETENTION_DAYS); subscribe without since, or with "0" for every change kept, and refetch the PAR figures`,
+    since,
+  );
+}
+
 export async function parseParChangeFilter(
   scope: ParScope,
   rawKeys: readonly string[] | null | undefined,

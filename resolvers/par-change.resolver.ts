@@ -9,7 +9,7 @@ import { TOPICS } from '../src/events/pubsub';
 import { checkAfterRecorded, hasEventsBefore, parseEventId, parseSince } from './dpd-transition.args';
 import { loadOfficer, Officer } from './officer.type';
 import { LIST_ARG_DOCS, pageInfo, pageOf, parseFirst } from './pagination';
-import { parseParChangeFilter } from './par-change.args';
+import { checkSinceKept, parseParChangeFilter } from './par-change.args';
 import { ParChange, ParChangeConnection, ParScope } from './par-change.type';
 
 interface ParChangedArgs {
@@ -27,6 +27,7 @@ export class ParChangeResolver {
     topicId: ({ args, context }: { args: ParChangedArgs; context: AppContext }) =>
       liveFeedRequest<ParChangeRow, AppContext>(context, async () => {
         const since = await parseSince(args.since, () => liveLoadersOf(context).parChanges.latestId());
+        await checkSinceKept(since, () => liveLoadersOf(context).parChanges.prunedThrough());
         const filter = await parseParChangeFilter(args.scope, args.keys, liveLoadersOf(context).dpdTransitions);
         return {
           since,
@@ -40,7 +41,11 @@ export class ParChangeResolver {
     @Root() envelope: LiveEnvelope<ParChangeRow>,
     @Arg('scope', () => ParScope, { description: 'Whose PAR: one officer, branch or region, or the whole portfolio.' }) _scope: ParScope,
     @Arg('keys', () => [String], { nullable: true, description: 'Keys of the scope; leave out for all.' }) _keys: string[] | null,
-    @Arg('since', () => ID, { nullable: true, description: 'The id of the last change seen; "0" replays all.' }) _since: string | null,
+    @Arg('since', () => ID, {
+      nullable: true,
+      description: 'The id of the last change seen; "0" replays every change kept. Refused when changes after it were pruned (PAR_CHANGES_RETENTION_DAYS).',
+    })
+    _since: string | null,
   ): ParChange {
     return ParChange.fromRow(envelope.row);
   }

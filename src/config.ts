@@ -63,6 +63,8 @@ export interface SyncConfig {
   maxLagMs: number;
   /** Days of daily DPD snapshots kept (each loan's latest always stays); undefined keeps every snapshot. @default undefined */
   dpdHistoryRetentionDays: number | undefined;
+  /** Days of PAR changes (the parChanged replay and parChanges history) kept; undefined keeps every change. @default undefined */
+  parChangesRetentionDays: number | undefined;
   /** Days of sync_runs rows (one per cycle) kept. @default 30 */
   syncRunsRetentionDays: number;
   /** Longest statement of the worker (its reads and transactions; a full recompute takes tens of seconds at scale); 0 for none. @default 600000 */
@@ -466,6 +468,7 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileIntervalMs: integer(env, 'SYNC_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
       maxLagMs,
       dpdHistoryRetentionDays: text(env, 'DPD_HISTORY_RETENTION_DAYS') === undefined ? undefined : integer(env, 'DPD_HISTORY_RETENTION_DAYS', 0, 1, 36_500),
+      parChangesRetentionDays: text(env, 'PAR_CHANGES_RETENTION_DAYS') === undefined ? undefined : integer(env, 'PAR_CHANGES_RETENTION_DAYS', 0, 1, 36_500),
       syncRunsRetentionDays: integer(env, 'SYNC_RUNS_RETENTION_DAYS', 30, 1, 36_500),
       statementTimeoutMs: integer(env, 'SYNC_STATEMENT_TIMEOUT_MS', 600_000, 0, 86_400_000),
     },

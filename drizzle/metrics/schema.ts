@@ -547,6 +547,17 @@ export const parChanges = pgTable(
 );
 
 /**
+ * How far a live feed's history has been pruned (PAR_CHANGES_RETENTION_DAYS): every row of the feed's table with an id
+ * up to `through_id` is gone, so a replay from an earlier `since` would miss events and is refused instead.
+ */
+export const liveHistoryPruned = pgTable('live_history_pruned', {
+  /** The feed (src/events/feeds.ts): 'par'. */
+  feed: varchar('feed', { length: 20 }).primaryKey(),
+  throughId: bigint('through_id', { mode: 'number' }).notNull(),
+  prunedAt: tstz('pruned_at').notNull().defaultNow(),
+});
+
+/**
  * The business clock (D1), a singleton row (id 1, created by the migration). SQL `business_today()` reads it:
  * `pinned_date` when set (tests pin "today" this way), else the wall-clock date in `business_tz` plus
  * `offset_days` (the demo advances it). See src/engine/clock.ts.

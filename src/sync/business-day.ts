@@ -1,10 +1,10 @@
 /**
  * What the sync worker does once for each business date it adopts (at start-up and after local midnight, D9):
  * recomputes every open loan for that date, setting aside the loans the engine fails on, then prunes the DPD
- * snapshots and sync_runs rows past their retention.
+ * snapshots, PAR changes and sync_runs rows past their retention.
  */
 import type pg from 'pg';
-import { pruneDpdSnapshots } from '../engine/retention';
+import { pruneDpdSnapshots, pruneParChanges } from '../engine/retention';
 import type { Logger } from '../logger';
 import { inBatchTransaction } from './batch-transaction';
 import { recomputeOpenLoansIsolated, type IsolatedRecompute } from './isolated-recompute';
@@ -16,6 +16,8 @@ export interface BusinessDayOptions {
   recompute: RecomputeSteps;
   /** Days of loan_dpd_daily snapshots kept; undefined keeps all. */
   dpdHistoryRetentionDays: number | undefined;
+  /** Days of par_changes kept; undefined keeps all. */
+  parChangesRetentionDays?: number | undefined;
   /** Days of sync_runs rows kept. */
   syncRunsRetentionDays: number;
   log: Pick<Logger, 'info'>;
@@ -33,6 +35,11 @@ export async function adoptBusinessDate(client: pg.ClientBase, asOf: string, opt
   if (keepDays !== undefined) {
     const pruned = await inBatchTransaction(client, () => pruneDpdSnapshots(client, asOf, keepDays));
     log.info({ asOf, keepDays, pruned }, 'pruned DPD snapshots past their retention');
+  }
+  const keepParDays = options.parChangesRetentionDays;
+  if (keepParDays !== undefined) {
+    const pruned = await inBatchTransaction(client, () => pruneParChanges(client, asOf, keepParDays));
+    log.info({ asOf, keepDays: keepParDays, pruned }, 'pruned PAR changes past their retention');
   }
   const keepRunDays = options.syncRunsRetentionDays;
   const prunedRuns = await pruneSyncRuns(client, asOf, keepRunDays);

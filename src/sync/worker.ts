@@ -69,6 +69,8 @@ export interface SyncWorkerOptions {
   batchSize?: number;
   /** Days of loan_dpd_daily snapshots kept, pruned once per business date (each loan's latest is always kept); undefined keeps all. */
   dpdHistoryRetentionDays?: number;
+  /** Days of PAR changes kept, pruned once per business date (as a prefix of ids, src/engine/retention.ts); undefined keeps all. */
+  parChangesRetentionDays?: number;
   /** Days of sync_runs rows kept, pruned once per business date. @default 30 */
   syncRunsRetentionDays?: number;
   /**
@@ -150,13 +152,13 @@ export interface SyncHealth {
 
 type Schedule = Pick<
   SyncWorkerOptions,
-  'intervalMs' | 'overlapMs' | 'editScanIntervalMs' | 'reconcileIntervalMs' | 'maxLagMs' | 'dpdHistoryRetentionDays' | 'syncRunsRetentionDays' | 'statementTimeoutMs'
+  'intervalMs' | 'overlapMs' | 'editScanIntervalMs' | 'reconcileIntervalMs' | 'maxLagMs' | 'dpdHistoryRetentionDays' | 'parChangesRetentionDays' | 'syncRunsRetentionDays' | 'statementTimeoutMs'
 >;
 
 /** The worker's schedule as the SYNC_* variables set it. */
 export function scheduleOf(sync: SyncConfig): Schedule {
-  const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays, statementTimeoutMs } = sync;
-  return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, syncRunsRetentionDays, statementTimeoutMs };
+  const { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, parChangesRetentionDays, syncRunsRetentionDays, statementTimeoutMs } = sync;
+  return { intervalMs, overlapMs, editScanIntervalMs, reconcileIntervalMs, maxLagMs, dpdHistoryRetentionDays, parChangesRetentionDays, syncRunsRetentionDays, statementTimeoutMs };
 }
 
 /** How often a stop cancels the running cycle's statement again until the cycle ends. */
@@ -455,6 +457,7 @@ export class SyncWorker {
         const daily = await adoptBusinessDate(client, asOf, {
           recompute: this.recompute,
           dpdHistoryRetentionDays: this.options.dpdHistoryRetentionDays,
+          parChangesRetentionDays: this.options.parChangesRetentionDays,
           syncRunsRetentionDays: this.options.syncRunsRetentionDays ?? DEFAULTS.syncRunsRetentionDays,
           log: this.log,
         });

@@ -103,6 +103,38 @@ test('since replays the missed changes of the scope, then continues live', async
   sub.stop();
 });
 
+test('after PAR_CHANGES_RETENTION_DAYS pruned the log, a since before the pruned ids is refused; "0" replays what is kept', async () => {
+  const [gone, kept] = await insertParChanges(dbs, [
+    { scope: 'REGION', key: 'Jade' },
+    { scope: 'REGION', key: 'Jade' },
+  ]);
+  // As the pruning leaves it: the change gone, and recorded (the earlier tests' changes stay, for the tests after).
+  await dbs.metrics.pool.query(`DELETE FROM par_changes WHERE change_id = $1`, [gone]);
+  await dbs.metrics.pool.query(`INSERT INTO live_history_pruned (feed, through_id) VALUES ('par', $1)`, [gone]);
+  try {
+    const before = String(BigInt(gone!) - 1n);
+    const refused = collect<ParEvent>(live.client(), PAR, { scope: 'REGION', keys: ['Jade'], since: before });
+    await waitUntil(() => refused.errors.length === 1, 'the refusal');
+    expect(refused.errors).toEqual([
+      [
+        expect.objectContaining({
+          message: `since must be the id of a change still kept: the changes up to ${gone} were pruned (PAR_CHANGES_RETENTION_DAYS); subscribe without since, or with "0" for every change kept, and refetch the PAR figures; got "${before}"`,
+          extensions: { code: 'BAD_USER_INPUT', argument: 'since' },
+        }),
+      ],
+    ]);
+    // From the last pruned id on nothing was lost: the replay starts with the first change kept. "0" gets every one kept.
+    const { rows } = await dbs.metrics.pool.query<{ id: string }>(`SELECT change_id::text AS id FROM par_changes WHERE scope = 'REGION' AND scope_key = 'Jade' ORDER BY change_id`);
+    const resumed = collect<ParEvent>(live.client(), PAR, { scope: 'REGION', keys: ['Jade'], since: gone });
+    const everything = collect<ParEvent>(live.client(), PAR, { scope: 'REGION', keys: ['Jade'], since: '0' });
+    await waitUntil(() => resumed.values.length === 1 && everything.values.length === rows.length, 'the kept changes replayed');
+    expect([changeIds(resumed.values), changeIds(everything.values)]).toEqual([[kept], rows.map((r) => r.id)]);
+    expect([resumed.errors, everything.errors]).toEqual([[], []]);
+  } finally {
+    await dbs.metrics.pool.query(`DELETE FROM live_history_pruned`);
+  }
+});
+
 test('Query.parChanges pages a scope by id', async () => {
   const client = live.client();
   const { rows } = await dbs.metrics.pool.query<{ id: string }>(`SELECT change_id::text AS id FROM par_changes WHERE scope = 'BRANCH' ORDER BY change_id`);
