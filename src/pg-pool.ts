@@ -50,11 +50,13 @@ interface ClientTimeouts {
 
 /**
  * Gives a connection checked out of a pool another statement bound: PostgreSQL's statement_timeout for its
- * session, and the client's answer timeout to match. 0 removes the bound. Returns the client's previous answer
- * timeout, for handing the connection back (see LongStatementSession).
+ * session, and the client's answer timeout to match. 0 removes the bound. With `applicationName`, the session shows
+ * under that name in pg_stat_activity meanwhile. Returns the client's previous answer timeout, for handing the
+ * connection back (see LongStatementSession).
  */
-export async function setStatementTimeout(client: pg.PoolClient, statementTimeoutMs: number): Promise<number | false | undefined> {
-  await client.query(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
+export async function setStatementTimeout(client: pg.PoolClient, statementTimeoutMs: number, applicationName?: string): Promise<number | false | undefined> {
+  const naming = applicationName === undefined ? '' : `; SET application_name = '${applicationName.replace(/'/g, "''")}'`;
+  await client.query(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}${naming}`);
   const parameters = (client as unknown as ClientTimeouts).connectionParameters;
   const previous = parameters.query_timeout;
   parameters.query_timeout = statementTimeoutMs > 0 ? statementTimeoutMs + ANSWER_GRACE_MS : false;
@@ -77,6 +79,8 @@ export class LongStatementSession {
   constructor(
     private readonly pool: pg.Pool,
     private readonly statementTimeoutMs: number,
+    /** The connection's application_name while borrowed (the pool's own is back after end()). */
+    private readonly applicationName?: string,
   ) {}
 
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
@@ -122,7 +126,8 @@ export class LongStatementSession {
       return;
     }
     try {
-      await client.query('RESET statement_timeout'); // back to the value the pool's connections start with
+      // Back to the values the pool's connections start with.
+      await client.query('RESET statement_timeout; RESET application_name');
       (client as unknown as ClientTimeouts).connectionParameters.query_timeout = previous;
       client.release();
     } catch {
@@ -133,7 +138,7 @@ export class LongStatementSession {
   private async borrow(): Promise<{ client: pg.PoolClient; previous: number | false | undefined }> {
     const client = await this.pool.connect();
     try {
-      return { client, previous: await setStatementTimeout(client, this.statementTimeoutMs) };
+      return { client, previous: await setStatementTimeout(client, this.statementTimeoutMs, this.applicationName) };
     } catch (error) {
       client.release(true);
       throw error;

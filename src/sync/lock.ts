@@ -6,6 +6,11 @@ import type pg from 'pg';
 
 /** The lock's name as operators see it in messages; the key is derived from it once, here. */
 export const SYNC_LOCK_NAME = 'seedsmetrics.sync_worker';
+/**
+ * The application_name of the worker's connections while it has them (borrowed from the request pools), so
+ * pg_stat_activity tells its long reads and recomputes apart from the requests'.
+ */
+export const SYNC_APPLICATION_NAME = 'seedsmetrics-gateway/sync';
 /** Fixed key of pg_advisory_lock(bigint) for SYNC_LOCK_NAME (7_301_001 serialises migrations, 7_301_002 the engine recomputes). */
 export const SYNC_LOCK_KEY = 7_301_003;
 

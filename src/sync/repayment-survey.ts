@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import { LongStatementSession } from '../pg-pool';
 import { DjangoReader, type FingerprintSlice } from './django-reader';
+import { SYNC_APPLICATION_NAME } from './lock';
 import { findDriftingLoans } from './drift';
 import { NO_WATERMARK, readWatermarks } from './watermarks';
 import { inTransaction } from '../pg-transaction';
@@ -42,8 +43,8 @@ export interface SurveyOptions {
  */
 export async function surveyRepayments(options: SurveyOptions, slice: FingerprintSlice, stop?: AbortSignal): Promise<RepaymentSurvey> {
   const started = performance.now();
-  const django = new LongStatementSession(options.djangoPool, options.statementTimeoutMs);
-  const metrics = new LongStatementSession(options.metricsPool, options.statementTimeoutMs);
+  const django = new LongStatementSession(options.djangoPool, options.statementTimeoutMs, SYNC_APPLICATION_NAME);
+  const metrics = new LongStatementSession(options.metricsPool, options.statementTimeoutMs, SYNC_APPLICATION_NAME);
   // The cancelling statements borrow a connection of each pool too: the survey ends only after they have, so a
   // stopped worker leaves no statement of its own running (the pools end next).
   let cancelling: Promise<unknown> | undefined;

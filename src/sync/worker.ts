@@ -20,7 +20,7 @@ import { adoptBusinessDate } from './business-day';
 import { announceRejects } from './batch-transaction';
 import { copyEntity, type CopyContext, type CopyStats } from './copy';
 import { DjangoReader, SYNC_ENTITIES, type FingerprintSlice, type SyncEntity } from './django-reader';
-import { lockHolder, SyncLockBusyError, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
+import { lockHolder, SyncLockBusyError, SYNC_APPLICATION_NAME, SYNC_LOCK_KEY, SYNC_LOCK_NAME, tryLock } from './lock';
 import { CycleRejectLog } from './reject-log';
 import { recordRun } from './run-log';
 import { FingerprintRotation } from './fingerprint-rotation';
@@ -223,7 +223,7 @@ export class SyncWorker {
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs;
-    this.djangoSession = new LongStatementSession(options.djangoPool, this.statementTimeoutMs);
+    this.djangoSession = new LongStatementSession(options.djangoPool, this.statementTimeoutMs, SYNC_APPLICATION_NAME);
     this.reader = new DjangoReader(this.djangoSession, options.businessTz);
     this.clock = options.clock ?? sqlBusinessClock(options.metricsPool);
     this.recompute = options.recompute ?? engineRecompute;
@@ -370,8 +370,9 @@ export class SyncWorker {
       if (this.client === client) this.dropConnection();
     });
     try {
-      // The pool bounds statements for requests; the worker's transactions get their own, longer bound.
-      await setStatementTimeout(client, this.statementTimeoutMs);
+      // The pool bounds statements for requests; the worker's transactions get their own, longer bound. The name needs
+      // no reset: this connection is never handed back to the pool (dropConnection destroys it).
+      await setStatementTimeout(client, this.statementTimeoutMs, SYNC_APPLICATION_NAME);
       for (;;) {
         if (await tryLock(client)) {
           this.client = client;

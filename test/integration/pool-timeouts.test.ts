@@ -96,6 +96,14 @@ it("a LongStatementSession borrows a connection with its own bound and hands it 
   await expect(bounded.query('SELECT pg_sleep(0.4)')).rejects.toMatchObject({ code: '57014' });
 });
 
+it('a LongStatementSession with a name shows under it while it has the connection, and hands it back under the pool\'s', async () => {
+  const named = pool({ url: dbs.metricsUrl, max: 1, applicationName: 'test/requests' });
+  const session = new LongStatementSession(named, 10_000, "the sync's");
+  expect((await session.query('SHOW application_name')).rows).toEqual([{ application_name: "the sync's" }]);
+  await session.end();
+  expect((await named.query('SHOW application_name')).rows).toEqual([{ application_name: 'test/requests' }]);
+});
+
 it('a LongStatementSession whose statement was cancelled ends only once its server process has gone', async () => {
   const small = pool({ url: dbs.metricsUrl, max: 2 });
   const session = new LongStatementSession(small, 10_000);
@@ -160,7 +168,7 @@ describe('the sync worker under pools bounded for requests', () => {
       let settled = false;
       const cycle = worker.runOnce().finally(() => (settled = true));
       const waitedLong = async () =>
-        (await dbs.djangoWriter.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/django' AND wait_event_type = 'Lock' AND now() - query_start > interval '400 ms'`)).rows.length > 0;
+        (await dbs.djangoWriter.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seedsmetrics-gateway/sync' AND wait_event_type = 'Lock' AND now() - query_start > interval '400 ms'`)).rows.length > 0;
       while (!settled && !(await waitedLong())) await new Promise((resolve) => setTimeout(resolve, 25));
       await writer.query('ROLLBACK');
       const report = await cycle;

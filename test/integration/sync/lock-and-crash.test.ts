@@ -75,6 +75,19 @@ describe('the advisory lock', () => {
     expect(report.rowsWritten).toBe(0); // the first worker had copied everything
     expect(waiting.health().status).toBe('ok');
   });
+
+  it('holds it on a connection named seedsmetrics-gateway/sync in pg_stat_activity, apart from the requests', async () => {
+    const worker = h.worker();
+    await worker.runOnce();
+    expect(
+      await h.rows(
+        `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [SYNC_LOCK_KEY],
+      ),
+    ).toEqual([{ application_name: 'seedsmetrics-gateway/sync' }]);
+    await worker.stop();
+  });
 });
 
 describe('killing the worker in the middle of a batch', () => {
@@ -245,7 +258,7 @@ it('stopping the loop while its Django read waits on a lock someone holds cancel
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE loans_ajoloanrepayment IN ACCESS EXCLUSIVE MODE');
     worker.start();
-    const waiting = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'seedsmetrics-gateway/django'`;
+    const waiting = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'seedsmetrics-gateway/sync'`;
     await waitFor('the first cycle to wait on the lock', async () => (await h.dbs.djangoWriter.query(waiting)).rows.length > 0);
     // Were it waited for, stop() would return only when the lock is let go (here: never).
     await worker.stop();
