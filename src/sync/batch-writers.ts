@@ -85,11 +85,18 @@ const LATER_EDITS = 'its later edits are copied by the reconciliation only (SYNC
 /** What the sync says of a row without updated_at: taken, but the edit scan cannot see its edits. */
 export const NO_UPDATED_AT = `updated_at is NULL: kept; ${LATER_EDITS}`;
 
-/** The note of a row whose updated_at is NULL or infinite (the edit scan cannot see its edits), or null. */
-function noVersionNote(row: SourceRow): string | null {
+/** What the edit scan's blindness means for a row that was not copied: only a reconciliation will look at it again. */
+const EDITS_AT_RECONCILIATION = 'its edits are seen by the reconciliation only (SYNC_RECONCILE_INTERVAL_MS)';
+
+/**
+ * The note of a row whose updated_at is NULL or infinite (the edit scan cannot see its edits), or null: "kept" for a row
+ * the batch copied, and without it for one it did not.
+ */
+function noVersionNote(row: SourceRow, copied: boolean): string | null {
   if (row.updated_at !== null) return null;
   const infinite = row.infinite_updated_at ?? null;
-  return infinite === null ? NO_UPDATED_AT : `updated_at must be a point in time; got ${infinite}: kept; ${LATER_EDITS}`;
+  const what = infinite === null ? 'updated_at is NULL' : `updated_at must be a point in time; got ${infinite}`;
+  return copied ? `${what}: kept; ${LATER_EDITS}` : `${what}: ${EDITS_AT_RECONCILIATION}`;
 }
 
 /**
@@ -101,14 +108,14 @@ function noVersionNote(row: SourceRow): string | null {
  */
 function reportRows(given: readonly SourceRow[], written: ReadonlyArray<SourceRow & Partial<KeptNote>>, outcome: BatchOutcome): void {
   for (const row of written) {
-    const note = [row.kept_note ?? null, noVersionNote(row)].filter((n) => n !== null).join('; ');
+    const note = [row.kept_note ?? null, noVersionNote(row, true)].filter((n) => n !== null).join('; ');
     if (note === '') outcome.fixedIds.push(row.id);
     else outcome.rejects.push(rejectOf(row, note));
   }
   const copied = new Set(written.map((row) => row.id));
   for (const row of given) {
-    const note = noVersionNote(row);
-    if (note !== null && !copied.has(row.id)) addToReport(outcome, row, note);
+    const note = copied.has(row.id) ? null : noVersionNote(row, false);
+    if (note !== null) addToReport(outcome, row, note);
   }
 }
 

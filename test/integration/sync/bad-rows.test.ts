@@ -4,6 +4,7 @@
  * sync. The engine runs for real here: an overflow in the recompute is what used to stop every cycle.
  */
 import { NO_UPDATED_AT } from '../../../src/sync/batch-writers';
+import { AMOUNT_LIMIT } from '../../../src/sync/django-source-rows';
 import { memoryLogger } from '../../support/memory-logger';
 import { recordingRecompute, syncHarness, TODAY, type SyncHarness } from './harness';
 
@@ -139,6 +140,21 @@ it('rows without updated_at are copied and reported once as such, and their edit
   // Copied again by the reconciliation, the rows still have no updated_at: their reports stay (they used to be cleared).
   expect([await rejects('loans'), await rejects('repayments')]).toEqual([reported, [{ ...reported[0], django_id: '1000' }]]);
   expect((await worker.reconcileNow()).reconciliation).toMatchObject({ loansRefreshed: [], loansRepaired: [] });
+});
+
+it('a row without updated_at that is not copied says so without "kept"', async () => {
+  await h.django.query(`ALTER TABLE loans_ajoloanrepayment ALTER COLUMN updated_at DROP NOT NULL`);
+  await h.django.loan(100, 7, 11);
+  await h.django.repayment(1000, 100, Number.NaN, '2025-11-04T10:00:00+01:00', { updated_at: null });
+  const worker = h.worker();
+  await worker.runOnce();
+  expect(await rejects('repayments')).toEqual([
+    {
+      django_id: '1000',
+      reason: `repayment_amount must be a number between -${AMOUNT_LIMIT} and ${AMOUNT_LIMIT}; got NaN: not copied; updated_at is NULL: its edits are seen by the reconciliation only (SYNC_RECONCILE_INTERVAL_MS)`,
+      seen_count: 1,
+    },
+  ]);
 });
 
 it('schedule and holiday rows without updated_at (or dated in the future) are copied and reported once as such, and the report goes once Django dates them', async () => {
