@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { ExampleIds } from '../loaders/example-ids.metrics';
+import { loadExampleOperations, type ExampleOperation } from './example-operations';
 import { exampleVariables } from './example-variables';
 import { repoRoot } from './paths';
 
@@ -20,21 +21,6 @@ const ASSETS: Record<string, string> = {
 };
 
 export const PLAYGROUND_ASSET_PATH = '/graphiql/assets';
-
-export interface ExampleOperation {
-  name: string;
-  query: string;
-}
-
-/** Reads the example operations once at start-up (they ship with the repository). */
-export function loadExampleOperations(dir = path.join(repoRoot, 'test/operations')): ExampleOperation[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((file) => file.endsWith('.graphql'))
-    .sort()
-    .map((file) => ({ name: file.replace(/\.graphql$/, ''), query: fs.readFileSync(path.join(dir, file), 'utf8') }));
-}
 
 /** Embeds JSON in an inline script without letting "</script>" or U+2028 end it early. */
 function inlineJson(value: unknown): string {

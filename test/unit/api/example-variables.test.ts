@@ -3,7 +3,7 @@
  * under the variable's own name; the others get none.
  */
 import { exampleVariables } from '../../../src/example-variables';
-import { loadExampleOperations } from '../../../src/playground';
+import { loadExampleOperations } from '../../../src/example-operations';
 
 const IDS = { loanId: '9001', officerId: '501', customerId: '7001' };
 
