@@ -25,7 +25,7 @@ export const MAX_OPERATION_NAME_LENGTH = 100;
 
 const durations = new client.Histogram({
   name: 'gateway_graphql_operation_duration_seconds',
-  help: 'GraphQL operations by operation name (_anonymous without one, _unresolved when the document did not parse or validate, _other past 200 names besides the dashboard's own operations, or for a name over 100 characters), type, result (ok, or error when the response carries errors) and transport (http, or ws: queries and mutations over graphql-ws, and operations it refused before they ran)',
+  help: 'GraphQL operations by operation name (_anonymous without one, _unresolved when the document did not parse or validate, _other past 200 names other than the dashboard operations, or for a name over 100 characters), type, result (ok, or error when the response carries errors) and transport (http, or ws: queries and mutations over graphql-ws, and operations it refused before they ran)',
   labelNames: ['operation', 'type', 'result', 'transport'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
