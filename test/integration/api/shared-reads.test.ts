@@ -76,15 +76,30 @@ beforeAll(async () => {
   expect(counts.django).toBeGreaterThan(0);
 });
 
-test('two requests asking at the same time share the seedsmetrics read and each get the answer they would alone', async () => {
+/**
+ * Starts `first`; once its read waits on the locked loans table, runs `between` and starts `second`; lets the table go
+ * once `waiting` reads wait on it (1: the second joined the first; 2: it read for itself). Answers both results and the
+ * statements sent through the pools meanwhile.
+ */
+async function twoRequests(
+  first: () => Promise<ExecutionResult>,
+  second: () => Promise<ExecutionResult>,
+  options: { waiting: 1 | 2; between?: () => void },
+): Promise<{ result: ExecutionResult[]; counts: Record<string, number> }> {
   const lock = await lockLoans();
-  const { result, counts } = await countStatements({ django: dbs.django.pool, metrics: dbs.metrics.pool }, async () => {
-    const first = ask();
+  return countStatements({ django: dbs.django.pool, metrics: dbs.metrics.pool }, async () => {
+    const started = first();
     await until(async () => (await lock.waiting()) === 1);
-    const second = ask();
+    options.between?.();
+    const joined = second();
+    await until(async () => (await lock.waiting()) === options.waiting);
     await lock.release();
-    return Promise.all([first, second]);
+    return Promise.all([started, joined]);
   });
+}
+
+test('two requests asking at the same time share the seedsmetrics read and each get the answer they would alone', async () => {
+  const { result, counts } = await twoRequests(ask, ask, { waiting: 1 });
   expect(result).toEqual([alone.answer, alone.answer]);
   // The KPI figures are read once; the top officer's Django row is each request's own (a per-request loader).
   expect(counts).toEqual({ metrics: alone.counts.metrics, django: 2 * alone.counts.django });
@@ -92,30 +107,13 @@ test('two requests asking at the same time share the seedsmetrics read and each 
 });
 
 test('a live event published while a read runs: requests after it read afresh', async () => {
-  const lock = await lockLoans();
-  const { result, counts } = await countStatements({ django: dbs.django.pool, metrics: dbs.metrics.pool }, async () => {
-    const first = ask();
-    await until(async () => (await lock.waiting()) === 1);
-    pubSub.publish(TOPICS.PAR_CHANGE, { id: '1' });
-    const second = ask();
-    await until(async () => (await lock.waiting()) === 2);
-    await lock.release();
-    return Promise.all([first, second]);
-  });
+  const { result, counts } = await twoRequests(ask, ask, { waiting: 2, between: () => pubSub.publish(TOPICS.PAR_CHANGE, { id: '1' }) });
   expect(result).toEqual([alone.answer, alone.answer]);
   expect(counts.metrics).toBe(2 * alone.counts.metrics);
 });
 
 test('other arguments are another read', async () => {
-  const lock = await lockLoans();
-  const { counts } = await countStatements({ metrics: dbs.metrics.pool }, async () => {
-    const first = ask();
-    await until(async () => (await lock.waiting()) === 1);
-    const second = ask({ wave: 'WAVE_2' });
-    await until(async () => (await lock.waiting()) === 2);
-    await lock.release();
-    return Promise.all([first, second]);
-  });
+  const { counts } = await twoRequests(ask, () => ask({ wave: 'WAVE_2' }), { waiting: 2 });
   expect(counts.metrics).toBe(2 * alone.counts.metrics);
 });
 
@@ -135,15 +133,8 @@ test('a read that fails fails the requests that joined it, and is not kept', asy
 
 test('without shared reads (the naive benchmark) every request reads for itself', async () => {
   const factory = createContextFactory({ django: dbs.django, metrics: dbs.metrics, maxPageSize: MAX_PAGE_SIZE });
-  const lock = await lockLoans();
-  const { counts } = await countStatements({ metrics: dbs.metrics.pool }, async () => {
-    const run = () => graphql({ schema, source: KPIS, contextValue: factory(null) });
-    const first = run();
-    await until(async () => (await lock.waiting()) === 1);
-    const second = run();
-    await until(async () => (await lock.waiting()) === 2);
-    await lock.release();
-    return Promise.all([first, second]);
-  });
+  const run = () => graphql({ schema, source: KPIS, contextValue: factory(null) });
+  const { result, counts } = await twoRequests(run, run, { waiting: 2 });
+  expect(result).toEqual([alone.answer, alone.answer]);
   expect(counts.metrics).toBe(2 * alone.counts.metrics);
 });
