@@ -200,6 +200,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
       slowOperationMs: config.graphql.slowOperationMs,
       corsOrigins: config.corsOrigins,
       maxWsPendingEventsPerConnection: config.liveFeeds.maxPendingEventsPerConnection,
+      maxWsOperationsPerConnection: config.liveFeeds.maxOperationsPerConnection,
       keepAliveMs: config.timeouts.httpKeepAliveMs,
       compressResponses: config.httpCompression,
       introspection: config.graphql.introspection,

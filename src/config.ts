@@ -88,6 +88,13 @@ export const DEFAULT_SLOW_OPERATION_MS = 1000;
  */
 export const DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION = 200_000;
 
+/**
+ * LIVE_MAX_OPERATIONS_PER_CONNECTION when unset: operations (subscriptions, and queries while they run) one WebSocket
+ * connection may hold at once. A dashboard holds a few; the bound keeps one client from making the server hold
+ * thousands of feeds and their replays.
+ */
+export const DEFAULT_MAX_OPERATIONS_PER_CONNECTION = 100;
+
 /** How long the gateway waits for a database, and for itself to stop (src/pg-pool.ts, src/index.ts). */
 export interface TimeoutsConfig {
   /** Longest wait for a database connection: opening one, or a free one of a busy pool. @default 10000 */
@@ -168,6 +175,8 @@ export interface Config {
      * the client is closed as a slow consumer (4008). @default 200000
      */
     maxPendingEventsPerConnection: number;
+    /** Operations one WebSocket connection may hold at once; one more is refused (TOO_MANY_OPERATIONS). @default 100 */
+    maxOperationsPerConnection: number;
   };
   /**
    * Browser origins allowed to call the API from another origin (CORS), e.g. the dashboard's; ['*'] allows any.
@@ -482,6 +491,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: authConfig(env),
     liveFeeds: {
       maxPendingEventsPerConnection: integer(env, 'LIVE_MAX_PENDING_EVENTS_PER_CONNECTION', DEFAULT_MAX_PENDING_EVENTS_PER_CONNECTION, 1, 100_000_000),
+      maxOperationsPerConnection: integer(env, 'LIVE_MAX_OPERATIONS_PER_CONNECTION', DEFAULT_MAX_OPERATIONS_PER_CONNECTION, 1, 100_000),
     },
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     httpCompression: bool(env, 'HTTP_COMPRESSION', true),

@@ -73,6 +73,8 @@ export interface ServerOptions {
   maxWsBufferedBytes?: number;
   /** Events all subscriptions of one WebSocket connection may have waiting (LIVE_MAX_PENDING_EVENTS_PER_CONNECTION). @default 200000 */
   maxWsPendingEventsPerConnection?: number;
+  /** Operations one WebSocket connection may hold at once (LIVE_MAX_OPERATIONS_PER_CONNECTION). @default 100 */
+  maxWsOperationsPerConnection?: number;
   /** Browser origins allowed to call from elsewhere (src/cors.ts); empty for same-origin only. @default [] */
   corsOrigins?: readonly string[];
   /** How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS). @default 65000 */
@@ -221,6 +223,7 @@ export async function startGatewayServer(options: ServerOptions): Promise<Gatewa
     authenticator: options.authenticator,
     maxBufferedBytes: options.maxWsBufferedBytes,
     maxPendingEventsPerConnection: options.maxWsPendingEventsPerConnection,
+    maxOperationsPerConnection: options.maxWsOperationsPerConnection,
     maxMessageBytes: MAX_REQUEST_BODY_BYTES,
     checkOperation: checksFor('websocket'),
     corsOrigins: options.corsOrigins,

@@ -45,6 +45,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { NO_AUTHENTICATION, type Authenticator } from '../auth';
 import type { AppContext, Viewer } from '../context';
 import { isAllowedWebSocketOrigin } from '../cors';
+import { DEFAULT_MAX_OPERATIONS_PER_CONNECTION } from '../config';
 import { documentOverLimits } from '../document-limits';
 import { createFormatError, INTERNAL_ERROR_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
@@ -59,17 +60,10 @@ import { guardSlowConsumers } from './slow-consumers';
 import { authenticateConnections } from './ws-authentication';
 import { bindGraphqlWs } from './ws-transport';
 
-
 /** @default 12 s (graphql-ws's own) */
 export const DEFAULT_KEEP_ALIVE_MS = 12_000;
 /** @default 1 MiB, as a GraphQL request body over HTTP */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
-/**
- * Operations (subscriptions, and queries while they run) one connection may hold at once: a dashboard holds a few;
- * the bound keeps one client from making the server hold thousands of feeds and their replays.
- * @default 100
- */
-export const DEFAULT_MAX_OPERATIONS_PER_CONNECTION = 100;
 /** The error code of an operation refused because its connection holds the most it may. */
 export const TOO_MANY_OPERATIONS = 'TOO_MANY_OPERATIONS';
 
@@ -95,7 +89,10 @@ export interface GraphqlWsOptions {
   keepAliveMs?: number;
   /** Largest message a client may send; a larger one closes the connection with 1009 before it is buffered. @default 1 MiB */
   maxMessageBytes?: number;
-  /** Operations one connection may hold at once; one more is refused with a TOO_MANY_OPERATIONS `error` message. @default 100 */
+  /**
+   * Operations one connection may hold at once (LIVE_MAX_OPERATIONS_PER_CONNECTION); one more is refused with a
+   * TOO_MANY_OPERATIONS `error` message. @default 100
+   */
   maxOperationsPerConnection?: number;
   /**
    * Extra checks of a parsed, valid operation before it runs (those the HTTP path applies in an Apollo plugin,

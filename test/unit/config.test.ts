@@ -33,7 +33,7 @@ describe('loadConfig', () => {
       sync: { enabled: true, intervalMs: 2000, overlapMs: 60000, editScanIntervalMs: 30000, reconcileIntervalMs: 300000, maxLagMs: 120000, dpdHistoryRetentionDays: undefined, parChangesRetentionDays: undefined, syncRunsRetentionDays: 30 },
       graphql: { maxPageSize: 500, maxComplexity: 50000, batching: true, slowOperationMs: 1000, introspection: true },
       httpCompression: true,
-      liveFeeds: { maxPendingEventsPerConnection: 200000 },
+      liveFeeds: { maxPendingEventsPerConnection: 200000, maxOperationsPerConnection: 100 },
       auth: { jwtSecret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, disabled: false, clockToleranceSeconds: 30 },
     });
   });
@@ -74,6 +74,7 @@ describe('loadConfig', () => {
     expect(config.demo.simulator).toBe(false);
     expect(loadConfig({ DPD_HISTORY_RETENTION_DAYS: '400' }).sync.dpdHistoryRetentionDays).toBe(400);
     expect(loadConfig({ PAR_CHANGES_RETENTION_DAYS: '90' }).sync.parChangesRetentionDays).toBe(90);
+    expect(loadConfig({ LIVE_MAX_OPERATIONS_PER_CONNECTION: '10' }).liveFeeds.maxOperationsPerConnection).toBe(10);
     expect(loadConfig({ SYNC_EDIT_SCAN_INTERVAL_MS: '0' }).sync.editScanIntervalMs).toBe(0);
     expect(loadConfig({}).corsOrigins).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
@@ -142,6 +143,7 @@ describe('loadConfig', () => {
     [{ GRAPHQL_SLOW_OPERATION_MS: '1s' }, 'GRAPHQL_SLOW_OPERATION_MS must be an integer from 0 to 3600000; got "1s"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '0' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
     [{ PAR_CHANGES_RETENTION_DAYS: '30d' }, 'PAR_CHANGES_RETENTION_DAYS must be an integer from 1 to 36500; got "30d"'],
+    [{ LIVE_MAX_OPERATIONS_PER_CONNECTION: '0' }, 'LIVE_MAX_OPERATIONS_PER_CONNECTION must be an integer from 1 to 100000; got "0"'],
     [{ SYNC_RUNS_RETENTION_DAYS: '0' }, 'SYNC_RUNS_RETENTION_DAYS must be an integer from 1 to 36500; got "0"'],
     [{ DPD_HISTORY_RETENTION_DAYS: '1y' }, 'DPD_HISTORY_RETENTION_DAYS must be an integer from 1 to 36500; got "1y"'],
     [{ AUTH_JWT_SECRET: 'short-secret' }, 'AUTH_JWT_SECRET must be a shared secret of at least 32 characters; got "12 characters (not shown)"'],
