@@ -7,9 +7,14 @@
  */
 import type { Executor } from './recompute';
 
+/** Refuses a retention that is not a whole number of days, at least one (every table's prune takes the same). */
+export function assertKeepDays(keepDays: number): void {
+  if (!Number.isInteger(keepDays) || keepDays < 1) throw new Error(`keepDays must be a positive integer; got ${keepDays}`);
+}
+
 /** Deletes the snapshots older than `keepDays` before `asOf`, except each loan's latest; returns how many went. */
 export async function pruneDpdSnapshots(client: Executor, asOf: string, keepDays: number): Promise<number> {
-  if (!Number.isInteger(keepDays) || keepDays < 1) throw new Error(`keepDays must be a positive integer; got ${keepDays}`);
+  assertKeepDays(keepDays);
   const { rowCount } = await client.query(
     `DELETE FROM loan_dpd_daily d
       WHERE d.snapshot_date < $1::date - $2::int
@@ -25,7 +30,7 @@ export async function pruneDpdSnapshots(client: Executor, asOf: string, keepDays
  * replay from an earlier id is refused rather than gapped. Returns how many went.
  */
 export async function pruneParChanges(client: Executor, asOf: string, keepDays: number): Promise<number> {
-  if (!Number.isInteger(keepDays) || keepDays < 1) throw new Error(`keepDays must be a positive integer; got ${keepDays}`);
+  assertKeepDays(keepDays);
   const { rows } = await client.query<{ pruned: number }>(
     `WITH boundary AS (
        SELECT max(change_id) AS through_id FROM par_changes WHERE business_date < $1::date - $2::int

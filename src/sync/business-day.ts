@@ -31,15 +31,15 @@ export async function adoptBusinessDate(client: pg.ClientBase, asOf: string, opt
   const { recompute, log } = options;
   const daily = await step(`recomputing open loans as of ${asOf}`, () => inBatchTransaction(client, () => recomputeOpenLoansIsolated(client, recompute, asOf)));
   log.info({ asOf, loans: daily.recomputed }, 'recomputed open loans for a new business date');
-  const keepDays = options.dpdHistoryRetentionDays;
-  if (keepDays !== undefined) {
-    const pruned = await inBatchTransaction(client, () => pruneDpdSnapshots(client, asOf, keepDays));
-    log.info({ asOf, keepDays, pruned }, 'pruned DPD snapshots past their retention');
-  }
-  const keepParDays = options.parChangesRetentionDays;
-  if (keepParDays !== undefined) {
-    const pruned = await inBatchTransaction(client, () => pruneParChanges(client, asOf, keepParDays));
-    log.info({ asOf, keepDays: keepParDays, pruned }, 'pruned PAR changes past their retention');
+  // The histories kept only as long as the operator chose (none set: kept for good), each pruned in its own transaction.
+  const optional = [
+    { keepDays: options.dpdHistoryRetentionDays, prune: pruneDpdSnapshots, what: 'DPD snapshots' },
+    { keepDays: options.parChangesRetentionDays, prune: pruneParChanges, what: 'PAR changes' },
+  ];
+  for (const { keepDays, prune, what } of optional) {
+    if (keepDays === undefined) continue;
+    const pruned = await inBatchTransaction(client, () => prune(client, asOf, keepDays));
+    log.info({ asOf, keepDays, pruned }, `pruned ${what} past their retention`);
   }
   const keepRunDays = options.syncRunsRetentionDays;
   const prunedRuns = await pruneSyncRuns(client, asOf, keepRunDays);

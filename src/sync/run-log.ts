@@ -4,6 +4,7 @@
  * by some 16 million rows a year.
  */
 import type pg from 'pg';
+import { assertKeepDays } from '../engine/retention';
 
 /** What a successful cycle records. */
 export interface RunRecord {
@@ -40,7 +41,7 @@ export async function recordRun(db: Db, run: RunRecord | FailedRun): Promise<voi
 
 /** Deletes the runs that started more than `keepDays` before the business date `asOf`; returns how many went. */
 export async function pruneSyncRuns(db: Db, asOf: string, keepDays: number): Promise<number> {
-  if (!Number.isInteger(keepDays) || keepDays < 1) throw new Error(`keepDays must be a positive integer; got ${keepDays}`);
+  assertKeepDays(keepDays);
   const { rowCount } = await db.query(`DELETE FROM sync_runs WHERE started_at < $1::date - $2::int`, [asOf, keepDays]);
   return rowCount ?? 0;
 }
