@@ -204,6 +204,11 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
+/** Days of a history kept (1 to 100 years' worth), or undefined to keep all of it when the variable is unset. */
+function retentionDays(env: Env, name: string): number | undefined {
+  return text(env, name) === undefined ? undefined : integer(env, name, 0, 1, 36_500);
+}
+
 /** A decimal number as people write one: 2, 0.5, .5, 5e-1 (not hex, Infinity or NaN, which Number() also reads). */
 const DECIMAL_NUMBER = /^(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
 
@@ -476,8 +481,8 @@ export function loadConfig(env: Env = process.env): Config {
       editScanIntervalMs,
       reconcileIntervalMs: integer(env, 'SYNC_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
       maxLagMs,
-      dpdHistoryRetentionDays: text(env, 'DPD_HISTORY_RETENTION_DAYS') === undefined ? undefined : integer(env, 'DPD_HISTORY_RETENTION_DAYS', 0, 1, 36_500),
-      parChangesRetentionDays: text(env, 'PAR_CHANGES_RETENTION_DAYS') === undefined ? undefined : integer(env, 'PAR_CHANGES_RETENTION_DAYS', 0, 1, 36_500),
+      dpdHistoryRetentionDays: retentionDays(env, 'DPD_HISTORY_RETENTION_DAYS'),
+      parChangesRetentionDays: retentionDays(env, 'PAR_CHANGES_RETENTION_DAYS'),
       syncRunsRetentionDays: integer(env, 'SYNC_RUNS_RETENTION_DAYS', 30, 1, 36_500),
       statementTimeoutMs: integer(env, 'SYNC_STATEMENT_TIMEOUT_MS', 600_000, 0, 86_400_000),
     },
