@@ -12,14 +12,23 @@ export interface ExampleOperation {
   query: string;
 }
 
-/** Reads the example operations once at start-up (they ship with the repository). */
-export function loadExampleOperations(dir = path.join(repoRoot, 'test/operations')): ExampleOperation[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((file) => file.endsWith('.graphql'))
-    .sort()
-    .map((file) => ({ name: file.replace(/\.graphql$/, ''), query: fs.readFileSync(path.join(dir, file), 'utf8') }));
+const EXAMPLES_DIR = path.join(repoRoot, 'test/operations');
+
+let shipped: readonly ExampleOperation[] | undefined;
+
+/**
+ * The example operations, read once per process (they ship with the repository): the playground and the operation
+ * metrics both ask for them at start-up.
+ */
+export function loadExampleOperations(): readonly ExampleOperation[] {
+  shipped ??= fs.existsSync(EXAMPLES_DIR)
+    ? fs
+        .readdirSync(EXAMPLES_DIR)
+        .filter((file) => file.endsWith('.graphql'))
+        .sort()
+        .map((file) => ({ name: file.replace(/\.graphql$/, ''), query: fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8') }))
+    : [];
+  return shipped;
 }
 
 /** The names of the operations the example documents define. */

@@ -34,7 +34,7 @@ export interface PlaygroundPage {
 }
 
 /** The page; with `ids`, each example tab that takes a loan, officer or customer id opens with one filled in. */
-export function renderPlayground(graphqlPath: string, examples: ExampleOperation[], ids?: ExampleIds): PlaygroundPage {
+export function renderPlayground(graphqlPath: string, examples: readonly ExampleOperation[], ids?: ExampleIds): PlaygroundPage {
   const tabs = examples.map((example) => {
     const variables = ids && exampleVariables(example.query, ids);
     return { query: example.query, headers: '', ...(variables && { variables: JSON.stringify(variables, null, 2) }) };
